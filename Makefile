@@ -1,0 +1,55 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages clean
+
+$(VENV)/.installed-run: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+## make run: migrate, seed the demo if empty, start the Celery worker (with beat)
+## and the web server; Ctrl-C stops both.
+run: $(VENV)/.installed-run
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py prepare_worker
+	@echo ""
+	@echo "Innovation Studios: http://$(HOST):$(PORT)/   (Ctrl-C stops the web server and the worker)"
+	@trap 'kill 0' INT TERM; \
+	$(VENV)/bin/celery -A config worker --beat --loglevel=warning --concurrency=2 & \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT); \
+	kill 0
+
+## make test: the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
+test: $(VENV)/.installed-dev
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## make messages: refresh the Chinese catalogue after adding strings, then
+## translate the new entries and run it again to compile.
+messages: $(VENV)/.installed-dev
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from accounts.api.views import ObtainTokenView, OrgUnitViewSet, PersonViewSet
+
+router = SimpleRouter()
+router.register("org-units", OrgUnitViewSet, basename="org-unit")
+router.register("people", PersonViewSet, basename="person")
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    *router.urls,
+]

@@ -1,0 +1,159 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+
+class OrgUnit(MP_Node):
+    """A unit of the group: group → company → mine/plant → workshop/team.
+
+    A materialised path tree (django-treebeard): `path` encodes the ancestry, so
+    "this unit and everything below it" is `path LIKE '<path>%'`, one range scan
+    on the unique index of `path` (Django adds a pattern-ops index on PostgreSQL).
+    """
+
+    class Kind(models.TextChoices):
+        GROUP = "group", _("Group")
+        COMPANY = "company", _("Company")
+        MINE = "mine", _("Mine")
+        PLANT = "plant", _("Plant")
+        DEPARTMENT = "department", _("Department")
+        WORKSHOP = "workshop", _("Workshop")
+        TEAM = "team", _("Team")
+
+    name = models.CharField(_("name"), max_length=120)
+    code = models.CharField(
+        _("code"),
+        max_length=16,
+        unique=True,
+        help_text=_("Short unique code, used in proposal codes."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    node_order_by = ["code"]
+
+    class Meta:
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+        ordering = ["path"]  # served by the unique index on path
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(code=""), name="%(app_label)s_%(class)s_code_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def company_path(self) -> str:
+        """Path of the level-1 unit under the group that contains this unit (the
+        unit itself when it is the group or a company)."""
+        return self.path[: self.steplen * min(self.depth, 2)]
+
+
+class SkillLevel(models.TextChoices):
+    """The five vocational skill levels (职业技能等级)."""
+
+    JUNIOR = "junior", _("Junior worker")
+    INTERMEDIATE = "intermediate", _("Intermediate worker")
+    SENIOR = "senior", _("Senior worker")
+    TECHNICIAN = "technician", _("Technician")
+    SENIOR_TECHNICIAN = "senior_technician", _("Senior technician")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, employee_no: str, password: str | None = None, **fields):
+        """A person; without a password they cannot log in (unusable password)."""
+        if not employee_no:
+            raise ValueError("An employee number is required.")
+        user = self.model(employee_no=employee_no, **fields)
+        user.set_password(password)  # None gives an unusable password
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, employee_no: str, password: str | None = None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(employee_no, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Every person in the group is a user; the employee number is the login name."""
+
+    employee_no = models.CharField(_("employee number"), max_length=32, unique=True)
+    full_name = models.CharField(_("full name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("org unit"),
+        on_delete=models.PROTECT,
+        related_name="people",
+        null=True,
+        blank=True,
+    )
+    post = models.CharField(_("post"), max_length=100, blank=True)
+    skill_level = models.CharField(
+        _("skill level"), max_length=20, choices=SkillLevel.choices, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("staff status"), default=False, help_text=_("May sign in to the admin site.")
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "employee_no"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["employee_no"]  # served by the unique index on employee_no
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.employee_no})"
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name
+
+
+class RoleGrant(models.Model):
+    """A role over an org unit and its whole subtree.
+
+    Only union officials are granted here; studio roles come from memberships and
+    reviewer roles from campaign assignments.
+    """
+
+    class Role(models.TextChoices):
+        UNION_OFFICIAL = "union_official", _("Union official")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("org unit"), on_delete=models.CASCADE, related_name="role_grants"
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        ordering = ["user_id", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "org_unit"], name="%(app_label)s_%(class)s_unique_grant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_role_display()

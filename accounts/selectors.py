@@ -1,0 +1,105 @@
+"""Reads that depend on who asks: the one scoping function per model lives here.
+
+Every page, API view, filter choice, export and report that lists org units or
+people goes through `org_units_visible_to()` / `people_visible_to()`, so an
+outsider gets the same 404 everywhere.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.utils.translation import gettext as _
+
+from accounts.models import OrgUnit, RoleGrant, User
+from core.scoping import collapse_paths, within_paths
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a person may see, computed once per request (see `user_scope`)."""
+
+    is_superuser: bool
+    company_path: str | None  # the person's own company: its directory is visible
+    official_paths: tuple[str, ...]  # subtrees the person answers for as an official
+
+    @property
+    def is_official(self) -> bool:
+        return bool(self.official_paths)
+
+
+_NO_SCOPE = Scope(is_superuser=False, company_path=None, official_paths=())
+
+
+def user_scope(user) -> Scope:
+    """The viewer's scope, cached on the user object for the rest of the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _NO_SCOPE
+    cached = getattr(user, "_scope_cache", None)
+    if cached is not None:
+        return cached
+    official_paths = RoleGrant.objects.filter(
+        user=user, role=RoleGrant.Role.UNION_OFFICIAL
+    ).values_list("org_unit__path", flat=True)
+    company_path = (
+        OrgUnit.objects.filter(pk=user.org_unit_id).values_list("path", flat=True).first()
+        if user.org_unit_id
+        else None
+    )
+    scope = Scope(
+        is_superuser=user.is_superuser,
+        company_path=company_path[: OrgUnit.steplen * 2] if company_path else None,
+        official_paths=tuple(collapse_paths(official_paths)),
+    )
+    user._scope_cache = scope
+    return scope
+
+
+def official_units(user) -> QuerySet[OrgUnit]:
+    """The units the person holds a union-official grant over (tops of subtrees)."""
+    return OrgUnit.objects.filter(
+        role_grants__user=user, role_grants__role=RoleGrant.Role.UNION_OFFICIAL
+    ).distinct()
+
+
+def org_units_visible_to(user) -> QuerySet[OrgUnit]:
+    """Units of the person's own company, plus every subtree they are official of."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return OrgUnit.objects.all()
+    paths = list(scope.official_paths)
+    if scope.company_path:
+        paths.append(scope.company_path)
+    return OrgUnit.objects.filter(within_paths(paths, unit_field=None))
+
+
+def people_visible_to(user) -> QuerySet[User]:
+    """People the viewer may see, annotated with `shows_private`: whether phone and
+    other personal fields may be shown (oneself, and officials over the person).
+
+    Everyone sees the basic directory entries of their own company (DESIGN.md §4)
+    so co-authors, members and apprentices can be picked.
+    """
+    people = User.objects.select_related("org_unit")
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return people.annotate(shows_private=Value(True, output_field=BooleanField()))
+    if not getattr(user, "is_authenticated", False):
+        return people.none()
+    in_official_subtree = within_paths(scope.official_paths, unit_field="org_unit")
+    in_own_company = within_paths(
+        [scope.company_path] if scope.company_path else [], unit_field="org_unit"
+    )
+    private = Q(pk=user.pk) | in_official_subtree
+    return people.filter(private | in_own_company).annotate(
+        shows_private=ExpressionWrapper(private, output_field=BooleanField())
+    )
+
+
+def person_roles(user) -> list[str]:
+    """Human-readable roles of a person, for the home page and the navigation."""
+    roles = []
+    if user.is_superuser:
+        roles.append(str(_("Administrator")))
+    for grant in RoleGrant.objects.filter(user=user).select_related("org_unit"):
+        roles.append(f"{grant.get_role_display()} · {grant.org_unit.name}")
+    return roles

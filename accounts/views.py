@@ -1,0 +1,40 @@
+from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
+
+from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet
+from accounts.forms import LoginForm, PasswordChangeFormStyled
+from accounts.selectors import org_units_visible_to, people_visible_to
+from core.pages import ScopedDetailView, ScopedListView
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeFormStyled
+    success_url = reverse_lazy("accounts:password-change-done")
+
+
+class PersonListView(ScopedListView):
+    visible_to = staticmethod(people_visible_to)
+    filterset_class = PersonFilterSet
+    template_name = "accounts/person_list.html"
+    partial_template_name = "accounts/partials/person_results.html"
+    context_object_name = "people"
+
+
+class PersonDetailView(ScopedDetailView):
+    visible_to = staticmethod(people_visible_to)
+    template_name = "accounts/person_detail.html"
+    context_object_name = "person"
+
+
+class OrgUnitListView(ScopedListView):
+    visible_to = staticmethod(org_units_visible_to)
+    filterset_class = OrgUnitFilterSet
+    template_name = "accounts/orgunit_list.html"
+    partial_template_name = "accounts/partials/orgunit_results.html"
+    context_object_name = "units"
+    paginate_by = 100

@@ -1,0 +1,15 @@
+"""Settings for pytest: fast hashing, eager Celery, a SQLite *file* when no
+DATABASE_URL is given (a worker process in a test must be able to reach it)."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+# Lockout is switched on by the tests that exercise it.
+AXES_ENABLED = False
+LANGUAGE_CODE = "zh-hans"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

@@ -1,0 +1,75 @@
+"""One error body for every API failure (DESIGN.md §5):
+
+    {"detail": "<one sentence>", "code": "<machine code>", "errors": {...}}
+
+`errors` is present only for 400. Domain errors raised by services (Django's
+ValidationError / PermissionDenied / Http404 and core's Conflict) are mapped here,
+so no view has to translate them.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.exceptions import Conflict
+
+
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The record's current state does not allow this.")
+    default_code = "conflict"
+
+
+def _as_api_exception(exc: Exception) -> Exception:
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            return exceptions.ValidationError(exc.message_dict)
+        return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
+    if isinstance(exc, Conflict):
+        return ConflictError(detail=str(exc.message), code=exc.code)
+    if isinstance(exc, (Http404, ObjectDoesNotExist)):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    return exc
+
+
+def _field_errors(data) -> dict:
+    """Normalise DRF's error data to {field: [message, …]}."""
+    if isinstance(data, dict):
+        return {
+            field: [str(m) for m in messages] if isinstance(messages, list) else messages
+            for field, messages in data.items()
+        }
+    if isinstance(data, list):
+        return {api_settings.NON_FIELD_ERRORS_KEY: [str(m) for m in data]}
+    return {api_settings.NON_FIELD_ERRORS_KEY: [str(data)]}
+
+
+def exception_handler(exc, context):
+    exc = _as_api_exception(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a real bug: let Django's 500 handling log it
+
+    if isinstance(exc, exceptions.ValidationError):
+        body = {
+            "detail": _("The data sent is not valid."),
+            "code": "invalid",
+            "errors": _field_errors(exc.detail),
+        }
+        return Response(body, status=status.HTTP_400_BAD_REQUEST, headers=response.headers)
+
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+    codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    response.data = {
+        "detail": str(detail),
+        "code": codes if isinstance(codes, str) else "error",
+    }
+    return response

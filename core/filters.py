@@ -1,0 +1,25 @@
+"""Filter building blocks shared by every app's FilterSets."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import within_paths
+
+
+class SubtreeFilter(django_filters.ModelChoiceFilter):
+    """`org_unit=<id>` meaning that unit and everything below it (DESIGN.md §5).
+
+    `queryset` must be the viewer's visible units, so a unit outside scope is an
+    invalid choice (400) and the dropdown lists only what the viewer may see.
+    `unit_field` is the lookup from the filtered rows to their org unit.
+    """
+
+    def __init__(self, *args, unit_field: str | None = "org_unit", **kwargs):
+        self.unit_field = unit_field
+        kwargs.setdefault("label", _("Org unit (and below)"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(within_paths([value.path], unit_field=self.unit_field))

@@ -1,0 +1,32 @@
+"""Form building blocks shared by every app."""
+
+from django import forms
+
+
+class BootstrapFormMixin:
+    """Give every widget Bootstrap's classes, and mark invalid fields after
+    validation, so templates render fields with `includes/field.html` alone."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            input_type = getattr(widget, "input_type", None)
+            if input_type in ("checkbox", "radio"):
+                css = "form-check-input"
+            elif input_type == "select" or widget.__class__.__name__.endswith("Select"):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class FilterForm(BootstrapFormMixin, forms.Form):
+    """The form class of every FilterSet (`Meta.form`), styled like the others."""

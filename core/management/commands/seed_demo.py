@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
+
+from core import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation, people and records (idempotent; never in production)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only seed when the database holds no people yet (used by `make run`).",
+        )
+
+    def handle(self, *args, if_empty: bool = False, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError("Demo data is disabled in these settings (DEMO_DATA_ALLOWED).")
+        autodiscover_modules("demo")
+        from django.contrib.auth import get_user_model
+
+        if if_empty and get_user_model().objects.exists():
+            self.stdout.write("Database already has data; demo seeding skipped.")
+        else:
+            for step in demo.seeders():
+                self.stdout.write(f"Seeding {step.name} …")
+                with transaction.atomic():
+                    step.seed()
+            self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        for line in demo.summary_lines():
+            self.stdout.write(line)

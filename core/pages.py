@@ -1,0 +1,52 @@
+"""Base classes for server-rendered pages, shared by every app.
+
+A list page declares its scoping function, FilterSet and templates; the same
+FilterSet serves the API, so page and API never disagree. An htmx request gets
+only the results partial, so filtering and paging swap the table in place.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import QuerySet
+from django.views.generic import DetailView, ListView
+
+
+class ScopedListView(LoginRequiredMixin, ListView):
+    visible_to: Callable[..., QuerySet]
+    filterset_class = None
+    partial_template_name: str | None = None
+    paginate_by = 25
+
+    def get_queryset(self):
+        queryset = type(self).visible_to(self.request.user)
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=queryset, request=self.request
+        )
+        # An invalid filter (e.g. a unit outside scope) shows the form errors and
+        # an empty list rather than silently listing everything.
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return queryset.none()
+        return self.filterset.qs
+
+    def get_template_names(self):
+        if self.partial_template_name and getattr(self.request, "htmx", False):
+            return [self.partial_template_name]
+        return super().get_template_names()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filterset"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+class ScopedDetailView(LoginRequiredMixin, DetailView):
+    """Fetches from the viewer's scoped queryset: outside scope is a 404."""
+
+    visible_to: Callable[..., QuerySet]
+
+    def get_queryset(self):
+        return type(self).visible_to(self.request.user)
