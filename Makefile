@@ -48,7 +48,8 @@ format: $(VENV)/.installed-dev
 ## make messages: refresh the Chinese catalogue after adding strings, then
 ## translate the new entries and run it again to compile.
 messages: $(VENV)/.installed-dev
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l zh_Hans --no-location --no-obsolete \
+		--ignore=.venv --ignore=var --ignore=tests --ignore=test-artifacts
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:

@@ -18,7 +18,9 @@ class OrgUnitFilterSet(django_filters.FilterSet):
         method="filter_search", label=_("Search"), widget=forms.SearchInput
     )
     org_unit = SubtreeFilter(queryset=_visible_units, unit_field=None)
-    kind = django_filters.ChoiceFilter(choices=OrgUnit.Kind.choices, label=_("Kind"))
+    kind = django_filters.ChoiceFilter(
+        choices=OrgUnit.Kind.choices, label=_("Kind"), empty_label=_("All")
+    )
 
     class Meta:
         model = OrgUnit
@@ -34,7 +36,9 @@ class PersonFilterSet(django_filters.FilterSet):
         method="filter_search", label=_("Search"), widget=forms.SearchInput
     )
     org_unit = SubtreeFilter(queryset=_visible_units)
-    skill_level = django_filters.ChoiceFilter(choices=SkillLevel.choices, label=_("Skill level"))
+    skill_level = django_filters.ChoiceFilter(
+        choices=SkillLevel.choices, label=_("Skill level"), empty_label=_("All")
+    )
 
     class Meta:
         model = User

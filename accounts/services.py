@@ -11,9 +11,9 @@ def org_unit_create(*, name: str, code: str, kind: str, parent: OrgUnit | None =
     unit = OrgUnit(name=name, code=code, kind=kind)
     unit.full_clean(exclude=["path", "depth", "numchild"])
     if parent is None:
-        return OrgUnit.add_root(instance=unit)
+        return OrgUnit.objects.add_root(instance=unit)
     parent = OrgUnit.objects.select_for_update().get(pk=parent.pk)
-    return parent.add_child(instance=unit)
+    return OrgUnit.objects.add_child(parent, instance=unit)
 
 
 @transaction.atomic

@@ -21,5 +21,7 @@ def _prepare_worker(**_kwargs) -> None:
 
 @worker_ready.connect
 def _announce_worker(sender, **_kwargs) -> None:
-    # Beat's first heartbeat comes only after a full interval; report at once.
-    sender.app.send_task("core.tasks.worker_heartbeat")
+    # Beat's first heartbeat comes only after a full interval; report at once,
+    # on a queue this very worker consumes (it may have been started with -Q).
+    queue = next(iter(sender.app.amqp.queues), None)
+    sender.app.send_task("core.tasks.worker_heartbeat", queue=queue)

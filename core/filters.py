@@ -2,10 +2,13 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.scoping import within_paths
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class SubtreeFilter(django_filters.ModelChoiceFilter):
     """`org_unit=<id>` meaning that unit and everything below it (DESIGN.md §5).
 
@@ -17,6 +20,7 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, unit_field: str | None = "org_unit", **kwargs):
         self.unit_field = unit_field
         kwargs.setdefault("label", _("Org unit (and below)"))
+        kwargs.setdefault("empty_label", _("All"))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):

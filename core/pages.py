@@ -17,6 +17,15 @@ class ScopedListView(LoginRequiredMixin, ListView):
     filterset_class = None
     partial_template_name: str | None = None
     paginate_by = 25
+    max_paginate_by = 100
+
+    def get_paginate_by(self, queryset):
+        """`?page_size=` like the API (DESIGN.md §5): default 25, capped at 100."""
+        try:
+            size = int(self.request.GET.get("page_size", self.paginate_by))
+        except ValueError:
+            return self.paginate_by
+        return max(1, min(size, self.max_paginate_by))
 
     def get_queryset(self):
         queryset = type(self).visible_to(self.request.user)

@@ -1,0 +1,58 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accounts.models import OrgUnit, RoleGrant, User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_ACCOUNTS = {
+    "admin", "official", "official2", "lead", "lead2", "worker", "worker2",
+    "reviewer", "reviewer2", "reviewer3", "mentor", "apprentice",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module; the demo is large compared to test fixtures."""
+    with django_db_blocker.unblock():
+        call_command("seed_demo", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        User.objects.all().delete()
+        RoleGrant.objects.all().delete()
+        OrgUnit.objects.all().delete()
+
+
+def test_demo_accounts_exist_and_sign_in(seeded, client):
+    assert set(User.objects.values_list("employee_no", flat=True)) >= DEMO_ACCOUNTS
+    assert client.login(username="official2", password="demo1234")
+
+
+def test_demo_has_about_300_people_in_three_companies(seeded):
+    assert 280 <= User.objects.count() <= 320
+    companies = OrgUnit.objects.filter(kind=OrgUnit.Kind.COMPANY)
+    assert sorted(companies.values_list("code", flat=True)) == ["A", "B", "C"]
+
+
+def test_demo_officials_have_the_design_scopes(seeded):
+    assert RoleGrant.objects.get(user__employee_no="official").org_unit.code == "G"
+    assert RoleGrant.objects.get(user__employee_no="official2").org_unit.code == "B"
+
+
+def test_demo_reviewers_are_in_company_c(seeded):
+    for account in ("reviewer", "reviewer2", "reviewer3"):
+        unit = User.objects.get(employee_no=account).org_unit
+        assert unit.path.startswith(OrgUnit.objects.get(code="C").path)
+
+
+def test_seeding_twice_adds_nothing(seeded):
+    people, units = User.objects.count(), OrgUnit.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert (User.objects.count(), OrgUnit.objects.count()) == (people, units)
+
+
+def test_seed_demo_refuses_where_demo_data_is_disabled(settings):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo", verbosity=0)

@@ -1,0 +1,30 @@
+"""Small, explicit test data. Org units go through the service, since the tree
+paths are computed by treebeard."""
+
+import factory
+
+from accounts.models import OrgUnit, RoleGrant, SkillLevel, User
+from accounts.services import org_unit_create
+
+PASSWORD = "test-pass-123"
+
+
+def make_unit(code: str, parent: OrgUnit | None = None, kind: str = OrgUnit.Kind.TEAM) -> OrgUnit:
+    return org_unit_create(name=f"Unit {code}", code=code, kind=kind, parent=parent)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    employee_no = factory.Sequence(lambda n: f"E{n:05d}")
+    full_name = factory.Sequence(lambda n: f"测试员{n}")
+    phone = factory.Sequence(lambda n: f"1380000{n:04d}")
+    post = "电钳工"
+    skill_level = SkillLevel.INTERMEDIATE
+    password = factory.django.Password(PASSWORD)
+
+
+def grant_official(person: User, unit: OrgUnit) -> RoleGrant:
+    return RoleGrant.objects.create(user=person, role=RoleGrant.Role.UNION_OFFICIAL, org_unit=unit)

@@ -1,0 +1,30 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_name_unit_and_roles_of_an_official(as_person, org):
+    client = as_person(org.official_b)
+    html = client.get(reverse("reports:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert org.official_b.full_name in html
+    assert org.company_b.name in html
+    assert "Union official · Unit B" in html
+
+
+def test_home_of_a_worker_shows_worker_role(as_person, org):
+    client = as_person(org.worker_a)
+    response = client.get(reverse("reports:home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.context["roles"] == []
+    assert "Worker" in response.content.decode()
+
+
+def test_home_needs_sign_in(client, org):
+    response = client.get(reverse("reports:home"))
+    assert response.status_code == 302
+
+
+def test_home_query_count_is_small(as_person, org, django_assert_max_num_queries):
+    client = as_person(org.official_b)
+    with django_assert_max_num_queries(7):
+        client.get(reverse("reports:home"))
