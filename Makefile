@@ -27,7 +27,9 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py prepare_worker
 	@echo ""
 	@echo "Innovation Studios: http://$(HOST):$(PORT)/   (Ctrl-C stops the web server and the worker)"
-	@trap 'kill 0' INT TERM; \
+	@# Reset the trap before `kill 0`: that signal reaches this shell too and
+	@# would otherwise run the trap again, endlessly.
+	@trap 'trap - INT TERM; kill 0' INT TERM; \
 	$(VENV)/bin/celery -A config worker --beat --loglevel=warning --concurrency=2 & \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT); \
 	kill 0

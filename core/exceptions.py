@@ -25,8 +25,8 @@ class InvalidTransition(Conflict):
 
     default_code = "invalid_transition"
 
-    def __init__(self, current: str, action: str):
+    def __init__(self, current: str, target: str):
         super().__init__(
-            _("Cannot %(action)s a record in state “%(state)s”.")
-            % {"action": action, "state": current}
+            _("Cannot move from “%(state)s” to “%(target)s”.")
+            % {"state": current, "target": target}
         )

@@ -1,5 +1,9 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import InvalidTransition
 
 
 class WorkerHeartbeat(models.Model):
@@ -20,3 +24,73 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker
+
+
+class StateEvent(models.Model):
+    """One state change of a record: who, when, from, to and why.
+
+    Concrete event models add a foreign key to their record (see
+    `StatefulModel.event_parent_field`) and are written only by
+    `StatefulModel.transition_to()`, so history and state never disagree.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_state = models.CharField(_("from"), max_length=32, blank=True)
+    to_state = models.CharField(_("to"), max_length=32)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+class StatefulModel(models.Model):
+    """A model with a `status` that moves along `TRANSITIONS`.
+
+    Subclasses declare `TRANSITIONS = {from: {to, …}}`, the event model's related
+    name (`events`) and the event's foreign key to the record
+    (`event_parent_field`). Services lock the row, check the actor's rights, then
+    call `transition_to()`, which refuses an illegal move with 409.
+    """
+
+    TRANSITIONS: dict[str, set[str]] = {}
+    event_parent_field: str = ""
+
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def can_move_to(self, new_status: str) -> bool:
+        return new_status in self.TRANSITIONS.get(self.status, set())
+
+    def transition_to(self, new_status: str, *, by, note: str = ""):
+        """Move to `new_status` and write the event row; 409 if not allowed."""
+        if not self.can_move_to(new_status):
+            labels = dict(self._meta.get_field("status").flatchoices)
+            raise InvalidTransition(
+                labels.get(self.status, self.status), labels.get(new_status, new_status)
+            )
+        old_status = self.status
+        self.status = new_status
+        self.status_changed_at = timezone.now()
+        self.save(update_fields=["status", "status_changed_at"])
+        return self.events.model.objects.create(
+            **{self.event_parent_field: self},
+            actor=by,
+            from_state=old_status,
+            to_state=new_status,
+            note=note,
+            at=self.status_changed_at,
+        )

@@ -7,9 +7,13 @@ only the results partial, so filtering and paging swap the table in place.
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.views.generic import DetailView, ListView
+
+from core.exceptions import Conflict
 
 
 class ScopedListView(LoginRequiredMixin, ListView):
@@ -59,3 +63,29 @@ class ScopedDetailView(LoginRequiredMixin, DetailView):
 
     def get_queryset(self):
         return type(self).visible_to(self.request.user)
+
+
+def run_service(form, service, **kwargs):
+    """Call `service(**kwargs)` for a page form: a ValidationError lands on the
+    form's fields, a Conflict (409) as a form-wide error; None means it failed and
+    nothing was saved. PermissionDenied and Http404 pass through to 403/404 pages."""
+    try:
+        return service(**kwargs)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+    except Conflict as exc:
+        form.add_error(None, str(exc.message))
+    return None
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker (works on phones)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "accounts",
+    "studios",
     "reports",
 ]
 

@@ -4,7 +4,7 @@ every list, detail and action reads through it, so outsiders get 404."""
 from collections.abc import Callable
 
 from django.db.models import QuerySet
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 
 
 class ScopedViewSetMixin:
@@ -18,3 +18,38 @@ class ScopedViewSetMixin:
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class ServiceWriteMixin:
+    """Route a viewset's create and update through services.
+
+    The serializer validates and shapes; `create_via_service(data)` and
+    `update_via_service(instance, data)` call the app's services with the acting
+    user, and the response shows the object the service returned.
+    """
+
+    def create_via_service(self, data: dict):
+        raise NotImplementedError
+
+    def update_via_service(self, instance, data: dict):
+        raise NotImplementedError
+
+    def perform_create(self, serializer):
+        serializer.instance = self.create_via_service(serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = self.update_via_service(
+            serializer.instance, serializer.validated_data
+        )
+
+
+class ScopedServiceViewSet(
+    ServiceWriteMixin,
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, retrieve, create and update; no delete (records are ended, not erased)."""

@@ -1,0 +1,24 @@
+"""Small read-only shapes every app embeds (plain serializers, so core needs no
+app's models)."""
+
+from rest_framework import serializers
+
+
+class PersonBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    employee_no = serializers.CharField(read_only=True)
+    full_name = serializers.CharField(read_only=True)
+
+
+class UnitBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    code = serializers.CharField(read_only=True)
+
+
+class StateEventSerializer(serializers.Serializer):
+    actor = PersonBriefSerializer(read_only=True, allow_null=True)
+    at = serializers.DateTimeField(read_only=True)
+    from_state = serializers.CharField(read_only=True)
+    to_state = serializers.CharField(read_only=True)
+    note = serializers.CharField(read_only=True)

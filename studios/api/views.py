@@ -1,0 +1,188 @@
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.selectors import org_units_visible_to
+from core.api.views import ScopedServiceViewSet
+from studios import services
+from studios.api.serializers import (
+    AssessmentSerializer,
+    HonourSerializer,
+    MembershipEndSerializer,
+    MembershipRoleSerializer,
+    MembershipSerializer,
+    RecognitionListSerializer,
+    StudioEventSerializer,
+    StudioSerializer,
+    StudioStatusChangeSerializer,
+)
+from studios.filtersets import (
+    AssessmentFilterSet,
+    HonourFilterSet,
+    MembershipFilterSet,
+    RecognitionListFilterSet,
+    StudioFilterSet,
+)
+from studios.selectors import (
+    assessments_visible_to,
+    honours_visible_to,
+    memberships_visible_to,
+    recognition_lists_visible_to,
+    recognition_lists_with_share,
+    studio_is_insider,
+    studios_visible_to,
+)
+
+
+class StudioViewSet(ScopedServiceViewSet):
+    """Studios: officials see their subtree, members their studio, everyone the
+    named ones. Status moves only through `change-status`."""
+
+    visible_to = staticmethod(studios_visible_to)
+    serializer_class = StudioSerializer
+    filterset_class = StudioFilterSet
+    ordering_fields = ["code", "name", "founded_on", "status"]
+    ordering = ["code"]
+
+    def create_via_service(self, data):
+        return services.studio_create(by=self.request.user, **data)
+
+    def update_via_service(self, instance, data):
+        return services.studio_update(studio_id=instance.pk, by=self.request.user, **data)
+
+    @extend_schema(request=StudioStatusChangeSerializer, responses=StudioSerializer)
+    @action(detail=True, methods=["post"], url_path="change-status")
+    def change_status(self, request, pk=None):
+        studio = self.get_object()
+        serializer = StudioStatusChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        studio = services.studio_change_status(
+            studio_id=studio.pk, by=request.user, **serializer.validated_data
+        )
+        return Response(StudioSerializer(self.get_queryset().get(pk=studio.pk)).data)
+
+    @extend_schema(responses=StudioEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        """The status history; for officials over the studio and its members."""
+        studio = self.get_object()
+        if not studio_is_insider(request.user, studio):
+            raise PermissionDenied
+        events = studio.events.select_related("actor")
+        return Response(StudioEventSerializer(events, many=True).data)
+
+
+class MembershipViewSet(ScopedServiceViewSet):
+    visible_to = staticmethod(memberships_visible_to)
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilterSet
+    ordering_fields = ["joined_on", "role"]
+    ordering = ["studio_id", "role", "joined_on"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def create_via_service(self, data):
+        return services.membership_add(
+            studio_id=data["studio"].pk,
+            by=self.request.user,
+            person=data["person"],
+            role=data.get("role", "member"),
+            joined_on=data.get("joined_on"),
+        )
+
+    def update_via_service(self, instance, data):
+        return services.membership_change_role(
+            membership_id=instance.pk, by=self.request.user, role=data.get("role", instance.role)
+        )
+
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return MembershipRoleSerializer
+        return MembershipSerializer
+
+    @extend_schema(request=MembershipRoleSerializer, responses=MembershipSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        membership = self.get_object()
+        serializer = MembershipRoleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = self.update_via_service(membership, serializer.validated_data)
+        return Response(MembershipSerializer(membership).data)
+
+    @extend_schema(request=MembershipEndSerializer, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """The member leaves the studio; the record is kept."""
+        membership = self.get_object()
+        serializer = MembershipEndSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.membership_end(
+            membership_id=membership.pk, by=request.user, **serializer.validated_data
+        )
+        return Response(MembershipSerializer(membership).data)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "org_unit",
+            int,
+            description="Count `ours` in this unit and below (default: the whole group).",
+        )
+    ]
+)
+class RecognitionListViewSet(ScopedServiceViewSet):
+    """Naming batches with our share of each, computed in the database."""
+
+    serializer_class = RecognitionListSerializer
+    filterset_class = RecognitionListFilterSet
+    ordering_fields = ["year", "level", "title"]
+    ordering = ["-year", "level", "title"]
+
+    @staticmethod
+    def visible_to(user):
+        return recognition_lists_visible_to(user)
+
+    def get_queryset(self):
+        unit = None
+        unit_id = self.request.query_params.get("org_unit")
+        if unit_id:
+            unit = org_units_visible_to(self.request.user).filter(pk=unit_id).first()
+        return recognition_lists_with_share(super().get_queryset(), unit)
+
+    def create_via_service(self, data):
+        return services.recognition_list_create(by=self.request.user, **data)
+
+    def update_via_service(self, instance, data):
+        return services.recognition_list_update(list_id=instance.pk, by=self.request.user, **data)
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+
+class HonourViewSet(ScopedServiceViewSet):
+    visible_to = staticmethod(honours_visible_to)
+    serializer_class = HonourSerializer
+    filterset_class = HonourFilterSet
+    ordering_fields = ["id"]
+    ordering = ["-recognition_list__year", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_via_service(self, data):
+        return services.honour_create(by=self.request.user, **data)
+
+
+class AssessmentViewSet(ScopedServiceViewSet):
+    visible_to = staticmethod(assessments_visible_to)
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilterSet
+    ordering_fields = ["year", "score"]
+    ordering = ["-year", "studio_id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_via_service(self, data):
+        return services.assessment_record(by=self.request.user, **data)

@@ -1,0 +1,129 @@
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit
+from accounts.selectors import org_units_visible_to
+from core.filters import SubtreeFilter
+from core.forms import FilterForm
+from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
+
+
+def _visible_units(request):
+    return org_units_visible_to(request.user) if request else OrgUnit.objects.none()
+
+
+class StudioFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("Search"), widget=forms.SearchInput
+    )
+    org_unit = SubtreeFilter(queryset=_visible_units)
+    kind = django_filters.ChoiceFilter(
+        choices=Studio.Kind.choices, label=_("Kind"), empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Studio.Status.choices, label=_("Status"), empty_label=_("All")
+    )
+    # Level and year apply to the same honour: "named at provincial level in 2022".
+    honour_level = django_filters.ChoiceFilter(
+        choices=RecognitionList.Level.choices,
+        label=_("Honour level"),
+        empty_label=_("All"),
+        method="filter_honours",
+    )
+    year = django_filters.NumberFilter(label=_("Year named"), method="filter_honours")
+    ordering = django_filters.OrderingFilter(
+        fields=(("code", "code"), ("name", "name"), ("founded_on", "founded_on")),
+        label=_("Sort by"),
+        empty_label=_("Code"),
+        field_labels={"code": _("Code"), "name": _("Name"), "founded_on": _("Founded on")},
+    )
+
+    class Meta:
+        model = Studio
+        form = FilterForm
+        fields = ["search", "org_unit", "kind", "status", "honour_level", "year"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(speciality__icontains=value) | Q(code__icontains=value)
+        )
+
+    def filter_honours(self, queryset, name, value):
+        # Applied once for both fields (see filter_queryset).
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        level = self.form.cleaned_data.get("honour_level")
+        year = self.form.cleaned_data.get("year")
+        if level or year:
+            honours = Honour.objects.filter(studio=OuterRef("pk"))
+            if level:
+                honours = honours.filter(recognition_list__level=level)
+            if year:
+                honours = honours.filter(recognition_list__year=year)
+            queryset = queryset.filter(Exists(honours))
+        return queryset
+
+
+# Related-record filters take plain ids: the base queryset is already scoped, and an
+# id outside scope simply matches nothing (a choice field would reveal it exists).
+def _id_filter(field_name: str, label) -> django_filters.NumberFilter:
+    return django_filters.NumberFilter(field_name=f"{field_name}_id", label=label)
+
+
+class MembershipFilterSet(django_filters.FilterSet):
+    studio = _id_filter("studio", _("Studio"))
+    person = _id_filter("person", _("Person"))
+    current = django_filters.BooleanFilter(
+        field_name="left_on", lookup_expr="isnull", label=_("Current members only")
+    )
+
+    class Meta:
+        model = Membership
+        form = FilterForm
+        fields = ["studio", "person", "role", "current"]
+
+
+class RecognitionListFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("Search"), widget=forms.SearchInput
+    )
+    level = django_filters.ChoiceFilter(
+        choices=RecognitionList.Level.choices, label=_("Level"), empty_label=_("All")
+    )
+    year = django_filters.NumberFilter(label=_("Year"))
+
+    class Meta:
+        model = RecognitionList
+        form = FilterForm
+        fields = ["search", "level", "year"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(conferred_by__icontains=value))
+
+
+class HonourFilterSet(django_filters.FilterSet):
+    recognition_list = _id_filter("recognition_list", _("Recognition list"))
+    studio = _id_filter("studio", _("Studio"))
+    person = _id_filter("person", _("Person"))
+    level = django_filters.ChoiceFilter(
+        field_name="recognition_list__level", choices=RecognitionList.Level.choices
+    )
+    year = django_filters.NumberFilter(field_name="recognition_list__year")
+
+    class Meta:
+        model = Honour
+        form = FilterForm
+        fields = ["recognition_list", "studio", "person", "personal_title", "level", "year"]
+
+
+class AssessmentFilterSet(django_filters.FilterSet):
+    studio = _id_filter("studio", _("Studio"))
+
+    class Meta:
+        model = Assessment
+        form = FilterForm
+        fields = ["studio", "year", "grade"]

@@ -1,0 +1,136 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit
+from accounts.selectors import people_visible_to, user_scope
+from core.forms import BootstrapFormMixin
+from core.pages import DateInput
+from core.scoping import within_paths
+from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
+from studios.selectors import studios_managed_by
+
+
+def managed_units(user):
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return OrgUnit.objects.all()
+    return OrgUnit.objects.filter(within_paths(scope.official_paths, unit_field=None))
+
+
+class StudioForm(BootstrapFormMixin, forms.ModelForm):
+    """Everything an official may set. Leads get `StudioProfileForm`."""
+
+    functions = forms.MultipleChoiceField(
+        label=_("Functions"),
+        choices=Studio.Function.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Studio
+        fields = [
+            "name",
+            "code",
+            "kind",
+            "leader",
+            "org_unit",
+            "speciality",
+            "founded_on",
+            "functions",
+            "description",
+            "site_notes",
+            "equipment_notes",
+        ]
+        widgets = {
+            "founded_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "site_notes": forms.Textarea(attrs={"rows": 2}),
+            "equipment_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = people_visible_to(user).order_by("full_name")
+        self.fields["org_unit"].queryset = managed_units(user)
+
+
+class StudioProfileForm(BootstrapFormMixin, forms.ModelForm):
+    functions = StudioForm.base_fields["functions"]
+
+    class Meta:
+        model = Studio
+        fields = ["speciality", "functions", "description", "site_notes", "equipment_notes"]
+        widgets = StudioForm.Meta.widgets
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class StatusChangeForm(BootstrapFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Studio.Status.choices)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MembershipAddForm(BootstrapFormMixin, forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(Membership.Role.MEMBER, _("Member")), (Membership.Role.CORE, _("Core member"))],
+    )
+    joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DateInput())
+
+    def __init__(self, *args, user, studio: Studio, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            people_visible_to(user)
+            .exclude(studio_memberships__studio=studio, studio_memberships__left_on__isnull=True)
+            .order_by("full_name")
+        )
+
+
+class AssessmentForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["year", "score", "grade", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def validate_unique(self):
+        """Left to the service, which answers a second assessment with a clear 409."""
+
+
+class RecognitionListForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = RecognitionList
+        fields = ["title", "level", "conferred_by", "year", "total_named", "org_unit"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = managed_units(user)
+
+
+class HonourForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Honour
+        fields = ["studio", "person", "personal_title", "conferred_on"]
+        widgets = {"conferred_on": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["studio"].queryset = studios_managed_by(user).exclude(
+            status__in=[Studio.Status.PREPARING, Studio.Status.REVOKED]
+        )
+        scope = user_scope(user)
+        people = people_visible_to(user)
+        if not scope.is_superuser:
+            people = people.filter(within_paths(scope.official_paths, unit_field="org_unit"))
+        self.fields["person"].queryset = people.order_by("full_name")
+
+    def validate_unique(self):
+        """Left to the service (409 for a studio or person already on the list)."""
+
+    def _post_clean(self):
+        # The model's "studio xor person" constraint is the service's message.
+        pass

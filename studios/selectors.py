@@ -1,0 +1,170 @@
+"""Who sees and manages which studios, and the naming shares (computed, never typed)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from accounts.models import OrgUnit
+from accounts.selectors import user_scope
+from core.numbers import percent
+from core.scoping import within_paths
+from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
+
+
+def _open_membership_of(user) -> Q:
+    return Q(
+        Exists(Membership.objects.filter(studio=OuterRef("pk"), person=user, left_on__isnull=True))
+    )
+
+
+def studios_managed_by(user) -> QuerySet[Studio]:
+    """Studios the person may administer as a union official (their subtrees)."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return Studio.objects.all()
+    return Studio.objects.filter(within_paths(scope.official_paths, unit_field="org_unit"))
+
+
+def studios_led_by(user) -> QuerySet[Studio]:
+    """Studios where the person holds the open leader membership."""
+    return Studio.objects.filter(
+        memberships__person=user,
+        memberships__role=Membership.Role.LEADER,
+        memberships__left_on__isnull=True,
+    )
+
+
+def studios_visible_to(user) -> QuerySet[Studio]:
+    """Officials see their subtree, members their studio, everyone the named
+    studios (the public honour roll). Superusers see all."""
+    scope = user_scope(user)
+    studios = Studio.objects.select_related("org_unit", "leader")
+    if scope.is_superuser:
+        return studios
+    if not getattr(user, "is_authenticated", False):
+        return studios.none()
+    return studios.filter(
+        Q(status=Studio.Status.NAMED)
+        | within_paths(scope.official_paths, unit_field="org_unit")
+        | _open_membership_of(user)
+    )
+
+
+def studio_insiders_q(user) -> Q:
+    """Q over studios whose internal records (assessments, history) the person
+    may read: officials over them and their current members."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return Q()
+    return within_paths(scope.official_paths, unit_field="org_unit") | _open_membership_of(user)
+
+
+def studio_is_insider(user, studio: Studio) -> bool:
+    return Studio.objects.filter(studio_insiders_q(user), pk=studio.pk).exists()
+
+
+def memberships_visible_to(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(studio__in=studios_visible_to(user)).select_related(
+        "person", "studio"
+    )
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    """Assessments are internal: officials over the studio and its members."""
+    if not getattr(user, "is_authenticated", False):
+        return Assessment.objects.none()
+    insiders = Studio.objects.filter(studio_insiders_q(user))
+    return Assessment.objects.filter(studio__in=insiders).select_related("studio", "assessor")
+
+
+def recognition_lists_visible_to(user) -> QuerySet[RecognitionList]:
+    """Naming lists are public to every signed-in user (the honour roll)."""
+    if not getattr(user, "is_authenticated", False):
+        return RecognitionList.objects.none()
+    return RecognitionList.objects.all()
+
+
+def recognition_lists_managed_by(user) -> QuerySet[RecognitionList]:
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return RecognitionList.objects.all()
+    return RecognitionList.objects.filter(within_paths(scope.official_paths, unit_field="org_unit"))
+
+
+def honours_visible_to(user) -> QuerySet[Honour]:
+    """Honours are public to every signed-in user; revoked studios drop out."""
+    if not getattr(user, "is_authenticated", False):
+        return Honour.objects.none()
+    return Honour.objects.select_related("recognition_list", "studio", "person").exclude(
+        studio__status=Studio.Status.REVOKED
+    )
+
+
+# --- Naming shares ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    ours: int
+    total: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Our share of the list in per cent, one decimal (6 of 28 → 21.4)."""
+        return percent(self.ours, self.total)
+
+
+def _ours_q(unit: OrgUnit | None, prefix: str = "honours__") -> Q:
+    """Studio honours whose studio lies in `unit`'s subtree (all ours when None)."""
+    # A revoked studio lost its plaque (摘牌): it no longer counts as ours.
+    ours = Q(**{f"{prefix}studio__isnull": False}) & ~Q(
+        **{f"{prefix}studio__status": Studio.Status.REVOKED}
+    )
+    if unit is not None:
+        ours &= within_paths([unit.path], unit_field=f"{prefix}studio__org_unit")
+    return ours
+
+
+def recognition_lists_with_share(lists: QuerySet, unit: OrgUnit | None) -> QuerySet:
+    """Annotate each list with `ours`: how many of its studios lie in `unit`'s
+    subtree (the whole group when None). One aggregate query, no Python loop."""
+    return lists.annotate(ours=Count("honours", filter=_ours_q(unit)))
+
+
+def list_share(recognition_list: RecognitionList, unit: OrgUnit | None) -> Share:
+    ours = Honour.objects.filter(recognition_list=recognition_list).filter(_ours_q(unit, prefix=""))
+    return Share(ours=ours.count(), total=recognition_list.total_named)
+
+
+def shares_by_level_and_year(unit: OrgUnit | None, *, year: int | None = None) -> list[dict]:
+    """Per level and year: our studios on the lists and the lists' totals.
+
+    The total is summed over lists (a subquery per group would double count with
+    the honours join), so it is computed in a second aggregate and merged.
+    """
+    lists = RecognitionList.objects.order_by()
+    if year is not None:
+        lists = lists.filter(year=year)
+    totals = {
+        (row["level"], row["year"]): row["total"]
+        for row in lists.values("level", "year").annotate(total=Sum("total_named"))
+    }
+    ours = {
+        (row["level"], row["year"]): row["ours"]
+        for row in lists.values("level", "year").annotate(
+            ours=Count("honours", filter=_ours_q(unit))
+        )
+    }
+    labels = dict(RecognitionList.Level.choices)
+    level_order = list(RecognitionList.Level.values)
+    rows = [
+        {
+            "level": level,
+            "level_display": labels[level],
+            "year": list_year,
+            "share": Share(ours=ours.get((level, list_year), 0), total=total),
+        }
+        for (level, list_year), total in totals.items()
+    ]
+    return sorted(rows, key=lambda row: (-row["year"], -level_order.index(row["level"])))

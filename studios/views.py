@@ -1,0 +1,273 @@
+"""Studio pages. Every read goes through the scoping selectors; every write
+through `studios.services` via `run_service`, so pages and API share one rule."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import user_scope
+from core.exceptions import Conflict
+from core.pages import ScopedDetailView, ScopedListView, run_service
+from studios import services
+from studios.filtersets import RecognitionListFilterSet, StudioFilterSet
+from studios.forms import (
+    AssessmentForm,
+    HonourForm,
+    MembershipAddForm,
+    RecognitionListForm,
+    StatusChangeForm,
+    StudioForm,
+    StudioProfileForm,
+)
+from studios.models import RecognitionList
+from studios.selectors import (
+    Share,
+    assessments_visible_to,
+    list_share,
+    memberships_visible_to,
+    recognition_lists_managed_by,
+    recognition_lists_visible_to,
+    recognition_lists_with_share,
+    studio_is_insider,
+    studios_led_by,
+    studios_managed_by,
+    studios_visible_to,
+)
+
+
+def _is_official(user) -> bool:
+    scope = user_scope(user)
+    return scope.is_official or scope.is_superuser
+
+
+class StudioListView(ScopedListView):
+    visible_to = staticmethod(studios_visible_to)
+    filterset_class = StudioFilterSet
+    template_name = "studios/studio_list.html"
+    partial_template_name = "studios/partials/studio_results.html"
+    context_object_name = "studios"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = _is_official(self.request.user)
+        return context
+
+
+def _detail_context(request, studio, **forms) -> dict:
+    """Everything the studio page shows, with unbound forms unless given bound ones."""
+    user = request.user
+    manages = studios_managed_by(user).filter(pk=studio.pk).exists()
+    leads = studios_led_by(user).filter(pk=studio.pk).exists()
+    insider = manages or leads or studio_is_insider(user, studio)
+    memberships = memberships_visible_to(user).filter(studio=studio)
+    # Each honour with its list's share, counted for all lists in one query.
+    lists = recognition_lists_with_share(
+        RecognitionList.objects.filter(honours__studio=studio), None
+    )
+    context = {
+        "studio": studio,
+        "manages": manages,
+        "can_edit": manages or leads,
+        "insider": insider,
+        "members": [m for m in memberships if m.left_on is None],
+        "former_members": [m for m in memberships if m.left_on is not None],
+        "honours": [(lst, Share(ours=lst.ours, total=lst.total_named)) for lst in lists],
+        "assessments": assessments_visible_to(user).filter(studio=studio) if insider else [],
+        "events": studio.events.select_related("actor") if insider else [],
+    }
+    if manages:
+        context["status_form"] = forms.get("status_form") or StatusChangeForm()
+        context["assessment_form"] = forms.get("assessment_form") or AssessmentForm()
+    if manages or leads:
+        context["member_form"] = forms.get("member_form") or MembershipAddForm(
+            user=user, studio=studio
+        )
+    return context
+
+
+class StudioDetailView(ScopedDetailView):
+    visible_to = staticmethod(studios_visible_to)
+    template_name = "studios/studio_detail.html"
+    context_object_name = "studio"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_detail_context(self.request, self.object)}
+
+
+def _visible_studio(request, pk):
+    return get_object_or_404(studios_visible_to(request.user), pk=pk)
+
+
+def _render_detail_with(request, studio, status=400, **forms):
+    return render(
+        request,
+        "studios/studio_detail.html",
+        _detail_context(request, studio, **forms),
+        status=status,
+    )
+
+
+@login_required
+def studio_create(request):
+    if not _is_official(request.user):
+        raise PermissionDenied
+    form = StudioForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        studio = run_service(form, services.studio_create, by=request.user, **form.cleaned_data)
+        if studio:
+            messages.success(request, _("The studio has been registered."))
+            return redirect("studios:studio-detail", pk=studio.pk)
+    return render(request, "studios/studio_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def studio_edit(request, pk):
+    studio = _visible_studio(request, pk)
+    if studios_managed_by(request.user).filter(pk=studio.pk).exists():
+        form_class = StudioForm
+    elif studios_led_by(request.user).filter(pk=studio.pk).exists():
+        form_class = StudioProfileForm
+    else:
+        raise PermissionDenied
+    form = form_class(request.POST or None, instance=studio, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        updated = run_service(
+            form, services.studio_update, studio_id=studio.pk, by=request.user, **changes
+        )
+        if updated:
+            messages.success(request, _("The studio has been saved."))
+            return redirect("studios:studio-detail", pk=studio.pk)
+    return render(request, "studios/studio_form.html", {"form": form, "studio": studio})
+
+
+@require_POST
+@login_required
+def studio_change_status(request, pk):
+    studio = _visible_studio(request, pk)
+    form = StatusChangeForm(request.POST)
+    if form.is_valid() and run_service(
+        form,
+        services.studio_change_status,
+        studio_id=studio.pk,
+        by=request.user,
+        **form.cleaned_data,
+    ):
+        messages.success(request, _("The status has been changed."))
+        return redirect("studios:studio-detail", pk=studio.pk)
+    studio.refresh_from_db()
+    return _render_detail_with(request, studio, status_form=form)
+
+
+@require_POST
+@login_required
+def membership_add(request, pk):
+    studio = _visible_studio(request, pk)
+    form = MembershipAddForm(request.POST, user=request.user, studio=studio)
+    if form.is_valid() and run_service(
+        form, services.membership_add, studio_id=studio.pk, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, _("The member has been added."))
+        return redirect("studios:studio-detail", pk=studio.pk)
+    return _render_detail_with(request, studio, member_form=form)
+
+
+@require_POST
+@login_required
+def membership_end(request, pk):
+    membership = get_object_or_404(memberships_visible_to(request.user), pk=pk)
+    try:
+        services.membership_end(membership_id=membership.pk, by=request.user)
+        messages.success(request, _("The membership has ended."))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    return redirect("studios:studio-detail", pk=membership.studio_id)
+
+
+@require_POST
+@login_required
+def assessment_add(request, pk):
+    studio = _visible_studio(request, pk)
+    form = AssessmentForm(request.POST)
+    if form.is_valid() and run_service(
+        form, services.assessment_record, by=request.user, studio=studio, **form.cleaned_data
+    ):
+        messages.success(request, _("The assessment has been recorded."))
+        return redirect("studios:studio-detail", pk=studio.pk)
+    studio.refresh_from_db()
+    return _render_detail_with(request, studio, assessment_form=form)
+
+
+# --- Recognition lists -------------------------------------------------------------------
+
+
+class RecognitionListListView(ScopedListView):
+    visible_to = staticmethod(
+        lambda user: recognition_lists_with_share(recognition_lists_visible_to(user), None)
+    )
+    filterset_class = RecognitionListFilterSet
+    template_name = "studios/recognitionlist_list.html"
+    partial_template_name = "studios/partials/recognitionlist_results.html"
+    context_object_name = "lists"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = _is_official(self.request.user)
+        return context
+
+
+@login_required
+def recognition_list_detail(request, pk):
+    recognition_list = get_object_or_404(recognition_lists_visible_to(request.user), pk=pk)
+    manages = recognition_lists_managed_by(request.user).filter(pk=pk).exists()
+    form = (
+        HonourForm(request.POST or None, user=request.user) if _is_official(request.user) else None
+    )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid() and run_service(
+            form,
+            services.honour_create,
+            by=request.user,
+            recognition_list=recognition_list,
+            **form.cleaned_data,
+        ):
+            messages.success(request, _("The honour has been recorded."))
+            return redirect("studios:recognitionlist-detail", pk=pk)
+    visible_ids = set(studios_visible_to(request.user).values_list("pk", flat=True))
+    managed_ids = set(studios_managed_by(request.user).values_list("pk", flat=True))
+    honours = recognition_list.honours.select_related("studio__org_unit", "person__org_unit")
+    return render(
+        request,
+        "studios/recognitionlist_detail.html",
+        {
+            "recognition_list": recognition_list,
+            "share": list_share(recognition_list, None),
+            "studio_honours": [h for h in honours if h.studio_id],
+            "person_honours": [h for h in honours if h.person_id],
+            "visible_ids": visible_ids,
+            "managed_ids": managed_ids,
+            "manages": manages,
+            "honour_form": form,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def recognition_list_create(request):
+    if not _is_official(request.user):
+        raise PermissionDenied
+    form = RecognitionListForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        created = run_service(
+            form, services.recognition_list_create, by=request.user, **form.cleaned_data
+        )
+        if created:
+            messages.success(request, _("The recognition list has been recorded."))
+            return redirect("studios:recognitionlist-detail", pk=created.pk)
+    return render(request, "studios/recognitionlist_form.html", {"form": form})
