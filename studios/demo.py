@@ -64,7 +64,9 @@ def _create_studio(code, name, kind, unit, speciality, leader, functions, rng) -
         studio_id=studio.pk, by=official, status=Studio.Status.ESTABLISHED, reason=""
     )
     colleagues = list(
-        User.objects.filter(org_unit=unit).exclude(pk=leader.pk).order_by("employee_no")
+        User.objects.filter(org_unit=unit, employee_no__startswith=unit.code)
+        .exclude(pk=leader.pk)
+        .order_by("employee_no")
     )
     for person in rng.sample(colleagues, k=min(len(colleagues), rng.randint(3, 7))):
         services.membership_add(
@@ -103,8 +105,9 @@ def _seed_studios(rng: random.Random) -> list[Studio]:
         if Studio.objects.filter(code=code).exists():
             continue
         speciality = rng.choice(SPECIALITIES[unit.code[0]])
-        people = list(User.objects.filter(org_unit=unit).order_by("employee_no"))
-        leader = rng.choice(people)
+        # Generated people only: the demo accounts have roles of their own.
+        people = User.objects.filter(org_unit=unit, employee_no__startswith=unit.code)
+        leader = rng.choice(list(people.order_by("employee_no")))
         kind = rng.choice(KINDS)
         kind_name = {"model_worker": "劳模", "craftsman": "工匠人才", "employee": "职工"}[kind]
         _create_studio(
@@ -229,7 +232,7 @@ def seed_studios() -> None:
     preparing = Studio.objects.filter(code="C102-PREP").first()
     if preparing is None:
         unit = OrgUnit.objects.get(code="C102")
-        leader = User.objects.filter(org_unit=unit).order_by("employee_no").first()
+        leader = User.objects.filter(org_unit=unit, employee_no__startswith="C102").first()
         services.studio_create(
             by=_official(), name=f"{leader.full_name}装配工艺职工创新工作室", code="C102-PREP",
             kind=Studio.Kind.EMPLOYEE, leader=leader, org_unit=unit, speciality="装配调试",

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from accounts.models import OrgUnit, RoleGrant, User
 
@@ -14,14 +15,13 @@ DEMO_ACCOUNTS = {
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module; the demo is large compared to test fixtures."""
-    with django_db_blocker.unblock():
+    """Seed once for the module inside a transaction that is rolled back at the
+    end, since the demo is large compared to test fixtures. Each test runs in a
+    savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        User.objects.all().delete()
-        RoleGrant.objects.all().delete()
-        OrgUnit.objects.all().delete()
+        yield
+        transaction.set_rollback(True)
 
 
 def test_demo_accounts_exist_and_sign_in(seeded, client):
@@ -56,3 +56,21 @@ def test_seed_demo_refuses_where_demo_data_is_disabled(settings):
     settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(CommandError):
         call_command("seed_demo", verbosity=0)
+
+
+def test_demo_studios_match_the_design(seeded):
+    from studios.models import RecognitionList, Studio
+    from studios.selectors import list_share
+
+    assert 38 <= Studio.objects.count() <= 45
+    dust = Studio.objects.get(leader__employee_no="lead")
+    assert dust.status == Studio.Status.NAMED
+    assert dust.memberships.filter(person__employee_no="mentor", left_on__isnull=True).exists()
+    assert Studio.objects.filter(
+        leader__employee_no="lead2", org_unit__path__startswith=(OrgUnit.objects.get(code="B").path)
+    ).exists()
+    provincial = RecognitionList.objects.get(level="provincial", total_named=28)
+    share = list_share(provincial, None)
+    assert (share.ours, share.total, str(share.percent)) == (6, 28, "21.4")
+    national = RecognitionList.objects.get(level="national")
+    assert list_share(national, None).ours == 1
