@@ -129,7 +129,11 @@ def _ours_q(unit: OrgUnit | None, prefix: str = "honours__") -> Q:
 def recognition_lists_with_share(lists: QuerySet, unit: OrgUnit | None) -> QuerySet:
     """Annotate each list with `ours`: how many of its studios lie in `unit`'s
     subtree (the whole group when None). One aggregate query, no Python loop."""
-    return lists.annotate(ours=Count("honours", filter=_ours_q(unit)))
+    annotated = lists.annotate(ours=Count("honours", filter=_ours_q(unit)))
+    # An aggregate drops Meta.ordering; keep the lists' natural order for paging.
+    if annotated.query.order_by:
+        return annotated
+    return annotated.order_by(*RecognitionList._meta.ordering)
 
 
 def list_share(recognition_list: RecognitionList, unit: OrgUnit | None) -> Share:

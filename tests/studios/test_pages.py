@@ -1,0 +1,221 @@
+"""Studio pages for every role: the same rules as the API, through forms."""
+
+import pytest
+from django.urls import reverse
+
+from studios import services
+from studios.models import Assessment, Membership, Studio
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(studio):
+    return reverse("studios:studio-detail", args=[studio.pk])
+
+
+class TestDirectoryAndDetail:
+    def test_directory_lists_only_visible_studios(self, as_person, studios):
+        client = as_person(studios.org.official_b)
+        response = client.get(reverse("studios:studio-list"))
+        assert [s.code for s in response.context["studios"]] == ["B1-TURB"]
+
+    def test_directory_filters_by_search_and_unit(self, as_person, studios):
+        client = as_person(studios.org.group_official)
+        response = client.get(
+            reverse("studios:studio-list"), {"search": "粉尘", "org_unit": studios.org.mine_a1.pk}
+        )
+        assert [s.code for s in response.context["studios"]] == ["A1-DUST"]
+
+    def test_htmx_request_gets_only_the_results(self, as_person, studios):
+        client = as_person(studios.org.group_official)
+        response = client.get(reverse("studios:studio-list"), HTTP_HX_REQUEST="true")
+        assert "<html" not in response.content.decode()
+        assert "A1-DUST" in response.content.decode()
+
+    def test_outsider_gets_404(self, as_person, studios):
+        client = as_person(studios.org.worker_b)
+        assert client.get(detail(studios.dust)).status_code == 404
+
+    def test_member_sees_assessments_and_history(self, as_person, studios):
+        services.assessment_record(
+            by=studios.org.group_official, studio=studios.dust, year=2025, score=91,
+            grade="excellent",
+        )  # fmt: skip
+        response = as_person(studios.member_a).get(detail(studios.dust))
+        assert response.context["insider"] is True
+        assert len(response.context["assessments"]) == 1
+        assert "status_form" not in response.context
+        assert "member_form" not in response.context
+
+    def test_public_viewer_of_named_studio_sees_no_internals(
+        self, as_person, studios, provincial_list
+    ):
+        services.honour_create(
+            by=studios.org.group_official, recognition_list=provincial_list, studio=studios.dust
+        )
+        response = as_person(studios.org.worker_b).get(detail(studios.dust))
+        assert response.status_code == 200
+        assert response.context["insider"] is False
+        assert "history" not in response.content.decode()
+
+    def test_official_gets_every_form(self, as_person, studios):
+        response = as_person(studios.org.official_a).get(detail(studios.dust))
+        for form in ("status_form", "assessment_form", "member_form"):
+            assert form in response.context
+
+    def test_lead_gets_the_member_form_only(self, as_person, studios):
+        response = as_person(studios.lead_a).get(detail(studios.dust))
+        assert "member_form" in response.context
+        assert "status_form" not in response.context
+
+
+class TestCreateAndEdit:
+    def form_data(self, org, **overrides):
+        return {
+            "name": "新工作室", "code": "A1-NEW", "kind": "employee",
+            "leader": org.worker_a.pk, "org_unit": org.team_a101.pk, "speciality": "支护",
+            "founded_on": "2024-03-01", "functions": ["problem_tackling"], **overrides,
+        }  # fmt: skip
+
+    def test_official_creates_a_studio(self, as_person, org):
+        client = as_person(org.official_a)
+        response = client.post(reverse("studios:studio-create"), self.form_data(org))
+        studio = Studio.objects.get(code="A1-NEW")
+        assert response.status_code == 302
+        assert response.url == detail(studio)
+
+    def test_unit_outside_scope_is_refused_with_a_field_error(self, as_person, org):
+        client = as_person(org.official_b)
+        response = client.post(
+            reverse("studios:studio-create"), self.form_data(org, leader=org.worker_b.pk)
+        )
+        assert response.status_code == 200
+        assert "org_unit" in response.context["form"].errors
+        assert not Studio.objects.exists()
+
+    def test_worker_cannot_open_the_create_page(self, as_person, org):
+        assert as_person(org.worker_a).get(reverse("studios:studio-create")).status_code == 403
+
+    def test_lead_edit_form_has_profile_fields_only(self, as_person, studios):
+        response = as_person(studios.lead_a).get(
+            reverse("studios:studio-edit", args=[studios.dust.pk])
+        )
+        assert set(response.context["form"].fields) == {
+            "speciality", "functions", "description", "site_notes", "equipment_notes",
+        }  # fmt: skip
+
+    def test_lead_saves_a_description(self, as_person, studios):
+        client = as_person(studios.lead_a)
+        response = client.post(
+            reverse("studios:studio-edit", args=[studios.dust.pk]),
+            {"speciality": "粉尘治理", "description": "新的介绍", "functions": ["theory_research"]},
+        )
+        assert response.status_code == 302
+        studios.dust.refresh_from_db()
+        assert studios.dust.description == "新的介绍"
+
+    def test_member_cannot_edit(self, as_person, studios):
+        url = reverse("studios:studio-edit", args=[studios.dust.pk])
+        assert as_person(studios.member_a).get(url).status_code == 403
+
+    def test_outsider_gets_404_on_edit(self, as_person, studios):
+        url = reverse("studios:studio-edit", args=[studios.dust.pk])
+        assert as_person(studios.lead_b).get(url).status_code == 404
+
+
+class TestDetailForms:
+    def test_status_change_without_reason_shows_the_error(self, as_person, studios):
+        client = as_person(studios.org.official_a)
+        url = reverse("studios:studio-change-status", args=[studios.dust.pk])
+        response = client.post(url, {"status": "revoked", "reason": ""})
+        assert response.status_code == 400
+        assert "reason" in response.context["status_form"].errors
+        studios.dust.refresh_from_db()
+        assert studios.dust.status == Studio.Status.ESTABLISHED
+
+    def test_illegal_status_change_shows_a_form_error(self, as_person, studios):
+        client = as_person(studios.org.official_a)
+        url = reverse("studios:studio-change-status", args=[studios.dust.pk])
+        response = client.post(url, {"status": "named"})
+        assert response.status_code == 400
+        assert response.context["status_form"].non_field_errors()
+
+    def test_lead_cannot_change_status(self, as_person, studios):
+        url = reverse("studios:studio-change-status", args=[studios.dust.pk])
+        response = as_person(studios.lead_a).post(url, {"status": "revoked", "reason": "x"})
+        assert response.status_code == 403
+
+    def test_lead_adds_and_ends_membership(self, as_person, studios):
+        newcomer = PersonFactory(org_unit=studios.org.team_a102)
+        client = as_person(studios.lead_a)
+        response = client.post(
+            reverse("studios:membership-add", args=[studios.dust.pk]),
+            {"person": newcomer.pk, "role": "member"},
+        )
+        assert response.status_code == 302
+        membership = Membership.objects.get(person=newcomer)
+        client.post(reverse("studios:membership-end", args=[membership.pk]))
+        membership.refresh_from_db()
+        assert membership.left_on is not None
+
+    def test_adding_someone_outside_scope_is_refused(self, as_person, studios):
+        client = as_person(studios.lead_a)
+        response = client.post(
+            reverse("studios:membership-add", args=[studios.dust.pk]),
+            {"person": studios.org.worker_b.pk, "role": "member"},
+        )
+        assert response.status_code == 400
+        assert "person" in response.context["member_form"].errors
+
+    def test_second_assessment_in_a_year_shows_the_conflict(self, as_person, studios):
+        client = as_person(studios.org.official_a)
+        url = reverse("studios:assessment-add", args=[studios.dust.pk])
+        data = {"year": 2025, "score": "80", "grade": "good"}
+        assert client.post(url, data).status_code == 302
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert response.context["assessment_form"].non_field_errors()
+        assert Assessment.objects.count() == 1
+
+
+class TestRecognitionListPages:
+    def test_list_page_shows_share(self, as_person, studios, provincial_list):
+        services.honour_create(
+            by=studios.org.group_official, recognition_list=provincial_list, studio=studios.dust
+        )
+        response = as_person(studios.org.worker_b).get(reverse("studios:recognitionlist-list"))
+        assert "1 / 28" in response.content.decode()
+        assert "3.6%" in response.content.decode()
+
+    def test_official_records_an_honour_on_the_list_page(self, as_person, studios, provincial_list):
+        client = as_person(studios.org.official_a)
+        url = reverse("studios:recognitionlist-detail", args=[provincial_list.pk])
+        response = client.post(url, {"studio": studios.washing.pk})
+        assert response.status_code == 302
+        studios.washing.refresh_from_db()
+        assert studios.washing.status == Studio.Status.NAMED
+
+    def test_worker_cannot_post_an_honour(self, as_person, studios, provincial_list):
+        url = reverse("studios:recognitionlist-detail", args=[provincial_list.pk])
+        response = as_person(studios.org.worker_a).post(url, {"studio": studios.dust.pk})
+        assert response.status_code == 403
+
+    def test_official_creates_a_list(self, as_person, org):
+        client = as_person(org.official_b)
+        response = client.post(
+            reverse("studios:recognitionlist-create"),
+            {"title": "市级", "level": "municipal", "conferred_by": "市总工会", "year": 2025,
+             "total_named": 10, "org_unit": org.company_b.pk},
+        )  # fmt: skip
+        assert response.status_code == 302
+
+    def test_list_with_unit_outside_scope_is_refused(self, as_person, org):
+        client = as_person(org.official_b)
+        response = client.post(
+            reverse("studios:recognitionlist-create"),
+            {"title": "市级", "level": "municipal", "conferred_by": "市总工会", "year": 2025,
+             "total_named": 10, "org_unit": org.company_a.pk},
+        )  # fmt: skip
+        assert response.status_code == 200
+        assert "org_unit" in response.context["form"].errors

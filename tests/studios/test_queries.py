@@ -1,0 +1,85 @@
+"""Studio lists and pages take a fixed number of queries, whatever the page size
+or the number of members, honours and assessments."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from studios import services
+from studios.models import RecognitionList, Studio
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many(org):
+    """25 studios at mine A1, each with a member, an honour and an assessment."""
+    by = org.group_official
+    recognition_list = services.recognition_list_create(
+        by=by, title="big list", level=RecognitionList.Level.ENTERPRISE, conferred_by="group",
+        year=2024, total_named=100,
+    )  # fmt: skip
+    for index in range(25):
+        leader = PersonFactory(org_unit=org.team_a101)
+        studio = services.studio_create(
+            by=by, name=f"工作室{index}", code=f"S{index:03d}", kind=Studio.Kind.EMPLOYEE,
+            leader=leader, org_unit=org.team_a101, speciality="x",
+            founded_on=datetime.date(2020, 1, 1),
+        )  # fmt: skip
+        services.studio_change_status(studio_id=studio.pk, by=by, status="established")
+        services.membership_add(
+            studio_id=studio.pk, by=by, person=PersonFactory(org_unit=org.team_a101)
+        )
+        services.honour_create(by=by, recognition_list=recognition_list, studio=studio)
+        services.assessment_record(by=by, studio=studio, year=2025, score=80, grade="good")
+    return org
+
+
+# Scoped lists: the viewer's scope (grants, own unit), COUNT, the page.
+# Public lists (naming): COUNT and the page only.
+API_LISTS = [
+    ("/api/v1/studios/", 4),
+    ("/api/v1/memberships/", 4),
+    ("/api/v1/recognition-lists/", 2),
+    ("/api/v1/honours/", 2),
+    ("/api/v1/assessments/", 4),
+]
+
+
+@pytest.mark.parametrize(("url", "queries"), API_LISTS)
+@pytest.mark.parametrize("page_size", [5, 20])
+def test_api_lists_take_the_same_queries_at_any_page_size(
+    api, many, django_assert_num_queries, url, queries, page_size
+):
+    api.force_authenticate(many.official_a)
+    with django_assert_num_queries(queries):
+        response = api.get(url, {"page_size": page_size})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == min(page_size, response.json()["count"])
+
+
+@pytest.mark.parametrize("page_size", [5, 20])
+def test_studio_directory_page_queries(as_person, many, django_assert_num_queries, page_size):
+    client = as_person(many.official_a)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("studios:studio-list"), {"page_size": page_size})
+    assert len(response.context["studios"]) == page_size
+
+
+@pytest.mark.parametrize("extra_members", [1, 12])
+def test_studio_detail_page_queries_do_not_grow_with_members(
+    as_person, many, django_assert_max_num_queries, extra_members
+):
+    studio = Studio.objects.get(code="S000")
+    for _ in range(extra_members):
+        services.membership_add(
+            studio_id=studio.pk,
+            by=many.group_official,
+            person=PersonFactory(org_unit=many.team_a101),
+        )
+    client = as_person(many.official_a)
+    with django_assert_max_num_queries(22):
+        response = client.get(reverse("studios:studio-detail", args=[studio.pk]))
+    assert len(response.context["members"]) == 2 + extra_members
