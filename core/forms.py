@@ -12,6 +12,11 @@ class BootstrapFormMixin:
         for field in self.fields.values():
             widget = field.widget
             input_type = getattr(widget, "input_type", None)
+            if getattr(widget, "allow_multiple_selected", False) and input_type == "checkbox":
+                # Django puts the widget's class on the wrapping <div> as well as on
+                # each box; the list is styled in app.css (.choice-list) instead.
+                widget.attrs["class"] = "choice-list"
+                continue
             if input_type in ("checkbox", "radio"):
                 css = "form-check-input"
             elif input_type == "select" or widget.__class__.__name__.endswith("Select"):

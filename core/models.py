@@ -47,12 +47,27 @@ class StateEvent(models.Model):
     to_state = models.CharField(_("to"), max_length=32)
     note = models.TextField(_("note"), blank=True)
 
+    # The record's status choices, so history shows labels rather than codes.
+    state_choices: type[models.TextChoices] | None = None
+
     class Meta:
         abstract = True
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.from_state} → {self.to_state}"
+
+    def _label(self, code: str) -> str:
+        labels = dict(self.state_choices.choices) if self.state_choices else {}
+        return labels.get(code, code)
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_state)
 
 
 class StatefulModel(models.Model):

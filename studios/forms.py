@@ -7,7 +7,7 @@ from core.forms import BootstrapFormMixin
 from core.pages import DateInput
 from core.scoping import within_paths
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
-from studios.selectors import studios_managed_by
+from studios.selectors import studio_status_targets, studios_managed_by
 
 
 def managed_units(user):
@@ -68,10 +68,21 @@ class StudioProfileForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class StatusChangeForm(BootstrapFormMixin, forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=Studio.Status.choices)
+    """Offers only the moves the studio can make now (the service checks again)."""
+
+    status = forms.ChoiceField(label=_("New status"))
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for rectification and revocation."),
     )
+
+    def __init__(self, *args, studio: Studio, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Studio.Status.choices)
+        targets = studio_status_targets(studio)
+        self.fields["status"].choices = [(status, labels[status]) for status in targets]
 
 
 class MembershipAddForm(BootstrapFormMixin, forms.Form):

@@ -93,6 +93,8 @@ class Studio(StatefulModel):
 
 
 class StudioEvent(StateEvent):
+    state_choices = Studio.Status
+
     studio = models.ForeignKey(
         Studio, verbose_name=_("studio"), on_delete=models.CASCADE, related_name="events"
     )

@@ -64,6 +64,22 @@ def studio_is_insider(user, studio: Studio) -> bool:
     return Studio.objects.filter(studio_insiders_q(user), pk=studio.pk).exists()
 
 
+def studio_status_targets(studio: Studio) -> list[str]:
+    """The statuses an official may move the studio to by hand right now.
+
+    `named` comes only through an honour, so it is never a manual target from
+    `established`; rectification ends in `named` when the studio holds an honour
+    and in `established` when it does not.
+    """
+    targets = set(studio.TRANSITIONS[studio.status])
+    if studio.status == Studio.Status.ESTABLISHED:
+        targets.discard(Studio.Status.NAMED)
+    if studio.status == Studio.Status.RECTIFICATION:
+        holds_honour = studio.honours.exists()
+        targets.discard(Studio.Status.ESTABLISHED if holds_honour else Studio.Status.NAMED)
+    return [status for status in Studio.Status.values if status in targets]
+
+
 def memberships_visible_to(user) -> QuerySet[Membership]:
     return Membership.objects.filter(studio__in=studios_visible_to(user)).select_related(
         "person", "studio"

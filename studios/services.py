@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import org_units_visible_to, people_visible_to, user_scope
-from core.exceptions import Conflict
+from core.exceptions import Conflict, InvalidTransition
 from core.scoping import within_paths
 from core.services import ensure, save_or_conflict
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
 from studios.selectors import (
     recognition_lists_managed_by,
+    studio_status_targets,
     studios_led_by,
     studios_managed_by,
     studios_visible_to,
@@ -129,7 +130,7 @@ def studio_create(
     Membership.objects.create(
         studio=studio, person=leader, role=Membership.Role.LEADER, joined_on=founded_on
     )
-    studio.events.create(actor=by, from_state="", to_state=studio.status, note=_("Registered"))
+    studio.events.create(actor=by, from_state="", to_state=studio.status)
     return studio
 
 
@@ -191,19 +192,22 @@ def studio_change_status(*, studio_id: int, by: User, status: str, reason: str =
         status not in REASON_REQUIRED or bool(reason),
         ValidationError({"reason": _("Give the reason for this decision.")}),
     )
-    holds_honour = studio.honours.exists()
-    if status == Studio.Status.NAMED and studio.status == Studio.Status.ESTABLISHED:
-        raise Conflict(_("A studio is named only by placing it on a recognition list."))
-    if status == Studio.Status.NAMED and not holds_honour:
-        raise Conflict(_("This studio holds no honour, so it returns to “established”."))
-    if (
-        status == Studio.Status.ESTABLISHED
-        and studio.status == Studio.Status.RECTIFICATION
-        and holds_honour
-    ):
-        raise Conflict(_("This studio holds an honour, so it returns to “named”."))
+    if status not in studio_status_targets(studio):
+        raise _why_not(studio, status)
     studio.transition_to(status, by=by, note=reason)
     return studio
+
+
+def _why_not(studio: Studio, status: str) -> Conflict:
+    """The clearest reason a manual move to `status` is refused."""
+    if status == Studio.Status.NAMED and studio.status == Studio.Status.ESTABLISHED:
+        return Conflict(_("A studio is named only by placing it on a recognition list."))
+    if studio.status == Studio.Status.RECTIFICATION and status == Studio.Status.NAMED:
+        return Conflict(_("This studio holds no honour, so it returns to “established”."))
+    if studio.status == Studio.Status.RECTIFICATION and status == Studio.Status.ESTABLISHED:
+        return Conflict(_("This studio holds an honour, so it returns to “named”."))
+    labels = dict(Studio.Status.choices)
+    return InvalidTransition(labels[studio.status], labels[status])
 
 
 # --- Memberships ----------------------------------------------------------------------

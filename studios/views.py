@@ -79,7 +79,7 @@ def _detail_context(request, studio, **forms) -> dict:
         "events": studio.events.select_related("actor") if insider else [],
     }
     if manages:
-        context["status_form"] = forms.get("status_form") or StatusChangeForm()
+        context["status_form"] = forms.get("status_form") or StatusChangeForm(studio=studio)
         context["assessment_form"] = forms.get("assessment_form") or AssessmentForm()
     if manages or leads:
         context["member_form"] = forms.get("member_form") or MembershipAddForm(
@@ -148,7 +148,7 @@ def studio_edit(request, pk):
 @login_required
 def studio_change_status(request, pk):
     studio = _visible_studio(request, pk)
-    form = StatusChangeForm(request.POST)
+    form = StatusChangeForm(request.POST, studio=studio)
     if form.is_valid() and run_service(
         form,
         services.studio_change_status,

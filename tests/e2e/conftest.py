@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import PASSWORD
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's bundled browsers cannot be downloaded here, so it drives Debian's.
 CHROMIUM_ARGS = [
@@ -59,3 +61,23 @@ def screenshot():
         page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
     return save
+
+
+@pytest.fixture
+def sign_in():
+    """Sign in through the login page: `sign_in(page, live_server, employee_no)`.
+
+    Waits until the app has let the person in. With `submit=False` it only fills the
+    form (for a screenshot, or a wrong password), and the test submits it itself.
+    """
+
+    def sign_in_(page, live_server, employee_no, password=PASSWORD, *, submit=True):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", employee_no)
+        page.fill("input[name=password]", password)
+        if submit:
+            # The navbar's language buttons are submit buttons too.
+            page.click("main button[type=submit]")
+            page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    return sign_in_

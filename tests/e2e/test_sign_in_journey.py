@@ -4,18 +4,10 @@ and stays in English after a reload; on a desktop and on a 360 px phone."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = pytest.param(1280, 800, id="desktop")
 PHONE = pytest.param(360, 740, id="phone")
-
-
-def fill_sign_in_form(page, live_server, employee_no, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", employee_no)
-    page.fill("input[name=password]", password)
 
 
 def submit(page):
@@ -25,7 +17,7 @@ def submit(page):
 
 @pytest.mark.parametrize(("width", "height"), [DESKTOP, PHONE])
 def test_official_signs_in_in_chinese_and_switches_to_english(
-    org, live_server, open_page, screenshot, width, height
+    org, live_server, open_page, screenshot, sign_in, width, height
 ):
     # Given an official whose browser asks for Chinese
     official = org.group_official
@@ -33,7 +25,7 @@ def test_official_signs_in_in_chinese_and_switches_to_english(
     html, welcome = page.locator("html"), page.get_by_test_id("welcome")
 
     # When they sign in
-    fill_sign_in_form(page, live_server, official.employee_no, PASSWORD)
+    sign_in(page, live_server, official.employee_no, submit=False)
     screenshot(page, f"sign-in-{width}px-0-login")
     submit(page)
 
@@ -60,10 +52,9 @@ def test_official_signs_in_in_chinese_and_switches_to_english(
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-def test_phone_menu_opens_to_the_navigation(org, live_server, open_page, screenshot):
+def test_phone_menu_opens_to_the_navigation(org, live_server, open_page, screenshot, sign_in):
     page = open_page(locale="zh-CN", width=360, height=740)
-    fill_sign_in_form(page, live_server, org.worker_a.employee_no, PASSWORD)
-    submit(page)
+    sign_in(page, live_server, org.worker_a.employee_no)
 
     page.locator(".navbar-toggler").click()
 
@@ -76,11 +67,11 @@ def test_phone_menu_opens_to_the_navigation(org, live_server, open_page, screens
 
 
 def test_wrong_password_shows_an_error_and_stays_on_login_page(
-    org, live_server, open_page, screenshot
+    org, live_server, open_page, screenshot, sign_in
 ):
     page = open_page(locale="en-US", width=1280, height=800)
 
-    fill_sign_in_form(page, live_server, org.group_official.employee_no, "wrong")
+    sign_in(page, live_server, org.group_official.employee_no, "wrong", submit=False)
     submit(page)
 
     expect(page.locator(".alert-danger")).to_be_visible()

@@ -134,12 +134,21 @@ class TestDetailForms:
         studios.dust.refresh_from_db()
         assert studios.dust.status == Studio.Status.ESTABLISHED
 
-    def test_illegal_status_change_shows_a_form_error(self, as_person, studios):
+    def test_status_form_offers_only_legal_moves(self, as_person, studios):
+        response = as_person(studios.org.official_a).get(detail(studios.dust))
+        choices = [
+            value for value, _label in response.context["status_form"].fields["status"].choices
+        ]
+        assert choices == ["rectification", "revoked"]
+
+    def test_illegal_status_change_is_refused_with_a_field_error(self, as_person, studios):
         client = as_person(studios.org.official_a)
         url = reverse("studios:studio-change-status", args=[studios.dust.pk])
         response = client.post(url, {"status": "named"})
         assert response.status_code == 400
-        assert response.context["status_form"].non_field_errors()
+        assert "status" in response.context["status_form"].errors
+        studios.dust.refresh_from_db()
+        assert studios.dust.status == Studio.Status.ESTABLISHED
 
     def test_lead_cannot_change_status(self, as_person, studios):
         url = reverse("studios:studio-change-status", args=[studios.dust.pk])

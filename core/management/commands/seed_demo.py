@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 from django.utils.module_loading import autodiscover_modules
 
 from core import demo
@@ -20,8 +22,14 @@ class Command(BaseCommand):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("Demo data is disabled in these settings (DEMO_DATA_ALLOWED).")
         autodiscover_modules("demo")
-        from django.contrib.auth import get_user_model
+        # Notes written by services (status history) are stored in the office's
+        # language, as if a Chinese-speaking official had done the work.
+        with translation.override(settings.LANGUAGE_CODE):
+            self._seed(if_empty)
+        for line in demo.summary_lines():
+            self.stdout.write(line)
 
+    def _seed(self, if_empty: bool) -> None:
         if if_empty and get_user_model().objects.exists():
             self.stdout.write("Database already has data; demo seeding skipped.")
         else:
@@ -30,5 +38,3 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     step.seed()
             self.stdout.write(self.style.SUCCESS("Demo data is in place."))
-        for line in demo.summary_lines():
-            self.stdout.write(line)
