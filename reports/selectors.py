@@ -1,14 +1,26 @@
 """Reads behind the home pages and (later) the dashboard."""
 
 from accounts.selectors import person_roles, user_scope
+from studios.models import Membership
+from studios.selectors import studios_visible_to
 
 
 def home_summary(user) -> dict:
-    """What the home page shows about the signed-in person."""
+    """What the home page shows about the signed-in person: who they are, their
+    roles (grants and studio memberships) and the studios they belong to."""
     scope = user_scope(user)
+    memberships = list(
+        Membership.objects.filter(
+            person=user, left_on__isnull=True, studio__in=studios_visible_to(user)
+        ).select_related("studio")
+    )
+    roles = person_roles(user) + [
+        f"{membership.get_role_display()} · {membership.studio.name}" for membership in memberships
+    ]
     return {
         "person": user,
         "org_unit": user.org_unit,
-        "roles": person_roles(user),
+        "roles": roles,
+        "memberships": memberships,
         "is_official": scope.is_official or scope.is_superuser,
     }

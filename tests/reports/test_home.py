@@ -28,3 +28,15 @@ def test_home_query_count_is_small(as_person, org, django_assert_max_num_queries
     client = as_person(org.official_b)
     with django_assert_max_num_queries(7):
         client.get(reverse("reports:home"))
+
+
+def test_home_lists_the_studios_of_a_lead(as_person, studios):
+    client = as_person(studios.lead_a)
+    response = client.get(reverse("reports:home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert [m.studio.code for m in response.context["memberships"]] == ["A1-DUST"]
+    assert "Leader · 粉尘治理创新工作室" in response.context["roles"]
+
+
+def test_home_of_a_worker_without_studio_shows_none(as_person, studios):
+    response = as_person(studios.org.worker_a).get(reverse("reports:home"))
+    assert response.context["memberships"] == []
