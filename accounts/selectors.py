@@ -54,6 +54,28 @@ def user_scope(user) -> Scope:
     return scope
 
 
+def is_official(user) -> bool:
+    """Union officials (of any unit) and superusers."""
+    scope = user_scope(user)
+    return scope.is_official or scope.is_superuser
+
+
+def org_units_managed_by(user) -> QuerySet[OrgUnit]:
+    """Units the person answers for as a union official (their whole subtrees)."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return OrgUnit.objects.all()
+    return OrgUnit.objects.filter(within_paths(scope.official_paths, unit_field=None))
+
+
+def people_managed_by(user) -> QuerySet[User]:
+    """People in the units the person answers for as a union official."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return User.objects.all()
+    return User.objects.filter(within_paths(scope.official_paths, unit_field="org_unit"))
+
+
 def official_units(user) -> QuerySet[OrgUnit]:
     """The units the person holds a union-official grant over (tops of subtrees)."""
     return OrgUnit.objects.filter(

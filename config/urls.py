@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.views import healthz
+from core.views import attachment_download, healthz
 
 admin.site.site_header = _("Innovation Studios administration")
 admin.site.site_title = _("Innovation Studios")
@@ -21,6 +21,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("files/<int:pk>/", attachment_download, name="attachment-download"),
+    path(
+        "files/<int:pk>/thumbnail/",
+        attachment_download,
+        {"thumbnail": True},
+        name="attachment-thumbnail",
+    ),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -109,3 +111,39 @@ class StatefulModel(models.Model):
             note=note,
             at=self.status_changed_at,
         )
+
+
+class Attachment(models.Model):
+    """A file on any record; created only through `core.attachments`."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    owner = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="attachments/%Y/%m/", blank=True)
+    original_name = models.CharField(_("name"), max_length=120)
+    mime_type = models.CharField(_("type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+        indexes = [
+            # "The files of this record", on every record page.
+            models.Index(fields=["content_type", "object_id"], name="core_attachment_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime_type.startswith("image/") and bool(self.thumbnail)

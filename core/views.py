@@ -1,8 +1,11 @@
-from django.http import JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.attachments import attachments_visible_to
 from core.health import check_broker, check_cache, check_database
 from core.selectors import worker_last_seen
 
@@ -27,3 +30,27 @@ def healthz(request):
     body["status"] = "ok" if healthy else "error"
     body["time"] = timezone.now().isoformat()
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk: int, thumbnail: bool = False):
+    """Serve a file only if its record is visible to the reader; 404 otherwise."""
+    attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
+    field = attachment.thumbnail if thumbnail else attachment.file
+    if not field:
+        raise Http404
+    inline = thumbnail or attachment.mime_type in INLINE_TYPES
+    response = FileResponse(
+        field.open("rb"),
+        content_type="image/jpeg" if thumbnail else attachment.mime_type,
+        as_attachment=not inline,
+        filename=attachment.original_name,
+    )
+    # Files are user content: never let a browser run them as a page of this site.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

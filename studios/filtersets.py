@@ -34,10 +34,20 @@ class StudioFilterSet(django_filters.FilterSet):
     )
     year = django_filters.NumberFilter(label=_("Year named"), method="filter_honours")
     ordering = django_filters.OrderingFilter(
-        fields=(("code", "code"), ("name", "name"), ("founded_on", "founded_on")),
+        fields=(
+            ("code", "code"),
+            ("name", "name"),
+            ("founded_on", "founded_on"),
+            ("status", "status"),
+        ),
         label=_("Sort by"),
         empty_label=_("Code"),
-        field_labels={"code": _("Code"), "name": _("Name"), "founded_on": _("Founded on")},
+        field_labels={
+            "code": _("Code"),
+            "name": _("Name"),
+            "founded_on": _("Founded on"),
+            "status": _("Status"),
+        },
     )
 
     class Meta:

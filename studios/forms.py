@@ -1,20 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit
-from accounts.selectors import people_visible_to, user_scope
+from accounts.selectors import org_units_managed_by, people_managed_by, people_visible_to
 from core.forms import BootstrapFormMixin
 from core.pages import DateInput
-from core.scoping import within_paths
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
-from studios.selectors import studio_status_targets, studios_managed_by
-
-
-def managed_units(user):
-    scope = user_scope(user)
-    if scope.is_superuser:
-        return OrgUnit.objects.all()
-    return OrgUnit.objects.filter(within_paths(scope.official_paths, unit_field=None))
+from studios.selectors import studio_status_targets, studios_nameable_by
 
 
 class StudioForm(BootstrapFormMixin, forms.ModelForm):
@@ -41,6 +32,7 @@ class StudioForm(BootstrapFormMixin, forms.ModelForm):
             "description",
             "site_notes",
             "equipment_notes",
+            "core_members_edit_records",
         ]
         widgets = {
             "founded_on": DateInput(),
@@ -52,7 +44,7 @@ class StudioForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = people_visible_to(user).order_by("full_name")
-        self.fields["org_unit"].queryset = managed_units(user)
+        self.fields["org_unit"].queryset = org_units_managed_by(user)
 
 
 class StudioProfileForm(BootstrapFormMixin, forms.ModelForm):
@@ -60,10 +52,18 @@ class StudioProfileForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Studio
-        fields = ["speciality", "functions", "description", "site_notes", "equipment_notes"]
+        fields = [
+            "speciality",
+            "functions",
+            "description",
+            "site_notes",
+            "equipment_notes",
+            "core_members_edit_records",
+        ]
         widgets = StudioForm.Meta.widgets
 
     def __init__(self, *args, user=None, **kwargs):
+        # Same signature as StudioForm, so the edit view can use either.
         super().__init__(*args, **kwargs)
 
 
@@ -119,7 +119,7 @@ class RecognitionListForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = managed_units(user)
+        self.fields["org_unit"].queryset = org_units_managed_by(user)
 
 
 class HonourForm(BootstrapFormMixin, forms.ModelForm):
@@ -130,14 +130,8 @@ class HonourForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["studio"].queryset = studios_managed_by(user).exclude(
-            status__in=[Studio.Status.PREPARING, Studio.Status.REVOKED]
-        )
-        scope = user_scope(user)
-        people = people_visible_to(user)
-        if not scope.is_superuser:
-            people = people.filter(within_paths(scope.official_paths, unit_field="org_unit"))
-        self.fields["person"].queryset = people.order_by("full_name")
+        self.fields["studio"].queryset = studios_nameable_by(user)
+        self.fields["person"].queryset = people_managed_by(user).order_by("full_name")
 
     def validate_unique(self):
         """Left to the service (409 for a studio or person already on the list)."""

@@ -65,6 +65,11 @@ class Studio(StatefulModel):
     site_notes = models.TextField(_("site"), blank=True)
     equipment_notes = models.TextField(_("equipment"), blank=True)
     functions = models.JSONField(_("functions"), default=list, blank=True)
+    core_members_edit_records = models.BooleanField(
+        _("core members may log records"),
+        default=False,
+        help_text=_("Let core members log problems, achievements and patents too."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PREPARING
     )
@@ -86,6 +91,7 @@ class Studio(StatefulModel):
         unknown = set(self.functions or []) - set(self.Function.values)
         if not isinstance(self.functions, list) or unknown:
             raise ValidationError({"functions": _("Choose functions from the list.")})
+        self.functions = list(dict.fromkeys(self.functions))  # each function once, in order
 
     def get_functions_display(self) -> list[str]:
         labels = dict(self.Function.choices)

@@ -3,7 +3,16 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 
 from accounts.models import OrgUnit
 from accounts.selectors import user_scope
@@ -26,12 +35,40 @@ def studios_managed_by(user) -> QuerySet[Studio]:
     return Studio.objects.filter(within_paths(scope.official_paths, unit_field="org_unit"))
 
 
+def studios_nameable_by(user) -> QuerySet[Studio]:
+    """Studios the official may place on a recognition list (established or later)."""
+    return studios_managed_by(user).exclude(
+        status__in=[Studio.Status.PREPARING, Studio.Status.REVOKED]
+    )
+
+
 def studios_led_by(user) -> QuerySet[Studio]:
     """Studios where the person holds the open leader membership."""
     return Studio.objects.filter(
         memberships__person=user,
         memberships__role=Membership.Role.LEADER,
         memberships__left_on__isnull=True,
+    )
+
+
+def studios_writable_by(user) -> QuerySet[Studio]:
+    """Studios whose records (problems, achievements, patents …) the person may
+    log: officials over them, their leader, and their core members where the
+    studio allows it. Revoked studios take no new records."""
+    scope = user_scope(user)
+    studios = Studio.objects.exclude(status=Studio.Status.REVOKED)
+    if scope.is_superuser:
+        return studios
+    if not getattr(user, "is_authenticated", False):
+        return studios.none()
+    open_role = Membership.objects.filter(studio=OuterRef("pk"), person=user, left_on__isnull=True)
+    return studios.filter(
+        within_paths(scope.official_paths, unit_field="org_unit")
+        | Q(Exists(open_role.filter(role=Membership.Role.LEADER)))
+        | Q(
+            Exists(open_role.filter(role=Membership.Role.CORE)),
+            core_members_edit_records=True,
+        )
     )
 
 
@@ -109,11 +146,30 @@ def recognition_lists_managed_by(user) -> QuerySet[RecognitionList]:
 
 
 def honours_visible_to(user) -> QuerySet[Honour]:
-    """Honours are public to every signed-in user; revoked studios drop out."""
+    """The honour roll: personal honours are public to every signed-in user (model
+    workers are named publicly); a studio's honour shows only where the studio
+    itself is visible, so it cannot reveal a studio outside scope."""
     if not getattr(user, "is_authenticated", False):
         return Honour.objects.none()
-    return Honour.objects.select_related("recognition_list", "studio", "person").exclude(
-        studio__status=Studio.Status.REVOKED
+    return Honour.objects.select_related("recognition_list", "studio", "person").filter(
+        Q(studio__isnull=True) | Q(studio__in=studios_visible_to(user))
+    )
+
+
+def honours_on_list_for(user, recognition_list: RecognitionList) -> list[Honour]:
+    """A list's honours as the viewer may see them, each marked `is_ours` when the
+    studio or person lies in the viewer's own company or the units they manage."""
+    scope = user_scope(user)
+    paths = [*scope.official_paths, *([scope.company_path] if scope.company_path else [])]
+    ours = within_paths(paths, unit_field="studio__org_unit") | within_paths(
+        paths, unit_field="person__org_unit"
+    )
+    return list(
+        honours_visible_to(user)
+        .filter(recognition_list=recognition_list)
+        .select_related("studio__org_unit", "person__org_unit")
+        .annotate(is_ours=ExpressionWrapper(ours, output_field=BooleanField()))
+        .order_by("id")
     )
 
 

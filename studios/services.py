@@ -16,9 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
-from accounts.selectors import org_units_visible_to, people_visible_to, user_scope
+from accounts.selectors import (
+    is_official,
+    org_units_managed_by,
+    people_managed_by,
+    people_visible_to,
+)
 from core.exceptions import Conflict, InvalidTransition
-from core.scoping import within_paths
 from core.services import ensure, save_or_conflict
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
 from studios.selectors import (
@@ -31,7 +35,14 @@ from studios.selectors import (
 
 # What a studio lead may change about their own studio; officials may change all.
 LEAD_EDITABLE_FIELDS = frozenset(
-    {"description", "speciality", "functions", "site_notes", "equipment_notes"}
+    {
+        "description",
+        "speciality",
+        "functions",
+        "site_notes",
+        "equipment_notes",
+        "core_members_edit_records",
+    }
 )
 OFFICIAL_EDITABLE_FIELDS = LEAD_EDITABLE_FIELDS | {
     "name",
@@ -48,17 +59,12 @@ REASON_REQUIRED = {Studio.Status.RECTIFICATION, Studio.Status.REVOKED}
 
 
 def _ensure_official(by: User) -> None:
-    scope = user_scope(by)
-    ensure(scope.is_official or scope.is_superuser, PermissionDenied())
+    ensure(is_official(by), PermissionDenied())
 
 
 def _ensure_unit_managed(unit: OrgUnit, by: User, field: str = "org_unit") -> None:
-    scope = user_scope(by)
-    if scope.is_superuser:
-        return
-    managed = OrgUnit.objects.filter(within_paths(scope.official_paths, unit_field=None))
     ensure(
-        managed.filter(pk=unit.pk).exists(),
+        org_units_managed_by(by).filter(pk=unit.pk).exists(),
         ValidationError({field: _("This unit is outside the units you manage.")}),
     )
 
@@ -107,6 +113,7 @@ def studio_create(
     site_notes: str = "",
     equipment_notes: str = "",
     functions: list[str] | tuple[str, ...] = (),
+    core_members_edit_records: bool = False,
 ) -> Studio:
     """Register a studio (status `preparing`); its leader becomes its first member."""
     _ensure_official(by)
@@ -124,6 +131,7 @@ def studio_create(
         site_notes=site_notes,
         equipment_notes=equipment_notes,
         functions=list(functions),
+        core_members_edit_records=core_members_edit_records,
     )
     studio.full_clean()
     save_or_conflict(studio, _("A studio with this code already exists."))
@@ -140,12 +148,22 @@ def studio_update(*, studio_id: int, by: User, **changes) -> Studio:
     in scope may also change name, code, kind, leader, org unit and founding date.
     Status has its own service."""
     studio = _locked_studio(studio_id, by)
+    # Repeating a current value is not a change (a PUT sends every field).
+    changes = {
+        field: value
+        for field, value in changes.items()
+        if _current_value(studio, field) != (list(value) if field == "functions" else value)
+    }
     if studios_managed_by(by).filter(pk=studio.pk).exists():
         allowed = OFFICIAL_EDITABLE_FIELDS
     elif studios_led_by(by).filter(pk=studio.pk).exists():
         allowed = LEAD_EDITABLE_FIELDS
     else:
         raise PermissionDenied
+    ensure(
+        studio.status != Studio.Status.REVOKED or not changes,
+        Conflict(_("This studio has been revoked.")),
+    )
     forbidden = set(changes) - allowed
     if forbidden:
         raise PermissionDenied(
@@ -159,10 +177,15 @@ def studio_update(*, studio_id: int, by: User, **changes) -> Studio:
     for field, value in changes.items():
         setattr(studio, field, list(value) if field == "functions" else value)
     studio.full_clean()
-    studio.save()
+    save_or_conflict(studio, _("A studio with this code already exists."))
     if new_leader is not None:
         _hand_over_leadership(studio, new_leader)
     return studio
+
+
+def _current_value(studio: Studio, field: str):
+    value = getattr(studio, field)
+    return list(value) if field == "functions" else value
 
 
 def _hand_over_leadership(studio: Studio, new_leader: User) -> None:
@@ -235,9 +258,14 @@ def membership_add(
         not studio.memberships.filter(person=person, left_on__isnull=True).exists(),
         Conflict(_("This person is already a member of the studio.")),
     )
-    membership = Membership(
-        studio=studio, person=person, role=role, joined_on=joined_on or timezone.localdate()
+    joined_on = joined_on or timezone.localdate()
+    ensure(
+        studio.founded_on <= joined_on <= timezone.localdate(),
+        ValidationError(
+            {"joined_on": _("The joining date lies between the founding date and today.")}
+        ),
     )
+    membership = Membership(studio=studio, person=person, role=role, joined_on=joined_on)
     membership.full_clean(validate_constraints=False)
     save_or_conflict(membership, _("This person is already a member of the studio."))
     return membership
@@ -309,12 +337,7 @@ def recognition_list_create(
     the unit of the recording official's widest grant)."""
     _ensure_official(by)
     if org_unit is None:
-        org_unit = (
-            org_units_visible_to(by)
-            .filter(within_paths(user_scope(by).official_paths, unit_field=None))
-            .order_by("depth")
-            .first()
-        )
+        org_unit = org_units_managed_by(by).order_by("depth").first()
         ensure(org_unit is not None, ValidationError({"org_unit": _("Choose a unit.")}))
     _ensure_unit_managed(org_unit, by)
     recognition_list = RecognitionList(
@@ -381,12 +404,8 @@ def honour_create(
             bool(personal_title),
             ValidationError({"personal_title": _("Say which honour the person received.")}),
         )
-        scope = user_scope(by)
-        managed_people = User.objects.filter(
-            within_paths(scope.official_paths, unit_field="org_unit")
-        )
         ensure(
-            scope.is_superuser or managed_people.filter(pk=person.pk).exists(),
+            people_managed_by(by).filter(pk=person.pk).exists(),
             ValidationError({"person": _("This person is outside the units you manage.")}),
         )
         ensure(
@@ -403,6 +422,10 @@ def honour_create(
         save_or_conflict(honour, _("This person is already on the list."))
         return honour
 
+    ensure(
+        not personal_title,
+        ValidationError({"personal_title": _("A studio's honour has no personal title.")}),
+    )
     ensure(
         studios_managed_by(by).filter(pk=studio.pk).exists(),
         ValidationError({"studio": _("This studio is outside the units you manage.")}),
@@ -453,6 +476,10 @@ def assessment_record(
     ensure(
         studio.status not in (Studio.Status.PREPARING, Studio.Status.REVOKED),
         Conflict(_("Only established or named studios are assessed.")),
+    )
+    ensure(
+        year <= timezone.localdate().year,
+        ValidationError({"year": _("A year that has not begun cannot be assessed.")}),
     )
     ensure(
         not studio.assessments.filter(year=year).exists(),

@@ -16,4 +16,5 @@ urlpatterns = [
     path("lists/", views.RecognitionListListView.as_view(), name="recognitionlist-list"),
     path("lists/new/", views.recognition_list_create, name="recognitionlist-create"),
     path("lists/<int:pk>/", views.recognition_list_detail, name="recognitionlist-detail"),
+    path("lists/<int:pk>/edit/", views.recognition_list_edit, name="recognitionlist-edit"),
 ]

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import user_scope
+from accounts.selectors import is_official
 from core.exceptions import Conflict
 from core.pages import ScopedDetailView, ScopedListView, run_service
 from studios import services
@@ -22,10 +22,11 @@ from studios.forms import (
     StudioForm,
     StudioProfileForm,
 )
-from studios.models import RecognitionList
+from studios.models import Honour, RecognitionList
 from studios.selectors import (
     Share,
     assessments_visible_to,
+    honours_on_list_for,
     list_share,
     memberships_visible_to,
     recognition_lists_managed_by,
@@ -38,11 +39,6 @@ from studios.selectors import (
 )
 
 
-def _is_official(user) -> bool:
-    scope = user_scope(user)
-    return scope.is_official or scope.is_superuser
-
-
 class StudioListView(ScopedListView):
     visible_to = staticmethod(studios_visible_to)
     filterset_class = StudioFilterSet
@@ -52,7 +48,7 @@ class StudioListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_create"] = _is_official(self.request.user)
+        context["can_create"] = is_official(self.request.user)
         return context
 
 
@@ -63,9 +59,12 @@ def _detail_context(request, studio, **forms) -> dict:
     leads = studios_led_by(user).filter(pk=studio.pk).exists()
     insider = manages or leads or studio_is_insider(user, studio)
     memberships = memberships_visible_to(user).filter(studio=studio)
-    # Each honour with its list's share, counted for all lists in one query.
+    # Each list the studio is on, with the group's share of it, in one query.
     lists = recognition_lists_with_share(
-        RecognitionList.objects.filter(honours__studio=studio), None
+        RecognitionList.objects.filter(
+            pk__in=Honour.objects.filter(studio=studio).values("recognition_list")
+        ),
+        None,
     )
     context = {
         "studio": studio,
@@ -112,7 +111,7 @@ def _render_detail_with(request, studio, status=400, **forms):
 
 @login_required
 def studio_create(request):
-    if not _is_official(request.user):
+    if not is_official(request.user):
         raise PermissionDenied
     form = StudioForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -215,32 +214,26 @@ class RecognitionListListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_create"] = _is_official(self.request.user)
+        context["can_create"] = is_official(self.request.user)
         return context
 
 
 @login_required
 def recognition_list_detail(request, pk):
     recognition_list = get_object_or_404(recognition_lists_visible_to(request.user), pk=pk)
-    manages = recognition_lists_managed_by(request.user).filter(pk=pk).exists()
     form = (
-        HonourForm(request.POST or None, user=request.user) if _is_official(request.user) else None
+        HonourForm(request.POST or None, user=request.user) if is_official(request.user) else None
     )
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
         if form.is_valid() and run_service(
-            form,
-            services.honour_create,
-            by=request.user,
-            recognition_list=recognition_list,
-            **form.cleaned_data,
-        ):
+            form, services.honour_create, by=request.user,
+            recognition_list=recognition_list, **form.cleaned_data,
+        ):  # fmt: skip
             messages.success(request, _("The honour has been recorded."))
             return redirect("studios:recognitionlist-detail", pk=pk)
-    visible_ids = set(studios_visible_to(request.user).values_list("pk", flat=True))
-    managed_ids = set(studios_managed_by(request.user).values_list("pk", flat=True))
-    honours = recognition_list.honours.select_related("studio__org_unit", "person__org_unit")
+    honours = honours_on_list_for(request.user, recognition_list)
     return render(
         request,
         "studios/recognitionlist_detail.html",
@@ -249,9 +242,7 @@ def recognition_list_detail(request, pk):
             "share": list_share(recognition_list, None),
             "studio_honours": [h for h in honours if h.studio_id],
             "person_honours": [h for h in honours if h.person_id],
-            "visible_ids": visible_ids,
-            "managed_ids": managed_ids,
-            "manages": manages,
+            "can_edit": recognition_lists_managed_by(request.user).filter(pk=pk).exists(),
             "honour_form": form,
         },
         status=400 if form is not None and form.errors else 200,
@@ -259,8 +250,28 @@ def recognition_list_detail(request, pk):
 
 
 @login_required
+def recognition_list_edit(request, pk):
+    recognition_list = get_object_or_404(recognition_lists_visible_to(request.user), pk=pk)
+    if not recognition_lists_managed_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    form = RecognitionListForm(request.POST or None, instance=recognition_list, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        if run_service(
+            form, services.recognition_list_update, list_id=pk, by=request.user, **changes
+        ):
+            messages.success(request, _("The recognition list has been saved."))
+            return redirect("studios:recognitionlist-detail", pk=pk)
+    return render(
+        request,
+        "studios/recognitionlist_form.html",
+        {"form": form, "recognition_list": recognition_list},
+    )
+
+
+@login_required
 def recognition_list_create(request):
-    if not _is_official(request.user):
+    if not is_official(request.user):
         raise PermissionDenied
     form = RecognitionListForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

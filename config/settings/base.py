@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "studios",
+    "achievements",
     "reports",
 ]
 
@@ -193,6 +194,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
+# Largest accepted upload (attachments); stories may allow more for their media.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 2**20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

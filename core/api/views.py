@@ -2,7 +2,9 @@
 every list, detail and action reads through it, so outsiders get 404."""
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import mixins, viewsets
 
@@ -18,6 +20,25 @@ class ScopedViewSetMixin:
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+@contextmanager
+def _errors_named_as_sent(serializer):
+    """Services name fields after the model (`leader`); the API client sent
+    `leader_id`. Rename the keys of a service's ValidationError accordingly."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        sent_as = {
+            field.source: name
+            for name, field in serializer.fields.items()
+            if not field.read_only and field.source not in (name, "*")
+        }
+        raise DjangoValidationError(
+            {sent_as.get(key, key): errors for key, errors in exc.error_dict.items()}
+        ) from exc
 
 
 class ServiceWriteMixin:

@@ -3,9 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import OrgUnit
+from accounts.selectors import org_units_visible_to, people_visible_to
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.serializers import PersonBriefSerializer, StateEventSerializer, UnitBriefSerializer
 from core.numbers import percent
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
+from studios.selectors import studios_visible_to
 
 User = get_user_model()
 
@@ -15,11 +18,19 @@ class StudioSerializer(serializers.ModelSerializer):
 
     leader = PersonBriefSerializer(read_only=True)
     org_unit = UnitBriefSerializer(read_only=True)
-    leader_id = serializers.PrimaryKeyRelatedField(
-        source="leader", queryset=User.objects.all(), write_only=True, label=_("Leader")
+    leader_id = ScopedPrimaryKeyRelatedField(
+        scope=people_visible_to,
+        source="leader",
+        queryset=User.objects.all(),
+        write_only=True,
+        label=_("Leader"),
     )
-    org_unit_id = serializers.PrimaryKeyRelatedField(
-        source="org_unit", queryset=OrgUnit.objects.all(), write_only=True, label=_("Org unit")
+    org_unit_id = ScopedPrimaryKeyRelatedField(
+        scope=org_units_visible_to,
+        source="org_unit",
+        queryset=OrgUnit.objects.all(),
+        write_only=True,
+        label=_("Org unit"),
     )
     functions = serializers.ListField(
         child=serializers.ChoiceField(choices=Studio.Function.choices),
@@ -65,11 +76,15 @@ class StudioEventSerializer(StateEventSerializer):
 
 class MembershipSerializer(serializers.ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
-    person_id = serializers.PrimaryKeyRelatedField(
-        source="person", queryset=User.objects.all(), write_only=True, label=_("Person")
+    person_id = ScopedPrimaryKeyRelatedField(
+        scope=people_visible_to,
+        source="person",
+        queryset=User.objects.all(),
+        write_only=True,
+        label=_("Person"),
     )
-    studio_id = serializers.PrimaryKeyRelatedField(
-        source="studio", queryset=Studio.objects.all(), label=_("Studio")
+    studio_id = ScopedPrimaryKeyRelatedField(
+        scope=studios_visible_to, source="studio", queryset=Studio.objects.all(), label=_("Studio")
     )
     role_display = serializers.CharField(source="get_role_display", read_only=True)
 
@@ -98,7 +113,8 @@ class MembershipEndSerializer(serializers.Serializer):
 
 
 class RecognitionListSerializer(serializers.ModelSerializer):
-    org_unit_id = serializers.PrimaryKeyRelatedField(
+    org_unit_id = ScopedPrimaryKeyRelatedField(
+        scope=org_units_visible_to,
         source="org_unit",
         queryset=OrgUnit.objects.all(),
         required=False,
@@ -139,11 +155,16 @@ class HonourSerializer(serializers.ModelSerializer):
     recognition_list_id = serializers.PrimaryKeyRelatedField(
         source="recognition_list", queryset=RecognitionList.objects.all()
     )
-    studio_id = serializers.PrimaryKeyRelatedField(
-        source="studio", queryset=Studio.objects.all(), required=False, allow_null=True
+    studio_id = ScopedPrimaryKeyRelatedField(
+        scope=studios_visible_to,
+        source="studio",
+        queryset=Studio.objects.all(),
+        required=False,
+        allow_null=True,
     )
     person = PersonBriefSerializer(read_only=True, allow_null=True)
-    person_id = serializers.PrimaryKeyRelatedField(
+    person_id = ScopedPrimaryKeyRelatedField(
+        scope=people_visible_to,
         source="person",
         queryset=User.objects.all(),
         required=False,
@@ -172,7 +193,9 @@ class HonourSerializer(serializers.ModelSerializer):
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
-    studio_id = serializers.PrimaryKeyRelatedField(source="studio", queryset=Studio.objects.all())
+    studio_id = ScopedPrimaryKeyRelatedField(
+        scope=studios_visible_to, source="studio", queryset=Studio.objects.all()
+    )
     assessor = PersonBriefSerializer(read_only=True)
     grade_display = serializers.CharField(source="get_grade_display", read_only=True)
 

@@ -1,6 +1,9 @@
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.selectors import org_units_visible_to
@@ -42,8 +45,8 @@ class StudioViewSet(ScopedServiceViewSet):
     visible_to = staticmethod(studios_visible_to)
     serializer_class = StudioSerializer
     filterset_class = StudioFilterSet
-    ordering_fields = ["code", "name", "founded_on", "status"]
-    ordering = ["code"]
+    # Search and ordering come from the FilterSet, shared with the directory page.
+    filter_backends = [DjangoFilterBackend]
 
     def create_via_service(self, data):
         return services.studio_create(by=self.request.user, **data)
@@ -143,11 +146,21 @@ class RecognitionListViewSet(ScopedServiceViewSet):
         return recognition_lists_visible_to(user)
 
     def get_queryset(self):
-        unit = None
+        return recognition_lists_with_share(super().get_queryset(), self._share_unit())
+
+    def _share_unit(self):
+        """`?org_unit=` — a unit the viewer may see; anything else is a 400."""
         unit_id = self.request.query_params.get("org_unit")
-        if unit_id:
-            unit = org_units_visible_to(self.request.user).filter(pk=unit_id).first()
-        return recognition_lists_with_share(super().get_queryset(), unit)
+        if not unit_id:
+            return None
+        unit = (
+            org_units_visible_to(self.request.user).filter(pk=unit_id).first()
+            if unit_id.isdigit()
+            else None
+        )
+        if unit is None:
+            raise ValidationError({"org_unit": [_("Choose a unit you can see.")]})
+        return unit
 
     def create_via_service(self, data):
         return services.recognition_list_create(by=self.request.user, **data)

@@ -121,7 +121,7 @@ class TestStudioWrites:
             format="json",
         )
         assert response.status_code == 400
-        assert "org_unit" in response.json()["errors"]
+        assert "org_unit_id" in response.json()["errors"]
         assert not Studio.objects.exists()
 
     def test_missing_fields_are_named(self, api, org):
@@ -255,7 +255,7 @@ class TestMembershipsApi:
             format="json",
         )
         assert response.status_code == 400
-        assert "person" in response.json()["errors"]
+        assert "person_id" in response.json()["errors"]
 
     def test_member_cannot_add(self, api, studios):
         api.force_authenticate(studios.member_a)
@@ -266,14 +266,20 @@ class TestMembershipsApi:
         )
         assert response.status_code == 403
 
-    def test_outsider_adding_to_invisible_studio_is_404(self, api, studios):
+    def test_invisible_studio_is_400_like_a_missing_one(self, api, studios):
         api.force_authenticate(studios.lead_b)
-        response = api.post(
+        invisible = api.post(
             "/api/v1/memberships/",
             {"studio_id": studios.dust.pk, "person_id": studios.lead_b.pk},
             format="json",
         )
-        assert response.status_code == 404
+        missing = api.post(
+            "/api/v1/memberships/",
+            {"studio_id": 999999, "person_id": studios.lead_b.pk},
+            format="json",
+        )
+        assert invisible.status_code == missing.status_code == 400
+        assert "studio_id" in invisible.json()["errors"]
 
     def test_role_change(self, api, studios):
         membership = studios.dust.memberships.get(person=studios.member_a)
@@ -359,13 +365,14 @@ class TestNamingApi:
         assert Honour.objects.count() == 1
 
     def test_worker_cannot_record_an_honour(self, api, studios, provincial_list):
-        api.force_authenticate(studios.org.worker_a)
+        api.force_authenticate(studios.member_a)  # sees the studio, may not name it
         response = api.post(
             "/api/v1/honours/",
             {"recognition_list_id": provincial_list.pk, "studio_id": studios.dust.pk},
             format="json",
         )
         assert response.status_code == 403
+        assert not studios.dust.honours.exists()
 
 
 class TestAssessmentsApi:

@@ -103,6 +103,7 @@ class TestCreateAndEdit:
         )
         assert set(response.context["form"].fields) == {
             "speciality", "functions", "description", "site_notes", "equipment_notes",
+            "core_members_edit_records",
         }  # fmt: skip
 
     def test_lead_saves_a_description(self, as_person, studios):

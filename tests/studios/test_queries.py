@@ -38,12 +38,12 @@ def many(org):
 
 
 # Scoped lists: the viewer's scope (grants, own unit), COUNT, the page.
-# Public lists (naming): COUNT and the page only.
+# Recognition lists are public: COUNT and the page only.
 API_LISTS = [
     ("/api/v1/studios/", 4),
     ("/api/v1/memberships/", 4),
     ("/api/v1/recognition-lists/", 2),
-    ("/api/v1/honours/", 2),
+    ("/api/v1/honours/", 4),
     ("/api/v1/assessments/", 4),
 ]
 

@@ -1,0 +1,115 @@
+"""Who reads which problems, achievements and patents (DESIGN.md §4, issue 4).
+
+Insiders of a studio (officials over it and its members) read everything of it.
+Beyond them: a problem's announcement (title, studio, category, status) is
+public to every signed-in user; achievements promoted group-wide are public, and
+those promoted within the company are visible across that company; published
+and granted patents are public records.
+"""
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+
+from accounts.selectors import user_scope
+from achievements.models import (
+    Achievement,
+    Adoption,
+    Patent,
+    PromotionConference,
+    TechnicalProblem,
+)
+from core.scoping import within_paths
+from studios.models import Studio
+from studios.selectors import studio_insiders_q
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def _insider_studios(user) -> QuerySet[Studio]:
+    return Studio.objects.filter(studio_insiders_q(user))
+
+
+def problems_visible_to(user) -> QuerySet[TechnicalProblem]:
+    """Every problem's announcement, annotated `full_access` for insiders."""
+    if not _signed_in(user):
+        return TechnicalProblem.objects.none()
+    insider = Q(studio__in=_insider_studios(user))
+    return TechnicalProblem.objects.select_related("studio").annotate(
+        full_access=ExpressionWrapper(insider, output_field=BooleanField())
+    )
+
+
+def problems_fully_visible_to(user) -> QuerySet[TechnicalProblem]:
+    """Problems whose details, team and files the person may read."""
+    if not _signed_in(user):
+        return TechnicalProblem.objects.none()
+    return TechnicalProblem.objects.filter(studio__in=_insider_studios(user)).select_related(
+        "studio"
+    )
+
+
+def achievements_visible_to(user) -> QuerySet[Achievement]:
+    if not _signed_in(user):
+        return Achievement.objects.none()
+    achievements = Achievement.objects.select_related("studio", "studio__org_unit")
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return achievements
+    in_company = within_paths(
+        [scope.company_path] if scope.company_path else [], unit_field="studio__org_unit"
+    )
+    return achievements.filter(
+        Q(studio__in=_insider_studios(user))
+        | Q(promotion=Achievement.Promotion.GROUP)
+        | (Q(promotion=Achievement.Promotion.UNIT) & in_company)
+    )
+
+
+PUBLIC_PATENT_STATUSES = (Patent.Status.PUBLISHED, Patent.Status.GRANTED, Patent.Status.LAPSED)
+
+
+def patents_visible_to(user) -> QuerySet[Patent]:
+    if not _signed_in(user):
+        return Patent.objects.none()
+    return Patent.objects.select_related("studio").filter(
+        Q(studio__in=_insider_studios(user)) | Q(status__in=PUBLIC_PATENT_STATUSES)
+    )
+
+
+def adoptions_visible_to(user) -> QuerySet[Adoption]:
+    return Adoption.objects.filter(
+        achievement__in=achievements_visible_to(user).values("pk")
+    ).select_related("org_unit", "achievement")
+
+
+def conferences_visible_to(user) -> QuerySet[PromotionConference]:
+    """Conferences are public to every signed-in user (the library's shop window)."""
+    if not _signed_in(user):
+        return PromotionConference.objects.none()
+    return PromotionConference.objects.select_related("organiser").annotate(
+        displayed=Count("achievements")
+    )
+
+
+def conferences_managed_by(user) -> QuerySet[PromotionConference]:
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return PromotionConference.objects.all()
+    return PromotionConference.objects.filter(
+        within_paths(scope.official_paths, unit_field="organiser")
+    )
+
+
+def studio_record_counts(studio: Studio) -> dict:
+    """Counts for the studio page's sections, in three aggregate queries."""
+    problems = studio.problems.aggregate(
+        total=Count("id"), solved=Count("id", filter=Q(status=TechnicalProblem.Status.SOLVED))
+    )
+    achievements = studio.achievements.aggregate(
+        total=Count("id"), verified=Sum("verified_benefit")
+    )
+    patents = studio.patents.aggregate(
+        total=Count("id"), granted=Count("id", filter=Q(status=Patent.Status.GRANTED))
+    )
+    return {"problems": problems, "achievements": achievements, "patents": patents}

@@ -1,0 +1,170 @@
+"""Uploaded files on any record (problems, achievements, patents, proposals,
+stories): one model, one set of checks, one scoped download.
+
+An upload is refused unless its *content* is on the allow-list (sniffed from its
+first bytes by the pure-Python `filetype`, so a renamed .exe is caught), it is
+within the size limit, and, for photos, Pillow can decode it. Photos are turned
+upright from their EXIF orientation and re-encoded (which also drops EXIF data
+such as GPS positions), and get a thumbnail. Names are sanitised.
+
+Apps register which scoping function guards each owner model; the download view
+serves a file only if the owner is visible to the reader, else 404.
+"""
+
+import io
+import os
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.models import Attachment
+
+
+@dataclass(frozen=True)
+class AllowedType:
+    extension: str
+    is_image: bool = False
+
+
+# What a union office actually attaches: phone photos, scans, PDFs, CAD drawings,
+# Office documents; stories add audio and video.
+ALLOWED_TYPES: dict[str, AllowedType] = {
+    "image/jpeg": AllowedType("jpg", is_image=True),
+    "image/png": AllowedType("png", is_image=True),
+    "image/webp": AllowedType("webp", is_image=True),
+    "application/pdf": AllowedType("pdf"),
+    "image/vnd.dwg": AllowedType("dwg"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": AllowedType("docx"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": AllowedType("xlsx"),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": AllowedType(
+        "pptx"
+    ),
+}
+THUMBNAIL_SIZE = (480, 480)
+
+# owner model label ("achievements.achievement") → scoping function (user → QuerySet)
+_owner_scopes: dict[str, Callable[..., QuerySet]] = {}
+
+
+def register_owner(model, visible_to: Callable[..., QuerySet]) -> None:
+    """Say which scoping function decides who may download `model`'s files."""
+    _owner_scopes[model._meta.label_lower] = visible_to
+
+
+def attachments_visible_to(user) -> QuerySet[Attachment]:
+    """Attachments whose owner the user may see (one subquery per owner model)."""
+    from django.db.models import Q
+
+    if not getattr(user, "is_authenticated", False):
+        return Attachment.objects.none()
+    visible = Q(pk__in=[])
+    for label, visible_to in _owner_scopes.items():
+        content_type = ContentType.objects.get_by_natural_key(*label.split("."))
+        visible |= Q(
+            content_type=content_type,
+            object_id__in=visible_to(user).values("pk"),
+        )
+    return Attachment.objects.filter(visible).select_related("uploaded_by")
+
+
+def attachments_of(owner) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(owner), object_id=owner.pk
+    ).select_related("uploaded_by")
+
+
+def sniff(head: bytes) -> str | None:
+    """The MIME type the content really has, or None if unknown."""
+    kind = filetype.guess(head)
+    if kind is None:
+        return None
+    # filetype names DWG "image/vnd.dwg"; Office files are recognised as such.
+    return kind.mime
+
+
+def clean_name(name: str, extension: str) -> str:
+    """A safe file name that keeps Chinese characters and forces the real extension."""
+    stem = os.path.splitext(os.path.basename(name or ""))[0]
+    stem = unicodedata.normalize("NFC", stem).replace("\x00", "")
+    stem = get_valid_filename(stem) if stem else ""
+    return f"{stem[:80] or 'file'}.{extension}"
+
+
+def _upright(data: bytes) -> tuple[bytes, bytes]:
+    """Re-encode a photo upright (EXIF orientation applied and dropped) and make a
+    JPEG thumbnail. Raises ValidationError if the image cannot be decoded."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image_format = image.format
+            upright = ImageOps.exif_transpose(image)
+            if upright.mode not in ("RGB", "L") and image_format == "JPEG":
+                upright = upright.convert("RGB")
+            body = io.BytesIO()
+            upright.save(body, format=image_format)
+            thumbnail = upright.convert("RGB")
+            thumbnail.thumbnail(THUMBNAIL_SIZE)
+            small = io.BytesIO()
+            thumbnail.save(small, format="JPEG", quality=85)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise ValidationError({"file": _("This image cannot be read.")}) from exc
+    return body.getvalue(), small.getvalue()
+
+
+@transaction.atomic
+def attachment_create(*, owner, upload, by, max_bytes: int | None = None) -> Attachment:
+    """Check and store an uploaded file on `owner`. The caller (an app service)
+    has already checked that `by` may write to `owner`."""
+    limit = max_bytes or settings.UPLOAD_MAX_BYTES
+    if upload is None:
+        raise ValidationError({"file": _("Choose a file.")})
+    if upload.size > limit:
+        raise ValidationError(
+            {"file": _("The file is larger than %(limit)s MB.") % {"limit": limit // 2**20}}
+        )
+    upload.seek(0)
+    data = upload.read()
+    mime = sniff(data[:8192])
+    allowed = ALLOWED_TYPES.get(mime or "")
+    if allowed is None:
+        raise ValidationError(
+            {"file": _("This kind of file is not accepted (photos, PDF, drawings, Office).")}
+        )
+    name = clean_name(getattr(upload, "name", ""), allowed.extension)
+    attachment = Attachment(
+        content_type=ContentType.objects.get_for_model(owner),
+        object_id=owner.pk,
+        original_name=name,
+        mime_type=mime,
+        uploaded_by=by,
+    )
+    thumbnail = None
+    if allowed.is_image:
+        data, thumbnail = _upright(data)
+    attachment.size = len(data)
+    attachment.file.save(name, ContentFile(data), save=False)
+    if thumbnail:
+        attachment.thumbnail.save(
+            f"{os.path.splitext(name)[0]}-thumb.jpg", ContentFile(thumbnail), save=False
+        )
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment) -> None:
+    """Remove the record and its files (the caller checked the right to do so)."""
+    for field in (attachment.file, attachment.thumbnail):
+        if field:
+            field.delete(save=False)
+    attachment.delete()
