@@ -7,7 +7,7 @@ class AchievementsConfig(AppConfig):
     verbose_name = _("Problems, achievements and patents")
 
     def ready(self):
-        from achievements import selectors
+        from achievements import panels, selectors  # noqa: F401 - panels register themselves
         from achievements.models import Achievement, Patent, TechnicalProblem
         from core.attachments import register_owner
 

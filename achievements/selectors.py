@@ -77,6 +77,18 @@ def patents_visible_to(user) -> QuerySet[Patent]:
     )
 
 
+def patent_status_targets(patent: Patent) -> list[str]:
+    """Where the patent may move next: inventions are published before grant;
+    utility models and designs are granted without publication."""
+    targets = set(patent.TRANSITIONS[patent.status])
+    if patent.patent_type == Patent.Type.INVENTION:
+        if patent.status == Patent.Status.FILED:
+            targets.discard(Patent.Status.GRANTED)
+    else:
+        targets.discard(Patent.Status.PUBLISHED)
+    return [status for status in Patent.Status.values if status in targets]
+
+
 def adoptions_visible_to(user) -> QuerySet[Adoption]:
     return Adoption.objects.filter(
         achievement__in=achievements_visible_to(user).values("pk")

@@ -31,6 +31,7 @@ from achievements.models import (
 from achievements.selectors import (
     achievements_visible_to,
     conferences_managed_by,
+    patent_status_targets,
     patents_visible_to,
     problems_fully_visible_to,
 )
@@ -213,14 +214,14 @@ def problem_change_status(
     problem = _locked(problems_fully_visible_to(by), problem_id)
     _ensure_writes_to(problem.studio, by)
     ensure(status in Status.values, ValidationError({"status": _("Unknown status.")}))
+    also_save = ()
     if status == Status.SOLVED and problem.can_move_to(status):
         problem.solved_on = solved_on or timezone.localdate()
         if realised_benefit is not None:
             problem.realised_benefit = realised_benefit
         problem.full_clean()
-    problem.transition_to(status, by=by, note=note)
-    if status == Status.SOLVED:
-        problem.save(update_fields=["solved_on", "realised_benefit"])
+        also_save = ("solved_on", "realised_benefit")
+    problem.transition_to(status, by=by, note=note, also_save=also_save)
     return problem
 
 
@@ -408,15 +409,9 @@ def adoption_record(
 # --- Patents ------------------------------------------------------------------------
 
 
-def _patent_targets(patent: Patent) -> set[str]:
-    """Publication exists only for inventions."""
-    targets = set(patent.TRANSITIONS[patent.status])
-    if patent.patent_type != Patent.Type.INVENTION:
-        targets.discard(Patent.Status.PUBLISHED)
-    return targets
-
-
-def _check_patent_dates(patent: Patent) -> None:
+def _check_patent_dates(patent: Patent, status: str | None = None) -> None:
+    """The dates must fit the type and the status the patent has (or is moving to)."""
+    status = status or patent.status
     errors = {}
     if patent.published_on and patent.patent_type != Patent.Type.INVENTION:
         errors["published_on"] = _("Only inventions are published before grant.")
@@ -424,10 +419,17 @@ def _check_patent_dates(patent: Patent) -> None:
         errors["granted_on"] = _("A patent cannot be granted before it was filed.")
     if patent.published_on and patent.published_on < patent.filed_on:
         errors["published_on"] = _("A patent cannot be published before it was filed.")
-    if patent.status in (Patent.Status.GRANTED, Patent.Status.LAPSED) and not patent.granted_on:
+    if status in (Patent.Status.GRANTED, Patent.Status.LAPSED) and not patent.granted_on:
         errors["granted_on"] = _("Give the grant date.")
-    if patent.status == Patent.Status.PUBLISHED and not patent.published_on:
+    if status == Patent.Status.PUBLISHED and not patent.published_on:
         errors["published_on"] = _("Give the publication date.")
+    is_invention = patent.patent_type == Patent.Type.INVENTION
+    if is_invention and status == Patent.Status.GRANTED and not patent.published_on:
+        errors["published_on"] = _("An invention is published before it is granted.")
+    if patent.published_on and patent.granted_on and patent.granted_on < patent.published_on:
+        errors["granted_on"] = _("A patent cannot be granted before it was published.")
+    if patent.ended_on and patent.ended_on < (patent.granted_on or patent.filed_on):
+        errors["status"] = _("It cannot end before it was filed or granted.")
     ensure(not errors, ValidationError(errors))
 
 
@@ -539,18 +541,14 @@ def patent_change_status(
     rejected from filed or published; lapsed only after grant."""
     patent = _locked(patents_visible_to(by), patent_id)
     _ensure_writes_to(patent.studio, by)
-    ensure(status in PATENT_DATE_FIELD, ValidationError({"status": _("Unknown status.")}))
-    if status not in _patent_targets(patent):
+    ensure(status in Patent.Status.values, ValidationError({"status": _("Unknown status.")}))
+    if status not in patent_status_targets(patent):
         labels = dict(Patent.Status.choices)
         raise InvalidTransition(labels[patent.status], labels[status])
-    setattr(patent, PATENT_DATE_FIELD[status], on or timezone.localdate())
-    patent.status = status  # checked with the dates, then moved for real below
-    try:
-        _check_patent_dates(patent)
-    finally:
-        patent.status = Patent.objects.values_list("status", flat=True).get(pk=patent.pk)
-    patent.save(update_fields=[PATENT_DATE_FIELD[status]])
-    patent.transition_to(status, by=by, note=note)
+    date_field = PATENT_DATE_FIELD[status]
+    setattr(patent, date_field, on or timezone.localdate())
+    _check_patent_dates(patent, status=status)
+    patent.transition_to(status, by=by, note=note, also_save=(date_field,))
     return patent
 
 

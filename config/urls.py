@@ -12,12 +12,15 @@ admin.site.site_title = _("Innovation Studios")
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("studios.api.urls")),
+    path("", include("achievements.api.urls")),
+    path("", include("core.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("studios/", include("studios.urls")),
+    path("achievements/", include("achievements.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

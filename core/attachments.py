@@ -20,10 +20,11 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -95,9 +96,12 @@ def sniff(head: bytes) -> str | None:
 
 def clean_name(name: str, extension: str) -> str:
     """A safe file name that keeps Chinese characters and forces the real extension."""
-    stem = os.path.splitext(os.path.basename(name or ""))[0]
+    stem = os.path.splitext(os.path.basename((name or "").replace("\\", "/")))[0]
     stem = unicodedata.normalize("NFC", stem).replace("\x00", "")
-    stem = get_valid_filename(stem) if stem else ""
+    try:
+        stem = get_valid_filename(stem)
+    except SuspiciousFileOperation:  # nothing usable left, e.g. "（）"
+        stem = ""
     return f"{stem[:80] or 'file'}.{extension}"
 
 
@@ -130,7 +134,7 @@ def attachment_create(*, owner, upload, by, max_bytes: int | None = None) -> Att
         raise ValidationError({"file": _("Choose a file.")})
     if upload.size > limit:
         raise ValidationError(
-            {"file": _("The file is larger than %(limit)s MB.") % {"limit": limit // 2**20}}
+            {"file": _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}}
         )
     upload.seek(0)
     data = upload.read()

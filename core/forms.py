@@ -1,6 +1,7 @@
 """Form building blocks shared by every app."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class BootstrapFormMixin:
@@ -35,3 +36,9 @@ class BootstrapFormMixin:
 
 class FilterForm(BootstrapFormMixin, forms.Form):
     """The form class of every FilterSet (`Meta.form`), styled like the others."""
+
+
+class AttachmentForm(BootstrapFormMixin, forms.Form):
+    """One file for a record's attachments (checked by core.attachments)."""
+
+    file = forms.FileField(label=_("File"))

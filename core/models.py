@@ -92,8 +92,12 @@ class StatefulModel(models.Model):
     def can_move_to(self, new_status: str) -> bool:
         return new_status in self.TRANSITIONS.get(self.status, set())
 
-    def transition_to(self, new_status: str, *, by, note: str = ""):
-        """Move to `new_status` and write the event row; 409 if not allowed."""
+    def transition_to(self, new_status: str, *, by, note: str = "", also_save: tuple = ()):
+        """Move to `new_status` and write the event row; 409 if not allowed.
+
+        `also_save` names fields the caller set for this move (a solving date),
+        saved in the same UPDATE so constraints tying them to the status hold.
+        """
         if not self.can_move_to(new_status):
             labels = dict(self._meta.get_field("status").flatchoices)
             raise InvalidTransition(
@@ -102,7 +106,7 @@ class StatefulModel(models.Model):
         old_status = self.status
         self.status = new_status
         self.status_changed_at = timezone.now()
-        self.save(update_fields=["status", "status_changed_at"])
+        self.save(update_fields=["status", "status_changed_at", *also_save])
         return self.events.model.objects.create(
             **{self.event_parent_field: self},
             actor=by,

@@ -8,12 +8,16 @@ only the results partial, so filtering and paging swap the table in place.
 from collections.abc import Callable
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from core.exceptions import Conflict
+from core.forms import AttachmentForm
 
 
 class ScopedListView(LoginRequiredMixin, ListView):
@@ -89,3 +93,16 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def attach_from_page(request, service, record, next_url: str):
+    """Handle a page's "add a file" form: the app's `service(record=, by=, upload=)`
+    checks the right to write; errors become a message, nothing is saved."""
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid() and run_service(
+        form, service, record=record, by=request.user, upload=form.cleaned_data["file"]
+    ):
+        messages.success(request, _("The file has been added."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(next_url)

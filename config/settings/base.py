@@ -231,6 +231,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "StudioStatusEnum": "studios.models.Studio.Status",
+        "ProblemStatusEnum": "achievements.models.TechnicalProblem.Status",
+        "PatentStatusEnum": "achievements.models.Patent.Status",
+        "ProblemCategoryEnum": "achievements.models.TechnicalProblem.Category",
+    },
 }
 
 # --- Security defaults safe everywhere ----------------------------------------------

@@ -56,12 +56,18 @@ class ServiceWriteMixin:
         raise NotImplementedError
 
     def perform_create(self, serializer):
-        serializer.instance = self.create_via_service(serializer.validated_data)
+        with _errors_named_as_sent(serializer):
+            record = self.create_via_service(serializer.validated_data)
+        serializer.instance = self._as_listed(record)
 
     def perform_update(self, serializer):
-        serializer.instance = self.update_via_service(
-            serializer.instance, serializer.validated_data
-        )
+        with _errors_named_as_sent(serializer):
+            record = self.update_via_service(serializer.instance, serializer.validated_data)
+        serializer.instance = self._as_listed(record)
+
+    def _as_listed(self, record):
+        """The record as the viewset's queryset shapes it (annotations, prefetches)."""
+        return self.get_queryset().get(pk=record.pk)
 
 
 class ScopedServiceViewSet(

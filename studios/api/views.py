@@ -168,14 +168,6 @@ class RecognitionListViewSet(ScopedServiceViewSet):
     def update_via_service(self, instance, data):
         return services.recognition_list_update(list_id=instance.pk, by=self.request.user, **data)
 
-    def perform_create(self, serializer):
-        super().perform_create(serializer)
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
-
-    def perform_update(self, serializer):
-        super().perform_update(serializer)
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
-
 
 class HonourViewSet(ScopedServiceViewSet):
     visible_to = staticmethod(honours_visible_to)

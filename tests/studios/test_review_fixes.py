@@ -139,3 +139,21 @@ class TestRecognitionListEditPage:
     def test_other_official_may_not(self, as_person, studios, provincial_list):
         url = reverse("studios:recognitionlist-edit", args=[provincial_list.pk])
         assert as_person(studios.org.official_b).get(url).status_code == 403
+
+
+def test_service_field_errors_use_the_names_the_client_sent(api, org):
+    # An official of mine A1 sees all of company A but manages only mine A1.
+    from tests.factories import PersonFactory, grant_official
+
+    mine_official = PersonFactory(org_unit=org.mine_a1)
+    grant_official(mine_official, org.mine_a1)
+    api.force_authenticate(mine_official)
+    response = api.post(
+        "/api/v1/studios/",
+        {"name": "X", "code": "X-1", "kind": "employee", "leader_id": org.worker_a.pk,
+         "org_unit_id": org.company_a.pk, "speciality": "x", "founded_on": "2024-01-01"},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["org_unit_id"]
+    assert not Studio.objects.exists()

@@ -1,0 +1,215 @@
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import OrgUnit
+from accounts.selectors import org_units_visible_to, people_visible_to
+from achievements.models import (
+    Achievement,
+    Adoption,
+    Patent,
+    PromotionConference,
+    TechnicalProblem,
+)
+from achievements.selectors import achievements_visible_to, problems_fully_visible_to
+from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.serializers import PersonBriefSerializer, UnitBriefSerializer
+from studios.models import Studio
+from studios.selectors import studios_visible_to
+
+User = get_user_model()
+
+
+def person_ids_field(label):
+    return ScopedPrimaryKeyRelatedField(
+        scope=people_visible_to, queryset=User.objects.all(), many=True, label=label
+    )
+
+
+def studio_id_field():
+    return ScopedPrimaryKeyRelatedField(
+        scope=studios_visible_to, source="studio", queryset=Studio.objects.all(), label=_("Studio")
+    )
+
+
+class StudioBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    """Everyone signed in sees the announcement (title, studio, category, status);
+    the rest only insiders (`full_access`)."""
+
+    ANNOUNCED = ("id", "studio", "title", "category", "category_display", "status",
+                 "status_display", "full_access")  # fmt: skip
+
+    studio = StudioBriefSerializer(read_only=True)
+    studio_id = studio_id_field()
+    team = PersonBriefSerializer(many=True, read_only=True)
+    team_ids = person_ids_field(_("Team"))
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    full_access = serializers.BooleanField(read_only=True, default=True)
+
+    class Meta:
+        model = TechnicalProblem
+        fields = [
+            "id", "studio", "studio_id", "title", "category", "category_display", "status",
+            "status_display", "description", "started_on", "solved_on", "team", "team_ids",
+            "estimated_benefit", "realised_benefit", "full_access",
+        ]  # fmt: skip
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["team_ids"].write_only = True
+        fields["team_ids"].required = False
+        fields["studio_id"].write_only = True
+        return fields
+
+    def to_representation(self, problem):
+        data = super().to_representation(problem)
+        if not getattr(problem, "full_access", True):
+            return {key: value for key, value in data.items() if key in self.ANNOUNCED}
+        return data
+
+
+class ProblemStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=TechnicalProblem.Status.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    solved_on = serializers.DateField(required=False, allow_null=True, default=None)
+    realised_benefit = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True,
+        default=None,
+    )  # fmt: skip
+
+
+class ContributorSerializer(serializers.Serializer):
+    person = PersonBriefSerializer(read_only=True)
+    person_id = ScopedPrimaryKeyRelatedField(
+        scope=people_visible_to, queryset=User.objects.all(), write_only=True, label=_("Person")
+    )
+    share = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+
+
+class AchievementSerializer(serializers.ModelSerializer):
+    studio = StudioBriefSerializer(read_only=True)
+    studio_id = studio_id_field()
+    origin_problem_id = ScopedPrimaryKeyRelatedField(
+        scope=problems_fully_visible_to,
+        source="origin_problem",
+        queryset=TechnicalProblem.objects.all(),
+        required=False,
+        allow_null=True,
+        label=_("Origin problem"),
+    )
+    contributors = ContributorSerializer(many=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    promotion_display = serializers.CharField(source="get_promotion_display", read_only=True)
+    verified_by = PersonBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Achievement
+        fields = [
+            "id", "studio", "studio_id", "title", "kind", "kind_display", "completed_on",
+            "summary", "origin_problem_id", "contributors", "claimed_benefit",
+            "verified_benefit", "verified_by", "verified_on", "verification_evidence",
+            "promotion", "promotion_display", "awards",
+        ]  # fmt: skip
+        read_only_fields = ["verified_benefit", "verified_on", "verification_evidence"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["studio_id"].write_only = True
+        return fields
+
+    def validate_contributors(self, rows):
+        return [(row["person_id"], row["share"]) for row in rows]
+
+    def to_representation(self, achievement):
+        data = super().to_representation(achievement)
+        data["contributors"] = ContributorSerializer(achievement.contributors.all(), many=True).data
+        return data
+
+
+class VerifyBenefitSerializer(serializers.Serializer):
+    verified_benefit = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    evidence = serializers.CharField()
+    verified_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class AdoptionSerializer(serializers.ModelSerializer):
+    achievement_id = ScopedPrimaryKeyRelatedField(
+        scope=achievements_visible_to, source="achievement", queryset=Achievement.objects.all()
+    )
+    org_unit = UnitBriefSerializer(read_only=True)
+    org_unit_id = ScopedPrimaryKeyRelatedField(
+        scope=org_units_visible_to, source="org_unit", queryset=OrgUnit.objects.all(),
+        write_only=True, label=_("Adopting unit"),
+    )  # fmt: skip
+    recorded_by = PersonBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Adoption
+        fields = [
+            "id", "achievement_id", "org_unit", "org_unit_id", "adopted_on", "annual_benefit",
+            "notes", "recorded_by",
+        ]  # fmt: skip
+        validators = []  # one adoption per unit is the service's 409
+
+
+class PatentSerializer(serializers.ModelSerializer):
+    studio = StudioBriefSerializer(read_only=True)
+    studio_id = studio_id_field()
+    achievement_id = ScopedPrimaryKeyRelatedField(
+        scope=achievements_visible_to, source="achievement", queryset=Achievement.objects.all(),
+        required=False, allow_null=True, label=_("Achievement"),
+    )  # fmt: skip
+    inventors = PersonBriefSerializer(many=True, read_only=True, source="inventor_people")
+    inventor_ids = person_ids_field(_("Inventors"))
+    number_display = serializers.CharField(read_only=True)
+    type_display = serializers.CharField(source="get_patent_type_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Patent
+        fields = [
+            "id", "application_no", "number_display", "title", "patent_type", "type_display",
+            "status", "status_display", "filed_on", "published_on", "granted_on", "ended_on",
+            "holder", "studio", "studio_id", "achievement_id", "inventors", "inventor_ids",
+        ]  # fmt: skip
+        read_only_fields = ["ended_on"]
+        validators = []  # the number's uniqueness is checked after normalising
+        extra_kwargs = {"application_no": {"validators": []}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["studio_id"].write_only = True
+        fields["inventor_ids"].write_only = True
+        return fields
+
+
+class PatentStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Patent.Status.choices)
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConferenceSerializer(serializers.ModelSerializer):
+    organiser = UnitBriefSerializer(read_only=True)
+    organiser_id = ScopedPrimaryKeyRelatedField(
+        scope=org_units_visible_to, source="organiser", queryset=OrgUnit.objects.all(),
+        write_only=True, label=_("Organiser"),
+    )  # fmt: skip
+    displayed = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = PromotionConference
+        fields = ["id", "name", "held_on", "organiser", "organiser_id", "description", "displayed"]
+
+
+class ConferenceShowSerializer(serializers.Serializer):
+    achievement_ids = ScopedPrimaryKeyRelatedField(
+        scope=achievements_visible_to, queryset=Achievement.objects.all(), many=True
+    )

@@ -1,0 +1,194 @@
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from achievements import services
+from achievements.api.serializers import (
+    AchievementSerializer,
+    AdoptionSerializer,
+    ConferenceSerializer,
+    ConferenceShowSerializer,
+    PatentSerializer,
+    PatentStatusSerializer,
+    ProblemSerializer,
+    ProblemStatusSerializer,
+    VerifyBenefitSerializer,
+)
+from achievements.filtersets import (
+    AchievementFilterSet,
+    AdoptionFilterSet,
+    ConferenceFilterSet,
+    PatentFilterSet,
+    ProblemFilterSet,
+)
+from achievements.models import Contributor, Inventor
+from achievements.selectors import (
+    achievements_visible_to,
+    adoptions_visible_to,
+    conferences_visible_to,
+    patents_visible_to,
+    problems_visible_to,
+)
+from core.api.attachments import AttachmentsMixin
+from core.api.views import ScopedServiceViewSet
+
+
+def _renamed(data: dict, **names) -> dict:
+    """Serializer names (`team_ids`) → service names (`team`)."""
+    return {names.get(key, key): value for key, value in data.items()}
+
+
+class ProblemViewSet(AttachmentsMixin, ScopedServiceViewSet):
+    """Technical problems: announced to everyone, detailed to insiders."""
+
+    serializer_class = ProblemSerializer
+    filterset_class = ProblemFilterSet
+    ordering_fields = ["started_on", "solved_on", "title"]
+    ordering = ["-started_on", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @staticmethod
+    def visible_to(user):
+        return problems_visible_to(user).prefetch_related("team")
+
+    def create_via_service(self, data):
+        return services.problem_create(by=self.request.user, **_renamed(data, team_ids="team"))
+
+    def update_via_service(self, instance, data):
+        changes = _renamed(data, team_ids="team")
+        changes.pop("studio", None)
+        changes.pop("status", None)  # status moves through change-status
+        return services.problem_update(problem_id=instance.pk, by=self.request.user, **changes)
+
+    @extend_schema(request=ProblemStatusSerializer, responses=ProblemSerializer)
+    @action(detail=True, methods=["post"], url_path="change-status")
+    def change_status(self, request, pk=None):
+        problem = self.get_object()
+        serializer = ProblemStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.problem_change_status(
+            problem_id=problem.pk, by=request.user, **serializer.validated_data
+        )
+        return Response(ProblemSerializer(self.get_queryset().get(pk=problem.pk)).data)
+
+    def may_read_attachments(self, problem) -> bool:
+        return problem.full_access
+
+    def add_attachment(self, problem, upload):
+        return services.attachment_add(record=problem, by=self.request.user, upload=upload)
+
+
+class AchievementViewSet(AttachmentsMixin, ScopedServiceViewSet):
+    """The achievement library: group-wide ones are public, the rest in scope."""
+
+    serializer_class = AchievementSerializer
+    filterset_class = AchievementFilterSet
+    ordering_fields = ["completed_on", "claimed_benefit", "verified_benefit", "title"]
+    ordering = ["-completed_on", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @staticmethod
+    def visible_to(user):
+        return achievements_visible_to(user).prefetch_related(
+            Prefetch("contributors", Contributor.objects.select_related("person"))
+        )
+
+    def create_via_service(self, data):
+        return services.achievement_create(by=self.request.user, **data)
+
+    def update_via_service(self, instance, data):
+        data.pop("studio", None)
+        return services.achievement_update(achievement_id=instance.pk, by=self.request.user, **data)
+
+    @extend_schema(request=VerifyBenefitSerializer, responses=AchievementSerializer)
+    @action(detail=True, methods=["post"], url_path="verify-benefit")
+    def verify_benefit(self, request, pk=None):
+        """An official confirms the annual benefit; the figure is then locked."""
+        achievement = self.get_object()
+        serializer = VerifyBenefitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.achievement_verify_benefit(
+            achievement_id=achievement.pk, by=request.user, **serializer.validated_data
+        )
+        return Response(AchievementSerializer(self.get_queryset().get(pk=achievement.pk)).data)
+
+    def add_attachment(self, achievement, upload):
+        return services.attachment_add(record=achievement, by=self.request.user, upload=upload)
+
+
+class AdoptionViewSet(ScopedServiceViewSet):
+    visible_to = staticmethod(adoptions_visible_to)
+    serializer_class = AdoptionSerializer
+    filterset_class = AdoptionFilterSet
+    ordering_fields = ["adopted_on", "annual_benefit"]
+    ordering = ["-adopted_on", "-id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_via_service(self, data):
+        return services.adoption_record(by=self.request.user, **data)
+
+
+class PatentViewSet(AttachmentsMixin, ScopedServiceViewSet):
+    serializer_class = PatentSerializer
+    filterset_class = PatentFilterSet
+    ordering_fields = ["filed_on", "granted_on", "title"]
+    ordering = ["-filed_on", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @staticmethod
+    def visible_to(user):
+        return patents_visible_to(user).prefetch_related(
+            Prefetch("inventors", Inventor.objects.select_related("person"))
+        )
+
+    def create_via_service(self, data):
+        return services.patent_create(
+            by=self.request.user, **_renamed(data, inventor_ids="inventors")
+        )
+
+    def update_via_service(self, instance, data):
+        changes = _renamed(data, inventor_ids="inventors")
+        for fixed in ("studio", "status", "application_no", "patent_type"):
+            changes.pop(fixed, None)
+        return services.patent_update(patent_id=instance.pk, by=self.request.user, **changes)
+
+    @extend_schema(request=PatentStatusSerializer, responses=PatentSerializer)
+    @action(detail=True, methods=["post"], url_path="change-status")
+    def change_status(self, request, pk=None):
+        patent = self.get_object()
+        serializer = PatentStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.patent_change_status(
+            patent_id=patent.pk, by=request.user, **serializer.validated_data
+        )
+        return Response(PatentSerializer(self.get_queryset().get(pk=patent.pk)).data)
+
+    def add_attachment(self, patent, upload):
+        return services.attachment_add(record=patent, by=self.request.user, upload=upload)
+
+
+class ConferenceViewSet(ScopedServiceViewSet):
+    visible_to = staticmethod(conferences_visible_to)
+    serializer_class = ConferenceSerializer
+    filterset_class = ConferenceFilterSet
+    ordering_fields = ["held_on", "name"]
+    ordering = ["-held_on", "-id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_via_service(self, data):
+        return services.conference_create(by=self.request.user, **data)
+
+    @extend_schema(request=ConferenceShowSerializer, responses=ConferenceSerializer)
+    @action(detail=True, methods=["post"], url_path="show-achievements")
+    def show_achievements(self, request, pk=None):
+        """Add achievements to what the conference displayed."""
+        conference = self.get_object()
+        serializer = ConferenceShowSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        services.conference_show_achievements(
+            conference_id=conference.pk,
+            by=request.user,
+            achievements=serializer.validated_data["achievement_ids"],
+        )
+        return Response(ConferenceSerializer(self.get_queryset().get(pk=conference.pk)).data)

@@ -1,0 +1,152 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit
+from accounts.selectors import org_units_visible_to
+from achievements.models import (
+    Achievement,
+    Adoption,
+    Patent,
+    PromotionConference,
+    TechnicalProblem,
+)
+from core.filters import SubtreeFilter
+from core.forms import FilterForm
+
+
+def _visible_units(request):
+    return org_units_visible_to(request.user) if request else OrgUnit.objects.none()
+
+
+def _search_field():
+    return django_filters.CharFilter(
+        method="filter_search", label=_("Search"), widget=forms.SearchInput
+    )
+
+
+def _studio_filter():
+    # A plain id: the list is already scoped, so an id outside scope matches nothing.
+    return django_filters.NumberFilter(field_name="studio_id", label=_("Studio"))
+
+
+class ProblemFilterSet(django_filters.FilterSet):
+    search = _search_field()
+    studio = _studio_filter()
+    org_unit = SubtreeFilter(queryset=_visible_units, unit_field="studio__org_unit")
+    category = django_filters.ChoiceFilter(
+        choices=TechnicalProblem.Category.choices, label=_("Category"), empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=TechnicalProblem.Status.choices, label=_("Status"), empty_label=_("All")
+    )
+    year = django_filters.NumberFilter(field_name="started_on__year", label=_("Year"))
+
+    class Meta:
+        model = TechnicalProblem
+        form = FilterForm
+        fields = ["search", "studio", "org_unit", "category", "status", "year"]
+
+    def filter_search(self, queryset, name, value):
+        # The announcement only: details are not searchable by outsiders.
+        return queryset.filter(Q(title__icontains=value) | Q(studio__name__icontains=value))
+
+
+class AchievementFilterSet(django_filters.FilterSet):
+    search = _search_field()
+    kind = django_filters.ChoiceFilter(
+        choices=Achievement.Kind.choices, label=_("Kind"), empty_label=_("All")
+    )
+    category = django_filters.ChoiceFilter(
+        field_name="origin_problem__category",
+        choices=TechnicalProblem.Category.choices,
+        label=_("Problem category"),
+        empty_label=_("All"),
+    )
+    studio = _studio_filter()
+    org_unit = SubtreeFilter(queryset=_visible_units, unit_field="studio__org_unit")
+    year = django_filters.NumberFilter(field_name="completed_on__year", label=_("Year"))
+    benefit_min = django_filters.NumberFilter(
+        method="filter_benefit_min", label=_("Annual benefit from (CNY)")
+    )
+    benefit_max = django_filters.NumberFilter(
+        method="filter_benefit_max", label=_("Annual benefit up to (CNY)")
+    )
+    promotion = django_filters.ChoiceFilter(
+        choices=Achievement.Promotion.choices, label=_("Promotion"), empty_label=_("All")
+    )
+
+    class Meta:
+        model = Achievement
+        form = FilterForm
+        fields = ["search", "kind", "category", "studio", "org_unit", "year",
+                  "benefit_min", "benefit_max", "promotion"]  # fmt: skip
+
+    def filter_search(self, queryset, name, value):
+        """Title, summary and studio; Chinese fragments work (substring match)."""
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(studio__name__icontains=value)
+        )
+
+    # The benefit that counts is the verified one once there is one, else the claim.
+    def filter_benefit_min(self, queryset, name, value):
+        return queryset.filter(
+            Q(verified_benefit__gte=value)
+            | Q(verified_benefit__isnull=True, claimed_benefit__gte=value)
+        )
+
+    def filter_benefit_max(self, queryset, name, value):
+        return queryset.filter(
+            Q(verified_benefit__lte=value)
+            | Q(verified_benefit__isnull=True, claimed_benefit__lte=value)
+        )
+
+
+class AdoptionFilterSet(django_filters.FilterSet):
+    achievement = django_filters.NumberFilter(field_name="achievement_id", label=_("Achievement"))
+    org_unit = SubtreeFilter(queryset=_visible_units)
+    year = django_filters.NumberFilter(field_name="adopted_on__year", label=_("Year"))
+
+    class Meta:
+        model = Adoption
+        form = FilterForm
+        fields = ["achievement", "org_unit", "year"]
+
+
+class PatentFilterSet(django_filters.FilterSet):
+    search = _search_field()
+    studio = _studio_filter()
+    org_unit = SubtreeFilter(queryset=_visible_units, unit_field="studio__org_unit")
+    patent_type = django_filters.ChoiceFilter(
+        choices=Patent.Type.choices, label=_("Type"), empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Patent.Status.choices, label=_("Status"), empty_label=_("All")
+    )
+    year = django_filters.NumberFilter(field_name="filed_on__year", label=_("Year filed"))
+
+    class Meta:
+        model = Patent
+        form = FilterForm
+        fields = ["search", "studio", "org_unit", "patent_type", "status", "year"]
+
+    def filter_search(self, queryset, name, value):
+        compact = value.upper().replace(" ", "").removeprefix("ZL").removeprefix("CN")
+        return queryset.filter(Q(title__icontains=value) | Q(application_no__icontains=compact))
+
+
+class ConferenceFilterSet(django_filters.FilterSet):
+    search = _search_field()
+    org_unit = SubtreeFilter(queryset=_visible_units, unit_field="organiser")
+    year = django_filters.NumberFilter(field_name="held_on__year", label=_("Year"))
+
+    class Meta:
+        model = PromotionConference
+        form = FilterForm
+        fields = ["search", "org_unit", "year"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(name__icontains=value)

@@ -1,0 +1,29 @@
+"""The studio page's problems, achievements and patents sections (registered
+with core.panels so the studios app never imports this one)."""
+
+from achievements.selectors import (
+    achievements_visible_to,
+    patents_visible_to,
+    problems_visible_to,
+    studio_record_counts,
+)
+from core import panels
+from studios.selectors import studios_writable_by
+
+RECENT = 5
+
+
+@panels.register("studio_detail", order=10)
+def studio_records(request, studio):
+    user = request.user
+    return (
+        "achievements/partials/studio_panel.html",
+        {
+            "studio": studio,
+            "counts": studio_record_counts(studio),
+            "problems": problems_visible_to(user).filter(studio=studio)[:RECENT],
+            "achievements": achievements_visible_to(user).filter(studio=studio)[:RECENT],
+            "patents": patents_visible_to(user).filter(studio=studio)[:RECENT],
+            "can_log": studios_writable_by(user).filter(pk=studio.pk).exists(),
+        },
+    )

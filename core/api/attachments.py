@@ -1,0 +1,92 @@
+"""Attachments in the API: `GET|POST /<records>/{id}/attachments/` on any viewset
+that mixes in `AttachmentsMixin`, and `/attachments/{id}/` (+ `download/`) for
+reading a file with a token. All reads go through `attachments_visible_to`."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from core.api.serializers import PersonBriefSerializer
+from core.attachments import attachments_of, attachments_visible_to
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="original_name", read_only=True)
+    mime_type = serializers.CharField(read_only=True)
+    size = serializers.IntegerField(read_only=True)
+    uploaded_by = PersonBriefSerializer(read_only=True)
+    uploaded_at = serializers.DateTimeField(read_only=True)
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment) -> str:
+        return reverse("attachment-download", args=[attachment.pk])
+
+    def get_thumbnail_url(self, attachment) -> str | None:
+        if not attachment.thumbnail:
+            return None
+        return reverse("attachment-thumbnail", args=[attachment.pk])
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class AttachmentsMixin:
+    """Adds the `attachments` action. Subclasses say who may write files
+    (`add_attachment(record, upload)` calls the app's service) and may narrow who
+    reads them (`may_read_attachments(record)`)."""
+
+    def add_attachment(self, record, upload):
+        raise NotImplementedError
+
+    def may_read_attachments(self, record) -> bool:
+        return True
+
+    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True), request=None)
+    @extend_schema(
+        methods=["POST"], request=AttachmentUploadSerializer, responses=AttachmentSerializer
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def attachments(self, request, pk=None):
+        record = self.get_object()
+        if not self.may_read_attachments(record):
+            raise PermissionDenied
+        if request.method == "POST":
+            upload = AttachmentUploadSerializer(data=request.data)
+            upload.is_valid(raise_exception=True)
+            attachment = self.add_attachment(record, upload.validated_data["file"])
+            return Response(AttachmentSerializer(attachment).data, status=201)
+        return Response(AttachmentSerializer(attachments_of(record), many=True).data)
+
+
+class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A file the reader may see, by id (files are listed on their record);
+    `download/` streams it."""
+
+    serializer_class = AttachmentSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return attachments_visible_to(self.request.user)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        attachment = self.get_object()
+        return FileResponse(
+            attachment.file.open("rb"),
+            content_type=attachment.mime_type,
+            as_attachment=True,
+            filename=attachment.original_name,
+        )
