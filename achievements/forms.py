@@ -120,8 +120,21 @@ class ContributorForm(BootstrapFormMixin, forms.Form):
         self.fields["person"].queryset = people_visible_to(user).order_by("full_name")
 
 
+class BaseContributorFormSet(forms.BaseFormSet):
+    def add_non_form_errors(self, errors) -> None:
+        """Errors the service found in the rows as a whole (shares not adding up)."""
+        self.non_form_errors()  # make sure the list exists
+        self._non_form_errors.extend(errors)
+
+
 ContributorFormSet = formset_factory(
-    ContributorForm, extra=0, min_num=1, validate_min=True, max_num=20
+    ContributorForm,
+    formset=BaseContributorFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=20,
+    can_delete=True,
 )
 
 

@@ -52,7 +52,9 @@ def problems_fully_visible_to(user) -> QuerySet[TechnicalProblem]:
 def achievements_visible_to(user) -> QuerySet[Achievement]:
     if not _signed_in(user):
         return Achievement.objects.none()
-    achievements = Achievement.objects.select_related("studio", "studio__org_unit")
+    achievements = Achievement.objects.select_related(
+        "studio", "studio__org_unit", "origin_problem"
+    )
     scope = user_scope(user)
     if scope.is_superuser:
         return achievements
@@ -92,15 +94,18 @@ def patent_status_targets(patent: Patent) -> list[str]:
 def adoptions_visible_to(user) -> QuerySet[Adoption]:
     return Adoption.objects.filter(
         achievement__in=achievements_visible_to(user).values("pk")
-    ).select_related("org_unit", "achievement")
+    ).select_related("org_unit", "achievement", "recorded_by")
 
 
 def conferences_visible_to(user) -> QuerySet[PromotionConference]:
     """Conferences are public to every signed-in user (the library's shop window)."""
     if not _signed_in(user):
         return PromotionConference.objects.none()
-    return PromotionConference.objects.select_related("organiser").annotate(
-        displayed=Count("achievements")
+    # The aggregate drops Meta.ordering, so the order is restated for paging.
+    return (
+        PromotionConference.objects.select_related("organiser")
+        .annotate(displayed=Count("achievements"))
+        .order_by(*PromotionConference._meta.ordering)
     )
 
 

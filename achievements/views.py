@@ -131,13 +131,14 @@ def _achievement_form_page(request, achievement=None):
         if editing:
             data = {f: v for f, v in data.items() if f in form.changed_data}
             result = run_service(
-                form, services.achievement_update, achievement_id=achievement.pk, by=user,
+                form, services.achievement_update, formsets={"contributors": contributors},
+                achievement_id=achievement.pk, by=user,
                 contributors=contributor_rows(contributors), **data,
             )  # fmt: skip
         else:
             result = run_service(
-                form, services.achievement_create, by=user,
-                contributors=contributor_rows(contributors), **data,
+                form, services.achievement_create, formsets={"contributors": contributors},
+                by=user, contributors=contributor_rows(contributors), **data,
             )  # fmt: skip
         if result:
             messages.success(request, _("The achievement has been saved."))
@@ -187,6 +188,8 @@ def achievement_verify(request, pk):
 @login_required
 def adoption_add(request, pk):
     achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
+    if not is_official(request.user):  # before the form: its unit choices are theirs
+        raise PermissionDenied
     form = AdoptionForm(request.POST, user=request.user)
     if form.is_valid() and run_service(
         form, services.adoption_record, by=request.user, achievement=achievement,
@@ -204,6 +207,8 @@ def adoption_add(request, pk):
 @login_required
 def achievement_show_at_conference(request, pk):
     achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
+    if not is_official(request.user):
+        raise PermissionDenied
     form = ShowAtConferenceForm(request.POST, user=request.user)
     if form.is_valid() and run_service(
         form, services.conference_show_achievements,

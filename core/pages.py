@@ -69,16 +69,21 @@ class ScopedDetailView(LoginRequiredMixin, DetailView):
         return type(self).visible_to(self.request.user)
 
 
-def run_service(form, service, **kwargs):
+def run_service(form, service, *, formsets: dict | None = None, **kwargs):
     """Call `service(**kwargs)` for a page form: a ValidationError lands on the
-    form's fields, a Conflict (409) as a form-wide error; None means it failed and
-    nothing was saved. PermissionDenied and Http404 pass through to 403/404 pages."""
+    form's fields (or on a formset named in `formsets`, e.g. the contributors
+    rows), a Conflict (409) as a form-wide error; None means it failed and nothing
+    was saved. PermissionDenied and Http404 pass through to 403/404 pages."""
+    formsets = formsets or {}
     try:
         return service(**kwargs)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+                if field in formsets:
+                    formsets[field].add_non_form_errors(errors)
+                else:
+                    form.add_error(field if field in form.fields else None, errors)
         else:
             form.add_error(None, exc)
     except Conflict as exc:

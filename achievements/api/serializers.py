@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rest_framework import serializers
 
 from accounts.models import OrgUnit
@@ -48,7 +49,7 @@ class ProblemSerializer(serializers.ModelSerializer):
     studio = StudioBriefSerializer(read_only=True)
     studio_id = studio_id_field()
     team = PersonBriefSerializer(many=True, read_only=True)
-    team_ids = person_ids_field(_("Team"))
+    team_ids = person_ids_field(pgettext_lazy("problem team", "Team"))
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     full_access = serializers.BooleanField(read_only=True, default=True)

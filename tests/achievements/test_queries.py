@@ -1,0 +1,115 @@
+"""Every achievements list takes a fixed number of queries at any page size."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from achievements import services
+from achievements.patent_numbers import check_digit
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(person):
+    """The person as a new request loads them (no scope cached by the fixtures)."""
+    return type(person).objects.get(pk=person.pk)
+
+
+def patent_number(serial: int) -> str:
+    digits = f"20212{serial:07d}"
+    return f"{digits}.{check_digit(digits)}"
+
+
+@pytest.fixture
+def many(studios):
+    """25 of each record on the dust studio, each with people attached."""
+    lead, official = studios.lead_a, studios.org.group_official
+    conference = services.conference_create(
+        by=official, name="展会", held_on=datetime.date(2025, 5, 1), organiser=studios.org.group
+    )
+    achievements = []
+    for index in range(25):
+        helper = PersonFactory(org_unit=studios.org.team_a101)
+        problem = services.problem_create(
+            by=lead, studio=studios.dust, title=f"课题{index}", category="dust_control",
+            team=[lead, helper],
+        )  # fmt: skip
+        achievement = services.achievement_create(
+            by=official, studio=studios.dust, title=f"成果{index}", kind="software",
+            completed_on=datetime.date(2024, 1, 1), origin_problem=problem,
+            contributors=[(lead, Decimal(50)), (helper, Decimal(50))], promotion="group",
+        )  # fmt: skip
+        achievements.append(achievement)
+        services.patent_create(
+            by=lead, studio=studios.dust, application_no=patent_number(index), title=f"专利{index}",
+            patent_type="utility_model", filed_on=datetime.date(2023, 1, 1), holder="公司",
+            inventors=[lead, helper], achievement=achievement,
+        )  # fmt: skip
+        services.adoption_record(
+            by=official, achievement=achievement, org_unit=studios.org.team_b101,
+            adopted_on=datetime.date(2025, 1, 1),
+        )  # fmt: skip
+    services.conference_show_achievements(
+        conference_id=conference.pk, by=official, achievements=achievements
+    )
+    return studios
+
+
+# The viewer's scope (grants, own unit; the unit filter needs it even on public
+# lists), COUNT, the page, and one prefetch for the people on each record.
+API_LISTS = [
+    ("/api/v1/problems/", 5),
+    ("/api/v1/achievements/", 5),
+    ("/api/v1/patents/", 5),
+    ("/api/v1/adoptions/", 4),
+    ("/api/v1/conferences/", 4),
+]
+
+
+@pytest.mark.parametrize(("url", "queries"), API_LISTS)
+@pytest.mark.parametrize("page_size", [5, 20])
+def test_api_lists_take_the_same_queries_at_any_page_size(
+    api, many, django_assert_num_queries, url, queries, page_size
+):
+    api.force_authenticate(fresh(many.lead_a))
+    with django_assert_num_queries(queries):
+        response = api.get(url, {"page_size": page_size})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == min(page_size, response.json()["count"])
+
+
+# Pages add the session and the user, and the unit filter's choices.
+PAGES = [
+    ("achievements:achievement-list", 7),
+    ("achievements:problem-list", 7),
+    ("achievements:patent-list", 8),
+    ("achievements:conference-list", 7),
+]
+
+
+@pytest.mark.parametrize(("name", "queries"), PAGES)
+@pytest.mark.parametrize("page_size", [5, 20])
+def test_list_pages_take_the_same_queries_at_any_page_size(
+    as_person, many, django_assert_num_queries, name, queries, page_size
+):
+    client = as_person(fresh(many.lead_a))
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(name), {"page_size": page_size})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page_size", [5, 20])
+def test_conference_page_queries(as_person, many, django_assert_num_queries, page_size):
+    from achievements.models import PromotionConference
+
+    conference = PromotionConference.objects.get()
+    client = as_person(fresh(many.lead_a))
+    with django_assert_num_queries(8):
+        response = client.get(
+            reverse("achievements:conference-detail", args=[conference.pk]),
+            {"page_size": page_size},
+        )
+    assert len(response.context["achievements"]) == page_size
