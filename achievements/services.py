@@ -33,7 +33,7 @@ from achievements.selectors import (
     conferences_managed_by,
     patent_status_targets,
     patents_visible_to,
-    problems_fully_visible_to,
+    problems_visible_to,
 )
 from core import attachments
 from core.exceptions import Conflict, InvalidTransition
@@ -50,11 +50,18 @@ HUNDRED = Decimal(100)
 
 
 def _ensure_writes_to(studio: Studio, by: User) -> None:
-    """404 if the studio is invisible, 403 if visible but not writable."""
+    """For a new record: 404 if the studio is invisible, 403 if visible but not
+    writable."""
     if not studios_writable_by(by).filter(pk=studio.pk).exists():
         if not studios_visible_to(by).filter(pk=studio.pk).exists():
             raise Http404
         raise PermissionDenied
+
+
+def _ensure_may_change(record, by: User) -> None:
+    """For a record the person can already see: 403 unless they may write to
+    its studio (a public record's reader is not its writer)."""
+    ensure(studios_writable_by(by).filter(pk=record.studio_id).exists(), PermissionDenied())
 
 
 def _ensure_official_over(studio: Studio, by: User) -> None:
@@ -176,8 +183,8 @@ PROBLEM_FIELDS = {
 
 @transaction.atomic
 def problem_update(*, problem_id: int, by: User, **changes) -> TechnicalProblem:
-    problem = _locked(problems_fully_visible_to(by), problem_id)
-    _ensure_writes_to(problem.studio, by)
+    problem = _locked(problems_visible_to(by), problem_id)
+    _ensure_may_change(problem, by)
     unknown = set(changes) - PROBLEM_FIELDS
     ensure(
         not unknown,
@@ -211,8 +218,8 @@ def problem_change_status(
     realised_benefit: Decimal | None = None,
 ) -> TechnicalProblem:
     """open → in progress → solved | shelved; a shelved problem may be resumed."""
-    problem = _locked(problems_fully_visible_to(by), problem_id)
-    _ensure_writes_to(problem.studio, by)
+    problem = _locked(problems_visible_to(by), problem_id)
+    _ensure_may_change(problem, by)
     ensure(status in Status.values, ValidationError({"status": _("Unknown status.")}))
     also_save = ()
     if status == Status.SOLVED and problem.can_move_to(status):
@@ -307,7 +314,7 @@ def achievement_update(*, achievement_id: int, by: User, **changes) -> Achieveme
     """Edit an achievement. Once its benefit is verified, the claimed figure is
     locked too (the verified one can never be edited)."""
     achievement = _locked(achievements_visible_to(by), achievement_id)
-    _ensure_writes_to(achievement.studio, by)
+    _ensure_may_change(achievement, by)
     unknown = set(changes) - ACHIEVEMENT_FIELDS
     ensure(
         not unknown,
@@ -495,7 +502,7 @@ PATENT_FIELDS = {"title", "holder", "achievement", "inventors", "filed_on"}
 @transaction.atomic
 def patent_update(*, patent_id: int, by: User, **changes) -> Patent:
     patent = _locked(patents_visible_to(by), patent_id)
-    _ensure_writes_to(patent.studio, by)
+    _ensure_may_change(patent, by)
     unknown = set(changes) - PATENT_FIELDS
     ensure(
         not unknown,
@@ -540,7 +547,7 @@ def patent_change_status(
     """filed → published → granted (inventions); filed → granted (others);
     rejected from filed or published; lapsed only after grant."""
     patent = _locked(patents_visible_to(by), patent_id)
-    _ensure_writes_to(patent.studio, by)
+    _ensure_may_change(patent, by)
     ensure(status in Patent.Status.values, ValidationError({"status": _("Unknown status.")}))
     if status not in patent_status_targets(patent):
         labels = dict(Patent.Status.choices)
@@ -600,6 +607,7 @@ def conference_show_achievements(
 
 @transaction.atomic
 def attachment_add(*, record, by: User, upload):
-    """A file on a problem, achievement or patent, by someone who may write it."""
-    _ensure_writes_to(record.studio, by)
+    """A file on a problem, achievement or patent, by someone who may write it
+    (the caller fetched `record` through the reader's scope)."""
+    _ensure_may_change(record, by)
     return attachments.attachment_create(owner=record, upload=upload, by=by)

@@ -21,10 +21,12 @@ from studios.selectors import studios_visible_to
 User = get_user_model()
 
 
-def person_ids_field(label):
+def person_ids_field(label, source):
+    """Write people by id (`team_ids`); the service receives them as `source`."""
     return ScopedPrimaryKeyRelatedField(
-        scope=people_visible_to, queryset=User.objects.all(), many=True, label=label
-    )
+        scope=people_visible_to, queryset=User.objects.all(), many=True, label=label,
+        source=source, write_only=True,
+    )  # fmt: skip
 
 
 def studio_id_field():
@@ -49,7 +51,7 @@ class ProblemSerializer(serializers.ModelSerializer):
     studio = StudioBriefSerializer(read_only=True)
     studio_id = studio_id_field()
     team = PersonBriefSerializer(many=True, read_only=True)
-    team_ids = person_ids_field(pgettext_lazy("problem team", "Team"))
+    team_ids = person_ids_field(pgettext_lazy("problem team", "Team"), source="team")
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     full_access = serializers.BooleanField(read_only=True, default=True)
@@ -168,7 +170,7 @@ class PatentSerializer(serializers.ModelSerializer):
         required=False, allow_null=True, label=_("Achievement"),
     )  # fmt: skip
     inventors = PersonBriefSerializer(many=True, read_only=True, source="inventor_people")
-    inventor_ids = person_ids_field(_("Inventors"))
+    inventor_ids = person_ids_field(_("Inventors"), source="inventors")
     number_display = serializers.CharField(read_only=True)
     type_display = serializers.CharField(source="get_patent_type_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)

@@ -34,11 +34,6 @@ from core.api.attachments import AttachmentsMixin
 from core.api.views import ScopedServiceViewSet
 
 
-def _renamed(data: dict, **names) -> dict:
-    """Serializer names (`team_ids`) → service names (`team`)."""
-    return {names.get(key, key): value for key, value in data.items()}
-
-
 class ProblemViewSet(AttachmentsMixin, ScopedServiceViewSet):
     """Technical problems: announced to everyone, detailed to insiders."""
 
@@ -53,10 +48,10 @@ class ProblemViewSet(AttachmentsMixin, ScopedServiceViewSet):
         return problems_visible_to(user).prefetch_related("team")
 
     def create_via_service(self, data):
-        return services.problem_create(by=self.request.user, **_renamed(data, team_ids="team"))
+        return services.problem_create(by=self.request.user, **data)
 
     def update_via_service(self, instance, data):
-        changes = _renamed(data, team_ids="team")
+        changes = dict(data)
         changes.pop("studio", None)
         changes.pop("status", None)  # status moves through change-status
         return services.problem_update(problem_id=instance.pk, by=self.request.user, **changes)
@@ -143,12 +138,10 @@ class PatentViewSet(AttachmentsMixin, ScopedServiceViewSet):
         )
 
     def create_via_service(self, data):
-        return services.patent_create(
-            by=self.request.user, **_renamed(data, inventor_ids="inventors")
-        )
+        return services.patent_create(by=self.request.user, **data)
 
     def update_via_service(self, instance, data):
-        changes = _renamed(data, inventor_ids="inventors")
+        changes = dict(data)
         for fixed in ("studio", "status", "application_no", "patent_type"):
             changes.pop(fixed, None)
         return services.patent_update(patent_id=instance.pk, by=self.request.user, **changes)

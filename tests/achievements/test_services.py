@@ -291,9 +291,9 @@ class TestProblemStatusMachine:
                 problem_id=problem.pk, by=studios.member_a, status=P.IN_PROGRESS
             )
 
-    def test_outsider_cannot_move_404(self, studios):
+    def test_outsider_reading_the_announcement_cannot_move_it_403(self, studios):
         problem = problem_in(studios, P.OPEN)
-        with pytest.raises(Http404):
+        with pytest.raises(PermissionDenied):
             services.problem_change_status(
                 problem_id=problem.pk, by=studios.org.worker_b, status=P.IN_PROGRESS
             )
