@@ -1,9 +1,32 @@
 from django.contrib import admin
 
-from core.models import WorkerHeartbeat
+from core.models import Attachment, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ("worker", "seen_at")
     readonly_fields = ("worker", "seen_at")
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Files are added through the records' pages (which check them); here they
+    can only be looked at and removed."""
+
+    list_display = (
+        "original_name",
+        "mime_type",
+        "size",
+        "content_type",
+        "object_id",
+        "uploaded_at",
+    )
+    list_filter = ("mime_type",)
+    readonly_fields = (
+        "content_type", "object_id", "file", "thumbnail", "original_name", "mime_type", "size",
+        "uploaded_by", "uploaded_at",
+    )  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
