@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two workers: CI and the usual laptop have two cores (override: make test PYTEST_ARGS=...).
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint format messages clean
 

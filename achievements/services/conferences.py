@@ -1,0 +1,56 @@
+"""Promotion conferences (成果推广会) and what they displayed."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import OrgUnit, User
+from accounts.selectors import user_scope
+from achievements.models import Achievement, PromotionConference
+from achievements.selectors import achievements_visible_to, conferences_managed_by
+from core.scoping import within_paths
+from core.services import ensure
+
+
+@transaction.atomic
+def conference_create(
+    *, by: User, name: str, held_on: datetime.date, organiser: OrgUnit, description: str = ""
+) -> PromotionConference:
+    scope = user_scope(by)
+    ensure(scope.is_official or scope.is_superuser, PermissionDenied())
+    managed = OrgUnit.objects.filter(within_paths(scope.official_paths, unit_field=None))
+    ensure(
+        scope.is_superuser or managed.filter(pk=organiser.pk).exists(),
+        ValidationError({"organiser": _("This unit is outside the units you manage.")}),
+    )
+    conference = PromotionConference(
+        name=name, held_on=held_on, organiser=organiser, description=description
+    )
+    conference.full_clean()
+    conference.save()
+    return conference
+
+
+@transaction.atomic
+def conference_show_achievements(
+    *, conference_id: int, by: User, achievements: Iterable[Achievement]
+) -> PromotionConference:
+    """Add achievements to what the conference displayed (idempotent)."""
+    conference = conferences_managed_by(by).select_for_update().filter(pk=conference_id).first()
+    if conference is None:
+        ensure(
+            not PromotionConference.objects.filter(pk=conference_id).exists(), PermissionDenied()
+        )
+        raise Http404
+    chosen = {a.pk for a in achievements}
+    visible = set(achievements_visible_to(by).filter(pk__in=chosen).values_list("pk", flat=True))
+    ensure(
+        chosen <= visible,
+        ValidationError({"achievements": _("Some achievements are outside your scope.")}),
+    )
+    conference.achievements.add(*chosen)
+    return conference
