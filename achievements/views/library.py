@@ -1,0 +1,198 @@
+"""The achievement library and achievement pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import is_official
+from achievements import services
+from achievements.filtersets import (
+    AchievementFilterSet,
+)
+from achievements.forms import (
+    AchievementForm,
+    AdoptionForm,
+    ContributorFormSet,
+    ShowAtConferenceForm,
+    VerifyBenefitForm,
+    contributor_rows,
+)
+from achievements.selectors import (
+    achievements_visible_to,
+    conferences_visible_to,
+    patents_visible_to,
+)
+from achievements.views.common import manages, studio_from_query, writes_to
+from core.attachments import attachments_of
+from core.forms import AttachmentForm
+from core.pages import ScopedListView, attach_from_page, run_service
+from studios.selectors import studios_writable_by
+
+
+class AchievementListView(ScopedListView):
+    filterset_class = AchievementFilterSet
+    template_name = "achievements/achievement_list.html"
+    partial_template_name = "achievements/partials/achievement_results.html"
+    context_object_name = "achievements"
+
+    @staticmethod
+    def visible_to(user):
+        return achievements_visible_to(user).select_related("origin_problem")
+
+
+def _achievement_detail_context(request, achievement, **forms):
+    user = request.user
+    writes = writes_to(user, achievement.studio)
+    may_verify = manages(user, achievement.studio)
+    context = {
+        "achievement": achievement,
+        "contributors": achievement.contributors.select_related("person"),
+        "patents": patents_visible_to(user).filter(achievement=achievement),
+        "adoptions": achievement.adoptions.select_related("org_unit"),
+        "conferences": conferences_visible_to(user).filter(achievements=achievement),
+        "attachments": attachments_of(achievement),
+        "can_edit": writes,
+        "attachment_form": AttachmentForm() if writes else None,
+    }
+    if may_verify and not achievement.is_verified:
+        context["verify_form"] = forms.get("verify_form") or VerifyBenefitForm()
+    if is_official(user):
+        context["adoption_form"] = forms.get("adoption_form") or AdoptionForm(user=user)
+        context["conference_form"] = forms.get("conference_form") or ShowAtConferenceForm(user=user)
+    return context
+
+
+@login_required
+def achievement_detail(request, pk):
+    achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
+    return render(
+        request, "achievements/achievement_detail.html",
+        _achievement_detail_context(request, achievement),
+    )  # fmt: skip
+
+
+def _achievement_form_page(request, achievement=None):
+    user = request.user
+    editing = achievement is not None
+    studio = achievement.studio if editing else studio_from_query(request)
+    form = AchievementForm(
+        request.POST or None, instance=achievement, user=user, studio=studio, editing=editing
+    )
+    initial = (
+        [{"person": c.person_id, "share": c.share} for c in achievement.contributors.all()]
+        if editing
+        else [{"person": user.pk, "share": 100}]
+    )
+    contributors = ContributorFormSet(
+        request.POST or None, initial=None if request.POST else initial, prefix="contributors",
+        form_kwargs={"user": user},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid() and contributors.is_valid():
+        data = {
+            field: form.cleaned_data[field] for field in form.fields if field in form.cleaned_data
+        }
+        if editing:
+            data = {f: v for f, v in data.items() if f in form.changed_data}
+            result = run_service(
+                form, services.achievement_update, formsets={"contributors": contributors},
+                achievement_id=achievement.pk, by=user,
+                contributors=contributor_rows(contributors), **data,
+            )  # fmt: skip
+        else:
+            result = run_service(
+                form, services.achievement_create, formsets={"contributors": contributors},
+                by=user, contributors=contributor_rows(contributors), **data,
+            )  # fmt: skip
+        if result:
+            messages.success(request, _("The achievement has been saved."))
+            return redirect("achievements:achievement-detail", pk=result.pk)
+    return render(
+        request, "achievements/achievement_form.html",
+        {"form": form, "contributors": contributors, "achievement": achievement, "studio": studio},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+@login_required
+def achievement_create(request):
+    if not studios_writable_by(request.user).exists():
+        raise PermissionDenied
+    return _achievement_form_page(request)
+
+
+@login_required
+def achievement_edit(request, pk):
+    achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
+    if not writes_to(request.user, achievement.studio):
+        raise PermissionDenied
+    return _achievement_form_page(request, achievement)
+
+
+@require_POST
+@login_required
+def achievement_verify(request, pk):
+    achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
+    form = VerifyBenefitForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        if run_service(
+            form, services.achievement_verify_benefit, achievement_id=achievement.pk,
+            by=request.user, **data,
+        ):  # fmt: skip
+            messages.success(request, _("The benefit has been verified and is now locked."))
+            return redirect("achievements:achievement-detail", pk=pk)
+    return render(
+        request, "achievements/achievement_detail.html",
+        _achievement_detail_context(request, achievement, verify_form=form), status=400,
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def adoption_add(request, pk):
+    achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
+    if not is_official(request.user):  # before the form: its unit choices are theirs
+        raise PermissionDenied
+    form = AdoptionForm(request.POST, user=request.user)
+    if form.is_valid() and run_service(
+        form, services.adoption_record, by=request.user, achievement=achievement,
+        **form.cleaned_data,
+    ):  # fmt: skip
+        messages.success(request, _("The adoption has been recorded."))
+        return redirect("achievements:achievement-detail", pk=pk)
+    return render(
+        request, "achievements/achievement_detail.html",
+        _achievement_detail_context(request, achievement, adoption_form=form), status=400,
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def achievement_show_at_conference(request, pk):
+    achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
+    if not is_official(request.user):
+        raise PermissionDenied
+    form = ShowAtConferenceForm(request.POST, user=request.user)
+    if form.is_valid() and run_service(
+        form, services.conference_show_achievements,
+        conference_id=form.cleaned_data["conference"].pk, by=request.user,
+        achievements=[achievement],
+    ):  # fmt: skip
+        messages.success(request, _("The achievement is listed at the conference."))
+        return redirect("achievements:achievement-detail", pk=pk)
+    return render(
+        request, "achievements/achievement_detail.html",
+        _achievement_detail_context(request, achievement, conference_form=form), status=400,
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def achievement_attach(request, pk):
+    achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
+    next_url = reverse("achievements:achievement-detail", args=[pk])
+    return attach_from_page(request, services.attachment_add, achievement, next_url)

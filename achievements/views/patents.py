@@ -1,0 +1,130 @@
+"""Patent pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from achievements import services
+from achievements.filtersets import (
+    PatentFilterSet,
+)
+from achievements.forms import (
+    PatentForm,
+    PatentStatusForm,
+)
+from achievements.models import Inventor
+from achievements.selectors import (
+    patent_status_targets,
+    patents_visible_to,
+)
+from achievements.views.common import studio_from_query, writes_to
+from core.attachments import attachments_of
+from core.forms import AttachmentForm
+from core.pages import ScopedListView, attach_from_page, run_service
+from studios.selectors import studios_writable_by
+
+
+def _patents(user):
+    return patents_visible_to(user).prefetch_related(
+        Prefetch("inventors", Inventor.objects.select_related("person"))
+    )
+
+
+class PatentListView(ScopedListView):
+    visible_to = staticmethod(_patents)
+    filterset_class = PatentFilterSet
+    template_name = "achievements/patent_list.html"
+    partial_template_name = "achievements/partials/patent_results.html"
+    context_object_name = "patents"
+
+
+def _patent_detail_context(request, patent, **forms):
+    writes = writes_to(request.user, patent.studio)
+    context = {
+        "patent": patent,
+        "can_edit": writes,
+        "events": patent.events.select_related("actor"),
+        "attachments": attachments_of(patent),
+        "attachment_form": AttachmentForm() if writes else None,
+    }
+    targets = patent_status_targets(patent)
+    if writes and targets:
+        context["status_form"] = forms.get("status_form") or PatentStatusForm(targets=targets)
+    return context
+
+
+@login_required
+def patent_detail(request, pk):
+    patent = get_object_or_404(_patents(request.user), pk=pk)
+    return render(
+        request, "achievements/patent_detail.html", _patent_detail_context(request, patent)
+    )
+
+
+def _patent_form_page(request, patent=None):
+    user = request.user
+    editing = patent is not None
+    studio = patent.studio if editing else studio_from_query(request)
+    form = PatentForm(
+        request.POST or None, instance=patent, user=user, studio=studio, editing=editing
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in form.fields}
+        data["inventors"] = list(data["inventors"])
+        if editing:
+            data = {f: v for f, v in data.items() if f in form.changed_data}
+            result = run_service(form, services.patent_update, patent_id=patent.pk, by=user, **data)
+        else:
+            result = run_service(form, services.patent_create, by=user, **data)
+        if result:
+            messages.success(request, _("The patent has been saved."))
+            return redirect("achievements:patent-detail", pk=result.pk)
+    return render(
+        request, "achievements/patent_form.html",
+        {"form": form, "patent": patent, "studio": studio},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+@login_required
+def patent_create(request):
+    if not studios_writable_by(request.user).exists():
+        raise PermissionDenied
+    return _patent_form_page(request)
+
+
+@login_required
+def patent_edit(request, pk):
+    patent = get_object_or_404(_patents(request.user), pk=pk)
+    if not writes_to(request.user, patent.studio):
+        raise PermissionDenied
+    return _patent_form_page(request, patent)
+
+
+@require_POST
+@login_required
+def patent_change_status(request, pk):
+    patent = get_object_or_404(_patents(request.user), pk=pk)
+    form = PatentStatusForm(request.POST, targets=patent_status_targets(patent))
+    if form.is_valid() and run_service(
+        form, services.patent_change_status, patent_id=pk, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, _("The status has been changed."))
+        return redirect("achievements:patent-detail", pk=pk)
+    return render(
+        request, "achievements/patent_detail.html",
+        _patent_detail_context(request, patent, status_form=form), status=400,
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def patent_attach(request, pk):
+    patent = get_object_or_404(_patents(request.user), pk=pk)
+    next_url = reverse("achievements:patent-detail", args=[pk])
+    return attach_from_page(request, services.attachment_add, patent, next_url)

@@ -1,0 +1,128 @@
+"""Problem pages: the announced topics and their details."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from achievements import services
+from achievements.filtersets import (
+    ProblemFilterSet,
+)
+from achievements.forms import (
+    ProblemForm,
+    ProblemStatusForm,
+)
+from achievements.selectors import (
+    achievements_visible_to,
+    problems_visible_to,
+)
+from achievements.views.common import studio_from_query, writes_to
+from core.attachments import attachments_of
+from core.forms import AttachmentForm
+from core.pages import ScopedListView, attach_from_page, run_service
+from studios.selectors import studios_writable_by
+
+
+class ProblemListView(ScopedListView):
+    """Every studio's announced topics, so nobody solves the same problem twice."""
+
+    visible_to = staticmethod(problems_visible_to)
+    filterset_class = ProblemFilterSet
+    template_name = "achievements/problem_list.html"
+    partial_template_name = "achievements/partials/problem_results.html"
+    context_object_name = "problems"
+
+
+def _problem_detail_context(request, problem, **forms):
+    writes = problem.full_access and writes_to(request.user, problem.studio)
+    context = {
+        "problem": problem,
+        "can_edit": writes,
+        "team": problem.team.all() if problem.full_access else [],
+        "achievements": achievements_visible_to(request.user).filter(origin_problem=problem),
+        "events": problem.events.select_related("actor") if problem.full_access else [],
+        "attachments": attachments_of(problem) if problem.full_access else [],
+        "attachment_form": AttachmentForm() if writes else None,
+    }
+    if writes and problem.TRANSITIONS[problem.status]:
+        context["status_form"] = forms.get("status_form") or ProblemStatusForm(problem=problem)
+    return context
+
+
+@login_required
+def problem_detail(request, pk):
+    problem = get_object_or_404(problems_visible_to(request.user), pk=pk)
+    return render(
+        request, "achievements/problem_detail.html", _problem_detail_context(request, problem)
+    )
+
+
+def _problem_form_page(request, problem=None):
+    user = request.user
+    editing = problem is not None
+    studio = problem.studio if editing else studio_from_query(request)
+    form = ProblemForm(
+        request.POST or None, instance=problem, user=user, studio=studio, editing=editing
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in form.fields}
+        if editing:
+            data = {f: v for f, v in data.items() if f in form.changed_data}
+            result = run_service(
+                form, services.problem_update, problem_id=problem.pk, by=user, **data
+            )
+        else:
+            result = run_service(form, services.problem_create, by=user, **data)
+        if result:
+            messages.success(request, _("The problem has been saved."))
+            return redirect("achievements:problem-detail", pk=result.pk)
+    return render(
+        request, "achievements/problem_form.html",
+        {"form": form, "problem": problem, "studio": studio},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+@login_required
+def problem_create(request):
+    if not studios_writable_by(request.user).exists():
+        raise PermissionDenied
+    return _problem_form_page(request)
+
+
+@login_required
+def problem_edit(request, pk):
+    problem = get_object_or_404(problems_visible_to(request.user), pk=pk)
+    if not (problem.full_access and writes_to(request.user, problem.studio)):
+        raise PermissionDenied
+    return _problem_form_page(request, problem)
+
+
+@require_POST
+@login_required
+def problem_change_status(request, pk):
+    problem = get_object_or_404(problems_visible_to(request.user), pk=pk)
+    form = ProblemStatusForm(request.POST, problem=problem)
+    if form.is_valid() and run_service(
+        form, services.problem_change_status, problem_id=pk, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, _("The status has been changed."))
+        return redirect("achievements:problem-detail", pk=pk)
+    return render(
+        request, "achievements/problem_detail.html",
+        _problem_detail_context(request, problem, status_form=form), status=400,
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def problem_attach(request, pk):
+    problem = get_object_or_404(problems_visible_to(request.user), pk=pk)
+    if not problem.full_access:
+        raise PermissionDenied
+    next_url = reverse("achievements:problem-detail", args=[pk])
+    return attach_from_page(request, services.attachment_add, problem, next_url)
