@@ -1,0 +1,56 @@
+"""Checks every studio service starts with: rights, scope and row locks."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import OrgUnit, User
+from accounts.selectors import (
+    is_official,
+    org_units_managed_by,
+    people_visible_to,
+)
+from core.services import ensure
+from studios.models import Studio
+from studios.selectors import (
+    studios_led_by,
+    studios_managed_by,
+    studios_visible_to,
+)
+
+
+def ensure_official(by: User) -> None:
+    ensure(is_official(by), PermissionDenied())
+
+
+def ensure_unit_managed(unit: OrgUnit, by: User, field: str = "org_unit") -> None:
+    ensure(
+        org_units_managed_by(by).filter(pk=unit.pk).exists(),
+        ValidationError({field: _("This unit is outside the units you manage.")}),
+    )
+
+
+def ensure_person_visible(person: User, by: User, field: str) -> None:
+    ensure(
+        people_visible_to(by).filter(pk=person.pk).exists(),
+        ValidationError({field: _("This person is outside your scope.")}),
+    )
+
+
+def locked_studio(studio_id: int, by: User) -> Studio:
+    """The studio, row-locked, if `by` may see it; 404 otherwise."""
+    if not studios_visible_to(by).filter(pk=studio_id).exists():
+        raise Http404
+    return Studio.objects.select_for_update().get(pk=studio_id)
+
+
+def ensure_manages(studio: Studio, by: User) -> None:
+    ensure(studios_managed_by(by).filter(pk=studio.pk).exists(), PermissionDenied())
+
+
+def ensure_manages_or_leads(studio: Studio, by: User) -> None:
+    allowed = (
+        studios_managed_by(by).filter(pk=studio.pk).exists()
+        or studios_led_by(by).filter(pk=studio.pk).exists()
+    )
+    ensure(allowed, PermissionDenied())

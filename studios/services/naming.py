@@ -1,0 +1,160 @@
+"""Naming: recognition lists and honours."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import OrgUnit, User
+from accounts.selectors import (
+    org_units_managed_by,
+    people_managed_by,
+)
+from core.exceptions import Conflict
+from core.services import ensure, save_or_conflict
+from studios.models import Honour, RecognitionList, Studio
+from studios.selectors import (
+    recognition_lists_managed_by,
+    studios_managed_by,
+)
+from studios.services.guards import (
+    ensure_official,
+    ensure_unit_managed,
+)
+
+
+@transaction.atomic
+def recognition_list_create(
+    *,
+    by: User,
+    title: str,
+    level: str,
+    conferred_by: str,
+    year: int,
+    total_named: int,
+    org_unit: OrgUnit | None = None,
+) -> RecognitionList:
+    """Record a naming batch. It is kept by officials over `org_unit` (by default
+    the unit of the recording official's widest grant)."""
+    ensure_official(by)
+    if org_unit is None:
+        org_unit = org_units_managed_by(by).order_by("depth").first()
+        ensure(org_unit is not None, ValidationError({"org_unit": _("Choose a unit.")}))
+    ensure_unit_managed(org_unit, by)
+    recognition_list = RecognitionList(
+        title=title,
+        level=level,
+        conferred_by=conferred_by,
+        year=year,
+        total_named=total_named,
+        org_unit=org_unit,
+    )
+    recognition_list.full_clean()
+    recognition_list.save()
+    return recognition_list
+
+
+@transaction.atomic
+def recognition_list_update(*, list_id: int, by: User, **changes) -> RecognitionList:
+    recognition_list = (
+        recognition_lists_managed_by(by).select_for_update().filter(pk=list_id).first()
+    )
+    if recognition_list is None:
+        if RecognitionList.objects.filter(pk=list_id).exists():
+            raise PermissionDenied
+        raise Http404
+    if "org_unit" in changes:
+        ensure_unit_managed(changes["org_unit"], by)
+    for field, value in changes.items():
+        setattr(recognition_list, field, value)
+    studios_on_list = recognition_list.honours.filter(studio__isnull=False).count()
+    ensure(
+        recognition_list.total_named >= studios_on_list,
+        ValidationError(
+            {
+                "total_named": _("The list already holds %(count)s of our studios.")
+                % {"count": studios_on_list}
+            }
+        ),
+    )
+    recognition_list.full_clean()
+    recognition_list.save()
+    return recognition_list
+
+
+@transaction.atomic
+def honour_create(
+    *,
+    by: User,
+    recognition_list: RecognitionList,
+    studio: Studio | None = None,
+    person: User | None = None,
+    personal_title: str = "",
+    conferred_on: datetime.date | None = None,
+) -> Honour:
+    """Place a studio or a person on a recognition list. A studio's first honour
+    names it (`established → named`)."""
+    ensure_official(by)
+    ensure(
+        (studio is None) != (person is None),
+        ValidationError(_("Choose either a studio or a person.")),
+    )
+    recognition_list = RecognitionList.objects.select_for_update().get(pk=recognition_list.pk)
+    if person is not None:
+        ensure(
+            bool(personal_title),
+            ValidationError({"personal_title": _("Say which honour the person received.")}),
+        )
+        ensure(
+            people_managed_by(by).filter(pk=person.pk).exists(),
+            ValidationError({"person": _("This person is outside the units you manage.")}),
+        )
+        ensure(
+            not recognition_list.honours.filter(person=person).exists(),
+            Conflict(_("This person is already on the list.")),
+        )
+        honour = Honour(
+            recognition_list=recognition_list,
+            person=person,
+            personal_title=personal_title,
+            conferred_on=conferred_on,
+        )
+        honour.full_clean()
+        save_or_conflict(honour, _("This person is already on the list."))
+        return honour
+
+    ensure(
+        not personal_title,
+        ValidationError({"personal_title": _("A studio's honour has no personal title.")}),
+    )
+    ensure(
+        studios_managed_by(by).filter(pk=studio.pk).exists(),
+        ValidationError({"studio": _("This studio is outside the units you manage.")}),
+    )
+    studio = Studio.objects.select_for_update().get(pk=studio.pk)
+    ensure(
+        studio.status not in (Studio.Status.PREPARING, Studio.Status.REVOKED),
+        Conflict(_("Only an established studio can be named.")),
+    )
+    ensure(
+        not recognition_list.honours.filter(studio=studio).exists(),
+        Conflict(_("This studio is already on the list.")),
+    )
+    ensure(
+        recognition_list.honours.filter(studio__isnull=False).count()
+        < recognition_list.total_named,
+        Conflict(
+            _("The list names %(total)s studios and all are recorded.")
+            % {"total": recognition_list.total_named}
+        ),
+    )
+    honour = Honour(recognition_list=recognition_list, studio=studio, conferred_on=conferred_on)
+    honour.full_clean()
+    save_or_conflict(honour, _("This studio is already on the list."))
+    if studio.status == Studio.Status.ESTABLISHED:
+        studio.transition_to(
+            Studio.Status.NAMED, by=by, note=_("Named on “%(list)s”") % {"list": recognition_list}
+        )
+    return honour
