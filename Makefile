@@ -7,7 +7,7 @@ PORT ?= 8000
 # Two workers: CI and the usual laptop have two cores (override: make test PYTEST_ARGS=...).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format messages clean
+.PHONY: run test bench lint format messages clean
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ run: $(VENV)/.installed-run
 ## make test: the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
 test: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## make bench: list speed as ratios against raw SQL on generated data (not in make test).
+bench: $(VENV)/.installed-dev
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest bench -q -s
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,36 @@
+"""Benchmarks: run with `make bench` (not part of `make test`).
+
+Each benchmark times a real list (API request through the whole stack) and a
+raw-SQL baseline that reads the same rows, in the same run on the same data, and
+checks the ratio against a target. Ratios, not seconds, so they mean the same on
+a laptop and in CI.
+"""
+
+import statistics
+import time
+
+import pytest
+
+
+def median_seconds(func, *, repeat: int = 7) -> float:
+    func()  # warm caches and connections
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+@pytest.fixture
+def ratio():
+    """ratio(measured, baseline, name) prints and returns measured / baseline."""
+
+    def compare(measured: float, baseline: float, name: str) -> float:
+        value = measured / baseline
+        print(
+            f"\n{name}: {measured * 1000:.1f} ms vs raw SQL {baseline * 1000:.2f} ms = {value:.1f}x"
+        )
+        return value
+
+    return compare
