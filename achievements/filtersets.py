@@ -12,7 +12,7 @@ from achievements.models import (
     PromotionConference,
     TechnicalProblem,
 )
-from core.filters import SubtreeFilter
+from core.filters import IdFilter, SubtreeFilter, YearFilter
 from core.forms import FilterForm
 
 
@@ -27,8 +27,7 @@ def _search_field():
 
 
 def _studio_filter():
-    # A plain id: the list is already scoped, so an id outside scope matches nothing.
-    return django_filters.NumberFilter(field_name="studio_id", label=_("Studio"))
+    return IdFilter(field_name="studio_id", label=_("Studio"))
 
 
 class ProblemFilterSet(django_filters.FilterSet):
@@ -41,12 +40,16 @@ class ProblemFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=TechnicalProblem.Status.choices, label=_("Status"), empty_label=_("All")
     )
-    year = django_filters.NumberFilter(field_name="started_on__year", label=_("Year"))
+    year = YearFilter(field_name="started_on", method="filter_year")
 
     class Meta:
         model = TechnicalProblem
         form = FilterForm
         fields = ["search", "studio", "org_unit", "category", "status", "year"]
+
+    def filter_year(self, queryset, name, value):
+        # The starting date is a detail: only rows the reader may see in full.
+        return queryset.filter(started_on__year=int(value), full_access=True)
 
     def filter_search(self, queryset, name, value):
         # The announcement only: details are not searchable by outsiders.
@@ -66,7 +69,7 @@ class AchievementFilterSet(django_filters.FilterSet):
     )
     studio = _studio_filter()
     org_unit = SubtreeFilter(queryset=_visible_units, unit_field="studio__org_unit")
-    year = django_filters.NumberFilter(field_name="completed_on__year", label=_("Year"))
+    year = YearFilter(field_name="completed_on")
     benefit_min = django_filters.NumberFilter(
         method="filter_benefit_min", label=_("Annual benefit from (CNY)")
     )
@@ -106,9 +109,9 @@ class AchievementFilterSet(django_filters.FilterSet):
 
 
 class AdoptionFilterSet(django_filters.FilterSet):
-    achievement = django_filters.NumberFilter(field_name="achievement_id", label=_("Achievement"))
+    achievement = IdFilter(field_name="achievement_id", label=_("Achievement"))
     org_unit = SubtreeFilter(queryset=_visible_units)
-    year = django_filters.NumberFilter(field_name="adopted_on__year", label=_("Year"))
+    year = YearFilter(field_name="adopted_on")
 
     class Meta:
         model = Adoption
@@ -126,7 +129,7 @@ class PatentFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Patent.Status.choices, label=_("Status"), empty_label=_("All")
     )
-    year = django_filters.NumberFilter(field_name="filed_on__year", label=_("Year filed"))
+    year = YearFilter(field_name="filed_on", label=_("Year filed"))
 
     class Meta:
         model = Patent
@@ -141,7 +144,7 @@ class PatentFilterSet(django_filters.FilterSet):
 class ConferenceFilterSet(django_filters.FilterSet):
     search = _search_field()
     org_unit = SubtreeFilter(queryset=_visible_units, unit_field="organiser")
-    year = django_filters.NumberFilter(field_name="held_on__year", label=_("Year"))
+    year = YearFilter(field_name="held_on")
 
     class Meta:
         model = PromotionConference

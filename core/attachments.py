@@ -14,6 +14,7 @@ serves a file only if the owner is visible to the reader, else 404.
 import io
 import os
 import unicodedata
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -79,6 +80,22 @@ def attachments_visible_to(user) -> QuerySet[Attachment]:
     return Attachment.objects.filter(visible).select_related("uploaded_by")
 
 
+def attachment_for(user, pk) -> Attachment | None:
+    """One attachment, if its record is visible to the user: a lookup by key
+    and one EXISTS on the owner's scope, instead of scanning every visible record."""
+    if not getattr(user, "is_authenticated", False) or not str(pk).isdigit():
+        return None
+    attachment = Attachment.objects.select_related("content_type").filter(pk=pk).first()
+    if attachment is None:
+        return None
+    visible_to = _owner_scopes.get(
+        f"{attachment.content_type.app_label}.{attachment.content_type.model}"
+    )
+    if visible_to is None or not visible_to(user).filter(pk=attachment.object_id).exists():
+        return None
+    return attachment
+
+
 def attachments_of(owner) -> QuerySet[Attachment]:
     return Attachment.objects.filter(
         content_type=ContentType.objects.get_for_model(owner), object_id=owner.pk
@@ -109,19 +126,32 @@ def _upright(data: bytes) -> tuple[bytes, bytes]:
     """Re-encode a photo upright (EXIF orientation applied and dropped) and make a
     JPEG thumbnail. Raises ValidationError if the image cannot be decoded."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image_format = image.format
-            upright = ImageOps.exif_transpose(image)
-            if upright.mode not in ("RGB", "L") and image_format == "JPEG":
-                upright = upright.convert("RGB")
-            body = io.BytesIO()
-            upright.save(body, format=image_format)
-            thumbnail = upright.convert("RGB")
-            thumbnail.thumbnail(THUMBNAIL_SIZE)
-            small = io.BytesIO()
-            thumbnail.save(small, format="JPEG", quality=85)
+        with warnings.catch_warnings():
+            # Pillow only warns below its hard limit; a small file can still
+            # decode to gigabytes, so any warning of that kind is a refusal.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _reencode(data)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ValidationError({"file": _("This image cannot be read.")}) from exc
+    except Image.DecompressionBombWarning as exc:
+        raise ValidationError({"file": _("This image is too large.")}) from exc
+
+
+def _reencode(data: bytes) -> tuple[bytes, bytes]:
+    with Image.open(io.BytesIO(data)) as image:
+        # Checked from the header, before a single pixel is decoded.
+        if image.width * image.height > settings.UPLOAD_MAX_PIXELS:
+            raise Image.DecompressionBombWarning("too many pixels")
+        image_format = image.format
+        upright = ImageOps.exif_transpose(image)
+        if upright.mode not in ("RGB", "L") and image_format == "JPEG":
+            upright = upright.convert("RGB")
+        body = io.BytesIO()
+        upright.save(body, format=image_format)
+        thumbnail = upright.convert("RGB")
+        thumbnail.thumbnail(THUMBNAIL_SIZE)
+        small = io.BytesIO()
+        thumbnail.save(small, format="JPEG", quality=85)
     return body.getvalue(), small.getvalue()
 
 

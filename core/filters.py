@@ -27,3 +27,26 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
         if not value:
             return qs
         return qs.filter(within_paths([value.path], unit_field=self.unit_field))
+
+
+class YearFilter(django_filters.NumberFilter):
+    """`?year=2024` on a date field: a whole year in a sane range (else 400)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Year"))
+        super().__init__(*args, **kwargs)
+        self.extra.update({"min_value": 1950, "max_value": 2100, "step_size": 1})
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        return qs.filter(**{f"{self.field_name}__year": int(value)})
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A related record's id (`?studio=12`). Lists are already scoped, so an id
+    outside scope simply matches nothing (a choice field would reveal it exists)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra.update({"min_value": 1, "step_size": 1})

@@ -1,11 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core.attachments import attachments_visible_to
+from core.attachments import attachment_for
 from core.health import check_broker, check_cache, check_database
 from core.selectors import worker_last_seen
 
@@ -39,7 +38,9 @@ INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
 @require_GET
 def attachment_download(request, pk: int, thumbnail: bool = False):
     """Serve a file only if its record is visible to the reader; 404 otherwise."""
-    attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
+    attachment = attachment_for(request.user, pk)
+    if attachment is None:
+        raise Http404
     field = attachment.thumbnail if thumbnail else attachment.file
     if not field:
         raise Http404

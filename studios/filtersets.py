@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 from accounts.selectors import org_units_visible_to
-from core.filters import SubtreeFilter
+from core.filters import IdFilter, SubtreeFilter, YearFilter
 from core.forms import FilterForm
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
 
@@ -32,7 +32,7 @@ class StudioFilterSet(django_filters.FilterSet):
         empty_label=_("All"),
         method="filter_honours",
     )
-    year = django_filters.NumberFilter(label=_("Year named"), method="filter_honours")
+    year = YearFilter(label=_("Year named"), method="filter_honours")
     ordering = django_filters.OrderingFilter(
         fields=(
             ("code", "code"),
@@ -80,8 +80,8 @@ class StudioFilterSet(django_filters.FilterSet):
 
 # Related-record filters take plain ids: the base queryset is already scoped, and an
 # id outside scope simply matches nothing (a choice field would reveal it exists).
-def _id_filter(field_name: str, label) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(field_name=f"{field_name}_id", label=label)
+def _id_filter(field_name: str, label) -> IdFilter:
+    return IdFilter(field_name=f"{field_name}_id", label=label)
 
 
 class MembershipFilterSet(django_filters.FilterSet):
@@ -104,7 +104,7 @@ class RecognitionListFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         choices=RecognitionList.Level.choices, label=_("Level"), empty_label=_("All")
     )
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = django_filters.NumberFilter(label=_("Year"), min_value=1950, max_value=2100)
 
     class Meta:
         model = RecognitionList
@@ -122,7 +122,9 @@ class HonourFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         field_name="recognition_list__level", choices=RecognitionList.Level.choices
     )
-    year = django_filters.NumberFilter(field_name="recognition_list__year")
+    year = django_filters.NumberFilter(
+        field_name="recognition_list__year", min_value=1950, max_value=2100
+    )
 
     class Meta:
         model = Honour

@@ -196,6 +196,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 # Largest accepted upload (attachments); stories may allow more for their media.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 2**20
+# Photos larger than this many pixels are refused (a phone takes ~12–50 MP).
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_MEGAPIXELS", default=60) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 STORAGES = {

@@ -3,7 +3,7 @@ that mixes in `AttachmentsMixin`, and `/attachments/{id}/` (+ `download/`) for
 reading a file with a token. All reads go through `attachments_visible_to`."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.serializers import PersonBriefSerializer
-from core.attachments import attachments_of, attachments_visible_to
+from core.attachments import attachment_for, attachments_of, attachments_visible_to
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -79,6 +79,12 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return attachments_visible_to(self.request.user)
+
+    def get_object(self):
+        attachment = attachment_for(self.request.user, self.kwargs["pk"])
+        if attachment is None:
+            raise Http404
+        return attachment
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
