@@ -14,4 +14,4 @@ class AchievementsConfig(AppConfig):
         # Files on these records are served to whoever may read the record.
         register_owner(TechnicalProblem, selectors.problems_fully_visible_to)
         register_owner(Achievement, selectors.achievements_visible_to)
-        register_owner(Patent, selectors.patents_visible_to)
+        register_owner(Patent, selectors.patents_fully_visible_to)

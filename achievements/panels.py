@@ -20,7 +20,7 @@ def studio_records(request, studio):
         "achievements/partials/studio_panel.html",
         {
             "studio": studio,
-            "counts": studio_record_counts(studio),
+            "counts": studio_record_counts(studio, user),
             "problems": problems_visible_to(user).filter(studio=studio)[:RECENT],
             "achievements": achievements_visible_to(user).filter(studio=studio)[:RECENT],
             "patents": patents_visible_to(user).filter(studio=studio)[:RECENT],

@@ -7,7 +7,16 @@ those promoted within the company are visible across that company; published
 and granted patents are public records.
 """
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 
 from accounts.selectors import user_scope
 from achievements.models import (
@@ -72,11 +81,23 @@ PUBLIC_PATENT_STATUSES = (Patent.Status.PUBLISHED, Patent.Status.GRANTED, Patent
 
 
 def patents_visible_to(user) -> QuerySet[Patent]:
+    """Insiders' patents and every published or granted one (public records),
+    annotated `achievement_visible`: whether the linked achievement may be shown."""
     if not _signed_in(user):
         return Patent.objects.none()
-    return Patent.objects.select_related("studio").filter(
-        Q(studio__in=_insider_studios(user)) | Q(status__in=PUBLIC_PATENT_STATUSES)
+    linked_visible = achievements_visible_to(user).filter(pk=OuterRef("achievement_id"))
+    return (
+        Patent.objects.select_related("studio", "achievement")
+        .filter(Q(studio__in=_insider_studios(user)) | Q(status__in=PUBLIC_PATENT_STATUSES))
+        .annotate(achievement_visible=Exists(linked_visible))
     )
+
+
+def patents_fully_visible_to(user) -> QuerySet[Patent]:
+    """Patents whose files (drafts, correspondence) the person may read: insiders."""
+    if not _signed_in(user):
+        return Patent.objects.none()
+    return Patent.objects.filter(studio__in=_insider_studios(user))
 
 
 def patent_status_targets(patent: Patent) -> list[str]:
@@ -118,15 +139,24 @@ def conferences_managed_by(user) -> QuerySet[PromotionConference]:
     )
 
 
-def studio_record_counts(studio: Studio) -> dict:
-    """Counts for the studio page's sections, in three aggregate queries."""
-    problems = studio.problems.aggregate(
-        total=Count("id"), solved=Count("id", filter=Q(status=TechnicalProblem.Status.SOLVED))
+def studio_record_counts(studio: Studio, user) -> dict:
+    """Counts for the studio page's sections, over what the reader may see, in
+    three aggregate queries (problems are announced, so all of them count)."""
+    problems = (
+        problems_visible_to(user)
+        .filter(studio=studio)
+        .aggregate(
+            total=Count("id"), solved=Count("id", filter=Q(status=TechnicalProblem.Status.SOLVED))
+        )
     )
-    achievements = studio.achievements.aggregate(
-        total=Count("id"), verified=Sum("verified_benefit")
+    achievements = (
+        achievements_visible_to(user)
+        .filter(studio=studio)
+        .aggregate(total=Count("id"), verified=Sum("verified_benefit"))
     )
-    patents = studio.patents.aggregate(
-        total=Count("id"), granted=Count("id", filter=Q(status=Patent.Status.GRANTED))
+    patents = (
+        patents_visible_to(user)
+        .filter(studio=studio)
+        .aggregate(total=Count("id"), granted=Count("id", filter=Q(status=Patent.Status.GRANTED)))
     )
     return {"problems": problems, "achievements": achievements, "patents": patents}

@@ -192,6 +192,12 @@ class PatentSerializer(serializers.ModelSerializer):
         fields["inventor_ids"].write_only = True
         return fields
 
+    def to_representation(self, patent):
+        data = super().to_representation(patent)
+        if not getattr(patent, "achievement_visible", True):
+            data["achievement_id"] = None  # the patent is public, its achievement is not
+        return data
+
 
 class PatentStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Patent.Status.choices)

@@ -271,7 +271,7 @@ class TestProblemAnnouncement:
         body = api.get(f"{PROBLEMS}{topics.dust.pk}/").json()
         assert body["full_access"] is True
         assert body["description"] == "转载点喷雾压力不足"
-        assert [p["employee_no"] for p in body["team"]] == ["member_a"]
+        assert [p["id"] for p in body["team"]] == [studios.member_a.pk]
 
     def test_unknown_problem_is_404(self, api, studios):
         api.force_authenticate(studios.org.group_official)
@@ -316,7 +316,7 @@ class TestProblemWrites:
         assert response.status_code == 201, response.content
         body = response.json()
         assert (body["status"], body["full_access"]) == ("open", True)
-        assert [p["employee_no"] for p in body["team"]] == ["member_a"]
+        assert [p["id"] for p in body["team"]] == [studios.member_a.pk]
         problem = TechnicalProblem.objects.get(pk=body["id"])
         assert (problem.studio, problem.created_by) == (studios.dust, person(studios, role))
 
@@ -517,7 +517,7 @@ class TestAchievementVisibility:
         assert response.status_code == 200
         body = response.json()
         assert (body["studio"]["code"], body["promotion"]) == ("A1-DUST", "group")
-        assert [c["person"]["employee_no"] for c in body["contributors"]] == ["lead_a"]
+        assert [c["person"]["id"] for c in body["contributors"]] == [studios.lead_a.pk]
 
 
 class TestAchievementFilters:
@@ -628,9 +628,9 @@ class TestAchievementWrites:
         response = api.post(ACHIEVEMENTS, achievement_payload(studios), format="json")
         assert response.status_code == 201, response.content
         body = response.json()
-        assert [(c["person"]["employee_no"], c["share"]) for c in body["contributors"]] == [
-            ("member_a", "60.00"),
-            ("lead_a", "40.00"),
+        assert [(c["person"]["id"], c["share"]) for c in body["contributors"]] == [
+            (studios.member_a.pk, "60.00"),
+            (studios.lead_a.pk, "40.00"),
         ]
         assert (body["promotion"], body["verified_benefit"]) == ("studio", None)
         achievement = Achievement.objects.get(pk=body["id"])
@@ -949,9 +949,9 @@ class TestAdoptions:
         )
         assert response.status_code == 201, response.content
         body = response.json()
-        assert (body["org_unit"]["code"], body["recorded_by"]["employee_no"]) == (
+        assert (body["org_unit"]["code"], body["recorded_by"]["id"]) == (
             "B101",
-            "official_b",
+            studios.org.official_b.pk,
         )
 
     @pytest.mark.parametrize("role", ["worker_b", "lead_b"])
@@ -1039,7 +1039,7 @@ class TestPatentVisibility:
         api.force_authenticate(studios.member_a)
         body = api.get(f"{PATENTS}{patents.filed.pk}/").json()
         assert body["number_display"] == "ZL 2021 1 0123456.7"
-        assert [p["employee_no"] for p in body["inventors"]] == ["lead_a", "member_a"]
+        assert [p["id"] for p in body["inventors"]] == [studios.lead_a.pk, studios.member_a.pk]
 
     def test_search_by_number_in_any_spelling(self, api, studios, patents):
         api.force_authenticate(studios.lead_a)
@@ -1054,7 +1054,7 @@ class TestPatentWrites:
         assert response.status_code == 201, response.content
         body = response.json()
         assert (body["application_no"], body["status"]) == ("202110123456.7", "filed")
-        assert [p["employee_no"] for p in body["inventors"]] == ["lead_a", "member_a"]
+        assert [p["id"] for p in body["inventors"]] == [studios.lead_a.pk, studios.member_a.pk]
 
     @pytest.mark.parametrize(
         ("application_no", "patent_type"),

@@ -104,7 +104,7 @@ class TestStudioWrites:
         response = api.post("/api/v1/studios/", studio_payload(org), format="json")
         assert response.status_code == 201, response.content
         body = response.json()
-        assert (body["status"], body["leader"]["employee_no"]) == ("preparing", "worker_a")
+        assert (body["status"], body["leader"]["id"]) == ("preparing", org.worker_a.pk)
 
     @pytest.mark.parametrize("role", ["lead_a", "member_a", "worker_a"])
     def test_non_officials_cannot_create(self, api, studios, role):
