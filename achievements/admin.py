@@ -1,8 +1,14 @@
 """Admin for corrections. Statuses and verified benefit are read-only here: they
 change only through the services, which keep the history and the lock."""
 
-from django.contrib import admin
+from decimal import Decimal
 
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from achievements import patent_numbers
 from achievements.models import (
     Achievement,
     Adoption,
@@ -44,8 +50,26 @@ class TechnicalProblemAdmin(admin.ModelAdmin):
     inlines = [ProblemEventInline]
 
 
+class ContributorFormSet(forms.BaseInlineFormSet):
+    """The admin keeps the rule the services keep: shares add up to 100 %."""
+
+    def clean(self):
+        super().clean()
+        shares = [
+            form.cleaned_data["share"]
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if shares and sum(shares, Decimal(0)) != 100:
+            raise ValidationError(
+                _("The shares add up to %(total)s %%, not 100 %%.")
+                % {"total": sum(shares, Decimal(0))}
+            )
+
+
 class ContributorInline(admin.TabularInline):
     model = Contributor
+    formset = ContributorFormSet
     extra = 0
     autocomplete_fields = ("person",)
 
@@ -69,6 +93,12 @@ class AchievementAdmin(admin.ModelAdmin):
     )  # fmt: skip
     inlines = [ContributorInline, AdoptionInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A verified figure locks the claim too, here as on the pages.
+        if obj is not None and obj.is_verified:
+            return (*self.readonly_fields, "claimed_benefit")
+        return self.readonly_fields
+
 
 class InventorInline(admin.TabularInline):
     model = Inventor
@@ -76,8 +106,28 @@ class InventorInline(admin.TabularInline):
     autocomplete_fields = ("person",)
 
 
+class PatentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Patent
+        fields = [
+            "application_no", "title", "patent_type", "filed_on", "published_on", "granted_on",
+            "ended_on", "holder", "studio", "achievement",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        number, patent_type = cleaned.get("application_no"), cleaned.get("patent_type")
+        if number and patent_type:
+            try:
+                cleaned["application_no"] = patent_numbers.normalise(number, patent_type)
+            except ValidationError as error:
+                self.add_error("application_no", error)
+        return cleaned
+
+
 @admin.register(Patent)
 class PatentAdmin(admin.ModelAdmin):
+    form = PatentAdminForm
     list_display = ("application_no", "title", "patent_type", "status", "filed_on", "granted_on")
     list_filter = ("patent_type", "status")
     list_select_related = ("studio",)

@@ -75,15 +75,19 @@ class TechnicalProblem(StatefulModel):
             models.CheckConstraint(
                 condition=Q(solved_on__isnull=True) | Q(solved_on__gte=F("started_on")),
                 name="%(app_label)s_%(class)s_solved_after_started",
+                violation_error_message=_("A problem is solved after it was started."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="solved") | Q(solved_on__isnull=False),
                 name="%(app_label)s_%(class)s_solved_has_date",
+                violation_error_message=_("Give the date it was solved."),
             ),
         ]
         indexes = [
             # A studio's problems by status (studio page, dashboard counts).
             models.Index(fields=["studio", "status"], name="achievements_problem_studio"),
+            # The announced topics, newest first (the problem list's order).
+            models.Index(fields=["-started_on", "-id"], name="achievements_problem_order"),
         ]
 
     def __str__(self) -> str:
@@ -309,14 +313,18 @@ class Patent(StatefulModel):
             models.CheckConstraint(
                 condition=Q(granted_on__isnull=True) | Q(granted_on__gte=F("filed_on")),
                 name="%(app_label)s_%(class)s_granted_after_filed",
+                violation_error_message=_("A patent cannot be granted before it was filed."),
             ),
             models.CheckConstraint(
                 condition=Q(published_on__isnull=True) | Q(published_on__gte=F("filed_on")),
                 name="%(app_label)s_%(class)s_published_after_filed",
+                violation_error_message=_("A patent cannot be published before it was filed."),
             ),
         ]
         indexes = [
             models.Index(fields=["studio", "status"], name="achievements_patent_studio"),
+            # The patent list's order.
+            models.Index(fields=["-filed_on", "-id"], name="achievements_patent_order"),
         ]
 
     def __str__(self) -> str:
@@ -390,6 +398,7 @@ class PromotionConference(models.Model):
         verbose_name = _("promotion conference")
         verbose_name_plural = _("promotion conferences")
         ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["-held_on", "-id"], name="achievements_conf_order")]
 
     def __str__(self) -> str:
         return self.name

@@ -10,13 +10,14 @@ dot; stored normalised as "202110123456.7".
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 TYPE_DIGITS = {"invention": {"1", "8"}, "utility_model": {"2", "9"}, "design": {"3"}}
-_SHAPE = re.compile(r"^(?:CN|ZL)?(\d{12})\.?([\dX])$")
+_SHAPE = re.compile(r"^(?:CN|ZL)?(\d{12})\.?([\dX])$", re.ASCII)
 
 
 def check_digit(twelve_digits: str) -> str:
@@ -27,7 +28,9 @@ def check_digit(twelve_digits: str) -> str:
 
 def normalise(raw: str, patent_type: str) -> str:
     """Return the normalised number, or raise ValidationError saying what is wrong."""
-    compact = re.sub(r"[\s\-]", "", (raw or "").upper())
+    # Full-width digits and letters (typed with a Chinese input method) count as
+    # their ASCII twins, so one number cannot be stored twice.
+    compact = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", raw or "").upper())
     match = _SHAPE.match(compact)
     if not match:
         raise ValidationError(

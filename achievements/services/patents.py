@@ -44,6 +44,11 @@ def _check_patent_dates(patent: Patent, status: str | None = None) -> None:
         errors["granted_on"] = _("Give the grant date.")
     if status == Patent.Status.PUBLISHED and not patent.published_on:
         errors["published_on"] = _("Give the publication date.")
+    if patent.granted_on and status not in (Patent.Status.GRANTED, Patent.Status.LAPSED):
+        errors["granted_on"] = _("Only a granted patent has a grant date.")
+    published_states = (Patent.Status.PUBLISHED, Patent.Status.GRANTED, Patent.Status.LAPSED)
+    if patent.published_on and status not in (*published_states, Patent.Status.REJECTED):
+        errors["published_on"] = _("Only a published patent has a publication date.")
     is_invention = patent.patent_type == Patent.Type.INVENTION
     if is_invention and status == Patent.Status.GRANTED and not patent.published_on:
         errors["published_on"] = _("An invention is published before it is granted.")

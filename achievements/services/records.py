@@ -43,8 +43,13 @@ def _ensure_origin(origin_problem: TechnicalProblem | None, studio: Studio) -> N
     )
 
 
-def _ensure_may_promote(promotion: str, studio: Studio, by: User) -> None:
-    if promotion != Achievement.Promotion.STUDIO:
+def _ensure_may_promote(
+    promotion: str, studio: Studio, by: User, current: str | None = None
+) -> None:
+    """Promotion beyond the studio is the union's decision, and so is taking it back."""
+    beyond_studio = promotion != Achievement.Promotion.STUDIO
+    taken_back = current not in (None, Achievement.Promotion.STUDIO)
+    if beyond_studio or taken_back:
         ensure(
             studios_managed_by(by).filter(pk=studio.pk).exists(),
             PermissionDenied(_("Only union officials promote achievements beyond the studio.")),
@@ -129,7 +134,9 @@ def achievement_update(*, achievement_id: int, by: User, **changes) -> Achieveme
             Conflict(_("The benefit has been verified and is locked.")),
         )
     if "promotion" in changes and changes["promotion"] != achievement.promotion:
-        _ensure_may_promote(changes["promotion"], achievement.studio, by)
+        _ensure_may_promote(
+            changes["promotion"], achievement.studio, by, current=achievement.promotion
+        )
     if "origin_problem" in changes:
         _ensure_origin(changes["origin_problem"], achievement.studio)
     rows = changes.pop("contributors", None)
@@ -196,6 +203,10 @@ def adoption_record(
     ensure(
         org_unit.pk != achievement.studio.org_unit_id,
         ValidationError({"org_unit": _("The studio's own unit does not adopt its achievement.")}),
+    )
+    ensure(
+        adopted_on >= achievement.completed_on,
+        ValidationError({"adopted_on": _("An achievement is adopted after it was completed.")}),
     )
     ensure(
         not achievement.adoptions.filter(org_unit=org_unit).exists(),

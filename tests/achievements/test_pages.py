@@ -360,10 +360,14 @@ class TestAchievementCreatePage:
         assert "person" in response.context["contributors"].errors[1]
         assert not Achievement.objects.exists()
 
-    def test_lead_promoting_group_wide_is_403(self, as_person, studios):
+    def test_lead_is_not_offered_group_wide_promotion(self, as_person, studios):
+        client = as_person(studios.lead_a)
+        offered = client.get(self.url).context["form"].fields["promotion"].choices
+        assert [value for value, _label in offered] == ["studio"]
         rows = [(studios.lead_a, "100")]
-        data = achievement_form(studios, rows, promotion="group")
-        assert as_person(studios.lead_a).post(self.url, data).status_code == 403
+        response = client.post(self.url, achievement_form(studios, rows, promotion="group"))
+        assert response.status_code == 400
+        assert "promotion" in response.context["form"].errors
         assert not Achievement.objects.exists()
 
     @pytest.mark.parametrize("role", ["worker_a", "member_a"])

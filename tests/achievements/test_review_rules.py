@@ -1,0 +1,78 @@
+"""Rules found in review: taking back a promotion, adoption dates, dates that
+must match the patent's status, and full-width digits in patent numbers."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from achievements import services
+from achievements.models import Patent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def group_wide(studios):
+    return services.achievement_create(
+        by=studios.org.group_official, studio=studios.dust, title="喷雾降尘", kind="software",
+        completed_on=datetime.date(2024, 6, 1), contributors=[(studios.lead_a, Decimal(100))],
+        promotion="group",
+    )  # fmt: skip
+
+
+def test_lead_cannot_take_a_group_wide_promotion_back(studios, group_wide):
+    with pytest.raises(PermissionDenied):
+        services.achievement_update(
+            achievement_id=group_wide.pk, by=studios.lead_a, promotion="studio"
+        )
+    group_wide.refresh_from_db()
+    assert group_wide.promotion == "group"
+
+
+def test_official_may_take_it_back(studios, group_wide):
+    updated = services.achievement_update(
+        achievement_id=group_wide.pk, by=studios.org.official_a, promotion="studio"
+    )
+    assert updated.promotion == "studio"
+
+
+def test_adoption_before_completion_is_400(studios, group_wide):
+    with pytest.raises(ValidationError) as error:
+        services.adoption_record(
+            by=studios.org.official_b, achievement=group_wide, org_unit=studios.org.team_b101,
+            adopted_on=datetime.date(2024, 1, 1),
+        )  # fmt: skip
+    assert "adopted_on" in error.value.message_dict
+
+
+def log_patent(studios, number, **extra):
+    return services.patent_create(
+        by=studios.lead_a, studio=studios.dust, application_no=number, title="降尘装置",
+        patent_type=Patent.Type.UTILITY_MODEL, filed_on=datetime.date(2021, 3, 1),
+        holder="北岭煤业公司", inventors=[studios.lead_a], **extra,
+    )  # fmt: skip
+
+
+def test_a_filed_patent_has_no_grant_date(studios):
+    from achievements.patent_numbers import check_digit
+
+    digits = "202120123456"
+    with pytest.raises(ValidationError) as error:
+        log_patent(studios, f"{digits}.{check_digit(digits)}", granted_on=datetime.date(2022, 1, 1))
+    assert "granted_on" in error.value.message_dict
+    assert not Patent.objects.exists()
+
+
+def test_full_width_digits_are_the_same_number(studios):
+    from achievements.patent_numbers import check_digit
+
+    digits = "202120123456"
+    number = f"{digits}.{check_digit(digits)}"
+    log_patent(studios, number)
+    full_width = number.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+    with pytest.raises(ValidationError) as error:
+        log_patent(studios, full_width)
+    assert "application_no" in error.value.message_dict
+    assert Patent.objects.count() == 1
