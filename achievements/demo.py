@@ -148,9 +148,10 @@ def _seed_conference_and_adoptions(rng: random.Random) -> None:
     units = list(OrgUnit.objects.filter(numchild=0).order_by("code"))
     public = list(Achievement.objects.filter(promotion="group").order_by("id")[:12])
     for achievement in public:
-        for unit in rng.sample(units, k=2):
-            if unit.pk == achievement.studio.org_unit_id:
-                continue
+        # Adopted in other companies: spread beyond the workshop is the point.
+        company = achievement.studio.org_unit.company_path
+        elsewhere = [unit for unit in units if not unit.path.startswith(company)]
+        for unit in rng.sample(elsewhere, k=2):
             services.adoption_record(
                 by=official, achievement=achievement, org_unit=unit,
                 adopted_on=achievement.completed_on + datetime.timedelta(days=120),
