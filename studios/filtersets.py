@@ -84,7 +84,14 @@ def _id_filter(field_name: str, label) -> IdFilter:
     return IdFilter(field_name=f"{field_name}_id", label=label)
 
 
+def _search_filter():
+    return django_filters.CharFilter(
+        method="filter_search", label=_("Search"), widget=forms.SearchInput
+    )
+
+
 class MembershipFilterSet(django_filters.FilterSet):
+    search = _search_filter()
     studio = _id_filter("studio", _("Studio"))
     person = _id_filter("person", _("Person"))
     current = django_filters.BooleanFilter(
@@ -94,7 +101,12 @@ class MembershipFilterSet(django_filters.FilterSet):
     class Meta:
         model = Membership
         form = FilterForm
-        fields = ["studio", "person", "role", "current"]
+        fields = ["search", "studio", "person", "role", "current"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(
+            Q(person__full_name__icontains=value) | Q(studio__name__icontains=value)
+        )
 
 
 class RecognitionListFilterSet(django_filters.FilterSet):
@@ -116,6 +128,7 @@ class RecognitionListFilterSet(django_filters.FilterSet):
 
 
 class HonourFilterSet(django_filters.FilterSet):
+    search = _search_filter()
     recognition_list = _id_filter("recognition_list", _("Recognition list"))
     studio = _id_filter("studio", _("Studio"))
     person = _id_filter("person", _("Person"))
@@ -129,13 +142,26 @@ class HonourFilterSet(django_filters.FilterSet):
     class Meta:
         model = Honour
         form = FilterForm
-        fields = ["recognition_list", "studio", "person", "personal_title", "level", "year"]
+        fields = [
+            "search", "recognition_list", "studio", "person", "personal_title", "level", "year",
+        ]  # fmt: skip
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(
+            Q(studio__name__icontains=value)
+            | Q(person__full_name__icontains=value)
+            | Q(recognition_list__title__icontains=value)
+        )
 
 
 class AssessmentFilterSet(django_filters.FilterSet):
+    search = _search_filter()
     studio = _id_filter("studio", _("Studio"))
 
     class Meta:
         model = Assessment
         form = FilterForm
-        fields = ["studio", "year", "grade"]
+        fields = ["search", "studio", "year", "grade"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(studio__name__icontains=value) | Q(notes__icontains=value))

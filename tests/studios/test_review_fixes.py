@@ -157,3 +157,25 @@ def test_service_field_errors_use_the_names_the_client_sent(api, org):
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["org_unit_id"]
     assert not Studio.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [("/api/v1/memberships/", "studio_id"), ("/api/v1/assessments/", "studio_id")],
+)
+def test_search_on_studio_sublists(api, studios, url, key):
+    services.assessment_record(
+        by=studios.org.group_official, studio=studios.dust, year=2025, score=90, grade="good"
+    )
+    api.force_authenticate(studios.org.group_official)
+    rows = api.get(url, {"search": "粉尘"}).json()["results"]
+    assert rows and {row[key] for row in rows} == {studios.dust.pk}
+
+
+def test_search_on_honours(api, studios, provincial_list):
+    services.honour_create(
+        by=studios.org.group_official, recognition_list=provincial_list, studio=studios.dust
+    )
+    api.force_authenticate(studios.org.worker_b)
+    assert api.get("/api/v1/honours/", {"search": "粉尘"}).json()["count"] == 1
+    assert api.get("/api/v1/honours/", {"search": "洗选"}).json()["count"] == 0
