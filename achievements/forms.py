@@ -9,7 +9,7 @@ from achievements.models import Achievement, Adoption, Patent, PromotionConferen
 from achievements.selectors import conferences_managed_by, problems_fully_visible_to
 from core.forms import BootstrapFormMixin
 from core.pages import DateInput
-from studios.selectors import studios_managed_by, studios_writable_by
+from studios.selectors import manages_studio, studios_writable_by
 
 
 class StudioChoiceMixin:
@@ -102,7 +102,7 @@ class AchievementForm(StudioChoiceMixin, BootstrapFormMixin, forms.ModelForm):
         self.fields["origin_problem"].queryset = problems
         # Promotion beyond the studio is the union's call: leads are not offered it.
         target = self.instance.studio if editing else studio
-        if not (target is not None and studios_managed_by(user).filter(pk=target.pk).exists()):
+        if not (target is not None and manages_studio(user, target)):
             self.fields["promotion"].disabled = editing
             if not editing:
                 self.fields["promotion"].choices = [

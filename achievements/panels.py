@@ -8,7 +8,7 @@ from achievements.selectors import (
     studio_record_counts,
 )
 from core import panels
-from studios.selectors import studios_writable_by
+from studios.selectors import writes_to_studio
 
 RECENT = 5
 
@@ -24,6 +24,6 @@ def studio_records(request, studio):
             "problems": problems_visible_to(user).filter(studio=studio)[:RECENT],
             "achievements": achievements_visible_to(user).filter(studio=studio)[:RECENT],
             "patents": patents_visible_to(user).filter(studio=studio)[:RECENT],
-            "can_log": studios_writable_by(user).filter(pk=studio.pk).exists(),
+            "can_log": writes_to_studio(user, studio),
         },
     )

@@ -72,6 +72,20 @@ def studios_writable_by(user) -> QuerySet[Studio]:
     )
 
 
+def manages_studio(user, studio) -> bool:
+    """Is the person a union official over this studio (or a superuser)?"""
+    return studios_managed_by(user).filter(pk=studio.pk).exists()
+
+
+def leads_studio(user, studio) -> bool:
+    return studios_led_by(user).filter(pk=studio.pk).exists()
+
+
+def writes_to_studio(user, studio) -> bool:
+    """May the person log records (problems, achievements …) for this studio?"""
+    return studios_writable_by(user).filter(pk=studio.pk).exists()
+
+
 def studios_visible_to(user) -> QuerySet[Studio]:
     """Officials see their subtree, members their studio, everyone the named
     studios (the public honour roll). Superusers see all."""

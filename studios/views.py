@@ -27,14 +27,14 @@ from studios.selectors import (
     Share,
     assessments_visible_to,
     honours_on_list_for,
+    leads_studio,
     list_share,
+    manages_studio,
     memberships_visible_to,
     recognition_lists_managed_by,
     recognition_lists_visible_to,
     recognition_lists_with_share,
     studio_is_insider,
-    studios_led_by,
-    studios_managed_by,
     studios_visible_to,
 )
 
@@ -55,8 +55,8 @@ class StudioListView(ScopedListView):
 def _detail_context(request, studio, **forms) -> dict:
     """Everything the studio page shows, with unbound forms unless given bound ones."""
     user = request.user
-    manages = studios_managed_by(user).filter(pk=studio.pk).exists()
-    leads = studios_led_by(user).filter(pk=studio.pk).exists()
+    manages = manages_studio(user, studio)
+    leads = leads_studio(user, studio)
     insider = manages or leads or studio_is_insider(user, studio)
     memberships = memberships_visible_to(user).filter(studio=studio)
     # Each list the studio is on, with the group's share of it, in one query.
@@ -125,9 +125,9 @@ def studio_create(request):
 @login_required
 def studio_edit(request, pk):
     studio = _visible_studio(request, pk)
-    if studios_managed_by(request.user).filter(pk=studio.pk).exists():
+    if manages_studio(request.user, studio):
         form_class = StudioForm
-    elif studios_led_by(request.user).filter(pk=studio.pk).exists():
+    elif leads_studio(request.user, studio):
         form_class = StudioProfileForm
     else:
         raise PermissionDenied

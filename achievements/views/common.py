@@ -1,14 +1,6 @@
 """Helpers shared by the achievements pages."""
 
-from studios.selectors import studios_managed_by, studios_visible_to, studios_writable_by
-
-
-def writes_to(user, studio) -> bool:
-    return studios_writable_by(user).filter(pk=studio.pk).exists()
-
-
-def manages(user, studio) -> bool:
-    return studios_managed_by(user).filter(pk=studio.pk).exists()
+from studios.selectors import studios_visible_to
 
 
 def studio_from_query(request):

@@ -26,11 +26,11 @@ from achievements.selectors import (
     conferences_visible_to,
     patents_visible_to,
 )
-from achievements.views.common import manages, studio_from_query, writes_to
+from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
 from core.pages import ScopedListView, attach_from_page, run_service
-from studios.selectors import studios_writable_by
+from studios.selectors import manages_studio, studios_writable_by, writes_to_studio
 
 
 class AchievementListView(ScopedListView):
@@ -46,8 +46,8 @@ class AchievementListView(ScopedListView):
 
 def _achievement_detail_context(request, achievement, **forms):
     user = request.user
-    writes = writes_to(user, achievement.studio)
-    may_verify = manages(user, achievement.studio)
+    writes = writes_to_studio(user, achievement.studio)
+    may_verify = manages_studio(user, achievement.studio)
     context = {
         "achievement": achievement,
         "contributors": achievement.contributors.select_related("person"),
@@ -127,7 +127,7 @@ def achievement_create(request):
 @login_required
 def achievement_edit(request, pk):
     achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
-    if not writes_to(request.user, achievement.studio):
+    if not writes_to_studio(request.user, achievement.studio):
         raise PermissionDenied
     return _achievement_form_page(request, achievement)
 

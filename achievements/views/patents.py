@@ -22,11 +22,11 @@ from achievements.selectors import (
     patent_status_targets,
     patents_visible_to,
 )
-from achievements.views.common import studio_from_query, writes_to
+from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
 from core.pages import ScopedListView, attach_from_page, run_service
-from studios.selectors import studios_writable_by
+from studios.selectors import studios_writable_by, writes_to_studio
 
 
 def _patents(user):
@@ -44,7 +44,7 @@ class PatentListView(ScopedListView):
 
 
 def _patent_detail_context(request, patent, **forms):
-    writes = writes_to(request.user, patent.studio)
+    writes = writes_to_studio(request.user, patent.studio)
     context = {
         "patent": patent,
         "can_edit": writes,
@@ -101,7 +101,7 @@ def patent_create(request):
 @login_required
 def patent_edit(request, pk):
     patent = get_object_or_404(_patents(request.user), pk=pk)
-    if not writes_to(request.user, patent.studio):
+    if not writes_to_studio(request.user, patent.studio):
         raise PermissionDenied
     return _patent_form_page(request, patent)
 

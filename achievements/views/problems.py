@@ -20,11 +20,11 @@ from achievements.selectors import (
     achievements_visible_to,
     problems_visible_to,
 )
-from achievements.views.common import studio_from_query, writes_to
+from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
 from core.pages import ScopedListView, attach_from_page, run_service
-from studios.selectors import studios_writable_by
+from studios.selectors import studios_writable_by, writes_to_studio
 
 
 class ProblemListView(ScopedListView):
@@ -38,7 +38,7 @@ class ProblemListView(ScopedListView):
 
 
 def _problem_detail_context(request, problem, **forms):
-    writes = problem.full_access and writes_to(request.user, problem.studio)
+    writes = problem.full_access and writes_to_studio(request.user, problem.studio)
     context = {
         "problem": problem,
         "can_edit": writes,
@@ -97,7 +97,7 @@ def problem_create(request):
 @login_required
 def problem_edit(request, pk):
     problem = get_object_or_404(problems_visible_to(request.user), pk=pk)
-    if not (problem.full_access and writes_to(request.user, problem.studio)):
+    if not (problem.full_access and writes_to_studio(request.user, problem.studio)):
         raise PermissionDenied
     return _problem_form_page(request, problem)
 
