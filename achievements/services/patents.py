@@ -81,6 +81,16 @@ def patent_create(
         number = patent_numbers.normalise(application_no, patent_type)
     except ValidationError as exc:
         raise ValidationError({"application_no": exc.messages}) from exc
+    # The number's first four digits are the year the application was filed.
+    ensure(
+        int(number[:4]) == filed_on.year,
+        ValidationError(
+            {
+                "application_no": _("The number's year (%(year)s) is not the filing year.")
+                % {"year": number[:4]}
+            }
+        ),
+    )
     ensure(
         status in (Patent.Status.FILED, Patent.Status.PUBLISHED, Patent.Status.GRANTED),
         ValidationError({"status": _("A patent is logged as filed, published or granted.")}),

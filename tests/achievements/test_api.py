@@ -143,8 +143,8 @@ def number(twelve_digits: str) -> str:
 
 
 INVENTION_NO = "CN202110123456.7"
-UTILITY_NO = number("202220654321")
-FILED = datetime.date(2023, 3, 1)
+UTILITY_NO = number("202120654321")
+FILED = datetime.date(2021, 3, 1)  # the year in the application numbers
 
 
 def new_patent(studios, *, application_no=INVENTION_NO, patent_type="invention", **fields):
@@ -1011,7 +1011,7 @@ def patent_payload(studios, **overrides):
         "application_no": "ZL 2021 1 0123456.7",
         "title": "一种综采面喷雾降尘装置",
         "patent_type": "invention",
-        "filed_on": "2023-03-01",
+        "filed_on": "2021-03-01",
         "holder": "A公司",
         "inventor_ids": [studios.lead_a.pk, studios.member_a.pk],
         **overrides,
@@ -1086,7 +1086,7 @@ class TestPatentWrites:
             application_no=UTILITY_NO,
             patent_type="utility_model",
             status="granted",
-            granted_on="2023-02-01",
+            granted_on="2021-02-01",
         )
         assert "granted_on" in field_errors(api.post(PATENTS, payload, format="json"))
         assert not Patent.objects.exists()
@@ -1171,7 +1171,7 @@ class TestPatentStatusChange:
     def test_grant_dated_before_filing_is_400_on_granted_on(self, api, studios):
         patent = new_patent(studios, application_no=UTILITY_NO, patent_type="utility_model")
         api.force_authenticate(studios.lead_a)
-        assert "granted_on" in field_errors(self.move(api, patent, "granted", "2023-01-01"))
+        assert "granted_on" in field_errors(self.move(api, patent, "granted", "2021-01-01"))
         patent.refresh_from_db()
         assert patent.status == "filed"
 

@@ -467,7 +467,7 @@ class TestPatentCreatePage:
             "title": "一种综采面喷雾降尘装置",
             "patent_type": "invention",
             "status": "filed",
-            "filed_on": "2023-03-01",
+            "filed_on": "2021-03-01",
             "holder": "A公司",
             "inventors": [studios.lead_a.pk, studios.member_a.pk],
             **overrides,

@@ -45,7 +45,7 @@ def many(studios):
         achievements.append(achievement)
         services.patent_create(
             by=lead, studio=studios.dust, application_no=patent_number(index), title=f"专利{index}",
-            patent_type="utility_model", filed_on=datetime.date(2023, 1, 1), holder="公司",
+            patent_type="utility_model", filed_on=datetime.date(2021, 1, 1), holder="公司",
             inventors=[lead, helper], achievement=achievement,
         )  # fmt: skip
         services.adoption_record(

@@ -76,3 +76,13 @@ def test_full_width_digits_are_the_same_number(studios):
         log_patent(studios, full_width)
     assert "application_no" in error.value.message_dict
     assert Patent.objects.count() == 1
+
+
+def test_number_year_must_be_the_filing_year(studios):
+    from achievements.patent_numbers import check_digit
+
+    digits = "202320123456"  # filed in 2023 by its number, 2021 by the form
+    with pytest.raises(ValidationError) as error:
+        log_patent(studios, f"{digits}.{check_digit(digits)}")
+    assert "application_no" in error.value.message_dict
+    assert not Patent.objects.exists()

@@ -28,7 +28,7 @@ PS = Patent.Status
 GROUP = Achievement.Promotion.GROUP
 STARTED = datetime.date(2024, 1, 10)
 SOLVED = datetime.date(2024, 6, 30)
-FILED = datetime.date(2023, 3, 1)
+FILED = datetime.date(2021, 3, 1)  # the year in the application numbers
 
 
 # --- Helpers ------------------------------------------------------------------------
