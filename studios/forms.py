@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_managed_by, people_managed_by, people_visible_to
@@ -6,6 +8,8 @@ from core.forms import BootstrapFormMixin
 from core.pages import DateInput
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
 from studios.selectors import studio_status_targets, studios_nameable_by
+
+User = get_user_model()
 
 
 class StudioForm(BootstrapFormMixin, forms.ModelForm):
@@ -43,7 +47,13 @@ class StudioForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = people_visible_to(user).order_by("full_name")
+        # The current leader stays a valid choice even if outside the editor's view
+        # (the service checks only a *new* leader against the editor's scope).
+        visible = people_visible_to(user).values("pk")
+        current = self.instance.leader_id if self.instance.pk else None
+        self.fields["leader"].queryset = User.objects.filter(
+            Q(pk__in=visible) | Q(pk=current)
+        ).order_by("full_name")
         self.fields["org_unit"].queryset = org_units_managed_by(user)
 
 

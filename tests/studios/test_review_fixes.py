@@ -179,3 +179,25 @@ def test_search_on_honours(api, studios, provincial_list):
     api.force_authenticate(studios.org.worker_b)
     assert api.get("/api/v1/honours/", {"search": "粉尘"}).json()["count"] == 1
     assert api.get("/api/v1/honours/", {"search": "洗选"}).json()["count"] == 0
+
+
+def test_official_saves_a_studio_whose_leader_is_outside_their_view(as_person, studios):
+    # An official of mine A1 only sees company A; the turbine studio's leader is in B.
+    # Give that official a studio in A whose leader is then moved to company B.
+    from tests.factories import PersonFactory, grant_official
+
+    official = PersonFactory(org_unit=studios.org.mine_a1)
+    grant_official(official, studios.org.mine_a1)
+    studios.lead_a.org_unit = studios.org.team_b101
+    studios.lead_a.save()
+    client = as_person(official)
+    url = reverse("studios:studio-edit", args=[studios.dust.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["functions"] = []
+    data["core_members_edit_records"] = ""
+    data["name"] = "粉尘治理创新工作室（新）"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    studios.dust.refresh_from_db()
+    assert (studios.dust.name, studios.dust.leader) == ("粉尘治理创新工作室（新）", studios.lead_a)
