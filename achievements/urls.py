@@ -32,4 +32,5 @@ urlpatterns = [
         conferences.ConferenceDetailView.as_view(),
         name="conference-detail",
     ),
+    path("conferences/<int:pk>/edit/", conferences.conference_edit, name="conference-edit"),
 ]

@@ -167,10 +167,27 @@ class ConferenceViewSet(ScopedServiceViewSet):
     filterset_class = ConferenceFilterSet
     ordering_fields = ["held_on", "name"]
     ordering = ["-held_on", "-id"]
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def create_via_service(self, data):
         return services.conference_create(by=self.request.user, **data)
+
+    def update_via_service(self, instance, data):
+        return services.conference_update(conference_id=instance.pk, by=self.request.user, **data)
+
+    @extend_schema(request=ConferenceShowSerializer, responses=ConferenceSerializer)
+    @action(detail=True, methods=["post"], url_path="hide-achievements")
+    def hide_achievements(self, request, pk=None):
+        """Take achievements off what the conference displayed."""
+        conference = self.get_object()
+        serializer = ConferenceShowSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        services.conference_hide_achievements(
+            conference_id=conference.pk,
+            by=request.user,
+            achievements=serializer.validated_data["achievement_ids"],
+        )
+        return Response(ConferenceSerializer(self.get_queryset().get(pk=conference.pk)).data)
 
     @extend_schema(request=ConferenceShowSerializer, responses=ConferenceSerializer)
     @action(detail=True, methods=["post"], url_path="show-achievements")

@@ -5,7 +5,12 @@ and officials over the studio; only officials verify benefit, promote beyond the
 studio, record adoptions and run conferences. People written into a record
 (team, contributors, inventors) must be people the writer may see (else 400)."""
 
-from achievements.services.conferences import conference_create, conference_show_achievements  # noqa: F401
+from achievements.services.conferences import (  # noqa: F401
+    conference_create,
+    conference_hide_achievements,
+    conference_show_achievements,
+    conference_update,
+)
 from achievements.services.patents import patent_change_status, patent_create, patent_update  # noqa: F401
 from achievements.services.problems import problem_change_status, problem_create, problem_update  # noqa: F401
 from achievements.services.records import (  # noqa: F401

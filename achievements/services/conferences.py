@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
-from accounts.selectors import user_scope
+from accounts.selectors import org_units_managed_by, user_scope
 from achievements.models import Achievement, PromotionConference
 from achievements.selectors import achievements_visible_to, conferences_managed_by
 from core.scoping import within_paths
@@ -53,4 +53,48 @@ def conference_show_achievements(
         ValidationError({"achievements": _("Some achievements are outside your scope.")}),
     )
     conference.achievements.add(*chosen)
+    return conference
+
+
+def _managed_conference(conference_id: int, by: User) -> PromotionConference:
+    """The conference, row-locked, if `by` runs it; 403 if only visible, 404 if absent."""
+    conference = conferences_managed_by(by).select_for_update().filter(pk=conference_id).first()
+    if conference is None:
+        ensure(
+            not PromotionConference.objects.filter(pk=conference_id).exists(), PermissionDenied()
+        )
+        raise Http404
+    return conference
+
+
+@transaction.atomic
+def conference_update(*, conference_id: int, by: User, **changes) -> PromotionConference:
+    """Correct a conference's name, date, organiser or description."""
+    conference = _managed_conference(conference_id, by)
+    unknown = set(changes) - {"name", "held_on", "organiser", "description"}
+    ensure(
+        not unknown,
+        ValidationError(
+            _("Not editable here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        ),
+    )
+    if "organiser" in changes:
+        ensure(
+            org_units_managed_by(by).filter(pk=changes["organiser"].pk).exists(),
+            ValidationError({"organiser": _("This unit is outside the units you manage.")}),
+        )
+    for field, value in changes.items():
+        setattr(conference, field, value)
+    conference.full_clean()
+    conference.save()
+    return conference
+
+
+@transaction.atomic
+def conference_hide_achievements(
+    *, conference_id: int, by: User, achievements: Iterable[Achievement]
+) -> PromotionConference:
+    """Take achievements off what the conference displayed (a listing mistake)."""
+    conference = _managed_conference(conference_id, by)
+    conference.achievements.remove(*[a.pk for a in achievements])
     return conference

@@ -17,6 +17,7 @@ from achievements.forms import (
 )
 from achievements.selectors import (
     achievements_visible_to,
+    conferences_managed_by,
     conferences_visible_to,
 )
 from core.pages import ScopedListView, run_service
@@ -55,7 +56,12 @@ class ConferenceDetailView(ScopedListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "conference": self.conference}
+        can_edit = conferences_managed_by(self.request.user).filter(pk=self.conference.pk).exists()
+        return {
+            **super().get_context_data(**kwargs),
+            "conference": self.conference,
+            "can_edit": can_edit,
+        }
 
 
 @login_required
@@ -71,3 +77,21 @@ def conference_create(request):
             messages.success(request, _("The conference has been recorded."))
             return redirect("achievements:conference-detail", pk=conference.pk)
     return render(request, "achievements/conference_form.html", {"form": form})
+
+
+@login_required
+def conference_edit(request, pk):
+    conference = get_object_or_404(conferences_visible_to(request.user), pk=pk)
+    if not conferences_managed_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    form = ConferenceForm(request.POST or None, instance=conference, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        if run_service(
+            form, services.conference_update, conference_id=pk, by=request.user, **changes
+        ):
+            messages.success(request, _("The conference has been saved."))
+            return redirect("achievements:conference-detail", pk=pk)
+    return render(
+        request, "achievements/conference_form.html", {"form": form, "conference": conference}
+    )

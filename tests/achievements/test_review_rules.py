@@ -86,3 +86,45 @@ def test_number_year_must_be_the_filing_year(studios):
         log_patent(studios, f"{digits}.{check_digit(digits)}")
     assert "application_no" in error.value.message_dict
     assert not Patent.objects.exists()
+
+
+class TestConferenceCorrections:
+    @pytest.fixture
+    def conference(self, studios, group_wide):
+        conference = services.conference_create(
+            by=studios.org.group_official, name="推广会", held_on=datetime.date(2025, 5, 1),
+            organiser=studios.org.group,
+        )  # fmt: skip
+        services.conference_show_achievements(
+            conference_id=conference.pk, by=studios.org.group_official, achievements=[group_wide]
+        )
+        return conference
+
+    def test_organiser_renames_and_takes_an_achievement_off(
+        self, api, studios, conference, group_wide
+    ):
+        api.force_authenticate(studios.org.group_official)
+        url = f"/api/v1/conferences/{conference.pk}/"
+        assert api.patch(url, {"name": "年度推广会"}, format="json").json()["name"] == "年度推广会"
+        response = api.post(
+            url + "hide-achievements/", {"achievement_ids": [group_wide.pk]}, format="json"
+        )
+        assert response.json()["displayed"] == 0
+
+    def test_official_of_another_unit_may_not(self, api, studios, conference):
+        api.force_authenticate(studios.org.official_b)
+        url = f"/api/v1/conferences/{conference.pk}/"
+        assert api.patch(url, {"name": "x"}, format="json").status_code == 403
+
+    def test_edit_page(self, as_person, studios, conference):
+        from django.urls import reverse
+
+        url = reverse("achievements:conference-edit", args=[conference.pk])
+        assert as_person(studios.org.official_b).get(url).status_code == 403
+        client = as_person(studios.org.group_official)
+        response = client.post(
+            url, {"name": "改名", "held_on": "2025-05-02", "organiser": studios.org.group.pk}
+        )
+        assert response.status_code == 302
+        conference.refresh_from_db()
+        assert (conference.name, str(conference.held_on)) == ("改名", "2025-05-02")
