@@ -220,5 +220,8 @@ class ConferenceSerializer(serializers.ModelSerializer):
 
 class ConferenceShowSerializer(serializers.Serializer):
     achievement_ids = ScopedPrimaryKeyRelatedField(
-        scope=achievements_visible_to, queryset=Achievement.objects.all(), many=True
+        scope=achievements_visible_to,
+        queryset=Achievement.objects.all(),
+        many=True,
+        source="achievements",
     )

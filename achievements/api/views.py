@@ -1,7 +1,6 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from achievements import services
 from achievements.api.serializers import (
@@ -59,13 +58,12 @@ class ProblemViewSet(AttachmentsMixin, ScopedServiceViewSet):
     @extend_schema(request=ProblemStatusSerializer, responses=ProblemSerializer)
     @action(detail=True, methods=["post"], url_path="change-status")
     def change_status(self, request, pk=None):
-        problem = self.get_object()
-        serializer = ProblemStatusSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.problem_change_status(
-            problem_id=problem.pk, by=request.user, **serializer.validated_data
+        return self.act(
+            request,
+            service=services.problem_change_status,
+            record_arg="problem_id",
+            input_serializer=ProblemStatusSerializer,
         )
-        return Response(ProblemSerializer(self.get_queryset().get(pk=problem.pk)).data)
 
     def may_read_attachments(self, problem) -> bool:
         return problem.full_access
@@ -100,13 +98,12 @@ class AchievementViewSet(AttachmentsMixin, ScopedServiceViewSet):
     @action(detail=True, methods=["post"], url_path="verify-benefit")
     def verify_benefit(self, request, pk=None):
         """An official confirms the annual benefit; the figure is then locked."""
-        achievement = self.get_object()
-        serializer = VerifyBenefitSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.achievement_verify_benefit(
-            achievement_id=achievement.pk, by=request.user, **serializer.validated_data
+        return self.act(
+            request,
+            service=services.achievement_verify_benefit,
+            record_arg="achievement_id",
+            input_serializer=VerifyBenefitSerializer,
         )
-        return Response(AchievementSerializer(self.get_queryset().get(pk=achievement.pk)).data)
 
     def add_attachment(self, achievement, upload):
         return services.attachment_add(record=achievement, by=self.request.user, upload=upload)
@@ -149,13 +146,12 @@ class PatentViewSet(AttachmentsMixin, ScopedServiceViewSet):
     @extend_schema(request=PatentStatusSerializer, responses=PatentSerializer)
     @action(detail=True, methods=["post"], url_path="change-status")
     def change_status(self, request, pk=None):
-        patent = self.get_object()
-        serializer = PatentStatusSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.patent_change_status(
-            patent_id=patent.pk, by=request.user, **serializer.validated_data
+        return self.act(
+            request,
+            service=services.patent_change_status,
+            record_arg="patent_id",
+            input_serializer=PatentStatusSerializer,
         )
-        return Response(PatentSerializer(self.get_queryset().get(pk=patent.pk)).data)
 
     def add_attachment(self, patent, upload):
         return services.attachment_add(record=patent, by=self.request.user, upload=upload)
@@ -179,26 +175,20 @@ class ConferenceViewSet(ScopedServiceViewSet):
     @action(detail=True, methods=["post"], url_path="hide-achievements")
     def hide_achievements(self, request, pk=None):
         """Take achievements off what the conference displayed."""
-        conference = self.get_object()
-        serializer = ConferenceShowSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        services.conference_hide_achievements(
-            conference_id=conference.pk,
-            by=request.user,
-            achievements=serializer.validated_data["achievement_ids"],
+        return self.act(
+            request,
+            service=services.conference_hide_achievements,
+            record_arg="conference_id",
+            input_serializer=ConferenceShowSerializer,
         )
-        return Response(ConferenceSerializer(self.get_queryset().get(pk=conference.pk)).data)
 
     @extend_schema(request=ConferenceShowSerializer, responses=ConferenceSerializer)
     @action(detail=True, methods=["post"], url_path="show-achievements")
     def show_achievements(self, request, pk=None):
         """Add achievements to what the conference displayed."""
-        conference = self.get_object()
-        serializer = ConferenceShowSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        services.conference_show_achievements(
-            conference_id=conference.pk,
-            by=request.user,
-            achievements=serializer.validated_data["achievement_ids"],
+        return self.act(
+            request,
+            service=services.conference_show_achievements,
+            record_arg="conference_id",
+            input_serializer=ConferenceShowSerializer,
         )
-        return Response(ConferenceSerializer(self.get_queryset().get(pk=conference.pk)).data)

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import mixins, viewsets
+from rest_framework.response import Response
 
 
 class ScopedViewSetMixin:
@@ -68,6 +69,19 @@ class ServiceWriteMixin:
     def _as_listed(self, record):
         """The record as the viewset's queryset shapes it (annotations, prefetches)."""
         return self.get_queryset().get(pk=record.pk)
+
+    def act(self, request, *, service, record_arg: str, input_serializer=None, **extra):
+        """Run a state-change action: read the record through the scope (404),
+        validate the input (400), call `service(<record_arg>=id, by=user, …)`
+        (which checks rights and state: 403, 409) and answer with the fresh record."""
+        record = self.get_object()
+        data = {}
+        if input_serializer is not None:
+            serializer = input_serializer(data=request.data, context=self.get_serializer_context())
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        service(**{record_arg: record.pk}, by=request.user, **data, **extra)
+        return Response(self.get_serializer(self._as_listed(record)).data)
 
 
 class ScopedServiceViewSet(

@@ -57,13 +57,12 @@ class StudioViewSet(ScopedServiceViewSet):
     @extend_schema(request=StudioStatusChangeSerializer, responses=StudioSerializer)
     @action(detail=True, methods=["post"], url_path="change-status")
     def change_status(self, request, pk=None):
-        studio = self.get_object()
-        serializer = StudioStatusChangeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        studio = services.studio_change_status(
-            studio_id=studio.pk, by=request.user, **serializer.validated_data
+        return self.act(
+            request,
+            service=services.studio_change_status,
+            record_arg="studio_id",
+            input_serializer=StudioStatusChangeSerializer,
         )
-        return Response(StudioSerializer(self.get_queryset().get(pk=studio.pk)).data)
 
     @extend_schema(responses=StudioEventSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -115,13 +114,12 @@ class MembershipViewSet(ScopedServiceViewSet):
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         """The member leaves the studio; the record is kept."""
-        membership = self.get_object()
-        serializer = MembershipEndSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        membership = services.membership_end(
-            membership_id=membership.pk, by=request.user, **serializer.validated_data
+        return self.act(
+            request,
+            service=services.membership_end,
+            record_arg="membership_id",
+            input_serializer=MembershipEndSerializer,
         )
-        return Response(MembershipSerializer(membership).data)
 
 
 @extend_schema(
