@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.services import org_unit_create, role_grant
 from achievements.models import Achievement, Contributor
-from bench.conftest import median_seconds
+from bench.conftest import best_seconds
 from studios.models import Membership, Studio
 
 pytestmark = pytest.mark.django_db
@@ -20,12 +20,13 @@ PEOPLE = 20_000
 STUDIOS = 400
 ACHIEVEMENTS = 10_000
 PAGE = 25
-# DRF serialisation, scoping and pagination cost a constant factor over a bare
-# SELECT; these ceilings catch an N+1 or an unindexed filter, which grow with
-# the page or the table. Measured here at 20k people: people ≈ 50x (its exact
-# COUNT(*) grows with the table — the first list to move to a capped count),
-# studios ≈ 17x, library ≈ 7x.
-TARGETS = {"people": 80, "studios": 40, "library": 40}
+# The baseline is what a page needs at least: the COUNT for the pager and the
+# page's rows, in raw SQL. DRF serialisation, scoping and sign-in cost a constant
+# factor on top; these ceilings catch an N+1 or an unindexed filter, which grow
+# with the page or the table. Measured on an idle two-core machine at this
+# volume: people ≈ 10–13x, studios ≈ 12x, library ≈ 5x (about double when the
+# machine is busy, hence the headroom).
+TARGETS = {"people": 25, "studios": 40, "library": 25}
 
 
 @pytest.fixture
@@ -69,11 +70,12 @@ def group(django_db_blocker):
     return User.objects.get(pk=official.pk)
 
 
-def raw(sql: str):
+def raw(*statements: str):
     def run():
         with connection.cursor() as cursor:
-            cursor.execute(sql)
-            cursor.fetchall()
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
 
     return run
 
@@ -90,21 +92,24 @@ def api_get(user, url):
 
 
 @pytest.mark.parametrize(
-    ("name", "url", "sql"),
+    ("name", "url", "count_sql", "page_sql"),
     [
         ("people", "/api/v1/people/",
+         "SELECT COUNT(*) FROM accounts_user",
          "SELECT u.id, u.employee_no, u.full_name, o.name FROM accounts_user u "
          "LEFT JOIN accounts_orgunit o ON o.id = u.org_unit_id "
          f"ORDER BY u.employee_no LIMIT {PAGE}"),
         ("studios", "/api/v1/studios/",
+         "SELECT COUNT(*) FROM studios_studio",
          "SELECT s.*, u.full_name FROM studios_studio s "
          f"JOIN accounts_user u ON u.id = s.leader_id ORDER BY s.code LIMIT {PAGE}"),
         ("library", "/api/v1/achievements/",
+         "SELECT COUNT(*) FROM achievements_achievement",
          f"SELECT a.*, s.name FROM achievements_achievement a JOIN studios_studio s "
          f"ON s.id = a.studio_id ORDER BY a.completed_on DESC, a.id DESC LIMIT {PAGE}"),
     ],
 )  # fmt: skip
-def test_list_stays_within_its_ratio_of_raw_sql(group, ratio, name, url, sql):
-    measured = median_seconds(api_get(group, url))
-    baseline = median_seconds(raw(sql))
+def test_list_stays_within_its_ratio_of_raw_sql(group, ratio, name, url, count_sql, page_sql):
+    measured = best_seconds(api_get(group, url))
+    baseline = best_seconds(raw(count_sql, page_sql))
     assert ratio(measured, baseline, name) < TARGETS[name]
