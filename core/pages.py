@@ -111,3 +111,11 @@ def attach_from_page(request, service, record, next_url: str):
     else:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(next_url)
+
+
+def form_changes(form, *, editing: bool = True) -> dict:
+    """What a valid form asks a service to save: every field when creating, only
+    the fields the user changed when editing (services treat a sent field as a
+    change, and some fields are only the official's to change)."""
+    fields = form.changed_data if editing else form.fields
+    return {field: form.cleaned_data[field] for field in fields if field in form.cleaned_data}

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import is_official
 from core.exceptions import Conflict
-from core.pages import ScopedDetailView, ScopedListView, run_service
+from core.pages import ScopedDetailView, ScopedListView, form_changes, run_service
 from studios import services
 from studios.filtersets import RecognitionListFilterSet, StudioFilterSet
 from studios.forms import (
@@ -133,7 +133,7 @@ def studio_edit(request, pk):
         raise PermissionDenied
     form = form_class(request.POST or None, instance=studio, user=request.user)
     if request.method == "POST" and form.is_valid():
-        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        changes = form_changes(form)
         updated = run_service(
             form, services.studio_update, studio_id=studio.pk, by=request.user, **changes
         )
@@ -256,7 +256,7 @@ def recognition_list_edit(request, pk):
         raise PermissionDenied
     form = RecognitionListForm(request.POST or None, instance=recognition_list, user=request.user)
     if request.method == "POST" and form.is_valid():
-        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        changes = form_changes(form)
         if run_service(
             form, services.recognition_list_update, list_id=pk, by=request.user, **changes
         ):

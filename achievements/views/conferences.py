@@ -20,7 +20,7 @@ from achievements.selectors import (
     conferences_managed_by,
     conferences_visible_to,
 )
-from core.pages import ScopedListView, run_service
+from core.pages import ScopedListView, form_changes, run_service
 
 
 class ConferenceListView(ScopedListView):
@@ -86,7 +86,7 @@ def conference_edit(request, pk):
         raise PermissionDenied
     form = ConferenceForm(request.POST or None, instance=conference, user=request.user)
     if request.method == "POST" and form.is_valid():
-        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        changes = form_changes(form)
         if run_service(
             form, services.conference_update, conference_id=pk, by=request.user, **changes
         ):

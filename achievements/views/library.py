@@ -29,7 +29,7 @@ from achievements.selectors import (
 from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
-from core.pages import ScopedListView, attach_from_page, run_service
+from core.pages import ScopedListView, attach_from_page, form_changes, run_service
 from studios.selectors import manages_studio, studios_writable_by, writes_to_studio
 
 
@@ -92,11 +92,8 @@ def _achievement_form_page(request, achievement=None):
         form_kwargs={"user": user},
     )  # fmt: skip
     if request.method == "POST" and form.is_valid() and contributors.is_valid():
-        data = {
-            field: form.cleaned_data[field] for field in form.fields if field in form.cleaned_data
-        }
+        data = form_changes(form, editing=editing)
         if editing:
-            data = {f: v for f, v in data.items() if f in form.changed_data}
             result = run_service(
                 form, services.achievement_update, formsets={"contributors": contributors},
                 achievement_id=achievement.pk, by=user,

@@ -25,7 +25,7 @@ from achievements.selectors import (
 from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
-from core.pages import ScopedListView, attach_from_page, run_service
+from core.pages import ScopedListView, attach_from_page, form_changes, run_service
 from studios.selectors import studios_writable_by, writes_to_studio
 
 
@@ -74,10 +74,10 @@ def _patent_form_page(request, patent=None):
         request.POST or None, instance=patent, user=user, studio=studio, editing=editing
     )
     if request.method == "POST" and form.is_valid():
-        data = {field: form.cleaned_data[field] for field in form.fields}
-        data["inventors"] = list(data["inventors"])
+        data = form_changes(form, editing=editing)
+        if "inventors" in data:
+            data["inventors"] = list(data["inventors"])  # in the order chosen
         if editing:
-            data = {f: v for f, v in data.items() if f in form.changed_data}
             result = run_service(form, services.patent_update, patent_id=patent.pk, by=user, **data)
         else:
             result = run_service(form, services.patent_create, by=user, **data)

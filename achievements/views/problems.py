@@ -23,7 +23,7 @@ from achievements.selectors import (
 from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
-from core.pages import ScopedListView, attach_from_page, run_service
+from core.pages import ScopedListView, attach_from_page, form_changes, run_service
 from studios.selectors import studios_writable_by, writes_to_studio
 
 
@@ -69,9 +69,8 @@ def _problem_form_page(request, problem=None):
         request.POST or None, instance=problem, user=user, studio=studio, editing=editing
     )
     if request.method == "POST" and form.is_valid():
-        data = {field: form.cleaned_data[field] for field in form.fields}
+        data = form_changes(form, editing=editing)
         if editing:
-            data = {f: v for f, v in data.items() if f in form.changed_data}
             result = run_service(
                 form, services.problem_update, problem_id=problem.pk, by=user, **data
             )
