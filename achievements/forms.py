@@ -1,13 +1,10 @@
-from decimal import Decimal
-
 from django import forms
-from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_managed_by, people_visible_to
 from achievements.models import Achievement, Adoption, Patent, PromotionConference, TechnicalProblem
 from achievements.selectors import conferences_managed_by, problems_fully_visible_to
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, person_share_formset
 from core.pages import DateInput
 from studios.selectors import manages_studio, studios_writable_by
 
@@ -117,42 +114,7 @@ class AchievementForm(StudioChoiceMixin, BootstrapFormMixin, forms.ModelForm):
         pass
 
 
-class ContributorForm(BootstrapFormMixin, forms.Form):
-    person = forms.ModelChoiceField(label=_("Contributor"), queryset=None)
-    share = forms.DecimalField(
-        label=_("Share (%)"), min_value=Decimal("0.01"), max_value=100, decimal_places=2
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people_visible_to(user).order_by("full_name")
-
-
-class BaseContributorFormSet(forms.BaseFormSet):
-    def add_non_form_errors(self, errors) -> None:
-        """Errors the service found in the rows as a whole (shares not adding up)."""
-        self.non_form_errors()  # make sure the list exists
-        self._non_form_errors.extend(errors)
-
-
-ContributorFormSet = formset_factory(
-    ContributorForm,
-    formset=BaseContributorFormSet,
-    extra=0,
-    min_num=1,
-    validate_min=True,
-    max_num=20,
-    can_delete=True,
-)
-
-
-def contributor_rows(formset) -> list[tuple]:
-    """(person, share) from the filled-in rows, in their order on the page."""
-    return [
-        (form.cleaned_data["person"], form.cleaned_data["share"])
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE")
-    ]
+ContributorFormSet = person_share_formset()
 
 
 class VerifyBenefitForm(BootstrapFormMixin, forms.Form):

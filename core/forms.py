@@ -1,6 +1,9 @@
 """Form building blocks shared by every app."""
 
+from decimal import Decimal
+
 from django import forms
+from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,3 +45,47 @@ class AttachmentForm(BootstrapFormMixin, forms.Form):
     """One file for a record's attachments (checked by core.attachments)."""
 
     file = forms.FileField(label=_("File"))
+
+
+class PersonShareForm(BootstrapFormMixin, forms.Form):
+    """One row of people sharing a credit (contributors, co-authors): a person
+    from `people` (the writer's scope) and their share."""
+
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    share = forms.DecimalField(
+        label=_("Share (%)"), min_value=Decimal("0.01"), max_value=100, decimal_places=2
+    )
+
+    def __init__(self, *args, people, person_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        if person_label:
+            self.fields["person"].label = person_label
+
+
+class PersonShareFormSet(forms.BaseFormSet):
+    def add_non_form_errors(self, errors) -> None:
+        """Errors the service found in the rows as a whole (shares not adding up)."""
+        self.non_form_errors()  # make sure the list exists
+        self._non_form_errors.extend(errors)
+
+    def rows(self) -> list[tuple]:
+        """(person, share) from the filled-in rows, in their order on the page."""
+        return [
+            (form.cleaned_data["person"], form.cleaned_data["share"])
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+def person_share_formset(*, min_num: int = 1):
+    """A formset of `PersonShareForm` rows (add rows with static/js/formset.js)."""
+    return formset_factory(
+        PersonShareForm,
+        formset=PersonShareFormSet,
+        extra=0,
+        min_num=min_num,
+        validate_min=bool(min_num),
+        max_num=20,
+        can_delete=True,
+    )

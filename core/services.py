@@ -1,5 +1,10 @@
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
 from core.models import WorkerHeartbeat
@@ -22,6 +27,27 @@ def save_or_conflict(instance, message) -> None:
             instance.save()
     except IntegrityError as exc:
         raise Conflict(message) from exc
+
+
+HUNDRED = Decimal(100)
+
+
+def shares_checked(shares: Iterable, field: str) -> list[Decimal]:
+    """Shares of a credit (contributors, authors): each above 0 and at most 100,
+    together exactly 100 %; otherwise a 400 on `field`."""
+    shares = [Decimal(share) for share in shares]
+    ensure(
+        all(Decimal(0) < share <= HUNDRED for share in shares),
+        ValidationError({field: _("Each share is more than 0 and at most 100.")}),
+    )
+    total = sum(shares, Decimal(0))
+    ensure(
+        total == HUNDRED,
+        ValidationError(
+            {field: _("The shares add up to %(total)s %%, not 100 %%.") % {"total": total}}
+        ),
+    )
+    return shares
 
 
 @transaction.atomic

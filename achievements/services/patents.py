@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import people_checked
 from achievements import patent_numbers
 from achievements.models import (
     Achievement,
@@ -23,7 +24,6 @@ from achievements.services.guards import (
     ensure_may_change,
     ensure_writes_to,
     locked,
-    people_checked,
 )
 from core.exceptions import InvalidTransition
 from core.services import ensure, save_or_conflict

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import people_checked
 from achievements.models import (
     TechnicalProblem,
 )
@@ -20,7 +21,6 @@ from achievements.services.guards import (
     ensure_may_change,
     ensure_writes_to,
     locked,
-    people_checked,
 )
 from core.services import ensure
 from studios.models import Studio

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import is_official
+from accounts.selectors import is_official, people_visible_to
 from achievements import services
 from achievements.filtersets import (
     AchievementFilterSet,
@@ -19,7 +19,6 @@ from achievements.forms import (
     ContributorFormSet,
     ShowAtConferenceForm,
     VerifyBenefitForm,
-    contributor_rows,
 )
 from achievements.selectors import (
     achievements_visible_to,
@@ -89,7 +88,10 @@ def _achievement_form_page(request, achievement=None):
     )
     contributors = ContributorFormSet(
         request.POST or None, initial=None if request.POST else initial, prefix="contributors",
-        form_kwargs={"user": user},
+        form_kwargs={
+            "people": people_visible_to(user).order_by("full_name"),
+            "person_label": _("Contributor"),
+        },
     )  # fmt: skip
     if request.method == "POST" and form.is_valid() and contributors.is_valid():
         data = form_changes(form, editing=editing)
@@ -97,12 +99,12 @@ def _achievement_form_page(request, achievement=None):
             result = run_service(
                 form, services.achievement_update, formsets={"contributors": contributors},
                 achievement_id=achievement.pk, by=user,
-                contributors=contributor_rows(contributors), **data,
+                contributors=contributors.rows(), **data,
             )  # fmt: skip
         else:
             result = run_service(
                 form, services.achievement_create, formsets={"contributors": contributors},
-                by=user, contributors=contributor_rows(contributors), **data,
+                by=user, contributors=contributors.rows(), **data,
             )  # fmt: skip
         if result:
             messages.success(request, _("The achievement has been saved."))
