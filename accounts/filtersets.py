@@ -1,23 +1,16 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, SkillLevel, User
-from accounts.selectors import org_units_visible_to
-from core.filters import SubtreeFilter
+from accounts.selectors import org_units_for_filters
+from core.filters import SearchFilter, SubtreeFilter
 from core.forms import FilterForm
 
 
-def _visible_units(request):
-    return org_units_visible_to(request.user) if request else OrgUnit.objects.none()
-
-
 class OrgUnitFilterSet(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        method="filter_search", label=_("Search"), widget=forms.SearchInput
-    )
-    org_unit = SubtreeFilter(queryset=_visible_units, unit_field=None)
+    search = SearchFilter()
+    org_unit = SubtreeFilter(queryset=org_units_for_filters, unit_field=None)
     kind = django_filters.ChoiceFilter(
         choices=OrgUnit.Kind.choices, label=_("Kind"), empty_label=_("All")
     )
@@ -32,10 +25,8 @@ class OrgUnitFilterSet(django_filters.FilterSet):
 
 
 class PersonFilterSet(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        method="filter_search", label=_("Search"), widget=forms.SearchInput
-    )
-    org_unit = SubtreeFilter(queryset=_visible_units)
+    search = SearchFilter()
+    org_unit = SubtreeFilter(queryset=org_units_for_filters)
     skill_level = django_filters.ChoiceFilter(
         choices=SkillLevel.choices, label=_("Skill level"), empty_label=_("All")
     )

@@ -94,6 +94,11 @@ def org_units_visible_to(user) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(within_paths(paths, unit_field=None))
 
 
+def org_units_for_filters(request) -> QuerySet[OrgUnit]:
+    """The units an "org unit (and below)" filter offers: the requester's visible ones."""
+    return org_units_visible_to(request.user) if request else OrgUnit.objects.none()
+
+
 def people_visible_to(user) -> QuerySet[User]:
     """People the viewer may see, annotated with `shows_private`: whether phone and
     other personal fields may be shown (oneself, and officials over the person).

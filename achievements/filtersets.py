@@ -1,10 +1,8 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit
-from accounts.selectors import org_units_visible_to
+from accounts.selectors import org_units_for_filters
 from achievements.models import (
     Achievement,
     Adoption,
@@ -12,18 +10,8 @@ from achievements.models import (
     PromotionConference,
     TechnicalProblem,
 )
-from core.filters import IdFilter, SubtreeFilter, YearFilter
+from core.filters import IdFilter, SearchFilter, SubtreeFilter, YearFilter
 from core.forms import FilterForm
-
-
-def _visible_units(request):
-    return org_units_visible_to(request.user) if request else OrgUnit.objects.none()
-
-
-def _search_field():
-    return django_filters.CharFilter(
-        method="filter_search", label=_("Search"), widget=forms.SearchInput
-    )
 
 
 def _studio_filter():
@@ -31,9 +19,9 @@ def _studio_filter():
 
 
 class ProblemFilterSet(django_filters.FilterSet):
-    search = _search_field()
+    search = SearchFilter()
     studio = _studio_filter()
-    org_unit = SubtreeFilter(queryset=_visible_units, unit_field="studio__org_unit")
+    org_unit = SubtreeFilter(queryset=org_units_for_filters, unit_field="studio__org_unit")
     category = django_filters.ChoiceFilter(
         choices=TechnicalProblem.Category.choices, label=_("Category"), empty_label=_("All")
     )
@@ -57,7 +45,7 @@ class ProblemFilterSet(django_filters.FilterSet):
 
 
 class AchievementFilterSet(django_filters.FilterSet):
-    search = _search_field()
+    search = SearchFilter()
     kind = django_filters.ChoiceFilter(
         choices=Achievement.Kind.choices, label=_("Kind"), empty_label=_("All")
     )
@@ -68,7 +56,7 @@ class AchievementFilterSet(django_filters.FilterSet):
         empty_label=_("All"),
     )
     studio = _studio_filter()
-    org_unit = SubtreeFilter(queryset=_visible_units, unit_field="studio__org_unit")
+    org_unit = SubtreeFilter(queryset=org_units_for_filters, unit_field="studio__org_unit")
     year = YearFilter(field_name="completed_on")
     benefit_min = django_filters.NumberFilter(
         method="filter_benefit_min", label=_("Annual benefit from (CNY)")
@@ -110,7 +98,7 @@ class AchievementFilterSet(django_filters.FilterSet):
 
 class AdoptionFilterSet(django_filters.FilterSet):
     achievement = IdFilter(field_name="achievement_id", label=_("Achievement"))
-    org_unit = SubtreeFilter(queryset=_visible_units)
+    org_unit = SubtreeFilter(queryset=org_units_for_filters)
     year = YearFilter(field_name="adopted_on")
 
     class Meta:
@@ -120,9 +108,9 @@ class AdoptionFilterSet(django_filters.FilterSet):
 
 
 class PatentFilterSet(django_filters.FilterSet):
-    search = _search_field()
+    search = SearchFilter()
     studio = _studio_filter()
-    org_unit = SubtreeFilter(queryset=_visible_units, unit_field="studio__org_unit")
+    org_unit = SubtreeFilter(queryset=org_units_for_filters, unit_field="studio__org_unit")
     patent_type = django_filters.ChoiceFilter(
         choices=Patent.Type.choices, label=_("Type"), empty_label=_("All")
     )
@@ -142,8 +130,8 @@ class PatentFilterSet(django_filters.FilterSet):
 
 
 class ConferenceFilterSet(django_filters.FilterSet):
-    search = _search_field()
-    org_unit = SubtreeFilter(queryset=_visible_units, unit_field="organiser")
+    search = SearchFilter()
+    org_unit = SubtreeFilter(queryset=org_units_for_filters, unit_field="organiser")
     year = YearFilter(field_name="held_on")
 
     class Meta:

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("studios.api.urls")),
     path("", include("achievements.api.urls")),
+    path("", include("competitions.api.urls")),
     path("", include("core.api.urls")),
 ]
 

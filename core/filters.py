@@ -1,6 +1,7 @@
 """Filter building blocks shared by every app's FilterSets."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -50,3 +51,13 @@ class IdFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.extra.update({"min_value": 1, "step_size": 1})
+
+
+class SearchFilter(django_filters.CharFilter):
+    """`?search=`: the FilterSet's `filter_search` says which fields it reads."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("method", "filter_search")
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("widget", forms.SearchInput)
+        super().__init__(*args, **kwargs)

@@ -1,24 +1,16 @@
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit
-from accounts.selectors import org_units_visible_to
-from core.filters import IdFilter, SubtreeFilter, YearFilter
+from accounts.selectors import org_units_for_filters
+from core.filters import IdFilter, SearchFilter, SubtreeFilter, YearFilter
 from core.forms import FilterForm
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
 
 
-def _visible_units(request):
-    return org_units_visible_to(request.user) if request else OrgUnit.objects.none()
-
-
 class StudioFilterSet(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        method="filter_search", label=_("Search"), widget=forms.SearchInput
-    )
-    org_unit = SubtreeFilter(queryset=_visible_units)
+    search = SearchFilter()
+    org_unit = SubtreeFilter(queryset=org_units_for_filters)
     kind = django_filters.ChoiceFilter(
         choices=Studio.Kind.choices, label=_("Kind"), empty_label=_("All")
     )
@@ -84,14 +76,8 @@ def _id_filter(field_name: str, label) -> IdFilter:
     return IdFilter(field_name=f"{field_name}_id", label=label)
 
 
-def _search_filter():
-    return django_filters.CharFilter(
-        method="filter_search", label=_("Search"), widget=forms.SearchInput
-    )
-
-
 class MembershipFilterSet(django_filters.FilterSet):
-    search = _search_filter()
+    search = SearchFilter()
     studio = _id_filter("studio", _("Studio"))
     person = _id_filter("person", _("Person"))
     current = django_filters.BooleanFilter(
@@ -110,9 +96,7 @@ class MembershipFilterSet(django_filters.FilterSet):
 
 
 class RecognitionListFilterSet(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        method="filter_search", label=_("Search"), widget=forms.SearchInput
-    )
+    search = SearchFilter()
     level = django_filters.ChoiceFilter(
         choices=RecognitionList.Level.choices, label=_("Level"), empty_label=_("All")
     )
@@ -128,7 +112,7 @@ class RecognitionListFilterSet(django_filters.FilterSet):
 
 
 class HonourFilterSet(django_filters.FilterSet):
-    search = _search_filter()
+    search = SearchFilter()
     recognition_list = _id_filter("recognition_list", _("Recognition list"))
     studio = _id_filter("studio", _("Studio"))
     person = _id_filter("person", _("Person"))
@@ -155,7 +139,7 @@ class HonourFilterSet(django_filters.FilterSet):
 
 
 class AssessmentFilterSet(django_filters.FilterSet):
-    search = _search_filter()
+    search = SearchFilter()
     studio = _id_filter("studio", _("Studio"))
 
     class Meta:

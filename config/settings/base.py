@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "studios",
     "achievements",
+    "competitions",
     "reports",
 ]
 
@@ -241,6 +242,8 @@ SPECTACULAR_SETTINGS = {
         "ProblemStatusEnum": "achievements.models.TechnicalProblem.Status",
         "PatentStatusEnum": "achievements.models.Patent.Status",
         "ProblemCategoryEnum": "achievements.models.TechnicalProblem.Category",
+        "ProposalStatusEnum": "competitions.models.Proposal.Status",
+        "ProposalCategoryEnum": "competitions.models.Proposal.Category",
     },
 }
 

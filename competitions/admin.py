@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from competitions.models import AwardGrade, Campaign, CoAuthor, Criterion, Proposal, ProposalEvent
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+class AwardGradeInline(admin.TabularInline):
+    model = AwardGrade
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "org_unit", "opens_at", "closes_at", "blind_review"]
+    list_filter = ["year", "blind_review"]
+    search_fields = ["name"]
+    autocomplete_fields = ["org_unit", "created_by"]
+    inlines = [CriterionInline, AwardGradeInline]
+
+
+class CoAuthorInline(admin.TabularInline):
+    model = CoAuthor
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+class ProposalEventInline(admin.TabularInline):
+    """History is written by the services only: read-only here."""
+
+    model = ProposalEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "from_state", "to_state", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    """For support staff: states move through the services (pages and API), so
+    status, code and authorship are read-only here."""
+
+    list_display = ["code", "title", "category", "status", "author", "campaign"]
+    list_filter = ["status", "category", "campaign"]
+    search_fields = ["code", "title", "author__full_name", "author__employee_no"]
+    list_select_related = ["author", "campaign"]
+    readonly_fields = ["code", "status", "status_changed_at", "author", "org_unit",
+                       "entered_by", "submitted_at", "created_at", "updated_at",
+                       "duplicate_of"]  # fmt: skip
+    autocomplete_fields = ["studio", "origin_problem", "related_to"]
+    inlines = [CoAuthorInline, ProposalEventInline]

@@ -1,0 +1,141 @@
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from competitions import services
+from competitions.api.serializers import (
+    CampaignSerializer,
+    MarkDuplicateSerializer,
+    NoteSerializer,
+    ProposalSerializer,
+    RejectIneligibleSerializer,
+    ReturnSerializer,
+    SimilarProposalSerializer,
+)
+from competitions.filtersets import CampaignFilterSet, ProposalFilterSet
+from competitions.models import CoAuthor
+from competitions.selectors import campaigns_visible_to, proposals_visible_to, similar_proposals
+from core.api.attachments import AttachmentsMixin
+from core.api.serializers import StateEventSerializer
+from core.api.views import ScopedServiceViewSet
+
+
+class CampaignViewSet(ScopedServiceViewSet):
+    """Five-small campaigns: seen by those who may enter, run by their officials."""
+
+    serializer_class = CampaignSerializer
+    filterset_class = CampaignFilterSet
+    ordering_fields = ["year", "opens_at", "closes_at", "name"]
+    ordering = ["-year", "-opens_at", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @staticmethod
+    def visible_to(user):
+        return campaigns_visible_to(user).prefetch_related("criteria", "grades")
+
+    def create_via_service(self, data):
+        return services.campaign_create(by=self.request.user, **data)
+
+    def update_via_service(self, instance, data):
+        return services.campaign_update(campaign_id=instance.pk, by=self.request.user, **data)
+
+
+class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceViewSet):
+    """Proposals: the author writes drafts and submits them; the union office
+    over the author's unit screens them. DELETE throws a draft away."""
+
+    serializer_class = ProposalSerializer
+    filterset_class = ProposalFilterSet
+    ordering_fields = ["created_at", "submitted_at", "expected_benefit", "title", "code"]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    @staticmethod
+    def visible_to(user):
+        return proposals_visible_to(user).select_related(
+            "entered_by", "duplicate_of"
+        ).prefetch_related(
+            Prefetch("co_authors", CoAuthor.objects.select_related("person")), "related_to"
+        )  # fmt: skip
+
+    def create_via_service(self, data):
+        return services.proposal_create(by=self.request.user, **data)
+
+    def update_via_service(self, instance, data):
+        return services.proposal_update(proposal_id=instance.pk, by=self.request.user, **data)
+
+    def perform_destroy(self, proposal):
+        services.proposal_delete(proposal_id=proposal.pk, by=self.request.user)
+
+    def add_attachment(self, proposal, upload):
+        return services.attachment_add(record=proposal, by=self.request.user, upload=upload)
+
+    def _act(self, request, service, input_serializer=NoteSerializer):
+        return self.act(
+            request, service=service, record_arg="proposal_id", input_serializer=input_serializer
+        )
+
+    @extend_schema(request=NoteSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """The author sends the proposal in (inside the campaign's window)."""
+        return self._act(request, services.proposal_submit)
+
+    @extend_schema(request=NoteSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The author takes a submitted or returned proposal back."""
+        return self._act(request, services.proposal_withdraw)
+
+    @extend_schema(request=NoteSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def screen(self, request, pk=None):
+        """An official over the author's unit sends it on to review."""
+        return self._act(request, services.proposal_screen)
+
+    @extend_schema(request=ReturnSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_to_author(self, request, pk=None):
+        """Back to the author for revision, with a comment."""
+        return self._act(request, services.proposal_return, ReturnSerializer)
+
+    @extend_schema(request=RejectIneligibleSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"], url_path="reject-ineligible")
+    def reject_ineligible(self, request, pk=None):
+        return self._act(request, services.proposal_reject_ineligible, RejectIneligibleSerializer)
+
+    @extend_schema(request=MarkDuplicateSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"], url_path="mark-duplicate")
+    def mark_duplicate(self, request, pk=None):
+        return self._act(request, services.proposal_mark_duplicate, MarkDuplicateSerializer)
+
+    @extend_schema(responses=StateEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        """The proposal's timeline: every state change, who, when and why."""
+        proposal = self.get_object()
+        events = proposal.events.select_related("actor")
+        return Response(StateEventSerializer(events, many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("title", str, required=True),
+                    OpenApiParameter("exclude", int, required=False)],
+        responses=SimilarProposalSerializer(many=True),
+    )  # fmt: skip
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def similar(self, request):
+        """The proposals most like `title` that you may see (best first)."""
+        query = SimilarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = similar_proposals(
+            request.user, query.validated_data["title"],
+            exclude_id=query.validated_data.get("exclude"),
+        )  # fmt: skip
+        return Response(SimilarProposalSerializer(found, many=True).data)
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    exclude = serializers.IntegerField(min_value=1, required=False)

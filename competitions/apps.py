@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CompetitionsConfig(AppConfig):
+    name = "competitions"
+    verbose_name = _("Five-small competition")
+
+    def ready(self):
+        from competitions.models import Proposal
+        from competitions.selectors import proposals_visible_to
+        from core.attachments import register_owner
+
+        register_owner(Proposal, proposals_visible_to)

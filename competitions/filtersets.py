@@ -1,0 +1,49 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import org_units_for_filters
+from competitions.models import Campaign, Proposal
+from core.filters import IdFilter, SearchFilter, SubtreeFilter
+from core.forms import FilterForm
+
+
+class CampaignFilterSet(django_filters.FilterSet):
+    search = SearchFilter()
+    year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100)
+    org_unit = SubtreeFilter(queryset=org_units_for_filters)
+
+    class Meta:
+        model = Campaign
+        form = FilterForm
+        fields = ["search", "year", "org_unit"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(name__icontains=value)
+
+
+class ProposalFilterSet(django_filters.FilterSet):
+    search = SearchFilter()
+    campaign = IdFilter(field_name="campaign_id", label=_("Campaign"))
+    status = django_filters.ChoiceFilter(
+        choices=Proposal.Status.choices, label=_("Status"), empty_label=_("All")
+    )
+    category = django_filters.ChoiceFilter(
+        choices=Proposal.Category.choices, label=_("Category"), empty_label=_("All")
+    )
+    org_unit = SubtreeFilter(queryset=org_units_for_filters)
+    year = django_filters.NumberFilter(
+        field_name="campaign__year", label=_("Year"), min_value=2000, max_value=2100
+    )
+    author = IdFilter(field_name="author_id", label=_("Author"))
+
+    class Meta:
+        model = Proposal
+        form = FilterForm
+        fields = ["search", "campaign", "status", "category", "org_unit", "year", "author"]
+
+    def filter_search(self, queryset, name, value):
+        """Title, code and post; Chinese fragments work (substring match)."""
+        return queryset.filter(
+            Q(title__icontains=value) | Q(code__icontains=value) | Q(post__icontains=value)
+        )

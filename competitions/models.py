@@ -1,0 +1,392 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import StateEvent, StatefulModel
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+
+
+class Campaign(models.Model):
+    """A five-small competition round (五小竞赛) organised by a union office; its
+    organising unit's subtree may enter."""
+
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("organising unit"), on_delete=models.PROTECT,
+        related_name="campaigns", help_text=_("Everyone in this unit and below may enter."),
+    )  # fmt: skip
+    description = models.TextField(_("description"), blank=True)
+    opens_at = models.DateTimeField(_("submissions open"))
+    closes_at = models.DateTimeField(_("submissions close"))
+    review_deadline = models.DateField(_("review deadline"))
+    blind_review = models.BooleanField(
+        _("blind review"), default=True,
+        help_text=_("Reviewers do not see who wrote a proposal."),
+    )  # fmt: skip
+    min_reviews = models.PositiveSmallIntegerField(
+        _("minimum reviews per proposal"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )  # fmt: skip
+    drop_extremes = models.BooleanField(
+        _("drop the highest and lowest score"), default=False,
+        help_text=_("Only when a proposal has five or more reviews."),
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("created by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-year", "-opens_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="%(app_label)s_%(class)s_closes_after_opening",
+                violation_error_message=_("Submissions close after they open."),
+            ),
+        ]
+        indexes = [
+            # The campaign list, newest first.
+            models.Index(fields=["-year", "-opens_at"], name="competitions_campaign_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_open(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.opens_at <= at < self.closes_at
+
+    @property
+    def phase(self) -> str:
+        """upcoming, open or closed (for submissions), by the clock."""
+        now = timezone.now()
+        if now < self.opens_at:
+            return "upcoming"
+        return "open" if now < self.closes_at else "closed"
+
+
+class Criterion(models.Model):
+    """One line of a campaign's rubric: what reviewers score and its maximum."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("campaign")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("criterion"), max_length=100)
+    max_points = models.PositiveSmallIntegerField(
+        _("maximum points"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
+        ordering = ["campaign_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "position"], name="%(app_label)s_%(class)s_position"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "name"], name="%(app_label)s_%(class)s_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_points__gte=1, max_points__lte=100),
+                name="%(app_label)s_%(class)s_max_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.max_points})"
+
+
+class AwardGrade(models.Model):
+    """A prize grade of a campaign: how many may receive it and how much."""
+
+    class Grade(models.TextChoices):
+        SPECIAL = "special", _("Special prize")
+        FIRST = "first", _("First prize")
+        SECOND = "second", _("Second prize")
+        THIRD = "third", _("Third prize")
+        EXCELLENCE = "excellence", _("Excellence award")
+        ENCOURAGEMENT = "encouragement", _("Encouragement award")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="grades", verbose_name=_("campaign")
+    )
+    grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
+    quota = models.PositiveIntegerField(
+        _("quota"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    amount = models.DecimalField(_("amount (CNY)"), **MONEY)
+
+    class Meta:
+        verbose_name = _("award grade")
+        verbose_name_plural = _("award grades")
+        ordering = ["campaign_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "grade"], name="%(app_label)s_%(class)s_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="%(app_label)s_%(class)s_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_grade_display()
+
+
+class Proposal(StatefulModel):
+    """A worker's five-small proposal (小改小革) from their own post."""
+
+    class Category(models.TextChoices):
+        INVENTION = "invention", _("Small invention")
+        CREATION = "creation", _("Small creation")
+        INNOVATION = "innovation", _("Small innovation")
+        DESIGN = "design", _("Small design")
+        SUGGESTION = "suggestion", _("Small suggestion")
+
+    class Goal(models.TextChoices):
+        ENERGY = "energy", _("Saves energy")
+        COST = "cost", _("Cuts cost")
+        EFFICIENCY = "efficiency", _("Raises efficiency")
+        SAFETY = "safety", _("Makes work safer")
+        QUALITY = "quality", _("Improves quality")
+        ENVIRONMENT = "environment", _("Protects the environment")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for revision")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+        DUPLICATE = "duplicate", _("Duplicate")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        IMPLEMENTED = "implemented", _("Implemented")
+        BENEFIT_VERIFIED = "benefit_verified", _("Benefit verified")
+        AWARDED = "awarded", _("Awarded")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {
+            Status.UNDER_REVIEW,
+            Status.RETURNED,
+            Status.NOT_ELIGIBLE,
+            Status.DUPLICATE,
+            Status.WITHDRAWN,
+        },
+        Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
+        Status.UNDER_REVIEW: {Status.APPROVED, Status.REJECTED},
+        Status.APPROVED: {Status.IMPLEMENTED},
+        Status.IMPLEMENTED: {Status.BENEFIT_VERIFIED},
+        Status.BENEFIT_VERIFIED: {Status.AWARDED},
+        Status.WITHDRAWN: set(),
+        Status.NOT_ELIGIBLE: set(),
+        Status.DUPLICATE: set(),
+        Status.REJECTED: set(),
+        Status.AWARDED: set(),
+    }
+    event_parent_field = "proposal"
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, null=True, blank=True,
+        help_text=_("Given at the first submission: year-unit-sequence."),
+    )  # fmt: skip
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+        related_name="proposals",
+    )  # fmt: skip
+    author_share = models.DecimalField(
+        _("author's share (%)"), max_digits=5, decimal_places=2, default=100
+    )
+    # The author's unit when the proposal was started: it decides which officials
+    # answer for it, and it stays put if the author moves later.
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT,
+        related_name="proposals",
+    )  # fmt: skip
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+        help_text=_("The official who entered it for a worker without a phone."),
+    )  # fmt: skip
+    category = models.CharField(
+        _("five-small category"), max_length=20, choices=Category.choices, blank=True
+    )
+    goals = models.JSONField(_("aims"), default=list, blank=True)
+    post = models.CharField(_("post or workstation"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    current_situation = models.TextField(_("current situation"), blank=True)
+    improvement = models.TextField(_("improvement"), blank=True)
+    expected_effect = models.TextField(_("expected effect"), blank=True)
+    expected_benefit = models.DecimalField(
+        _("expected annual benefit (CNY)"), null=True, blank=True, **MONEY
+    )
+    studio = models.ForeignKey(
+        "studios.Studio", verbose_name=_("studio"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="proposals",
+    )  # fmt: skip
+    origin_problem = models.ForeignKey(
+        "achievements.TechnicalProblem", verbose_name=_("origin problem"),
+        on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals",
+    )  # fmt: skip
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("duplicate of"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="duplicates",
+    )  # fmt: skip
+    related_to = models.ManyToManyField(
+        "self", verbose_name=_("related proposals"), symmetrical=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last saved at"), default=timezone.now)
+    # How many distinct title grams (see competitions.similarity) the title has,
+    # so the similarity score needs no second look at the grams.
+    title_gram_count = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(author_share__gt=0, author_share__lte=100),
+                name="%(app_label)s_%(class)s_author_share_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(code__isnull=False),
+                name="%(app_label)s_%(class)s_submitted_has_code",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="duplicate") | Q(duplicate_of__isnull=False),
+                name="%(app_label)s_%(class)s_duplicate_names_original",
+            ),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=F("id")),
+                name="%(app_label)s_%(class)s_not_own_duplicate",
+            ),
+        ]
+        indexes = [
+            # The proposal lists (mine, a campaign's, an official's), newest first.
+            models.Index(fields=["-created_at", "-id"], name="competitions_proposal_order"),
+            # A campaign's counts by state and the screening queue.
+            models.Index(fields=["campaign", "status"], name="competitions_proposal_state"),
+            # "My proposals".
+            models.Index(fields=["author", "-created_at"], name="competitions_proposal_author"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(_("(untitled)"))
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def goal_labels(self) -> list[str]:
+        labels = dict(self.Goal.choices)
+        return [str(labels.get(goal, goal)) for goal in self.goals]
+
+
+class ProposalEvent(StateEvent):
+    state_choices = Proposal.Status
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(StateEvent.Meta):
+        verbose_name = _("proposal status change")
+        verbose_name_plural = _("proposal status changes")
+
+
+class CoAuthor(models.Model):
+    """A co-author of a proposal, in order, with a share of the credit (and prize)."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="co_authors", verbose_name=_("proposal")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="co_authored_proposals",
+        verbose_name=_("person"),
+    )  # fmt: skip
+    position = models.PositiveSmallIntegerField(_("position"))
+    share = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("co-author")
+        verbose_name_plural = _("co-authors")
+        ordering = ["proposal_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "person"], name="%(app_label)s_%(class)s_once"
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "position"], name="%(app_label)s_%(class)s_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gt=0, share__lte=100),
+                name="%(app_label)s_%(class)s_share_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.share}%"
+
+
+class TitleGram(models.Model):
+    """One gram of a proposal's title (a pair of Chinese characters or a Latin
+    word): the inverted index behind the similar-proposal hints."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="title_grams")
+    gram = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "gram"], name="%(app_label)s_%(class)s_once"
+            ),
+        ]
+        indexes = [
+            # "Which proposals share these grams?" — the similarity look-up.
+            models.Index(fields=["gram", "proposal"], name="competitions_titlegram_gram"),
+        ]
+
+    def __str__(self) -> str:
+        return self.gram
+
+
+class CodeSequence(models.Model):
+    """The last proposal number given per year and unit. Locked while a code is
+    given, so concurrent first submissions get distinct codes and none is reused."""
+
+    year = models.PositiveSmallIntegerField()
+    unit_code = models.CharField(max_length=20)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit_code"], name="%(app_label)s_%(class)s_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.unit_code}: {self.last}"

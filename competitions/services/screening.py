@@ -1,0 +1,94 @@
+"""The union office screens submitted proposals: into review, back to the
+author, out as not eligible, or out as a duplicate of another."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from competitions.models import Proposal
+from competitions.selectors import manages_proposal, proposals_visible_to
+from competitions.services.proposals import locked_proposal
+from core.services import ensure
+
+Status = Proposal.Status
+
+
+def _locked_for_official(proposal_id: int, by: User) -> Proposal:
+    """Lock a proposal the official answers for: 404 if they cannot see it,
+    403 if they can (the author, a co-author) but do not answer for it."""
+    proposal = locked_proposal(proposal_id, by)
+    ensure(
+        manages_proposal(by, proposal),
+        PermissionDenied(_("Only the union officials over the author's unit screen proposals.")),
+    )
+    return proposal
+
+
+def _required(text: str, field: str, message: str) -> str:
+    text = (text or "").strip()
+    ensure(bool(text), ValidationError({field: message}))
+    return text
+
+
+@transaction.atomic
+def proposal_screen(*, proposal_id: int, by: User, note: str = "") -> Proposal:
+    """Eligible and complete: on to the reviewers."""
+    proposal = _locked_for_official(proposal_id, by)
+    proposal.transition_to(Status.UNDER_REVIEW, by=by, note=note)
+    return proposal
+
+
+@transaction.atomic
+def proposal_return(*, proposal_id: int, by: User, comment: str) -> Proposal:
+    """Back to the author for revision, saying what to change."""
+    proposal = _locked_for_official(proposal_id, by)
+    comment = _required(comment, "comment", _("Tell the author what to change."))
+    proposal.transition_to(Status.RETURNED, by=by, note=comment)
+    return proposal
+
+
+@transaction.atomic
+def proposal_reject_ineligible(*, proposal_id: int, by: User, reason: str) -> Proposal:
+    """Outside the competition's rules (not a five-small proposal, not from the
+    author's post …); the reason is shown to the author."""
+    proposal = _locked_for_official(proposal_id, by)
+    reason = _required(reason, "reason", _("Give the reason it is not eligible."))
+    proposal.transition_to(Status.NOT_ELIGIBLE, by=by, note=reason)
+    return proposal
+
+
+@transaction.atomic
+def proposal_mark_duplicate(
+    *, proposal_id: int, by: User, duplicate_of: Proposal, note: str = ""
+) -> Proposal:
+    """The same idea was already proposed: link this one to the original."""
+    proposal = _locked_for_official(proposal_id, by)
+    ensure(
+        duplicate_of.pk != proposal.pk,
+        ValidationError({"duplicate_of": _("A proposal is not a duplicate of itself.")}),
+    )
+    original = (
+        proposals_visible_to(by)
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        .filter(pk=duplicate_of.pk)
+        .first()
+    )
+    ensure(
+        original is not None,
+        ValidationError({"duplicate_of": _("The original is outside your scope.")}),
+    )
+    ensure(
+        original.status != Status.DUPLICATE,
+        ValidationError(
+            {"duplicate_of": _("That proposal is itself a duplicate; name its original.")}
+        ),
+    )
+    proposal.duplicate_of = original
+    proposal.transition_to(
+        Status.DUPLICATE,
+        by=by,
+        note=note or _("Duplicate of %(code)s") % {"code": original.code},
+        also_save=("duplicate_of",),
+    )
+    return proposal
