@@ -301,9 +301,39 @@ class Proposal(StatefulModel):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
     @property
+    def next_step(self) -> str:
+        return str(NEXT_STEPS.get(self.status, ""))
+
+    @property
     def goal_labels(self) -> list[str]:
         labels = dict(self.Goal.choices)
         return [str(labels.get(goal, goal)) for goal in self.goals]
+
+
+# The timeline in plain words for the worker (DESIGN: "no jargon").
+PLAIN_EVENTS = {
+    Proposal.Status.SUBMITTED: _("Sent to the union office."),
+    Proposal.Status.RETURNED: _("Sent back to you to revise."),
+    Proposal.Status.WITHDRAWN: _("Withdrawn."),
+    Proposal.Status.NOT_ELIGIBLE: _("Not accepted into the competition."),
+    Proposal.Status.DUPLICATE: _("Found to repeat an earlier proposal."),
+    Proposal.Status.UNDER_REVIEW: _("Passed the first check; the reviewers are scoring it."),
+    Proposal.Status.APPROVED: _("Approved."),
+    Proposal.Status.REJECTED: _("Not approved."),
+    Proposal.Status.IMPLEMENTED: _("Put into practice."),
+    Proposal.Status.BENEFIT_VERIFIED: _("Its saving has been confirmed."),
+    Proposal.Status.AWARDED: _("Awarded."),
+}
+# What happens next, shown under the current status.
+NEXT_STEPS = {
+    Proposal.Status.DRAFT: _("Not sent yet. Finish it and tap Submit."),
+    Proposal.Status.SUBMITTED: _("The union office checks it first, then reviewers score it."),
+    Proposal.Status.RETURNED: _("Please change it as asked below and submit it again."),
+    Proposal.Status.UNDER_REVIEW: _("Reviewers are scoring it."),
+    Proposal.Status.APPROVED: _("It will now be put into practice."),
+    Proposal.Status.IMPLEMENTED: _("Finance will confirm the real saving."),
+    Proposal.Status.BENEFIT_VERIFIED: _("The award is decided next."),
+}
 
 
 class ProposalEvent(StateEvent):
@@ -311,6 +341,12 @@ class ProposalEvent(StateEvent):
     proposal = models.ForeignKey(
         Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="events"
     )
+
+    @property
+    def plain_text(self) -> str:
+        if self.to_state == Proposal.Status.SUBMITTED and self.from_state == "returned":
+            return str(_("Revised and sent again."))
+        return str(PLAIN_EVENTS.get(self.to_state, self.to_label))
 
     class Meta(StateEvent.Meta):
         verbose_name = _("proposal status change")

@@ -108,6 +108,15 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
     )
 
 
+def proposals_of(user) -> QuerySet[Proposal]:
+    """ "My proposals": written or co-written by the person."""
+    if not _signed_in(user):
+        return Proposal.objects.none()
+    return Proposal.objects.select_related("campaign", "author", "org_unit").filter(
+        Q(author=user) | _co_author_of(user)
+    )
+
+
 def proposals_managed_by(user) -> QuerySet[Proposal]:
     """Proposals an official answers for: submitted from units in their scope (and
     drafts they entered on a worker's behalf)."""

@@ -63,19 +63,27 @@ class PersonShareForm(BootstrapFormMixin, forms.Form):
             self.fields["person"].label = person_label
 
 
-class PersonShareFormSet(forms.BaseFormSet):
+class RowsFormSet(forms.BaseFormSet):
+    """Rows a service receives as a list of tuples (rubric lines, prize grades …)."""
+
     def add_non_form_errors(self, errors) -> None:
         """Errors the service found in the rows as a whole (shares not adding up)."""
         self.non_form_errors()  # make sure the list exists
         self._non_form_errors.extend(errors)
 
-    def rows(self) -> list[tuple]:
-        """(person, share) from the filled-in rows, in their order on the page."""
+    def rows(self, *fields: str) -> list[tuple]:
+        """The filled-in rows' `fields`, in their order on the page."""
         return [
-            (form.cleaned_data["person"], form.cleaned_data["share"])
+            tuple(form.cleaned_data.get(field) for field in fields)
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
+
+
+class PersonShareFormSet(RowsFormSet):
+    def rows(self, *fields: str) -> list[tuple]:
+        """(person, share) per row."""
+        return super().rows(*(fields or ("person", "share")))
 
 
 def person_share_formset(*, min_num: int = 1):

@@ -91,6 +91,18 @@ def run_service(form, service, *, formsets: dict | None = None, **kwargs):
     return None
 
 
+def run_action(request, service, **kwargs):
+    """A one-button action on a page (submit, withdraw …): a refusal (400 or 409)
+    becomes an error message; None means nothing was done."""
+    form = forms.Form(data={})
+    form.is_valid()
+    result = run_service(form, service, **kwargs)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return result
+
+
 class DateInput(forms.DateInput):
     """The browser's own date picker (works on phones)."""
 
@@ -98,6 +110,15 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's own date-and-time picker, in local (Shanghai) time."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 def attach_from_page(request, service, record, next_url: str):

@@ -254,7 +254,7 @@ def proposal_update(*, proposal_id: int, by: User, **changes) -> Proposal:
 
 
 @transaction.atomic
-def proposal_delete(*, proposal_id: int, by: User) -> None:
+def proposal_delete(*, proposal_id: int, by: User) -> Proposal:
     """The author throws a draft away (submitted ones are withdrawn instead)."""
     proposal = locked_proposal(proposal_id, by)
     ensure_author_side(proposal, by)
@@ -264,6 +264,7 @@ def proposal_delete(*, proposal_id: int, by: User) -> None:
     )
     attachments.attachments_of(proposal).delete()
     proposal.delete()
+    return proposal
 
 
 def _missing_fields(proposal: Proposal) -> dict[str, list[str]]:

@@ -1,0 +1,173 @@
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import org_units_managed_by, people_managed_by, people_visible_to
+from achievements.selectors import problems_visible_to
+from competitions.models import AwardGrade, Campaign, Proposal
+from core.forms import BootstrapFormMixin, RowsFormSet, person_share_formset
+from core.pages import DateInput, DateTimeInput
+from studios.selectors import studios_visible_to
+
+# One line per category, in the words a worker uses, with an example from a mine.
+CATEGORY_EXAMPLES = {
+    Proposal.Category.INVENTION: _(
+        "Something new that did not exist, e.g. a quick changer for conveyor rollers."
+    ),
+    Proposal.Category.CREATION: _(
+        "Existing things put to a new use, e.g. roadway supports made from old steel pipe."
+    ),
+    Proposal.Category.INNOVATION: _(
+        "A better way for existing equipment, e.g. a sensor valve so the spray saves water."
+    ),
+    Proposal.Category.DESIGN: _(
+        "A better jig, layout or drawing, e.g. non-slip steps for the repair platform."
+    ),
+    Proposal.Category.SUGGESTION: _(
+        "An idea for work, safety or management, e.g. a check of the kit at shift handover."
+    ),
+}
+
+
+class CategorySelect(forms.RadioSelect):
+    """The five categories as large radio cards with their one-line example."""
+
+    template_name = "competitions/widgets/category_select.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for _group, options, _index in context["widget"]["optgroups"]:
+            for option in options:
+                option["example"] = CATEGORY_EXAMPLES.get(option["value"], "")
+        return context
+
+
+class ProposalForm(BootstrapFormMixin, forms.ModelForm):
+    """The worker's one short form. Every field may be empty while it is a draft;
+    the submission names whatever the review still needs."""
+
+    photo = forms.ImageField(
+        label=_("Add a photo"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        help_text=_("Take it with the camera or pick one; it is saved at once."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Proposal
+        fields = ["author", "title", "category", "goals", "post", "current_situation",
+                  "improvement", "expected_effect", "expected_benefit", "studio",
+                  "origin_problem"]  # fmt: skip
+        widgets = {
+            "category": CategorySelect(),
+            "current_situation": forms.Textarea(attrs={"rows": 3}),
+            "improvement": forms.Textarea(attrs={"rows": 3}),
+            "expected_effect": forms.Textarea(attrs={"rows": 2}),
+            "expected_benefit": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0}),
+        }
+        help_texts = {
+            "title": _("In a few words: what you improve, e.g. 皮带机托辊更换工具改进."),
+            "current_situation": _("What is wrong or wasteful at your post today?"),
+            "improvement": _("What do you change, and how?"),
+            "expected_effect": _("What gets better: water, power, time, safety …"),
+            "expected_benefit": _("A rough yearly saving in yuan, if you can tell."),
+        }
+
+    goals = forms.MultipleChoiceField(
+        label=_("Aims"), required=False, choices=Proposal.Goal.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, user, campaign: Campaign, on_behalf: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = list(Proposal.Category.choices)
+        self.fields["category"].required = False
+        for name in ("title", "post", "current_situation", "improvement", "expected_effect"):
+            self.fields[name].required = False
+        self.fields["studio"].queryset = studios_visible_to(user).order_by("code")
+        self.fields["origin_problem"].queryset = problems_visible_to(user).order_by("-started_on")
+        if on_behalf and not self.instance.pk:
+            self.fields["author"].queryset = (
+                people_managed_by(user)
+                .filter(org_unit__path__startswith=campaign.org_unit.path)
+                .order_by("full_name")
+            )
+            self.fields["author"].label = _("Worker (entered on their behalf)")
+        else:
+            del self.fields["author"]
+
+    def _post_clean(self):
+        # The services validate the model (scope, shares, the window) with clear messages.
+        pass
+
+
+CoAuthorFormSet = person_share_formset(min_num=0)
+
+
+def co_author_formset(data=None, *, user, initial=None):
+    return CoAuthorFormSet(
+        data, initial=initial, prefix="co_authors",
+        form_kwargs={"people": people_visible_to(user).order_by("full_name"),
+                     "person_label": _("Co-author")},
+    )  # fmt: skip
+
+
+class CommentForm(BootstrapFormMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("What should the author change?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it not eligible?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DuplicateForm(BootstrapFormMixin, forms.Form):
+    duplicate_of = forms.ModelChoiceField(label=_("Original proposal"), queryset=None)
+
+    def __init__(self, *args, originals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate_of"].queryset = originals
+
+
+class CampaignForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "year", "org_unit", "description", "opens_at", "closes_at",
+                  "review_deadline", "blind_review", "min_reviews", "drop_extremes"]  # fmt: skip
+        widgets = {
+            "opens_at": DateTimeInput(),
+            "closes_at": DateTimeInput(),
+            "review_deadline": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = org_units_managed_by(user).order_by("path")
+
+    def _post_clean(self):
+        pass
+
+
+class CriterionForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("Criterion"), max_length=100)
+    max_points = forms.IntegerField(label=_("Maximum points"), min_value=1, max_value=100)
+
+
+class GradeForm(BootstrapFormMixin, forms.Form):
+    grade = forms.ChoiceField(label=_("Grade"), choices=AwardGrade.Grade.choices)
+    quota = forms.IntegerField(
+        label=_("Quota"), min_value=1, required=False, help_text=_("Empty: no limit.")
+    )
+    amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=0, decimal_places=2)
+
+
+CriterionFormSet = formset_factory(
+    CriterionForm, formset=RowsFormSet, extra=0, min_num=1, validate_min=True, max_num=12,
+    can_delete=True,
+)  # fmt: skip
+GradeFormSet = formset_factory(
+    GradeForm, formset=RowsFormSet, extra=0, min_num=0, max_num=6, can_delete=True
+)

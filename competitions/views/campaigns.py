@@ -1,0 +1,128 @@
+"""Campaign pages: the list, a campaign's figures, and the official's setup form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.selectors import is_official
+from competitions import services
+from competitions.filtersets import CampaignFilterSet
+from competitions.forms import CampaignForm, CriterionFormSet, GradeFormSet
+from competitions.models import Proposal
+from competitions.selectors import (
+    campaign_figures,
+    campaigns_managed_by,
+    campaigns_open_to,
+    campaigns_visible_to,
+    proposals_of,
+    proposals_visible_to,
+    screening_queue,
+)
+from competitions.services.campaigns import default_rubric
+from core.pages import ScopedListView, form_changes, run_service
+
+
+@login_required
+def competitions_home(request):
+    """The five-small front door: submit, my proposals, and for officials the queue."""
+    user = request.user
+    context = {
+        "open_campaigns": campaigns_open_to(user),
+        "my_proposals": proposals_of(user).order_by("-created_at", "-id")[:10],
+        "is_official": is_official(user),
+    }
+    if context["is_official"]:
+        context["queue_count"] = screening_queue(user).count()
+        context["managed_campaigns"] = campaigns_managed_by(user)[:10]
+    return render(request, "competitions/home.html", context)
+
+
+class CampaignListView(ScopedListView):
+    filterset_class = CampaignFilterSet
+    template_name = "competitions/campaign_list.html"
+    partial_template_name = "competitions/partials/campaign_results.html"
+    context_object_name = "campaigns"
+    visible_to = staticmethod(campaigns_visible_to)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_official=is_official(self.request.user), **kwargs)
+
+
+@login_required
+def campaign_detail(request, pk):
+    user = request.user
+    campaign = get_object_or_404(
+        campaigns_visible_to(user).prefetch_related("criteria", "grades"), pk=pk
+    )
+    official = is_official(user)
+    context = {
+        "campaign": campaign,
+        "may_edit": campaigns_managed_by(user).filter(pk=pk).exists(),
+        "may_enter": campaigns_open_to(user).filter(pk=pk).exists(),
+        "mine": proposals_of(user).filter(campaign=campaign).order_by("-created_at")[:20],
+        "awarded": proposals_visible_to(user)
+        .filter(campaign=campaign, status=Proposal.Status.AWARDED)
+        .order_by("code")[:50],
+        "figures": campaign_figures(campaign, user) if official else None,
+    }
+    return render(request, "competitions/campaign_detail.html", context)
+
+
+def _campaign_form_page(request, campaign=None):
+    user = request.user
+    editing = campaign is not None
+    data = request.POST if request.method == "POST" else None
+    form = CampaignForm(data, instance=campaign, user=user)
+    criteria_initial = (
+        [{"name": c.name, "max_points": c.max_points} for c in campaign.criteria.all()]
+        if editing
+        else [{"name": name, "max_points": points} for name, points in default_rubric()]
+    )
+    grades_initial = (
+        [{"grade": g.grade, "quota": g.quota, "amount": g.amount} for g in campaign.grades.all()]
+        if editing
+        else []
+    )
+    criteria = CriterionFormSet(data, initial=None if data else criteria_initial, prefix="criteria")
+    grades = GradeFormSet(data, initial=None if data else grades_initial, prefix="grades")
+    if data is not None and form.is_valid() and criteria.is_valid() and grades.is_valid():
+        changes = form_changes(form, editing=editing)
+        if not editing or criteria.has_changed():
+            changes["criteria"] = criteria.rows("name", "max_points")
+        if not editing or grades.has_changed():
+            changes["grades"] = grades.rows("grade", "quota", "amount")
+        formsets = {"criteria": criteria, "grades": grades}
+        if editing:
+            saved = run_service(
+                form, services.campaign_update, formsets=formsets, campaign_id=campaign.pk,
+                by=user, **changes,
+            )  # fmt: skip
+        else:
+            saved = run_service(
+                form, services.campaign_create, formsets=formsets, by=user, **changes
+            )
+        if saved:
+            messages.success(request, _("The campaign has been saved."))
+            return redirect("competitions:campaign-detail", pk=saved.pk)
+    return render(
+        request, "competitions/campaign_form.html",
+        {"form": form, "criteria": criteria, "grades": grades, "campaign": campaign},
+        status=400 if data is not None else 200,
+    )  # fmt: skip
+
+
+@login_required
+def campaign_create(request):
+    if not is_official(request.user):
+        raise PermissionDenied
+    return _campaign_form_page(request)
+
+
+@login_required
+def campaign_edit(request, pk):
+    campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
+    if not campaigns_managed_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return _campaign_form_page(request, campaign)

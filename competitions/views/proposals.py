@@ -1,0 +1,223 @@
+"""The worker's pages: write a proposal on a phone (saved as they type), submit
+it, follow it; and the status page every reader of a proposal shares."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import is_official
+from competitions import services
+from competitions.filtersets import ProposalFilterSet
+from competitions.forms import ProposalForm, co_author_formset
+from competitions.models import Proposal
+from competitions.selectors import (
+    campaigns_open_to,
+    campaigns_visible_to,
+    proposals_of,
+    proposals_visible_to,
+    similar_proposals,
+)
+from competitions.views.common import detail_context
+from core.attachments import attachments_of
+from core.pages import ScopedListView, attach_from_page, form_changes, run_action, run_service
+
+
+class ProposalListView(ScopedListView):
+    """Every proposal the reader may see: officials their units' proposals,
+    workers their own and the awarded ones."""
+
+    filterset_class = ProposalFilterSet
+    template_name = "competitions/proposal_list.html"
+    partial_template_name = "competitions/partials/proposal_results.html"
+    context_object_name = "proposals"
+
+    @staticmethod
+    def visible_to(user):
+        return proposals_visible_to(user)
+
+
+class MyProposalListView(ProposalListView):
+    """ "My proposals": the ones I wrote or co-wrote, newest first."""
+
+    template_name = "competitions/my_proposals.html"
+
+    @staticmethod
+    def visible_to(user):
+        return proposals_of(user)
+
+
+def _editable_draft(request, proposal_id) -> Proposal:
+    proposal = get_object_or_404(proposals_visible_to(request.user), pk=proposal_id)
+    if proposal.author_id != request.user.pk and proposal.entered_by_id != request.user.pk:
+        raise PermissionDenied
+    return proposal
+
+
+def _save(request, form, co_authors, *, campaign, proposal) -> Proposal | None:
+    """Create or update the draft from a valid form; errors land on the form.
+    Co-author rows are saved only when they are complete and add up, so a
+    half-typed row never costs the rest of what was typed."""
+    user = request.user
+    data = form_changes(form, editing=proposal is not None)
+    photo = data.pop("photo", None)
+    if co_authors.is_valid() and (proposal is None or co_authors.has_changed()):
+        data["co_authors"] = co_authors.rows()
+    formsets = {"co_authors": co_authors}
+    if proposal is None:
+        saved = run_service(
+            form, services.proposal_create, formsets=formsets, by=user, campaign=campaign, **data
+        )
+    else:
+        saved = run_service(
+            form, services.proposal_update, formsets=formsets, proposal_id=proposal.pk, by=user,
+            **data,
+        )  # fmt: skip
+    if saved is not None and photo:
+        run_service(form, services.attachment_add, record=saved, by=user, upload=photo)
+    return saved
+
+
+def _form_page(request, *, campaign, proposal=None):
+    """The one form behind "new", "edit" and the autosave (an htmx POST)."""
+    user = request.user
+    if proposal is None and request.POST.get("draft_id", "").isdigit():
+        proposal = _editable_draft(request, int(request.POST["draft_id"]))
+        campaign = proposal.campaign
+    if proposal is not None and not proposal.is_editable:
+        messages.info(request, _("This proposal can no longer be changed."))
+        return redirect("competitions:proposal-detail", pk=proposal.pk)
+    on_behalf = proposal is None and request.GET.get("on_behalf") == "1" and is_official(user)
+    data = request.POST if request.method == "POST" else None
+    form = ProposalForm(
+        data, request.FILES or None, instance=proposal, user=user, campaign=campaign,
+        on_behalf=on_behalf,
+    )  # fmt: skip
+    initial = (
+        [{"person": c.person_id, "share": c.share} for c in proposal.co_authors.all()]
+        if proposal
+        else None
+    )
+    co_authors = co_author_formset(data, user=user, initial=None if data else initial)
+    saved = None
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, co_authors, campaign=campaign, proposal=proposal)
+    if request.htmx and request.method == "POST":
+        return _autosave_response(request, form, co_authors, saved or proposal)
+    if saved is not None and not form.errors:
+        if request.POST.get("action") == "submit":
+            if run_service(form, services.proposal_submit, proposal_id=saved.pk, by=user):
+                messages.success(request, _("Submitted. The union office will look at it next."))
+                return redirect("competitions:proposal-detail", pk=saved.pk)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("competitions:proposal-edit", pk=saved.pk)
+    proposal = saved or proposal
+    return render(
+        request, "competitions/proposal_form.html",
+        {"form": form, "co_authors": co_authors, "campaign": campaign, "proposal": proposal,
+         "attachments": attachments_of(proposal) if proposal else [],
+         "similar": similar_proposals(user, proposal.title, exclude_id=proposal.pk)
+         if proposal and proposal.title else []},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+def _autosave_response(request, form, co_authors, proposal):
+    response = render(
+        request, "competitions/partials/autosave.html",
+        {"form": form, "co_authors": co_authors, "proposal": proposal,
+         "attachments": attachments_of(proposal) if proposal else [],
+         "saved_at": timezone.localtime() if proposal and not form.errors else None},
+        status=200,
+    )  # fmt: skip
+    if proposal is not None:
+        # Coming back (reload, back button) lands on the saved draft, not a blank form.
+        response["HX-Replace-Url"] = reverse("competitions:proposal-edit", args=[proposal.pk])
+    return response
+
+
+@login_required
+def proposal_new(request):
+    """New proposal: in the campaign asked for, or the only one open to me."""
+    open_campaigns = campaigns_open_to(request.user)
+    campaign_id = request.GET.get("campaign", "")
+    if campaign_id.isdigit():
+        campaign = get_object_or_404(campaigns_visible_to(request.user), pk=campaign_id)
+    elif request.POST.get("draft_id", "").isdigit():
+        campaign = None  # the draft decides
+    elif len(open_campaigns) == 1:
+        campaign = open_campaigns[0]
+    else:
+        return render(request, "competitions/choose_campaign.html", {"campaigns": open_campaigns})
+    return _form_page(request, campaign=campaign)
+
+
+@login_required
+def proposal_edit(request, pk):
+    proposal = _editable_draft(request, pk)
+    return _form_page(request, campaign=proposal.campaign, proposal=proposal)
+
+
+@login_required
+def proposal_similar(request):
+    """htmx: the proposals most like the title being typed, that I may see."""
+    exclude = request.GET.get("draft_id", "")
+    found = similar_proposals(
+        request.user, request.GET.get("title", "")[:200],
+        exclude_id=int(exclude) if exclude.isdigit() else None,
+    )  # fmt: skip
+    return render(request, "competitions/partials/similar.html", {"similar": found})
+
+
+@login_required
+def proposal_detail(request, pk):
+    proposal = get_object_or_404(
+        proposals_visible_to(request.user).select_related("entered_by", "duplicate_of"), pk=pk
+    )
+    return render(request, "competitions/proposal_detail.html", detail_context(request, proposal))
+
+
+def _author_action(request, pk, service, success: str):
+    proposal = get_object_or_404(proposals_visible_to(request.user), pk=pk)
+    result = run_action(request, service, proposal_id=proposal.pk, by=request.user)
+    if result is not None:
+        messages.success(request, success)
+    return redirect("competitions:proposal-detail", pk=pk)
+
+
+@require_POST
+@login_required
+def proposal_submit(request, pk):
+    return _author_action(
+        request, pk, services.proposal_submit,
+        _("Submitted. The union office will look at it next."),
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def proposal_withdraw(request, pk):
+    return _author_action(request, pk, services.proposal_withdraw, _("Withdrawn."))
+
+
+@require_POST
+@login_required
+def proposal_delete(request, pk):
+    proposal = get_object_or_404(proposals_visible_to(request.user), pk=pk)
+    if run_action(request, services.proposal_delete, proposal_id=proposal.pk, by=request.user):
+        messages.success(request, _("The draft has been deleted."))
+        return redirect("competitions:my-proposals")
+    return redirect("competitions:proposal-detail", pk=pk)
+
+
+@require_POST
+@login_required
+def proposal_attach(request, pk):
+    proposal = get_object_or_404(proposals_visible_to(request.user), pk=pk)
+    next_url = reverse("competitions:proposal-detail", args=[pk])
+    return attach_from_page(request, services.attachment_add, proposal, next_url)
