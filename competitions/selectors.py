@@ -7,6 +7,7 @@ submitted (a draft stays the author's, unless an official typed it for them), an
 by everyone once it is awarded (the showcase).
 """
 
+import copy
 from collections import defaultdict
 
 from django.db import connection
@@ -181,18 +182,21 @@ def similar_for_each(user, proposals, *, limit: int = 3) -> dict[int, list[Propo
     placeholders = ", ".join(["%s"] * len(by_id))
     # Pairs (entry, other) sharing grams, with the count of shared grams: a
     # self-join of the gram index, limited to the other proposals the official
-    # may see. Pairs sharing a single gram can never pass the threshold.
+    # may see, and to the pairs whose Dice score passes the threshold (the same
+    # sum as similar_proposals: short titles sharing one gram can pass).
     sql = f"""
         SELECT a.proposal_id, b.proposal_id, COUNT(*), p.title_gram_count
         FROM {TitleGram._meta.db_table} a
         JOIN {TitleGram._meta.db_table} b ON b.gram = a.gram AND b.proposal_id <> a.proposal_id
         JOIN {Proposal._meta.db_table} p ON p.id = b.proposal_id
+        JOIN {Proposal._meta.db_table} e ON e.id = a.proposal_id
         WHERE a.proposal_id IN ({placeholders}) AND b.proposal_id IN ({pool_sql})
-        GROUP BY a.proposal_id, b.proposal_id, p.title_gram_count
-        HAVING COUNT(*) >= 2
+        GROUP BY a.proposal_id, b.proposal_id, p.title_gram_count, e.title_gram_count
+        HAVING CAST(2 * COUNT(*) AS DOUBLE PRECISION)
+               / CAST(e.title_gram_count + p.title_gram_count AS DOUBLE PRECISION) >= %s
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*by_id, *pool_params])
+        cursor.execute(sql, [*by_id, *pool_params, SIMILARITY_THRESHOLD])
         pairs = cursor.fetchall()
     scored: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for entry_id, other_id, common, other_count in pairs:
@@ -210,7 +214,9 @@ def similar_for_each(user, proposals, *, limit: int = 3) -> dict[int, list[Propo
     for entry_id, candidates in best.items():
         result[entry_id] = []
         for score, other_id in candidates:
-            other = others[other_id]
+            # A copy per entry: the same proposal may be like several entries,
+            # each with its own score.
+            other = copy.copy(others[other_id])
             other.similarity = score
             result[entry_id].append(other)
     return result
