@@ -80,13 +80,13 @@ def raw(*statements: str):
     return run
 
 
-def api_get(user, url):
+def api_get(user, url, **params):
     client = APIClient()
 
     def run():
         client.force_authenticate(User.objects.get(pk=user.pk))  # a fresh request's user
-        response = client.get(url, {"page_size": PAGE})
-        assert response.status_code == 200
+        response = client.get(url, {"page_size": PAGE, **params})
+        assert response.status_code == 200, response.data
 
     return run
 

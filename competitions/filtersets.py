@@ -1,11 +1,17 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_for_filters
 from competitions.models import Campaign, Proposal
+from competitions.selectors import campaigns_visible_to
 from core.filters import IdFilter, SearchFilter, SubtreeFilter
 from core.forms import FilterForm
+
+
+def _visible_campaigns(request):
+    return campaigns_visible_to(request.user if request else None)
 
 
 class CampaignFilterSet(django_filters.FilterSet):
@@ -24,7 +30,9 @@ class CampaignFilterSet(django_filters.FilterSet):
 
 class ProposalFilterSet(django_filters.FilterSet):
     search = SearchFilter()
-    campaign = IdFilter(field_name="campaign_id", label=_("Campaign"))
+    campaign = django_filters.ModelChoiceFilter(
+        queryset=_visible_campaigns, label=_("Campaign"), empty_label=_("All")
+    )
     status = django_filters.ChoiceFilter(
         choices=Proposal.Status.choices, label=_("Status"), empty_label=_("All")
     )
@@ -35,7 +43,8 @@ class ProposalFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         field_name="campaign__year", label=_("Year"), min_value=2000, max_value=2100
     )
-    author = IdFilter(field_name="author_id", label=_("Author"))
+    # By id, from links such as a person's page; not a field to type into.
+    author = IdFilter(field_name="author_id", label=_("Author"), widget=forms.HiddenInput)
 
     class Meta:
         model = Proposal

@@ -46,7 +46,9 @@ class ProposalForm(BootstrapFormMixin, forms.ModelForm):
     """The worker's one short form. Every field may be empty while it is a draft;
     the submission names whatever the review still needs."""
 
-    photo = forms.ImageField(
+    # A FileField: core.attachments checks the photo when it is saved, so a bad
+    # one is refused on its own and never costs the text typed with it.
+    photo = forms.FileField(
         label=_("Add a photo"), required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
         help_text=_("Take it with the camera or pick one; it is saved at once."),

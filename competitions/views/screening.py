@@ -64,6 +64,13 @@ def _back(request, proposal):
 
 
 def _rerender(request, proposal, status=400, **forms):
+    # A refusal of the move itself (another official screened it meanwhile) is a
+    # form-wide error, and the screening forms are gone once the proposal has left
+    # "submitted": say it as a message, with the state's 409.
+    for form in forms.values():
+        for error in form.non_field_errors():
+            messages.error(request, error)
+            status = 409
     return render(
         request, "competitions/proposal_detail.html",
         detail_context(request, proposal, **forms), status=status,
