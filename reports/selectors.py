@@ -1,6 +1,7 @@
 """Reads behind the home pages and (later) the dashboard."""
 
 from accounts.selectors import person_roles, user_scope
+from competitions.selectors import campaigns_open_to, proposals_of, screening_queue
 from studios.models import Membership
 from studios.selectors import studios_visible_to
 
@@ -17,10 +18,14 @@ def home_summary(user) -> dict:
     roles = person_roles(user) + [
         f"{membership.get_role_display()} · {membership.studio.name}" for membership in memberships
     ]
+    is_official = scope.is_official or scope.is_superuser
     return {
         "person": user,
+        "may_propose": campaigns_open_to(user).exists(),
+        "my_proposal_count": proposals_of(user).count(),
+        "screening_count": screening_queue(user).count() if is_official else None,
         "org_unit": user.org_unit,
         "roles": roles,
         "memberships": memberships,
-        "is_official": scope.is_official or scope.is_superuser,
+        "is_official": is_official,
     }

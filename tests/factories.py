@@ -28,3 +28,30 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 def grant_official(person: User, unit: OrgUnit) -> RoleGrant:
     return RoleGrant.objects.create(user=person, role=RoleGrant.Role.UNION_OFFICIAL, org_unit=unit)
+
+
+def make_campaign(official: User, unit: OrgUnit, *, name: str, opens, closes, year=None):
+    """A five-small campaign organised over `unit` with a window from `opens` to
+    `closes`, the default rubric and three prize grades."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from competitions import services
+    from competitions.models import AwardGrade
+
+    return services.campaign_create(
+        by=official,
+        org_unit=unit,
+        name=name,
+        year=year or timezone.localtime(opens).year,
+        opens_at=opens,
+        closes_at=closes,
+        review_deadline=timezone.localtime(closes).date() + datetime.timedelta(days=30),
+        grades=[
+            (AwardGrade.Grade.FIRST, 1, Decimal("5000")),
+            (AwardGrade.Grade.SECOND, 3, Decimal("2000")),
+            (AwardGrade.Grade.ENCOURAGEMENT, None, Decimal("200")),
+        ],
+    )

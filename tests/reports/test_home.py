@@ -1,5 +1,11 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from competitions import services
+from tests.competitions.conftest import COMPLETE
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +32,9 @@ def test_home_needs_sign_in(client, org):
 
 def test_home_query_count_is_small(as_person, org, django_assert_max_num_queries):
     client = as_person(org.official_b)
-    with django_assert_max_num_queries(7):
+    # Session and user, grants, memberships, and the five-small block (open
+    # campaigns, my proposals, the screening queue): a fixed handful.
+    with django_assert_max_num_queries(12):
         client.get(reverse("reports:home"))
 
 
@@ -40,3 +48,24 @@ def test_home_lists_the_studios_of_a_lead(as_person, studios):
 def test_home_of_a_worker_without_studio_shows_none(as_person, studios):
     response = as_person(studios.org.worker_a).get(reverse("reports:home"))
     assert response.context["memberships"] == []
+
+
+def test_home_offers_a_worker_the_open_campaign_and_their_proposals(as_person, org):
+
+    from tests.competitions.conftest import _campaign
+
+    now = timezone.now()
+    campaign = _campaign(org, name="本年", year=now.year, opens=now - datetime.timedelta(days=1),
+                         closes=now + datetime.timedelta(days=9))  # fmt: skip
+    services.proposal_create(by=org.worker_a, campaign=campaign, **COMPLETE)
+    response = as_person(org.worker_a).get(reverse("reports:home"))
+    assert response.context["may_propose"] is True
+    assert response.context["my_proposal_count"] == 1
+    assert response.context["screening_count"] is None
+    assert reverse("competitions:proposal-create").encode() in response.content
+
+
+def test_home_shows_an_official_the_screening_queue(as_person, org):
+    response = as_person(org.official_a).get(reverse("reports:home"))
+    assert response.context["screening_count"] == 0
+    assert response.context["may_propose"] is False
