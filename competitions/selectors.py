@@ -134,6 +134,15 @@ def manages_proposal(user, proposal: Proposal) -> bool:
     return proposals_managed_by(user).filter(pk=proposal.pk).exists()
 
 
+def follows_proposal(user, proposal: Proposal) -> bool:
+    """Whether the person follows the proposal's whole history (its timeline, the
+    office's comments): its authors, whoever entered it, and the officials over
+    it. Everyone else sees an awarded proposal only as the showcase shows it."""
+    if user_scope(user).is_superuser or user.pk in (proposal.author_id, proposal.entered_by_id):
+        return True
+    return proposal.co_authors.filter(person=user).exists() or manages_proposal(user, proposal)
+
+
 def screening_queue(user) -> QuerySet[Proposal]:
     """Submitted proposals waiting for the official's screening, oldest first."""
     return (
@@ -242,11 +251,15 @@ def campaign_figures(campaign: Campaign, user) -> dict:
         unit.path: unit
         for unit in OrgUnit.objects.filter(path__in=list(by_unit_path)).only("name", "path")
     }
-    entrants = entered.values("author").distinct().count()
     scope = user_scope(user)
     people = User.objects.filter(org_unit__path__startswith=campaign.org_unit.path, is_active=True)
     if not scope.is_superuser:
         people = people.filter(within_paths(scope.official_paths, unit_field="org_unit"))
+    # Entrants: authors and co-authors of anything submitted, among those people.
+    entrants = people.filter(
+        Exists(entered.filter(author=OuterRef("pk")))
+        | Exists(CoAuthor.objects.filter(proposal__in=entered, person=OuterRef("pk")))
+    ).count()
     headcount = people.count()
     return {
         "total": sum(by_status.values()),

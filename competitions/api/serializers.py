@@ -69,7 +69,7 @@ class CampaignBriefSerializer(serializers.Serializer):
 class ProposalBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     code = serializers.CharField(read_only=True)
-    title = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True, allow_null=True)
 
 
 class CoAuthorSerializer(serializers.Serializer):
@@ -161,6 +161,8 @@ class ProposalSerializer(serializers.ModelSerializer):
         data["goals"] = list(proposal.goals)
         data["co_authors"] = CoAuthorSerializer(proposal.co_authors.all(), many=True).data
         data["related_to_ids"] = [other.pk for other in proposal.related_to.all()]
+        if data["duplicate_of"] and not getattr(proposal, "original_visible", True):
+            data["duplicate_of"]["title"] = None
         return data
 
 

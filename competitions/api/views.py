@@ -1,4 +1,5 @@
-from django.db.models import Prefetch
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -16,7 +17,12 @@ from competitions.api.serializers import (
 )
 from competitions.filtersets import CampaignFilterSet, ProposalFilterSet
 from competitions.models import CoAuthor
-from competitions.selectors import campaigns_visible_to, proposals_visible_to, similar_proposals
+from competitions.selectors import (
+    campaigns_visible_to,
+    follows_proposal,
+    proposals_visible_to,
+    similar_proposals,
+)
 from core.api.attachments import AttachmentsMixin
 from core.api.serializers import StateEventSerializer
 from core.api.views import ScopedServiceViewSet
@@ -54,11 +60,20 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
 
     @staticmethod
     def visible_to(user):
-        return proposals_visible_to(user).select_related(
-            "entered_by", "duplicate_of"
-        ).prefetch_related(
-            Prefetch("co_authors", CoAuthor.objects.select_related("person")), "related_to"
-        )  # fmt: skip
+        # Related proposals only as far as the reader may see them: the link is
+        # symmetrical, so someone else's draft may point at a proposal shown here.
+        related = proposals_visible_to(user).select_related(None).only("id")
+        # The original of a duplicate is named by code only when the reader may not see it.
+        original_visible = Exists(proposals_visible_to(user).filter(pk=OuterRef("duplicate_of_id")))
+        return (
+            proposals_visible_to(user)
+            .annotate(original_visible=original_visible)
+            .select_related("entered_by", "duplicate_of")
+            .prefetch_related(
+                Prefetch("co_authors", CoAuthor.objects.select_related("person")),
+                Prefetch("related_to", queryset=related),
+            )
+        )
 
     def create_via_service(self, data):
         return services.proposal_create(by=self.request.user, **data)
@@ -114,8 +129,11 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
     @extend_schema(responses=StateEventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):
-        """The proposal's timeline: every state change, who, when and why."""
+        """The proposal's timeline: every state change, who, when and why; for its
+        authors and the officials over it (the showcase shows the result only)."""
         proposal = self.get_object()
+        if not follows_proposal(request.user, proposal):
+            raise PermissionDenied
         events = proposal.events.select_related("actor")
         return Response(StateEventSerializer(events, many=True).data)
 

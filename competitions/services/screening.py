@@ -16,12 +16,15 @@ Status = Proposal.Status
 
 def _locked_for_official(proposal_id: int, by: User) -> Proposal:
     """Lock a proposal the official answers for: 404 if they cannot see it,
-    403 if they can (the author, a co-author) but do not answer for it."""
+    403 if they can (the author, a co-author) but do not answer for it, and 403
+    for an official's own proposal: nobody screens their own work."""
     proposal = locked_proposal(proposal_id, by)
     ensure(
         manages_proposal(by, proposal),
         PermissionDenied(_("Only the union officials over the author's unit screen proposals.")),
     )
+    own = proposal.author_id == by.pk or proposal.co_authors.filter(person=by).exists()
+    ensure(not own, PermissionDenied(_("You cannot screen a proposal of your own.")))
     return proposal
 
 
@@ -85,6 +88,9 @@ def proposal_mark_duplicate(
         ),
     )
     proposal.duplicate_of = original
+    # Proposals already marked as duplicates of this one now point at the
+    # original too, so a chain never forms.
+    Proposal.objects.filter(duplicate_of=proposal).update(duplicate_of=original)
     proposal.transition_to(
         Status.DUPLICATE,
         by=by,

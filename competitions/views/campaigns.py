@@ -85,8 +85,10 @@ def _campaign_form_page(request, campaign=None):
         if editing
         else []
     )
-    criteria = CriterionFormSet(data, initial=None if data else criteria_initial, prefix="criteria")
-    grades = GradeFormSet(data, initial=None if data else grades_initial, prefix="grades")
+    # Bound with their initial rows too, so has_changed() tells whether the official
+    # touched the rubric or the prizes (a rubric sent once review has started is refused).
+    criteria = CriterionFormSet(data, initial=criteria_initial, prefix="criteria")
+    grades = GradeFormSet(data, initial=grades_initial, prefix="grades")
     if data is not None and form.is_valid() and criteria.is_valid() and grades.is_valid():
         changes = form_changes(form, editing=editing)
         if not editing or criteria.has_changed():

@@ -3,6 +3,7 @@
 from competitions.forms import CommentForm, DuplicateForm, ReasonForm
 from competitions.models import Proposal
 from competitions.selectors import (
+    follows_proposal,
     manages_proposal,
     proposals_visible_to,
     similar_proposals,
@@ -15,9 +16,13 @@ from core.forms import AttachmentForm
 def detail_context(request, proposal, **forms) -> dict:
     user = request.user
     is_author_side = user.pk in (proposal.author_id, proposal.entered_by_id)
+    follows = follows_proposal(user, proposal)
     context = {
         "proposal": proposal,
-        "events": proposal.events.select_related("actor"),
+        "follows": follows,
+        "events": proposal.events.select_related("actor") if follows else [],
+        "original_visible": proposal.duplicate_of_id is not None
+        and proposals_visible_to(user).filter(pk=proposal.duplicate_of_id).exists(),
         "co_authors": proposal.co_authors.select_related("person"),
         "attachments": attachments_of(proposal),
         "is_author_side": is_author_side,

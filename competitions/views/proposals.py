@@ -132,7 +132,10 @@ def _autosave_response(request, form, co_authors, proposal):
         request, "competitions/partials/autosave.html",
         {"form": form, "co_authors": co_authors, "proposal": proposal,
          "attachments": attachments_of(proposal) if proposal else [],
-         "saved_at": timezone.localtime() if proposal and not form.errors else None},
+         "saved_at": timezone.localtime() if proposal and not form.errors else None,
+         # Empty the photo input only after a save that carried a photo: a photo
+         # picked while another save was on its way must still go with the next one.
+         "photo_sent": "photo" in request.FILES},
         status=200,
     )  # fmt: skip
     if proposal is not None:

@@ -2,7 +2,7 @@
 every list, detail and action reads through it, so outsiders get 404."""
 
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -76,11 +76,14 @@ class ServiceWriteMixin:
         (which checks rights and state: 403, 409) and answer with the fresh record."""
         record = self.get_object()
         data = {}
+        errors_named_as_sent = nullcontext()
         if input_serializer is not None:
             serializer = input_serializer(data=request.data, context=self.get_serializer_context())
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-        service(**{record_arg: record.pk}, by=request.user, **data, **extra)
+            errors_named_as_sent = _errors_named_as_sent(serializer)
+        with errors_named_as_sent:
+            service(**{record_arg: record.pk}, by=request.user, **data, **extra)
         return Response(self.get_serializer(self._as_listed(record)).data)
 
 
