@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
-from accounts.models import OrgUnit, User
+from accounts.models import OrgUnit, RoleGrant, User
 from accounts.selectors import user_scope
 from competitions.models import Campaign, CoAuthor, Proposal, TitleGram
 from competitions.similarity import dice, title_grams
@@ -252,7 +252,10 @@ def campaign_figures(campaign: Campaign, user) -> dict:
         for unit in OrgUnit.objects.filter(path__in=list(by_unit_path)).only("name", "path")
     }
     scope = user_scope(user)
-    people = User.objects.filter(org_unit__path__startswith=campaign.org_unit.path, is_active=True)
+    # Workers of the units that may enter (union officials run it, they do not enter).
+    people = User.objects.filter(
+        org_unit__path__startswith=campaign.org_unit.path, is_active=True
+    ).exclude(role_grants__role=RoleGrant.Role.UNION_OFFICIAL)
     if not scope.is_superuser:
         people = people.filter(within_paths(scope.official_paths, unit_field="org_unit"))
     # Entrants: authors and co-authors of anything submitted, among those people.

@@ -118,7 +118,8 @@ class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+        # With seconds, so an untouched value comes back exactly as it was.
+        super().__init__({"step": 1, **(attrs or {})}, format="%Y-%m-%dT%H:%M:%S")
 
 
 def attach_from_page(request, service, record, next_url: str):

@@ -151,6 +151,9 @@ def proposal_new(request):
     campaign_id = request.GET.get("campaign", "")
     if campaign_id.isdigit():
         campaign = get_object_or_404(campaigns_visible_to(request.user), pk=campaign_id)
+        if campaign.phase == "closed":
+            messages.error(request, _("The campaign has closed for submissions."))
+            return redirect("competitions:home")
     elif request.POST.get("draft_id", "").isdigit():
         campaign = None  # the draft decides
     elif len(open_campaigns) == 1:

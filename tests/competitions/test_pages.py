@@ -239,6 +239,9 @@ class TestSaveAndSubmit:
         for field in ("category", "post", "improvement"):
             label = Proposal._meta.get_field(field).verbose_name
             assert zh("Fill in “%(field)s” before submitting.", field=label) in html
+        # A summary at the top names what is still needed, so it is not missed on a phone.
+        summary = html.split('data-testid="missing-summary"')[1].split("</div>\n  </div>")[0]
+        assert summary.count("<li>") == 3
         proposal = Proposal.objects.get()
         assert (proposal.status, proposal.code, proposal.title) == (
             Status.DRAFT,
@@ -285,10 +288,15 @@ class TestSaveAndSubmit:
         assert draft.status == Status.DRAFT
 
     def test_a_new_draft_in_a_closed_campaign_is_refused(self, as_person, org, campaigns):
-        response = as_person(org.worker_a).post(new_url(campaigns.closed), form_data("save"))
-        assert response.status_code == 400
+        client = as_person(org.worker_a)
+        response = client.post(new_url(campaigns.closed), form_data("save"), follow=True)
+        assert response.redirect_chain[-1][0] == reverse("competitions:home")
         assert zh("The campaign has closed for submissions.") in response.content.decode()
         assert not Proposal.objects.exists()
+
+    def test_the_form_of_a_closed_campaign_is_not_offered(self, as_person, org, campaigns):
+        response = as_person(org.worker_a).get(new_url(campaigns.closed))
+        assert response.status_code == 302
 
     def test_submit_from_the_status_page(self, as_person, org, make_proposal):
         draft = make_proposal(org.worker_a, submit=False)
@@ -1187,15 +1195,14 @@ class TestCampaignPages:
         figures = response.context["figures"]
         assert figures["total"] == 3
         assert figures["entrants"] == 2
-        in_company_a = type(org.worker_a).objects.filter(
-            org_unit__path__startswith=org.company_a.path
-        )
-        assert figures["headcount"] == in_company_a.count() == 3
+        # Company A's workers: worker_a and colleague_a; its union official runs
+        # the competition and is not counted among those who may enter.
+        assert figures["headcount"] == 2
         assert dict(figures["by_category"])[str(Proposal.Category.INVENTION.label)] == 1
         assert sum(n for _label, n in figures["by_unit"]) == 3
         html = response.content.decode()
         assert 'data-testid="campaign-figures"' in html
-        assert 'data-testid="participation">66.7 %' in html
+        assert 'data-testid="participation">100.0 %' in html
         assert response.context["may_edit"] is False
 
     def test_group_official_may_edit_and_sees_all_companies(
