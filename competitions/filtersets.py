@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_for_filters
-from competitions.models import Campaign, Proposal
+from competitions.models import Campaign, Proposal, Review
 from competitions.selectors import campaigns_visible_to
 from core.filters import IdFilter, SearchFilter, SubtreeFilter
 from core.forms import FilterForm
@@ -56,3 +56,14 @@ class ProposalFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(title__icontains=value) | Q(code__icontains=value) | Q(post__icontains=value)
         )
+
+
+class ReviewFilterSet(django_filters.FilterSet):
+    proposal = IdFilter(field_name="proposal_id", label=_("Proposal"))
+    campaign = IdFilter(field_name="proposal__campaign_id", label=_("Campaign"))
+    reviewer = IdFilter(field_name="reviewer_id", label=_("Reviewer"))
+
+    class Meta:
+        model = Review
+        form = FilterForm
+        fields = ["proposal", "campaign", "reviewer"]

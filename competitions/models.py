@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -261,6 +263,32 @@ class Proposal(StatefulModel):
     # How many distinct title grams (see competitions.similarity) the title has,
     # so the similarity score needs no second look at the grams.
     title_gram_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Decision (issue "five-small II"): the score is the reviewers' mean, fixed here
+    # at the decision; the reason is required for a rejection.
+    score = models.DecimalField(
+        _("score"), max_digits=6, decimal_places=2, null=True, blank=True, editable=False
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    # Implementation: when, by which department, and the achievement it became.
+    implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
+    implementing_department = models.CharField(
+        _("implementing department"), max_length=100, blank=True
+    )
+    achievement = models.ForeignKey(
+        "achievements.Achievement", verbose_name=_("achievement it became"),
+        on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals",
+    )  # fmt: skip
+    # The real yearly benefit, confirmed by finance; locked once verified.
+    verified_benefit = models.DecimalField(
+        _("verified annual benefit (CNY)"), null=True, blank=True, **MONEY
+    )
+    verification_evidence = models.TextField(_("verification evidence"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("proposal")
@@ -282,6 +310,12 @@ class Proposal(StatefulModel):
             models.CheckConstraint(
                 condition=~Q(duplicate_of=F("id")),
                 name="%(app_label)s_%(class)s_not_own_duplicate",
+            ),
+            # A verified figure always says who verified it and when.
+            models.CheckConstraint(
+                condition=Q(verified_benefit__isnull=True)
+                | Q(verified_by__isnull=False, verified_on__isnull=False),
+                name="%(app_label)s_%(class)s_verification_complete",
             ),
         ]
         indexes = [
@@ -426,3 +460,159 @@ class CodeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-{self.unit_code}: {self.last}"
+
+
+class ReviewAssignment(models.Model):
+    """A reviewer asked to score a proposal, by the campaign's review deadline.
+    A reviewer who has not reviewed yet can be replaced: the row is kept, ended."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("proposal")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments",
+        verbose_name=_("reviewer"),
+    )  # fmt: skip
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("assigned by"),
+    )  # fmt: skip
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    due_on = models.DateField(_("due on"))
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "reviewer"], condition=Q(replaced_at__isnull=True),
+                name="%(app_label)s_%(class)s_once_active",
+            ),
+        ]  # fmt: skip
+        indexes = [
+            # A reviewer's queue: their active assignments by deadline.
+            models.Index(
+                fields=["reviewer", "due_on"], condition=Q(replaced_at__isnull=True),
+                name="competitions_assignment_queue",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return str(self.due_on)
+
+
+class Review(models.Model):
+    """One reviewer's scores for one proposal (at most one: a database rule)."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("proposal")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews",
+        verbose_name=_("reviewer"),
+    )  # fmt: skip
+    total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["proposal_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "reviewer"], name="%(app_label)s_%(class)s_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=0), name="%(app_label)s_%(class)s_total_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.total)
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion")
+    )
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["review_id", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion"], name="%(app_label)s_%(class)s_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=0), name="%(app_label)s_%(class)s_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.points)
+
+
+class Award(models.Model):
+    """A proposal's prize: its grade within the campaign's quota and the amount,
+    split among the authors by share (`AwardShare`)."""
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.PROTECT, related_name="award", verbose_name=_("proposal")
+    )
+    grade = models.ForeignKey(
+        AwardGrade, on_delete=models.PROTECT, related_name="awards", verbose_name=_("grade")
+    )
+    amount = models.DecimalField(_("amount (CNY)"), **MONEY)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("awarded by"),
+    )  # fmt: skip
+    awarded_at = models.DateTimeField(_("awarded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["grade_id", "id"]
+
+    def __str__(self) -> str:
+        return str(self.amount)
+
+
+class AwardShare(models.Model):
+    """What one author receives of an award, in fen (so the parts add up exactly)."""
+
+    award = models.ForeignKey(
+        Award, on_delete=models.CASCADE, related_name="shares", verbose_name=_("award")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="award_shares",
+        verbose_name=_("person"),
+    )  # fmt: skip
+    share = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
+    amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
+
+    class Meta:
+        verbose_name = _("award share")
+        verbose_name_plural = _("award shares")
+        ordering = ["award_id", "-share", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "person"], name="%(app_label)s_%(class)s_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.amount_fen)
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.amount_fen) / 100

@@ -5,9 +5,9 @@ from rest_framework import serializers
 
 from accounts.models import OrgUnit
 from accounts.selectors import org_units_visible_to, people_visible_to
-from achievements.models import TechnicalProblem
-from achievements.selectors import problems_visible_to
-from competitions.models import AwardGrade, Campaign, Proposal
+from achievements.models import Achievement, TechnicalProblem
+from achievements.selectors import achievements_visible_to, problems_visible_to
+from competitions.models import AwardGrade, Campaign, Proposal, Review
 from competitions.selectors import campaigns_visible_to, proposals_visible_to
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.serializers import PersonBriefSerializer, UnitBriefSerializer
@@ -87,7 +87,12 @@ class ProposalSerializer(serializers.ModelSerializer):
     sending them is a 400, not silently ignored."""
 
     PRIVILEGED = {"status", "code", "author", "org_unit", "entered_by", "submitted_at",
-                  "duplicate_of", "score"}  # fmt: skip
+                  "duplicate_of", "score", "decided_at", "decision_reason", "implemented_on",
+                  "implementing_department", "achievement_id", "verified_benefit",
+                  "verification_evidence", "verified_on", "award"}  # fmt: skip
+    # What a reviewer of a blind campaign never sees (issue "five-small II").
+    IDENTIFYING = ("code", "author", "author_share", "co_authors", "entered_by", "org_unit",
+                   "duplicate_of", "related_to_ids", "award")  # fmt: skip
 
     campaign = CampaignBriefSerializer(read_only=True)
     campaign_id = ScopedPrimaryKeyRelatedField(
@@ -128,8 +133,15 @@ class ProposalSerializer(serializers.ModelSerializer):
             "category_display", "goals", "post", "title", "current_situation", "improvement",
             "expected_effect", "expected_benefit", "studio_id", "origin_problem_id",
             "related_to_ids", "duplicate_of", "submitted_at", "created_at", "updated_at",
+            "score", "decided_at", "decision_reason", "implemented_on",
+            "implementing_department", "achievement_id", "verified_benefit",
+            "verification_evidence", "verified_on",
         ]  # fmt: skip
-        read_only_fields = ["code", "status", "submitted_at", "created_at", "updated_at"]
+        read_only_fields = [
+            "code", "status", "submitted_at", "created_at", "updated_at", "score", "decided_at",
+            "decision_reason", "implemented_on", "implementing_department", "achievement_id",
+            "verified_benefit", "verification_evidence", "verified_on",
+        ]  # fmt: skip
 
     def get_fields(self):
         fields = super().get_fields()
@@ -163,7 +175,36 @@ class ProposalSerializer(serializers.ModelSerializer):
         data["related_to_ids"] = [other.pk for other in proposal.related_to.all()]
         if data["duplicate_of"] and not getattr(proposal, "original_visible", True):
             data["duplicate_of"]["title"] = None
+        data["award"] = _award(proposal)
+        if getattr(proposal, "viewer_manages", False):
+            # While reviews come in, the office sees the running score and count.
+            data["reviews_in"] = proposal.review_count
+            data["current_score"] = proposal.current_score
+        if getattr(proposal, "blind", False):
+            for key in self.IDENTIFYING:
+                data.pop(key, None)
         return data
+
+
+def _award(proposal) -> dict | None:
+    award = getattr(proposal, "award", None) if proposal.status == "awarded" else None
+    if award is None:
+        return None
+    return AwardSerializer(award).data
+
+
+class AwardShareSerializer(serializers.Serializer):
+    person = PersonBriefSerializer(read_only=True)
+    share = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+
+class AwardSerializer(serializers.Serializer):
+    grade = serializers.CharField(source="grade.grade", read_only=True)
+    grade_display = serializers.CharField(source="grade.get_grade_display", read_only=True)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    awarded_at = serializers.DateTimeField(read_only=True)
+    shares = AwardShareSerializer(many=True, read_only=True)
 
 
 class NoteSerializer(serializers.Serializer):
@@ -194,3 +235,90 @@ class SimilarProposalSerializer(serializers.Serializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     campaign = CampaignBriefSerializer(read_only=True)
     similarity = serializers.FloatField(read_only=True)
+
+
+class AssignReviewersSerializer(serializers.Serializer):
+    reviewers = ScopedPrimaryKeyRelatedField(
+        scope=people_visible_to, queryset=User.objects.all(), many=True,
+        label=gettext_lazy("Reviewers"),
+    )  # fmt: skip
+
+
+class ReplaceReviewerSerializer(serializers.Serializer):
+    reviewer = ScopedPrimaryKeyRelatedField(scope=people_visible_to, queryset=User.objects.all())
+    replacement = ScopedPrimaryKeyRelatedField(scope=people_visible_to, queryset=User.objects.all())
+
+
+class DecideSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=[(Proposal.Status.APPROVED, Proposal.Status.APPROVED.label),
+                 (Proposal.Status.REJECTED, Proposal.Status.REJECTED.label)]
+    )  # fmt: skip
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ImplementSerializer(serializers.Serializer):
+    implemented_on = serializers.DateField()
+    department = serializers.CharField(max_length=100)
+    achievement_id = ScopedPrimaryKeyRelatedField(
+        scope=achievements_visible_to, source="achievement", queryset=Achievement.objects.all(),
+        required=False, allow_null=True, default=None,
+    )  # fmt: skip
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProposalVerifyBenefitSerializer(serializers.Serializer):
+    verified_benefit = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    evidence = serializers.CharField()
+    verified_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class AwardInputSerializer(serializers.Serializer):
+    grade = serializers.ChoiceField(choices=AwardGrade.Grade.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewScoreSerializer(serializers.Serializer):
+    criterion_id = serializers.IntegerField()
+    criterion = serializers.CharField(source="criterion.name", read_only=True)
+    max_points = serializers.IntegerField(source="criterion.max_points", read_only=True)
+    points = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0)
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    """A reviewer's scores. The proposal is named by id and title only: in a
+    blind campaign that is all a reviewer learns of it."""
+
+    proposal = serializers.SerializerMethodField()
+    proposal_id = ScopedPrimaryKeyRelatedField(
+        scope=proposals_visible_to, source="proposal", queryset=Proposal.objects.all(),
+        write_only=True, label=gettext_lazy("Proposal"),
+    )  # fmt: skip
+    reviewer = PersonBriefSerializer(read_only=True)
+    scores = ReviewScoreSerializer(many=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "proposal", "proposal_id", "reviewer", "scores", "total", "comment",
+                  "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["total", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["proposal_id"].read_only = True
+        return fields
+
+    def get_proposal(self, review) -> dict:
+        return {"id": review.proposal_id, "title": review.proposal.title}
+
+    def validate_scores(self, rows):
+        ids = [row["criterion_id"] for row in rows]
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError(_("A criterion is scored twice."))
+        return {row["criterion_id"]: row["points"] for row in rows}
+
+    def to_representation(self, review):
+        data = super().to_representation(review)
+        data["scores"] = ReviewScoreSerializer(review.scores.all(), many=True).data
+        return data

@@ -5,5 +5,6 @@ from competitions.api import views
 router = SimpleRouter()
 router.register("campaigns", views.CampaignViewSet, basename="campaign")
 router.register("proposals", views.ProposalViewSet, basename="proposal")
+router.register("reviews", views.ReviewViewSet, basename="review")
 
 urlpatterns = router.urls

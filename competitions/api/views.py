@@ -7,21 +7,32 @@ from rest_framework.response import Response
 
 from competitions import services
 from competitions.api.serializers import (
+    AssignReviewersSerializer,
+    AwardInputSerializer,
     CampaignSerializer,
+    DecideSerializer,
+    ImplementSerializer,
     MarkDuplicateSerializer,
     NoteSerializer,
     ProposalSerializer,
+    ProposalVerifyBenefitSerializer,
     RejectIneligibleSerializer,
+    ReplaceReviewerSerializer,
     ReturnSerializer,
+    ReviewSerializer,
     SimilarProposalSerializer,
 )
-from competitions.filtersets import CampaignFilterSet, ProposalFilterSet
-from competitions.models import CoAuthor
+from competitions.filtersets import CampaignFilterSet, ProposalFilterSet, ReviewFilterSet
+from competitions.models import AwardShare, CoAuthor, ReviewScore
 from competitions.selectors import (
+    blind_for,
     campaigns_visible_to,
     follows_proposal,
     proposals_visible_to,
+    reviews_visible_to,
     similar_proposals,
+    viewer_manages,
+    with_scores,
 )
 from core.api.attachments import AttachmentsMixin
 from core.api.serializers import StateEventSerializer
@@ -66,12 +77,17 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
         # The original of a duplicate is named by code only when the reader may not see it.
         original_visible = Exists(proposals_visible_to(user).filter(pk=OuterRef("duplicate_of_id")))
         return (
-            proposals_visible_to(user)
-            .annotate(original_visible=original_visible)
-            .select_related("entered_by", "duplicate_of")
+            with_scores(proposals_visible_to(user))
+            .annotate(
+                original_visible=original_visible,
+                blind=blind_for(user),
+                viewer_manages=viewer_manages(user),
+            )
+            .select_related("entered_by", "duplicate_of", "award__grade")
             .prefetch_related(
                 Prefetch("co_authors", CoAuthor.objects.select_related("person")),
                 Prefetch("related_to", queryset=related),
+                Prefetch("award__shares", AwardShare.objects.select_related("person")),
             )
         )
 
@@ -126,6 +142,41 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
     def mark_duplicate(self, request, pk=None):
         return self._act(request, services.proposal_mark_duplicate, MarkDuplicateSerializer)
 
+    @extend_schema(request=AssignReviewersSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"], url_path="assign-reviewers")
+    def assign_reviewers(self, request, pk=None):
+        """Ask reviewers to score it (authors and their teammates are recused)."""
+        return self._act(request, services.reviewers_assign, AssignReviewersSerializer)
+
+    @extend_schema(request=ReplaceReviewerSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"], url_path="replace-reviewer")
+    def replace_reviewer(self, request, pk=None):
+        """Replace a reviewer who has not reviewed yet."""
+        return self._act(request, services.reviewer_replace, ReplaceReviewerSerializer)
+
+    @extend_schema(request=DecideSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Approve or reject, once the campaign's minimum reviews are in."""
+        return self._act(request, services.proposal_decide, DecideSerializer)
+
+    @extend_schema(request=ImplementSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def implement(self, request, pk=None):
+        return self._act(request, services.proposal_implement, ImplementSerializer)
+
+    @extend_schema(request=ProposalVerifyBenefitSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"], url_path="verify-benefit")
+    def verify_benefit(self, request, pk=None):
+        """Finance's confirmation of the real yearly benefit; the figure is locked."""
+        return self._act(request, services.proposal_verify_benefit, ProposalVerifyBenefitSerializer)
+
+    @extend_schema(request=AwardInputSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def award(self, request, pk=None):
+        """Award a grade within the campaign's quota (409 when it is used up)."""
+        return self._act(request, services.proposal_award, AwardInputSerializer)
+
     @extend_schema(responses=StateEventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):
@@ -157,3 +208,32 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
 class SimilarQuerySerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     exclude = serializers.IntegerField(min_value=1, required=False)
+
+
+class ReviewViewSet(ScopedServiceViewSet):
+    """Reviews: a reviewer's own (one per proposal, editable until the decision);
+    the officials over a proposal read all of its reviews."""
+
+    serializer_class = ReviewSerializer
+    filterset_class = ReviewFilterSet
+    ordering_fields = ["created_at", "total"]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @staticmethod
+    def visible_to(user):
+        return reviews_visible_to(user).prefetch_related(
+            Prefetch("scores", ReviewScore.objects.select_related("criterion"))
+        )
+
+    def create_via_service(self, data):
+        return services.review_submit(
+            proposal_id=data["proposal"].pk, by=self.request.user, scores=data["scores"],
+            comment=data.get("comment", ""),
+        )  # fmt: skip
+
+    def update_via_service(self, instance, data):
+        return services.review_update(
+            review_id=instance.pk, by=self.request.user, scores=data.get("scores"),
+            comment=data.get("comment"),
+        )  # fmt: skip

@@ -1,6 +1,12 @@
-"""Every write to campaigns and proposals (issue 5: entry and screening)."""
+"""Every write to campaigns, proposals, reviews and awards."""
 
 from competitions.services.campaigns import campaign_create, campaign_update
+from competitions.services.decisions import (
+    proposal_award,
+    proposal_decide,
+    proposal_implement,
+    proposal_verify_benefit,
+)
 from competitions.services.proposals import (
     attachment_add,
     proposal_create,
@@ -8,6 +14,12 @@ from competitions.services.proposals import (
     proposal_submit,
     proposal_update,
     proposal_withdraw,
+)
+from competitions.services.review import (
+    review_submit,
+    review_update,
+    reviewer_replace,
+    reviewers_assign,
 )
 from competitions.services.screening import (
     proposal_mark_duplicate,
@@ -20,13 +32,21 @@ __all__ = [
     "attachment_add",
     "campaign_create",
     "campaign_update",
+    "proposal_award",
     "proposal_create",
+    "proposal_decide",
     "proposal_delete",
+    "proposal_implement",
     "proposal_mark_duplicate",
     "proposal_reject_ineligible",
     "proposal_return",
     "proposal_screen",
     "proposal_submit",
     "proposal_update",
+    "proposal_verify_benefit",
     "proposal_withdraw",
+    "review_submit",
+    "review_update",
+    "reviewer_replace",
+    "reviewers_assign",
 ]

@@ -14,7 +14,7 @@ from core.services import ensure
 Status = Proposal.Status
 
 
-def _locked_for_official(proposal_id: int, by: User) -> Proposal:
+def locked_for_official(proposal_id: int, by: User) -> Proposal:
     """Lock a proposal the official answers for: 404 if they cannot see it,
     403 if they can (the author, a co-author) but do not answer for it, and 403
     for an official's own proposal: nobody screens their own work."""
@@ -37,7 +37,7 @@ def _required(text: str, field: str, message: str) -> str:
 @transaction.atomic
 def proposal_screen(*, proposal_id: int, by: User, note: str = "") -> Proposal:
     """Eligible and complete: on to the reviewers."""
-    proposal = _locked_for_official(proposal_id, by)
+    proposal = locked_for_official(proposal_id, by)
     proposal.transition_to(Status.UNDER_REVIEW, by=by, note=note)
     return proposal
 
@@ -45,7 +45,7 @@ def proposal_screen(*, proposal_id: int, by: User, note: str = "") -> Proposal:
 @transaction.atomic
 def proposal_return(*, proposal_id: int, by: User, comment: str) -> Proposal:
     """Back to the author for revision, saying what to change."""
-    proposal = _locked_for_official(proposal_id, by)
+    proposal = locked_for_official(proposal_id, by)
     comment = _required(comment, "comment", _("Tell the author what to change."))
     proposal.transition_to(Status.RETURNED, by=by, note=comment)
     return proposal
@@ -55,7 +55,7 @@ def proposal_return(*, proposal_id: int, by: User, comment: str) -> Proposal:
 def proposal_reject_ineligible(*, proposal_id: int, by: User, reason: str) -> Proposal:
     """Outside the competition's rules (not a five-small proposal, not from the
     author's post …); the reason is shown to the author."""
-    proposal = _locked_for_official(proposal_id, by)
+    proposal = locked_for_official(proposal_id, by)
     reason = _required(reason, "reason", _("Give the reason it is not eligible."))
     proposal.transition_to(Status.NOT_ELIGIBLE, by=by, note=reason)
     return proposal
@@ -66,7 +66,7 @@ def proposal_mark_duplicate(
     *, proposal_id: int, by: User, duplicate_of: Proposal, note: str = ""
 ) -> Proposal:
     """The same idea was already proposed: link this one to the original."""
-    proposal = _locked_for_official(proposal_id, by)
+    proposal = locked_for_official(proposal_id, by)
     ensure(
         duplicate_of.pk != proposal.pk,
         ValidationError({"duplicate_of": _("A proposal is not a duplicate of itself.")}),

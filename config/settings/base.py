@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "ProblemCategoryEnum": "achievements.models.TechnicalProblem.Category",
         "ProposalStatusEnum": "competitions.models.Proposal.Status",
         "ProposalCategoryEnum": "competitions.models.Proposal.Category",
+        "AwardGradeEnum": "competitions.models.AwardGrade.Grade",
     },
 }
 

@@ -1,0 +1,173 @@
+"""Review (issue "five-small II"): recusal, blind reading, scores, queues."""
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.selectors import user_scope
+from competitions.models import (
+    Campaign,
+    Proposal,
+    Review,
+    ReviewAssignment,
+)
+from competitions.selectors.proposals import (
+    assigned_to,
+    co_author_of,
+    officials_part,
+    proposals_managed_by,
+    signed_in,
+)
+
+
+def blind_for(user) -> ExpressionWrapper:
+    """Annotation: the viewer reads the proposal only as an assigned reviewer of a
+    blind campaign, so the authors' identity, the code and the history's actors
+    are hidden from them."""
+    if not signed_in(user) or user_scope(user).is_superuser:
+        return ExpressionWrapper(Value(False), output_field=BooleanField())
+    insider = (
+        Q(author=user)
+        | Q(entered_by=user)
+        | co_author_of(user)
+        | Q(status=Proposal.Status.AWARDED)
+        | officials_part(user_scope(user), user)
+    )
+    return ExpressionWrapper(
+        Q(campaign__blind_review=True) & assigned_to(user) & ~insider,
+        output_field=BooleanField(),
+    )
+
+
+def is_blind_for(user, proposal: Proposal) -> bool:
+    return (
+        Proposal.objects.filter(pk=proposal.pk)
+        .annotate(blind=blind_for(user))
+        .values_list("blind", flat=True)
+        .first()
+        or False
+    )
+
+
+def recusal_reason(proposal: Proposal, person: User) -> str | None:
+    """Why `person` may not review `proposal` (None if they may): the authors,
+    and anyone in an author's own team or workshop, are recused."""
+    authors = [proposal.author_id, *proposal.co_authors.values_list("person_id", flat=True)]
+    if person.pk in authors:
+        return _("an author of the proposal")
+    author_units = set(
+        User.objects.filter(pk__in=authors).values_list("org_unit_id", flat=True)
+    ) | {proposal.org_unit_id}
+    if person.org_unit_id in author_units:
+        return _("works in the author's own team")
+    return None
+
+
+def _review_figures() -> dict:
+    """Per proposal, from its reviews: how many, their sum, highest and lowest
+    total (subqueries, so they never multiply with other joins)."""
+    reviews = Review.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal")
+    money = DecimalField(max_digits=8, decimal_places=2)
+    return {
+        "review_count": Coalesce(
+            Subquery(reviews.annotate(n=Count("id")).values("n")), 0,
+            output_field=IntegerField(),
+        ),
+        "review_sum": Subquery(reviews.annotate(v=Sum("total")).values("v"), output_field=money),
+        "review_max": Subquery(reviews.annotate(v=Max("total")).values("v"), output_field=money),
+        "review_min": Subquery(reviews.annotate(v=Min("total")).values("v"), output_field=money),
+        "assigned_count": Coalesce(
+            Subquery(
+                ReviewAssignment.objects.filter(proposal=OuterRef("pk"), replaced_at__isnull=True)
+                .order_by().values("proposal").annotate(n=Count("id")).values("n")
+            ),
+            0,
+            output_field=IntegerField(),
+        ),
+    }  # fmt: skip
+
+
+def with_scores(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Annotate `review_count`, `assigned_count` and `current_score`: the mean of
+    the reviewers' totals, without the highest and the lowest when the campaign
+    says so and five or more reviews are in. One definition, in SQL, for the
+    decisions board and the decision itself."""
+    score = DecimalField(max_digits=8, decimal_places=4)
+    return proposals.annotate(**_review_figures()).annotate(
+        current_score=Case(
+            When(review_count=0, then=Value(None)),
+            When(
+                Q(campaign__drop_extremes=True, review_count__gte=5),
+                then=ExpressionWrapper(
+                    (F("review_sum") - F("review_max") - F("review_min"))
+                    / Cast(F("review_count") - 2, score),
+                    output_field=score,
+                ),
+            ),
+            default=ExpressionWrapper(
+                F("review_sum") / Cast(F("review_count"), score), output_field=score
+            ),
+            output_field=score,
+        )
+    )
+
+
+def review_queue(user) -> QuerySet[ReviewAssignment]:
+    """The reviewer's assignments, earliest deadline first, with whether they
+    have reviewed each and how far the proposal's review has got (n of m)."""
+    mine = Review.objects.filter(proposal=OuterRef("proposal"), reviewer=user)
+    return (
+        ReviewAssignment.objects.filter(reviewer=user, replaced_at__isnull=True)
+        .select_related("proposal", "proposal__campaign")
+        .annotate(
+            reviewed=Exists(mine),
+            review_count=Subquery(
+                Review.objects.filter(proposal=OuterRef("proposal")).order_by()
+                .values("proposal").annotate(n=Count("id")).values("n")
+            ),
+            assigned_count=Subquery(
+                ReviewAssignment.objects.filter(
+                    proposal=OuterRef("proposal"), replaced_at__isnull=True
+                ).order_by().values("proposal").annotate(n=Count("id")).values("n")
+            ),
+        )
+        .order_by("reviewed", "due_on", "id")
+    )  # fmt: skip
+
+
+def reviews_visible_to(user) -> QuerySet[Review]:
+    """A reviewer's own reviews; the officials over a proposal see all of its
+    reviews (with the reviewers' names: they assigned them)."""
+    if not signed_in(user):
+        return Review.objects.none()
+    reviews = Review.objects.select_related("proposal", "proposal__campaign", "reviewer")
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return reviews
+    return reviews.filter(Q(reviewer=user) | Q(proposal__in=proposals_managed_by(user)))
+
+
+def decisions_board(user, campaign: Campaign) -> QuerySet[Proposal]:
+    """Proposals under review in the official's units, best score first."""
+    return with_scores(
+        proposals_managed_by(user).filter(campaign=campaign, status=Proposal.Status.UNDER_REVIEW)
+    ).order_by(F("current_score").desc(nulls_last=True), "id")
