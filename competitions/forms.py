@@ -1,9 +1,11 @@
+import re
+
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_managed_by, people_managed_by, people_visible_to
-from achievements.selectors import problems_visible_to
+from achievements.selectors import achievements_visible_to, problems_visible_to
 from competitions.models import AwardGrade, Campaign, Proposal
 from core.forms import BootstrapFormMixin, RowsFormSet, person_share_formset
 from core.pages import DateInput, DateTimeInput
@@ -173,3 +175,145 @@ CriterionFormSet = formset_factory(
 GradeFormSet = formset_factory(
     GradeForm, formset=RowsFormSet, extra=0, min_num=0, max_num=6, can_delete=True
 )
+
+
+# --- Review, decision and award (issue "five-small II") -------------------------
+
+
+class AssignReviewersForm(BootstrapFormMixin, forms.Form):
+    """Reviewers from the campaign's panel (people already reviewing in it, the
+    recused ones shown but not selectable), or anyone by employee number."""
+
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("Reviewers of this campaign"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    employee_numbers = forms.CharField(
+        label=_("Others, by employee number"), required=False,
+        help_text=_("Separate several with spaces or commas."),
+    )  # fmt: skip
+
+    def __init__(self, *args, user, panel, recused: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.recused = recused
+        self.fields["reviewers"].queryset = panel.exclude(pk__in=list(recused))
+        self.fields["reviewers"].label_from_instance = lambda person: (
+            f"{person.full_name}（{person.org_unit.name if person.org_unit else '—'}）"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        numbers = [n for n in re.split(r"[\s,，、]+", cleaned.get("employee_numbers", "")) if n]
+        found = list(people_visible_to(self.user).filter(employee_no__in=numbers))
+        unknown = sorted(set(numbers) - {person.employee_no for person in found})
+        if unknown:
+            self.add_error(
+                "employee_numbers",
+                _("Not found in your scope: %(numbers)s") % {"numbers": "、".join(unknown)},
+            )
+        chosen = list(cleaned.get("reviewers") or []) + found
+        if not chosen and not self.errors:
+            raise forms.ValidationError(_("Choose at least one reviewer."))
+        cleaned["people"] = list({person.pk: person for person in chosen}.values())
+        return cleaned
+
+
+class ReplaceReviewerForm(BootstrapFormMixin, forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("Replace"), queryset=None)
+    replacement = forms.CharField(label=_("by (employee number)"))
+
+    def __init__(self, *args, user, pending, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["reviewer"].queryset = pending
+
+    def clean_replacement(self):
+        number = self.cleaned_data["replacement"].strip()
+        person = people_visible_to(self.user).filter(employee_no=number).first()
+        if person is None:
+            raise forms.ValidationError(
+                _("Not found in your scope: %(numbers)s") % {"numbers": number}
+            )
+        return person
+
+
+class DecideForm(BootstrapFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"), widget=forms.RadioSelect,
+        choices=[(Proposal.Status.APPROVED, _("Approve")),
+                 (Proposal.Status.REJECTED, _("Reject"))],
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for a rejection: the author reads them."),
+    )  # fmt: skip
+
+
+class ImplementForm(BootstrapFormMixin, forms.Form):
+    implemented_on = forms.DateField(label=_("Put into practice on"), widget=DateInput())
+    department = forms.CharField(label=_("Implementing department"), max_length=100)
+    achievement = forms.ModelChoiceField(
+        label=_("Achievement it became (optional)"), queryset=None, required=False
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["achievement"].queryset = achievements_visible_to(user).order_by(
+            "-completed_on"
+        )
+
+
+class ProposalVerifyForm(BootstrapFormMixin, forms.Form):
+    verified_benefit = forms.DecimalField(
+        label=_("Verified annual benefit (CNY)"), min_value=0, decimal_places=2
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. the finance department's confirmation, with its reference"),
+    )  # fmt: skip
+    verified_on = forms.DateField(label=_("Verified on"), required=False, widget=DateInput())
+
+
+class AwardForm(BootstrapFormMixin, forms.Form):
+    grade = forms.ChoiceField(label=_("Award grade"))
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, grades, **kwargs):
+        """`grades`: the campaign's AwardGrade rows annotated with `given`."""
+        super().__init__(*args, **kwargs)
+        choices = []
+        for grade in grades:
+            left = (
+                _("no limit")
+                if grade.quota is None
+                else _("%(left)s of %(quota)s left")
+                % {"left": max(grade.quota - grade.given, 0), "quota": grade.quota}
+            )
+            choices.append(
+                (grade.grade, f"{grade.get_grade_display()} · ¥{grade.amount:,.2f} · {left}")
+            )
+        self.fields["grade"].choices = choices
+
+
+class ReviewForm(BootstrapFormMixin, forms.Form):
+    """One number per rubric criterion, within its maximum, and a comment."""
+
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.DecimalField(
+                label=f"{criterion.name}（0–{criterion.max_points}）", min_value=0,
+                max_value=criterion.max_points, decimal_places=1,
+                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5"}),
+            )  # fmt: skip
+        self.order_fields([f"criterion_{c.pk}" for c in self.criteria] + ["comment"])
+
+    def scores(self) -> dict:
+        return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}

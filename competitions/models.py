@@ -147,6 +147,14 @@ class AwardGrade(models.Model):
     def __str__(self) -> str:
         return self.get_grade_display()
 
+    @property
+    def places_left(self) -> int | None:
+        """Places not yet awarded (needs `given`, see grades_with_counts); None
+        when the grade has no limit."""
+        if self.quota is None:
+            return None
+        return max(self.quota - getattr(self, "given", 0), 0)
+
 
 class Proposal(StatefulModel):
     """A worker's five-small proposal (小改小革) from their own post."""

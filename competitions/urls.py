@@ -1,6 +1,6 @@
 from django.urls import path
 
-from competitions.views import campaigns, proposals, screening
+from competitions.views import campaigns, decisions, proposals, review, screening
 
 app_name = "competitions"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("campaigns/new/", campaigns.campaign_create, name="campaign-create"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign-detail"),
     path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign-edit"),
+    path("campaigns/<int:pk>/board/", decisions.board, name="campaign-board"),
+    path("campaigns/<int:pk>/awards/", decisions.award_table, name="campaign-awards"),
+    path("reviews/", review.ReviewQueueView.as_view(), name="review-queue"),
+    path("reviews/<int:pk>/", review.review_form, name="review-form"),
     path("proposals/", proposals.ProposalListView.as_view(), name="proposal-list"),
     path("mine/", proposals.MyProposalListView.as_view(), name="my-proposals"),
     path("proposals/new/", proposals.proposal_new, name="proposal-create"),
@@ -29,4 +33,14 @@ urlpatterns = [
         screening.proposal_mark_duplicate,
         name="proposal-mark-duplicate",
     ),
+    path("proposals/<int:pk>/assign/", decisions.assign_reviewers, name="proposal-assign"),
+    path(
+        "proposals/<int:pk>/replace-reviewer/",
+        decisions.replace_reviewer,
+        name="proposal-replace-reviewer",
+    ),
+    path("proposals/<int:pk>/decide/", decisions.decide, name="proposal-decide"),
+    path("proposals/<int:pk>/implement/", decisions.implement, name="proposal-implement"),
+    path("proposals/<int:pk>/verify/", decisions.verify_benefit, name="proposal-verify"),
+    path("proposals/<int:pk>/award/", decisions.award, name="proposal-award"),
 ]

@@ -37,6 +37,9 @@ class ScopedListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         queryset = type(self).visible_to(self.request.user)
+        self.filterset = None
+        if self.filterset_class is None:  # a short list with nothing to filter (a queue)
+            return queryset
         self.filterset = self.filterset_class(
             self.request.GET or None, queryset=queryset, request=self.request
         )

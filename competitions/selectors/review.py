@@ -1,5 +1,7 @@
 """Review (issue "five-small II"): recusal, blind reading, scores, queues."""
 
+from decimal import Decimal
+
 from django.db.models import (
     BooleanField,
     Case,
@@ -25,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import user_scope
 from competitions.models import (
+    AwardGrade,
     Campaign,
     Proposal,
     Review,
@@ -171,3 +174,45 @@ def decisions_board(user, campaign: Campaign) -> QuerySet[Proposal]:
     return with_scores(
         proposals_managed_by(user).filter(campaign=campaign, status=Proposal.Status.UNDER_REVIEW)
     ).order_by(F("current_score").desc(nulls_last=True), "id")
+
+
+def review_panel(campaign: Campaign) -> QuerySet[User]:
+    """The campaign's reviewers so far: offered first when assigning more."""
+    return (
+        User.objects.filter(review_assignments__proposal__campaign=campaign)
+        .select_related("org_unit")
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def grades_with_counts(campaign: Campaign) -> QuerySet[AwardGrade]:
+    """The campaign's prize grades with how many have been `given`, in the
+    order of the grade list (special prize first)."""
+    order = Case(
+        *(When(grade=code, then=Value(i)) for i, code in enumerate(AwardGrade.Grade.values)),
+        output_field=IntegerField(),
+    )
+    return (
+        AwardGrade.objects.filter(campaign=campaign)
+        .annotate(given=Count("awards"), rank=order)
+        .order_by("rank")
+    )
+
+
+def campaign_results(campaign: Campaign) -> dict:
+    """What a campaign achieved, public to every signed-in user: awards by grade
+    (count and money) and the verified yearly benefit of its proposals."""
+    grades = [
+        (grade, grade.given, grade.given * grade.amount) for grade in grades_with_counts(campaign)
+    ]
+    verified = Proposal.objects.filter(campaign=campaign, verified_benefit__isnull=False).aggregate(
+        total=Sum("verified_benefit"), n=Count("id")
+    )
+    return {
+        "grades": grades,
+        "awards": sum(given for _grade, given, _money in grades),
+        "prize_money": sum((money for _grade, _given, money in grades), Decimal(0)),
+        "verified_total": verified["total"] or Decimal(0),
+        "verified_count": verified["n"],
+    }

@@ -13,11 +13,13 @@ from competitions.forms import CampaignForm, CriterionFormSet, GradeFormSet
 from competitions.models import Proposal
 from competitions.selectors import (
     campaign_figures,
+    campaign_results,
     campaigns_managed_by,
     campaigns_open_to,
     campaigns_visible_to,
     proposals_of,
     proposals_visible_to,
+    review_queue,
     screening_queue,
 )
 from competitions.services.campaigns import default_rubric
@@ -33,6 +35,8 @@ def competitions_home(request):
         "my_proposals": proposals_of(user).order_by("-created_at", "-id")[:10],
         "is_official": is_official(user),
     }
+    context["reviews_waiting"] = review_queue(user).filter(reviewed=False).count()
+    context["is_reviewer"] = review_queue(user).exists()
     if context["is_official"]:
         context["queue_count"] = screening_queue(user).count()
         context["managed_campaigns"] = campaigns_managed_by(user)[:10]
@@ -64,8 +68,10 @@ def campaign_detail(request, pk):
         "mine": proposals_of(user).filter(campaign=campaign).order_by("-created_at")[:20],
         "awarded": proposals_visible_to(user)
         .filter(campaign=campaign, status=Proposal.Status.AWARDED)
+        .select_related("award__grade")
         .order_by("code")[:50],
         "figures": campaign_figures(campaign, user) if official else None,
+        "results": campaign_results(campaign),
     }
     return render(request, "competitions/campaign_detail.html", context)
 

@@ -1,14 +1,21 @@
 """What the proposal page shows, shared by the author's and the official's views."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
 from competitions.forms import CommentForm, DuplicateForm, ReasonForm
-from competitions.models import Proposal
+from competitions.models import Award, Proposal
 from competitions.selectors import (
     follows_proposal,
     manages_proposal,
+    proposals_managed_by,
     proposals_visible_to,
     similar_proposals,
     similarity_pool,
 )
+from competitions.views.steps import decision_forms
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
 
@@ -28,10 +35,20 @@ def detail_context(request, proposal, **forms) -> dict:
         "is_author_side": is_author_side,
         "related": proposals_visible_to(user).filter(related_to=proposal),
     }
+    if proposal.status == Proposal.Status.AWARDED:
+        context["award"] = (
+            Award.objects.select_related("grade").prefetch_related("shares__person")
+            .filter(proposal=proposal).first()
+        )  # fmt: skip
+    if is_author_side and proposal.status == Proposal.Status.UNDER_REVIEW:
+        context["reviews_in"] = proposal.reviews.count()  # how many, never who
     if is_author_side and proposal.is_editable:
         context["attachment_form"] = AttachmentForm()
-    if manages_proposal(user, proposal) and proposal.status == Proposal.Status.SUBMITTED:
-        context.update(official_forms(request, proposal, **forms))
+    if manages_proposal(user, proposal):
+        if proposal.status == Proposal.Status.SUBMITTED:
+            context.update(official_forms(request, proposal, **forms))
+        else:
+            context.update(decision_forms(request, proposal, **forms))
     return context
 
 
@@ -49,15 +66,6 @@ def official_forms(request, proposal, **forms) -> dict:
     }
 
 
-def _originals(user, proposal):
-    return (
-        similarity_pool(user)
-        .exclude(pk=proposal.pk)
-        .exclude(status__in=[Proposal.Status.DRAFT, Proposal.Status.DUPLICATE])
-        .order_by("-id")
-    )
-
-
 def originals_for(user, proposal):
     """What an official may name as the original of a duplicate."""
     return (
@@ -66,3 +74,34 @@ def originals_for(user, proposal):
         .exclude(status__in=[Proposal.Status.DRAFT, Proposal.Status.DUPLICATE])
         .order_by("-id")
     )
+
+
+def managed_proposal(request, pk) -> Proposal:
+    # Authors and co-authors see their proposal but do not screen it: 403 for
+    # them, 404 for everyone else (they cannot see it at all).
+    proposal = get_object_or_404(proposals_visible_to(request.user), pk=pk)
+    if not proposals_managed_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return proposal
+
+
+def back_to(request, proposal):
+    """Back to the queue when the action came from there, else to the proposal."""
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        return redirect(next_url)
+    return redirect("competitions:proposal-detail", pk=proposal.pk)
+
+
+def rerender_detail(request, proposal, status=400, **forms):
+    # A refusal of the move itself (another official screened it meanwhile) is a
+    # form-wide error, and the screening forms are gone once the proposal has left
+    # "submitted": say it as a message, with the state's 409.
+    for form in forms.values():
+        for error in form.non_field_errors():
+            messages.error(request, error)
+            status = 409
+    return render(
+        request, "competitions/proposal_detail.html",
+        detail_context(request, proposal, **forms), status=status,
+    )  # fmt: skip

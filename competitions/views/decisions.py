@@ -1,0 +1,147 @@
+"""The union office after screening: reviewers (with recusal), the decisions
+board, implementation, the verified benefit and awards within quota."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from competitions import services
+from competitions.forms import (
+    AwardForm,
+    DecideForm,
+    ImplementForm,
+    ProposalVerifyForm,
+)
+from competitions.models import Award, Proposal
+from competitions.selectors import (
+    campaigns_visible_to,
+    decisions_board,
+    grades_with_counts,
+    proposals_managed_by,
+)
+from competitions.views.common import managed_proposal, rerender_detail
+from competitions.views.steps import assign_form, replace_form
+from core.pages import run_service
+
+Status = Proposal.Status
+
+
+def _act(request, pk, form, service, success, form_name, *, fields):
+    """Validate a step's form, run its service, back to the proposal; on a
+    refusal the page again with the errors (400, or 409 for the state)."""
+    proposal = managed_proposal(request, pk)
+    if form.is_valid() and run_service(
+        form, service, proposal_id=pk, by=request.user, **fields(form.cleaned_data)
+    ):
+        messages.success(request, success)
+        return redirect("competitions:proposal-detail", pk=pk)
+    return rerender_detail(request, proposal, **{form_name: form})
+
+
+@require_POST
+@login_required
+def assign_reviewers(request, pk):
+    proposal = managed_proposal(request, pk)
+    return _act(
+        request, pk, assign_form(request, proposal, request.POST), services.reviewers_assign,
+        _("The reviewers have been asked."), "assign_form",
+        fields=lambda data: {"reviewers": data["people"]},
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def replace_reviewer(request, pk):
+    proposal = managed_proposal(request, pk)
+    return _act(
+        request, pk, replace_form(request, proposal, request.POST), services.reviewer_replace,
+        _("The reviewer has been replaced."), "replace_form",
+        fields=lambda data: {"reviewer": data["reviewer"], "replacement": data["replacement"]},
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def decide(request, pk):
+    return _act(
+        request, pk, DecideForm(request.POST), services.proposal_decide,
+        _("The decision has been recorded."), "decide_form",
+        fields=lambda data: {"outcome": data["outcome"], "reason": data["reason"]},
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def implement(request, pk):
+    return _act(
+        request, pk, ImplementForm(request.POST, user=request.user),
+        services.proposal_implement, _("Recorded as put into practice."), "implement_form",
+        fields=lambda data: {"implemented_on": data["implemented_on"],
+                             "department": data["department"],
+                             "achievement": data["achievement"], "note": data["note"]},
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def verify_benefit(request, pk):
+    return _act(
+        request, pk, ProposalVerifyForm(request.POST), services.proposal_verify_benefit,
+        _("The benefit has been verified and is now locked."), "verify_form",
+        fields=lambda data: dict(data),
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def award(request, pk):
+    proposal = managed_proposal(request, pk)
+    grades = list(grades_with_counts(proposal.campaign))
+    return _act(
+        request, pk, AwardForm(request.POST, grades=grades), services.proposal_award,
+        _("Awarded."), "award_form",
+        fields=lambda data: {"grade": data["grade"], "note": data["note"]},
+    )  # fmt: skip
+
+
+def _official_campaign(request, pk):
+    campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
+    if not proposals_managed_by(request.user).exists() and not request.user.is_superuser:
+        raise PermissionDenied
+    return campaign
+
+
+@login_required
+def board(request, pk):
+    """Proposals under review, best score first, with n of m reviews; the
+    running score shows once the campaign's minimum reviews are in."""
+    campaign = _official_campaign(request, pk)
+    rows = decisions_board(request.user, campaign).select_related("author", "org_unit")
+    return render(request, "competitions/board.html", {"campaign": campaign, "rows": rows})
+
+
+@login_required
+def award_table(request, pk):
+    """Quotas left per grade, and every award with its split per person."""
+    campaign = _official_campaign(request, pk)
+    awards = (
+        Award.objects.filter(
+            proposal__campaign=campaign, proposal__in=proposals_managed_by(request.user)
+        )
+        .select_related("grade", "proposal", "proposal__org_unit")
+        .prefetch_related("shares__person")
+        .order_by("grade_id", "proposal__code")
+    )
+    waiting = (
+        proposals_managed_by(request.user)
+        .filter(campaign=campaign, status=Status.BENEFIT_VERIFIED)
+        .order_by("-verified_benefit")
+    )
+    return render(
+        request, "competitions/award_table.html",
+        {"campaign": campaign, "grades": grades_with_counts(campaign), "awards": awards,
+         "waiting": waiting},
+    )  # fmt: skip
