@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_managed_by, people_managed_by, people_visible_to
 from achievements.selectors import achievements_visible_to, problems_visible_to
-from competitions.models import AwardGrade, Campaign, Proposal
+from competitions.models import MAX_QUOTA, AwardGrade, Campaign, Proposal
 from core.forms import BootstrapFormMixin, RowsFormSet, person_share_formset
 from core.pages import DateInput, DateTimeInput
-from studios.selectors import studios_visible_to
+from studios.selectors import studios_of
 
 # One line per category, in the words a worker uses, with an example from a mine.
 CATEGORY_EXAMPLES = {
@@ -87,7 +87,8 @@ class ProposalForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["category"].required = False
         for name in ("title", "post", "current_situation", "improvement", "expected_effect"):
             self.fields[name].required = False
-        self.fields["studio"].queryset = studios_visible_to(user).order_by("code")
+        author = self.instance.author if self.instance.pk else user
+        self.fields["studio"].queryset = studios_of(author).order_by("code")
         self.fields["origin_problem"].queryset = problems_visible_to(user).order_by("-started_on")
         if on_behalf and not self.instance.pk:
             self.fields["author"].queryset = (
@@ -163,9 +164,12 @@ class CriterionForm(BootstrapFormMixin, forms.Form):
 class GradeForm(BootstrapFormMixin, forms.Form):
     grade = forms.ChoiceField(label=_("Grade"), choices=AwardGrade.Grade.choices)
     quota = forms.IntegerField(
-        label=_("Quota"), min_value=1, required=False, help_text=_("Empty: no limit.")
+        label=_("Quota"), min_value=1, max_value=MAX_QUOTA, required=False,
+        help_text=_("Empty: no limit."),
+    )  # fmt: skip
+    amount = forms.DecimalField(
+        label=_("Amount (CNY)"), min_value=0, max_digits=12, decimal_places=2
     )
-    amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=0, decimal_places=2)
 
 
 CriterionFormSet = formset_factory(
@@ -214,7 +218,8 @@ class AssignReviewersForm(BootstrapFormMixin, forms.Form):
             )
         chosen = list(cleaned.get("reviewers") or []) + found
         if not chosen and not self.errors:
-            raise forms.ValidationError(_("Choose at least one reviewer."))
+            # On a field (a 400 on the page), the one always shown.
+            self.add_error("employee_numbers", _("Choose at least one reviewer."))
         cleaned["people"] = list({person.pk: person for person in chosen}.values())
         return cleaned
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from core.models import StateEvent, StatefulModel
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+# More places than any grade of a real campaign has; keeps typed numbers sane.
+MAX_QUOTA = 100_000
 
 
 class Campaign(models.Model):
@@ -127,8 +129,9 @@ class AwardGrade(models.Model):
     )
     grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
     quota = models.PositiveIntegerField(
-        _("quota"), null=True, blank=True, help_text=_("Empty: no limit.")
-    )
+        _("quota"), null=True, blank=True, help_text=_("Empty: no limit."),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUOTA)],
+    )  # fmt: skip
     amount = models.DecimalField(_("amount (CNY)"), **MONEY)
 
     class Meta:

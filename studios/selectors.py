@@ -27,6 +27,11 @@ def _open_membership_of(user) -> Q:
     )
 
 
+def studios_of(person) -> QuerySet[Studio]:
+    """The studios the person is a current member of (leader included)."""
+    return Studio.objects.filter(_open_membership_of(person))
+
+
 def studios_managed_by(user) -> QuerySet[Studio]:
     """Studios the person may administer as a union official (their subtrees)."""
     scope = user_scope(user)

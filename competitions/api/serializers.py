@@ -7,7 +7,7 @@ from accounts.models import OrgUnit
 from accounts.selectors import org_units_visible_to, people_visible_to
 from achievements.models import Achievement, TechnicalProblem
 from achievements.selectors import achievements_visible_to, problems_visible_to
-from competitions.models import AwardGrade, Campaign, Proposal, Review
+from competitions.models import MAX_QUOTA, AwardGrade, Campaign, Proposal, Review
 from competitions.selectors import campaigns_visible_to, proposals_visible_to
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.serializers import PersonBriefSerializer, UnitBriefSerializer
@@ -25,8 +25,10 @@ class CriterionSerializer(serializers.Serializer):
 class AwardGradeSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=AwardGrade.Grade.choices)
     grade_display = serializers.CharField(source="get_grade_display", read_only=True)
-    quota = serializers.IntegerField(min_value=1, allow_null=True, required=False, default=None)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    quota = serializers.IntegerField(
+        min_value=1, max_value=MAX_QUOTA, allow_null=True, required=False, default=None
+    )
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -176,6 +178,8 @@ class ProposalSerializer(serializers.ModelSerializer):
         if data["duplicate_of"] and not getattr(proposal, "original_visible", True):
             data["duplicate_of"]["title"] = None
         data["award"] = _award(proposal)
+        if not getattr(proposal, "studio_visible", True):
+            data["studio_id"] = None
         if getattr(proposal, "viewer_manages", False):
             # While reviews come in, the office sees the running score and count.
             data["reviews_in"] = proposal.review_count

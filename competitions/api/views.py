@@ -37,6 +37,7 @@ from competitions.selectors import (
 from core.api.attachments import AttachmentsMixin
 from core.api.serializers import StateEventSerializer
 from core.api.views import ScopedServiceViewSet
+from studios.selectors import studios_visible_to
 
 
 class CampaignViewSet(ScopedServiceViewSet):
@@ -82,6 +83,7 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
                 original_visible=original_visible,
                 blind=blind_for(user),
                 viewer_manages=viewer_manages(user),
+                studio_visible=Exists(studios_visible_to(user).filter(pk=OuterRef("studio_id"))),
             )
             .select_related("entered_by", "duplicate_of", "award__grade")
             .prefetch_related(

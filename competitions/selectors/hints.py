@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     F,
     FloatField,
+    Q,
     QuerySet,
 )
 from django.db.models.functions import Cast
@@ -27,8 +28,12 @@ SIMILARITY_THRESHOLD = 0.35
 
 def similarity_pool(user) -> QuerySet[Proposal]:
     """What the similar-proposal hints may show: what the person may see, less
-    other people's drafts and anything withdrawn."""
-    return proposals_visible_to(user).exclude(status=Proposal.Status.WITHDRAWN)
+    anything withdrawn and other people's drafts (a superuser sees those too)."""
+    return (
+        proposals_visible_to(user)
+        .exclude(status=Proposal.Status.WITHDRAWN)
+        .exclude(Q(status=Proposal.Status.DRAFT) & ~Q(author=user))
+    )
 
 
 def similar_proposals(user, title: str, *, exclude_id: int | None = None, limit: int = 5):

@@ -50,10 +50,11 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
     scope = user_scope(user)
     if scope.is_superuser:
         return proposals
+    # A draft stays the author's: co-authors see it once it is submitted, and an
+    # official who typed it for a worker only while they answer for that worker.
     return proposals.filter(
         Q(author=user)
-        | Q(entered_by=user)
-        | co_author_of(user)
+        | (co_author_of(user) & ~Q(status=Proposal.Status.DRAFT))
         | Q(status=Proposal.Status.AWARDED)
         | officials_part(scope, user)
         | assigned_to(user)
@@ -61,11 +62,11 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
 
 
 def proposals_of(user) -> QuerySet[Proposal]:
-    """ "My proposals": written or co-written by the person."""
+    """My proposals: written or co-written by the person (others' drafts aside)."""
     if not signed_in(user):
         return Proposal.objects.none()
     return Proposal.objects.select_related("campaign", "author", "org_unit").filter(
-        Q(author=user) | co_author_of(user)
+        Q(author=user) | (co_author_of(user) & ~Q(status=Proposal.Status.DRAFT))
     )
 
 
@@ -98,9 +99,10 @@ def manages_proposal(user, proposal: Proposal) -> bool:
 
 def follows_proposal(user, proposal: Proposal) -> bool:
     """Whether the person follows the proposal's whole history (its timeline, the
-    office's comments): its authors, whoever entered it, and the officials over
-    it. Everyone else sees an awarded proposal only as the showcase shows it."""
-    if user_scope(user).is_superuser or user.pk in (proposal.author_id, proposal.entered_by_id):
+    office's comments): its authors and the officials over it (including one who
+    entered it, while they answer for it). Everyone else sees an awarded
+    proposal only as the showcase shows it."""
+    if user_scope(user).is_superuser or user.pk == proposal.author_id:
         return True
     return proposal.co_authors.filter(person=user).exists() or manages_proposal(user, proposal)
 

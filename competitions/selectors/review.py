@@ -143,10 +143,11 @@ def review_queue(user) -> QuerySet[ReviewAssignment]:
         .select_related("proposal", "proposal__campaign")
         .annotate(
             reviewed=Exists(mine),
-            review_count=Subquery(
+            # 0, not None, before the first review ("0 of 3")
+            review_count=Coalesce(Subquery(
                 Review.objects.filter(proposal=OuterRef("proposal")).order_by()
                 .values("proposal").annotate(n=Count("id")).values("n")
-            ),
+            ), 0, output_field=IntegerField()),
             assigned_count=Subquery(
                 ReviewAssignment.objects.filter(
                     proposal=OuterRef("proposal"), replaced_at__isnull=True

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import is_official, org_units_managed_by
-from competitions.models import AwardGrade, Campaign, Criterion, Proposal
+from competitions.models import MAX_QUOTA, Award, AwardGrade, Campaign, Criterion, Proposal
 from competitions.selectors import campaigns_managed_by, campaigns_visible_to
 from core.exceptions import Conflict
 from core.services import ensure
+
+MAX_AMOUNT = Decimal(10) ** 10  # a prize of ten billion yuan is a typing mistake
 
 
 def default_rubric() -> list[tuple[str, int]]:
@@ -72,11 +74,14 @@ def _grades_checked(grades: Sequence[tuple[str, int | None, Decimal]]) -> list[t
         ValidationError({"grades": _("An award grade is listed twice.")}),
     )
     ensure(
-        all(quota is None or quota >= 1 for _grade, quota, _amount in rows),
+        all(quota is None or 1 <= quota <= MAX_QUOTA for _grade, quota, _amount in rows),
         ValidationError({"grades": _("A quota is at least 1 (leave it empty for no limit).")}),
     )
     ensure(
-        all(amount is not None and Decimal(amount) >= 0 for _grade, _quota, amount in rows),
+        all(
+            amount is not None and Decimal(0) <= Decimal(amount) < MAX_AMOUNT
+            for _grade, _quota, amount in rows
+        ),
         ValidationError({"grades": _("Give each grade an amount of 0 or more.")}),
     )
     return rows
@@ -173,6 +178,21 @@ def campaign_update(*, campaign_id: int, by: User, **changes) -> Campaign:
         ensure(
             not in_review,
             Conflict(_("Review has started: the rubric and review settings are fixed.")),
+        )
+    entered = {"org_unit", "year"} & {
+        field for field, value in changes.items() if value != getattr(campaign, field, value)
+    }
+    if entered:
+        ensure(
+            not campaign.proposals.exclude(status=Proposal.Status.DRAFT).exists(),
+            Conflict(_("Proposals have been submitted: the unit and year are fixed.")),
+        )
+    if "grades" in changes:
+        # Awards point at their grade (and were paid its amount): the grades are
+        # fixed from the first award on.
+        ensure(
+            not Award.objects.filter(grade__campaign=campaign).exists(),
+            Conflict(_("Awards have been given: the prize grades are fixed.")),
         )
     if "org_unit" in changes:
         _ensure_manages_unit(changes["org_unit"], by)

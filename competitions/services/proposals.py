@@ -33,7 +33,7 @@ from core import attachments
 from core.exceptions import Conflict
 from core.services import ensure, shares_checked
 from studios.models import Studio
-from studios.selectors import studios_visible_to
+from studios.selectors import studios_of
 
 Status = Proposal.Status
 
@@ -49,9 +49,12 @@ REQUIRED_TO_SUBMIT = ("title", "category", "post", "current_situation", "improve
 
 
 def locked_proposal(proposal_id: int, by: User) -> Proposal:
-    """Row-lock a proposal `by` may see; 404 otherwise."""
+    """Row-lock a proposal `by` may see; 404 otherwise (also if it vanished
+    between the check and the lock)."""
     ensure(proposals_visible_to(by).filter(pk=proposal_id).exists(), Http404())
-    return Proposal.objects.select_for_update().get(pk=proposal_id)
+    proposal = Proposal.objects.select_for_update().filter(pk=proposal_id).first()
+    ensure(proposal is not None, Http404())
+    return proposal
 
 
 def ensure_author_side(proposal: Proposal, by: User) -> None:
@@ -89,9 +92,11 @@ def _links_checked(proposal: Proposal, author: User, by: User, changes: dict) ->
     """Studio, origin problem and related proposals must be ones the author sees."""
     studio: Studio | None = changes.get("studio")
     if studio is not None:
+        # Only a studio the author belongs to: filing under another studio would
+        # count the proposal in that studio's figures.
         ensure(
-            studios_visible_to(author).filter(pk=studio.pk).exists(),
-            ValidationError({"studio": _("This studio is outside your scope.")}),
+            studios_of(author).filter(pk=studio.pk).exists(),
+            ValidationError({"studio": _("The author is not a member of this studio.")}),
         )
     problem: TechnicalProblem | None = changes.get("origin_problem")
     if problem is not None:
@@ -262,7 +267,8 @@ def proposal_delete(*, proposal_id: int, by: User) -> Proposal:
         proposal.status == Status.DRAFT,
         Conflict(_("Only a draft can be deleted; withdraw a submitted proposal instead.")),
     )
-    attachments.attachments_of(proposal).delete()
+    for attachment in attachments.attachments_of(proposal):
+        attachments.attachment_delete(attachment=attachment)
     proposal.delete()
     return proposal
 

@@ -33,9 +33,11 @@ def _ensure_under_review(proposal: Proposal) -> None:
     )
 
 
-def _reviewers_checked(proposal: Proposal, people: Iterable[User], by: User) -> list[User]:
+def _reviewers_checked(
+    proposal: Proposal, people: Iterable[User], by: User, field: str = "reviewers"
+) -> list[User]:
     people = list(people)
-    ensure(bool(people), ValidationError({"reviewers": _("Choose at least one reviewer.")}))
+    ensure(bool(people), ValidationError({field: _("Choose at least one reviewer.")}))
     visible = set(
         people_visible_to(by).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
     )
@@ -47,7 +49,7 @@ def _reviewers_checked(proposal: Proposal, people: Iterable[User], by: User) -> 
             problems.append(
                 _("%(name)s is recused: %(reason)s") % {"name": person.full_name, "reason": reason}
             )
-    ensure(not problems, ValidationError({"reviewers": problems}))
+    ensure(not problems, ValidationError({field: problems}))
     return people
 
 
@@ -92,7 +94,7 @@ def reviewer_replace(*, proposal_id: int, by: User, reviewer: User, replacement:
         not proposal.assignments.filter(reviewer=replacement, replaced_at__isnull=True).exists(),
         ValidationError({"replacement": _("This person already reviews the proposal.")}),
     )
-    _reviewers_checked(proposal, [replacement], by)
+    _reviewers_checked(proposal, [replacement], by, field="replacement")
     assignment.replaced_at = timezone.now()
     assignment.save(update_fields=["replaced_at"])
     _assign(proposal, replacement, by)
@@ -112,12 +114,18 @@ def _scores_checked(proposal: Proposal, scores: Mapping[int, Decimal]) -> list[t
         criterion = by_id[criterion_id]
         points = Decimal(points)
         ensure(
-            Decimal(0) <= points <= criterion.max_points,
+            points.is_finite() and Decimal(0) <= points <= criterion.max_points,
             ValidationError(
                 {"scores": _("“%(name)s” is scored from 0 to %(max)s.")
                  % {"name": criterion.name, "max": criterion.max_points}}
             ),
         )  # fmt: skip
+        # A score keeps one decimal: finer points would be rounded when stored
+        # and no longer add up to the review's total.
+        ensure(
+            points == points.quantize(Decimal("0.1")),
+            ValidationError({"scores": _("Points are given to one decimal place.")}),
+        )
         rows.append((criterion, points))
     return rows
 

@@ -23,7 +23,10 @@ def locked_for_official(proposal_id: int, by: User) -> Proposal:
         manages_proposal(by, proposal),
         PermissionDenied(_("Only the union officials over the author's unit screen proposals.")),
     )
-    own = proposal.author_id == by.pk or proposal.co_authors.filter(person=by).exists()
+    own = (
+        by.pk in (proposal.author_id, proposal.entered_by_id)
+        or proposal.co_authors.filter(person=by).exists()
+    )
     ensure(not own, PermissionDenied(_("You cannot screen a proposal of your own.")))
     return proposal
 
@@ -87,10 +90,11 @@ def proposal_mark_duplicate(
             {"duplicate_of": _("That proposal is itself a duplicate; name its original.")}
         ),
     )
+    ensure(
+        original.submitted_at is not None and original.submitted_at < proposal.submitted_at,
+        ValidationError({"duplicate_of": _("The original is an earlier proposal.")}),
+    )
     proposal.duplicate_of = original
-    # Proposals already marked as duplicates of this one now point at the
-    # original too, so a chain never forms.
-    Proposal.objects.filter(duplicate_of=proposal).update(duplicate_of=original)
     proposal.transition_to(
         Status.DUPLICATE,
         by=by,

@@ -18,6 +18,7 @@ from competitions.selectors import (
 from competitions.views.steps import decision_forms
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
+from studios.selectors import studios_visible_to
 
 
 def detail_context(request, proposal, **forms) -> dict:
@@ -31,6 +32,9 @@ def detail_context(request, proposal, **forms) -> dict:
         "original_visible": proposal.duplicate_of_id is not None
         and proposals_visible_to(user).filter(pk=proposal.duplicate_of_id).exists(),
         "co_authors": proposal.co_authors.select_related("person"),
+        # A showcase reader may not see the studio a proposal was filed under.
+        "studio_visible": proposal.studio_id is not None
+        and studios_visible_to(user).filter(pk=proposal.studio_id).exists(),
         "attachments": attachments_of(proposal),
         "is_author_side": is_author_side,
         "related": proposals_visible_to(user).filter(related_to=proposal),

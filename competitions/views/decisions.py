@@ -3,11 +3,13 @@ board, implementation, the verified benefit and awards within quota."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, F, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import is_official
 from competitions import services
 from competitions.forms import (
     AwardForm,
@@ -52,12 +54,23 @@ def assign_reviewers(request, pk):
     )  # fmt: skip
 
 
+def _replace(**kwargs):
+    """The service names a recused or out-of-scope person under `reviewers`; on
+    this form that person is the `replacement` (a 400 on its field, not a 409)."""
+    try:
+        return services.reviewer_replace(**kwargs)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "reviewers" in error.error_dict:
+            raise ValidationError({"replacement": error.error_dict["reviewers"]}) from error
+        raise
+
+
 @require_POST
 @login_required
 def replace_reviewer(request, pk):
     proposal = managed_proposal(request, pk)
     return _act(
-        request, pk, replace_form(request, proposal, request.POST), services.reviewer_replace,
+        request, pk, replace_form(request, proposal, request.POST), _replace,
         _("The reviewer has been replaced."), "replace_form",
         fields=lambda data: {"reviewer": data["reviewer"], "replacement": data["replacement"]},
     )  # fmt: skip
@@ -109,7 +122,9 @@ def award(request, pk):
 
 def _official_campaign(request, pk):
     campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
-    if not proposals_managed_by(request.user).exists() and not request.user.is_superuser:
+    # Any official (superusers included): one whose units have no proposal yet
+    # sees an empty board, not a 403.
+    if not is_official(request.user):
         raise PermissionDenied
     return campaign
 
@@ -119,7 +134,19 @@ def board(request, pk):
     """Proposals under review, best score first, with n of m reviews; the
     running score shows once the campaign's minimum reviews are in."""
     campaign = _official_campaign(request, pk)
-    rows = decisions_board(request.user, campaign).select_related("author", "org_unit")
+    # The score is not shown below the minimum, so the order must not give it away:
+    # proposals with enough reviews first, by score; the others after them.
+    enough = Case(
+        When(review_count__gte=campaign.min_reviews, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    rows = (
+        decisions_board(request.user, campaign)
+        .select_related("author", "org_unit")
+        .alias(enough=enough)
+        .order_by("enough", F("current_score").desc(nulls_last=True), "id")
+    )
     return render(request, "competitions/board.html", {"campaign": campaign, "rows": rows})
 
 

@@ -4,6 +4,7 @@ it, follow it; and the status page every reader of a proposal shares."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from competitions.filtersets import ProposalFilterSet
 from competitions.forms import ProposalForm, co_author_formset
 from competitions.models import Proposal
 from competitions.selectors import (
+    blind_for,
     campaigns_open_to,
     campaigns_visible_to,
     proposals_of,
@@ -38,7 +40,9 @@ class ProposalListView(ScopedListView):
 
     @staticmethod
     def visible_to(user):
-        return proposals_visible_to(user)
+        # A blind reviewer's assignments are not listed: the list shows code, author
+        # and unit, and its filters (author, unit, code) would tell them too.
+        return proposals_visible_to(user).annotate(blind=blind_for(user)).filter(blind=False)
 
 
 class MyProposalListView(ProposalListView):
@@ -90,7 +94,7 @@ def _form_page(request, *, campaign, proposal=None):
         campaign = proposal.campaign
     if proposal is not None and not proposal.is_editable:
         messages.info(request, _("This proposal can no longer be changed."))
-        return redirect("competitions:proposal-detail", pk=proposal.pk)
+        return _leave_for(request, reverse("competitions:proposal-detail", args=[proposal.pk]))
     on_behalf = proposal is None and request.GET.get("on_behalf") == "1" and is_official(user)
     data = request.POST if request.method == "POST" else None
     form = ProposalForm(
@@ -108,6 +112,10 @@ def _form_page(request, *, campaign, proposal=None):
         saved = _save(request, form, co_authors, campaign=campaign, proposal=proposal)
     if request.htmx and request.method == "POST":
         return _autosave_response(request, form, co_authors, saved or proposal)
+    # Saving or submitting on purpose keeps the co-author rows whole: a half-typed
+    # row is an error to fix, never silently dropped (it decides who shares a prize).
+    if saved is not None and not co_authors.is_valid():
+        saved = None
     if saved is not None and not form.errors:
         if request.POST.get("action") == "submit":
             if run_service(form, services.proposal_submit, proposal_id=saved.pk, by=user):
@@ -125,6 +133,16 @@ def _form_page(request, *, campaign, proposal=None):
          if proposal and proposal.title else []},
         status=400 if request.method == "POST" else 200,
     )  # fmt: skip
+
+
+def _leave_for(request, url: str):
+    """Go to `url`: a redirect, or for an autosave (htmx) a whole-page move, so
+    another page is never swapped into the little save-status box."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 def _autosave_response(request, form, co_authors, proposal):
@@ -153,7 +171,7 @@ def proposal_new(request):
         campaign = get_object_or_404(campaigns_visible_to(request.user), pk=campaign_id)
         if campaign.phase == "closed":
             messages.error(request, _("The campaign has closed for submissions."))
-            return redirect("competitions:home")
+            return _leave_for(request, reverse("competitions:home"))
     elif request.POST.get("draft_id", "").isdigit():
         campaign = None  # the draft decides
     elif len(open_campaigns) == 1:
@@ -183,8 +201,13 @@ def proposal_similar(request):
 @login_required
 def proposal_detail(request, pk):
     proposal = get_object_or_404(
-        proposals_visible_to(request.user).select_related("entered_by", "duplicate_of"), pk=pk
+        proposals_visible_to(request.user)
+        .select_related("entered_by", "duplicate_of")
+        .annotate(blind=blind_for(request.user)),
+        pk=pk,
     )
+    if proposal.blind:  # this page names the authors: a blind reviewer gets the rubric form
+        return redirect("competitions:review-form", pk=pk)
     return render(request, "competitions/proposal_detail.html", detail_context(request, proposal))
 
 

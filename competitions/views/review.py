@@ -53,6 +53,7 @@ def review_form(request, pk):
         initial["comment"] = mine.comment
     form = ReviewForm(request.POST or None, initial=initial, criteria=criteria)
     may_edit = proposal.status == Proposal.Status.UNDER_REVIEW
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         data = {"by": user, "scores": form.scores(), "comment": form.cleaned_data["comment"]}
         if mine is None:
@@ -62,10 +63,13 @@ def review_form(request, pk):
         if saved:
             messages.success(request, _("Your review has been saved."))
             return redirect("competitions:review-queue")
+        # Valid scores refused by the service: the state forbids it (decided
+        # meanwhile, or a second review racing the first), DESIGN §5's 409.
+        status = 409
     return render(
         request, "competitions/review_form.html",
         {"proposal": proposal, "form": form, "review": mine, "may_edit": may_edit,
          "attachments": attachments_of(proposal),
          "max_total": sum(c.max_points for c in criteria)},
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )  # fmt: skip

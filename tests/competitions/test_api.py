@@ -409,9 +409,8 @@ class TestProposalUpdate:
         assert (fresh.author, fresh.campaign) == (org.worker_a, campaigns.open)
 
     def test_co_author_may_read_but_not_edit_403(self, api, org, make_proposal):
-        proposal = make_proposal(
-            org.worker_a, submit=False, co_authors=[(org.colleague_a, Decimal(40))]
-        )
+        proposal = make_proposal(org.worker_a, co_authors=[(org.colleague_a, Decimal(40))])
+        services.proposal_return(proposal_id=proposal.pk, by=org.official_a, comment="补充")
         api.force_authenticate(org.colleague_a)
         assert api.get(url(proposal)).status_code == 200
         refused(api.patch(url(proposal), {"title": "改名"}, format="json"), 403)
@@ -445,12 +444,12 @@ class TestProposalDelete:
         refused(api.delete(url(proposal)), 409)
         assert snapshot(proposal) == before
 
-    def test_co_author_cannot_delete_403(self, api, org, make_proposal):
+    def test_co_author_cannot_even_find_the_authors_draft_404(self, api, org, make_proposal):
         proposal = make_proposal(
             org.worker_a, submit=False, co_authors=[(org.colleague_a, Decimal(40))]
         )
         api.force_authenticate(org.colleague_a)
-        refused(api.delete(url(proposal)), 403)
+        refused(api.delete(url(proposal)), 404)
         assert Proposal.objects.filter(pk=proposal.pk).exists()
 
     @pytest.mark.parametrize("who", ["official_a", "worker_b", "colleague_a"])

@@ -590,14 +590,21 @@ class TestStatusPage:
         assert "screening-actions" not in html
 
     def test_a_co_author_reads_it_but_does_not_edit_it(self, as_person, org, make_proposal):
+        returned = make_proposal(org.worker_a, co_authors=[(org.colleague_a, 30)])
+        services.proposal_return(proposal_id=returned.pk, by=org.official_a, comment="补充")
+        client = as_person(org.colleague_a)
+        assert client.get(url("proposal-detail", returned)).status_code == 200
+        assert returned in client.get(MINE).context["proposals"]
+        assert client.get(url("proposal-edit", returned)).status_code == 403
+        assert client.post(url("proposal-submit", returned)).status_code == 403
+        returned.refresh_from_db()
+        assert returned.status == Status.RETURNED
+
+    def test_the_authors_draft_is_not_the_co_authors_to_see(self, as_person, org, make_proposal):
         draft = make_proposal(org.worker_a, submit=False, co_authors=[(org.colleague_a, 30)])
         client = as_person(org.colleague_a)
-        assert client.get(url("proposal-detail", draft)).status_code == 200
-        assert draft in client.get(MINE).context["proposals"]
-        assert client.get(url("proposal-edit", draft)).status_code == 403
-        assert client.post(url("proposal-submit", draft)).status_code == 403
-        draft.refresh_from_db()
-        assert draft.status == Status.DRAFT
+        assert client.get(url("proposal-detail", draft)).status_code == 404
+        assert draft not in client.get(MINE).context["proposals"]
 
     def test_official_does_not_see_a_workers_draft(self, as_person, org, make_proposal):
         draft = make_proposal(org.worker_a, submit=False)

@@ -364,9 +364,9 @@ class TestProposalUpdate:
         assert Proposal.objects.get(pk=proposal.pk).author == org.worker_a
 
     def test_co_author_sees_but_cannot_edit_403(self, org, make_proposal):
-        proposal = make_proposal(
-            org.worker_a, submit=False, co_authors=[(org.colleague_a, Decimal(40))]
-        )
+        # A returned proposal: the co-author reads it (a draft stays the author's).
+        proposal = make_proposal(org.worker_a, co_authors=[(org.colleague_a, Decimal(40))])
+        services.proposal_return(proposal_id=proposal.pk, by=org.official_a, comment="补充")
         with pytest.raises(PermissionDenied):
             services.proposal_update(proposal_id=proposal.pk, by=org.colleague_a, title="改名")
         assert Proposal.objects.get(pk=proposal.pk).title == COMPLETE["title"]
@@ -401,11 +401,11 @@ class TestProposalDelete:
             services.proposal_delete(proposal_id=proposal.pk, by=org.worker_a)
         assert snapshot(proposal) == before
 
-    def test_co_author_cannot_delete_403(self, org, make_proposal):
+    def test_co_author_cannot_find_the_authors_draft_to_delete_404(self, org, make_proposal):
         proposal = make_proposal(
             org.worker_a, submit=False, co_authors=[(org.colleague_a, Decimal(40))]
         )
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(Http404):
             services.proposal_delete(proposal_id=proposal.pk, by=org.colleague_a)
         assert Proposal.objects.filter(pk=proposal.pk).exists()
 
@@ -534,12 +534,11 @@ class TestProposalSubmit:
         assert snapshot(proposal) == before
 
     def test_co_author_cannot_submit_403(self, org, make_proposal):
-        proposal = make_proposal(
-            org.worker_a, submit=False, co_authors=[(org.colleague_a, Decimal(40))]
-        )
+        proposal = make_proposal(org.worker_a, co_authors=[(org.colleague_a, Decimal(40))])
+        services.proposal_return(proposal_id=proposal.pk, by=org.official_a, comment="补充")
         with pytest.raises(PermissionDenied):
             services.proposal_submit(proposal_id=proposal.pk, by=org.colleague_a)
-        assert snapshot(proposal)[0] == Status.DRAFT
+        assert snapshot(proposal)[0] == Status.RETURNED
 
     @pytest.mark.parametrize("who", ["official_a", "worker_b", "colleague_a"])
     def test_others_cannot_submit_a_draft_404(self, org, state, who):
@@ -663,14 +662,15 @@ class TestScreening:
         assert snapshot(proposal) == before
 
     @pytest.mark.parametrize("name", list(OUTCOMES))
-    def test_draft_entered_for_a_worker_cannot_be_screened_409(
+    def test_a_proposal_the_official_entered_is_screened_by_another_403(
         self, org, campaigns, original, name
     ):
+        # Whoever typed it in for the worker does not also judge it.
         proposal = services.proposal_create(
             by=org.official_a, campaign=campaigns.open, author=org.worker_a, **COMPLETE
         )
         action, _target = outcome(name, original)
-        with pytest.raises(Conflict):
+        with pytest.raises(PermissionDenied):
             action(proposal, org.official_a)
         assert snapshot(proposal) == (Status.DRAFT, None, COMPLETE["title"], 0)
 
