@@ -1,7 +1,4 @@
-"""Demo five-small campaigns (issue "Five-small competition I"): last year's
-group campaign, closed and screened, and this year's, open, with ~500 proposals
-in every state of the entry and screening steps. `worker` has proposals in
-several states, one returned with the office's comment. Idempotent."""
+"""Demo entry and screening: ~500 proposals over two campaigns (issue 5)."""
 
 import datetime
 import random
@@ -12,8 +9,12 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from competitions import services
-from competitions.models import AwardGrade, Campaign, Proposal, ProposalEvent
-from core import demo
+from competitions.models import (
+    AwardGrade,
+    Campaign,
+    Proposal,
+    ProposalEvent,
+)
 
 Status = Proposal.Status
 Category = Proposal.Category
@@ -95,7 +96,7 @@ def _write(rng: random.Random, campaign: Campaign, author: User, colleagues: lis
     )  # fmt: skip
 
 
-def _advance(proposal: Proposal, target: str, official: User, rng: random.Random) -> None:
+def advance(proposal: Proposal, target: str, official: User, rng: random.Random) -> None:
     """Move a draft along the entry and screening steps to `target`."""
     if target == Status.DRAFT:
         return
@@ -116,7 +117,7 @@ def _advance(proposal: Proposal, target: str, official: User, rng: random.Random
         services.proposal_screen(proposal_id=proposal.pk, by=official)
 
 
-def _move_back(campaign: Campaign, start: datetime.datetime, end: datetime.datetime,
+def move_back(campaign: Campaign, start: datetime.datetime, end: datetime.datetime,
                rng: random.Random) -> None:  # fmt: skip
     """The services stamp everything "now"; move each proposal's history back to
     a random moment between `start` and `end`, so lists and monthly figures look
@@ -133,12 +134,12 @@ def _move_back(campaign: Campaign, start: datetime.datetime, end: datetime.datet
         ProposalEvent.objects.filter(proposal_id=proposal_id).update(at=F("at") - shift)
 
 
-def _close_last_year(campaign: Campaign, year: int, rng: random.Random) -> None:
+def close_last_year(campaign: Campaign, year: int, rng: random.Random) -> None:
     """Last year's campaign was written with its window open: put its window and
     history back into last year."""
     opens = timezone.make_aware(datetime.datetime(year, 3, 1))
     closes = timezone.make_aware(datetime.datetime(year, 10, 31, 23, 59))
-    _move_back(campaign, opens, closes, rng)
+    move_back(campaign, opens, closes, rng)
     Campaign.objects.filter(pk=campaign.pk).update(
         opens_at=opens, closes_at=closes, review_deadline=datetime.date(year, 11, 30)
     )
@@ -159,7 +160,7 @@ def _colleagues(author: User, people: list[User]) -> list[User]:
     return [p for p in people if p.pk != author.pk and p.org_unit.path.startswith(company)]
 
 
-def _seed_campaign(rng, name, year, count, targets, official) -> Campaign | None:
+def seed_campaign(rng, name, year, count, targets, official) -> Campaign | None:
     if Campaign.objects.filter(name=name).exists():
         return None
     campaign = _campaign(name, year, official)
@@ -168,11 +169,11 @@ def _seed_campaign(rng, name, year, count, targets, official) -> Campaign | None
     for index in range(count):
         author = rng.choice(authors)
         proposal = _write(rng, campaign, author, _colleagues(author, authors), index)
-        _advance(proposal, rng.choices(states, weights)[0], official, rng)
+        advance(proposal, rng.choices(states, weights)[0], official, rng)
     return campaign
 
 
-def _seed_worker(campaign: Campaign, official: User) -> None:
+def seed_worker(campaign: Campaign, official: User) -> None:
     """`worker` (mine A1) has a draft, a submitted, a returned and a screened one."""
     worker = User.objects.get(employee_no="worker")
     rows = [
@@ -189,37 +190,10 @@ def _seed_worker(campaign: Campaign, official: User) -> None:
             post=worker.post or "综采队", current_situation=situation, improvement=improvement,
             expected_effect="减少停机时间，降低劳动强度。", expected_benefit=Decimal(150000),
         )  # fmt: skip
-        _advance(proposal, target, official, rng)
+        advance(proposal, target, official, rng)
 
 
-@demo.seeder(order=40)
-def seed_competitions() -> None:
-    official = User.objects.get(employee_no="official")
-    this_year = timezone.localdate().year
-    rng = random.Random(2027)
-    last = _seed_campaign(
-        rng, f"{this_year - 1}年集团职工“五小”创新竞赛", this_year - 1, 200,
-        [(Status.UNDER_REVIEW, 80), (Status.NOT_ELIGIBLE, 8), (Status.WITHDRAWN, 4)], official,
-    )  # fmt: skip
-    if last is not None:
-        _close_last_year(last, this_year - 1, rng)
-    current = _seed_campaign(
-        rng, f"{this_year}年集团职工“五小”创新竞赛", this_year, 300,
-        [(Status.DRAFT, 10), (Status.SUBMITTED, 35), (Status.RETURNED, 8), (Status.WITHDRAWN, 3),
-         (Status.NOT_ELIGIBLE, 4), (Status.UNDER_REVIEW, 40)], official,
-    )  # fmt: skip
-    if current is not None:
-        opened = min(
-            timezone.make_aware(datetime.datetime(this_year, 3, 1)),
-            timezone.now() - datetime.timedelta(days=7),
-        )
-        Campaign.objects.filter(pk=current.pk).update(opens_at=opened)
-        _move_back(current, opened, timezone.now() - datetime.timedelta(days=1), rng)
-        _seed_worker(current, official)
-        _mark_duplicates(current, official)
-
-
-def _mark_duplicates(campaign: Campaign, official: User) -> None:
+def mark_duplicates(campaign: Campaign, official: User) -> None:
     """A few submitted proposals repeat an earlier one word for word: the office
     marks them as duplicates (others stay in the queue, with the hint beside them)."""
     submitted = list(
@@ -228,7 +202,7 @@ def _mark_duplicates(campaign: Campaign, official: User) -> None:
     marked = 0
     for proposal in submitted:
         original = (
-            Proposal.objects.filter(title=proposal.title, id__lt=proposal.id)
+            Proposal.objects.filter(title=proposal.title, submitted_at__lt=proposal.submitted_at)
             .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN, Status.DUPLICATE])
             .order_by("id")
             .first()

@@ -1,0 +1,173 @@
+"""Demo review, decisions and awards (issue "five-small II"): last year's
+campaign went all the way; this year's proposals are spread over the steps."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import User
+from competitions import services
+from competitions.demo.entry import ACTIONS, DEMO_ACCOUNTS, GRADES, advance
+from competitions.models import (
+    Award,
+    Campaign,
+    Proposal,
+    ProposalEvent,
+    Review,
+    ReviewAssignment,
+)
+from competitions.selectors import recusal_reason, with_scores
+
+Status = Proposal.Status
+
+
+REVIEWERS = ("reviewer", "reviewer2", "reviewer3")
+# Below this mean score a proposal is not approved.
+PASS_MARK = Decimal(70)
+
+
+def seed_worker_last_year(campaign: Campaign, official: User) -> None:
+    """`worker` took part last year too, and that proposal is awarded below."""
+    worker = User.objects.get(employee_no="worker")
+    _action, category, goals, situation, improvement = ACTIONS[2]
+    proposal = services.proposal_create(
+        by=worker, campaign=campaign, title="采煤机截齿快速拆装装置研制", category=category,
+        goals=goals, post=worker.post or "综采队", current_situation=situation,
+        improvement=improvement, expected_effect="更换截齿时间由40分钟缩短到15分钟。",
+        expected_benefit=Decimal(300000),
+    )  # fmt: skip
+    advance(proposal, Status.UNDER_REVIEW, official, random.Random(1))
+
+
+def _review(proposal: Proposal, reviewers: list[User], rng: random.Random, count: int) -> None:
+    criteria = list(proposal.campaign.criteria.all())
+    # `worker`'s proposal from last year is a good one (it is awarded).
+    strong = proposal.author.employee_no == "worker"
+    for reviewer in reviewers[:count]:
+        scores = {
+            c.pk: Decimal(round(c.max_points * rng.uniform(0.8 if strong else 0.5, 0.97) * 2) / 2)
+            for c in criteria
+        }
+        services.review_submit(
+            proposal_id=proposal.pk, by=reviewer, scores=scores,
+            comment=rng.choice(["思路清晰，效果明显。", "建议补充效益测算依据。",
+                                "实用性强，可在同类岗位推广。", "创新点不够突出。"]),
+        )  # fmt: skip
+
+
+def _panel_for(proposal: Proposal, reviewers: list[User], stand_ins: list[User]) -> list[User]:
+    """The three demo reviewers, with a stand-in for any who is recused."""
+    spare = [person for person in stand_ins if not recusal_reason(proposal, person)]
+    return [r if not recusal_reason(proposal, r) else spare.pop(0) for r in reviewers]
+
+
+# This year's proposals under review go through the steps in turn, so every
+# step has something in it: (reviews in, decided, implemented, verified).
+THIS_YEARS_STEPS = [
+    (0, False, False, False),  # in the reviewers' queues
+    (1, False, False, False),  # one review in
+    (3, False, False, False),  # on the decisions board
+    (3, True, False, False),  # decided
+    (3, True, True, False),  # put into practice
+    (3, True, True, True),  # benefit verified (the best are awarded)
+]
+
+
+def review_and_award(campaign: Campaign, official: User, rng: random.Random, *, last_year: bool):
+    """Reviewers score the proposals under review, the office decides,
+    implementation and verification follow, and prizes go by score within the
+    campaign's quotas. Last year's went all the way; this year's are spread over
+    the steps (`worker`'s screened proposal waits in the reviewers' queues)."""
+    reviewers = list(User.objects.filter(employee_no__in=REVIEWERS).order_by("employee_no"))
+    stand_ins = list(
+        User.objects.filter(org_unit__code="C101").exclude(employee_no__in=DEMO_ACCOUNTS)[:3]
+    )
+    under_review = Proposal.objects.filter(campaign=campaign, status=Status.UNDER_REVIEW)
+    for index, proposal in enumerate(under_review.select_related("campaign", "author")):
+        panel = _panel_for(proposal, reviewers, stand_ins)
+        services.reviewers_assign(proposal_id=proposal.pk, by=official, reviewers=panel)
+        steps = (3, True, True, True) if last_year else THIS_YEARS_STEPS[index % 6]
+        if proposal.author.employee_no == "worker" and not last_year:
+            steps = THIS_YEARS_STEPS[0]
+        reviews, decided, implemented, verified = steps
+        _review(proposal, panel, rng, count=reviews)
+        if not decided:
+            continue
+        score = with_scores(Proposal.objects.filter(pk=proposal.pk)).values_list(
+            "current_score", flat=True
+        )[0]
+        approved = score >= PASS_MARK
+        services.proposal_decide(
+            proposal_id=proposal.pk, by=official,
+            outcome=Status.APPROVED if approved else Status.REJECTED,
+            reason="" if approved else "创新性和效益不足，建议结合岗位实际继续完善。",
+        )  # fmt: skip
+        if not (approved and implemented):
+            continue
+        services.proposal_implement(
+            proposal_id=proposal.pk, by=official, implemented_on=timezone.localdate(),
+            department=rng.choice(["机电科", "生产技术科", "通风科", "运输队", "检修车间"]),
+        )  # fmt: skip
+        if not verified:
+            continue
+        expected = proposal.expected_benefit or Decimal(50000)
+        services.proposal_verify_benefit(
+            proposal_id=proposal.pk, by=official,
+            verified_benefit=(expected * Decimal(rng.uniform(0.6, 1.1))).quantize(Decimal(1)),
+            evidence=f"财务部门效益确认单 CW-{campaign.year}-{proposal.pk:04d}",
+        )  # fmt: skip
+    _award_by_score(campaign, official, limit=80 if last_year else 2)
+
+
+def _award_by_score(campaign: Campaign, official: User, limit: int | None) -> None:
+    """Best score first, each into the highest grade with a place left."""
+    ranked = list(
+        Proposal.objects.filter(campaign=campaign, status=Status.BENEFIT_VERIFIED).order_by(
+            "-score", "id"
+        )[:limit]
+    )
+    grades = [grade for grade, _quota, _amount in GRADES]
+    for proposal in ranked:
+        for grade in grades:
+            prize = campaign.grades.get(grade=grade)
+            if prize.quota is None or prize.awards.count() < prize.quota:
+                services.proposal_award(proposal_id=proposal.pk, by=official, grade=grade)
+                break
+
+
+def date_last_years_results(campaign: Campaign, year: int) -> None:
+    """Last year's review, decisions and awards happened last November and
+    December, not today (demo data only: the services stamp "now")."""
+    at = {
+        Status.APPROVED: datetime.datetime(year, 11, 20, 10),
+        Status.REJECTED: datetime.datetime(year, 11, 20, 10),
+        Status.IMPLEMENTED: datetime.datetime(year, 12, 1, 10),
+        Status.BENEFIT_VERIFIED: datetime.datetime(year, 12, 15, 10),
+        Status.AWARDED: datetime.datetime(year, 12, 28, 10),
+    }
+    events = ProposalEvent.objects.filter(proposal__campaign=campaign)
+    for status, moment in at.items():
+        events.filter(to_state=status).update(at=timezone.make_aware(moment))
+    proposals = Proposal.objects.filter(campaign=campaign)
+    proposals.filter(decided_at__isnull=False).update(
+        decided_at=timezone.make_aware(at[Status.APPROVED])
+    )
+    proposals.filter(implemented_on__isnull=False).update(implemented_on=datetime.date(year, 12, 1))
+    proposals.filter(verified_on__isnull=False).update(verified_on=datetime.date(year, 12, 15))
+    Review.objects.filter(proposal__campaign=campaign).update(
+        created_at=timezone.make_aware(datetime.datetime(year, 11, 10, 9)),
+        updated_at=timezone.make_aware(datetime.datetime(year, 11, 10, 9)),
+    )
+    ReviewAssignment.objects.filter(proposal__campaign=campaign).update(
+        assigned_at=timezone.make_aware(datetime.datetime(year, 11, 2, 9))
+    )
+    Award.objects.filter(proposal__campaign=campaign).update(
+        awarded_at=timezone.make_aware(at[Status.AWARDED])
+    )
+    for proposal in proposals.exclude(status__in=[Status.UNDER_REVIEW]).filter(
+        decided_at__isnull=False
+    ):
+        last = proposal.events.order_by("-at").first()
+        Proposal.objects.filter(pk=proposal.pk).update(status_changed_at=last.at)
