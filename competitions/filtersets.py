@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_for_filters
 from competitions.models import Campaign, Proposal, Review
-from competitions.selectors import campaigns_visible_to
+from competitions.selectors import blind_for, campaigns_visible_to
 from core.filters import IdFilter, SearchFilter, SubtreeFilter
 from core.forms import FilterForm
+from core.scoping import within_paths
 
 
 def _visible_campaigns(request):
@@ -39,22 +40,40 @@ class ProposalFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         choices=Proposal.Category.choices, label=_("Category"), empty_label=_("All")
     )
-    org_unit = SubtreeFilter(queryset=org_units_for_filters)
+    org_unit = SubtreeFilter(queryset=org_units_for_filters, method="filter_org_unit")
     year = django_filters.NumberFilter(
         field_name="campaign__year", label=_("Year"), min_value=2000, max_value=2100
     )
     # By id, from links such as a person's page; not a field to type into.
-    author = IdFilter(field_name="author_id", label=_("Author"), widget=forms.HiddenInput)
+    author = IdFilter(
+        field_name="author_id", label=_("Author"), widget=forms.HiddenInput, method="filter_author"
+    )
 
     class Meta:
         model = Proposal
         form = FilterForm
         fields = ["search", "campaign", "status", "category", "org_unit", "year", "author"]
 
+    # The filters on who wrote a proposal, where, and its code never match one the
+    # viewer reads blind (a reviewer of a blind campaign): finding it by its
+    # author would name the author.
+    def _read_openly(self, queryset):
+        return queryset.alias(read_blind=blind_for(getattr(self.request, "user", None)))
+
     def filter_search(self, queryset, name, value):
         """Title, code and post; Chinese fragments work (substring match)."""
-        return queryset.filter(
-            Q(title__icontains=value) | Q(code__icontains=value) | Q(post__icontains=value)
+        return self._read_openly(queryset).filter(
+            Q(title__icontains=value)
+            | Q(code__icontains=value, read_blind=False)
+            | Q(post__icontains=value)
+        )
+
+    def filter_author(self, queryset, name, value):
+        return self._read_openly(queryset).filter(author_id=value, read_blind=False)
+
+    def filter_org_unit(self, queryset, name, value):
+        return self._read_openly(queryset).filter(
+            within_paths([value.path], unit_field="org_unit"), read_blind=False
         )
 
 

@@ -254,6 +254,12 @@ class DecideForm(BootstrapFormMixin, forms.Form):
         help_text=_("Required for a rejection: the author reads them."),
     )  # fmt: skip
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The mixin's form-check-input lands on the radios' wrapping <div> too and
+        # squeezes the labels to one character a line: lay them out as a choice list.
+        self.fields["outcome"].widget.attrs["class"] = "choice-list"
+
 
 class ImplementForm(BootstrapFormMixin, forms.Form):
     implemented_on = forms.DateField(label=_("Put into practice on"), widget=DateInput())
@@ -290,11 +296,13 @@ class AwardForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         choices = []
         for grade in grades:
+            if grade.places_left == 0:
+                continue  # full: not offered (the award table shows it)
             left = (
                 _("no limit")
                 if grade.quota is None
                 else _("%(left)s of %(quota)s left")
-                % {"left": max(grade.quota - grade.given, 0), "quota": grade.quota}
+                % {"left": grade.places_left, "quota": grade.quota}
             )
             choices.append(
                 (grade.grade, f"{grade.get_grade_display()} · ¥{grade.amount:,.2f} · {left}")
@@ -316,7 +324,10 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
             self.fields[f"criterion_{criterion.pk}"] = forms.DecimalField(
                 label=f"{criterion.name}（0–{criterion.max_points}）", min_value=0,
                 max_value=criterion.max_points, decimal_places=1,
-                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5"}),
+                # added after the mixin has styled the fields, so styled here
+                widget=forms.NumberInput(
+                    attrs={"inputmode": "decimal", "step": "0.5", "class": "form-control"}
+                ),
             )  # fmt: skip
         self.order_fields([f"criterion_{c.pk}" for c in self.criteria] + ["comment"])
 

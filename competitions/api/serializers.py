@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP
+
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -8,7 +10,11 @@ from accounts.selectors import org_units_visible_to, people_visible_to
 from achievements.models import Achievement, TechnicalProblem
 from achievements.selectors import achievements_visible_to, problems_visible_to
 from competitions.models import MAX_QUOTA, AwardGrade, Campaign, Proposal, Review
-from competitions.selectors import campaigns_visible_to, proposals_visible_to
+from competitions.selectors import (
+    campaigns_visible_to,
+    proposals_managed_by,
+    proposals_visible_to,
+)
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.serializers import PersonBriefSerializer, UnitBriefSerializer
 from studios.models import Studio
@@ -183,18 +189,30 @@ class ProposalSerializer(serializers.ModelSerializer):
         if getattr(proposal, "viewer_manages", False):
             # While reviews come in, the office sees the running score and count.
             data["reviews_in"] = proposal.review_count
-            data["current_score"] = proposal.current_score
+            # As the decision will fix it (and a string, like every other decimal).
+            data["current_score"] = (
+                None if proposal.current_score is None
+                else RUNNING_SCORE.to_representation(proposal.current_score)
+            )  # fmt: skip
         if getattr(proposal, "blind", False):
             for key in self.IDENTIFYING:
                 data.pop(key, None)
         return data
 
 
+RUNNING_SCORE = serializers.DecimalField(max_digits=8, decimal_places=2, rounding=ROUND_HALF_UP)
+
+
 def _award(proposal) -> dict | None:
+    """The grade and amount for every reader; each person's share only for the
+    authors and the officials over it."""
     award = getattr(proposal, "award", None) if proposal.status == "awarded" else None
     if award is None:
         return None
-    return AwardSerializer(award).data
+    data = AwardSerializer(award).data
+    if not getattr(proposal, "viewer_follows", False):
+        data.pop("shares")
+    return data
 
 
 class AwardShareSerializer(serializers.Serializer):
@@ -248,8 +266,19 @@ class AssignReviewersSerializer(serializers.Serializer):
     )  # fmt: skip
 
 
+def _reviewers_managed_by(user):
+    """People reviewing a proposal the official answers for. The one replaced
+    need not be in the official's directory: the group office picks experts
+    from any company."""
+    return User.objects.filter(
+        review_assignments__proposal__in=proposals_managed_by(user).values("pk")
+    ).distinct()
+
+
 class ReplaceReviewerSerializer(serializers.Serializer):
-    reviewer = ScopedPrimaryKeyRelatedField(scope=people_visible_to, queryset=User.objects.all())
+    reviewer = ScopedPrimaryKeyRelatedField(
+        scope=_reviewers_managed_by, queryset=User.objects.all()
+    )
     replacement = ScopedPrimaryKeyRelatedField(scope=people_visible_to, queryset=User.objects.all())
 
 

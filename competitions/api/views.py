@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from competitions import services
@@ -31,10 +32,15 @@ from competitions.selectors import (
     proposals_visible_to,
     reviews_visible_to,
     similar_proposals,
+    viewer_follows,
     viewer_manages,
     with_scores,
 )
-from core.api.attachments import AttachmentsMixin
+from core.api.attachments import (
+    AttachmentSerializer,
+    AttachmentsMixin,
+    AttachmentUploadSerializer,
+)
 from core.api.serializers import StateEventSerializer
 from core.api.views import ScopedServiceViewSet
 from studios.selectors import studios_visible_to
@@ -83,6 +89,7 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
                 original_visible=original_visible,
                 blind=blind_for(user),
                 viewer_manages=viewer_manages(user),
+                viewer_follows=viewer_follows(user),
                 studio_visible=Exists(studios_visible_to(user).filter(pk=OuterRef("studio_id"))),
             )
             .select_related("entered_by", "duplicate_of", "award__grade")
@@ -104,6 +111,24 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
 
     def add_attachment(self, proposal, upload):
         return services.attachment_add(record=proposal, by=self.request.user, upload=upload)
+
+    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True), request=None)
+    @extend_schema(
+        methods=["POST"], request=AttachmentUploadSerializer, responses=AttachmentSerializer
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def attachments(self, request, pk=None):
+        """The proposal's photos and files. A reviewer of a blind campaign is not
+        told who uploaded them: that would name the author."""
+        response = super().attachments(request, pk)
+        if request.method == "GET" and getattr(self.get_object(), "blind", False):
+            for row in response.data:
+                row["uploaded_by"] = None
+        return response
 
     def _act(self, request, service, input_serializer=NoteSerializer):
         return self.act(

@@ -21,6 +21,7 @@ from competitions.selectors.proposals import (
     proposals_of,
     proposals_visible_to,
     screening_queue,
+    viewer_follows,
     viewer_manages,
 )
 from competitions.selectors.review import (
@@ -61,6 +62,7 @@ __all__ = [
     "similar_for_each",
     "similar_proposals",
     "similarity_pool",
+    "viewer_follows",
     "viewer_manages",
     "with_scores",
 ]

@@ -93,6 +93,20 @@ def viewer_manages(user) -> ExpressionWrapper:
     return ExpressionWrapper(managed, output_field=BooleanField())
 
 
+def viewer_follows(user) -> ExpressionWrapper:
+    """Annotation form of `follows_proposal` (lists: who may see the timeline and
+    each person's share of a prize)."""
+    if not signed_in(user):
+        return ExpressionWrapper(Value(False), output_field=BooleanField())
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return ExpressionWrapper(Value(True), output_field=BooleanField())
+    return ExpressionWrapper(
+        Q(author=user) | co_author_of(user) | officials_part(scope, user),
+        output_field=BooleanField(),
+    )
+
+
 def manages_proposal(user, proposal: Proposal) -> bool:
     return proposals_managed_by(user).filter(pk=proposal.pk).exists()
 

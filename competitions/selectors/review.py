@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import OrgUnit, User
 from accounts.selectors import user_scope
 from competitions.models import (
     AwardGrade,
@@ -71,16 +71,34 @@ def is_blind_for(user, proposal: Proposal) -> bool:
     )
 
 
+def _own_workshops(units) -> list[str]:
+    """The paths of the authors' own teams and workshops: a team's workshop (its
+    parent, when that is a workshop) with everything in it, or the unit itself."""
+    units = list(units)
+    parent_paths = {unit.path[: -OrgUnit.steplen] for unit in units if unit.depth > 1}
+    workshops = set(
+        OrgUnit.objects.filter(path__in=parent_paths, kind=OrgUnit.Kind.WORKSHOP).values_list(
+            "path", flat=True
+        )
+    )
+    zones = []
+    for unit in units:
+        parent_path = unit.path[: -OrgUnit.steplen]
+        in_workshop = unit.kind == OrgUnit.Kind.TEAM and parent_path in workshops
+        zones.append(parent_path if in_workshop else unit.path)
+    return zones
+
+
 def recusal_reason(proposal: Proposal, person: User) -> str | None:
     """Why `person` may not review `proposal` (None if they may): the authors,
     and anyone in an author's own team or workshop, are recused."""
     authors = [proposal.author_id, *proposal.co_authors.values_list("person_id", flat=True)]
     if person.pk in authors:
         return _("an author of the proposal")
-    author_units = set(
-        User.objects.filter(pk__in=authors).values_list("org_unit_id", flat=True)
-    ) | {proposal.org_unit_id}
-    if person.org_unit_id in author_units:
+    unit_ids = set(User.objects.filter(pk__in=authors).values_list("org_unit_id", flat=True))
+    units = OrgUnit.objects.filter(pk__in=unit_ids | {proposal.org_unit_id})
+    person_path = person.org_unit.path if person.org_unit_id else ""
+    if person_path and any(person_path.startswith(zone) for zone in _own_workshops(units)):
         return _("works in the author's own team")
     return None
 
@@ -109,6 +127,17 @@ def _review_figures() -> dict:
     }  # fmt: skip
 
 
+class _Divisor(Cast):
+    """A count to divide a sum of totals by, as a decimal. SQLite's NUMERIC keeps
+    whole numbers integers, and divides them as integers (221 / 3 = 73): there
+    the count becomes REAL instead."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="(%(expressions)s * 1.0)", **extra_context
+        )
+
+
 def with_scores(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Annotate `review_count`, `assigned_count` and `current_score`: the mean of
     the reviewers' totals, without the highest and the lowest when the campaign
@@ -122,12 +151,12 @@ def with_scores(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
                 Q(campaign__drop_extremes=True, review_count__gte=5),
                 then=ExpressionWrapper(
                     (F("review_sum") - F("review_max") - F("review_min"))
-                    / Cast(F("review_count") - 2, score),
+                    / _Divisor(F("review_count") - 2, score),
                     output_field=score,
                 ),
             ),
             default=ExpressionWrapper(
-                F("review_sum") / Cast(F("review_count"), score), output_field=score
+                F("review_sum") / _Divisor(F("review_count"), score), output_field=score
             ),
             output_field=score,
         )

@@ -140,3 +140,41 @@ def test_an_official_does_not_screen_what_they_entered(org, campaigns):
         services.proposal_screen(proposal_id=proposal.pk, by=org.official_a)
     services.proposal_screen(proposal_id=proposal.pk, by=org.group_official)
     assert Decimal(Proposal.objects.get(pk=proposal.pk).author_share) == 100
+
+
+def test_a_reviewer_from_the_authors_workshop_is_recused(org, make_proposal):
+    from accounts.models import OrgUnit
+    from competitions.selectors import recusal_reason
+    from tests.factories import PersonFactory, make_unit
+
+    workshop = make_unit("A1W", org.mine_a1, OrgUnit.Kind.WORKSHOP)
+    team = make_unit("A1W1", workshop, OrgUnit.Kind.TEAM)
+    author = PersonFactory(employee_no="author_w", org_unit=team)
+    head = PersonFactory(employee_no="head_w", org_unit=workshop)
+    elsewhere = PersonFactory(employee_no="other_w", org_unit=org.team_a102)
+    proposal = make_proposal(author)
+    assert recusal_reason(proposal, head)
+    assert recusal_reason(proposal, elsewhere) is None
+
+
+def test_only_the_authors_and_the_office_see_each_persons_prize(api, as_person, org, make_proposal):
+    from accounts.models import OrgUnit
+    from tests.competitions.review_steps import decided
+    from tests.factories import PersonFactory, make_unit
+
+    company_c = make_unit("C", org.group, OrgUnit.Kind.COMPANY)
+    reviewers = [PersonFactory(employee_no=f"rv{i}", org_unit=company_c) for i in range(3)]
+    proposal = make_proposal(org.worker_a, co_authors=[(org.colleague_a, Decimal(30))])
+    services.proposal_screen(proposal_id=proposal.pk, by=org.group_official)
+    decided(proposal, org.group_official, reviewers, to=Status.AWARDED)
+
+    api.force_authenticate(org.worker_b)
+    award = api.get(f"/api/v1/proposals/{proposal.pk}/").json()["award"]
+    assert award["grade"] == "first" and "shares" not in award
+    page = as_person(org.worker_b).get(url("proposal-detail", proposal)).content.decode()
+    # The grade and the prize show; who receives how much does not (30 % of 5000).
+    assert 'data-testid="award"' in page and "1,500.00" not in page
+
+    api.force_authenticate(org.colleague_a)
+    shares = api.get(f"/api/v1/proposals/{proposal.pk}/").json()["award"]["shares"]
+    assert [share["person"]["id"] for share in shares] == [org.worker_a.pk, org.colleague_a.pk]

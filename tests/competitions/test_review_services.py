@@ -1,0 +1,997 @@
+"""Review, decision, implementation, verified benefit and award services (issue 6):
+who may do each step in which state, recusal, the rubric, the score, the quota
+and the split in fen. A refused call changes nothing."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone, translation
+
+from achievements import services as achievement_services
+from competitions import services
+from competitions.models import (
+    Award,
+    AwardShare,
+    Campaign,
+    Proposal,
+    Review,
+    ReviewAssignment,
+)
+from competitions.selectors import (
+    decisions_board,
+    is_blind_for,
+    proposals_visible_to,
+    recusal_reason,
+    review_queue,
+    with_scores,
+)
+from competitions.services.decisions import split_in_fen
+from core.exceptions import Conflict
+from tests.competitions.states import (
+    EVERY_STATE,
+    proposal_at,
+    proposal_reviewed,
+    review_snapshot,
+    reviewer_panel,
+    rubric_scores,
+)
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = Proposal.Status
+DAY = datetime.timedelta(days=1)
+
+
+# --- Helpers ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def panel(org):
+    return reviewer_panel(org)
+
+
+@pytest.fixture
+def at(org, make_proposal, panel):
+    """`at(status, **kwargs)`: worker_a's proposal (colleague_a co-authoring 40 %)
+    in `status`; four experts assigned, the first three have reviewed (80, 70, 60)."""
+
+    def bring(status, *, reviewers=None, co_authored=True, **kwargs):
+        if co_authored:
+            kwargs = {
+                "author_share": Decimal(60),
+                "co_authors": [(org.colleague_a, Decimal(40))],
+                **kwargs,
+            }
+        return proposal_at(
+            status, org=org, make_proposal=make_proposal,
+            reviewers=reviewers or panel.experts[:4], **kwargs,
+        )  # fmt: skip
+
+    return bring
+
+
+def current(proposal):
+    """The running figures of a proposal, as the board and the decision read them."""
+    return with_scores(Proposal.objects.filter(pk=proposal.pk)).get()
+
+
+def points(proposal, values) -> dict[int, Decimal]:
+    """The rubric's criteria, in order, given these points."""
+    ids = proposal.campaign.criteria.order_by("position").values_list("pk", flat=True)
+    return dict(zip(ids, map(Decimal, values), strict=True))
+
+
+def submit(proposal, reviewer, total=None, *, scores=None, comment="可行"):
+    scores = scores if scores is not None else rubric_scores(proposal.campaign, total)
+    return services.review_submit(
+        proposal_id=proposal.pk, by=reviewer, scores=scores, comment=comment
+    )
+
+
+# The steps after review, each from the state it starts in.
+def assign(proposal, by, panel):
+    return services.reviewers_assign(proposal_id=proposal.pk, by=by, reviewers=[panel.neighbour])
+
+
+def replace(proposal, by, panel):
+    # experts[3] is assigned but has not reviewed
+    return services.reviewer_replace(
+        proposal_id=proposal.pk, by=by, reviewer=panel.experts[3], replacement=panel.neighbour
+    )
+
+
+def approve(proposal, by, panel):
+    return services.proposal_decide(proposal_id=proposal.pk, by=by, outcome=Status.APPROVED)
+
+
+def reject(proposal, by, panel):
+    return services.proposal_decide(
+        proposal_id=proposal.pk, by=by, outcome=Status.REJECTED, reason="推广价值有限"
+    )
+
+
+def implement(proposal, by, panel):
+    return services.proposal_implement(
+        proposal_id=proposal.pk, by=by, implemented_on=timezone.localdate(), department="机电科"
+    )
+
+
+def verify(proposal, by, panel):
+    return services.proposal_verify_benefit(
+        proposal_id=proposal.pk, by=by, verified_benefit=Decimal("86000.50"), evidence="财务核算单"
+    )
+
+
+def award(proposal, by, panel):
+    return services.proposal_award(proposal_id=proposal.pk, by=by, grade="encouragement")
+
+
+# name: (step, the state it starts from, the state it leads to (None: stays))
+STEPS = {
+    "assign": (assign, Status.UNDER_REVIEW, None),
+    "replace": (replace, Status.UNDER_REVIEW, None),
+    "approve": (approve, Status.UNDER_REVIEW, Status.APPROVED),
+    "reject": (reject, Status.UNDER_REVIEW, Status.REJECTED),
+    "implement": (implement, Status.APPROVED, Status.IMPLEMENTED),
+    "verify": (verify, Status.IMPLEMENTED, Status.BENEFIT_VERIFIED),
+    "award": (award, Status.BENEFIT_VERIFIED, Status.AWARDED),
+}
+# Who sees the proposal but may not take these steps (403), and who cannot see it (404).
+SEE_BUT_MAY_NOT = ["worker_a", "colleague_a", "reviewer"]
+CANNOT_SEE = ["official_b", "worker_b", "outside_expert"]
+
+
+def person(org, panel, who):
+    return {
+        "reviewer": panel.experts[0],
+        "outside_expert": panel.experts[4],  # a reviewer, but not of this proposal
+    }.get(who) or getattr(org, who)
+
+
+def wrong_state_cases():
+    """Every state a step does not start from (drafts: 404, see below)."""
+    return [
+        (name, status)
+        for name, (_step, source, _target) in STEPS.items()
+        for status in EVERY_STATE
+        if status not in (source, Status.DRAFT)
+    ]
+
+
+# --- Every step, every role ---------------------------------------------------------------
+
+
+class TestSteps:
+    @pytest.mark.parametrize("name", list(STEPS))
+    @pytest.mark.parametrize("who", ["official_a", "group_official", "admin"])
+    def test_official_over_the_author_takes_the_step(self, org, panel, at, name, who):
+        step, source, target = STEPS[name]
+        proposal = at(source)
+        events = proposal.events.count()
+        actor = getattr(org, who)
+        step(proposal, actor, panel)
+        proposal.refresh_from_db()
+        if target is None:  # reviewers change, the state does not
+            assert (proposal.status, proposal.events.count()) == (source, events)
+            return
+        assert proposal.status == target
+        assert proposal.events.count() == events + 1
+        event = proposal.events.last()
+        assert (event.from_state, event.to_state, event.actor) == (source, target, actor)
+
+    @pytest.mark.parametrize(("name", "status"), wrong_state_cases())
+    def test_any_other_state_is_409_and_nothing_changes(self, org, panel, at, name, status):
+        step, _source, _target = STEPS[name]
+        proposal = at(status)
+        before = review_snapshot(proposal)
+        with pytest.raises(Conflict) as refused:
+            step(proposal, org.official_a, panel)
+        assert refused.value.code == "invalid_transition"
+        assert review_snapshot(proposal) == before
+
+    @pytest.mark.parametrize("name", list(STEPS))
+    def test_a_draft_is_not_even_found_404(self, org, panel, at, name):
+        proposal = at(Status.DRAFT)
+        with pytest.raises(Http404):
+            STEPS[name][0](proposal, org.official_a, panel)
+        assert review_snapshot(proposal)["status"] == Status.DRAFT
+
+    @pytest.mark.parametrize("name", list(STEPS))
+    @pytest.mark.parametrize("who", SEE_BUT_MAY_NOT)
+    def test_author_co_author_and_reviewer_see_it_but_may_not_403(self, org, panel, at, name, who):
+        step, source, _target = STEPS[name]
+        proposal = at(source)
+        before = review_snapshot(proposal)
+        with pytest.raises(PermissionDenied):
+            step(proposal, person(org, panel, who), panel)
+        assert review_snapshot(proposal) == before
+
+    @pytest.mark.parametrize("name", list(STEPS))
+    @pytest.mark.parametrize("who", CANNOT_SEE)
+    def test_outsiders_cannot_find_it_404(self, org, panel, at, name, who):
+        step, source, _target = STEPS[name]
+        proposal = at(source)
+        before = review_snapshot(proposal)
+        with pytest.raises(Http404):
+            step(proposal, person(org, panel, who), panel)
+        assert review_snapshot(proposal) == before
+
+    @pytest.mark.parametrize("name", list(STEPS))
+    @pytest.mark.parametrize("part", ["author", "co-author"])
+    def test_an_official_never_takes_a_step_on_their_own_proposal_403(
+        self, org, panel, make_proposal, name, part
+    ):
+        # official_a answers for company A, but wrote (or co-wrote) this one; the
+        # group official runs it
+        step, source, _target = STEPS[name]
+        own = (
+            {"author": org.official_a}
+            if part == "author"
+            else {"author_share": Decimal(50), "co_authors": [(org.official_a, Decimal(50))]}
+        )
+        proposal = proposal_at(
+            source, org=org, make_proposal=make_proposal, reviewers=panel.experts[:4],
+            official=org.group_official, **own,
+        )  # fmt: skip
+        before = review_snapshot(proposal)
+        with pytest.raises(PermissionDenied):
+            step(proposal, org.official_a, panel)
+        assert review_snapshot(proposal) == before
+
+
+# --- Assignment and recusal ------------------------------------------------------------------
+
+
+class TestAssignment:
+    def test_group_official_asks_reviewers_from_another_company_by_the_deadline(
+        self, org, panel, at, campaigns
+    ):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:1], totals=())
+        services.reviewers_assign(
+            proposal_id=proposal.pk, by=org.group_official, reviewers=panel.experts[1:3]
+        )
+        rows = ReviewAssignment.objects.filter(proposal=proposal).order_by("id")
+        assert [row.reviewer for row in rows] == panel.experts[:3]
+        assert {row.due_on for row in rows} == {campaigns.open.review_deadline}
+        assert {row.assigned_by for row in rows} == {org.group_official}
+        assert all(row.replaced_at is None for row in rows)
+
+    def test_asking_someone_again_keeps_their_one_assignment(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:2], totals=(80,))
+        services.reviewers_assign(
+            proposal_id=proposal.pk, by=org.group_official, reviewers=panel.experts[:3]
+        )
+        assert sorted(proposal.assignments.values_list("reviewer_id", flat=True)) == sorted(
+            expert.pk for expert in panel.experts[:3]
+        )
+
+    def test_one_active_assignment_per_reviewer_is_a_database_rule(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:1], totals=())
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ReviewAssignment.objects.create(
+                proposal=proposal, reviewer=panel.experts[0], assigned_by=org.group_official,
+                due_on=timezone.localdate(),
+            )  # fmt: skip
+
+    def test_company_official_picks_a_reviewer_from_another_team_of_their_company(
+        self, org, panel, at
+    ):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:1], totals=())
+        services.reviewers_assign(
+            proposal_id=proposal.pk, by=org.official_a, reviewers=[panel.neighbour]
+        )
+        assert proposal.assignments.filter(reviewer=panel.neighbour).exists()
+
+    def test_a_reviewer_outside_the_officials_scope_is_400(self, org, panel, at):
+        # company A's official does not see company C's people
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:1], totals=())
+        before = review_snapshot(proposal)
+        with pytest.raises(ValidationError) as refused:
+            services.reviewers_assign(
+                proposal_id=proposal.pk, by=org.official_a, reviewers=[panel.experts[1]]
+            )
+        assert "评审乙" in " ".join(refused.value.message_dict["reviewers"])
+        assert review_snapshot(proposal) == before
+
+    def test_no_reviewer_is_400(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:1], totals=())
+        with pytest.raises(ValidationError) as refused:
+            services.reviewers_assign(proposal_id=proposal.pk, by=org.group_official, reviewers=[])
+        assert "reviewers" in refused.value.message_dict
+
+    @pytest.mark.parametrize(
+        ("who", "reason"),
+        [
+            ("worker_a", "an author"),
+            ("colleague_a", "an author"),
+            ("teammate", "own team"),
+            ("co_authors_teammate", "own team"),
+        ],
+    )
+    def test_authors_and_their_teammates_are_recused_400_naming_them(
+        self, org, panel, at, who, reason
+    ):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:1], totals=())
+        if who == "co_authors_teammate":  # in team A102 with the co-author colleague_a
+            recused = PersonFactory(full_name="合作者同组", org_unit=org.team_a102)
+        else:
+            recused = getattr(panel, who, None) or getattr(org, who)
+        before = review_snapshot(proposal)
+        with pytest.raises(ValidationError) as refused:
+            # a batch with one recused person is refused as a whole
+            services.reviewers_assign(
+                proposal_id=proposal.pk, by=org.group_official,
+                reviewers=[panel.experts[1], recused],
+            )  # fmt: skip
+        messages = refused.value.message_dict["reviewers"]
+        assert len(messages) == 1
+        assert recused.full_name in messages[0]
+        assert review_snapshot(proposal) == before
+        # and the reason is what the assignment page shows
+        with translation.override("en"):
+            assert reason in recusal_reason(proposal, recused)
+
+    def test_the_unit_the_proposal_was_written_in_stays_recused_after_the_author_moves(
+        self, org, panel, at
+    ):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:1], totals=())
+        type(org.worker_a).objects.filter(pk=org.worker_a.pk).update(org_unit=org.team_b101)
+        with translation.override("en"):
+            assert recusal_reason(proposal, panel.teammate) == "works in the author's own team"
+
+    def test_people_outside_the_authors_teams_are_not_recused(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:1], totals=())
+        for reviewer in (*panel.experts, panel.neighbour, org.official_a, org.worker_b):
+            assert recusal_reason(proposal, reviewer) is None
+
+    def test_replacing_a_reviewer_who_has_not_reviewed(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW)  # experts[3] has not reviewed
+        replace(proposal, org.group_official, panel)
+        old = ReviewAssignment.objects.get(proposal=proposal, reviewer=panel.experts[3])
+        new = ReviewAssignment.objects.get(proposal=proposal, reviewer=panel.neighbour)
+        assert old.replaced_at is not None
+        assert (new.replaced_at, new.due_on) == (None, proposal.campaign.review_deadline)
+        # the replaced reviewer no longer reads or reviews it
+        assert not proposals_visible_to(panel.experts[3]).filter(pk=proposal.pk).exists()
+        with pytest.raises(Http404):
+            submit(proposal, panel.experts[3], 70)
+        submit(proposal, panel.neighbour, 75)
+        assert current(proposal).review_count == 4
+
+    def test_a_replaced_reviewer_may_be_asked_again(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW)
+        replace(proposal, org.group_official, panel)
+        assign_back = [panel.experts[3]]
+        services.reviewers_assign(
+            proposal_id=proposal.pk, by=org.group_official, reviewers=assign_back
+        )
+        assert proposal.assignments.filter(reviewer=panel.experts[3]).count() == 2
+        submit(proposal, panel.experts[3], 50)
+
+    def test_replacing_someone_who_has_reviewed_is_409(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW)
+        before = review_snapshot(proposal)
+        with pytest.raises(Conflict):
+            services.reviewer_replace(
+                proposal_id=proposal.pk, by=org.group_official, reviewer=panel.experts[0],
+                replacement=panel.neighbour,
+            )  # fmt: skip
+        assert review_snapshot(proposal) == before
+
+    @pytest.mark.parametrize(
+        ("reviewer", "replacement", "field"),
+        [
+            ("experts[4]", "neighbour", "reviewer"),  # not a reviewer of it
+            ("experts[3]", "experts[1]", "replacement"),  # already one
+            ("experts[3]", "teammate", "replacement"),  # recused
+            ("experts[3]", "worker_a", "replacement"),  # the author
+            ("experts[3]", "experts[3]", "replacement"),  # themselves
+        ],
+    )
+    def test_replacement_refused_400(self, org, panel, at, reviewer, replacement, field):
+        def pick(name):
+            if name.startswith("experts"):
+                return panel.experts[int(name[8])]
+            return getattr(panel, name, None) or getattr(org, name)
+
+        proposal = at(Status.UNDER_REVIEW)
+        before = review_snapshot(proposal)
+        with pytest.raises(ValidationError) as refused:
+            services.reviewer_replace(
+                proposal_id=proposal.pk, by=org.group_official, reviewer=pick(reviewer),
+                replacement=pick(replacement),
+            )  # fmt: skip
+        assert field in refused.value.message_dict
+        assert review_snapshot(proposal) == before
+
+
+# --- Reviews -----------------------------------------------------------------------------------
+
+
+class TestReviewSubmit:
+    def test_assigned_reviewer_scores_every_criterion(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:3], totals=())
+        scores = points(proposal, ["25", "28.5", "12", "20"])
+        review = submit(proposal, panel.experts[0], scores=scores, comment="  节水效果明显  ")
+        assert (review.reviewer, review.total, review.comment) == (
+            panel.experts[0],
+            Decimal("85.5"),
+            "节水效果明显",
+        )
+        stored = dict(review.scores.values_list("criterion_id", "points"))
+        assert stored == scores
+        # a review is no state change
+        proposal.refresh_from_db()
+        assert proposal.status == Status.UNDER_REVIEW
+
+    @pytest.mark.parametrize(
+        "who", ["worker_a", "colleague_a", "official_a", "group_official", "admin", "outsider"]
+    )
+    def test_only_an_assigned_reviewer_reviews_404_for_everyone_else(self, org, panel, at, who):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:3], totals=())
+        somebody = panel.experts[4] if who == "outsider" else getattr(org, who)
+        with pytest.raises(Http404):
+            submit(proposal, somebody, 80)
+        assert not Review.objects.exists()
+
+    def test_a_second_review_by_the_same_reviewer_is_409(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW)
+        before = review_snapshot(proposal)
+        with pytest.raises(Conflict):
+            submit(proposal, panel.experts[0], 20)
+        assert review_snapshot(proposal) == before
+
+    def test_one_review_per_reviewer_is_a_database_rule(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Review.objects.create(proposal=proposal, reviewer=panel.experts[0], total=1)
+        assert proposal.reviews.filter(reviewer=panel.experts[0]).count() == 1
+
+    @pytest.mark.parametrize(
+        "values",
+        [
+            ["31", "30", "20", "20"],  # above the first maximum
+            ["30", "30", "20", "20.1"],  # just above the last one
+            ["-1", "30", "20", "20"],  # negative
+        ],
+        ids=["above max", "just above max", "negative"],
+    )
+    def test_scores_outside_zero_to_the_maximum_are_400(self, org, panel, at, values):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:3], totals=())
+        with pytest.raises(ValidationError) as refused:
+            submit(proposal, panel.experts[0], scores=points(proposal, values))
+        assert "scores" in refused.value.message_dict
+        assert not Review.objects.exists()
+
+    def test_the_maximum_and_zero_themselves_are_fine(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:3], totals=())
+        review = submit(proposal, panel.experts[0], scores=points(proposal, [30, 30, 20, 0]))
+        assert review.total == 80
+
+    def test_a_missing_or_unknown_criterion_is_400(self, org, panel, at, campaigns):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:3], totals=())
+        scores = rubric_scores(proposal.campaign, 60)
+        last = max(scores)
+        missing = {key: value for key, value in scores.items() if key != last}
+        other_rubric = campaigns.closed.criteria.first().pk
+        for wrong in (missing, {**missing, other_rubric: Decimal(10)}, {}):
+            with pytest.raises(ValidationError) as refused:
+                submit(proposal, panel.experts[0], scores=wrong)
+            assert "scores" in refused.value.message_dict
+        assert not Review.objects.exists()
+
+    def test_points_finer_than_the_rubric_keeps_are_400_not_silently_rounded(self, org, panel, at):
+        # points are kept to one decimal; the total must equal what is stored
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:3], totals=())
+        scores = points(proposal, ["10.25", "10", "10", "10"])
+        with pytest.raises(ValidationError):
+            submit(proposal, panel.experts[0], scores=scores)
+        assert not Review.objects.exists()
+
+    @pytest.mark.parametrize("status", [Status.APPROVED, Status.REJECTED])
+    def test_no_review_after_the_decision_409(self, org, panel, at, status):
+        # experts[3] was assigned but had not reviewed when it was decided
+        proposal = at(status)
+        before = review_snapshot(proposal)
+        with pytest.raises(Conflict):
+            submit(proposal, panel.experts[3], 90)
+        assert review_snapshot(proposal) == before
+
+
+class TestReviewUpdate:
+    def test_reviewer_changes_scores_and_comment_before_the_decision(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW)
+        review = proposal.reviews.get(reviewer=panel.experts[0])
+        services.review_update(
+            review_id=review.pk, by=panel.experts[0],
+            scores=rubric_scores(proposal.campaign, 95), comment=" 再看了现场 ",
+        )  # fmt: skip
+        review.refresh_from_db()
+        assert (review.total, review.comment) == (Decimal(95), "再看了现场")
+        assert sum(review.scores.values_list("points", flat=True)) == 95
+        assert current(proposal).current_score == Decimal(75)  # (95 + 70 + 60) / 3
+
+    def test_comment_alone_keeps_the_scores(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW)
+        review = proposal.reviews.get(reviewer=panel.experts[1])
+        services.review_update(review_id=review.pk, by=panel.experts[1], comment="补充意见")
+        review.refresh_from_db()
+        assert (review.total, review.comment, review.scores.count()) == (70, "补充意见", 4)
+
+    @pytest.mark.parametrize("status", [Status.APPROVED, Status.REJECTED, Status.AWARDED])
+    def test_no_change_after_the_decision_409(self, org, panel, at, status):
+        proposal = at(status)
+        review = proposal.reviews.get(reviewer=panel.experts[0])
+        before = review_snapshot(proposal)
+        with pytest.raises(Conflict):
+            services.review_update(
+                review_id=review.pk, by=panel.experts[0],
+                scores=rubric_scores(proposal.campaign, 10), comment="改主意了",
+            )  # fmt: skip
+        assert review_snapshot(proposal) == before
+
+    @pytest.mark.parametrize("who", ["other_reviewer", "official_a", "worker_a", "admin"])
+    def test_someone_elses_review_is_404(self, org, panel, at, who):
+        proposal = at(Status.UNDER_REVIEW)
+        review = proposal.reviews.get(reviewer=panel.experts[0])
+        somebody = panel.experts[1] if who == "other_reviewer" else getattr(org, who)
+        before = review_snapshot(proposal)
+        with pytest.raises(Http404):
+            services.review_update(review_id=review.pk, by=somebody, comment="代改")
+        assert review_snapshot(proposal) == before
+
+    def test_invalid_scores_on_edit_are_400_and_keep_the_old_ones(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW)
+        review = proposal.reviews.get(reviewer=panel.experts[0])
+        before = review_snapshot(proposal)
+        with pytest.raises(ValidationError):
+            services.review_update(
+                review_id=review.pk, by=panel.experts[0], scores=points(proposal, [99, 0, 0, 0])
+            )
+        assert review_snapshot(proposal) == before
+
+
+# --- The score -----------------------------------------------------------------------------------
+
+
+class TestScore:
+    def test_score_is_the_mean_of_the_totals_fixed_at_the_decision(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW, totals=(80, 70, 71))
+        figures = current(proposal)
+        assert (figures.review_count, figures.assigned_count) == (3, 4)
+        assert figures.current_score.quantize(Decimal("0.0001")) == Decimal("73.6667")
+        assert Proposal.objects.get(pk=proposal.pk).score is None  # not final yet
+        approve(proposal, org.official_a, panel)
+        proposal.refresh_from_db()
+        assert proposal.score == Decimal("73.67")
+        assert proposal.decided_at is not None
+
+    def test_no_reviews_no_score(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW, totals=())
+        figures = current(proposal)
+        assert (figures.review_count, figures.current_score) == (0, None)
+
+    @pytest.mark.parametrize(
+        ("drop", "totals", "score"),
+        [
+            (True, (90, 80, 70, 60, 10), Decimal(70)),  # 90 and 10 dropped
+            (True, (80, 80, 80, 60, 60), Decimal("73.33")),  # one of each extreme dropped
+            (True, (90, 80, 70, 60), Decimal(75)),  # fewer than five: all count
+            (False, (90, 80, 70, 60, 10), Decimal(62)),  # the campaign keeps all
+        ],
+    )
+    def test_highest_and_lowest_dropped_from_five_reviews_when_the_campaign_says(
+        self, org, panel, at, campaigns, drop, totals, score
+    ):
+        services.campaign_update(
+            campaign_id=campaigns.open.pk, by=org.group_official, drop_extremes=drop
+        )
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts, totals=totals)
+        assert current(proposal).current_score.quantize(Decimal("0.01")) == score
+        approve(proposal, org.official_a, panel)
+        assert Proposal.objects.get(pk=proposal.pk).score == score
+
+    def test_deciding_before_the_minimum_reviews_is_409(self, org, panel, at, campaigns):
+        proposal = at(Status.UNDER_REVIEW, totals=(80, 70))
+        before = review_snapshot(proposal)
+        with pytest.raises(Conflict) as refused:
+            approve(proposal, org.official_a, panel)
+        assert refused.value.code == "reviews_missing"
+        assert review_snapshot(proposal) == before
+        # the third review makes it decidable
+        submit(proposal, panel.experts[2], 60)
+        assert approve(proposal, org.official_a, panel).status == Status.APPROVED
+
+    def test_the_minimum_is_the_campaigns(self, org, panel, at, campaigns):
+        services.campaign_update(
+            campaign_id=campaigns.open.pk, by=org.group_official, min_reviews=1
+        )
+        proposal = at(Status.UNDER_REVIEW, totals=(66,))
+        assert approve(proposal, org.official_a, panel).score == Decimal(66)
+
+    def test_decisions_board_lists_the_officials_proposals_under_review_best_first(
+        self, org, panel, at, make_proposal
+    ):
+        low = at(Status.UNDER_REVIEW, totals=(50, 50, 50), title="低分")
+        high = at(Status.UNDER_REVIEW, totals=(90, 90, 80), title="高分")
+        none_yet = at(Status.UNDER_REVIEW, totals=(), title="未评")
+        at(Status.APPROVED, title="已决定")
+        proposal_reviewed(
+            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal,
+            reviewers=panel.experts[:3], author=org.worker_b, title="B公司",
+        )  # fmt: skip
+        board = list(decisions_board(org.official_a, low.campaign))
+        assert [row.pk for row in board] == [high.pk, low.pk, none_yet.pk]
+        assert [row.review_count for row in board] == [3, 3, 0]
+        assert len(decisions_board(org.group_official, low.campaign)) == 4
+
+
+# --- Decision, implementation, verification --------------------------------------------------
+
+
+class TestDecide:
+    def test_rejection_keeps_its_reason_for_the_author(self, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW)
+        services.proposal_decide(
+            proposal_id=proposal.pk, by=org.official_a, outcome="rejected", reason=" 推广价值有限 "
+        )
+        proposal.refresh_from_db()
+        assert (proposal.status, proposal.decision_reason) == (Status.REJECTED, "推广价值有限")
+        assert proposal.events.last().note == "推广价值有限"
+        assert proposal.score == Decimal(70)
+
+    @pytest.mark.parametrize("reason", ["", "   "])
+    def test_rejection_without_a_reason_is_400(self, org, panel, at, reason):
+        proposal = at(Status.UNDER_REVIEW)
+        before = review_snapshot(proposal)
+        with pytest.raises(ValidationError) as refused:
+            services.proposal_decide(
+                proposal_id=proposal.pk, by=org.official_a, outcome="rejected", reason=reason
+            )
+        assert "reason" in refused.value.message_dict
+        assert review_snapshot(proposal) == before
+
+    @pytest.mark.parametrize("outcome", ["awarded", "implemented", "", "maybe"])
+    def test_an_outcome_other_than_approved_or_rejected_is_400(self, org, panel, at, outcome):
+        proposal = at(Status.UNDER_REVIEW)
+        before = review_snapshot(proposal)
+        with pytest.raises(ValidationError) as refused:
+            services.proposal_decide(proposal_id=proposal.pk, by=org.official_a, outcome=outcome)
+        assert "outcome" in refused.value.message_dict
+        assert review_snapshot(proposal) == before
+
+
+class TestImplement:
+    def test_implementation_records_date_department_and_achievement(self, org, panel, at, studios):
+        achievement = achievement_services.achievement_create(
+            by=studios.lead_a, studio=studios.dust, title="喷雾节水装置",
+            kind="technical_innovation", completed_on=timezone.localdate(),
+            contributors=[(studios.lead_a, Decimal(100))],
+        )  # fmt: skip
+        proposal = at(Status.APPROVED)
+        services.proposal_implement(
+            proposal_id=proposal.pk, by=org.official_a, implemented_on=timezone.localdate(),
+            department=" 综采一队 ", achievement=achievement, note="试运行一个月",
+        )  # fmt: skip
+        proposal.refresh_from_db()
+        assert (
+            proposal.status,
+            proposal.implemented_on,
+            proposal.implementing_department,
+            proposal.achievement,
+        ) == (Status.IMPLEMENTED, timezone.localdate(), "综采一队", achievement)
+        assert proposal.events.last().note == "试运行一个月"
+
+    @pytest.mark.parametrize(
+        ("field", "changes"),
+        [
+            ("department", {"department": "  "}),
+            ("implemented_on", {"implemented_on": None}),
+            ("implemented_on", {"implemented_on": "tomorrow"}),
+            ("implemented_on", {"implemented_on": "before the decision"}),
+        ],
+    )
+    def test_missing_or_impossible_details_are_400(self, org, panel, at, field, changes):
+        proposal = at(Status.APPROVED)
+        decided_on = timezone.localtime(proposal.decided_at).date()
+        dates = {"tomorrow": timezone.localdate() + DAY, "before the decision": decided_on - DAY}
+        values = {"implemented_on": timezone.localdate(), "department": "机电科", **changes}
+        values["implemented_on"] = dates.get(values["implemented_on"], values["implemented_on"])
+        before = review_snapshot(proposal)
+        with pytest.raises(ValidationError) as refused:
+            services.proposal_implement(proposal_id=proposal.pk, by=org.official_a, **values)
+        assert field in refused.value.message_dict
+        assert review_snapshot(proposal) == before
+
+    def test_an_achievement_outside_the_officials_scope_is_400(self, org, panel, at, studios):
+        theirs = achievement_services.achievement_create(
+            by=studios.lead_b, studio=studios.turbine, title="叶片修复",
+            kind="technical_innovation", completed_on=timezone.localdate(),
+            contributors=[(studios.lead_b, Decimal(100))],
+        )  # fmt: skip
+        proposal = at(Status.APPROVED)
+        before = review_snapshot(proposal)
+        with pytest.raises(ValidationError) as refused:
+            services.proposal_implement(
+                proposal_id=proposal.pk, by=org.official_a, implemented_on=timezone.localdate(),
+                department="机电科", achievement=theirs,
+            )  # fmt: skip
+        assert "achievement" in refused.value.message_dict
+        assert review_snapshot(proposal) == before
+
+
+class TestVerifyBenefit:
+    def test_verified_benefit_is_recorded_with_who_and_when(self, org, panel, at):
+        proposal = at(Status.IMPLEMENTED)
+        services.proposal_verify_benefit(
+            proposal_id=proposal.pk, by=org.official_a, verified_benefit=Decimal("86000.50"),
+            evidence=" 财务科核算单 ", verified_on=timezone.localdate() - DAY,
+        )  # fmt: skip
+        proposal.refresh_from_db()
+        assert (
+            proposal.status,
+            proposal.verified_benefit,
+            proposal.verification_evidence,
+            proposal.verified_by,
+            proposal.verified_on,
+        ) == (
+            Status.BENEFIT_VERIFIED,
+            Decimal("86000.50"),
+            "财务科核算单",
+            org.official_a,
+            timezone.localdate() - DAY,
+        )
+        assert proposal.events.last().note == "财务科核算单"
+
+    def test_verified_on_defaults_to_today(self, org, panel, at):
+        proposal = at(Status.IMPLEMENTED)
+        verify(proposal, org.official_a, panel)
+        assert Proposal.objects.get(pk=proposal.pk).verified_on == timezone.localdate()
+
+    @pytest.mark.parametrize(
+        ("field", "benefit", "evidence"),
+        [
+            ("verified_benefit", None, "财务核算"),
+            ("verified_benefit", Decimal("-1"), "财务核算"),
+            ("evidence", Decimal(1000), ""),
+            ("evidence", Decimal(1000), "   "),
+        ],
+    )
+    def test_missing_figure_or_evidence_is_400(self, org, panel, at, field, benefit, evidence):
+        proposal = at(Status.IMPLEMENTED)
+        before = review_snapshot(proposal)
+        with pytest.raises(ValidationError) as refused:
+            services.proposal_verify_benefit(
+                proposal_id=proposal.pk, by=org.official_a, verified_benefit=benefit,
+                evidence=evidence,
+            )  # fmt: skip
+        assert field in refused.value.message_dict
+        assert review_snapshot(proposal) == before
+
+    @pytest.mark.parametrize("status", [Status.BENEFIT_VERIFIED, Status.AWARDED])
+    def test_the_figure_is_locked_once_verified(self, org, panel, at, status):
+        proposal = at(status)
+        before = review_snapshot(proposal)
+        for by in (org.official_a, org.group_official, org.admin):
+            with pytest.raises(Conflict):
+                services.proposal_verify_benefit(
+                    proposal_id=proposal.pk, by=by, verified_benefit=Decimal(1), evidence="重核"
+                )
+        # nor through the author's editing (the proposal is long past draft)
+        with pytest.raises(Conflict):
+            services.proposal_update(
+                proposal_id=proposal.pk, by=org.worker_a, expected_benefit=Decimal(1)
+            )
+        assert review_snapshot(proposal) == before
+        assert before["verification"][0] == Decimal("98000.00")
+
+
+# --- Awards -------------------------------------------------------------------------------------
+
+
+class TestAward:
+    def test_award_is_split_by_share_in_fen(self, org, panel, at):
+        proposal = at(Status.BENEFIT_VERIFIED)  # worker_a 60 %, colleague_a 40 %
+        given = services.proposal_award(
+            proposal_id=proposal.pk, by=org.official_a, grade="second", note="第二名"
+        )
+        assert (given.grade.grade, given.amount, given.awarded_by) == (
+            "second",
+            Decimal(2000),
+            org.official_a,
+        )
+        shares = {s.person: (s.share, s.amount_fen) for s in given.shares.all()}
+        assert shares == {
+            org.worker_a: (Decimal(60), 120000),
+            org.colleague_a: (Decimal(40), 80000),
+        }
+        proposal.refresh_from_db()
+        assert proposal.status == Status.AWARDED
+        assert proposal.events.last().note == "第二名"
+
+    def test_the_note_defaults_to_the_grade(self, org, panel, at):
+        proposal = at(Status.BENEFIT_VERIFIED)
+        award(proposal, org.official_a, panel)
+        assert proposal.events.last().note  # the grade's name, translated
+
+    @pytest.mark.parametrize("grade", ["special", "third", "nonsense", ""])
+    def test_a_grade_the_campaign_does_not_offer_is_400(self, org, panel, at, grade):
+        proposal = at(Status.BENEFIT_VERIFIED)
+        before = review_snapshot(proposal)
+        with pytest.raises(ValidationError) as refused:
+            services.proposal_award(proposal_id=proposal.pk, by=org.official_a, grade=grade)
+        assert "grade" in refused.value.message_dict
+        assert review_snapshot(proposal) == before
+
+    def test_a_grade_of_another_campaign_is_400(self, org, panel, at, campaigns):
+        services.campaign_update(
+            campaign_id=campaigns.closed.pk, by=org.group_official,
+            grades=[("special", 1, Decimal(10000))],
+        )  # fmt: skip
+        proposal = at(Status.BENEFIT_VERIFIED)
+        with pytest.raises(ValidationError):
+            services.proposal_award(proposal_id=proposal.pk, by=org.official_a, grade="special")
+        assert not Award.objects.exists()
+
+    def test_quota_used_up_is_409(self, org, panel, at):
+        # the first prize has one place
+        first = at(Status.BENEFIT_VERIFIED, title="一等奖")
+        services.proposal_award(proposal_id=first.pk, by=org.official_a, grade="first")
+        second = at(Status.BENEFIT_VERIFIED, title="也想一等奖")
+        before = review_snapshot(second)
+        with pytest.raises(Conflict) as refused:
+            services.proposal_award(proposal_id=second.pk, by=org.group_official, grade="first")
+        assert refused.value.code == "quota_used_up"
+        assert review_snapshot(second) == before
+        assert Award.objects.filter(grade__grade="first").count() == 1
+        # another grade still has places
+        services.proposal_award(proposal_id=second.pk, by=org.official_a, grade="second")
+
+    def test_quota_counts_the_whole_campaign_across_companies(self, org, panel, at, make_proposal):
+        in_b = proposal_reviewed(
+            Status.BENEFIT_VERIFIED, org=org, make_proposal=make_proposal,
+            reviewers=panel.experts[:3], author=org.worker_b,
+        )  # fmt: skip
+        services.proposal_award(proposal_id=in_b.pk, by=org.official_b, grade="first")
+        mine = at(Status.BENEFIT_VERIFIED)
+        with pytest.raises(Conflict):
+            services.proposal_award(proposal_id=mine.pk, by=org.official_a, grade="first")
+
+    def test_an_unlimited_grade_is_never_used_up(self, org, panel, at):
+        for index in range(5):
+            proposal = at(Status.BENEFIT_VERIFIED, title=f"鼓励{index}")
+            award(proposal, org.official_a, panel)
+        assert Award.objects.filter(grade__grade="encouragement").count() == 5
+        assert AwardShare.objects.count() == 10
+
+    def test_prize_grades_cannot_be_swapped_once_awards_are_given(self, org, panel, at, campaigns):
+        proposal = at(Status.AWARDED)
+        with pytest.raises(Conflict):
+            services.campaign_update(
+                campaign_id=campaigns.open.pk, by=org.group_official,
+                grades=[("first", 5, Decimal(1))],
+            )  # fmt: skip
+        assert Award.objects.get(proposal=proposal).amount == Decimal(200)
+
+
+@pytest.mark.parametrize(
+    "amount", [Decimal("1000.00"), Decimal("999.99"), Decimal("0.01"), Decimal("0.02"),
+               Decimal("5000"), Decimal("0"), Decimal("12345.67")],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "shares",
+    [
+        ["33.33", "33.33", "33.34"],
+        ["33.34", "33.33", "33.33"],
+        ["0.01", "99.99"],
+        ["100"],
+        ["60", "40"],
+        ["14.29", "14.29", "14.28", "14.28", "14.28", "14.29", "14.29"],
+    ],
+)
+def test_split_adds_up_to_the_amount_to_the_fen_with_the_remainder_to_the_author(amount, shares):
+    shares = [Decimal(share) for share in shares]
+    people = [f"person {index}" for index in range(len(shares))]
+    parts = split_in_fen(amount, list(zip(people, shares, strict=True)))
+    total_fen = int(amount * 100)
+    assert sum(fen for _person, _share, fen in parts) == total_fen
+    assert [(person, share) for person, share, _fen in parts] == list(
+        zip(people, shares, strict=True)
+    )
+    # everyone but the author gets their share rounded down; the author also
+    # gets what rounding left, less than one fen per person
+    floors = [int(total_fen * share / 100) for share in shares]
+    assert [fen for _p, _s, fen in parts[1:]] == floors[1:]
+    assert 0 <= parts[0][2] - floors[0] < len(shares)
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        (Decimal("1000.00"), [33340, 33330, 33330]),
+        (Decimal("999.99"), [33341, 33329, 33329]),
+        (Decimal("0.01"), [1, 0, 0]),
+    ],
+)
+def test_split_of_three_nearly_equal_shares(amount, expected):
+    parts = split_in_fen(amount, [("a", Decimal("33.34")), ("b", Decimal("33.33")),
+                                  ("c", Decimal("33.33"))])  # fmt: skip
+    assert [fen for _person, _share, fen in parts] == expected
+
+
+def test_award_of_three_authors_sums_exactly(org, panel, make_proposal, studios, campaigns):
+    services.campaign_update(
+        campaign_id=campaigns.open.pk, by=org.group_official,
+        grades=[("excellence", None, Decimal("999.99")), ("encouragement", None, Decimal("0.01"))],
+    )  # fmt: skip
+    amounts = {}
+    for grade in ("excellence", "encouragement"):
+        proposal = proposal_reviewed(
+            Status.BENEFIT_VERIFIED, org=org, make_proposal=make_proposal,
+            reviewers=panel.experts[:3], author_share=Decimal("33.33"),
+            co_authors=[(org.colleague_a, Decimal("33.33")), (studios.member_a, Decimal("33.34"))],
+        )  # fmt: skip
+        given = services.proposal_award(proposal_id=proposal.pk, by=org.official_a, grade=grade)
+        amounts[grade] = dict(given.shares.values_list("person__employee_no", "amount_fen"))
+        assert sum(amounts[grade].values()) == int(given.amount * 100)
+    assert amounts == {
+        "excellence": {"worker_a": 33331, "colleague_a": 33329, "member_a": 33339},
+        "encouragement": {"worker_a": 1, "colleague_a": 0, "member_a": 0},
+    }
+
+
+# --- The reviewer's queue and blind reading ----------------------------------------------------
+
+
+class TestQueue:
+    def test_queue_shows_deadline_whether_reviewed_and_n_of_m(self, org, panel, at):
+        reviewer = panel.experts[0]
+        done = at(Status.UNDER_REVIEW, totals=(80, 70), title="已评")  # 2 of 4
+        waiting = at(Status.UNDER_REVIEW, reviewers=panel.experts[:3], totals=(), title="待评")
+        replaced = at(Status.UNDER_REVIEW, reviewers=panel.experts[1:4], totals=())
+        services.reviewer_replace(
+            proposal_id=replaced.pk, by=org.group_official, reviewer=panel.experts[1],
+            replacement=reviewer,
+        )  # fmt: skip
+        services.reviewer_replace(
+            proposal_id=replaced.pk, by=org.group_official, reviewer=reviewer,
+            replacement=panel.experts[1],
+        )  # fmt: skip
+        rows = [
+            (row.proposal_id, row.due_on, row.reviewed, row.review_count, row.assigned_count)
+            for row in review_queue(reviewer)
+        ]
+        deadline = done.campaign.review_deadline
+        # what is still to do comes first
+        assert rows == [(waiting.pk, deadline, False, 0, 3), (done.pk, deadline, True, 2, 4)]
+
+    def test_another_reviewer_and_an_official_have_their_own_queues(self, org, panel, at):
+        at(Status.UNDER_REVIEW, reviewers=panel.experts[:2], totals=())
+        assert list(review_queue(panel.experts[2])) == []
+        assert list(review_queue(org.official_a)) == []
+
+    def test_reviewer_reads_only_the_proposals_assigned_to_them(self, org, panel, at):
+        mine = at(Status.UNDER_REVIEW, reviewers=panel.experts[:2], totals=())
+        at(Status.UNDER_REVIEW, reviewers=panel.experts[1:3], totals=())
+        at(Status.SUBMITTED)
+        showcase = at(Status.AWARDED, reviewers=panel.experts[1:4])
+        visible = set(proposals_visible_to(panel.experts[0]).values_list("pk", flat=True))
+        assert visible == {mine.pk, showcase.pk}  # awarded ones are everyone's showcase
+
+    def test_blind_only_for_the_reviewer_of_a_blind_campaign_until_awarded(
+        self, org, panel, at, campaigns
+    ):
+        proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:3], totals=())
+        assert is_blind_for(panel.experts[0], proposal)
+        for insider in (org.worker_a, org.colleague_a, org.official_a, org.admin):
+            assert not is_blind_for(insider, proposal)
+        Proposal.objects.filter(pk=proposal.pk).update(status=Status.AWARDED)
+        assert not is_blind_for(panel.experts[0], proposal)
+        Campaign.objects.filter(pk=campaigns.open.pk).update(blind_review=False)
+        Proposal.objects.filter(pk=proposal.pk).update(status=Status.UNDER_REVIEW)
+        assert not is_blind_for(panel.experts[0], proposal)
