@@ -57,11 +57,25 @@ THUMBNAIL_SIZE = (480, 480)
 
 # owner model label ("achievements.achievement") → scoping function (user → QuerySet)
 _owner_scopes: dict[str, Callable[..., QuerySet]] = {}
+# owner model label → (user, owner id) → whether the uploader must not be named
+_uploader_hidden: dict[str, Callable[..., bool]] = {}
 
 
-def register_owner(model, visible_to: Callable[..., QuerySet]) -> None:
-    """Say which scoping function decides who may download `model`'s files."""
+def register_owner(
+    model, visible_to: Callable[..., QuerySet], *, hides_uploader: Callable[..., bool] | None = None
+) -> None:
+    """Say which scoping function decides who may download `model`'s files, and
+    optionally who must not learn who uploaded them (a blind reviewer)."""
     _owner_scopes[model._meta.label_lower] = visible_to
+    if hides_uploader is not None:
+        _uploader_hidden[model._meta.label_lower] = hides_uploader
+
+
+def uploader_hidden(user, attachment: Attachment) -> bool:
+    """Whether the reader must not be told who uploaded `attachment`."""
+    content_type = ContentType.objects.get_for_id(attachment.content_type_id)
+    rule = _uploader_hidden.get(f"{content_type.app_label}.{content_type.model}")
+    return bool(rule and rule(user, attachment.object_id))
 
 
 def attachments_visible_to(user) -> QuerySet[Attachment]:

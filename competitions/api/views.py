@@ -3,7 +3,6 @@ from django.db.models import Exists, OuterRef, Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from competitions import services
@@ -37,9 +36,7 @@ from competitions.selectors import (
     with_scores,
 )
 from core.api.attachments import (
-    AttachmentSerializer,
     AttachmentsMixin,
-    AttachmentUploadSerializer,
 )
 from core.api.serializers import StateEventSerializer
 from core.api.views import ScopedServiceViewSet
@@ -111,24 +108,6 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
 
     def add_attachment(self, proposal, upload):
         return services.attachment_add(record=proposal, by=self.request.user, upload=upload)
-
-    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True), request=None)
-    @extend_schema(
-        methods=["POST"], request=AttachmentUploadSerializer, responses=AttachmentSerializer
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
-    )
-    def attachments(self, request, pk=None):
-        """The proposal's photos and files. A reviewer of a blind campaign is not
-        told who uploaded them: that would name the author."""
-        response = super().attachments(request, pk)
-        if request.method == "GET" and getattr(self.get_object(), "blind", False):
-            for row in response.data:
-                row["uploaded_by"] = None
-        return response
 
     def _act(self, request, service, input_serializer=NoteSerializer):
         return self.act(

@@ -12,7 +12,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.serializers import PersonBriefSerializer
-from core.attachments import attachment_for, attachments_of, attachments_visible_to
+from core.attachments import (
+    attachment_for,
+    attachments_of,
+    attachments_visible_to,
+    uploader_hidden,
+)
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -32,6 +37,13 @@ class AttachmentSerializer(serializers.Serializer):
         if not attachment.thumbnail:
             return None
         return reverse("attachment-thumbnail", args=[attachment.pk])
+
+    def to_representation(self, attachment):
+        data = super().to_representation(attachment)
+        request = self.context.get("request")
+        if request is not None and uploader_hidden(request.user, attachment):
+            data["uploaded_by"] = None  # it would name the author to a blind reviewer
+        return data
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
@@ -66,8 +78,10 @@ class AttachmentsMixin:
             upload = AttachmentUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
             attachment = self.add_attachment(record, upload.validated_data["file"])
-            return Response(AttachmentSerializer(attachment).data, status=201)
-        return Response(AttachmentSerializer(attachments_of(record), many=True).data)
+            context = {"request": request}
+            return Response(AttachmentSerializer(attachment, context=context).data, status=201)
+        files = attachments_of(record)
+        return Response(AttachmentSerializer(files, many=True, context={"request": request}).data)
 
 
 class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

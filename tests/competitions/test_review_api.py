@@ -765,11 +765,6 @@ class TestBlindReview:
         response = api.patch(f"{REVIEWS}{review.pk}/", {"comment": "复核"}, format="json")
         assert_anonymous(response, proposal, secrets, reviewer)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="core's /api/v1/attachments/{id}/ names the uploader to everyone who may "
-        "download the file; it needs to ask the owner's app (blind review) first",
-    )
     def test_an_attachment_read_by_its_id_does_not_name_the_uploader(self, api, panel, blind):
         proposal, secrets = blind
         reviewer = panel.experts[0]
