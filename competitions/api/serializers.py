@@ -186,7 +186,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         data["award"] = _award(proposal)
         if not getattr(proposal, "studio_visible", True):
             data["studio_id"] = None
-        if getattr(proposal, "viewer_manages", False):
+        if getattr(proposal, "viewer_manages", False) and hasattr(proposal, "review_count"):
             # While reviews come in, the office sees the running score and count.
             data["reviews_in"] = proposal.review_count
             # As the decision will fix it (and a string, like every other decimal).

@@ -81,7 +81,7 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
         # The original of a duplicate is named by code only when the reader may not see it.
         original_visible = Exists(proposals_visible_to(user).filter(pk=OuterRef("duplicate_of_id")))
         return (
-            with_scores(proposals_visible_to(user))
+            proposals_visible_to(user)
             .annotate(
                 original_visible=original_visible,
                 blind=blind_for(user),
@@ -96,6 +96,12 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
                 Prefetch("award__shares", AwardShare.objects.select_related("person")),
             )
         )
+
+    def get_queryset(self):
+        # The running score (five subqueries a row) is for one proposal's page;
+        # the list leaves it out, so a page of 25 stays cheap.
+        queryset = super().get_queryset()
+        return queryset if self.action == "list" else with_scores(queryset)
 
     def create_via_service(self, data):
         return services.proposal_create(by=self.request.user, **data)
