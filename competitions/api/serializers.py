@@ -189,10 +189,12 @@ class ProposalSerializer(serializers.ModelSerializer):
         if getattr(proposal, "viewer_manages", False) and hasattr(proposal, "review_count"):
             # While reviews come in, the office sees the running score and count.
             data["reviews_in"] = proposal.review_count
-            # As the decision will fix it (and a string, like every other decimal).
+            # Once the campaign's minimum reviews are in, as the decision will fix
+            # it (and a string, like every other decimal).
+            enough = proposal.review_count >= proposal.campaign.min_reviews
             data["current_score"] = (
-                None if proposal.current_score is None
-                else RUNNING_SCORE.to_representation(proposal.current_score)
+                RUNNING_SCORE.to_representation(proposal.current_score)
+                if enough and proposal.current_score is not None else None
             )  # fmt: skip
         if getattr(proposal, "blind", False):
             for key in self.IDENTIFYING:

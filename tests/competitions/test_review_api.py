@@ -851,17 +851,24 @@ class TestBlindReview:
 
 class TestScoreVisibility:
     def test_officials_see_reviews_in_and_the_running_score(self, api, org, panel, at):
-        proposal = at(Status.UNDER_REVIEW, totals=(80, 70))
+        proposal = at(Status.UNDER_REVIEW, totals=(80, 70, 60))
         for role in ("official_a", "group_official", "admin"):
             api.force_authenticate(getattr(org, role))
             body = api.get(url(proposal)).json()
             assert (body["reviews_in"], body["current_score"], body["score"]) == (
-                2,
-                "75.00",
+                3,
+                "70.00",
                 None,
             )
+            # The list leaves the running score to the proposal's own page.
             listed = [row for row in results(api.get(PROPOSALS)) if row["id"] == proposal.pk]
-            assert listed[0]["current_score"] == "75.00"
+            assert "current_score" not in listed[0]
+
+    def test_the_running_score_waits_for_the_minimum_reviews(self, api, org, panel, at):
+        proposal = at(Status.UNDER_REVIEW, totals=(80, 70))
+        api.force_authenticate(org.official_a)
+        body = api.get(url(proposal)).json()
+        assert (body["reviews_in"], body["current_score"]) == (2, None)
 
     @pytest.mark.parametrize("role", ["worker_a", "colleague_a", "reviewer"])
     def test_authors_and_reviewers_see_no_score_before_the_decision(
