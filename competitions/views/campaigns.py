@@ -39,7 +39,8 @@ def competitions_home(request):
     context["is_reviewer"] = review_queue(user).exists()
     if context["is_official"]:
         context["queue_count"] = screening_queue(user).count()
-        context["managed_campaigns"] = campaigns_managed_by(user)[:10]
+        # Campaigns their units take part in, with the board and the awards.
+        context["managed_campaigns"] = campaigns_visible_to(user)[:10]
     return render(request, "competitions/home.html", context)
 
 

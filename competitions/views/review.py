@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from competitions import services
@@ -25,6 +26,7 @@ class ReviewQueueView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["waiting"] = review_queue(self.request.user).filter(reviewed=False).count()
+        context["today"] = timezone.localdate()
         return context
 
 

@@ -1,5 +1,8 @@
 """The office's form for each step after screening, as shown on a proposal's page."""
 
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
 from accounts.models import User
 from competitions.forms import (
     AssignReviewersForm,
@@ -9,7 +12,7 @@ from competitions.forms import (
     ProposalVerifyForm,
     ReplaceReviewerForm,
 )
-from competitions.models import Proposal
+from competitions.models import Proposal, Review
 from competitions.selectors import grades_with_counts, recusal_reason, review_panel, with_scores
 from competitions.services.decisions import split_in_fen
 
@@ -44,7 +47,13 @@ def decision_forms(request, proposal, **forms) -> dict:
             replace_form=forms.get("replace_form") or replace_form(request, proposal),
             assignments=proposal.assignments.filter(replaced_at__isnull=True)
             .select_related("reviewer__org_unit")
+            .annotate(
+                reviewed=Exists(
+                    Review.objects.filter(proposal=proposal, reviewer=OuterRef("reviewer"))
+                )
+            )
             .order_by("reviewer__full_name"),
+            today=timezone.localdate(),
             reviews=proposal.reviews.select_related("reviewer").prefetch_related(
                 "scores__criterion"
             ),

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import RoleGrant
@@ -178,3 +179,26 @@ def test_only_the_authors_and_the_office_see_each_persons_prize(api, as_person, 
     api.force_authenticate(org.colleague_a)
     shares = api.get(f"/api/v1/proposals/{proposal.pk}/").json()["award"]["shares"]
     assert [share["person"]["id"] for share in shares] == [org.worker_a.pk, org.colleague_a.pk]
+
+
+def test_the_office_sees_who_is_late_with_a_review(as_person, org, make_proposal):
+    from accounts.models import OrgUnit
+    from competitions.models import ReviewAssignment
+    from tests.competitions.review_steps import assign, review
+    from tests.factories import PersonFactory, make_unit
+
+    company_c = make_unit("C", org.group, OrgUnit.Kind.COMPANY)
+    experts = [PersonFactory(employee_no=f"late{i}", org_unit=company_c) for i in range(2)]
+    proposal = make_proposal(org.worker_a)
+    services.proposal_screen(proposal_id=proposal.pk, by=org.group_official)
+    assign(proposal, org.group_official, experts)
+    review(proposal, experts[0])
+    ReviewAssignment.objects.update(due_on=timezone.localdate() - datetime.timedelta(days=1))
+    page = as_person(org.group_official).get(url("proposal-detail", proposal)).content.decode()
+    assert page.count('data-testid="overdue"') == 1  # the one who has not scored
+
+
+def test_the_office_reaches_board_and_awards_from_the_front_door(as_person, org, campaigns):
+    page = as_person(org.official_a).get(reverse("competitions:home")).content.decode()
+    assert reverse("competitions:campaign-board", args=[campaigns.open.pk]) in page
+    assert reverse("competitions:campaign-awards", args=[campaigns.open.pk]) in page
