@@ -26,13 +26,9 @@ from achievements.models import (
     PromotionConference,
     TechnicalProblem,
 )
-from core.scoping import within_paths
+from core.scoping import signed_in, within_paths
 from studios.models import Studio
 from studios.selectors import studio_insiders_q
-
-
-def _signed_in(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
 
 
 def _insider_studios(user) -> QuerySet[Studio]:
@@ -41,7 +37,7 @@ def _insider_studios(user) -> QuerySet[Studio]:
 
 def problems_visible_to(user) -> QuerySet[TechnicalProblem]:
     """Every problem's announcement, annotated `full_access` for insiders."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return TechnicalProblem.objects.none()
     insider = Q(studio__in=_insider_studios(user))
     return TechnicalProblem.objects.select_related("studio").annotate(
@@ -51,7 +47,7 @@ def problems_visible_to(user) -> QuerySet[TechnicalProblem]:
 
 def problems_fully_visible_to(user) -> QuerySet[TechnicalProblem]:
     """Problems whose details, team and files the person may read."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return TechnicalProblem.objects.none()
     return TechnicalProblem.objects.filter(studio__in=_insider_studios(user)).select_related(
         "studio"
@@ -59,7 +55,7 @@ def problems_fully_visible_to(user) -> QuerySet[TechnicalProblem]:
 
 
 def achievements_visible_to(user) -> QuerySet[Achievement]:
-    if not _signed_in(user):
+    if not signed_in(user):
         return Achievement.objects.none()
     achievements = Achievement.objects.select_related(
         "studio", "studio__org_unit", "origin_problem"
@@ -83,7 +79,7 @@ PUBLIC_PATENT_STATUSES = (Patent.Status.PUBLISHED, Patent.Status.GRANTED, Patent
 def patents_visible_to(user) -> QuerySet[Patent]:
     """Insiders' patents and every published or granted one (public records),
     annotated `achievement_visible`: whether the linked achievement may be shown."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return Patent.objects.none()
     linked_visible = achievements_visible_to(user).filter(pk=OuterRef("achievement_id"))
     return (
@@ -95,7 +91,7 @@ def patents_visible_to(user) -> QuerySet[Patent]:
 
 def patents_fully_visible_to(user) -> QuerySet[Patent]:
     """Patents whose files (drafts, correspondence) the person may read: insiders."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return Patent.objects.none()
     return Patent.objects.filter(studio__in=_insider_studios(user))
 
@@ -120,7 +116,7 @@ def adoptions_visible_to(user) -> QuerySet[Adoption]:
 
 def conferences_visible_to(user) -> QuerySet[PromotionConference]:
     """Conferences are public to every signed-in user (the library's shop window)."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return PromotionConference.objects.none()
     # The aggregate drops Meta.ordering, so the order is restated for paging.
     return (

@@ -11,6 +11,11 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 
+def signed_in(user) -> bool:
+    """A real, signed-in person (scoping functions answer nothing otherwise)."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
 def within_paths(paths: Iterable[str], *, unit_field: str | None) -> Q:
     """Q matching rows whose org unit lies in any of the subtrees rooted at `paths`.
 

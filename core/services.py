@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,19 @@ def ensure(condition: bool, error: Exception) -> None:
     """Raise `error` unless `condition` holds: the guard every service starts with."""
     if not condition:
         raise error
+
+
+def locked(queryset, pk: int):
+    """Row-lock the record with `pk` if `queryset` (the writer's scope) holds it;
+    404 otherwise, also when it vanished between the check and the lock. Every
+    state change starts here, so outsiders learn nothing."""
+    record = queryset.filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    record = type(record).objects.select_for_update().filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
 
 
 def save_or_conflict(instance, message) -> None:

@@ -1,5 +1,5 @@
-"""Checks every achievements service starts with: who may write, which
-people may be named, and row locks."""
+"""Checks every achievements service starts with: who may write and which
+people may be named (row locks: core.services.locked)."""
 
 from collections.abc import Sequence
 from decimal import Decimal
@@ -42,11 +42,3 @@ def contributors_checked(
     people_checked([person for person, _share in rows], by, "contributors")
     shares = shares_checked([share for _person, share in rows], "contributors")
     return [(person, share) for (person, _sent), share in zip(rows, shares, strict=True)]
-
-
-def locked(queryset, pk: int):
-    """Row-lock a record the writer may see; 404 otherwise."""
-    record = queryset.filter(pk=pk).first()
-    if record is None:
-        raise Http404
-    return type(record).objects.select_for_update().get(pk=pk)

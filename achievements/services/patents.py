@@ -23,10 +23,9 @@ from achievements.selectors import (
 from achievements.services.guards import (
     ensure_may_change,
     ensure_writes_to,
-    locked,
 )
 from core.exceptions import InvalidTransition
-from core.services import ensure, save_or_conflict
+from core.services import ensure, locked, save_or_conflict
 from studios.models import Studio
 
 

@@ -20,9 +20,8 @@ from achievements.selectors import (
 from achievements.services.guards import (
     ensure_may_change,
     ensure_writes_to,
-    locked,
 )
-from core.services import ensure
+from core.services import ensure, locked
 from studios.models import Studio
 
 Status = TechnicalProblem.Status

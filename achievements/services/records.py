@@ -26,12 +26,11 @@ from achievements.services.guards import (
     ensure_may_change,
     ensure_official_over,
     ensure_writes_to,
-    locked,
 )
 from core import attachments
 from core.exceptions import Conflict
 from core.scoping import within_paths
-from core.services import ensure, save_or_conflict
+from core.services import ensure, locked, save_or_conflict
 from studios.models import Studio
 from studios.selectors import studios_managed_by
 

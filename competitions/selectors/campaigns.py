@@ -18,8 +18,8 @@ from competitions.models import (
     CoAuthor,
     Proposal,
 )
-from competitions.selectors.proposals import proposals_managed_by, signed_in
-from core.scoping import within_paths
+from competitions.selectors.proposals import proposals_managed_by
+from core.scoping import signed_in, within_paths
 
 
 def _own_unit_path(user) -> str | None:

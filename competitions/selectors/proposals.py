@@ -19,11 +19,7 @@ from competitions.models import (
     Proposal,
     ReviewAssignment,
 )
-from core.scoping import within_paths
-
-
-def signed_in(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
+from core.scoping import signed_in, within_paths
 
 
 def co_author_of(user) -> Exists:

@@ -38,8 +38,8 @@ from competitions.selectors.proposals import (
     co_author_of,
     officials_part,
     proposals_managed_by,
-    signed_in,
 )
+from core.scoping import signed_in
 
 
 def blind_for(user) -> ExpressionWrapper:

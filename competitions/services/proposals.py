@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +30,7 @@ from competitions.selectors import (
 from competitions.similarity import title_grams
 from core import attachments
 from core.exceptions import Conflict
-from core.services import ensure, shares_checked
+from core.services import ensure, locked, shares_checked
 from studios.models import Studio
 from studios.selectors import studios_of
 
@@ -49,12 +48,8 @@ REQUIRED_TO_SUBMIT = ("title", "category", "post", "current_situation", "improve
 
 
 def locked_proposal(proposal_id: int, by: User) -> Proposal:
-    """Row-lock a proposal `by` may see; 404 otherwise (also if it vanished
-    between the check and the lock)."""
-    ensure(proposals_visible_to(by).filter(pk=proposal_id).exists(), Http404())
-    proposal = Proposal.objects.select_for_update().filter(pk=proposal_id).first()
-    ensure(proposal is not None, Http404())
-    return proposal
+    """Row-lock a proposal `by` may see; 404 otherwise."""
+    return locked(proposals_visible_to(by), proposal_id)
 
 
 def ensure_author_side(proposal: Proposal, by: User) -> None:

@@ -3,7 +3,6 @@ it, follow it; and the status page every reader of a proposal shares."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from competitions.selectors import (
     proposals_visible_to,
     similar_proposals,
 )
+from competitions.services.proposals import ensure_author_side
 from competitions.views.common import detail_context
 from core.attachments import attachments_of
 from core.pages import ScopedListView, attach_from_page, form_changes, run_action, run_service
@@ -56,9 +56,9 @@ class MyProposalListView(ProposalListView):
 
 
 def _editable_draft(request, proposal_id) -> Proposal:
+    """A proposal the person writes (the services' own rule): 404 or 403."""
     proposal = get_object_or_404(proposals_visible_to(request.user), pk=proposal_id)
-    if proposal.author_id != request.user.pk and proposal.entered_by_id != request.user.pk:
-        raise PermissionDenied
+    ensure_author_side(proposal, request.user)
     return proposal
 
 

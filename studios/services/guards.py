@@ -1,7 +1,6 @@
 """Checks every studio service starts with: rights, scope and row locks."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
@@ -10,7 +9,7 @@ from accounts.selectors import (
     org_units_managed_by,
     people_visible_to,
 )
-from core.services import ensure
+from core.services import ensure, locked
 from studios.models import Studio
 from studios.selectors import (
     studios_led_by,
@@ -39,9 +38,7 @@ def ensure_person_visible(person: User, by: User, field: str) -> None:
 
 def locked_studio(studio_id: int, by: User) -> Studio:
     """The studio, row-locked, if `by` may see it; 404 otherwise."""
-    if not studios_visible_to(by).filter(pk=studio_id).exists():
-        raise Http404
-    return Studio.objects.select_for_update().get(pk=studio_id)
+    return locked(studios_visible_to(by), studio_id)
 
 
 def ensure_manages(studio: Studio, by: User) -> None:
