@@ -157,3 +157,48 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return self.get_role_display()
+
+
+class SkillLevelChange(models.Model):
+    """One change of a person's vocational skill level, with its reason: the
+    history behind `User.skill_level` and the "skill-level rises" a union counts.
+
+    Written only by `accounts.services.skill_level_raise`, in the same
+    transaction that changes the person's level.
+    """
+
+    person = models.ForeignKey(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="skill_level_changes",
+    )
+    from_level = models.CharField(_("from"), max_length=20, choices=SkillLevel.choices, blank=True)
+    to_level = models.CharField(_("to"), max_length=20, choices=SkillLevel.choices)
+    changed_on = models.DateField(_("changed on"))
+    reason = models.CharField(_("reason"), max_length=200)
+    recorded_by = models.ForeignKey(
+        User,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("skill level change")
+        verbose_name_plural = _("skill level changes")
+        ordering = ["person_id", "changed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_level=models.F("to_level")),
+                name="%(app_label)s_%(class)s_is_a_change",
+            ),
+        ]
+        indexes = [
+            # A person's history on their profile; rises per period on dashboards.
+            models.Index(fields=["person", "changed_on"], name="accounts_skillchange_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_level} → {self.to_level}"

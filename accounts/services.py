@@ -1,12 +1,13 @@
 """Every write to people, org units and role grants."""
 
+import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import OrgUnit, RoleGrant, User
+from accounts.models import OrgUnit, RoleGrant, SkillLevel, SkillLevelChange, User
 from accounts.selectors import people_visible_to
 from core.services import ensure
 
@@ -65,3 +66,35 @@ def people_checked(people: Iterable[User], by: User, field: str) -> list[User]:
         ),
     )
     return people
+
+
+def skill_rank(level: str) -> int:
+    """Position on the ladder junior → senior technician; no level ranks lowest."""
+    return SkillLevel.values.index(level) + 1 if level in SkillLevel.values else 0
+
+
+@transaction.atomic
+def skill_level_raise(
+    *, person: User, to_level: str, by: User, changed_on: datetime.date, reason: str
+) -> SkillLevelChange | None:
+    """Raise the person's skill level to `to_level` and keep the change in their
+    history. A level at or below the one they hold changes nothing (None): a
+    level is never lowered by an appraisal. The caller has checked `by`'s right."""
+    ensure(
+        to_level in SkillLevel.values,
+        ValidationError({"skill_level_reached": _("Choose a skill level.")}),
+    )
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if skill_rank(to_level) <= skill_rank(person.skill_level):
+        return None
+    change = SkillLevelChange.objects.create(
+        person=person,
+        from_level=person.skill_level,
+        to_level=to_level,
+        changed_on=changed_on,
+        reason=reason,
+        recorded_by=by,
+    )
+    person.skill_level = to_level
+    person.save(update_fields=["skill_level"])
+    return change

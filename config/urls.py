@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("studios.api.urls")),
     path("", include("achievements.api.urls")),
     path("", include("competitions.api.urls")),
+    path("", include("apprenticeships.api.urls")),
     path("", include("core.api.urls")),
 ]
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("studios/", include("studios.urls")),
     path("achievements/", include("achievements.urls")),
     path("competitions/", include("competitions.urls")),
+    path("apprenticeships/", include("apprenticeships.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

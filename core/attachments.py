@@ -116,6 +116,21 @@ def attachments_of(owner) -> QuerySet[Attachment]:
     ).select_related("uploaded_by")
 
 
+def attachments_by_owner(owners) -> dict[int, list[Attachment]]:
+    """The files of several records of one model, by record id, in one query
+    (a list page that shows each row's files)."""
+    owners = list(owners)
+    if not owners:
+        return {}
+    by_owner: dict[int, list[Attachment]] = {owner.pk: [] for owner in owners}
+    for attachment in Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(owners[0]),
+        object_id__in=list(by_owner),
+    ):
+        by_owner[attachment.object_id].append(attachment)
+    return by_owner
+
+
 def sniff(head: bytes) -> str | None:
     """The MIME type the content really has, or None if unknown."""
     kind = filetype.guess(head)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "studios",
     "achievements",
     "competitions",
+    "apprenticeships",
     "reports",
 ]
 
@@ -245,6 +246,10 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "competitions.models.Proposal.Status",
         "ProposalCategoryEnum": "competitions.models.Proposal.Category",
         "AwardGradeEnum": "competitions.models.AwardGrade.Grade",
+        "PairingStatusEnum": "apprenticeships.models.Pairing.Status",
+        "EvaluationLevelEnum": "apprenticeships.models.Evaluation.Level",
+        "EvaluationOutcomeEnum": "apprenticeships.models.Evaluation.Outcome",
+        "SessionFormatEnum": "apprenticeships.models.Session.Format",
     },
 }
 

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApprenticeshipsConfig(AppConfig):
+    name = "apprenticeships"
+    verbose_name = _("Mentors and apprentices")
+
+    def ready(self):
+        from apprenticeships import panels, selectors  # noqa: F401 - panels register themselves
+        from apprenticeships.models import Milestone
+        from core.attachments import register_owner
+
+        # Evidence files of a plan step are served to whoever may read the pairing.
+        register_owner(Milestone, selectors.milestones_visible_to)

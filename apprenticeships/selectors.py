@@ -1,0 +1,221 @@
+"""Who sees and runs which pairings, and the figures computed from them.
+
+A pairing is read by its mentor, its apprentice, the current leader of its
+studio and the union officials over its org unit; it is run (activated,
+extended, terminated, evaluated by the department) by that leader and those
+officials. Everything below reads through `pairings_visible_to`.
+"""
+
+import datetime
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils import timezone
+
+from accounts.models import OrgUnit, SkillLevelChange
+from accounts.selectors import user_scope
+from achievements.selectors import achievements_visible_to
+from apprenticeships.models import (
+    AT_RISK_AFTER_DAYS,
+    DEFAULT_MENTOR_CAPACITY,
+    Attendance,
+    Evaluation,
+    MentorCapacity,
+    Milestone,
+    Pairing,
+    Session,
+)
+from competitions.selectors import proposals_visible_to
+from core.scoping import signed_in, within_paths
+from studios.selectors import studios_led_by
+
+Status = Pairing.Status
+
+
+def with_risk(pairings: QuerySet[Pairing], today: datetime.date | None = None) -> QuerySet:
+    """Annotate `last_session_on`, `has_overdue_step` and `at_risk`: an active
+    pairing whose last session (or its start, with none) is 21 or more days
+    before `today` (Shanghai date), or with a plan step past due and not done."""
+    today = today or timezone.localdate()
+    quiet_since = today - datetime.timedelta(days=AT_RISK_AFTER_DAYS)
+    last_session = (
+        Attendance.objects.filter(pairing=OuterRef("pk"))
+        .order_by("-session__held_on")
+        .values("session__held_on")[:1]
+    )
+    overdue_step = Milestone.objects.filter(
+        pairing=OuterRef("pk"), due_on__lt=today, done_on__isnull=True
+    )
+    quiet = Q(last_session_on__lte=quiet_since) | Q(
+        last_session_on__isnull=True, starts_on__lte=quiet_since
+    )
+    return pairings.annotate(
+        last_session_on=Subquery(last_session), has_overdue_step=Exists(overdue_step)
+    ).annotate(
+        at_risk=ExpressionWrapper(
+            Q(status=Status.ACTIVE) & (quiet | Q(has_overdue_step=True)),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _officials_over(user) -> Q:
+    return within_paths(user_scope(user).official_paths, unit_field="org_unit")
+
+
+def _run_by(user) -> Q:
+    """Pairings the person runs: officials over the unit, the studio's leader."""
+    return _officials_over(user) | Q(studio__in=studios_led_by(user).values("pk"))
+
+
+def pairings_visible_to(user) -> QuerySet[Pairing]:
+    """The mentor, the apprentice, the studio's leader and officials in scope;
+    annotated with the at-risk figures every list and page shows."""
+    if not signed_in(user):
+        return Pairing.objects.none()
+    pairings = Pairing.objects.select_related("mentor", "apprentice", "studio", "org_unit")
+    if not user_scope(user).is_superuser:
+        pairings = pairings.filter(Q(mentor=user) | Q(apprentice=user) | _run_by(user))
+    return with_risk(pairings)
+
+
+def pairings_managed_by(user) -> QuerySet[Pairing]:
+    """Pairings the person may activate, extend, terminate and evaluate quarterly."""
+    if not signed_in(user):
+        return Pairing.objects.none()
+    if user_scope(user).is_superuser:
+        return Pairing.objects.all()
+    return Pairing.objects.filter(_run_by(user))
+
+
+def pairings_overseen_by(user) -> QuerySet[Pairing]:
+    """Pairings under the person as a union official (yearly and final appraisals)."""
+    if user_scope(user).is_superuser:
+        return Pairing.objects.all()
+    return Pairing.objects.filter(_officials_over(user))
+
+
+def manages_pairing(user, pairing: Pairing) -> bool:
+    return pairings_managed_by(user).filter(pk=pairing.pk).exists()
+
+
+def oversees_pairing(user, pairing: Pairing) -> bool:
+    return pairings_overseen_by(user).filter(pk=pairing.pk).exists()
+
+
+def pairings_mentored_by(user) -> QuerySet[Pairing]:
+    """My apprentices: the person's pairings as a mentor, open ones first."""
+    return pairings_visible_to(user).filter(mentor=user)
+
+
+def pairings_of_apprentice(user) -> QuerySet[Pairing]:
+    """My apprenticeship: the person's pairings as an apprentice."""
+    return pairings_visible_to(user).filter(apprentice=user)
+
+
+def milestones_visible_to(user) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(
+        pairing__in=pairings_visible_to(user).values("pk")
+    ).select_related("pairing")
+
+
+def sessions_visible_to(user) -> QuerySet[Session]:
+    """Sessions the person held or that concern a pairing they may read."""
+    if not signed_in(user):
+        return Session.objects.none()
+    concerning = Attendance.objects.filter(
+        session=OuterRef("pk"), pairing__in=pairings_visible_to(user).values("pk")
+    )
+    return Session.objects.select_related("mentor").filter(Q(mentor=user) | Exists(concerning))
+
+
+def evaluations_visible_to(user) -> QuerySet[Evaluation]:
+    return Evaluation.objects.filter(
+        pairing__in=pairings_visible_to(user).values("pk")
+    ).select_related("pairing", "evaluator")
+
+
+def mentor_capacity(mentor) -> int:
+    """Active apprentices the mentor may have: the setting of the nearest unit
+    above them (their own unit included), else the default of 5."""
+    if mentor.org_unit_id is None:
+        return DEFAULT_MENTOR_CAPACITY
+    path = OrgUnit.objects.filter(pk=mentor.org_unit_id).values_list("path", flat=True).first()
+    ancestors = [path[:end] for end in range(OrgUnit.steplen, len(path) + 1, OrgUnit.steplen)]
+    setting = (
+        MentorCapacity.objects.filter(org_unit__path__in=ancestors)
+        .order_by("-org_unit__depth")
+        .values_list("max_active_apprentices", flat=True)
+        .first()
+    )
+    return setting or DEFAULT_MENTOR_CAPACITY
+
+
+def active_apprentice_count(mentor) -> int:
+    return Pairing.objects.filter(mentor=mentor, status=Status.ACTIVE).count()
+
+
+def evaluation_levels_for(user, pairing: Pairing) -> list[str]:
+    """The evaluation levels the person may record on this pairing now."""
+    if pairing.status != Status.ACTIVE:
+        return []
+    levels = []
+    if pairing.mentor_id == user.pk:
+        levels.append(Evaluation.Level.MENTOR_MONTHLY)
+    if manages_pairing(user, pairing):
+        levels.append(Evaluation.Level.DEPARTMENT_QUARTERLY)
+    if oversees_pairing(user, pairing):
+        levels += [Evaluation.Level.UNIT_YEARLY, Evaluation.Level.FINAL]
+    return levels
+
+
+def innovation_during_term(pairing: Pairing, viewer) -> dict:
+    """The apprentice's five-small proposals and achievements made during the
+    term, as far as the viewer may see them (the innovation link)."""
+    end = pairing.ended_on or max(pairing.planned_end_on, timezone.localdate())
+    proposals = (
+        proposals_visible_to(viewer)
+        .filter(
+            Q(author=pairing.apprentice_id) | Q(co_authors__person=pairing.apprentice_id),
+            submitted_at__date__gte=pairing.starts_on,
+            submitted_at__date__lte=end,
+        )
+        .distinct()
+        .order_by("-submitted_at")
+    )
+    achievements = (
+        achievements_visible_to(viewer)
+        .filter(
+            contributors__person=pairing.apprentice_id,
+            completed_on__gte=pairing.starts_on,
+            completed_on__lte=end,
+        )
+        .distinct()
+        .order_by("-completed_on")
+    )
+    return {"proposals": proposals, "achievements": achievements}
+
+
+def mentoring_figures(pairings: QuerySet[Pairing]) -> dict:
+    """Active, at-risk, completed and terminated pairings, and the skill-level
+    rises their final appraisals brought: one aggregate query plus one count.
+    `pairings` comes from `pairings_visible_to` (it carries the risk annotation)."""
+    figures = pairings.order_by().aggregate(
+        active=Count("pk", filter=Q(status=Status.ACTIVE)),
+        at_risk=Count("pk", filter=Q(at_risk=True)),
+        completed=Count("pk", filter=Q(status=Status.COMPLETED)),
+        terminated=Count("pk", filter=Q(status=Status.TERMINATED)),
+        proposed=Count("pk", filter=Q(status=Status.PROPOSED)),
+    )
+    figures["skill_rises"] = SkillLevelChange.objects.filter(
+        evaluation__pairing__in=pairings.values("pk")
+    ).count()
+    return figures

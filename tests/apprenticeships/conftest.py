@@ -1,0 +1,71 @@
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import SkillLevel
+from apprenticeships import services
+from apprenticeships.models import Evaluation
+from tests.factories import PersonFactory
+
+SCORES = {"theory": 80, "practice": 85, "safety": 90, "attitude": 88, "innovation": 70}
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def mentoring(studios):
+    """In the dust studio (company A, led by `lead_a`): the core member
+    `member_a` mentors `apprentice_a` (active, started 10 days ago) and
+    `apprentice_a2` (proposed); in company B, `lead_b` mentors `apprentice_b`
+    (active) in the turbine studio."""
+    org = studios.org
+    apprentice_a = PersonFactory(
+        employee_no="apprentice_a", org_unit=org.team_a101, skill_level=SkillLevel.JUNIOR
+    )
+    apprentice_a2 = PersonFactory(employee_no="apprentice_a2", org_unit=org.team_a102)
+    apprentice_b = PersonFactory(employee_no="apprentice_b", org_unit=org.team_b101)
+
+    def pair(by, mentor, apprentice, studio, *, started=10, activate=True):
+        pairing = services.pairing_propose(
+            by=by,
+            mentor=mentor,
+            apprentice=apprentice,
+            studio=studio,
+            starts_on=days_ago(started),
+            planned_end_on=days_ago(started) + datetime.timedelta(days=365),
+            target_skill_level=SkillLevel.INTERMEDIATE,
+            goals="掌握粉尘检测",
+        )
+        if activate:
+            pairing = services.pairing_activate(
+                pairing_id=pairing.pk, by=by, agreement_signed_on=days_ago(started)
+            )
+        return pairing
+
+    return SimpleNamespace(
+        **vars(studios),
+        apprentice_a=apprentice_a,
+        apprentice_a2=apprentice_a2,
+        apprentice_b=apprentice_b,
+        active=pair(studios.lead_a, studios.member_a, apprentice_a, studios.dust),
+        proposed=pair(
+            studios.lead_a, studios.member_a, apprentice_a2, studios.dust, activate=False
+        ),
+        active_b=pair(studios.lead_b, studios.lead_b, apprentice_b, studios.turbine),
+        pair=pair,
+    )
+
+
+def final_passed(pairing, by, level=SkillLevel.INTERMEDIATE):
+    return services.evaluation_record(
+        pairing_id=pairing.pk,
+        by=by,
+        level=Evaluation.Level.FINAL,
+        outcome=Evaluation.Outcome.PASSED,
+        skill_level_reached=level,
+        **SCORES,
+    )
