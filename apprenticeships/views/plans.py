@@ -109,10 +109,13 @@ def session_create(request):
         raise PermissionDenied
     initial = {"pairings": request.GET.getlist("pairing")}
     form = SessionForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.session_log, by=request.user, **form.cleaned_data):
-            messages.success(request, _("The session has been logged."))
-            return redirect("apprenticeships:my-apprentices")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(form, services.session_log, by=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("The session has been logged."))
+        return redirect("apprenticeships:my-apprentices")
     return _form_page(
         request, form, title=_("Log a session"),
         cancel_url=reverse("apprenticeships:my-apprentices"),
