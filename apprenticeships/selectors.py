@@ -210,11 +210,14 @@ def mentoring_figures(pairings: QuerySet[Pairing]) -> dict:
     `pairings` comes from `pairings_visible_to` (it carries the risk annotation)."""
     figures = pairings.order_by().aggregate(
         active=Count("pk", filter=Q(status=Status.ACTIVE)),
-        at_risk=Count("pk", filter=Q(at_risk=True)),
+        # Not named `at_risk`: the aggregate's alias would shadow the annotation
+        # it filters on, and the database would count nothing.
+        risky=Count("pk", filter=Q(at_risk=True)),
         completed=Count("pk", filter=Q(status=Status.COMPLETED)),
         terminated=Count("pk", filter=Q(status=Status.TERMINATED)),
         proposed=Count("pk", filter=Q(status=Status.PROPOSED)),
     )
+    figures["at_risk"] = figures.pop("risky")
     figures["skill_rises"] = SkillLevelChange.objects.filter(
         evaluation__pairing__in=pairings.values("pk")
     ).count()
