@@ -222,3 +222,34 @@ def mentoring_figures(pairings: QuerySet[Pairing]) -> dict:
         evaluation__pairing__in=pairings.values("pk")
     ).count()
     return figures
+
+
+def mentoring_at_a_glance(user) -> dict:
+    """The home page's mentoring block: the person's open pairing as an
+    apprentice (with its next step), sessions waiting for their confirmation,
+    and, as a mentor, their open pairings and how many are at risk."""
+    own = (
+        pairings_of_apprentice(user)
+        .filter(status__in=Pairing.OPEN_STATUSES)
+        .order_by("-starts_on")
+        .first()
+    )
+    next_step = (
+        own.milestones.filter(done_on__isnull=True).order_by("position", "due_on").first()
+        if own
+        else None
+    )
+    to_confirm = Attendance.objects.filter(
+        pairing__apprentice=user, confirmed_at__isnull=True
+    ).count()
+    mentoring = pairings_mentored_by(user).filter(status__in=Pairing.OPEN_STATUSES)
+    as_mentor = mentoring.order_by().aggregate(
+        open=Count("pk"), risky=Count("pk", filter=Q(at_risk=True))
+    )
+    return {
+        "pairing": own,
+        "next_step": next_step,
+        "to_confirm": to_confirm,
+        "mentoring_open": as_mentor["open"],
+        "mentoring_at_risk": as_mentor["risky"],
+    }

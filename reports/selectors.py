@@ -1,6 +1,7 @@
 """Reads behind the home pages and (later) the dashboard."""
 
 from accounts.selectors import person_roles, user_scope
+from apprenticeships.selectors import mentoring_at_a_glance
 from competitions.selectors import campaigns_open_to, proposals_of, screening_queue
 from studios.models import Membership
 from studios.selectors import studios_visible_to
@@ -28,4 +29,5 @@ def home_summary(user) -> dict:
         "roles": roles,
         "memberships": memberships,
         "is_official": is_official,
+        "mentoring": mentoring_at_a_glance(user),
     }

@@ -4,8 +4,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apprenticeships import services as apprenticeship_services
 from competitions import services
+from tests.apprenticeships import conftest as apprenticeships
 from tests.competitions.conftest import COMPLETE
+
+# The apprenticeships' pairings, as in their tests.
+mentoring = apprenticeships.mentoring
+days_ago = apprenticeships.days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +39,9 @@ def test_home_needs_sign_in(client, org):
 def test_home_query_count_is_small(as_person, org, django_assert_max_num_queries):
     client = as_person(org.official_b)
     # Session and user, grants, memberships, and the five-small block (open
-    # campaigns, my proposals, the screening queue): a fixed handful.
-    with django_assert_max_num_queries(12):
+    # campaigns, my proposals, the screening queue), the mentoring block (own
+    # pairing, sessions to confirm, pairings as a mentor): a fixed handful.
+    with django_assert_max_num_queries(15):
         client.get(reverse("reports:home"))
 
 
@@ -69,3 +76,39 @@ def test_home_shows_an_official_the_screening_queue(as_person, org):
     response = as_person(org.official_a).get(reverse("reports:home"))
     assert response.context["screening_count"] == 0
     assert response.context["may_propose"] is False
+
+
+def test_home_shows_the_apprentice_their_mentor_next_step_and_sessions_to_confirm(
+    as_person, mentoring
+):
+    apprenticeship_services.milestone_create(
+        pairing_id=mentoring.active.pk, by=mentoring.member_a, title="识读通风系统图",
+        due_on=days_ago(-10),
+    )  # fmt: skip
+    apprenticeship_services.session_log(
+        by=mentoring.member_a, pairings=[mentoring.active], held_on=days_ago(1), hours=2,
+        format="theory", topic="通风基础",
+    )  # fmt: skip
+    response = as_person(mentoring.apprentice_a).get(
+        reverse("reports:home"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    page = response.content.decode()
+    assert f"Your mentor: {mentoring.member_a.full_name}" in page
+    assert "识读通风系统图" in page
+    assert response.context["mentoring"]["to_confirm"] == 1
+
+
+def test_home_shows_the_mentor_how_many_apprentices_are_at_risk(as_person, mentoring):
+    mentoring.pair(
+        mentoring.lead_a, mentoring.member_a, mentoring.org.colleague_a, mentoring.dust,
+        started=30,
+    )  # fmt: skip
+    response = as_person(mentoring.member_a).get(reverse("reports:home"))
+    glance = response.context["mentoring"]
+    # Active (10 days, fresh), proposed, and active for 30 days without a session.
+    assert (glance["mentoring_open"], glance["mentoring_at_risk"]) == (3, 1)
+
+
+def test_home_has_no_mentoring_block_for_someone_outside_any_pairing(as_person, mentoring):
+    response = as_person(mentoring.org.worker_b).get(reverse("reports:home"))
+    assert 'data-testid="mentoring"' not in response.content.decode()
