@@ -30,6 +30,12 @@ class PersonDetailView(ScopedDetailView):
     template_name = "accounts/person_detail.html"
     context_object_name = "person"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # How the level was reached (a passed final appraisal, with its date).
+        context["skill_history"] = self.object.skill_level_changes.order_by("changed_on", "id")
+        return context
+
 
 class OrgUnitListView(ScopedListView):
     visible_to = staticmethod(org_units_visible_to)

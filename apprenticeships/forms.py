@@ -167,3 +167,14 @@ class EvaluationForm(ServiceValidatedModelForm):
         if Evaluation.Level.FINAL not in levels:
             del self.fields["outcome"]
             del self.fields["skill_level_reached"]
+
+
+class MentorCapacityForm(BootstrapFormMixin, forms.Form):
+    org_unit = forms.ModelChoiceField(label=_("Org unit (and below)"), queryset=None)
+    max_active_apprentices = forms.IntegerField(
+        label=_("Active apprentices per mentor"), min_value=1, max_value=50
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = org_units_managed_by(user)

@@ -253,3 +253,12 @@ def mentoring_at_a_glance(user) -> dict:
         "mentoring_open": as_mentor["open"],
         "mentoring_at_risk": as_mentor["risky"],
     }
+
+
+def mentor_capacities_managed_by(user) -> QuerySet[MentorCapacity]:
+    """The per-unit caps an official keeps (their subtrees)."""
+    scope = user_scope(user)
+    settings = MentorCapacity.objects.select_related("org_unit").order_by("org_unit__path")
+    if scope.is_superuser:
+        return settings
+    return settings.filter(within_paths(scope.official_paths, unit_field="org_unit"))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", views.my_apprenticeship, name="my-apprenticeship"),
     path("mentoring/", views.my_apprentices, name="my-apprentices"),
     path("new/", views.pairing_create, name="pairing-create"),
+    path("capacity/", views.mentor_capacity, name="mentor-capacity"),
     path("<int:pk>/", views.pairing_detail, name="pairing-detail"),
     path("<int:pk>/edit/", views.pairing_edit, name="pairing-edit"),
     path("<int:pk>/activate/", views.pairing_activate, name="pairing-activate"),

@@ -11,6 +11,7 @@ from apprenticeships.views.pairings import (  # noqa: F401
 )
 from apprenticeships.views.plans import (  # noqa: F401
     evaluation_create,
+    mentor_capacity,
     milestone_create,
     milestone_done,
     milestone_edit,

@@ -58,6 +58,7 @@ class PairingListView(ScopedListView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["may_propose"] = may_propose(user)
+        context["is_official"] = is_official(user)
         context["is_mentor"] = pairings_mentored_by(user).exists()
         context["is_apprentice"] = pairings_of_apprentice(user).exists()
         return context

@@ -8,12 +8,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import is_official
 from apprenticeships import services
-from apprenticeships.forms import EvaluationForm, MarkDoneForm, MilestoneForm, SessionForm
-from apprenticeships.models import Pairing
+from apprenticeships.forms import (
+    EvaluationForm,
+    MarkDoneForm,
+    MentorCapacityForm,
+    MilestoneForm,
+    SessionForm,
+)
+from apprenticeships.models import DEFAULT_MENTOR_CAPACITY, Pairing
 from apprenticeships.selectors import (
     evaluation_levels_for,
     manages_pairing,
+    mentor_capacities_managed_by,
     milestones_visible_to,
     pairings_mentored_by,
     pairings_visible_to,
@@ -147,5 +155,26 @@ def evaluation_create(request, pk):
             return redirect(_back_to(pk, "#evaluations"))
     return _form_page(
         request, form, title=_("Record an evaluation"), cancel_url=_back_to(pk),
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+@login_required
+def mentor_capacity(request):
+    """Officials set how many active apprentices a mentor in a unit may have."""
+    if not is_official(request.user):
+        raise PermissionDenied
+    form = MentorCapacityForm(request.POST or None, user=request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(form, services.mentor_capacity_set, by=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("The limit has been saved."))
+        return redirect("apprenticeships:mentor-capacity")
+    return render(
+        request, "apprenticeships/mentor_capacity.html",
+        {"form": form, "settings": mentor_capacities_managed_by(request.user),
+         "default": DEFAULT_MENTOR_CAPACITY},
         status=400 if request.method == "POST" else 200,
     )  # fmt: skip
