@@ -62,9 +62,12 @@ def _pair(by, mentor, apprentice, studio, *, started, years=2, level=SkillLevel.
     return pairing
 
 
-def _plan(pairing: Pairing, mentor: User, *, started: int, done: int, by_apprentice: User):
+def _plan(pairing: Pairing, mentor: User, *, started: int, done: int, by_apprentice: User,
+          every: int = 30):  # fmt: skip
+    """The five-step plan, a step due every `every` days from the start; the first
+    `done` steps marked done by the apprentice two days before they were due."""
     for index, (title, skill, method) in enumerate(PLAN):
-        due = started - 30 * (index + 1)
+        due = started - every * (index + 1)
         step = services.milestone_create(
             pairing_id=pairing.pk, by=mentor, title=title, skill=skill, method=method,
             due_on=_day(due),
@@ -144,10 +147,11 @@ def seed_apprenticeships() -> None:
     done = _pair(lead, mentor, graduate, dust, started=760, years=2)
     _plan(done, mentor, started=760, done=len(PLAN), by_apprentice=graduate)
     for days in (740, 700, 650, 600):
-        services.session_log(
+        session = services.session_log(
             by=mentor, pairings=[done], held_on=_day(days), hours=3, format="on_site",
             topic="通风设施巡检实操",
         )  # fmt: skip
+        services.session_confirm(session_id=session.pk, by=graduate)
     _monthly(done, mentor, months_ago=[24, 23, 22])
     first_quarter_end = _day(640)
     services.evaluation_record(
@@ -165,7 +169,7 @@ def seed_apprenticeships() -> None:
 
     # `apprentice`: active for four months, two steps done, sessions and evaluations.
     current = _pair(lead, mentor, apprentice, dust, started=120, years=2)
-    _plan(current, mentor, started=-60, done=2, by_apprentice=apprentice)
+    _plan(current, mentor, started=120, done=2, by_apprentice=apprentice, every=45)
     # The struggling one: no session for a month and a step past due (at risk).
     at_risk = _pair(lead, mentor, struggling, dust, started=150, years=2)
     services.milestone_create(
