@@ -8,6 +8,14 @@ from core.filters import IdFilter, SearchFilter, SubtreeFilter, YearFilter
 from core.forms import FilterForm
 
 
+class AtRiskWidget(django_filters.widgets.BooleanWidget):
+    """All / at risk / on track, instead of django-filter's unknown / yes / no."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("All")), ("true", _("At risk")), ("false", _("On track")))
+
+
 class PairingFilterSet(django_filters.FilterSet):
     search = SearchFilter()
     status = django_filters.ChoiceFilter(
@@ -16,7 +24,7 @@ class PairingFilterSet(django_filters.FilterSet):
     at_risk = django_filters.BooleanFilter(
         field_name="at_risk",
         label=_("At risk"),
-        widget=django_filters.widgets.BooleanWidget,
+        widget=AtRiskWidget,
     )
     mentor = IdFilter(field_name="mentor_id", label=_("Mentor"))
     apprentice = IdFilter(field_name="apprentice_id", label=_("Apprentice"))

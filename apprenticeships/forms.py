@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SkillLevel
@@ -141,6 +142,10 @@ class SessionForm(ServiceValidatedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Most sessions are logged the same day, two hours of practice on site.
+        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["hours"].initial = 2
+        self.fields["format"].initial = Session.Format.ON_SITE
         self.fields["pairings"].queryset = (
             pairings_mentored_by(user)
             .filter(status=Pairing.Status.ACTIVE)
