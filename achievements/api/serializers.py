@@ -14,7 +14,7 @@ from achievements.models import (
 )
 from achievements.selectors import achievements_visible_to, problems_fully_visible_to
 from core.api.fields import ScopedPrimaryKeyRelatedField
-from core.api.serializers import PersonBriefSerializer, UnitBriefSerializer
+from core.api.serializers import PersonBriefSerializer, StudioBriefSerializer, UnitBriefSerializer
 from studios.models import Studio
 from studios.selectors import studios_visible_to
 
@@ -33,12 +33,6 @@ def studio_id_field():
     return ScopedPrimaryKeyRelatedField(
         scope=studios_visible_to, source="studio", queryset=Studio.objects.all(), label=_("Studio")
     )
-
-
-class StudioBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    code = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
 
 
 class ProblemSerializer(serializers.ModelSerializer):

@@ -7,16 +7,11 @@ from accounts.selectors import org_units_visible_to, people_visible_to
 from apprenticeships.models import Evaluation, Milestone, Pairing, Session
 from apprenticeships.selectors import pairings_visible_to
 from core.api.fields import ScopedPrimaryKeyRelatedField
-from core.api.serializers import PersonBriefSerializer, UnitBriefSerializer
+from core.api.serializers import PersonBriefSerializer, StudioBriefSerializer, UnitBriefSerializer
 from studios.models import Studio
 from studios.selectors import studios_visible_to
 
 User = get_user_model()
-
-
-class StudioBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
 
 
 class PairingSerializer(serializers.ModelSerializer):

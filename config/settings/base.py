@@ -250,6 +250,7 @@ SPECTACULAR_SETTINGS = {
         "EvaluationLevelEnum": "apprenticeships.models.Evaluation.Level",
         "EvaluationOutcomeEnum": "apprenticeships.models.Evaluation.Outcome",
         "SessionFormatEnum": "apprenticeships.models.Session.Format",
+        "SkillLevelEnum": "accounts.models.SkillLevel",
     },
 }
 

@@ -19,6 +19,14 @@ class UnitBriefSerializer(serializers.Serializer):
     code = serializers.CharField(read_only=True)
 
 
+class StudioBriefSerializer(serializers.Serializer):
+    """A studio named on a record (an achievement, a pairing)."""
+
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
 class StateEventSerializer(serializers.Serializer):
     actor = PersonBriefSerializer(read_only=True, allow_null=True)
     at = serializers.DateTimeField(read_only=True)
