@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import SkillLevel, User
 from apprenticeships import services
 from apprenticeships.models import Evaluation, Pairing
+from apprenticeships.services.evaluations import period_of
 from core import demo
 from studios.models import Membership, Studio
 
@@ -89,10 +90,6 @@ def _monthly(pairing, mentor, *, months_ago: list[int]):
         )  # fmt: skip
 
 
-def _quarter(day: datetime.date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
 def _graduate(pairing, official, *, on: datetime.date, level: str):
     services.evaluation_record(
         pairing_id=pairing.pk, by=official, level=Level.FINAL, evaluated_on=on,
@@ -156,7 +153,7 @@ def seed_apprenticeships() -> None:
     first_quarter_end = _day(640)
     services.evaluation_record(
         pairing_id=done.pk, by=lead, level=Level.DEPARTMENT_QUARTERLY,
-        period=_quarter(first_quarter_end - datetime.timedelta(days=40)),
+        period=period_of(Level.DEPARTMENT_QUARTERLY, _day(680)),
         evaluated_on=first_quarter_end, comment="季度考核良好。", **_scores(84),
     )  # fmt: skip
     year_end = _day(400)
@@ -191,7 +188,7 @@ def seed_apprenticeships() -> None:
     _monthly(current, mentor, months_ago=[3, 2, 1])
     services.evaluation_record(
         pairing_id=current.pk, by=lead, level=Level.DEPARTMENT_QUARTERLY,
-        period=_quarter(_day(100)), evaluated_on=_day(max(1, 100 - 60)),
+        period=period_of(Level.DEPARTMENT_QUARTERLY, _day(100)), evaluated_on=_day(40),
         comment="按计划推进。", **_scores(80),
     )  # fmt: skip
 

@@ -54,7 +54,9 @@ def with_risk(pairings: QuerySet[Pairing], today: datetime.date | None = None) -
     overdue_step = Milestone.objects.filter(
         pairing=OuterRef("pk"), due_on__lt=today, done_on__isnull=True
     )
-    quiet = Q(last_session_on__lte=quiet_since) | Q(
+    # Both branches say whether there was a session, so the result is never NULL
+    # (a NULL would be neither at risk nor on track for the filter).
+    quiet = Q(last_session_on__isnull=False, last_session_on__lte=quiet_since) | Q(
         last_session_on__isnull=True, starts_on__lte=quiet_since
     )
     return pairings.annotate(

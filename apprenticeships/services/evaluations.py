@@ -47,6 +47,15 @@ def period_start(level: str, period: str) -> datetime.date | None:
     return datetime.date(year, 1, 1)
 
 
+def period_of(level: str, day: datetime.date) -> str:
+    """The period of `level` that contains `day` (2026-10, 2026-Q4, 2026)."""
+    if level == Level.MENTOR_MONTHLY:
+        return day.strftime("%Y-%m")
+    if level == Level.DEPARTMENT_QUARTERLY:
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return str(day.year)
+
+
 def _period_checked(level: str, period: str, pairing: Pairing, evaluated_on) -> str:
     if level == Level.FINAL:
         return evaluated_on.isoformat()  # a final may be retaken: its date names it
@@ -66,7 +75,7 @@ def _period_checked(level: str, period: str, pairing: Pairing, evaluated_on) -> 
         ValidationError({"period": _("This period has not begun yet.")}),
     )
     ensure(
-        pairing.starts_on.replace(day=1) <= start or level == Level.UNIT_YEARLY,
+        period_start(level, period_of(level, pairing.starts_on)) <= start,
         ValidationError({"period": _("This period lies before the term began.")}),
     )
     return period

@@ -249,6 +249,7 @@ def pairing_terminate(*, pairing_id: int, by: User, reason: str) -> Pairing:
     """End a proposed or active pairing early; the reason is required."""
     pairing = locked_pairing(pairing_id, by)
     ensure_manages(pairing, by)
+    ensure_open(pairing)
     ensure(bool(reason.strip()), ValidationError({"reason": _("Say why the pairing ends.")}))
     pairing.ended_on = timezone.localdate()
     pairing.transition_to(Status.TERMINATED, by=by, note=reason.strip(), also_save=("ended_on",))

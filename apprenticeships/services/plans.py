@@ -116,15 +116,17 @@ def milestone_mark_done(
     return milestone
 
 
+@transaction.atomic
 def milestone_attach(*, record: Milestone, by: User, upload):
-    """A file as evidence of a step: by the apprentice or the mentor."""
-    pairing = record.pairing
+    """A file as evidence of a step: by the apprentice, the mentor or those who
+    run the pairing, while it is open."""
+    milestone, pairing = _locked_milestone(record.pk, by)
     ensure(
         by.pk in (pairing.apprentice_id, pairing.mentor_id) or manages_pairing(by, pairing),
         PermissionDenied(),
     )
     ensure_open(pairing)
-    return attachments.attachment_create(owner=record, upload=upload, by=by)
+    return attachments.attachment_create(owner=milestone, upload=upload, by=by)
 
 
 @transaction.atomic

@@ -156,6 +156,9 @@ def pairing_edit(request, pk):
     pairing = get_object_or_404(pairings_visible_to(request.user), pk=pk)
     if not manages_pairing(request.user, pairing):
         raise PermissionDenied
+    if pairing.status not in Pairing.OPEN_STATUSES:
+        messages.error(request, _("This pairing has ended."))
+        return redirect("apprenticeships:pairing-detail", pk=pk)
     form = PairingEditForm(request.POST or None, instance=pairing)
     if request.method == "POST" and form.is_valid():
         changes = form_changes(form)
@@ -172,6 +175,8 @@ def pairing_edit(request, pk):
 
 def _pairing_action(request, pk, form_class, form_name, service, done_message):
     pairing = get_object_or_404(pairings_visible_to(request.user), pk=pk)
+    if not manages_pairing(request.user, pairing):
+        raise PermissionDenied
     form = form_class(request.POST)
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v is not None}

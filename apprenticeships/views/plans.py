@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -137,7 +138,12 @@ def session_confirm(request, pk):
     get_object_or_404(sessions_visible_to(request.user), pk=pk)
     if run_action(request, services.session_confirm, session_id=pk, by=request.user):
         messages.success(request, _("Thank you: the session is confirmed."))
-    return redirect(request.POST.get("next") or reverse("apprenticeships:my-apprenticeship"))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("apprenticeships:my-apprenticeship")  # never off to another site
+    return redirect(back)
 
 
 @login_required
