@@ -32,8 +32,13 @@ class PersonDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # How the level was reached (a passed final appraisal, with its date).
-        context["skill_history"] = self.object.skill_level_changes.order_by("changed_on", "id")
+        # How the level was reached (a passed final appraisal, with its date): a
+        # personal record, like the phone number, for oneself and officials.
+        context["skill_history"] = (
+            self.object.skill_level_changes.order_by("changed_on", "id")
+            if self.object.shows_private
+            else []
+        )
         return context
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import org_units_managed_by, people_visible_to
 from achievements.models import Achievement, Adoption, Patent, PromotionConference, TechnicalProblem
 from achievements.selectors import conferences_managed_by, problems_fully_visible_to
-from core.forms import BootstrapFormMixin, person_share_formset
+from core.forms import BootstrapFormMixin, ServiceValidatedModelForm, person_share_formset
 from core.pages import DateInput
 from studios.selectors import manages_studio, studios_writable_by
 
@@ -18,7 +18,7 @@ class StudioChoiceMixin:
             self.fields["studio"].initial = studio.pk
 
 
-class ProblemForm(StudioChoiceMixin, BootstrapFormMixin, forms.ModelForm):
+class ProblemForm(StudioChoiceMixin, ServiceValidatedModelForm):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[
@@ -49,13 +49,6 @@ class ProblemForm(StudioChoiceMixin, BootstrapFormMixin, forms.ModelForm):
         else:
             self.limit_studio(user, studio)
 
-    def validate_unique(self):
-        """Nothing unique here; the model's cross-field checks are the service's."""
-
-    def _post_clean(self):
-        # The service validates the model (solved date, scope) with clear messages.
-        pass
-
 
 class ProblemStatusForm(BootstrapFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("New status"))
@@ -75,7 +68,7 @@ class ProblemStatusForm(BootstrapFormMixin, forms.Form):
         ]
 
 
-class AchievementForm(StudioChoiceMixin, BootstrapFormMixin, forms.ModelForm):
+class AchievementForm(StudioChoiceMixin, ServiceValidatedModelForm):
     class Meta:
         model = Achievement
         fields = ["studio", "title", "kind", "completed_on", "summary", "origin_problem",
@@ -108,10 +101,6 @@ class AchievementForm(StudioChoiceMixin, BootstrapFormMixin, forms.ModelForm):
         if editing and self.instance.is_verified:
             self.fields["claimed_benefit"].disabled = True
             self.fields["claimed_benefit"].help_text = _("Locked: the benefit has been verified.")
-
-    def _post_clean(self):
-        # The service validates the model (scope, promotion rights) with clear messages.
-        pass
 
 
 ContributorFormSet = person_share_formset()
@@ -150,7 +139,7 @@ class ShowAtConferenceForm(BootstrapFormMixin, forms.Form):
         self.fields["conference"].queryset = conferences_managed_by(user)
 
 
-class PatentForm(StudioChoiceMixin, BootstrapFormMixin, forms.ModelForm):
+class PatentForm(StudioChoiceMixin, ServiceValidatedModelForm):
     inventors = forms.ModelMultipleChoiceField(
         label=_("Inventors"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("In the order of the application, first inventor first."),
@@ -179,12 +168,6 @@ class PatentForm(StudioChoiceMixin, BootstrapFormMixin, forms.ModelForm):
             self.fields["inventors"].initial = [p.pk for p in self.instance.inventor_people]
         else:
             self.limit_studio(user, studio)
-
-    def validate_unique(self):
-        """The number is unique after normalising: the service checks it."""
-
-    def _post_clean(self):
-        pass
 
 
 class PatentStatusForm(BootstrapFormMixin, forms.Form):

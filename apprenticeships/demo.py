@@ -12,7 +12,8 @@ from apprenticeships import services
 from apprenticeships.models import Evaluation, Pairing
 from apprenticeships.services.evaluations import period_of
 from core import demo
-from studios.models import Membership, Studio
+from studios import services as studio_services
+from studios.models import Studio
 
 Level = Evaluation.Level
 DUST_STUDIO_CODE = "A104-FC"
@@ -53,7 +54,7 @@ def _pair(by, mentor, apprentice, studio, *, started, years=2, level=SkillLevel.
         apprentice=apprentice,
         studio=studio,
         starts_on=starts_on,
-        planned_end_on=starts_on.replace(year=starts_on.year + years),
+        planned_end_on=starts_on + datetime.timedelta(days=365 * years),
         target_skill_level=level,
         goals=goals or "掌握岗位核心技能，独立完成本岗位作业，参与一项技术革新。",
         monthly_allowance=200,
@@ -134,9 +135,11 @@ def seed_apprenticeships() -> None:
     graduate, struggling = others[0], others[1]
     for person in (graduate, struggling):
         if not dust.memberships.filter(person=person, left_on__isnull=True).exists():
-            Membership.objects.create(
-                studio=dust, person=person, role=Membership.Role.MEMBER, joined_on=_day(800)
+            studio_services.membership_add(
+                studio_id=dust.pk, by=official, person=person, joined_on=_day(800)
             )
+    # The generated graduate started out as a junior worker (their level before
+    # the pairing, not a change to keep in the history).
     User.objects.filter(pk=graduate.pk).update(skill_level=SkillLevel.JUNIOR)
     graduate.refresh_from_db()
 

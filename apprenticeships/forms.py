@@ -6,20 +6,9 @@ from accounts.models import SkillLevel
 from accounts.selectors import is_official, org_units_managed_by, people_visible_to
 from apprenticeships.models import Evaluation, Milestone, Pairing, Session
 from apprenticeships.selectors import pairings_mentored_by
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, ServiceValidatedModelForm
 from core.pages import DateInput
 from studios.selectors import studios_led_by, studios_managed_by
-
-
-class ServiceValidatedModelForm(BootstrapFormMixin, forms.ModelForm):
-    """A model form whose model checks (constraints, scope) are the service's,
-    so each refusal is worded once and lands on its field."""
-
-    def validate_unique(self):
-        pass
-
-    def _post_clean(self):
-        pass
 
 
 class PersonChoiceField(forms.ModelChoiceField):

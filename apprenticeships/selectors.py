@@ -13,11 +13,14 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
 )
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from accounts.models import OrgUnit, SkillLevelChange
@@ -33,7 +36,7 @@ from apprenticeships.models import (
     Pairing,
     Session,
 )
-from competitions.selectors import proposals_visible_to
+from competitions.selectors import proposals_listed_for
 from core.scoping import signed_in, within_paths
 from studios.selectors import studios_led_by
 
@@ -56,14 +59,15 @@ def with_risk(pairings: QuerySet[Pairing], today: datetime.date | None = None) -
     )
     # Both branches say whether there was a session, so the result is never NULL
     # (a NULL would be neither at risk nor on track for the filter).
-    quiet = Q(last_session_on__isnull=False, last_session_on__lte=quiet_since) | Q(
-        last_session_on__isnull=True, starts_on__lte=quiet_since
-    )
+    # The last session, or the start when there is none: never NULL, so a
+    # pairing is always either at risk or on track for the filter.
+    quiet_since_day = Coalesce(F("last_session_on"), F("starts_on"))
     return pairings.annotate(
         last_session_on=Subquery(last_session), has_overdue_step=Exists(overdue_step)
     ).annotate(
         at_risk=ExpressionWrapper(
-            Q(status=Status.ACTIVE) & (quiet | Q(has_overdue_step=True)),
+            Q(status=Status.ACTIVE)
+            & (Q(LessThanOrEqual(quiet_since_day, quiet_since)) | Q(has_overdue_step=True)),
             output_field=BooleanField(),
         )
     )
@@ -90,26 +94,34 @@ def pairings_visible_to(user) -> QuerySet[Pairing]:
 
 
 def pairings_managed_by(user) -> QuerySet[Pairing]:
-    """Pairings the person may activate, extend, terminate and evaluate quarterly."""
+    """Pairings the person may activate, extend and terminate: run by them, and
+    never their own apprenticeship (nobody runs or graduates themself)."""
     if not signed_in(user):
         return Pairing.objects.none()
+    pairings = Pairing.objects.exclude(apprentice=user)
     if user_scope(user).is_superuser:
-        return Pairing.objects.all()
-    return Pairing.objects.filter(_run_by(user))
+        return pairings
+    return pairings.filter(_run_by(user))
 
 
 def pairings_overseen_by(user) -> QuerySet[Pairing]:
-    """Pairings under the person as a union official (yearly and final appraisals)."""
+    """Pairings under the person as a union official (yearly and final appraisals),
+    except those where they are the apprentice or the mentor."""
+    if not signed_in(user):
+        return Pairing.objects.none()
+    pairings = Pairing.objects.exclude(apprentice=user).exclude(mentor=user)
     if user_scope(user).is_superuser:
-        return Pairing.objects.all()
-    return Pairing.objects.filter(_officials_over(user))
+        return pairings
+    return pairings.filter(_officials_over(user))
 
 
 def manages_pairing(user, pairing: Pairing) -> bool:
+    """May the person activate, extend or terminate this pairing?"""
     return pairings_managed_by(user).filter(pk=pairing.pk).exists()
 
 
 def oversees_pairing(user, pairing: Pairing) -> bool:
+    """May the person record the unit's yearly and final appraisals of it?"""
     return pairings_overseen_by(user).filter(pk=pairing.pk).exists()
 
 
@@ -124,6 +136,7 @@ def pairings_of_apprentice(user) -> QuerySet[Pairing]:
 
 
 def milestones_visible_to(user) -> QuerySet[Milestone]:
+    """The plan steps of the pairings the person may read."""
     return Milestone.objects.filter(
         pairing__in=pairings_visible_to(user).values("pk")
     ).select_related("pairing")
@@ -133,13 +146,28 @@ def sessions_visible_to(user) -> QuerySet[Session]:
     """Sessions the person held or that concern a pairing they may read."""
     if not signed_in(user):
         return Session.objects.none()
+    # An IN over the attendances of visible pairings, not a per-row EXISTS: an
+    # official's scope may hold tens of thousands of sessions.
     concerning = Attendance.objects.filter(
-        session=OuterRef("pk"), pairing__in=pairings_visible_to(user).values("pk")
+        pairing__in=pairings_visible_to(user).values("pk")
+    ).values("session_id")
+    return Session.objects.select_related("mentor").filter(Q(mentor=user) | Q(pk__in=concerning))
+
+
+def attendances_visible_to(user) -> QuerySet[Attendance]:
+    """Who attended which session: for the pairings the person may read, and
+    everyone at a session the person attended as an apprentice (they were in
+    the room), but not another studio's apprentice to that studio's outsiders."""
+    if not signed_in(user):
+        return Attendance.objects.none()
+    attended = Attendance.objects.filter(pairing__apprentice=user).values("session_id")
+    return Attendance.objects.filter(
+        Q(pairing__in=pairings_visible_to(user).values("pk")) | Q(session__in=attended)
     )
-    return Session.objects.select_related("mentor").filter(Q(mentor=user) | Exists(concerning))
 
 
 def evaluations_visible_to(user) -> QuerySet[Evaluation]:
+    """Evaluations of the pairings the person may read (the apprentice reads theirs)."""
     return Evaluation.objects.filter(
         pairing__in=pairings_visible_to(user).values("pk")
     ).select_related("pairing", "evaluator")
@@ -162,17 +190,19 @@ def mentor_capacity(mentor) -> int:
 
 
 def active_apprentice_count(mentor) -> int:
+    """The mentor's active pairings, counted against their limit."""
     return Pairing.objects.filter(mentor=mentor, status=Status.ACTIVE).count()
 
 
 def evaluation_levels_for(user, pairing: Pairing) -> list[str]:
-    """The evaluation levels the person may record on this pairing now."""
-    if pairing.status != Status.ACTIVE:
-        return []
+    """The evaluation levels the person's role lets them record on this pairing
+    (whatever its state): the mentor monthly; the studio's leader or an official
+    quarterly, unless they are the mentor; an official over it the yearly and
+    final appraisals. The apprentice never evaluates themself."""
     levels = []
     if pairing.mentor_id == user.pk:
         levels.append(Evaluation.Level.MENTOR_MONTHLY)
-    if manages_pairing(user, pairing):
+    elif manages_pairing(user, pairing):
         levels.append(Evaluation.Level.DEPARTMENT_QUARTERLY)
     if oversees_pairing(user, pairing):
         levels += [Evaluation.Level.UNIT_YEARLY, Evaluation.Level.FINAL]
@@ -183,8 +213,9 @@ def innovation_during_term(pairing: Pairing, viewer) -> dict:
     """The apprentice's five-small proposals and achievements made during the
     term, as far as the viewer may see them (the innovation link)."""
     end = pairing.ended_on or max(pairing.planned_end_on, timezone.localdate())
+    # Not a blind reviewer's assignments: the link would name their author.
     proposals = (
-        proposals_visible_to(viewer)
+        proposals_listed_for(viewer)
         .filter(
             Q(author=pairing.apprentice_id) | Q(co_authors__person=pairing.apprentice_id),
             submitted_at__date__gte=pairing.starts_on,

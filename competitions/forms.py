@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import org_units_managed_by, people_managed_by, people_visible_to
 from achievements.selectors import achievements_visible_to, problems_visible_to
 from competitions.models import MAX_QUOTA, AwardGrade, Campaign, Proposal
-from core.forms import BootstrapFormMixin, RowsFormSet, person_share_formset
+from core.forms import (
+    BootstrapFormMixin,
+    RowsFormSet,
+    ServiceValidatedModelForm,
+    person_share_formset,
+)
 from core.pages import DateInput, DateTimeInput
 from studios.selectors import studios_of
 
@@ -44,7 +49,7 @@ class CategorySelect(forms.RadioSelect):
         return context
 
 
-class ProposalForm(BootstrapFormMixin, forms.ModelForm):
+class ProposalForm(ServiceValidatedModelForm):
     """The worker's one short form. Every field may be empty while it is a draft;
     the submission names whatever the review still needs."""
 
@@ -100,10 +105,6 @@ class ProposalForm(BootstrapFormMixin, forms.ModelForm):
         else:
             del self.fields["author"]
 
-    def _post_clean(self):
-        # The services validate the model (scope, shares, the window) with clear messages.
-        pass
-
 
 CoAuthorFormSet = person_share_formset(min_num=0)
 
@@ -136,7 +137,7 @@ class DuplicateForm(BootstrapFormMixin, forms.Form):
         self.fields["duplicate_of"].queryset = originals
 
 
-class CampaignForm(BootstrapFormMixin, forms.ModelForm):
+class CampaignForm(ServiceValidatedModelForm):
     class Meta:
         model = Campaign
         fields = ["name", "year", "org_unit", "description", "opens_at", "closes_at",
@@ -151,9 +152,6 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = org_units_managed_by(user).order_by("path")
-
-    def _post_clean(self):
-        pass
 
 
 class CriterionForm(BootstrapFormMixin, forms.Form):

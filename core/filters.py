@@ -30,13 +30,20 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(within_paths([value.path], unit_field=self.unit_field))
 
 
-class YearFilter(django_filters.NumberFilter):
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number: an IntegerField refuses "1e400" or "2.5" with a 400 (a
+    decimal field with a step check would crash on such input)."""
+
+    field_class = forms.IntegerField
+
+
+class YearFilter(IntegerFilter):
     """`?year=2024` on a date field: a whole year in a sane range (else 400)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("Year"))
         super().__init__(*args, **kwargs)
-        self.extra.update({"min_value": 1950, "max_value": 2100, "step_size": 1})
+        self.extra.update({"min_value": 1950, "max_value": 2100})
 
     def filter(self, qs, value):
         if value in (None, ""):
@@ -44,13 +51,14 @@ class YearFilter(django_filters.NumberFilter):
         return qs.filter(**{f"{self.field_name}__year": int(value)})
 
 
-class IdFilter(django_filters.NumberFilter):
+class IdFilter(IntegerFilter):
     """A related record's id (`?studio=12`). Lists are already scoped, so an id
     outside scope simply matches nothing (a choice field would reveal it exists)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.extra.update({"min_value": 1, "step_size": 1})
+        # A primary key is a 64-bit integer at most; beyond that the database errs.
+        self.extra.update({"min_value": 1, "max_value": 2**63 - 1})
 
 
 class SearchFilter(django_filters.CharFilter):

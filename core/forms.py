@@ -37,6 +37,17 @@ class BootstrapFormMixin:
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
+class ServiceValidatedModelForm(BootstrapFormMixin, forms.ModelForm):
+    """A model form whose model-level checks (constraints, cross-field rules,
+    scope) are the service's: the form checks each field, the service the rest,
+    worded once and put on its field by `core.pages.run_service`."""
+
+    def _post_clean(self):
+        # Django would copy the data onto the instance and run full_clean() and
+        # the uniqueness checks with generic messages; the service does both.
+        pass
+
+
 class FilterForm(BootstrapFormMixin, forms.Form):
     """The form class of every FilterSet (`Meta.form`), styled like the others."""
 

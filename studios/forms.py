@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_managed_by, people_managed_by, people_visible_to
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, ServiceValidatedModelForm
 from core.pages import DateInput
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
 from studios.selectors import studio_status_targets, studios_nameable_by
@@ -132,7 +132,7 @@ class RecognitionListForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["org_unit"].queryset = org_units_managed_by(user)
 
 
-class HonourForm(BootstrapFormMixin, forms.ModelForm):
+class HonourForm(ServiceValidatedModelForm):
     class Meta:
         model = Honour
         fields = ["studio", "person", "personal_title", "conferred_on"]
@@ -142,10 +142,3 @@ class HonourForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["studio"].queryset = studios_nameable_by(user)
         self.fields["person"].queryset = people_managed_by(user).order_by("full_name")
-
-    def validate_unique(self):
-        """Left to the service (409 for a studio or person already on the list)."""
-
-    def _post_clean(self):
-        # The model's "studio xor person" constraint is the service's message.
-        pass

@@ -48,6 +48,10 @@ class PairingSerializer(serializers.ModelSerializer):
             "at_risk", "last_session_on", "has_overdue_step", "created_at",
         ]  # fmt: skip
         read_only_fields = ["status", "ended_on", "created_at"]
+        # The services check "one open pairing" with a message naming both people
+        # (409), and the database constraint settles races; DRF's own check from
+        # the conditional constraint would answer first with a generic 400.
+        validators = []
 
 
 class ActivateSerializer(serializers.Serializer):
@@ -120,6 +124,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "skill_level_reached", "created_at",
         ]  # fmt: skip
         read_only_fields = ["created_at"]
+        validators = []  # one per period, one passed final: the service's 409
         extra_kwargs = {
             "evaluated_on": {"required": False},
             "outcome": {"required": False},

@@ -22,8 +22,8 @@ from apprenticeships.filtersets import (
     PairingFilterSet,
     SessionFilterSet,
 )
-from apprenticeships.models import Attendance
 from apprenticeships.selectors import (
+    attendances_visible_to,
     evaluations_visible_to,
     milestones_visible_to,
     pairings_visible_to,
@@ -136,8 +136,12 @@ class SessionViewSet(ScopedServiceViewSet):
 
     @staticmethod
     def visible_to(user):
+        # Only the attendances of pairings the reader may see: a group session
+        # may include another studio's apprentice.
         return sessions_visible_to(user).prefetch_related(
-            Prefetch("attendances", Attendance.objects.select_related("pairing__apprentice"))
+            Prefetch(
+                "attendances", attendances_visible_to(user).select_related("pairing__apprentice")
+            )
         )
 
     def create_via_service(self, data):

@@ -21,9 +21,10 @@ Outcome = Evaluation.Outcome
 
 # The period each level is given for, and the first day of that period.
 PERIOD_FORMATS = {
-    Level.MENTOR_MONTHLY: re.compile(r"^(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])$"),
-    Level.DEPARTMENT_QUARTERLY: re.compile(r"^(?P<year>\d{4})-Q(?P<quarter>[1-4])$"),
-    Level.UNIT_YEARLY: re.compile(r"^(?P<year>\d{4})$"),
+    # ASCII digits only: "２０２６-11" must not pass as a second "2026-11".
+    Level.MENTOR_MONTHLY: re.compile(r"^(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])$"),
+    Level.DEPARTMENT_QUARTERLY: re.compile(r"^(?P<year>[0-9]{4})-Q(?P<quarter>[1-4])$"),
+    Level.UNIT_YEARLY: re.compile(r"^(?P<year>[0-9]{4})$"),
 }
 PERIOD_EXAMPLES = {
     Level.MENTOR_MONTHLY: "2026-10",
@@ -104,11 +105,11 @@ def evaluation_record(
     skill level (once: the pairing is no longer active after it)."""
     pairing = locked_pairing(pairing_id, by)
     ensure(level in Level.values, ValidationError({"level": _("Choose a level.")}))
+    ensure(level in evaluation_levels_for(by, pairing), PermissionDenied())
     ensure(
         pairing.status == Pairing.Status.ACTIVE,
         Conflict(_("Only an active pairing is evaluated.")),
     )
-    ensure(level in evaluation_levels_for(by, pairing), PermissionDenied())
     evaluated_on = evaluated_on or timezone.localdate()
     ensure(
         pairing.starts_on <= evaluated_on <= timezone.localdate(),

@@ -24,6 +24,9 @@ from studios.models import Studio
 from studios.selectors import studios_led_by, studios_managed_by
 
 Status = Pairing.Status
+# Agreements run one to three years; five (with extensions) is the outer bound,
+# so a typo like 9999-12-31 is caught.
+LONGEST_TERM = datetime.timedelta(days=5 * 366)
 
 
 def locked_pairing(pairing_id: int, by: User) -> Pairing:
@@ -53,6 +56,10 @@ def _term_checked(starts_on: datetime.date, planned_end_on: datetime.date) -> No
     ensure(
         planned_end_on > starts_on,
         ValidationError({"planned_end_on": _("The planned end comes after the start.")}),
+    )
+    ensure(
+        planned_end_on - starts_on <= LONGEST_TERM,
+        ValidationError({"planned_end_on": _("A term lasts at most five years.")}),
     )
 
 
@@ -232,6 +239,7 @@ def pairing_extend(
             }
         ),
     )
+    _term_checked(pairing.starts_on, planned_end_on)
     Extension.objects.create(
         pairing=pairing,
         previous_end_on=pairing.planned_end_on,

@@ -150,16 +150,13 @@ def session_log(
         .select_related("apprentice")
         .order_by("pk")
     )
-    ensure(
-        all(pairing.mentor_id == by.pk for pairing in locked_rows),
-        ValidationError({"pairings": _("Log sessions only with your own apprentices.")}),
-    )
+    # Others' pairings are visible to a lead or an official, but sessions are
+    # the mentor's own record (403); an ended pairing takes no more (409).
+    ensure(all(pairing.mentor_id == by.pk for pairing in locked_rows), PermissionDenied())
     inactive = [p.apprentice.full_name for p in locked_rows if p.status != Status.ACTIVE]
     ensure(
         not inactive,
-        ValidationError(
-            {"pairings": _("Not an active pairing: %(names)s.") % {"names": "、".join(inactive)}}
-        ),
+        Conflict(_("Not an active pairing: %(names)s.") % {"names": "、".join(inactive)}),
     )
     ensure(
         held_on <= timezone.localdate(),

@@ -22,6 +22,7 @@ from apprenticeships.forms import (
 )
 from apprenticeships.models import Attendance, Evaluation, Milestone, Pairing, Session
 from apprenticeships.selectors import (
+    attendances_visible_to,
     evaluation_levels_for,
     innovation_during_term,
     manages_pairing,
@@ -73,16 +74,16 @@ def _plan(pairing: Pairing) -> list[Milestone]:
     return milestones
 
 
-def _sessions_of(pairing: Pairing):
+def _sessions_of(pairing: Pairing, user):
     """The pairing's sessions, each with this apprentice's confirmation and the
-    names of everyone present (one-to-many sessions)."""
+    names of everyone present whom the reader may see (one-to-many sessions)."""
     attendances = (
         Attendance.objects.filter(pairing=pairing)
         .select_related("session")
         .prefetch_related(
             Prefetch(
                 "session__attendances",
-                Attendance.objects.select_related("pairing__apprentice"),
+                attendances_visible_to(user).select_related("pairing__apprentice"),
                 to_attr="everyone",
             )
         )
@@ -105,13 +106,16 @@ def _detail_context(request, pairing: Pairing, **forms) -> dict:
         "is_mentor": pairing.mentor_id == user.pk,
         "milestones": milestones,
         "next_step": next((m for m in milestones if m.done_on is None), None),
-        "attendances": _sessions_of(pairing),
+        "attendances": _sessions_of(pairing, user),
         "evaluations": pairing.evaluations.select_related("evaluator").order_by(
             "-evaluated_on", "-id"
         ),
         "evaluation_levels": [
             (level, labels[level]) for level in evaluation_levels_for(user, pairing)
-        ],
+        ]
+        if pairing.status == Status.ACTIVE
+        else [],
+        "is_open": is_open,
         "may_mark_done": user.pk in (pairing.apprentice_id, pairing.mentor_id),
         "today": timezone.localdate(),
         "events": pairing.events.select_related("actor"),

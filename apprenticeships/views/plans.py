@@ -152,6 +152,9 @@ def evaluation_create(request, pk):
     levels = evaluation_levels_for(request.user, pairing)
     if not levels:
         raise PermissionDenied
+    if pairing.status != Pairing.Status.ACTIVE:
+        messages.error(request, _("Only an active pairing is evaluated."))
+        return redirect(_back_to(pk, "#evaluations"))
     initial = {"level": request.GET.get("level")}
     form = EvaluationForm(request.POST or None, levels=levels, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -38,6 +38,7 @@ from competitions.selectors.proposals import (
     co_author_of,
     officials_part,
     proposals_managed_by,
+    proposals_visible_to,
 )
 from core.scoping import signed_in
 
@@ -59,6 +60,13 @@ def blind_for(user) -> ExpressionWrapper:
         Q(campaign__blind_review=True) & assigned_to(user) & ~insider,
         output_field=BooleanField(),
     )
+
+
+def proposals_listed_for(user) -> QuerySet[Proposal]:
+    """Proposals the viewer may see *with their authors*: a blind reviewer's
+    assignments are left out (a list shows code, author and unit, and its
+    filters would tell them too). Every list of proposals reads from here."""
+    return proposals_visible_to(user).annotate(blind=blind_for(user)).filter(blind=False)
 
 
 def is_blind_for(user, proposal: Proposal) -> bool:

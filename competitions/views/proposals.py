@@ -19,6 +19,7 @@ from competitions.selectors import (
     blind_for,
     campaigns_open_to,
     campaigns_visible_to,
+    proposals_listed_for,
     proposals_of,
     proposals_visible_to,
     similar_proposals,
@@ -38,11 +39,7 @@ class ProposalListView(ScopedListView):
     partial_template_name = "competitions/partials/proposal_results.html"
     context_object_name = "proposals"
 
-    @staticmethod
-    def visible_to(user):
-        # A blind reviewer's assignments are not listed: the list shows code, author
-        # and unit, and its filters (author, unit, code) would tell them too.
-        return proposals_visible_to(user).annotate(blind=blind_for(user)).filter(blind=False)
+    visible_to = staticmethod(proposals_listed_for)
 
 
 class MyProposalListView(ProposalListView):

@@ -1,67 +1,1510 @@
+"""The apprenticeships API for every role: pairings and their actions, the plan
+(milestones and their evidence), sessions and their confirmation, evaluations
+and the final appraisal, with the status codes of DESIGN.md §5 (400 invalid,
+401 anonymous, 403 visible but not allowed, 404 not visible, 405 no such
+method, 409 the state forbids it)."""
+
 import datetime
-import json
+import io
+from types import SimpleNamespace
+
 import pytest
-from tests.apprenticeships.conftest import days_ago, SCORES
-from tests.factories import PersonFactory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from accounts.models import SkillLevel, SkillLevelChange, User
 from apprenticeships import services
-from apprenticeships.models import Pairing
+from apprenticeships.models import (
+    Attendance,
+    Evaluation,
+    Extension,
+    Milestone,
+    Pairing,
+    Session,
+)
+from core.models import Attachment
+from tests.apprenticeships.conftest import SCORES, days_ago, final_passed
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
+PAIRINGS = "/api/v1/pairings/"
+MILESTONES = "/api/v1/milestones/"
+SESSIONS = "/api/v1/sessions/"
+EVALUATIONS = "/api/v1/evaluations/"
+PEOPLE = "/api/v1/people/"
+Status = Pairing.Status
+Level = Evaluation.Level
+DAY = datetime.timedelta(days=1)
 
-def show(label, r):
-    try:
-        body = r.json()
-    except Exception:
-        body = r.content[:300]
-    print(label, r.status_code, json.dumps(body, ensure_ascii=False)[:400])
+
+# --- Helpers ------------------------------------------------------------------------
 
 
-def test_probe(api, mentoring):
+def person(m, role: str) -> User:
+    """A role of the `mentoring` fixture or of the `org` below it."""
+    return getattr(m, role) if hasattr(m, role) else getattr(m.org, role)
+
+
+def sign_in(api, m, role: str | None):
+    api.force_authenticate(None if role is None else person(m, role))
+    return api
+
+
+def results(response) -> list[dict]:
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def ids(response) -> set[int]:
+    return {row["id"] for row in results(response)}
+
+
+def field_errors(response) -> dict:
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert body["detail"]
+    assert all(messages for messages in body["errors"].values())
+    return body["errors"]
+
+
+def refused(response, status: int, code: str | None = None) -> dict:
+    """A refusal other than 400: the one-sentence body, no field errors."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["detail"]
+    assert "errors" not in body
+    if code:
+        assert body["code"] == code
+    return body
+
+
+def url(base: str, record, action: str | None = None) -> str:
+    pk = record if isinstance(record, int) else record.pk
+    return f"{base}{pk}/" + (f"{action}/" if action else "")
+
+
+def snapshot(pairing) -> tuple:
+    """Everything an action or an edit could change on a pairing."""
+    pairing = Pairing.objects.get(pk=pairing.pk)
+    return (
+        pairing.status,
+        pairing.starts_on,
+        pairing.planned_end_on,
+        pairing.ended_on,
+        pairing.agreement_signed_on,
+        pairing.goals,
+        pairing.mentor_id,
+        pairing.apprentice_id,
+        pairing.studio_id,
+        pairing.org_unit_id,
+        pairing.events.count(),
+        pairing.extensions.count(),
+    )
+
+
+def quarter_start(day: datetime.date) -> datetime.date:
+    return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+
+
+def quarter_label(day: datetime.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def this_month() -> str:
+    return timezone.localdate().strftime("%Y-%m")
+
+
+def phone_photo() -> SimpleUploadedFile:
+    body = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(body, format="JPEG")
+    return SimpleUploadedFile("现场.jpg", body.getvalue(), content_type="image/jpeg")
+
+
+def new_apprentice(m, unit=None, **fields) -> User:
+    return PersonFactory(org_unit=unit or m.org.team_a101, **fields)
+
+
+def proposal_body(m, apprentice, **overrides) -> dict:
+    """What the dust studio's leader sends to propose `member_a` as mentor."""
+    return {
+        "mentor_id": m.member_a.pk,
+        "apprentice_id": apprentice.pk,
+        "studio_id": m.dust.pk,
+        "starts_on": days_ago(1).isoformat(),
+        "planned_end_on": (days_ago(1) + 365 * DAY).isoformat(),
+        "target_skill_level": SkillLevel.INTERMEDIATE,
+        "goals": "独立完成粉尘浓度检测",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def plan(mentoring):
+    """One step of `apprentice_a`'s plan, due in a week."""
+    return services.milestone_create(
+        pairing_id=mentoring.active.pk,
+        by=mentoring.member_a,
+        title="掌握粉尘采样器使用",
+        due_on=timezone.localdate() + 7 * DAY,
+        skill="粉尘检测",
+        method="现场示范",
+    )
+
+
+@pytest.fixture
+def ended(mentoring):
+    """`member_a`'s two pairings ended: the active one completed (passed final),
+    the proposed one terminated; returns the namespace."""
+    final_passed(mentoring.active, mentoring.org.official_a)
+    services.pairing_terminate(pairing_id=mentoring.proposed.pk, by=mentoring.lead_a, reason="调岗")
+    return mentoring
+
+
+# --- Anonymous ----------------------------------------------------------------------
+
+
+def test_anonymous_gets_401_everywhere(api, mentoring, plan):
     m = mentoring
-    for who in ["lead_a", "member_a", "apprentice_a", "apprentice_a2", "lead_b", "apprentice_b", "member_a"]:
-        api.force_authenticate(getattr(m, who))
-        r = api.get("/api/v1/pairings/")
-        print(who, [row["id"] for row in r.json()["results"]])
-    for who in ["official_a", "official_b", "group_official", "worker_a", "worker_b", "colleague_a", "admin"]:
-        api.force_authenticate(getattr(m.org, who))
-        r = api.get("/api/v1/pairings/")
-        print(who, [row["id"] for row in r.json()["results"]])
-    api.force_authenticate(m.member_a)
-    month = days_ago(0).strftime("%Y-%m")
-    show("monthly", api.post("/api/v1/evaluations/", {"pairing_id": m.active.pk, "level": "mentor_monthly", "period": month, **SCORES}, format="json"))
-    show("monthly dup", api.post("/api/v1/evaluations/", {"pairing_id": m.active.pk, "level": "mentor_monthly", "period": month, **SCORES}, format="json"))
-    show("monthly dup space", api.post("/api/v1/evaluations/", {"pairing_id": m.active.pk, "level": "mentor_monthly", "period": " " + month, **SCORES}, format="json"))
-    api.force_authenticate(m.org.official_a)
-    ev = {"pairing_id": m.active.pk, "level": "final", **SCORES}
-    show("final np", api.post("/api/v1/evaluations/", {**ev, "outcome": "not_passed"}, format="json"))
-    show("final np2", api.post("/api/v1/evaluations/", {**ev, "outcome": "not_passed"}, format="json"))
-    show("final none", api.post("/api/v1/evaluations/", ev, format="json"))
-    show("final p", api.post("/api/v1/evaluations/", {**ev, "outcome": "passed", "skill_level_reached": "senior"}, format="json"))
-    show("final p again", api.post("/api/v1/evaluations/", {**ev, "outcome": "passed", "skill_level_reached": "technician"}, format="json"))
-    show("final p again notpassed", api.post("/api/v1/evaluations/", {**ev, "outcome": "not_passed"}, format="json"))
-    show("person", api.get(f"/api/v1/people/{m.apprentice_a.pk}/"))
-    api.force_authenticate(m.lead_a)
-    show("terminate", api.post(f"/api/v1/pairings/{m.proposed.pk}/terminate/", {"reason": "x"}, format="json"))
-    show("terminate2", api.post(f"/api/v1/pairings/{m.proposed.pk}/terminate/", {"reason": "x"}, format="json"))
-    show("activate term", api.post(f"/api/v1/pairings/{m.proposed.pk}/activate/", {"agreement_signed_on": str(days_ago(1))}, format="json"))
-    show("extend term", api.post(f"/api/v1/pairings/{m.proposed.pk}/extend/", {"planned_end_on": str(days_ago(-900)), "reason": "x"}, format="json"))
-    show("patch term", api.patch(f"/api/v1/pairings/{m.proposed.pk}/", {"goals": "x"}, format="json"))
-    show("terminate completed", api.post(f"/api/v1/pairings/{m.active.pk}/terminate/", {"reason": "x"}, format="json"))
-    body = {"mentor_id": m.member_a.pk, "apprentice_id": m.apprentice_a2.pk, "studio_id": m.dust.pk,
-            "starts_on": str(days_ago(1)), "planned_end_on": str(days_ago(-300)),
-            "target_skill_level": "senior"}
-    show("repropose", api.post("/api/v1/pairings/", body, format="json"))
-    new = PersonFactory(org_unit=m.org.team_a101)
-    show("end<start", api.post("/api/v1/pairings/", {**body, "apprentice_id": new.pk, "planned_end_on": str(days_ago(5))}, format="json"))
-    show("end==start", api.post("/api/v1/pairings/", {**body, "apprentice_id": new.pk, "planned_end_on": str(days_ago(1))}, format="json"))
-    show("no mentor", api.post("/api/v1/pairings/", {k: v for k, v in body.items() if k != "mentor_id"}, format="json"))
-    show("pairing delete", api.delete(f"/api/v1/pairings/{m.active.pk}/"))
-    show("pairing put", api.put(f"/api/v1/pairings/{m.active.pk}/", body, format="json"))
-    show("eval patch", api.patch(f"/api/v1/evaluations/1/", {"comment": "x"}, format="json"))
-    show("eval delete", api.delete(f"/api/v1/evaluations/1/"))
-    api.force_authenticate(m.member_a)
-    show("ms create", api.post("/api/v1/milestones/", {"pairing_id": m.active_b.pk, "title": "x", "due_on": str(days_ago(-3))}, format="json"))
-    api.force_authenticate(None)
-    show("anon", api.get("/api/v1/pairings/"))
-    show("anon post", api.post(f"/api/v1/pairings/{m.active.pk}/terminate/", {"reason": "x"}))
+    session = services.session_log(
+        by=m.member_a, pairings=[m.active], held_on=days_ago(1), hours=2, format="theory", topic="t"
+    )
+    requests = [
+        ("get", PAIRINGS, None),
+        ("get", url(PAIRINGS, m.active), None),
+        ("post", PAIRINGS, proposal_body(m, m.apprentice_a2)),
+        ("patch", url(PAIRINGS, m.active), {"goals": "改"}),
+        ("post", url(PAIRINGS, m.proposed, "activate"), {}),
+        (
+            "post",
+            url(PAIRINGS, m.active, "extend"),
+            {"planned_end_on": "2099-01-01", "reason": "x"},
+        ),
+        ("post", url(PAIRINGS, m.active, "terminate"), {"reason": "x"}),
+        ("get", MILESTONES, None),
+        ("post", MILESTONES, {"pairing_id": m.active.pk, "title": "x", "due_on": "2099-01-01"}),
+        ("post", url(MILESTONES, plan, "mark-done"), {"evidence": "x"}),
+        ("get", url(MILESTONES, plan, "attachments"), None),
+        ("get", SESSIONS, None),
+        ("post", url(SESSIONS, session, "confirm"), None),
+        ("get", EVALUATIONS, None),
+        ("post", EVALUATIONS, {"pairing_id": m.active.pk, "level": "final", **SCORES}),
+    ]
+    before = snapshot(m.active), snapshot(m.proposed)
+    for method, path, body in requests:
+        if method == "get":
+            response = api.get(path)
+        else:
+            response = getattr(api, method)(path, body, format="json")
+        assert response.status_code == 401, (method, path)
+        assert response.json()["code"] == "not_authenticated"
+    assert (snapshot(m.active), snapshot(m.proposed)) == before
+    assert not Attendance.objects.filter(confirmed_at__isnull=False).exists()
+    assert not Evaluation.objects.exists()
+    assert Milestone.objects.count() == 1
+
+
+# --- Pairings: reading --------------------------------------------------------------
+
+# Who may read `mentoring.active` (dust studio, team A101, mentor member_a,
+# apprentice apprentice_a) and who may not even learn it exists.
+READERS = ["lead_a", "official_a", "group_official", "admin", "member_a", "apprentice_a"]
+OUTSIDERS = ["official_b", "lead_b", "worker_a", "colleague_a", "worker_b", "apprentice_a2"]
+
+
+class TestPairingRead:
+    @pytest.mark.parametrize("role", READERS)
+    def test_those_concerned_read_the_pairing(self, api, mentoring, role):
+        m = mentoring
+        body = sign_in(api, m, role).get(url(PAIRINGS, m.active)).json()
+        assert body["id"] == m.active.pk
+        assert (body["mentor"]["id"], body["apprentice"]["id"]) == (
+            m.member_a.pk,
+            m.apprentice_a.pk,
+        )
+        assert (body["studio"]["id"], body["org_unit"]["code"]) == (m.dust.pk, "A101")
+        assert body["status"] == "active"
+        assert "mentor_id" not in body and "apprentice_id" not in body  # write-only
+
+    @pytest.mark.parametrize("role", OUTSIDERS)
+    def test_outsiders_get_404(self, api, mentoring, role):
+        refused(
+            sign_in(api, mentoring, role).get(url(PAIRINGS, mentoring.active)), 404, "not_found"
+        )
+
+    @pytest.mark.parametrize(
+        ("role", "expected"),
+        [
+            ("lead_a", {"active", "proposed"}),
+            ("official_a", {"active", "proposed"}),
+            ("group_official", {"active", "proposed", "active_b"}),
+            ("admin", {"active", "proposed", "active_b"}),
+            ("official_b", {"active_b"}),
+            ("lead_b", {"active_b"}),
+            ("member_a", {"active", "proposed"}),
+            ("apprentice_a", {"active"}),
+            ("apprentice_a2", {"proposed"}),
+            ("apprentice_b", {"active_b"}),
+            ("worker_a", set()),
+            ("colleague_a", set()),
+            ("worker_b", set()),
+        ],
+    )
+    def test_list_is_scoped(self, api, mentoring, role, expected):
+        m = mentoring
+        listed = ids(sign_in(api, m, role).get(PAIRINGS, {"page_size": 50}))
+        assert listed == {getattr(m, name).pk for name in expected}
+
+    def test_pairings_have_no_put_or_delete_405(self, api, mentoring):
+        m = mentoring
+        before = snapshot(m.active)
+        sign_in(api, m, "official_a")
+        refused(api.delete(url(PAIRINGS, m.active)), 405)
+        refused(api.put(url(PAIRINGS, m.active), proposal_body(m, m.apprentice_a)), 405)
+        assert snapshot(m.active) == before
+
+
+# --- Pairings: proposing ------------------------------------------------------------
+
+
+class TestPairingCreate:
+    def test_studio_leader_proposes_a_studio_pairing(self, api, mentoring):
+        m = mentoring
+        apprentice = new_apprentice(m)
+        sign_in(api, m, "lead_a")
+        response = api.post(PAIRINGS, proposal_body(m, apprentice), format="json")
+        assert response.status_code == 201, response.content
+        body = response.json()
+        pairing = Pairing.objects.get(pk=body["id"])
+        assert (pairing.mentor, pairing.apprentice, pairing.studio) == (
+            m.member_a,
+            apprentice,
+            m.dust,
+        )
+        assert (pairing.status, pairing.created_by, pairing.org_unit) == (
+            "proposed",
+            m.lead_a,
+            m.org.team_a101,
+        )
+        assert body["status"] == "proposed"
+        assert (body["studio"]["id"], body["org_unit"]["code"]) == (m.dust.pk, "A101")
+        assert body["at_risk"] is False
+        assert body["starts_on"] == pairing.starts_on.isoformat()
+        events = list(pairing.events.values_list("from_state", "to_state", "actor"))
+        assert events == [("", "proposed", m.lead_a.pk)]
+
+    def test_official_proposes_a_pairing_outside_any_studio(self, api, mentoring):
+        m = mentoring
+        apprentice = new_apprentice(m, m.org.team_a102)
+        sign_in(api, m, "official_a")
+        body = proposal_body(m, apprentice, mentor_id=m.org.colleague_a.pk, studio_id=None)
+        response = api.post(PAIRINGS, body, format="json")
+        assert response.status_code == 201, response.content
+        assert response.json()["studio"] is None
+        assert response.json()["org_unit"]["code"] == "A102"  # the apprentice's unit
+        assert Pairing.objects.get(pk=response.json()["id"]).org_unit == m.org.team_a102
+
+    @pytest.mark.parametrize("role", ["member_a", "apprentice_a", "worker_a"])
+    def test_those_who_neither_lead_a_studio_nor_are_officials_get_403(self, api, mentoring, role):
+        m = mentoring
+        apprentice = new_apprentice(m)
+        # a body they may send (people of their company, no studio): the right is what fails
+        body = proposal_body(m, apprentice, mentor_id=m.org.colleague_a.pk, studio_id=None)
+        refused(sign_in(api, m, role).post(PAIRINGS, body, format="json"), 403)
+        assert not Pairing.objects.filter(apprentice=apprentice).exists()
+
+    @pytest.mark.parametrize(
+        ("role", "field", "overrides"),
+        [
+            # company B's official cannot name company A's people, units or studios
+            ("official_b", "mentor_id", {"apprentice_id": "worker_b", "studio_id": None}),
+            (
+                "official_b",
+                "apprentice_id",
+                {"mentor_id": "lead_b", "apprentice_id": "worker_a", "studio_id": None},
+            ),
+            (
+                "official_b",
+                "org_unit_id",
+                {
+                    "mentor_id": "lead_b",
+                    "apprentice_id": "worker_b",
+                    "studio_id": None,
+                    "org_unit_id": "company_a",
+                },
+            ),
+            ("official_b", "studio_id", {"mentor_id": "lead_b", "apprentice_id": "worker_b"}),
+            # the dust studio's leader cannot name company B's people or studios
+            ("lead_a", "apprentice_id", {"apprentice_id": "worker_b"}),
+            ("lead_a", "mentor_id", {"mentor_id": "lead_b"}),
+            ("lead_a", "studio_id", {"studio_id": "turbine"}),
+            ("lead_a", "studio_id", {"studio_id": "washing"}),  # led by someone else
+        ],
+    )
+    def test_people_units_or_studios_outside_scope_are_400_on_the_field_sent(
+        self, api, mentoring, role, field, overrides
+    ):
+        m = mentoring
+        apprentice = new_apprentice(m)
+        resolved = {
+            key: (None if value is None else person_or_thing(m, value).pk)
+            for key, value in overrides.items()
+        }
+        body = proposal_body(m, apprentice, **resolved)
+        before = Pairing.objects.count()
+        errors = field_errors(sign_in(api, m, role).post(PAIRINGS, body, format="json"))
+        assert set(errors) == {field}
+        assert Pairing.objects.count() == before
+
+    def test_nobody_mentors_themself_400(self, api, mentoring):
+        m = mentoring
+        sign_in(api, m, "lead_a")
+        body = proposal_body(m, m.member_a)
+        before = Pairing.objects.count()
+        errors = field_errors(api.post(PAIRINGS, body, format="json"))
+        assert set(errors) == {"apprentice_id"}
+        assert Pairing.objects.count() == before
+
+    @pytest.mark.parametrize("days_after_start", [0, -1, -30])
+    def test_end_not_after_start_is_400_on_planned_end(self, api, mentoring, days_after_start):
+        m = mentoring
+        apprentice = new_apprentice(m)
+        start = days_ago(1)
+        body = proposal_body(
+            m,
+            apprentice,
+            starts_on=start.isoformat(),
+            planned_end_on=(start + days_after_start * DAY).isoformat(),
+        )
+        errors = field_errors(sign_in(api, m, "lead_a").post(PAIRINGS, body, format="json"))
+        assert set(errors) == {"planned_end_on"}
+        assert not Pairing.objects.filter(apprentice=apprentice).exists()
+
+    def test_mentor_who_is_not_a_member_of_the_studio_is_400(self, api, mentoring):
+        m = mentoring
+        apprentice = new_apprentice(m)
+        body = proposal_body(m, apprentice, mentor_id=m.org.colleague_a.pk)
+        errors = field_errors(sign_in(api, m, "lead_a").post(PAIRINGS, body, format="json"))
+        assert set(errors) == {"mentor_id"}
+        assert not Pairing.objects.filter(apprentice=apprentice).exists()
+
+    @pytest.mark.parametrize("existing", ["active", "proposed"])
+    def test_second_open_pairing_of_the_same_two_is_refused_and_not_saved(
+        self, api, mentoring, existing
+    ):
+        m = mentoring
+        apprentice = getattr(m, existing).apprentice
+        before = Pairing.objects.count(), snapshot(getattr(m, existing))
+        response = sign_in(api, m, "lead_a").post(
+            PAIRINGS, proposal_body(m, apprentice), format="json"
+        )
+        assert response.status_code in (400, 409), response.content
+        assert response.json()["detail"]
+        assert (Pairing.objects.count(), snapshot(getattr(m, existing))) == before
+
+    def test_second_open_pairing_is_409_naming_both_people(self, api, mentoring):
+        m = mentoring
+        response = sign_in(api, m, "lead_a").post(
+            PAIRINGS, proposal_body(m, m.apprentice_a), format="json"
+        )
+        detail = refused(response, 409)["detail"]
+        assert m.member_a.full_name in detail and m.apprentice_a.full_name in detail
+
+    def test_an_ended_pairing_does_not_block_a_new_one(self, api, ended):
+        m = ended
+        response = sign_in(api, m, "lead_a").post(
+            PAIRINGS, proposal_body(m, m.apprentice_a2), format="json"
+        )
+        assert response.status_code == 201, response.content
+        assert Pairing.objects.filter(apprentice=m.apprentice_a2).count() == 2
+
+
+# --- Pairings: editing --------------------------------------------------------------
+
+MANAGERS = ["lead_a", "official_a", "group_official", "admin"]
+PARTIES = ["member_a", "apprentice_a"]  # of `mentoring.active`: they read, they do not run it
+
+
+class TestPairingUpdate:
+    @pytest.mark.parametrize("role", MANAGERS)
+    def test_those_who_run_it_edit_the_goals(self, api, mentoring, role):
+        m = mentoring
+        response = sign_in(api, m, role).patch(
+            url(PAIRINGS, m.active), {"goals": "能独立操作", "monthly_allowance": "300"}
+        )
+        assert response.status_code == 200, response.content
+        assert (response.json()["goals"], response.json()["monthly_allowance"]) == (
+            "能独立操作",
+            "300.00",
+        )
+        assert Pairing.objects.get(pk=m.active.pk).goals == "能独立操作"
+
+    @pytest.mark.parametrize("role", PARTIES)
+    def test_mentor_and_apprentice_may_not_edit_403(self, api, mentoring, role):
+        m = mentoring
+        before = snapshot(m.active)
+        refused(sign_in(api, m, role).patch(url(PAIRINGS, m.active), {"goals": "改"}), 403)
+        assert snapshot(m.active) == before
+
+    @pytest.mark.parametrize("role", OUTSIDERS)
+    def test_outsiders_get_404(self, api, mentoring, role):
+        m = mentoring
+        before = snapshot(m.active)
+        response = sign_in(api, m, role).patch(url(PAIRINGS, m.active), {"goals": "改"})
+        refused(response, 404, "not_found")
+        assert snapshot(m.active) == before
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("mentor_id", "lead_a"),
+            ("apprentice_id", "worker_a"),
+            ("studio_id", None),
+            ("studio_id", "dust"),
+            ("org_unit_id", "company_a"),
+        ],
+    )
+    def test_mentor_apprentice_studio_and_unit_are_fixed_400(self, api, mentoring, field, value):
+        m = mentoring
+        before = snapshot(m.active)
+        sent = None if value is None else person_or_thing(m, value).pk
+        response = sign_in(api, m, "lead_a").patch(
+            url(PAIRINGS, m.active), {field: sent, "goals": "改"}, format="json"
+        )
+        assert set(field_errors(response)) == {field}
+        assert snapshot(m.active) == before
+
+    def test_term_of_a_proposed_pairing_may_move_but_not_of_an_active_one(self, api, mentoring):
+        m = mentoring
+        sign_in(api, m, "lead_a")
+        new_end = (m.proposed.planned_end_on + 30 * DAY).isoformat()
+        response = api.patch(url(PAIRINGS, m.proposed), {"planned_end_on": new_end})
+        assert response.status_code == 200, response.content
+        assert response.json()["planned_end_on"] == new_end
+        before = snapshot(m.active)
+        response = api.patch(url(PAIRINGS, m.active), {"planned_end_on": new_end})
+        assert response.status_code == 400, response.content
+        assert snapshot(m.active) == before
+
+    def test_end_before_start_on_edit_is_400(self, api, mentoring):
+        m = mentoring
+        before = snapshot(m.proposed)
+        sign_in(api, m, "lead_a")
+        body = {"planned_end_on": (m.proposed.starts_on - DAY).isoformat()}
+        assert "planned_end_on" in field_errors(api.patch(url(PAIRINGS, m.proposed), body))
+        assert snapshot(m.proposed) == before
+
+    def test_status_cannot_be_patched(self, api, mentoring):
+        m = mentoring
+        before = snapshot(m.active)
+        response = sign_in(api, m, "official_a").patch(
+            url(PAIRINGS, m.active), {"status": "completed", "ended_on": "2020-01-01"}
+        )
+        # read-only fields: ignored (or refused), never written
+        assert response.status_code in (200, 400), response.content
+        assert snapshot(m.active) == before
+
+    @pytest.mark.parametrize("state", ["completed", "terminated"])
+    def test_an_ended_pairing_is_not_edited_409(self, api, ended, state):
+        pairing = ended.active if state == "completed" else ended.proposed
+        before = snapshot(pairing)
+        refused(sign_in(api, ended, "lead_a").patch(url(PAIRINGS, pairing), {"goals": "改"}), 409)
+        assert snapshot(pairing) == before
+
+
+# --- Pairings: the actions ----------------------------------------------------------
+
+
+def action_body(action: str) -> dict:
+    return {
+        "activate": {"agreement_signed_on": days_ago(2).isoformat()},
+        "extend": {"planned_end_on": (days_ago(0) + 800 * DAY).isoformat(), "reason": "项目延期"},
+        "terminate": {"reason": "师傅调岗"},
+    }[action]
+
+
+def target_of(m, action: str) -> Pairing:
+    """Activation starts the proposed pairing; extension and termination the active one."""
+    return m.proposed if action == "activate" else m.active
+
+
+ACTION_NAMES = ["activate", "extend", "terminate"]
+
+
+class TestPairingActions:
+    @pytest.mark.parametrize("action", ACTION_NAMES)
+    @pytest.mark.parametrize("role", MANAGERS)
+    def test_those_who_run_it_act_and_get_the_fresh_record(self, api, mentoring, role, action):
+        m = mentoring
+        pairing = target_of(m, action)
+        events = pairing.events.count()
+        actor = person(m, role)
+        response = sign_in(api, m, role).post(
+            url(PAIRINGS, pairing, action), action_body(action), format="json"
+        )
+        assert response.status_code == 200, response.content
+        body = response.json()
+        fresh = Pairing.objects.get(pk=pairing.pk)
+        assert body["id"] == pairing.pk
+        assert body["status"] == fresh.status
+        assert body["planned_end_on"] == fresh.planned_end_on.isoformat()
+        if action == "activate":
+            assert fresh.status == "active"
+            assert body["agreement_signed_on"] == days_ago(2).isoformat()
+        elif action == "extend":
+            assert fresh.status == "active"
+            assert body["planned_end_on"] == action_body("extend")["planned_end_on"]
+            extension = Extension.objects.get(pairing=pairing)
+            assert (extension.previous_end_on, extension.reason, extension.by) == (
+                pairing.planned_end_on,
+                "项目延期",
+                actor,
+            )
+        else:
+            assert fresh.status == "terminated"
+            assert body["ended_on"] == timezone.localdate().isoformat()
+        if action != "extend":
+            assert fresh.events.count() == events + 1
+            last = fresh.events.order_by("at", "id").last()
+            assert (last.from_state, last.to_state, last.actor) == (
+                pairing.status,
+                fresh.status,
+                actor,
+            )
+
+    @pytest.mark.parametrize("action", ACTION_NAMES)
+    @pytest.mark.parametrize("role", ["member_a", "apprentice"])
+    def test_mentor_and_apprentice_see_it_but_get_403(self, api, mentoring, role, action):
+        m = mentoring
+        pairing = target_of(m, action)
+        actor = pairing.mentor if role == "member_a" else pairing.apprentice
+        before = snapshot(pairing)
+        api.force_authenticate(actor)
+        response = api.post(url(PAIRINGS, pairing, action), action_body(action), format="json")
+        refused(response, 403)
+        assert snapshot(pairing) == before
+
+    @pytest.mark.parametrize("action", ACTION_NAMES)
+    @pytest.mark.parametrize("role", ["official_b", "lead_b", "worker_a", "colleague_a"])
+    def test_outsiders_get_404(self, api, mentoring, role, action):
+        m = mentoring
+        pairing = target_of(m, action)
+        before = snapshot(pairing)
+        response = sign_in(api, m, role).post(
+            url(PAIRINGS, pairing, action), action_body(action), format="json"
+        )
+        refused(response, 404, "not_found")
+        assert snapshot(pairing) == before
+
+    def test_unknown_pairing_is_404(self, api, mentoring):
+        sign_in(api, mentoring, "admin")
+        for action in ACTION_NAMES:
+            refused(api.post(url(PAIRINGS, 999999, action), action_body(action)), 404)
+
+    @pytest.mark.parametrize(
+        ("action", "state"),
+        [
+            ("activate", "active"),
+            ("activate", "completed"),
+            ("activate", "terminated"),
+            ("extend", "completed"),
+            ("extend", "terminated"),
+            ("terminate", "completed"),
+            ("terminate", "terminated"),
+        ],
+    )
+    def test_every_illegal_move_is_409_and_nothing_changes(self, api, mentoring, action, state):
+        m = mentoring
+        pairing = {"active": m.active, "completed": m.active, "terminated": m.proposed}[state]
+        if state == "completed":
+            final_passed(m.active, m.org.official_a)
+        elif state == "terminated":
+            services.pairing_terminate(pairing_id=m.proposed.pk, by=m.lead_a, reason="调岗")
+        assert Pairing.objects.get(pk=pairing.pk).status == state
+        before = snapshot(pairing)
+        response = sign_in(api, m, "official_a").post(
+            url(PAIRINGS, pairing, action), action_body(action), format="json"
+        )
+        refused(response, 409)
+        assert snapshot(pairing) == before
+
+    @pytest.mark.parametrize(
+        ("action", "body", "field"),
+        [
+            ("extend", {"reason": "x"}, "planned_end_on"),
+            ("extend", {"planned_end_on": "2099-01-01"}, "reason"),
+            ("extend", {"planned_end_on": "2099-01-01", "reason": "   "}, "reason"),
+            ("extend", {"planned_end_on": "EARLIER", "reason": "x"}, "planned_end_on"),
+            ("terminate", {}, "reason"),
+            ("terminate", {"reason": ""}, "reason"),
+        ],
+    )
+    def test_missing_or_wrong_input_is_400(self, api, mentoring, action, body, field):
+        m = mentoring
+        if body.get("planned_end_on") == "EARLIER":
+            body = {**body, "planned_end_on": (m.active.planned_end_on - DAY).isoformat()}
+        before = snapshot(m.active)
+        response = sign_in(api, m, "lead_a").post(
+            url(PAIRINGS, m.active, action), body, format="json"
+        )
+        assert field in field_errors(response)
+        assert snapshot(m.active) == before
+
+    @pytest.mark.parametrize("signed", ["missing", "future"])
+    def test_activation_needs_a_signed_agreement_in_the_past_400(self, api, mentoring, signed):
+        m = mentoring
+        body = {} if signed == "missing" else {"agreement_signed_on": days_ago(-1).isoformat()}
+        before = snapshot(m.proposed)
+        response = sign_in(api, m, "lead_a").post(
+            url(PAIRINGS, m.proposed, "activate"), body, format="json"
+        )
+        assert set(field_errors(response)) == {"agreement_signed_on"}
+        assert snapshot(m.proposed) == before
+
+
+class TestCapacity:
+    def test_sixth_activation_for_a_mentor_is_409_and_nothing_changes(self, api, mentoring):
+        m = mentoring
+        mentor = PersonFactory(org_unit=m.org.team_a102)
+        official = m.org.official_a
+
+        def propose():
+            return services.pairing_propose(
+                by=official,
+                mentor=mentor,
+                apprentice=new_apprentice(m, m.org.team_a102),
+                starts_on=days_ago(3),
+                planned_end_on=days_ago(3) + 365 * DAY,
+                target_skill_level=SkillLevel.SENIOR,
+            )
+
+        first_five = [propose() for _ in range(5)]
+        for pairing in first_five:
+            services.pairing_activate(
+                pairing_id=pairing.pk, by=official, agreement_signed_on=days_ago(3)
+            )
+        sixth = propose()
+        before = snapshot(sixth)
+
+        sign_in(api, m, "official_a")
+        response = api.post(url(PAIRINGS, sixth, "activate"), action_body("activate"))
+        detail = refused(response, 409, "capacity_exceeded")["detail"]
+        assert mentor.full_name in detail and "5" in detail
+        assert snapshot(sixth) == before
+        assert Pairing.objects.filter(mentor=mentor, status="active").count() == 5
+
+        # once one of the five ends, the sixth may start
+        services.pairing_terminate(pairing_id=first_five[0].pk, by=official, reason="调岗")
+        response = api.post(url(PAIRINGS, sixth, "activate"), action_body("activate"))
+        assert response.status_code == 200, response.content
+        assert response.json()["status"] == "active"
+
+
+# --- Pairings: filters --------------------------------------------------------------
+
+
+@pytest.fixture
+def board(mentoring):
+    """Besides the fixture's pairings: one quiet for 30 days (no session), one
+    started 30 days ago with a session 3 days ago, one with a plan step past
+    due, and a proposal in company B that started more than a year ago."""
+    m = mentoring
+    quiet = m.pair(m.lead_a, m.member_a, new_apprentice(m), m.dust, started=30)
+    busy = m.pair(m.lead_a, m.member_a, new_apprentice(m), m.dust, started=30)
+    services.session_log(
+        by=m.member_a, pairings=[busy], held_on=days_ago(3), hours=2, format="on_site", topic="t"
+    )
+    overdue = m.pair(m.lead_a, m.member_a, new_apprentice(m), m.dust, started=5)
+    services.milestone_create(pairing_id=overdue.pk, by=m.member_a, title="t", due_on=days_ago(2))
+    old_b = m.pair(
+        m.lead_b, m.lead_b, new_apprentice(m, m.org.team_b101), m.turbine, started=400,
+        activate=False,
+    )  # fmt: skip
+    return SimpleNamespace(**vars(m), quiet=quiet, busy=busy, overdue=overdue, old_b=old_b)
+
+
+class TestPairingFilters:
+    def test_at_risk_true_is_exactly_the_quiet_and_the_overdue(self, api, board):
+        sign_in(api, board, "lead_a")
+        rows = results(api.get(PAIRINGS, {"at_risk": "true", "page_size": 50}))
+        assert {row["id"] for row in rows} == {board.quiet.pk, board.overdue.pk}
+        assert all(row["at_risk"] is True for row in rows)
+        by_id = {row["id"]: row for row in rows}
+        assert by_id[board.quiet.pk]["last_session_on"] is None
+        assert by_id[board.overdue.pk]["has_overdue_step"] is True
+
+    def test_busy_pairing_shows_its_last_session_and_is_not_at_risk(self, api, board):
+        body = sign_in(api, board, "lead_a").get(url(PAIRINGS, board.busy)).json()
+        assert body["last_session_on"] == days_ago(3).isoformat()
+        assert body["at_risk"] is False
+
+    def test_at_risk_false_is_everything_else_and_every_flag_is_a_boolean(self, api, board):
+        # `active` started 10 days ago with no session: once its flag was SQL
+        # NULL, so it was neither at risk nor on track (found by this test)
+        sign_in(api, board, "lead_a")
+        rows = results(api.get(PAIRINGS, {"at_risk": "false", "page_size": 50}))
+        assert {row["id"] for row in rows} == {board.active.pk, board.proposed.pk, board.busy.pk}
+        everything = results(api.get(PAIRINGS, {"page_size": 50}))
+        assert all(isinstance(row["at_risk"], bool) for row in everything)
+
+    def test_filters(self, api, board):
+        b = board
+        sign_in(api, b, "group_official")
+
+        def listed(**params):
+            return ids(api.get(PAIRINGS, {"page_size": 50, **params}))
+
+        in_a = {b.active.pk, b.proposed.pk, b.quiet.pk, b.busy.pk, b.overdue.pk}
+        in_b = {b.active_b.pk, b.old_b.pk}
+        assert listed() == in_a | in_b
+        assert listed(status="proposed") == {b.proposed.pk, b.old_b.pk}
+        assert listed(status="completed") == set()
+        assert listed(mentor=b.member_a.pk) == in_a
+        assert listed(mentor=b.lead_b.pk) == in_b
+        assert listed(apprentice=b.apprentice_a.pk) == {b.active.pk}
+        assert listed(studio=b.turbine.pk) == in_b
+        assert listed(studio=b.washing.pk) == set()
+        assert listed(org_unit=b.org.company_b.pk) == in_b
+        assert listed(org_unit=b.org.mine_a1.pk) == in_a
+        assert listed(org_unit=b.org.team_a102.pk) == set()
+        assert listed(org_unit=b.org.group.pk) == in_a | in_b
+        assert listed(year=b.old_b.starts_on.year) == {b.old_b.pk}
+        assert listed(year=1999) == set()
+        assert listed(search=b.apprentice_b.employee_no) == {b.active_b.pk}
+        assert listed(search=b.member_a.full_name) == in_a
+        assert listed(search="汽机") == in_b  # the turbine studio's name
+        assert listed(status="active", at_risk="true", mentor=b.member_a.pk) == {
+            b.quiet.pk,
+            b.overdue.pk,
+        }
+
+    @pytest.mark.parametrize(
+        ("role", "unit"),
+        [("lead_a", "company_b"), ("official_b", "company_a"), ("worker_b", "mine_a1")],
+    )
+    def test_unit_outside_the_viewers_units_is_400(self, api, board, role, unit):
+        response = sign_in(api, board, role).get(
+            PAIRINGS, {"org_unit": getattr(board.org, unit).pk}
+        )
+        assert set(field_errors(response)) == {"org_unit"}
+
+    @pytest.mark.parametrize(
+        "params", [{"status": "paused"}, {"year": "1800"}, {"mentor": "x"}, {"studio": "-1"}]
+    )
+    def test_malformed_filters_are_400(self, api, board, params):
+        assert field_errors(sign_in(api, board, "lead_a").get(PAIRINGS, params))
+
+    def test_filters_never_widen_the_scope(self, api, board):
+        sign_in(api, board, "lead_a")
+        assert ids(api.get(PAIRINGS, {"mentor": board.lead_b.pk})) == set()
+        assert ids(api.get(PAIRINGS, {"studio": board.turbine.pk})) == set()
+        sign_in(api, board, "apprentice_a")
+        assert ids(api.get(PAIRINGS, {"mentor": board.member_a.pk})) == {board.active.pk}
+
+
+# --- The plan -----------------------------------------------------------------------
+
+
+def milestone_body(m, **overrides) -> dict:
+    return {
+        "pairing_id": m.active.pk,
+        "title": "独立完成一次采样",
+        "due_on": (timezone.localdate() + 14 * DAY).isoformat(),
+        "skill": "粉尘检测",
+        "method": "跟班实操",
+        **overrides,
+    }
+
+
+class TestMilestones:
+    @pytest.mark.parametrize("role", ["member_a", "lead_a", "official_a"])
+    def test_mentor_and_those_who_run_it_add_a_step(self, api, mentoring, plan, role):
+        m = mentoring
+        response = sign_in(api, m, role).post(MILESTONES, milestone_body(m), format="json")
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert (body["pairing_id"], body["title"], body["position"]) == (
+            m.active.pk,
+            "独立完成一次采样",
+            plan.position + 1,
+        )
+        assert (body["skill"], body["method"], body["done_on"]) == ("粉尘检测", "跟班实操", None)
+        assert Milestone.objects.filter(pairing=m.active).count() == 2
+
+    def test_apprentice_may_not_write_the_plan_403(self, api, mentoring, plan):
+        m = mentoring
+        response = sign_in(api, m, "apprentice_a").post(
+            MILESTONES, milestone_body(m), format="json"
+        )
+        refused(response, 403)
+        response = api.patch(url(MILESTONES, plan), {"title": "改"}, format="json")
+        refused(response, 403)
+        assert list(Milestone.objects.values_list("title", flat=True)) == [plan.title]
+
+    @pytest.mark.parametrize("role", ["official_b", "worker_a", "apprentice_a2"])
+    def test_pairing_outside_scope_is_400_on_pairing_id(self, api, mentoring, role):
+        m = mentoring
+        response = sign_in(api, m, role).post(MILESTONES, milestone_body(m), format="json")
+        assert set(field_errors(response)) == {"pairing_id"}
+        assert not Milestone.objects.exists()
+
+    @pytest.mark.parametrize("role", ["member_a", "lead_a", "official_a"])
+    def test_mentor_and_those_who_run_it_edit_a_step(self, api, mentoring, plan, role):
+        response = sign_in(api, mentoring, role).patch(
+            url(MILESTONES, plan), {"title": "改后的步骤"}, format="json"
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["title"] == "改后的步骤"
+        assert Milestone.objects.get(pk=plan.pk).title == "改后的步骤"
+
+    @pytest.mark.parametrize("role", ["official_b", "worker_a", "apprentice_a2"])
+    def test_outsiders_cannot_find_a_step_404(self, api, mentoring, plan, role):
+        sign_in(api, mentoring, role)
+        refused(api.get(url(MILESTONES, plan)), 404)
+        refused(api.patch(url(MILESTONES, plan), {"title": "改"}, format="json"), 404)
+        refused(api.post(url(MILESTONES, plan, "mark-done"), {"evidence": "x"}), 404)
+        refused(api.get(url(MILESTONES, plan, "attachments")), 404)
+        assert Milestone.objects.get(pk=plan.pk).title == plan.title
+
+    def test_a_step_stays_in_its_plan_400(self, api, mentoring, plan):
+        m = mentoring
+        response = sign_in(api, m, "lead_a").patch(
+            url(MILESTONES, plan), {"pairing_id": m.proposed.pk}, format="json"
+        )
+        assert set(field_errors(response)) == {"pairing_id"}
+        assert Milestone.objects.get(pk=plan.pk).pairing == m.active
+
+    def test_no_step_is_added_to_an_ended_pairing_409(self, api, ended):
+        m = ended
+        sign_in(api, m, "lead_a")
+        for pairing in (m.active, m.proposed):
+            body = milestone_body(m, pairing_id=pairing.pk)
+            refused(api.post(MILESTONES, body, format="json"), 409)
+        assert not Milestone.objects.exists()
+
+    @pytest.mark.parametrize("role", ["apprentice_a", "member_a"])
+    def test_apprentice_or_mentor_marks_a_step_done(self, api, mentoring, plan, role):
+        response = sign_in(api, mentoring, role).post(
+            url(MILESTONES, plan, "mark-done"), {"evidence": "采样记录 3 份"}, format="json"
+        )
+        assert response.status_code == 200, response.content
+        assert (response.json()["done_on"], response.json()["evidence"]) == (
+            timezone.localdate().isoformat(),
+            "采样记录 3 份",
+        )
+        assert Milestone.objects.get(pk=plan.pk).done_on == timezone.localdate()
+
+    @pytest.mark.parametrize("role", ["lead_a", "official_a"])
+    def test_those_who_run_it_may_not_mark_a_step_done_403(self, api, mentoring, plan, role):
+        response = sign_in(api, mentoring, role).post(
+            url(MILESTONES, plan, "mark-done"), {"evidence": "x"}, format="json"
+        )
+        refused(response, 403)
+        assert Milestone.objects.get(pk=plan.pk).done_on is None
+
+    def test_marking_done_twice_is_409(self, api, mentoring, plan):
+        sign_in(api, mentoring, "apprentice_a")
+        path = url(MILESTONES, plan, "mark-done")
+        assert api.post(path, {"evidence": "第一次"}, format="json").status_code == 200
+        refused(api.post(path, {"evidence": "第二次"}, format="json"), 409)
+        assert Milestone.objects.get(pk=plan.pk).evidence == "第一次"
+
+    def test_a_proposed_pairings_plan_does_not_move_on_409(self, api, mentoring):
+        m = mentoring
+        step = services.milestone_create(
+            pairing_id=m.proposed.pk, by=m.member_a, title="t", due_on=days_ago(-9)
+        )
+        response = sign_in(api, m, "member_a").post(
+            url(MILESTONES, step, "mark-done"), {"evidence": "x"}, format="json"
+        )
+        refused(response, 409)
+        assert Milestone.objects.get(pk=step.pk).done_on is None
+
+    @pytest.mark.parametrize(
+        ("body", "field"),
+        [
+            ({}, "evidence"),
+            ({"evidence": "  "}, "evidence"),
+            ({"evidence": "x", "done_on": "FUTURE"}, "done_on"),
+        ],
+    )
+    def test_evidence_and_a_past_date_are_needed_400(self, api, mentoring, plan, body, field):
+        if body.get("done_on") == "FUTURE":
+            body = {**body, "done_on": days_ago(-1).isoformat()}
+        response = sign_in(api, mentoring, "apprentice_a").post(
+            url(MILESTONES, plan, "mark-done"), body, format="json"
+        )
+        assert field in field_errors(response)
+        assert Milestone.objects.get(pk=plan.pk).done_on is None
+
+
+class TestMilestoneAttachments:
+    @pytest.fixture(autouse=True)
+    def media(self, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+
+    @pytest.mark.parametrize("role", ["apprentice_a", "member_a", "lead_a", "official_a"])
+    def test_parties_attach_evidence_and_readers_list_it(self, api, mentoring, plan, role):
+        m = mentoring
+        response = sign_in(api, m, role).post(
+            url(MILESTONES, plan, "attachments"), {"file": phone_photo()}, format="multipart"
+        )
+        assert response.status_code == 201, response.content
+        assert response.json()["mime_type"] == "image/jpeg"
+        for reader in READERS:
+            listed = sign_in(api, m, reader).get(url(MILESTONES, plan, "attachments"))
+            assert listed.status_code == 200, reader
+            assert [row["name"] for row in listed.json()] == ["现场.jpg"]
+
+    def test_an_attached_photo_is_evidence_enough(self, api, mentoring, plan):
+        sign_in(api, mentoring, "apprentice_a")
+        api.post(url(MILESTONES, plan, "attachments"), {"file": phone_photo()}, format="multipart")
+        response = api.post(url(MILESTONES, plan, "mark-done"), {}, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["done_on"] == timezone.localdate().isoformat()
+
+    @pytest.mark.parametrize("role", ["official_b", "worker_a", "apprentice_a2"])
+    def test_outsiders_cannot_attach_404(self, api, mentoring, plan, role):
+        response = sign_in(api, mentoring, role).post(
+            url(MILESTONES, plan, "attachments"), {"file": phone_photo()}, format="multipart"
+        )
+        refused(response, 404)
+        assert not Attachment.objects.exists()
+
+    def test_no_file_on_an_ended_pairings_step_409(self, api, mentoring, plan):
+        m = mentoring
+        services.pairing_terminate(pairing_id=m.active.pk, by=m.lead_a, reason="调岗")
+        response = sign_in(api, m, "apprentice_a").post(
+            url(MILESTONES, plan, "attachments"), {"file": phone_photo()}, format="multipart"
+        )
+        refused(response, 409)
+        assert not Attachment.objects.exists()
+
+
+# --- Sessions -----------------------------------------------------------------------
+
+
+def session_body(*pairings, **overrides) -> dict:
+    return {
+        "pairing_ids": [pairing.pk for pairing in pairings],
+        "held_on": days_ago(1).isoformat(),
+        "hours": "2.5",
+        "format": "on_site",
+        "topic": "粉尘采样器校准",
+        "notes": "现场示范",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def two_apprentices(mentoring):
+    """`member_a`'s second apprentice starts too: two active pairings."""
+    m = mentoring
+    services.pairing_activate(
+        pairing_id=m.proposed.pk, by=m.lead_a, agreement_signed_on=days_ago(10)
+    )
+    return m
+
+
+class TestSessions:
+    def test_mentor_logs_one_session_for_two_apprentices(self, api, two_apprentices):
+        m = two_apprentices
+        response = sign_in(api, m, "member_a").post(
+            SESSIONS, session_body(m.active, m.proposed), format="json"
+        )
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert body["mentor"]["id"] == m.member_a.pk
+        assert (body["hours"], body["format"], body["topic"]) == (
+            "2.5",
+            "on_site",
+            "粉尘采样器校准",
+        )
+        assert sorted(
+            (row["pairing_id"], row["apprentice"]["id"]) for row in body["attendances"]
+        ) == sorted([(m.active.pk, m.apprentice_a.pk), (m.proposed.pk, m.apprentice_a2.pk)])
+        assert all(row["confirmed_at"] is None for row in body["attendances"])
+        session = Session.objects.get(pk=body["id"])
+        assert set(session.pairings.all()) == {m.active, m.proposed}
+        # the pairing now shows its last session
+        pairing = api.get(url(PAIRINGS, m.active)).json()
+        assert pairing["last_session_on"] == days_ago(1).isoformat()
+
+    @pytest.mark.parametrize("role", ["official_b", "lead_b"])
+    def test_pairing_outside_scope_is_400_on_pairing_ids(self, api, mentoring, role):
+        m = mentoring
+        api.force_authenticate(person(m, role))
+        response = api.post(SESSIONS, session_body(m.active), format="json")
+        assert set(field_errors(response)) == {"pairing_ids"}
+        # one of one's own and one outside: still refused, nothing saved
+        response = sign_in(api, m, "member_a").post(
+            SESSIONS, session_body(m.active, m.active_b), format="json"
+        )
+        assert set(field_errors(response)) == {"pairing_ids"}
+        assert not Session.objects.exists() and not Attendance.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("body", "field"),
+        [
+            ({"pairing_ids": []}, "pairing_ids"),
+            ({"held_on": "FUTURE"}, "held_on"),
+            ({"held_on": "BEFORE_TERM"}, "held_on"),
+            ({"hours": "0.2"}, "hours"),
+            ({"hours": "13"}, "hours"),
+            ({"format": "party"}, "format"),
+            ({"topic": ""}, "topic"),
+        ],
+    )
+    def test_invalid_sessions_are_400_and_not_saved(self, api, mentoring, body, field):
+        m = mentoring
+        held_on = {"FUTURE": days_ago(-1), "BEFORE_TERM": m.active.starts_on - DAY}
+        if body.get("held_on") in held_on:
+            body = {**body, "held_on": held_on[body["held_on"]].isoformat()}
+        response = sign_in(api, m, "member_a").post(
+            SESSIONS, session_body(m.active, **body), format="json"
+        )
+        assert field in field_errors(response)
+        assert not Session.objects.exists()
+
+    def test_no_session_with_a_pairing_that_is_not_active(self, api, ended):
+        m = ended
+        response = sign_in(api, m, "member_a").post(SESSIONS, session_body(m.active), format="json")
+        assert response.status_code in (400, 409), response.content
+        assert not Session.objects.exists()
+
+    @pytest.mark.parametrize("role", ["lead_a", "official_a", "apprentice_a"])
+    def test_only_the_mentor_logs_a_session(self, api, mentoring, role):
+        response = sign_in(api, mentoring, role).post(
+            SESSIONS, session_body(mentoring.active), format="json"
+        )
+        assert response.status_code in (400, 403), response.content
+        assert not Session.objects.exists()
+
+    @pytest.mark.parametrize("role", ["lead_a", "apprentice_a"])
+    def test_only_the_mentor_logs_a_session_403(self, api, mentoring, role):
+        response = sign_in(api, mentoring, role).post(
+            SESSIONS, session_body(mentoring.active), format="json"
+        )
+        refused(response, 403)
+
+
+@pytest.fixture
+def group_session(two_apprentices):
+    m = two_apprentices
+    session = services.session_log(
+        by=m.member_a,
+        pairings=[m.active, m.proposed],
+        held_on=days_ago(1),
+        hours=2,
+        format="theory",
+        topic="安全规程",
+    )
+    return SimpleNamespace(**vars(m), session=session)
+
+
+def confirmations(session) -> dict[int, bool]:
+    return {
+        row.pairing_id: row.confirmed_at is not None
+        for row in Attendance.objects.filter(session=session)
+    }
+
+
+class TestSessionConfirm:
+    def test_each_apprentice_confirms_their_own_attendance(self, api, group_session):
+        g = group_session
+        path = url(SESSIONS, g.session, "confirm")
+        response = sign_in(api, g, "apprentice_a").post(path)
+        assert response.status_code == 200, response.content
+        rows = {row["pairing_id"]: row["confirmed_at"] for row in response.json()["attendances"]}
+        assert rows[g.active.pk] is not None and rows[g.proposed.pk] is None
+        assert confirmations(g.session) == {g.active.pk: True, g.proposed.pk: False}
+
+        response = sign_in(api, g, "apprentice_a2").post(path)
+        assert response.status_code == 200, response.content
+        assert all(row["confirmed_at"] for row in response.json()["attendances"])
+        assert confirmations(g.session) == {g.active.pk: True, g.proposed.pk: True}
+
+    def test_confirming_twice_is_409_and_keeps_the_first_time(self, api, group_session):
+        g = group_session
+        path = url(SESSIONS, g.session, "confirm")
+        sign_in(api, g, "apprentice_a").post(path)
+        first = Attendance.objects.get(session=g.session, pairing=g.active).confirmed_at
+        refused(api.post(path), 409)
+        assert Attendance.objects.get(session=g.session, pairing=g.active).confirmed_at == first
+
+    @pytest.mark.parametrize("role", ["member_a", "lead_a", "official_a", "group_official"])
+    def test_those_who_see_the_session_but_did_not_attend_get_403(self, api, group_session, role):
+        g = group_session
+        refused(sign_in(api, g, role).post(url(SESSIONS, g.session, "confirm")), 403)
+        assert confirmations(g.session) == {g.active.pk: False, g.proposed.pk: False}
+
+    @pytest.mark.parametrize("role", ["official_b", "worker_a", "apprentice_b", "colleague_a"])
+    def test_outsiders_get_404(self, api, group_session, role):
+        g = group_session
+        refused(sign_in(api, g, role).post(url(SESSIONS, g.session, "confirm")), 404)
+        refused(api.get(url(SESSIONS, g.session)), 404)
+        assert confirmations(g.session) == {g.active.pk: False, g.proposed.pk: False}
+
+    def test_sessions_have_no_update_405(self, api, group_session):
+        g = group_session
+        sign_in(api, g, "member_a")
+        refused(api.patch(url(SESSIONS, g.session), {"topic": "改"}, format="json"), 405)
+        refused(api.delete(url(SESSIONS, g.session)), 405)
+        assert Session.objects.get(pk=g.session.pk).topic == "安全规程"
+
+
+# --- Evaluations --------------------------------------------------------------------
+
+
+def evaluation_body(pairing, level, **overrides) -> dict:
+    return {"pairing_id": pairing.pk, "level": level, **SCORES, "comment": "良好", **overrides}
+
+
+@pytest.fixture
+def this_quarter(mentoring):
+    """A pairing of `member_a` that began on the first day of this quarter, so
+    this quarter may be evaluated."""
+    m = mentoring
+    started = (timezone.localdate() - quarter_start(timezone.localdate())).days
+    pairing = m.pair(m.lead_a, m.member_a, new_apprentice(m), m.dust, started=started)
+    return SimpleNamespace(**vars(m), pairing=pairing)
+
+
+class TestEvaluations:
+    @pytest.mark.parametrize(
+        ("role", "level", "period"),
+        [
+            ("member_a", Level.MENTOR_MONTHLY, "MONTH"),
+            ("lead_a", Level.DEPARTMENT_QUARTERLY, "QUARTER"),
+            ("official_a", Level.DEPARTMENT_QUARTERLY, "QUARTER"),
+            ("official_a", Level.UNIT_YEARLY, "YEAR"),
+            ("group_official", Level.UNIT_YEARLY, "YEAR"),
+        ],
+    )
+    def test_each_level_by_those_who_give_it(self, api, this_quarter, role, level, period):
+        m = this_quarter
+        period = {
+            "MONTH": this_month(),
+            "QUARTER": quarter_label(timezone.localdate()),
+            "YEAR": str(timezone.localdate().year),
+        }[period]
+        response = sign_in(api, m, role).post(
+            EVALUATIONS, evaluation_body(m.pairing, level, period=period), format="json"
+        )
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert (body["level"], body["period"], body["evaluator"]["id"]) == (
+            level,
+            period,
+            person(m, role).pk,
+        )
+        assert (body["evaluated_on"], body["average"], body["outcome"]) == (
+            timezone.localdate().isoformat(),
+            "82.6",
+            "",
+        )
+        assert Evaluation.objects.get(pk=body["id"]).pairing == m.pairing
+        assert Pairing.objects.get(pk=m.pairing.pk).status == "active"
+
+    @pytest.mark.parametrize(
+        ("role", "level"),
+        [
+            ("lead_a", Level.MENTOR_MONTHLY),
+            ("official_a", Level.MENTOR_MONTHLY),
+            ("apprentice_a", Level.MENTOR_MONTHLY),
+            ("member_a", Level.DEPARTMENT_QUARTERLY),
+            ("apprentice_a", Level.DEPARTMENT_QUARTERLY),
+            ("member_a", Level.UNIT_YEARLY),
+            ("lead_a", Level.UNIT_YEARLY),
+            ("member_a", Level.FINAL),
+            ("lead_a", Level.FINAL),
+            ("apprentice_a", Level.FINAL),
+        ],
+    )
+    def test_a_level_one_may_not_give_is_403(self, api, mentoring, role, level):
+        m = mentoring
+        period = {
+            Level.MENTOR_MONTHLY: this_month(),
+            Level.DEPARTMENT_QUARTERLY: quarter_label(timezone.localdate()),
+            Level.UNIT_YEARLY: str(timezone.localdate().year),
+            Level.FINAL: "",
+        }[level]
+        extra = {"outcome": "passed", "skill_level_reached": "senior"} if level == "final" else {}
+        response = sign_in(api, m, role).post(
+            EVALUATIONS, evaluation_body(m.active, level, period=period, **extra), format="json"
+        )
+        refused(response, 403)
+        assert not Evaluation.objects.exists()
+        assert Pairing.objects.get(pk=m.active.pk).status == "active"
+
+    @pytest.mark.parametrize("role", ["official_b", "worker_a", "apprentice_a2"])
+    def test_pairing_outside_scope_is_400_on_pairing_id(self, api, mentoring, role):
+        m = mentoring
+        body = evaluation_body(
+            m.active, Level.FINAL, outcome="passed", skill_level_reached="senior"
+        )
+        response = sign_in(api, m, role).post(EVALUATIONS, body, format="json")
+        assert set(field_errors(response)) == {"pairing_id"}
+        assert not Evaluation.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("level", "overrides", "field"),
+        [
+            (Level.MENTOR_MONTHLY, {"period": "2026/10"}, "period"),
+            (Level.MENTOR_MONTHLY, {"period": "NEXT_MONTH"}, "period"),
+            (Level.MENTOR_MONTHLY, {"theory": 101}, "theory"),
+            (Level.MENTOR_MONTHLY, {"safety": -1}, "safety"),
+            (Level.MENTOR_MONTHLY, {"outcome": "passed"}, "outcome"),
+            (Level.FINAL, {}, "outcome"),
+            (Level.FINAL, {"outcome": "passed"}, "skill_level_reached"),
+            (
+                Level.FINAL,
+                {"outcome": "passed", "skill_level_reached": "guru"},
+                "skill_level_reached",
+            ),
+        ],
+    )
+    def test_invalid_evaluations_are_400_and_not_saved(
+        self, api, mentoring, level, overrides, field
+    ):
+        m = mentoring
+        if overrides.get("period") == "NEXT_MONTH":
+            next_month = (timezone.localdate().replace(day=28) + 5 * DAY).strftime("%Y-%m")
+            overrides = {**overrides, "period": next_month}
+        body = evaluation_body(m.active, level, **{"period": this_month(), **overrides})
+        role = "member_a" if level == Level.MENTOR_MONTHLY else "official_a"
+        assert field in field_errors(sign_in(api, m, role).post(EVALUATIONS, body, format="json"))
+        assert not Evaluation.objects.exists()
+        assert Pairing.objects.get(pk=m.active.pk).status == "active"
+
+    def test_same_month_twice_is_refused_and_saved_once(self, api, mentoring):
+        m = mentoring
+        body = evaluation_body(m.active, Level.MENTOR_MONTHLY, period=this_month())
+        sign_in(api, m, "member_a")
+        assert api.post(EVALUATIONS, body, format="json").status_code == 201
+        response = api.post(EVALUATIONS, body, format="json")
+        assert response.status_code in (400, 409), response.content
+        assert Evaluation.objects.count() == 1
+
+    def test_same_month_twice_is_409(self, api, mentoring):
+        m = mentoring
+        body = evaluation_body(m.active, Level.MENTOR_MONTHLY, period=this_month())
+        sign_in(api, m, "member_a")
+        assert api.post(EVALUATIONS, body, format="json").status_code == 201
+        refused(api.post(EVALUATIONS, body, format="json"), 409)
+
+    def test_the_quarter_in_which_the_term_began_may_be_evaluated(self, api, mentoring):
+        # once refused: the quarter's first day was compared with the first day
+        # of the month the term began in (found by this test)
+        m = mentoring
+        previous_quarter = quarter_start(quarter_start(timezone.localdate()) - DAY)
+        began = previous_quarter + 40 * DAY  # in the quarter's second month
+        started = (timezone.localdate() - began).days
+        pairing = m.pair(m.lead_a, m.member_a, new_apprentice(m), m.dust, started=started)
+        body = evaluation_body(
+            pairing, Level.DEPARTMENT_QUARTERLY, period=quarter_label(previous_quarter)
+        )
+        response = sign_in(api, m, "lead_a").post(EVALUATIONS, body, format="json")
+        assert response.status_code == 201, response.content
+
+    @pytest.mark.parametrize("state", ["proposed", "terminated"])
+    def test_only_an_active_pairing_is_evaluated_409(self, api, mentoring, state):
+        m = mentoring
+        if state == "terminated":
+            services.pairing_terminate(pairing_id=m.proposed.pk, by=m.lead_a, reason="调岗")
+        body = evaluation_body(m.proposed, Level.UNIT_YEARLY, period=str(timezone.localdate().year))
+        refused(sign_in(api, m, "official_a").post(EVALUATIONS, body, format="json"), 409)
+        assert not Evaluation.objects.exists()
+
+    def test_evaluations_are_never_edited_or_deleted_405(self, api, mentoring):
+        m = mentoring
+        evaluation = services.evaluation_record(
+            pairing_id=m.active.pk,
+            by=m.member_a,
+            level=Level.MENTOR_MONTHLY,
+            period=this_month(),
+            **SCORES,
+        )
+        for role in ("member_a", "official_a", "admin"):
+            sign_in(api, m, role)
+            refused(api.patch(url(EVALUATIONS, evaluation), {"theory": 100}, format="json"), 405)
+            refused(api.put(url(EVALUATIONS, evaluation), {"theory": 100}, format="json"), 405)
+            refused(api.delete(url(EVALUATIONS, evaluation)), 405)
+        assert Evaluation.objects.get(pk=evaluation.pk).theory == SCORES["theory"]
+
+
+class TestFinalAppraisal:
+    def final(self, pairing, outcome="passed", level=SkillLevel.INTERMEDIATE):
+        extra = {"skill_level_reached": level} if outcome == "passed" else {}
+        return evaluation_body(pairing, Level.FINAL, outcome=outcome, **extra)
+
+    def test_passed_final_completes_the_pairing_and_raises_the_level(self, api, mentoring):
+        m = mentoring
+        assert m.apprentice_a.skill_level == SkillLevel.JUNIOR
+        sign_in(api, m, "official_a")
+        response = api.post(EVALUATIONS, self.final(m.active), format="json")
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert (body["level"], body["outcome"], body["skill_level_reached"]) == (
+            "final",
+            "passed",
+            "intermediate",
+        )
+        assert body["period"] == timezone.localdate().isoformat()
+
+        pairing = api.get(url(PAIRINGS, m.active)).json()
+        assert (pairing["status"], pairing["ended_on"]) == (
+            "completed",
+            timezone.localdate().isoformat(),
+        )
+        assert pairing["at_risk"] is False
+        person_body = api.get(url(PEOPLE, m.apprentice_a)).json()
+        assert person_body["skill_level"] == "intermediate"
+        change = SkillLevelChange.objects.get(person=m.apprentice_a)
+        assert (change.from_level, change.to_level, change.recorded_by) == (
+            "junior",
+            "intermediate",
+            m.org.official_a,
+        )
+        assert Evaluation.objects.get(pk=body["id"]).skill_change == change
+        last = Pairing.objects.get(pk=m.active.pk).events.order_by("at", "id").last()
+        assert (last.from_state, last.to_state, last.actor) == (
+            "active",
+            "completed",
+            m.org.official_a,
+        )
+
+    def test_second_final_is_refused_and_the_level_rises_once(self, api, mentoring):
+        m = mentoring
+        sign_in(api, m, "official_a")
+        assert api.post(EVALUATIONS, self.final(m.active), format="json").status_code == 201
+        for outcome, level in (("passed", SkillLevel.SENIOR), ("not_passed", None)):
+            response = api.post(
+                EVALUATIONS, self.final(m.active, outcome, level or ""), format="json"
+            )
+            assert response.status_code in (400, 409), response.content
+        assert Evaluation.objects.filter(level="final").count() == 1
+        assert SkillLevelChange.objects.filter(person=m.apprentice_a).count() == 1
+        assert User.objects.get(pk=m.apprentice_a.pk).skill_level == "intermediate"
+        assert api.get(url(PEOPLE, m.apprentice_a)).json()["skill_level"] == "intermediate"
+
+    def test_second_passed_final_is_409(self, api, mentoring):
+        m = mentoring
+        sign_in(api, m, "official_a")
+        assert api.post(EVALUATIONS, self.final(m.active), format="json").status_code == 201
+        response = api.post(EVALUATIONS, self.final(m.active, level="senior"), format="json")
+        refused(response, 409)
+
+    def test_a_final_not_passed_may_be_retaken(self, api, mentoring):
+        m = mentoring
+        sign_in(api, m, "official_a")
+        response = api.post(EVALUATIONS, self.final(m.active, "not_passed"), format="json")
+        assert response.status_code == 201, response.content
+        assert response.json()["skill_level_reached"] == ""
+        assert Pairing.objects.get(pk=m.active.pk).status == "active"
+        assert User.objects.get(pk=m.apprentice_a.pk).skill_level == "junior"
+        response = api.post(EVALUATIONS, self.final(m.active), format="json")
+        assert response.status_code == 201, response.content
+        assert Pairing.objects.get(pk=m.active.pk).status == "completed"
+        assert User.objects.get(pk=m.apprentice_a.pk).skill_level == "intermediate"
+
+    def test_a_level_at_or_below_the_current_one_is_kept(self, api, mentoring):
+        m = mentoring
+        User.objects.filter(pk=m.apprentice_a.pk).update(skill_level=SkillLevel.SENIOR)
+        sign_in(api, m, "official_a")
+        response = api.post(EVALUATIONS, self.final(m.active), format="json")
+        assert response.status_code == 201, response.content
+        assert Pairing.objects.get(pk=m.active.pk).status == "completed"
+        assert User.objects.get(pk=m.apprentice_a.pk).skill_level == "senior"
+        assert not SkillLevelChange.objects.exists()
+
+
+# --- Every list is scoped -----------------------------------------------------------
+
+
+@pytest.fixture
+def records(mentoring, plan):
+    """In each company a plan step, a session and an evaluation."""
+    m = mentoring
+    step_b = services.milestone_create(
+        pairing_id=m.active_b.pk, by=m.lead_b, title="b", due_on=days_ago(-5)
+    )
+    session_a = services.session_log(
+        by=m.member_a, pairings=[m.active], held_on=days_ago(1), hours=1, format="theory", topic="a"
+    )
+    session_b = services.session_log(
+        by=m.lead_b, pairings=[m.active_b], held_on=days_ago(1), hours=1, format="theory", topic="b"
+    )
+    year = str(timezone.localdate().year)
+    evaluation_a = services.evaluation_record(
+        pairing_id=m.active.pk, by=m.org.official_a, level=Level.UNIT_YEARLY, period=year, **SCORES
+    )
+    evaluation_b = services.evaluation_record(
+        pairing_id=m.active_b.pk,
+        by=m.org.official_b,
+        level=Level.UNIT_YEARLY,
+        period=year,
+        **SCORES,
+    )
+    return SimpleNamespace(
+        milestones=({plan.pk}, {step_b.pk}),
+        sessions=({session_a.pk}, {session_b.pk}),
+        evaluations=({evaluation_a.pk}, {evaluation_b.pk}),
+    )
+
+
+LISTS = {MILESTONES: "milestones", SESSIONS: "sessions", EVALUATIONS: "evaluations"}
+
+
+class TestListsAreScoped:
+    @pytest.mark.parametrize("path", list(LISTS))
+    @pytest.mark.parametrize(
+        ("role", "companies"),
+        [
+            ("group_official", "AB"),
+            ("admin", "AB"),
+            ("official_a", "A"),
+            ("lead_a", "A"),
+            ("member_a", "A"),
+            ("apprentice_a", "A"),
+            ("official_b", "B"),
+            ("lead_b", "B"),
+            ("apprentice_b", "B"),
+            ("apprentice_a2", ""),
+            ("worker_a", ""),
+            ("colleague_a", ""),
+            ("worker_b", ""),
+        ],
+    )
+    def test_each_sees_their_companys_records_and_outsiders_none(
+        self, api, mentoring, records, path, role, companies
+    ):
+        in_a, in_b = getattr(records, LISTS[path])
+        expected = (in_a if "A" in companies else set()) | (in_b if "B" in companies else set())
+        response = sign_in(api, mentoring, role).get(path, {"page_size": 50})
+        assert ids(response) == expected
+        assert response.json()["count"] == len(expected)
+
+    @pytest.mark.parametrize("path", list(LISTS))
+    def test_details_outside_scope_are_404(self, api, mentoring, records, path):
+        _in_a, in_b = getattr(records, LISTS[path])
+        sign_in(api, mentoring, "official_a")
+        refused(api.get(url(path, next(iter(in_b)))), 404, "not_found")
+
+    def test_list_filters_by_pairing(self, api, mentoring, records):
+        m = mentoring
+        sign_in(api, m, "group_official")
+        for path in LISTS:
+            in_a, _in_b = getattr(records, LISTS[path])
+            assert ids(api.get(path, {"pairing": m.active.pk})) == in_a, path
+            assert ids(api.get(path, {"pairing": m.proposed.pk})) == set(), path
+
+
+def person_or_thing(m, name: str):
+    """A person of the fixtures, or a studio or unit by its fixture name."""
+    for holder in (m, m.org):
+        if hasattr(holder, name):
+            return getattr(holder, name)
+    raise AttributeError(name)

@@ -66,7 +66,7 @@ def test_the_official_sees_only_limits_in_their_scope(as_person, mentoring):
 
 def test_the_persons_page_shows_how_the_skill_level_was_reached(as_person, mentoring):
     final_passed(mentoring.active, mentoring.org.group_official)
-    response = as_person(mentoring.lead_a).get(
+    response = as_person(mentoring.org.official_a).get(
         reverse("accounts:person-detail", args=[mentoring.apprentice_a.pk]),
         HTTP_ACCEPT_LANGUAGE="en",
     )

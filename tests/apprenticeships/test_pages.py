@@ -1452,7 +1452,16 @@ class TestEvaluations:
 
     def test_a_proposed_pairing_is_not_evaluated(self, as_person, mentoring):
         page = url("evaluation-create", mentoring.proposed.pk)
-        assert as_person(mentoring.org.official_a).get(page).status_code == 403
+        client = as_person(mentoring.org.official_a)
+        response = client.get(page, follow=True)
+        assert response.redirect_chain[-1][0].startswith(
+            url("pairing-detail", mentoring.proposed.pk)
+        )
+        assert zh("Only an active pairing is evaluated.") in response.content.decode()
+        assert response.context["evaluation_levels"] == []
+        data = evaluation_data(Level.UNIT_YEARLY)
+        assert client.post(page, data).status_code == 302
+        assert not Evaluation.objects.exists()
 
     def test_the_mentor_may_not_record_the_final_appraisal(
         self, as_person, mentoring, long_running

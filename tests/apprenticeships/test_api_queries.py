@@ -1,0 +1,159 @@
+"""Every apprenticeships list takes a fixed number of queries at any page size."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import SkillLevel
+from apprenticeships import services
+from apprenticeships.models import Evaluation
+from studios import services as studio_services
+from studios.models import Membership
+from tests.apprenticeships.conftest import SCORES, days_ago
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+MENTORS = 6
+APPRENTICES_EACH = 5  # the default cap of active apprentices per mentor
+
+
+def fresh(person):
+    """The person as a new request loads them (no scope cached by the fixtures)."""
+    return type(person).objects.get(pk=person.pk)
+
+
+@pytest.fixture
+def many(mentoring):
+    """Six more core members of the dust studio, each mentoring five apprentices
+    (30 active pairings), each pairing with a plan step, a monthly evaluation
+    and five group sessions per mentor (30 sessions of five apprentices)."""
+    m = mentoring
+    org = m.org
+    for _ in range(MENTORS):
+        mentor = PersonFactory(org_unit=org.team_a101)
+        studio_services.membership_add(
+            studio_id=m.dust.pk, by=org.group_official, person=mentor, role=Membership.Role.CORE
+        )
+        pairings = []
+        for _ in range(APPRENTICES_EACH):
+            pairing = services.pairing_propose(
+                by=m.lead_a,
+                mentor=mentor,
+                apprentice=PersonFactory(org_unit=org.team_a102),
+                studio=m.dust,
+                starts_on=days_ago(10),
+                planned_end_on=days_ago(10) + 365 * DAY,
+                target_skill_level=SkillLevel.SENIOR,
+            )
+            pairing = services.pairing_activate(
+                pairing_id=pairing.pk, by=m.lead_a, agreement_signed_on=days_ago(10)
+            )
+            services.milestone_create(
+                pairing_id=pairing.pk, by=mentor, title="独立作业", due_on=days_ago(-30)
+            )
+            services.evaluation_record(
+                pairing_id=pairing.pk,
+                by=mentor,
+                level=Evaluation.Level.MENTOR_MONTHLY,
+                period=timezone.localdate().strftime("%Y-%m"),
+                **SCORES,
+            )
+            pairings.append(pairing)
+        for index in range(5):
+            services.session_log(
+                by=mentor,
+                pairings=pairings,
+                held_on=days_ago(index),
+                hours=2,
+                format="on_site",
+                topic=f"现场教学 {index}",
+            )
+    return m
+
+
+def person(m, role: str):
+    return getattr(m, role) if hasattr(m, role) else getattr(m.org, role)
+
+
+ROLES = ["lead_a", "official_a", "group_official", "admin"]
+# Before the list itself: the viewer's scope, i.e. their unit's path and their
+# grants; a superuser has no unit, so only the grants.
+BEFORE_THE_LIST = {"lead_a": 2, "official_a": 2, "group_official": 2, "admin": 1}
+# COUNT and the page; the people, studio and unit come joined and the at-risk
+# figures as subqueries of the page query.
+PAIRING_PAGE = 2
+MILESTONE_PAGE = 2
+# COUNT, the page, and one prefetch of the attendances with their apprentices.
+SESSION_PAGE = 3
+# COUNT and the page (pairing and evaluator joined).
+EVALUATION_PAGE = 2
+LISTS = {
+    "/api/v1/pairings/": PAIRING_PAGE,
+    "/api/v1/milestones/": MILESTONE_PAGE,
+    "/api/v1/sessions/": SESSION_PAGE,
+    "/api/v1/evaluations/": EVALUATION_PAGE,
+}
+
+
+PAGE_SIZES = (5, 25)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", list(LISTS))
+def test_every_list_takes_the_same_queries_at_any_page_size(
+    api, many, django_assert_num_queries, role, path
+):
+    for page_size in PAGE_SIZES:
+        api.force_authenticate(fresh(person(many, role)))
+        with django_assert_num_queries(BEFORE_THE_LIST[role] + LISTS[path]):
+            response = api.get(path, {"page_size": page_size})
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert body["count"] > 25
+        assert len(body["results"]) == page_size
+
+
+@pytest.mark.parametrize("role", ["lead_a", "group_official"])
+def test_filtered_pairing_list_takes_the_same_queries_at_any_page_size(
+    api, many, django_assert_num_queries, role
+):
+    for page_size in PAGE_SIZES:
+        params = {
+            "page_size": page_size,
+            "org_unit": many.org.company_a.pk,
+            "status": "active",
+            "at_risk": "true",
+            "ordering": "last_session_on",
+        }
+        # every pairing started ten days ago and had a session today, so none is
+        # at risk: the COUNT is all (no page is read); the unit filter looks the
+        # unit up among the visible ones
+        api.force_authenticate(fresh(person(many, role)))
+        with django_assert_num_queries(BEFORE_THE_LIST[role] + 1 + 1):
+            response = api.get("/api/v1/pairings/", params)
+        assert response.status_code == 200, response.content
+        assert response.json()["count"] == 0
+
+        params["at_risk"] = ""
+        api.force_authenticate(fresh(person(many, role)))
+        with django_assert_num_queries(BEFORE_THE_LIST[role] + 1 + PAIRING_PAGE):
+            response = api.get("/api/v1/pairings/", params)
+        assert response.status_code == 200, response.content
+        assert response.json()["count"] > 25
+        assert len(response.json()["results"]) == page_size
+
+
+def test_sessions_filtered_by_mentor_take_the_same_queries(api, many, django_assert_num_queries):
+    mentor = many.dust.memberships.filter(role=Membership.Role.CORE).last().person
+    for page_size in (2, 25):
+        api.force_authenticate(fresh(many.lead_a))
+        with django_assert_num_queries(BEFORE_THE_LIST["lead_a"] + SESSION_PAGE):
+            response = api.get("/api/v1/sessions/", {"page_size": page_size, "mentor": mentor.pk})
+        assert response.status_code == 200, response.content
+        assert response.json()["count"] == 5
+        rows = response.json()["results"]
+        assert len(rows) == min(page_size, 5)
+        assert all(len(row["attendances"]) == APPRENTICES_EACH for row in rows)
