@@ -4,55 +4,17 @@ of the same pair. Each request runs in a thread of its own with its own
 database connection. PostgreSQL only: SQLite serialises writers, so it cannot
 show a race."""
 
-import threading
-
-import pytest
-from django.db import connection, connections
-
 from accounts.models import SkillLevel, SkillLevelChange, User
 from apprenticeships import selectors, services
 from apprenticeships.models import Evaluation, Pairing, PairingEvent
 from core.exceptions import Conflict
 from tests.apprenticeships.conftest import SCORES, days_ago
+from tests.concurrency import RACES, run_at_once
 from tests.factories import PersonFactory
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs PostgreSQL row locks and real concurrency"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACES
 
 Status = Pairing.Status
-
-
-def run_at_once(calls):
-    """Run each `(function, *args)` in a thread of its own, all released together;
-    return (results, errors). Every thread closes its own connections."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def run(function, *args):
-        try:
-            connection.ensure_connection()  # connect before the start line
-            barrier.wait(timeout=60)
-            outcome = function(*args)
-            with lock:
-                results.append(outcome)
-        except Exception as exc:  # noqa: BLE001 — collected and asserted on below
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=call) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 # Each call loads its actor afresh, as a request would: no shared user object or scope cache.

@@ -3,53 +3,15 @@ each in its own thread with its own database connection, get distinct codes
 with no gap and no number given twice. PostgreSQL only: SQLite serialises
 writers, so it cannot show a race."""
 
-import threading
-
-import pytest
-from django.db import connection, connections
-
 from accounts.models import User
 from competitions import services
 from competitions.models import CodeSequence, Proposal
 from core.exceptions import Conflict
 from tests.competitions.conftest import COMPLETE
+from tests.concurrency import RACES, run_at_once
 from tests.factories import PersonFactory
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs PostgreSQL row locks and real concurrency"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def run_at_once(calls):
-    """Run each `(function, *args)` in a thread of its own, all released together;
-    return (results, errors). Every thread closes its own connections."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def run(function, *args):
-        try:
-            connection.ensure_connection()  # connect before the start line
-            barrier.wait(timeout=60)
-            outcome = function(*args)
-            with lock:
-                results.append(outcome)
-        except Exception as exc:  # noqa: BLE001 — collected and asserted on below
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=call) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
+pytestmark = RACES
 
 
 def submit(proposal_id: int, author_id: int) -> str:

@@ -8,7 +8,6 @@ a race."""
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -16,14 +15,9 @@ from competitions import services
 from competitions.models import Award, AwardShare, Proposal, Review, ReviewScore
 from core.exceptions import Conflict
 from tests.competitions.states import proposal_reviewed, reviewer_panel, rubric_scores
-from tests.competitions.test_concurrency import run_at_once
+from tests.concurrency import RACES, run_at_once
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs PostgreSQL row locks and real concurrency"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACES
 
 Status = Proposal.Status
 

@@ -83,3 +83,20 @@ def sign_in():
             page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     return sign_in_
+
+
+@pytest.fixture
+def photo(tmp_path):
+    """A small, real phone photo on disk (its name as a phone would give it)."""
+    from PIL import Image
+
+    path = tmp_path / "现场照片.jpg"
+    Image.new("RGB", (800, 600), (90, 140, 60)).save(path, "JPEG")
+    return path
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads land in the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

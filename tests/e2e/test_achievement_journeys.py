@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from achievements.models import Achievement, TechnicalProblem
+from tests.e2e.phone import assert_no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,10 +17,6 @@ PHONE = pytest.param(360, 740, id="phone")
 
 PROBLEM_TITLE = "综采工作面回风巷粉尘浓度超标"
 ACHIEVEMENT_TITLE = "综采支架自动喷雾降尘装置"
-
-
-def assert_no_sideways_scroll(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def fill_achievement_basics(form, title):

@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -15,6 +14,7 @@ from apprenticeships import services
 from apprenticeships.models import Attendance, Milestone, Session
 from core.attachments import attachments_of
 from tests.apprenticeships.conftest import days_ago
+from tests.e2e.phone import assert_no_sideways_scroll, assert_within_screen_width
 from tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,31 +24,6 @@ WIDTH, HEIGHT = 360, 740
 STEP = "独立完成呼吸性粉尘采样"
 TOPIC = "呼吸性粉尘采样器的使用与校准"
 EVIDENCE = "在3号回风巷独立采样三次，数据经师傅复核合格。"
-
-
-def assert_no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
-
-
-def assert_within_screen_width(locator):
-    box = locator.bounding_box()
-    assert box is not None
-    assert box["x"] >= 0
-    assert box["x"] + box["width"] <= WIDTH
-
-
-@pytest.fixture
-def photo(tmp_path):
-    """A small, real phone photo on disk."""
-    path = tmp_path / "采样现场.jpg"
-    Image.new("RGB", (800, 600), (90, 140, 60)).save(path, "JPEG")
-    return path
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -180,7 +155,7 @@ def test_mentor_logs_a_group_session_and_the_apprentice_confirms_it_and_finishes
     step = phone.get_by_test_id("milestone").filter(has_text=STEP)
     expect(step.get_by_test_id("milestone-done")).to_contain_text(today.strftime("%Y-%m-%d"))
     expect(step).to_contain_text(EVIDENCE)
-    expect(step.get_by_role("link", name="采样现场.jpg")).to_be_visible()
+    expect(step.get_by_role("link", name="现场照片.jpg")).to_be_visible()
     # and the session on the same page shows as confirmed by the apprentice
     expect(phone.get_by_test_id("session").filter(has_text=TOPIC)).to_contain_text("✓")
     screenshot(phone, "apprenticeship-360px-6-step-done")

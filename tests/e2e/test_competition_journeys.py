@@ -5,12 +5,12 @@ follows it; the union office returns it with a comment; the worker reads it."""
 import re
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from competitions.models import Proposal
 from core.attachments import attachments_of
 from tests.competitions import conftest as competitions
+from tests.e2e.phone import assert_no_sideways_scroll, assert_within_screen_width
 from tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,31 +31,6 @@ THUMBNAIL_LOADED = """() => {
   const img = document.querySelector("[data-testid=photo-thumb]");
   return img !== null && img.complete && img.naturalWidth > 0;
 }"""
-
-
-def assert_no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
-
-
-def assert_within_screen_width(locator):
-    box = locator.bounding_box()
-    assert box is not None
-    assert box["x"] >= 0
-    assert box["x"] + box["width"] <= WIDTH
-
-
-@pytest.fixture
-def photo(tmp_path):
-    """A small, real phone photo on disk."""
-    path = tmp_path / "现场照片.jpg"
-    Image.new("RGB", (800, 600), (90, 140, 60)).save(path, "JPEG")
-    return path
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def test_worker_writes_leaves_comes_back_submits_and_reads_the_offices_comment(

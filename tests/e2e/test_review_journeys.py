@@ -16,6 +16,7 @@ from competitions import services
 from competitions.models import Award, Proposal, Review
 from tests.competitions import conftest as competitions
 from tests.competitions.review_steps import review
+from tests.e2e.phone import assert_no_sideways_scroll, assert_within_screen_width
 from tests.factories import PersonFactory, make_unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,17 +27,6 @@ campaigns = competitions.campaigns
 WIDTH, HEIGHT = 360, 740
 DEPARTMENT = "综采一队"
 EVIDENCE = "财务部确认单 CW-2024-031"
-
-
-def assert_no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
-
-
-def assert_within_screen_width(locator):
-    box = locator.bounding_box()
-    assert box is not None
-    assert box["x"] >= 0
-    assert box["x"] + box["width"] <= WIDTH
 
 
 @pytest.fixture

@@ -7,14 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.phone import assert_no_sideways_scroll
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = pytest.param(1280, 800, id="desktop")
 PHONE = pytest.param(360, 740, id="phone")
-
-
-def assert_no_sideways_scroll(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.mark.parametrize(("width", "height"), [DESKTOP, PHONE])
