@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("achievements.api.urls")),
     path("", include("competitions.api.urls")),
     path("", include("apprenticeships.api.urls")),
+    path("", include("reports.api.urls")),
     path("", include("core.api.urls")),
 ]
 

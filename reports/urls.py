@@ -6,4 +6,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("reports/", views.dashboard, name="dashboard"),
 ]

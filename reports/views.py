@@ -1,10 +1,96 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.dates import MONTHS_3
+from django.utils.translation import gettext as _
 
-from reports.selectors import home_summary
+from accounts.selectors import is_official
+from reports.forms import DashboardForm
+from reports.selectors import dashboard_figures, dashboard_scope_for, home_summary
 
 
 @login_required
 def home(request):
-    """Every role's landing page; later issues add each role's own panels."""
+    """Every role's landing page; an official's is the dashboard."""
+    if is_official(request.user):
+        return dashboard(request, is_home=True)
     return render(request, "reports/home.html", home_summary(request.user))
+
+
+@login_required
+def dashboard(request, is_home: bool = False):
+    """The union's figures for a unit it manages and a year, with charts; every
+    figure links to the list it counts."""
+    if not is_official(request.user):
+        raise PermissionDenied
+    form = DashboardForm(request.GET or None, user=request.user)
+    scope = dashboard_scope_for(request.user, **form.scope_arguments())
+    if not form.is_bound:
+        form = DashboardForm(
+            initial={"org_unit": scope.unit, "year": scope.year}, user=request.user
+        )
+    figures = dashboard_figures(scope)
+    months = [str(MONTHS_3[month]) for month in range(1, 13)]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "scope": scope,
+            "figures": figures,
+            "links": _links(scope),
+            "months": months,
+            "charts": _charts(figures, months),
+            "is_home": is_home,
+            **home_summary(request.user),
+        },
+    )
+
+
+def _links(scope) -> dict:
+    """Each figure's list, filtered to the scope; a table appends the row's code."""
+    unit, year = scope.unit.pk, scope.year
+    lists = {
+        "studios": reverse("studios:studio-list"),
+        "proposals": reverse("competitions:proposal-list"),
+        "problems": reverse("achievements:problem-list"),
+        "achievements": reverse("achievements:achievement-list"),
+        "patents": reverse("achievements:patent-list"),
+        "pairings": reverse("apprenticeships:pairing-list"),
+    }
+    in_year = f"org_unit={unit}&year={year}"
+    return {
+        **lists,
+        "studio_status": f"{lists['studios']}?org_unit={unit}&status=",
+        "studio_kind": f"{lists['studios']}?org_unit={unit}&kind=",
+        "studio_named": f"{lists['studios']}?{in_year}&honour_level=",
+        "proposal_category": f"{lists['proposals']}?{in_year}&category=",
+        "proposal_status": f"{lists['proposals']}?{in_year}&status=",
+        "problem_category": f"{lists['problems']}?{in_year}&category=",
+        "achievement_kind": f"{lists['achievements']}?{in_year}&kind=",
+        "patent_type": f"{lists['patents']}?{in_year}&patent_type=",
+        "patent_status": f"{lists['patents']}?{in_year}&status=",
+    }
+
+
+def _charts(figures: dict, months: list[str]) -> dict:
+    """What the charts draw, with labels already translated (Chart.js only
+    draws; the tables beside them hold the same numbers)."""
+    five, trends = figures["five_small"], figures["trends"]
+    return {
+        "chart-categories": {
+            "labels": [str(row["label"]) for row in five["by_category"]],
+            "datasets": [
+                {"label": _("Proposals"), "data": [row["count"] for row in five["by_category"]]}
+            ],
+        },
+        "chart-trends": {
+            "labels": months,
+            "datasets": [
+                {"label": _("Proposals"), "data": trends["proposals"]},
+                {"label": _("Achievements"), "data": trends["achievements"]},
+                {"label": _("Problems solved"), "data": trends["problems_solved"]},
+            ],
+        },
+    }

@@ -37,7 +37,7 @@ def test_home_needs_sign_in(client, org):
 
 
 def test_home_query_count_is_small(as_person, org, django_assert_max_num_queries):
-    client = as_person(org.official_b)
+    client = as_person(org.worker_b)
     # Session and user, grants, memberships, and the five-small block (open
     # campaigns, my proposals, the screening queue), the mentoring block (own
     # pairing, sessions to confirm, pairings as a mentor): a fixed handful.
