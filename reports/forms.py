@@ -3,7 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_managed_by
-from core.forms import BootstrapFormMixin
+from competitions.selectors import campaigns_managed_by
+from core.forms import BootstrapFormMixin, ServiceValidatedModelForm
+from reports.models import ReportRun
 
 FIRST_YEAR = 2010
 
@@ -31,3 +33,25 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
             "unit_id": unit.pk if unit else None,
             "year": data.get("year") or timezone.localdate().year,
         }
+
+
+class ReportRunForm(ServiceValidatedModelForm):
+    """Request a report over a unit the official manages."""
+
+    class Meta:
+        model = ReportRun
+        fields = ["kind", "org_unit", "year", "campaign", "format"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = org_units_managed_by(user).order_by("path")
+        self.fields["org_unit"].required = False
+        self.fields["campaign"].queryset = campaigns_managed_by(user).order_by("-year", "name")
+        self.fields["campaign"].help_text = _(
+            "Five-small summary only; empty means the whole year."
+        )
+        this_year = timezone.localdate().year
+        self.fields["year"] = forms.TypedChoiceField(
+            label=_("Year"), coerce=int,
+            choices=[(y, y) for y in range(this_year, FIRST_YEAR - 1, -1)],
+        )  # fmt: skip

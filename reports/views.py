@@ -1,13 +1,26 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
 from accounts.selectors import is_official
-from reports.forms import DashboardForm
-from reports.selectors import dashboard_figures, dashboard_scope_for, home_summary
+from core.pages import ScopedListView, run_service
+from reports import services
+from reports.forms import DashboardForm, ReportRunForm
+from reports.models import ReportRun
+from reports.selectors import (
+    dashboard_figures,
+    dashboard_scope_for,
+    home_summary,
+    report_runs_visible_to,
+)
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -94,3 +107,56 @@ def _charts(figures: dict, months: list[str]) -> dict:
             ],
         },
     }
+
+
+class ReportRunListView(ScopedListView):
+    """The official's report runs (requested and scheduled) and the request form."""
+
+    visible_to = staticmethod(report_runs_visible_to)
+    template_name = "reports/run_list.html"
+    context_object_name = "runs"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_official(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or ReportRunForm(
+            user=self.request.user, initial={"year": timezone.localdate().year}
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ReportRunForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if v is not None}
+            run = run_service(form, services.report_run_request, by=request.user, **data)
+            if run:
+                messages.success(request, _("The report is being built."))
+                return redirect(f"{reverse('reports:run-list')}#run-{run.pk}")
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+@login_required
+def report_run_row(request, pk):
+    """One run's row: htmx polls it while the run is queued or running."""
+    run = get_object_or_404(report_runs_visible_to(request.user), pk=pk)
+    return render(request, "reports/partials/run_row.html", {"run": run})
+
+
+@login_required
+def report_run_download(request, pk):
+    """The run's file, to the officials who may see the run; 404 for anyone else."""
+    run = get_object_or_404(
+        report_runs_visible_to(request.user), pk=pk, status=ReportRun.Status.SUCCEEDED
+    )
+    content_type = "text/csv; charset=utf-8" if run.format == ReportRun.Format.CSV else XLSX_TYPE
+    response = FileResponse(
+        run.file.open("rb"), content_type=content_type, as_attachment=True,
+        filename=run.file.name.rsplit("/", 1)[-1],
+    )  # fmt: skip
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -8,6 +8,7 @@ filesystem transport, so `make run` needs neither PostgreSQL nor Redis.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -145,6 +146,15 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.worker_heartbeat", "schedule": 60.0},
+    "recover-report-runs": {"task": "reports.tasks.recover_report_runs", "schedule": 60.0},
+    "monthly-five-small-reports": {
+        "task": "reports.tasks.schedule_monthly_five_small_reports",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1),
+    },
+    "yearly-studio-reports": {
+        "task": "reports.tasks.schedule_yearly_studio_reports",
+        "schedule": crontab(minute=30, hour=2, day_of_month=2, month_of_year=1),
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
 
@@ -265,3 +275,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- Report runs ----------------------------------------------------------------
+# A running report whose worker has not written a heartbeat for this long is
+# re-queued by the periodic check (Redis's own redelivery would wait out its
+# visibility timeout, an hour); after this many attempts it fails for good.
+REPORT_HEARTBEAT_TIMEOUT = env.int("REPORT_HEARTBEAT_TIMEOUT_SECONDS", default=120)
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)

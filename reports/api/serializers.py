@@ -1,14 +1,18 @@
 """The dashboard's figures as JSON (`/api/v1/stats/overview/`), described field
 by field so the OpenAPI schema documents them."""
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import OrgUnit
 from accounts.selectors import org_units_managed_by
+from competitions.models import Campaign
+from competitions.selectors import campaigns_managed_by
 from core.api.fields import ScopedPrimaryKeyRelatedField
-from core.api.serializers import UnitBriefSerializer
+from core.api.serializers import PersonBriefSerializer, UnitBriefSerializer
+from reports.models import ReportRun
 
 
 class OverviewQuerySerializer(serializers.Serializer):
@@ -130,3 +134,31 @@ class OverviewSerializer(serializers.Serializer):
     mentoring = MentoringFiguresSerializer()
     trends = TrendFiguresSerializer(help_text=_("Twelve numbers, January to December."))
     rankings = RankingFiguresSerializer()
+
+
+class ReportRunSerializer(serializers.ModelSerializer):
+    org_unit = UnitBriefSerializer(read_only=True)
+    org_unit_id = ScopedPrimaryKeyRelatedField(
+        scope=org_units_managed_by, source="org_unit", queryset=OrgUnit.objects.all(),
+        write_only=True, required=False, allow_null=True, label=_("Org unit (and below)"),
+    )  # fmt: skip
+    campaign_id = ScopedPrimaryKeyRelatedField(
+        scope=campaigns_managed_by, source="campaign", queryset=Campaign.objects.all(),
+        required=False, allow_null=True, label=_("Campaign"),
+    )  # fmt: skip
+    requested_by = PersonBriefSerializer(read_only=True, allow_null=True)
+    download_url = serializers.SerializerMethodField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+
+    class Meta:
+        model = ReportRun
+        fields = ["id", "kind", "org_unit", "org_unit_id", "year", "campaign_id", "format",
+                  "requested_by", "status", "progress", "attempt", "error", "created_at",
+                  "started_at", "finished_at", "download_url"]  # fmt: skip
+        read_only_fields = ["status", "progress", "attempt", "error", "created_at",
+                            "started_at", "finished_at"]  # fmt: skip
+
+    def get_download_url(self, run) -> str | None:
+        if run.status != ReportRun.Status.SUCCEEDED:
+            return None
+        return reverse("api:report-run-download", args=[run.pk])

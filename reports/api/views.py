@@ -1,11 +1,25 @@
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import is_official
-from reports.api.serializers import OverviewQuerySerializer, OverviewSerializer
-from reports.selectors import dashboard_figures, dashboard_scope_for
+from core.api.views import ScopedViewSetMixin, ServiceWriteMixin
+from reports import services
+from reports.api.serializers import (
+    OverviewQuerySerializer,
+    OverviewSerializer,
+    ReportRunSerializer,
+)
+from reports.models import ReportRun
+from reports.selectors import dashboard_figures, dashboard_scope_for, report_runs_visible_to
+from reports.views import XLSX_TYPE
 
 
 class StatsOverviewView(APIView):
@@ -20,3 +34,34 @@ class StatsOverviewView(APIView):
         query.is_valid(raise_exception=True)
         scope = dashboard_scope_for(request.user, **query.scope_arguments())
         return Response(OverviewSerializer(dashboard_figures(scope)).data)
+
+
+class ReportRunViewSet(
+    ServiceWriteMixin,
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Report runs: `POST {"kind", "org_unit_id", "year"}` queues one; poll the
+    run for its progress; download the file when it has succeeded."""
+
+    visible_to = staticmethod(report_runs_visible_to)
+    serializer_class = ReportRunSerializer
+    ordering = ["-created_at", "-id"]
+    filterset_fields = ["kind", "status", "year"]
+
+    def create_via_service(self, data):
+        if "year" not in data:
+            data["year"] = timezone.localdate().year
+        return services.report_run_request(by=self.request.user, **data)
+
+    @extend_schema(responses={(200, XLSX_TYPE): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The file of a succeeded run (404 while it is being built)."""
+        run = get_object_or_404(self.get_queryset(), pk=pk, status=ReportRun.Status.SUCCEEDED)
+        return FileResponse(
+            run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1]
+        )

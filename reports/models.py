@@ -1,0 +1,91 @@
+"""Report runs: an Excel (or CSV) report built in the background by Celery.
+
+The row is the truth: the broker only signals that there is work. A worker
+claims a queued run with a conditional UPDATE, writes its progress and
+heartbeat fenced by its attempt number, and a periodic task re-queues a run
+whose heartbeat stopped (a killed worker), up to a number of attempts.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportRun(models.Model):
+    class Kind(models.TextChoices):
+        GROUP_OVERVIEW = "group_overview", _("Group overview")
+        STUDIO_ANNUAL = "studio_annual", _("Studio annual summary")
+        CAMPAIGN_SUMMARY = "campaign_summary", _("Five-small campaign summary")
+        MENTORING_SUMMARY = "mentoring_summary", _("Mentoring summary")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel (XLSX)")
+        CSV = "csv", _("CSV")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("org unit (and below)"), on_delete=models.PROTECT,
+        related_name="report_runs",
+    )  # fmt: skip
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    campaign = models.ForeignKey(
+        "competitions.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT,
+        related_name="report_runs", null=True, blank=True,
+    )  # fmt: skip
+    format = models.CharField(
+        _("format"), max_length=4, choices=Format.choices, default=Format.XLSX
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
+        related_name="+", null=True, blank=True, help_text=_("Empty for a scheduled run."),
+    )  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=0)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="%(app_label)s_%(class)s_progress_range"
+            ),
+            # A succeeded run has its file; the others have none yet.
+            models.CheckConstraint(
+                condition=~Q(status="succeeded") | ~Q(file=""),
+                name="%(app_label)s_%(class)s_success_has_file",
+            ),
+        ]
+        indexes = [
+            # The periodic scan for runs whose worker stopped (status, heartbeat).
+            models.Index(fields=["status", "heartbeat_at"], name="reports_run_stale_scan"),
+            # An official's list of runs, newest first, within their units.
+            models.Index(fields=["org_unit", "-created_at"], name="reports_run_by_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

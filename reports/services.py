@@ -1,0 +1,168 @@
+"""Every write to report runs. The request is the official's; the rest is the
+worker's, each step a conditional UPDATE fenced by the attempt number, so a
+late write from a dead attempt changes nothing."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import OrgUnit, User
+from accounts.selectors import is_official, org_units_managed_by
+from competitions.models import Campaign
+from competitions.selectors import campaigns_managed_by
+from core.services import ensure
+from reports.models import ReportRun
+
+Status = ReportRun.Status
+# List-shaped reports may also be written as CSV (one table, no sheets).
+CSV_KINDS = (ReportRun.Kind.STUDIO_ANNUAL, ReportRun.Kind.MENTORING_SUMMARY)
+
+
+@transaction.atomic
+def report_run_request(
+    *,
+    by: User | None,
+    kind: str,
+    year: int,
+    org_unit: OrgUnit | None = None,
+    campaign: Campaign | None = None,
+    format: str = ReportRun.Format.XLSX,
+) -> ReportRun:
+    """Queue a report over `org_unit` (by default the requester's widest unit).
+    `by` is None for the scheduled runs, which the system requests itself."""
+    if by is not None:
+        ensure(is_official(by), PermissionDenied())
+        managed = org_units_managed_by(by)
+        if org_unit is None:
+            org_unit = managed.order_by("depth", "path").first()
+        ensure(
+            org_unit is not None and managed.filter(pk=org_unit.pk).exists(),
+            ValidationError({"org_unit": _("This unit is outside the units you manage.")}),
+        )
+        if campaign is not None:
+            ensure(
+                campaigns_managed_by(by).filter(pk=campaign.pk).exists(),
+                ValidationError({"campaign": _("This campaign is outside your scope.")}),
+            )
+    ensure(
+        format == ReportRun.Format.XLSX or kind in CSV_KINDS,
+        ValidationError({"format": _("This report has several tables: it is written as Excel.")}),
+    )
+    run = ReportRun(
+        kind=kind, org_unit=org_unit, year=year, campaign=campaign, format=format,
+        requested_by=by,
+    )  # fmt: skip
+    run.full_clean()
+    run.save()
+    _signal_worker(run.pk)
+    return run
+
+
+def _signal_worker(run_id: int) -> None:
+    from reports.tasks import build_report  # tasks import services: imported late
+
+    transaction.on_commit(lambda: build_report.delay(run_id))
+
+
+def report_run_claim(*, run_id: int) -> int | None:
+    """Take a queued run for this attempt: its number, or None when the run is
+    not queued (already taken, done, or failed), so a task runs at most once."""
+    now = timezone.now()
+    taken = ReportRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, attempt=F("attempt") + 1, started_at=now, heartbeat_at=now,
+        progress=0, error="",
+    )  # fmt: skip
+    if not taken:
+        return None
+    return ReportRun.objects.filter(pk=run_id).values_list("attempt", flat=True).first()
+
+
+def report_run_progress(*, run_id: int, attempt: int, progress: int) -> bool:
+    """Record progress and a heartbeat; False when this attempt lost the run."""
+    return bool(
+        ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING).update(
+            progress=max(0, min(progress, 99)), heartbeat_at=timezone.now()
+        )
+    )
+
+
+def report_run_finish(*, run_id: int, attempt: int, content: bytes, name: str) -> bool:
+    """Store the file and mark the run succeeded, if this attempt still holds it."""
+    run = ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING).first()
+    if run is None:
+        return False
+    stored = run.file.storage.save(
+        run.file.field.generate_filename(run, name), ContentFile(content)
+    )
+    done = ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING).update(
+        status=Status.SUCCEEDED, progress=100, file=stored, finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )  # fmt: skip
+    if not done:  # lost the run between the two statements: leave no stray file
+        run.file.storage.delete(stored)
+    return bool(done)
+
+
+def report_run_fail(*, run_id: int, attempt: int, error: str) -> bool:
+    """Mark the run failed with a message the requester reads."""
+    return bool(
+        ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING).update(
+            status=Status.FAILED, error=error[:2000], finished_at=timezone.now()
+        )
+    )
+
+
+def report_run_release(*, run_id: int, attempt: int) -> bool:
+    """Give the run back to the queue (a transient error; the task retries)."""
+    return bool(
+        ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING).update(
+            status=Status.QUEUED
+        )
+    )
+
+
+def report_runs_recover(*, now: datetime.datetime | None = None) -> dict:
+    """The periodic check: a running run whose heartbeat stopped goes back to the
+    queue (or fails after the last attempt), and a queued run nobody took is
+    signalled again. Each change is conditional on what was read."""
+    now = now or timezone.now()
+    stale_before = now - datetime.timedelta(seconds=settings.REPORT_HEARTBEAT_TIMEOUT)
+    counts = {"requeued": 0, "failed": 0, "resent": 0}
+    stopped = ReportRun.objects.filter(status=Status.RUNNING, heartbeat_at__lt=stale_before)
+    for run_id, attempt in stopped.values_list("pk", "attempt"):
+        fenced = ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING)
+        if attempt >= settings.REPORT_MAX_ATTEMPTS:
+            counts["failed"] += fenced.update(
+                status=Status.FAILED, finished_at=now,
+                error=_("The report could not be built: the worker stopped %(n)s times.")
+                % {"n": attempt},
+            )  # fmt: skip
+        elif fenced.update(status=Status.QUEUED):
+            counts["requeued"] += 1
+            _signal_worker(run_id)
+    forgotten = ReportRun.objects.filter(status=Status.QUEUED).filter(
+        Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, created_at__lt=stale_before)
+    )
+    for run_id in forgotten.values_list("pk", flat=True):
+        # The heartbeat is bumped so the same run is not re-sent every minute.
+        if ReportRun.objects.filter(pk=run_id, status=Status.QUEUED).update(heartbeat_at=now):
+            counts["resent"] += 1
+            _signal_worker(run_id)
+    return counts
+
+
+@transaction.atomic
+def report_runs_schedule(*, kind: str, last_year: bool = False) -> int:
+    """The scheduled runs: one per company (the level-1 units under the group),
+    requested by nobody, visible to every official over the company."""
+    year = timezone.localdate().year - (1 if last_year else 0)
+    companies = OrgUnit.objects.filter(depth=2).order_by("path")
+    for company in companies:
+        report_run_request(by=None, kind=kind, year=year, org_unit=company)
+    return companies.count()

@@ -1,0 +1,73 @@
+"""Thin Celery wrappers around the report services (STYLE.md rule 6)."""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from reports import services
+from reports.builders import file_name, write_report
+from reports.models import ReportRun
+
+log = logging.getLogger(__name__)
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3,
+             soft_time_limit=20 * 60, time_limit=25 * 60)  # fmt: skip
+def build_report(self, run_id: int) -> None:
+    """Claim the run, build its file section by section, store it. Safe to run
+    twice: a run that is not queued is left alone."""
+    attempt = services.report_run_claim(run_id=run_id)
+    if attempt is None:
+        return
+    run = ReportRun.objects.select_related("org_unit", "campaign").get(pk=run_id)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            content = write_report(
+                run,
+                on_section=lambda percent: services.report_run_progress(
+                    run_id=run_id, attempt=attempt, progress=percent
+                ),
+            )
+            name = file_name(run)
+    except TRANSIENT as exc:
+        # The database hiccupped: give the run back and try again shortly.
+        services.report_run_release(run_id=run_id, attempt=attempt)
+        raise self.retry(exc=exc, countdown=10) from exc
+    except SoftTimeLimitExceeded:
+        services.report_run_fail(
+            run_id=run_id, attempt=attempt, error=_("The report took too long to build.")
+        )
+        return
+    except (DatabaseError, ValueError, LookupError) as exc:
+        log.exception("Report run %s failed", run_id)
+        services.report_run_fail(
+            run_id=run_id, attempt=attempt,
+            error=_("The report could not be built: %(error)s") % {"error": exc},
+        )  # fmt: skip
+        return
+    services.report_run_finish(run_id=run_id, attempt=attempt, content=content, name=name)
+
+
+@shared_task(ignore_result=True)
+def recover_report_runs() -> dict:
+    """Periodic (beat): re-queue runs whose worker stopped; see the service."""
+    return services.report_runs_recover()
+
+
+@shared_task(ignore_result=True)
+def schedule_monthly_five_small_reports() -> int:
+    """Beat, on the 1st of each month: a five-small summary per company, kept
+    for the officials over it."""
+    return services.report_runs_schedule(kind=ReportRun.Kind.CAMPAIGN_SUMMARY)
+
+
+@shared_task(ignore_result=True)
+def schedule_yearly_studio_reports() -> int:
+    """Beat, on 2 January: last year's studio annual summary per company."""
+    return services.report_runs_schedule(kind=ReportRun.Kind.STUDIO_ANNUAL, last_year=True)
