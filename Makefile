@@ -42,7 +42,7 @@ test: $(VENV)/.installed-dev
 
 ## make bench: list speed as ratios against raw SQL on generated data (not in make test).
 bench: $(VENV)/.installed-dev
-	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest bench -q -s
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest bench -q -s $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

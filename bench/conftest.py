@@ -35,3 +35,18 @@ def ratio():
         return value
 
     return compare
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--group-scale",
+        type=float,
+        default=0.1,
+        help="Size of the generated group for the dashboard benchmark: 1 means 300 000 "
+        "people, 10 000 studios and 1 000 000 proposals (default 0.1, which CI runs).",
+    )
+
+
+@pytest.fixture
+def group_scale(request) -> float:
+    return request.config.getoption("--group-scale")

@@ -175,11 +175,11 @@ def five_small_figures(scope: DashboardScope) -> dict:
     implemented = sum(statuses.get(s, 0) for s in IMPLEMENTED)
     workers = _workers(scope)
     headcount = workers.count()
-    authors = set(entered.values_list("author_id", flat=True).distinct())
-    authors |= set(
-        CoAuthor.objects.filter(proposal__in=entered).values_list("person_id", flat=True)
-    )
-    entrants = workers.filter(pk__in=authors).count() if authors else 0
+    # Distinct authors and co-authors among the workers, counted in the database.
+    entrants = workers.filter(
+        Q(pk__in=entered.values("author_id"))
+        | Q(pk__in=CoAuthor.objects.filter(proposal__in=entered).values("person_id"))
+    ).count()
     awards = (
         Award.objects.filter(proposal__in=entered).order_by()
         .values("grade__grade").annotate(count=Count("pk"), amount=Sum("amount"))
