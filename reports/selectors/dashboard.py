@@ -311,3 +311,32 @@ def dashboard_figures(scope: DashboardScope) -> dict:
         "trends": trend_figures(scope),
         "rankings": ranking_figures(scope),
     }
+
+
+def studio_year_figures(studio: Studio, year: int) -> dict:
+    """A studio lead's home: the dashboard's figures for their own studio."""
+    problems = TechnicalProblem.objects.filter(studio=studio)
+    achievements = Achievement.objects.filter(studio=studio, completed_on__year=year)
+    pairings = with_risk(Pairing.objects.filter(studio=studio))
+    outputs = achievements.aggregate(
+        count=Count("pk"), claimed=Sum("claimed_benefit"), verified=Sum("verified_benefit")
+    )
+    mentoring = pairings.order_by().aggregate(
+        active=Count("pk", filter=Q(status=Pairing.Status.ACTIVE)),
+        risky=Count("pk", filter=Q(at_risk=True)),  # not `at_risk`: see mentoring_figures
+    )
+    return {
+        "studio": studio,
+        "year": year,
+        "problems_opened": problems.filter(started_on__year=year).count(),
+        "problems_solved": problems.filter(solved_on__year=year).count(),
+        "achievements": outputs["count"],
+        "claimed_benefit": outputs["claimed"] or Decimal(0),
+        "verified_benefit": outputs["verified"] or Decimal(0),
+        "patents_filed": Patent.objects.filter(studio=studio, filed_on__year=year).count(),
+        "proposals": Proposal.objects.filter(
+            studio=studio, campaign__year=year, submitted_at__isnull=False
+        ).count(),
+        "pairings_active": mentoring["active"],
+        "pairings_at_risk": mentoring["risky"],
+    }

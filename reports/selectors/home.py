@@ -1,10 +1,13 @@
-"""Reads behind the home pages and (later) the dashboard."""
+"""Reads behind the home pages."""
+
+from django.utils import timezone
 
 from accounts.selectors import person_roles, user_scope
 from apprenticeships.selectors import mentoring_at_a_glance
 from competitions.selectors import campaigns_open_to, proposals_of, screening_queue
+from reports.selectors.dashboard import studio_year_figures
 from studios.models import Membership
-from studios.selectors import studios_visible_to
+from studios.selectors import studios_led_by, studios_visible_to
 
 
 def home_summary(user) -> dict:
@@ -30,4 +33,9 @@ def home_summary(user) -> dict:
         "memberships": memberships,
         "is_official": is_official,
         "mentoring": mentoring_at_a_glance(user),
+        # A studio leader sees the dashboard's figures for each studio they lead.
+        "led_studios": [
+            studio_year_figures(studio, timezone.localdate().year)
+            for studio in studios_led_by(user).order_by("code")
+        ],
     }

@@ -112,3 +112,25 @@ def test_home_shows_the_mentor_how_many_apprentices_are_at_risk(as_person, mento
 def test_home_has_no_mentoring_block_for_someone_outside_any_pairing(as_person, mentoring):
     response = as_person(mentoring.org.worker_b).get(reverse("reports:home"))
     assert 'data-testid="mentoring"' not in response.content.decode()
+
+
+def test_a_studio_leads_home_shows_their_studios_figures_of_the_year(as_person, studios):
+    from achievements import services as achievement_services
+
+    today = timezone.localdate()
+    achievement_services.problem_create(
+        by=studios.lead_a, studio=studios.dust, title="喷雾降尘", category="dust_control",
+        started_on=today,
+    )  # fmt: skip
+    achievement_services.problem_create(
+        by=studios.lead_a, studio=studios.dust, title="去年的课题", category="dust_control",
+        started_on=today.replace(year=today.year - 1),
+    )  # fmt: skip
+    response = as_person(studios.lead_a).get(reverse("reports:home"))
+    (figures,) = response.context["led_studios"]
+    assert figures["studio"] == studios.dust
+    assert (figures["problems_opened"], figures["problems_solved"]) == (1, 0)
+    assert 'data-testid="studio-figures"' in response.content.decode()
+    # A member who does not lead sees no such block.
+    response = as_person(studios.member_a).get(reverse("reports:home"))
+    assert response.context["led_studios"] == []
