@@ -23,5 +23,5 @@ def _prepare_worker(**_kwargs) -> None:
 def _announce_worker(sender, **_kwargs) -> None:
     # Beat's first heartbeat comes only after a full interval; report at once,
     # on a queue this very worker consumes (it may have been started with -Q).
-    queue = next(iter(sender.app.amqp.queues), None)
+    queue = next(iter(sender.app.amqp.queues.consume_from), None)
     sender.app.send_task("core.tasks.worker_heartbeat", queue=queue)

@@ -64,7 +64,7 @@ def group_overview(run: ReportRun) -> Iterator[Table]:
             [_("Median days from submission to decision"), five["median_days_to_decision"]],
         ]
         + [[f"{_('Category')}: {row['label']}", row["count"]] for row in five["by_category"]]
-        + [[f"{_('State')}: {row['label']}", row["count"]] for row in five["by_status"]]
+        + [[f"{_('Status')}: {row['label']}", row["count"]] for row in five["by_status"]]
         + [[f"{_('Award')}: {row['label']}", row["count"]] for row in five["awards_by_grade"]]
     )  # fmt: skip
     mentoring = figures["mentoring"]

@@ -10,6 +10,12 @@ from reports.models import ReportRun
 FIRST_YEAR = 2010
 
 
+def recent_years() -> list[tuple[int, int]]:
+    """This year back to the first year the group kept records here."""
+    this_year = timezone.localdate().year
+    return [(year, year) for year in range(this_year, FIRST_YEAR - 1, -1)]
+
+
 class DashboardForm(BootstrapFormMixin, forms.Form):
     """Which part of the group and which year the dashboard shows: only units
     the official manages are offered (another is a 400 on the API, 404 here)."""
@@ -22,8 +28,7 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = org_units_managed_by(user).order_by("path")
-        this_year = timezone.localdate().year
-        self.fields["year"].choices = [(y, y) for y in range(this_year, FIRST_YEAR - 1, -1)]
+        self.fields["year"].choices = recent_years()
 
     def scope_arguments(self) -> dict:
         """`unit_id` and `year` for `dashboard_scope_for`, defaults filled in."""
@@ -38,6 +43,8 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
 class ReportRunForm(ServiceValidatedModelForm):
     """Request a report over a unit the official manages."""
 
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
     class Meta:
         model = ReportRun
         fields = ["kind", "org_unit", "year", "campaign", "format"]
@@ -50,8 +57,4 @@ class ReportRunForm(ServiceValidatedModelForm):
         self.fields["campaign"].help_text = _(
             "Five-small summary only; empty means the whole year."
         )
-        this_year = timezone.localdate().year
-        self.fields["year"] = forms.TypedChoiceField(
-            label=_("Year"), coerce=int,
-            choices=[(y, y) for y in range(this_year, FIRST_YEAR - 1, -1)],
-        )  # fmt: skip
+        self.fields["year"].choices = recent_years()

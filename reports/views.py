@@ -123,8 +123,13 @@ class ReportRunListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Opened from the dashboard, the form starts on the unit and year shown there.
+        initial = {
+            "year": self.request.GET.get("year") or timezone.localdate().year,
+            "org_unit": self.request.GET.get("org_unit"),
+        }
         context["form"] = kwargs.get("form") or ReportRunForm(
-            user=self.request.user, initial={"year": timezone.localdate().year}
+            user=self.request.user, initial=initial
         )
         return context
 
