@@ -176,10 +176,12 @@ def five_small_figures(scope: DashboardScope) -> dict:
     workers = _workers(scope)
     headcount = workers.count()
     # Distinct authors and co-authors among the workers, counted in the database.
-    entrants = workers.filter(
-        Q(pk__in=entered.values("author_id"))
-        | Q(pk__in=CoAuthor.objects.filter(proposal__in=entered).values("person_id"))
-    ).count()
+    # One IN over a UNION: an OR of two INs makes PostgreSQL test each worker
+    # against both lists, which at a million proposals no longer fits in memory.
+    people_entered = entered.order_by().values("author_id").union(
+        CoAuthor.objects.filter(proposal__in=entered).order_by().values("person_id")
+    )
+    entrants = workers.filter(pk__in=people_entered).count()
     awards = (
         Award.objects.filter(proposal__in=entered).order_by()
         .values("grade__grade").annotate(count=Count("pk"), amount=Sum("amount"))
