@@ -31,12 +31,13 @@ class PairingFilterSet(django_filters.FilterSet):
     studio = IdFilter(field_name="studio_id", label=_("Studio"))
     org_unit = SubtreeFilter(queryset=org_units_for_filters)
     year = YearFilter(field_name="starts_on", label=_("Year started"))
+    ended_year = YearFilter(field_name="ended_on", label=_("Year ended"))
 
     class Meta:
         model = Pairing
         form = FilterForm
         fields = ["search", "status", "at_risk", "mentor", "apprentice", "studio", "org_unit",
-                  "year"]  # fmt: skip
+                  "year", "ended_year"]  # fmt: skip
 
     def filter_search(self, queryset, name, value):
         """Mentor's or apprentice's name or employee number, or the studio's name."""

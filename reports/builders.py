@@ -155,7 +155,7 @@ def campaign_summary(run: ReportRun) -> Iterator[Table]:
     )
     yield _("Awarded proposals"), [_("Code"), _("Title"), _("Unit"), _("Grade"),
                                     _("Prize (CNY)"), _("Person"), _("Employee number"),
-                                    _("Share (%)"), _("Amount (CNY)")], (
+                                    _("Share (%)"), _("Amount to the person (CNY)")], (
         [s.award.proposal.code, s.award.proposal.title, s.award.proposal.org_unit.name,
          s.award.grade.get_grade_display(), s.award.amount, s.person.full_name,
          s.person.employee_no, s.share, (Decimal(s.amount_fen) * FEN)]
@@ -168,6 +168,7 @@ def mentoring_summary(run: ReportRun) -> Iterator[Table]:
     pairings = with_risk(
         Pairing.objects.filter(org_unit__path__startswith=run.org_unit.path)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__year__gte=run.year))
+        .filter(starts_on__year__lte=run.year)
         .select_related("mentor", "apprentice", "studio", "org_unit")
         .annotate(
             sessions_count=Count("attendances", distinct=True),

@@ -32,7 +32,9 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
 
     def scope_arguments(self) -> dict:
         """`unit_id` and `year` for `dashboard_scope_for`, defaults filled in."""
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()
+        # Field by field: a bad year does not throw away a valid unit.
+        data = getattr(self, "cleaned_data", {})
         unit = data.get("org_unit")
         return {
             "unit_id": unit.pk if unit else None,

@@ -143,7 +143,8 @@ def report_runs_recover(*, now: datetime.datetime | None = None) -> dict:
                 error=_("The report could not be built: the worker stopped %(n)s times.")
                 % {"n": attempt},
             )  # fmt: skip
-        elif fenced.update(status=Status.QUEUED):
+        # The heartbeat is bumped so the check below does not send it a second time.
+        elif fenced.update(status=Status.QUEUED, heartbeat_at=now):
             counts["requeued"] += 1
             _signal_worker(run_id)
     forgotten = ReportRun.objects.filter(status=Status.QUEUED).filter(
@@ -160,8 +161,10 @@ def report_runs_recover(*, now: datetime.datetime | None = None) -> dict:
 @transaction.atomic
 def report_runs_schedule(*, kind: str, last_year: bool = False) -> int:
     """The scheduled runs: one per company (the level-1 units under the group),
-    requested by nobody, visible to every official over the company."""
-    year = timezone.localdate().year - (1 if last_year else 0)
+    requested by nobody, visible to every official over the company. A monthly
+    run covers the year of the month just ended (on 1 January, December's)."""
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    year = timezone.localdate().year - 1 if last_year else yesterday.year
     companies = OrgUnit.objects.filter(depth=2).order_by("path")
     for company in companies:
         report_run_request(by=None, kind=kind, year=year, org_unit=company)

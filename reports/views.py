@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,8 @@ def dashboard(request, is_home: bool = False):
     if not is_official(request.user):
         raise PermissionDenied
     form = DashboardForm(request.GET or None, user=request.user)
+    if form.is_bound and "org_unit" in form.errors:
+        raise Http404  # a unit outside the official's scope is not confirmed to exist
     scope = dashboard_scope_for(request.user, **form.scope_arguments())
     if not form.is_bound:
         form = DashboardForm(

@@ -66,7 +66,9 @@ class StudioFilterSet(django_filters.FilterSet):
                 honours = honours.filter(recognition_list__level=level)
             if year:
                 honours = honours.filter(recognition_list__year=year)
-            queryset = queryset.filter(Exists(honours))
+            # A revoked studio lost its plaque (摘牌): it is no longer a named
+            # studio, as the naming shares and the dashboard count it.
+            queryset = queryset.filter(Exists(honours)).exclude(status=Studio.Status.REVOKED)
         return queryset
 
 

@@ -137,14 +137,18 @@ class OverviewSerializer(serializers.Serializer):
 
 
 class ReportRunSerializer(serializers.ModelSerializer):
-    org_unit = UnitBriefSerializer(read_only=True)
-    org_unit_id = ScopedPrimaryKeyRelatedField(
-        scope=org_units_managed_by, source="org_unit", queryset=OrgUnit.objects.all(),
-        write_only=True, required=False, allow_null=True, label=_("Org unit (and below)"),
+    """`{"kind", "org_unit", "year"}` as the issue names them: the unit and the
+    campaign are ids, read and written; `org_unit_name` says which unit."""
+
+    org_unit = ScopedPrimaryKeyRelatedField(
+        scope=org_units_managed_by, queryset=OrgUnit.objects.all(), required=False,
+        allow_null=True, label=_("Org unit (and below)"),
+        help_text=_("A unit you manage; by default the top of your widest grant."),
     )  # fmt: skip
-    campaign_id = ScopedPrimaryKeyRelatedField(
-        scope=campaigns_managed_by, source="campaign", queryset=Campaign.objects.all(),
-        required=False, allow_null=True, label=_("Campaign"),
+    org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
+    campaign = ScopedPrimaryKeyRelatedField(
+        scope=campaigns_managed_by, queryset=Campaign.objects.all(), required=False,
+        allow_null=True, label=_("Campaign"),
     )  # fmt: skip
     requested_by = PersonBriefSerializer(read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
@@ -152,7 +156,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReportRun
-        fields = ["id", "kind", "org_unit", "org_unit_id", "year", "campaign_id", "format",
+        fields = ["id", "kind", "org_unit", "org_unit_name", "year", "campaign", "format",
                   "requested_by", "status", "progress", "attempt", "error", "created_at",
                   "started_at", "finished_at", "download_url"]  # fmt: skip
         read_only_fields = ["status", "progress", "attempt", "error", "created_at",

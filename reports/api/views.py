@@ -62,6 +62,8 @@ class ReportRunViewSet(
     def download(self, request, pk=None):
         """The file of a succeeded run (404 while it is being built)."""
         run = get_object_or_404(self.get_queryset(), pk=pk, status=ReportRun.Status.SUCCEEDED)
-        return FileResponse(
+        response = FileResponse(
             run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1]
         )
+        response["Cache-Control"] = "private, no-store"
+        return response

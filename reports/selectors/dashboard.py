@@ -8,7 +8,7 @@ studios lie below. The page, the API and the Excel reports all read
 
 import statistics
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import (
@@ -84,7 +84,8 @@ def _median_days(proposals) -> Decimal | None:
         median = statistics.median(durations) if durations else None
     if median is None:
         return None
-    return Decimal(median.total_seconds() / 86400).quantize(Decimal("0.1"))
+    # Rounded half up, like every percentage (core.numbers.percent).
+    return Decimal(median.total_seconds() / 86400).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def _counts(queryset, field: str, choices) -> list[dict]:
@@ -178,8 +179,10 @@ def five_small_figures(scope: DashboardScope) -> dict:
     # Distinct authors and co-authors among the workers, counted in the database.
     # One IN over a UNION: an OR of two INs makes PostgreSQL test each worker
     # against both lists, which at a million proposals no longer fits in memory.
-    people_entered = entered.order_by().values("author_id").union(
-        CoAuthor.objects.filter(proposal__in=entered).order_by().values("person_id")
+    people_entered = (
+        entered.order_by()
+        .values("author_id")
+        .union(CoAuthor.objects.filter(proposal__in=entered).order_by().values("person_id"))
     )
     entrants = workers.filter(pk__in=people_entered).count()
     awards = (
@@ -264,7 +267,7 @@ def _by_child_unit(scope: DashboardScope, queryset, unit_field: str) -> list[dic
         queryset.order_by().annotate(branch=Substr(f"{unit_field}__path", 1, length))
         .values_list("branch").annotate(n=Count("pk"))
     )  # fmt: skip
-    units = OrgUnit.objects.filter(path__in=list(found)).only("pk", "name", "path")
+    units = OrgUnit.objects.filter(path__in=list(found)).only("pk", "name", "code", "path")
     rows = [{"unit": unit, "count": found[unit.path]} for unit in units]
     return sorted(rows, key=lambda row: (-row["count"], row["unit"].path))
 

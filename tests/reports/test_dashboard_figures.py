@@ -1,0 +1,829 @@
+"""The union dashboard's figures (`reports.selectors.dashboard`) against numbers
+worked out by hand on a small, fully known world (`world` below).
+
+Every expected number in these tests is written out literally; the comments in
+`world` say where each one comes from, so a reader can recount them without
+running an ORM query.
+"""
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import OrgUnit, SkillLevel
+from achievements import services as records
+from achievements.models import Achievement, Patent, TechnicalProblem
+from achievements.patent_numbers import check_digit
+from apprenticeships import services as mentoring
+from apprenticeships.models import Evaluation, Session
+from competitions import services as five_small
+from competitions.models import AwardGrade, Proposal
+from reports.selectors import DashboardScope, dashboard_figures, dashboard_scope_for
+from studios import services as studio_services
+from studios.models import Assessment, Honour, RecognitionList, Studio
+from tests.apprenticeships.conftest import SCORES
+from tests.competitions.conftest import COMPLETE
+from tests.competitions.states import rubric_scores
+from tests.factories import PersonFactory, make_unit
+
+pytestmark = pytest.mark.django_db
+
+Status = Proposal.Status
+DAY = datetime.timedelta(days=1)
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def at(year: int, month: int, day: int) -> datetime.datetime:
+    """9 o'clock local (Shanghai) time on that day."""
+    return timezone.make_aware(datetime.datetime(year, month, day, 9))
+
+
+def patent_number(year: int, type_digit: int, serial: int) -> str:
+    twelve = f"{year}{type_digit}{serial:07d}"
+    return f"{twelve}.{check_digit(twelve)}"
+
+
+# --- The world ----------------------------------------------------------------------
+
+
+def _proposal(org, author, campaign, status, *, category, co_authors=(), verified=None,
+              grade=None) -> Proposal:  # fmt: skip
+    """`author`'s proposal brought to `status` through the services. The group
+    official screens, reviews (the campaigns need one review) and decides: the
+    company official of a1 is its co-author and may not."""
+    official = org.group_official
+    proposal = five_small.proposal_create(
+        by=author, campaign=campaign, co_authors=co_authors, **{**COMPLETE, "category": category}
+    )
+    if status == Status.DRAFT:
+        return proposal
+    pk = proposal.pk
+    five_small.proposal_submit(proposal_id=pk, by=author)
+    if status == Status.RETURNED:
+        five_small.proposal_return(proposal_id=pk, by=official, comment="请补充节水数据")
+    elif status == Status.WITHDRAWN:
+        five_small.proposal_withdraw(proposal_id=pk, by=author)
+    elif status == Status.NOT_ELIGIBLE:
+        five_small.proposal_reject_ineligible(proposal_id=pk, by=official, reason="不属于五小范围")
+    elif status != Status.SUBMITTED:
+        five_small.proposal_screen(proposal_id=pk, by=official)
+    if status in (Status.SUBMITTED, Status.RETURNED, Status.WITHDRAWN, Status.NOT_ELIGIBLE,
+                  Status.UNDER_REVIEW):  # fmt: skip
+        return Proposal.objects.get(pk=pk)
+    five_small.reviewers_assign(proposal_id=pk, by=official, reviewers=[official])
+    five_small.review_submit(
+        proposal_id=pk, by=official, scores=rubric_scores(campaign, 80), comment="可行"
+    )
+    if status == Status.REJECTED:
+        five_small.proposal_decide(
+            proposal_id=pk, by=official, outcome=Status.REJECTED, reason="效益不明显"
+        )
+        return Proposal.objects.get(pk=pk)
+    five_small.proposal_decide(proposal_id=pk, by=official, outcome=Status.APPROVED)
+    if status != Status.APPROVED:
+        five_small.proposal_implement(
+            proposal_id=pk, by=official, implemented_on=timezone.localdate(), department="综采一队"
+        )
+    if status in (Status.BENEFIT_VERIFIED, Status.AWARDED):
+        five_small.proposal_verify_benefit(
+            proposal_id=pk, by=official, verified_benefit=verified, evidence="财务科核算单"
+        )
+    if status == Status.AWARDED:
+        five_small.proposal_award(proposal_id=pk, by=official, grade=grade)
+    return Proposal.objects.get(pk=pk)
+
+
+def _set_clock(proposal: Proposal, submitted: datetime.datetime, took=None) -> None:
+    """The services stamp `submitted_at` and `decided_at` with the clock; the
+    month trend and the median need known instants, so they are set afterwards
+    (directly: no service moves a timestamp)."""
+    changes = {"submitted_at": submitted}
+    if took is not None:
+        changes["decided_at"] = submitted + took
+    Proposal.objects.filter(pk=proposal.pk).update(**changes)
+
+
+@pytest.fixture
+def world(studios):
+    """Company A (mine A1, teams A101 and A102) and company B (plant B1, team
+    B101) under the group, with `year` (this year) and `last` (last year).
+
+    People (workers = active, not officials):
+      A: worker_a, colleague_a, lead_a, member_a, app_a1..app_a4 → 8 workers
+         (official_a is an official; `left_a` has left: neither counts)
+      B: worker_b, lead_b, app_b1, app_b2, fitter_b → 5 workers; group → 13.
+
+    Studios (status · kind · unit):
+      A: A1-DUST named · model worker · A101    A1-WASH established · model worker · A102
+         A1-MINE named · craftsman · A1          A1-PREP preparing · employee · A102
+         A1-FIX rectification · craftsman · A101 (failed this year's assessment)
+      B: B1-TURB named · model worker · B101    B1-REV revoked · employee · B101
+    Lists of `year`: provincial (28 named): DUST, MINE and a person;
+    municipal (10 named): TURB and REV (revoked: no longer ours).
+    List of `last`: enterprise (5 named): DUST.
+    Assessments `year`: DUST excellent, WASH good, FIX fail, TURB pass; `last`: DUST good.
+
+    Problems (studio · category · started → solved):
+      pr1 DUST dust_control year-03-01 → year-06-01   pr2 DUST safety last-05-01 → year-02-15
+      pr3 WASH quality year-04-01 (open)             pr4 FIX equipment year-05-01 (in progress)
+      pr5 MINE efficiency last-03-01 → last-09-01    pr6 TURB equipment year-02-01 → year-07-01
+      pr7 TURB energy_saving last-10-01 (open)
+    Achievements (studio · kind · completed · claimed / verified):
+      ach1 DUST technical_innovation year-03-15 100000 / 80000
+      ach2 DUST process_improvement year-05-20 50000 / —
+      ach3 MINE equipment_modification year-06-10 — / —
+      ach4 WASH technical_innovation last-08-01 70000 / 60000
+      ach5 TURB software year-04-05 30000 / 25000
+      ach6 TURB technical_innovation year-09-09 20000 / —
+    Adoptions: ach1 by A102 (outside A101), ach3 by A101 (inside mine A1: not
+    counted), ach5 by A102 (outside B101), all `year`; ach4 by A101 in `last`.
+    Patents (studio · type · filed · status): pat1 DUST invention year-02-01 filed;
+      pat2 DUST utility year-03-01 granted; pat3 MINE invention year-01-10 published;
+      pat4 TURB utility year-04-01 filed; pat5 TURB design last-05-01 granted;
+      pat6 WASH invention last-02-01 filed.
+
+    Five-small, campaign of `year` (author · category · state · submitted · days to decision):
+      a1 worker_a (+ official_a 30 %) invention awarded first (5000) year-02-10 2 verified 40000
+      a2 colleague_a (+ member_a 50 %) creation benefit_verified year-02-10 5.5 verified 12000
+      a3 lead_a innovation implemented year-02-10 10
+      a4 worker_a innovation rejected year-03-10 30
+      a5 lead_a design under_review year-03-10      a6 colleague_a suggestion submitted year-03-10
+      a7 lead_a suggestion returned year-04-10      a8 worker_a innovation withdrawn year-04-10
+      a9 app_a1 suggestion draft (never submitted)
+      a10 colleague_a suggestion not_eligible year-04-10
+      b11 worker_b invention awarded second (2000) year-05-10 20 verified 30000
+      b12 lead_b creation approved year-05-10 1.5
+      b13 worker_b innovation rejected year-06-10 25
+      b14 lead_b design submitted year-06-10
+    Campaign of `last`: p15 worker_a invention awarded encouragement (200)
+      last-06-10 100 verified 5000; p16 worker_b suggestion submitted last-07-10.
+
+    Pairings (mentor → apprentice, studio, start, state):
+      pA1 member_a → app_a1 DUST 40 days ago, active, a session 3 days ago (on track)
+      pA2 lead_a → app_a2 DUST 40 days ago, active, no session (at risk)
+      pA0 lead_a → app_a1 DUST proposed
+      pA3 member_a → app_a3 DUST last-06-01, passed the final today (completed,
+          junior → intermediate)
+      pA4 colleague_a → app_a4 WASH (last-1)-03-01, passed the final last-06-01
+      pB1 lead_b → app_b1 TURB 5 days ago, active (on track)
+      pB2 lead_b → app_b2 TURB 60 days ago, active, last session 30 days ago (at risk)
+    """
+    org = studios.org
+    official = org.group_official
+    year = timezone.localdate().year
+    last = year - 1
+
+    def person(code, unit, **fields):
+        return PersonFactory(employee_no=code, org_unit=unit, **fields)
+
+    junior = {"skill_level": SkillLevel.JUNIOR}
+    app_a1 = person("app_a1", org.team_a101, **junior)
+    app_a2 = person("app_a2", org.team_a102, **junior)
+    app_a3 = person("app_a3", org.team_a101, **junior)
+    app_a4 = person("app_a4", org.team_a102, **junior)
+    person("left_a", org.team_a102, is_active=False)
+    app_b1 = person("app_b1", org.team_b101, **junior)
+    app_b2 = person("app_b2", org.team_b101, **junior)
+    person("fitter_b", org.team_b101)
+
+    # --- Studios, naming, assessments
+    def studio(code, kind, unit, leader):
+        return studio_services.studio_create(
+            by=official, name=f"{code} 创新工作室", code=code, kind=kind, leader=leader,
+            org_unit=unit, speciality="设备检修", founded_on=datetime.date(2020, 5, 1),
+        )  # fmt: skip
+
+    def move(studio, status, reason=""):
+        return studio_services.studio_change_status(
+            studio_id=studio.pk, by=official, status=status, reason=reason
+        )
+
+    dust, washing, turbine = studios.dust, studios.washing, studios.turbine
+    mine = move(studio("A1-MINE", Studio.Kind.CRAFTSMAN, org.mine_a1, org.worker_a),
+                Studio.Status.ESTABLISHED)  # fmt: skip
+    studio("A1-PREP", Studio.Kind.EMPLOYEE, org.team_a102, org.colleague_a)
+    fix = move(studio("A1-FIX", Studio.Kind.CRAFTSMAN, org.team_a101, studios.member_a),
+               Studio.Status.ESTABLISHED)  # fmt: skip
+    revoked = move(studio("B1-REV", Studio.Kind.EMPLOYEE, org.team_b101, org.worker_b),
+                   Studio.Status.ESTABLISHED)  # fmt: skip
+
+    def recognition_list(level, list_year, total):
+        return studio_services.recognition_list_create(
+            by=official, title=f"{list_year} {level}", level=level, conferred_by="总工会",
+            year=list_year, total_named=total,
+        )  # fmt: skip
+
+    provincial = recognition_list(RecognitionList.Level.PROVINCIAL, year, 28)
+    municipal = recognition_list(RecognitionList.Level.MUNICIPAL, year, 10)
+    enterprise = recognition_list(RecognitionList.Level.ENTERPRISE, last, 5)
+    for on_list, named in [(provincial, dust), (provincial, mine), (municipal, turbine),
+                           (municipal, revoked), (enterprise, dust)]:  # fmt: skip
+        studio_services.honour_create(by=official, recognition_list=on_list, studio=named)
+    studio_services.honour_create(
+        by=official, recognition_list=provincial, person=org.worker_a,
+        personal_title=Honour.PersonalTitle.MODEL_WORKER,
+    )  # fmt: skip
+    move(revoked, Studio.Status.REVOKED, reason="连续两年未开展活动")
+
+    for assessed, assessed_year, grade, score in [
+        (dust, year, Assessment.Grade.EXCELLENT, 95), (washing, year, Assessment.Grade.GOOD, 85),
+        (fix, year, Assessment.Grade.FAIL, 50), (turbine, year, Assessment.Grade.PASS, 70),
+        (dust, last, Assessment.Grade.GOOD, 88),
+    ]:  # fmt: skip
+        studio_services.assessment_record(
+            by=official, studio=assessed, year=assessed_year, score=Decimal(score), grade=grade
+        )
+
+    # --- Problems, achievements, adoptions, patents
+    Category = TechnicalProblem.Category
+
+    def problem(where, category, started, solved=None, status=TechnicalProblem.Status.OPEN):
+        records.problem_create(
+            by=official, studio=where, title=f"{where.code} {category}", category=category,
+            started_on=started, solved_on=solved,
+            status=TechnicalProblem.Status.SOLVED if solved else status,
+        )  # fmt: skip
+
+    problem(dust, Category.DUST_CONTROL, datetime.date(year, 3, 1), datetime.date(year, 6, 1))
+    problem(dust, Category.SAFETY, datetime.date(last, 5, 1), datetime.date(year, 2, 15))
+    problem(washing, Category.QUALITY, datetime.date(year, 4, 1))
+    problem(fix, Category.EQUIPMENT, datetime.date(year, 5, 1),
+            status=TechnicalProblem.Status.IN_PROGRESS)  # fmt: skip
+    problem(mine, Category.EFFICIENCY, datetime.date(last, 3, 1), datetime.date(last, 9, 1))
+    problem(turbine, Category.EQUIPMENT, datetime.date(year, 2, 1), datetime.date(year, 7, 1))
+    problem(turbine, Category.ENERGY_SAVING, datetime.date(last, 10, 1))
+
+    Kind = Achievement.Kind
+
+    def achievement(where, kind, completed, claimed=None, verified=None):
+        made = records.achievement_create(
+            by=official, studio=where, title=f"{where.code} {kind}", kind=kind,
+            completed_on=completed, contributors=[(where.leader, Decimal(100))],
+            claimed_benefit=None if claimed is None else Decimal(claimed),
+        )  # fmt: skip
+        if verified is not None:
+            records.achievement_verify_benefit(
+                achievement_id=made.pk, by=official, verified_benefit=Decimal(verified),
+                evidence="财务科核算单", verified_on=completed,
+            )  # fmt: skip
+        return made
+
+    ach1 = achievement(dust, Kind.TECHNICAL_INNOVATION, datetime.date(year, 3, 15), 100000, 80000)
+    achievement(dust, Kind.PROCESS_IMPROVEMENT, datetime.date(year, 5, 20), 50000)
+    ach3 = achievement(mine, Kind.EQUIPMENT_MODIFICATION, datetime.date(year, 6, 10))
+    ach4 = achievement(washing, Kind.TECHNICAL_INNOVATION, datetime.date(last, 8, 1), 70000, 60000)
+    ach5 = achievement(turbine, Kind.SOFTWARE, datetime.date(year, 4, 5), 30000, 25000)
+    achievement(turbine, Kind.TECHNICAL_INNOVATION, datetime.date(year, 9, 9), 20000)
+
+    for adopted, unit, day in [
+        (ach1, org.team_a102, datetime.date(year, 7, 1)),
+        (ach3, org.team_a101, datetime.date(year, 7, 1)),
+        (ach5, org.team_a102, datetime.date(year, 10, 1)),
+        (ach4, org.team_a101, datetime.date(last, 12, 1)),
+    ]:
+        records.adoption_record(by=official, achievement=adopted, org_unit=unit, adopted_on=day)
+
+    Type = Patent.Type
+
+    def patent(where, patent_type, digit, serial, filed, **dates):
+        status = (Patent.Status.GRANTED if "granted_on" in dates
+                  else Patent.Status.PUBLISHED if "published_on" in dates
+                  else Patent.Status.FILED)  # fmt: skip
+        records.patent_create(
+            by=official, studio=where, application_no=patent_number(filed.year, digit, serial),
+            title=f"{where.code} 专利 {serial}", patent_type=patent_type, filed_on=filed,
+            holder="集团公司", inventors=[where.leader], status=status, **dates,
+        )  # fmt: skip
+
+    patent(dust, Type.INVENTION, 1, 1, datetime.date(year, 2, 1))
+    patent(dust, Type.UTILITY_MODEL, 2, 2, datetime.date(year, 3, 1),
+           granted_on=datetime.date(year, 8, 1))  # fmt: skip
+    patent(mine, Type.INVENTION, 1, 3, datetime.date(year, 1, 10),
+           published_on=datetime.date(year, 7, 1))  # fmt: skip
+    patent(turbine, Type.UTILITY_MODEL, 2, 4, datetime.date(year, 4, 1))
+    patent(turbine, Type.DESIGN, 3, 5, datetime.date(last, 5, 1),
+           granted_on=datetime.date(last, 11, 1))  # fmt: skip
+    patent(washing, Type.INVENTION, 1, 6, datetime.date(last, 2, 1))
+
+    # --- Five-small
+    # Both campaigns are open now, so the services accept submissions; the year
+    # a proposal counts in is its campaign's.
+    now = timezone.now()
+
+    def campaign(name, campaign_year):
+        return five_small.campaign_create(
+            by=official, org_unit=org.group, name=name, year=campaign_year,
+            opens_at=now - 30 * DAY, closes_at=now + 30 * DAY,
+            review_deadline=timezone.localdate() + 60 * DAY, min_reviews=1,
+            grades=[(AwardGrade.Grade.FIRST, 1, Decimal("5000")),
+                    (AwardGrade.Grade.SECOND, 3, Decimal("2000")),
+                    (AwardGrade.Grade.ENCOURAGEMENT, None, Decimal("200"))],
+        )  # fmt: skip
+
+    this_campaign = campaign("五小竞赛（本年）", year)
+    last_campaign = campaign("五小竞赛（上年）", last)
+    C = Proposal.Category
+    G = AwardGrade.Grade
+    hours = datetime.timedelta(hours=1)
+    rows = [
+        # author, campaign, state, category, extra, submitted, days to decision
+        (org.worker_a, this_campaign, Status.AWARDED, C.INVENTION,
+         {"co_authors": [(org.official_a, Decimal(30))], "verified": Decimal(40000),
+          "grade": G.FIRST}, at(year, 2, 10), 2 * DAY),
+        (org.colleague_a, this_campaign, Status.BENEFIT_VERIFIED, C.CREATION,
+         {"co_authors": [(studios.member_a, Decimal(50))], "verified": Decimal(12000)},
+         at(year, 2, 10), 5 * DAY + 12 * hours),
+        (studios.lead_a, this_campaign, Status.IMPLEMENTED, C.INNOVATION, {},
+         at(year, 2, 10), 10 * DAY),
+        (org.worker_a, this_campaign, Status.REJECTED, C.INNOVATION, {}, at(year, 3, 10), 30 * DAY),
+        (studios.lead_a, this_campaign, Status.UNDER_REVIEW, C.DESIGN, {}, at(year, 3, 10), None),
+        (org.colleague_a, this_campaign, Status.SUBMITTED, C.SUGGESTION, {}, at(year, 3, 10), None),
+        (studios.lead_a, this_campaign, Status.RETURNED, C.SUGGESTION, {}, at(year, 4, 10), None),
+        (org.worker_a, this_campaign, Status.WITHDRAWN, C.INNOVATION, {}, at(year, 4, 10), None),
+        (app_a1, this_campaign, Status.DRAFT, C.SUGGESTION, {}, None, None),
+        (org.colleague_a, this_campaign, Status.NOT_ELIGIBLE, C.SUGGESTION, {}, at(year, 4, 10),
+         None),
+        (org.worker_b, this_campaign, Status.AWARDED, C.INVENTION,
+         {"verified": Decimal(30000), "grade": G.SECOND}, at(year, 5, 10), 20 * DAY),
+        (studios.lead_b, this_campaign, Status.APPROVED, C.CREATION, {}, at(year, 5, 10),
+         DAY + 12 * hours),
+        (org.worker_b, this_campaign, Status.REJECTED, C.INNOVATION, {}, at(year, 6, 10), 25 * DAY),
+        (studios.lead_b, this_campaign, Status.SUBMITTED, C.DESIGN, {}, at(year, 6, 10), None),
+        (org.worker_a, last_campaign, Status.AWARDED, C.INVENTION,
+         {"verified": Decimal(5000), "grade": G.ENCOURAGEMENT}, at(last, 6, 10), 100 * DAY),
+        (org.worker_b, last_campaign, Status.SUBMITTED, C.SUGGESTION, {}, at(last, 7, 10), None),
+    ]  # fmt: skip
+    for author, in_campaign, status, category, extra, submitted, took in rows:
+        proposal = _proposal(org, author, in_campaign, status, category=category, **extra)
+        if submitted is not None:
+            _set_clock(proposal, submitted, took)
+
+    # --- Mentoring
+    def pair(mentor, apprentice, where, starts_on, *, activate=True):
+        pairing = mentoring.pairing_propose(
+            by=official, mentor=mentor, apprentice=apprentice, studio=where, starts_on=starts_on,
+            planned_end_on=starts_on + 365 * DAY, target_skill_level=SkillLevel.INTERMEDIATE,
+            goals="掌握设备检修",
+        )  # fmt: skip
+        if activate:
+            pairing = mentoring.pairing_activate(
+                pairing_id=pairing.pk, by=official, agreement_signed_on=starts_on
+            )
+        return pairing
+
+    def session(mentor, pairing, held_on):
+        mentoring.session_log(
+            by=mentor, pairings=[pairing], held_on=held_on, hours=Decimal(2),
+            format=Session.Format.ON_SITE, topic="现场实操",
+        )  # fmt: skip
+
+    def graduate(pairing, on):
+        mentoring.evaluation_record(
+            pairing_id=pairing.pk, by=official, level=Evaluation.Level.FINAL,
+            outcome=Evaluation.Outcome.PASSED, skill_level_reached=SkillLevel.INTERMEDIATE,
+            evaluated_on=on, **SCORES,
+        )  # fmt: skip
+
+    session(studios.member_a, pair(studios.member_a, app_a1, dust, days_ago(40)), days_ago(3))
+    pair(studios.lead_a, app_a2, dust, days_ago(40))
+    pair(studios.lead_a, app_a1, dust, days_ago(5), activate=False)
+    graduate(pair(studios.member_a, app_a3, dust, datetime.date(last, 6, 1)), timezone.localdate())
+    graduate(pair(org.colleague_a, app_a4, washing, datetime.date(last - 1, 3, 1)),
+             datetime.date(last, 6, 1))  # fmt: skip
+    pair(studios.lead_b, app_b1, turbine, days_ago(5))
+    session(studios.lead_b, pair(studios.lead_b, app_b2, turbine, days_ago(60)), days_ago(30))
+
+    return SimpleNamespace(
+        **vars(studios), year=year, last=last, this_campaign=this_campaign,
+        last_campaign=last_campaign,
+    )  # fmt: skip
+
+
+def figures_of(unit: OrgUnit, year: int) -> dict:
+    return dashboard_figures(DashboardScope(unit=unit, year=year))
+
+
+def nonzero(rows: list[dict]) -> dict:
+    """{code: count} of the rows that count something."""
+    return {row["code"]: row["count"] for row in rows if row["count"]}
+
+
+def per_unit(rows: list[dict]) -> list[tuple[str, int]]:
+    return [(row["unit"].code, row["count"]) for row in rows]
+
+
+def shares(rows: list[dict]) -> list[tuple]:
+    return [(row["level"], row["year"], row["share"].ours, row["share"].total,
+             row["share"].percent) for row in rows]  # fmt: skip
+
+
+# --- Studios ------------------------------------------------------------------------
+
+
+def test_studio_figures_of_the_group(world):
+    studios = figures_of(world.org.group, world.year)["studios"]
+
+    assert studios["total"] == 7
+    assert nonzero(studios["by_status"]) == {
+        "preparing": 1, "established": 1, "named": 3, "rectification": 1, "revoked": 1,
+    }  # fmt: skip
+    assert nonzero(studios["by_kind"]) == {"model_worker": 3, "craftsman": 2, "employee": 2}
+    # The revoked studio's honour and the person's honour are not counted.
+    assert nonzero(studios["named_by_level"]) == {"provincial": 2, "municipal": 1}
+    assert shares(studios["shares"]) == [
+        ("provincial", world.year, 2, 28, Decimal("7.1")),
+        ("municipal", world.year, 1, 10, Decimal("10.0")),
+    ]
+    assert nonzero(studios["assessments_by_grade"]) == {
+        "excellent": 1, "good": 1, "pass": 1, "fail": 1,
+    }  # fmt: skip
+    assert studios["in_rectification"] == 1
+
+
+def test_studio_figures_of_company_a_only(world):
+    studios = figures_of(world.org.company_a, world.year)["studios"]
+
+    assert studios["total"] == 5
+    assert nonzero(studios["by_status"]) == {
+        "preparing": 1, "established": 1, "named": 2, "rectification": 1,
+    }  # fmt: skip
+    assert nonzero(studios["by_kind"]) == {"model_worker": 2, "craftsman": 2, "employee": 1}
+    assert nonzero(studios["named_by_level"]) == {"provincial": 2}
+    assert shares(studios["shares"]) == [
+        ("provincial", world.year, 2, 28, Decimal("7.1")),
+        ("municipal", world.year, 0, 10, Decimal("0.0")),
+    ]
+    assert nonzero(studios["assessments_by_grade"]) == {"excellent": 1, "good": 1, "fail": 1}
+    assert studios["in_rectification"] == 1
+
+
+def test_studio_figures_of_company_b_only(world):
+    studios = figures_of(world.org.company_b, world.year)["studios"]
+
+    assert studios["total"] == 2
+    assert nonzero(studios["by_status"]) == {"named": 1, "revoked": 1}
+    assert nonzero(studios["by_kind"]) == {"model_worker": 1, "employee": 1}
+    assert nonzero(studios["named_by_level"]) == {"municipal": 1}
+    assert shares(studios["shares"]) == [
+        ("provincial", world.year, 0, 28, Decimal("0.0")),
+        ("municipal", world.year, 1, 10, Decimal("10.0")),
+    ]
+    assert nonzero(studios["assessments_by_grade"]) == {"pass": 1}
+    assert studios["in_rectification"] == 0
+
+
+# --- Problems and outputs -----------------------------------------------------------
+
+
+def test_output_figures_of_the_group(world):
+    outputs = figures_of(world.org.group, world.year)["outputs"]
+
+    assert outputs["problems_opened"] == 4
+    assert outputs["problems_solved"] == 3
+    assert nonzero(outputs["opened_by_category"]) == {
+        "dust_control": 1, "quality": 1, "equipment": 2,
+    }  # fmt: skip
+    assert nonzero(outputs["solved_by_category"]) == {
+        "dust_control": 1, "safety": 1, "equipment": 1,
+    }  # fmt: skip
+    assert outputs["achievements"] == 5
+    assert nonzero(outputs["achievements_by_kind"]) == {
+        "technical_innovation": 2, "process_improvement": 1, "equipment_modification": 1,
+        "software": 1,
+    }  # fmt: skip
+    assert nonzero(outputs["patents_by_type"]) == {"invention": 2, "utility_model": 2}
+    assert nonzero(outputs["patents_by_status"]) == {"filed": 2, "published": 1, "granted": 1}
+    assert outputs["claimed_benefit"] == Decimal("200000.00")
+    assert outputs["verified_benefit"] == Decimal("105000.00")
+    assert outputs["adoptions_outside"] == 2
+
+
+def test_output_figures_of_company_a_only(world):
+    outputs = figures_of(world.org.company_a, world.year)["outputs"]
+
+    assert outputs["problems_opened"] == 3
+    assert outputs["problems_solved"] == 2
+    assert nonzero(outputs["opened_by_category"]) == {
+        "dust_control": 1, "quality": 1, "equipment": 1,
+    }  # fmt: skip
+    assert nonzero(outputs["solved_by_category"]) == {"dust_control": 1, "safety": 1}
+    assert outputs["achievements"] == 3
+    assert nonzero(outputs["achievements_by_kind"]) == {
+        "technical_innovation": 1, "process_improvement": 1, "equipment_modification": 1,
+    }  # fmt: skip
+    assert nonzero(outputs["patents_by_type"]) == {"invention": 2, "utility_model": 1}
+    assert nonzero(outputs["patents_by_status"]) == {"filed": 1, "published": 1, "granted": 1}
+    assert outputs["claimed_benefit"] == Decimal("150000.00")
+    assert outputs["verified_benefit"] == Decimal("80000.00")
+    # ach1 adopted by the neighbouring team counts; ach3 adopted by a team inside
+    # its own mine does not.
+    assert outputs["adoptions_outside"] == 1
+
+
+def test_output_figures_of_company_b_only(world):
+    outputs = figures_of(world.org.company_b, world.year)["outputs"]
+
+    assert (outputs["problems_opened"], outputs["problems_solved"]) == (1, 1)
+    assert nonzero(outputs["opened_by_category"]) == {"equipment": 1}
+    assert nonzero(outputs["solved_by_category"]) == {"equipment": 1}
+    assert outputs["achievements"] == 2
+    assert nonzero(outputs["achievements_by_kind"]) == {"technical_innovation": 1, "software": 1}
+    assert nonzero(outputs["patents_by_type"]) == {"utility_model": 1}
+    assert nonzero(outputs["patents_by_status"]) == {"filed": 1}
+    assert outputs["claimed_benefit"] == Decimal("50000.00")
+    assert outputs["verified_benefit"] == Decimal("25000.00")
+    # B's achievement adopted in company A counts for B (its origin), not for A.
+    assert outputs["adoptions_outside"] == 1
+
+
+# --- Five-small ---------------------------------------------------------------------
+
+
+def test_five_small_figures_of_the_group(world):
+    five = figures_of(world.org.group, world.year)["five_small"]
+
+    assert five["total"] == 13  # the draft a9 and last year's campaign are left out
+    assert nonzero(five["by_category"]) == {
+        "invention": 2, "creation": 2, "innovation": 4, "design": 2, "suggestion": 3,
+    }  # fmt: skip
+    assert nonzero(five["by_status"]) == {
+        "submitted": 2, "returned": 1, "withdrawn": 1, "not_eligible": 1, "under_review": 1,
+        "approved": 1, "rejected": 2, "implemented": 1, "benefit_verified": 1, "awarded": 2,
+    }  # fmt: skip
+    assert per_unit(five["by_unit"]) == [("A", 9), ("B", 4)]
+    assert five["headcount"] == 13
+    # worker_a, colleague_a, lead_a, member_a (co-author only), worker_b, lead_b;
+    # official_a co-authored a1 but is not a worker.
+    assert five["entrants"] == 6
+    assert five["participation"] == Decimal("46.2")  # 6 / 13
+    assert five["per_hundred"] == Decimal("100.0")  # 13 × 100 / 13
+    assert five["approval_rate"] == Decimal("71.4")  # 5 approved or later / 7 decided
+    assert five["implementation_rate"] == Decimal("80.0")  # 4 implemented or later / 5
+    assert five["verified_benefit"] == Decimal("82000.00")  # 40000 + 12000 + 30000
+    assert [(row["code"], row["count"], row["amount"]) for row in five["awards_by_grade"]
+            if row["count"]] == [("first", 1, Decimal("5000.00")),
+                                 ("second", 1, Decimal("2000.00"))]  # fmt: skip
+    # Seven decisions: 1.5, 2, 5.5, 10, 20, 25, 30 days → the fourth.
+    assert five["median_days_to_decision"] == Decimal("10.0")
+
+
+def test_five_small_figures_of_company_a_only(world):
+    five = figures_of(world.org.company_a, world.year)["five_small"]
+
+    assert five["total"] == 9
+    assert nonzero(five["by_category"]) == {
+        "invention": 1, "creation": 1, "innovation": 3, "design": 1, "suggestion": 3,
+    }  # fmt: skip
+    assert nonzero(five["by_status"]) == {
+        "submitted": 1, "returned": 1, "withdrawn": 1, "not_eligible": 1, "under_review": 1,
+        "rejected": 1, "implemented": 1, "benefit_verified": 1, "awarded": 1,
+    }  # fmt: skip
+    assert per_unit(five["by_unit"]) == [("A1", 9)]
+    assert (five["headcount"], five["entrants"]) == (8, 4)
+    assert five["participation"] == Decimal("50.0")
+    assert five["per_hundred"] == Decimal("112.5")  # 9 × 100 / 8
+    assert five["approval_rate"] == Decimal("75.0")  # 3 / 4
+    assert five["implementation_rate"] == Decimal("100.0")  # 3 / 3
+    assert five["verified_benefit"] == Decimal("52000.00")
+    assert [(row["code"], row["count"], row["amount"]) for row in five["awards_by_grade"]
+            if row["count"]] == [("first", 1, Decimal("5000.00"))]  # fmt: skip
+    # An even count: 2, 5.5, 10, 30 days → (5.5 + 10) / 2 = 7.75.
+    assert five["median_days_to_decision"] == Decimal("7.8")
+
+
+def test_five_small_figures_of_company_b_only(world):
+    five = figures_of(world.org.company_b, world.year)["five_small"]
+
+    assert five["total"] == 4
+    assert nonzero(five["by_category"]) == {
+        "invention": 1, "creation": 1, "innovation": 1, "design": 1,
+    }  # fmt: skip
+    assert nonzero(five["by_status"]) == {
+        "submitted": 1, "approved": 1, "rejected": 1, "awarded": 1,
+    }  # fmt: skip
+    assert per_unit(five["by_unit"]) == [("B1", 4)]
+    assert (five["headcount"], five["entrants"]) == (5, 2)
+    assert five["participation"] == Decimal("40.0")
+    assert five["per_hundred"] == Decimal("80.0")
+    assert five["approval_rate"] == Decimal("66.7")  # 2 / 3
+    assert five["implementation_rate"] == Decimal("50.0")  # 1 / 2
+    assert five["verified_benefit"] == Decimal("30000.00")
+    assert [(row["code"], row["count"], row["amount"]) for row in five["awards_by_grade"]
+            if row["count"]] == [("second", 1, Decimal("2000.00"))]  # fmt: skip
+    # An odd count: 1.5, 20, 25 days.
+    assert five["median_days_to_decision"] == Decimal("20.0")
+
+
+def test_a_single_decision_is_its_own_median_and_none_means_no_median(world):
+    team = figures_of(world.org.team_a102, world.year)["five_small"]
+    # Team A102: colleague_a's a2 (5.5 days) is its only decision.
+    assert team["median_days_to_decision"] == Decimal("5.5")
+    assert team["total"] == 3  # colleague_a's a2, a6 and a10
+    # Nothing decided in team B101 last year (p16 is only submitted).
+    assert (
+        figures_of(world.org.team_b101, world.last)["five_small"]["median_days_to_decision"] is None
+    )
+
+
+# --- Mentoring ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "unit, expected",
+    [
+        ("group", {"active": 4, "at_risk": 2, "completed": 1, "skill_rises": 1}),
+        ("company_a", {"active": 2, "at_risk": 1, "completed": 1, "skill_rises": 1}),
+        ("company_b", {"active": 2, "at_risk": 1, "completed": 0, "skill_rises": 0}),
+    ],
+)
+def test_mentoring_figures(world, unit, expected):
+    assert figures_of(getattr(world.org, unit), world.year)["mentoring"] == expected
+
+
+# --- Trends and rankings ------------------------------------------------------------
+
+
+def test_trends_by_month(world):
+    group = figures_of(world.org.group, world.year)["trends"]
+    assert group == {
+        "proposals": [0, 3, 3, 3, 2, 2, 0, 0, 0, 0, 0, 0],
+        "achievements": [0, 0, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0],
+        "problems_solved": [0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0],
+    }
+    company_b = figures_of(world.org.company_b, world.year)["trends"]
+    assert company_b == {
+        "proposals": [0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0],
+        "achievements": [0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0],
+        "problems_solved": [0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0],
+    }
+
+
+def test_rankings(world):
+    group = figures_of(world.org.group, world.year)["rankings"]
+    assert per_unit(group["units_by_proposals"]) == [("A", 9), ("B", 4)]
+    assert per_unit(group["units_by_achievements"]) == [("A", 3), ("B", 2)]
+    # Achievements + patents of the year; A1-WASH has only last year's.
+    assert [(row["code"], row["achievements_count"], row["patents_count"])
+            for row in group["studios"]] == [
+        ("A1-DUST", 2, 2), ("B1-TURB", 2, 1), ("A1-MINE", 1, 1),
+    ]  # fmt: skip
+
+    company_a = figures_of(world.org.company_a, world.year)["rankings"]
+    assert per_unit(company_a["units_by_proposals"]) == [("A1", 9)]
+    assert per_unit(company_a["units_by_achievements"]) == [("A1", 3)]
+    assert [row["code"] for row in company_a["studios"]] == ["A1-DUST", "A1-MINE"]
+
+
+# --- Every choice, another year, an empty scope -------------------------------------
+
+
+def test_every_choice_is_listed_in_order_with_zeros(world):
+    figures = figures_of(world.org.company_b, world.year)
+
+    def codes(rows):
+        return [row["code"] for row in rows]
+
+    assert codes(figures["studios"]["by_status"]) == list(Studio.Status.values)
+    assert codes(figures["studios"]["named_by_level"]) == list(RecognitionList.Level.values)
+    assert codes(figures["outputs"]["patents_by_status"]) == list(Patent.Status.values)
+    assert codes(figures["five_small"]["by_status"]) == [
+        s for s in Proposal.Status.values if s != "draft"
+    ]
+    assert codes(figures["five_small"]["awards_by_grade"]) == list(AwardGrade.Grade.values)
+    assert [(row["code"], row["count"]) for row in figures["studios"]["by_status"]] == [
+        ("preparing", 0), ("established", 0), ("named", 1), ("rectification", 0), ("revoked", 1),
+    ]  # fmt: skip
+
+
+def test_last_years_figures_differ_as_expected(world):
+    figures = figures_of(world.org.group, world.last)
+
+    studios = figures["studios"]
+    assert studios["total"] == 7  # studios are counted as they stand today
+    assert nonzero(studios["named_by_level"]) == {"enterprise": 1}
+    assert shares(studios["shares"]) == [("enterprise", world.last, 1, 5, Decimal("20.0"))]
+    assert nonzero(studios["assessments_by_grade"]) == {"good": 1}
+
+    outputs = figures["outputs"]
+    assert (outputs["problems_opened"], outputs["problems_solved"]) == (3, 1)
+    assert nonzero(outputs["opened_by_category"]) == {
+        "safety": 1, "efficiency": 1, "energy_saving": 1,
+    }  # fmt: skip
+    assert nonzero(outputs["solved_by_category"]) == {"efficiency": 1}
+    assert nonzero(outputs["achievements_by_kind"]) == {"technical_innovation": 1}
+    assert (outputs["claimed_benefit"], outputs["verified_benefit"]) == (70000, 60000)
+    assert nonzero(outputs["patents_by_type"]) == {"invention": 1, "design": 1}
+    assert nonzero(outputs["patents_by_status"]) == {"filed": 1, "granted": 1}
+    assert outputs["adoptions_outside"] == 1
+
+    five = figures["five_small"]
+    assert five["total"] == 2
+    assert nonzero(five["by_status"]) == {"submitted": 1, "awarded": 1}
+    assert (five["entrants"], five["headcount"]) == (2, 13)
+    assert five["participation"] == Decimal("15.4")  # 2 / 13
+    assert five["per_hundred"] == Decimal("15.4")  # 2 × 100 / 13
+    assert five["approval_rate"] == Decimal("100.0")
+    assert five["implementation_rate"] == Decimal("100.0")
+    assert five["verified_benefit"] == Decimal("5000.00")
+    assert nonzero(five["awards_by_grade"]) == {"encouragement": 1}
+    assert five["awards_by_grade"][-1]["amount"] == Decimal("200.00")
+    assert five["median_days_to_decision"] == Decimal("100.0")
+    assert figures["trends"]["proposals"] == [0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0]
+
+    # Pairings running now are counted in any year; completions and rises by year.
+    assert figures["mentoring"] == {"active": 4, "at_risk": 2, "completed": 1, "skill_rises": 1}
+    assert [row["code"] for row in figures["rankings"]["studios"]] == ["A1-WASH", "B1-TURB"]
+
+
+def _assert_nothing_counted(figures: dict) -> None:
+    studios, outputs = figures["studios"], figures["outputs"]
+    five, mentoring_figures = figures["five_small"], figures["mentoring"]
+    for rows in (studios["by_status"], studios["by_kind"], studios["named_by_level"],
+                 studios["assessments_by_grade"], outputs["opened_by_category"],
+                 outputs["solved_by_category"], outputs["achievements_by_kind"],
+                 outputs["patents_by_type"], outputs["patents_by_status"],
+                 five["by_category"], five["by_status"], five["awards_by_grade"]):  # fmt: skip
+        assert nonzero(rows) == {}
+    assert studios["total"] == studios["in_rectification"] == 0
+    assert outputs["problems_opened"] == outputs["problems_solved"] == outputs["achievements"] == 0
+    assert outputs["claimed_benefit"] == outputs["verified_benefit"] == 0
+    assert outputs["adoptions_outside"] == 0
+    assert five["total"] == five["headcount"] == five["entrants"] == 0
+    assert five["verified_benefit"] == 0
+    assert [row["amount"] for row in five["awards_by_grade"]] == [0] * 6
+    assert five["by_unit"] == []
+    for rate in ("participation", "per_hundred", "approval_rate", "implementation_rate",
+                 "median_days_to_decision"):  # fmt: skip
+        assert five[rate] is None, rate
+    assert mentoring_figures == {"active": 0, "at_risk": 0, "completed": 0, "skill_rises": 0}
+    assert figures["trends"] == {name: [0] * 12 for name in
+                                 ("proposals", "achievements", "problems_solved")}  # fmt: skip
+    assert figures["rankings"] == {"units_by_proposals": [], "units_by_achievements": [],
+                                   "studios": []}  # fmt: skip
+
+
+def test_a_unit_with_nothing_in_it_counts_nothing(world):
+    company_c = make_unit("C", world.org.group, OrgUnit.Kind.COMPANY)
+    make_unit("C101", company_c)
+    figures = figures_of(company_c, world.year)
+
+    _assert_nothing_counted(figures)
+    # The recognition lists are the provinces' and cities': an empty unit has
+    # no share of them, but they are still there.
+    assert shares(figures["studios"]["shares"]) == [
+        ("provincial", world.year, 0, 28, Decimal("0.0")),
+        ("municipal", world.year, 0, 10, Decimal("0.0")),
+    ]
+
+
+def test_a_year_with_nothing_in_it_counts_nothing(org):
+    figures = figures_of(org.company_b, 2015)
+    # company B has one worker (worker_b), so only participation has a whole.
+    five = figures["five_small"]
+    assert (five["headcount"], five["entrants"], five["participation"]) == (1, 0, Decimal("0.0"))
+    assert five["per_hundred"] == Decimal("0.0")
+
+    empty = make_unit("C", org.group, OrgUnit.Kind.COMPANY)
+    figures = figures_of(empty, 2015)
+    _assert_nothing_counted(figures)
+    assert figures["studios"]["shares"] == []
+    assert figures["unit"] == {"id": empty.pk, "name": "Unit C", "code": "C"}
+    assert figures["year"] == 2015
+
+
+# --- Which scope an official gets ---------------------------------------------------
+
+
+def test_an_official_gets_the_top_of_their_widest_grant_by_default(org):
+    assert dashboard_scope_for(org.group_official, year=2026).unit == org.group
+    assert dashboard_scope_for(org.official_b, year=2026).unit == org.company_b
+
+
+def test_an_official_may_narrow_the_scope_to_a_unit_below(org):
+    scope = dashboard_scope_for(org.group_official, unit_id=org.company_a.pk, year=2025)
+    assert (scope.unit, scope.year) == (org.company_a, 2025)
+    assert dashboard_scope_for(org.official_a, unit_id=org.team_a102.pk, year=2025).unit == (
+        org.team_a102
+    )
+
+
+@pytest.mark.parametrize(
+    "who, unit",
+    [
+        ("official_b", "company_a"),  # a sibling company
+        ("official_a", "group"),  # above the grant
+        ("worker_a", "team_a101"),  # no grant at all, even over their own team
+        ("worker_a", None),
+    ],
+)
+def test_a_unit_outside_the_grant_is_not_found(org, who, unit):
+    unit_id = getattr(org, unit).pk if unit else None
+    with pytest.raises(Http404):
+        dashboard_scope_for(getattr(org, who), unit_id=unit_id, year=2026)

@@ -1,0 +1,257 @@
+"""Report runs built by real Celery worker processes, through the broker (Redis when
+REDIS_URL is set, the embedded filesystem transport otherwise), against the test
+database: each kind end to end, and a worker killed mid-run whose run a new
+worker finishes after the periodic recovery.
+
+Routing: `services._signal_worker` sends `build_report.delay(run_id)`, which goes
+to the default queue ("celery"), where another worker on this machine (a
+`make run`, another test run) could take it. Each test therefore starts its
+workers on a queue of its own and routes `reports.tasks.build_report` there with
+`task_routes` (set through `conf.update`, which makes Celery rebuild its router)
+for the duration of the test, eagerness switched off; both are restored after.
+Nothing else in the code under test changes.
+"""
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone, translation
+
+from config.celery import app as celery_app
+from core.queue import ensure_queue_folders
+from reports import services
+from reports.builders import write_report
+from reports.models import ReportRun
+from studios.models import Studio
+from tests.core.test_worker import database_url_for_worker
+from tests.reports import test_report_runs as runs
+from tests.reports.test_report_runs import THIS_YEAR, file_bytes, stored_files, xlsx_sheets
+
+# The hand-built data of the report-run tests (and the fixtures it rests on).
+report_data = runs.report_data
+campaigns = runs.campaigns
+make_proposal = runs.make_proposal
+mentoring = runs.mentoring
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+Kind, Status, Format = ReportRun.Kind, ReportRun.Status, ReportRun.Format
+BUILD_TASK = "reports.tasks.build_report"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """One media folder for this process and the workers (DJANGO_MEDIA_ROOT)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+class Workers:
+    """Starts `celery worker` processes on one queue, each in a session (process
+    group) of its own, so a test can kill one whole; stops the rest afterwards."""
+
+    def __init__(self, tmp_path: Path, media_root: Path):
+        self.queue = f"test-reports-{uuid.uuid4().hex[:8]}"
+        self.tmp_path = tmp_path
+        self.env = {
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": database_url_for_worker(),
+            "REDIS_URL": settings.REDIS_URL,
+            "DJANGO_MEDIA_ROOT": str(media_root),
+            "HOME": str(tmp_path),
+        }
+        self.started: list[subprocess.Popen] = []
+        ensure_queue_folders(celery_app)
+
+    def start(self) -> subprocess.Popen:
+        n = len(self.started) + 1
+        log = open(self.tmp_path / f"worker-{n}.log", "w")  # noqa: SIM115 (closed in stop)
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "config", "worker",
+                "--pool=prefork", "--concurrency=1", "--loglevel=warning",
+                "-Q", self.queue, "-n", f"{self.queue}-{n}@%h",
+                "--without-gossip", "--without-mingle",
+            ],
+            cwd=settings.BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        process.log_file = log
+        self.started.append(process)
+        return process
+
+    def log(self) -> str:
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text()}" for path in sorted(self.tmp_path.glob("*.log"))
+        )
+
+    @staticmethod
+    def kill(process: subprocess.Popen, sig=signal.SIGKILL) -> None:
+        """Signal the worker's whole process group (the parent and its pool child)."""
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+
+    def stop(self) -> None:
+        for process in self.started:
+            if process.poll() is None:
+                self.kill(process, signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    self.kill(process)
+                    process.wait(timeout=10)
+            else:
+                # The pool child of a worker killed by SIGKILL may outlive its parent.
+                self.kill(process)
+            process.log_file.close()
+
+
+@pytest.fixture
+def workers(tmp_path, media_root):
+    pool = Workers(tmp_path, media_root)
+    yield pool
+    pool.stop()
+
+
+@contextmanager
+def sent_to(queue: str):
+    """While inside: tasks go to the broker (not eagerly) and build_report to `queue`."""
+    conf = celery_app.conf
+    saved = (conf.task_always_eager, conf.task_routes)
+    conf.task_always_eager = False
+    conf.update(task_routes={BUILD_TASK: {"queue": queue}})
+    try:
+        yield
+    finally:
+        conf.task_always_eager = saved[0]
+        conf.update(task_routes=saved[1])
+
+
+def wait_for(condition, workers: Workers, *, seconds: float = 120, every: float = 0.2):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        if workers.started and all(p.poll() is not None for p in workers.started):
+            pytest.fail(f"Every worker exited:\n{workers.log()}")
+        time.sleep(every)
+    pytest.fail(f"Timed out after {seconds} s:\n{workers.log()}")
+
+
+def fresh_build(run: ReportRun) -> bytes:
+    """What the builder writes for the run here and now, in the default language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return write_report(run, on_section=lambda percent: None)
+
+
+def test_a_real_worker_builds_each_report_kind(report_data, workers, media_root):
+    org = report_data.org
+    asked = [
+        (Kind.GROUP_OVERVIEW, Format.XLSX),
+        (Kind.STUDIO_ANNUAL, Format.XLSX),
+        (Kind.STUDIO_ANNUAL, Format.CSV),
+        (Kind.CAMPAIGN_SUMMARY, Format.XLSX),
+        (Kind.MENTORING_SUMMARY, Format.XLSX),
+        (Kind.MENTORING_SUMMARY, Format.CSV),
+    ]
+    workers.start()
+    with sent_to(workers.queue):
+        requested = [
+            services.report_run_request(by=org.official_a, kind=kind, year=THIS_YEAR, format=fmt)
+            for kind, fmt in asked
+        ]
+    ids = [run.pk for run in requested]
+
+    def all_finished():
+        found = ReportRun.objects.filter(pk__in=ids)
+        return all(run.is_finished for run in found)
+
+    wait_for(all_finished, workers)
+    built = ReportRun.objects.filter(pk__in=ids).select_related("org_unit", "campaign")
+    for run in built.order_by("pk"):
+        assert (run.status, run.attempt, run.progress, run.error) == (
+            Status.SUCCEEDED, 1, 100, "",
+        ), (run.kind, run.error, workers.log())  # fmt: skip
+        assert run.file.name.endswith(f".{run.format}")
+        content = file_bytes(run)
+        if run.format == Format.CSV:
+            # Same table as a build here (BOM, Chinese header and all).
+            assert content == fresh_build(run), run.kind
+        else:
+            got, expected = xlsx_sheets(content), xlsx_sheets(fresh_build(run))
+            assert list(got) == list(expected), run.kind
+            for title in got:
+                assert got[title] == expected[title], (run.kind, title)
+    # The files are the ones the worker wrote, one per run, under the shared media root.
+    assert len(stored_files(media_root)) == len(asked)
+    sheets = xlsx_sheets(file_bytes(built.get(kind=Kind.GROUP_OVERVIEW)))
+    assert list(sheets) == ["工作室", "攻关与成果", "五小竞赛", "师带徒", "按月"]
+    studios = xlsx_sheets(file_bytes(built.get(kind=Kind.STUDIO_ANNUAL, format=Format.XLSX)))
+    assert [row[0] for row in studios[f"{THIS_YEAR} 年工作室"][1:]] == ["A1-DUST", "A1-WASH"]
+
+
+# Enough studios that building the annual summary takes seconds, not milliseconds:
+# the test sees the run claimed (running) and kills the worker inside the builder.
+SLOW_STUDIOS = 6000
+
+
+def test_a_killed_worker_run_ends_succeeded_once_after_recovery(org, studios, workers, media_root):
+    Studio.objects.bulk_create(
+        Studio(
+            name=f"批量工作室{n}", code=f"BULK-{n:05d}", kind=Studio.Kind.EMPLOYEE,
+            leader=studios.lead_a, org_unit=org.team_a101, speciality="检修",
+            founded_on=datetime.date(2020, 1, 1), status=Studio.Status.ESTABLISHED,
+        )
+        for n in range(SLOW_STUDIOS)
+    )  # fmt: skip
+    first = workers.start()
+    with sent_to(workers.queue):
+        run = services.report_run_request(
+            by=org.official_a, kind=Kind.STUDIO_ANNUAL, year=THIS_YEAR
+        )
+
+    def claimed():
+        return ReportRun.objects.filter(pk=run.pk, status=Status.RUNNING).exists()
+
+    wait_for(claimed, workers, every=0.02)
+    workers.kill(first)
+    first.wait(timeout=10)
+    # Killed mid-run: claimed by attempt 1, no file, nothing stored.
+    run.refresh_from_db()
+    assert (run.status, run.attempt, run.file.name) == (Status.RUNNING, 1, ""), workers.log()
+    assert run.progress < 100
+    assert stored_files(media_root) == []
+
+    # The periodic check, once the heartbeat is older than the threshold, gives
+    # the run back and signals it; a new worker takes it.
+    later = timezone.now() + datetime.timedelta(seconds=settings.REPORT_HEARTBEAT_TIMEOUT + 1)
+    with sent_to(workers.queue):
+        counts = services.report_runs_recover(now=later)
+    assert counts["requeued"] == 1 and counts["failed"] == 0
+    workers.start()
+
+    wait_for(lambda: ReportRun.objects.get(pk=run.pk).is_finished, workers)
+    run = ReportRun.objects.select_related("org_unit", "campaign").get(pk=run.pk)
+    assert (run.status, run.attempt, run.progress, run.error) == (
+        Status.SUCCEEDED, 2, 100, "",
+    ), workers.log()  # fmt: skip
+    assert ReportRun.objects.count() == 1
+    # One file, the second attempt's, with every studio of company A.
+    assert [p.relative_to(media_root).as_posix() for p in stored_files(media_root)] == [
+        run.file.name
+    ]
+    sheets = xlsx_sheets(file_bytes(run))
+    assert sheets == xlsx_sheets(fresh_build(run))
+    assert len(sheets[f"{THIS_YEAR} 年工作室"]) == 1 + SLOW_STUDIOS + 2
