@@ -128,10 +128,15 @@ def plain_sql(scope: DashboardScope, official_id: int) -> dict:
             "AND r.role = 'union_official')"
         )
         headcount = rows(f"SELECT count(*) {workers}", f"{path}%")[0][0]
+        # Workers by their own unit, whatever unit the proposal was filed under.
+        of_year = (
+            "FROM competitions_proposal p JOIN competitions_campaign c ON c.id = p.campaign_id "
+            "WHERE c.year = %s AND p.submitted_at IS NOT NULL"
+        )
         entrants = rows(
-            f"SELECT count(*) {workers} AND u.id IN (SELECT p.author_id {proposals} UNION "
+            f"SELECT count(*) {workers} AND u.id IN (SELECT p.author_id {of_year} UNION "
             f"SELECT a.person_id FROM competitions_coauthor a WHERE a.proposal_id IN "
-            f"(SELECT p.id {proposals}))", f"{path}%", f"{path}%", year, f"{path}%", year,
+            f"(SELECT p.id {of_year}))", f"{path}%", year, year,
         )[0][0]  # fmt: skip
     statuses = dict(by_status)
     decided = sum(statuses.get(s, 0) for s in ("approved", "rejected", "implemented",

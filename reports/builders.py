@@ -12,6 +12,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from achievements.models import Achievement, Patent, TechnicalProblem
 from apprenticeships.models import Evaluation, Pairing
@@ -211,27 +212,56 @@ def file_name(run: ReportRun) -> str:
     return f"{run.kind}-{run.org_unit.code}-{run.year}-{stamp}.{run.format}"
 
 
-def write_report(run: ReportRun, on_section: Callable[[int], None]) -> bytes:
+class RunLost(Exception):
+    """This attempt no longer holds the run (recovery gave it to another)."""
+
+
+# Rows between heartbeats inside a long section.
+HEARTBEAT_ROWS = 2000
+
+
+def _excel_safe(value):
+    """Text without the control characters Excel refuses (a pasted soft break)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def write_report(run: ReportRun, on_section: Callable[[int], bool]) -> bytes:
     """Build the run's file: XLSX in openpyxl's write-only (streaming) mode, a
     sheet per section; CSV (UTF-8 with BOM, so Excel reads Chinese) for a
-    one-table kind. `on_section(percent)` is called after each section."""
-    sections = BUILDERS[run.kind](run)
+    one-table kind. `on_section(percent)` records progress and the heartbeat
+    (after each section and every few thousand rows); when it answers False
+    the attempt lost the run and the build stops (RunLost)."""
     total = SECTIONS[run.kind]
+    percent = 0
+
+    def beat(new_percent: int) -> None:
+        nonlocal percent
+        percent = new_percent
+        if on_section(percent) is False:
+            raise RunLost
+
+    def rows_of(rows):
+        for number, row in enumerate(rows, start=1):
+            if number % HEARTBEAT_ROWS == 0:
+                beat(percent)
+            yield [_excel_safe(value) for value in row]
+
+    sections = BUILDERS[run.kind](run)
     if run.format == ReportRun.Format.CSV:
         out = io.StringIO()
         writer = csv.writer(out)
         for _title, header, rows in sections:
             writer.writerow([str(h) for h in header])
-            writer.writerows(rows)
-            on_section(100)
+            writer.writerows(rows_of(rows))
+            beat(100)
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     book = Workbook(write_only=True)
     for done, (title, header, rows) in enumerate(sections, start=1):
         sheet = book.create_sheet(title=str(title)[:31])
         sheet.append([str(h) for h in header])
-        for row in rows:
+        for row in rows_of(rows):
             sheet.append(row)
-        on_section(int(done * 100 / total))
+        beat(int(done * 100 / total))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

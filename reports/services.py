@@ -50,6 +50,24 @@ def report_run_request(
                 campaigns_managed_by(by).filter(pk=campaign.pk).exists(),
                 ValidationError({"campaign": _("This campaign is outside your scope.")}),
             )
+    if campaign is not None:
+        # The campaign must be the report's: a five-small summary, of its year,
+        # and one the run's unit takes part in or organised (its name is shown to
+        # every official who sees the run, so never another company's campaign).
+        ensure(
+            kind == ReportRun.Kind.CAMPAIGN_SUMMARY,
+            ValidationError({"campaign": _("Only a five-small summary is for one campaign.")}),
+        )
+        related = org_unit is not None and (
+            org_unit.path.startswith(campaign.org_unit.path)
+            or campaign.org_unit.path.startswith(org_unit.path)
+        )
+        ensure(
+            campaign.year == year and related,
+            ValidationError(
+                {"campaign": _("Choose a campaign of that year that covers the unit.")}
+            ),
+        )
     ensure(
         format == ReportRun.Format.XLSX or kind in CSV_KINDS,
         ValidationError({"format": _("This report has several tables: it is written as Excel.")}),
@@ -74,6 +92,15 @@ def report_run_claim(*, run_id: int) -> int | None:
     """Take a queued run for this attempt: its number, or None when the run is
     not queued (already taken, done, or failed), so a task runs at most once."""
     now = timezone.now()
+    over = ReportRun.objects.filter(
+        pk=run_id, status=Status.QUEUED, attempt__gte=settings.REPORT_MAX_ATTEMPTS
+    ).update(
+        status=Status.FAILED, finished_at=now,
+        error=_("The report could not be built after %(n)s attempts.")
+        % {"n": settings.REPORT_MAX_ATTEMPTS},
+    )  # fmt: skip
+    if over:
+        return None
     taken = ReportRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
         status=Status.RUNNING, attempt=F("attempt") + 1, started_at=now, heartbeat_at=now,
         progress=0, error="",
@@ -136,7 +163,11 @@ def report_runs_recover(*, now: datetime.datetime | None = None) -> dict:
     counts = {"requeued": 0, "failed": 0, "resent": 0}
     stopped = ReportRun.objects.filter(status=Status.RUNNING, heartbeat_at__lt=stale_before)
     for run_id, attempt in stopped.values_list("pk", "attempt"):
-        fenced = ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING)
+        # Fenced on the attempt and on the heartbeat still being stale, so a
+        # worker that wrote one since the read keeps its run.
+        fenced = ReportRun.objects.filter(
+            pk=run_id, attempt=attempt, status=Status.RUNNING, heartbeat_at__lt=stale_before
+        )
         if attempt >= settings.REPORT_MAX_ATTEMPTS:
             counts["failed"] += fenced.update(
                 status=Status.FAILED, finished_at=now,
@@ -163,9 +194,16 @@ def report_runs_schedule(*, kind: str, last_year: bool = False) -> int:
     """The scheduled runs: one per company (the level-1 units under the group),
     requested by nobody, visible to every official over the company. A monthly
     run covers the year of the month just ended (on 1 January, December's)."""
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    year = timezone.localdate().year - 1 if last_year else yesterday.year
-    companies = OrgUnit.objects.filter(depth=2).order_by("path")
-    for company in companies:
-        report_run_request(by=None, kind=kind, year=year, org_unit=company)
-    return companies.count()
+    today = timezone.localdate()
+    year = today.year - 1 if last_year else (today - datetime.timedelta(days=1)).year
+    created = 0
+    for company in OrgUnit.objects.filter(depth=2).order_by("path"):
+        # Beat may deliver the same tick twice: one scheduled run a day per report.
+        already = ReportRun.objects.filter(
+            requested_by=None, kind=kind, org_unit=company, year=year,
+            created_at__date=today,
+        ).exists()  # fmt: skip
+        if not already:
+            report_run_request(by=None, kind=kind, year=year, org_unit=company)
+            created += 1
+    return created

@@ -5,12 +5,12 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from reports import services
-from reports.builders import file_name, write_report
+from reports.builders import RunLost, file_name, write_report
 from reports.models import ReportRun
 
 log = logging.getLogger(__name__)
@@ -35,16 +35,24 @@ def build_report(self, run_id: int) -> None:
                 ),
             )
             name = file_name(run)
+    except RunLost:
+        return  # recovery gave the run to another attempt: its result counts
     except TRANSIENT as exc:
-        # The database hiccupped: give the run back and try again shortly.
-        services.report_run_release(run_id=run_id, attempt=attempt)
-        raise self.retry(exc=exc, countdown=10) from exc
+        if self.request.retries < self.max_retries:
+            # The database hiccupped: give the run back and try again shortly.
+            services.report_run_release(run_id=run_id, attempt=attempt)
+            raise self.retry(exc=exc, countdown=10) from exc
+        services.report_run_fail(
+            run_id=run_id, attempt=attempt,
+            error=_("The report could not be built: %(error)s") % {"error": exc},
+        )  # fmt: skip
+        return
     except SoftTimeLimitExceeded:
         services.report_run_fail(
             run_id=run_id, attempt=attempt, error=_("The report took too long to build.")
         )
         return
-    except (DatabaseError, ValueError, LookupError) as exc:
+    except Exception as exc:
         log.exception("Report run %s failed", run_id)
         services.report_run_fail(
             run_id=run_id, attempt=attempt,

@@ -112,6 +112,16 @@ def _workers(scope: DashboardScope):
     )  # fmt: skip
 
 
+def _distinct_studios_by_level(honours) -> list[dict]:
+    """Studios (not honours: a studio on two lists of a level counts once) per level."""
+    found = dict(
+        honours.order_by().values_list("recognition_list__level")
+        .annotate(n=Count("studio", distinct=True))
+    )  # fmt: skip
+    return [{"code": code, "label": label, "count": found.get(code, 0)}
+            for code, label in RecognitionList.Level.choices]  # fmt: skip
+
+
 def studio_figures(scope: DashboardScope) -> dict:
     studios = Studio.objects.filter(scope.inside("org_unit"))
     honours = Honour.objects.filter(
@@ -121,9 +131,7 @@ def studio_figures(scope: DashboardScope) -> dict:
         "total": studios.count(),
         "by_status": _counts(studios, "status", Studio.Status.choices),
         "by_kind": _counts(studios, "kind", Studio.Kind.choices),
-        "named_by_level": _counts(
-            honours, "recognition_list__level", RecognitionList.Level.choices
-        ),
+        "named_by_level": _distinct_studios_by_level(honours),
         "shares": shares_by_level_and_year(scope.unit, year=scope.year),
         "assessments_by_grade": _counts(
             Assessment.objects.filter(scope.inside("studio__org_unit"), year=scope.year),
@@ -179,10 +187,12 @@ def five_small_figures(scope: DashboardScope) -> dict:
     # Distinct authors and co-authors among the workers, counted in the database.
     # One IN over a UNION: an OR of two INs makes PostgreSQL test each worker
     # against both lists, which at a million proposals no longer fits in memory.
+    # A worker counts by their own unit, wherever the proposal was filed.
+    year_entries = Proposal.objects.filter(submitted_at__isnull=False, campaign__year=scope.year)
     people_entered = (
-        entered.order_by()
+        year_entries.order_by()
         .values("author_id")
-        .union(CoAuthor.objects.filter(proposal__in=entered).order_by().values("person_id"))
+        .union(CoAuthor.objects.filter(proposal__in=year_entries).order_by().values("person_id"))
     )
     entrants = workers.filter(pk__in=people_entered).count()
     awards = (
@@ -202,7 +212,7 @@ def five_small_figures(scope: DashboardScope) -> dict:
         "headcount": headcount,
         "entrants": entrants,
         "participation": percent(entrants, headcount),
-        "per_hundred": (Decimal(total * 100) / headcount).quantize(Decimal("0.1"))
+        "per_hundred": (Decimal(total * 100) / headcount).quantize(Decimal("0.1"), ROUND_HALF_UP)
         if headcount
         else None,
         "approval_rate": percent(approved, decided),
