@@ -38,6 +38,10 @@ def group_overview(run: ReportRun) -> Iterator[Table]:
         + [[f"{_('Named')}: {row['label']}", row["count"]] for row in studios["named_by_level"]]
         + [[f"{_('Assessment')}: {row['label']}", row["count"]]
            for row in studios["assessments_by_grade"]]
+        + [[f"{_('Our share')}: {row['year']} {row['level_display']}",
+            f"{row['share'].ours} / {row['share'].total}"
+            + (f" ({row['share'].percent}%)" if row["share"].percent is not None else "")]
+           for row in studios["shares"]]
     )  # fmt: skip
     yield _("Problems and outputs"), header, iter(
         [
@@ -51,6 +55,12 @@ def group_overview(run: ReportRun) -> Iterator[Table]:
         + [[f"{_('Kind')}: {row['label']}", row["count"]]
            for row in outputs["achievements_by_kind"]]
         + [[f"{_('Patent')}: {row['label']}", row["count"]] for row in outputs["patents_by_type"]]
+        + [[f"{_('Patent')}: {row['label']}", row["count"]]
+           for row in outputs["patents_by_status"]]
+        + [[f"{_('Problems opened')}: {row['label']}", row["count"]]
+           for row in outputs["opened_by_category"]]
+        + [[f"{_('Problems solved')}: {row['label']}", row["count"]]
+           for row in outputs["solved_by_category"]]
     )  # fmt: skip
     yield _("Five-small"), header, iter(
         [
@@ -67,6 +77,9 @@ def group_overview(run: ReportRun) -> Iterator[Table]:
         + [[f"{_('Category')}: {row['label']}", row["count"]] for row in five["by_category"]]
         + [[f"{_('Status')}: {row['label']}", row["count"]] for row in five["by_status"]]
         + [[f"{_('Award')}: {row['label']}", row["count"]] for row in five["awards_by_grade"]]
+        + [[f"{_('Prize (CNY)')}: {row['label']}", row["amount"]]
+           for row in five["awards_by_grade"]]
+        + [[f"{_('Unit')}: {row['unit'].name}", row["count"]] for row in five["by_unit"]]
     )  # fmt: skip
     mentoring = figures["mentoring"]
     yield _("Mentoring"), header, iter([
@@ -81,6 +94,15 @@ def group_overview(run: ReportRun) -> Iterator[Table]:
             zip(trends["proposals"], trends["achievements"], trends["problems_solved"],
                 strict=True), start=1,
         )
+    )  # fmt: skip
+    rankings = figures["rankings"]
+    yield _("Rankings"), [_("Ranking"), _("Name"), _("Count")], iter(
+        [[_("Units by proposals"), row["unit"].name, row["count"]]
+         for row in rankings["units_by_proposals"]]
+        + [[_("Units by achievements"), row["unit"].name, row["count"]]
+           for row in rankings["units_by_achievements"]]
+        + [[_("Studios by achievements and patents"), row["name"], row["output"]]
+           for row in rankings["studios"]]
     )  # fmt: skip
 
 
@@ -200,7 +222,7 @@ BUILDERS: dict[str, Callable[[ReportRun], Iterator[Table]]] = {
     ReportRun.Kind.MENTORING_SUMMARY: mentoring_summary,
 }
 SECTIONS = {
-    ReportRun.Kind.GROUP_OVERVIEW: 5,
+    ReportRun.Kind.GROUP_OVERVIEW: 6,
     ReportRun.Kind.STUDIO_ANNUAL: 1,
     ReportRun.Kind.CAMPAIGN_SUMMARY: 2,
     ReportRun.Kind.MENTORING_SUMMARY: 1,

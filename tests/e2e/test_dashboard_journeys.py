@@ -61,7 +61,7 @@ UNIT_NAMES = {
 # Latin words that belong on a Chinese page: the language button and file formats.
 LATIN_ALLOWED = {"EN", "Excel", "XLSX", "CSV"}
 # The group overview's sheets, one per section, in order.
-SHEETS = ["工作室", "攻关与成果", "五小竞赛", "师带徒", "按月"]
+SHEETS = ["工作室", "攻关与成果", "五小竞赛", "师带徒", "按月", "排名"]
 # Seconds the worker waits after each of the report's five sections. The real
 # build takes milliseconds, so without a pause no browser polling every 2 s would
 # ever see the run "running"; with it the bar visibly moves 20 → 40 → … → done.

@@ -669,7 +669,7 @@ class TestGroupOverview:
         run = build(org.official_a, django_capture_on_commit_callbacks, kind=Kind.GROUP_OVERVIEW)
         assert run.file.name.endswith(".xlsx")
         sheets = xlsx_sheets(file_bytes(run))
-        assert list(sheets) == ["工作室", "攻关与成果", "五小竞赛", "师带徒", "按月"]
+        assert list(sheets) == ["工作室", "攻关与成果", "五小竞赛", "师带徒", "按月", "排名"]
         for title in ["工作室", "攻关与成果", "五小竞赛", "师带徒"]:
             assert sheets[title][0] == ["指标", "数值"]
         assert sheets["按月"][0] == ["月份", "提案", "创新成果", "攻克课题"]
@@ -691,19 +691,37 @@ class TestGroupOverview:
                 outputs["problems_opened"], outputs["problems_solved"], outputs["achievements"],
                 outputs["claimed_benefit"], outputs["verified_benefit"],
                 outputs["adoptions_outside"],
-                *counts(outputs["achievements_by_kind"], outputs["patents_by_type"]),
+                *counts(outputs["achievements_by_kind"], outputs["patents_by_type"],
+                        outputs["patents_by_status"], outputs["opened_by_category"],
+                        outputs["solved_by_category"]),
             ],
             "五小竞赛": [
                 five["total"], five["headcount"], five["entrants"], five["participation"],
                 five["per_hundred"], five["approval_rate"], five["implementation_rate"],
                 five["verified_benefit"], five["median_days_to_decision"],
                 *counts(five["by_category"], five["by_status"], five["awards_by_grade"]),
+                *[row["amount"] for row in five["awards_by_grade"]],
+                *counts(five["by_unit"]),
             ],
             "师带徒": [mentoring_["active"], mentoring_["at_risk"], mentoring_["completed"],
                        mentoring_["skill_rises"]],
         }  # fmt: skip
         for title, values in expected.items():
-            assert [number(row[1]) for row in sheets[title][1:]] == [number(v) for v in values]
+            rows = sheets[title][1:]
+            if title == "工作室":  # then our share of each list, as "ours / total (percent%)"
+                rows, shares = rows[: len(values)], rows[len(values) :]
+                assert [row[1] for row in shares] == [
+                    f"{r['share'].ours} / {r['share'].total}"
+                    + (f" ({r['share'].percent}%)" if r["share"].percent is not None else "")
+                    for r in studios["shares"]
+                ]
+            assert [number(row[1]) for row in rows] == [number(v) for v in values]
+        rankings = figures["rankings"]
+        assert [row[1:] for row in sheets["排名"][1:]] == [
+            *[[r["unit"].name, r["count"]] for r in rankings["units_by_proposals"]],
+            *[[r["unit"].name, r["count"]] for r in rankings["units_by_achievements"]],
+            *[[r["name"], r["output"]] for r in rankings["studios"]],
+        ]
         months = sheets["按月"][1:]
         assert [row[0] for row in months] == list(range(1, 13))
         assert [row[1:] for row in months] == [
@@ -734,8 +752,9 @@ class TestGroupOverview:
             kind=Kind.GROUP_OVERVIEW,
         )  # fmt: skip
         labels = [row[0] for rows in xlsx_sheets(file_bytes(run)).values() for row in rows]
+        # The label before ": " is ours; after it may come data (a unit's name).
         english = [label for label in labels if isinstance(label, str)
-                   and any("a" <= ch.lower() <= "z" for ch in label)]  # fmt: skip
+                   and any("a" <= ch.lower() <= "z" for ch in label.split(": ", 1)[0])]  # fmt: skip
         assert english == [], english
 
     def test_a_scope_with_no_data_gives_zeros(self, org, django_capture_on_commit_callbacks):

@@ -197,7 +197,7 @@ def test_a_real_worker_builds_each_report_kind(report_data, workers, media_root)
     # The files are the ones the worker wrote, one per run, under the shared media root.
     assert len(stored_files(media_root)) == len(asked)
     sheets = xlsx_sheets(file_bytes(built.get(kind=Kind.GROUP_OVERVIEW)))
-    assert list(sheets) == ["工作室", "攻关与成果", "五小竞赛", "师带徒", "按月"]
+    assert list(sheets) == ["工作室", "攻关与成果", "五小竞赛", "师带徒", "按月", "排名"]
     studios = xlsx_sheets(file_bytes(built.get(kind=Kind.STUDIO_ANNUAL, format=Format.XLSX)))
     assert [row[0] for row in studios[f"{THIS_YEAR} 年工作室"][1:]] == ["A1-DUST", "A1-WASH"]
 
