@@ -24,7 +24,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from accounts.models import OrgUnit, SkillLevelChange
-from accounts.selectors import user_scope
+from accounts.selectors import is_official, user_scope
 from achievements.selectors import achievements_visible_to
 from apprenticeships.models import (
     AT_RISK_AFTER_DAYS,
@@ -123,6 +123,20 @@ def manages_pairing(user, pairing: Pairing) -> bool:
 def oversees_pairing(user, pairing: Pairing) -> bool:
     """May the person record the unit's yearly and final appraisals of it?"""
     return pairings_overseen_by(user).filter(pk=pairing.pk).exists()
+
+
+def may_propose_pairings(user) -> bool:
+    """Studio leaders (for their studios) and union officials propose pairings."""
+    return is_official(user) or studios_led_by(user).exists()
+
+
+def writes_plan(user, pairing: Pairing, *, manages: bool | None = None) -> bool:
+    """The plan and its steps are written by the mentor and by those who run the
+    pairing (whether the pairing is still open is checked separately: 409).
+    A page that already asked `manages_pairing` passes the answer in."""
+    if pairing.mentor_id == user.pk:
+        return True
+    return manages_pairing(user, pairing) if manages is None else manages
 
 
 def pairings_mentored_by(user) -> QuerySet[Pairing]:

@@ -26,6 +26,11 @@ Table = tuple[str, list[str], Iterator[list]]
 FEN = Decimal("0.01")
 
 
+def _inside(run: ReportRun, unit_field: str):
+    """Rows in the run's unit and below (the dashboard's own scope filter)."""
+    return DashboardScope(unit=run.org_unit, year=run.year).inside(unit_field)
+
+
 def group_overview(run: ReportRun) -> Iterator[Table]:
     """Every dashboard figure, a sheet per section."""
     figures = dashboard_figures(DashboardScope(unit=run.org_unit, year=run.year))
@@ -113,7 +118,7 @@ def studio_annual(run: ReportRun) -> Iterator[Table]:
     grade = Assessment.objects.filter(studio=OuterRef("pk"), year=year).values("grade")[:1]
     members = Membership.objects.filter(studio=OuterRef("pk"), left_on__isnull=True)
     studios = (
-        Studio.objects.filter(org_unit__path__startswith=run.org_unit.path)
+        Studio.objects.filter(_inside(run, "org_unit"))
         .select_related("org_unit", "leader")
         .annotate(
             n_members=Subquery(members.order_by().values("studio").annotate(n=Count("pk"))
@@ -152,9 +157,7 @@ def studio_annual(run: ReportRun) -> Iterator[Table]:
 
 def campaign_summary(run: ReportRun) -> Iterator[Table]:
     """Per unit and category, then every awarded proposal with each person's amount."""
-    proposals = Proposal.objects.filter(
-        org_unit__path__startswith=run.org_unit.path, submitted_at__isnull=False
-    )
+    proposals = Proposal.objects.filter(_inside(run, "org_unit"), submitted_at__isnull=False)
     proposals = (
         proposals.filter(campaign=run.campaign) if run.campaign_id
         else proposals.filter(campaign__year=run.year)
@@ -189,7 +192,7 @@ def campaign_summary(run: ReportRun) -> Iterator[Table]:
 def mentoring_summary(run: ReportRun) -> Iterator[Table]:
     """One row per pairing of the unit, with its at-risk state and evaluations."""
     pairings = with_risk(
-        Pairing.objects.filter(org_unit__path__startswith=run.org_unit.path)
+        Pairing.objects.filter(_inside(run, "org_unit"))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__year__gte=run.year))
         .filter(starts_on__year__lte=run.year)
         .select_related("mentor", "apprentice", "studio", "org_unit")

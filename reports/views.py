@@ -160,6 +160,12 @@ def report_run_download(request, pk):
     run = get_object_or_404(
         report_runs_visible_to(request.user), pk=pk, status=ReportRun.Status.SUCCEEDED
     )
+    return report_file_response(run)
+
+
+def report_file_response(run: ReportRun) -> FileResponse:
+    """A succeeded run's file as a download, for the page and the API alike;
+    never kept in a shared cache."""
     content_type = "text/csv; charset=utf-8" if run.format == ReportRun.Format.CSV else XLSX_TYPE
     response = FileResponse(
         run.file.open("rb"), content_type=content_type, as_attachment=True,

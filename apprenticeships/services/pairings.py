@@ -15,6 +15,7 @@ from apprenticeships.models import Extension, MentorCapacity, Pairing
 from apprenticeships.selectors import (
     active_apprentice_count,
     manages_pairing,
+    may_propose_pairings,
     mentor_capacity,
     pairings_visible_to,
 )
@@ -110,7 +111,7 @@ def pairing_propose(
 ) -> Pairing:
     """A studio leader or an official proposes a mentor for an apprentice. In a
     studio pairing the mentor is one of the studio's current members."""
-    ensure(is_official(by) or studios_led_by(by).exists(), PermissionDenied())
+    ensure(may_propose_pairings(by), PermissionDenied())
     people_checked([mentor], by, "mentor")
     people_checked([apprentice], by, "apprentice")
     ensure(

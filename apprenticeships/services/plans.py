@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from apprenticeships.models import Attendance, Milestone, Pairing, Session
-from apprenticeships.selectors import manages_pairing, milestones_visible_to, sessions_visible_to
+from apprenticeships.selectors import (
+    manages_pairing,
+    milestones_visible_to,
+    sessions_visible_to,
+    writes_plan,
+)
 from apprenticeships.services.pairings import ensure_open, locked_pairing
 from core import attachments
 from core.exceptions import Conflict
@@ -23,8 +28,7 @@ Status = Pairing.Status
 
 
 def _ensure_plans(pairing: Pairing, by: User) -> None:
-    """The plan is written by the mentor and by those who run the pairing."""
-    ensure(pairing.mentor_id == by.pk or manages_pairing(by, pairing), PermissionDenied())
+    ensure(writes_plan(by, pairing), PermissionDenied())
 
 
 def _locked_milestone(milestone_id: int, by: User) -> tuple[Milestone, Pairing]:

@@ -26,13 +26,14 @@ from apprenticeships.selectors import (
     evaluation_levels_for,
     innovation_during_term,
     manages_pairing,
+    may_propose_pairings,
     pairings_mentored_by,
     pairings_of_apprentice,
     pairings_visible_to,
+    writes_plan,
 )
 from core.attachments import attachments_by_owner
 from core.pages import ScopedListView, form_changes, run_service
-from studios.selectors import studios_led_by
 
 Status = Pairing.Status
 # Open pairings first, then the finished ones, newest first within each.
@@ -40,10 +41,6 @@ OPEN_FIRST = Case(
     When(status=Status.ACTIVE, then=0), When(status=Status.PROPOSED, then=1), default=2,
     output_field=IntegerField(),
 )  # fmt: skip
-
-
-def may_propose(user) -> bool:
-    return is_official(user) or studios_led_by(user).exists()
 
 
 class PairingListView(ScopedListView):
@@ -58,7 +55,7 @@ class PairingListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["may_propose"] = may_propose(user)
+        context["may_propose"] = may_propose_pairings(user)
         context["is_official"] = is_official(user)
         context["is_mentor"] = pairings_mentored_by(user).exists()
         context["is_apprentice"] = pairings_of_apprentice(user).exists()
@@ -101,7 +98,7 @@ def _detail_context(request, pairing: Pairing, **forms) -> dict:
     context = {
         "pairing": pairing,
         "manages": manages,
-        "can_plan": is_open and (manages or pairing.mentor_id == user.pk),
+        "can_plan": is_open and writes_plan(user, pairing, manages=manages),
         "is_apprentice": pairing.apprentice_id == user.pk,
         "is_mentor": pairing.mentor_id == user.pk,
         "milestones": milestones,
@@ -140,7 +137,7 @@ def pairing_detail(request, pk):
 
 @login_required
 def pairing_create(request):
-    if not may_propose(request.user):
+    if not may_propose_pairings(request.user):
         raise PermissionDenied
     form = PairingForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -21,12 +21,12 @@ from apprenticeships.forms import (
 from apprenticeships.models import DEFAULT_MENTOR_CAPACITY, Pairing
 from apprenticeships.selectors import (
     evaluation_levels_for,
-    manages_pairing,
     mentor_capacities_managed_by,
     milestones_visible_to,
     pairings_mentored_by,
     pairings_visible_to,
     sessions_visible_to,
+    writes_plan,
 )
 from core.pages import form_changes, run_action, run_service
 
@@ -36,9 +36,7 @@ def _back_to(pairing_id: int, anchor: str = "") -> str:
 
 
 def _may_plan(user, pairing: Pairing) -> bool:
-    return pairing.status in Pairing.OPEN_STATUSES and (
-        pairing.mentor_id == user.pk or manages_pairing(user, pairing)
-    )
+    return pairing.status in Pairing.OPEN_STATUSES and writes_plan(user, pairing)
 
 
 def _form_page(request, form, *, title, cancel_url, status=200, multipart=False):

@@ -1,4 +1,3 @@
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -19,7 +18,7 @@ from reports.api.serializers import (
 )
 from reports.models import ReportRun
 from reports.selectors import dashboard_figures, dashboard_scope_for, report_runs_visible_to
-from reports.views import XLSX_TYPE
+from reports.views import XLSX_TYPE, report_file_response
 
 
 class StatsOverviewView(APIView):
@@ -62,8 +61,4 @@ class ReportRunViewSet(
     def download(self, request, pk=None):
         """The file of a succeeded run (404 while it is being built)."""
         run = get_object_or_404(self.get_queryset(), pk=pk, status=ReportRun.Status.SUCCEEDED)
-        response = FileResponse(
-            run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1]
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return report_file_response(run)
