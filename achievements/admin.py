@@ -20,15 +20,7 @@ from achievements.models import (
     PromotionConference,
     TechnicalProblem,
 )
-
-
-class ReadOnlyEventInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    readonly_fields = ("at", "actor", "from_state", "to_state", "note")
-
-    def has_add_permission(self, request, obj=None):
-        return False
+from core.admin import ReadOnlyEventInline
 
 
 class ProblemEventInline(ReadOnlyEventInline):

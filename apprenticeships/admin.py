@@ -8,6 +8,7 @@ from apprenticeships.models import (
     Pairing,
     PairingEvent,
 )
+from core.admin import ReadOnlyEventInline
 
 
 class MilestoneInline(admin.TabularInline):
@@ -15,19 +16,11 @@ class MilestoneInline(admin.TabularInline):
     extra = 0
 
 
-class PairingEventInline(admin.TabularInline):
-    """History is written by the services only: read-only here."""
-
+class PairingEventInline(ReadOnlyEventInline):
     model = PairingEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["at", "actor", "from_state", "to_state", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ExtensionInline(PairingEventInline):
+class ExtensionInline(ReadOnlyEventInline):
     model = Extension
     readonly_fields = ["at", "by", "previous_end_on", "new_end_on", "reason"]
 

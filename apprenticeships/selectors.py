@@ -8,6 +8,7 @@ officials. Everything below reads through `pairings_visible_to`.
 
 import datetime
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -309,3 +310,53 @@ def mentor_capacities_managed_by(user) -> QuerySet[MentorCapacity]:
     if scope.is_superuser:
         return settings
     return settings.filter(within_paths(scope.official_paths, unit_field="org_unit"))
+
+
+# Generations shown under a craftsman: apprentices, theirs, and theirs.
+LINEAGE_GENERATIONS = 3
+# A lineage shows pairings that took place: running or graduated.
+LINEAGE_STATUSES = (Status.ACTIVE, Status.COMPLETED)
+
+
+def lineage_pairings(person, *, generations: int = LINEAGE_GENERATIONS) -> list[Pairing]:
+    """The pairings descending from `person` as mentor (传承谱系), down to
+    `generations`, each with `generation` (1: the person's own apprentices).
+
+    One recursive query walks the tree and one fetches the rows, however large
+    the tree. The depth cap makes the walk end even on bad data (A mentors B,
+    B mentors A); the caller shows each person once.
+    """
+    table = Pairing._meta.db_table
+    taken_place = ", ".join(["%s"] * len(LINEAGE_STATUSES))
+    walk = f"""
+        WITH RECURSIVE descent(pairing_id, apprentice_id, generation) AS (
+            SELECT id, apprentice_id, 1 FROM {table}
+            WHERE mentor_id = %s AND status IN ({taken_place})
+          UNION
+            SELECT child.id, child.apprentice_id, descent.generation + 1
+            FROM {table} child JOIN descent ON child.mentor_id = descent.apprentice_id
+            WHERE descent.generation < %s AND child.status IN ({taken_place})
+        )
+        SELECT pairing_id, MIN(generation) FROM descent GROUP BY pairing_id
+    """  # The table name is the model's own; every value is a parameter.
+    with connection.cursor() as cursor:
+        statuses = [status.value for status in LINEAGE_STATUSES]
+        cursor.execute(walk, [person.pk, *statuses, generations, *statuses])
+        generation_of = dict(cursor.fetchall())
+    pairings = list(
+        Pairing.objects.filter(pk__in=generation_of)
+        .select_related("mentor", "apprentice__org_unit", "studio")
+        .order_by("starts_on", "id")
+    )
+    for pairing in pairings:
+        pairing.generation = generation_of[pairing.pk]
+    return pairings
+
+
+def mentors_of(person) -> QuerySet[Pairing]:
+    """Whom the person learnt from: their running and graduated pairings as apprentice."""
+    return (
+        Pairing.objects.filter(apprentice=person, status__in=LINEAGE_STATUSES)
+        .select_related("mentor__org_unit", "studio")
+        .order_by("starts_on", "id")
+    )

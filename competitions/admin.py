@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from competitions.models import AwardGrade, Campaign, CoAuthor, Criterion, Proposal, ProposalEvent
+from core.admin import ReadOnlyEventInline
 
 
 class CriterionInline(admin.TabularInline):
@@ -28,16 +29,8 @@ class CoAuthorInline(admin.TabularInline):
     autocomplete_fields = ["person"]
 
 
-class ProposalEventInline(admin.TabularInline):
-    """History is written by the services only: read-only here."""
-
+class ProposalEventInline(ReadOnlyEventInline):
     model = ProposalEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["at", "actor", "from_state", "to_state", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Proposal)

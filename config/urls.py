@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("competitions.api.urls")),
     path("", include("apprenticeships.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("showcase.api.urls")),
     path("", include("core.api.urls")),
 ]
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("achievements/", include("achievements.urls")),
     path("competitions/", include("competitions.urls")),
     path("apprenticeships/", include("apprenticeships.urls")),
+    path("showcase/", include("showcase.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -30,3 +30,15 @@ class AttachmentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyEventInline(admin.TabularInline):
+    """A record's status history: written by the services only, read-only here.
+    Subclasses name the event `model`."""
+
+    extra = 0
+    can_delete = False
+    readonly_fields = ("at", "actor", "from_state", "to_state", "note")
+
+    def has_add_permission(self, request, obj=None):
+        return False

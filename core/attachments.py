@@ -22,7 +22,7 @@ import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
@@ -52,6 +52,18 @@ ALLOWED_TYPES: dict[str, AllowedType] = {
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": AllowedType(
         "pptx"
     ),
+}
+# Audio and video a browser plays without a plug-in, accepted only where an app
+# asks for them (stories: songs, clapper talk recordings, short videos).
+MEDIA_TYPES: dict[str, AllowedType] = {
+    "audio/mpeg": AllowedType("mp3"),
+    "audio/mp4": AllowedType("m4a"),
+    "audio/x-wav": AllowedType("wav"),
+    "audio/ogg": AllowedType("ogg"),
+    "video/mp4": AllowedType("mp4"),
+    "video/x-m4v": AllowedType("m4v"),
+    "video/quicktime": AllowedType("mov"),
+    "video/webm": AllowedType("webm"),
 }
 THUMBNAIL_SIZE = (480, 480)
 
@@ -185,9 +197,12 @@ def _reencode(data: bytes) -> tuple[bytes, bytes]:
 
 
 @transaction.atomic
-def attachment_create(*, owner, upload, by, max_bytes: int | None = None) -> Attachment:
+def attachment_create(
+    *, owner, upload, by, max_bytes: int | None = None, media: bool = False
+) -> Attachment:
     """Check and store an uploaded file on `owner`. The caller (an app service)
-    has already checked that `by` may write to `owner`."""
+    has already checked that `by` may write to `owner`. `media` also accepts
+    audio and video (MEDIA_TYPES), usually with a larger `max_bytes`."""
     limit = max_bytes or settings.UPLOAD_MAX_BYTES
     if upload is None:
         raise ValidationError({"file": _("Choose a file.")})
@@ -196,12 +211,15 @@ def attachment_create(*, owner, upload, by, max_bytes: int | None = None) -> Att
             {"file": _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}}
         )
     upload.seek(0)
-    data = upload.read()
-    mime = sniff(data[:8192])
-    allowed = ALLOWED_TYPES.get(mime or "")
+    mime = sniff(upload.read(8192))
+    allowed = ALLOWED_TYPES.get(mime or "") or (MEDIA_TYPES.get(mime or "") if media else None)
     if allowed is None:
         raise ValidationError(
-            {"file": _("This kind of file is not accepted (photos, PDF, drawings, Office).")}
+            {
+                "file": _("This kind of file is not accepted (photos, audio, video, PDF, Office).")
+                if media
+                else _("This kind of file is not accepted (photos, PDF, drawings, Office).")
+            }
         )
     name = clean_name(getattr(upload, "name", ""), allowed.extension)
     attachment = Attachment(
@@ -211,15 +229,18 @@ def attachment_create(*, owner, upload, by, max_bytes: int | None = None) -> Att
         mime_type=mime,
         uploaded_by=by,
     )
-    thumbnail = None
+    upload.seek(0)
     if allowed.is_image:
-        data, thumbnail = _upright(data)
-    attachment.size = len(data)
-    attachment.file.save(name, ContentFile(data), save=False)
-    if thumbnail:
+        data, thumbnail = _upright(upload.read())
+        attachment.size = len(data)
+        attachment.file.save(name, ContentFile(data), save=False)
         attachment.thumbnail.save(
             f"{os.path.splitext(name)[0]}-thumb.jpg", ContentFile(thumbnail), save=False
         )
+    else:
+        # Stored as uploaded, chunk by chunk: a video is never held in memory.
+        attachment.size = upload.size
+        attachment.file.save(name, File(upload), save=False)
     attachment.save()
     return attachment
 

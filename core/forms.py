@@ -1,5 +1,6 @@
 """Form building blocks shared by every app."""
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -13,8 +14,12 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
+        self.style_widgets(self.fields)
+
+    def style_widgets(self, names) -> None:
+        """Style the named fields' widgets (again, for fields a form replaced)."""
+        for name in names:
+            widget = self.fields[name].widget
             input_type = getattr(widget, "input_type", None)
             if getattr(widget, "allow_multiple_selected", False) and input_type == "checkbox":
                 # Django puts the widget's class on the wrapping <div> as well as on
@@ -108,3 +113,50 @@ def person_share_formset(*, min_num: int = 1):
         max_num=20,
         can_delete=True,
     )
+
+
+CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
+# Up to this many choices a form shows boxes to tick; beyond it (a group
+# official choosing among 300 000 people) the codes are typed instead.
+TICKABLE_CHOICES = 60
+
+
+class CodesField(forms.ModelMultipleChoiceField):
+    """Several records typed by their code (employee numbers, studio codes),
+    separated by spaces, commas or 、: for choices too many to list on a page."""
+
+    widget = forms.TextInput
+
+    def __init__(self, queryset, *, to_field_name: str, **kwargs):
+        super().__init__(queryset, to_field_name=to_field_name, **kwargs)
+        self.error_messages["invalid_choice"] = _("%(value)s is not among your choices.")
+
+    @staticmethod
+    def split(value) -> list[str]:
+        if isinstance(value, str):
+            return [code for code in CODE_SEPARATORS.split(value) if code]
+        return list(value or [])
+
+    def clean(self, value):
+        return super().clean(self.split(value))
+
+    def prepare_value(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return " ".join(str(code) for code in super().prepare_value(value))
+
+    def has_changed(self, initial, data):
+        initial_codes = set(self.split(self.prepare_value(initial)))
+        return initial_codes != set(self.split(data))
+
+
+def many_choice_field(
+    queryset, *, to_field_name: str, typed_help_text: str, **kwargs
+) -> forms.Field:
+    """Boxes to tick when the choices are few, a box to type codes (explained by
+    `typed_help_text`) when they are many."""
+    if queryset.count() <= TICKABLE_CHOICES:
+        return forms.ModelMultipleChoiceField(
+            queryset, widget=forms.CheckboxSelectMultiple, **kwargs
+        )
+    return CodesField(queryset, to_field_name=to_field_name, help_text=typed_help_text, **kwargs)

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core.attachments import attachment_for
+from core.attachments import MEDIA_TYPES, attachment_for
 from core.health import check_broker, check_cache, check_database
 from core.selectors import worker_last_seen
 
@@ -31,7 +31,8 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+# Shown in the browser (photos, PDF) or played in a page (story audio and video).
+INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf", *MEDIA_TYPES)
 
 
 @login_required
@@ -52,6 +53,8 @@ def attachment_download(request, pk: int, thumbnail: bool = False):
         filename=attachment.original_name,
     )
     # Files are user content: never let a browser run them as a page of this site.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    response["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; img-src 'self'; media-src 'self'"
+    )
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -5,6 +5,7 @@ history; fixes to history belong to the database administrator."""
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyEventInline
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio, StudioEvent
 
 
@@ -14,14 +15,8 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("person",)
 
 
-class StudioEventInline(admin.TabularInline):
+class StudioEventInline(ReadOnlyEventInline):
     model = StudioEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ("at", "actor", "from_state", "to_state", "note")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Studio)

@@ -171,12 +171,23 @@ def _seed_naming(studios: list[Studio], rng: random.Random) -> None:
         "2020年省劳动模范", RecognitionList.Level.PROVINCIAL, "省人民政府", 2020, 500
     )
     lead = User.objects.get(employee_no="lead")
-    if not Honour.objects.filter(recognition_list=model_workers, person=lead).exists():
+    _honour_person(model_workers, lead, Honour.PersonalTitle.MODEL_WORKER)
+    medals = _recognition_list(
+        "2023年全国五一劳动奖章", RecognitionList.Level.NATIONAL, "中华全国总工会", 2023, 900
+    )
+    _honour_person(medals, lead, Honour.PersonalTitle.MAY_DAY_MEDAL)
+    craftsmen = _recognition_list(
+        f"{THIS_YEAR}年集团公司工匠", RecognitionList.Level.ENTERPRISE, "集团公司", THIS_YEAR, 30
+    )
+    for employee_no in ("mentor", "lead2", "reviewer"):
+        person = User.objects.get(employee_no=employee_no)
+        _honour_person(craftsmen, person, Honour.PersonalTitle.CRAFTSMAN)
+
+
+def _honour_person(recognition_list: RecognitionList, person: User, title: str) -> None:
+    if not Honour.objects.filter(recognition_list=recognition_list, person=person).exists():
         services.honour_create(
-            by=_official(),
-            recognition_list=model_workers,
-            person=lead,
-            personal_title=Honour.PersonalTitle.MODEL_WORKER,
+            by=_official(), recognition_list=recognition_list, person=person, personal_title=title
         )
 
 

@@ -41,6 +41,7 @@ from competitions.selectors.proposals import (
     proposals_visible_to,
 )
 from core.scoping import signed_in
+from core.selectors import choice_order
 
 
 def blind_for(user) -> ExpressionWrapper:
@@ -227,13 +228,9 @@ def review_panel(campaign: Campaign) -> QuerySet[User]:
 def grades_with_counts(campaign: Campaign) -> QuerySet[AwardGrade]:
     """The campaign's prize grades with how many have been `given`, in the
     order of the grade list (special prize first)."""
-    order = Case(
-        *(When(grade=code, then=Value(i)) for i, code in enumerate(AwardGrade.Grade.values)),
-        output_field=IntegerField(),
-    )
     return (
         AwardGrade.objects.filter(campaign=campaign)
-        .annotate(given=Count("awards"), rank=order)
+        .annotate(given=Count("awards"), rank=choice_order("grade", AwardGrade.Grade.values))
         .order_by("rank")
     )
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "competitions",
     "apprenticeships",
     "reports",
+    "showcase",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 # Largest accepted upload (attachments); stories may allow more for their media.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 2**20
+# A story's audio or video (a short video of a few minutes from a phone).
+STORY_MEDIA_MAX_BYTES = env.int("STORY_MEDIA_MAX_MB", default=200) * 2**20
 # Photos larger than this many pixels are refused (a phone takes ~12–50 MP).
 UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_MEGAPIXELS", default=60) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
@@ -261,6 +264,8 @@ SPECTACULAR_SETTINGS = {
         "EvaluationOutcomeEnum": "apprenticeships.models.Evaluation.Outcome",
         "SessionFormatEnum": "apprenticeships.models.Session.Format",
         "SkillLevelEnum": "accounts.models.SkillLevel",
+        "StoryFormEnum": "showcase.models.Story.Form",
+        "StoryStatusEnum": "showcase.models.Story.Status",
     },
 }
 

@@ -6,6 +6,7 @@ from accounts.selectors import person_roles, user_scope
 from apprenticeships.selectors import mentoring_at_a_glance
 from competitions.selectors import campaigns_open_to, proposals_of, screening_queue
 from reports.selectors.dashboard import studio_year_figures
+from showcase.selectors import featured_stories, newest_honours
 from studios.models import Membership
 from studios.selectors import studios_led_by, studios_visible_to
 
@@ -33,6 +34,9 @@ def home_summary(user) -> dict:
         "memberships": memberships,
         "is_official": is_official,
         "mentoring": mentoring_at_a_glance(user),
+        # Whom to learn from, above the person's own work (the showcase).
+        "featured_stories": featured_stories(user),
+        "newest_honours": newest_honours(user),
         # A studio leader sees the dashboard's figures for each studio they lead.
         "led_studios": [
             studio_year_figures(studio, timezone.localdate().year)

@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import is_official, org_units_managed_by
+from core.forms import BootstrapFormMixin, ServiceValidatedModelForm, many_choice_field
+from core.pages import DateInput
+from showcase.models import Story
+from showcase.selectors import story_people_for, story_studios_for
+
+
+class StoryForm(ServiceValidatedModelForm):
+    """Draft or edit a story; the people and studios offered are those the
+    writer may write about (ticked from a short list, typed by number otherwise)."""
+
+    class Meta:
+        model = Story
+        fields = ["title", "form", "creator", "summary", "body", "media_link", "people",
+                  "studios", "org_unit"]  # fmt: skip
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 16}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"] = many_choice_field(
+            story_people_for(user).order_by("full_name"),
+            to_field_name="employee_no",
+            required=False,
+            label=_("People it is about"),
+            typed_help_text=_("Employee numbers, separated by spaces."),
+        )
+        self.fields["studios"] = many_choice_field(
+            story_studios_for(user).order_by("code"),
+            to_field_name="code",
+            required=False,
+            label=_("Studios it is about"),
+            typed_help_text=_("Studio codes, separated by spaces."),
+        )
+        if is_official(user) and not self.instance.pk:
+            self.fields["org_unit"].queryset = org_units_managed_by(user)
+            self.fields["org_unit"].required = False
+            self.fields["org_unit"].help_text = _(
+                "Whose officials keep the story; by default the first studio's unit."
+            )
+        else:
+            del self.fields["org_unit"]
+        self.style_widgets(["people", "studios"])
+
+
+class StoryReturnForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("What to change"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class StoryPublishForm(BootstrapFormMixin, forms.Form):
+    published_on = forms.DateField(
+        label=_("Published on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Today if left empty."),
+    )
+
+
+class HonourRollForm(BootstrapFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=1950, max_value=2100, required=False)

@@ -1,0 +1,46 @@
+"""Reads that depend on who asks: stories, craftsman profiles, the honour roll
+and the showcase search. Every part of a profile or the roll reads through the
+owning app's own scoping function."""
+
+from showcase.selectors.honour_roll import honour_roll, newest_honours
+from showcase.selectors.profiles import (
+    LineageNode,
+    craftsman_profile,
+    lineage_tree,
+    profiles_visible_to,
+)
+from showcase.selectors.search import showcase_search
+from showcase.selectors.stories import (
+    StoryActions,
+    featured_stories,
+    manages_story,
+    may_write_stories,
+    published_stories,
+    stories_managed_by,
+    stories_visible_to,
+    story_actions,
+    story_people_for,
+    story_review_queue,
+    story_studios_for,
+)
+
+__all__ = [
+    "LineageNode",
+    "StoryActions",
+    "craftsman_profile",
+    "featured_stories",
+    "honour_roll",
+    "lineage_tree",
+    "manages_story",
+    "may_write_stories",
+    "newest_honours",
+    "profiles_visible_to",
+    "published_stories",
+    "showcase_search",
+    "stories_managed_by",
+    "stories_visible_to",
+    "story_actions",
+    "story_people_for",
+    "story_review_queue",
+    "story_studios_for",
+]

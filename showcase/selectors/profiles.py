@@ -1,0 +1,147 @@
+"""Craftsman profiles: what a person has been honoured for, built and passed on.
+
+A profile gathers from every app, each part through that app's own scoping
+function, so a profile never shows a record its reader could not open: honours
+are public, achievements and patents follow the library's rules, awarded
+proposals are public, and the lineage names the people a craftsman trained.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from accounts.models import User
+from accounts.selectors import people_visible_to
+from achievements.selectors import achievements_visible_to, patents_visible_to
+from apprenticeships.models import Pairing
+from apprenticeships.selectors import LINEAGE_GENERATIONS, lineage_pairings, mentors_of
+from competitions.models import Proposal
+from competitions.selectors import proposals_listed_for
+from core.scoping import signed_in
+from core.selectors import choice_order
+from showcase.models import Story
+from showcase.selectors.stories import published_stories
+from studios.models import Honour, RecognitionList
+from studios.selectors import memberships_visible_to
+
+# Each section of a profile shows at most this many rows (with the total).
+PROFILE_SECTION_ROWS = 30
+# Honours read from the highest level down: national first.
+LEVELS_HIGH_FIRST = list(reversed(RecognitionList.Level.values))
+
+
+def profiles_visible_to(user) -> QuerySet[User]:
+    """Whose profile the reader may open: everyone they may see in the directory,
+    plus anyone named publicly (a personal honour, a published story)."""
+    if not signed_in(user):
+        return User.objects.none()
+    honoured = Honour.objects.filter(person=OuterRef("pk"))
+    in_story = Story.objects.filter(status=Story.Status.PUBLISHED, people=OuterRef("pk"))
+    return User.objects.select_related("org_unit").filter(
+        Q(pk__in=people_visible_to(user).values("pk")) | Q(Exists(honoured)) | Q(Exists(in_story))
+    )
+
+
+@dataclass
+class LineageNode:
+    """One apprentice in a lineage, with the pairing that made them one and the
+    apprentices they trained in turn."""
+
+    person: User
+    pairing: Pairing
+    generation: int
+    children: list["LineageNode"] = field(default_factory=list)
+    has_profile: bool = False
+
+
+def lineage_tree(person: User, viewer, *, generations: int = LINEAGE_GENERATIONS) -> list:
+    """The person's apprentices as a tree, `generations` deep. Each person shows
+    once (at their nearest place), so bad data with a loop cannot repeat anyone."""
+    # Nearest generation first, so each person is placed where they sit closest.
+    pairings = sorted(
+        lineage_pairings(person, generations=generations),
+        key=lambda pairing: (pairing.generation, pairing.starts_on, pairing.pk),
+    )
+    openable = set(
+        profiles_visible_to(viewer)
+        .filter(pk__in={pairing.apprentice_id for pairing in pairings})
+        .values_list("pk", flat=True)
+    )
+    placed: dict[int, list[LineageNode]] = {person.pk: []}  # person id → their children
+    for pairing in pairings:
+        if pairing.mentor_id not in placed or pairing.apprentice_id in placed:
+            continue
+        node = LineageNode(
+            person=pairing.apprentice,
+            pairing=pairing,
+            generation=pairing.generation,
+            has_profile=pairing.apprentice_id in openable,
+        )
+        placed[pairing.mentor_id].append(node)
+        placed[pairing.apprentice_id] = node.children
+    return placed[person.pk]
+
+
+def lineage_size(nodes: list[LineageNode]) -> int:
+    return sum(1 + lineage_size(node.children) for node in nodes)
+
+
+def _rows(queryset) -> dict:
+    """A section: its first rows and how many there are in all."""
+    rows = list(queryset[:PROFILE_SECTION_ROWS])
+    total = len(rows) if len(rows) < PROFILE_SECTION_ROWS else queryset.count()
+    return {"rows": rows, "total": total}
+
+
+def personal_honours(person: User) -> QuerySet[Honour]:
+    """The person's titles, the highest level first (public, as on the honour roll)."""
+    return (
+        Honour.objects.filter(person=person)
+        .select_related("recognition_list")
+        .annotate(level_rank=choice_order("recognition_list__level", LEVELS_HIGH_FIRST))
+        .order_by("level_rank", "-recognition_list__year", "id")
+    )
+
+
+def craftsman_profile(person: User, viewer) -> dict:
+    """Everything the profile page and `/api/v1/profiles/{id}/` show, each part
+    read through its own app's scope. A fixed number of queries however much the
+    person has done."""
+    awarded = (
+        proposals_listed_for(viewer)
+        .filter(status=Proposal.Status.AWARDED)
+        .filter(Q(author=person) | Q(co_authors__person=person))
+        .select_related("award__grade", "campaign")
+        .distinct()
+        .order_by("-campaign__year", "-id")
+    )
+    lineage = lineage_tree(person, viewer)
+    return {
+        "person": person,
+        "honours": list(personal_honours(person)),
+        "memberships": list(
+            memberships_visible_to(viewer)
+            .filter(person=person)
+            .select_related("studio__org_unit")
+            .order_by(F("left_on").asc(nulls_first=True), "-joined_on", "id")
+        ),
+        "achievements": _rows(
+            achievements_visible_to(viewer)
+            .filter(contributors__person=person)
+            .distinct()
+            .order_by("-completed_on", "-id")
+        ),
+        "patents": _rows(
+            patents_visible_to(viewer)
+            .filter(inventors__person=person)
+            .distinct()
+            .order_by("-filed_on", "-id")
+        ),
+        "awards": _rows(awarded),
+        "mentors": list(mentors_of(person)),
+        "lineage": lineage,
+        "lineage_size": lineage_size(lineage),
+        "stories": _rows(
+            published_stories(viewer).filter(people=person).order_by("-published_on", "-id")
+        ),
+    }
