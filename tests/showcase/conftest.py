@@ -1,0 +1,74 @@
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from showcase import services
+from showcase.models import Story
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def make_story(by, *, title="记粉尘治理工作室", form=Story.Form.REPORTAGE, people=(), studios=(),
+               body="## 一线\n\n他在井下干了二十年。", creator="宣传部", **extra) -> Story:  # fmt: skip
+    """A draft written by `by` (an official or a studio lead)."""
+    return services.story_create(
+        by=by, title=title, form=form, creator=creator, body=body, people=list(people),
+        studios=list(studios), **extra,
+    )  # fmt: skip
+
+
+def publish(story: Story, by, *, days=1, featured=False) -> Story:
+    story = services.story_publish(story_id=story.pk, by=by, published_on=days_ago(days))
+    if featured:
+        story = services.story_feature(story_id=story.pk, by=by, featured=True)
+    return story
+
+
+@pytest.fixture
+def showcase(studios):
+    """Stories over the `studios` world (company A's dust studio led by `lead_a`
+    with core member `member_a`; company B's turbine studio led by `lead_b`):
+
+    - `featured_a`: by official_a about lead_a and the dust studio, published, featured
+    - `published_b`: by official_b about lead_b and the turbine studio, published
+    - `draft_a`: lead_a's draft about member_a and the dust studio
+    - `in_review_a`: lead_a's story about lead_a, sent for review
+    - `archived_a`: by official_a, published then archived
+    """
+    org = studios.org
+    featured_a = publish(
+        make_story(org.official_a, title="追光的人", people=[studios.lead_a],
+                   studios=[studios.dust]),
+        org.official_a, days=10, featured=True,
+    )  # fmt: skip
+    published_b = publish(
+        make_story(org.official_b, title="汽机医生", form=Story.Form.SONG,
+                   people=[studios.lead_b], studios=[studios.turbine]),
+        org.official_b, days=5,
+    )  # fmt: skip
+    draft_a = make_story(
+        studios.lead_a, title="师徒三代（草稿）", form=Story.Form.ESSAY,
+        people=[studios.member_a], studios=[studios.dust],
+    )  # fmt: skip
+    in_review_a = make_story(
+        studios.lead_a, title="快板：降尘能手", form=Story.Form.CLAPPER_TALK,
+        people=[studios.lead_a], studios=[studios.dust],
+    )  # fmt: skip
+    in_review_a = services.story_submit(story_id=in_review_a.pk, by=studios.lead_a)
+    archived_a = publish(
+        make_story(org.official_a, title="旧闻", studios=[studios.dust]), org.official_a, days=400
+    )
+    archived_a = services.story_archive(story_id=archived_a.pk, by=org.official_a)
+    return SimpleNamespace(
+        studios=studios,
+        org=org,
+        featured_a=featured_a,
+        published_b=published_b,
+        draft_a=draft_a,
+        in_review_a=in_review_a,
+        archived_a=archived_a,
+    )
