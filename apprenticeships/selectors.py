@@ -316,6 +316,8 @@ def mentor_capacities_managed_by(user) -> QuerySet[MentorCapacity]:
 LINEAGE_GENERATIONS = 3
 # A lineage shows pairings that took place: running or graduated.
 LINEAGE_STATUSES = (Status.ACTIVE, Status.COMPLETED)
+LINEAGE_FIELDS = ("mentor_id", "apprentice_id", "status", "starts_on", "ended_on",
+                  "apprentice__full_name", "apprentice__skill_level")  # fmt: skip
 
 
 def lineage_pairings(person, *, generations: int = LINEAGE_GENERATIONS) -> list[Pairing]:
@@ -343,9 +345,11 @@ def lineage_pairings(person, *, generations: int = LINEAGE_GENERATIONS) -> list[
         statuses = [status.value for status in LINEAGE_STATUSES]
         cursor.execute(walk, [person.pk, *statuses, generations, *statuses])
         generation_of = dict(cursor.fetchall())
+    # Only what a tree shows: a lineage can hold a thousand people.
     pairings = list(
         Pairing.objects.filter(pk__in=generation_of)
-        .select_related("mentor", "apprentice__org_unit", "studio")
+        .select_related("apprentice")
+        .only(*LINEAGE_FIELDS)
         .order_by("starts_on", "id")
     )
     for pairing in pairings:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from core.admin import ReadOnlyEventInline
 from showcase.models import Story, StoryEvent
@@ -19,3 +20,4 @@ class StoryAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "featured", "published_on", "author", "org_unit", "people",
                        "studios", "created_at", "updated_at", "status_changed_at"]  # fmt: skip
     inlines = [StoryEventInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

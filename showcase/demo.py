@@ -110,8 +110,9 @@ def seed_showcase() -> None:
         services.story_feature(story_id=video.pk, by=official, featured=True)
 
     song = _story(
-        lead, "歌曲：不灭的矿灯", form=Story.Form.SONG, creator=f"{lead.full_name} 作词 · 职工合唱团",
-        summary="献给师傅们的一首歌。", body=SONG, people=[lead, mentor], studios=[dust],
+        lead, "歌曲：不灭的矿灯", form=Story.Form.SONG,
+        creator=f"{lead.full_name} 作词 · 职工合唱团", summary="献给师傅们的一首歌。",
+        body=SONG, people=[lead, mentor], studios=[dust],
     )  # fmt: skip
     if song.status == Story.Status.DRAFT:
         services.story_submit(story_id=song.pk, by=lead)

@@ -12,6 +12,13 @@ class StoryForm(ServiceValidatedModelForm):
     """Draft or edit a story; the people and studios offered are those the
     writer may write about (ticked from a short list, typed by number otherwise)."""
 
+    media_link = forms.URLField(
+        label=_("media link"),
+        required=False,
+        assume_scheme="https",
+        help_text=Story._meta.get_field("media_link").help_text,
+    )
+
     class Meta:
         model = Story
         fields = ["title", "form", "creator", "summary", "body", "media_link", "people",

@@ -128,10 +128,20 @@ class LineageNodeSerializer(serializers.Serializer):
     starts_on = serializers.DateField(source="pairing.starts_on")
     ended_on = serializers.DateField(source="pairing.ended_on", allow_null=True)
     skill_level = serializers.CharField(source="person.skill_level")
-    children = serializers.SerializerMethodField()
+    children = serializers.ListField(child=serializers.DictField())
 
-    def get_children(self, node) -> list[dict]:
-        return LineageNodeSerializer(node.children, many=True).data
+    def to_representation(self, node):
+        # The declared fields document the shape; a lineage may hold a thousand
+        # people, so it is written out directly rather than field by field.
+        return {
+            "person": {"id": node.person.pk, "full_name": node.person.full_name},
+            "generation": node.generation,
+            "status": node.pairing.status,
+            "starts_on": node.pairing.starts_on.isoformat(),
+            "ended_on": node.pairing.ended_on.isoformat() if node.pairing.ended_on else None,
+            "skill_level": node.person.skill_level,
+            "children": [self.to_representation(child) for child in node.children],
+        }
 
 
 def _section(serializer_class):

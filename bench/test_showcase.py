@@ -1,0 +1,119 @@
+"""The showcase at a large group's volume: the story list and a craftsman's
+profile (with a three-generation lineage walked by one recursive query) stay
+within a fixed factor of raw SQL reading the same rows."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from accounts.models import User
+from apprenticeships.models import Pairing
+from bench.conftest import best_seconds
+from bench.test_lists import PAGE, api_get, group, raw  # noqa: F401 - `group` is a fixture
+from showcase.models import Story
+from studios.models import Studio
+
+pytestmark = pytest.mark.django_db
+
+STORIES = 20_000
+# A craftsman with 10 apprentices, each with 10, each with 10: 1 110 people in
+# the lineage, among 6 000 unrelated pairings.
+BRANCHING = 10
+OTHER_PAIRINGS = 6_000
+# Measured on a two-core machine with PostgreSQL: to be filled from `make bench`.
+TARGETS = {"stories": 25, "profile": 25}
+
+
+@pytest.fixture
+def stories(group):  # noqa: F811 - the fixture imported above
+    studios = list(Studio.objects.select_related("leader").order_by("id"))
+    day = datetime.date(2026, 1, 1)
+    Story.objects.bulk_create(
+        Story(title=f"工匠故事{i}", form="reportage", creator="宣传部", body="正文" * 50,
+              org_unit_id=studios[i % len(studios)].org_unit_id, author=group,
+              status="published", published_on=day - datetime.timedelta(days=i % 900))
+        for i in range(STORIES)
+    )  # fmt: skip
+    People, Studios = Story.people.through, Story.studios.through
+    ids = list(Story.objects.order_by("id").values_list("id", flat=True))
+    People.objects.bulk_create(
+        (People(story_id=pk, user_id=studios[i % len(studios)].leader_id)
+         for i, pk in enumerate(ids)), batch_size=5000,
+    )  # fmt: skip
+    Studios.objects.bulk_create(
+        (Studios(story_id=pk, studio_id=studios[i % len(studios)].pk)
+         for i, pk in enumerate(ids)), batch_size=5000,
+    )  # fmt: skip
+    _analyze()
+    return group
+
+
+def _analyze():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _pairing(mentor_id, apprentice_id, unit_id, by, status="completed"):
+    start = datetime.date(2020, 1, 1)
+    return Pairing(
+        mentor_id=mentor_id, apprentice_id=apprentice_id, org_unit_id=unit_id, starts_on=start,
+        planned_end_on=start + datetime.timedelta(days=730), target_skill_level="senior",
+        agreement_signed_on=start, status=status, created_by=by,
+        ended_on=start + datetime.timedelta(days=700) if status == "completed" else None,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def craftsman(group):  # noqa: F811 - the fixture imported above
+    people = list(User.objects.order_by("id").values_list("id", "org_unit_id"))
+    root, rest = people[0], iter(people[1:])
+    rows, generation = [], [root]
+    for _level in range(3):
+        children = []
+        for mentor in generation:
+            for _ in range(BRANCHING):
+                apprentice = next(rest)
+                rows.append(_pairing(mentor[0], apprentice[0], apprentice[1], group))
+                children.append(apprentice)
+        generation = children
+    others = people[-2 * OTHER_PAIRINGS :]
+    rows += [_pairing(others[2 * i][0], others[2 * i + 1][0], others[2 * i][1], group, "active")
+             for i in range(OTHER_PAIRINGS)]  # fmt: skip
+    Pairing.objects.bulk_create(rows, batch_size=5000)
+    _analyze()
+    return User.objects.get(pk=root[0])
+
+
+BASELINE_STORIES = (
+    "SELECT s.*, u.full_name, o.name FROM showcase_story s JOIN accounts_user u ON "
+    "u.id = s.author_id JOIN accounts_orgunit o ON o.id = s.org_unit_id "
+    f"ORDER BY s.published_on DESC, s.id DESC LIMIT {PAGE}"
+)
+BASELINE_LINEAGE = """
+    WITH RECURSIVE descent(id, apprentice_id, generation) AS (
+        SELECT id, apprentice_id, 1 FROM apprenticeships_pairing WHERE mentor_id = {root}
+      UNION
+        SELECT p.id, p.apprentice_id, d.generation + 1 FROM apprenticeships_pairing p
+        JOIN descent d ON p.mentor_id = d.apprentice_id WHERE d.generation < 3
+    )
+    SELECT d.generation, u.full_name, u.skill_level FROM descent d
+    JOIN accounts_user u ON u.id = d.apprentice_id
+"""
+
+
+def test_story_list_stays_within_its_ratio_of_raw_sql(stories, ratio):
+    measured = best_seconds(api_get(stories, "/api/v1/stories/"))
+    baseline = best_seconds(raw("SELECT COUNT(*) FROM showcase_story", BASELINE_STORIES))
+    assert ratio(measured, baseline, "stories") < TARGETS["stories"]
+
+
+def test_profile_with_a_large_lineage_stays_within_its_ratio_of_raw_sql(
+    group,  # noqa: F811 - the fixture imported above
+    craftsman,
+    ratio,
+):
+    measured = best_seconds(api_get(group, f"/api/v1/profiles/{craftsman.pk}/"))
+    baseline = best_seconds(raw(BASELINE_LINEAGE.format(root=int(craftsman.pk))))
+    assert ratio(measured, baseline, "profile") < TARGETS["profile"]
