@@ -321,40 +321,53 @@ LINEAGE_FIELDS = ("mentor_id", "apprentice_id", "status", "starts_on", "ended_on
 
 
 def lineage_pairings(person, *, generations: int = LINEAGE_GENERATIONS) -> list[Pairing]:
-    """The pairings descending from `person` as mentor (传承谱系), down to
-    `generations`, each with `generation` (1: the person's own apprentices).
+    """The apprentices descending from `person` (传承谱系) down to `generations`,
+    each once, with the pairing that brought them to their nearest place and its
+    `generation` (1: the person's own apprentices).
 
-    One recursive query walks the tree and one fetches the rows, however large
-    the tree. The depth cap makes the walk end even on bad data (A mentors B,
-    B mentors A); the caller shows each person once.
+    One recursive query finds each descendant's nearest generation and one
+    fetches the pairings between them, however large the tree. The walk keeps
+    (person, generation) rows only, so it stays small on dense data, and the
+    depth cap ends it even on bad data (A mentors B, B mentors A).
     """
     table = Pairing._meta.db_table
+    people = Pairing._meta.get_field("mentor").related_model._meta.db_table
     taken_place = ", ".join(["%s"] * len(LINEAGE_STATUSES))
+    # The root is read from its own table, so the column has the key's type.
     walk = f"""
-        WITH RECURSIVE descent(pairing_id, apprentice_id, generation) AS (
-            SELECT id, apprentice_id, 1 FROM {table}
-            WHERE mentor_id = %s AND status IN ({taken_place})
+        WITH RECURSIVE descent(person_id, generation) AS (
+            SELECT id, 0 FROM {people} WHERE id = %s
           UNION
-            SELECT child.id, child.apprentice_id, descent.generation + 1
-            FROM {table} child JOIN descent ON child.mentor_id = descent.apprentice_id
+            SELECT child.apprentice_id, descent.generation + 1
+            FROM {table} child JOIN descent ON child.mentor_id = descent.person_id
             WHERE descent.generation < %s AND child.status IN ({taken_place})
         )
-        SELECT pairing_id, MIN(generation) FROM descent GROUP BY pairing_id
-    """  # The table name is the model's own; every value is a parameter.
+        SELECT person_id, MIN(generation) FROM descent GROUP BY person_id
+    """  # The table names are the models' own; every value is a parameter.
     with connection.cursor() as cursor:
         statuses = [status.value for status in LINEAGE_STATUSES]
-        cursor.execute(walk, [person.pk, *statuses, generations, *statuses])
+        cursor.execute(walk, [person.pk, generations, *statuses])
         generation_of = dict(cursor.fetchall())
+    generation_of[person.pk] = 0  # the root, even where a loop leads back to it
+    descendants = [pk for pk, generation in generation_of.items() if generation > 0]
     # Only what a tree shows: a lineage can hold a thousand people.
-    pairings = list(
-        Pairing.objects.filter(pk__in=generation_of)
+    candidates = (
+        Pairing.objects.filter(
+            apprentice_id__in=descendants,
+            mentor_id__in=list(generation_of),
+            status__in=LINEAGE_STATUSES,
+        )
         .select_related("apprentice")
         .only(*LINEAGE_FIELDS)
         .order_by("starts_on", "id")
     )
-    for pairing in pairings:
-        pairing.generation = generation_of[pairing.pk]
-    return pairings
+    chosen: dict[int, Pairing] = {}
+    for pairing in candidates:
+        generation = generation_of[pairing.apprentice_id]
+        if generation_of[pairing.mentor_id] == generation - 1:
+            pairing.generation = generation
+            chosen.setdefault(pairing.apprentice_id, pairing)  # the earliest such pairing
+    return list(chosen.values())
 
 
 def mentors_of(person) -> QuerySet[Pairing]:

@@ -196,23 +196,28 @@ def _reencode(data: bytes) -> tuple[bytes, bytes]:
     return body.getvalue(), small.getvalue()
 
 
+def _allowed(mime: str | None, *, media: bool) -> AllowedType | None:
+    allowed = ALLOWED_TYPES.get(mime or "")
+    if allowed is None and media:
+        allowed = MEDIA_TYPES.get(mime or "")
+    return allowed
+
+
 @transaction.atomic
 def attachment_create(
-    *, owner, upload, by, max_bytes: int | None = None, media: bool = False
+    *, owner, upload, by, max_bytes: int | None = None, media_max_bytes: int | None = None
 ) -> Attachment:
     """Check and store an uploaded file on `owner`. The caller (an app service)
-    has already checked that `by` may write to `owner`. `media` also accepts
-    audio and video (MEDIA_TYPES), usually with a larger `max_bytes`."""
-    limit = max_bytes or settings.UPLOAD_MAX_BYTES
+    has already checked that `by` may write to `owner`. With `media_max_bytes`
+    audio and video (MEDIA_TYPES) are accepted too, up to that size; every other
+    kind keeps `max_bytes` (by default UPLOAD_MAX_BYTES), photos included, since
+    a photo is decoded in memory."""
     if upload is None:
         raise ValidationError({"file": _("Choose a file.")})
-    if upload.size > limit:
-        raise ValidationError(
-            {"file": _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}}
-        )
+    media = media_max_bytes is not None
     upload.seek(0)
     mime = sniff(upload.read(8192))
-    allowed = ALLOWED_TYPES.get(mime or "") or (MEDIA_TYPES.get(mime or "") if media else None)
+    allowed = _allowed(mime, media=media)
     if allowed is None:
         raise ValidationError(
             {
@@ -220,6 +225,11 @@ def attachment_create(
                 if media
                 else _("This kind of file is not accepted (photos, PDF, drawings, Office).")
             }
+        )
+    limit = media_max_bytes if mime in MEDIA_TYPES else (max_bytes or settings.UPLOAD_MAX_BYTES)
+    if upload.size > limit:
+        raise ValidationError(
+            {"file": _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}}
         )
     name = clean_name(getattr(upload, "name", ""), allowed.extension)
     attachment = Attachment(

@@ -119,13 +119,24 @@ CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
 # Up to this many choices a form shows boxes to tick; beyond it (a group
 # official choosing among 300 000 people) the codes are typed instead.
 TICKABLE_CHOICES = 60
+# More codes than anyone types by hand (and within SQLite's query parameters).
+MAX_TYPED_CODES = 200
+
+
+class CodesInput(forms.TextInput):
+    """Shows a list of codes as one line, "A101 A102"."""
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return " ".join(str(code) for code in value)
+        return super().format_value(value)
 
 
 class CodesField(forms.ModelMultipleChoiceField):
     """Several records typed by their code (employee numbers, studio codes),
     separated by spaces, commas or 、: for choices too many to list on a page."""
 
-    widget = forms.TextInput
+    widget = CodesInput
 
     def __init__(self, queryset, *, to_field_name: str, **kwargs):
         super().__init__(queryset, to_field_name=to_field_name, **kwargs)
@@ -138,15 +149,15 @@ class CodesField(forms.ModelMultipleChoiceField):
         return list(value or [])
 
     def clean(self, value):
-        return super().clean(self.split(value))
-
-    def prepare_value(self, value):
-        if value is None or isinstance(value, str):
-            return value
-        return " ".join(str(code) for code in super().prepare_value(value))
+        codes = self.split(value)
+        if len(codes) > MAX_TYPED_CODES:
+            raise forms.ValidationError(
+                _("At most %(count)s at a time.") % {"count": MAX_TYPED_CODES}
+            )
+        return super().clean(codes)
 
     def has_changed(self, initial, data):
-        initial_codes = set(self.split(self.prepare_value(initial)))
+        initial_codes = {str(code) for code in self.prepare_value(initial or [])}
         return initial_codes != set(self.split(data))
 
 

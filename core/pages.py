@@ -72,11 +72,13 @@ class ScopedDetailView(LoginRequiredMixin, DetailView):
         return type(self).visible_to(self.request.user)
 
 
-def run_service(form, service, *, formsets: dict | None = None, **kwargs):
+def run_service(form, service, /, *, formsets: dict | None = None, **kwargs):
     """Call `service(**kwargs)` for a page form: a ValidationError lands on the
     form's fields (or on a formset named in `formsets`, e.g. the contributors
     rows), a Conflict (409) as a form-wide error; None means it failed and nothing
-    was saved. PermissionDenied and Http404 pass through to 403/404 pages."""
+    was saved. PermissionDenied and Http404 pass through to 403/404 pages.
+    `form` and `service` are positional-only, so a service may take a field
+    named `form` (a story's literary form)."""
     formsets = formsets or {}
     try:
         return service(**kwargs)

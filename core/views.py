@@ -1,5 +1,7 @@
+import re
+
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -35,6 +37,46 @@ def healthz(request):
 INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf", *MEDIA_TYPES)
 
 
+# A byte range as browsers ask for one to play or seek in a video: "bytes=0-",
+# "bytes=1000-1999" or the last bytes "bytes=-500". Several ranges are not served.
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# Each chunk of a partial answer read from storage.
+CHUNK = 256 * 1024
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """(first, last) byte of a single satisfiable range, else None (send it all)."""
+    match = RANGE.match(header.strip())
+    if not match or size == 0 or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first == "":  # the last N bytes
+        return max(size - int(last), 0), size - 1
+    first = int(first)
+    last = min(int(last), size - 1) if last else size - 1
+    return (first, last) if first <= last else None
+
+
+def _partial(field, content_type: str, first: int, last: int) -> StreamingHttpResponse:
+    """206 with the requested bytes, read in chunks (iPhones play video only so)."""
+
+    def chunks():
+        with field.open("rb") as file:
+            file.seek(first)
+            left = last - first + 1
+            while left > 0:
+                chunk = file.read(min(CHUNK, left))
+                if not chunk:
+                    break
+                left -= len(chunk)
+                yield chunk
+
+    response = StreamingHttpResponse(chunks(), status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {first}-{last}/{field.size}"
+    response["Content-Length"] = str(last - first + 1)
+    return response
+
+
 @login_required
 @require_GET
 def attachment_download(request, pk: int, thumbnail: bool = False):
@@ -46,12 +88,18 @@ def attachment_download(request, pk: int, thumbnail: bool = False):
     if not field:
         raise Http404
     inline = thumbnail or attachment.mime_type in INLINE_TYPES
-    response = FileResponse(
-        field.open("rb"),
-        content_type="image/jpeg" if thumbnail else attachment.mime_type,
-        as_attachment=not inline,
-        filename=attachment.original_name,
-    )
+    content_type = "image/jpeg" if thumbnail else attachment.mime_type
+    wanted = byte_range(request.headers.get("Range", ""), field.size)
+    if wanted is not None and not thumbnail and attachment.mime_type in MEDIA_TYPES:
+        response = _partial(field, content_type, *wanted)
+    else:
+        response = FileResponse(
+            field.open("rb"),
+            content_type=content_type,
+            as_attachment=not inline,
+            filename=attachment.original_name,
+        )
+    response["Accept-Ranges"] = "bytes" if attachment.mime_type in MEDIA_TYPES else "none"
     # Files are user content: never let a browser run them as a page of this site.
     response["Content-Security-Policy"] = (
         "sandbox; default-src 'none'; img-src 'self'; media-src 'self'"

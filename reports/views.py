@@ -16,6 +16,7 @@ from reports.models import ReportRun
 from reports.selectors import (
     dashboard_figures,
     dashboard_scope_for,
+    home_showcase,
     home_summary,
     report_runs_visible_to,
 )
@@ -28,7 +29,11 @@ def home(request):
     """Every role's landing page; an official's is the dashboard."""
     if is_official(request.user):
         return dashboard(request, is_home=True)
-    return render(request, "reports/home.html", home_summary(request.user))
+    return render(
+        request,
+        "reports/home.html",
+        {**home_summary(request.user), **home_showcase(request.user)},
+    )
 
 
 @login_required

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db import models
 
 from core.admin import ReadOnlyEventInline
 from showcase.models import Story, StoryEvent
@@ -11,8 +10,9 @@ class StoryEventInline(ReadOnlyEventInline):
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
-    """For support staff: status, featuring and subjects move through the
-    services (pages and API), which check who acts."""
+    """For support staff to look up a story: writing, review and featuring go
+    through the pages and the API, whose services check who acts and keep the
+    rendered text and the history in step."""
 
     list_display = ["title", "form", "status", "featured", "published_on", "org_unit"]
     list_filter = ["status", "form", "featured"]
@@ -20,4 +20,9 @@ class StoryAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "featured", "published_on", "author", "org_unit", "people",
                        "studios", "created_at", "updated_at", "status_changed_at"]  # fmt: skip
     inlines = [StoryEventInline]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

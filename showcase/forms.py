@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.selectors import is_official, org_units_managed_by
 from core.forms import BootstrapFormMixin, ServiceValidatedModelForm, many_choice_field
 from core.pages import DateInput
 from showcase.models import Story
 from showcase.selectors import story_people_for, story_studios_for
+from studios.models import Studio
 
 
 class StoryForm(ServiceValidatedModelForm):
@@ -30,15 +32,22 @@ class StoryForm(ServiceValidatedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The story's own subjects stay on the form even where they lie beyond
+        # the writer's reach (the service keeps them as they are).
+        people = story_people_for(user)
+        studios = story_studios_for(user)
+        if self.instance.pk:
+            people = (people | User.objects.filter(stories_about=self.instance)).distinct()
+            studios = (studios | Studio.objects.filter(stories=self.instance)).distinct()
         self.fields["people"] = many_choice_field(
-            story_people_for(user).order_by("full_name"),
+            people.order_by("full_name"),
             to_field_name="employee_no",
             required=False,
             label=_("People it is about"),
             typed_help_text=_("Employee numbers, separated by spaces."),
         )
         self.fields["studios"] = many_choice_field(
-            story_studios_for(user).order_by("code"),
+            studios.order_by("code"),
             to_field_name="code",
             required=False,
             label=_("Studios it is about"),
@@ -68,6 +77,10 @@ class StoryPublishForm(BootstrapFormMixin, forms.Form):
         widget=DateInput(),
         help_text=_("Today if left empty."),
     )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(max_length=100, required=False, strip=True)
 
 
 class HonourRollForm(BootstrapFormMixin, forms.Form):

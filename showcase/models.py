@@ -3,11 +3,12 @@ craftsmen. Profiles and the honour roll are read-only views over the other apps,
 so the only records kept here are the stories themselves."""
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import StateEvent, StatefulModel
 
@@ -51,7 +52,7 @@ class Story(StatefulModel):
     title = models.CharField(_("title"), max_length=200)
     form = models.CharField(_("form"), max_length=20, choices=Form.choices)
     summary = models.CharField(
-        _("summary"),
+        pgettext_lazy("story", "summary"),
         max_length=300,
         blank=True,
         help_text=_("One or two sentences shown on cards and in lists."),
@@ -62,6 +63,8 @@ class Story(StatefulModel):
         validators=[MaxLengthValidator(STORY_BODY_MAX_CHARS)],
         help_text=_("Markdown: # heading, **bold**, - list, > quote, [link](https://…)."),
     )
+    # Written by the services from `body` (showcase.rendering); never typed.
+    body_html = models.TextField(_("text as shown"), blank=True, editable=False)
     creator = models.CharField(
         _("author / creator"),
         max_length=120,
@@ -82,6 +85,7 @@ class Story(StatefulModel):
     media_link = models.URLField(
         _("media link"),
         blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
         help_text=_("A video or audio on the intranet, instead of or beside an uploaded file."),
     )
     org_unit = models.ForeignKey(
@@ -110,7 +114,8 @@ class Story(StatefulModel):
     class Meta:
         verbose_name = _("story")
         verbose_name_plural = _("stories")
-        ordering = ["-published_on", "-id"]
+        # Newest first; drafts (no date yet) after the published ones on every database.
+        ordering = [F("published_on").desc(nulls_last=True), "-id"]
         constraints = [
             # Only a published story can be featured: archiving takes it off the home page.
             models.CheckConstraint(

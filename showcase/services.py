@@ -17,6 +17,7 @@ from core import attachments
 from core.exceptions import Conflict
 from core.services import ensure, locked
 from showcase.models import Story
+from showcase.rendering import markdown_to_html
 from showcase.selectors import (
     manages_story,
     may_write_stories,
@@ -29,6 +30,8 @@ from studios.models import Studio
 Status = Story.Status
 # Fields a writer sets; status, featured, author and the publication date move
 # only through the actions below.
+# Older works are entered with their real date; nothing from before the group's unions.
+EARLIEST_PUBLICATION_YEAR = 1950
 WRITABLE_FIELDS = {"title", "form", "summary", "body", "creator", "media_link", "people", "studios"}
 
 
@@ -36,29 +39,42 @@ def _locked_story(story_id: int, by: User) -> Story:
     return locked(stories_visible_to(by), story_id)
 
 
-def _subjects_checked(by: User, people: Iterable[User], studios: Iterable[Studio]):
-    """The people and studios a story is about, each within the writer's reach:
-    an official's own units, a lead's own studio and its members."""
-    people, studios = list(people), list(studios)
-    allowed_studios = set(
-        story_studios_for(by).filter(pk__in=[s.pk for s in studios]).values_list("pk", flat=True)
+def _name(subject) -> str:
+    return getattr(subject, "full_name", "") or subject.name
+
+
+def _within_reach(given: list, current: list, reachable, field: str) -> list:
+    """The subjects to save: those given that the writer may name, plus those
+    already on the story that lie beyond the writer's reach (someone else named
+    them, or a member has since left): a writer neither adds nor drops those."""
+    current_ids = {subject.pk for subject in current}
+    reach = set(
+        reachable.filter(pk__in={s.pk for s in given} | current_ids).values_list("pk", flat=True)
     )
-    outside = [studio.name for studio in studios if studio.pk not in allowed_studios]
+    outside = [s for s in given if s.pk not in reach and s.pk not in current_ids]
     ensure(
         not outside,
         ValidationError(
-            {"studios": _("You may not write about: %(names)s.") % {"names": "、".join(outside)}}
+            {
+                field: _("You may not write about: %(names)s.")
+                % {"names": "、".join(map(_name, outside))}
+            }
         ),
     )
-    allowed_people = set(
-        story_people_for(by).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
-    )
-    outside = [person.full_name for person in people if person.pk not in allowed_people]
-    ensure(
-        not outside,
-        ValidationError(
-            {"people": _("You may not write about: %(names)s.") % {"names": "、".join(outside)}}
-        ),
+    kept = [subject for subject in current if subject.pk not in reach]
+    chosen = [subject for subject in given if subject.pk in reach]
+    return list({subject.pk: subject for subject in [*chosen, *kept]}.values())
+
+
+def _subjects_checked(by: User, people, studios, *, story: Story | None = None):
+    """The people and studios a story is about, each within the writer's reach
+    (an official's own units, a lead's own studio and its current members)."""
+    studios = _within_reach(
+        list(studios), list(story.studios.all()) if story else [], story_studios_for(by),
+        "studios",
+    )  # fmt: skip
+    people = _within_reach(
+        list(people), list(story.people.all()) if story else [], story_people_for(by), "people"
     )
     ensure(
         people or studios,
@@ -91,6 +107,7 @@ def _touch(story: Story, fields: dict) -> None:
             setattr(story, name, value)
     story.updated_at = timezone.now()
     story.full_clean(exclude=["people", "studios"])
+    story.body_html = markdown_to_html(story.body)
 
 
 @transaction.atomic
@@ -158,6 +175,7 @@ def story_update(*, story_id: int, by: User, **changes) -> Story:
             by,
             changes.get("people", story.people.all()),
             changes.get("studios", story.studios.all()),
+            story=story,
         )
         if not is_official(by):
             ensure(
@@ -200,10 +218,18 @@ def story_publish(*, story_id: int, by: User, published_on: datetime.date | None
     archived one again). The date defaults to today and cannot lie ahead."""
     story = _locked_story(story_id, by)
     ensure(manages_story(by, story), PermissionDenied())
+    ensure(
+        story.status != Status.DRAFT or story.author_id == by.pk,
+        Conflict(_("The author has not sent this draft for review yet.")),
+    )
     today = timezone.localdate()
     ensure(
         published_on is None or published_on <= today,
         ValidationError({"published_on": _("This date has not come yet.")}),
+    )
+    ensure(
+        published_on is None or published_on.year >= EARLIEST_PUBLICATION_YEAR,
+        ValidationError({"published_on": _("Check the year of publication.")}),
     )
     ensure(
         bool(story.body.strip() or story.media_link or attachments.attachments_of(story).exists()),
@@ -234,16 +260,25 @@ def story_feature(*, story_id: int, by: User, featured: bool) -> Story:
         story.status == Status.PUBLISHED,
         Conflict(_("Only a published story can be featured.")),
     )
-    story.featured = featured
-    story.save(update_fields=["featured"])
+    if story.featured != featured:
+        story.featured = featured
+        story.save(update_fields=["featured"])
+        # Kept in the history: who put a story on every home page, and when.
+        story.events.create(
+            actor=by,
+            from_state=story.status,
+            to_state=story.status,
+            note=_("Featured on the home pages") if featured else _("No longer featured"),
+        )
     return story
 
 
 @transaction.atomic
 def story_attach(*, record: Story, by: User, upload) -> attachments.Attachment:
-    """A photo, recording or video for the story, under the stories' larger limit."""
+    """A photo, recording or video for the story; audio and video up to the
+    stories' larger limit."""
     story = _locked_story(record.pk, by)
     _ensure_writes(story, by)
     return attachments.attachment_create(
-        owner=story, upload=upload, by=by, max_bytes=settings.STORY_MEDIA_MAX_BYTES, media=True
+        owner=story, upload=upload, by=by, media_max_bytes=settings.STORY_MEDIA_MAX_BYTES
     )

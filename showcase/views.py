@@ -16,19 +16,27 @@ from core.forms import AttachmentForm
 from core.pages import ScopedListView, attach_from_page, form_changes, run_action, run_service
 from showcase import services
 from showcase.filtersets import StoryFilterSet
-from showcase.forms import HonourRollForm, StoryForm, StoryPublishForm, StoryReturnForm
+from showcase.forms import (
+    HonourRollForm,
+    SearchForm,
+    StoryForm,
+    StoryPublishForm,
+    StoryReturnForm,
+)
 from showcase.models import Story
 from showcase.selectors import (
     craftsman_profile,
     featured_stories,
     honour_roll,
     may_write_stories,
+    openable_profiles,
     profiles_visible_to,
     showcase_search,
     stories_visible_to,
     story_actions,
     story_review_queue,
 )
+from studios.selectors import studios_visible_to
 
 
 class StoryListView(ScopedListView):
@@ -41,9 +49,6 @@ class StoryListView(ScopedListView):
     partial_template_name = "showcase/partials/story_results.html"
     context_object_name = "stories"
     paginate_by = 12
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("people", "studios")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -61,11 +66,20 @@ def _story(request, pk) -> Story:
 
 def _detail_context(request, story: Story, **forms_sent) -> dict:
     actions = story_actions(request.user, story)
+    people = list(story.people.order_by("full_name"))
+    studios = list(story.studios.order_by("code"))
     return {
         "story": story,
         "actions": actions,
-        "people": story.people.select_related("org_unit").order_by("full_name"),
-        "studios": story.studios.order_by("code"),
+        "people": people,
+        "studios": studios,
+        # Link only to pages the reader may open; the names are the story's own.
+        "openable_people": openable_profiles(request.user, {person.pk for person in people}),
+        "openable_studios": set(
+            studios_visible_to(request.user)
+            .filter(pk__in=[studio.pk for studio in studios])
+            .values_list("pk", flat=True)
+        ),
         "files": attachments_of(story),
         "attachment_form": AttachmentForm() if actions.attach else None,
         "events": story.events.select_related("actor"),
@@ -149,6 +163,10 @@ def _story_form_action(request, pk, form_class: type[forms.Form], form_name, ser
         if run_service(form, service, story_id=story.pk, by=request.user, **data):
             messages.success(request, done)
             return redirect("showcase:story-detail", pk=pk)
+    # A refusal of the move itself (the story moved on meanwhile) is said above
+    # the page: the form it came from may no longer be shown.
+    for error in form.non_field_errors():
+        messages.error(request, error)
     return render(
         request, "showcase/story_detail.html",
         _detail_context(request, story, **{form_name: form}), status=400,
@@ -206,7 +224,12 @@ def profile(request, pk):
 
 @login_required
 def search(request):
-    """Stories, people and studios matching a fragment of a name or text."""
+    """Stories, people and studios matching a fragment of a name or text; a
+    query that is too long or holds a NUL character is refused (400)."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        context = {**showcase_search(request.user, ""), "errors": form.errors.get("q")}
+        return render(request, "showcase/search.html", context, status=400)
     return render(
-        request, "showcase/search.html", showcase_search(request.user, request.GET.get("q", ""))
+        request, "showcase/search.html", showcase_search(request.user, form.cleaned_data["q"])
     )

@@ -31,7 +31,8 @@ class AttachmentSerializer(serializers.Serializer):
     thumbnail_url = serializers.SerializerMethodField()
 
     def get_url(self, attachment) -> str:
-        return reverse("attachment-download", args=[attachment.pk])
+        # The API's own download, so a client signed in with a token can fetch it.
+        return reverse("api:attachment-download", args=[attachment.pk])
 
     def get_thumbnail_url(self, attachment) -> str | None:
         if not attachment.thumbnail:

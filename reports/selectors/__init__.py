@@ -6,5 +6,5 @@ from reports.selectors.dashboard import (  # noqa: F401
     dashboard_figures,
     dashboard_scope_for,
 )
-from reports.selectors.home import home_summary  # noqa: F401
+from reports.selectors.home import home_showcase, home_summary  # noqa: F401
 from reports.selectors.runs import report_runs_visible_to  # noqa: F401

@@ -34,12 +34,15 @@ def home_summary(user) -> dict:
         "memberships": memberships,
         "is_official": is_official,
         "mentoring": mentoring_at_a_glance(user),
-        # Whom to learn from, above the person's own work (the showcase).
-        "featured_stories": featured_stories(user),
-        "newest_honours": newest_honours(user),
         # A studio leader sees the dashboard's figures for each studio they lead.
         "led_studios": [
             studio_year_figures(studio, timezone.localdate().year)
             for studio in studios_led_by(user).order_by("code")
         ],
     }
+
+
+def home_showcase(user) -> dict:
+    """Whom to learn from, above a worker's own work: the featured stories and
+    the newest honours (an official's home is the dashboard instead)."""
+    return {"featured_stories": featured_stories(user), "newest_honours": newest_honours(user)}

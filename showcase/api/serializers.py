@@ -1,6 +1,5 @@
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import OrgUnit
@@ -8,7 +7,6 @@ from accounts.selectors import org_units_visible_to, people_visible_to
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.serializers import PersonBriefSerializer, StudioBriefSerializer, UnitBriefSerializer
 from showcase.models import Story
-from showcase.rendering import markdown_to_safe_html
 from studios.models import Studio
 from studios.selectors import studios_visible_to
 
@@ -36,7 +34,6 @@ class StorySerializer(serializers.ModelSerializer):
     author = PersonBriefSerializer(read_only=True)
     form_display = serializers.CharField(source="get_form_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    body_html = serializers.SerializerMethodField()
 
     class Meta:
         model = Story
@@ -46,11 +43,10 @@ class StorySerializer(serializers.ModelSerializer):
             "org_unit_id", "author", "status", "status_display", "published_on", "featured",
             "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["status", "published_on", "featured", "created_at", "updated_at"]
-
-    @extend_schema_field(serializers.CharField())
-    def get_body_html(self, story) -> str:
-        return str(markdown_to_safe_html(story.body))
+        read_only_fields = ["body_html", "status", "published_on", "featured", "created_at",
+                            "updated_at"]  # fmt: skip
+        # Markdown's indentation (a code block, an indented verse) is meaningful.
+        extra_kwargs = {"body": {"trim_whitespace": False}}
 
 
 class StoryReturnSerializer(serializers.Serializer):
@@ -113,10 +109,19 @@ class _StoryBriefSerializer(serializers.Serializer):
 
 
 class _MentorSerializer(serializers.Serializer):
+    """Whom the person learnt from; the pairing's details only where the reader
+    may read the pairing."""
+
     mentor = PersonBriefSerializer()
-    status = serializers.CharField()
-    starts_on = serializers.DateField()
+    status = serializers.CharField(allow_null=True)
+    starts_on = serializers.DateField(allow_null=True)
     ended_on = serializers.DateField(allow_null=True)
+
+    def to_representation(self, pairing):
+        data = super().to_representation(pairing)
+        if not pairing.shows_details:
+            data.update(status=None, starts_on=None, ended_on=None)
+        return data
 
 
 class LineageNodeSerializer(serializers.Serializer):
@@ -124,22 +129,24 @@ class LineageNodeSerializer(serializers.Serializer):
 
     person = PersonBriefSerializer()
     generation = serializers.IntegerField()
-    status = serializers.CharField(source="pairing.status")
-    starts_on = serializers.DateField(source="pairing.starts_on")
+    status = serializers.CharField(source="pairing.status", allow_null=True)
+    starts_on = serializers.DateField(source="pairing.starts_on", allow_null=True)
     ended_on = serializers.DateField(source="pairing.ended_on", allow_null=True)
-    skill_level = serializers.CharField(source="person.skill_level")
+    skill_level = serializers.CharField(source="person.skill_level", allow_null=True)
     children = serializers.ListField(child=serializers.DictField())
 
     def to_representation(self, node):
         # The declared fields document the shape; a lineage may hold a thousand
-        # people, so it is written out directly rather than field by field.
+        # people, so it is written out directly rather than field by field. The
+        # pairing's details are null where the reader may not read the pairing.
+        pairing, shown = node.pairing, node.shows_details
         return {
             "person": {"id": node.person.pk, "full_name": node.person.full_name},
             "generation": node.generation,
-            "status": node.pairing.status,
-            "starts_on": node.pairing.starts_on.isoformat(),
-            "ended_on": node.pairing.ended_on.isoformat() if node.pairing.ended_on else None,
-            "skill_level": node.person.skill_level,
+            "status": pairing.status if shown else None,
+            "starts_on": pairing.starts_on.isoformat() if shown else None,
+            "ended_on": pairing.ended_on.isoformat() if shown and pairing.ended_on else None,
+            "skill_level": node.person.skill_level if shown else None,
             "children": [self.to_representation(child) for child in node.children],
         }
 

@@ -1,9 +1,11 @@
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.attachments import AttachmentsMixin
+from core.api.serializers import StateEventSerializer
 from core.api.views import ScopedServiceViewSet, ScopedViewSetMixin
 from showcase import services
 from showcase.api.serializers import (
@@ -14,7 +16,12 @@ from showcase.api.serializers import (
     StorySerializer,
 )
 from showcase.filtersets import StoryFilterSet
-from showcase.selectors import craftsman_profile, profiles_visible_to, stories_visible_to
+from showcase.selectors import (
+    craftsman_profile,
+    follows_story,
+    profiles_visible_to,
+    stories_visible_to,
+)
 
 
 class StoryViewSet(AttachmentsMixin, ScopedServiceViewSet):
@@ -81,6 +88,16 @@ class StoryViewSet(AttachmentsMixin, ScopedServiceViewSet):
             record_arg="story_id",
             input_serializer=StoryFeatureSerializer,
         )
+
+    @extend_schema(responses=StateEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        """The story's history (who sent it back and why); for its author and the
+        officials over it."""
+        story = self.get_object()
+        if not follows_story(request.user, story):
+            raise PermissionDenied
+        return Response(StateEventSerializer(story.events.select_related("actor"), many=True).data)
 
     def add_attachment(self, story, upload):
         return services.story_attach(record=story, by=self.request.user, upload=upload)

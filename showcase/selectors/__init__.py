@@ -7,12 +7,14 @@ from showcase.selectors.profiles import (
     LineageNode,
     craftsman_profile,
     lineage_tree,
+    openable_profiles,
     profiles_visible_to,
 )
 from showcase.selectors.search import showcase_search
 from showcase.selectors.stories import (
     StoryActions,
     featured_stories,
+    follows_story,
     manages_story,
     may_write_stories,
     published_stories,
@@ -29,11 +31,13 @@ __all__ = [
     "StoryActions",
     "craftsman_profile",
     "featured_stories",
+    "follows_story",
     "honour_roll",
     "lineage_tree",
     "manages_story",
     "may_write_stories",
     "newest_honours",
+    "openable_profiles",
     "profiles_visible_to",
     "published_stories",
     "showcase_search",

@@ -8,14 +8,20 @@ proposals are public, and the lineage names the people a craftsman trained.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 
 from accounts.models import User
 from accounts.selectors import people_visible_to
+from achievements.models import Contributor, Inventor
 from achievements.selectors import achievements_visible_to, patents_visible_to
 from apprenticeships.models import Pairing
-from apprenticeships.selectors import LINEAGE_GENERATIONS, lineage_pairings, mentors_of
-from competitions.models import Proposal
+from apprenticeships.selectors import (
+    LINEAGE_GENERATIONS,
+    lineage_pairings,
+    mentors_of,
+    pairings_visible_to,
+)
+from competitions.models import CoAuthor, Proposal
 from competitions.selectors import proposals_listed_for
 from core.scoping import signed_in
 from core.selectors import choice_order
@@ -42,31 +48,49 @@ def profiles_visible_to(user) -> QuerySet[User]:
     )
 
 
+def openable_profiles(viewer, person_ids) -> set[int]:
+    """Which of these people's profiles the reader may open (one query), so a
+    page links only to profiles that will not answer 404."""
+    if not person_ids:
+        return set()
+    return set(profiles_visible_to(viewer).filter(pk__in=person_ids).values_list("pk", flat=True))
+
+
 @dataclass
 class LineageNode:
     """One apprentice in a lineage, with the pairing that made them one and the
-    apprentices they trained in turn."""
+    apprentices they trained in turn. The names are the showcase's (a lineage is
+    shown publicly); the pairing's details only to those who may read the pairing."""
 
     person: User
     pairing: Pairing
     generation: int
     children: list["LineageNode"] = field(default_factory=list)
     has_profile: bool = False
+    shows_details: bool = False
+
+
+def pairings_shown_in_full(viewer, pairings) -> set[int]:
+    """Which pairings' status, dates and skill level the reader may see."""
+    if not pairings:
+        return set()
+    return set(
+        pairings_visible_to(viewer)
+        .filter(pk__in=[pairing.pk for pairing in pairings])
+        .values_list("pk", flat=True)
+    )
 
 
 def lineage_tree(person: User, viewer, *, generations: int = LINEAGE_GENERATIONS) -> list:
-    """The person's apprentices as a tree, `generations` deep. Each person shows
-    once (at their nearest place), so bad data with a loop cannot repeat anyone."""
-    # Nearest generation first, so each person is placed where they sit closest.
+    """The person's apprentices as a tree, `generations` deep, each person once
+    (at their nearest place), so bad data with a loop cannot repeat anyone."""
+    # Nearest generation first, so each mentor is placed before their apprentices.
     pairings = sorted(
         lineage_pairings(person, generations=generations),
         key=lambda pairing: (pairing.generation, pairing.starts_on, pairing.pk),
     )
-    openable = set(
-        profiles_visible_to(viewer)
-        .filter(pk__in={pairing.apprentice_id for pairing in pairings})
-        .values_list("pk", flat=True)
-    )
+    openable = openable_profiles(viewer, {pairing.apprentice_id for pairing in pairings})
+    in_full = pairings_shown_in_full(viewer, pairings)
     placed: dict[int, list[LineageNode]] = {person.pk: []}  # person id → their children
     for pairing in pairings:
         if pairing.mentor_id not in placed or pairing.apprentice_id in placed:
@@ -76,6 +100,7 @@ def lineage_tree(person: User, viewer, *, generations: int = LINEAGE_GENERATIONS
             pairing=pairing,
             generation=pairing.generation,
             has_profile=pairing.apprentice_id in openable,
+            shows_details=pairing.pk in in_full,
         )
         placed[pairing.mentor_id].append(node)
         placed[pairing.apprentice_id] = node.children
@@ -87,10 +112,10 @@ def lineage_size(nodes: list[LineageNode]) -> int:
 
 
 def _rows(queryset) -> dict:
-    """A section: its first rows and how many there are in all."""
-    rows = list(queryset[:PROFILE_SECTION_ROWS])
-    total = len(rows) if len(rows) < PROFILE_SECTION_ROWS else queryset.count()
-    return {"rows": rows, "total": total}
+    """A section: its first rows and how many there are in all, in one query
+    (the total is a window count over the rows before the limit)."""
+    rows = list(queryset.annotate(section_total=Window(Count("pk")))[:PROFILE_SECTION_ROWS])
+    return {"rows": rows, "total": rows[0].section_total if rows else 0}
 
 
 def personal_honours(person: User) -> QuerySet[Honour]:
@@ -106,16 +131,24 @@ def personal_honours(person: User) -> QuerySet[Honour]:
 def craftsman_profile(person: User, viewer) -> dict:
     """Everything the profile page and `/api/v1/profiles/{id}/` show, each part
     read through its own app's scope. A fixed number of queries however much the
-    person has done."""
+    person has done (each section is one query with its total)."""
     awarded = (
         proposals_listed_for(viewer)
         .filter(status=Proposal.Status.AWARDED)
-        .filter(Q(author=person) | Q(co_authors__person=person))
+        .filter(
+            Q(author=person)
+            | Exists(CoAuthor.objects.filter(proposal=OuterRef("pk"), person=person))
+        )
         .select_related("award__grade", "campaign")
-        .distinct()
         .order_by("-campaign__year", "-id")
     )
     lineage = lineage_tree(person, viewer)
+    mentors = list(mentors_of(person))
+    openable = openable_profiles(viewer, {pairing.mentor_id for pairing in mentors})
+    in_full = pairings_shown_in_full(viewer, mentors)
+    for pairing in mentors:
+        pairing.mentor_has_profile = pairing.mentor_id in openable
+        pairing.shows_details = pairing.pk in in_full
     return {
         "person": person,
         "honours": list(personal_honours(person)),
@@ -127,21 +160,21 @@ def craftsman_profile(person: User, viewer) -> dict:
         ),
         "achievements": _rows(
             achievements_visible_to(viewer)
-            .filter(contributors__person=person)
-            .distinct()
+            .filter(Exists(Contributor.objects.filter(achievement=OuterRef("pk"), person=person)))
             .order_by("-completed_on", "-id")
         ),
         "patents": _rows(
             patents_visible_to(viewer)
-            .filter(inventors__person=person)
-            .distinct()
+            .filter(Exists(Inventor.objects.filter(patent=OuterRef("pk"), person=person)))
             .order_by("-filed_on", "-id")
         ),
         "awards": _rows(awarded),
-        "mentors": list(mentors_of(person)),
+        "mentors": mentors,
         "lineage": lineage,
         "lineage_size": lineage_size(lineage),
         "stories": _rows(
-            published_stories(viewer).filter(people=person).order_by("-published_on", "-id")
+            published_stories(viewer)
+            .filter(Exists(Story.people.through.objects.filter(story=OuterRef("pk"), user=person)))
+            .order_by("-published_on", "-id")
         ),
     }

@@ -4,6 +4,7 @@ split on, so a fragment is matched anywhere in a name or text (张 finds 张建�
 
 from django.db.models import Q
 
+from accounts.selectors import people_visible_to
 from showcase.selectors.profiles import profiles_visible_to
 from showcase.selectors.stories import published_stories
 from studios.selectors import studios_visible_to
@@ -23,8 +24,11 @@ def showcase_search(user, query: str) -> dict:
         | Q(creator__icontains=query)
         | Q(body__icontains=query)
     )
+    # An employee number finds only people of the reader's own directory: it must
+    # not confirm who holds a number in another company.
     people = profiles_visible_to(user).filter(
-        Q(full_name__icontains=query) | Q(employee_no__iexact=query)
+        Q(full_name__icontains=query)
+        | Q(employee_no__iexact=query, pk__in=people_visible_to(user).values("pk"))
     )
     studios = studios_visible_to(user).filter(
         Q(name__icontains=query) | Q(code__iexact=query) | Q(speciality__icontains=query)

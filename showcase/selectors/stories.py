@@ -101,11 +101,20 @@ def story_actions(user, story: Story) -> StoryActions:
         edit=writes and story.status != Status.ARCHIVED,
         attach=writes and story.status != Status.ARCHIVED,
         submit=story.author_id == user.pk and story.status == Status.DRAFT,
-        publish=manages and story.can_move_to(Status.PUBLISHED),
+        # Someone else's draft is published only once its author sends it in.
+        publish=manages
+        and story.can_move_to(Status.PUBLISHED)
+        and (story.status != Status.DRAFT or story.author_id == user.pk),
         send_back=manages and story.status == Status.IN_REVIEW,
         archive=manages and story.status == Status.PUBLISHED,
         feature=manages and story.status == Status.PUBLISHED,
     )
+
+
+def follows_story(user, story: Story) -> bool:
+    """Who reads a story's history (why it was sent back): its author and the
+    officials over it."""
+    return story.author_id == user.pk or manages_story(user, story)
 
 
 def story_review_queue(user) -> QuerySet[Story]:

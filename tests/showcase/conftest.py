@@ -12,8 +12,11 @@ def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
 
 
+BODY = "## 一线\n\n他在井下干了二十年。"
+
+
 def make_story(by, *, title="记粉尘治理工作室", form=Story.Form.REPORTAGE, people=(), studios=(),
-               body="## 一线\n\n他在井下干了二十年。", creator="宣传部", **extra) -> Story:  # fmt: skip
+               body=BODY, creator="宣传部", **extra) -> Story:  # fmt: skip
     """A draft written by `by` (an official or a studio lead)."""
     return services.story_create(
         by=by, title=title, form=form, creator=creator, body=body, people=list(people),
