@@ -24,6 +24,7 @@ from apprenticeships.models import (
     Session,
 )
 from core.models import Attachment
+from tests.api_answers import field_errors, ids, refused, results, url
 from tests.apprenticeships.conftest import SCORES, days_ago, final_passed
 from tests.factories import PersonFactory
 
@@ -50,40 +51,6 @@ def person(m, role: str) -> User:
 def sign_in(api, m, role: str | None):
     api.force_authenticate(None if role is None else person(m, role))
     return api
-
-
-def results(response) -> list[dict]:
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
-
-def ids(response) -> set[int]:
-    return {row["id"] for row in results(response)}
-
-
-def field_errors(response) -> dict:
-    assert response.status_code == 400, response.content
-    body = response.json()
-    assert body["code"] == "invalid"
-    assert body["detail"]
-    assert all(messages for messages in body["errors"].values())
-    return body["errors"]
-
-
-def refused(response, status: int, code: str | None = None) -> dict:
-    """A refusal other than 400: the one-sentence body, no field errors."""
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["detail"]
-    assert "errors" not in body
-    if code:
-        assert body["code"] == code
-    return body
-
-
-def url(base: str, record, action: str | None = None) -> str:
-    pk = record if isinstance(record, int) else record.pk
-    return f"{base}{pk}/" + (f"{action}/" if action else "")
 
 
 def snapshot(pairing) -> tuple:
