@@ -50,10 +50,10 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None:
     if not match or size == 0 or match.groups() == ("", ""):
         return None
     first, last = match.groups()
-    if first == "":  # the last N bytes
-        return max(size - int(last), 0), size - 1
-    first = int(first)
-    last = min(int(last), size - 1) if last else size - 1
+    if first == "":  # the last N bytes ("bytes=-0" asks for none: send it all)
+        suffix = int(last)
+        return (max(size - suffix, 0), size - 1) if suffix else None
+    first, last = int(first), min(int(last), size - 1) if last else size - 1
     return (first, last) if first <= last else None
 
 
