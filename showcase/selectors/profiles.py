@@ -43,9 +43,10 @@ def profiles_visible_to(user) -> QuerySet[User]:
         return User.objects.none()
     honoured = Honour.objects.filter(person=OuterRef("pk"))
     in_story = Story.objects.filter(status=Story.Status.PUBLISHED, people=OuterRef("pk"))
-    return User.objects.select_related("org_unit").filter(
-        Q(pk__in=people_visible_to(user).values("pk")) | Q(Exists(honoured)) | Q(Exists(in_story))
-    )
+    # One WHERE with the directory's own conditions (an IN over the directory
+    # would read every person the reader may see, for each lookup).
+    public = User.objects.filter(Q(Exists(honoured)) | Q(Exists(in_story)))
+    return (people_visible_to(user) | public).select_related("org_unit")
 
 
 def openable_profiles(viewer, person_ids) -> set[int]:
