@@ -96,6 +96,24 @@ def run_service(form, service, /, *, formsets: dict | None = None, **kwargs):
     return None
 
 
+def run_form_action(request, form_class, service, *, done_message: str, next_url: str,
+                    render_refused, **kwargs):  # fmt: skip
+    """A form on a record's page that asks a service for one move (activate,
+    publish, send back …). Done: a message and back to `next_url`. Refused: the
+    page again, 400, through `render_refused(form)` with the form's errors; a
+    refusal of the move itself is also said as a message, since the record may
+    have moved on meanwhile and the form no longer be shown."""
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v is not None}
+        if run_service(form, service, by=request.user, **kwargs, **data):
+            messages.success(request, done_message)
+            return redirect(next_url)
+    for error in form.non_field_errors():
+        messages.error(request, error)
+    return render_refused(form)
+
+
 def run_action(request, service, **kwargs):
     """A one-button action on a page (submit, withdraw …): a refusal (400 or 409)
     becomes an error message; None means nothing was done."""

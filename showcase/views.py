@@ -1,7 +1,6 @@
 """Showcase pages: the stories (list, page, forms, the officials' moves), the
 honour roll, craftsman profiles and the search over all three."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +12,14 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import is_official
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
-from core.pages import ScopedListView, attach_from_page, form_changes, run_action, run_service
+from core.pages import (
+    ScopedListView,
+    attach_from_page,
+    form_changes,
+    run_action,
+    run_form_action,
+    run_service,
+)
 from showcase import services
 from showcase.filtersets import StoryFilterSet
 from showcase.forms import (
@@ -155,21 +161,15 @@ def story_feature(request, pk):
     return _one_button(request, pk, services.story_feature, done, featured=featured)
 
 
-def _story_form_action(request, pk, form_class: type[forms.Form], form_name, service, done):
+def _story_form_action(request, pk, form_class, form_name, service, done_message):
     story = _story(request, pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v is not None}
-        if run_service(form, service, story_id=story.pk, by=request.user, **data):
-            messages.success(request, done)
-            return redirect("showcase:story-detail", pk=pk)
-    # A refusal of the move itself (the story moved on meanwhile) is said above
-    # the page: the form it came from may no longer be shown.
-    for error in form.non_field_errors():
-        messages.error(request, error)
-    return render(
-        request, "showcase/story_detail.html",
-        _detail_context(request, story, **{form_name: form}), status=400,
+    return run_form_action(
+        request, form_class, service, story_id=story.pk, done_message=done_message,
+        next_url=reverse("showcase:story-detail", args=[pk]),
+        render_refused=lambda form: render(
+            request, "showcase/story_detail.html",
+            _detail_context(request, story, **{form_name: form}), status=400,
+        ),
     )  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Prefetch, When
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,7 +34,7 @@ from apprenticeships.selectors import (
     writes_plan,
 )
 from core.attachments import attachments_by_owner
-from core.pages import ScopedListView, form_changes, run_service
+from core.pages import ScopedListView, form_changes, run_form_action, run_service
 
 Status = Pairing.Status
 # Open pairings first, then the finished ones, newest first within each.
@@ -178,15 +179,13 @@ def _pairing_action(request, pk, form_class, form_name, service, done_message):
     pairing = get_object_or_404(pairings_visible_to(request.user), pk=pk)
     if not manages_pairing(request.user, pairing):
         raise PermissionDenied
-    form = form_class(request.POST)
-    if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v is not None}
-        if run_service(form, service, pairing_id=pk, by=request.user, **data):
-            messages.success(request, done_message)
-            return redirect("apprenticeships:pairing-detail", pk=pk)
-    return render(
-        request, "apprenticeships/pairing_detail.html",
-        _detail_context(request, pairing, **{form_name: form}), status=400,
+    return run_form_action(
+        request, form_class, service, pairing_id=pk, done_message=done_message,
+        next_url=reverse("apprenticeships:pairing-detail", args=[pk]),
+        render_refused=lambda form: render(
+            request, "apprenticeships/pairing_detail.html",
+            _detail_context(request, pairing, **{form_name: form}), status=400,
+        ),
     )  # fmt: skip
 
 

@@ -32,6 +32,7 @@ from core.attachments import attachments_of
 from core.models import Attachment
 from tests.apprenticeships.conftest import SCORES, days_ago
 from tests.factories import PersonFactory
+from tests.page_html import error_beside, form_of, page_form
 
 pytestmark = pytest.mark.django_db
 
@@ -111,27 +112,6 @@ def jpeg(name="现场照片.jpg") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 120, 40)).save(buffer, "JPEG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
-
-
-def form_of(html: str, action: str) -> str:
-    """The HTML of the form posting to `action` (the detail page holds several)."""
-    start = html.index(f'action="{action}"')
-    return html[start : html.index("</form>", start)]
-
-
-def page_form(html: str) -> str:
-    """The HTML of a plain form page's form (not the navbar's language buttons)."""
-    start = html.index('<form method="post" novalidate class="card card-body"')
-    return html[start : html.index("</form>", start)]
-
-
-def error_beside(form_html: str, name: str, message: str) -> None:
-    """`message` is shown in the block of the field `name`: after its input and
-    before the next field."""
-    start = form_html.index(f'name="{name}"')
-    end = form_html.find('<div class="mb-3">', start)
-    block = form_html[start : end if end != -1 else None]
-    assert f'<div class="invalid-feedback d-block">{message}</div>' in block, block
 
 
 def form_error(form_html: str, message: str) -> None:

@@ -27,6 +27,7 @@ from showcase.models import Story
 from studios import services as studio_services
 from studios.models import Honour, RecognitionList
 from tests.factories import PersonFactory
+from tests.page_html import error_beside, form_of, page_form
 from tests.showcase.conftest import days_ago, make_story, publish
 
 pytestmark = pytest.mark.django_db
@@ -94,27 +95,6 @@ def zh(message: str, **values) -> str:
 def messages_of(response) -> list[tuple[str, str]]:
     """(level, text) of the messages queued for the next page."""
     return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
-
-
-def page_form(html: str) -> str:
-    """The HTML of a plain form page's form (not the navbar's language buttons)."""
-    start = html.index('<form method="post" novalidate class="card card-body"')
-    return html[start : html.index("</form>", start)]
-
-
-def form_of(html: str, action: str) -> str:
-    """The HTML of the form posting to `action` (the story page holds several)."""
-    start = html.index(f'action="{action}"')
-    return html[start : html.index("</form>", start)]
-
-
-def error_beside(form_html: str, name: str, message: str) -> None:
-    """`message` is shown in the block of the field `name`: after its input and
-    before the next field."""
-    start = form_html.index(f'name="{name}"')
-    end = form_html.find('<div class="mb-3">', start)
-    block = form_html[start : end if end != -1 else None]
-    assert f'<div class="invalid-feedback d-block">{message}</div>' in block, block
 
 
 def some_error_beside(form_html: str, name: str) -> None:

@@ -37,17 +37,17 @@ from showcase import services
 from showcase.models import STORY_BODY_MAX_CHARS, Story
 from showcase.selectors import lineage_tree
 from showcase.selectors.profiles import lineage_size
+from tests.api_answers import field_errors
 from tests.core.test_attachments import PDF
 from tests.factories import PersonFactory
+from tests.page_html import error_beside, page_form
 from tests.showcase.conftest import make_story
-from tests.showcase.test_api import PROFILES, STORIES, field_errors, pair, sign_in
+from tests.showcase.test_api import PROFILES, STORIES, pair, sign_in
 from tests.showcase.test_api import story_body as api_story
 from tests.showcase.test_api import url as api_url
 from tests.showcase.test_lineage import everyone
 from tests.showcase.test_pages import (
     edit_data,
-    error_beside,
-    page_form,
     some_error_beside,
     story_body,
     zh,

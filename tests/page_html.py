@@ -1,0 +1,23 @@
+"""Reading a rendered page the way a person sees it: one form among several,
+and the message shown beside a field."""
+
+
+def page_form(html: str) -> str:
+    """The HTML of a plain form page's form (not the navbar's language buttons)."""
+    start = html.index('<form method="post" novalidate class="card card-body"')
+    return html[start : html.index("</form>", start)]
+
+
+def form_of(html: str, action: str) -> str:
+    """The HTML of the form posting to `action` (a record's page holds several)."""
+    start = html.index(f'action="{action}"')
+    return html[start : html.index("</form>", start)]
+
+
+def error_beside(form_html: str, name: str, message: str) -> None:
+    """`message` is shown in the block of the field `name`: after its input and
+    before the next field."""
+    start = form_html.index(f'name="{name}"')
+    end = form_html.find('<div class="mb-3">', start)
+    block = form_html[start : end if end != -1 else None]
+    assert f'<div class="invalid-feedback d-block">{message}</div>' in block, block
