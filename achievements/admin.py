@@ -81,8 +81,12 @@ class AchievementAdmin(admin.ModelAdmin):
     search_fields = ("title", "studio__name")
     autocomplete_fields = ("studio", "origin_problem")
     readonly_fields = (
-        "verified_benefit", "verified_by", "verified_on", "verification_evidence", "created_by",
-    )  # fmt: skip
+        "verified_benefit",
+        "verified_by",
+        "verified_on",
+        "verification_evidence",
+        "created_by",
+    )
     inlines = [ContributorInline, AdoptionInline]
 
     def get_readonly_fields(self, request, obj=None):
@@ -102,9 +106,17 @@ class PatentAdminForm(forms.ModelForm):
     class Meta:
         model = Patent
         fields = [
-            "application_no", "title", "patent_type", "filed_on", "published_on", "granted_on",
-            "ended_on", "holder", "studio", "achievement",
-        ]  # fmt: skip
+            "application_no",
+            "title",
+            "patent_type",
+            "filed_on",
+            "published_on",
+            "granted_on",
+            "ended_on",
+            "holder",
+            "studio",
+            "achievement",
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -19,10 +19,31 @@ CONFERENCE_NAME = "2025年集团职工创新成果推广会"
 CONFERENCE_SIZE = 483
 
 DUST_TOPICS = [
-    "综采工作面", "掘进迎头", "转载点", "皮带机头", "回风巷", "采煤机滚筒", "液压支架", "破碎机",
-    "溜煤眼", "装车站", "煤仓", "喷浆作业", "打钻作业", "放炮后", "运输大巷", "井底车场",
-    "上隅角", "架间", "割煤", "移架", "刮板机", "巷道冲洗", "水幕", "泡沫",
-]  # fmt: skip
+    "综采工作面",
+    "掘进迎头",
+    "转载点",
+    "皮带机头",
+    "回风巷",
+    "采煤机滚筒",
+    "液压支架",
+    "破碎机",
+    "溜煤眼",
+    "装车站",
+    "煤仓",
+    "喷浆作业",
+    "打钻作业",
+    "放炮后",
+    "运输大巷",
+    "井底车场",
+    "上隅角",
+    "架间",
+    "割煤",
+    "移架",
+    "刮板机",
+    "巷道冲洗",
+    "水幕",
+    "泡沫",
+]
 DUST_METHODS = [
     "喷雾降尘改造",
     "负压除尘装置研制",
@@ -60,39 +81,54 @@ def _seed_dust_studio(rng: random.Random) -> None:
         method = DUST_METHODS[index % len(DUST_METHODS)]
         started = datetime.date(2016 + index // 5, 1 + index % 12, 1)
         problem = services.problem_create(
-            by=lead, studio=studio, title=f"{place}{method}（第{index + 1}项）",
+            by=lead,
+            studio=studio,
+            title=f"{place}{method}（第{index + 1}项）",
             category=TechnicalProblem.Category.DUST_CONTROL,
             description=f"{place}粉尘浓度超标，影响职工健康和安全生产。",
-            started_on=started, team=rng.sample(members, k=min(3, len(members))),
+            started_on=started,
+            team=rng.sample(members, k=min(3, len(members))),
             estimated_benefit=Decimal(rng.randint(5, 60) * 10000),
             status=TechnicalProblem.Status.SOLVED,
             solved_on=started + datetime.timedelta(days=rng.randint(60, 300)),
             realised_benefit=Decimal(rng.randint(5, 50) * 10000),
-        )  # fmt: skip
+        )
         if index % 3 == 0:  # 13 achievements come out of the 38 problems
             achievement = services.achievement_create(
-                by=lead, studio=studio, title=f"{place}{method}成果",
-                kind=Achievement.Kind.EQUIPMENT_MODIFICATION, completed_on=problem.solved_on,
+                by=lead,
+                studio=studio,
+                title=f"{place}{method}成果",
+                kind=Achievement.Kind.EQUIPMENT_MODIFICATION,
+                completed_on=problem.solved_on,
                 summary=f"通过{method}，{place}粉尘浓度下降70%以上。",
                 contributors=[(lead, Decimal(60)), (members[index % len(members)], Decimal(40))]
-                if members[index % len(members)] != lead else [(lead, Decimal(100))],
-                origin_problem=problem, claimed_benefit=Decimal(rng.randint(20, 120) * 10000),
-            )  # fmt: skip
+                if members[index % len(members)] != lead
+                else [(lead, Decimal(100))],
+                origin_problem=problem,
+                claimed_benefit=Decimal(rng.randint(20, 120) * 10000),
+            )
             if index < 18:  # the first six become granted patents
                 services.patent_create(
-                    by=lead, studio=studio,
+                    by=lead,
+                    studio=studio,
                     application_no=_patent_number(problem.solved_on.year, "2", 300000 + index),
-                    title=f"一种用于{place}的降尘装置", patent_type=Patent.Type.UTILITY_MODEL,
-                    filed_on=problem.solved_on, holder="北岭煤业公司", inventors=[lead],
-                    achievement=achievement, status=Patent.Status.GRANTED,
+                    title=f"一种用于{place}的降尘装置",
+                    patent_type=Patent.Type.UTILITY_MODEL,
+                    filed_on=problem.solved_on,
+                    holder="北岭煤业公司",
+                    inventors=[lead],
+                    achievement=achievement,
+                    status=Patent.Status.GRANTED,
                     granted_on=problem.solved_on + datetime.timedelta(days=240),
-                )  # fmt: skip
+                )
     # The best of them is verified and promoted group-wide.
     best = studio.achievements.order_by("completed_on").first()
     services.achievement_verify_benefit(
-        achievement_id=best.pk, by=_official(), verified_benefit=Decimal(860000),
+        achievement_id=best.pk,
+        by=_official(),
+        verified_benefit=Decimal(860000),
         evidence="公司财务部2019年度效益确认单（财字〔2019〕12号）",
-    )  # fmt: skip
+    )
     services.achievement_update(achievement_id=best.pk, by=_official(), promotion="group")
 
 
@@ -108,25 +144,37 @@ def _seed_other_studios(rng: random.Random) -> None:
     for studio in studios.order_by("code"):
         members = _members(studio)
         for index in range(13):
-            problem = services.problem_create(
-                by=official, studio=studio, title=f"{studio.speciality}难题攻关{index + 1}",
-                category=rng.choice(CATEGORIES), started_on=datetime.date(2018 + index % 7, 3, 1),
-                status="solved" if index % 8 == 0 else rng.choice(["open", "in_progress"]),
-                solved_on=datetime.date(2018 + index % 7, 9, 1) if index % 8 == 0 else None,
-                team=members[:2],
-            ) if index % 4 == 0 else None  # fmt: skip
-            contributors = [(members[0], Decimal(100))] if len(members) < 2 else [
-                (members[0], Decimal(70)), (members[1], Decimal(30))
-            ]  # fmt: skip
+            problem = (
+                services.problem_create(
+                    by=official,
+                    studio=studio,
+                    title=f"{studio.speciality}难题攻关{index + 1}",
+                    category=rng.choice(CATEGORIES),
+                    started_on=datetime.date(2018 + index % 7, 3, 1),
+                    status="solved" if index % 8 == 0 else rng.choice(["open", "in_progress"]),
+                    solved_on=datetime.date(2018 + index % 7, 9, 1) if index % 8 == 0 else None,
+                    team=members[:2],
+                )
+                if index % 4 == 0
+                else None
+            )
+            contributors = (
+                [(members[0], Decimal(100))]
+                if len(members) < 2
+                else [(members[0], Decimal(70)), (members[1], Decimal(30))]
+            )
             services.achievement_create(
-                by=official, studio=studio, title=f"{studio.speciality}创新成果{index + 1}",
-                kind=rng.choice(KINDS), completed_on=datetime.date(2019 + index % 7, 6, 15),
+                by=official,
+                studio=studio,
+                title=f"{studio.speciality}创新成果{index + 1}",
+                kind=rng.choice(KINDS),
+                completed_on=datetime.date(2019 + index % 7, 6, 15),
                 summary=f"在{studio.speciality}方面的改进，提高效率、降低成本。",
                 contributors=contributors,
                 origin_problem=problem if problem and problem.status == "solved" else None,
                 claimed_benefit=Decimal(rng.randint(1, 80) * 10000),
                 promotion=rng.choice(["studio", "unit", "group"]),
-            )  # fmt: skip
+            )
 
 
 def _seed_conference_and_adoptions(rng: random.Random) -> None:
@@ -134,10 +182,12 @@ def _seed_conference_and_adoptions(rng: random.Random) -> None:
     conference = PromotionConference.objects.filter(name=CONFERENCE_NAME).first()
     if conference is None:
         conference = services.conference_create(
-            by=official, name=CONFERENCE_NAME, held_on=datetime.date(2025, 10, 28),
+            by=official,
+            name=CONFERENCE_NAME,
+            held_on=datetime.date(2025, 10, 28),
             organiser=OrgUnit.objects.get(code="G"),
             description="集团工会组织的年度职工创新成果展示与推广交流会。",
-        )  # fmt: skip
+        )
     if conference.achievements.count() < CONFERENCE_SIZE:
         chosen = list(Achievement.objects.order_by("id")[:CONFERENCE_SIZE])
         services.conference_show_achievements(
@@ -153,10 +203,12 @@ def _seed_conference_and_adoptions(rng: random.Random) -> None:
         elsewhere = [unit for unit in units if not unit.path.startswith(company)]
         for unit in rng.sample(elsewhere, k=2):
             services.adoption_record(
-                by=official, achievement=achievement, org_unit=unit,
+                by=official,
+                achievement=achievement,
+                org_unit=unit,
                 adopted_on=achievement.completed_on + datetime.timedelta(days=120),
                 annual_benefit=Decimal(rng.randint(2, 30) * 10000),
-            )  # fmt: skip
+            )
 
 
 @demo.seeder(order=30)

@@ -71,8 +71,17 @@ class AchievementFilterSet(django_filters.FilterSet):
     class Meta:
         model = Achievement
         form = FilterForm
-        fields = ["search", "kind", "category", "studio", "org_unit", "year",
-                  "benefit_min", "benefit_max", "promotion"]  # fmt: skip
+        fields = [
+            "search",
+            "kind",
+            "category",
+            "studio",
+            "org_unit",
+            "year",
+            "benefit_min",
+            "benefit_max",
+            "promotion",
+        ]
 
     def filter_search(self, queryset, name, value):
         """Title, summary and studio; Chinese fragments work (substring match)."""

@@ -31,8 +31,18 @@ class ProblemForm(StudioChoiceMixin, ServiceValidatedModelForm):
 
     class Meta:
         model = TechnicalProblem
-        fields = ["studio", "title", "category", "status", "description", "started_on",
-                  "solved_on", "team", "estimated_benefit", "realised_benefit"]  # fmt: skip
+        fields = [
+            "studio",
+            "title",
+            "category",
+            "status",
+            "description",
+            "started_on",
+            "solved_on",
+            "team",
+            "estimated_benefit",
+            "realised_benefit",
+        ]
         widgets = {
             "started_on": DateInput(),
             "solved_on": DateInput(),
@@ -71,8 +81,17 @@ class ProblemStatusForm(BootstrapFormMixin, forms.Form):
 class AchievementForm(StudioChoiceMixin, ServiceValidatedModelForm):
     class Meta:
         model = Achievement
-        fields = ["studio", "title", "kind", "completed_on", "summary", "origin_problem",
-                  "claimed_benefit", "promotion", "awards"]  # fmt: skip
+        fields = [
+            "studio",
+            "title",
+            "kind",
+            "completed_on",
+            "summary",
+            "origin_problem",
+            "claimed_benefit",
+            "promotion",
+            "awards",
+        ]
         widgets = {
             "completed_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),
@@ -111,9 +130,10 @@ class VerifyBenefitForm(BootstrapFormMixin, forms.Form):
         label=_("Verified annual benefit (CNY)"), min_value=0, decimal_places=2
     )
     evidence = forms.CharField(
-        label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Evidence"),
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("e.g. the finance department's confirmation, with its reference"),
-    )  # fmt: skip
+    )
     verified_on = forms.DateField(label=_("Verified on"), required=False, widget=DateInput())
 
 
@@ -141,9 +161,11 @@ class ShowAtConferenceForm(BootstrapFormMixin, forms.Form):
 
 class PatentForm(StudioChoiceMixin, ServiceValidatedModelForm):
     inventors = forms.ModelMultipleChoiceField(
-        label=_("Inventors"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("Inventors"),
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("In the order of the application, first inventor first."),
-    )  # fmt: skip
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[(s, Patent.Status(s).label) for s in ("filed", "published", "granted")],
@@ -151,8 +173,18 @@ class PatentForm(StudioChoiceMixin, ServiceValidatedModelForm):
 
     class Meta:
         model = Patent
-        fields = ["studio", "application_no", "title", "patent_type", "status", "filed_on",
-                  "published_on", "granted_on", "holder", "achievement"]  # fmt: skip
+        fields = [
+            "studio",
+            "application_no",
+            "title",
+            "patent_type",
+            "status",
+            "filed_on",
+            "published_on",
+            "granted_on",
+            "holder",
+            "achievement",
+        ]
         widgets = {"filed_on": DateInput(), "published_on": DateInput(), "granted_on": DateInput()}
 
     def __init__(self, *args, user, studio=None, editing=False, **kwargs):
@@ -162,8 +194,14 @@ class PatentForm(StudioChoiceMixin, ServiceValidatedModelForm):
             studio__in=studios_writable_by(user)
         ).order_by("-completed_on")
         if editing:
-            for fixed in ("studio", "application_no", "patent_type", "status", "published_on",
-                          "granted_on"):  # fmt: skip
+            for fixed in (
+                "studio",
+                "application_no",
+                "patent_type",
+                "status",
+                "published_on",
+                "granted_on",
+            ):
                 del self.fields[fixed]
             self.fields["inventors"].initial = [p.pk for p in self.instance.inventor_people]
         else:

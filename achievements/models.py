@@ -41,9 +41,11 @@ class TechnicalProblem(StatefulModel):
     event_parent_field = "problem"
 
     studio = models.ForeignKey(
-        "studios.Studio", verbose_name=_("studio"), on_delete=models.PROTECT,
+        "studios.Studio",
+        verbose_name=_("studio"),
+        on_delete=models.PROTECT,
         related_name="problems",
-    )  # fmt: skip
+    )
     title = models.CharField(_("title"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     description = models.TextField(_("description"), blank=True)
@@ -62,9 +64,11 @@ class TechnicalProblem(StatefulModel):
         _("realised annual benefit (CNY)"), null=True, blank=True, **MONEY
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("logged by"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -97,9 +101,11 @@ class TechnicalProblem(StatefulModel):
 class ProblemEvent(StateEvent):
     state_choices = TechnicalProblem.Status
     problem = models.ForeignKey(
-        TechnicalProblem, verbose_name=_("problem"), on_delete=models.CASCADE,
+        TechnicalProblem,
+        verbose_name=_("problem"),
+        on_delete=models.CASCADE,
         related_name="events",
-    )  # fmt: skip
+    )
 
     class Meta(StateEvent.Meta):
         verbose_name = _("problem status change")
@@ -123,17 +129,23 @@ class Achievement(models.Model):
         GROUP = "group", _("Group-wide")
 
     studio = models.ForeignKey(
-        "studios.Studio", verbose_name=_("studio"), on_delete=models.PROTECT,
+        "studios.Studio",
+        verbose_name=_("studio"),
+        on_delete=models.PROTECT,
         related_name="achievements",
-    )  # fmt: skip
+    )
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     completed_on = models.DateField(_("completed on"))
     summary = models.TextField(_("summary"), blank=True)
     origin_problem = models.ForeignKey(
-        TechnicalProblem, verbose_name=_("origin problem"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="achievements",
-    )  # fmt: skip
+        TechnicalProblem,
+        verbose_name=_("origin problem"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="achievements",
+    )
     claimed_benefit = models.DecimalField(
         _("claimed annual benefit (CNY)"), null=True, blank=True, **MONEY
     )
@@ -141,9 +153,13 @@ class Achievement(models.Model):
         _("verified annual benefit (CNY)"), null=True, blank=True, **MONEY
     )
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
     verification_evidence = models.TextField(_("verification evidence"), blank=True)
     promotion = models.CharField(
@@ -151,9 +167,11 @@ class Achievement(models.Model):
     )
     awards = models.TextField(_("awards received"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("logged by"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -186,13 +204,17 @@ class Contributor(models.Model):
     """An achievement's contributor, in order, with a share of the credit."""
 
     achievement = models.ForeignKey(
-        Achievement, on_delete=models.CASCADE, related_name="contributors",
+        Achievement,
+        on_delete=models.CASCADE,
+        related_name="contributors",
         verbose_name=_("achievement"),
-    )  # fmt: skip
+    )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contributions",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contributions",
         verbose_name=_("person"),
-    )  # fmt: skip
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     share = models.DecimalField(
         _("share (%)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
@@ -223,22 +245,28 @@ class Adoption(models.Model):
     """Another unit adopting an achievement, with its own benefit (成果推广应用)."""
 
     achievement = models.ForeignKey(
-        Achievement, on_delete=models.CASCADE, related_name="adoptions",
+        Achievement,
+        on_delete=models.CASCADE,
+        related_name="adoptions",
         verbose_name=_("achievement"),
-    )  # fmt: skip
+    )
     org_unit = models.ForeignKey(
-        "accounts.OrgUnit", on_delete=models.PROTECT, related_name="adoptions",
+        "accounts.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="adoptions",
         verbose_name=_("adopting unit"),
-    )  # fmt: skip
+    )
     adopted_on = models.DateField(_("adopted on"))
     annual_benefit = models.DecimalField(
         _("annual benefit there (CNY)"), null=True, blank=True, **MONEY
     )
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("recorded by"),
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("adoption")
@@ -278,9 +306,11 @@ class Patent(StatefulModel):
     event_parent_field = "patent"
 
     application_no = models.CharField(
-        _("application number"), max_length=20, unique=True,
+        _("application number"),
+        max_length=20,
+        unique=True,
         help_text=_("e.g. CN202110123456.7 or ZL 2021 1 0123456.7"),
-    )  # fmt: skip
+    )
     title = models.CharField(_("title"), max_length=200)
     patent_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     status = models.CharField(
@@ -292,17 +322,25 @@ class Patent(StatefulModel):
     ended_on = models.DateField(_("rejected or lapsed on"), null=True, blank=True)
     holder = models.CharField(_("holder"), max_length=200)
     studio = models.ForeignKey(
-        "studios.Studio", verbose_name=_("studio"), on_delete=models.PROTECT,
+        "studios.Studio",
+        verbose_name=_("studio"),
+        on_delete=models.PROTECT,
         related_name="patents",
-    )  # fmt: skip
+    )
     achievement = models.ForeignKey(
-        Achievement, verbose_name=_("achievement"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="patents",
-    )  # fmt: skip
+        Achievement,
+        verbose_name=_("achievement"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="patents",
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("logged by"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -356,9 +394,11 @@ class Inventor(models.Model):
         Patent, on_delete=models.CASCADE, related_name="inventors", verbose_name=_("patent")
     )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inventions",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="inventions",
         verbose_name=_("person"),
-    )  # fmt: skip
+    )
     position = models.PositiveSmallIntegerField(_("position"))
 
     class Meta:
@@ -384,14 +424,18 @@ class PromotionConference(models.Model):
     name = models.CharField(_("name"), max_length=200)
     held_on = models.DateField(_("held on"))
     organiser = models.ForeignKey(
-        "accounts.OrgUnit", verbose_name=_("organiser"), on_delete=models.PROTECT,
+        "accounts.OrgUnit",
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
         related_name="conferences",
-    )  # fmt: skip
+    )
     description = models.TextField(_("description"), blank=True)
     achievements = models.ManyToManyField(
-        Achievement, verbose_name=_("achievements displayed"), related_name="conferences",
+        Achievement,
+        verbose_name=_("achievements displayed"),
+        related_name="conferences",
         blank=True,
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

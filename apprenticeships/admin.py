@@ -32,8 +32,17 @@ class PairingAdmin(admin.ModelAdmin):
     list_display = ["mentor", "apprentice", "studio", "starts_on", "planned_end_on", "status"]
     list_filter = ["status"]
     search_fields = ["mentor__full_name", "apprentice__full_name", "studio__name"]
-    readonly_fields = ["mentor", "apprentice", "studio", "org_unit", "status", "ended_on",
-                       "created_by", "created_at", "status_changed_at"]  # fmt: skip
+    readonly_fields = [
+        "mentor",
+        "apprentice",
+        "studio",
+        "org_unit",
+        "status",
+        "ended_on",
+        "created_by",
+        "created_at",
+        "status_changed_at",
+    ]
     inlines = [MilestoneInline, ExtensionInline, PairingEventInline]
 
 

@@ -45,8 +45,18 @@ def _scores(base: int) -> dict:
     }
 
 
-def _pair(by, mentor, apprentice, studio, *, started, years=2, level=SkillLevel.INTERMEDIATE,
-          goals="", activate=True) -> Pairing:  # fmt: skip
+def _pair(
+    by,
+    mentor,
+    apprentice,
+    studio,
+    *,
+    started,
+    years=2,
+    level=SkillLevel.INTERMEDIATE,
+    goals="",
+    activate=True,
+) -> Pairing:
     starts_on = _day(started)
     pairing = services.pairing_propose(
         by=by,
@@ -64,39 +74,55 @@ def _pair(by, mentor, apprentice, studio, *, started, years=2, level=SkillLevel.
     return pairing
 
 
-def _plan(pairing: Pairing, mentor: User, *, started: int, done: int, by_apprentice: User,
-          every: int = 30):  # fmt: skip
+def _plan(
+    pairing: Pairing, mentor: User, *, started: int, done: int, by_apprentice: User, every: int = 30
+):
     """The five-step plan, a step due every `every` days from the start; the first
     `done` steps marked done by the apprentice two days before they were due."""
     for index, (title, skill, method) in enumerate(PLAN):
         due = started - every * (index + 1)
         step = services.milestone_create(
-            pairing_id=pairing.pk, by=mentor, title=title, skill=skill, method=method,
+            pairing_id=pairing.pk,
+            by=mentor,
+            title=title,
+            skill=skill,
+            method=method,
             due_on=_day(due),
-        )  # fmt: skip
+        )
         if index < done:
             services.milestone_mark_done(
-                milestone_id=step.pk, by=by_apprentice, done_on=_day(max(due + 2, 0)),
+                milestone_id=step.pk,
+                by=by_apprentice,
+                done_on=_day(max(due + 2, 0)),
                 evidence="师傅现场考核合格。",
-            )  # fmt: skip
+            )
 
 
 def _monthly(pairing, mentor, *, months_ago: list[int]):
     for progress, months in enumerate(months_ago):
         day = _day(30 * months)
         services.evaluation_record(
-            pairing_id=pairing.pk, by=mentor, level=Level.MENTOR_MONTHLY,
-            period=day.strftime("%Y-%m"), evaluated_on=day, comment="学习态度端正，进步明显。",
+            pairing_id=pairing.pk,
+            by=mentor,
+            level=Level.MENTOR_MONTHLY,
+            period=day.strftime("%Y-%m"),
+            evaluated_on=day,
+            comment="学习态度端正，进步明显。",
             **_scores(76 + 3 * progress),
-        )  # fmt: skip
+        )
 
 
 def _graduate(pairing, official, *, on: datetime.date, level: str):
     services.evaluation_record(
-        pairing_id=pairing.pk, by=official, level=Level.FINAL, evaluated_on=on,
-        outcome=Evaluation.Outcome.PASSED, skill_level_reached=level,
-        comment="期满综合鉴定合格，准予出师。", **_scores(88),
-    )  # fmt: skip
+        pairing_id=pairing.pk,
+        by=official,
+        level=Level.FINAL,
+        evaluated_on=on,
+        outcome=Evaluation.Outcome.PASSED,
+        skill_level_reached=level,
+        comment="期满综合鉴定合格，准予出师。",
+        **_scores(88),
+    )
 
 
 def _generated(unit_code: str, skip: set[int]) -> list[User]:
@@ -126,9 +152,13 @@ def seed_apprenticeships() -> None:
     # Two generations: lead trained mentor years ago; mentor now trains three.
     elder = _pair(lead, lead, mentor, dust, started=2600, years=2, level=SkillLevel.TECHNICIAN)
     services.session_log(
-        by=lead, pairings=[elder], held_on=_day(2500), hours=4,
-        format="on_site", topic="综采面粉尘治理方案现场讲解",
-    )  # fmt: skip
+        by=lead,
+        pairings=[elder],
+        held_on=_day(2500),
+        hours=4,
+        format="on_site",
+        topic="综采面粉尘治理方案现场讲解",
+    )
     _graduate(elder, official, on=_day(2600 - 730), level=SkillLevel.TECHNICIAN)
 
     others = _generated("A104", {mentor.pk, apprentice.pk, lead.pk})
@@ -148,23 +178,35 @@ def seed_apprenticeships() -> None:
     _plan(done, mentor, started=760, done=len(PLAN), by_apprentice=graduate)
     for days in (740, 700, 650, 600):
         session = services.session_log(
-            by=mentor, pairings=[done], held_on=_day(days), hours=3, format="on_site",
+            by=mentor,
+            pairings=[done],
+            held_on=_day(days),
+            hours=3,
+            format="on_site",
             topic="通风设施巡检实操",
-        )  # fmt: skip
+        )
         services.session_confirm(session_id=session.pk, by=graduate)
     _monthly(done, mentor, months_ago=[24, 23, 22])
     first_quarter_end = _day(640)
     services.evaluation_record(
-        pairing_id=done.pk, by=lead, level=Level.DEPARTMENT_QUARTERLY,
+        pairing_id=done.pk,
+        by=lead,
+        level=Level.DEPARTMENT_QUARTERLY,
         period=period_of(Level.DEPARTMENT_QUARTERLY, _day(680)),
-        evaluated_on=first_quarter_end, comment="季度考核良好。", **_scores(84),
-    )  # fmt: skip
+        evaluated_on=first_quarter_end,
+        comment="季度考核良好。",
+        **_scores(84),
+    )
     year_end = _day(400)
     services.evaluation_record(
-        pairing_id=done.pk, by=official, level=Level.UNIT_YEARLY,
-        period=str((year_end - datetime.timedelta(days=200)).year), evaluated_on=year_end,
-        comment="年度考核合格。", **_scores(86),
-    )  # fmt: skip
+        pairing_id=done.pk,
+        by=official,
+        level=Level.UNIT_YEARLY,
+        period=str((year_end - datetime.timedelta(days=200)).year),
+        evaluated_on=year_end,
+        comment="年度考核合格。",
+        **_scores(86),
+    )
     _graduate(done, official, on=_day(30), level=SkillLevel.INTERMEDIATE)
 
     # `apprentice`: active for four months, two steps done, sessions and evaluations.
@@ -173,27 +215,44 @@ def seed_apprenticeships() -> None:
     # The struggling one: no session for a month and a step past due (at risk).
     at_risk = _pair(lead, mentor, struggling, dust, started=150, years=2)
     services.milestone_create(
-        pairing_id=at_risk.pk, by=mentor, title="掌握瓦斯检测仪使用", skill="瓦斯检测",
-        method="跟班实操", due_on=_day(10),
-    )  # fmt: skip
+        pairing_id=at_risk.pk,
+        by=mentor,
+        title="掌握瓦斯检测仪使用",
+        skill="瓦斯检测",
+        method="跟班实操",
+        due_on=_day(10),
+    )
     # One-to-many: both apprentices at the same safety session.
     services.session_log(
-        by=mentor, pairings=[current, at_risk], held_on=_day(30), hours=2, format="safety",
-        topic="井下防尘安全规程", notes="集体学习，结合事故案例讲解。",
-    )  # fmt: skip
+        by=mentor,
+        pairings=[current, at_risk],
+        held_on=_day(30),
+        hours=2,
+        format="safety",
+        topic="井下防尘安全规程",
+        notes="集体学习，结合事故案例讲解。",
+    )
     for days, topic in ((17, "粉尘检测仪校准"), (3, "喷雾装置喷嘴更换")):
         session = services.session_log(
-            by=mentor, pairings=[current], held_on=_day(days), hours=3, format="on_site",
+            by=mentor,
+            pairings=[current],
+            held_on=_day(days),
+            hours=3,
+            format="on_site",
             topic=topic,
-        )  # fmt: skip
+        )
         if days > 3:  # the newest waits for the apprentice's confirmation
             services.session_confirm(session_id=session.pk, by=apprentice)
     _monthly(current, mentor, months_ago=[3, 2, 1])
     services.evaluation_record(
-        pairing_id=current.pk, by=lead, level=Level.DEPARTMENT_QUARTERLY,
-        period=period_of(Level.DEPARTMENT_QUARTERLY, _day(100)), evaluated_on=_day(40),
-        comment="按计划推进。", **_scores(80),
-    )  # fmt: skip
+        pairing_id=current.pk,
+        by=lead,
+        level=Level.DEPARTMENT_QUARTERLY,
+        period=period_of(Level.DEPARTMENT_QUARTERLY, _day(100)),
+        evaluated_on=_day(40),
+        comment="按计划推进。",
+        **_scores(80),
+    )
 
     # A proposal still waiting for the agreement, and pairings in other studios.
     _pair(lead, mentor, others[2], dust, started=-7, activate=False)
@@ -208,6 +267,10 @@ def seed_apprenticeships() -> None:
             continue
         pairing = _pair(official, studio.leader, members[0].person, studio, started=90)
         services.session_log(
-            by=studio.leader, pairings=[pairing], held_on=_day(8), hours=2, format="theory",
+            by=studio.leader,
+            pairings=[pairing],
+            held_on=_day(8),
+            hours=2,
+            format="theory",
             topic=f"{studio.speciality}基础知识",
-        )  # fmt: skip
+        )

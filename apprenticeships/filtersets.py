@@ -36,8 +36,17 @@ class PairingFilterSet(django_filters.FilterSet):
     class Meta:
         model = Pairing
         form = FilterForm
-        fields = ["search", "status", "at_risk", "mentor", "apprentice", "studio", "org_unit",
-                  "year", "ended_year"]  # fmt: skip
+        fields = [
+            "search",
+            "status",
+            "at_risk",
+            "mentor",
+            "apprentice",
+            "studio",
+            "org_unit",
+            "year",
+            "ended_year",
+        ]
 
     def filter_search(self, queryset, name, value):
         """Mentor's or apprentice's name or employee number, or the studio's name."""

@@ -22,9 +22,18 @@ class PairingForm(ServiceValidatedModelForm):
 
     class Meta:
         model = Pairing
-        fields = ["studio", "org_unit", "mentor", "apprentice", "starts_on", "planned_end_on",
-                  "target_skill_level", "goals", "agreement_signed_on",
-                  "monthly_allowance"]  # fmt: skip
+        fields = [
+            "studio",
+            "org_unit",
+            "mentor",
+            "apprentice",
+            "starts_on",
+            "planned_end_on",
+            "target_skill_level",
+            "goals",
+            "agreement_signed_on",
+            "monthly_allowance",
+        ]
         widgets = {
             "starts_on": DateInput(),
             "planned_end_on": DateInput(),
@@ -56,8 +65,14 @@ class PairingForm(ServiceValidatedModelForm):
 class PairingEditForm(ServiceValidatedModelForm):
     class Meta:
         model = Pairing
-        fields = ["starts_on", "planned_end_on", "target_skill_level", "goals",
-                  "agreement_signed_on", "monthly_allowance"]  # fmt: skip
+        fields = [
+            "starts_on",
+            "planned_end_on",
+            "target_skill_level",
+            "goals",
+            "agreement_signed_on",
+            "monthly_allowance",
+        ]
         widgets = PairingForm.Meta.widgets
 
     def __init__(self, *args, **kwargs):
@@ -145,8 +160,19 @@ class SessionForm(ServiceValidatedModelForm):
 class EvaluationForm(ServiceValidatedModelForm):
     class Meta:
         model = Evaluation
-        fields = ["level", "period", "evaluated_on", "theory", "practice", "safety", "attitude",
-                  "innovation", "comment", "outcome", "skill_level_reached"]  # fmt: skip
+        fields = [
+            "level",
+            "period",
+            "evaluated_on",
+            "theory",
+            "practice",
+            "safety",
+            "attitude",
+            "innovation",
+            "comment",
+            "outcome",
+            "skill_level_reached",
+        ]
         widgets = {"evaluated_on": DateInput(), "comment": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"outcome": _("Final appraisal only.")}
 

@@ -316,8 +316,15 @@ def mentor_capacities_managed_by(user) -> QuerySet[MentorCapacity]:
 LINEAGE_GENERATIONS = 3
 # A lineage shows pairings that took place: running or graduated.
 LINEAGE_STATUSES = (Status.ACTIVE, Status.COMPLETED)
-LINEAGE_FIELDS = ("mentor_id", "apprentice_id", "status", "starts_on", "ended_on",
-                  "apprentice__full_name", "apprentice__skill_level")  # fmt: skip
+LINEAGE_FIELDS = (
+    "mentor_id",
+    "apprentice_id",
+    "status",
+    "starts_on",
+    "ended_on",
+    "apprentice__full_name",
+    "apprentice__skill_level",
+)
 
 
 def lineage_pairings(person, *, generations: int = LINEAGE_GENERATIONS) -> list[Pairing]:

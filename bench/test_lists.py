@@ -32,34 +32,56 @@ TARGETS = {"people": 25, "studios": 40, "library": 25}
 @pytest.fixture
 def group(django_db_blocker):
     root = org_unit_create(name="集团", code="G", kind="group")
-    companies = [org_unit_create(name=f"公司{c}", code=f"C{c}", kind="company", parent=root)
-                 for c in range(5)]  # fmt: skip
-    teams = [org_unit_create(name=f"班组{c}{t}", code=f"T{c}{t}", kind="team", parent=company)
-             for c, company in enumerate(companies) for t in range(8)]  # fmt: skip
+    companies = [
+        org_unit_create(name=f"公司{c}", code=f"C{c}", kind="company", parent=root)
+        for c in range(5)
+    ]
+    teams = [
+        org_unit_create(name=f"班组{c}{t}", code=f"T{c}{t}", kind="team", parent=company)
+        for c, company in enumerate(companies)
+        for t in range(8)
+    ]
     User.objects.bulk_create(
-        User(employee_no=f"E{i:06d}", full_name=f"职工{i}", org_unit=teams[i % len(teams)],
-             password="!")
+        User(
+            employee_no=f"E{i:06d}",
+            full_name=f"职工{i}",
+            org_unit=teams[i % len(teams)],
+            password="!",
+        )
         for i in range(PEOPLE)
-    )  # fmt: skip
+    )
     official = User.objects.create(employee_no="official", full_name="工会", org_unit=root)
     role_grant(user=official, role="union_official", org_unit=root)
     leaders = list(User.objects.order_by("id")[:STUDIOS])
     Studio.objects.bulk_create(
-        Studio(name=f"工作室{i}", code=f"S{i:04d}", kind="employee", leader=leaders[i],
-               org_unit=leaders[i].org_unit, speciality="粉尘治理",
-               founded_on=datetime.date(2020, 1, 1), status="named")
+        Studio(
+            name=f"工作室{i}",
+            code=f"S{i:04d}",
+            kind="employee",
+            leader=leaders[i],
+            org_unit=leaders[i].org_unit,
+            speciality="粉尘治理",
+            founded_on=datetime.date(2020, 1, 1),
+            status="named",
+        )
         for i in range(STUDIOS)
-    )  # fmt: skip
+    )
     studios = list(Studio.objects.order_by("id"))
     Membership.objects.bulk_create(
         Membership(studio=s, person=s.leader, role="leader") for s in studios
     )
     Achievement.objects.bulk_create(
-        Achievement(studio=studios[i % STUDIOS], title=f"降尘成果{i}", kind="software",
-                    completed_on=datetime.date(2024, 1, 1), promotion="group",
-                    claimed_benefit=Decimal(10000), created_by=official)
+        Achievement(
+            studio=studios[i % STUDIOS],
+            title=f"降尘成果{i}",
+            kind="software",
+            completed_on=datetime.date(2024, 1, 1),
+            promotion="group",
+            claimed_benefit=Decimal(10000),
+            created_by=official,
+        )
         for i in range(ACHIEVEMENTS)
-    )  # fmt: skip
+    )
     Contributor.objects.bulk_create(
         Contributor(achievement=a, person=a.studio.leader, position=1, share=100)
         for a in Achievement.objects.select_related("studio__leader")
@@ -94,21 +116,30 @@ def api_get(user, url, **params):
 @pytest.mark.parametrize(
     ("name", "url", "count_sql", "page_sql"),
     [
-        ("people", "/api/v1/people/",
-         "SELECT COUNT(*) FROM accounts_user",
-         "SELECT u.id, u.employee_no, u.full_name, o.name FROM accounts_user u "
-         "LEFT JOIN accounts_orgunit o ON o.id = u.org_unit_id "
-         f"ORDER BY u.employee_no LIMIT {PAGE}"),
-        ("studios", "/api/v1/studios/",
-         "SELECT COUNT(*) FROM studios_studio",
-         "SELECT s.*, u.full_name FROM studios_studio s "
-         f"JOIN accounts_user u ON u.id = s.leader_id ORDER BY s.code LIMIT {PAGE}"),
-        ("library", "/api/v1/achievements/",
-         "SELECT COUNT(*) FROM achievements_achievement",
-         f"SELECT a.*, s.name FROM achievements_achievement a JOIN studios_studio s "
-         f"ON s.id = a.studio_id ORDER BY a.completed_on DESC, a.id DESC LIMIT {PAGE}"),
+        (
+            "people",
+            "/api/v1/people/",
+            "SELECT COUNT(*) FROM accounts_user",
+            "SELECT u.id, u.employee_no, u.full_name, o.name FROM accounts_user u "
+            "LEFT JOIN accounts_orgunit o ON o.id = u.org_unit_id "
+            f"ORDER BY u.employee_no LIMIT {PAGE}",
+        ),
+        (
+            "studios",
+            "/api/v1/studios/",
+            "SELECT COUNT(*) FROM studios_studio",
+            "SELECT s.*, u.full_name FROM studios_studio s "
+            f"JOIN accounts_user u ON u.id = s.leader_id ORDER BY s.code LIMIT {PAGE}",
+        ),
+        (
+            "library",
+            "/api/v1/achievements/",
+            "SELECT COUNT(*) FROM achievements_achievement",
+            f"SELECT a.*, s.name FROM achievements_achievement a JOIN studios_studio s "
+            f"ON s.id = a.studio_id ORDER BY a.completed_on DESC, a.id DESC LIMIT {PAGE}",
+        ),
     ],
-)  # fmt: skip
+)
 def test_list_stays_within_its_ratio_of_raw_sql(group, ratio, name, url, count_sql, page_sql):
     measured = best_seconds(api_get(group, url))
     baseline = best_seconds(raw(count_sql, page_sql))

@@ -34,31 +34,55 @@ def pairings(group):  # noqa: F811 - the fixture imported above
     for i in range(PAIRINGS):
         mentor, apprentice = people[2 * i], people[2 * i + 1]
         start = today - datetime.timedelta(days=30 + i % 300)
-        rows.append(Pairing(
-            mentor_id=mentor[0], apprentice_id=apprentice[0], org_unit_id=apprentice[1],
-            starts_on=start, planned_end_on=start + datetime.timedelta(days=730),
-            target_skill_level="intermediate", agreement_signed_on=start,
-            status="active" if i % 5 else "completed", created_by=group,
-        ))  # fmt: skip
+        rows.append(
+            Pairing(
+                mentor_id=mentor[0],
+                apprentice_id=apprentice[0],
+                org_unit_id=apprentice[1],
+                starts_on=start,
+                planned_end_on=start + datetime.timedelta(days=730),
+                target_skill_level="intermediate",
+                agreement_signed_on=start,
+                status="active" if i % 5 else "completed",
+                created_by=group,
+            )
+        )
     Pairing.objects.bulk_create(rows, batch_size=2000)
     pairs = list(Pairing.objects.values_list("id", "mentor_id", "starts_on"))
     Session.objects.bulk_create(
-        (Session(mentor_id=mentor, held_on=start + datetime.timedelta(days=4 * s), hours=2,
-                 format="on_site", topic=f"带教{pk}-{s}")
-         for pk, mentor, start in pairs for s in range(SESSIONS_EACH)),
+        (
+            Session(
+                mentor_id=mentor,
+                held_on=start + datetime.timedelta(days=4 * s),
+                hours=2,
+                format="on_site",
+                topic=f"带教{pk}-{s}",
+            )
+            for pk, mentor, start in pairs
+            for s in range(SESSIONS_EACH)
+        ),
         batch_size=5000,
-    )  # fmt: skip
+    )
     Attendance.objects.bulk_create(
-        (Attendance(session_id=session_id, pairing_id=int(topic[2:].split("-")[0]))
-         for session_id, topic in Session.objects.values_list("id", "topic")),
+        (
+            Attendance(session_id=session_id, pairing_id=int(topic[2:].split("-")[0]))
+            for session_id, topic in Session.objects.values_list("id", "topic")
+        ),
         batch_size=5000,
-    )  # fmt: skip
+    )
     Milestone.objects.bulk_create(
-        (Milestone(pairing_id=pk, position=m, title=f"步骤{m}",
-                   due_on=start + datetime.timedelta(days=40 * (m + 1)))
-         for pk, _mentor, start in pairs for m in range(STEPS_EACH)),
+        (
+            Milestone(
+                pairing_id=pk,
+                position=m,
+                title=f"步骤{m}",
+                due_on=start + datetime.timedelta(days=40 * (m + 1)),
+            )
+            for pk, _mentor, start in pairs
+            for m in range(STEPS_EACH)
+        ),
         batch_size=5000,
-    )  # fmt: skip
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -90,11 +114,13 @@ def test_at_risk_filter_stays_within_its_ratio_of_raw_sql(pairings, ratio):
         f"AND ms.due_on < '{today}'))"
     )
     measured = best_seconds(api_get(pairings, "/api/v1/pairings/", at_risk="true"))
-    baseline = best_seconds(raw(
-        f"SELECT COUNT(*) FROM apprenticeships_pairing p WHERE {at_risk}",
-        "SELECT p.*, m.full_name, a.full_name FROM apprenticeships_pairing p "
-        "JOIN accounts_user m ON m.id = p.mentor_id "
-        f"JOIN accounts_user a ON a.id = p.apprentice_id WHERE {at_risk} "
-        f"ORDER BY p.starts_on DESC, p.id DESC LIMIT {PAGE}",
-    ))  # fmt: skip
+    baseline = best_seconds(
+        raw(
+            f"SELECT COUNT(*) FROM apprenticeships_pairing p WHERE {at_risk}",
+            "SELECT p.*, m.full_name, a.full_name FROM apprenticeships_pairing p "
+            "JOIN accounts_user m ON m.id = p.mentor_id "
+            f"JOIN accounts_user a ON a.id = p.apprentice_id WHERE {at_risk} "
+            f"ORDER BY p.starts_on DESC, p.id DESC LIMIT {PAGE}",
+        )
+    )
     assert ratio(measured, baseline, "pairings_at_risk") < TARGETS["pairings_at_risk"]

@@ -34,21 +34,31 @@ def stories(group):  # noqa: F811 - the fixture imported above
     studios = list(Studio.objects.select_related("leader").order_by("id"))
     day = datetime.date(2026, 1, 1)
     Story.objects.bulk_create(
-        Story(title=f"工匠故事{i}", form="reportage", creator="宣传部", body="正文" * 50,
-              org_unit_id=studios[i % len(studios)].org_unit_id, author=group,
-              status="published", published_on=day - datetime.timedelta(days=i % 900))
+        Story(
+            title=f"工匠故事{i}",
+            form="reportage",
+            creator="宣传部",
+            body="正文" * 50,
+            org_unit_id=studios[i % len(studios)].org_unit_id,
+            author=group,
+            status="published",
+            published_on=day - datetime.timedelta(days=i % 900),
+        )
         for i in range(STORIES)
-    )  # fmt: skip
+    )
     People, Studios = Story.people.through, Story.studios.through
     ids = list(Story.objects.order_by("id").values_list("id", flat=True))
     People.objects.bulk_create(
-        (People(story_id=pk, user_id=studios[i % len(studios)].leader_id)
-         for i, pk in enumerate(ids)), batch_size=5000,
-    )  # fmt: skip
+        (
+            People(story_id=pk, user_id=studios[i % len(studios)].leader_id)
+            for i, pk in enumerate(ids)
+        ),
+        batch_size=5000,
+    )
     Studios.objects.bulk_create(
-        (Studios(story_id=pk, studio_id=studios[i % len(studios)].pk)
-         for i, pk in enumerate(ids)), batch_size=5000,
-    )  # fmt: skip
+        (Studios(story_id=pk, studio_id=studios[i % len(studios)].pk) for i, pk in enumerate(ids)),
+        batch_size=5000,
+    )
     _analyze()
     return group
 
@@ -62,11 +72,17 @@ def _analyze():
 def _pairing(mentor_id, apprentice_id, unit_id, by, status="completed"):
     start = datetime.date(2020, 1, 1)
     return Pairing(
-        mentor_id=mentor_id, apprentice_id=apprentice_id, org_unit_id=unit_id, starts_on=start,
-        planned_end_on=start + datetime.timedelta(days=730), target_skill_level="senior",
-        agreement_signed_on=start, status=status, created_by=by,
+        mentor_id=mentor_id,
+        apprentice_id=apprentice_id,
+        org_unit_id=unit_id,
+        starts_on=start,
+        planned_end_on=start + datetime.timedelta(days=730),
+        target_skill_level="senior",
+        agreement_signed_on=start,
+        status=status,
+        created_by=by,
         ended_on=start + datetime.timedelta(days=700) if status == "completed" else None,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -83,8 +99,10 @@ def craftsman(group):  # noqa: F811 - the fixture imported above
                 children.append(apprentice)
         generation = children
     others = people[-2 * OTHER_PAIRINGS :]
-    rows += [_pairing(others[2 * i][0], others[2 * i + 1][0], others[2 * i][1], group, "active")
-             for i in range(OTHER_PAIRINGS)]  # fmt: skip
+    rows += [
+        _pairing(others[2 * i][0], others[2 * i + 1][0], others[2 * i][1], group, "active")
+        for i in range(OTHER_PAIRINGS)
+    ]
     Pairing.objects.bulk_create(rows, batch_size=5000)
     _analyze()
     craftsman = User.objects.get(pk=root[0])

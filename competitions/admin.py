@@ -42,8 +42,17 @@ class ProposalAdmin(admin.ModelAdmin):
     list_filter = ["status", "category", "campaign"]
     search_fields = ["code", "title", "author__full_name", "author__employee_no"]
     list_select_related = ["author", "campaign"]
-    readonly_fields = ["code", "status", "status_changed_at", "author", "org_unit",
-                       "entered_by", "submitted_at", "created_at", "updated_at",
-                       "duplicate_of"]  # fmt: skip
+    readonly_fields = [
+        "code",
+        "status",
+        "status_changed_at",
+        "author",
+        "org_unit",
+        "entered_by",
+        "submitted_at",
+        "created_at",
+        "updated_at",
+        "duplicate_of",
+    ]
     autocomplete_fields = ["studio", "origin_problem", "related_to"]
     inlines = [CoAuthorInline, ProposalEventInline]

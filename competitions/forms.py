@@ -56,16 +56,27 @@ class ProposalForm(ServiceValidatedModelForm):
     # A FileField: core.attachments checks the photo when it is saved, so a bad
     # one is refused on its own and never costs the text typed with it.
     photo = forms.FileField(
-        label=_("Add a photo"), required=False,
+        label=_("Add a photo"),
+        required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
         help_text=_("Take it with the camera or pick one; it is saved at once."),
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Proposal
-        fields = ["author", "title", "category", "goals", "post", "current_situation",
-                  "improvement", "expected_effect", "expected_benefit", "studio",
-                  "origin_problem"]  # fmt: skip
+        fields = [
+            "author",
+            "title",
+            "category",
+            "goals",
+            "post",
+            "current_situation",
+            "improvement",
+            "expected_effect",
+            "expected_benefit",
+            "studio",
+            "origin_problem",
+        ]
         widgets = {
             "category": CategorySelect(),
             "current_situation": forms.Textarea(attrs={"rows": 3}),
@@ -82,9 +93,11 @@ class ProposalForm(ServiceValidatedModelForm):
         }
 
     goals = forms.MultipleChoiceField(
-        label=_("Aims"), required=False, choices=Proposal.Goal.choices,
+        label=_("Aims"),
+        required=False,
+        choices=Proposal.Goal.choices,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, user, campaign: Campaign, on_behalf: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,10 +124,14 @@ CoAuthorFormSet = person_share_formset(min_num=0)
 
 def co_author_formset(data=None, *, user, initial=None):
     return CoAuthorFormSet(
-        data, initial=initial, prefix="co_authors",
-        form_kwargs={"people": people_visible_to(user).order_by("full_name"),
-                     "person_label": _("Co-author")},
-    )  # fmt: skip
+        data,
+        initial=initial,
+        prefix="co_authors",
+        form_kwargs={
+            "people": people_visible_to(user).order_by("full_name"),
+            "person_label": _("Co-author"),
+        },
+    )
 
 
 class CommentForm(BootstrapFormMixin, forms.Form):
@@ -140,8 +157,18 @@ class DuplicateForm(BootstrapFormMixin, forms.Form):
 class CampaignForm(ServiceValidatedModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "year", "org_unit", "description", "opens_at", "closes_at",
-                  "review_deadline", "blind_review", "min_reviews", "drop_extremes"]  # fmt: skip
+        fields = [
+            "name",
+            "year",
+            "org_unit",
+            "description",
+            "opens_at",
+            "closes_at",
+            "review_deadline",
+            "blind_review",
+            "min_reviews",
+            "drop_extremes",
+        ]
         widgets = {
             "opens_at": DateTimeInput(),
             "closes_at": DateTimeInput(),
@@ -162,18 +189,26 @@ class CriterionForm(BootstrapFormMixin, forms.Form):
 class GradeForm(BootstrapFormMixin, forms.Form):
     grade = forms.ChoiceField(label=_("Grade"), choices=AwardGrade.Grade.choices)
     quota = forms.IntegerField(
-        label=_("Quota"), min_value=1, max_value=MAX_QUOTA, required=False,
+        label=_("Quota"),
+        min_value=1,
+        max_value=MAX_QUOTA,
+        required=False,
         help_text=_("Empty: no limit."),
-    )  # fmt: skip
+    )
     amount = forms.DecimalField(
         label=_("Amount (CNY)"), min_value=0, max_digits=12, decimal_places=2
     )
 
 
 CriterionFormSet = formset_factory(
-    CriterionForm, formset=RowsFormSet, extra=0, min_num=1, validate_min=True, max_num=12,
+    CriterionForm,
+    formset=RowsFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=12,
     can_delete=True,
-)  # fmt: skip
+)
 GradeFormSet = formset_factory(
     GradeForm, formset=RowsFormSet, extra=0, min_num=0, max_num=6, can_delete=True
 )
@@ -187,13 +222,16 @@ class AssignReviewersForm(BootstrapFormMixin, forms.Form):
     recused ones shown but not selectable), or anyone by employee number."""
 
     reviewers = forms.ModelMultipleChoiceField(
-        label=_("Reviewers of this campaign"), queryset=None, required=False,
+        label=_("Reviewers of this campaign"),
+        queryset=None,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
     employee_numbers = forms.CharField(
-        label=_("Others, by employee number"), required=False,
+        label=_("Others, by employee number"),
+        required=False,
         help_text=_("Separate several with spaces or commas."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, user, panel, recused: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,14 +281,16 @@ class ReplaceReviewerForm(BootstrapFormMixin, forms.Form):
 
 class DecideForm(BootstrapFormMixin, forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Decision"), widget=forms.RadioSelect,
-        choices=[(Proposal.Status.APPROVED, _("Approve")),
-                 (Proposal.Status.REJECTED, _("Reject"))],
-    )  # fmt: skip
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[(Proposal.Status.APPROVED, _("Approve")), (Proposal.Status.REJECTED, _("Reject"))],
+    )
     reason = forms.CharField(
-        label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reasons"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required for a rejection: the author reads them."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -279,9 +319,10 @@ class ProposalVerifyForm(BootstrapFormMixin, forms.Form):
         label=_("Verified annual benefit (CNY)"), min_value=0, decimal_places=2
     )
     evidence = forms.CharField(
-        label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Evidence"),
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("e.g. the finance department's confirmation, with its reference"),
-    )  # fmt: skip
+    )
     verified_on = forms.DateField(label=_("Verified on"), required=False, widget=DateInput())
 
 
@@ -320,13 +361,15 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"criterion_{criterion.pk}"] = forms.DecimalField(
-                label=f"{criterion.name}（0–{criterion.max_points}）", min_value=0,
-                max_value=criterion.max_points, decimal_places=1,
+                label=f"{criterion.name}（0–{criterion.max_points}）",
+                min_value=0,
+                max_value=criterion.max_points,
+                decimal_places=1,
                 # added after the mixin has styled the fields, so styled here
                 widget=forms.NumberInput(
                     attrs={"inputmode": "decimal", "step": "0.5", "class": "form-control"}
                 ),
-            )  # fmt: skip
+            )
         self.order_fields([f"criterion_{c.pk}" for c in self.criteria] + ["comment"])
 
     def scores(self) -> dict:

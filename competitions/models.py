@@ -23,29 +23,37 @@ class Campaign(models.Model):
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     org_unit = models.ForeignKey(
-        "accounts.OrgUnit", verbose_name=_("organising unit"), on_delete=models.PROTECT,
-        related_name="campaigns", help_text=_("Everyone in this unit and below may enter."),
-    )  # fmt: skip
+        "accounts.OrgUnit",
+        verbose_name=_("organising unit"),
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        help_text=_("Everyone in this unit and below may enter."),
+    )
     description = models.TextField(_("description"), blank=True)
     opens_at = models.DateTimeField(_("submissions open"))
     closes_at = models.DateTimeField(_("submissions close"))
     review_deadline = models.DateField(_("review deadline"))
     blind_review = models.BooleanField(
-        _("blind review"), default=True,
+        _("blind review"),
+        default=True,
         help_text=_("Reviewers do not see who wrote a proposal."),
-    )  # fmt: skip
+    )
     min_reviews = models.PositiveSmallIntegerField(
-        _("minimum reviews per proposal"), default=3,
+        _("minimum reviews per proposal"),
+        default=3,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
-    )  # fmt: skip
+    )
     drop_extremes = models.BooleanField(
-        _("drop the highest and lowest score"), default=False,
+        _("drop the highest and lowest score"),
+        default=False,
         help_text=_("Only when a proposal has five or more reviews."),
-    )  # fmt: skip
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("created by"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -129,9 +137,12 @@ class AwardGrade(models.Model):
     )
     grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
     quota = models.PositiveIntegerField(
-        _("quota"), null=True, blank=True, help_text=_("Empty: no limit."),
+        _("quota"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no limit."),
         validators=[MinValueValidator(1), MaxValueValidator(MAX_QUOTA)],
-    )  # fmt: skip
+    )
     amount = models.DecimalField(_("amount (CNY)"), **MONEY)
 
     class Meta:
@@ -217,27 +228,39 @@ class Proposal(StatefulModel):
         Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="proposals"
     )
     code = models.CharField(
-        _("code"), max_length=40, unique=True, null=True, blank=True,
+        _("code"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Given at the first submission: year-unit-sequence."),
-    )  # fmt: skip
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
         related_name="proposals",
-    )  # fmt: skip
+    )
     author_share = models.DecimalField(
         _("author's share (%)"), max_digits=5, decimal_places=2, default=100
     )
     # The author's unit when the proposal was started: it decides which officials
     # answer for it, and it stays put if the author moves later.
     org_unit = models.ForeignKey(
-        "accounts.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT,
+        "accounts.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
         related_name="proposals",
-    )  # fmt: skip
+    )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("The official who entered it for a worker without a phone."),
-    )  # fmt: skip
+    )
     category = models.CharField(
         _("five-small category"), max_length=20, choices=Category.choices, blank=True
     )
@@ -251,17 +274,29 @@ class Proposal(StatefulModel):
         _("expected annual benefit (CNY)"), null=True, blank=True, **MONEY
     )
     studio = models.ForeignKey(
-        "studios.Studio", verbose_name=_("studio"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="proposals",
-    )  # fmt: skip
+        "studios.Studio",
+        verbose_name=_("studio"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
     origin_problem = models.ForeignKey(
-        "achievements.TechnicalProblem", verbose_name=_("origin problem"),
-        on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals",
-    )  # fmt: skip
+        "achievements.TechnicalProblem",
+        verbose_name=_("origin problem"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
     duplicate_of = models.ForeignKey(
-        "self", verbose_name=_("duplicate of"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="duplicates",
-    )  # fmt: skip
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
     related_to = models.ManyToManyField(
         "self", verbose_name=_("related proposals"), symmetrical=True, blank=True
     )
@@ -287,18 +322,26 @@ class Proposal(StatefulModel):
         _("implementing department"), max_length=100, blank=True
     )
     achievement = models.ForeignKey(
-        "achievements.Achievement", verbose_name=_("achievement it became"),
-        on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals",
-    )  # fmt: skip
+        "achievements.Achievement",
+        verbose_name=_("achievement it became"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
     # The real yearly benefit, confirmed by finance; locked once verified.
     verified_benefit = models.DecimalField(
         _("verified annual benefit (CNY)"), null=True, blank=True, **MONEY
     )
     verification_evidence = models.TextField(_("verification evidence"), blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
 
     class Meta:
@@ -405,9 +448,11 @@ class CoAuthor(models.Model):
         Proposal, on_delete=models.CASCADE, related_name="co_authors", verbose_name=_("proposal")
     )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="co_authored_proposals",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="co_authored_proposals",
         verbose_name=_("person"),
-    )  # fmt: skip
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     share = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
 
@@ -481,13 +526,17 @@ class ReviewAssignment(models.Model):
         Proposal, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("proposal")
     )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_assignments",
         verbose_name=_("reviewer"),
-    )  # fmt: skip
+    )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("assigned by"),
-    )  # fmt: skip
+    )
     assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
     due_on = models.DateField(_("due on"))
     replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
@@ -498,17 +547,19 @@ class ReviewAssignment(models.Model):
         ordering = ["due_on", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["proposal", "reviewer"], condition=Q(replaced_at__isnull=True),
+                fields=["proposal", "reviewer"],
+                condition=Q(replaced_at__isnull=True),
                 name="%(app_label)s_%(class)s_once_active",
             ),
-        ]  # fmt: skip
+        ]
         indexes = [
             # A reviewer's queue: their active assignments by deadline.
             models.Index(
-                fields=["reviewer", "due_on"], condition=Q(replaced_at__isnull=True),
+                fields=["reviewer", "due_on"],
+                condition=Q(replaced_at__isnull=True),
                 name="competitions_assignment_queue",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return str(self.due_on)
@@ -521,9 +572,11 @@ class Review(models.Model):
         Proposal, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("proposal")
     )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reviews",
         verbose_name=_("reviewer"),
-    )  # fmt: skip
+    )
     total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
@@ -584,9 +637,11 @@ class Award(models.Model):
     )
     amount = models.DecimalField(_("amount (CNY)"), **MONEY)
     awarded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("awarded by"),
-    )  # fmt: skip
+    )
     awarded_at = models.DateTimeField(_("awarded at"), default=timezone.now)
 
     class Meta:
@@ -605,9 +660,11 @@ class AwardShare(models.Model):
         Award, on_delete=models.CASCADE, related_name="shares", verbose_name=_("award")
     )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="award_shares",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="award_shares",
         verbose_name=_("person"),
-    )  # fmt: skip
+    )
     share = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
     amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
 

@@ -24,9 +24,16 @@ class AttachmentAdmin(admin.ModelAdmin):
     )
     list_filter = ("mime_type",)
     readonly_fields = (
-        "content_type", "object_id", "file", "thumbnail", "original_name", "mime_type", "size",
-        "uploaded_by", "uploaded_at",
-    )  # fmt: skip
+        "content_type",
+        "object_id",
+        "file",
+        "thumbnail",
+        "original_name",
+        "mime_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
 
     def has_add_permission(self, request):
         return False

@@ -96,8 +96,9 @@ def run_service(form, service, /, *, formsets: dict | None = None, **kwargs):
     return None
 
 
-def run_form_action(request, form_class, service, *, done_message: str, next_url: str,
-                    render_refused, **kwargs):  # fmt: skip
+def run_form_action(
+    request, form_class, service, *, done_message: str, next_url: str, render_refused, **kwargs
+):
     """A form on a record's page that asks a service for one move (activate,
     publish, send back …). Done: a message and back to `next_url`. Refused: the
     page again, 400, through `render_refused(form)` with the form's errors; a

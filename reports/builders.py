@@ -36,79 +36,139 @@ def group_overview(run: ReportRun) -> Iterator[Table]:
     figures = dashboard_figures(DashboardScope(unit=run.org_unit, year=run.year))
     studios, outputs, five = figures["studios"], figures["outputs"], figures["five_small"]
     header = [_("Figure"), _("Value")]
-    yield _("Studios"), header, iter(
-        [[_("Studios"), studios["total"]], [_("Under rectification"), studios["in_rectification"]]]
-        + [[f"{_('Status')}: {row['label']}", row["count"]] for row in studios["by_status"]]
-        + [[f"{_('Kind')}: {row['label']}", row["count"]] for row in studios["by_kind"]]
-        + [[f"{_('Named')}: {row['label']}", row["count"]] for row in studios["named_by_level"]]
-        + [[f"{_('Assessment')}: {row['label']}", row["count"]]
-           for row in studios["assessments_by_grade"]]
-        + [[f"{_('Our share')}: {row['year']} {row['level_display']}",
-            f"{row['share'].ours} / {row['share'].total}"
-            + (f" ({row['share'].percent}%)" if row["share"].percent is not None else "")]
-           for row in studios["shares"]]
-    )  # fmt: skip
-    yield _("Problems and outputs"), header, iter(
-        [
-            [_("Problems opened"), outputs["problems_opened"]],
-            [_("Problems solved"), outputs["problems_solved"]],
-            [_("Achievements"), outputs["achievements"]],
-            [_("Claimed benefit"), outputs["claimed_benefit"]],
-            [_("Verified benefit"), outputs["verified_benefit"]],
-            [_("Adopted outside the originating unit"), outputs["adoptions_outside"]],
-        ]
-        + [[f"{_('Kind')}: {row['label']}", row["count"]]
-           for row in outputs["achievements_by_kind"]]
-        + [[f"{_('Patent')}: {row['label']}", row["count"]] for row in outputs["patents_by_type"]]
-        + [[f"{_('Patent')}: {row['label']}", row["count"]]
-           for row in outputs["patents_by_status"]]
-        + [[f"{_('Problems opened')}: {row['label']}", row["count"]]
-           for row in outputs["opened_by_category"]]
-        + [[f"{_('Problems solved')}: {row['label']}", row["count"]]
-           for row in outputs["solved_by_category"]]
-    )  # fmt: skip
-    yield _("Five-small"), header, iter(
-        [
-            [_("Proposals"), five["total"]],
-            [_("Workers"), five["headcount"]],
-            [_("Entrants"), five["entrants"]],
-            [_("Participation (%)"), five["participation"]],
-            [_("Proposals per 100 workers"), five["per_hundred"]],
-            [_("Approval rate (%)"), five["approval_rate"]],
-            [_("Implementation rate (%)"), five["implementation_rate"]],
-            [_("Verified benefit"), five["verified_benefit"]],
-            [_("Median days from submission to decision"), five["median_days_to_decision"]],
-        ]
-        + [[f"{_('Category')}: {row['label']}", row["count"]] for row in five["by_category"]]
-        + [[f"{_('Status')}: {row['label']}", row["count"]] for row in five["by_status"]]
-        + [[f"{_('Award')}: {row['label']}", row["count"]] for row in five["awards_by_grade"]]
-        + [[f"{_('Prize (CNY)')}: {row['label']}", row["amount"]]
-           for row in five["awards_by_grade"]]
-        + [[f"{_('Unit')}: {row['unit'].name}", row["count"]] for row in five["by_unit"]]
-    )  # fmt: skip
+    yield (
+        _("Studios"),
+        header,
+        iter(
+            [
+                [_("Studios"), studios["total"]],
+                [_("Under rectification"), studios["in_rectification"]],
+            ]
+            + [[f"{_('Status')}: {row['label']}", row["count"]] for row in studios["by_status"]]
+            + [[f"{_('Kind')}: {row['label']}", row["count"]] for row in studios["by_kind"]]
+            + [[f"{_('Named')}: {row['label']}", row["count"]] for row in studios["named_by_level"]]
+            + [
+                [f"{_('Assessment')}: {row['label']}", row["count"]]
+                for row in studios["assessments_by_grade"]
+            ]
+            + [
+                [
+                    f"{_('Our share')}: {row['year']} {row['level_display']}",
+                    f"{row['share'].ours} / {row['share'].total}"
+                    + (f" ({row['share'].percent}%)" if row["share"].percent is not None else ""),
+                ]
+                for row in studios["shares"]
+            ]
+        ),
+    )
+    yield (
+        _("Problems and outputs"),
+        header,
+        iter(
+            [
+                [_("Problems opened"), outputs["problems_opened"]],
+                [_("Problems solved"), outputs["problems_solved"]],
+                [_("Achievements"), outputs["achievements"]],
+                [_("Claimed benefit"), outputs["claimed_benefit"]],
+                [_("Verified benefit"), outputs["verified_benefit"]],
+                [_("Adopted outside the originating unit"), outputs["adoptions_outside"]],
+            ]
+            + [
+                [f"{_('Kind')}: {row['label']}", row["count"]]
+                for row in outputs["achievements_by_kind"]
+            ]
+            + [
+                [f"{_('Patent')}: {row['label']}", row["count"]]
+                for row in outputs["patents_by_type"]
+            ]
+            + [
+                [f"{_('Patent')}: {row['label']}", row["count"]]
+                for row in outputs["patents_by_status"]
+            ]
+            + [
+                [f"{_('Problems opened')}: {row['label']}", row["count"]]
+                for row in outputs["opened_by_category"]
+            ]
+            + [
+                [f"{_('Problems solved')}: {row['label']}", row["count"]]
+                for row in outputs["solved_by_category"]
+            ]
+        ),
+    )
+    yield (
+        _("Five-small"),
+        header,
+        iter(
+            [
+                [_("Proposals"), five["total"]],
+                [_("Workers"), five["headcount"]],
+                [_("Entrants"), five["entrants"]],
+                [_("Participation (%)"), five["participation"]],
+                [_("Proposals per 100 workers"), five["per_hundred"]],
+                [_("Approval rate (%)"), five["approval_rate"]],
+                [_("Implementation rate (%)"), five["implementation_rate"]],
+                [_("Verified benefit"), five["verified_benefit"]],
+                [_("Median days from submission to decision"), five["median_days_to_decision"]],
+            ]
+            + [[f"{_('Category')}: {row['label']}", row["count"]] for row in five["by_category"]]
+            + [[f"{_('Status')}: {row['label']}", row["count"]] for row in five["by_status"]]
+            + [[f"{_('Award')}: {row['label']}", row["count"]] for row in five["awards_by_grade"]]
+            + [
+                [f"{_('Prize (CNY)')}: {row['label']}", row["amount"]]
+                for row in five["awards_by_grade"]
+            ]
+            + [[f"{_('Unit')}: {row['unit'].name}", row["count"]] for row in five["by_unit"]]
+        ),
+    )
     mentoring = figures["mentoring"]
-    yield _("Mentoring"), header, iter([
-        [_("Active pairings"), mentoring["active"]], [_("At risk"), mentoring["at_risk"]],
-        [_("Completed"), mentoring["completed"]],
-        [_("Skill-level rises"), mentoring["skill_rises"]],
-    ])  # fmt: skip
+    yield (
+        _("Mentoring"),
+        header,
+        iter(
+            [
+                [_("Active pairings"), mentoring["active"]],
+                [_("At risk"), mentoring["at_risk"]],
+                [_("Completed"), mentoring["completed"]],
+                [_("Skill-level rises"), mentoring["skill_rises"]],
+            ]
+        ),
+    )
     trends = figures["trends"]
-    yield _("By month"), [_("Month"), _("Proposals"), _("Achievements"), _("Problems solved")], (
-        [month, *values]
-        for month, values in enumerate(
-            zip(trends["proposals"], trends["achievements"], trends["problems_solved"],
-                strict=True), start=1,
-        )
-    )  # fmt: skip
+    yield (
+        _("By month"),
+        [_("Month"), _("Proposals"), _("Achievements"), _("Problems solved")],
+        (
+            [month, *values]
+            for month, values in enumerate(
+                zip(
+                    trends["proposals"],
+                    trends["achievements"],
+                    trends["problems_solved"],
+                    strict=True,
+                ),
+                start=1,
+            )
+        ),
+    )
     rankings = figures["rankings"]
-    yield _("Rankings"), [_("Ranking"), _("Name"), _("Count")], iter(
-        [[_("Units by proposals"), row["unit"].name, row["count"]]
-         for row in rankings["units_by_proposals"]]
-        + [[_("Units by achievements"), row["unit"].name, row["count"]]
-           for row in rankings["units_by_achievements"]]
-        + [[_("Studios by achievements and patents"), row["name"], row["output"]]
-           for row in rankings["studios"]]
-    )  # fmt: skip
+    yield (
+        _("Rankings"),
+        [_("Ranking"), _("Name"), _("Count")],
+        iter(
+            [
+                [_("Units by proposals"), row["unit"].name, row["count"]]
+                for row in rankings["units_by_proposals"]
+            ]
+            + [
+                [_("Units by achievements"), row["unit"].name, row["count"]]
+                for row in rankings["units_by_achievements"]
+            ]
+            + [
+                [_("Studios by achievements and patents"), row["name"], row["output"]]
+                for row in rankings["studios"]
+            ]
+        ),
+    )
 
 
 def studio_annual(run: ReportRun) -> Iterator[Table]:
@@ -121,72 +181,136 @@ def studio_annual(run: ReportRun) -> Iterator[Table]:
         Studio.objects.filter(_inside(run, "org_unit"))
         .select_related("org_unit", "leader")
         .annotate(
-            n_members=Subquery(members.order_by().values("studio").annotate(n=Count("pk"))
-                             .values("n")[:1]),
+            n_members=Subquery(
+                members.order_by().values("studio").annotate(n=Count("pk")).values("n")[:1]
+            ),
             n_problems=Subquery(
                 TechnicalProblem.objects.filter(studio=OuterRef("pk"), started_on__year=year)
-                .order_by().values("studio").annotate(n=Count("pk")).values("n")[:1]
+                .order_by()
+                .values("studio")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
             ),
             n_achievements=Subquery(
                 Achievement.objects.filter(studio=OuterRef("pk"), completed_on__year=year)
-                .order_by().values("studio").annotate(n=Count("pk")).values("n")[:1]
+                .order_by()
+                .values("studio")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
             ),
             n_benefit=Subquery(
                 Achievement.objects.filter(studio=OuterRef("pk"), completed_on__year=year)
-                .order_by().values("studio").annotate(s=Sum("verified_benefit")).values("s")[:1]
+                .order_by()
+                .values("studio")
+                .annotate(s=Sum("verified_benefit"))
+                .values("s")[:1]
             ),
             n_patents=Subquery(
                 Patent.objects.filter(studio=OuterRef("pk"), filed_on__year=year)
-                .order_by().values("studio").annotate(n=Count("pk")).values("n")[:1]
+                .order_by()
+                .values("studio")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
             ),
             n_grade=Subquery(grade),
         )
         .order_by("code")
-    )  # fmt: skip
+    )
     grades = dict(Assessment.Grade.choices)
-    header = [_("Code"), _("Studio"), _("Unit"), _("Leader"), _("Status"), _("Members"),
-              _("Problems opened"), _("Achievements"), _("Patents filed"),
-              _("Verified benefit"), _("Assessment")]  # fmt: skip
-    yield _("Studios %(year)s") % {"year": year}, header, (
-        [s.code, s.name, s.org_unit.name, s.leader.full_name, s.get_status_display(),
-         s.n_members or 0, s.n_problems or 0, s.n_achievements or 0, s.n_patents or 0,
-         s.n_benefit or 0, str(grades.get(s.n_grade, ""))]
-        for s in studios.iterator(chunk_size=2000)
-    )  # fmt: skip
+    header = [
+        _("Code"),
+        _("Studio"),
+        _("Unit"),
+        _("Leader"),
+        _("Status"),
+        _("Members"),
+        _("Problems opened"),
+        _("Achievements"),
+        _("Patents filed"),
+        _("Verified benefit"),
+        _("Assessment"),
+    ]
+    yield (
+        _("Studios %(year)s") % {"year": year},
+        header,
+        (
+            [
+                s.code,
+                s.name,
+                s.org_unit.name,
+                s.leader.full_name,
+                s.get_status_display(),
+                s.n_members or 0,
+                s.n_problems or 0,
+                s.n_achievements or 0,
+                s.n_patents or 0,
+                s.n_benefit or 0,
+                str(grades.get(s.n_grade, "")),
+            ]
+            for s in studios.iterator(chunk_size=2000)
+        ),
+    )
 
 
 def campaign_summary(run: ReportRun) -> Iterator[Table]:
     """Per unit and category, then every awarded proposal with each person's amount."""
     proposals = Proposal.objects.filter(_inside(run, "org_unit"), submitted_at__isnull=False)
     proposals = (
-        proposals.filter(campaign=run.campaign) if run.campaign_id
+        proposals.filter(campaign=run.campaign)
+        if run.campaign_id
         else proposals.filter(campaign__year=run.year)
-    )  # fmt: skip
+    )
     categories = Proposal.Category.choices
     per_unit = (
-        proposals.order_by().values("org_unit__name", "org_unit__path")
-        .annotate(**{code: Count("pk", filter=Q(category=code)) for code, _label in categories},
-                  total=Count("pk"))
+        proposals.order_by()
+        .values("org_unit__name", "org_unit__path")
+        .annotate(
+            **{code: Count("pk", filter=Q(category=code)) for code, _label in categories},
+            total=Count("pk"),
+        )
         .order_by("org_unit__path")
-    )  # fmt: skip
-    yield _("By unit and category"), [_("Unit"), *[str(label) for _c, label in categories],
-                                      _("All categories")], (
-        [row["org_unit__name"], *[row[code] for code, _label in categories], row["total"]]
-        for row in per_unit
-    )  # fmt: skip
+    )
+    yield (
+        _("By unit and category"),
+        [_("Unit"), *[str(label) for _c, label in categories], _("All categories")],
+        (
+            [row["org_unit__name"], *[row[code] for code, _label in categories], row["total"]]
+            for row in per_unit
+        ),
+    )
     shares = (
         AwardShare.objects.filter(award__proposal__in=proposals)
         .select_related("award__grade", "award__proposal__org_unit", "person")
         .order_by("award__proposal__code", "person__employee_no")
     )
-    yield _("Awarded proposals"), [_("Code"), _("Title"), _("Unit"), _("Grade"),
-                                    _("Prize (CNY)"), _("Person"), _("Employee number"),
-                                    _("Share (%)"), _("Amount to the person (CNY)")], (
-        [s.award.proposal.code, s.award.proposal.title, s.award.proposal.org_unit.name,
-         s.award.grade.get_grade_display(), s.award.amount, s.person.full_name,
-         s.person.employee_no, s.share, (Decimal(s.amount_fen) * FEN)]
-        for s in shares.iterator(chunk_size=2000)
-    )  # fmt: skip
+    yield (
+        _("Awarded proposals"),
+        [
+            _("Code"),
+            _("Title"),
+            _("Unit"),
+            _("Grade"),
+            _("Prize (CNY)"),
+            _("Person"),
+            _("Employee number"),
+            _("Share (%)"),
+            _("Amount to the person (CNY)"),
+        ],
+        (
+            [
+                s.award.proposal.code,
+                s.award.proposal.title,
+                s.award.proposal.org_unit.name,
+                s.award.grade.get_grade_display(),
+                s.award.amount,
+                s.person.full_name,
+                s.person.employee_no,
+                s.share,
+                (Decimal(s.amount_fen) * FEN),
+            ]
+            for s in shares.iterator(chunk_size=2000)
+        ),
+    )
 
 
 def mentoring_summary(run: ReportRun) -> Iterator[Table]:
@@ -199,23 +323,53 @@ def mentoring_summary(run: ReportRun) -> Iterator[Table]:
         .annotate(
             sessions_count=Count("attendances", distinct=True),
             evaluations_count=Count("evaluations", distinct=True),
-            final_passed=Count("evaluations", filter=Q(
-                evaluations__level=Evaluation.Level.FINAL,
-                evaluations__outcome=Evaluation.Outcome.PASSED), distinct=True),
+            final_passed=Count(
+                "evaluations",
+                filter=Q(
+                    evaluations__level=Evaluation.Level.FINAL,
+                    evaluations__outcome=Evaluation.Outcome.PASSED,
+                ),
+                distinct=True,
+            ),
         )
         .order_by("org_unit__path", "mentor__employee_no", "pk")
-    )  # fmt: skip
+    )
     yes, no = _("Yes"), _("No")
-    header = [_("Mentor"), _("Apprentice"), _("Studio"), _("Unit"), _("Status"), _("Starts on"),
-              _("Planned end"), _("At risk"), _("Last session"), _("Sessions"),
-              _("Evaluations"), _("Graduated")]  # fmt: skip
-    yield _("Pairings"), header, (
-        [p.mentor.full_name, p.apprentice.full_name, p.studio.name if p.studio else "",
-         p.org_unit.name, p.get_status_display(), p.starts_on, p.planned_end_on,
-         yes if p.at_risk else no, p.last_session_on or "", p.sessions_count,
-         p.evaluations_count, yes if p.final_passed else no]
-        for p in pairings.iterator(chunk_size=2000)
-    )  # fmt: skip
+    header = [
+        _("Mentor"),
+        _("Apprentice"),
+        _("Studio"),
+        _("Unit"),
+        _("Status"),
+        _("Starts on"),
+        _("Planned end"),
+        _("At risk"),
+        _("Last session"),
+        _("Sessions"),
+        _("Evaluations"),
+        _("Graduated"),
+    ]
+    yield (
+        _("Pairings"),
+        header,
+        (
+            [
+                p.mentor.full_name,
+                p.apprentice.full_name,
+                p.studio.name if p.studio else "",
+                p.org_unit.name,
+                p.get_status_display(),
+                p.starts_on,
+                p.planned_end_on,
+                yes if p.at_risk else no,
+                p.last_session_on or "",
+                p.sessions_count,
+                p.evaluations_count,
+                yes if p.final_passed else no,
+            ]
+            for p in pairings.iterator(chunk_size=2000)
+        ),
+    )
 
 
 BUILDERS: dict[str, Callable[[ReportRun], Iterator[Table]]] = {

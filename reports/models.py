@@ -33,23 +33,34 @@ class ReportRun(models.Model):
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     org_unit = models.ForeignKey(
-        "accounts.OrgUnit", verbose_name=_("org unit (and below)"), on_delete=models.PROTECT,
+        "accounts.OrgUnit",
+        verbose_name=_("org unit (and below)"),
+        on_delete=models.PROTECT,
         related_name="report_runs",
-    )  # fmt: skip
+    )
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     campaign = models.ForeignKey(
-        "competitions.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT,
-        related_name="report_runs", null=True, blank=True,
-    )  # fmt: skip
+        "competitions.Campaign",
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="report_runs",
+        null=True,
+        blank=True,
+    )
     format = models.CharField(
         _("format"), max_length=4, choices=Format.choices, default=Format.XLSX
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
-        related_name="+", null=True, blank=True, help_text=_("Empty for a scheduled run."),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty for a scheduled run."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

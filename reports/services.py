@@ -73,9 +73,13 @@ def report_run_request(
         ValidationError({"format": _("This report has several tables: it is written as Excel.")}),
     )
     run = ReportRun(
-        kind=kind, org_unit=org_unit, year=year, campaign=campaign, format=format,
+        kind=kind,
+        org_unit=org_unit,
+        year=year,
+        campaign=campaign,
+        format=format,
         requested_by=by,
-    )  # fmt: skip
+    )
     run.full_clean()
     run.save()
     _signal_worker(run.pk)
@@ -95,16 +99,21 @@ def report_run_claim(*, run_id: int) -> int | None:
     over = ReportRun.objects.filter(
         pk=run_id, status=Status.QUEUED, attempt__gte=settings.REPORT_MAX_ATTEMPTS
     ).update(
-        status=Status.FAILED, finished_at=now,
+        status=Status.FAILED,
+        finished_at=now,
         error=_("The report could not be built after %(n)s attempts.")
         % {"n": settings.REPORT_MAX_ATTEMPTS},
-    )  # fmt: skip
+    )
     if over:
         return None
     taken = ReportRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, attempt=F("attempt") + 1, started_at=now, heartbeat_at=now,
-        progress=0, error="",
-    )  # fmt: skip
+        status=Status.RUNNING,
+        attempt=F("attempt") + 1,
+        started_at=now,
+        heartbeat_at=now,
+        progress=0,
+        error="",
+    )
     if not taken:
         return None
     return ReportRun.objects.filter(pk=run_id).values_list("attempt", flat=True).first()
@@ -128,9 +137,12 @@ def report_run_finish(*, run_id: int, attempt: int, content: bytes, name: str) -
         run.file.field.generate_filename(run, name), ContentFile(content)
     )
     done = ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING).update(
-        status=Status.SUCCEEDED, progress=100, file=stored, finished_at=timezone.now(),
+        status=Status.SUCCEEDED,
+        progress=100,
+        file=stored,
+        finished_at=timezone.now(),
         heartbeat_at=timezone.now(),
-    )  # fmt: skip
+    )
     if not done:  # lost the run between the two statements: leave no stray file
         run.file.storage.delete(stored)
     return bool(done)
@@ -170,10 +182,11 @@ def report_runs_recover(*, now: datetime.datetime | None = None) -> dict:
         )
         if attempt >= settings.REPORT_MAX_ATTEMPTS:
             counts["failed"] += fenced.update(
-                status=Status.FAILED, finished_at=now,
+                status=Status.FAILED,
+                finished_at=now,
                 error=_("The report could not be built: the worker stopped %(n)s times.")
                 % {"n": attempt},
-            )  # fmt: skip
+            )
         # The heartbeat is bumped so the check below does not send it a second time.
         elif fenced.update(status=Status.QUEUED, heartbeat_at=now):
             counts["requeued"] += 1
@@ -200,9 +213,12 @@ def report_runs_schedule(*, kind: str, last_year: bool = False) -> int:
     for company in OrgUnit.objects.filter(depth=2).order_by("path"):
         # Beat may deliver the same tick twice: one scheduled run a day per report.
         already = ReportRun.objects.filter(
-            requested_by=None, kind=kind, org_unit=company, year=year,
+            requested_by=None,
+            kind=kind,
+            org_unit=company,
+            year=year,
             created_at__date=today,
-        ).exists()  # fmt: skip
+        ).exists()
         if not already:
             report_run_request(by=None, kind=kind, year=year, org_unit=company)
             created += 1

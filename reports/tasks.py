@@ -17,8 +17,14 @@ log = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3,
-             soft_time_limit=20 * 60, time_limit=25 * 60)  # fmt: skip
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+    soft_time_limit=20 * 60,
+    time_limit=25 * 60,
+)
 def build_report(self, run_id: int) -> None:
     """Claim the run, build its file section by section, store it. Safe to run
     twice: a run that is not queued is left alone."""
@@ -43,9 +49,10 @@ def build_report(self, run_id: int) -> None:
             services.report_run_release(run_id=run_id, attempt=attempt)
             raise self.retry(exc=exc, countdown=10) from exc
         services.report_run_fail(
-            run_id=run_id, attempt=attempt,
+            run_id=run_id,
+            attempt=attempt,
             error=_("The report could not be built: %(error)s") % {"error": exc},
-        )  # fmt: skip
+        )
         return
     except SoftTimeLimitExceeded:
         services.report_run_fail(
@@ -55,9 +62,10 @@ def build_report(self, run_id: int) -> None:
     except Exception as exc:
         log.exception("Report run %s failed", run_id)
         services.report_run_fail(
-            run_id=run_id, attempt=attempt,
+            run_id=run_id,
+            attempt=attempt,
             error=_("The report could not be built: %(error)s") % {"error": exc},
-        )  # fmt: skip
+        )
         return
     services.report_run_finish(run_id=run_id, attempt=attempt, content=content, name=name)
 

@@ -173,8 +173,10 @@ def report_file_response(run: ReportRun) -> FileResponse:
     never kept in a shared cache."""
     content_type = "text/csv; charset=utf-8" if run.format == ReportRun.Format.CSV else XLSX_TYPE
     response = FileResponse(
-        run.file.open("rb"), content_type=content_type, as_attachment=True,
+        run.file.open("rb"),
+        content_type=content_type,
+        as_attachment=True,
         filename=run.file.name.rsplit("/", 1)[-1],
-    )  # fmt: skip
+    )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -17,8 +17,18 @@ class StoryAdmin(admin.ModelAdmin):
     list_display = ["title", "form", "status", "featured", "published_on", "org_unit"]
     list_filter = ["status", "form", "featured"]
     search_fields = ["title", "creator"]
-    readonly_fields = ["status", "featured", "published_on", "author", "org_unit", "people",
-                       "studios", "created_at", "updated_at", "status_changed_at"]  # fmt: skip
+    readonly_fields = [
+        "status",
+        "featured",
+        "published_on",
+        "author",
+        "org_unit",
+        "people",
+        "studios",
+        "created_at",
+        "updated_at",
+        "status_changed_at",
+    ]
     inlines = [StoryEventInline]
 
     def has_add_permission(self, request):

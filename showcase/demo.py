@@ -81,43 +81,66 @@ def seed_showcase() -> None:
     about_lead = {"people": [lead], "studios": [dust]}
 
     reportage = _story(
-        official, f"追光的人——记粉尘治理创新工作室带头人{lead.full_name}",
-        form=Story.Form.REPORTAGE, creator="集团工会宣传部 郑国华",
+        official,
+        f"追光的人——记粉尘治理创新工作室带头人{lead.full_name}",
+        form=Story.Form.REPORTAGE,
+        creator="集团工会宣传部 郑国华",
         summary=f"从“看不见”到“看得清”：{lead.full_name}和他的工作室十年降尘路。",
-        body=REPORTAGE.format(lead=lead.full_name), **about_lead,
-    )  # fmt: skip
+        body=REPORTAGE.format(lead=lead.full_name),
+        **about_lead,
+    )
     if reportage.status == Story.Status.DRAFT:
         services.story_publish(story_id=reportage.pk, by=official, published_on=_day(40))
         services.story_feature(story_id=reportage.pk, by=official, featured=True)
 
     clapper = _story(
-        lead, "快板：降尘能手显身手", form=Story.Form.CLAPPER_TALK, creator="通风队 职工文艺队",
-        summary="矿山职工文艺汇演节目，夸一夸身边的降尘专家。", body=CLAPPER_TALK,
-        people=[lead, mentor], studios=[dust],
-    )  # fmt: skip
+        lead,
+        "快板：降尘能手显身手",
+        form=Story.Form.CLAPPER_TALK,
+        creator="通风队 职工文艺队",
+        summary="矿山职工文艺汇演节目，夸一夸身边的降尘专家。",
+        body=CLAPPER_TALK,
+        people=[lead, mentor],
+        studios=[dust],
+    )
     if clapper.status == Story.Status.DRAFT:
         services.story_submit(story_id=clapper.pk, by=lead)
         services.story_publish(story_id=clapper.pk, by=official, published_on=_day(20))
 
     video = _story(
-        official, "短视频：井下降尘三件套", form=Story.Form.SHORT_VIDEO,
-        creator="粉尘治理创新工作室", summary="三分钟看懂工作室的三项降尘成果。",
-        body=SHORT_VIDEO, media_link="https://video.intranet.example/dust-control-3min",
+        official,
+        "短视频：井下降尘三件套",
+        form=Story.Form.SHORT_VIDEO,
+        creator="粉尘治理创新工作室",
+        summary="三分钟看懂工作室的三项降尘成果。",
+        body=SHORT_VIDEO,
+        media_link="https://video.intranet.example/dust-control-3min",
         **about_lead,
-    )  # fmt: skip
+    )
     if video.status == Story.Status.DRAFT:
         services.story_publish(story_id=video.pk, by=official, published_on=_day(8))
         services.story_feature(story_id=video.pk, by=official, featured=True)
 
     song = _story(
-        lead, "歌曲：不灭的矿灯", form=Story.Form.SONG,
-        creator=f"{lead.full_name} 作词 · 职工合唱团", summary="献给师傅们的一首歌。",
-        body=SONG, people=[lead, mentor], studios=[dust],
-    )  # fmt: skip
+        lead,
+        "歌曲：不灭的矿灯",
+        form=Story.Form.SONG,
+        creator=f"{lead.full_name} 作词 · 职工合唱团",
+        summary="献给师傅们的一首歌。",
+        body=SONG,
+        people=[lead, mentor],
+        studios=[dust],
+    )
     if song.status == Story.Status.DRAFT:
         services.story_submit(story_id=song.pk, by=lead)
 
     _story(
-        lead, "师徒三代守一面（草稿）", form=Story.Form.ESSAY, creator=lead.full_name,
-        summary="工作室的师徒故事，还在写。", body="（未完成）", people=[mentor], studios=[dust],
-    )  # fmt: skip
+        lead,
+        "师徒三代守一面（草稿）",
+        form=Story.Form.ESSAY,
+        creator=lead.full_name,
+        summary="工作室的师徒故事，还在写。",
+        body="（未完成）",
+        people=[mentor],
+        studios=[dust],
+    )

@@ -23,8 +23,17 @@ class StoryForm(ServiceValidatedModelForm):
 
     class Meta:
         model = Story
-        fields = ["title", "form", "creator", "summary", "body", "media_link", "people",
-                  "studios", "org_unit"]  # fmt: skip
+        fields = [
+            "title",
+            "form",
+            "creator",
+            "summary",
+            "body",
+            "media_link",
+            "people",
+            "studios",
+            "org_unit",
+        ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 16}),

@@ -12,10 +12,33 @@ import nh3
 from cmarkgfm.cmark import Options
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del",
-    "blockquote", "ul", "ol", "li", "code", "pre", "a", "img", "table", "thead", "tbody",
-    "tr", "th", "td",
-}  # fmt: skip
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "del",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "code",
+    "pre",
+    "a",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 # Links to the intranet and the web; no javascript:, data: or file: URLs.
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}

@@ -70,9 +70,11 @@ def _subjects_checked(by: User, people, studios, *, story: Story | None = None):
     """The people and studios a story is about, each within the writer's reach
     (an official's own units, a lead's own studio and its current members)."""
     studios = _within_reach(
-        list(studios), list(story.studios.all()) if story else [], story_studios_for(by),
+        list(studios),
+        list(story.studios.all()) if story else [],
+        story_studios_for(by),
         "studios",
-    )  # fmt: skip
+    )
     people = _within_reach(
         list(people), list(story.people.all()) if story else [], story_people_for(by), "people"
     )

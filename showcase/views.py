@@ -112,9 +112,11 @@ def story_create(request):
             messages.success(request, _("The story has been saved as a draft."))
             return redirect("showcase:story-detail", pk=story.pk)
     return render(
-        request, "showcase/story_form.html", {"form": form},
+        request,
+        "showcase/story_form.html",
+        {"form": form},
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -129,9 +131,11 @@ def story_edit(request, pk):
             messages.success(request, _("The story has been saved."))
             return redirect("showcase:story-detail", pk=pk)
     return render(
-        request, "showcase/story_form.html", {"form": form, "story": story},
+        request,
+        "showcase/story_form.html",
+        {"form": form, "story": story},
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 def _one_button(request, pk, service, done_message, **extra):
@@ -164,31 +168,45 @@ def story_feature(request, pk):
 def _story_form_action(request, pk, form_class, form_name, service, done_message):
     story = _story(request, pk)
     return run_form_action(
-        request, form_class, service, story_id=story.pk, done_message=done_message,
+        request,
+        form_class,
+        service,
+        story_id=story.pk,
+        done_message=done_message,
         next_url=reverse("showcase:story-detail", args=[pk]),
         render_refused=lambda form: render(
-            request, "showcase/story_detail.html",
-            _detail_context(request, story, **{form_name: form}), status=400,
+            request,
+            "showcase/story_detail.html",
+            _detail_context(request, story, **{form_name: form}),
+            status=400,
         ),
-    )  # fmt: skip
+    )
 
 
 @require_POST
 @login_required
 def story_return(request, pk):
     return _story_form_action(
-        request, pk, StoryReturnForm, "return_form", services.story_return,
+        request,
+        pk,
+        StoryReturnForm,
+        "return_form",
+        services.story_return,
         _("The story has been sent back to its author."),
-    )  # fmt: skip
+    )
 
 
 @require_POST
 @login_required
 def story_publish(request, pk):
     return _story_form_action(
-        request, pk, StoryPublishForm, "publish_form", services.story_publish,
+        request,
+        pk,
+        StoryPublishForm,
+        "publish_form",
+        services.story_publish,
         _("The story has been published."),
-    )  # fmt: skip
+    )
 
 
 @require_POST

@@ -16,11 +16,25 @@ THIS_YEAR = 2026
 
 # (code, name, kind, unit code, speciality, leader employee_no or None, functions)
 NAMED_STUDIOS = [
-    (DUST_STUDIO_CODE, "王建军粉尘治理劳模创新工作室", Studio.Kind.MODEL_WORKER, "A104",
-     "粉尘治理", "lead", ["problem_tackling", "talent_training", "achievement_promotion"]),
-    ("B102-QJ", "李志强汽机检修工匠人才创新工作室", Studio.Kind.CRAFTSMAN, "B102",
-     "汽轮机检修", "lead2", ["problem_tackling", "emergency_repair", "talent_training"]),
-]  # fmt: skip
+    (
+        DUST_STUDIO_CODE,
+        "王建军粉尘治理劳模创新工作室",
+        Studio.Kind.MODEL_WORKER,
+        "A104",
+        "粉尘治理",
+        "lead",
+        ["problem_tackling", "talent_training", "achievement_promotion"],
+    ),
+    (
+        "B102-QJ",
+        "李志强汽机检修工匠人才创新工作室",
+        Studio.Kind.CRAFTSMAN,
+        "B102",
+        "汽轮机检修",
+        "lead2",
+        ["problem_tackling", "emergency_repair", "talent_training"],
+    ),
+]
 
 SPECIALITIES = {
     "A": [
@@ -84,9 +98,15 @@ def _seed_studios(rng: random.Random) -> list[Studio]:
     for code, name, kind, unit_code, speciality, leader_no, functions in NAMED_STUDIOS:
         if not Studio.objects.filter(code=code).exists():
             _create_studio(
-                code, name, kind, units[unit_code], speciality,
-                User.objects.get(employee_no=leader_no), functions, rng,
-            )  # fmt: skip
+                code,
+                name,
+                kind,
+                units[unit_code],
+                speciality,
+                User.objects.get(employee_no=leader_no),
+                functions,
+                rng,
+            )
     dust = Studio.objects.get(code=DUST_STUDIO_CODE)
     mentor = User.objects.get(employee_no="mentor")
     if not dust.memberships.filter(person=mentor, left_on__isnull=True).exists():
@@ -111,9 +131,15 @@ def _seed_studios(rng: random.Random) -> list[Studio]:
         kind = rng.choice(KINDS)
         kind_name = {"model_worker": "劳模", "craftsman": "工匠人才", "employee": "职工"}[kind]
         _create_studio(
-            code, f"{leader.full_name}{speciality}{kind_name}创新工作室", kind, unit,
-            speciality, leader, rng.sample(FUNCTION_CODES, k=rng.randint(1, 3)), rng,
-        )  # fmt: skip
+            code,
+            f"{leader.full_name}{speciality}{kind_name}创新工作室",
+            kind,
+            unit,
+            speciality,
+            leader,
+            rng.sample(FUNCTION_CODES, k=rng.randint(1, 3)),
+            rng,
+        )
     return list(Studio.objects.order_by("code"))
 
 
@@ -148,23 +174,32 @@ def _seed_naming(studios: list[Studio], rng: random.Random) -> None:
         _name(enterprise, studio)
 
     provincial = _recognition_list(
-        "2022年省级职工（劳模）创新工作室命名", RecognitionList.Level.PROVINCIAL,
-        "省总工会", 2022, 28,
-    )  # fmt: skip
+        "2022年省级职工（劳模）创新工作室命名",
+        RecognitionList.Level.PROVINCIAL,
+        "省总工会",
+        2022,
+        28,
+    )
     for studio in [dust, lead2_studio, *others[:4]]:  # 6 of the 28 = 21.4 %
         _name(provincial, studio)
 
     industry = _recognition_list(
-        "2023年省能源行业创新工作室命名", RecognitionList.Level.PROVINCIAL_INDUSTRY,
-        "省能源工会", 2023, 35,
-    )  # fmt: skip
+        "2023年省能源行业创新工作室命名",
+        RecognitionList.Level.PROVINCIAL_INDUSTRY,
+        "省能源工会",
+        2023,
+        35,
+    )
     for studio in [dust, *others[4:8]]:
         _name(industry, studio)
 
     national = _recognition_list(
-        "2024年全国示范性劳模和工匠人才创新工作室", RecognitionList.Level.NATIONAL,
-        "中华全国总工会", 2024, 100,
-    )  # fmt: skip
+        "2024年全国示范性劳模和工匠人才创新工作室",
+        RecognitionList.Level.NATIONAL,
+        "中华全国总工会",
+        2024,
+        100,
+    )
     _name(national, dust)
 
     model_workers = _recognition_list(
@@ -209,17 +244,24 @@ def _seed_assessments(rng: random.Random) -> None:
             if studio.code == DUST_STUDIO_CODE:
                 grade, low, high = Assessment.Grade.EXCELLENT, 96, 96
             services.assessment_record(
-                by=official, studio=studio, year=year,
-                score=Decimal(rng.randint(low, high)), grade=grade,
-            )  # fmt: skip
+                by=official,
+                studio=studio,
+                year=year,
+                score=Decimal(rng.randint(low, high)),
+                grade=grade,
+            )
     # One studio without results fails and goes to rectification (DOMAIN.md).
     failing = Studio.objects.filter(status=Studio.Status.ESTABLISHED).order_by("-code").first()
     already_failed = Assessment.objects.filter(year=THIS_YEAR, grade=Assessment.Grade.FAIL)
     if failing and not already_failed.exists():
         services.assessment_record(
-            by=official, studio=failing, year=THIS_YEAR, score=Decimal(52),
-            grade=Assessment.Grade.FAIL, notes="全年无专利、论文或明显效益。",
-        )  # fmt: skip
+            by=official,
+            studio=failing,
+            year=THIS_YEAR,
+            score=Decimal(52),
+            grade=Assessment.Grade.FAIL,
+            notes="全年无专利、论文或明显效益。",
+        )
 
 
 @demo.seeder(order=20)
@@ -245,7 +287,12 @@ def seed_studios() -> None:
         unit = OrgUnit.objects.get(code="C102")
         leader = User.objects.filter(org_unit=unit, employee_no__startswith="C102").first()
         services.studio_create(
-            by=_official(), name=f"{leader.full_name}装配工艺职工创新工作室", code="C102-PREP",
-            kind=Studio.Kind.EMPLOYEE, leader=leader, org_unit=unit, speciality="装配调试",
+            by=_official(),
+            name=f"{leader.full_name}装配工艺职工创新工作室",
+            code="C102-PREP",
+            kind=Studio.Kind.EMPLOYEE,
+            leader=leader,
+            org_unit=unit,
+            speciality="装配调试",
             founded_on=datetime.date(THIS_YEAR, 3, 1),
-        )  # fmt: skip
+        )

@@ -129,8 +129,14 @@ class HonourFilterSet(django_filters.FilterSet):
         model = Honour
         form = FilterForm
         fields = [
-            "search", "recognition_list", "studio", "person", "personal_title", "level", "year",
-        ]  # fmt: skip
+            "search",
+            "recognition_list",
+            "studio",
+            "person",
+            "personal_title",
+            "level",
+            "year",
+        ]
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(

@@ -228,9 +228,12 @@ def recognition_list_detail(request, pk):
         if form is None:
             raise PermissionDenied
         if form.is_valid() and run_service(
-            form, services.honour_create, by=request.user,
-            recognition_list=recognition_list, **form.cleaned_data,
-        ):  # fmt: skip
+            form,
+            services.honour_create,
+            by=request.user,
+            recognition_list=recognition_list,
+            **form.cleaned_data,
+        ):
             messages.success(request, _("The honour has been recorded."))
             return redirect("studios:recognitionlist-detail", pk=pk)
     honours = honours_on_list_for(request.user, recognition_list)

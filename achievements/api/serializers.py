@@ -24,9 +24,13 @@ User = get_user_model()
 def person_ids_field(label, source):
     """Write people by id (`team_ids`); the service receives them as `source`."""
     return ScopedPrimaryKeyRelatedField(
-        scope=people_visible_to, queryset=User.objects.all(), many=True, label=label,
-        source=source, write_only=True,
-    )  # fmt: skip
+        scope=people_visible_to,
+        queryset=User.objects.all(),
+        many=True,
+        label=label,
+        source=source,
+        write_only=True,
+    )
 
 
 def studio_id_field():
@@ -39,8 +43,16 @@ class ProblemSerializer(serializers.ModelSerializer):
     """Everyone signed in sees the announcement (title, studio, category, status);
     the rest only insiders (`full_access`)."""
 
-    ANNOUNCED = ("id", "studio", "title", "category", "category_display", "status",
-                 "status_display", "full_access")  # fmt: skip
+    ANNOUNCED = (
+        "id",
+        "studio",
+        "title",
+        "category",
+        "category_display",
+        "status",
+        "status_display",
+        "full_access",
+    )
 
     studio = StudioBriefSerializer(read_only=True)
     studio_id = studio_id_field()
@@ -53,10 +65,23 @@ class ProblemSerializer(serializers.ModelSerializer):
     class Meta:
         model = TechnicalProblem
         fields = [
-            "id", "studio", "studio_id", "title", "category", "category_display", "status",
-            "status_display", "description", "started_on", "solved_on", "team", "team_ids",
-            "estimated_benefit", "realised_benefit", "full_access",
-        ]  # fmt: skip
+            "id",
+            "studio",
+            "studio_id",
+            "title",
+            "category",
+            "category_display",
+            "status",
+            "status_display",
+            "description",
+            "started_on",
+            "solved_on",
+            "team",
+            "team_ids",
+            "estimated_benefit",
+            "realised_benefit",
+            "full_access",
+        ]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -77,9 +102,13 @@ class ProblemStatusSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     solved_on = serializers.DateField(required=False, allow_null=True, default=None)
     realised_benefit = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
         default=None,
-    )  # fmt: skip
+    )
 
 
 class ContributorSerializer(serializers.Serializer):
@@ -109,11 +138,25 @@ class AchievementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Achievement
         fields = [
-            "id", "studio", "studio_id", "title", "kind", "kind_display", "completed_on",
-            "summary", "origin_problem_id", "contributors", "claimed_benefit",
-            "verified_benefit", "verified_by", "verified_on", "verification_evidence",
-            "promotion", "promotion_display", "awards",
-        ]  # fmt: skip
+            "id",
+            "studio",
+            "studio_id",
+            "title",
+            "kind",
+            "kind_display",
+            "completed_on",
+            "summary",
+            "origin_problem_id",
+            "contributors",
+            "claimed_benefit",
+            "verified_benefit",
+            "verified_by",
+            "verified_on",
+            "verification_evidence",
+            "promotion",
+            "promotion_display",
+            "awards",
+        ]
         read_only_fields = ["verified_benefit", "verified_on", "verification_evidence"]
 
     def get_fields(self):
@@ -142,17 +185,26 @@ class AdoptionSerializer(serializers.ModelSerializer):
     )
     org_unit = UnitBriefSerializer(read_only=True)
     org_unit_id = ScopedPrimaryKeyRelatedField(
-        scope=org_units_visible_to, source="org_unit", queryset=OrgUnit.objects.all(),
-        write_only=True, label=_("Adopting unit"),
-    )  # fmt: skip
+        scope=org_units_visible_to,
+        source="org_unit",
+        queryset=OrgUnit.objects.all(),
+        write_only=True,
+        label=_("Adopting unit"),
+    )
     recorded_by = PersonBriefSerializer(read_only=True)
 
     class Meta:
         model = Adoption
         fields = [
-            "id", "achievement_id", "org_unit", "org_unit_id", "adopted_on", "annual_benefit",
-            "notes", "recorded_by",
-        ]  # fmt: skip
+            "id",
+            "achievement_id",
+            "org_unit",
+            "org_unit_id",
+            "adopted_on",
+            "annual_benefit",
+            "notes",
+            "recorded_by",
+        ]
         validators = []  # one adoption per unit is the service's 409
 
 
@@ -160,9 +212,13 @@ class PatentSerializer(serializers.ModelSerializer):
     studio = StudioBriefSerializer(read_only=True)
     studio_id = studio_id_field()
     achievement_id = ScopedPrimaryKeyRelatedField(
-        scope=achievements_visible_to, source="achievement", queryset=Achievement.objects.all(),
-        required=False, allow_null=True, label=_("Achievement"),
-    )  # fmt: skip
+        scope=achievements_visible_to,
+        source="achievement",
+        queryset=Achievement.objects.all(),
+        required=False,
+        allow_null=True,
+        label=_("Achievement"),
+    )
     inventors = PersonBriefSerializer(many=True, read_only=True, source="inventor_people")
     inventor_ids = person_ids_field(_("Inventors"), source="inventors")
     number_display = serializers.CharField(read_only=True)
@@ -172,10 +228,25 @@ class PatentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Patent
         fields = [
-            "id", "application_no", "number_display", "title", "patent_type", "type_display",
-            "status", "status_display", "filed_on", "published_on", "granted_on", "ended_on",
-            "holder", "studio", "studio_id", "achievement_id", "inventors", "inventor_ids",
-        ]  # fmt: skip
+            "id",
+            "application_no",
+            "number_display",
+            "title",
+            "patent_type",
+            "type_display",
+            "status",
+            "status_display",
+            "filed_on",
+            "published_on",
+            "granted_on",
+            "ended_on",
+            "holder",
+            "studio",
+            "studio_id",
+            "achievement_id",
+            "inventors",
+            "inventor_ids",
+        ]
         read_only_fields = ["ended_on"]
         validators = []  # the number's uniqueness is checked after normalising
         extra_kwargs = {"application_no": {"validators": []}}
@@ -202,9 +273,12 @@ class PatentStatusSerializer(serializers.Serializer):
 class ConferenceSerializer(serializers.ModelSerializer):
     organiser = UnitBriefSerializer(read_only=True)
     organiser_id = ScopedPrimaryKeyRelatedField(
-        scope=org_units_visible_to, source="organiser", queryset=OrgUnit.objects.all(),
-        write_only=True, label=_("Organiser"),
-    )  # fmt: skip
+        scope=org_units_visible_to,
+        source="organiser",
+        queryset=OrgUnit.objects.all(),
+        write_only=True,
+        label=_("Organiser"),
+    )
     displayed = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:

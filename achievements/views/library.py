@@ -69,9 +69,10 @@ def _achievement_detail_context(request, achievement, **forms):
 def achievement_detail(request, pk):
     achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
     return render(
-        request, "achievements/achievement_detail.html",
+        request,
+        "achievements/achievement_detail.html",
         _achievement_detail_context(request, achievement),
-    )  # fmt: skip
+    )
 
 
 def _achievement_form_page(request, achievement=None):
@@ -87,33 +88,44 @@ def _achievement_form_page(request, achievement=None):
         else [{"person": user.pk, "share": 100}]
     )
     contributors = ContributorFormSet(
-        request.POST or None, initial=None if request.POST else initial, prefix="contributors",
+        request.POST or None,
+        initial=None if request.POST else initial,
+        prefix="contributors",
         form_kwargs={
             "people": people_visible_to(user).order_by("full_name"),
             "person_label": _("Contributor"),
         },
-    )  # fmt: skip
+    )
     if request.method == "POST" and form.is_valid() and contributors.is_valid():
         data = form_changes(form, editing=editing)
         if editing:
             result = run_service(
-                form, services.achievement_update, formsets={"contributors": contributors},
-                achievement_id=achievement.pk, by=user,
-                contributors=contributors.rows(), **data,
-            )  # fmt: skip
+                form,
+                services.achievement_update,
+                formsets={"contributors": contributors},
+                achievement_id=achievement.pk,
+                by=user,
+                contributors=contributors.rows(),
+                **data,
+            )
         else:
             result = run_service(
-                form, services.achievement_create, formsets={"contributors": contributors},
-                by=user, contributors=contributors.rows(), **data,
-            )  # fmt: skip
+                form,
+                services.achievement_create,
+                formsets={"contributors": contributors},
+                by=user,
+                contributors=contributors.rows(),
+                **data,
+            )
         if result:
             messages.success(request, _("The achievement has been saved."))
             return redirect("achievements:achievement-detail", pk=result.pk)
     return render(
-        request, "achievements/achievement_form.html",
+        request,
+        "achievements/achievement_form.html",
         {"form": form, "contributors": contributors, "achievement": achievement, "studio": studio},
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -139,15 +151,20 @@ def achievement_verify(request, pk):
     if form.is_valid():
         data = dict(form.cleaned_data)
         if run_service(
-            form, services.achievement_verify_benefit, achievement_id=achievement.pk,
-            by=request.user, **data,
-        ):  # fmt: skip
+            form,
+            services.achievement_verify_benefit,
+            achievement_id=achievement.pk,
+            by=request.user,
+            **data,
+        ):
             messages.success(request, _("The benefit has been verified and is now locked."))
             return redirect("achievements:achievement-detail", pk=pk)
     return render(
-        request, "achievements/achievement_detail.html",
-        _achievement_detail_context(request, achievement, verify_form=form), status=400,
-    )  # fmt: skip
+        request,
+        "achievements/achievement_detail.html",
+        _achievement_detail_context(request, achievement, verify_form=form),
+        status=400,
+    )
 
 
 @require_POST
@@ -158,15 +175,20 @@ def adoption_add(request, pk):
         raise PermissionDenied
     form = AdoptionForm(request.POST, user=request.user)
     if form.is_valid() and run_service(
-        form, services.adoption_record, by=request.user, achievement=achievement,
+        form,
+        services.adoption_record,
+        by=request.user,
+        achievement=achievement,
         **form.cleaned_data,
-    ):  # fmt: skip
+    ):
         messages.success(request, _("The adoption has been recorded."))
         return redirect("achievements:achievement-detail", pk=pk)
     return render(
-        request, "achievements/achievement_detail.html",
-        _achievement_detail_context(request, achievement, adoption_form=form), status=400,
-    )  # fmt: skip
+        request,
+        "achievements/achievement_detail.html",
+        _achievement_detail_context(request, achievement, adoption_form=form),
+        status=400,
+    )
 
 
 @require_POST
@@ -177,16 +199,20 @@ def achievement_show_at_conference(request, pk):
         raise PermissionDenied
     form = ShowAtConferenceForm(request.POST, user=request.user)
     if form.is_valid() and run_service(
-        form, services.conference_show_achievements,
-        conference_id=form.cleaned_data["conference"].pk, by=request.user,
+        form,
+        services.conference_show_achievements,
+        conference_id=form.cleaned_data["conference"].pk,
+        by=request.user,
         achievements=[achievement],
-    ):  # fmt: skip
+    ):
         messages.success(request, _("The achievement is listed at the conference."))
         return redirect("achievements:achievement-detail", pk=pk)
     return render(
-        request, "achievements/achievement_detail.html",
-        _achievement_detail_context(request, achievement, conference_form=form), status=400,
-    )  # fmt: skip
+        request,
+        "achievements/achievement_detail.html",
+        _achievement_detail_context(request, achievement, conference_form=form),
+        status=400,
+    )
 
 
 @require_POST

@@ -85,10 +85,11 @@ def _patent_form_page(request, patent=None):
             messages.success(request, _("The patent has been saved."))
             return redirect("achievements:patent-detail", pk=result.pk)
     return render(
-        request, "achievements/patent_form.html",
+        request,
+        "achievements/patent_form.html",
         {"form": form, "patent": patent, "studio": studio},
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -117,9 +118,11 @@ def patent_change_status(request, pk):
         messages.success(request, _("The status has been changed."))
         return redirect("achievements:patent-detail", pk=pk)
     return render(
-        request, "achievements/patent_detail.html",
-        _patent_detail_context(request, patent, status_form=form), status=400,
-    )  # fmt: skip
+        request,
+        "achievements/patent_detail.html",
+        _patent_detail_context(request, patent, status_form=form),
+        status=400,
+    )
 
 
 @require_POST

@@ -80,10 +80,11 @@ def _problem_form_page(request, problem=None):
             messages.success(request, _("The problem has been saved."))
             return redirect("achievements:problem-detail", pk=result.pk)
     return render(
-        request, "achievements/problem_form.html",
+        request,
+        "achievements/problem_form.html",
         {"form": form, "problem": problem, "studio": studio},
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -112,9 +113,11 @@ def problem_change_status(request, pk):
         messages.success(request, _("The status has been changed."))
         return redirect("achievements:problem-detail", pk=pk)
     return render(
-        request, "achievements/problem_detail.html",
-        _problem_detail_context(request, problem, status_form=form), status=400,
-    )  # fmt: skip
+        request,
+        "achievements/problem_detail.html",
+        _problem_detail_context(request, problem, status_form=form),
+        status=400,
+    )
 
 
 @require_POST

@@ -17,24 +17,40 @@ User = get_user_model()
 class PairingSerializer(serializers.ModelSerializer):
     mentor = PersonBriefSerializer(read_only=True)
     mentor_id = ScopedPrimaryKeyRelatedField(
-        scope=people_visible_to, source="mentor", queryset=User.objects.all(), write_only=True,
+        scope=people_visible_to,
+        source="mentor",
+        queryset=User.objects.all(),
+        write_only=True,
         label=gettext_lazy("Mentor"),
-    )  # fmt: skip
+    )
     apprentice = PersonBriefSerializer(read_only=True)
     apprentice_id = ScopedPrimaryKeyRelatedField(
-        scope=people_visible_to, source="apprentice", queryset=User.objects.all(),
-        write_only=True, label=gettext_lazy("Apprentice"),
-    )  # fmt: skip
+        scope=people_visible_to,
+        source="apprentice",
+        queryset=User.objects.all(),
+        write_only=True,
+        label=gettext_lazy("Apprentice"),
+    )
     studio = StudioBriefSerializer(read_only=True, allow_null=True)
     studio_id = ScopedPrimaryKeyRelatedField(
-        scope=studios_visible_to, source="studio", queryset=Studio.objects.all(),
-        write_only=True, required=False, allow_null=True, label=gettext_lazy("Studio"),
-    )  # fmt: skip
+        scope=studios_visible_to,
+        source="studio",
+        queryset=Studio.objects.all(),
+        write_only=True,
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("Studio"),
+    )
     org_unit = UnitBriefSerializer(read_only=True)
     org_unit_id = ScopedPrimaryKeyRelatedField(
-        scope=org_units_visible_to, source="org_unit", queryset=OrgUnit.objects.all(),
-        write_only=True, required=False, allow_null=True, label=gettext_lazy("Org unit"),
-    )  # fmt: skip
+        scope=org_units_visible_to,
+        source="org_unit",
+        queryset=OrgUnit.objects.all(),
+        write_only=True,
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("Org unit"),
+    )
     at_risk = serializers.BooleanField(read_only=True)
     last_session_on = serializers.DateField(read_only=True, allow_null=True)
     has_overdue_step = serializers.BooleanField(read_only=True)
@@ -42,11 +58,28 @@ class PairingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Pairing
         fields = [
-            "id", "mentor", "mentor_id", "apprentice", "apprentice_id", "studio", "studio_id",
-            "org_unit", "org_unit_id", "starts_on", "planned_end_on", "target_skill_level",
-            "goals", "agreement_signed_on", "monthly_allowance", "status", "ended_on",
-            "at_risk", "last_session_on", "has_overdue_step", "created_at",
-        ]  # fmt: skip
+            "id",
+            "mentor",
+            "mentor_id",
+            "apprentice",
+            "apprentice_id",
+            "studio",
+            "studio_id",
+            "org_unit",
+            "org_unit_id",
+            "starts_on",
+            "planned_end_on",
+            "target_skill_level",
+            "goals",
+            "agreement_signed_on",
+            "monthly_allowance",
+            "status",
+            "ended_on",
+            "at_risk",
+            "last_session_on",
+            "has_overdue_step",
+            "created_at",
+        ]
         read_only_fields = ["status", "ended_on", "created_at"]
         # The services check "one open pairing" with a message naming both people
         # (409), and the database constraint settles races; DRF's own check from
@@ -69,14 +102,25 @@ class TerminateSerializer(serializers.Serializer):
 
 class MilestoneSerializer(serializers.ModelSerializer):
     pairing_id = ScopedPrimaryKeyRelatedField(
-        scope=pairings_visible_to, source="pairing", queryset=Pairing.objects.all(),
+        scope=pairings_visible_to,
+        source="pairing",
+        queryset=Pairing.objects.all(),
         label=gettext_lazy("Pairing"),
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Milestone
-        fields = ["id", "pairing_id", "position", "title", "skill", "method", "due_on",
-                  "done_on", "evidence"]  # fmt: skip
+        fields = [
+            "id",
+            "pairing_id",
+            "position",
+            "title",
+            "skill",
+            "method",
+            "due_on",
+            "done_on",
+            "evidence",
+        ]
         read_only_fields = ["done_on", "evidence"]
         extra_kwargs = {"position": {"required": False}}
 
@@ -95,23 +139,39 @@ class AttendanceSerializer(serializers.Serializer):
 class SessionSerializer(serializers.ModelSerializer):
     mentor = PersonBriefSerializer(read_only=True)
     pairing_ids = ScopedPrimaryKeyRelatedField(
-        scope=pairings_visible_to, source="pairings", queryset=Pairing.objects.all(),
-        many=True, write_only=True, label=gettext_lazy("Pairings"),
-    )  # fmt: skip
+        scope=pairings_visible_to,
+        source="pairings",
+        queryset=Pairing.objects.all(),
+        many=True,
+        write_only=True,
+        label=gettext_lazy("Pairings"),
+    )
     attendances = AttendanceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Session
-        fields = ["id", "mentor", "pairing_ids", "attendances", "held_on", "hours", "format",
-                  "topic", "notes", "created_at"]  # fmt: skip
+        fields = [
+            "id",
+            "mentor",
+            "pairing_ids",
+            "attendances",
+            "held_on",
+            "hours",
+            "format",
+            "topic",
+            "notes",
+            "created_at",
+        ]
         read_only_fields = ["created_at"]
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
     pairing_id = ScopedPrimaryKeyRelatedField(
-        scope=pairings_visible_to, source="pairing", queryset=Pairing.objects.all(),
+        scope=pairings_visible_to,
+        source="pairing",
+        queryset=Pairing.objects.all(),
         label=gettext_lazy("Pairing"),
-    )  # fmt: skip
+    )
     evaluator = PersonBriefSerializer(read_only=True)
     average = serializers.DecimalField(max_digits=4, decimal_places=1, read_only=True)
     period = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
@@ -119,10 +179,23 @@ class EvaluationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evaluation
         fields = [
-            "id", "pairing_id", "level", "period", "evaluator", "evaluated_on", "theory",
-            "practice", "safety", "attitude", "innovation", "average", "comment", "outcome",
-            "skill_level_reached", "created_at",
-        ]  # fmt: skip
+            "id",
+            "pairing_id",
+            "level",
+            "period",
+            "evaluator",
+            "evaluated_on",
+            "theory",
+            "practice",
+            "safety",
+            "attitude",
+            "innovation",
+            "average",
+            "comment",
+            "outcome",
+            "skill_level_reached",
+            "created_at",
+        ]
         read_only_fields = ["created_at"]
         validators = []  # one per period, one passed final: the service's 409
         extra_kwargs = {

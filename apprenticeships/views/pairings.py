@@ -39,9 +39,11 @@ from core.pages import ScopedListView, form_changes, run_form_action, run_servic
 Status = Pairing.Status
 # Open pairings first, then the finished ones, newest first within each.
 OPEN_FIRST = Case(
-    When(status=Status.ACTIVE, then=0), When(status=Status.PROPOSED, then=1), default=2,
+    When(status=Status.ACTIVE, then=0),
+    When(status=Status.PROPOSED, then=1),
+    default=2,
     output_field=IntegerField(),
-)  # fmt: skip
+)
 
 
 class PairingListView(ScopedListView):
@@ -148,9 +150,11 @@ def pairing_create(request):
             messages.success(request, _("The pairing has been proposed."))
             return redirect("apprenticeships:pairing-detail", pk=pairing.pk)
     return render(
-        request, "apprenticeships/pairing_form.html", {"form": form},
+        request,
+        "apprenticeships/pairing_form.html",
+        {"form": form},
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -170,9 +174,11 @@ def pairing_edit(request, pk):
             messages.success(request, _("The pairing has been saved."))
             return redirect("apprenticeships:pairing-detail", pk=pk)
     return render(
-        request, "apprenticeships/pairing_form.html", {"form": form, "pairing": pairing},
+        request,
+        "apprenticeships/pairing_form.html",
+        {"form": form, "pairing": pairing},
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 def _pairing_action(request, pk, form_class, form_name, service, done_message):
@@ -180,40 +186,58 @@ def _pairing_action(request, pk, form_class, form_name, service, done_message):
     if not manages_pairing(request.user, pairing):
         raise PermissionDenied
     return run_form_action(
-        request, form_class, service, pairing_id=pk, done_message=done_message,
+        request,
+        form_class,
+        service,
+        pairing_id=pk,
+        done_message=done_message,
         next_url=reverse("apprenticeships:pairing-detail", args=[pk]),
         render_refused=lambda form: render(
-            request, "apprenticeships/pairing_detail.html",
-            _detail_context(request, pairing, **{form_name: form}), status=400,
+            request,
+            "apprenticeships/pairing_detail.html",
+            _detail_context(request, pairing, **{form_name: form}),
+            status=400,
         ),
-    )  # fmt: skip
+    )
 
 
 @require_POST
 @login_required
 def pairing_activate(request, pk):
     return _pairing_action(
-        request, pk, ActivateForm, "activate_form", services.pairing_activate,
+        request,
+        pk,
+        ActivateForm,
+        "activate_form",
+        services.pairing_activate,
         _("The pairing is active."),
-    )  # fmt: skip
+    )
 
 
 @require_POST
 @login_required
 def pairing_extend(request, pk):
     return _pairing_action(
-        request, pk, ExtendForm, "extend_form", services.pairing_extend,
+        request,
+        pk,
+        ExtendForm,
+        "extend_form",
+        services.pairing_extend,
         _("The term has been extended."),
-    )  # fmt: skip
+    )
 
 
 @require_POST
 @login_required
 def pairing_terminate(request, pk):
     return _pairing_action(
-        request, pk, TerminateForm, "terminate_form", services.pairing_terminate,
+        request,
+        pk,
+        TerminateForm,
+        "terminate_form",
+        services.pairing_terminate,
         _("The pairing has been terminated."),
-    )  # fmt: skip
+    )
 
 
 def _with_plan(pairings):
@@ -243,9 +267,10 @@ def my_apprenticeship(request):
     for pairing in pairings:
         pairing.next_step = next((m for m in pairing.milestones.all() if m.done_on is None), None)
     return render(
-        request, "apprenticeships/my_apprenticeship.html",
+        request,
+        "apprenticeships/my_apprenticeship.html",
         {"pairings": pairings, "to_confirm": to_confirm, "recent": recent},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -255,7 +280,7 @@ def my_apprentices(request):
     for pairing in pairings:
         pairing.next_step = next((m for m in pairing.milestones.all() if m.done_on is None), None)
     return render(
-        request, "apprenticeships/my_apprentices.html",
-        {"pairings": pairings,
-         "has_active": any(p.status == Status.ACTIVE for p in pairings)},
-    )  # fmt: skip
+        request,
+        "apprenticeships/my_apprentices.html",
+        {"pairings": pairings, "has_active": any(p.status == Status.ACTIVE for p in pairings)},
+    )

@@ -41,10 +41,11 @@ def _may_plan(user, pairing: Pairing) -> bool:
 
 def _form_page(request, form, *, title, cancel_url, status=200, multipart=False):
     return render(
-        request, "apprenticeships/form.html",
+        request,
+        "apprenticeships/form.html",
         {"form": form, "title": title, "cancel_url": cancel_url, "multipart": multipart},
         status=status,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -63,9 +64,12 @@ def milestone_create(request, pk):
         messages.success(request, _("The step has been added to the plan."))
         return redirect(_back_to(pk, "#plan"))
     return _form_page(
-        request, form, title=_("Add a step to the plan"), cancel_url=_back_to(pk),
+        request,
+        form,
+        title=_("Add a step to the plan"),
+        cancel_url=_back_to(pk),
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -74,16 +78,26 @@ def milestone_edit(request, pk):
     if not _may_plan(request.user, milestone.pairing):
         raise PermissionDenied
     form = MilestoneForm(request.POST or None, instance=milestone)
-    if request.method == "POST" and form.is_valid() and run_service(
-        form, services.milestone_update, milestone_id=pk, by=request.user,
-        **form_changes(form),
-    ):  # fmt: skip
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            form,
+            services.milestone_update,
+            milestone_id=pk,
+            by=request.user,
+            **form_changes(form),
+        )
+    ):
         messages.success(request, _("The step has been saved."))
         return redirect(_back_to(milestone.pairing_id, "#plan"))
     return _form_page(
-        request, form, title=milestone.title, cancel_url=_back_to(milestone.pairing_id),
+        request,
+        form,
+        title=milestone.title,
+        cancel_url=_back_to(milestone.pairing_id),
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -97,16 +111,24 @@ def milestone_done(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if run_service(
-            form, services.milestone_mark_done, milestone_id=pk, by=request.user,
-            evidence=data["evidence"], done_on=data["done_on"], upload=data["photo"],
-        ):  # fmt: skip
+            form,
+            services.milestone_mark_done,
+            milestone_id=pk,
+            by=request.user,
+            evidence=data["evidence"],
+            done_on=data["done_on"],
+            upload=data["photo"],
+        ):
             messages.success(request, _("Well done: the step is marked done."))
             return redirect(_back_to(pairing.pk, "#plan"))
     return _form_page(
-        request, form, title=_("Done: %(step)s") % {"step": milestone.title},
-        cancel_url=_back_to(pairing.pk), multipart=True,
+        request,
+        form,
+        title=_("Done: %(step)s") % {"step": milestone.title},
+        cancel_url=_back_to(pairing.pk),
+        multipart=True,
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -124,10 +146,12 @@ def session_create(request):
         messages.success(request, _("The session has been logged."))
         return redirect("apprenticeships:my-apprentices")
     return _form_page(
-        request, form, title=_("Log a session"),
+        request,
+        form,
+        title=_("Log a session"),
         cancel_url=reverse("apprenticeships:my-apprentices"),
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 @require_POST
@@ -161,9 +185,12 @@ def evaluation_create(request, pk):
             messages.success(request, _("The evaluation has been recorded."))
             return redirect(_back_to(pk, "#evaluations"))
     return _form_page(
-        request, form, title=_("Record an evaluation"), cancel_url=_back_to(pk),
+        request,
+        form,
+        title=_("Record an evaluation"),
+        cancel_url=_back_to(pk),
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -180,8 +207,12 @@ def mentor_capacity(request):
         messages.success(request, _("The limit has been saved."))
         return redirect("apprenticeships:mentor-capacity")
     return render(
-        request, "apprenticeships/mentor_capacity.html",
-        {"form": form, "settings": mentor_capacities_managed_by(request.user),
-         "default": DEFAULT_MENTOR_CAPACITY},
+        request,
+        "apprenticeships/mentor_capacity.html",
+        {
+            "form": form,
+            "settings": mentor_capacities_managed_by(request.user),
+            "default": DEFAULT_MENTOR_CAPACITY,
+        },
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )

@@ -40,9 +40,12 @@ class AwardGradeSerializer(serializers.Serializer):
 class CampaignSerializer(serializers.ModelSerializer):
     org_unit = UnitBriefSerializer(read_only=True)
     org_unit_id = ScopedPrimaryKeyRelatedField(
-        scope=org_units_visible_to, source="org_unit", queryset=OrgUnit.objects.all(),
-        write_only=True, label=gettext_lazy("Organising unit"),
-    )  # fmt: skip
+        scope=org_units_visible_to,
+        source="org_unit",
+        queryset=OrgUnit.objects.all(),
+        write_only=True,
+        label=gettext_lazy("Organising unit"),
+    )
     criteria = CriterionSerializer(many=True, required=False)
     grades = AwardGradeSerializer(many=True, required=False)
     phase = serializers.CharField(read_only=True)
@@ -50,10 +53,22 @@ class CampaignSerializer(serializers.ModelSerializer):
     class Meta:
         model = Campaign
         fields = [
-            "id", "name", "year", "org_unit", "org_unit_id", "description", "opens_at",
-            "closes_at", "review_deadline", "blind_review", "min_reviews", "drop_extremes",
-            "criteria", "grades", "phase",
-        ]  # fmt: skip
+            "id",
+            "name",
+            "year",
+            "org_unit",
+            "org_unit_id",
+            "description",
+            "opens_at",
+            "closes_at",
+            "review_deadline",
+            "blind_review",
+            "min_reviews",
+            "drop_extremes",
+            "criteria",
+            "grades",
+            "phase",
+        ]
 
     def validate_criteria(self, rows):
         return [(row["name"], row["max_points"]) for row in rows]
@@ -83,9 +98,11 @@ class ProposalBriefSerializer(serializers.Serializer):
 class CoAuthorSerializer(serializers.Serializer):
     person = PersonBriefSerializer(read_only=True)
     person_id = ScopedPrimaryKeyRelatedField(
-        scope=people_visible_to, queryset=User.objects.all(), write_only=True,
+        scope=people_visible_to,
+        queryset=User.objects.all(),
+        write_only=True,
         label=gettext_lazy("Person"),
-    )  # fmt: skip
+    )
     share = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
 
 
@@ -94,41 +111,83 @@ class ProposalSerializer(serializers.ModelSerializer):
     unit move only through the services' actions, never through create/update:
     sending them is a 400, not silently ignored."""
 
-    PRIVILEGED = {"status", "code", "author", "org_unit", "entered_by", "submitted_at",
-                  "duplicate_of", "score", "decided_at", "decision_reason", "implemented_on",
-                  "implementing_department", "achievement_id", "verified_benefit",
-                  "verification_evidence", "verified_on", "award"}  # fmt: skip
+    PRIVILEGED = {
+        "status",
+        "code",
+        "author",
+        "org_unit",
+        "entered_by",
+        "submitted_at",
+        "duplicate_of",
+        "score",
+        "decided_at",
+        "decision_reason",
+        "implemented_on",
+        "implementing_department",
+        "achievement_id",
+        "verified_benefit",
+        "verification_evidence",
+        "verified_on",
+        "award",
+    }
     # What a reviewer of a blind campaign never sees (issue "five-small II").
-    IDENTIFYING = ("code", "author", "author_share", "co_authors", "entered_by", "org_unit",
-                   "duplicate_of", "related_to_ids", "award")  # fmt: skip
+    IDENTIFYING = (
+        "code",
+        "author",
+        "author_share",
+        "co_authors",
+        "entered_by",
+        "org_unit",
+        "duplicate_of",
+        "related_to_ids",
+        "award",
+    )
 
     campaign = CampaignBriefSerializer(read_only=True)
     campaign_id = ScopedPrimaryKeyRelatedField(
-        scope=campaigns_visible_to, source="campaign", queryset=Campaign.objects.all(),
-        write_only=True, label=gettext_lazy("Campaign"),
-    )  # fmt: skip
+        scope=campaigns_visible_to,
+        source="campaign",
+        queryset=Campaign.objects.all(),
+        write_only=True,
+        label=gettext_lazy("Campaign"),
+    )
     author = PersonBriefSerializer(read_only=True)
     author_id = ScopedPrimaryKeyRelatedField(
-        scope=people_visible_to, source="author", queryset=User.objects.all(), write_only=True,
-        required=False, label=gettext_lazy("Author (entry on a worker's behalf)"),
-    )  # fmt: skip
+        scope=people_visible_to,
+        source="author",
+        queryset=User.objects.all(),
+        write_only=True,
+        required=False,
+        label=gettext_lazy("Author (entry on a worker's behalf)"),
+    )
     entered_by = PersonBriefSerializer(read_only=True, allow_null=True)
     org_unit = UnitBriefSerializer(read_only=True)
     co_authors = CoAuthorSerializer(many=True, required=False)
     goals = serializers.MultipleChoiceField(choices=Proposal.Goal.choices, required=False)
     studio_id = ScopedPrimaryKeyRelatedField(
-        scope=studios_visible_to, source="studio", queryset=Studio.objects.all(),
-        required=False, allow_null=True, label=gettext_lazy("Studio"),
-    )  # fmt: skip
+        scope=studios_visible_to,
+        source="studio",
+        queryset=Studio.objects.all(),
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("Studio"),
+    )
     origin_problem_id = ScopedPrimaryKeyRelatedField(
-        scope=problems_visible_to, source="origin_problem",
-        queryset=TechnicalProblem.objects.all(), required=False, allow_null=True,
+        scope=problems_visible_to,
+        source="origin_problem",
+        queryset=TechnicalProblem.objects.all(),
+        required=False,
+        allow_null=True,
         label=gettext_lazy("Origin problem"),
-    )  # fmt: skip
+    )
     related_to_ids = ScopedPrimaryKeyRelatedField(
-        scope=proposals_visible_to, source="related_to", queryset=Proposal.objects.all(),
-        many=True, required=False, label=gettext_lazy("Related proposals"),
-    )  # fmt: skip
+        scope=proposals_visible_to,
+        source="related_to",
+        queryset=Proposal.objects.all(),
+        many=True,
+        required=False,
+        label=gettext_lazy("Related proposals"),
+    )
     duplicate_of = ProposalBriefSerializer(read_only=True, allow_null=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -136,20 +195,60 @@ class ProposalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Proposal
         fields = [
-            "id", "code", "campaign", "campaign_id", "status", "status_display", "author",
-            "author_id", "author_share", "co_authors", "entered_by", "org_unit", "category",
-            "category_display", "goals", "post", "title", "current_situation", "improvement",
-            "expected_effect", "expected_benefit", "studio_id", "origin_problem_id",
-            "related_to_ids", "duplicate_of", "submitted_at", "created_at", "updated_at",
-            "score", "decided_at", "decision_reason", "implemented_on",
-            "implementing_department", "achievement_id", "verified_benefit",
-            "verification_evidence", "verified_on",
-        ]  # fmt: skip
+            "id",
+            "code",
+            "campaign",
+            "campaign_id",
+            "status",
+            "status_display",
+            "author",
+            "author_id",
+            "author_share",
+            "co_authors",
+            "entered_by",
+            "org_unit",
+            "category",
+            "category_display",
+            "goals",
+            "post",
+            "title",
+            "current_situation",
+            "improvement",
+            "expected_effect",
+            "expected_benefit",
+            "studio_id",
+            "origin_problem_id",
+            "related_to_ids",
+            "duplicate_of",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+            "score",
+            "decided_at",
+            "decision_reason",
+            "implemented_on",
+            "implementing_department",
+            "achievement_id",
+            "verified_benefit",
+            "verification_evidence",
+            "verified_on",
+        ]
         read_only_fields = [
-            "code", "status", "submitted_at", "created_at", "updated_at", "score", "decided_at",
-            "decision_reason", "implemented_on", "implementing_department", "achievement_id",
-            "verified_benefit", "verification_evidence", "verified_on",
-        ]  # fmt: skip
+            "code",
+            "status",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+            "score",
+            "decided_at",
+            "decision_reason",
+            "implemented_on",
+            "implementing_department",
+            "achievement_id",
+            "verified_benefit",
+            "verification_evidence",
+            "verified_on",
+        ]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -194,8 +293,9 @@ class ProposalSerializer(serializers.ModelSerializer):
             enough = proposal.review_count >= proposal.campaign.min_reviews
             data["current_score"] = (
                 RUNNING_SCORE.to_representation(proposal.current_score)
-                if enough and proposal.current_score is not None else None
-            )  # fmt: skip
+                if enough and proposal.current_score is not None
+                else None
+            )
         if getattr(proposal, "blind", False):
             for key in self.IDENTIFYING:
                 data.pop(key, None)
@@ -245,9 +345,11 @@ class RejectIneligibleSerializer(serializers.Serializer):
 
 class MarkDuplicateSerializer(serializers.Serializer):
     duplicate_of_id = ScopedPrimaryKeyRelatedField(
-        scope=proposals_visible_to, source="duplicate_of", queryset=Proposal.objects.all(),
+        scope=proposals_visible_to,
+        source="duplicate_of",
+        queryset=Proposal.objects.all(),
         label=gettext_lazy("Original proposal"),
-    )  # fmt: skip
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -263,9 +365,11 @@ class SimilarProposalSerializer(serializers.Serializer):
 
 class AssignReviewersSerializer(serializers.Serializer):
     reviewers = ScopedPrimaryKeyRelatedField(
-        scope=people_visible_to, queryset=User.objects.all(), many=True,
+        scope=people_visible_to,
+        queryset=User.objects.all(),
+        many=True,
         label=gettext_lazy("Reviewers"),
-    )  # fmt: skip
+    )
 
 
 def _reviewers_managed_by(user):
@@ -286,9 +390,11 @@ class ReplaceReviewerSerializer(serializers.Serializer):
 
 class DecideSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(
-        choices=[(Proposal.Status.APPROVED, Proposal.Status.APPROVED.label),
-                 (Proposal.Status.REJECTED, Proposal.Status.REJECTED.label)]
-    )  # fmt: skip
+        choices=[
+            (Proposal.Status.APPROVED, Proposal.Status.APPROVED.label),
+            (Proposal.Status.REJECTED, Proposal.Status.REJECTED.label),
+        ]
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -296,9 +402,13 @@ class ImplementSerializer(serializers.Serializer):
     implemented_on = serializers.DateField()
     department = serializers.CharField(max_length=100)
     achievement_id = ScopedPrimaryKeyRelatedField(
-        scope=achievements_visible_to, source="achievement", queryset=Achievement.objects.all(),
-        required=False, allow_null=True, default=None,
-    )  # fmt: skip
+        scope=achievements_visible_to,
+        source="achievement",
+        queryset=Achievement.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -326,16 +436,28 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     proposal = serializers.SerializerMethodField()
     proposal_id = ScopedPrimaryKeyRelatedField(
-        scope=proposals_visible_to, source="proposal", queryset=Proposal.objects.all(),
-        write_only=True, label=gettext_lazy("Proposal"),
-    )  # fmt: skip
+        scope=proposals_visible_to,
+        source="proposal",
+        queryset=Proposal.objects.all(),
+        write_only=True,
+        label=gettext_lazy("Proposal"),
+    )
     reviewer = PersonBriefSerializer(read_only=True)
     scores = ReviewScoreSerializer(many=True)
 
     class Meta:
         model = Review
-        fields = ["id", "proposal", "proposal_id", "reviewer", "scores", "total", "comment",
-                  "created_at", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "proposal",
+            "proposal_id",
+            "reviewer",
+            "scores",
+            "total",
+            "comment",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["total", "created_at", "updated_at"]
 
     def get_fields(self):

@@ -201,19 +201,22 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
         return Response(StateEventSerializer(events, many=True).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("title", str, required=True),
-                    OpenApiParameter("exclude", int, required=False)],
+        parameters=[
+            OpenApiParameter("title", str, required=True),
+            OpenApiParameter("exclude", int, required=False),
+        ],
         responses=SimilarProposalSerializer(many=True),
-    )  # fmt: skip
+    )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def similar(self, request):
         """The proposals most like `title` that you may see (best first)."""
         query = SimilarQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         found = similar_proposals(
-            request.user, query.validated_data["title"],
+            request.user,
+            query.validated_data["title"],
             exclude_id=query.validated_data.get("exclude"),
-        )  # fmt: skip
+        )
         return Response(SimilarProposalSerializer(found, many=True).data)
 
 
@@ -240,12 +243,16 @@ class ReviewViewSet(ScopedServiceViewSet):
 
     def create_via_service(self, data):
         return services.review_submit(
-            proposal_id=data["proposal"].pk, by=self.request.user, scores=data["scores"],
+            proposal_id=data["proposal"].pk,
+            by=self.request.user,
+            scores=data["scores"],
             comment=data.get("comment", ""),
-        )  # fmt: skip
+        )
 
     def update_via_service(self, instance, data):
         return services.review_update(
-            review_id=instance.pk, by=self.request.user, scores=data.get("scores"),
+            review_id=instance.pk,
+            by=self.request.user,
+            scores=data.get("scores"),
             comment=data.get("comment"),
-        )  # fmt: skip
+        )

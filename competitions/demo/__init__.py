@@ -34,19 +34,33 @@ def seed_competitions() -> None:
     this_year = timezone.localdate().year
     rng = random.Random(2027)
     last = seed_campaign(
-        rng, f"{this_year - 1}年集团职工“五小”创新竞赛", this_year - 1, 200,
-        [(Status.UNDER_REVIEW, 80), (Status.NOT_ELIGIBLE, 8), (Status.WITHDRAWN, 4)], official,
-    )  # fmt: skip
+        rng,
+        f"{this_year - 1}年集团职工“五小”创新竞赛",
+        this_year - 1,
+        200,
+        [(Status.UNDER_REVIEW, 80), (Status.NOT_ELIGIBLE, 8), (Status.WITHDRAWN, 4)],
+        official,
+    )
     if last is not None:
         seed_worker_last_year(last, official)
         close_last_year(last, this_year - 1, rng)
         review_and_award(last, official, rng, last_year=True)
         date_last_years_results(last, this_year - 1)
     current = seed_campaign(
-        rng, f"{this_year}年集团职工“五小”创新竞赛", this_year, 300,
-        [(Status.DRAFT, 10), (Status.SUBMITTED, 35), (Status.RETURNED, 8), (Status.WITHDRAWN, 3),
-         (Status.NOT_ELIGIBLE, 4), (Status.UNDER_REVIEW, 40)], official,
-    )  # fmt: skip
+        rng,
+        f"{this_year}年集团职工“五小”创新竞赛",
+        this_year,
+        300,
+        [
+            (Status.DRAFT, 10),
+            (Status.SUBMITTED, 35),
+            (Status.RETURNED, 8),
+            (Status.WITHDRAWN, 3),
+            (Status.NOT_ELIGIBLE, 4),
+            (Status.UNDER_REVIEW, 40),
+        ],
+        official,
+    )
     if current is not None:
         opened = min(
             timezone.make_aware(datetime.datetime(this_year, 3, 1)),

@@ -33,11 +33,17 @@ def seed_worker_last_year(campaign: Campaign, official: User) -> None:
     worker = User.objects.get(employee_no="worker")
     _action, category, goals, situation, improvement = ACTIONS[2]
     proposal = services.proposal_create(
-        by=worker, campaign=campaign, title="采煤机截齿快速拆装装置研制", category=category,
-        goals=goals, post=worker.post or "综采队", current_situation=situation,
-        improvement=improvement, expected_effect="更换截齿时间由40分钟缩短到15分钟。",
+        by=worker,
+        campaign=campaign,
+        title="采煤机截齿快速拆装装置研制",
+        category=category,
+        goals=goals,
+        post=worker.post or "综采队",
+        current_situation=situation,
+        improvement=improvement,
+        expected_effect="更换截齿时间由40分钟缩短到15分钟。",
         expected_benefit=Decimal(300000),
-    )  # fmt: skip
+    )
     advance(proposal, Status.UNDER_REVIEW, official, random.Random(1))
 
 
@@ -51,10 +57,18 @@ def _review(proposal: Proposal, reviewers: list[User], rng: random.Random, count
             for c in criteria
         }
         services.review_submit(
-            proposal_id=proposal.pk, by=reviewer, scores=scores,
-            comment=rng.choice(["思路清晰，效果明显。", "建议补充效益测算依据。",
-                                "实用性强，可在同类岗位推广。", "创新点不够突出。"]),
-        )  # fmt: skip
+            proposal_id=proposal.pk,
+            by=reviewer,
+            scores=scores,
+            comment=rng.choice(
+                [
+                    "思路清晰，效果明显。",
+                    "建议补充效益测算依据。",
+                    "实用性强，可在同类岗位推广。",
+                    "创新点不够突出。",
+                ]
+            ),
+        )
 
 
 def _panel_for(proposal: Proposal, reviewers: list[User], stand_ins: list[User]) -> list[User]:
@@ -100,24 +114,28 @@ def review_and_award(campaign: Campaign, official: User, rng: random.Random, *, 
         )[0]
         approved = score >= PASS_MARK
         services.proposal_decide(
-            proposal_id=proposal.pk, by=official,
+            proposal_id=proposal.pk,
+            by=official,
             outcome=Status.APPROVED if approved else Status.REJECTED,
             reason="" if approved else "创新性和效益不足，建议结合岗位实际继续完善。",
-        )  # fmt: skip
+        )
         if not (approved and implemented):
             continue
         services.proposal_implement(
-            proposal_id=proposal.pk, by=official, implemented_on=timezone.localdate(),
+            proposal_id=proposal.pk,
+            by=official,
+            implemented_on=timezone.localdate(),
             department=rng.choice(["机电科", "生产技术科", "通风科", "运输队", "检修车间"]),
-        )  # fmt: skip
+        )
         if not verified:
             continue
         expected = proposal.expected_benefit or Decimal(50000)
         services.proposal_verify_benefit(
-            proposal_id=proposal.pk, by=official,
+            proposal_id=proposal.pk,
+            by=official,
             verified_benefit=(expected * Decimal(rng.uniform(0.6, 1.1))).quantize(Decimal(1)),
             evidence=f"财务部门效益确认单 CW-{campaign.year}-{proposal.pk:04d}",
-        )  # fmt: skip
+        )
     _award_by_score(campaign, official, limit=80 if last_year else 2)
 
 

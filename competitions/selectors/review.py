@@ -119,7 +119,8 @@ def _review_figures() -> dict:
     money = DecimalField(max_digits=8, decimal_places=2)
     return {
         "review_count": Coalesce(
-            Subquery(reviews.annotate(n=Count("id")).values("n")), 0,
+            Subquery(reviews.annotate(n=Count("id")).values("n")),
+            0,
             output_field=IntegerField(),
         ),
         "review_sum": Subquery(reviews.annotate(v=Sum("total")).values("v"), output_field=money),
@@ -128,12 +129,15 @@ def _review_figures() -> dict:
         "assigned_count": Coalesce(
             Subquery(
                 ReviewAssignment.objects.filter(proposal=OuterRef("pk"), replaced_at__isnull=True)
-                .order_by().values("proposal").annotate(n=Count("id")).values("n")
+                .order_by()
+                .values("proposal")
+                .annotate(n=Count("id"))
+                .values("n")
             ),
             0,
             output_field=IntegerField(),
         ),
-    }  # fmt: skip
+    }
 
 
 class _Divisor(Cast):
@@ -182,18 +186,29 @@ def review_queue(user) -> QuerySet[ReviewAssignment]:
         .annotate(
             reviewed=Exists(mine),
             # 0, not None, before the first review ("0 of 3")
-            review_count=Coalesce(Subquery(
-                Review.objects.filter(proposal=OuterRef("proposal")).order_by()
-                .values("proposal").annotate(n=Count("id")).values("n")
-            ), 0, output_field=IntegerField()),
+            review_count=Coalesce(
+                Subquery(
+                    Review.objects.filter(proposal=OuterRef("proposal"))
+                    .order_by()
+                    .values("proposal")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                0,
+                output_field=IntegerField(),
+            ),
             assigned_count=Subquery(
                 ReviewAssignment.objects.filter(
                     proposal=OuterRef("proposal"), replaced_at__isnull=True
-                ).order_by().values("proposal").annotate(n=Count("id")).values("n")
+                )
+                .order_by()
+                .values("proposal")
+                .annotate(n=Count("id"))
+                .values("n")
             ),
         )
         .order_by("reviewed", "due_on", "id")
-    )  # fmt: skip
+    )
 
 
 def reviews_visible_to(user) -> QuerySet[Review]:

@@ -32,16 +32,27 @@ def default_rubric() -> list[tuple[str, int]]:
 
 # States in which no reviewer has looked at a proposal yet.
 PRE_REVIEW = {
-    Proposal.Status.DRAFT, Proposal.Status.SUBMITTED, Proposal.Status.RETURNED,
-    Proposal.Status.WITHDRAWN, Proposal.Status.NOT_ELIGIBLE, Proposal.Status.DUPLICATE,
-}  # fmt: skip
+    Proposal.Status.DRAFT,
+    Proposal.Status.SUBMITTED,
+    Proposal.Status.RETURNED,
+    Proposal.Status.WITHDRAWN,
+    Proposal.Status.NOT_ELIGIBLE,
+    Proposal.Status.DUPLICATE,
+}
 
 # Changing these once reviewers have started would make earlier scores unfair.
 REVIEW_SETTINGS = {"criteria", "min_reviews", "blind_review", "drop_extremes"}
 CAMPAIGN_FIELDS = {
-    "name", "year", "org_unit", "description", "opens_at", "closes_at", "review_deadline",
-    "grades", *REVIEW_SETTINGS,
-}  # fmt: skip
+    "name",
+    "year",
+    "org_unit",
+    "description",
+    "opens_at",
+    "closes_at",
+    "review_deadline",
+    "grades",
+    *REVIEW_SETTINGS,
+}
 
 
 def _criteria_checked(criteria: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -146,10 +157,18 @@ def campaign_create(
     rubric = _criteria_checked(default_rubric() if criteria is None else criteria)
     prize_grades = _grades_checked(grades)
     campaign = Campaign(
-        org_unit=org_unit, name=name, year=year, opens_at=opens_at, closes_at=closes_at,
-        review_deadline=review_deadline, description=description, blind_review=blind_review,
-        min_reviews=min_reviews, drop_extremes=drop_extremes, created_by=by,
-    )  # fmt: skip
+        org_unit=org_unit,
+        name=name,
+        year=year,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        review_deadline=review_deadline,
+        description=description,
+        blind_review=blind_review,
+        min_reviews=min_reviews,
+        drop_extremes=drop_extremes,
+        created_by=by,
+    )
     _check_dates(campaign)
     campaign.full_clean()
     campaign.save()

@@ -100,9 +100,11 @@ def proposal_implement(
     proposal.implementing_department = department.strip()
     proposal.achievement = achievement
     proposal.transition_to(
-        Status.IMPLEMENTED, by=by, note=note,
+        Status.IMPLEMENTED,
+        by=by,
+        note=note,
         also_save=("implemented_on", "implementing_department", "achievement"),
-    )  # fmt: skip
+    )
     return proposal
 
 
@@ -133,9 +135,11 @@ def proposal_verify_benefit(
     proposal.verified_by = by
     proposal.verified_on = verified_on or timezone.localdate()
     proposal.transition_to(
-        Status.BENEFIT_VERIFIED, by=by, note=evidence,
+        Status.BENEFIT_VERIFIED,
+        by=by,
+        note=evidence,
         also_save=("verified_benefit", "verification_evidence", "verified_by", "verified_on"),
-    )  # fmt: skip
+    )
     return proposal
 
 
@@ -193,6 +197,8 @@ def proposal_award(*, proposal_id: int, by: User, grade: str, note: str = "") ->
         for person, share, fen in split_in_fen(prize.amount, shares)
     )
     proposal.transition_to(
-        Status.AWARDED, by=by, note=note or prize.get_grade_display(),
-    )  # fmt: skip
+        Status.AWARDED,
+        by=by,
+        note=note or prize.get_grade_display(),
+    )
     return award

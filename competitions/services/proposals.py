@@ -38,13 +38,29 @@ Status = Proposal.Status
 
 # What the author writes; status, code, author, unit and scores are never among them.
 PROPOSAL_FIELDS = {
-    "title", "category", "goals", "post", "current_situation", "improvement",
-    "expected_effect", "expected_benefit", "studio", "origin_problem", "co_authors",
-    "author_share", "related_to",
-}  # fmt: skip
+    "title",
+    "category",
+    "goals",
+    "post",
+    "current_situation",
+    "improvement",
+    "expected_effect",
+    "expected_benefit",
+    "studio",
+    "origin_problem",
+    "co_authors",
+    "author_share",
+    "related_to",
+}
 # What the review needs: a submission without any of these is refused, naming them.
-REQUIRED_TO_SUBMIT = ("title", "category", "post", "current_situation", "improvement",
-                      "expected_effect")  # fmt: skip
+REQUIRED_TO_SUBMIT = (
+    "title",
+    "category",
+    "post",
+    "current_situation",
+    "improvement",
+    "expected_effect",
+)
 
 
 def locked_proposal(proposal_id: int, by: User) -> Proposal:
@@ -195,14 +211,28 @@ def proposal_create(
     )
     share, rows = _credit_checked(author, author_share, co_authors)
     proposal = Proposal(
-        campaign=campaign, author=author, author_share=share, org_unit_id=author.org_unit_id,
-        entered_by=by if by.pk != author.pk else None, title=title, category=category,
-        goals=_goals_checked(goals), post=post, current_situation=current_situation,
-        improvement=improvement, expected_effect=expected_effect,
-        expected_benefit=expected_benefit, studio=studio, origin_problem=origin_problem,
-    )  # fmt: skip
-    _links_checked(proposal, author, by, {"studio": studio, "origin_problem": origin_problem,
-                                          "related_to": related_to})  # fmt: skip
+        campaign=campaign,
+        author=author,
+        author_share=share,
+        org_unit_id=author.org_unit_id,
+        entered_by=by if by.pk != author.pk else None,
+        title=title,
+        category=category,
+        goals=_goals_checked(goals),
+        post=post,
+        current_situation=current_situation,
+        improvement=improvement,
+        expected_effect=expected_effect,
+        expected_benefit=expected_benefit,
+        studio=studio,
+        origin_problem=origin_problem,
+    )
+    _links_checked(
+        proposal,
+        author,
+        by,
+        {"studio": studio, "origin_problem": origin_problem, "related_to": related_to},
+    )
     proposal.full_clean(exclude=["code"])
     proposal.save()
     _set_co_authors(proposal, rows)

@@ -55,9 +55,11 @@ def _reviewers_checked(
 
 def _assign(proposal: Proposal, reviewer: User, by: User) -> ReviewAssignment:
     return ReviewAssignment.objects.create(
-        proposal=proposal, reviewer=reviewer, assigned_by=by,
+        proposal=proposal,
+        reviewer=reviewer,
+        assigned_by=by,
         due_on=proposal.campaign.review_deadline,
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -116,10 +118,12 @@ def _scores_checked(proposal: Proposal, scores: Mapping[int, Decimal]) -> list[t
         ensure(
             points.is_finite() and Decimal(0) <= points <= criterion.max_points,
             ValidationError(
-                {"scores": _("“%(name)s” is scored from 0 to %(max)s.")
-                 % {"name": criterion.name, "max": criterion.max_points}}
+                {
+                    "scores": _("“%(name)s” is scored from 0 to %(max)s.")
+                    % {"name": criterion.name, "max": criterion.max_points}
+                }
             ),
-        )  # fmt: skip
+        )
         # A score keeps one decimal: finer points would be rounded when stored
         # and no longer add up to the review's total.
         ensure(
@@ -159,9 +163,11 @@ def review_submit(
     ensure(not proposal.reviews.filter(reviewer=by).exists(), Conflict(already))
     rows = _scores_checked(proposal, scores)
     review = Review(
-        proposal=proposal, reviewer=by, comment=(comment or "").strip(),
+        proposal=proposal,
+        reviewer=by,
+        comment=(comment or "").strip(),
         total=sum((points for _criterion, points in rows), Decimal(0)),
-    )  # fmt: skip
+    )
     save_or_conflict(
         review, _("You have already reviewed this proposal; edit your review instead.")
     )
@@ -171,9 +177,12 @@ def review_submit(
 
 @transaction.atomic
 def review_update(
-    *, review_id: int, by: User, scores: Mapping[int, Decimal] | None = None,
+    *,
+    review_id: int,
+    by: User,
+    scores: Mapping[int, Decimal] | None = None,
     comment: str | None = None,
-) -> Review:  # fmt: skip
+) -> Review:
     """A reviewer changes their own review, until the proposal is decided. The
     proposal's row lock orders this against a decision, so the decided score
     always matches the reviews it was computed from."""

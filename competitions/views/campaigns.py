@@ -105,9 +105,13 @@ def _campaign_form_page(request, campaign=None):
         formsets = {"criteria": criteria, "grades": grades}
         if editing:
             saved = run_service(
-                form, services.campaign_update, formsets=formsets, campaign_id=campaign.pk,
-                by=user, **changes,
-            )  # fmt: skip
+                form,
+                services.campaign_update,
+                formsets=formsets,
+                campaign_id=campaign.pk,
+                by=user,
+                **changes,
+            )
         else:
             saved = run_service(
                 form, services.campaign_create, formsets=formsets, by=user, **changes
@@ -116,10 +120,11 @@ def _campaign_form_page(request, campaign=None):
             messages.success(request, _("The campaign has been saved."))
             return redirect("competitions:campaign-detail", pk=saved.pk)
     return render(
-        request, "competitions/campaign_form.html",
+        request,
+        "competitions/campaign_form.html",
         {"form": form, "criteria": criteria, "grades": grades, "campaign": campaign},
         status=400 if data is not None else 200,
-    )  # fmt: skip
+    )
 
 
 @login_required

@@ -41,9 +41,11 @@ def detail_context(request, proposal, **forms) -> dict:
     }
     if proposal.status == Proposal.Status.AWARDED:
         context["award"] = (
-            Award.objects.select_related("grade").prefetch_related("shares__person")
-            .filter(proposal=proposal).first()
-        )  # fmt: skip
+            Award.objects.select_related("grade")
+            .prefetch_related("shares__person")
+            .filter(proposal=proposal)
+            .first()
+        )
     if is_author_side and proposal.status == Proposal.Status.UNDER_REVIEW:
         context["reviews_in"] = proposal.reviews.count()  # how many, never who
     if is_author_side and proposal.is_editable:
@@ -106,6 +108,8 @@ def rerender_detail(request, proposal, status=400, **forms):
             messages.error(request, error)
             status = 409
     return render(
-        request, "competitions/proposal_detail.html",
-        detail_context(request, proposal, **forms), status=status,
-    )  # fmt: skip
+        request,
+        "competitions/proposal_detail.html",
+        detail_context(request, proposal, **forms),
+        status=status,
+    )

@@ -48,10 +48,14 @@ def _act(request, pk, form, service, success, form_name, *, fields):
 def assign_reviewers(request, pk):
     proposal = managed_proposal(request, pk)
     return _act(
-        request, pk, assign_form(request, proposal, request.POST), services.reviewers_assign,
-        _("The reviewers have been asked."), "assign_form",
+        request,
+        pk,
+        assign_form(request, proposal, request.POST),
+        services.reviewers_assign,
+        _("The reviewers have been asked."),
+        "assign_form",
         fields=lambda data: {"reviewers": data["people"]},
-    )  # fmt: skip
+    )
 
 
 def _replace(**kwargs):
@@ -70,42 +74,61 @@ def _replace(**kwargs):
 def replace_reviewer(request, pk):
     proposal = managed_proposal(request, pk)
     return _act(
-        request, pk, replace_form(request, proposal, request.POST), _replace,
-        _("The reviewer has been replaced."), "replace_form",
+        request,
+        pk,
+        replace_form(request, proposal, request.POST),
+        _replace,
+        _("The reviewer has been replaced."),
+        "replace_form",
         fields=lambda data: {"reviewer": data["reviewer"], "replacement": data["replacement"]},
-    )  # fmt: skip
+    )
 
 
 @require_POST
 @login_required
 def decide(request, pk):
     return _act(
-        request, pk, DecideForm(request.POST), services.proposal_decide,
-        _("The decision has been recorded."), "decide_form",
+        request,
+        pk,
+        DecideForm(request.POST),
+        services.proposal_decide,
+        _("The decision has been recorded."),
+        "decide_form",
         fields=lambda data: {"outcome": data["outcome"], "reason": data["reason"]},
-    )  # fmt: skip
+    )
 
 
 @require_POST
 @login_required
 def implement(request, pk):
     return _act(
-        request, pk, ImplementForm(request.POST, user=request.user),
-        services.proposal_implement, _("Recorded as put into practice."), "implement_form",
-        fields=lambda data: {"implemented_on": data["implemented_on"],
-                             "department": data["department"],
-                             "achievement": data["achievement"], "note": data["note"]},
-    )  # fmt: skip
+        request,
+        pk,
+        ImplementForm(request.POST, user=request.user),
+        services.proposal_implement,
+        _("Recorded as put into practice."),
+        "implement_form",
+        fields=lambda data: {
+            "implemented_on": data["implemented_on"],
+            "department": data["department"],
+            "achievement": data["achievement"],
+            "note": data["note"],
+        },
+    )
 
 
 @require_POST
 @login_required
 def verify_benefit(request, pk):
     return _act(
-        request, pk, ProposalVerifyForm(request.POST), services.proposal_verify_benefit,
-        _("The benefit has been verified and is now locked."), "verify_form",
+        request,
+        pk,
+        ProposalVerifyForm(request.POST),
+        services.proposal_verify_benefit,
+        _("The benefit has been verified and is now locked."),
+        "verify_form",
         fields=lambda data: dict(data),
-    )  # fmt: skip
+    )
 
 
 @require_POST
@@ -114,10 +137,14 @@ def award(request, pk):
     proposal = managed_proposal(request, pk)
     grades = list(grades_with_counts(proposal.campaign))
     return _act(
-        request, pk, AwardForm(request.POST, grades=grades), services.proposal_award,
-        _("Awarded."), "award_form",
+        request,
+        pk,
+        AwardForm(request.POST, grades=grades),
+        services.proposal_award,
+        _("Awarded."),
+        "award_form",
         fields=lambda data: {"grade": data["grade"], "note": data["note"]},
-    )  # fmt: skip
+    )
 
 
 def _official_campaign(request, pk):
@@ -168,7 +195,12 @@ def award_table(request, pk):
         .order_by("-verified_benefit")
     )
     return render(
-        request, "competitions/award_table.html",
-        {"campaign": campaign, "grades": grades_with_counts(campaign), "awards": awards,
-         "waiting": waiting},
-    )  # fmt: skip
+        request,
+        "competitions/award_table.html",
+        {
+            "campaign": campaign,
+            "grades": grades_with_counts(campaign),
+            "awards": awards,
+            "waiting": waiting,
+        },
+    )

@@ -75,9 +75,13 @@ def _save(request, form, co_authors, *, campaign, proposal) -> Proposal | None:
         )
     else:
         saved = run_service(
-            form, services.proposal_update, formsets=formsets, proposal_id=proposal.pk, by=user,
+            form,
+            services.proposal_update,
+            formsets=formsets,
+            proposal_id=proposal.pk,
+            by=user,
             **data,
-        )  # fmt: skip
+        )
     if saved is not None and photo:
         run_service(form, services.attachment_add, record=saved, by=user, upload=photo)
     return saved
@@ -95,9 +99,13 @@ def _form_page(request, *, campaign, proposal=None):
     on_behalf = proposal is None and request.GET.get("on_behalf") == "1" and is_official(user)
     data = request.POST if request.method == "POST" else None
     form = ProposalForm(
-        data, request.FILES or None, instance=proposal, user=user, campaign=campaign,
+        data,
+        request.FILES or None,
+        instance=proposal,
+        user=user,
+        campaign=campaign,
         on_behalf=on_behalf,
-    )  # fmt: skip
+    )
     initial = (
         [{"person": c.person_id, "share": c.share} for c in proposal.co_authors.all()]
         if proposal
@@ -123,13 +131,20 @@ def _form_page(request, *, campaign, proposal=None):
             return redirect("competitions:proposal-edit", pk=saved.pk)
     proposal = saved or proposal
     return render(
-        request, "competitions/proposal_form.html",
-        {"form": form, "co_authors": co_authors, "campaign": campaign, "proposal": proposal,
-         "attachments": attachments_of(proposal) if proposal else [],
-         "similar": similar_proposals(user, proposal.title, exclude_id=proposal.pk)
-         if proposal and proposal.title else []},
+        request,
+        "competitions/proposal_form.html",
+        {
+            "form": form,
+            "co_authors": co_authors,
+            "campaign": campaign,
+            "proposal": proposal,
+            "attachments": attachments_of(proposal) if proposal else [],
+            "similar": similar_proposals(user, proposal.title, exclude_id=proposal.pk)
+            if proposal and proposal.title
+            else [],
+        },
         status=400 if request.method == "POST" else 200,
-    )  # fmt: skip
+    )
 
 
 def _leave_for(request, url: str):
@@ -144,15 +159,20 @@ def _leave_for(request, url: str):
 
 def _autosave_response(request, form, co_authors, proposal):
     response = render(
-        request, "competitions/partials/autosave.html",
-        {"form": form, "co_authors": co_authors, "proposal": proposal,
-         "attachments": attachments_of(proposal) if proposal else [],
-         "saved_at": timezone.localtime() if proposal and not form.errors else None,
-         # Empty the photo input only after a save that carried a photo: a photo
-         # picked while another save was on its way must still go with the next one.
-         "photo_sent": "photo" in request.FILES},
+        request,
+        "competitions/partials/autosave.html",
+        {
+            "form": form,
+            "co_authors": co_authors,
+            "proposal": proposal,
+            "attachments": attachments_of(proposal) if proposal else [],
+            "saved_at": timezone.localtime() if proposal and not form.errors else None,
+            # Empty the photo input only after a save that carried a photo: a photo
+            # picked while another save was on its way must still go with the next one.
+            "photo_sent": "photo" in request.FILES,
+        },
         status=200,
-    )  # fmt: skip
+    )
     if proposal is not None:
         # Coming back (reload, back button) lands on the saved draft, not a blank form.
         response["HX-Replace-Url"] = reverse("competitions:proposal-edit", args=[proposal.pk])
@@ -189,9 +209,10 @@ def proposal_similar(request):
     """htmx: the proposals most like the title being typed, that I may see."""
     exclude = request.GET.get("draft_id", "")
     found = similar_proposals(
-        request.user, request.GET.get("title", "")[:200],
+        request.user,
+        request.GET.get("title", "")[:200],
         exclude_id=int(exclude) if exclude.isdigit() else None,
-    )  # fmt: skip
+    )
     return render(request, "competitions/partials/similar.html", {"similar": found})
 
 
@@ -220,9 +241,11 @@ def _author_action(request, pk, service, success: str):
 @login_required
 def proposal_submit(request, pk):
     return _author_action(
-        request, pk, services.proposal_submit,
+        request,
+        pk,
+        services.proposal_submit,
         _("Submitted. The union office will look at it next."),
-    )  # fmt: skip
+    )
 
 
 @require_POST

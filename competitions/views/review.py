@@ -69,9 +69,15 @@ def review_form(request, pk):
         # meanwhile, or a second review racing the first), DESIGN §5's 409.
         status = 409
     return render(
-        request, "competitions/review_form.html",
-        {"proposal": proposal, "form": form, "review": mine, "may_edit": may_edit,
-         "attachments": attachments_of(proposal),
-         "max_total": sum(c.max_points for c in criteria)},
+        request,
+        "competitions/review_form.html",
+        {
+            "proposal": proposal,
+            "form": form,
+            "review": mine,
+            "may_edit": may_edit,
+            "attachments": attachments_of(proposal),
+            "max_total": sum(c.max_points for c in criteria),
+        },
         status=status,
-    )  # fmt: skip
+    )

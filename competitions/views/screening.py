@@ -61,9 +61,12 @@ def proposal_return(request, pk):
     proposal = managed_proposal(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid() and run_service(
-        form, services.proposal_return, proposal_id=pk, by=request.user,
+        form,
+        services.proposal_return,
+        proposal_id=pk,
+        by=request.user,
         comment=form.cleaned_data["comment"],
-    ):  # fmt: skip
+    ):
         messages.success(request, _("Returned to the author with your comment."))
         return back_to(request, proposal)
     return rerender_detail(request, proposal, return_form=form)
@@ -75,9 +78,12 @@ def proposal_reject(request, pk):
     proposal = managed_proposal(request, pk)
     form = ReasonForm(request.POST)
     if form.is_valid() and run_service(
-        form, services.proposal_reject_ineligible, proposal_id=pk, by=request.user,
+        form,
+        services.proposal_reject_ineligible,
+        proposal_id=pk,
+        by=request.user,
         reason=form.cleaned_data["reason"],
-    ):  # fmt: skip
+    ):
         messages.success(request, _("Marked as not eligible; the author sees your reason."))
         return back_to(request, proposal)
     return rerender_detail(request, proposal, reason_form=form)
@@ -89,9 +95,12 @@ def proposal_mark_duplicate(request, pk):
     proposal = managed_proposal(request, pk)
     form = DuplicateForm(request.POST, originals=originals_for(request.user, proposal))
     if form.is_valid() and run_service(
-        form, services.proposal_mark_duplicate, proposal_id=pk, by=request.user,
+        form,
+        services.proposal_mark_duplicate,
+        proposal_id=pk,
+        by=request.user,
         duplicate_of=form.cleaned_data["duplicate_of"],
-    ):  # fmt: skip
+    ):
         messages.success(request, _("Marked as a duplicate."))
         return back_to(request, proposal)
     return rerender_detail(request, proposal, duplicate_form=form)

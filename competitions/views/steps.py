@@ -21,8 +21,11 @@ Status = Proposal.Status
 
 def assign_form(request, proposal, data=None):
     panel = review_panel(proposal.campaign)
-    recused = {person.pk: (person, reason) for person in panel
-               if (reason := recusal_reason(proposal, person))}  # fmt: skip
+    recused = {
+        person.pk: (person, reason)
+        for person in panel
+        if (reason := recusal_reason(proposal, person))
+    }
     return AssignReviewersForm(data, user=request.user, panel=panel, recused=recused)
 
 
@@ -80,7 +83,12 @@ def _split_preview(proposal, grades) -> list:
         (c.person, c.share) for c in proposal.co_authors.select_related("person")
     ]
     return [
-        (grade, [(person, share, fen / 100) for person, share, fen
-                 in split_in_fen(grade.amount, shares)])
+        (
+            grade,
+            [
+                (person, share, fen / 100)
+                for person, share, fen in split_in_fen(grade.amount, shares)
+            ],
+        )
         for grade in grades
-    ]  # fmt: skip
+    ]

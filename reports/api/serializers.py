@@ -17,17 +17,22 @@ from reports.models import ReportRun
 
 class OverviewQuerySerializer(serializers.Serializer):
     org_unit = ScopedPrimaryKeyRelatedField(
-        scope=org_units_managed_by, queryset=OrgUnit.objects.all(), required=False,
-        allow_null=True, label=_("Org unit (and below)"),
+        scope=org_units_managed_by,
+        queryset=OrgUnit.objects.all(),
+        required=False,
+        allow_null=True,
+        label=_("Org unit (and below)"),
         help_text=_("A unit you manage; by default the top of your widest grant."),
-    )  # fmt: skip
+    )
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 
     def scope_arguments(self) -> dict:
         data = self.validated_data
         unit = data.get("org_unit")
-        return {"unit_id": unit.pk if unit else None,
-                "year": data.get("year") or timezone.localdate().year}  # fmt: skip
+        return {
+            "unit_id": unit.pk if unit else None,
+            "year": data.get("year") or timezone.localdate().year,
+        }
 
 
 class CountRowSerializer(serializers.Serializer):
@@ -141,26 +146,54 @@ class ReportRunSerializer(serializers.ModelSerializer):
     campaign are ids, read and written; `org_unit_name` says which unit."""
 
     org_unit = ScopedPrimaryKeyRelatedField(
-        scope=org_units_managed_by, queryset=OrgUnit.objects.all(), required=False,
-        allow_null=True, label=_("Org unit (and below)"),
+        scope=org_units_managed_by,
+        queryset=OrgUnit.objects.all(),
+        required=False,
+        allow_null=True,
+        label=_("Org unit (and below)"),
         help_text=_("A unit you manage; by default the top of your widest grant."),
-    )  # fmt: skip
+    )
     org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
     campaign = ScopedPrimaryKeyRelatedField(
-        scope=campaigns_managed_by, queryset=Campaign.objects.all(), required=False,
-        allow_null=True, label=_("Campaign"),
-    )  # fmt: skip
+        scope=campaigns_managed_by,
+        queryset=Campaign.objects.all(),
+        required=False,
+        allow_null=True,
+        label=_("Campaign"),
+    )
     requested_by = PersonBriefSerializer(read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 
     class Meta:
         model = ReportRun
-        fields = ["id", "kind", "org_unit", "org_unit_name", "year", "campaign", "format",
-                  "requested_by", "status", "progress", "attempt", "error", "created_at",
-                  "started_at", "finished_at", "download_url"]  # fmt: skip
-        read_only_fields = ["status", "progress", "attempt", "error", "created_at",
-                            "started_at", "finished_at"]  # fmt: skip
+        fields = [
+            "id",
+            "kind",
+            "org_unit",
+            "org_unit_name",
+            "year",
+            "campaign",
+            "format",
+            "requested_by",
+            "status",
+            "progress",
+            "attempt",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "download_url",
+        ]
+        read_only_fields = [
+            "status",
+            "progress",
+            "attempt",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
 
     def get_download_url(self, run) -> str | None:
         if run.status != ReportRun.Status.SUCCEEDED:

@@ -35,8 +35,13 @@ from studios.models import Assessment, Honour, RecognitionList, Studio
 from studios.selectors import shares_by_level_and_year
 
 Status = Proposal.Status
-DECIDED = (Status.APPROVED, Status.REJECTED, Status.IMPLEMENTED, Status.BENEFIT_VERIFIED,
-           Status.AWARDED)  # fmt: skip
+DECIDED = (
+    Status.APPROVED,
+    Status.REJECTED,
+    Status.IMPLEMENTED,
+    Status.BENEFIT_VERIFIED,
+    Status.AWARDED,
+)
 APPROVED = (Status.APPROVED, Status.IMPLEMENTED, Status.BENEFIT_VERIFIED, Status.AWARDED)
 IMPLEMENTED = (Status.IMPLEMENTED, Status.BENEFIT_VERIFIED, Status.AWARDED)
 RANKED = 10
@@ -91,35 +96,38 @@ def _median_days(proposals) -> Decimal | None:
 def _counts(queryset, field: str, choices) -> list[dict]:
     """Rows of (code, label, count) for every choice, zeros included, in order."""
     found = dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
-    return [{"code": code, "label": label, "count": found.get(code, 0)}
-            for code, label in choices]  # fmt: skip
+    return [{"code": code, "label": label, "count": found.get(code, 0)} for code, label in choices]
 
 
 def _by_month(queryset, field: str) -> list[int]:
     found = dict(
-        queryset.order_by().annotate(month=ExtractMonth(field)).values_list("month")
+        queryset.order_by()
+        .annotate(month=ExtractMonth(field))
+        .values_list("month")
         .annotate(n=Count("pk"))
-    )  # fmt: skip
+    )
     return [found.get(month, 0) for month in range(1, 13)]
 
 
 def _workers(scope: DashboardScope):
     """Active people in the subtree who are not union officials (officials run
     the competition; they are not counted among those who might enter)."""
-    return (
-        User.objects.filter(scope.inside("org_unit"), is_active=True)
-        .exclude(role_grants__role=RoleGrant.Role.UNION_OFFICIAL)
-    )  # fmt: skip
+    return User.objects.filter(scope.inside("org_unit"), is_active=True).exclude(
+        role_grants__role=RoleGrant.Role.UNION_OFFICIAL
+    )
 
 
 def _distinct_studios_by_level(honours) -> list[dict]:
     """Studios (not honours: a studio on two lists of a level counts once) per level."""
     found = dict(
-        honours.order_by().values_list("recognition_list__level")
+        honours.order_by()
+        .values_list("recognition_list__level")
         .annotate(n=Count("studio", distinct=True))
-    )  # fmt: skip
-    return [{"code": code, "label": label, "count": found.get(code, 0)}
-            for code, label in RecognitionList.Level.choices]  # fmt: skip
+    )
+    return [
+        {"code": code, "label": label, "count": found.get(code, 0)}
+        for code, label in RecognitionList.Level.choices
+    ]
 
 
 def studio_figures(scope: DashboardScope) -> dict:
@@ -196,9 +204,11 @@ def five_small_figures(scope: DashboardScope) -> dict:
     )
     entrants = workers.filter(pk__in=people_entered).count()
     awards = (
-        Award.objects.filter(proposal__in=entered).order_by()
-        .values("grade__grade").annotate(count=Count("pk"), amount=Sum("amount"))
-    )  # fmt: skip
+        Award.objects.filter(proposal__in=entered)
+        .order_by()
+        .values("grade__grade")
+        .annotate(count=Count("pk"), amount=Sum("amount"))
+    )
     award_rows = {row["grade__grade"]: row for row in awards}
     return {
         "total": total,
@@ -274,9 +284,11 @@ def _by_child_unit(scope: DashboardScope, queryset, unit_field: str) -> list[dic
     """Counts per unit one level below the scope's unit, largest first."""
     length = len(scope.unit.path) + OrgUnit.steplen
     found = dict(
-        queryset.order_by().annotate(branch=Substr(f"{unit_field}__path", 1, length))
-        .values_list("branch").annotate(n=Count("pk"))
-    )  # fmt: skip
+        queryset.order_by()
+        .annotate(branch=Substr(f"{unit_field}__path", 1, length))
+        .values_list("branch")
+        .annotate(n=Count("pk"))
+    )
     units = OrgUnit.objects.filter(path__in=list(found)).only("pk", "name", "code", "path")
     rows = [{"unit": unit, "count": found[unit.path]} for unit in units]
     return sorted(rows, key=lambda row: (-row["count"], row["unit"].path))
@@ -295,7 +307,8 @@ def ranking_figures(scope: DashboardScope) -> dict:
         Studio.objects.filter(scope.inside("org_unit"))
         .annotate(
             achievements_count=Count(
-                "achievements", filter=Q(achievements__completed_on__year=scope.year),
+                "achievements",
+                filter=Q(achievements__completed_on__year=scope.year),
                 distinct=True,
             ),
             patents_count=Count(
@@ -305,13 +318,14 @@ def ranking_figures(scope: DashboardScope) -> dict:
         .annotate(output=F("achievements_count") + F("patents_count"))
         .filter(output__gt=0)
         .order_by("-output", "code")[:RANKED]
-    )  # fmt: skip
+    )
     return {
         "units_by_proposals": _by_child_unit(scope, proposals, "org_unit")[:RANKED],
         "units_by_achievements": _by_child_unit(scope, achievements, "studio__org_unit")[:RANKED],
-        "studios": list(studios.values("pk", "name", "code", "achievements_count",
-                                       "patents_count", "output")),
-    }  # fmt: skip
+        "studios": list(
+            studios.values("pk", "name", "code", "achievements_count", "patents_count", "output")
+        ),
+    }
 
 
 def dashboard_figures(scope: DashboardScope) -> dict:

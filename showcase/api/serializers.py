@@ -18,19 +18,34 @@ class StorySerializer(serializers.ModelSerializer):
 
     people = PersonBriefSerializer(many=True, read_only=True)
     people_ids = ScopedPrimaryKeyRelatedField(
-        scope=people_visible_to, source="people", queryset=User.objects.all(), many=True,
-        write_only=True, required=False, label=_("People it is about"),
-    )  # fmt: skip
+        scope=people_visible_to,
+        source="people",
+        queryset=User.objects.all(),
+        many=True,
+        write_only=True,
+        required=False,
+        label=_("People it is about"),
+    )
     studios = StudioBriefSerializer(many=True, read_only=True)
     studio_ids = ScopedPrimaryKeyRelatedField(
-        scope=studios_visible_to, source="studios", queryset=Studio.objects.all(), many=True,
-        write_only=True, required=False, label=_("Studios it is about"),
-    )  # fmt: skip
+        scope=studios_visible_to,
+        source="studios",
+        queryset=Studio.objects.all(),
+        many=True,
+        write_only=True,
+        required=False,
+        label=_("Studios it is about"),
+    )
     org_unit = UnitBriefSerializer(read_only=True)
     org_unit_id = ScopedPrimaryKeyRelatedField(
-        scope=org_units_visible_to, source="org_unit", queryset=OrgUnit.objects.all(),
-        write_only=True, required=False, allow_null=True, label=_("Org unit"),
-    )  # fmt: skip
+        scope=org_units_visible_to,
+        source="org_unit",
+        queryset=OrgUnit.objects.all(),
+        write_only=True,
+        required=False,
+        allow_null=True,
+        label=_("Org unit"),
+    )
     author = PersonBriefSerializer(read_only=True)
     form_display = serializers.CharField(source="get_form_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -38,13 +53,37 @@ class StorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Story
         fields = [
-            "id", "title", "form", "form_display", "summary", "body", "body_html", "creator",
-            "people", "people_ids", "studios", "studio_ids", "media_link", "org_unit",
-            "org_unit_id", "author", "status", "status_display", "published_on", "featured",
-            "created_at", "updated_at",
-        ]  # fmt: skip
-        read_only_fields = ["body_html", "status", "published_on", "featured", "created_at",
-                            "updated_at"]  # fmt: skip
+            "id",
+            "title",
+            "form",
+            "form_display",
+            "summary",
+            "body",
+            "body_html",
+            "creator",
+            "people",
+            "people_ids",
+            "studios",
+            "studio_ids",
+            "media_link",
+            "org_unit",
+            "org_unit_id",
+            "author",
+            "status",
+            "status_display",
+            "published_on",
+            "featured",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "body_html",
+            "status",
+            "published_on",
+            "featured",
+            "created_at",
+            "updated_at",
+        ]
         # Markdown's indentation (a code block, an indented verse) is meaningful.
         extra_kwargs = {"body": {"trim_whitespace": False}}
 

@@ -406,9 +406,14 @@ class TestProblemPages:
     def test_solved_without_a_date_shows_the_error(self, as_person, studios):
         response = as_person(studios.lead_a).post(
             reverse("achievements:problem-create"),
-            {"studio": studios.dust.pk, "title": "x", "category": "dust_control",
-             "status": "solved", "started_on": "2024-01-10"},
-        )  # fmt: skip
+            {
+                "studio": studios.dust.pk,
+                "title": "x",
+                "category": "dust_control",
+                "status": "solved",
+                "started_on": "2024-01-10",
+            },
+        )
         assert response.status_code == 400
         assert "solved_on" in response.context["form"].errors
         assert not TechnicalProblem.objects.exists()

@@ -34,24 +34,40 @@ def many(studios):
     for index in range(25):
         helper = PersonFactory(org_unit=studios.org.team_a101)
         problem = services.problem_create(
-            by=lead, studio=studios.dust, title=f"课题{index}", category="dust_control",
+            by=lead,
+            studio=studios.dust,
+            title=f"课题{index}",
+            category="dust_control",
             team=[lead, helper],
-        )  # fmt: skip
+        )
         achievement = services.achievement_create(
-            by=official, studio=studios.dust, title=f"成果{index}", kind="software",
-            completed_on=datetime.date(2024, 1, 1), origin_problem=problem,
-            contributors=[(lead, Decimal(50)), (helper, Decimal(50))], promotion="group",
-        )  # fmt: skip
+            by=official,
+            studio=studios.dust,
+            title=f"成果{index}",
+            kind="software",
+            completed_on=datetime.date(2024, 1, 1),
+            origin_problem=problem,
+            contributors=[(lead, Decimal(50)), (helper, Decimal(50))],
+            promotion="group",
+        )
         achievements.append(achievement)
         services.patent_create(
-            by=lead, studio=studios.dust, application_no=patent_number(index), title=f"专利{index}",
-            patent_type="utility_model", filed_on=datetime.date(2021, 1, 1), holder="公司",
-            inventors=[lead, helper], achievement=achievement,
-        )  # fmt: skip
+            by=lead,
+            studio=studios.dust,
+            application_no=patent_number(index),
+            title=f"专利{index}",
+            patent_type="utility_model",
+            filed_on=datetime.date(2021, 1, 1),
+            holder="公司",
+            inventors=[lead, helper],
+            achievement=achievement,
+        )
         services.adoption_record(
-            by=official, achievement=achievement, org_unit=studios.org.team_b101,
+            by=official,
+            achievement=achievement,
+            org_unit=studios.org.team_b101,
             adopted_on=datetime.date(2025, 1, 1),
-        )  # fmt: skip
+        )
     services.conference_show_achievements(
         conference_id=conference.pk, by=official, achievements=achievements
     )

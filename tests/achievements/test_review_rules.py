@@ -16,10 +16,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def group_wide(studios):
     return services.achievement_create(
-        by=studios.org.group_official, studio=studios.dust, title="喷雾降尘", kind="software",
-        completed_on=datetime.date(2024, 6, 1), contributors=[(studios.lead_a, Decimal(100))],
+        by=studios.org.group_official,
+        studio=studios.dust,
+        title="喷雾降尘",
+        kind="software",
+        completed_on=datetime.date(2024, 6, 1),
+        contributors=[(studios.lead_a, Decimal(100))],
         promotion="group",
-    )  # fmt: skip
+    )
 
 
 def test_lead_cannot_take_a_group_wide_promotion_back(studios, group_wide):
@@ -41,18 +45,26 @@ def test_official_may_take_it_back(studios, group_wide):
 def test_adoption_before_completion_is_400(studios, group_wide):
     with pytest.raises(ValidationError) as error:
         services.adoption_record(
-            by=studios.org.official_b, achievement=group_wide, org_unit=studios.org.team_b101,
+            by=studios.org.official_b,
+            achievement=group_wide,
+            org_unit=studios.org.team_b101,
             adopted_on=datetime.date(2024, 1, 1),
-        )  # fmt: skip
+        )
     assert "adopted_on" in error.value.message_dict
 
 
 def log_patent(studios, number, **extra):
     return services.patent_create(
-        by=studios.lead_a, studio=studios.dust, application_no=number, title="降尘装置",
-        patent_type=Patent.Type.UTILITY_MODEL, filed_on=datetime.date(2021, 3, 1),
-        holder="北岭煤业公司", inventors=[studios.lead_a], **extra,
-    )  # fmt: skip
+        by=studios.lead_a,
+        studio=studios.dust,
+        application_no=number,
+        title="降尘装置",
+        patent_type=Patent.Type.UTILITY_MODEL,
+        filed_on=datetime.date(2021, 3, 1),
+        holder="北岭煤业公司",
+        inventors=[studios.lead_a],
+        **extra,
+    )
 
 
 def test_a_filed_patent_has_no_grant_date(studios):
@@ -92,9 +104,11 @@ class TestConferenceCorrections:
     @pytest.fixture
     def conference(self, studios, group_wide):
         conference = services.conference_create(
-            by=studios.org.group_official, name="推广会", held_on=datetime.date(2025, 5, 1),
+            by=studios.org.group_official,
+            name="推广会",
+            held_on=datetime.date(2025, 5, 1),
             organiser=studios.org.group,
-        )  # fmt: skip
+        )
         services.conference_show_achievements(
             conference_id=conference.pk, by=studios.org.group_official, achievements=[group_wide]
         )

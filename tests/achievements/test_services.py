@@ -338,10 +338,13 @@ class TestAchievementCreate:
     def test_no_contributor_is_400(self, studios):
         with pytest.raises(ValidationError) as refused:
             services.achievement_create(
-                by=studios.lead_a, studio=studios.dust, title="x",
-                kind=Achievement.Kind.OTHER, completed_on=datetime.date(2024, 1, 1),
+                by=studios.lead_a,
+                studio=studios.dust,
+                title="x",
+                kind=Achievement.Kind.OTHER,
+                completed_on=datetime.date(2024, 1, 1),
                 contributors=[],
-            )  # fmt: skip
+            )
         assert "contributors" in refused.value.message_dict
 
     def test_contributor_outside_scope_is_400(self, studios):
@@ -658,10 +661,15 @@ class TestPatentCreate:
     def test_inventor_outside_scope_is_400(self, studios):
         with pytest.raises(ValidationError) as refused:
             services.patent_create(
-                by=studios.lead_a, studio=studios.dust, application_no=INVENTION_NO,
-                title="x", patent_type="invention", filed_on=FILED, holder="A公司",
+                by=studios.lead_a,
+                studio=studios.dust,
+                application_no=INVENTION_NO,
+                title="x",
+                patent_type="invention",
+                filed_on=FILED,
+                holder="A公司",
                 inventors=[studios.lead_b],
-            )  # fmt: skip
+            )
         assert "inventors" in refused.value.message_dict
         assert not Patent.objects.exists()
 

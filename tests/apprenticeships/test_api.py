@@ -686,9 +686,13 @@ def board(mentoring):
     overdue = m.pair(m.lead_a, m.member_a, new_apprentice(m), m.dust, started=5)
     services.milestone_create(pairing_id=overdue.pk, by=m.member_a, title="t", due_on=days_ago(2))
     old_b = m.pair(
-        m.lead_b, m.lead_b, new_apprentice(m, m.org.team_b101), m.turbine, started=400,
+        m.lead_b,
+        m.lead_b,
+        new_apprentice(m, m.org.team_b101),
+        m.turbine,
+        started=400,
         activate=False,
-    )  # fmt: skip
+    )
     return SimpleNamespace(**vars(m), quiet=quiet, busy=busy, overdue=overdue, old_b=old_b)
 
 

@@ -58,11 +58,15 @@ def media(settings, tmp_path):
 
 def propose(by, mentor, apprentice, *, studio=None, started=60, activate=True) -> Pairing:
     pairing = services.pairing_propose(
-        by=by, mentor=mentor, apprentice=apprentice, studio=studio,
+        by=by,
+        mentor=mentor,
+        apprentice=apprentice,
+        studio=studio,
         starts_on=days_ago(started),
         planned_end_on=days_ago(started) + datetime.timedelta(days=730),
-        target_skill_level=SkillLevel.INTERMEDIATE, goals="掌握粉尘检测",
-    )  # fmt: skip
+        target_skill_level=SkillLevel.INTERMEDIATE,
+        goals="掌握粉尘检测",
+    )
     if activate:
         pairing = services.pairing_activate(
             pairing_id=pairing.pk, by=by, agreement_signed_on=days_ago(started)
@@ -98,9 +102,13 @@ def crowded(studios):
         ]
         if index % 2 == 0 and index < 6:
             services.session_log(
-                by=mentor, pairings=pairings[:2], held_on=days_ago(5), hours=2,
-                format="on_site", topic="粉尘采样",
-            )  # fmt: skip
+                by=mentor,
+                pairings=pairings[:2],
+                held_on=days_ago(5),
+                hours=2,
+                format="on_site",
+                topic="粉尘采样",
+            )
         if index == 1:
             services.milestone_create(
                 pairing_id=pairings[0].pk, by=mentor, title="校准", due_on=days_ago(2)
@@ -158,29 +166,42 @@ def two_and_ten(studios, media):
     def fill(pairing, count):
         for index in range(count):
             step = services.milestone_create(
-                pairing_id=pairing.pk, by=mentor, title=f"第{index + 1}步",
+                pairing_id=pairing.pk,
+                by=mentor,
+                title=f"第{index + 1}步",
                 due_on=days_ago(-30 + index),
-            )  # fmt: skip
+            )
             if index % 2 == 0:
                 services.milestone_mark_done(
-                    milestone_id=step.pk, by=pairing.apprentice, evidence="完成",
+                    milestone_id=step.pk,
+                    by=pairing.apprentice,
+                    evidence="完成",
                     upload=jpeg() if index % 4 == 0 else None,
-                )  # fmt: skip
+                )
             session = services.session_log(
-                by=mentor, pairings=[pairing, buddy], held_on=days_ago(300 - index * 20),
-                hours=2, format="on_site", topic=f"第{index + 1}次带教",
-            )  # fmt: skip
+                by=mentor,
+                pairings=[pairing, buddy],
+                held_on=days_ago(300 - index * 20),
+                hours=2,
+                format="on_site",
+                topic=f"第{index + 1}次带教",
+            )
             if index % 2:
                 services.session_confirm(session_id=session.pk, by=pairing.apprentice)
             month = timezone.localdate().replace(day=1) - datetime.timedelta(days=31 * index)
             services.evaluation_record(
-                pairing_id=pairing.pk, by=mentor, level=Level.MENTOR_MONTHLY,
-                period=month.strftime("%Y-%m"), **SCORES,
-            )  # fmt: skip
+                pairing_id=pairing.pk,
+                by=mentor,
+                level=Level.MENTOR_MONTHLY,
+                period=month.strftime("%Y-%m"),
+                **SCORES,
+            )
         services.pairing_extend(
-            pairing_id=pairing.pk, by=studios.lead_a,
-            planned_end_on=pairing.planned_end_on + datetime.timedelta(days=30), reason="延期",
-        )  # fmt: skip
+            pairing_id=pairing.pk,
+            by=studios.lead_a,
+            planned_end_on=pairing.planned_end_on + datetime.timedelta(days=30),
+            reason="延期",
+        )
 
     fill(small, 2)
     fill(large, 10)
@@ -241,17 +262,23 @@ def mentors(org):
             pairing = propose(org.official_a, mentor, PersonFactory(org_unit=org.team_a102))
             for number in range(steps):
                 services.milestone_create(
-                    pairing_id=pairing.pk, by=mentor, title=f"第{number + 1}步",
+                    pairing_id=pairing.pk,
+                    by=mentor,
+                    title=f"第{number + 1}步",
                     due_on=days_ago(-10 - number),
-                )  # fmt: skip
+                )
             if index < ended:
                 services.pairing_terminate(pairing_id=pairing.pk, by=org.official_a, reason="调离")
             else:
                 pairings.append(pairing)
         services.session_log(
-            by=mentor, pairings=pairings, held_on=days_ago(3), hours=1,
-            format="theory", topic="安全规程",
-        )  # fmt: skip
+            by=mentor,
+            pairings=pairings,
+            held_on=days_ago(3),
+            hours=1,
+            format="theory",
+            topic="安全规程",
+        )
         return pairings
 
     give(few, 2, 2)
@@ -283,18 +310,24 @@ def apprentices(org):
             pairing = propose(org.official_a, mentor, apprentice)
             for number in range(steps):
                 step = services.milestone_create(
-                    pairing_id=pairing.pk, by=mentor, title=f"第{number + 1}步",
+                    pairing_id=pairing.pk,
+                    by=mentor,
+                    title=f"第{number + 1}步",
                     due_on=days_ago(-10 - number),
-                )  # fmt: skip
+                )
                 if number == 0:
                     services.milestone_mark_done(
                         milestone_id=step.pk, by=apprentice, evidence="完成"
                     )
             for day in (3, 4):
                 session = services.session_log(
-                    by=mentor, pairings=[pairing], held_on=days_ago(day), hours=1,
-                    format="theory", topic="安全规程",
-                )  # fmt: skip
+                    by=mentor,
+                    pairings=[pairing],
+                    held_on=days_ago(day),
+                    hours=1,
+                    format="theory",
+                    topic="安全规程",
+                )
             services.session_confirm(session_id=session.pk, by=apprentice)
             if index == 1:
                 services.pairing_terminate(pairing_id=pairing.pk, by=org.official_a, reason="调离")

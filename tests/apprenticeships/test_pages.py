@@ -197,9 +197,13 @@ class TestAnonymous:
             pairing_id=active.pk, by=mentoring.member_a, title="取样", due_on=today()
         )
         session = services.session_log(
-            by=mentoring.member_a, pairings=[active], held_on=today(), hours=2,
-            format="on_site", topic="粉尘采样",
-        )  # fmt: skip
+            by=mentoring.member_a,
+            pairings=[active],
+            held_on=today(),
+            hours=2,
+            format="on_site",
+            topic="粉尘采样",
+        )
         before = (snapshot(active), snapshot(proposed))
         posts = [
             (NEW, {"mentor": mentoring.member_a.pk, "apprentice": mentoring.org.worker_a.pk}),
@@ -359,9 +363,13 @@ class TestAtRisk:
 
     def test_a_session_takes_the_pairing_off_the_list(self, as_person, mentoring, quiet):
         services.session_log(
-            by=mentoring.member_a, pairings=[quiet], held_on=today(), hours=1,
-            format="theory", topic="安全规程",
-        )  # fmt: skip
+            by=mentoring.member_a,
+            pairings=[quiet],
+            held_on=today(),
+            hours=1,
+            format="theory",
+            topic="安全规程",
+        )
         client = as_person(mentoring.lead_a)
         assert list(client.get(LIST, {"at_risk": "true"}).context["pairings"]) == []
         html = client.get(url("pairing-detail", quiet.pk)).content.decode()
@@ -382,9 +390,13 @@ class TestMyApprenticeship:
             pairing_id=m.active.pk, by=m.member_a, title="粉尘采样", due_on=days_ago(-7)
         )
         session = services.session_log(
-            by=m.member_a, pairings=[m.active], held_on=today(), hours=2,
-            format="on_site", topic="采样器使用",
-        )  # fmt: skip
+            by=m.member_a,
+            pairings=[m.active],
+            held_on=today(),
+            hours=2,
+            format="on_site",
+            topic="采样器使用",
+        )
         response = as_person(m.apprentice_a).get(MINE)
         html = response.content.decode()
         assert response.status_code == 200
@@ -1010,10 +1022,14 @@ class TestMilestoneEdit:
 
         response = client.post(
             page,
-            {"title": "独立完成呼吸性粉尘采样", "skill": step.skill, "method": step.method,
-             "due_on": iso(step.due_on)},
+            {
+                "title": "独立完成呼吸性粉尘采样",
+                "skill": step.skill,
+                "method": step.method,
+                "due_on": iso(step.due_on),
+            },
             follow=True,
-        )  # fmt: skip
+        )
 
         assert response.redirect_chain == [
             (url("pairing-detail", mentoring.active.pk) + "#plan", 302)
@@ -1276,9 +1292,13 @@ class TestSessionLog:
 @pytest.fixture
 def session(mentoring):
     return services.session_log(
-        by=mentoring.member_a, pairings=[mentoring.active], held_on=days_ago(1), hours=2,
-        format="on_site", topic="呼吸性粉尘采样实操",
-    )  # fmt: skip
+        by=mentoring.member_a,
+        pairings=[mentoring.active],
+        held_on=days_ago(1),
+        hours=2,
+        format="on_site",
+        topic="呼吸性粉尘采样实操",
+    )
 
 
 class TestSessionConfirm:
@@ -1349,9 +1369,10 @@ def long_running(mentoring):
     """member_a and a third apprentice, started 200 days ago: every period of
     the last months and this quarter lies within the term."""
     apprentice = PersonFactory(
-        employee_no="apprentice_long", org_unit=mentoring.org.team_a101,
+        employee_no="apprentice_long",
+        org_unit=mentoring.org.team_a101,
         skill_level=SkillLevel.JUNIOR,
-    )  # fmt: skip
+    )
     return mentoring.pair(
         mentoring.lead_a, mentoring.member_a, apprentice, mentoring.dust, started=200
     )
@@ -1366,8 +1387,14 @@ def this_quarter() -> str:
 
 
 def evaluation_data(level, period="", **overrides) -> dict:
-    return {"level": level, "period": period, "evaluated_on": "", "comment": "",
-            **SCORES, **overrides}  # fmt: skip
+    return {
+        "level": level,
+        "period": period,
+        "evaluated_on": "",
+        "comment": "",
+        **SCORES,
+        **overrides,
+    }
 
 
 class TestEvaluations:
@@ -1469,9 +1496,12 @@ class TestEvaluations:
 
     def test_a_period_evaluated_before_is_refused(self, as_person, mentoring, long_running):
         services.evaluation_record(
-            pairing_id=long_running.pk, by=mentoring.member_a, level=Level.MENTOR_MONTHLY,
-            period=this_month(), **SCORES,
-        )  # fmt: skip
+            pairing_id=long_running.pk,
+            by=mentoring.member_a,
+            level=Level.MENTOR_MONTHLY,
+            period=this_month(),
+            **SCORES,
+        )
         page = url("evaluation-create", long_running.pk)
         data = evaluation_data(Level.MENTOR_MONTHLY, this_month(), theory=95)
 
@@ -1508,9 +1538,12 @@ class TestEvaluations:
         previous = (first - datetime.timedelta(days=1)).replace(day=15)
         apprentice = PersonFactory(org_unit=mentoring.org.team_a101)
         pairing = mentoring.pair(
-            mentoring.lead_a, mentoring.member_a, apprentice, mentoring.dust,
+            mentoring.lead_a,
+            mentoring.member_a,
+            apprentice,
+            mentoring.dust,
             started=(today() - previous).days,
-        )  # fmt: skip
+        )
         data = evaluation_data(Level.MENTOR_MONTHLY, previous.strftime("%Y-%m"))
         response = as_person(mentoring.member_a).post(url("evaluation-create", pairing.pk), data)
         assert response.status_code == 302
@@ -1524,9 +1557,12 @@ class TestEvaluations:
         period = f"{previous_start.year}-Q{(previous_start.month - 1) // 3 + 1}"
         apprentice = PersonFactory(org_unit=mentoring.org.team_a101)
         pairing = mentoring.pair(
-            mentoring.lead_a, mentoring.member_a, apprentice, mentoring.dust,
+            mentoring.lead_a,
+            mentoring.member_a,
+            apprentice,
+            mentoring.dust,
             started=(today() - began).days,
-        )  # fmt: skip
+        )
         data = evaluation_data(Level.DEPARTMENT_QUARTERLY, period)
         response = as_person(mentoring.lead_a).post(url("evaluation-create", pairing.pk), data)
         assert response.status_code == 302, response.context["form"].errors

@@ -32,25 +32,31 @@ def officials_own(mentoring):
     group official, so it is in company A's official's scope)."""
     org = mentoring.org
     return services.pairing_propose(
-        by=org.group_official, mentor=mentoring.member_a, apprentice=org.official_a,
-        studio=mentoring.dust, starts_on=days_ago(40), planned_end_on=days_ago(40) + 365 *
-        datetime.timedelta(days=1), target_skill_level=SkillLevel.SENIOR,
-    )  # fmt: skip
+        by=org.group_official,
+        mentor=mentoring.member_a,
+        apprentice=org.official_a,
+        studio=mentoring.dust,
+        starts_on=days_ago(40),
+        planned_end_on=days_ago(40) + 365 * datetime.timedelta(days=1),
+        target_skill_level=SkillLevel.SENIOR,
+    )
 
 
 def test_an_official_cannot_activate_their_own_apprenticeship(mentoring, officials_own):
     with pytest.raises(PermissionDenied):
         services.pairing_activate(
-            pairing_id=officials_own.pk, by=mentoring.org.official_a,
+            pairing_id=officials_own.pk,
+            by=mentoring.org.official_a,
             agreement_signed_on=days_ago(40),
-        )  # fmt: skip
+        )
 
 
 def test_an_official_cannot_graduate_themself(mentoring, officials_own):
     services.pairing_activate(
-        pairing_id=officials_own.pk, by=mentoring.org.group_official,
+        pairing_id=officials_own.pk,
+        by=mentoring.org.group_official,
         agreement_signed_on=days_ago(40),
-    )  # fmt: skip
+    )
     with pytest.raises(PermissionDenied):
         final_passed(officials_own, mentoring.org.official_a, SkillLevel.SENIOR_TECHNICIAN)
     assert not SkillLevelChange.objects.exists()
@@ -60,24 +66,35 @@ def test_a_lead_who_mentors_does_not_also_give_the_departments_quarterly(mentori
     quarter = f"{days_ago(0).year}-Q{(days_ago(0).month - 1) // 3 + 1}"
     with pytest.raises(PermissionDenied):
         services.evaluation_record(
-            pairing_id=mentoring.active_b.pk, by=mentoring.lead_b,
-            level=Evaluation.Level.DEPARTMENT_QUARTERLY, period=quarter, **SCORES,
-        )  # fmt: skip
+            pairing_id=mentoring.active_b.pk,
+            by=mentoring.lead_b,
+            level=Evaluation.Level.DEPARTMENT_QUARTERLY,
+            period=quarter,
+            **SCORES,
+        )
     # Company B's official still may.
     services.evaluation_record(
-        pairing_id=mentoring.active_b.pk, by=mentoring.org.official_b,
-        level=Evaluation.Level.DEPARTMENT_QUARTERLY, period=quarter, **SCORES,
-    )  # fmt: skip
+        pairing_id=mentoring.active_b.pk,
+        by=mentoring.org.official_b,
+        level=Evaluation.Level.DEPARTMENT_QUARTERLY,
+        period=quarter,
+        **SCORES,
+    )
 
 
 def test_an_official_who_mentors_does_not_give_the_final_appraisal(mentoring):
     org = mentoring.org
     mentee = PersonFactory(org_unit=org.team_a102)
     pairing = services.pairing_propose(
-        by=org.official_a, mentor=org.official_a, apprentice=mentee, org_unit=org.mine_a1,
-        starts_on=days_ago(30), planned_end_on=days_ago(30) + datetime.timedelta(days=365),
-        target_skill_level=SkillLevel.SENIOR, agreement_signed_on=days_ago(30),
-    )  # fmt: skip
+        by=org.official_a,
+        mentor=org.official_a,
+        apprentice=mentee,
+        org_unit=org.mine_a1,
+        starts_on=days_ago(30),
+        planned_end_on=days_ago(30) + datetime.timedelta(days=365),
+        target_skill_level=SkillLevel.SENIOR,
+        agreement_signed_on=days_ago(30),
+    )
     services.pairing_activate(pairing_id=pairing.pk, by=org.official_a)
     with pytest.raises(PermissionDenied):
         final_passed(pairing, org.official_a)
@@ -88,9 +105,12 @@ def test_an_official_who_mentors_does_not_give_the_final_appraisal(mentoring):
 def test_a_period_in_other_digits_or_out_of_range_is_refused(mentoring, period):
     with pytest.raises(ValidationError) as refused:
         services.evaluation_record(
-            pairing_id=mentoring.active.pk, by=mentoring.member_a,
-            level=Evaluation.Level.MENTOR_MONTHLY, period=period, **SCORES,
-        )  # fmt: skip
+            pairing_id=mentoring.active.pk,
+            by=mentoring.member_a,
+            level=Evaluation.Level.MENTOR_MONTHLY,
+            period=period,
+            **SCORES,
+        )
     assert "period" in refused.value.message_dict
     assert not Evaluation.objects.exists()
 
@@ -103,18 +123,24 @@ def test_the_innovation_link_leaves_out_a_blind_review_assignment(
     Campaign.objects.filter(pk=campaigns.open.pk).update(blind_review=True)
     reviewer = PersonFactory(org_unit=org.plant_b1)
     proposal = proposal_in(
-        Proposal.Status.UNDER_REVIEW, org=org, make_proposal=make_proposal,
-        author=mentoring.apprentice_b, title="盲评中的秘密提案",
-    )  # fmt: skip
+        Proposal.Status.UNDER_REVIEW,
+        org=org,
+        make_proposal=make_proposal,
+        author=mentoring.apprentice_b,
+        title="盲评中的秘密提案",
+    )
     competition_services.reviewers_assign(
         proposal_id=proposal.pk, by=org.official_b, reviewers=[reviewer]
     )
     pairing = services.pairing_propose(
-        by=org.official_b, mentor=reviewer, apprentice=mentoring.apprentice_b,
-        org_unit=org.plant_b1, starts_on=days_ago(20),
+        by=org.official_b,
+        mentor=reviewer,
+        apprentice=mentoring.apprentice_b,
+        org_unit=org.plant_b1,
+        starts_on=days_ago(20),
         planned_end_on=days_ago(20) + datetime.timedelta(days=365),
         target_skill_level=SkillLevel.SENIOR,
-    )  # fmt: skip
+    )
     page = as_person(reviewer).get(reverse("apprenticeships:pairing-detail", args=[pairing.pk]))
     assert page.status_code == 200
     assert "盲评中的秘密提案" not in page.content.decode()
@@ -135,9 +161,13 @@ def test_a_group_session_lists_only_attendees_the_reader_may_see(mentoring, api)
         org.colleague_a, mentoring.member_a, washing_apprentice, mentoring.washing
     )
     session = services.session_log(
-        by=mentoring.member_a, pairings=[mentoring.active, other], held_on=days_ago(1),
-        hours=2, format="on_site", topic="两个工作室的集体带教",
-    )  # fmt: skip
+        by=mentoring.member_a,
+        pairings=[mentoring.active, other],
+        held_on=days_ago(1),
+        hours=2,
+        format="on_site",
+        topic="两个工作室的集体带教",
+    )
     api.force_authenticate(org.colleague_a)  # leads the washing studio only
     body = api.get(f"/api/v1/sessions/{session.pk}/").json()
     assert [a["pairing_id"] for a in body["attendances"]] == [other.pk]
@@ -164,7 +194,9 @@ def test_the_skill_history_is_shown_to_oneself_and_officials_only(mentoring, as_
 def test_a_term_beyond_five_years_is_a_typo(mentoring):
     with pytest.raises(ValidationError) as refused:
         services.pairing_extend(
-            pairing_id=mentoring.active.pk, by=mentoring.lead_a,
-            planned_end_on=datetime.date(9999, 12, 31), reason="笔误",
-        )  # fmt: skip
+            pairing_id=mentoring.active.pk,
+            by=mentoring.lead_a,
+            planned_end_on=datetime.date(9999, 12, 31),
+            reason="笔误",
+        )
     assert "planned_end_on" in refused.value.message_dict

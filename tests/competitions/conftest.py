@@ -44,15 +44,28 @@ def campaigns(org):
     now = timezone.now()
     day = datetime.timedelta(days=1)
     return SimpleNamespace(
-        open=_campaign(org, name="五小竞赛（本年）", year=now.year, opens=now - 30 * day,
-                       closes=now + 30 * day),
-        closed=_campaign(org, name="五小竞赛（上年）", year=now.year - 1,
-                         opens=now - 400 * day, closes=now - 300 * day),
-        upcoming=_campaign(org, name="五小竞赛（下期）", year=now.year, opens=now + 30 * day,
-                           closes=now + 60 * day),
-        company_b=_campaign(org, name="B 公司五小", year=now.year, opens=now - day,
-                            closes=now + 30 * day, unit=org.company_b),
-    )  # fmt: skip
+        open=_campaign(
+            org, name="五小竞赛（本年）", year=now.year, opens=now - 30 * day, closes=now + 30 * day
+        ),
+        closed=_campaign(
+            org,
+            name="五小竞赛（上年）",
+            year=now.year - 1,
+            opens=now - 400 * day,
+            closes=now - 300 * day,
+        ),
+        upcoming=_campaign(
+            org, name="五小竞赛（下期）", year=now.year, opens=now + 30 * day, closes=now + 60 * day
+        ),
+        company_b=_campaign(
+            org,
+            name="B 公司五小",
+            year=now.year,
+            opens=now - day,
+            closes=now + 30 * day,
+            unit=org.company_b,
+        ),
+    )
 
 
 @pytest.fixture

@@ -33,9 +33,11 @@ def assign(proposal, official, reviewers) -> Proposal:
 
 def review(proposal, reviewer, *points, comment="思路清晰，可推广。"):
     return services.review_submit(
-        proposal_id=proposal.pk, by=reviewer, scores=scores_for(proposal.campaign, *points),
+        proposal_id=proposal.pk,
+        by=reviewer,
+        scores=scores_for(proposal.campaign, *points),
         comment=comment,
-    )  # fmt: skip
+    )
 
 
 def reviewed(proposal, official, reviewers, *totals) -> Proposal:
@@ -69,14 +71,19 @@ def advance(proposal, official, to: str, *, grade="first") -> Proposal:
     for status in order[order.index(proposal.status) + 1 : order.index(to) + 1]:
         if status == Status.IMPLEMENTED:
             services.proposal_implement(
-                proposal_id=pk, by=official, department=DEPARTMENT,
+                proposal_id=pk,
+                by=official,
+                department=DEPARTMENT,
                 implemented_on=timezone.localdate(),
-            )  # fmt: skip
+            )
         elif status == Status.BENEFIT_VERIFIED:
             services.proposal_verify_benefit(
-                proposal_id=pk, by=official, verified_benefit=VERIFIED, evidence=EVIDENCE,
+                proposal_id=pk,
+                by=official,
+                verified_benefit=VERIFIED,
+                evidence=EVIDENCE,
                 verified_on=timezone.localdate() - datetime.timedelta(days=1),
-            )  # fmt: skip
+            )
         elif status == Status.AWARDED:
             services.proposal_award(proposal_id=pk, by=official, grade=grade)
     return Proposal.objects.get(pk=pk)

@@ -120,9 +120,17 @@ def official_over(org, author):
 
 
 def proposal_reviewed(
-    status, *, org, make_proposal, reviewers, totals=(80, 70, 60), author=None,
-    official=None, grade=AwardGrade.Grade.ENCOURAGEMENT, **fields,
-) -> Proposal:  # fmt: skip
+    status,
+    *,
+    org,
+    make_proposal,
+    reviewers,
+    totals=(80, 70, 60),
+    author=None,
+    official=None,
+    grade=AwardGrade.Grade.ENCOURAGEMENT,
+    **fields,
+) -> Proposal:
     """`author`'s (default: worker_a's) proposal screened, with `reviewers`
     assigned by the group official and the first `len(totals)` of them having
     reviewed it with those totals; then moved on to `status` by `official`
@@ -152,9 +160,11 @@ def proposal_reviewed(
         )
     if status in (Status.BENEFIT_VERIFIED, Status.AWARDED):
         services.proposal_verify_benefit(
-            proposal_id=pk, by=official, verified_benefit=Decimal("98000.00"),
+            proposal_id=pk,
+            by=official,
+            verified_benefit=Decimal("98000.00"),
             evidence="财务科 2024 年节水核算单",
-        )  # fmt: skip
+        )
     if status == Status.AWARDED:
         services.proposal_award(proposal_id=pk, by=official, grade=grade)
     return Proposal.objects.get(pk=pk)

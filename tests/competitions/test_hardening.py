@@ -44,9 +44,11 @@ def test_a_showcase_reader_is_not_told_the_studio_they_may_not_see(
 
 def test_an_official_who_leaves_office_no_longer_reads_what_they_entered(as_person, org, campaigns):
     proposal = services.proposal_create(
-        by=org.official_a, campaign=campaigns.open, author=org.worker_a,
+        by=org.official_a,
+        campaign=campaigns.open,
+        author=org.worker_a,
         title="井下喷雾降尘装置节水改造",
-    )  # fmt: skip
+    )
     RoleGrant.objects.filter(user=org.official_a).delete()
     client = as_person(type(org.official_a).objects.get(pk=org.official_a.pk))
     assert client.get(url("proposal-detail", proposal)).status_code == 404
@@ -55,21 +57,32 @@ def test_an_official_who_leaves_office_no_longer_reads_what_they_entered(as_pers
 def test_a_prize_quota_beyond_reason_is_400_not_500(api, org):
     api.force_authenticate(org.group_official)
     now = timezone.now()
-    response = api.post("/api/v1/campaigns/", {
-        "name": "五小", "year": now.year, "org_unit_id": org.group.pk,
-        "opens_at": now.isoformat(), "closes_at": (now + datetime.timedelta(days=9)).isoformat(),
-        "review_deadline": (now + datetime.timedelta(days=30)).date().isoformat(),
-        "grades": [{"grade": "first", "quota": 10**12, "amount": "1"}],
-    }, format="json")  # fmt: skip
+    response = api.post(
+        "/api/v1/campaigns/",
+        {
+            "name": "五小",
+            "year": now.year,
+            "org_unit_id": org.group.pk,
+            "opens_at": now.isoformat(),
+            "closes_at": (now + datetime.timedelta(days=9)).isoformat(),
+            "review_deadline": (now + datetime.timedelta(days=30)).date().isoformat(),
+            "grades": [{"grade": "first", "quota": 10**12, "amount": "1"}],
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert "grades" in response.json()["errors"]
 
 
 def test_a_half_typed_co_author_row_stops_the_submission(as_person, org, campaigns):
     data = form_data(
-        "submit", **{"co_authors-TOTAL_FORMS": "1", "co_authors-0-person": str(org.colleague_a.pk),
-                     "co_authors-0-share": ""},
-    )  # fmt: skip
+        "submit",
+        **{
+            "co_authors-TOTAL_FORMS": "1",
+            "co_authors-0-person": str(org.colleague_a.pk),
+            "co_authors-0-share": "",
+        },
+    )
     response = as_person(org.worker_a).post(new_url(campaigns.open), data)
     assert response.status_code == 400
     assert not Proposal.objects.exclude(status=Status.DRAFT).exists()
@@ -123,19 +136,27 @@ def test_a_worker_files_only_under_a_studio_they_belong_to(studios, make_proposa
         make_proposal(studios.org.worker_b, submit=False, studio=studios.turbine)
     assert "studio" in refused.value.message_dict
     studio_services.membership_add(
-        studio_id=studios.turbine.pk, by=studios.org.group_official, person=studios.org.worker_b,
+        studio_id=studios.turbine.pk,
+        by=studios.org.group_official,
+        person=studios.org.worker_b,
         role=Membership.Role.MEMBER,
-    )  # fmt: skip
+    )
     proposal = make_proposal(studios.org.worker_b, submit=False, studio=studios.turbine)
     assert proposal.studio == studios.turbine
 
 
 def test_an_official_does_not_screen_what_they_entered(org, campaigns):
     proposal = services.proposal_create(
-        by=org.official_a, campaign=campaigns.open, author=org.worker_a,
-        title="井下喷雾降尘装置节水改造", category="innovation", post="泵站",
-        current_situation="费水", improvement="感应阀", expected_effect="节水",
-    )  # fmt: skip
+        by=org.official_a,
+        campaign=campaigns.open,
+        author=org.worker_a,
+        title="井下喷雾降尘装置节水改造",
+        category="innovation",
+        post="泵站",
+        current_situation="费水",
+        improvement="感应阀",
+        expected_effect="节水",
+    )
     services.proposal_submit(proposal_id=proposal.pk, by=org.official_a)
     with pytest.raises(PermissionDenied):
         services.proposal_screen(proposal_id=proposal.pk, by=org.official_a)

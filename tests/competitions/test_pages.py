@@ -791,9 +791,11 @@ class TestScreeningOutcomes:
 
     def test_next_to_another_site_is_ignored(self, as_person, org, submitted):
         response = screening_post(
-            as_person(org.official_a), "proposal-screen", submitted.spray,
+            as_person(org.official_a),
+            "proposal-screen",
+            submitted.spray,
             next="https://evil.example/phish",
-        )  # fmt: skip
+        )
         assert response.url == url("proposal-detail", submitted.spray)
 
     def test_return_needs_a_comment(self, as_person, org, submitted):
@@ -838,9 +840,12 @@ class TestScreeningOutcomes:
 
     def test_mark_duplicate_in_one_click_from_the_queue(self, as_person, org, submitted):
         response = screening_post(
-            as_person(org.official_a), "proposal-mark-duplicate", submitted.spray_again,
-            duplicate_of=submitted.spray.pk, next=QUEUE,
-        )  # fmt: skip
+            as_person(org.official_a),
+            "proposal-mark-duplicate",
+            submitted.spray_again,
+            duplicate_of=submitted.spray.pk,
+            next=QUEUE,
+        )
         assert response.status_code == 302
         assert response.url == QUEUE
         submitted.spray_again.refresh_from_db()
@@ -853,9 +858,11 @@ class TestScreeningOutcomes:
 
     def test_mark_duplicate_of_a_proposal_outside_scope_is_400(self, as_person, org, submitted):
         response = screening_post(
-            as_person(org.official_a), "proposal-mark-duplicate", submitted.spray,
+            as_person(org.official_a),
+            "proposal-mark-duplicate",
+            submitted.spray,
             duplicate_of=submitted.spray_b.pk,
-        )  # fmt: skip
+        )
         assert response.status_code == 400
         submitted.spray.refresh_from_db()
         assert (submitted.spray.status, submitted.spray.duplicate_of) == (Status.SUBMITTED, None)
@@ -1252,8 +1259,12 @@ class TestCampaignPages:
         seen_in_a = set(as_person(org.worker_a).get(listing).context["campaigns"])
         assert seen_in_a == {campaigns.open, campaigns.closed, campaigns.upcoming}
         seen_in_b = set(as_person(org.official_b).get(listing).context["campaigns"])
-        assert seen_in_b == {campaigns.open, campaigns.closed, campaigns.upcoming,
-                             campaigns.company_b}  # fmt: skip
+        assert seen_in_b == {
+            campaigns.open,
+            campaigns.closed,
+            campaigns.upcoming,
+            campaigns.company_b,
+        }
 
 
 class TestProposalLists:
@@ -1282,8 +1293,13 @@ class TestProposalLists:
 # --- Query counts -----------------------------------------------------------------------
 
 
-TITLES = ["井下喷雾降尘装置节水改造", "皮带机托辊更换工具改进", "刮板输送机链条张紧装置",
-          "综采支架液压管路快速接头", "主通风机在线监测报警"]  # fmt: skip
+TITLES = [
+    "井下喷雾降尘装置节水改造",
+    "皮带机托辊更换工具改进",
+    "刮板输送机链条张紧装置",
+    "综采支架液压管路快速接头",
+    "主通风机在线监测报警",
+]
 
 
 @pytest.fixture
@@ -1299,10 +1315,14 @@ def many(org, campaigns, make_proposal):
     now = timezone.now()
     for index in range(27):
         services.campaign_create(
-            by=org.group_official, org_unit=org.group, name=f"五小竞赛第{index}期",
-            year=now.year - 2, opens_at=now - datetime.timedelta(days=800 + index),
-            closes_at=now - datetime.timedelta(days=700), review_deadline=now.date(),
-        )  # fmt: skip
+            by=org.group_official,
+            org_unit=org.group,
+            name=f"五小竞赛第{index}期",
+            year=now.year - 2,
+            opens_at=now - datetime.timedelta(days=800 + index),
+            closes_at=now - datetime.timedelta(days=700),
+            review_deadline=now.date(),
+        )
     return org
 
 

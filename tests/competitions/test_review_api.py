@@ -93,9 +93,12 @@ def at(org, make_proposal, panel):
             **kwargs,
         }
         return proposal_at(
-            status, org=org, make_proposal=make_proposal,
-            reviewers=reviewers or panel.experts[:4], **kwargs,
-        )  # fmt: skip
+            status,
+            org=org,
+            make_proposal=make_proposal,
+            reviewers=reviewers or panel.experts[:4],
+            **kwargs,
+        )
 
     return bring
 
@@ -220,10 +223,14 @@ class TestActions:
         self, api, org, panel, make_proposal, action
     ):
         proposal = proposal_at(
-            ACTIONS[action][0], org=org, make_proposal=make_proposal,
-            reviewers=panel.experts[:4], official=org.group_official,
-            author_share=Decimal(50), co_authors=[(org.official_a, Decimal(50))],
-        )  # fmt: skip
+            ACTIONS[action][0],
+            org=org,
+            make_proposal=make_proposal,
+            reviewers=panel.experts[:4],
+            official=org.group_official,
+            author_share=Decimal(50),
+            co_authors=[(org.official_a, Decimal(50))],
+        )
         before = review_snapshot(proposal)
         api.force_authenticate(org.official_a)
         refused(api.post(url(proposal, action), body_for(action, panel), format="json"), 403)
@@ -369,10 +376,12 @@ class TestImplementAndVerifyApi:
             ({"implemented_on": "", "department": "机电科"}, "implemented_on"),
             ({"implemented_on": "tomorrow", "department": "机电科"}, "implemented_on"),
             ({"implemented_on": "today", "department": ""}, "department"),
-            ({"implemented_on": "today", "department": "机电科", "achievement_id": 999999},
-             "achievement_id"),
+            (
+                {"implemented_on": "today", "department": "机电科", "achievement_id": 999999},
+                "achievement_id",
+            ),
         ],
-    )  # fmt: skip
+    )
     def test_missing_or_impossible_implementation_is_400(self, api, org, panel, at, body, field):
         dates = {"today": timezone.localdate(), "tomorrow": timezone.localdate() + DAY}
         body = {**body, "implemented_on": str(dates.get(body["implemented_on"], ""))}
@@ -450,14 +459,18 @@ class TestAwardApi:
         self, api, org, panel, make_proposal, studios, campaigns
     ):
         services.campaign_update(
-            campaign_id=campaigns.open.pk, by=org.group_official,
+            campaign_id=campaigns.open.pk,
+            by=org.group_official,
             grades=[("excellence", None, Decimal("999.99"))],
-        )  # fmt: skip
+        )
         proposal = proposal_at(
-            Status.BENEFIT_VERIFIED, org=org, make_proposal=make_proposal,
-            reviewers=panel.experts[:3], author_share=Decimal("33.33"),
+            Status.BENEFIT_VERIFIED,
+            org=org,
+            make_proposal=make_proposal,
+            reviewers=panel.experts[:3],
+            author_share=Decimal("33.33"),
             co_authors=[(org.colleague_a, Decimal("33.33")), (studios.member_a, Decimal("33.34"))],
-        )  # fmt: skip
+        )
         api.force_authenticate(org.official_a)
         given = api.post(url(proposal, "award"), {"grade": "excellence"}, format="json").json()
         amounts = [Decimal(row["amount"]) for row in given["award"]["shares"]]
@@ -629,9 +642,13 @@ class TestReviewsApi:
     def test_reviews_list_is_scoped(self, api, org, panel, at, make_proposal, role, expected):
         proposal = at(Status.UNDER_REVIEW, totals=(80, 70))
         in_b = proposal_at(
-            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal, author=org.worker_b,
-            reviewers=panel.experts[2:4], totals=(50,),
-        )  # fmt: skip
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
+            author=org.worker_b,
+            reviewers=panel.experts[2:4],
+            totals=(50,),
+        )
         names = {
             (proposal.pk, panel.experts[0].pk): "mine",
             (proposal.pk, panel.experts[1].pk): "a colleague's",
@@ -714,9 +731,11 @@ def blind(org, panel, make_proposal, settings, tmp_path):
     User.objects.filter(pk=org.worker_a.pk).update(full_name="王守密", employee_no="SECRET-001")
     User.objects.filter(pk=org.colleague_a.pk).update(full_name="李匿名", employee_no="SECRET-002")
     draft = make_proposal(
-        org.worker_a, submit=False, author_share=Decimal(60),
+        org.worker_a,
+        submit=False,
+        author_share=Decimal(60),
         co_authors=[(org.colleague_a, Decimal(40))],
-    )  # fmt: skip
+    )
     services.attachment_add(record=draft, by=org.worker_a, upload=phone_photo())
     services.proposal_submit(proposal_id=draft.pk, by=org.worker_a)
     services.proposal_screen(proposal_id=draft.pk, by=org.official_a)
@@ -905,9 +924,12 @@ def many(org, panel, campaigns):
         author = org.worker_a if index % 2 else org.colleague_a
         co_author = org.colleague_a if index % 2 else org.worker_a
         proposal = services.proposal_create(
-            by=author, campaign=campaigns.open, **{**COMPLETE, "title": f"节水改造{index}"},
-            author_share=Decimal(70), co_authors=[(co_author, Decimal(30))],
-        )  # fmt: skip
+            by=author,
+            campaign=campaigns.open,
+            **{**COMPLETE, "title": f"节水改造{index}"},
+            author_share=Decimal(70),
+            co_authors=[(co_author, Decimal(30))],
+        )
         services.proposal_submit(proposal_id=proposal.pk, by=author)
         services.proposal_screen(proposal_id=proposal.pk, by=org.official_a)
         services.reviewers_assign(
@@ -915,9 +937,10 @@ def many(org, panel, campaigns):
         )
         for reviewer, total in ((panel.experts[0], 80), (panel.experts[1], 60 + index)):
             services.review_submit(
-                proposal_id=proposal.pk, by=reviewer,
+                proposal_id=proposal.pk,
+                by=reviewer,
                 scores=rubric_scores(campaigns.open, total),
-            )  # fmt: skip
+            )
     return panel
 
 

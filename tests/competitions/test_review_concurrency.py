@@ -134,12 +134,22 @@ def test_the_last_place_over_the_api_is_one_200_and_one_409(org, at):
     second = at(Status.BENEFIT_VERIFIED, title="乙")
     codes, errors = run_at_once(
         [
-            (post, org.official_a.pk, "post", f"/api/v1/proposals/{first.pk}/award/",
-             {"grade": "first"}),
-            (post, org.group_official.pk, "post", f"/api/v1/proposals/{second.pk}/award/",
-             {"grade": "first"}),
+            (
+                post,
+                org.official_a.pk,
+                "post",
+                f"/api/v1/proposals/{first.pk}/award/",
+                {"grade": "first"},
+            ),
+            (
+                post,
+                org.group_official.pk,
+                "post",
+                f"/api/v1/proposals/{second.pk}/award/",
+                {"grade": "first"},
+            ),
         ]
-    )  # fmt: skip
+    )
     assert errors == []
     assert sorted(codes) == [200, 409]
     assert Award.objects.filter(grade__grade="first").count() == 1

@@ -91,9 +91,11 @@ def spray(org, make_proposal, people):
     """worker_a's proposal (colleague_a co-author at 30 %) under review in the
     open campaign, which is blind."""
     return proposal_in(
-        Status.UNDER_REVIEW, org=org, make_proposal=make_proposal,
+        Status.UNDER_REVIEW,
+        org=org,
+        make_proposal=make_proposal,
         co_authors=[(org.colleague_a, Decimal(30))],
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -101,9 +103,12 @@ def open_review(org):
     """A group-wide campaign open now whose reviewers see the authors."""
     now = timezone.now()
     campaign = _campaign(
-        org, name="合理化建议（实名评审）", year=now.year,
-        opens=now - datetime.timedelta(days=10), closes=now + datetime.timedelta(days=10),
-    )  # fmt: skip
+        org,
+        name="合理化建议（实名评审）",
+        year=now.year,
+        opens=now - datetime.timedelta(days=10),
+        closes=now + datetime.timedelta(days=10),
+    )
     campaign.blind_review = False
     campaign.save(update_fields=["blind_review"])
     return campaign
@@ -164,9 +169,12 @@ class TestReviewQueue:
         self, as_person, org, make_proposal, people, spray, trio
     ):
         other = proposal_in(
-            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal, author=org.colleague_a,
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
+            author=org.colleague_a,
             title="皮带机托辊更换工具改进",
-        )  # fmt: skip
+        )
         assign(spray, org.official_a, trio)
         review(spray, people.two)
         assign(other, org.official_a, [people.four])
@@ -188,9 +196,12 @@ class TestReviewQueue:
         self, as_person, org, make_proposal, people, spray
     ):
         later = proposal_in(
-            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal, author=org.colleague_a,
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
+            author=org.colleague_a,
             title="皮带机托辊更换工具改进",
-        )  # fmt: skip
+        )
         assign(spray, org.official_a, [people.one])
         assign(later, org.official_a, [people.one])
         review(spray, people.one)
@@ -256,9 +267,12 @@ class TestRubricForm:
         self, as_person, org, make_proposal, people, spray
     ):
         other = proposal_in(
-            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal, author=org.colleague_a,
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
+            author=org.colleague_a,
             title="皮带机托辊更换工具改进",
-        )  # fmt: skip
+        )
         assign(spray, org.official_a, [people.one])
         assign(other, org.official_a, [people.two])
         client = as_person(people.one)
@@ -286,8 +300,11 @@ class TestRubricForm:
         assert saved.total == Decimal("70.5")
         assert saved.comment == "结构合理，效益明显。"
         assert sorted(saved.scores.values_list("points", flat=True)) == [
-            Decimal(0), Decimal(18), Decimal("22.5"), Decimal(30)
-        ]  # fmt: skip
+            Decimal(0),
+            Decimal(18),
+            Decimal("22.5"),
+            Decimal(30),
+        ]
         assert client.get(QUEUE).context["waiting"] == 0
 
     @pytest.mark.parametrize(
@@ -440,8 +457,12 @@ class TestBlindReview:
         client = as_person(people.one)
 
         # not listed, so neither the row nor the filters (author, unit, code) tell who
-        for query in ({}, {"author": org.worker_a.pk}, {"org_unit": org.team_a101.pk},
-                      {"search": spray.code}):  # fmt: skip
+        for query in (
+            {},
+            {"author": org.worker_a.pk},
+            {"org_unit": org.team_a101.pk},
+            {"search": spray.code},
+        ):
             response = client.get(listing, query)
             assert response.status_code == 200
             assert list(response.context["proposals"]) == []
@@ -455,9 +476,12 @@ class TestBlindReview:
         self, as_person, org, make_proposal, people, open_review
     ):
         proposal = proposal_in(
-            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal, campaign=open_review,
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
+            campaign=open_review,
             co_authors=[(org.colleague_a, Decimal(30))],
-        )  # fmt: skip
+        )
         assign(proposal, org.official_a, [people.one])
         client = as_person(people.one)
 
@@ -485,9 +509,12 @@ def panel(org, make_proposal, people, spray):
     """The campaign's panel so far: reviewer 1 and worker_a's teammate review
     colleague_a's own proposal (A102), so both are offered on worker_a's."""
     theirs = proposal_in(
-        Status.UNDER_REVIEW, org=org, make_proposal=make_proposal, author=org.colleague_a,
+        Status.UNDER_REVIEW,
+        org=org,
+        make_proposal=make_proposal,
+        author=org.colleague_a,
         title="皮带机托辊更换工具改进",
-    )  # fmt: skip
+    )
     assign(theirs, org.official_a, [people.one, people.teammate])
     return theirs
 
@@ -517,9 +544,12 @@ class TestAssignment:
         self, as_person, org, people, spray, panel
     ):
         response = post(
-            as_person(org.official_a), "proposal-assign", spray,
-            reviewers=[people.one.pk], employee_numbers="reviewer_2，reviewer_3  reviewer_2",
-        )  # fmt: skip
+            as_person(org.official_a),
+            "proposal-assign",
+            spray,
+            reviewers=[people.one.pk],
+            employee_numbers="reviewer_2，reviewer_3  reviewer_2",
+        )
 
         assert response.status_code == 302
         assert response.url == url("proposal-detail", spray)
@@ -541,9 +571,11 @@ class TestAssignment:
         before = snapshot(spray)
 
         response = post(
-            as_person(org.official_a), "proposal-assign", spray,
+            as_person(org.official_a),
+            "proposal-assign",
+            spray,
             employee_numbers="reviewer_2 nobody_x, worker_b",
-        )  # fmt: skip
+        )
 
         assert response.status_code == 400
         errors = response.context["assign_form"].errors["employee_numbers"]
@@ -555,14 +587,19 @@ class TestAssignment:
 
     @pytest.mark.parametrize("who", ["teammate", "author", "co_author"])
     def test_a_recused_person_by_number_is_400(self, as_person, org, people, spray, who):
-        person = {"teammate": people.teammate, "author": org.worker_a,
-                  "co_author": org.colleague_a}[who]  # fmt: skip
+        person = {
+            "teammate": people.teammate,
+            "author": org.worker_a,
+            "co_author": org.colleague_a,
+        }[who]
         before = snapshot(spray)
 
         response = post(
-            as_person(org.official_a), "proposal-assign", spray,
+            as_person(org.official_a),
+            "proposal-assign",
+            spray,
             employee_numbers=f"reviewer_1 {person.employee_no}",
-        )  # fmt: skip
+        )
 
         assert response.status_code == 400
         errors = response.context["assign_form"].errors["reviewers"]
@@ -599,9 +636,12 @@ class TestReplaceReviewer:
         assert list(page.context["replace_form"].fields["reviewer"].queryset) == [people.one]
 
         response = post(
-            as_person(org.official_a), "proposal-replace-reviewer", spray,
-            reviewer=people.one.pk, replacement="reviewer_4",
-        )  # fmt: skip
+            as_person(org.official_a),
+            "proposal-replace-reviewer",
+            spray,
+            reviewer=people.one.pk,
+            replacement="reviewer_4",
+        )
 
         assert response.status_code == 302
         assert message_levels(response) == ["success"]
@@ -618,9 +658,12 @@ class TestReplaceReviewer:
         before = snapshot(spray)
 
         response = post(
-            as_person(org.official_a), "proposal-replace-reviewer", spray,
-            reviewer=people.one.pk, replacement="reviewer_4",
-        )  # fmt: skip
+            as_person(org.official_a),
+            "proposal-replace-reviewer",
+            spray,
+            reviewer=people.one.pk,
+            replacement="reviewer_4",
+        )
 
         assert response.status_code == 400
         assert "reviewer" in response.context["replace_form"].errors
@@ -636,9 +679,12 @@ class TestReplaceReviewer:
         before = snapshot(spray)
 
         response = post(
-            as_person(org.official_a), "proposal-replace-reviewer", spray,
-            reviewer=people.one.pk, replacement=replacement,
-        )  # fmt: skip
+            as_person(org.official_a),
+            "proposal-replace-reviewer",
+            spray,
+            reviewer=people.one.pk,
+            replacement=replacement,
+        )
 
         assert response.status_code == 400
         errors = response.context["replace_form"].errors["replacement"]
@@ -752,9 +798,12 @@ class TestDecision:
         decided(spray, org.official_a, trio, Status.APPROVED)
         before = snapshot(spray)
         response = post(
-            as_person(org.group_official), "proposal-decide", spray, outcome="rejected",
+            as_person(org.group_official),
+            "proposal-decide",
+            spray,
+            outcome="rejected",
             reason="重复",
-        )  # fmt: skip
+        )
         assert response.status_code == 409
         assert message_levels(response) == ["error"]
         assert snapshot(spray) == before
@@ -775,9 +824,13 @@ class TestImplementVerifyAward:
         today = timezone.localdate()
 
         response = post(
-            client, "proposal-implement", spray, implemented_on=today.isoformat(),
-            department=DEPARTMENT, note="试运行一个月",
-        )  # fmt: skip
+            client,
+            "proposal-implement",
+            spray,
+            implemented_on=today.isoformat(),
+            department=DEPARTMENT,
+            note="试运行一个月",
+        )
 
         assert response.status_code == 302
         assert message_levels(response) == ["success"]
@@ -801,8 +854,9 @@ class TestImplementVerifyAward:
         spray = decided(spray, org.official_a, trio, Status.APPROVED)
         before = snapshot(spray)
         fields = {"implemented_on": timezone.localdate().isoformat(), "department": DEPARTMENT}
-        response = post(as_person(org.official_a), "proposal-implement", spray,
-                        **{**fields, **data})  # fmt: skip
+        response = post(
+            as_person(org.official_a), "proposal-implement", spray, **{**fields, **data}
+        )
         assert response.status_code == 400
         assert set(response.context["implement_form"].errors) == set(data)
         assert snapshot(spray) == before
@@ -816,9 +870,13 @@ class TestImplementVerifyAward:
         )
 
         response = post(
-            client, "proposal-verify", spray, verified_benefit="98000.50", evidence=EVIDENCE,
+            client,
+            "proposal-verify",
+            spray,
+            verified_benefit="98000.50",
+            evidence=EVIDENCE,
             verified_on="",
-        )  # fmt: skip
+        )
 
         assert response.status_code == 302
         spray.refresh_from_db()
@@ -874,8 +932,10 @@ class TestImplementVerifyAward:
         assert spray.status == Status.AWARDED
         award = Award.objects.get(proposal=spray)
         assert (award.grade.grade, award.amount, award.awarded_by) == (
-            "second", Decimal(2000), org.official_a
-        )  # fmt: skip
+            "second",
+            Decimal(2000),
+            org.official_a,
+        )
         shares = {s.person: s.amount_fen for s in award.shares.all()}
         assert shares == {org.worker_a: 140000, org.colleague_a: 60000}
         assert sum(shares.values()) == 200000
@@ -884,9 +944,12 @@ class TestImplementVerifyAward:
     def first_prize_gone(self, org, make_proposal, trio):
         """The campaign's only first prize, awarded to colleague_a's proposal."""
         roller = proposal_in(
-            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal, author=org.colleague_a,
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
+            author=org.colleague_a,
             title="皮带机托辊更换工具改进",
-        )  # fmt: skip
+        )
         return decided(roller, org.official_a, trio, Status.AWARDED, grade="first")
 
     def test_a_full_grade_is_not_offered_and_posting_it_is_refused(
@@ -895,8 +958,9 @@ class TestImplementVerifyAward:
         spray = decided(spray, org.official_a, trio, Status.BENEFIT_VERIFIED)
         before = snapshot(spray)
         client = as_person(org.official_a)
-        choices = dict(client.get(url("proposal-detail", spray)).context["award_form"]
-                       .fields["grade"].choices)  # fmt: skip
+        choices = dict(
+            client.get(url("proposal-detail", spray)).context["award_form"].fields["grade"].choices
+        )
         assert set(choices) == {"second", "encouragement"}
         assert said("%(left)s of %(quota)s left", left=3, quota=3) in choices["second"]
 
@@ -928,9 +992,10 @@ class TestImplementVerifyAward:
 
         assert response.status_code == 409
         refusal = said(
-            "All %(quota)s places of “%(grade)s” have been awarded.", quota=1,
+            "All %(quota)s places of “%(grade)s” have been awarded.",
+            quota=1,
             grade=said("First prize"),
-        )  # fmt: skip
+        )
         assert message_levels(response) == ["error"]
         assert message_texts(response) == [refusal]
         assert escape(refusal) in response.content.decode()
@@ -948,15 +1013,18 @@ class TestImplementVerifyAward:
     @pytest.mark.parametrize(
         ("status", "name", "data"),
         [
-            (Status.UNDER_REVIEW, "proposal-implement",
-             {"implemented_on": "2020-01-01", "department": DEPARTMENT}),
+            (
+                Status.UNDER_REVIEW,
+                "proposal-implement",
+                {"implemented_on": "2020-01-01", "department": DEPARTMENT},
+            ),
             (Status.APPROVED, "proposal-verify", {"verified_benefit": "1", "evidence": "x"}),
             (Status.APPROVED, "proposal-award", {"grade": "encouragement"}),
             (Status.IMPLEMENTED, "proposal-award", {"grade": "encouragement"}),
             (Status.AWARDED, "proposal-award", {"grade": "encouragement"}),
             (Status.IMPLEMENTED, "proposal-decide", {"outcome": "approved"}),
         ],
-    )  # fmt: skip
+    )
     def test_a_step_out_of_order_is_409_and_changes_nothing(
         self, as_person, org, spray, trio, status, name, data
     ):
@@ -987,15 +1055,20 @@ def awards(campaign) -> str:
 class TestAwardTable:
     def test_places_left_and_each_persons_split(self, as_person, org, make_proposal, spray, trio):
         roller = proposal_in(
-            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal, author=org.colleague_a,
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
+            author=org.colleague_a,
             title="皮带机托辊更换工具改进",
-        )  # fmt: skip
+        )
         decided(roller, org.official_a, trio, Status.AWARDED, grade="first")
         spray = decided(spray, org.official_a, trio, Status.AWARDED, grade="second")
         waiting = proposal_in(
-            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal,
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
             title="刮板输送机链条张紧装置",
-        )  # fmt: skip
+        )
         decided(waiting, org.official_a, trio, Status.BENEFIT_VERIFIED)
 
         response = as_person(org.official_a).get(awards(spray.campaign))
@@ -1025,15 +1098,20 @@ class TestDecisionsBoard:
         self, as_person, org, make_proposal, people, spray, trio
     ):
         better = proposal_in(
-            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal, author=org.colleague_a,
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
+            author=org.colleague_a,
             title="皮带机托辊更换工具改进",
-        )  # fmt: skip
+        )
         reviewed(spray, org.official_a, trio, 60, 70, 80)
         reviewed(better, org.official_a, trio, 90, 90, 93)
         early = proposal_in(
-            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal,
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
             title="刮板输送机链条张紧装置",
-        )  # fmt: skip
+        )
         assign(early, org.official_a, trio)
         review(early, people.one, 30, 30, 20, 20)
         done = proposal_in(
@@ -1095,8 +1173,12 @@ class TestWhatAuthorsRead:
             assert amount in mine[0]
             # the whole path on the timeline, in plain words
             timeline = html[html.index('data-testid="timeline"') :]
-            for step in (Status.APPROVED, Status.IMPLEMENTED, Status.BENEFIT_VERIFIED,
-                         Status.AWARDED):  # fmt: skip
+            for step in (
+                Status.APPROVED,
+                Status.IMPLEMENTED,
+                Status.BENEFIT_VERIFIED,
+                Status.AWARDED,
+            ):
                 assert plain(step) in timeline
             assert DEPARTMENT in html
             assert "¥98,000.00" in html
@@ -1115,9 +1197,12 @@ class TestCampaignResults:
         self, as_person, org, make_proposal, spray, trio
     ):
         roller = proposal_in(
-            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal, author=org.colleague_a,
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
+            author=org.colleague_a,
             title="皮带机托辊更换工具改进",
-        )  # fmt: skip
+        )
         decided(roller, org.official_a, trio, Status.AWARDED, grade="first")
         decided(spray, org.official_a, trio, Status.BENEFIT_VERIFIED)
         page = reverse("competitions:campaign-detail", args=[spray.campaign.pk])
@@ -1146,17 +1231,30 @@ class TestCampaignResults:
 
 # Each official step with a valid form for the state `ready` brings the proposal to.
 STEPS = [
-    pytest.param("proposal-assign", Status.UNDER_REVIEW, {"employee_numbers": "reviewer_4"},
-                 id="assign"),
-    pytest.param("proposal-replace-reviewer", Status.UNDER_REVIEW,
-                 {"reviewer": "one", "replacement": "reviewer_4"}, id="replace"),
+    pytest.param(
+        "proposal-assign", Status.UNDER_REVIEW, {"employee_numbers": "reviewer_4"}, id="assign"
+    ),
+    pytest.param(
+        "proposal-replace-reviewer",
+        Status.UNDER_REVIEW,
+        {"reviewer": "one", "replacement": "reviewer_4"},
+        id="replace",
+    ),
     pytest.param("proposal-decide", Status.UNDER_REVIEW, {"outcome": "approved"}, id="decide"),
-    pytest.param("proposal-implement", Status.APPROVED,
-                 {"implemented_on": "today", "department": DEPARTMENT}, id="implement"),
-    pytest.param("proposal-verify", Status.IMPLEMENTED,
-                 {"verified_benefit": "1000", "evidence": EVIDENCE}, id="verify"),
+    pytest.param(
+        "proposal-implement",
+        Status.APPROVED,
+        {"implemented_on": "today", "department": DEPARTMENT},
+        id="implement",
+    ),
+    pytest.param(
+        "proposal-verify",
+        Status.IMPLEMENTED,
+        {"verified_benefit": "1000", "evidence": EVIDENCE},
+        id="verify",
+    ),
     pytest.param("proposal-award", Status.BENEFIT_VERIFIED, {"grade": "first"}, id="award"),
-]  # fmt: skip
+]
 
 # Who is refused, and how: those who may read the proposal get 403, the rest 404.
 REFUSED = [
@@ -1187,10 +1285,15 @@ def ready(spray, org, people, status):
 
 def step_data(data, people):
     return {
-        key: (people.one.pk if value == "one" else
-              timezone.localdate().isoformat() if value == "today" else value)
+        key: (
+            people.one.pk
+            if value == "one"
+            else timezone.localdate().isoformat()
+            if value == "today"
+            else value
+        )
         for key, value in data.items()
-    }  # fmt: skip
+    }
 
 
 class TestWhoMayDoWhat:
@@ -1243,9 +1346,16 @@ class TestWhoMayDoWhat:
     @pytest.mark.parametrize("page", [board, awards])
     @pytest.mark.parametrize(
         ("who", "code"),
-        [("worker_a", 403), ("one", 403), ("stranger", 403), ("worker_b", 403),
-         ("official_a", 200), ("group_official", 200), ("admin", 200)],
-    )  # fmt: skip
+        [
+            ("worker_a", 403),
+            ("one", 403),
+            ("stranger", 403),
+            ("worker_b", 403),
+            ("official_a", 200),
+            ("group_official", 200),
+            ("admin", 200),
+        ],
+    )
     def test_board_and_award_table_are_the_offices(
         self, as_person, org, people, spray, page, who, code
     ):
@@ -1283,10 +1393,12 @@ def crowd(org, make_proposal, people, count):
     titles = ["井下喷雾降尘装置节水改造", "皮带机托辊更换工具改进", "刮板输送机链条张紧装置"]
     for index in range(count):
         proposal = proposal_in(
-            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal,
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
             title=f"{titles[index % 3]}（第{index}版）",
             co_authors=[(org.colleague_a, Decimal(10))],
-        )  # fmt: skip
+        )
         assign(proposal, org.official_a, [people.one, people.two, people.three])
         review(proposal, people.two, 20, 20, 10, 10)
         review(proposal, people.three, 25, 25, 15, 15)

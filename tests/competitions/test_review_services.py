@@ -68,9 +68,12 @@ def at(org, make_proposal, panel):
                 **kwargs,
             }
         return proposal_at(
-            status, org=org, make_proposal=make_proposal,
-            reviewers=reviewers or panel.experts[:4], **kwargs,
-        )  # fmt: skip
+            status,
+            org=org,
+            make_proposal=make_proposal,
+            reviewers=reviewers or panel.experts[:4],
+            **kwargs,
+        )
 
     return bring
 
@@ -235,9 +238,13 @@ class TestSteps:
             else {"author_share": Decimal(50), "co_authors": [(org.official_a, Decimal(50))]}
         )
         proposal = proposal_at(
-            source, org=org, make_proposal=make_proposal, reviewers=panel.experts[:4],
-            official=org.group_official, **own,
-        )  # fmt: skip
+            source,
+            org=org,
+            make_proposal=make_proposal,
+            reviewers=panel.experts[:4],
+            official=org.group_official,
+            **own,
+        )
         before = review_snapshot(proposal)
         with pytest.raises(PermissionDenied):
             step(proposal, org.official_a, panel)
@@ -274,9 +281,11 @@ class TestAssignment:
         proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:1], totals=())
         with pytest.raises(IntegrityError), transaction.atomic():
             ReviewAssignment.objects.create(
-                proposal=proposal, reviewer=panel.experts[0], assigned_by=org.group_official,
+                proposal=proposal,
+                reviewer=panel.experts[0],
+                assigned_by=org.group_official,
                 due_on=timezone.localdate(),
-            )  # fmt: skip
+            )
 
     def test_company_official_picks_a_reviewer_from_another_team_of_their_company(
         self, org, panel, at
@@ -325,9 +334,10 @@ class TestAssignment:
         with pytest.raises(ValidationError) as refused:
             # a batch with one recused person is refused as a whole
             services.reviewers_assign(
-                proposal_id=proposal.pk, by=org.group_official,
+                proposal_id=proposal.pk,
+                by=org.group_official,
                 reviewers=[panel.experts[1], recused],
-            )  # fmt: skip
+            )
         messages = refused.value.message_dict["reviewers"]
         assert len(messages) == 1
         assert recused.full_name in messages[0]
@@ -378,9 +388,11 @@ class TestAssignment:
         before = review_snapshot(proposal)
         with pytest.raises(Conflict):
             services.reviewer_replace(
-                proposal_id=proposal.pk, by=org.group_official, reviewer=panel.experts[0],
+                proposal_id=proposal.pk,
+                by=org.group_official,
+                reviewer=panel.experts[0],
                 replacement=panel.neighbour,
-            )  # fmt: skip
+            )
         assert review_snapshot(proposal) == before
 
     @pytest.mark.parametrize(
@@ -403,9 +415,11 @@ class TestAssignment:
         before = review_snapshot(proposal)
         with pytest.raises(ValidationError) as refused:
             services.reviewer_replace(
-                proposal_id=proposal.pk, by=org.group_official, reviewer=pick(reviewer),
+                proposal_id=proposal.pk,
+                by=org.group_official,
+                reviewer=pick(reviewer),
                 replacement=pick(replacement),
-            )  # fmt: skip
+            )
         assert field in refused.value.message_dict
         assert review_snapshot(proposal) == before
 
@@ -508,9 +522,11 @@ class TestReviewUpdate:
         proposal = at(Status.UNDER_REVIEW)
         review = proposal.reviews.get(reviewer=panel.experts[0])
         services.review_update(
-            review_id=review.pk, by=panel.experts[0],
-            scores=rubric_scores(proposal.campaign, 95), comment=" 再看了现场 ",
-        )  # fmt: skip
+            review_id=review.pk,
+            by=panel.experts[0],
+            scores=rubric_scores(proposal.campaign, 95),
+            comment=" 再看了现场 ",
+        )
         review.refresh_from_db()
         assert (review.total, review.comment) == (Decimal(95), "再看了现场")
         assert sum(review.scores.values_list("points", flat=True)) == 95
@@ -530,9 +546,11 @@ class TestReviewUpdate:
         before = review_snapshot(proposal)
         with pytest.raises(Conflict):
             services.review_update(
-                review_id=review.pk, by=panel.experts[0],
-                scores=rubric_scores(proposal.campaign, 10), comment="改主意了",
-            )  # fmt: skip
+                review_id=review.pk,
+                by=panel.experts[0],
+                scores=rubric_scores(proposal.campaign, 10),
+                comment="改主意了",
+            )
         assert review_snapshot(proposal) == before
 
     @pytest.mark.parametrize("who", ["other_reviewer", "official_a", "worker_a", "admin"])
@@ -622,9 +640,13 @@ class TestScore:
         none_yet = at(Status.UNDER_REVIEW, totals=(), title="未评")
         at(Status.APPROVED, title="已决定")
         proposal_reviewed(
-            Status.UNDER_REVIEW, org=org, make_proposal=make_proposal,
-            reviewers=panel.experts[:3], author=org.worker_b, title="B公司",
-        )  # fmt: skip
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
+            reviewers=panel.experts[:3],
+            author=org.worker_b,
+            title="B公司",
+        )
         board = list(decisions_board(org.official_a, low.campaign))
         assert [row.pk for row in board] == [high.pk, low.pk, none_yet.pk]
         assert [row.review_count for row in board] == [3, 3, 0]
@@ -669,15 +691,22 @@ class TestDecide:
 class TestImplement:
     def test_implementation_records_date_department_and_achievement(self, org, panel, at, studios):
         achievement = achievement_services.achievement_create(
-            by=studios.lead_a, studio=studios.dust, title="喷雾节水装置",
-            kind="technical_innovation", completed_on=timezone.localdate(),
+            by=studios.lead_a,
+            studio=studios.dust,
+            title="喷雾节水装置",
+            kind="technical_innovation",
+            completed_on=timezone.localdate(),
             contributors=[(studios.lead_a, Decimal(100))],
-        )  # fmt: skip
+        )
         proposal = at(Status.APPROVED)
         services.proposal_implement(
-            proposal_id=proposal.pk, by=org.official_a, implemented_on=timezone.localdate(),
-            department=" 综采一队 ", achievement=achievement, note="试运行一个月",
-        )  # fmt: skip
+            proposal_id=proposal.pk,
+            by=org.official_a,
+            implemented_on=timezone.localdate(),
+            department=" 综采一队 ",
+            achievement=achievement,
+            note="试运行一个月",
+        )
         proposal.refresh_from_db()
         assert (
             proposal.status,
@@ -710,17 +739,23 @@ class TestImplement:
 
     def test_an_achievement_outside_the_officials_scope_is_400(self, org, panel, at, studios):
         theirs = achievement_services.achievement_create(
-            by=studios.lead_b, studio=studios.turbine, title="叶片修复",
-            kind="technical_innovation", completed_on=timezone.localdate(),
+            by=studios.lead_b,
+            studio=studios.turbine,
+            title="叶片修复",
+            kind="technical_innovation",
+            completed_on=timezone.localdate(),
             contributors=[(studios.lead_b, Decimal(100))],
-        )  # fmt: skip
+        )
         proposal = at(Status.APPROVED)
         before = review_snapshot(proposal)
         with pytest.raises(ValidationError) as refused:
             services.proposal_implement(
-                proposal_id=proposal.pk, by=org.official_a, implemented_on=timezone.localdate(),
-                department="机电科", achievement=theirs,
-            )  # fmt: skip
+                proposal_id=proposal.pk,
+                by=org.official_a,
+                implemented_on=timezone.localdate(),
+                department="机电科",
+                achievement=theirs,
+            )
         assert "achievement" in refused.value.message_dict
         assert review_snapshot(proposal) == before
 
@@ -729,9 +764,12 @@ class TestVerifyBenefit:
     def test_verified_benefit_is_recorded_with_who_and_when(self, org, panel, at):
         proposal = at(Status.IMPLEMENTED)
         services.proposal_verify_benefit(
-            proposal_id=proposal.pk, by=org.official_a, verified_benefit=Decimal("86000.50"),
-            evidence=" 财务科核算单 ", verified_on=timezone.localdate() - DAY,
-        )  # fmt: skip
+            proposal_id=proposal.pk,
+            by=org.official_a,
+            verified_benefit=Decimal("86000.50"),
+            evidence=" 财务科核算单 ",
+            verified_on=timezone.localdate() - DAY,
+        )
         proposal.refresh_from_db()
         assert (
             proposal.status,
@@ -767,9 +805,11 @@ class TestVerifyBenefit:
         before = review_snapshot(proposal)
         with pytest.raises(ValidationError) as refused:
             services.proposal_verify_benefit(
-                proposal_id=proposal.pk, by=org.official_a, verified_benefit=benefit,
+                proposal_id=proposal.pk,
+                by=org.official_a,
+                verified_benefit=benefit,
                 evidence=evidence,
-            )  # fmt: skip
+            )
         assert field in refused.value.message_dict
         assert review_snapshot(proposal) == before
 
@@ -830,9 +870,10 @@ class TestAward:
 
     def test_a_grade_of_another_campaign_is_400(self, org, panel, at, campaigns):
         services.campaign_update(
-            campaign_id=campaigns.closed.pk, by=org.group_official,
+            campaign_id=campaigns.closed.pk,
+            by=org.group_official,
             grades=[("special", 1, Decimal(10000))],
-        )  # fmt: skip
+        )
         proposal = at(Status.BENEFIT_VERIFIED)
         with pytest.raises(ValidationError):
             services.proposal_award(proposal_id=proposal.pk, by=org.official_a, grade="special")
@@ -854,9 +895,12 @@ class TestAward:
 
     def test_quota_counts_the_whole_campaign_across_companies(self, org, panel, at, make_proposal):
         in_b = proposal_reviewed(
-            Status.BENEFIT_VERIFIED, org=org, make_proposal=make_proposal,
-            reviewers=panel.experts[:3], author=org.worker_b,
-        )  # fmt: skip
+            Status.BENEFIT_VERIFIED,
+            org=org,
+            make_proposal=make_proposal,
+            reviewers=panel.experts[:3],
+            author=org.worker_b,
+        )
         services.proposal_award(proposal_id=in_b.pk, by=org.official_b, grade="first")
         mine = at(Status.BENEFIT_VERIFIED)
         with pytest.raises(Conflict):
@@ -873,16 +917,25 @@ class TestAward:
         proposal = at(Status.AWARDED)
         with pytest.raises(Conflict):
             services.campaign_update(
-                campaign_id=campaigns.open.pk, by=org.group_official,
+                campaign_id=campaigns.open.pk,
+                by=org.group_official,
                 grades=[("first", 5, Decimal(1))],
-            )  # fmt: skip
+            )
         assert Award.objects.get(proposal=proposal).amount == Decimal(200)
 
 
 @pytest.mark.parametrize(
-    "amount", [Decimal("1000.00"), Decimal("999.99"), Decimal("0.01"), Decimal("0.02"),
-               Decimal("5000"), Decimal("0"), Decimal("12345.67")],
-)  # fmt: skip
+    "amount",
+    [
+        Decimal("1000.00"),
+        Decimal("999.99"),
+        Decimal("0.01"),
+        Decimal("0.02"),
+        Decimal("5000"),
+        Decimal("0"),
+        Decimal("12345.67"),
+    ],
+)
 @pytest.mark.parametrize(
     "shares",
     [
@@ -919,23 +972,28 @@ def test_split_adds_up_to_the_amount_to_the_fen_with_the_remainder_to_the_author
     ],
 )
 def test_split_of_three_nearly_equal_shares(amount, expected):
-    parts = split_in_fen(amount, [("a", Decimal("33.34")), ("b", Decimal("33.33")),
-                                  ("c", Decimal("33.33"))])  # fmt: skip
+    parts = split_in_fen(
+        amount, [("a", Decimal("33.34")), ("b", Decimal("33.33")), ("c", Decimal("33.33"))]
+    )
     assert [fen for _person, _share, fen in parts] == expected
 
 
 def test_award_of_three_authors_sums_exactly(org, panel, make_proposal, studios, campaigns):
     services.campaign_update(
-        campaign_id=campaigns.open.pk, by=org.group_official,
+        campaign_id=campaigns.open.pk,
+        by=org.group_official,
         grades=[("excellence", None, Decimal("999.99")), ("encouragement", None, Decimal("0.01"))],
-    )  # fmt: skip
+    )
     amounts = {}
     for grade in ("excellence", "encouragement"):
         proposal = proposal_reviewed(
-            Status.BENEFIT_VERIFIED, org=org, make_proposal=make_proposal,
-            reviewers=panel.experts[:3], author_share=Decimal("33.33"),
+            Status.BENEFIT_VERIFIED,
+            org=org,
+            make_proposal=make_proposal,
+            reviewers=panel.experts[:3],
+            author_share=Decimal("33.33"),
             co_authors=[(org.colleague_a, Decimal("33.33")), (studios.member_a, Decimal("33.34"))],
-        )  # fmt: skip
+        )
         given = services.proposal_award(proposal_id=proposal.pk, by=org.official_a, grade=grade)
         amounts[grade] = dict(given.shares.values_list("person__employee_no", "amount_fen"))
         assert sum(amounts[grade].values()) == int(given.amount * 100)
@@ -955,13 +1013,17 @@ class TestQueue:
         waiting = at(Status.UNDER_REVIEW, reviewers=panel.experts[:3], totals=(), title="待评")
         replaced = at(Status.UNDER_REVIEW, reviewers=panel.experts[1:4], totals=())
         services.reviewer_replace(
-            proposal_id=replaced.pk, by=org.group_official, reviewer=panel.experts[1],
+            proposal_id=replaced.pk,
+            by=org.group_official,
+            reviewer=panel.experts[1],
             replacement=reviewer,
-        )  # fmt: skip
+        )
         services.reviewer_replace(
-            proposal_id=replaced.pk, by=org.group_official, reviewer=reviewer,
+            proposal_id=replaced.pk,
+            by=org.group_official,
+            reviewer=reviewer,
             replacement=panel.experts[1],
-        )  # fmt: skip
+        )
         rows = [
             (row.proposal_id, row.due_on, row.reviewed, row.review_count, row.assigned_count)
             for row in review_queue(reviewer)

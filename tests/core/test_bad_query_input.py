@@ -6,16 +6,29 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 API_LISTS = [
-    "/api/v1/people/", "/api/v1/org-units/", "/api/v1/studios/", "/api/v1/memberships/",
-    "/api/v1/recognition-lists/", "/api/v1/honours/", "/api/v1/assessments/",
-    "/api/v1/problems/", "/api/v1/achievements/", "/api/v1/patents/", "/api/v1/adoptions/",
+    "/api/v1/people/",
+    "/api/v1/org-units/",
+    "/api/v1/studios/",
+    "/api/v1/memberships/",
+    "/api/v1/recognition-lists/",
+    "/api/v1/honours/",
+    "/api/v1/assessments/",
+    "/api/v1/problems/",
+    "/api/v1/achievements/",
+    "/api/v1/patents/",
+    "/api/v1/adoptions/",
     "/api/v1/conferences/",
-]  # fmt: skip
+]
 PAGES = [
-    "/accounts/people/", "/accounts/org-units/", "/studios/", "/studios/lists/",
-    "/achievements/", "/achievements/problems/", "/achievements/patents/",
+    "/accounts/people/",
+    "/accounts/org-units/",
+    "/studios/",
+    "/studios/lists/",
+    "/achievements/",
+    "/achievements/problems/",
+    "/achievements/patents/",
     "/achievements/conferences/",
-]  # fmt: skip
+]
 TYPED = ["99999", "abc", "2024.5", "-1", "１２", "' OR 1=1 --", "%00"]
 
 

@@ -8,9 +8,19 @@ from accounts.models import OrgUnit, RoleGrant, User
 pytestmark = pytest.mark.django_db
 
 DEMO_ACCOUNTS = {
-    "admin", "official", "official2", "lead", "lead2", "worker", "worker2",
-    "reviewer", "reviewer2", "reviewer3", "mentor", "apprentice",
-}  # fmt: skip
+    "admin",
+    "official",
+    "official2",
+    "lead",
+    "lead2",
+    "worker",
+    "worker2",
+    "reviewer",
+    "reviewer2",
+    "reviewer3",
+    "mentor",
+    "apprentice",
+}
 
 
 @pytest.fixture(scope="module")

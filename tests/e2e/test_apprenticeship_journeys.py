@@ -37,19 +37,28 @@ def pupils(studios):
     pairings = []
     for apprentice in (first, second):
         pairing = services.pairing_propose(
-            by=studios.lead_a, mentor=mentor, apprentice=apprentice, studio=studios.dust,
-            starts_on=days_ago(10), planned_end_on=days_ago(10) + datetime.timedelta(days=365),
-            target_skill_level="intermediate", goals="掌握粉尘检测",
-        )  # fmt: skip
+            by=studios.lead_a,
+            mentor=mentor,
+            apprentice=apprentice,
+            studio=studios.dust,
+            starts_on=days_ago(10),
+            planned_end_on=days_ago(10) + datetime.timedelta(days=365),
+            target_skill_level="intermediate",
+            goals="掌握粉尘检测",
+        )
         pairings.append(
             services.pairing_activate(
                 pairing_id=pairing.pk, by=studios.lead_a, agreement_signed_on=days_ago(10)
             )
         )
     step = services.milestone_create(
-        pairing_id=pairings[0].pk, by=mentor, title=STEP, due_on=days_ago(-14),
-        skill="粉尘检测", method="现场示范",
-    )  # fmt: skip
+        pairing_id=pairings[0].pk,
+        by=mentor,
+        title=STEP,
+        due_on=days_ago(-14),
+        skill="粉尘检测",
+        method="现场示范",
+    )
     studios.mentor, studios.first, studios.second = mentor, first, second
     studios.pairing, studios.other, studios.step = pairings[0], pairings[1], step
     return studios

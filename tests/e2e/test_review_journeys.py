@@ -46,9 +46,11 @@ def under_review(org, campaigns):
         )
     ]
     proposal = services.proposal_create(
-        by=worker, campaign=campaigns.open, co_authors=[(co_author, Decimal(30))],
+        by=worker,
+        campaign=campaigns.open,
+        co_authors=[(co_author, Decimal(30))],
         **competitions.COMPLETE,
-    )  # fmt: skip
+    )
     services.proposal_submit(proposal_id=proposal.pk, by=worker)
     services.proposal_screen(proposal_id=proposal.pk, by=org.group_official)
     services.reviewers_assign(proposal_id=proposal.pk, by=org.group_official, reviewers=reviewers)

@@ -56,25 +56,39 @@ def heroes(showcase):  # noqa: F811 - the fixture imported above
     official = org.group_official
 
     provincial = studio_services.recognition_list_create(
-        by=official, title="省级示范性劳模和工匠人才创新工作室", conferred_by="省总工会",
-        level=RecognitionList.Level.PROVINCIAL, year=2023, total_named=28,
-    )  # fmt: skip
+        by=official,
+        title="省级示范性劳模和工匠人才创新工作室",
+        conferred_by="省总工会",
+        level=RecognitionList.Level.PROVINCIAL,
+        year=2023,
+        total_named=28,
+    )
     studio_services.honour_create(by=official, recognition_list=provincial, studio=studios.dust)
     national = studio_services.recognition_list_create(
-        by=official, title="大国工匠年度人物", conferred_by="全国总工会",
-        level=RecognitionList.Level.NATIONAL, year=2024, total_named=10,
-    )  # fmt: skip
+        by=official,
+        title="大国工匠年度人物",
+        conferred_by="全国总工会",
+        level=RecognitionList.Level.NATIONAL,
+        year=2024,
+        total_named=10,
+    )
     studio_services.honour_create(
-        by=official, recognition_list=national, person=lead,
+        by=official,
+        recognition_list=national,
+        person=lead,
         personal_title=Honour.PersonalTitle.CRAFTSMAN,
-    )  # fmt: skip
+    )
 
     for mentor, apprentice in ((lead, master), (master, pupil)):
         pairing = mentoring.pairing_propose(
-            by=org.official_a, mentor=mentor, apprentice=apprentice, starts_on=days_ago(400),
+            by=org.official_a,
+            mentor=mentor,
+            apprentice=apprentice,
+            starts_on=days_ago(400),
             planned_end_on=days_ago(400) + datetime.timedelta(days=730),
-            target_skill_level=SkillLevel.SENIOR, goals="传帮带",
-        )  # fmt: skip
+            target_skill_level=SkillLevel.SENIOR,
+            goals="传帮带",
+        )
         mentoring.pairing_activate(
             pairing_id=pairing.pk, by=org.official_a, agreement_signed_on=days_ago(400)
         )
@@ -213,9 +227,13 @@ def test_a_leads_story_is_reviewed_published_featured_and_reaches_a_workers_home
     base = live_server.url
     today = timezone.localdate()
     story = make_story(
-        heroes.lead, title=NEW_TITLE, form=Story.Form.CLAPPER_TALK, body=NEW_TEXT,
-        people=[heroes.master], studios=[heroes.studios.dust],
-    )  # fmt: skip
+        heroes.lead,
+        title=NEW_TITLE,
+        form=Story.Form.CLAPPER_TALK,
+        body=NEW_TEXT,
+        people=[heroes.master],
+        studios=[heroes.studios.dust],
+    )
     story_url = f"{base}/showcase/stories/{story.pk}/"
 
     # Given the lead on their draft's page, at desktop width

@@ -53,8 +53,9 @@ def patent_number(year: int, type_digit: int, serial: int) -> str:
 # --- The world ----------------------------------------------------------------------
 
 
-def _proposal(org, author, campaign, status, *, category, co_authors=(), verified=None,
-              grade=None) -> Proposal:  # fmt: skip
+def _proposal(
+    org, author, campaign, status, *, category, co_authors=(), verified=None, grade=None
+) -> Proposal:
     """`author`'s proposal brought to `status` through the services. The group
     official screens, reviews (the campaigns need one review) and decides: the
     company official of a1 is its co-author and may not."""
@@ -74,8 +75,13 @@ def _proposal(org, author, campaign, status, *, category, co_authors=(), verifie
         five_small.proposal_reject_ineligible(proposal_id=pk, by=official, reason="不属于五小范围")
     elif status != Status.SUBMITTED:
         five_small.proposal_screen(proposal_id=pk, by=official)
-    if status in (Status.SUBMITTED, Status.RETURNED, Status.WITHDRAWN, Status.NOT_ELIGIBLE,
-                  Status.UNDER_REVIEW):  # fmt: skip
+    if status in (
+        Status.SUBMITTED,
+        Status.RETURNED,
+        Status.WITHDRAWN,
+        Status.NOT_ELIGIBLE,
+        Status.UNDER_REVIEW,
+    ):
         return Proposal.objects.get(pk=pk)
     five_small.reviewers_assign(proposal_id=pk, by=official, reviewers=[official])
     five_small.review_submit(
@@ -196,9 +202,15 @@ def world(studios):
     # --- Studios, naming, assessments
     def studio(code, kind, unit, leader):
         return studio_services.studio_create(
-            by=official, name=f"{code} 创新工作室", code=code, kind=kind, leader=leader,
-            org_unit=unit, speciality="设备检修", founded_on=datetime.date(2020, 5, 1),
-        )  # fmt: skip
+            by=official,
+            name=f"{code} 创新工作室",
+            code=code,
+            kind=kind,
+            leader=leader,
+            org_unit=unit,
+            speciality="设备检修",
+            founded_on=datetime.date(2020, 5, 1),
+        )
 
     def move(studio, status, reason=""):
         return studio_services.studio_change_status(
@@ -206,37 +218,56 @@ def world(studios):
         )
 
     dust, washing, turbine = studios.dust, studios.washing, studios.turbine
-    mine = move(studio("A1-MINE", Studio.Kind.CRAFTSMAN, org.mine_a1, org.worker_a),
-                Studio.Status.ESTABLISHED)  # fmt: skip
+    mine = move(
+        studio("A1-MINE", Studio.Kind.CRAFTSMAN, org.mine_a1, org.worker_a),
+        Studio.Status.ESTABLISHED,
+    )
     studio("A1-PREP", Studio.Kind.EMPLOYEE, org.team_a102, org.colleague_a)
-    fix = move(studio("A1-FIX", Studio.Kind.CRAFTSMAN, org.team_a101, studios.member_a),
-               Studio.Status.ESTABLISHED)  # fmt: skip
-    revoked = move(studio("B1-REV", Studio.Kind.EMPLOYEE, org.team_b101, org.worker_b),
-                   Studio.Status.ESTABLISHED)  # fmt: skip
+    fix = move(
+        studio("A1-FIX", Studio.Kind.CRAFTSMAN, org.team_a101, studios.member_a),
+        Studio.Status.ESTABLISHED,
+    )
+    revoked = move(
+        studio("B1-REV", Studio.Kind.EMPLOYEE, org.team_b101, org.worker_b),
+        Studio.Status.ESTABLISHED,
+    )
 
     def recognition_list(level, list_year, total):
         return studio_services.recognition_list_create(
-            by=official, title=f"{list_year} {level}", level=level, conferred_by="总工会",
-            year=list_year, total_named=total,
-        )  # fmt: skip
+            by=official,
+            title=f"{list_year} {level}",
+            level=level,
+            conferred_by="总工会",
+            year=list_year,
+            total_named=total,
+        )
 
     provincial = recognition_list(RecognitionList.Level.PROVINCIAL, year, 28)
     municipal = recognition_list(RecognitionList.Level.MUNICIPAL, year, 10)
     enterprise = recognition_list(RecognitionList.Level.ENTERPRISE, last, 5)
-    for on_list, named in [(provincial, dust), (provincial, mine), (municipal, turbine),
-                           (municipal, revoked), (enterprise, dust)]:  # fmt: skip
+    for on_list, named in [
+        (provincial, dust),
+        (provincial, mine),
+        (municipal, turbine),
+        (municipal, revoked),
+        (enterprise, dust),
+    ]:
         studio_services.honour_create(by=official, recognition_list=on_list, studio=named)
     studio_services.honour_create(
-        by=official, recognition_list=provincial, person=org.worker_a,
+        by=official,
+        recognition_list=provincial,
+        person=org.worker_a,
         personal_title=Honour.PersonalTitle.MODEL_WORKER,
-    )  # fmt: skip
+    )
     move(revoked, Studio.Status.REVOKED, reason="连续两年未开展活动")
 
     for assessed, assessed_year, grade, score in [
-        (dust, year, Assessment.Grade.EXCELLENT, 95), (washing, year, Assessment.Grade.GOOD, 85),
-        (fix, year, Assessment.Grade.FAIL, 50), (turbine, year, Assessment.Grade.PASS, 70),
+        (dust, year, Assessment.Grade.EXCELLENT, 95),
+        (washing, year, Assessment.Grade.GOOD, 85),
+        (fix, year, Assessment.Grade.FAIL, 50),
+        (turbine, year, Assessment.Grade.PASS, 70),
         (dust, last, Assessment.Grade.GOOD, 88),
-    ]:  # fmt: skip
+    ]:
         studio_services.assessment_record(
             by=official, studio=assessed, year=assessed_year, score=Decimal(score), grade=grade
         )
@@ -246,16 +277,24 @@ def world(studios):
 
     def problem(where, category, started, solved=None, status=TechnicalProblem.Status.OPEN):
         records.problem_create(
-            by=official, studio=where, title=f"{where.code} {category}", category=category,
-            started_on=started, solved_on=solved,
+            by=official,
+            studio=where,
+            title=f"{where.code} {category}",
+            category=category,
+            started_on=started,
+            solved_on=solved,
             status=TechnicalProblem.Status.SOLVED if solved else status,
-        )  # fmt: skip
+        )
 
     problem(dust, Category.DUST_CONTROL, datetime.date(year, 3, 1), datetime.date(year, 6, 1))
     problem(dust, Category.SAFETY, datetime.date(last, 5, 1), datetime.date(year, 2, 15))
     problem(washing, Category.QUALITY, datetime.date(year, 4, 1))
-    problem(fix, Category.EQUIPMENT, datetime.date(year, 5, 1),
-            status=TechnicalProblem.Status.IN_PROGRESS)  # fmt: skip
+    problem(
+        fix,
+        Category.EQUIPMENT,
+        datetime.date(year, 5, 1),
+        status=TechnicalProblem.Status.IN_PROGRESS,
+    )
     problem(mine, Category.EFFICIENCY, datetime.date(last, 3, 1), datetime.date(last, 9, 1))
     problem(turbine, Category.EQUIPMENT, datetime.date(year, 2, 1), datetime.date(year, 7, 1))
     problem(turbine, Category.ENERGY_SAVING, datetime.date(last, 10, 1))
@@ -264,15 +303,22 @@ def world(studios):
 
     def achievement(where, kind, completed, claimed=None, verified=None):
         made = records.achievement_create(
-            by=official, studio=where, title=f"{where.code} {kind}", kind=kind,
-            completed_on=completed, contributors=[(where.leader, Decimal(100))],
+            by=official,
+            studio=where,
+            title=f"{where.code} {kind}",
+            kind=kind,
+            completed_on=completed,
+            contributors=[(where.leader, Decimal(100))],
             claimed_benefit=None if claimed is None else Decimal(claimed),
-        )  # fmt: skip
+        )
         if verified is not None:
             records.achievement_verify_benefit(
-                achievement_id=made.pk, by=official, verified_benefit=Decimal(verified),
-                evidence="财务科核算单", verified_on=completed,
-            )  # fmt: skip
+                achievement_id=made.pk,
+                by=official,
+                verified_benefit=Decimal(verified),
+                evidence="财务科核算单",
+                verified_on=completed,
+            )
         return made
 
     ach1 = achievement(dust, Kind.TECHNICAL_INNOVATION, datetime.date(year, 3, 15), 100000, 80000)
@@ -293,23 +339,47 @@ def world(studios):
     Type = Patent.Type
 
     def patent(where, patent_type, digit, serial, filed, **dates):
-        status = (Patent.Status.GRANTED if "granted_on" in dates
-                  else Patent.Status.PUBLISHED if "published_on" in dates
-                  else Patent.Status.FILED)  # fmt: skip
+        status = (
+            Patent.Status.GRANTED
+            if "granted_on" in dates
+            else Patent.Status.PUBLISHED
+            if "published_on" in dates
+            else Patent.Status.FILED
+        )
         records.patent_create(
-            by=official, studio=where, application_no=patent_number(filed.year, digit, serial),
-            title=f"{where.code} 专利 {serial}", patent_type=patent_type, filed_on=filed,
-            holder="集团公司", inventors=[where.leader], status=status, **dates,
-        )  # fmt: skip
+            by=official,
+            studio=where,
+            application_no=patent_number(filed.year, digit, serial),
+            title=f"{where.code} 专利 {serial}",
+            patent_type=patent_type,
+            filed_on=filed,
+            holder="集团公司",
+            inventors=[where.leader],
+            status=status,
+            **dates,
+        )
 
     patent(dust, Type.INVENTION, 1, 1, datetime.date(year, 2, 1))
-    patent(dust, Type.UTILITY_MODEL, 2, 2, datetime.date(year, 3, 1),
-           granted_on=datetime.date(year, 8, 1))  # fmt: skip
-    patent(mine, Type.INVENTION, 1, 3, datetime.date(year, 1, 10),
-           published_on=datetime.date(year, 7, 1))  # fmt: skip
+    patent(
+        dust,
+        Type.UTILITY_MODEL,
+        2,
+        2,
+        datetime.date(year, 3, 1),
+        granted_on=datetime.date(year, 8, 1),
+    )
+    patent(
+        mine,
+        Type.INVENTION,
+        1,
+        3,
+        datetime.date(year, 1, 10),
+        published_on=datetime.date(year, 7, 1),
+    )
     patent(turbine, Type.UTILITY_MODEL, 2, 4, datetime.date(year, 4, 1))
-    patent(turbine, Type.DESIGN, 3, 5, datetime.date(last, 5, 1),
-           granted_on=datetime.date(last, 11, 1))  # fmt: skip
+    patent(
+        turbine, Type.DESIGN, 3, 5, datetime.date(last, 5, 1), granted_on=datetime.date(last, 11, 1)
+    )
     patent(washing, Type.INVENTION, 1, 6, datetime.date(last, 2, 1))
 
     # --- Five-small
@@ -319,13 +389,20 @@ def world(studios):
 
     def campaign(name, campaign_year):
         return five_small.campaign_create(
-            by=official, org_unit=org.group, name=name, year=campaign_year,
-            opens_at=now - 30 * DAY, closes_at=now + 30 * DAY,
-            review_deadline=timezone.localdate() + 60 * DAY, min_reviews=1,
-            grades=[(AwardGrade.Grade.FIRST, 1, Decimal("5000")),
-                    (AwardGrade.Grade.SECOND, 3, Decimal("2000")),
-                    (AwardGrade.Grade.ENCOURAGEMENT, None, Decimal("200"))],
-        )  # fmt: skip
+            by=official,
+            org_unit=org.group,
+            name=name,
+            year=campaign_year,
+            opens_at=now - 30 * DAY,
+            closes_at=now + 30 * DAY,
+            review_deadline=timezone.localdate() + 60 * DAY,
+            min_reviews=1,
+            grades=[
+                (AwardGrade.Grade.FIRST, 1, Decimal("5000")),
+                (AwardGrade.Grade.SECOND, 3, Decimal("2000")),
+                (AwardGrade.Grade.ENCOURAGEMENT, None, Decimal("200")),
+            ],
+        )
 
     this_campaign = campaign("五小竞赛（本年）", year)
     last_campaign = campaign("五小竞赛（上年）", last)
@@ -334,32 +411,83 @@ def world(studios):
     hours = datetime.timedelta(hours=1)
     rows = [
         # author, campaign, state, category, extra, submitted, days to decision
-        (org.worker_a, this_campaign, Status.AWARDED, C.INVENTION,
-         {"co_authors": [(org.official_a, Decimal(30))], "verified": Decimal(40000),
-          "grade": G.FIRST}, at(year, 2, 10), 2 * DAY),
-        (org.colleague_a, this_campaign, Status.BENEFIT_VERIFIED, C.CREATION,
-         {"co_authors": [(studios.member_a, Decimal(50))], "verified": Decimal(12000)},
-         at(year, 2, 10), 5 * DAY + 12 * hours),
-        (studios.lead_a, this_campaign, Status.IMPLEMENTED, C.INNOVATION, {},
-         at(year, 2, 10), 10 * DAY),
+        (
+            org.worker_a,
+            this_campaign,
+            Status.AWARDED,
+            C.INVENTION,
+            {
+                "co_authors": [(org.official_a, Decimal(30))],
+                "verified": Decimal(40000),
+                "grade": G.FIRST,
+            },
+            at(year, 2, 10),
+            2 * DAY,
+        ),
+        (
+            org.colleague_a,
+            this_campaign,
+            Status.BENEFIT_VERIFIED,
+            C.CREATION,
+            {"co_authors": [(studios.member_a, Decimal(50))], "verified": Decimal(12000)},
+            at(year, 2, 10),
+            5 * DAY + 12 * hours,
+        ),
+        (
+            studios.lead_a,
+            this_campaign,
+            Status.IMPLEMENTED,
+            C.INNOVATION,
+            {},
+            at(year, 2, 10),
+            10 * DAY,
+        ),
         (org.worker_a, this_campaign, Status.REJECTED, C.INNOVATION, {}, at(year, 3, 10), 30 * DAY),
         (studios.lead_a, this_campaign, Status.UNDER_REVIEW, C.DESIGN, {}, at(year, 3, 10), None),
         (org.colleague_a, this_campaign, Status.SUBMITTED, C.SUGGESTION, {}, at(year, 3, 10), None),
         (studios.lead_a, this_campaign, Status.RETURNED, C.SUGGESTION, {}, at(year, 4, 10), None),
         (org.worker_a, this_campaign, Status.WITHDRAWN, C.INNOVATION, {}, at(year, 4, 10), None),
         (app_a1, this_campaign, Status.DRAFT, C.SUGGESTION, {}, None, None),
-        (org.colleague_a, this_campaign, Status.NOT_ELIGIBLE, C.SUGGESTION, {}, at(year, 4, 10),
-         None),
-        (org.worker_b, this_campaign, Status.AWARDED, C.INVENTION,
-         {"verified": Decimal(30000), "grade": G.SECOND}, at(year, 5, 10), 20 * DAY),
-        (studios.lead_b, this_campaign, Status.APPROVED, C.CREATION, {}, at(year, 5, 10),
-         DAY + 12 * hours),
+        (
+            org.colleague_a,
+            this_campaign,
+            Status.NOT_ELIGIBLE,
+            C.SUGGESTION,
+            {},
+            at(year, 4, 10),
+            None,
+        ),
+        (
+            org.worker_b,
+            this_campaign,
+            Status.AWARDED,
+            C.INVENTION,
+            {"verified": Decimal(30000), "grade": G.SECOND},
+            at(year, 5, 10),
+            20 * DAY,
+        ),
+        (
+            studios.lead_b,
+            this_campaign,
+            Status.APPROVED,
+            C.CREATION,
+            {},
+            at(year, 5, 10),
+            DAY + 12 * hours,
+        ),
         (org.worker_b, this_campaign, Status.REJECTED, C.INNOVATION, {}, at(year, 6, 10), 25 * DAY),
         (studios.lead_b, this_campaign, Status.SUBMITTED, C.DESIGN, {}, at(year, 6, 10), None),
-        (org.worker_a, last_campaign, Status.AWARDED, C.INVENTION,
-         {"verified": Decimal(5000), "grade": G.ENCOURAGEMENT}, at(last, 6, 10), 100 * DAY),
+        (
+            org.worker_a,
+            last_campaign,
+            Status.AWARDED,
+            C.INVENTION,
+            {"verified": Decimal(5000), "grade": G.ENCOURAGEMENT},
+            at(last, 6, 10),
+            100 * DAY,
+        ),
         (org.worker_b, last_campaign, Status.SUBMITTED, C.SUGGESTION, {}, at(last, 7, 10), None),
-    ]  # fmt: skip
+    ]
     for author, in_campaign, status, category, extra, submitted, took in rows:
         proposal = _proposal(org, author, in_campaign, status, category=category, **extra)
         if submitted is not None:
@@ -368,10 +496,15 @@ def world(studios):
     # --- Mentoring
     def pair(mentor, apprentice, where, starts_on, *, activate=True):
         pairing = mentoring.pairing_propose(
-            by=official, mentor=mentor, apprentice=apprentice, studio=where, starts_on=starts_on,
-            planned_end_on=starts_on + 365 * DAY, target_skill_level=SkillLevel.INTERMEDIATE,
+            by=official,
+            mentor=mentor,
+            apprentice=apprentice,
+            studio=where,
+            starts_on=starts_on,
+            planned_end_on=starts_on + 365 * DAY,
+            target_skill_level=SkillLevel.INTERMEDIATE,
             goals="掌握设备检修",
-        )  # fmt: skip
+        )
         if activate:
             pairing = mentoring.pairing_activate(
                 pairing_id=pairing.pk, by=official, agreement_signed_on=starts_on
@@ -380,30 +513,43 @@ def world(studios):
 
     def session(mentor, pairing, held_on):
         mentoring.session_log(
-            by=mentor, pairings=[pairing], held_on=held_on, hours=Decimal(2),
-            format=Session.Format.ON_SITE, topic="现场实操",
-        )  # fmt: skip
+            by=mentor,
+            pairings=[pairing],
+            held_on=held_on,
+            hours=Decimal(2),
+            format=Session.Format.ON_SITE,
+            topic="现场实操",
+        )
 
     def graduate(pairing, on):
         mentoring.evaluation_record(
-            pairing_id=pairing.pk, by=official, level=Evaluation.Level.FINAL,
-            outcome=Evaluation.Outcome.PASSED, skill_level_reached=SkillLevel.INTERMEDIATE,
-            evaluated_on=on, **SCORES,
-        )  # fmt: skip
+            pairing_id=pairing.pk,
+            by=official,
+            level=Evaluation.Level.FINAL,
+            outcome=Evaluation.Outcome.PASSED,
+            skill_level_reached=SkillLevel.INTERMEDIATE,
+            evaluated_on=on,
+            **SCORES,
+        )
 
     session(studios.member_a, pair(studios.member_a, app_a1, dust, days_ago(40)), days_ago(3))
     pair(studios.lead_a, app_a2, dust, days_ago(40))
     pair(studios.lead_a, app_a1, dust, days_ago(5), activate=False)
     graduate(pair(studios.member_a, app_a3, dust, datetime.date(last, 6, 1)), timezone.localdate())
-    graduate(pair(org.colleague_a, app_a4, washing, datetime.date(last - 1, 3, 1)),
-             datetime.date(last, 6, 1))  # fmt: skip
+    graduate(
+        pair(org.colleague_a, app_a4, washing, datetime.date(last - 1, 3, 1)),
+        datetime.date(last, 6, 1),
+    )
     pair(studios.lead_b, app_b1, turbine, days_ago(5))
     session(studios.lead_b, pair(studios.lead_b, app_b2, turbine, days_ago(60)), days_ago(30))
 
     return SimpleNamespace(
-        **vars(studios), year=year, last=last, this_campaign=this_campaign,
+        **vars(studios),
+        year=year,
+        last=last,
+        this_campaign=this_campaign,
         last_campaign=last_campaign,
-    )  # fmt: skip
+    )
 
 
 def figures_of(unit: OrgUnit, year: int) -> dict:
@@ -420,8 +566,10 @@ def per_unit(rows: list[dict]) -> list[tuple[str, int]]:
 
 
 def shares(rows: list[dict]) -> list[tuple]:
-    return [(row["level"], row["year"], row["share"].ours, row["share"].total,
-             row["share"].percent) for row in rows]  # fmt: skip
+    return [
+        (row["level"], row["year"], row["share"].ours, row["share"].total, row["share"].percent)
+        for row in rows
+    ]
 
 
 # --- Studios ------------------------------------------------------------------------
@@ -432,8 +580,12 @@ def test_studio_figures_of_the_group(world):
 
     assert studios["total"] == 7
     assert nonzero(studios["by_status"]) == {
-        "preparing": 1, "established": 1, "named": 3, "rectification": 1, "revoked": 1,
-    }  # fmt: skip
+        "preparing": 1,
+        "established": 1,
+        "named": 3,
+        "rectification": 1,
+        "revoked": 1,
+    }
     assert nonzero(studios["by_kind"]) == {"model_worker": 3, "craftsman": 2, "employee": 2}
     # The revoked studio's honour and the person's honour are not counted.
     assert nonzero(studios["named_by_level"]) == {"provincial": 2, "municipal": 1}
@@ -442,8 +594,11 @@ def test_studio_figures_of_the_group(world):
         ("municipal", world.year, 1, 10, Decimal("10.0")),
     ]
     assert nonzero(studios["assessments_by_grade"]) == {
-        "excellent": 1, "good": 1, "pass": 1, "fail": 1,
-    }  # fmt: skip
+        "excellent": 1,
+        "good": 1,
+        "pass": 1,
+        "fail": 1,
+    }
     assert studios["in_rectification"] == 1
 
 
@@ -452,8 +607,11 @@ def test_studio_figures_of_company_a_only(world):
 
     assert studios["total"] == 5
     assert nonzero(studios["by_status"]) == {
-        "preparing": 1, "established": 1, "named": 2, "rectification": 1,
-    }  # fmt: skip
+        "preparing": 1,
+        "established": 1,
+        "named": 2,
+        "rectification": 1,
+    }
     assert nonzero(studios["by_kind"]) == {"model_worker": 2, "craftsman": 2, "employee": 1}
     assert nonzero(studios["named_by_level"]) == {"provincial": 2}
     assert shares(studios["shares"]) == [
@@ -488,16 +646,22 @@ def test_output_figures_of_the_group(world):
     assert outputs["problems_opened"] == 4
     assert outputs["problems_solved"] == 3
     assert nonzero(outputs["opened_by_category"]) == {
-        "dust_control": 1, "quality": 1, "equipment": 2,
-    }  # fmt: skip
+        "dust_control": 1,
+        "quality": 1,
+        "equipment": 2,
+    }
     assert nonzero(outputs["solved_by_category"]) == {
-        "dust_control": 1, "safety": 1, "equipment": 1,
-    }  # fmt: skip
+        "dust_control": 1,
+        "safety": 1,
+        "equipment": 1,
+    }
     assert outputs["achievements"] == 5
     assert nonzero(outputs["achievements_by_kind"]) == {
-        "technical_innovation": 2, "process_improvement": 1, "equipment_modification": 1,
+        "technical_innovation": 2,
+        "process_improvement": 1,
+        "equipment_modification": 1,
         "software": 1,
-    }  # fmt: skip
+    }
     assert nonzero(outputs["patents_by_type"]) == {"invention": 2, "utility_model": 2}
     assert nonzero(outputs["patents_by_status"]) == {"filed": 2, "published": 1, "granted": 1}
     assert outputs["claimed_benefit"] == Decimal("200000.00")
@@ -511,13 +675,17 @@ def test_output_figures_of_company_a_only(world):
     assert outputs["problems_opened"] == 3
     assert outputs["problems_solved"] == 2
     assert nonzero(outputs["opened_by_category"]) == {
-        "dust_control": 1, "quality": 1, "equipment": 1,
-    }  # fmt: skip
+        "dust_control": 1,
+        "quality": 1,
+        "equipment": 1,
+    }
     assert nonzero(outputs["solved_by_category"]) == {"dust_control": 1, "safety": 1}
     assert outputs["achievements"] == 3
     assert nonzero(outputs["achievements_by_kind"]) == {
-        "technical_innovation": 1, "process_improvement": 1, "equipment_modification": 1,
-    }  # fmt: skip
+        "technical_innovation": 1,
+        "process_improvement": 1,
+        "equipment_modification": 1,
+    }
     assert nonzero(outputs["patents_by_type"]) == {"invention": 2, "utility_model": 1}
     assert nonzero(outputs["patents_by_status"]) == {"filed": 1, "published": 1, "granted": 1}
     assert outputs["claimed_benefit"] == Decimal("150000.00")
@@ -551,12 +719,24 @@ def test_five_small_figures_of_the_group(world):
 
     assert five["total"] == 13  # the draft a9 and last year's campaign are left out
     assert nonzero(five["by_category"]) == {
-        "invention": 2, "creation": 2, "innovation": 4, "design": 2, "suggestion": 3,
-    }  # fmt: skip
+        "invention": 2,
+        "creation": 2,
+        "innovation": 4,
+        "design": 2,
+        "suggestion": 3,
+    }
     assert nonzero(five["by_status"]) == {
-        "submitted": 2, "returned": 1, "withdrawn": 1, "not_eligible": 1, "under_review": 1,
-        "approved": 1, "rejected": 2, "implemented": 1, "benefit_verified": 1, "awarded": 2,
-    }  # fmt: skip
+        "submitted": 2,
+        "returned": 1,
+        "withdrawn": 1,
+        "not_eligible": 1,
+        "under_review": 1,
+        "approved": 1,
+        "rejected": 2,
+        "implemented": 1,
+        "benefit_verified": 1,
+        "awarded": 2,
+    }
     assert per_unit(five["by_unit"]) == [("A", 9), ("B", 4)]
     assert five["headcount"] == 13
     # worker_a, colleague_a, lead_a, member_a (co-author only), worker_b, lead_b;
@@ -567,9 +747,11 @@ def test_five_small_figures_of_the_group(world):
     assert five["approval_rate"] == Decimal("71.4")  # 5 approved or later / 7 decided
     assert five["implementation_rate"] == Decimal("80.0")  # 4 implemented or later / 5
     assert five["verified_benefit"] == Decimal("82000.00")  # 40000 + 12000 + 30000
-    assert [(row["code"], row["count"], row["amount"]) for row in five["awards_by_grade"]
-            if row["count"]] == [("first", 1, Decimal("5000.00")),
-                                 ("second", 1, Decimal("2000.00"))]  # fmt: skip
+    assert [
+        (row["code"], row["count"], row["amount"])
+        for row in five["awards_by_grade"]
+        if row["count"]
+    ] == [("first", 1, Decimal("5000.00")), ("second", 1, Decimal("2000.00"))]
     # Seven decisions: 1.5, 2, 5.5, 10, 20, 25, 30 days → the fourth.
     assert five["median_days_to_decision"] == Decimal("10.0")
 
@@ -579,12 +761,23 @@ def test_five_small_figures_of_company_a_only(world):
 
     assert five["total"] == 9
     assert nonzero(five["by_category"]) == {
-        "invention": 1, "creation": 1, "innovation": 3, "design": 1, "suggestion": 3,
-    }  # fmt: skip
+        "invention": 1,
+        "creation": 1,
+        "innovation": 3,
+        "design": 1,
+        "suggestion": 3,
+    }
     assert nonzero(five["by_status"]) == {
-        "submitted": 1, "returned": 1, "withdrawn": 1, "not_eligible": 1, "under_review": 1,
-        "rejected": 1, "implemented": 1, "benefit_verified": 1, "awarded": 1,
-    }  # fmt: skip
+        "submitted": 1,
+        "returned": 1,
+        "withdrawn": 1,
+        "not_eligible": 1,
+        "under_review": 1,
+        "rejected": 1,
+        "implemented": 1,
+        "benefit_verified": 1,
+        "awarded": 1,
+    }
     assert per_unit(five["by_unit"]) == [("A1", 9)]
     assert (five["headcount"], five["entrants"]) == (8, 4)
     assert five["participation"] == Decimal("50.0")
@@ -592,8 +785,11 @@ def test_five_small_figures_of_company_a_only(world):
     assert five["approval_rate"] == Decimal("75.0")  # 3 / 4
     assert five["implementation_rate"] == Decimal("100.0")  # 3 / 3
     assert five["verified_benefit"] == Decimal("52000.00")
-    assert [(row["code"], row["count"], row["amount"]) for row in five["awards_by_grade"]
-            if row["count"]] == [("first", 1, Decimal("5000.00"))]  # fmt: skip
+    assert [
+        (row["code"], row["count"], row["amount"])
+        for row in five["awards_by_grade"]
+        if row["count"]
+    ] == [("first", 1, Decimal("5000.00"))]
     # An even count: 2, 5.5, 10, 30 days → (5.5 + 10) / 2 = 7.75.
     assert five["median_days_to_decision"] == Decimal("7.8")
 
@@ -603,11 +799,17 @@ def test_five_small_figures_of_company_b_only(world):
 
     assert five["total"] == 4
     assert nonzero(five["by_category"]) == {
-        "invention": 1, "creation": 1, "innovation": 1, "design": 1,
-    }  # fmt: skip
+        "invention": 1,
+        "creation": 1,
+        "innovation": 1,
+        "design": 1,
+    }
     assert nonzero(five["by_status"]) == {
-        "submitted": 1, "approved": 1, "rejected": 1, "awarded": 1,
-    }  # fmt: skip
+        "submitted": 1,
+        "approved": 1,
+        "rejected": 1,
+        "awarded": 1,
+    }
     assert per_unit(five["by_unit"]) == [("B1", 4)]
     assert (five["headcount"], five["entrants"]) == (5, 2)
     assert five["participation"] == Decimal("40.0")
@@ -615,8 +817,11 @@ def test_five_small_figures_of_company_b_only(world):
     assert five["approval_rate"] == Decimal("66.7")  # 2 / 3
     assert five["implementation_rate"] == Decimal("50.0")  # 1 / 2
     assert five["verified_benefit"] == Decimal("30000.00")
-    assert [(row["code"], row["count"], row["amount"]) for row in five["awards_by_grade"]
-            if row["count"]] == [("second", 1, Decimal("2000.00"))]  # fmt: skip
+    assert [
+        (row["code"], row["count"], row["amount"])
+        for row in five["awards_by_grade"]
+        if row["count"]
+    ] == [("second", 1, Decimal("2000.00"))]
     # An odd count: 1.5, 20, 25 days.
     assert five["median_days_to_decision"] == Decimal("20.0")
 
@@ -670,10 +875,13 @@ def test_rankings(world):
     assert per_unit(group["units_by_proposals"]) == [("A", 9), ("B", 4)]
     assert per_unit(group["units_by_achievements"]) == [("A", 3), ("B", 2)]
     # Achievements + patents of the year; A1-WASH has only last year's.
-    assert [(row["code"], row["achievements_count"], row["patents_count"])
-            for row in group["studios"]] == [
-        ("A1-DUST", 2, 2), ("B1-TURB", 2, 1), ("A1-MINE", 1, 1),
-    ]  # fmt: skip
+    assert [
+        (row["code"], row["achievements_count"], row["patents_count"]) for row in group["studios"]
+    ] == [
+        ("A1-DUST", 2, 2),
+        ("B1-TURB", 2, 1),
+        ("A1-MINE", 1, 1),
+    ]
 
     company_a = figures_of(world.org.company_a, world.year)["rankings"]
     assert per_unit(company_a["units_by_proposals"]) == [("A1", 9)]
@@ -698,8 +906,12 @@ def test_every_choice_is_listed_in_order_with_zeros(world):
     ]
     assert codes(figures["five_small"]["awards_by_grade"]) == list(AwardGrade.Grade.values)
     assert [(row["code"], row["count"]) for row in figures["studios"]["by_status"]] == [
-        ("preparing", 0), ("established", 0), ("named", 1), ("rectification", 0), ("revoked", 1),
-    ]  # fmt: skip
+        ("preparing", 0),
+        ("established", 0),
+        ("named", 1),
+        ("rectification", 0),
+        ("revoked", 1),
+    ]
 
 
 def test_last_years_figures_differ_as_expected(world):
@@ -714,8 +926,10 @@ def test_last_years_figures_differ_as_expected(world):
     outputs = figures["outputs"]
     assert (outputs["problems_opened"], outputs["problems_solved"]) == (3, 1)
     assert nonzero(outputs["opened_by_category"]) == {
-        "safety": 1, "efficiency": 1, "energy_saving": 1,
-    }  # fmt: skip
+        "safety": 1,
+        "efficiency": 1,
+        "energy_saving": 1,
+    }
     assert nonzero(outputs["solved_by_category"]) == {"efficiency": 1}
     assert nonzero(outputs["achievements_by_kind"]) == {"technical_innovation": 1}
     assert (outputs["claimed_benefit"], outputs["verified_benefit"]) == (70000, 60000)
@@ -745,11 +959,20 @@ def test_last_years_figures_differ_as_expected(world):
 def _assert_nothing_counted(figures: dict) -> None:
     studios, outputs = figures["studios"], figures["outputs"]
     five, mentoring_figures = figures["five_small"], figures["mentoring"]
-    for rows in (studios["by_status"], studios["by_kind"], studios["named_by_level"],
-                 studios["assessments_by_grade"], outputs["opened_by_category"],
-                 outputs["solved_by_category"], outputs["achievements_by_kind"],
-                 outputs["patents_by_type"], outputs["patents_by_status"],
-                 five["by_category"], five["by_status"], five["awards_by_grade"]):  # fmt: skip
+    for rows in (
+        studios["by_status"],
+        studios["by_kind"],
+        studios["named_by_level"],
+        studios["assessments_by_grade"],
+        outputs["opened_by_category"],
+        outputs["solved_by_category"],
+        outputs["achievements_by_kind"],
+        outputs["patents_by_type"],
+        outputs["patents_by_status"],
+        five["by_category"],
+        five["by_status"],
+        five["awards_by_grade"],
+    ):
         assert nonzero(rows) == {}
     assert studios["total"] == studios["in_rectification"] == 0
     assert outputs["problems_opened"] == outputs["problems_solved"] == outputs["achievements"] == 0
@@ -759,14 +982,23 @@ def _assert_nothing_counted(figures: dict) -> None:
     assert five["verified_benefit"] == 0
     assert [row["amount"] for row in five["awards_by_grade"]] == [0] * 6
     assert five["by_unit"] == []
-    for rate in ("participation", "per_hundred", "approval_rate", "implementation_rate",
-                 "median_days_to_decision"):  # fmt: skip
+    for rate in (
+        "participation",
+        "per_hundred",
+        "approval_rate",
+        "implementation_rate",
+        "median_days_to_decision",
+    ):
         assert five[rate] is None, rate
     assert mentoring_figures == {"active": 0, "at_risk": 0, "completed": 0, "skill_rises": 0}
-    assert figures["trends"] == {name: [0] * 12 for name in
-                                 ("proposals", "achievements", "problems_solved")}  # fmt: skip
-    assert figures["rankings"] == {"units_by_proposals": [], "units_by_achievements": [],
-                                   "studios": []}  # fmt: skip
+    assert figures["trends"] == {
+        name: [0] * 12 for name in ("proposals", "achievements", "problems_solved")
+    }
+    assert figures["rankings"] == {
+        "units_by_proposals": [],
+        "units_by_achievements": [],
+        "studios": [],
+    }
 
 
 def test_a_unit_with_nothing_in_it_counts_nothing(world):

@@ -64,8 +64,21 @@ def fresh(person):
 class ShownFigures(HTMLParser):
     """Text and link of every element with a `data-testid`."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-            "source", "track", "wbr"}  # fmt: skip
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
 
     def __init__(self, html: str):
         super().__init__(convert_charrefs=True)
@@ -180,18 +193,26 @@ def test_the_api_writes_the_figures_as_counted_by_hand(api, world):
     assert (five["approval_rate"], five["implementation_rate"]) == ("71.4", "80.0")
     assert five["median_days_to_decision"] == "10.0"
     assert five["verified_benefit"] == "82000.00"
-    assert [(row["code"], row["count"], row["amount"]) for row in five["awards_by_grade"]
-            if row["count"]] == [("first", 1, "5000.00"), ("second", 1, "2000.00")]  # fmt: skip
+    assert [
+        (row["code"], row["count"], row["amount"])
+        for row in five["awards_by_grade"]
+        if row["count"]
+    ] == [("first", 1, "5000.00"), ("second", 1, "2000.00")]
     assert [(row["unit"]["code"], row["count"]) for row in five["by_unit"]] == [("A", 9), ("B", 4)]
-    assert [(row["level"], row["year"], row["ours"], row["total"], row["percent"])
-            for row in body["studios"]["shares"]] == [
-        ("provincial", world.year, 2, 28, "7.1"), ("municipal", world.year, 1, 10, "10.0"),
-    ]  # fmt: skip
+    assert [
+        (row["level"], row["year"], row["ours"], row["total"], row["percent"])
+        for row in body["studios"]["shares"]
+    ] == [
+        ("provincial", world.year, 2, 28, "7.1"),
+        ("municipal", world.year, 1, 10, "10.0"),
+    ]
     assert body["outputs"]["adoptions_outside"] == 2
     assert body["mentoring"] == {"active": 4, "at_risk": 2, "completed": 1, "skill_rises": 1}
     assert [row["code"] for row in body["rankings"]["studios"]] == [
-        "A1-DUST", "B1-TURB", "A1-MINE",
-    ]  # fmt: skip
+        "A1-DUST",
+        "B1-TURB",
+        "A1-MINE",
+    ]
 
 
 def test_the_page_shows_the_figures_counted_by_hand(client, world):
@@ -263,9 +284,11 @@ def test_the_page_shows_the_selectors_figures(client, world, unit):
     assert page.text("implementation-rate") == f"{five['implementation_rate']}%"
     assert page.text("median-days") == str(five["median_days_to_decision"])
     mentoring_testids = {
-        "pairings-active": "active", "pairings-at-risk": "at_risk",
-        "pairings-completed": "completed", "skill-rises": "skill_rises",
-    }  # fmt: skip
+        "pairings-active": "active",
+        "pairings-at-risk": "at_risk",
+        "pairings-completed": "completed",
+        "skill-rises": "skill_rises",
+    }
     for testid, key in mentoring_testids.items():
         assert page.text(testid) == str(mentoring_figures[key])
     assert page.text("problems-opened") == str(figures["outputs"]["problems_opened"])
@@ -315,9 +338,16 @@ def test_each_figure_links_to_the_list_it_counts(client, world, who):
     linked = _linked_figures(page)
     # Every table row (54) and every headline figure (9) is a link.
     assert len(linked) == 63
-    assert {"fig-studios", "fig-proposals", "fig-achievements", "fig-pairings",
-            "problems-opened", "studios-rectification", "pairings-active",
-            "pairings-at-risk"} <= set(linked)  # fmt: skip
+    assert {
+        "fig-studios",
+        "fig-proposals",
+        "fig-achievements",
+        "fig-pairings",
+        "problems-opened",
+        "studios-rectification",
+        "pairings-active",
+        "pairings-at-risk",
+    } <= set(linked)
 
     listed = {testid: _listed(client, href) for testid, (_number, href) in linked.items()}
     shown = {testid: number for testid, (number, _href) in linked.items() if testid in listed}
@@ -479,8 +509,13 @@ def _new_units(world) -> list[OrgUnit]:
     plant B1."""
     org = world.org
     company_d = make_unit("D", org.group, OrgUnit.Kind.COMPANY)
-    return [company_d, make_unit("D101", company_d), make_unit("D102", company_d),
-            make_unit("A103", org.mine_a1), make_unit("B102", org.plant_b1)]  # fmt: skip
+    return [
+        company_d,
+        make_unit("D101", company_d),
+        make_unit("D102", company_d),
+        make_unit("A103", org.mine_a1),
+        make_unit("B102", org.plant_b1),
+    ]
 
 
 def _grow(world, places: list[OrgUnit]) -> None:
@@ -495,10 +530,15 @@ def _grow(world, places: list[OrgUnit]) -> None:
         apprentice = PersonFactory(employee_no=f"grow_app{number}", org_unit=unit)
         for copy in range(2):
             studio = studio_services.studio_create(
-                by=official, name=f"{unit.code} 工作室 {copy}", code=f"{unit.code}-S{copy}",
-                kind=Studio.Kind.EMPLOYEE, leader=leader, org_unit=unit, speciality="检修",
+                by=official,
+                name=f"{unit.code} 工作室 {copy}",
+                code=f"{unit.code}-S{copy}",
+                kind=Studio.Kind.EMPLOYEE,
+                leader=leader,
+                org_unit=unit,
+                speciality="检修",
                 founded_on=datetime.date(2020, 1, 1),
-            )  # fmt: skip
+            )
             studio_services.studio_change_status(
                 studio_id=studio.pk, by=official, status=Studio.Status.ESTABLISHED
             )
@@ -506,31 +546,47 @@ def _grow(world, places: list[OrgUnit]) -> None:
                 by=official, studio=studio, year=world.year, score=Decimal(80), grade="good"
             )
             records.problem_create(
-                by=official, studio=studio, title=f"{studio.code} 课题",
+                by=official,
+                studio=studio,
+                title=f"{studio.code} 课题",
                 category=TechnicalProblem.Category.SAFETY,
                 started_on=datetime.date(world.year, 1, 1),
-                status=TechnicalProblem.Status.SOLVED, solved_on=datetime.date(world.year, 1, 2),
-            )  # fmt: skip
+                status=TechnicalProblem.Status.SOLVED,
+                solved_on=datetime.date(world.year, 1, 2),
+            )
             records.achievement_create(
-                by=official, studio=studio, title=f"{studio.code} 成果",
-                kind=Achievement.Kind.OTHER, completed_on=datetime.date(world.year, 1, 3),
-                contributors=[(leader, Decimal(100))], claimed_benefit=Decimal(1000),
-            )  # fmt: skip
+                by=official,
+                studio=studio,
+                title=f"{studio.code} 成果",
+                kind=Achievement.Kind.OTHER,
+                completed_on=datetime.date(world.year, 1, 3),
+                contributors=[(leader, Decimal(100))],
+                claimed_benefit=Decimal(1000),
+            )
             serial += 1
             records.patent_create(
-                by=official, studio=studio, application_no=patent_number(world.year, 2, serial),
-                title=f"{studio.code} 专利", patent_type="utility_model",
-                filed_on=datetime.date(world.year, 1, 4), holder="集团公司", inventors=[leader],
-            )  # fmt: skip
+                by=official,
+                studio=studio,
+                application_no=patent_number(world.year, 2, serial),
+                title=f"{studio.code} 专利",
+                patent_type="utility_model",
+                filed_on=datetime.date(world.year, 1, 4),
+                holder="集团公司",
+                inventors=[leader],
+            )
         proposal = five_small.proposal_create(
             by=leader, campaign=world.this_campaign, **{**COMPLETE, "category": "suggestion"}
         )
         five_small.proposal_submit(proposal_id=proposal.pk, by=leader)
         pairing = mentoring.pairing_propose(
-            by=official, mentor=leader, apprentice=apprentice, studio=studio,
+            by=official,
+            mentor=leader,
+            apprentice=apprentice,
+            studio=studio,
             starts_on=today - datetime.timedelta(days=30),
-            planned_end_on=today + datetime.timedelta(days=300), target_skill_level="intermediate",
-        )  # fmt: skip
+            planned_end_on=today + datetime.timedelta(days=300),
+            target_skill_level="intermediate",
+        )
         mentoring.pairing_activate(pairing_id=pairing.pk, by=official, agreement_signed_on=today)
 
 
@@ -600,8 +656,10 @@ def test_the_api_takes_the_same_queries_however_many_units_and_studios(
     assert measured == API_QUERIES
     assert grown.json()["studios"]["total"] == 17
     assert [row["unit"]["code"] for row in grown.json()["five_small"]["by_unit"]] == [
-        "A", "B", "D",
-    ]  # fmt: skip
+        "A",
+        "B",
+        "D",
+    ]
 
 
 def test_the_draft_and_other_years_do_not_reach_the_proposal_list_either(client, world):

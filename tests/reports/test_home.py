@@ -63,8 +63,13 @@ def test_home_offers_a_worker_the_open_campaign_and_their_proposals(as_person, o
     from tests.competitions.conftest import _campaign
 
     now = timezone.now()
-    campaign = _campaign(org, name="本年", year=now.year, opens=now - datetime.timedelta(days=1),
-                         closes=now + datetime.timedelta(days=9))  # fmt: skip
+    campaign = _campaign(
+        org,
+        name="本年",
+        year=now.year,
+        opens=now - datetime.timedelta(days=1),
+        closes=now + datetime.timedelta(days=9),
+    )
     services.proposal_create(by=org.worker_a, campaign=campaign, **COMPLETE)
     response = as_person(org.worker_a).get(reverse("reports:home"))
     assert response.context["may_propose"] is True
@@ -83,13 +88,19 @@ def test_home_shows_the_apprentice_their_mentor_next_step_and_sessions_to_confir
     as_person, mentoring
 ):
     apprenticeship_services.milestone_create(
-        pairing_id=mentoring.active.pk, by=mentoring.member_a, title="识读通风系统图",
+        pairing_id=mentoring.active.pk,
+        by=mentoring.member_a,
+        title="识读通风系统图",
         due_on=days_ago(-10),
-    )  # fmt: skip
+    )
     apprenticeship_services.session_log(
-        by=mentoring.member_a, pairings=[mentoring.active], held_on=days_ago(1), hours=2,
-        format="theory", topic="通风基础",
-    )  # fmt: skip
+        by=mentoring.member_a,
+        pairings=[mentoring.active],
+        held_on=days_ago(1),
+        hours=2,
+        format="theory",
+        topic="通风基础",
+    )
     response = as_person(mentoring.apprentice_a).get(
         reverse("reports:home"), HTTP_ACCEPT_LANGUAGE="en"
     )
@@ -101,9 +112,12 @@ def test_home_shows_the_apprentice_their_mentor_next_step_and_sessions_to_confir
 
 def test_home_shows_the_mentor_how_many_apprentices_are_at_risk(as_person, mentoring):
     mentoring.pair(
-        mentoring.lead_a, mentoring.member_a, mentoring.org.colleague_a, mentoring.dust,
+        mentoring.lead_a,
+        mentoring.member_a,
+        mentoring.org.colleague_a,
+        mentoring.dust,
         started=30,
-    )  # fmt: skip
+    )
     response = as_person(mentoring.member_a).get(reverse("reports:home"))
     glance = response.context["mentoring"]
     # Active (10 days, fresh), proposed, and active for 30 days without a session.
@@ -120,13 +134,19 @@ def test_a_studio_leads_home_shows_their_studios_figures_of_the_year(as_person, 
 
     today = timezone.localdate()
     achievement_services.problem_create(
-        by=studios.lead_a, studio=studios.dust, title="喷雾降尘", category="dust_control",
+        by=studios.lead_a,
+        studio=studios.dust,
+        title="喷雾降尘",
+        category="dust_control",
         started_on=today,
-    )  # fmt: skip
+    )
     achievement_services.problem_create(
-        by=studios.lead_a, studio=studios.dust, title="去年的课题", category="dust_control",
+        by=studios.lead_a,
+        studio=studios.dust,
+        title="去年的课题",
+        category="dust_control",
         started_on=today.replace(year=today.year - 1),
-    )  # fmt: skip
+    )
     response = as_person(studios.lead_a).get(reverse("reports:home"))
     (figures,) = response.context["led_studios"]
     assert figures["studio"] == studios.dust

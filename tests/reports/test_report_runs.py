@@ -137,16 +137,23 @@ def report_data(mentoring, campaigns, make_proposal):
 
     left = PersonFactory(employee_no="left_a", org_unit=org.team_a101)
     Membership.objects.create(
-        studio=m.dust, person=left, role=Membership.Role.MEMBER, joined_on=on(2021, 1, 1),
+        studio=m.dust,
+        person=left,
+        role=Membership.Role.MEMBER,
+        joined_on=on(2021, 1, 1),
         left_on=on(2022, 1, 1),
-    )  # fmt: skip
+    )
 
     def problem(started, solved=None):
         return TechnicalProblem.objects.create(
-            studio=m.dust, title="巷道粉尘", category=TechnicalProblem.Category.DUST_CONTROL,
+            studio=m.dust,
+            title="巷道粉尘",
+            category=TechnicalProblem.Category.DUST_CONTROL,
             status=TechnicalProblem.Status.SOLVED if solved else TechnicalProblem.Status.OPEN,
-            started_on=started, solved_on=solved, created_by=m.lead_a,
-        )  # fmt: skip
+            started_on=started,
+            solved_on=solved,
+            created_by=m.lead_a,
+        )
 
     problem(on(year, 1, 1), solved=on(year, 1, 1))
     problem(on(year, 1, 2))
@@ -154,61 +161,102 @@ def report_data(mentoring, campaigns, make_proposal):
 
     def achievement(completed, verified=None, claimed=None):
         return Achievement.objects.create(
-            studio=m.dust, title="喷雾降尘", kind=Achievement.Kind.TECHNICAL_INNOVATION,
-            completed_on=completed, claimed_benefit=claimed, verified_benefit=verified,
+            studio=m.dust,
+            title="喷雾降尘",
+            kind=Achievement.Kind.TECHNICAL_INNOVATION,
+            completed_on=completed,
+            claimed_benefit=claimed,
+            verified_benefit=verified,
             verified_by=org.official_a if verified is not None else None,
-            verified_on=completed if verified is not None else None, created_by=m.lead_a,
-        )  # fmt: skip
+            verified_on=completed if verified is not None else None,
+            created_by=m.lead_a,
+        )
 
     achievement(on(year, 1, 1), verified=Decimal("1234.50"), claimed=Decimal("2000"))
     achievement(on(year, 1, 1), verified=Decimal("100.25"))
     achievement(on(last_year, 3, 1), verified=Decimal("9999"))
 
-    for number_, filed in (("CN202410000001.1", on(year, 1, 1)),
-                           ("CN202310000001.1", on(last_year, 2, 1))):  # fmt: skip
+    for number_, filed in (
+        ("CN202410000001.1", on(year, 1, 1)),
+        ("CN202310000001.1", on(last_year, 2, 1)),
+    ):
         Patent.objects.create(
-            application_no=number_, title="喷雾阀", patent_type=Patent.Type.UTILITY_MODEL,
-            filed_on=filed, holder="A 公司", studio=m.dust, created_by=m.lead_a,
-        )  # fmt: skip
+            application_no=number_,
+            title="喷雾阀",
+            patent_type=Patent.Type.UTILITY_MODEL,
+            filed_on=filed,
+            holder="A 公司",
+            studio=m.dust,
+            created_by=m.lead_a,
+        )
     Assessment.objects.create(
-        studio=m.dust, year=year, score=Decimal("92.5"), grade=Assessment.Grade.EXCELLENT,
+        studio=m.dust,
+        year=year,
+        score=Decimal("92.5"),
+        grade=Assessment.Grade.EXCELLENT,
         assessor=org.official_a,
-    )  # fmt: skip
+    )
     Assessment.objects.create(
-        studio=m.washing, year=last_year, score=Decimal("70"), grade=Assessment.Grade.PASS,
+        studio=m.washing,
+        year=last_year,
+        score=Decimal("70"),
+        grade=Assessment.Grade.PASS,
         assessor=org.official_a,
-    )  # fmt: skip
+    )
 
     panel = reviewer_panel(org)
     Status_ = Proposal.Status
     small_prize = proposal_reviewed(
-        Status_.AWARDED, org=org, make_proposal=make_proposal, reviewers=panel.experts[:3],
-        title="喷雾节水", author_share=Decimal(70), co_authors=[(org.colleague_a, Decimal(30))],
+        Status_.AWARDED,
+        org=org,
+        make_proposal=make_proposal,
+        reviewers=panel.experts[:3],
+        title="喷雾节水",
+        author_share=Decimal(70),
+        co_authors=[(org.colleague_a, Decimal(30))],
         grade=AwardGrade.Grade.ENCOURAGEMENT,
-    )  # fmt: skip
+    )
     first_prize = proposal_reviewed(
-        Status_.AWARDED, org=org, make_proposal=make_proposal, reviewers=panel.experts[:3],
-        title="皮带巡检", author_share=Decimal("33.33"), category=Proposal.Category.INVENTION,
+        Status_.AWARDED,
+        org=org,
+        make_proposal=make_proposal,
+        reviewers=panel.experts[:3],
+        title="皮带巡检",
+        author_share=Decimal("33.33"),
+        category=Proposal.Category.INVENTION,
         co_authors=[(org.colleague_a, Decimal("33.33")), (m.member_a, Decimal("33.34"))],
         grade=AwardGrade.Grade.FIRST,
-    )  # fmt: skip
+    )
     suggestion = make_proposal(
         org.colleague_a, title="班前会提醒", category=Proposal.Category.SUGGESTION
     )
     draft = make_proposal(org.worker_a, submit=False, title="草稿")
     company_b_prize = proposal_reviewed(
-        Status_.AWARDED, org=org, make_proposal=make_proposal, reviewers=panel.experts[:3],
-        author=org.worker_b, title="汽机检修", grade=AwardGrade.Grade.ENCOURAGEMENT,
-    )  # fmt: skip
+        Status_.AWARDED,
+        org=org,
+        make_proposal=make_proposal,
+        reviewers=panel.experts[:3],
+        author=org.worker_b,
+        title="汽机检修",
+        grade=AwardGrade.Grade.ENCOURAGEMENT,
+    )
 
     apprenticeship_services.session_log(
-        by=m.member_a, pairings=[m.active], held_on=days_ago(5), hours=Decimal(2),
-        format="theory", topic="通风基础",
-    )  # fmt: skip
+        by=m.member_a,
+        pairings=[m.active],
+        held_on=days_ago(5),
+        hours=Decimal(2),
+        format="theory",
+        topic="通风基础",
+    )
     apprenticeship_services.session_log(
-        by=m.member_a, pairings=[m.active], held_on=days_ago(3), hours=Decimal(2),
-        format="theory", topic="粉尘检测",
-    )  # fmt: skip
+        by=m.member_a,
+        pairings=[m.active],
+        held_on=days_ago(3),
+        hours=Decimal(2),
+        format="theory",
+        topic="粉尘检测",
+    )
     apprentice_a3 = PersonFactory(
         employee_no="apprentice_a3", org_unit=org.team_a101, skill_level=SkillLevel.JUNIOR
     )
@@ -216,10 +264,18 @@ def report_data(mentoring, campaigns, make_proposal):
     final_passed(graduated, org.official_a)
 
     return SimpleNamespace(
-        **vars(m), panel=panel, small_prize=small_prize, first_prize=first_prize,
-        suggestion=suggestion, draft=draft, company_b_prize=company_b_prize,
-        apprentice_a3=apprentice_a3, graduated=graduated, left=left, campaigns=campaigns,
-    )  # fmt: skip
+        **vars(m),
+        panel=panel,
+        small_prize=small_prize,
+        first_prize=first_prize,
+        suggestion=suggestion,
+        draft=draft,
+        company_b_prize=company_b_prize,
+        apprentice_a3=apprentice_a3,
+        graduated=graduated,
+        left=left,
+        campaigns=campaigns,
+    )
 
 
 # --- request --------------------------------------------------------------------------
@@ -238,8 +294,11 @@ class TestRequest:
         assert len(callbacks) == 1
         run.refresh_from_db()
         assert (run.org_unit, run.requested_by, run.status, run.attempt) == (
-            org.company_a, org.official_a, Status.QUEUED, 0,
-        )  # fmt: skip
+            org.company_a,
+            org.official_a,
+            Status.QUEUED,
+            0,
+        )
 
     def test_group_official_defaults_to_the_group(self, org):
         run = queued_run(org.group_official)
@@ -334,8 +393,10 @@ class TestRequest:
         assert response.status_code == 201, response.data
         body = response.json()
         assert (body["org_unit"], body["year"], body["status"]) == (
-            org.company_a.pk, THIS_YEAR, Status.QUEUED,
-        )  # fmt: skip
+            org.company_a.pk,
+            THIS_YEAR,
+            Status.QUEUED,
+        )
         assert body["download_url"] is None
         assert len(callbacks) == 1
 
@@ -451,8 +512,12 @@ class TestFencing:
         assert not services.report_run_release(run_id=run.pk, attempt=stale)
         run.refresh_from_db()
         assert (run.status, run.attempt, run.progress, run.file.name, run.error) == (
-            Status.RUNNING, 2, 40, "", "",
-        )  # fmt: skip
+            Status.RUNNING,
+            2,
+            40,
+            "",
+            "",
+        )
         assert stored_files(media_root) == []
 
         # The new attempt finishes: one file, the new attempt's.
@@ -518,8 +583,10 @@ class TestBuildTask:
             run = queued_run(org.official_a)
         run.refresh_from_db()
         assert (run.status, run.error, run.file.name) == (
-            Status.FAILED, "报表生成失败：除数为零", "",
-        )  # fmt: skip
+            Status.FAILED,
+            "报表生成失败：除数为零",
+            "",
+        )
 
     def test_a_run_over_its_time_limit_fails(
         self, org, monkeypatch, django_capture_on_commit_callbacks
@@ -683,29 +750,51 @@ class TestGroupOverview:
 
         expected = {
             "工作室": [
-                studios["total"], studios["in_rectification"],
-                *counts(studios["by_status"], studios["by_kind"], studios["named_by_level"],
-                        studios["assessments_by_grade"]),
+                studios["total"],
+                studios["in_rectification"],
+                *counts(
+                    studios["by_status"],
+                    studios["by_kind"],
+                    studios["named_by_level"],
+                    studios["assessments_by_grade"],
+                ),
             ],
             "攻关与成果": [
-                outputs["problems_opened"], outputs["problems_solved"], outputs["achievements"],
-                outputs["claimed_benefit"], outputs["verified_benefit"],
+                outputs["problems_opened"],
+                outputs["problems_solved"],
+                outputs["achievements"],
+                outputs["claimed_benefit"],
+                outputs["verified_benefit"],
                 outputs["adoptions_outside"],
-                *counts(outputs["achievements_by_kind"], outputs["patents_by_type"],
-                        outputs["patents_by_status"], outputs["opened_by_category"],
-                        outputs["solved_by_category"]),
+                *counts(
+                    outputs["achievements_by_kind"],
+                    outputs["patents_by_type"],
+                    outputs["patents_by_status"],
+                    outputs["opened_by_category"],
+                    outputs["solved_by_category"],
+                ),
             ],
             "五小竞赛": [
-                five["total"], five["headcount"], five["entrants"], five["participation"],
-                five["per_hundred"], five["approval_rate"], five["implementation_rate"],
-                five["verified_benefit"], five["median_days_to_decision"],
+                five["total"],
+                five["headcount"],
+                five["entrants"],
+                five["participation"],
+                five["per_hundred"],
+                five["approval_rate"],
+                five["implementation_rate"],
+                five["verified_benefit"],
+                five["median_days_to_decision"],
                 *counts(five["by_category"], five["by_status"], five["awards_by_grade"]),
                 *[row["amount"] for row in five["awards_by_grade"]],
                 *counts(five["by_unit"]),
             ],
-            "师带徒": [mentoring_["active"], mentoring_["at_risk"], mentoring_["completed"],
-                       mentoring_["skill_rises"]],
-        }  # fmt: skip
+            "师带徒": [
+                mentoring_["active"],
+                mentoring_["at_risk"],
+                mentoring_["completed"],
+                mentoring_["skill_rises"],
+            ],
+        }
         for title, values in expected.items():
             rows = sheets[title][1:]
             if title == "工作室":  # then our share of each list, as "ours / total (percent%)"
@@ -727,10 +816,12 @@ class TestGroupOverview:
         assert [row[1:] for row in months] == [
             list(values)
             for values in zip(
-                figures["trends"]["proposals"], figures["trends"]["achievements"],
-                figures["trends"]["problems_solved"], strict=True,
+                figures["trends"]["proposals"],
+                figures["trends"]["achievements"],
+                figures["trends"]["problems_solved"],
+                strict=True,
             )
-        ]  # fmt: skip
+        ]
 
         # The fixture's own figures, so the comparison above is not of zeros.
         rows = {title: {row[0]: row[1] for row in rows[1:]} for title, rows in sheets.items()}
@@ -748,20 +839,27 @@ class TestGroupOverview:
         self, report_data, django_capture_on_commit_callbacks
     ):
         run = build(
-            report_data.org.official_a, django_capture_on_commit_callbacks,
+            report_data.org.official_a,
+            django_capture_on_commit_callbacks,
             kind=Kind.GROUP_OVERVIEW,
-        )  # fmt: skip
+        )
         labels = [row[0] for rows in xlsx_sheets(file_bytes(run)).values() for row in rows]
         # The label before ": " is ours; after it may come data (a unit's name).
-        english = [label for label in labels if isinstance(label, str)
-                   and any("a" <= ch.lower() <= "z" for ch in label.split(": ", 1)[0])]  # fmt: skip
+        english = [
+            label
+            for label in labels
+            if isinstance(label, str)
+            and any("a" <= ch.lower() <= "z" for ch in label.split(": ", 1)[0])
+        ]
         assert english == [], english
 
     def test_a_scope_with_no_data_gives_zeros(self, org, django_capture_on_commit_callbacks):
         run = build(
-            org.official_b, django_capture_on_commit_callbacks, kind=Kind.GROUP_OVERVIEW,
+            org.official_b,
+            django_capture_on_commit_callbacks,
+            kind=Kind.GROUP_OVERVIEW,
             year=2015,
-        )  # fmt: skip
+        )
         sheets = xlsx_sheets(file_bytes(run))
         rows = {title: {row[0]: row[1] for row in rows[1:]} for title, rows in sheets.items()}
         assert rows["工作室"]["工作室"] == 0
@@ -772,25 +870,59 @@ class TestGroupOverview:
 
 
 class TestStudioAnnual:
-    HEADER = ["代码", "工作室", "单位", "负责人", "状态", "成员", "新立课题", "创新成果",
-              "专利申请", "效益核实", "年度考核"]  # fmt: skip
+    HEADER = [
+        "代码",
+        "工作室",
+        "单位",
+        "负责人",
+        "状态",
+        "成员",
+        "新立课题",
+        "创新成果",
+        "专利申请",
+        "效益核实",
+        "年度考核",
+    ]
 
     def expected(self, data, year=THIS_YEAR):
         dust, washing = data.dust, data.washing
         return [
-            ["A1-DUST", dust.name, "Unit A101", data.lead_a.full_name, "已成立", 2, 2, 2, 1,
-             Decimal("1334.75"), "优秀"],
-            ["A1-WASH", washing.name, "Unit A102", data.org.colleague_a.full_name, "已成立", 1,
-             0, 0, 0, 0, ""],
-        ]  # fmt: skip
+            [
+                "A1-DUST",
+                dust.name,
+                "Unit A101",
+                data.lead_a.full_name,
+                "已成立",
+                2,
+                2,
+                2,
+                1,
+                Decimal("1334.75"),
+                "优秀",
+            ],
+            [
+                "A1-WASH",
+                washing.name,
+                "Unit A102",
+                data.org.colleague_a.full_name,
+                "已成立",
+                1,
+                0,
+                0,
+                0,
+                0,
+                "",
+            ],
+        ]
 
     def test_xlsx_has_one_row_per_studio_of_the_unit_with_hand_counted_figures(
         self, report_data, django_capture_on_commit_callbacks
     ):
         run = build(
-            report_data.org.official_a, django_capture_on_commit_callbacks,
+            report_data.org.official_a,
+            django_capture_on_commit_callbacks,
             kind=Kind.STUDIO_ANNUAL,
-        )  # fmt: skip
+        )
         sheets = xlsx_sheets(file_bytes(run))
         assert list(sheets) == [f"{THIS_YEAR} 年工作室"]
         header, *rows = sheets[f"{THIS_YEAR} 年工作室"]
@@ -800,9 +932,11 @@ class TestStudioAnnual:
 
     def test_csv_has_the_same_rows(self, report_data, django_capture_on_commit_callbacks):
         run = build(
-            report_data.org.official_a, django_capture_on_commit_callbacks,
-            kind=Kind.STUDIO_ANNUAL, format=Format.CSV,
-        )  # fmt: skip
+            report_data.org.official_a,
+            django_capture_on_commit_callbacks,
+            kind=Kind.STUDIO_ANNUAL,
+            format=Format.CSV,
+        )
         assert run.file.name.endswith(".csv")
         header, *rows = csv_rows(file_bytes(run))
         assert header == self.HEADER
@@ -813,9 +947,13 @@ class TestStudioAnnual:
     ):
         org = report_data.org
         run = build(
-            org.official_a, django_capture_on_commit_callbacks, kind=Kind.STUDIO_ANNUAL,
-            org_unit=org.team_a101, year=THIS_YEAR - 1, format=Format.CSV,
-        )  # fmt: skip
+            org.official_a,
+            django_capture_on_commit_callbacks,
+            kind=Kind.STUDIO_ANNUAL,
+            org_unit=org.team_a101,
+            year=THIS_YEAR - 1,
+            format=Format.CSV,
+        )
         _header, *rows = csv_rows(file_bytes(run))
         # Only the dust studio (A101): last year's problem, achievement and patent.
         assert [row[0] for row in rows] == ["A1-DUST"]
@@ -842,22 +980,63 @@ class TestCampaignSummary:
         assert header[5:8] == ["人员", "工号", "份额（%）"]
         small, first = report_data.small_prize, report_data.first_prize
         got = sorted(
-            (row[0], row[1], row[2], row[3], number(row[4]), row[6], number(row[7]),
-             number(row[8]))
+            (row[0], row[1], row[2], row[3], number(row[4]), row[6], number(row[7]), number(row[8]))
             for row in shares
-        )  # fmt: skip
-        assert got == sorted([
-            (small.code, "喷雾节水", "Unit A101", "鼓励奖", Decimal(200), "worker_a",
-             Decimal(70), Decimal(140)),
-            (small.code, "喷雾节水", "Unit A101", "鼓励奖", Decimal(200), "colleague_a",
-             Decimal(30), Decimal(60)),
-            (first.code, "皮带巡检", "Unit A101", "一等奖", Decimal(5000), "worker_a",
-             Decimal("33.33"), Decimal("1666.50")),
-            (first.code, "皮带巡检", "Unit A101", "一等奖", Decimal(5000), "colleague_a",
-             Decimal("33.33"), Decimal("1666.50")),
-            (first.code, "皮带巡检", "Unit A101", "一等奖", Decimal(5000), "member_a",
-             Decimal("33.34"), Decimal("1667.00")),
-        ])  # fmt: skip
+        )
+        assert got == sorted(
+            [
+                (
+                    small.code,
+                    "喷雾节水",
+                    "Unit A101",
+                    "鼓励奖",
+                    Decimal(200),
+                    "worker_a",
+                    Decimal(70),
+                    Decimal(140),
+                ),
+                (
+                    small.code,
+                    "喷雾节水",
+                    "Unit A101",
+                    "鼓励奖",
+                    Decimal(200),
+                    "colleague_a",
+                    Decimal(30),
+                    Decimal(60),
+                ),
+                (
+                    first.code,
+                    "皮带巡检",
+                    "Unit A101",
+                    "一等奖",
+                    Decimal(5000),
+                    "worker_a",
+                    Decimal("33.33"),
+                    Decimal("1666.50"),
+                ),
+                (
+                    first.code,
+                    "皮带巡检",
+                    "Unit A101",
+                    "一等奖",
+                    Decimal(5000),
+                    "colleague_a",
+                    Decimal("33.33"),
+                    Decimal("1666.50"),
+                ),
+                (
+                    first.code,
+                    "皮带巡检",
+                    "Unit A101",
+                    "一等奖",
+                    Decimal(5000),
+                    "member_a",
+                    Decimal("33.34"),
+                    Decimal("1667.00"),
+                ),
+            ]
+        )
         # Each prize's shares, in fen, add back up to the prize.
         for proposal in (small, first):
             rows = [row for row in shares if row[0] == proposal.code]
@@ -874,9 +1053,10 @@ class TestCampaignSummary:
         self, report_data, django_capture_on_commit_callbacks
     ):
         run = build(
-            report_data.org.official_a, django_capture_on_commit_callbacks,
+            report_data.org.official_a,
+            django_capture_on_commit_callbacks,
             kind=Kind.CAMPAIGN_SUMMARY,
-        )  # fmt: skip
+        )
         header = xlsx_sheets(file_bytes(run))["获奖提案"][0]
         assert len(set(header)) == len(header)
 
@@ -885,9 +1065,11 @@ class TestCampaignSummary:
     ):
         org = report_data.org
         run = build(
-            org.group_official, django_capture_on_commit_callbacks, kind=Kind.CAMPAIGN_SUMMARY,
+            org.group_official,
+            django_capture_on_commit_callbacks,
+            kind=Kind.CAMPAIGN_SUMMARY,
             campaign=report_data.campaigns.open,
-        )  # fmt: skip
+        )
         sheets = xlsx_sheets(file_bytes(run))
         units = [row[0] for row in sheets["按单位和类别"][1:]]
         assert units == ["Unit A101", "Unit A102", "Unit B101"]
@@ -895,21 +1077,46 @@ class TestCampaignSummary:
         assert report_data.company_b_prize.code in codes
 
         other = build(
-            org.group_official, django_capture_on_commit_callbacks, kind=Kind.CAMPAIGN_SUMMARY,
+            org.group_official,
+            django_capture_on_commit_callbacks,
+            kind=Kind.CAMPAIGN_SUMMARY,
             campaign=report_data.campaigns.company_b,
-        )  # fmt: skip
+        )
         assert xlsx_sheets(file_bytes(other))["按单位和类别"][1:] == []
 
 
 class TestMentoringSummary:
-    HEADER = ["师傅", "徒弟", "工作室", "单位", "状态", "开始日期", "计划结束日期", "需关注",
-              "最近带教", "带教记录", "考评", "已出师"]  # fmt: skip
+    HEADER = [
+        "师傅",
+        "徒弟",
+        "工作室",
+        "单位",
+        "状态",
+        "开始日期",
+        "计划结束日期",
+        "需关注",
+        "最近带教",
+        "带教记录",
+        "考评",
+        "已出师",
+    ]
 
     def expected(self, data):
         def row(pairing, status, last_session, sessions, evaluations, graduated):
-            return [pairing.mentor.full_name, pairing.apprentice.full_name, data.dust.name,
-                    "Unit A101", status, pairing.starts_on, pairing.planned_end_on, "否",
-                    last_session, sessions, evaluations, graduated]  # fmt: skip
+            return [
+                pairing.mentor.full_name,
+                pairing.apprentice.full_name,
+                data.dust.name,
+                "Unit A101",
+                status,
+                pairing.starts_on,
+                pairing.planned_end_on,
+                "否",
+                last_session,
+                sessions,
+                evaluations,
+                graduated,
+            ]
 
         return [
             row(data.graduated, "已出师", None, 0, 1, "是"),
@@ -921,9 +1128,10 @@ class TestMentoringSummary:
         self, report_data, django_capture_on_commit_callbacks
     ):
         run = build(
-            report_data.org.official_a, django_capture_on_commit_callbacks,
+            report_data.org.official_a,
+            django_capture_on_commit_callbacks,
             kind=Kind.MENTORING_SUMMARY,
-        )  # fmt: skip
+        )
         sheets = xlsx_sheets(file_bytes(run))
         assert list(sheets) == ["师徒结对"]
         header, *rows = sheets["师徒结对"]
@@ -937,9 +1145,11 @@ class TestMentoringSummary:
 
     def test_csv_lists_the_same_pairings(self, report_data, django_capture_on_commit_callbacks):
         run = build(
-            report_data.org.official_a, django_capture_on_commit_callbacks,
-            kind=Kind.MENTORING_SUMMARY, format=Format.CSV,
-        )  # fmt: skip
+            report_data.org.official_a,
+            django_capture_on_commit_callbacks,
+            kind=Kind.MENTORING_SUMMARY,
+            format=Format.CSV,
+        )
         header, *rows = csv_rows(file_bytes(run))
         assert header == self.HEADER
         assert rows == [
@@ -951,9 +1161,12 @@ class TestMentoringSummary:
     ):
         # Every pairing of the fixture started in the last 40 days.
         run = build(
-            report_data.org.official_a, django_capture_on_commit_callbacks,
-            kind=Kind.MENTORING_SUMMARY, year=THIS_YEAR - 2, format=Format.CSV,
-        )  # fmt: skip
+            report_data.org.official_a,
+            django_capture_on_commit_callbacks,
+            kind=Kind.MENTORING_SUMMARY,
+            year=THIS_YEAR - 2,
+            format=Format.CSV,
+        )
         _header, *rows = csv_rows(file_bytes(run))
         assert rows == []
 
@@ -963,9 +1176,11 @@ def test_headers_follow_the_default_language_not_the_requesters(
 ):
     with translation.override("en"):
         run = build(
-            org.official_a, django_capture_on_commit_callbacks, kind=Kind.MENTORING_SUMMARY,
+            org.official_a,
+            django_capture_on_commit_callbacks,
+            kind=Kind.MENTORING_SUMMARY,
             format=Format.CSV,
-        )  # fmt: skip
+        )
     assert csv_rows(file_bytes(run))[0][:2] == ["师傅", "徒弟"]
 
 
@@ -973,9 +1188,10 @@ def test_worker_file_equals_a_fresh_build(report_data, django_capture_on_commit_
     """The stored file is what the builder writes for the run (a sanity check the
     worker test leans on)."""
     run = build(
-        report_data.org.official_a, django_capture_on_commit_callbacks,
+        report_data.org.official_a,
+        django_capture_on_commit_callbacks,
         kind=Kind.CAMPAIGN_SUMMARY,
-    )  # fmt: skip
+    )
     with translation.override("zh-hans"):
         fresh = write_report(run, on_section=lambda percent: None)
     assert xlsx_sheets(file_bytes(run)) == xlsx_sheets(fresh)
@@ -1085,9 +1301,11 @@ class TestPagesAndApi:
 
     def test_csv_download_is_text_csv(self, org, as_person, django_capture_on_commit_callbacks):
         run = build(
-            org.official_a, django_capture_on_commit_callbacks, kind=Kind.MENTORING_SUMMARY,
+            org.official_a,
+            django_capture_on_commit_callbacks,
+            kind=Kind.MENTORING_SUMMARY,
             format=Format.CSV,
-        )  # fmt: skip
+        )
         response = as_person(org.official_a).get(reverse("reports:run-download", args=[run.pk]))
         assert response["Content-Type"] == "text/csv; charset=utf-8"
 

@@ -79,14 +79,28 @@ class Workers:
         log = open(self.tmp_path / f"worker-{n}.log", "w")  # noqa: SIM115 (closed in stop)
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "config", "worker",
-                "--pool=prefork", "--concurrency=1", "--loglevel=warning",
-                "-Q", self.queue, "-n", f"{self.queue}-{n}@%h",
-                "--without-gossip", "--without-mingle",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--loglevel=warning",
+                "-Q",
+                self.queue,
+                "-n",
+                f"{self.queue}-{n}@%h",
+                "--without-gossip",
+                "--without-mingle",
             ],
-            cwd=settings.BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=settings.BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
         process.log_file = log
         self.started.append(process)
         return process
@@ -182,8 +196,11 @@ def test_a_real_worker_builds_each_report_kind(report_data, workers, media_root)
     built = ReportRun.objects.filter(pk__in=ids).select_related("org_unit", "campaign")
     for run in built.order_by("pk"):
         assert (run.status, run.attempt, run.progress, run.error) == (
-            Status.SUCCEEDED, 1, 100, "",
-        ), (run.kind, run.error, workers.log())  # fmt: skip
+            Status.SUCCEEDED,
+            1,
+            100,
+            "",
+        ), (run.kind, run.error, workers.log())
         assert run.file.name.endswith(f".{run.format}")
         content = file_bytes(run)
         if run.format == Format.CSV:
@@ -210,12 +227,17 @@ SLOW_STUDIOS = 6000
 def test_a_killed_worker_run_ends_succeeded_once_after_recovery(org, studios, workers, media_root):
     Studio.objects.bulk_create(
         Studio(
-            name=f"批量工作室{n}", code=f"BULK-{n:05d}", kind=Studio.Kind.EMPLOYEE,
-            leader=studios.lead_a, org_unit=org.team_a101, speciality="检修",
-            founded_on=datetime.date(2020, 1, 1), status=Studio.Status.ESTABLISHED,
+            name=f"批量工作室{n}",
+            code=f"BULK-{n:05d}",
+            kind=Studio.Kind.EMPLOYEE,
+            leader=studios.lead_a,
+            org_unit=org.team_a101,
+            speciality="检修",
+            founded_on=datetime.date(2020, 1, 1),
+            status=Studio.Status.ESTABLISHED,
         )
         for n in range(SLOW_STUDIOS)
-    )  # fmt: skip
+    )
     first = workers.start()
     with sent_to(workers.queue):
         run = services.report_run_request(
@@ -245,8 +267,11 @@ def test_a_killed_worker_run_ends_succeeded_once_after_recovery(org, studios, wo
     wait_for(lambda: ReportRun.objects.get(pk=run.pk).is_finished, workers)
     run = ReportRun.objects.select_related("org_unit", "campaign").get(pk=run.pk)
     assert (run.status, run.attempt, run.progress, run.error) == (
-        Status.SUCCEEDED, 2, 100, "",
-    ), workers.log()  # fmt: skip
+        Status.SUCCEEDED,
+        2,
+        100,
+        "",
+    ), workers.log()
     assert ReportRun.objects.count() == 1
     # One file, the second attempt's, with every studio of company A.
     assert [p.relative_to(media_root).as_posix() for p in stored_files(media_root)] == [

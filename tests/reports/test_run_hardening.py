@@ -50,16 +50,28 @@ def test_the_schedule_delivered_twice_makes_one_run_per_company(org):
 
 def test_a_run_over_company_b_cannot_name_company_a_s_campaign(org, campaigns):
     company_a_campaign = competitions._campaign(
-        org, name="A 公司专项", year=THIS_YEAR, opens=timezone.now(),
-        closes=timezone.now() + datetime.timedelta(days=3), unit=org.company_a,
-    )  # fmt: skip
+        org,
+        name="A 公司专项",
+        year=THIS_YEAR,
+        opens=timezone.now(),
+        closes=timezone.now() + datetime.timedelta(days=3),
+        unit=org.company_a,
+    )
     with pytest.raises(ValidationError) as refused:
-        queued(org.group_official, kind=Kind.CAMPAIGN_SUMMARY, org_unit=org.company_b,
-               campaign=company_a_campaign)  # fmt: skip
+        queued(
+            org.group_official,
+            kind=Kind.CAMPAIGN_SUMMARY,
+            org_unit=org.company_b,
+            campaign=company_a_campaign,
+        )
     assert "campaign" in refused.value.message_dict
     # Over the group, which organised nothing but contains company A, it is fine.
-    assert queued(org.group_official, kind=Kind.CAMPAIGN_SUMMARY, org_unit=org.group,
-                  campaign=company_a_campaign).pk  # fmt: skip
+    assert queued(
+        org.group_official,
+        kind=Kind.CAMPAIGN_SUMMARY,
+        org_unit=org.group,
+        campaign=company_a_campaign,
+    ).pk
 
 
 @pytest.mark.parametrize("kind", [Kind.STUDIO_ANNUAL, Kind.MENTORING_SUMMARY])

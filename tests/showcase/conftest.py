@@ -15,13 +15,28 @@ def days_ago(days: int) -> datetime.date:
 BODY = "## 一线\n\n他在井下干了二十年。"
 
 
-def make_story(by, *, title="记粉尘治理工作室", form=Story.Form.REPORTAGE, people=(), studios=(),
-               body=BODY, creator="宣传部", **extra) -> Story:  # fmt: skip
+def make_story(
+    by,
+    *,
+    title="记粉尘治理工作室",
+    form=Story.Form.REPORTAGE,
+    people=(),
+    studios=(),
+    body=BODY,
+    creator="宣传部",
+    **extra,
+) -> Story:
     """A draft written by `by` (an official or a studio lead)."""
     return services.story_create(
-        by=by, title=title, form=form, creator=creator, body=body, people=list(people),
-        studios=list(studios), **extra,
-    )  # fmt: skip
+        by=by,
+        title=title,
+        form=form,
+        creator=creator,
+        body=body,
+        people=list(people),
+        studios=list(studios),
+        **extra,
+    )
 
 
 def publish(story: Story, by, *, days=1, featured=False) -> Story:
@@ -44,23 +59,38 @@ def showcase(studios):
     """
     org = studios.org
     featured_a = publish(
-        make_story(org.official_a, title="追光的人", people=[studios.lead_a],
-                   studios=[studios.dust]),
-        org.official_a, days=10, featured=True,
-    )  # fmt: skip
+        make_story(
+            org.official_a, title="追光的人", people=[studios.lead_a], studios=[studios.dust]
+        ),
+        org.official_a,
+        days=10,
+        featured=True,
+    )
     published_b = publish(
-        make_story(org.official_b, title="汽机医生", form=Story.Form.SONG,
-                   people=[studios.lead_b], studios=[studios.turbine]),
-        org.official_b, days=5,
-    )  # fmt: skip
+        make_story(
+            org.official_b,
+            title="汽机医生",
+            form=Story.Form.SONG,
+            people=[studios.lead_b],
+            studios=[studios.turbine],
+        ),
+        org.official_b,
+        days=5,
+    )
     draft_a = make_story(
-        studios.lead_a, title="师徒三代（草稿）", form=Story.Form.ESSAY,
-        people=[studios.member_a], studios=[studios.dust],
-    )  # fmt: skip
+        studios.lead_a,
+        title="师徒三代（草稿）",
+        form=Story.Form.ESSAY,
+        people=[studios.member_a],
+        studios=[studios.dust],
+    )
     in_review_a = make_story(
-        studios.lead_a, title="快板：降尘能手", form=Story.Form.CLAPPER_TALK,
-        people=[studios.lead_a], studios=[studios.dust],
-    )  # fmt: skip
+        studios.lead_a,
+        title="快板：降尘能手",
+        form=Story.Form.CLAPPER_TALK,
+        people=[studios.lead_a],
+        studios=[studios.dust],
+    )
     in_review_a = services.story_submit(story_id=in_review_a.pk, by=studios.lead_a)
     archived_a = publish(
         make_story(org.official_a, title="旧闻", studios=[studios.dust]), org.official_a, days=400

@@ -204,9 +204,15 @@ class TestStoryRead:
         s = showcase
         for index in range(101):
             Story.objects.create(
-                title=f"故事{index}", form="essay", creator="c", body="x", org_unit=s.org.team_a101,
-                author=s.org.official_a, status="published", published_on=days_ago(index),
-            )  # fmt: skip
+                title=f"故事{index}",
+                form="essay",
+                creator="c",
+                body="x",
+                org_unit=s.org.team_a101,
+                author=s.org.official_a,
+                status="published",
+                published_on=days_ago(index),
+            )
         body = sign_in(api, s, "worker_a").get(STORIES, {"page_size": 500}).json()
         assert body["count"] == 103
         assert len(body["results"]) == 100
@@ -450,22 +456,43 @@ class TestStoryCreateInvalid:
 # until it is archived; readers who do not write it 403; those who cannot see it 404.
 PATCH_EXPECTED = {
     "draft_a": {
-        "lead_a": 200, "official_a": 200, "group_official": 200, "admin": 200,
-        "worker_a": 404, "worker_b": 404, "member_a": 404, "official_b": 404,
+        "lead_a": 200,
+        "official_a": 200,
+        "group_official": 200,
+        "admin": 200,
+        "worker_a": 404,
+        "worker_b": 404,
+        "member_a": 404,
+        "official_b": 404,
     },
     "in_review_a": {
-        "lead_a": 409, "official_a": 200, "group_official": 200, "admin": 200,
-        "worker_a": 404, "worker_b": 404, "official_b": 404,
+        "lead_a": 409,
+        "official_a": 200,
+        "group_official": 200,
+        "admin": 200,
+        "worker_a": 404,
+        "worker_b": 404,
+        "official_b": 404,
     },
     "featured_a": {
-        "official_a": 200, "group_official": 200, "admin": 200,
-        "lead_a": 403, "worker_a": 403, "worker_b": 403, "official_b": 403,
+        "official_a": 200,
+        "group_official": 200,
+        "admin": 200,
+        "lead_a": 403,
+        "worker_a": 403,
+        "worker_b": 403,
+        "official_b": 403,
     },
     "archived_a": {
-        "official_a": 409, "group_official": 409, "admin": 409,
-        "lead_a": 404, "worker_a": 404, "worker_b": 404, "official_b": 404,
+        "official_a": 409,
+        "group_official": 409,
+        "admin": 409,
+        "lead_a": 404,
+        "worker_a": 404,
+        "worker_b": 404,
+        "official_b": 404,
     },
-}  # fmt: skip
+}
 
 
 class TestStoryUpdate:
@@ -575,30 +602,77 @@ class TestStoryUpdate:
 
 # For each action: the story it is tried on, the body sent, and every role's answer.
 ACTIONS = {
-    "submit": ("draft_a", {}, {
-        "lead_a": 200,  # the author
-        "official_a": 403, "group_official": 403, "admin": 403,  # they see it, it is not theirs
-        "worker_a": 404, "worker_b": 404, "member_a": 404, "official_b": 404,
-    }),
-    "return": ("in_review_a", {"reason": "请补充现场照片"}, {
-        "official_a": 200, "group_official": 200, "admin": 200,
-        "lead_a": 403,
-        "worker_a": 404, "worker_b": 404, "member_a": 404, "official_b": 404,
-    }),
-    "publish": ("in_review_a", {}, {
-        "official_a": 200, "group_official": 200, "admin": 200,
-        "lead_a": 403,
-        "worker_a": 404, "worker_b": 404, "member_a": 404, "official_b": 404,
-    }),
-    "archive": ("featured_a", {}, {
-        "official_a": 200, "group_official": 200, "admin": 200,
-        "lead_a": 403, "worker_a": 403, "worker_b": 403, "member_a": 403, "official_b": 403,
-    }),
-    "feature": ("featured_a", {"featured": False}, {
-        "official_a": 200, "group_official": 200, "admin": 200,
-        "lead_a": 403, "worker_a": 403, "worker_b": 403, "member_a": 403, "official_b": 403,
-    }),
-}  # fmt: skip
+    "submit": (
+        "draft_a",
+        {},
+        {
+            "lead_a": 200,  # the author
+            "official_a": 403,
+            "group_official": 403,
+            "admin": 403,  # they see it, it is not theirs
+            "worker_a": 404,
+            "worker_b": 404,
+            "member_a": 404,
+            "official_b": 404,
+        },
+    ),
+    "return": (
+        "in_review_a",
+        {"reason": "请补充现场照片"},
+        {
+            "official_a": 200,
+            "group_official": 200,
+            "admin": 200,
+            "lead_a": 403,
+            "worker_a": 404,
+            "worker_b": 404,
+            "member_a": 404,
+            "official_b": 404,
+        },
+    ),
+    "publish": (
+        "in_review_a",
+        {},
+        {
+            "official_a": 200,
+            "group_official": 200,
+            "admin": 200,
+            "lead_a": 403,
+            "worker_a": 404,
+            "worker_b": 404,
+            "member_a": 404,
+            "official_b": 404,
+        },
+    ),
+    "archive": (
+        "featured_a",
+        {},
+        {
+            "official_a": 200,
+            "group_official": 200,
+            "admin": 200,
+            "lead_a": 403,
+            "worker_a": 403,
+            "worker_b": 403,
+            "member_a": 403,
+            "official_b": 403,
+        },
+    ),
+    "feature": (
+        "featured_a",
+        {"featured": False},
+        {
+            "official_a": 200,
+            "group_official": 200,
+            "admin": 200,
+            "lead_a": 403,
+            "worker_a": 403,
+            "worker_b": 403,
+            "member_a": 403,
+            "official_b": 403,
+        },
+    ),
+}
 # What a successful action leaves: (status, featured).
 AFTER = {
     "submit": ("in_review", False),
@@ -643,8 +717,10 @@ class TestStoryActions:
             last = fresh.events.order_by("at", "id").last()
             assert fresh.events.count() == events + 1
             assert (last.from_state, last.to_state, last.actor) == (
-                story.status, story.status, person(s, role),
-            )  # fmt: skip
+                story.status,
+                story.status,
+                person(s, role),
+            )
             return
         last = fresh.events.order_by("at", "id").last()
         assert fresh.events.count() == events + 1
@@ -859,24 +935,34 @@ def library(showcase):
     s = showcase
     org, st = s.org, s.studios
     song = make_story(
-        org.official_a, title="矿山之歌", form=Story.Form.SONG, people=[org.worker_a],
-        org_unit=org.mine_a1, body="唱一唱采煤工。",
-    )  # fmt: skip
+        org.official_a,
+        title="矿山之歌",
+        form=Story.Form.SONG,
+        people=[org.worker_a],
+        org_unit=org.mine_a1,
+        body="唱一唱采煤工。",
+    )
     song = services.story_publish(
         story_id=song.pk, by=org.official_a, published_on=datetime.date(2023, 5, 1)
     )
     washing = make_story(
-        org.official_a, title="洗煤的人", people=[org.colleague_a], studios=[st.washing],
+        org.official_a,
+        title="洗煤的人",
+        people=[org.colleague_a],
+        studios=[st.washing],
         body="他们让粉尘浓度降了一半。",
-    )  # fmt: skip
+    )
     washing = services.story_publish(
         story_id=washing.pk, by=org.official_a, published_on=datetime.date(2024, 3, 1)
     )
     washing = services.story_feature(story_id=washing.pk, by=org.official_a, featured=True)
     video = make_story(
-        org.official_b, title="检修一线", form=Story.Form.SHORT_VIDEO, people=[org.worker_b],
+        org.official_b,
+        title="检修一线",
+        form=Story.Form.SHORT_VIDEO,
+        people=[org.worker_b],
         body="镜头里的汽轮机。",
-    )  # fmt: skip
+    )
     video = services.story_publish(
         story_id=video.pk, by=org.official_b, published_on=datetime.date(2024, 7, 1)
     )
@@ -907,8 +993,11 @@ FILTER_CASES = [
     ("status", "draft", {"draft_a"}),
     ("status", "in_review", {"in_review_a"}),
     ("status", "archived", {"archived_a"}),
-    ("status", "published", {"featured_a", "published_b", "song_2023", "washing_2024",
-                             "video_b_2024"}),
+    (
+        "status",
+        "published",
+        {"featured_a", "published_b", "song_2023", "washing_2024", "video_b_2024"},
+    ),
     ("person", "lead_a", {"featured_a", "in_review_a"}),
     ("person", "member_a", {"draft_a"}),
     ("person", "worker_a", {"song_2023"}),
@@ -932,7 +1021,7 @@ FILTER_CASES = [
     ("search", "追光", {"featured_a"}),
     ("search", "二十年", FIXTURE_STORIES),
     ("search", "不存在的词", set()),
-]  # fmt: skip
+]
 
 
 class TestStoryFilters:
@@ -1024,9 +1113,10 @@ class TestStoryMarkdown:
     def test_scripts_handlers_and_javascript_links_never_reach_body_html(self, api, showcase):
         s = showcase
         response = sign_in(api, s, "official_a").post(
-            STORIES, story_body(s, body=HOSTILE, people_ids=[s.org.worker_a.pk], studio_ids=[]),
+            STORIES,
+            story_body(s, body=HOSTILE, people_ids=[s.org.worker_a.pk], studio_ids=[]),
             format="json",
-        )  # fmt: skip
+        )
         assert response.status_code == 201, response.content
         created = response.json()
         assert created["body"] == HOSTILE  # the Markdown comes back as written
@@ -1262,11 +1352,17 @@ def pair(mentor, apprentice, unit, by, *, status=Pairing.Status.ACTIVE, years_ag
     """A pairing that took place (agreement signed `years_ago` years back)."""
     start = timezone.localdate() - datetime.timedelta(days=365 * years_ago)
     return Pairing.objects.create(
-        mentor=mentor, apprentice=apprentice, org_unit=unit, starts_on=start,
-        planned_end_on=start + datetime.timedelta(days=730), target_skill_level="senior",
-        agreement_signed_on=start, status=status, created_by=by,
+        mentor=mentor,
+        apprentice=apprentice,
+        org_unit=unit,
+        starts_on=start,
+        planned_end_on=start + datetime.timedelta(days=730),
+        target_skill_level="senior",
+        agreement_signed_on=start,
+        status=status,
+        created_by=by,
         ended_on=start + datetime.timedelta(days=700) if status == "completed" else None,
-    )  # fmt: skip
+    )
 
 
 class TestProfiles:
@@ -1323,8 +1419,13 @@ class TestProfiles:
         pair(apprentice, second, org.team_a102, org.official_a, years_ago=2)
         pair(second, fourth, org.team_a102, org.official_a, years_ago=1)  # beyond three
         # a pairing that never took place is no part of the lineage
-        pair(lead, PersonFactory(org_unit=org.team_a101), org.team_a101, org.official_a,
-             status="terminated")  # fmt: skip
+        pair(
+            lead,
+            PersonFactory(org_unit=org.team_a101),
+            org.team_a101,
+            org.official_a,
+            status="terminated",
+        )
 
         response = sign_in(api, s, "worker_b").get(url(PROFILES, lead))
         assert response.status_code == 200, response.content

@@ -50,22 +50,28 @@ def many(showcase):
     s = showcase
     org, st = s.org, s.studios
     studio_services.membership_add(
-        studio_id=st.washing.pk, by=org.group_official, person=org.worker_a,
+        studio_id=st.washing.pk,
+        by=org.group_official,
+        person=org.worker_a,
         role=Membership.Role.MEMBER,
-    )  # fmt: skip
+    )
     company_a = [st.lead_a, st.member_a, org.worker_a, org.colleague_a]
     for index in range(30):
         story = make_story(
-            org.official_a, title=f"甲公司故事{index}", form=Story.Form.values[index % 9],
+            org.official_a,
+            title=f"甲公司故事{index}",
+            form=Story.Form.values[index % 9],
             people=[company_a[index % 4], company_a[(index + 1) % 4]],
             studios=[st.dust, st.washing],
-        )  # fmt: skip
+        )
         publish(story, org.official_a, days=index + 1, featured=index % 5 == 0)
     for index in range(12):
         story = make_story(
-            org.official_b, title=f"乙公司故事{index}", people=[st.lead_b, org.worker_b],
+            org.official_b,
+            title=f"乙公司故事{index}",
+            people=[st.lead_b, org.worker_b],
             studios=[st.turbine],
-        )  # fmt: skip
+        )
         publish(story, org.official_b, days=index + 1)
     for index in range(6):
         make_story(st.lead_a, title=f"草稿{index}", people=[st.member_a], studios=[st.dust])
@@ -142,9 +148,12 @@ class Record:
         self.done = 0
         now = timezone.now()
         campaign = _campaign(
-            self.org, name="五小竞赛（档案）", year=now.year,
-            opens=now - datetime.timedelta(days=3), closes=now + datetime.timedelta(days=3),
-        )  # fmt: skip
+            self.org,
+            name="五小竞赛（档案）",
+            year=now.year,
+            opens=now - datetime.timedelta(days=3),
+            closes=now + datetime.timedelta(days=3),
+        )
         self.grade = campaign.grades.get(grade=AwardGrade.Grade.ENCOURAGEMENT)
         self.campaign = campaign
 
@@ -153,16 +162,26 @@ class Record:
         for index in range(self.done, self.done + count):
             helper = PersonFactory(org_unit=org.team_a101)
             achievement_services.achievement_create(
-                by=official, studio=self.studios.dust, title=f"成果{index}", kind="software",
-                completed_on=datetime.date(2024, 1, 1), promotion="group",
+                by=official,
+                studio=self.studios.dust,
+                title=f"成果{index}",
+                kind="software",
+                completed_on=datetime.date(2024, 1, 1),
+                promotion="group",
                 contributors=[(lead, Decimal(50)), (helper, Decimal(50))],
-            )  # fmt: skip
+            )
             achievement_services.patent_create(
-                by=official, studio=self.studios.dust, application_no=patent_number(index),
-                title=f"专利{index}", patent_type="utility_model",
-                filed_on=datetime.date(2021, 1, 1), holder="公司", inventors=[lead, helper],
-                status="granted", granted_on=datetime.date(2022, 1, 1),
-            )  # fmt: skip
+                by=official,
+                studio=self.studios.dust,
+                application_no=patent_number(index),
+                title=f"专利{index}",
+                patent_type="utility_model",
+                filed_on=datetime.date(2021, 1, 1),
+                holder="公司",
+                inventors=[lead, helper],
+                status="granted",
+                granted_on=datetime.date(2022, 1, 1),
+            )
             proposal = competition_services.proposal_create(
                 by=lead, campaign=self.campaign, **COMPLETE
             )
@@ -181,11 +200,17 @@ class Record:
     def _pair(self, mentor, apprentice):
         start = datetime.date(2020, 1, 1)
         Pairing.objects.create(
-            mentor=mentor, apprentice=apprentice, org_unit=self.org.team_a101, starts_on=start,
-            planned_end_on=start + datetime.timedelta(days=700), target_skill_level="senior",
-            agreement_signed_on=start, status=Pairing.Status.COMPLETED,
-            ended_on=start + datetime.timedelta(days=600), created_by=self.org.group_official,
-        )  # fmt: skip
+            mentor=mentor,
+            apprentice=apprentice,
+            org_unit=self.org.team_a101,
+            starts_on=start,
+            planned_end_on=start + datetime.timedelta(days=700),
+            target_skill_level="senior",
+            agreement_signed_on=start,
+            status=Pairing.Status.COMPLETED,
+            ended_on=start + datetime.timedelta(days=600),
+            created_by=self.org.group_official,
+        )
 
 
 @pytest.fixture

@@ -45,10 +45,14 @@ def pair(org, mentor, apprentice, *, started=400, status=Status.ACTIVE) -> Pairi
     passed final appraisal, terminated with a reason."""
     start = days_ago(started)
     pairing = mentoring.pairing_propose(
-        by=org.official_a, mentor=mentor, apprentice=apprentice, starts_on=start,
+        by=org.official_a,
+        mentor=mentor,
+        apprentice=apprentice,
+        starts_on=start,
         planned_end_on=start + datetime.timedelta(days=730),
-        target_skill_level=SkillLevel.SENIOR, goals="传帮带",
-    )  # fmt: skip
+        target_skill_level=SkillLevel.SENIOR,
+        goals="传帮带",
+    )
     if status == Status.TERMINATED:
         return mentoring.pairing_terminate(pairing_id=pairing.pk, by=org.official_a, reason="调岗")
     if status != Status.PROPOSED:
@@ -158,11 +162,16 @@ class TestLineageTree:
         start = days_ago(500)
         for mentor, apprentice in zip(names, names[1:] + names[:1], strict=True):
             Pairing.objects.create(
-                mentor=mentor, apprentice=apprentice, org_unit=org.team_a101,
-                starts_on=start, planned_end_on=start + datetime.timedelta(days=730),
-                target_skill_level=SkillLevel.SENIOR, agreement_signed_on=start,
-                status=Status.ACTIVE, created_by=org.official_a,
-            )  # fmt: skip
+                mentor=mentor,
+                apprentice=apprentice,
+                org_unit=org.team_a101,
+                starts_on=start,
+                planned_end_on=start + datetime.timedelta(days=730),
+                target_skill_level=SkillLevel.SENIOR,
+                agreement_signed_on=start,
+                status=Status.ACTIVE,
+                created_by=org.official_a,
+            )
         for root in names:
             tree = lineage_tree(root, viewer(org.worker_a), generations=10)
             shown = everyone(tree)
@@ -267,8 +276,9 @@ def grow_record(s, person, n: int, start: int, in_campaign) -> None:
     patents, awards, stories, apprentices and mentors."""
     org, dust = s.org, s.studios.dust
     for i in range(start, start + n):
-        on_list = recognition_list(org, title=f"名单{i}", level=Level.MUNICIPAL, year=2000 + i,
-                                   total_named=5)  # fmt: skip
+        on_list = recognition_list(
+            org, title=f"名单{i}", level=Level.MUNICIPAL, year=2000 + i, total_named=5
+        )
         honour_person(org, on_list, person)
         (helper,) = people(org, f"帮手{i}")
         achievement(org, dust, [person, helper], title=f"成果{i}")
@@ -276,8 +286,11 @@ def grow_record(s, person, n: int, start: int, in_campaign) -> None:
         patent(org, dust, [person], serial=i + 1)
         patent(org, dust, [person], serial=5000 + i, granted=False)
         awarded_proposal(org, person, in_campaign, title=f"五小{i}")
-        publish(make_story(org.official_a, title=f"故事{i}", people=[person]), org.official_a,
-                days=i + 1)  # fmt: skip
+        publish(
+            make_story(org.official_a, title=f"故事{i}", people=[person]),
+            org.official_a,
+            days=i + 1,
+        )
         make_story(org.official_a, title=f"草稿{i}", people=[person])
         pair(org, person, helper, status=Status.COMPLETED, started=900)
         (mentor,) = people(org, f"师傅{i}")
@@ -292,8 +305,12 @@ def profile_queries_as_it_grows(s, role) -> dict[str, int]:
     in_campaign = campaign(s.org, year=2024)
     counts = {}
     done = 0
-    for label, size in [("one", 1), ("a dozen", 12), ("past a page", PROFILE_SECTION_ROWS + 6),
-                        ("half as much again", 54)]:  # fmt: skip
+    for label, size in [
+        ("one", 1),
+        ("a dozen", 12),
+        ("past a page", PROFILE_SECTION_ROWS + 6),
+        ("half as much again", 54),
+    ]:
         grow_record(s, person, size - done, done, in_campaign)
         done = size
         counts[label] = queries(lambda: craftsman_profile(person, viewer(reader)))
@@ -322,8 +339,13 @@ def grow_roll(s, n: int, start: int, in_campaign) -> None:
     levels = list(Level.values)
     adopters = [org.team_a102, org.mine_a1, org.company_a, org.team_b101, org.plant_b1]
     for i in range(start, start + n):
-        on_list = recognition_list(org, title=f"名单{i}", level=levels[i % len(levels)],
-                                   year=2010 + i % 5, total_named=10 + i)  # fmt: skip
+        on_list = recognition_list(
+            org,
+            title=f"名单{i}",
+            level=levels[i % len(levels)],
+            year=2010 + i % 5,
+            total_named=10 + i,
+        )
         for studio in (st.dust, st.washing, st.turbine):
             name_studio(org, on_list, studio)
         (named,) = people(org, f"劳模{i}", unit=org.team_b101)

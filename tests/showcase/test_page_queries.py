@@ -69,9 +69,15 @@ class World:
     def studio(self, unit, leader):
         n = next(SERIAL)
         studio = studio_services.studio_create(
-            by=self.official, name=f"第{n}创新工作室", code=f"S-{n}", kind=Studio.Kind.CRAFTSMAN,
-            leader=leader, org_unit=unit, speciality="检修", founded_on=datetime.date(2021, 1, 1),
-        )  # fmt: skip
+            by=self.official,
+            name=f"第{n}创新工作室",
+            code=f"S-{n}",
+            kind=Studio.Kind.CRAFTSMAN,
+            leader=leader,
+            org_unit=unit,
+            speciality="检修",
+            founded_on=datetime.date(2021, 1, 1),
+        )
         return studio_services.studio_change_status(
             studio_id=studio.pk, by=self.official, status=Studio.Status.ESTABLISHED
         )
@@ -79,24 +85,33 @@ class World:
     def recognition_list(self, level, year, *, studios=(), people=()):
         n = next(SERIAL)
         named = studio_services.recognition_list_create(
-            by=self.official, title=f"第{n}批命名", level=level, conferred_by="省总工会",
-            year=year, total_named=20,
-        )  # fmt: skip
+            by=self.official,
+            title=f"第{n}批命名",
+            level=level,
+            conferred_by="省总工会",
+            year=year,
+            total_named=20,
+        )
         for studio in studios:
             studio_services.honour_create(by=self.official, recognition_list=named, studio=studio)
         for person in people:
             studio_services.honour_create(
-                by=self.official, recognition_list=named, person=person,
+                by=self.official,
+                recognition_list=named,
+                person=person,
                 personal_title="model_worker",
-            )  # fmt: skip
+            )
         return named
 
     def awarded(self, author, grade=AwardGrade.Grade.FIRST):
         """`author`'s proposal in this year's group campaign, awarded `grade`."""
         proposal = proposal_in(
-            Proposal.Status.AWARDED, org=self.org, make_proposal=self.make_proposal,
-            author=author, title=f"喷雾降尘改造第{next(SERIAL)}号",
-        )  # fmt: skip
+            Proposal.Status.AWARDED,
+            org=self.org,
+            make_proposal=self.make_proposal,
+            author=author,
+            title=f"喷雾降尘改造第{next(SERIAL)}号",
+        )
         grade_row = proposal.campaign.grades.get(grade=grade)
         Award.objects.create(
             proposal=proposal, grade=grade_row, amount=grade_row.amount, awarded_by=self.official
@@ -106,10 +121,14 @@ class World:
     def achievement(self, contributor, *, adopted_by=()):
         studio = self.studios.dust
         made = records.achievement_create(
-            by=self.official, studio=studio, title=f"降尘成果第{next(SERIAL)}号",
-            kind=Achievement.Kind.TECHNICAL_INNOVATION, completed_on=days_ago(300),
-            contributors=[(contributor, Decimal(100))], promotion=Achievement.Promotion.GROUP,
-        )  # fmt: skip
+            by=self.official,
+            studio=studio,
+            title=f"降尘成果第{next(SERIAL)}号",
+            kind=Achievement.Kind.TECHNICAL_INNOVATION,
+            completed_on=days_ago(300),
+            contributors=[(contributor, Decimal(100))],
+            promotion=Achievement.Promotion.GROUP,
+        )
         for unit in adopted_by:
             records.adoption_record(
                 by=self.official, achievement=made, org_unit=unit, adopted_on=days_ago(100)
@@ -118,19 +137,25 @@ class World:
 
     def pairing(self, mentor, apprentice):
         pairing = mentoring.pairing_propose(
-            by=self.org.official_a, mentor=mentor, apprentice=apprentice,
-            starts_on=days_ago(300), planned_end_on=days_ago(300) + datetime.timedelta(days=730),
-            target_skill_level=SkillLevel.SENIOR, goals="传帮带",
-        )  # fmt: skip
+            by=self.org.official_a,
+            mentor=mentor,
+            apprentice=apprentice,
+            starts_on=days_ago(300),
+            planned_end_on=days_ago(300) + datetime.timedelta(days=730),
+            target_skill_level=SkillLevel.SENIOR,
+            goals="传帮带",
+        )
         return mentoring.pairing_activate(
             pairing_id=pairing.pk, by=self.org.official_a, agreement_signed_on=days_ago(300)
         )
 
     def story(self, about, *, featured=False):
         story = make_story(
-            self.org.official_a, title=f"工匠故事第{next(SERIAL)}篇", people=[about],
+            self.org.official_a,
+            title=f"工匠故事第{next(SERIAL)}篇",
+            people=[about],
             studios=[self.studios.dust],
-        )  # fmt: skip
+        )
         return publish(story, self.org.official_a, days=next(SERIAL), featured=featured)
 
 
@@ -145,8 +170,7 @@ def world(studios, make_proposal):  # noqa: F811 - the fixture imported above
 def roll_small(w: World):
     """One list naming the dust studio, one personal honour, one awarded
     proposal, one adopted achievement."""
-    w.recognition_list(Level.PROVINCIAL, 2024, studios=[w.studios.dust],
-                       people=[w.studios.lead_a])  # fmt: skip
+    w.recognition_list(Level.PROVINCIAL, 2024, studios=[w.studios.dust], people=[w.studios.lead_a])
     w.awarded(w.org.worker_a)
     w.achievement(w.studios.lead_a, adopted_by=[w.org.team_a102])
 
@@ -158,25 +182,40 @@ def roll_bigger(w: World):
     org = w.org
     new_studios = [
         w.studio(unit, w.person(unit))
-        for unit in (org.team_a101, org.team_a102, org.team_b101, org.team_b101, org.mine_a1,
-                     org.team_a102)
-    ]  # fmt: skip
+        for unit in (
+            org.team_a101,
+            org.team_a102,
+            org.team_b101,
+            org.team_b101,
+            org.mine_a1,
+            org.team_a102,
+        )
+    ]
     people = [w.person(unit) for unit in (org.team_a101, org.team_a102, org.team_b101) * 4]
     w.recognition_list(Level.NATIONAL, 2025, studios=new_studios[:2], people=people[:3])
-    w.recognition_list(Level.PROVINCIAL, 2025, studios=[w.studios.turbine, w.studios.washing],
-                       people=people[3:6])  # fmt: skip
+    w.recognition_list(
+        Level.PROVINCIAL, 2025, studios=[w.studios.turbine, w.studios.washing], people=people[3:6]
+    )
     w.recognition_list(Level.MUNICIPAL, 2024, studios=new_studios[2:5], people=people[6:9])
     w.recognition_list(Level.ENTERPRISE, 2023, studios=new_studios[5:], people=people[9:])
     w.recognition_list(Level.ENTERPRISE, 2024, studios=new_studios[:3])
     Grade = AwardGrade.Grade
     for author, grade in [
-        (org.colleague_a, Grade.FIRST), (org.worker_b, Grade.SECOND), (people[0], Grade.SECOND),
-        (people[2], Grade.ENCOURAGEMENT), (people[4], Grade.SECOND),
+        (org.colleague_a, Grade.FIRST),
+        (org.worker_b, Grade.SECOND),
+        (people[0], Grade.SECOND),
+        (people[2], Grade.ENCOURAGEMENT),
+        (people[4], Grade.SECOND),
         (people[5], Grade.ENCOURAGEMENT),
-    ]:  # fmt: skip
+    ]:
         w.awarded(author, grade)
-    for adopters in ([org.team_a102, org.team_b101, org.plant_b1], [org.team_b101],
-                     [org.team_a102, org.plant_b1], [org.company_b], [org.team_a102]):  # fmt: skip
+    for adopters in (
+        [org.team_a102, org.team_b101, org.plant_b1],
+        [org.team_b101],
+        [org.team_a102, org.plant_b1],
+        [org.company_b],
+        [org.team_a102],
+    ):
         w.achievement(w.studios.member_a, adopted_by=adopters)
 
 
@@ -241,8 +280,12 @@ def profile_bigger(w: World):
     each and a third generation under the last, a second mentor, six more
     stories."""
     lead, org = w.studios.lead_a, w.org
-    for level, year in [(Level.NATIONAL, 2025), (Level.MUNICIPAL, 2023),
-                        (Level.ENTERPRISE, 2022), (Level.PROVINCIAL_INDUSTRY, 2021)]:  # fmt: skip
+    for level, year in [
+        (Level.NATIONAL, 2025),
+        (Level.MUNICIPAL, 2023),
+        (Level.ENTERPRISE, 2022),
+        (Level.PROVINCIAL_INDUSTRY, 2021),
+    ]:
         w.recognition_list(level, year, people=[lead])
     for adopters in ([org.team_a102, org.team_b101], [org.plant_b1], [], [org.company_b], []):
         w.achievement(lead, adopted_by=adopters)
@@ -302,10 +345,17 @@ def shelf(showcase):
     studios, official = showcase.studios, showcase.org.official_a
     for index in range(30):
         publish(
-            make_story(official, title=f"工匠故事{index}", summary="一段摘要",
-                       people=[studios.lead_a, studios.member_a], studios=[studios.dust]),
-            official, days=index + 2, featured=index < 3,
-        )  # fmt: skip
+            make_story(
+                official,
+                title=f"工匠故事{index}",
+                summary="一段摘要",
+                people=[studios.lead_a, studios.member_a],
+                studios=[studios.dust],
+            ),
+            official,
+            days=index + 2,
+            featured=index < 3,
+        )
     for index in range(3):
         story = make_story(studios.lead_a, title=f"待审{index}", studios=[studios.dust])
         services.story_submit(story_id=story.pk, by=studios.lead_a)
@@ -314,8 +364,14 @@ def shelf(showcase):
 
 # How many stories each reader has on the list: 32 published for everyone; the
 # lead's 1 draft and 4 in review; the archived one for company A's officials.
-LISTED = {"worker_a": 32, "worker_b": 32, "lead_a": 37, "official_a": 38,
-          "group_official": 38, "admin": 38}  # fmt: skip
+LISTED = {
+    "worker_a": 32,
+    "worker_b": 32,
+    "lead_a": 37,
+    "official_a": 38,
+    "group_official": 38,
+    "admin": 38,
+}
 
 
 @pytest.mark.parametrize("role", list(LISTED))
@@ -336,15 +392,21 @@ def test_the_unfiltered_list_with_its_featured_block_does_not_grow_with_stories(
     assert len(response.context["featured"]) == 4
     studios, official = shelf.studios, shelf.org.official_a
     for index in range(20):
-        publish(make_story(official, title=f"又一篇{index}", people=[studios.lead_a],
-                           studios=[studios.dust]), official, featured=True)  # fmt: skip
+        publish(
+            make_story(
+                official, title=f"又一篇{index}", people=[studios.lead_a], studios=[studios.dust]
+            ),
+            official,
+            featured=True,
+        )
     bigger, response = queries_of(client, shelf.org.worker_a, LIST)
     assert len(response.context["stories"]) == 12
     assert bigger == small
 
 
-def test_the_story_page_does_not_grow_with_people_studios_and_files(client, shelf, settings,
-                                                                    tmp_path):  # fmt: skip
+def test_the_story_page_does_not_grow_with_people_studios_and_files(
+    client, shelf, settings, tmp_path
+):
     """A story about one person and one studio, and one about many, with files."""
     import io
 
@@ -363,9 +425,11 @@ def test_the_story_page_does_not_grow_with_people_studios_and_files(client, shel
     one = make_story(official, title="一个人", people=[studios.lead_a], studios=[studios.dust])
     services.story_attach(record=one, by=official, upload=photo(1))
     many = make_story(
-        official, title="一群人", studios=[studios.dust, studios.washing],
+        official,
+        title="一群人",
+        studios=[studios.dust, studios.washing],
         people=[studios.lead_a, studios.member_a, org.worker_a, org.colleague_a],
-    )  # fmt: skip
+    )
     for n in range(2, 7):
         services.story_attach(record=many, by=official, upload=photo(n))
     services.story_submit(story_id=many.pk, by=official)

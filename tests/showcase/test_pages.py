@@ -45,9 +45,17 @@ Title = Honour.PersonalTitle
 
 # Every signed-in part someone plays in the `showcase` world.
 EVERY_ROLE = [
-    "worker_a", "worker_b", "colleague_a", "lead_a", "member_a", "lead_b",
-    "official_a", "official_b", "group_official", "admin",
-]  # fmt: skip
+    "worker_a",
+    "worker_b",
+    "colleague_a",
+    "lead_a",
+    "member_a",
+    "lead_b",
+    "official_a",
+    "official_b",
+    "group_official",
+    "admin",
+]
 # Who reads a draft or a story in review of lead_a's (company A): its author
 # and the officials over its unit; everyone else gets 404.
 READERS_OF_A_DRAFT = ["lead_a", "official_a", "group_official", "admin"]
@@ -199,9 +207,14 @@ class TestAnonymous:
     def test_every_page_sends_to_the_login(self, client, showcase):
         pk = showcase.featured_a.pk
         for page in (
-            LIST, NEW, ROLL, SEARCH + "?q=粉尘", url("story-detail", pk), url("story-edit", pk),
+            LIST,
+            NEW,
+            ROLL,
+            SEARCH + "?q=粉尘",
+            url("story-detail", pk),
+            url("story-edit", pk),
             url("profile", showcase.studios.lead_a.pk),
-        ):  # fmt: skip
+        ):
             assert_sent_to_login(client.get(page), page)
 
     def test_every_action_sends_to_the_login_and_changes_nothing(self, client, showcase):
@@ -238,11 +251,13 @@ class TestStoryList:
             ("official_b", {"featured_a", "published_b"}),
             ("lead_a", {"featured_a", "published_b", "draft_a", "in_review_a"}),
             ("official_a", {"featured_a", "published_b", "draft_a", "in_review_a", "archived_a"}),
-            ("group_official", {"featured_a", "published_b", "draft_a", "in_review_a",
-                                "archived_a"}),
+            (
+                "group_official",
+                {"featured_a", "published_b", "draft_a", "in_review_a", "archived_a"},
+            ),
             ("admin", {"featured_a", "published_b", "draft_a", "in_review_a", "archived_a"}),
         ],
-    )  # fmt: skip
+    )
     def test_each_role_sees_the_stories_in_its_scope(self, as_person, showcase, role, visible):
         response = as_person(person(showcase, role)).get(LIST)
         assert response.status_code == 200
@@ -309,9 +324,14 @@ class TestStoryList:
 
     @pytest.mark.parametrize(
         ("role", "offered"),
-        [("lead_a", True), ("official_a", True), ("lead_b", True),
-         ("worker_a", False), ("member_a", False)],
-    )  # fmt: skip
+        [
+            ("lead_a", True),
+            ("official_a", True),
+            ("lead_b", True),
+            ("worker_a", False),
+            ("member_a", False),
+        ],
+    )
     def test_the_write_button_follows_the_right_to_write(self, as_person, showcase, role, offered):
         html = as_person(person(showcase, role)).get(LIST).content.decode()
         assert (f'href="{NEW}"' in html) is offered
@@ -429,10 +449,14 @@ class TestScriptInjection:
 
     def test_a_title_and_summary_with_markup_are_shown_as_text(self, as_person, showcase):
         story = publish(
-            make_story(showcase.org.official_a, title="<script>alert(1)</script>",
-                       summary="<img src=x onerror=alert(1)>", studios=[showcase.studios.dust]),
+            make_story(
+                showcase.org.official_a,
+                title="<script>alert(1)</script>",
+                summary="<img src=x onerror=alert(1)>",
+                studios=[showcase.studios.dust],
+            ),
             showcase.org.official_a,
-        )  # fmt: skip
+        )
         for page in (url("story-detail", story.pk), LIST):
             html = as_person(showcase.org.worker_a).get(page).content.decode()
             assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -489,8 +513,9 @@ class TestCreate:
         assert showcase.org.company_a in form.fields["org_unit"].queryset
         assert showcase.org.company_b not in form.fields["org_unit"].queryset
 
-        data = story_data(showcase, people=[showcase.org.worker_a.pk],
-                          org_unit=showcase.org.mine_a1.pk)  # fmt: skip
+        data = story_data(
+            showcase, people=[showcase.org.worker_a.pk], org_unit=showcase.org.mine_a1.pk
+        )
         response = client.post(NEW, data)
 
         story = Story.objects.get(title="粉尘治理十年")
@@ -924,8 +949,9 @@ class TestPublish:
         assert snapshot(story) == before
 
     def test_an_empty_story_is_not_published(self, as_person, showcase):
-        story = make_story(showcase.org.official_a, title="空稿", body="",
-                           studios=[showcase.studios.dust])  # fmt: skip
+        story = make_story(
+            showcase.org.official_a, title="空稿", body="", studios=[showcase.studios.dust]
+        )
         before = snapshot(story)
 
         response = as_person(showcase.org.official_a).post(url("story-publish", story.pk), {})
@@ -973,8 +999,9 @@ class TestPublish:
         assert snapshot(story) == before
 
     def test_an_official_publishes_their_own_draft_at_once(self, as_person, showcase):
-        story = make_story(showcase.org.official_a, title="自己的稿",
-                           studios=[showcase.studios.dust])  # fmt: skip
+        story = make_story(
+            showcase.org.official_a, title="自己的稿", studios=[showcase.studios.dust]
+        )
         response = as_person(showcase.org.official_a).post(url("story-publish", story.pk), {})
         assert response.status_code == 302
         assert Story.objects.get(pk=story.pk).status == Status.PUBLISHED
@@ -1212,23 +1239,31 @@ def roll(showcase):
 
     def recognition_list(title, level, year, total):
         return studio_services.recognition_list_create(
-            by=official, title=title, level=level, conferred_by="省总工会", year=year,
+            by=official,
+            title=title,
+            level=level,
+            conferred_by="省总工会",
+            year=year,
             total_named=total,
-        )  # fmt: skip
+        )
 
     provincial = recognition_list("省级示范性劳模创新工作室", Level.PROVINCIAL, 2022, 28)
     for studio in (studios.dust, studios.turbine):
         studio_services.honour_create(by=official, recognition_list=provincial, studio=studio)
     national = recognition_list("全国五一劳动奖章", Level.NATIONAL, 2023, 10)
     studio_services.honour_create(
-        by=official, recognition_list=national, person=studios.lead_a,
+        by=official,
+        recognition_list=national,
+        person=studios.lead_a,
         personal_title=Title.CRAFTSMAN,
-    )  # fmt: skip
+    )
     municipal = recognition_list("市级劳动模范", Level.MUNICIPAL, 2023, 30)
     studio_services.honour_create(
-        by=official, recognition_list=municipal, person=studios.lead_b,
+        by=official,
+        recognition_list=municipal,
+        person=studios.lead_b,
         personal_title=Title.MODEL_WORKER,
-    )  # fmt: skip
+    )
     showcase.provincial, showcase.national, showcase.municipal = provincial, national, municipal
     return showcase
 
@@ -1317,10 +1352,14 @@ def lineage(roll):
 
     def pair(mentor, apprentice, *, activate=True):
         pairing = mentoring.pairing_propose(
-            by=org.official_a, mentor=mentor, apprentice=apprentice,
-            starts_on=days_ago(200), planned_end_on=days_ago(200) + datetime.timedelta(days=730),
-            target_skill_level="senior", goals="传帮带",
-        )  # fmt: skip
+            by=org.official_a,
+            mentor=mentor,
+            apprentice=apprentice,
+            starts_on=days_ago(200),
+            planned_end_on=days_ago(200) + datetime.timedelta(days=730),
+            target_skill_level="senior",
+            goals="传帮带",
+        )
         if activate:
             pairing = mentoring.pairing_activate(
                 pairing_id=pairing.pk, by=org.official_a, agreement_signed_on=days_ago(200)
@@ -1409,13 +1448,19 @@ class TestProfile:
     ):
         # Given 王小明 (company A) honoured, and his mentor 李师傅 no public figure
         enterprise = studio_services.recognition_list_create(
-            by=lineage.org.official_a, title="公司青年技能标兵", level=Level.ENTERPRISE,
-            conferred_by="A 公司", year=2024, total_named=5,
-        )  # fmt: skip
+            by=lineage.org.official_a,
+            title="公司青年技能标兵",
+            level=Level.ENTERPRISE,
+            conferred_by="A 公司",
+            year=2024,
+            total_named=5,
+        )
         studio_services.honour_create(
-            by=lineage.org.official_a, recognition_list=enterprise, person=lineage.third,
+            by=lineage.org.official_a,
+            recognition_list=enterprise,
+            person=lineage.third,
             personal_title=Title.OTHER,
-        )  # fmt: skip
+        )
         member = lineage.studios.member_a
         client = as_person(lineage.org.worker_b)
         assert client.get(url("profile", member.pk)).status_code == 404
@@ -1504,10 +1549,15 @@ def searchable(roll):
     """`roll` with a published story and a draft that both mention 粉尘."""
     org, studios = roll.org, roll.studios
     roll.dust_story = publish(
-        make_story(org.official_a, title="降尘能手张建国", people=[studios.lead_a],
-                   studios=[studios.dust], body="他把粉尘浓度降到了国家标准以下。"),
+        make_story(
+            org.official_a,
+            title="降尘能手张建国",
+            people=[studios.lead_a],
+            studios=[studios.dust],
+            body="他把粉尘浓度降到了国家标准以下。",
+        ),
         org.official_a,
-    )  # fmt: skip
+    )
     roll.dust_draft = make_story(
         studios.lead_a, title="粉尘治理（未发表）", people=[studios.lead_a], studios=[studios.dust]
     )

@@ -92,8 +92,9 @@ RAW_HTML = (
 
 
 def story_by_official(s, body: str) -> Story:
-    return make_story(s.org.official_a, body=body, people=[s.studios.lead_a],
-                      studios=[s.studios.dust])  # fmt: skip
+    return make_story(
+        s.org.official_a, body=body, people=[s.studios.lead_a], studios=[s.studios.dust]
+    )
 
 
 class TestMarkdownRenderedOnceAtSave:
@@ -179,17 +180,33 @@ class TestMarkdownRenderedOnceAtSave:
         page = as_person(showcase.org.official_a).get(page_url("story-detail", story.pk))
 
         # Then no tag, attribute or block content of the HTML reaches the page
-        for gone in ("<div", "<script", "<iframe", "<b ", "<b>", "<img", "onclick", "onmouseover",
-                     "onerror", "steal", "alert", "块里的字", "evil.example"):  # fmt: skip
+        for gone in (
+            "<div",
+            "<script",
+            "<iframe",
+            "<b ",
+            "<b>",
+            "<img",
+            "onclick",
+            "onmouseover",
+            "onerror",
+            "steal",
+            "alert",
+            "块里的字",
+            "evil.example",
+        ):
             assert gone not in stored, gone
         assert "正文" in stored and "结束" in stored
         assert story_body(page.content.decode()) == stored
 
     @pytest.mark.parametrize(
         "src",
-        ["https://elsewhere.example/p.png", "//elsewhere.example/p.png",
-         "http://elsewhere.example/p.png"],
-    )  # fmt: skip
+        [
+            "https://elsewhere.example/p.png",
+            "//elsewhere.example/p.png",
+            "http://elsewhere.example/p.png",
+        ],
+    )
     def test_an_image_from_another_site_loses_its_source(self, showcase, src):
         story = story_by_official(showcase, f"![现场]({src})")
         html = fresh(story).body_html
@@ -203,10 +220,12 @@ class TestMarkdownRenderedOnceAtSave:
 
     @pytest.mark.parametrize(
         ("markdown", "src"),
-        [("![现场](/\\evil.example/p.png)", "/%5Cevil.example/p.png"),
-         ("![现场](</\t/evil.example/p.png>)", "/%09/evil.example/p.png")],
+        [
+            ("![现场](/\\evil.example/p.png)", "/%5Cevil.example/p.png"),
+            ("![现场](</\t/evil.example/p.png>)", "/%09/evil.example/p.png"),
+        ],
         ids=["backslash", "tab"],
-    )  # fmt: skip
+    )
     def test_a_path_a_browser_might_read_as_another_host_stays_on_this_site(
         self, showcase, markdown, src
     ):
@@ -342,8 +361,14 @@ def trained(showcase):
     s = showcase
     lead, member = s.studios.lead_a, s.studios.member_a
     s.grandchild = PersonFactory(full_name="徒孙", org_unit=s.org.team_a101)
-    s.first = pair(lead, member, s.org.team_a101, s.org.official_a,
-                   status=Pairing.Status.COMPLETED, years_ago=5)  # fmt: skip
+    s.first = pair(
+        lead,
+        member,
+        s.org.team_a101,
+        s.org.official_a,
+        status=Pairing.Status.COMPLETED,
+        years_ago=5,
+    )
     s.second = pair(member, s.grandchild, s.org.team_a101, s.org.official_a, years_ago=2)
     services.story_submit(story_id=s.draft_a.pk, by=lead)
     services.story_publish(story_id=s.draft_a.pk, by=s.org.official_a)
@@ -435,9 +460,15 @@ class TestLineageDetailsAreScoped:
         assert {key: child[key] for key in HIDDEN} == details_shown(s.second)
 
     @pytest.mark.parametrize(
-        ("role", "shown"), [("worker_b", False), ("official_b", False), ("official_a", True),
-                            ("lead_a", True), ("member_a", True)],
-    )  # fmt: skip
+        ("role", "shown"),
+        [
+            ("worker_b", False),
+            ("official_b", False),
+            ("official_a", True),
+            ("lead_a", True),
+            ("member_a", True),
+        ],
+    )
     def test_learnt_from_in_the_api_has_details_only_for_readers_of_the_pairing(
         self, api, trained, role, shown
     ):
@@ -460,9 +491,11 @@ def widened(showcase):
     added worker_a (no member of the dust studio) and the washing studio."""
     s = showcase
     services.story_update(
-        story_id=s.draft_a.pk, by=s.org.official_a,
-        people=[s.studios.member_a, s.org.worker_a], studios=[s.studios.dust, s.studios.washing],
-    )  # fmt: skip
+        story_id=s.draft_a.pk,
+        by=s.org.official_a,
+        people=[s.studios.member_a, s.org.worker_a],
+        studios=[s.studios.dust, s.studios.washing],
+    )
     return s
 
 
@@ -501,10 +534,12 @@ class TestLeadKeepsSubjectsBeyondReach:
         # When the lead sends the people within their reach only
         response = sign_in(api, s, "lead_a").patch(
             api_url(STORIES, story),
-            {"people_ids": [s.studios.member_a.pk, s.studios.lead_a.pk],
-             "studio_ids": [s.studios.dust.pk]},
+            {
+                "people_ids": [s.studios.member_a.pk, s.studios.lead_a.pk],
+                "studio_ids": [s.studios.dust.pk],
+            },
             format="json",
-        )  # fmt: skip
+        )
 
         # Then those beyond it are kept beside them
         assert response.status_code == 200, response.content
@@ -513,8 +548,10 @@ class TestLeadKeepsSubjectsBeyondReach:
             {s.studios.dust, s.studios.washing},
         )
         assert {row["id"] for row in response.json()["people"]} == {
-            s.studios.member_a.pk, s.studios.lead_a.pk, s.org.worker_a.pk,
-        }  # fmt: skip
+            s.studios.member_a.pk,
+            s.studios.lead_a.pk,
+            s.org.worker_a.pk,
+        }
 
     @pytest.mark.parametrize("newcomer", ["colleague_a", "worker_b"])
     def test_api_people_ids_naming_someone_new_beyond_reach_is_400(self, api, widened, newcomer):
@@ -761,9 +798,10 @@ class TestPublicationDateAndMediaLink:
     def test_a_publication_date_before_1950_is_refused(self, api, showcase):
         s = showcase
         response = sign_in(api, s, "official_a").post(
-            api_url(STORIES, s.in_review_a, "publish"), {"published_on": "1949-12-31"},
+            api_url(STORIES, s.in_review_a, "publish"),
+            {"published_on": "1949-12-31"},
             format="json",
-        )  # fmt: skip
+        )
         assert set(field_errors(response)) == {"published_on"}
         story = fresh(s.in_review_a)
         assert (story.status, story.published_on) == (Status.IN_REVIEW, None)
@@ -771,9 +809,10 @@ class TestPublicationDateAndMediaLink:
     def test_the_first_day_of_1950_is_accepted(self, api, showcase):
         s = showcase
         response = sign_in(api, s, "official_a").post(
-            api_url(STORIES, s.in_review_a, "publish"), {"published_on": "1950-01-01"},
+            api_url(STORIES, s.in_review_a, "publish"),
+            {"published_on": "1950-01-01"},
             format="json",
-        )  # fmt: skip
+        )
         assert response.status_code == 200, response.content
         assert response.json()["published_on"] == "1950-01-01"
         assert fresh(s.in_review_a).published_on == datetime.date(1950, 1, 1)
@@ -863,8 +902,10 @@ class TestFeaturingHistory:
         assert featured.status_code == 200, featured.content
         last = api.get(api_url(STORIES, s.published_b, "events")).json()[-1]
         assert (last["from_state"], last["to_state"], last["actor"]["id"]) == (
-            Status.PUBLISHED, Status.PUBLISHED, s.org.official_b.pk,
-        )  # fmt: skip
+            Status.PUBLISHED,
+            Status.PUBLISHED,
+            s.org.official_b.pk,
+        )
 
 
 # --- 10. A refused move says why on the page -----------------------------------------------------

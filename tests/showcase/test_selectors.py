@@ -46,8 +46,15 @@ Status = Story.Status
 Level = RecognitionList.Level
 Title = Honour.PersonalTitle
 STORIES = ["featured_a", "published_b", "draft_a", "in_review_a", "archived_a"]
-EVERY_READER = ["worker_a", "worker_b", "lead_b", "official_a", "official_b", "group_official",
-                "admin"]  # fmt: skip
+EVERY_READER = [
+    "worker_a",
+    "worker_b",
+    "lead_b",
+    "official_a",
+    "official_b",
+    "group_official",
+    "admin",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -70,9 +77,13 @@ def viewer(user: User) -> User:
 
 def recognition_list(org, *, title, level, year, total_named) -> RecognitionList:
     return studio_services.recognition_list_create(
-        by=org.group_official, title=title, level=level, conferred_by="某总工会",
-        year=year, total_named=total_named,
-    )  # fmt: skip
+        by=org.group_official,
+        title=title,
+        level=level,
+        conferred_by="某总工会",
+        year=year,
+        total_named=total_named,
+    )
 
 
 def honour_person(org, on_list, who, title=Title.CRAFTSMAN) -> Honour:
@@ -94,10 +105,14 @@ def achievement(org, studio, contributors, *, title, promotion="group", complete
     shares = [Decimal(100) / len(people)] * len(people)
     shares[0] += Decimal(100) - sum(shares)
     return achievement_services.achievement_create(
-        by=org.group_official, studio=studio, title=title, kind="software",
+        by=org.group_official,
+        studio=studio,
+        title=title,
+        kind="software",
         completed_on=completed_on or datetime.date(2024, 1, 1),
-        contributors=list(zip(people, shares, strict=True)), promotion=promotion,
-    )  # fmt: skip
+        contributors=list(zip(people, shares, strict=True)),
+        promotion=promotion,
+    )
 
 
 def patent_number(serial: int) -> str:
@@ -108,21 +123,30 @@ def patent_number(serial: int) -> str:
 def patent(org, studio, inventors, *, serial, granted=True):
     """A utility model filed in 2021: granted (public) or only filed (insiders)."""
     return achievement_services.patent_create(
-        by=org.group_official, studio=studio, application_no=patent_number(serial),
-        title=f"专利{serial}", patent_type="utility_model", filed_on=datetime.date(2021, 3, 1),
-        holder="集团公司", inventors=list(inventors),
+        by=org.group_official,
+        studio=studio,
+        application_no=patent_number(serial),
+        title=f"专利{serial}",
+        patent_type="utility_model",
+        filed_on=datetime.date(2021, 3, 1),
+        holder="集团公司",
+        inventors=list(inventors),
         status="granted" if granted else "filed",
         granted_on=datetime.date(2022, 1, 1) if granted else None,
-    )  # fmt: skip
+    )
 
 
 def campaign(org, *, year, name=None):
     """A group-wide five-small campaign of `year`, open for submissions now."""
     now = timezone.now()
     return make_campaign(
-        org.group_official, org.group, name=name or f"五小竞赛 {year}", year=year,
-        opens=now - datetime.timedelta(days=3), closes=now + datetime.timedelta(days=3),
-    )  # fmt: skip
+        org.group_official,
+        org.group,
+        name=name or f"五小竞赛 {year}",
+        year=year,
+        opens=now - datetime.timedelta(days=3),
+        closes=now + datetime.timedelta(days=3),
+    )
 
 
 def awarded_proposal(org, author, in_campaign, *, grade=AwardGrade.Grade.ENCOURAGEMENT, **fields):
@@ -134,18 +158,22 @@ def awarded_proposal(org, author, in_campaign, *, grade=AwardGrade.Grade.ENCOURA
     proposal = competition_services.proposal_submit(proposal_id=proposal.pk, by=author)
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.AWARDED)
     Award.objects.create(
-        proposal=proposal, grade=in_campaign.grades.get(grade=grade), amount=Decimal(200),
+        proposal=proposal,
+        grade=in_campaign.grades.get(grade=grade),
+        amount=Decimal(200),
         awarded_by=org.group_official,
-    )  # fmt: skip
+    )
     return Proposal.objects.get(pk=proposal.pk)
 
 
 def adopt(org, record, units) -> None:
     for unit in units:
         achievement_services.adoption_record(
-            by=org.group_official, achievement=record, org_unit=unit,
+            by=org.group_official,
+            achievement=record,
+            org_unit=unit,
             adopted_on=datetime.date(2024, 6, 1),
-        )  # fmt: skip
+        )
 
 
 def pks(records) -> list[int]:
@@ -168,8 +196,11 @@ class TestStoriesVisibleTo:
 
     def test_the_author_also_sees_their_draft_and_their_story_in_review(self, showcase):
         assert visible(showcase, "lead_a") == {
-            "featured_a", "published_b", "draft_a", "in_review_a",
-        }  # fmt: skip
+            "featured_a",
+            "published_b",
+            "draft_a",
+            "in_review_a",
+        }
 
     def test_the_author_keeps_seeing_their_story_once_it_is_archived(self, showcase):
         s = showcase
@@ -198,9 +229,14 @@ class TestStoriesVisibleTo:
 
     @pytest.mark.parametrize(
         ("role", "waiting"),
-        [("official_a", True), ("group_official", True), ("official_b", False),
-         ("lead_a", False), ("worker_a", False)],
-    )  # fmt: skip
+        [
+            ("official_a", True),
+            ("group_official", True),
+            ("official_b", False),
+            ("lead_a", False),
+            ("worker_a", False),
+        ],
+    )
     def test_the_review_queue_holds_the_stories_in_review_an_official_runs(
         self, showcase, role, waiting
     ):
@@ -500,11 +536,13 @@ def roll(showcase, provincial_list):
     s = showcase
     org, st = s.org, s.studios
     year = timezone.localdate().year
-    s.national = recognition_list(org, title="全国示范", level=Level.NATIONAL, year=2023,
-                                  total_named=100)  # fmt: skip
+    s.national = recognition_list(
+        org, title="全国示范", level=Level.NATIONAL, year=2023, total_named=100
+    )
     s.provincial = provincial_list
-    s.enterprise = recognition_list(org, title="公司标兵", level=Level.ENTERPRISE, year=2023,
-                                    total_named=10)  # fmt: skip
+    s.enterprise = recognition_list(
+        org, title="公司标兵", level=Level.ENTERPRISE, year=2023, total_named=10
+    )
     name_studio(org, s.national, st.washing)
     honour_person(org, s.national, st.lead_b, Title.MODEL_WORKER)
     name_studio(org, s.provincial, st.turbine)
@@ -632,9 +670,11 @@ class TestHonourRoll:
     def test_a_revoked_studio_leaves_the_share(self, roll):
         s = roll
         studio_services.studio_change_status(
-            studio_id=s.studios.dust.pk, by=s.org.group_official, status="revoked",
+            studio_id=s.studios.dust.pk,
+            by=s.org.group_official,
+            status="revoked",
             reason="摘牌",
-        )  # fmt: skip
+        )
         result = honour_roll(viewer(s.org.worker_b), year=2022)
         ((_, [(_, codes, ours, total)]),) = studio_levels(result)
         assert (codes, ours, total) == (["B1-TURB"], 1, 28)
@@ -680,10 +720,13 @@ class TestShowcaseSearch:
     def test_a_fragment_of_a_storys_text_finds_it(self, showcase):
         s = showcase
         story = publish(
-            make_story(s.org.official_a, studios=[s.studios.dust],
-                       body="## 井下\n\n他带着徒弟把液压支架快速移架的时间缩短了一半。"),
+            make_story(
+                s.org.official_a,
+                studios=[s.studios.dust],
+                body="## 井下\n\n他带着徒弟把液压支架快速移架的时间缩短了一半。",
+            ),
             s.org.official_a,
-        )  # fmt: skip
+        )
         assert found(s.org.worker_b, "快速移架")["stories"] == [story.pk]
         assert found(s.org.worker_b, "  快速移架  ")["stories"] == [story.pk]
 

@@ -89,9 +89,16 @@ def moves(story: Story) -> list[tuple[str, str]]:
 # --- Roles × actions × states ---------------------------------------------------------
 
 EVERY_ROLE = [
-    "worker_a", "worker_b", "member_a", "lead_a", "lead_b",
-    "official_a", "official_b", "group_official", "admin",
-]  # fmt: skip
+    "worker_a",
+    "worker_b",
+    "member_a",
+    "lead_a",
+    "lead_b",
+    "official_a",
+    "official_b",
+    "group_official",
+    "admin",
+]
 OVER_A = ("official_a", "group_official", "admin")
 OVER_B = ("official_b", "group_official", "admin")
 OK = "ok"
@@ -221,8 +228,10 @@ def attempt(action: str, story: Story, by: User, role: str):
         assert after.events.count() == events_before + 1, role
         event = after.events.order_by("-at", "-id").first()
         assert (event.from_state, event.to_state, event.actor_id) == (
-            story.status, story.status, by.pk,
-        ), role  # fmt: skip
+            story.status,
+            story.status,
+            by.pk,
+        ), role
     else:
         assert after.status == story.status, role
         assert after.events.count() == events_before, role
@@ -539,8 +548,15 @@ class TestReview:
             (Status.ARCHIVED, Status.PUBLISHED),
         ]
         actors = list(fresh(story).events.order_by("at", "id").values_list("actor", flat=True))
-        assert actors == [lead.pk, lead.pk, official.pk, lead.pk, official.pk, official.pk,
-                          s.org.group_official.pk]  # fmt: skip
+        assert actors == [
+            lead.pk,
+            lead.pk,
+            official.pk,
+            lead.pk,
+            official.pk,
+            official.pk,
+            s.org.group_official.pk,
+        ]
 
 
 # --- Illegal moves are 409 ---------------------------------------------------------------
@@ -739,10 +755,16 @@ class TestAttach:
         s = showcase
         video = services.story_attach(record=s.draft_a, by=s.studios.lead_a, upload=mp4())
         audio = services.story_attach(record=s.draft_a, by=s.studios.lead_a, upload=mp3())
-        assert (video.mime_type, video.size, video.original_name) == ("video/mp4", len(MP4),
-                                                                      "现场.mp4")  # fmt: skip
-        assert (audio.mime_type, audio.size, audio.original_name) == ("audio/mpeg", len(MP3),
-                                                                      "快板.mp3")  # fmt: skip
+        assert (video.mime_type, video.size, video.original_name) == (
+            "video/mp4",
+            len(MP4),
+            "现场.mp4",
+        )
+        assert (audio.mime_type, audio.size, audio.original_name) == (
+            "audio/mpeg",
+            len(MP3),
+            "快板.mp3",
+        )
         stored = attachments.attachments_of(fresh(s.draft_a))
         assert set(stored.values_list("pk", flat=True)) == {video.pk, audio.pk}
         assert {a.uploaded_by for a in stored} == {s.studios.lead_a}

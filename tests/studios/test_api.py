@@ -316,9 +316,12 @@ class TestNamingApi:
 
     def test_official_creates_a_list_and_a_worker_cannot(self, api, org):
         payload = {
-            "title": "2025 list", "level": "municipal", "conferred_by": "City union",
-            "year": 2025, "total_named": 12,
-        }  # fmt: skip
+            "title": "2025 list",
+            "level": "municipal",
+            "conferred_by": "City union",
+            "year": 2025,
+            "total_named": 12,
+        }
         api.force_authenticate(org.worker_a)
         assert api.post("/api/v1/recognition-lists/", payload, format="json").status_code == 403
         api.force_authenticate(org.official_b)
@@ -413,8 +416,11 @@ class TestAssessmentsApi:
     )
     def test_assessments_are_internal(self, api, studios, role, sees):
         services.assessment_record(
-            by=studios.org.group_official, studio=studios.dust, year=2025, score=90,
+            by=studios.org.group_official,
+            studio=studios.dust,
+            year=2025,
+            score=90,
             grade="excellent",
-        )  # fmt: skip
+        )
         api.force_authenticate(person(studios, role))
         assert api.get("/api/v1/assessments/").json()["count"] == sees

@@ -39,9 +39,12 @@ class TestDirectoryAndDetail:
 
     def test_member_sees_assessments_and_history(self, as_person, studios):
         services.assessment_record(
-            by=studios.org.group_official, studio=studios.dust, year=2025, score=91,
+            by=studios.org.group_official,
+            studio=studios.dust,
+            year=2025,
+            score=91,
             grade="excellent",
-        )  # fmt: skip
+        )
         response = as_person(studios.member_a).get(detail(studios.dust))
         assert response.context["insider"] is True
         assert len(response.context["assessments"]) == 1
@@ -73,10 +76,16 @@ class TestDirectoryAndDetail:
 class TestCreateAndEdit:
     def form_data(self, org, **overrides):
         return {
-            "name": "新工作室", "code": "A1-NEW", "kind": "employee",
-            "leader": org.worker_a.pk, "org_unit": org.team_a101.pk, "speciality": "支护",
-            "founded_on": "2024-03-01", "functions": ["problem_tackling"], **overrides,
-        }  # fmt: skip
+            "name": "新工作室",
+            "code": "A1-NEW",
+            "kind": "employee",
+            "leader": org.worker_a.pk,
+            "org_unit": org.team_a101.pk,
+            "speciality": "支护",
+            "founded_on": "2024-03-01",
+            "functions": ["problem_tackling"],
+            **overrides,
+        }
 
     def test_official_creates_a_studio(self, as_person, org):
         client = as_person(org.official_a)
@@ -102,9 +111,13 @@ class TestCreateAndEdit:
             reverse("studios:studio-edit", args=[studios.dust.pk])
         )
         assert set(response.context["form"].fields) == {
-            "speciality", "functions", "description", "site_notes", "equipment_notes",
+            "speciality",
+            "functions",
+            "description",
+            "site_notes",
+            "equipment_notes",
             "core_members_edit_records",
-        }  # fmt: skip
+        }
 
     def test_lead_saves_a_description(self, as_person, studios):
         client = as_person(studios.lead_a)
@@ -215,17 +228,29 @@ class TestRecognitionListPages:
         client = as_person(org.official_b)
         response = client.post(
             reverse("studios:recognitionlist-create"),
-            {"title": "市级", "level": "municipal", "conferred_by": "市总工会", "year": 2025,
-             "total_named": 10, "org_unit": org.company_b.pk},
-        )  # fmt: skip
+            {
+                "title": "市级",
+                "level": "municipal",
+                "conferred_by": "市总工会",
+                "year": 2025,
+                "total_named": 10,
+                "org_unit": org.company_b.pk,
+            },
+        )
         assert response.status_code == 302
 
     def test_list_with_unit_outside_scope_is_refused(self, as_person, org):
         client = as_person(org.official_b)
         response = client.post(
             reverse("studios:recognitionlist-create"),
-            {"title": "市级", "level": "municipal", "conferred_by": "市总工会", "year": 2025,
-             "total_named": 10, "org_unit": org.company_a.pk},
-        )  # fmt: skip
+            {
+                "title": "市级",
+                "level": "municipal",
+                "conferred_by": "市总工会",
+                "year": 2025,
+                "total_named": 10,
+                "org_unit": org.company_a.pk,
+            },
+        )
         assert response.status_code == 200
         assert "org_unit" in response.context["form"].errors

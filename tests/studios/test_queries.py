@@ -18,16 +18,25 @@ def many(org):
     """25 studios at mine A1, each with a member, an honour and an assessment."""
     by = org.group_official
     recognition_list = services.recognition_list_create(
-        by=by, title="big list", level=RecognitionList.Level.ENTERPRISE, conferred_by="group",
-        year=2024, total_named=100,
-    )  # fmt: skip
+        by=by,
+        title="big list",
+        level=RecognitionList.Level.ENTERPRISE,
+        conferred_by="group",
+        year=2024,
+        total_named=100,
+    )
     for index in range(25):
         leader = PersonFactory(org_unit=org.team_a101)
         studio = services.studio_create(
-            by=by, name=f"工作室{index}", code=f"S{index:03d}", kind=Studio.Kind.EMPLOYEE,
-            leader=leader, org_unit=org.team_a101, speciality="x",
+            by=by,
+            name=f"工作室{index}",
+            code=f"S{index:03d}",
+            kind=Studio.Kind.EMPLOYEE,
+            leader=leader,
+            org_unit=org.team_a101,
+            speciality="x",
             founded_on=datetime.date(2020, 1, 1),
-        )  # fmt: skip
+        )
         services.studio_change_status(studio_id=studio.pk, by=by, status="established")
         services.membership_add(
             studio_id=studio.pk, by=by, person=PersonFactory(org_unit=org.team_a101)

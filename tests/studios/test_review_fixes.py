@@ -79,9 +79,11 @@ def test_lead_repeating_the_current_code_is_not_a_change(api, studios):
 def test_personal_title_on_a_studio_honour_is_400(studios, provincial_list):
     with pytest.raises(ValidationError):
         services.honour_create(
-            by=studios.org.group_official, recognition_list=provincial_list,
-            studio=studios.dust, personal_title="model_worker",
-        )  # fmt: skip
+            by=studios.org.group_official,
+            recognition_list=provincial_list,
+            studio=studios.dust,
+            personal_title="model_worker",
+        )
     assert not studios.dust.honours.exists()
 
 
@@ -91,26 +93,32 @@ def test_personal_title_on_a_studio_honour_is_400(studios, provincial_list):
 def test_impossible_joining_dates_are_400(studios, joined_on):
     with pytest.raises(ValidationError) as error:
         services.membership_add(
-            studio_id=studios.dust.pk, by=studios.lead_a, person=studios.org.colleague_a,
+            studio_id=studios.dust.pk,
+            by=studios.lead_a,
+            person=studios.org.colleague_a,
             joined_on=joined_on,
-        )  # fmt: skip
+        )
     assert "joined_on" in error.value.message_dict
 
 
 def test_future_year_cannot_be_assessed(studios):
     with pytest.raises(ValidationError) as error:
         services.assessment_record(
-            by=studios.org.group_official, studio=studios.dust,
-            year=timezone.localdate().year + 1, score=90, grade="excellent",
-        )  # fmt: skip
+            by=studios.org.group_official,
+            studio=studios.dust,
+            year=timezone.localdate().year + 1,
+            score=90,
+            grade="excellent",
+        )
     assert "year" in error.value.message_dict
 
 
 def test_functions_are_stored_once_each(studios):
     studio = services.studio_update(
-        studio_id=studios.dust.pk, by=studios.lead_a,
+        studio_id=studios.dust.pk,
+        by=studios.lead_a,
         functions=["theory_research", "theory_research", "emergency_repair"],
-    )  # fmt: skip
+    )
     assert studio.functions == ["theory_research", "emergency_repair"]
 
 
@@ -129,9 +137,15 @@ class TestRecognitionListEditPage:
         url = reverse("studios:recognitionlist-edit", args=[provincial_list.pk])
         response = client.post(
             url,
-            {"title": "改名", "level": "provincial", "conferred_by": "省总工会", "year": 2022,
-             "total_named": 30, "org_unit": studios.org.group.pk},
-        )  # fmt: skip
+            {
+                "title": "改名",
+                "level": "provincial",
+                "conferred_by": "省总工会",
+                "year": 2022,
+                "total_named": 30,
+                "org_unit": studios.org.group.pk,
+            },
+        )
         assert response.status_code == 302
         provincial_list.refresh_from_db()
         assert (provincial_list.title, provincial_list.total_named) == ("改名", 30)
@@ -150,10 +164,17 @@ def test_service_field_errors_use_the_names_the_client_sent(api, org):
     api.force_authenticate(mine_official)
     response = api.post(
         "/api/v1/studios/",
-        {"name": "X", "code": "X-1", "kind": "employee", "leader_id": org.worker_a.pk,
-         "org_unit_id": org.company_a.pk, "speciality": "x", "founded_on": "2024-01-01"},
+        {
+            "name": "X",
+            "code": "X-1",
+            "kind": "employee",
+            "leader_id": org.worker_a.pk,
+            "org_unit_id": org.company_a.pk,
+            "speciality": "x",
+            "founded_on": "2024-01-01",
+        },
         format="json",
-    )  # fmt: skip
+    )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["org_unit_id"]
     assert not Studio.objects.exists()

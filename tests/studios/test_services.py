@@ -64,10 +64,15 @@ class TestStatusMachine:
 
     def test_preparing_to_established(self, org, studios):
         studio = services.studio_create(
-            by=org.group_official, name="New", code="NEW-1", kind=Studio.Kind.EMPLOYEE,
-            leader=org.worker_a, org_unit=org.team_a101, speciality="x",
+            by=org.group_official,
+            name="New",
+            code="NEW-1",
+            kind=Studio.Kind.EMPLOYEE,
+            leader=org.worker_a,
+            org_unit=org.team_a101,
+            speciality="x",
             founded_on=datetime.date(2024, 1, 1),
-        )  # fmt: skip
+        )
         assert studio.status == S.PREPARING
         assert move(studio, S.ESTABLISHED, org.group_official, reason="").status == S.ESTABLISHED
 
@@ -108,10 +113,15 @@ class TestStatusMachine:
 
     def test_preparing_cannot_be_named_or_sent_to_rectification(self, org):
         studio = services.studio_create(
-            by=org.group_official, name="New", code="NEW-2", kind=Studio.Kind.EMPLOYEE,
-            leader=org.worker_a, org_unit=org.team_a101, speciality="x",
+            by=org.group_official,
+            name="New",
+            code="NEW-2",
+            kind=Studio.Kind.EMPLOYEE,
+            leader=org.worker_a,
+            org_unit=org.team_a101,
+            speciality="x",
             founded_on=datetime.date(2024, 1, 1),
-        )  # fmt: skip
+        )
         for target in (S.NAMED, S.RECTIFICATION):
             with pytest.raises(Conflict):
                 move(studio, target, org.group_official)
@@ -167,10 +177,15 @@ class TestNaming:
 
     def test_preparing_studio_cannot_be_named(self, org, provincial_list):
         studio = services.studio_create(
-            by=org.group_official, name="New", code="NEW-3", kind=Studio.Kind.EMPLOYEE,
-            leader=org.worker_a, org_unit=org.team_a101, speciality="x",
+            by=org.group_official,
+            name="New",
+            code="NEW-3",
+            kind=Studio.Kind.EMPLOYEE,
+            leader=org.worker_a,
+            org_unit=org.team_a101,
+            speciality="x",
             founded_on=datetime.date(2024, 1, 1),
-        )  # fmt: skip
+        )
         with pytest.raises(Conflict):
             services.honour_create(
                 by=org.group_official, recognition_list=provincial_list, studio=studio
@@ -184,21 +199,28 @@ class TestNaming:
             )
         with pytest.raises(ValidationError):
             services.honour_create(
-                by=org.official_b, recognition_list=provincial_list, person=org.worker_a,
+                by=org.official_b,
+                recognition_list=provincial_list,
+                person=org.worker_a,
                 personal_title=Honour.PersonalTitle.MODEL_WORKER,
-            )  # fmt: skip
+            )
         honour = services.honour_create(
-            by=org.official_b, recognition_list=provincial_list, person=org.worker_b,
+            by=org.official_b,
+            recognition_list=provincial_list,
+            person=org.worker_b,
             personal_title=Honour.PersonalTitle.MODEL_WORKER,
-        )  # fmt: skip
+        )
         assert honour.person == org.worker_b
 
     def test_both_studio_and_person_is_400(self, studios, provincial_list):
         with pytest.raises(ValidationError):
             services.honour_create(
-                by=studios.org.group_official, recognition_list=provincial_list,
-                studio=studios.dust, person=studios.lead_a, personal_title="model_worker",
-            )  # fmt: skip
+                by=studios.org.group_official,
+                recognition_list=provincial_list,
+                studio=studios.dust,
+                person=studios.lead_a,
+                personal_title="model_worker",
+            )
 
     def test_worker_cannot_record_honours(self, studios, provincial_list):
         with pytest.raises(PermissionDenied):
@@ -210,9 +232,12 @@ class TestNaming:
 class TestAssessments:
     def record(self, studios, grade, year=2025, by=None):
         return services.assessment_record(
-            by=by or studios.org.group_official, studio=studios.dust, year=year,
-            score=Decimal("55.5") if grade == "fail" else Decimal("88"), grade=grade,
-        )  # fmt: skip
+            by=by or studios.org.group_official,
+            studio=studios.dust,
+            year=year,
+            score=Decimal("55.5") if grade == "fail" else Decimal("88"),
+            grade=grade,
+        )
 
     def test_fail_sends_the_studio_to_rectification(self, studios):
         self.record(studios, Assessment.Grade.FAIL)
@@ -234,9 +259,12 @@ class TestAssessments:
     def test_score_out_of_range_is_400(self, studios):
         with pytest.raises(ValidationError) as error:
             services.assessment_record(
-                by=studios.org.group_official, studio=studios.dust, year=2025,
-                score=Decimal("101"), grade="good",
-            )  # fmt: skip
+                by=studios.org.group_official,
+                studio=studios.dust,
+                year=2025,
+                score=Decimal("101"),
+                grade="good",
+            )
         assert "score" in error.value.message_dict
         assert not Assessment.objects.exists()
 
@@ -253,52 +281,77 @@ class TestStudios:
     def test_duplicate_code_is_400_and_saves_nothing(self, studios):
         with pytest.raises(ValidationError) as error:
             services.studio_create(
-                by=studios.org.group_official, name="Copy", code="A1-DUST",
-                kind=Studio.Kind.EMPLOYEE, leader=studios.lead_a, org_unit=studios.org.team_a101,
-                speciality="x", founded_on=datetime.date(2024, 1, 1),
-            )  # fmt: skip
+                by=studios.org.group_official,
+                name="Copy",
+                code="A1-DUST",
+                kind=Studio.Kind.EMPLOYEE,
+                leader=studios.lead_a,
+                org_unit=studios.org.team_a101,
+                speciality="x",
+                founded_on=datetime.date(2024, 1, 1),
+            )
         assert "code" in error.value.message_dict
         assert Studio.objects.count() == 3
 
     def test_create_in_unit_outside_scope_is_400(self, studios):
         with pytest.raises(ValidationError) as error:
             services.studio_create(
-                by=studios.org.official_b, name="X", code="X-1", kind=Studio.Kind.EMPLOYEE,
-                leader=studios.org.worker_b, org_unit=studios.org.team_a101, speciality="x",
+                by=studios.org.official_b,
+                name="X",
+                code="X-1",
+                kind=Studio.Kind.EMPLOYEE,
+                leader=studios.org.worker_b,
+                org_unit=studios.org.team_a101,
+                speciality="x",
                 founded_on=datetime.date(2024, 1, 1),
-            )  # fmt: skip
+            )
         assert "org_unit" in error.value.message_dict
 
     def test_leader_outside_scope_is_400(self, studios):
         with pytest.raises(ValidationError) as error:
             services.studio_create(
-                by=studios.org.official_b, name="X", code="X-1", kind=Studio.Kind.EMPLOYEE,
-                leader=studios.org.worker_a, org_unit=studios.org.team_b101, speciality="x",
+                by=studios.org.official_b,
+                name="X",
+                code="X-1",
+                kind=Studio.Kind.EMPLOYEE,
+                leader=studios.org.worker_a,
+                org_unit=studios.org.team_b101,
+                speciality="x",
                 founded_on=datetime.date(2024, 1, 1),
-            )  # fmt: skip
+            )
         assert "leader" in error.value.message_dict
 
     def test_worker_cannot_create_studios(self, studios):
         with pytest.raises(PermissionDenied):
             services.studio_create(
-                by=studios.org.worker_a, name="X", code="X-1", kind=Studio.Kind.EMPLOYEE,
-                leader=studios.org.worker_a, org_unit=studios.org.team_a101, speciality="x",
+                by=studios.org.worker_a,
+                name="X",
+                code="X-1",
+                kind=Studio.Kind.EMPLOYEE,
+                leader=studios.org.worker_a,
+                org_unit=studios.org.team_a101,
+                speciality="x",
                 founded_on=datetime.date(2024, 1, 1),
-            )  # fmt: skip
+            )
 
     def test_lead_edits_profile_fields(self, studios):
         studio = services.studio_update(
-            studio_id=studios.dust.pk, by=studios.lead_a, description="新的介绍",
+            studio_id=studios.dust.pk,
+            by=studios.lead_a,
+            description="新的介绍",
             functions=["theory_research"],
-        )  # fmt: skip
+        )
         assert (studio.description, studio.functions) == ("新的介绍", ["theory_research"])
 
     @pytest.mark.parametrize("field", ["code", "name", "org_unit", "leader", "kind"])
     def test_lead_cannot_change_official_fields(self, studios, field):
         values = {
-            "code": "NEW", "name": "New", "org_unit": studios.org.team_a102,
-            "leader": studios.member_a, "kind": Studio.Kind.EMPLOYEE,
-        }  # fmt: skip
+            "code": "NEW",
+            "name": "New",
+            "org_unit": studios.org.team_a102,
+            "leader": studios.member_a,
+            "kind": Studio.Kind.EMPLOYEE,
+        }
         with pytest.raises(PermissionDenied):
             services.studio_update(
                 studio_id=studios.dust.pk, by=studios.lead_a, **{field: values[field]}
@@ -380,6 +433,8 @@ class TestMemberships:
     def test_adding_a_leader_role_is_400(self, studios):
         with pytest.raises(ValidationError):
             services.membership_add(
-                studio_id=studios.dust.pk, by=studios.lead_a, person=studios.org.colleague_a,
+                studio_id=studios.dust.pk,
+                by=studios.lead_a,
+                person=studios.org.colleague_a,
                 role=Membership.Role.LEADER,
-            )  # fmt: skip
+            )

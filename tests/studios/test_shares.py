@@ -19,9 +19,13 @@ def naming(studios, provincial_list):
     for studio in (studios.dust, studios.washing, studios.turbine):
         services.honour_create(by=by, recognition_list=provincial_list, studio=studio)
     national = services.recognition_list_create(
-        by=by, title="national", level=RecognitionList.Level.NATIONAL,
-        conferred_by="ACFTU", year=2024, total_named=100,
-    )  # fmt: skip
+        by=by,
+        title="national",
+        level=RecognitionList.Level.NATIONAL,
+        conferred_by="ACFTU",
+        year=2024,
+        total_named=100,
+    )
     services.honour_create(by=by, recognition_list=national, studio=studios.dust)
     return provincial_list, national
 
@@ -54,9 +58,11 @@ def test_scope_owning_none_has_zero_share(org, naming):
 def test_revoked_studio_no_longer_counts(studios, naming):
     provincial, _national = naming
     services.studio_change_status(
-        studio_id=studios.turbine.pk, by=studios.org.group_official,
-        status=Studio.Status.REVOKED, reason="摘牌",
-    )  # fmt: skip
+        studio_id=studios.turbine.pk,
+        by=studios.org.group_official,
+        status=Studio.Status.REVOKED,
+        reason="摘牌",
+    )
     assert list_share(provincial, None).ours == 2
 
 
