@@ -76,13 +76,6 @@ def people_managed_by(user) -> QuerySet[User]:
     return User.objects.filter(within_paths(scope.official_paths, unit_field="org_unit"))
 
 
-def official_units(user) -> QuerySet[OrgUnit]:
-    """The units the person holds a union-official grant over (tops of subtrees)."""
-    return OrgUnit.objects.filter(
-        role_grants__user=user, role_grants__role=RoleGrant.Role.UNION_OFFICIAL
-    ).distinct()
-
-
 def org_units_visible_to(user) -> QuerySet[OrgUnit]:
     """Units of the person's own company, plus every subtree they are official of."""
     scope = user_scope(user)
