@@ -8,12 +8,12 @@ class CompetitionsConfig(AppConfig):
 
     def ready(self):
         from competitions.models import Proposal
-        from competitions.selectors import is_blind_for, proposals_visible_to
+        from competitions.selectors import proposal_access, proposals_visible_to
         from core.attachments import register_owner
 
         # A blind reviewer sees the photos but not who uploaded them (the author).
         register_owner(
             Proposal,
             proposals_visible_to,
-            hides_uploader=lambda user, pk: is_blind_for(user, Proposal(pk=pk)),
+            hides_uploader=lambda user, pk: proposal_access(user, Proposal(pk=pk)).blind,
         )

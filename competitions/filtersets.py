@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_for_filters
 from competitions.models import Campaign, Proposal, Review
-from competitions.selectors import blind_for, campaigns_visible_to
+from competitions.selectors import campaigns_visible_to, with_blind_column, without_blind
 from core.filters import IdFilter, SearchFilter, SubtreeFilter
 from core.forms import FilterForm
 from core.scoping import within_paths
@@ -58,23 +58,22 @@ class ProposalFilterSet(django_filters.FilterSet):
     # viewer reads blind (a reviewer of a blind campaign): finding it by its
     # author would name the author.
     def _read_openly(self, queryset):
-        return queryset.alias(read_blind=blind_for(getattr(self.request, "user", None)))
+        return without_blind(getattr(self.request, "user", None), queryset)
 
     def filter_search(self, queryset, name, value):
         """Title, code and post; Chinese fragments work (substring match)."""
-        return self._read_openly(queryset).filter(
+        user = getattr(self.request, "user", None)
+        return with_blind_column(user, queryset).filter(
             Q(title__icontains=value)
-            | Q(code__icontains=value, read_blind=False)
+            | Q(code__icontains=value, access_blind=False)
             | Q(post__icontains=value)
         )
 
     def filter_author(self, queryset, name, value):
-        return self._read_openly(queryset).filter(author_id=value, read_blind=False)
+        return self._read_openly(queryset).filter(author_id=value)
 
     def filter_org_unit(self, queryset, name, value):
-        return self._read_openly(queryset).filter(
-            within_paths([value.path], unit_field="org_unit"), read_blind=False
-        )
+        return self._read_openly(queryset).filter(within_paths([value.path], unit_field="org_unit"))
 
 
 class ReviewFilterSet(django_filters.FilterSet):

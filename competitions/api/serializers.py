@@ -11,7 +11,9 @@ from achievements.models import Achievement, TechnicalProblem
 from achievements.selectors import achievements_visible_to, problems_visible_to
 from competitions.models import MAX_QUOTA, AwardGrade, Campaign, Proposal, Review
 from competitions.selectors import (
+    ProposalAccess,
     campaigns_visible_to,
+    proposal_access,
     proposals_managed_by,
     proposals_visible_to,
 )
@@ -280,12 +282,13 @@ class ProposalSerializer(serializers.ModelSerializer):
         data["goals"] = list(proposal.goals)
         data["co_authors"] = CoAuthorSerializer(proposal.co_authors.all(), many=True).data
         data["related_to_ids"] = [other.pk for other in proposal.related_to.all()]
-        if data["duplicate_of"] and not getattr(proposal, "original_visible", True):
+        access = proposal_access(self.context["request"].user, proposal)
+        if data["duplicate_of"] and not access.original_visible:
             data["duplicate_of"]["title"] = None
-        data["award"] = _award(proposal)
-        if not getattr(proposal, "studio_visible", True):
+        data["award"] = _award(proposal, access)
+        if not access.studio_visible:
             data["studio_id"] = None
-        if getattr(proposal, "viewer_manages", False) and hasattr(proposal, "review_count"):
+        if access.manages and hasattr(proposal, "review_count"):
             # While reviews come in, the office sees the running score and count.
             data["reviews_in"] = proposal.review_count
             # Once the campaign's minimum reviews are in, as the decision will fix
@@ -296,7 +299,7 @@ class ProposalSerializer(serializers.ModelSerializer):
                 if enough and proposal.current_score is not None
                 else None
             )
-        if getattr(proposal, "blind", False):
+        if access.blind:
             for key in self.IDENTIFYING:
                 data.pop(key, None)
         return data
@@ -305,14 +308,14 @@ class ProposalSerializer(serializers.ModelSerializer):
 RUNNING_SCORE = serializers.DecimalField(max_digits=8, decimal_places=2, rounding=ROUND_HALF_UP)
 
 
-def _award(proposal) -> dict | None:
+def _award(proposal, access: ProposalAccess) -> dict | None:
     """The grade and amount for every reader; each person's share only for the
     authors and the officials over it."""
     award = getattr(proposal, "award", None) if proposal.status == "awarded" else None
     if award is None:
         return None
     data = AwardSerializer(award).data
-    if not getattr(proposal, "viewer_follows", False):
+    if not access.follows:
         data.pop("shares")
     return data
 

@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -25,14 +25,13 @@ from competitions.api.serializers import (
 from competitions.filtersets import CampaignFilterSet, ProposalFilterSet, ReviewFilterSet
 from competitions.models import AwardShare, CoAuthor, ReviewScore
 from competitions.selectors import (
-    blind_for,
     campaigns_visible_to,
-    follows_proposal,
+    order_blind_rows_last,
+    proposal_access,
     proposals_visible_to,
+    proposals_with_access,
     reviews_visible_to,
     similar_proposals,
-    viewer_follows,
-    viewer_manages,
     with_scores,
 )
 from core.api.attachments import (
@@ -40,7 +39,6 @@ from core.api.attachments import (
 )
 from core.api.serializers import StateEventSerializer
 from core.api.views import ScopedServiceViewSet
-from studios.selectors import studios_visible_to
 
 
 class CampaignViewSet(ScopedServiceViewSet):
@@ -78,17 +76,8 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
         # Related proposals only as far as the reader may see them: the link is
         # symmetrical, so someone else's draft may point at a proposal shown here.
         related = proposals_visible_to(user).select_related(None).only("id")
-        # The original of a duplicate is named by code only when the reader may not see it.
-        original_visible = Exists(proposals_visible_to(user).filter(pk=OuterRef("duplicate_of_id")))
         return (
-            proposals_visible_to(user)
-            .annotate(
-                original_visible=original_visible,
-                blind=blind_for(user),
-                viewer_manages=viewer_manages(user),
-                viewer_follows=viewer_follows(user),
-                studio_visible=Exists(studios_visible_to(user).filter(pk=OuterRef("studio_id"))),
-            )
+            proposals_with_access(user)
             .select_related("entered_by", "duplicate_of", "award__grade")
             .prefetch_related(
                 Prefetch("co_authors", CoAuthor.objects.select_related("person")),
@@ -102,6 +91,9 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
         # the list leaves it out, so a page of 25 stays cheap.
         queryset = super().get_queryset()
         return queryset if self.action == "list" else with_scores(queryset)
+
+    def filter_queryset(self, queryset):
+        return order_blind_rows_last(super().filter_queryset(queryset))
 
     def create_via_service(self, data):
         return services.proposal_create(by=self.request.user, **data)
@@ -195,7 +187,7 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
         """The proposal's timeline: every state change, who, when and why; for its
         authors and the officials over it (the showcase shows the result only)."""
         proposal = self.get_object()
-        if not follows_proposal(request.user, proposal):
+        if not proposal_access(request.user, proposal).follows:
             raise PermissionDenied
         events = proposal.events.select_related("actor")
         return Response(StateEventSerializer(events, many=True).data)

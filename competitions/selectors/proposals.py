@@ -3,15 +3,9 @@ entered it for them, the officials over the author's unit once it is submitted
 (a draft stays the author's), its assigned reviewers, and everyone once it is
 awarded (the showcase)."""
 
-from django.db.models import (
-    BooleanField,
-    Exists,
-    ExpressionWrapper,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-)
+from dataclasses import dataclass
+
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from accounts.selectors import user_scope
 from competitions.models import (
@@ -19,7 +13,9 @@ from competitions.models import (
     Proposal,
     ReviewAssignment,
 )
+from core.access import Fact, RecordAccess, annotate_facts, column, read_facts
 from core.scoping import signed_in, within_paths
+from studios.selectors import studios_visible_to
 
 
 def co_author_of(user) -> Exists:
@@ -78,43 +74,113 @@ def proposals_managed_by(user) -> QuerySet[Proposal]:
     return proposals.filter(officials_part(scope, user))
 
 
-def viewer_manages(user) -> ExpressionWrapper:
-    """Annotation: the viewer is an official over the proposal (sees running scores)."""
-    if not signed_in(user):
-        return ExpressionWrapper(Value(False), output_field=BooleanField())
-    scope = user_scope(user)
-    managed = Q(pk__isnull=False) if scope.is_superuser else officials_part(scope, user)
-    if not (scope.is_superuser or scope.is_official):
-        managed = Q(pk__in=[])
-    return ExpressionWrapper(managed, output_field=BooleanField())
+@dataclass(frozen=True)
+class ProposalAccess(RecordAccess):
+    """What the viewer may do with one proposal; the states it may be in are the
+    services' to check (409)."""
+
+    # The author, or the official who entered it for them while they answer for
+    # it: edits it while editable, submits, withdraws, deletes a draft, attaches.
+    author_side: bool = False
+    # Wrote it (author, co-author) or entered it: never screens or reviews it.
+    own: bool = False
+    # Follows its whole history (timeline, office comments, each person's share).
+    follows: bool = False
+    # An official over it: screens, assigns reviewers, decides, awards; sees
+    # the running score.
+    manages: bool = False
+    # An active reviewer of it.
+    reviews: bool = False
+    # Reads it only as a reviewer of a blind campaign: the authors, the code,
+    # the unit and the history's actors are hidden, and no list or filter that
+    # would name them contains it.
+    blind: bool = False
+    # The original of a duplicate may be opened (else it is named by code only).
+    original_visible: bool = False
+    # The studio it was filed under may be named.
+    studio_visible: bool = False
 
 
-def viewer_follows(user) -> ExpressionWrapper:
-    """Annotation form of `follows_proposal` (lists: who may see the timeline and
-    each person's share of a prize)."""
+NOTHING = Q(pk__in=[])
+
+
+def proposal_facts(user) -> dict[str, Fact]:
+    """The facts of `ProposalAccess` as SQL conditions on a proposal's row."""
     if not signed_in(user):
-        return ExpressionWrapper(Value(False), output_field=BooleanField())
+        return dict.fromkeys(ProposalAccess.fact_names(), False)
     scope = user_scope(user)
     if scope.is_superuser:
-        return ExpressionWrapper(Value(True), output_field=BooleanField())
-    return ExpressionWrapper(
-        Q(author=user) | co_author_of(user) | officials_part(scope, user),
-        output_field=BooleanField(),
-    )
+        manages = Q(pk__isnull=False)
+    elif scope.is_official:
+        manages = officials_part(scope, user)
+    else:
+        manages = NOTHING
+    wrote = Q(author=user) | Q(entered_by=user) | co_author_of(user)
+    insider = wrote | Q(status=Proposal.Status.AWARDED) | manages
+    return {
+        "read": True,  # the facts are read on the viewer's scoped rows only
+        "author_side": Q(author=user) | (Q(entered_by=user) & manages),
+        "own": wrote,
+        "follows": Q(author=user) | co_author_of(user) | manages,
+        "manages": manages,
+        "reviews": assigned_to(user),
+        "blind": Q(campaign__blind_review=True) & assigned_to(user) & ~insider,
+        "original_visible": Exists(
+            proposals_visible_to(user).filter(pk=OuterRef("duplicate_of_id"))
+        ),
+        "studio_visible": Exists(studios_visible_to(user).filter(pk=OuterRef("studio_id"))),
+    }
 
 
-def manages_proposal(user, proposal: Proposal) -> bool:
-    return proposals_managed_by(user).filter(pk=proposal.pk).exists()
+def proposals_with_access(user) -> QuerySet[Proposal]:
+    """`proposals_visible_to(user)` with each row's access facts as columns, so a
+    list and its serializer read `proposal_access()` without a query a row."""
+    return annotate_facts(proposals_visible_to(user), proposal_facts(user))
 
 
-def follows_proposal(user, proposal: Proposal) -> bool:
-    """Whether the person follows the proposal's whole history (its timeline, the
-    office's comments): its authors and the officials over it (including one who
-    entered it, while they answer for it). Everyone else sees an awarded
-    proposal only as the showcase shows it."""
-    if user_scope(user).is_superuser or user.pk == proposal.author_id:
-        return True
-    return proposal.co_authors.filter(person=user).exists() or manages_proposal(user, proposal)
+def proposal_access(user, proposal: Proposal) -> ProposalAccess:
+    """Everything `user` may do with `proposal`: from the row's access columns
+    when it came from `proposals_with_access`, else one query."""
+    return ProposalAccess(**read_facts(proposal, proposals_visible_to(user), proposal_facts(user)))
+
+
+def with_blind_column(user, proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """`proposals` with the one fact `access_blind` (see `ProposalAccess.blind`)."""
+    return annotate_facts(proposals, {"blind": proposal_facts(user)["blind"]})
+
+
+def without_blind(user, proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """`proposals` less those the viewer reads blind: for every list and every
+    filter that shows or matches a code, an author or a unit."""
+    if not signed_in(user):
+        return proposals.none()
+    return with_blind_column(user, proposals).filter(**{column("blind"): False})
+
+
+def proposals_listed_openly(user) -> QuerySet[Proposal]:
+    """The proposal list of the page and the API: everything the viewer sees,
+    each row with `access_blind`, so a row read blind is shown without its
+    code, authors and unit (the filters and the ordering by code skip it too)."""
+    return with_blind_column(user, proposals_visible_to(user))
+
+
+def order_blind_rows_last(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Keep an ordering by code from placing a row read blind by its code: such
+    rows sort as if they had none (their place would hint at unit and year)."""
+    codes = [t for t in proposals.query.order_by if isinstance(t, str) and t.lstrip("-") == "code"]
+    if not codes or column("blind") not in proposals.query.annotations:
+        return proposals
+    ordering = []
+    for term in proposals.query.order_by:
+        if isinstance(term, str) and term.lstrip("-") == "code":
+            masked = Case(When(**{column("blind"): True}, then=Value(None)), default=F("code"))
+            term = (
+                masked.desc(nulls_last=True)
+                if term.startswith("-")
+                else masked.asc(nulls_last=True)
+            )
+        ordering.append(term)
+    return proposals.order_by(*ordering)
 
 
 def screening_queue(user) -> QuerySet[Proposal]:

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     DecimalField,
@@ -34,50 +33,19 @@ from competitions.models import (
     ReviewAssignment,
 )
 from competitions.selectors.proposals import (
-    assigned_to,
-    co_author_of,
-    officials_part,
     proposals_managed_by,
     proposals_visible_to,
+    without_blind,
 )
 from core.scoping import signed_in
 from core.selectors import choice_order
-
-
-def blind_for(user) -> ExpressionWrapper:
-    """Annotation: the viewer reads the proposal only as an assigned reviewer of a
-    blind campaign, so the authors' identity, the code and the history's actors
-    are hidden from them."""
-    if not signed_in(user) or user_scope(user).is_superuser:
-        return ExpressionWrapper(Value(False), output_field=BooleanField())
-    insider = (
-        Q(author=user)
-        | Q(entered_by=user)
-        | co_author_of(user)
-        | Q(status=Proposal.Status.AWARDED)
-        | officials_part(user_scope(user), user)
-    )
-    return ExpressionWrapper(
-        Q(campaign__blind_review=True) & assigned_to(user) & ~insider,
-        output_field=BooleanField(),
-    )
 
 
 def proposals_listed_for(user) -> QuerySet[Proposal]:
     """Proposals the viewer may see *with their authors*: a blind reviewer's
     assignments are left out (a list shows code, author and unit, and its
     filters would tell them too). Every list of proposals reads from here."""
-    return proposals_visible_to(user).annotate(blind=blind_for(user)).filter(blind=False)
-
-
-def is_blind_for(user, proposal: Proposal) -> bool:
-    return (
-        Proposal.objects.filter(pk=proposal.pk)
-        .annotate(blind=blind_for(user))
-        .values_list("blind", flat=True)
-        .first()
-        or False
-    )
+    return without_blind(user, proposals_visible_to(user))
 
 
 def _own_workshops(units) -> list[str]:

@@ -24,7 +24,7 @@ from competitions.models import Campaign, CoAuthor, CodeSequence, Proposal, Titl
 from competitions.selectors import (
     campaigns_visible_to,
     may_enter,
-    proposals_managed_by,
+    proposal_access,
     proposals_visible_to,
 )
 from competitions.similarity import title_grams
@@ -71,11 +71,8 @@ def locked_proposal(proposal_id: int, by: User) -> Proposal:
 def ensure_author_side(proposal: Proposal, by: User) -> None:
     """The author, or the official who entered the proposal for them (and still
     answers for it); anyone else who can see it gets a 403."""
-    entered_for = proposal.entered_by_id == by.pk and (
-        proposals_managed_by(by).filter(pk=proposal.pk).exists()
-    )
     ensure(
-        proposal.author_id == by.pk or entered_for,
+        proposal_access(by, proposal).author_side,
         PermissionDenied(_("Only the author may do this.")),
     )
 

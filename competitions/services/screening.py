@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from competitions.models import Proposal
-from competitions.selectors import manages_proposal, proposals_visible_to
+from competitions.selectors import proposal_access, proposals_visible_to
 from competitions.services.proposals import locked_proposal
 from core.services import ensure
 
@@ -19,15 +19,12 @@ def locked_for_official(proposal_id: int, by: User) -> Proposal:
     403 if they can (the author, a co-author) but do not answer for it, and 403
     for an official's own proposal: nobody screens their own work."""
     proposal = locked_proposal(proposal_id, by)
+    access = proposal_access(by, proposal)
     ensure(
-        manages_proposal(by, proposal),
+        access.manages,
         PermissionDenied(_("Only the union officials over the author's unit screen proposals.")),
     )
-    own = (
-        by.pk in (proposal.author_id, proposal.entered_by_id)
-        or proposal.co_authors.filter(person=by).exists()
-    )
-    ensure(not own, PermissionDenied(_("You cannot screen a proposal of your own.")))
+    ensure(not access.own, PermissionDenied(_("You cannot screen a proposal of your own.")))
     return proposal
 
 

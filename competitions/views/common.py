@@ -8,9 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from competitions.forms import CommentForm, DuplicateForm, ReasonForm
 from competitions.models import Award, Proposal
 from competitions.selectors import (
-    follows_proposal,
-    manages_proposal,
-    proposals_managed_by,
+    proposal_access,
     proposals_visible_to,
     similar_proposals,
     similarity_pool,
@@ -18,23 +16,19 @@ from competitions.selectors import (
 from competitions.views.steps import decision_forms
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
-from studios.selectors import studios_visible_to
 
 
 def detail_context(request, proposal, **forms) -> dict:
     user = request.user
+    access = proposal_access(user, proposal)
+    # The page's author-side parts (how many reviews are in, the upload form)
+    # are for whoever wrote it or typed it in.
     is_author_side = user.pk in (proposal.author_id, proposal.entered_by_id)
-    follows = follows_proposal(user, proposal)
     context = {
         "proposal": proposal,
-        "follows": follows,
-        "events": proposal.events.select_related("actor") if follows else [],
-        "original_visible": proposal.duplicate_of_id is not None
-        and proposals_visible_to(user).filter(pk=proposal.duplicate_of_id).exists(),
+        "access": access,
+        "events": proposal.events.select_related("actor") if access.follows else [],
         "co_authors": proposal.co_authors.select_related("person"),
-        # A showcase reader may not see the studio a proposal was filed under.
-        "studio_visible": proposal.studio_id is not None
-        and studios_visible_to(user).filter(pk=proposal.studio_id).exists(),
         "attachments": attachments_of(proposal),
         "is_author_side": is_author_side,
         "related": proposals_visible_to(user).filter(related_to=proposal),
@@ -50,7 +44,7 @@ def detail_context(request, proposal, **forms) -> dict:
         context["reviews_in"] = proposal.reviews.count()  # how many, never who
     if is_author_side and proposal.is_editable:
         context["attachment_form"] = AttachmentForm()
-    if manages_proposal(user, proposal):
+    if access.manages:
         if proposal.status == Proposal.Status.SUBMITTED:
             context.update(official_forms(request, proposal, **forms))
         else:
@@ -86,7 +80,7 @@ def managed_proposal(request, pk) -> Proposal:
     # Authors and co-authors see their proposal but do not screen it: 403 for
     # them, 404 for everyone else (they cannot see it at all).
     proposal = get_object_or_404(proposals_visible_to(request.user), pk=pk)
-    if not proposals_managed_by(request.user).filter(pk=pk).exists():
+    if not proposal_access(request.user, proposal).manages:
         raise PermissionDenied
     return proposal
 

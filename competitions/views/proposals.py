@@ -16,12 +16,14 @@ from competitions.filtersets import ProposalFilterSet
 from competitions.forms import ProposalForm, co_author_formset
 from competitions.models import Proposal
 from competitions.selectors import (
-    blind_for,
     campaigns_open_to,
     campaigns_visible_to,
-    proposals_listed_for,
+    order_blind_rows_last,
+    proposal_access,
+    proposals_listed_openly,
     proposals_of,
     proposals_visible_to,
+    proposals_with_access,
     similar_proposals,
 )
 from competitions.services.proposals import ensure_author_side
@@ -39,7 +41,10 @@ class ProposalListView(ScopedListView):
     partial_template_name = "competitions/partials/proposal_results.html"
     context_object_name = "proposals"
 
-    visible_to = staticmethod(proposals_listed_for)
+    visible_to = staticmethod(proposals_listed_openly)
+
+    def get_queryset(self):
+        return order_blind_rows_last(super().get_queryset())
 
 
 class MyProposalListView(ProposalListView):
@@ -219,12 +224,10 @@ def proposal_similar(request):
 @login_required
 def proposal_detail(request, pk):
     proposal = get_object_or_404(
-        proposals_visible_to(request.user)
-        .select_related("entered_by", "duplicate_of")
-        .annotate(blind=blind_for(request.user)),
-        pk=pk,
+        proposals_with_access(request.user).select_related("entered_by", "duplicate_of"), pk=pk
     )
-    if proposal.blind:  # this page names the authors: a blind reviewer gets the rubric form
+    if proposal_access(request.user, proposal).blind:
+        # This page names the authors: a blind reviewer gets the rubric form.
         return redirect("competitions:review-form", pk=pk)
     return render(request, "competitions/proposal_detail.html", detail_context(request, proposal))
 

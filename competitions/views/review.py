@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from competitions import services
 from competitions.forms import ReviewForm
 from competitions.models import Criterion, Proposal
-from competitions.selectors import blind_for, proposals_visible_to, review_queue
+from competitions.selectors import proposal_access, proposals_with_access, review_queue
 from core.attachments import attachments_of
 from core.pages import ScopedListView, run_service
 
@@ -33,8 +33,7 @@ class ReviewQueueView(ScopedListView):
 def _assigned(request, pk) -> Proposal:
     """A proposal actively assigned to the reviewer; 404 for anything else."""
     proposal = (
-        proposals_visible_to(request.user)
-        .annotate(blind=blind_for(request.user))
+        proposals_with_access(request.user)
         .filter(pk=pk, assignments__reviewer=request.user, assignments__replaced_at__isnull=True)
         .first()
     )
@@ -74,6 +73,7 @@ def review_form(request, pk):
         {
             "proposal": proposal,
             "form": form,
+            "access": proposal_access(user, proposal),
             "review": mine,
             "may_edit": may_edit,
             "attachments": attachments_of(proposal),

@@ -449,19 +449,30 @@ class TestBlindReview:
         html = client.get(url("proposal-detail", spray), follow=True).content.decode()
         assert [secret for secret in identity_of(spray) if secret in html] == []
 
-    def test_a_blind_reviewer_does_not_find_it_in_the_proposal_list(
+    def test_a_blind_reviewer_finds_it_in_the_list_only_without_its_authors(
         self, as_person, org, people, spray
     ):
         assign(spray, org.official_a, [people.one])
         listing = reverse("competitions:proposal-list")
         client = as_person(people.one)
 
-        # not listed, so neither the row nor the filters (author, unit, code) tell who
+        # listed as the API lists it: by title, leading to the rubric form, with
+        # no code, author or unit
+        response = client.get(listing)
+        assert list(response.context["proposals"]) == [spray]
+        html = response.content.decode()
+        assert spray.title in html
+        assert review_form(spray) in html
+        for secret in ("王建国", spray.code, url("proposal-detail", spray)):
+            assert secret not in html, secret
+        (row,) = re.findall(r'<a [^>]*data-testid="proposal-row".*?</a>', html, re.S)
+        assert "Unit A101" not in row
+        # and the filters that would name the authors never match it
         for query in (
-            {},
             {"author": org.worker_a.pk},
             {"org_unit": org.team_a101.pk},
             {"search": spray.code},
+            {"search": spray.code, "ordering": "code"},
         ):
             response = client.get(listing, query)
             assert response.status_code == 200

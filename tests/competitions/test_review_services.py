@@ -23,7 +23,7 @@ from competitions.models import (
 )
 from competitions.selectors import (
     decisions_board,
-    is_blind_for,
+    proposal_access,
     proposals_visible_to,
     recusal_reason,
     review_queue,
@@ -1049,11 +1049,11 @@ class TestQueue:
         self, org, panel, at, campaigns
     ):
         proposal = at(Status.UNDER_REVIEW, reviewers=panel.experts[:3], totals=())
-        assert is_blind_for(panel.experts[0], proposal)
+        assert proposal_access(panel.experts[0], proposal).blind
         for insider in (org.worker_a, org.colleague_a, org.official_a, org.admin):
-            assert not is_blind_for(insider, proposal)
+            assert not proposal_access(insider, proposal).blind
         Proposal.objects.filter(pk=proposal.pk).update(status=Status.AWARDED)
-        assert not is_blind_for(panel.experts[0], proposal)
+        assert not proposal_access(panel.experts[0], proposal).blind
         Campaign.objects.filter(pk=campaigns.open.pk).update(blind_review=False)
         Proposal.objects.filter(pk=proposal.pk).update(status=Status.UNDER_REVIEW)
-        assert not is_blind_for(panel.experts[0], proposal)
+        assert not proposal_access(panel.experts[0], proposal).blind
