@@ -7,6 +7,7 @@ officials. Everything below reads through `pairings_visible_to`.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
@@ -38,6 +39,7 @@ from apprenticeships.models import (
     Session,
 )
 from competitions.selectors import proposals_listed_for
+from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from core.scoping import signed_in, within_paths
 from studios.selectors import studios_led_by
 
@@ -94,50 +96,101 @@ def pairings_visible_to(user) -> QuerySet[Pairing]:
     return with_risk(pairings)
 
 
+def _manages(user) -> Q:
+    """Run by the person, and never their own apprenticeship (nobody runs or
+    graduates themself)."""
+    runs = Q(pk__isnull=False) if user_scope(user).is_superuser else _run_by(user)
+    return runs & ~Q(apprentice=user)
+
+
+def _oversees(user) -> Q:
+    """Under the person as a union official, unless they are its apprentice or
+    its mentor (nobody appraises their own apprenticeship or apprentice)."""
+    officials = Q(pk__isnull=False) if user_scope(user).is_superuser else _officials_over(user)
+    return officials & ~Q(apprentice=user) & ~Q(mentor=user)
+
+
 def pairings_managed_by(user) -> QuerySet[Pairing]:
-    """Pairings the person may activate, extend and terminate: run by them, and
-    never their own apprenticeship (nobody runs or graduates themself)."""
+    """Pairings the person may activate, extend and terminate (`PairingAccess.manages`)."""
     if not signed_in(user):
         return Pairing.objects.none()
-    pairings = Pairing.objects.exclude(apprentice=user)
-    if user_scope(user).is_superuser:
-        return pairings
-    return pairings.filter(_run_by(user))
-
-
-def pairings_overseen_by(user) -> QuerySet[Pairing]:
-    """Pairings under the person as a union official (yearly and final appraisals),
-    except those where they are the apprentice or the mentor."""
-    if not signed_in(user):
-        return Pairing.objects.none()
-    pairings = Pairing.objects.exclude(apprentice=user).exclude(mentor=user)
-    if user_scope(user).is_superuser:
-        return pairings
-    return pairings.filter(_officials_over(user))
-
-
-def manages_pairing(user, pairing: Pairing) -> bool:
-    """May the person activate, extend or terminate this pairing?"""
-    return pairings_managed_by(user).filter(pk=pairing.pk).exists()
-
-
-def oversees_pairing(user, pairing: Pairing) -> bool:
-    """May the person record the unit's yearly and final appraisals of it?"""
-    return pairings_overseen_by(user).filter(pk=pairing.pk).exists()
+    return Pairing.objects.filter(_manages(user))
 
 
 def may_propose_pairings(user) -> bool:
-    """Studio leaders (for their studios) and union officials propose pairings."""
+    """Studio leaders (for their studios) and union officials propose pairings.
+    A right of the person, not of a pairing, so it is no `PairingAccess` fact."""
     return is_official(user) or studios_led_by(user).exists()
 
 
-def writes_plan(user, pairing: Pairing, *, manages: bool | None = None) -> bool:
-    """The plan and its steps are written by the mentor and by those who run the
-    pairing (whether the pairing is still open is checked separately: 409).
-    A page that already asked `manages_pairing` passes the answer in."""
-    if pairing.mentor_id == user.pk:
-        return True
-    return manages_pairing(user, pairing) if manages is None else manages
+@dataclass(frozen=True)
+class PairingAccess(RecordAccess):
+    """What the viewer may do with one pairing; whether its state allows the
+    move (open, active) is the services' to check (409)."""
+
+    # Its mentor: keeps the plan, logs sessions, evaluates monthly.
+    mentor: bool = False
+    # Its apprentice: confirms sessions, marks steps done, never evaluates.
+    apprentice: bool = False
+    # The studio's leader or an official over it, not its apprentice: activates,
+    # extends, terminates and edits it.
+    manages: bool = False
+    # An official over it, neither its apprentice nor its mentor: records the
+    # yearly and final appraisals.
+    oversees: bool = False
+    # Adds and edits the steps of the plan: the mentor and those who run it.
+    writes_plan: bool = False
+    # Marks a step done: the apprentice or the mentor.
+    marks_done: bool = False
+    # Attaches evidence files to a step: the apprentice, the mentor and those
+    # who run it.
+    attaches: bool = False
+    # Records the quarterly evaluation: those who run it, unless they mentor it
+    # (a mentor evaluates monthly, not their own work quarterly).
+    evaluates_quarterly: bool = False
+
+    @property
+    def evaluation_levels(self) -> list[str]:
+        """The evaluation levels this viewer's role lets them record, whatever
+        the pairing's state: monthly, quarterly, then yearly and final."""
+        levels = []
+        if self.mentor:
+            levels.append(Evaluation.Level.MENTOR_MONTHLY)
+        if self.evaluates_quarterly:
+            levels.append(Evaluation.Level.DEPARTMENT_QUARTERLY)
+        if self.oversees:
+            levels += [Evaluation.Level.UNIT_YEARLY, Evaluation.Level.FINAL]
+        return levels
+
+
+def pairing_facts(user) -> dict[str, Fact]:
+    """The facts of `PairingAccess` as SQL conditions on a pairing's row."""
+    if not signed_in(user):
+        return dict.fromkeys(PairingAccess.fact_names(), False)
+    mentor, apprentice, manages = Q(mentor=user), Q(apprentice=user), _manages(user)
+    return {
+        "read": True,  # the facts are read on the viewer's scoped rows only
+        "mentor": mentor,
+        "apprentice": apprentice,
+        "manages": manages,
+        "oversees": _oversees(user),
+        "writes_plan": mentor | manages,
+        "marks_done": mentor | apprentice,
+        "attaches": mentor | apprentice | manages,
+        "evaluates_quarterly": manages & ~mentor,
+    }
+
+
+def pairings_with_access(user) -> QuerySet[Pairing]:
+    """`pairings_visible_to(user)` with each row's access facts as columns, so a
+    page reads `pairing_access()` without a query."""
+    return annotate_facts(pairings_visible_to(user), pairing_facts(user))
+
+
+def pairing_access(user, pairing: Pairing) -> PairingAccess:
+    """Everything `user` may do with `pairing`: from the row's access columns
+    when it came from `pairings_with_access`, else one query."""
+    return PairingAccess(**read_facts(pairing, pairings_visible_to(user), pairing_facts(user)))
 
 
 def pairings_mentored_by(user) -> QuerySet[Pairing]:
@@ -207,21 +260,6 @@ def mentor_capacity(mentor) -> int:
 def active_apprentice_count(mentor) -> int:
     """The mentor's active pairings, counted against their limit."""
     return Pairing.objects.filter(mentor=mentor, status=Status.ACTIVE).count()
-
-
-def evaluation_levels_for(user, pairing: Pairing) -> list[str]:
-    """The evaluation levels the person's role lets them record on this pairing
-    (whatever its state): the mentor monthly; the studio's leader or an official
-    quarterly, unless they are the mentor; an official over it the yearly and
-    final appraisals. The apprentice never evaluates themself."""
-    levels = []
-    if pairing.mentor_id == user.pk:
-        levels.append(Evaluation.Level.MENTOR_MONTHLY)
-    elif manages_pairing(user, pairing):
-        levels.append(Evaluation.Level.DEPARTMENT_QUARTERLY)
-    if oversees_pairing(user, pairing):
-        levels += [Evaluation.Level.UNIT_YEARLY, Evaluation.Level.FINAL]
-    return levels
 
 
 def innovation_during_term(pairing: Pairing, viewer) -> dict:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import skill_level_raise
 from apprenticeships.models import Evaluation, Pairing
-from apprenticeships.selectors import evaluation_levels_for
+from apprenticeships.selectors import pairing_access
 from apprenticeships.services.pairings import locked_pairing
 from core.exceptions import Conflict
 from core.services import ensure, save_or_conflict
@@ -105,7 +105,7 @@ def evaluation_record(
     skill level (once: the pairing is no longer active after it)."""
     pairing = locked_pairing(pairing_id, by)
     ensure(level in Level.values, ValidationError({"level": _("Choose a level.")}))
-    ensure(level in evaluation_levels_for(by, pairing), PermissionDenied())
+    ensure(level in pairing_access(by, pairing).evaluation_levels, PermissionDenied())
     ensure(
         pairing.status == Pairing.Status.ACTIVE,
         Conflict(_("Only an active pairing is evaluated.")),

@@ -14,9 +14,9 @@ from accounts.services import people_checked
 from apprenticeships.models import Extension, MentorCapacity, Pairing
 from apprenticeships.selectors import (
     active_apprentice_count,
-    manages_pairing,
     may_propose_pairings,
     mentor_capacity,
+    pairing_access,
     pairings_visible_to,
 )
 from core.exceptions import Conflict
@@ -36,7 +36,7 @@ def locked_pairing(pairing_id: int, by: User) -> Pairing:
 
 
 def ensure_manages(pairing: Pairing, by: User) -> None:
-    ensure(manages_pairing(by, pairing), PermissionDenied())
+    ensure(pairing_access(by, pairing).manages, PermissionDenied())
 
 
 def ensure_open(pairing: Pairing) -> None:

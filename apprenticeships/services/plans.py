@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from apprenticeships.models import Attendance, Milestone, Pairing, Session
 from apprenticeships.selectors import (
-    manages_pairing,
     milestones_visible_to,
+    pairing_access,
     sessions_visible_to,
-    writes_plan,
 )
 from apprenticeships.services.pairings import ensure_open, locked_pairing
 from core import attachments
@@ -28,7 +27,7 @@ Status = Pairing.Status
 
 
 def _ensure_plans(pairing: Pairing, by: User) -> None:
-    ensure(writes_plan(by, pairing), PermissionDenied())
+    ensure(pairing_access(by, pairing).writes_plan, PermissionDenied())
 
 
 def _locked_milestone(milestone_id: int, by: User) -> tuple[Milestone, Pairing]:
@@ -99,7 +98,7 @@ def milestone_mark_done(
     """The apprentice (or the mentor) marks a step done, with evidence: a few
     words, a file sent with it (a phone photo) or one already attached."""
     milestone, pairing = _locked_milestone(milestone_id, by)
-    ensure(by.pk in (pairing.apprentice_id, pairing.mentor_id), PermissionDenied())
+    ensure(pairing_access(by, pairing).marks_done, PermissionDenied())
     ensure(pairing.status == Status.ACTIVE, Conflict(_("Only an active pairing's plan moves on.")))
     ensure(milestone.done_on is None, Conflict(_("This step is already done.")))
     done_on = done_on or timezone.localdate()
@@ -125,10 +124,7 @@ def milestone_attach(*, record: Milestone, by: User, upload):
     """A file as evidence of a step: by the apprentice, the mentor or those who
     run the pairing, while it is open."""
     milestone, pairing = _locked_milestone(record.pk, by)
-    ensure(
-        by.pk in (pairing.apprentice_id, pairing.mentor_id) or manages_pairing(by, pairing),
-        PermissionDenied(),
-    )
+    ensure(pairing_access(by, pairing).attaches, PermissionDenied())
     ensure_open(pairing)
     return attachments.attachment_create(owner=milestone, upload=upload, by=by)
 

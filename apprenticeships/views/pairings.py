@@ -24,14 +24,13 @@ from apprenticeships.forms import (
 from apprenticeships.models import Attendance, Evaluation, Milestone, Pairing, Session
 from apprenticeships.selectors import (
     attendances_visible_to,
-    evaluation_levels_for,
     innovation_during_term,
-    manages_pairing,
     may_propose_pairings,
+    pairing_access,
     pairings_mentored_by,
     pairings_of_apprentice,
     pairings_visible_to,
-    writes_plan,
+    pairings_with_access,
 )
 from core.attachments import attachments_by_owner
 from core.pages import ScopedListView, form_changes, run_form_action, run_service
@@ -94,39 +93,33 @@ def _sessions_of(pairing: Pairing, user):
 
 def _detail_context(request, pairing: Pairing, **forms) -> dict:
     user = request.user
-    manages = manages_pairing(user, pairing)
+    access = pairing_access(user, pairing)
     is_open = pairing.status in Pairing.OPEN_STATUSES
     milestones = _plan(pairing)
     labels = dict(Evaluation.Level.choices)
     context = {
         "pairing": pairing,
-        "manages": manages,
-        "can_plan": is_open and writes_plan(user, pairing, manages=manages),
-        "is_apprentice": pairing.apprentice_id == user.pk,
-        "is_mentor": pairing.mentor_id == user.pk,
+        "access": access,
         "milestones": milestones,
         "next_step": next((m for m in milestones if m.done_on is None), None),
         "attendances": _sessions_of(pairing, user),
         "evaluations": pairing.evaluations.select_related("evaluator").order_by(
             "-evaluated_on", "-id"
         ),
-        "evaluation_levels": [
-            (level, labels[level]) for level in evaluation_levels_for(user, pairing)
-        ]
+        "evaluation_levels": [(level, labels[level]) for level in access.evaluation_levels]
         if pairing.status == Status.ACTIVE
         else [],
         "is_open": is_open,
-        "may_mark_done": user.pk in (pairing.apprentice_id, pairing.mentor_id),
         "today": timezone.localdate(),
         "events": pairing.events.select_related("actor"),
         "extensions": pairing.extensions.select_related("by"),
         "innovation": innovation_during_term(pairing, user),
     }
-    if manages and pairing.status == Status.PROPOSED:
+    if access.manages and pairing.status == Status.PROPOSED:
         context["activate_form"] = forms.get("activate_form") or ActivateForm(
             initial={"agreement_signed_on": pairing.agreement_signed_on}
         )
-    if manages and is_open:
+    if access.manages and is_open:
         context["extend_form"] = forms.get("extend_form") or ExtendForm()
         context["terminate_form"] = forms.get("terminate_form") or TerminateForm()
     return context
@@ -134,7 +127,7 @@ def _detail_context(request, pairing: Pairing, **forms) -> dict:
 
 @login_required
 def pairing_detail(request, pk):
-    pairing = get_object_or_404(pairings_visible_to(request.user), pk=pk)
+    pairing = get_object_or_404(pairings_with_access(request.user), pk=pk)
     return render(request, "apprenticeships/pairing_detail.html", _detail_context(request, pairing))
 
 
@@ -159,8 +152,8 @@ def pairing_create(request):
 
 @login_required
 def pairing_edit(request, pk):
-    pairing = get_object_or_404(pairings_visible_to(request.user), pk=pk)
-    if not manages_pairing(request.user, pairing):
+    pairing = get_object_or_404(pairings_with_access(request.user), pk=pk)
+    if not pairing_access(request.user, pairing).manages:
         raise PermissionDenied
     if pairing.status not in Pairing.OPEN_STATUSES:
         messages.error(request, _("This pairing has ended."))
@@ -182,8 +175,8 @@ def pairing_edit(request, pk):
 
 
 def _pairing_action(request, pk, form_class, form_name, service, done_message):
-    pairing = get_object_or_404(pairings_visible_to(request.user), pk=pk)
-    if not manages_pairing(request.user, pairing):
+    pairing = get_object_or_404(pairings_with_access(request.user), pk=pk)
+    if not pairing_access(request.user, pairing).manages:
         raise PermissionDenied
     return run_form_action(
         request,

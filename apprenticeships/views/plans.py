@@ -20,13 +20,12 @@ from apprenticeships.forms import (
 )
 from apprenticeships.models import DEFAULT_MENTOR_CAPACITY, Pairing
 from apprenticeships.selectors import (
-    evaluation_levels_for,
     mentor_capacities_managed_by,
     milestones_visible_to,
+    pairing_access,
     pairings_mentored_by,
-    pairings_visible_to,
+    pairings_with_access,
     sessions_visible_to,
-    writes_plan,
 )
 from core.pages import form_changes, run_action, run_service
 
@@ -36,7 +35,7 @@ def _back_to(pairing_id: int, anchor: str = "") -> str:
 
 
 def _may_plan(user, pairing: Pairing) -> bool:
-    return pairing.status in Pairing.OPEN_STATUSES and writes_plan(user, pairing)
+    return pairing.status in Pairing.OPEN_STATUSES and pairing_access(user, pairing).writes_plan
 
 
 def _form_page(request, form, *, title, cancel_url, status=200, multipart=False):
@@ -50,7 +49,7 @@ def _form_page(request, form, *, title, cancel_url, status=200, multipart=False)
 
 @login_required
 def milestone_create(request, pk):
-    pairing = get_object_or_404(pairings_visible_to(request.user), pk=pk)
+    pairing = get_object_or_404(pairings_with_access(request.user), pk=pk)
     if not _may_plan(request.user, pairing):
         raise PermissionDenied
     form = MilestoneForm(request.POST or None)
@@ -105,7 +104,7 @@ def milestone_done(request, pk):
     """Mark a step done: a few words and/or a photo taken on the spot."""
     milestone = get_object_or_404(milestones_visible_to(request.user), pk=pk)
     pairing = milestone.pairing
-    if request.user.pk not in (pairing.apprentice_id, pairing.mentor_id):
+    if not pairing_access(request.user, pairing).marks_done:
         raise PermissionDenied
     form = MarkDoneForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -170,8 +169,8 @@ def session_confirm(request, pk):
 
 @login_required
 def evaluation_create(request, pk):
-    pairing = get_object_or_404(pairings_visible_to(request.user), pk=pk)
-    levels = evaluation_levels_for(request.user, pairing)
+    pairing = get_object_or_404(pairings_with_access(request.user), pk=pk)
+    levels = pairing_access(request.user, pairing).evaluation_levels
     if not levels:
         raise PermissionDenied
     if pairing.status != Pairing.Status.ACTIVE:

@@ -1187,7 +1187,7 @@ class TestWhoEvaluates:
 
     def test_the_levels_offered_follow_the_same_rules(self, mentoring, long_running):
         offered = {
-            who: selectors.evaluation_levels_for(person(mentoring, who), long_running)
+            who: selectors.pairing_access(person(mentoring, who), long_running).evaluation_levels
             for who in ("member_a", "lead_a", "org.official_a")
         }
         assert offered == {
@@ -1196,7 +1196,9 @@ class TestWhoEvaluates:
             "org.official_a": [Level.DEPARTMENT_QUARTERLY, Level.UNIT_YEARLY, Level.FINAL],
         }
         # The role decides the levels; the state is checked when one is recorded.
-        assert selectors.evaluation_levels_for(mentoring.apprentice_a, long_running) == []
+        assert (
+            selectors.pairing_access(mentoring.apprentice_a, long_running).evaluation_levels == []
+        )
 
 
 class TestPeriods:
