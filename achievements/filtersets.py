@@ -10,6 +10,7 @@ from achievements.models import (
     PromotionConference,
     TechnicalProblem,
 )
+from core.access import column
 from core.filters import IdFilter, SearchFilter, SubtreeFilter, YearFilter
 from core.forms import FilterForm
 
@@ -37,7 +38,7 @@ class ProblemFilterSet(django_filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         # The starting date is a detail: only rows the reader may see in full.
-        return queryset.filter(started_on__year=int(value), full_access=True)
+        return queryset.filter(started_on__year=int(value), **{column("reads_full"): True})
 
     def filter_search(self, queryset, name, value):
         # The announcement only: details are not searchable by outsiders.

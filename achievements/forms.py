@@ -6,7 +6,7 @@ from achievements.models import Achievement, Adoption, Patent, PromotionConferen
 from achievements.selectors import conferences_managed_by, problems_fully_visible_to
 from core.forms import BootstrapFormMixin, ServiceValidatedModelForm, person_share_formset
 from core.pages import DateInput
-from studios.selectors import manages_studio, studios_writable_by
+from studios.selectors import studio_access, studios_writable_by
 
 
 class StudioChoiceMixin:
@@ -111,7 +111,7 @@ class AchievementForm(StudioChoiceMixin, ServiceValidatedModelForm):
         self.fields["origin_problem"].queryset = problems
         # Promotion beyond the studio is the union's call: leads are not offered it.
         target = self.instance.studio if editing else studio
-        if not (target is not None and manages_studio(user, target)):
+        if not (target is not None and studio_access(user, target).manages):
             self.fields["promotion"].disabled = editing
             if not editing:
                 self.fields["promotion"].choices = [

@@ -8,7 +8,7 @@ from achievements.selectors import (
     studio_record_counts,
 )
 from core import panels
-from studios.selectors import writes_to_studio
+from studios.selectors import studio_access
 
 RECENT = 5
 
@@ -24,6 +24,7 @@ def studio_records(request, studio):
             "problems": problems_visible_to(user).filter(studio=studio)[:RECENT],
             "achievements": achievements_visible_to(user).filter(studio=studio)[:RECENT],
             "patents": patents_visible_to(user).filter(studio=studio)[:RECENT],
-            "can_log": writes_to_studio(user, studio),
+            # From the studio page's row when it carries its access columns.
+            "can_log": studio_access(user, studio).writes_records,
         },
     )

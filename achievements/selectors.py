@@ -1,4 +1,4 @@
-"""Who reads which problems, achievements and patents (DESIGN.md §4, issue 4).
+"""Who reads which problems, achievements and patents (docs/access.md).
 
 Insiders of a studio (officials over it and its members) read everything of it.
 Beyond them: a problem's announcement (title, studio, category, status) is
@@ -7,16 +7,9 @@ those promoted within the company are visible across that company; published
 and granted patents are public records.
 """
 
-from django.db.models import (
-    BooleanField,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    OuterRef,
-    Q,
-    QuerySet,
-    Sum,
-)
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from accounts.selectors import user_scope
 from achievements.models import (
@@ -26,23 +19,39 @@ from achievements.models import (
     PromotionConference,
     TechnicalProblem,
 )
+from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from core.scoping import signed_in, within_paths
 from studios.models import Studio
-from studios.selectors import studio_insiders_q
+from studios.selectors import studio_insiders_q, studios_managed_by, studios_writable_by
 
 
 def _insider_studios(user) -> QuerySet[Studio]:
     return Studio.objects.filter(studio_insiders_q(user))
 
 
+def _facts_for(access_class: type[RecordAccess], user, **own: Fact) -> dict[str, Fact]:
+    """The facts of `access_class` as SQL conditions on the row of a studio's
+    record: those it owes to the viewer's place in the studio (an insider reads
+    it in full, a writer of the studio edits it, an official over the studio
+    manages it), then the record's `own`. All False for an anonymous visitor."""
+    if not signed_in(user):
+        return dict.fromkeys(access_class.fact_names(), False)
+    facts = {
+        "read": True,  # the facts are read on the viewer's scoped rows only
+        "reads_full": Q(studio__in=_insider_studios(user)),
+        "edits": Q(studio__in=studios_writable_by(user)),
+        "manages": Q(studio__in=studios_managed_by(user)),
+        **own,
+    }
+    return {name: facts[name] for name in access_class.fact_names()}
+
+
 def problems_visible_to(user) -> QuerySet[TechnicalProblem]:
-    """Every problem's announcement, annotated `full_access` for insiders."""
+    """Every problem's announcement (title, studio, category, status); what else
+    the viewer reads of each is `problem_access(...).reads_full`."""
     if not signed_in(user):
         return TechnicalProblem.objects.none()
-    insider = Q(studio__in=_insider_studios(user))
-    return TechnicalProblem.objects.select_related("studio").annotate(
-        full_access=ExpressionWrapper(insider, output_field=BooleanField())
-    )
+    return TechnicalProblem.objects.select_related("studio")
 
 
 def problems_fully_visible_to(user) -> QuerySet[TechnicalProblem]:
@@ -54,7 +63,39 @@ def problems_fully_visible_to(user) -> QuerySet[TechnicalProblem]:
     )
 
 
+@dataclass(frozen=True)
+class ProblemAccess(RecordAccess):
+    """What the viewer may do with one problem; the statuses it may move to are
+    the services' to check (409)."""
+
+    # Reads the details, team, history and files, not just the announcement:
+    # the studio's insiders.
+    reads_full: bool = False
+    # Edits it, moves its status and attaches files: the studio's writers.
+    edits: bool = False
+
+
+def problem_facts(user) -> dict[str, Fact]:
+    """The facts of `ProblemAccess` as SQL conditions on a problem's row."""
+    return _facts_for(ProblemAccess, user)
+
+
+def problems_with_access(user) -> QuerySet[TechnicalProblem]:
+    """`problems_visible_to(user)` with each row's access facts as columns, so a
+    list, its filters and its serializer read `problem_access()` without a
+    query a row."""
+    return annotate_facts(problems_visible_to(user), problem_facts(user))
+
+
+def problem_access(user, problem: TechnicalProblem) -> ProblemAccess:
+    """Everything `user` may do with `problem`: from the row's access columns
+    when it came from `problems_with_access`, else one query."""
+    return ProblemAccess(**read_facts(problem, problems_visible_to(user), problem_facts(user)))
+
+
 def achievements_visible_to(user) -> QuerySet[Achievement]:
+    """The studio's insiders read all its achievements; beyond them, those
+    promoted group-wide, and within the studio's company those promoted there."""
     if not signed_in(user):
         return Achievement.objects.none()
     achievements = Achievement.objects.select_related(
@@ -73,19 +114,46 @@ def achievements_visible_to(user) -> QuerySet[Achievement]:
     )
 
 
+@dataclass(frozen=True)
+class AchievementAccess(RecordAccess):
+    """What the viewer may do with one achievement (its readers see all of it)."""
+
+    # Edits it within the studio's own promotion level and attaches files: the
+    # studio's writers.
+    edits: bool = False
+    # An official over its studio: promotes it beyond the studio (or takes
+    # that back) and verifies its benefit.
+    manages: bool = False
+
+
+def achievement_facts(user) -> dict[str, Fact]:
+    """The facts of `AchievementAccess` as SQL conditions on an achievement's row."""
+    return _facts_for(AchievementAccess, user)
+
+
+def achievements_with_access(user) -> QuerySet[Achievement]:
+    """`achievements_visible_to(user)` with each row's access facts as columns,
+    so a page reads `achievement_access()` without a query."""
+    return annotate_facts(achievements_visible_to(user), achievement_facts(user))
+
+
+def achievement_access(user, achievement: Achievement) -> AchievementAccess:
+    """Everything `user` may do with `achievement`: from the row's access
+    columns when it came from `achievements_with_access`, else one query."""
+    return AchievementAccess(
+        **read_facts(achievement, achievements_visible_to(user), achievement_facts(user))
+    )
+
+
 PUBLIC_PATENT_STATUSES = (Patent.Status.PUBLISHED, Patent.Status.GRANTED, Patent.Status.LAPSED)
 
 
 def patents_visible_to(user) -> QuerySet[Patent]:
-    """Insiders' patents and every published or granted one (public records),
-    annotated `achievement_visible`: whether the linked achievement may be shown."""
+    """Insiders' patents and every published or granted one (public records)."""
     if not signed_in(user):
         return Patent.objects.none()
-    linked_visible = achievements_visible_to(user).filter(pk=OuterRef("achievement_id"))
-    return (
-        Patent.objects.select_related("studio", "achievement")
-        .filter(Q(studio__in=_insider_studios(user)) | Q(status__in=PUBLIC_PATENT_STATUSES))
-        .annotate(achievement_visible=Exists(linked_visible))
+    return Patent.objects.select_related("studio", "achievement").filter(
+        Q(studio__in=_insider_studios(user)) | Q(status__in=PUBLIC_PATENT_STATUSES)
     )
 
 
@@ -94,6 +162,39 @@ def patents_fully_visible_to(user) -> QuerySet[Patent]:
     if not signed_in(user):
         return Patent.objects.none()
     return Patent.objects.filter(studio__in=_insider_studios(user))
+
+
+@dataclass(frozen=True)
+class PatentAccess(RecordAccess):
+    """What the viewer may do with one patent; the statuses it may move to are
+    `patent_status_targets` and the services' to check (409)."""
+
+    # Reads its files (drafts, correspondence): the studio's insiders; a public
+    # patent's other readers see the record only.
+    reads_full: bool = False
+    # Edits it, moves its status and attaches files: the studio's writers.
+    edits: bool = False
+    # The achievement it is linked to may be named (the patent may be public
+    # while that achievement is not).
+    achievement_visible: bool = False
+
+
+def patent_facts(user) -> dict[str, Fact]:
+    """The facts of `PatentAccess` as SQL conditions on a patent's row."""
+    linked = achievements_visible_to(user).filter(pk=OuterRef("achievement_id"))
+    return _facts_for(PatentAccess, user, achievement_visible=Exists(linked))
+
+
+def patents_with_access(user) -> QuerySet[Patent]:
+    """`patents_visible_to(user)` with each row's access facts as columns, so a
+    list and its serializer read `patent_access()` without a query a row."""
+    return annotate_facts(patents_visible_to(user), patent_facts(user))
+
+
+def patent_access(user, patent: Patent) -> PatentAccess:
+    """Everything `user` may do with `patent`: from the row's access columns
+    when it came from `patents_with_access`, else one query."""
+    return PatentAccess(**read_facts(patent, patents_visible_to(user), patent_facts(user)))
 
 
 def patent_status_targets(patent: Patent) -> list[str]:

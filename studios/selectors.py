@@ -16,14 +16,47 @@ from django.db.models import (
 
 from accounts.models import OrgUnit
 from accounts.selectors import user_scope
+from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from core.numbers import percent
-from core.scoping import within_paths
+from core.scoping import signed_in, within_paths
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
 
 
 def _open_membership_of(user) -> Q:
     return Q(
         Exists(Membership.objects.filter(studio=OuterRef("pk"), person=user, left_on__isnull=True))
+    )
+
+
+def _open_role_of(user, role: str) -> Q:
+    """Q over studios where the person holds an open membership with `role`."""
+    return Q(
+        Exists(
+            Membership.objects.filter(
+                studio=OuterRef("pk"), person=user, role=role, left_on__isnull=True
+            )
+        )
+    )
+
+
+# Every studio, as a condition that can be combined with others (a superuser's).
+EVERY_STUDIO = Q(pk__isnull=False)
+
+
+def _managed_q(scope) -> Q:
+    """Studios in the person's official subtrees; every studio for a superuser."""
+    if scope.is_superuser:
+        return EVERY_STUDIO
+    return within_paths(scope.official_paths, unit_field="org_unit")
+
+
+def _writable_q(user, scope) -> Q:
+    """Studios whose records the person may log: officials over them, their
+    leader, and their core members where the studio allows it; none revoked."""
+    return ~Q(status=Studio.Status.REVOKED) & (
+        _managed_q(scope)
+        | _open_role_of(user, Membership.Role.LEADER)
+        | (_open_role_of(user, Membership.Role.CORE) & Q(core_members_edit_records=True))
     )
 
 
@@ -37,7 +70,7 @@ def studios_managed_by(user) -> QuerySet[Studio]:
     scope = user_scope(user)
     if scope.is_superuser:
         return Studio.objects.all()
-    return Studio.objects.filter(within_paths(scope.official_paths, unit_field="org_unit"))
+    return Studio.objects.filter(_managed_q(scope))
 
 
 def studios_nameable_by(user) -> QuerySet[Studio]:
@@ -60,35 +93,9 @@ def studios_writable_by(user) -> QuerySet[Studio]:
     """Studios whose records (problems, achievements, patents …) the person may
     log: officials over them, their leader, and their core members where the
     studio allows it. Revoked studios take no new records."""
-    scope = user_scope(user)
-    studios = Studio.objects.exclude(status=Studio.Status.REVOKED)
-    if scope.is_superuser:
-        return studios
-    if not getattr(user, "is_authenticated", False):
-        return studios.none()
-    open_role = Membership.objects.filter(studio=OuterRef("pk"), person=user, left_on__isnull=True)
-    return studios.filter(
-        within_paths(scope.official_paths, unit_field="org_unit")
-        | Q(Exists(open_role.filter(role=Membership.Role.LEADER)))
-        | Q(
-            Exists(open_role.filter(role=Membership.Role.CORE)),
-            core_members_edit_records=True,
-        )
-    )
-
-
-def manages_studio(user, studio) -> bool:
-    """Is the person a union official over this studio (or a superuser)?"""
-    return studios_managed_by(user).filter(pk=studio.pk).exists()
-
-
-def leads_studio(user, studio) -> bool:
-    return studios_led_by(user).filter(pk=studio.pk).exists()
-
-
-def writes_to_studio(user, studio) -> bool:
-    """May the person log records (problems, achievements …) for this studio?"""
-    return studios_writable_by(user).filter(pk=studio.pk).exists()
+    if not signed_in(user):
+        return Studio.objects.none()
+    return Studio.objects.filter(_writable_q(user, user_scope(user)))
 
 
 def studios_visible_to(user) -> QuerySet[Studio]:
@@ -98,12 +105,10 @@ def studios_visible_to(user) -> QuerySet[Studio]:
     studios = Studio.objects.select_related("org_unit", "leader")
     if scope.is_superuser:
         return studios
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return studios.none()
     return studios.filter(
-        Q(status=Studio.Status.NAMED)
-        | within_paths(scope.official_paths, unit_field="org_unit")
-        | _open_membership_of(user)
+        Q(status=Studio.Status.NAMED) | _managed_q(scope) | _open_membership_of(user)
     )
 
 
@@ -113,11 +118,57 @@ def studio_insiders_q(user) -> Q:
     scope = user_scope(user)
     if scope.is_superuser:
         return Q()
-    return within_paths(scope.official_paths, unit_field="org_unit") | _open_membership_of(user)
+    return _managed_q(scope) | _open_membership_of(user)
 
 
-def studio_is_insider(user, studio: Studio) -> bool:
-    return Studio.objects.filter(studio_insiders_q(user), pk=studio.pk).exists()
+@dataclass(frozen=True)
+class StudioAccess(RecordAccess):
+    """What the viewer may do with one studio; the statuses it may be in are the
+    services' to check (409)."""
+
+    # An official over its unit (or a superuser): every field, the status, the
+    # assessments, the members, naming it on a list.
+    manages: bool = False
+    # Holds its open leader membership: the profile fields and the members.
+    leads: bool = False
+    # Edits it at all, as one who manages or leads it (which fields, the
+    # service decides); adds, changes and ends memberships.
+    edits: bool = False
+    # Logs its problems, achievements and patents: officials over it, its lead,
+    # its core members where the studio allows it; never once it is revoked.
+    writes_records: bool = False
+    # Reads its internal records (assessments, history, problems in full):
+    # officials over it and its current members.
+    insider: bool = False
+
+
+def studio_facts(user) -> dict[str, Fact]:
+    """The facts of `StudioAccess` as SQL conditions on a studio's row."""
+    if not signed_in(user):
+        return dict.fromkeys(StudioAccess.fact_names(), False)
+    scope = user_scope(user)
+    manages = _managed_q(scope)
+    leads = _open_role_of(user, Membership.Role.LEADER)
+    return {
+        "read": True,  # the facts are read on the viewer's scoped rows only
+        "manages": manages,
+        "leads": leads,
+        "edits": manages | leads,
+        "writes_records": _writable_q(user, scope),
+        "insider": manages | _open_membership_of(user),
+    }
+
+
+def studios_with_access(user) -> QuerySet[Studio]:
+    """`studios_visible_to(user)` with each row's access facts as columns, so a
+    page and the panels on it read `studio_access()` without a query."""
+    return annotate_facts(studios_visible_to(user), studio_facts(user))
+
+
+def studio_access(user, studio: Studio) -> StudioAccess:
+    """Everything `user` may do with `studio`: from the row's access columns
+    when it came from `studios_with_access`, else one query."""
+    return StudioAccess(**read_facts(studio, studios_visible_to(user), studio_facts(user)))
 
 
 def studio_status_targets(studio: Studio) -> list[str]:
@@ -144,7 +195,7 @@ def memberships_visible_to(user) -> QuerySet[Membership]:
 
 def assessments_visible_to(user) -> QuerySet[Assessment]:
     """Assessments are internal: officials over the studio and its members."""
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return Assessment.objects.none()
     insiders = Studio.objects.filter(studio_insiders_q(user))
     return Assessment.objects.filter(studio__in=insiders).select_related("studio", "assessor")

@@ -27,15 +27,14 @@ from studios.selectors import (
     Share,
     assessments_visible_to,
     honours_on_list_for,
-    leads_studio,
     list_share,
-    manages_studio,
     memberships_visible_to,
     recognition_lists_managed_by,
     recognition_lists_visible_to,
     recognition_lists_with_share,
-    studio_is_insider,
+    studio_access,
     studios_visible_to,
+    studios_with_access,
 )
 
 
@@ -55,9 +54,7 @@ class StudioListView(ScopedListView):
 def _detail_context(request, studio, **forms) -> dict:
     """Everything the studio page shows, with unbound forms unless given bound ones."""
     user = request.user
-    manages = manages_studio(user, studio)
-    leads = leads_studio(user, studio)
-    insider = manages or leads or studio_is_insider(user, studio)
+    access = studio_access(user, studio)
     memberships = memberships_visible_to(user).filter(studio=studio)
     # Each list the studio is on, with the group's share of it, in one query.
     lists = recognition_lists_with_share(
@@ -68,19 +65,19 @@ def _detail_context(request, studio, **forms) -> dict:
     )
     context = {
         "studio": studio,
-        "manages": manages,
-        "can_edit": manages or leads,
-        "insider": insider,
+        "access": access,
         "members": [m for m in memberships if m.left_on is None],
         "former_members": [m for m in memberships if m.left_on is not None],
         "honours": [(lst, Share(ours=lst.ours, total=lst.total_named)) for lst in lists],
-        "assessments": assessments_visible_to(user).filter(studio=studio) if insider else [],
-        "events": studio.events.select_related("actor") if insider else [],
+        "assessments": (
+            assessments_visible_to(user).filter(studio=studio) if access.insider else []
+        ),
+        "events": studio.events.select_related("actor") if access.insider else [],
     }
-    if manages:
+    if access.manages:
         context["status_form"] = forms.get("status_form") or StatusChangeForm(studio=studio)
         context["assessment_form"] = forms.get("assessment_form") or AssessmentForm()
-    if manages or leads:
+    if access.edits:
         context["member_form"] = forms.get("member_form") or MembershipAddForm(
             user=user, studio=studio
         )
@@ -88,7 +85,8 @@ def _detail_context(request, studio, **forms) -> dict:
 
 
 class StudioDetailView(ScopedDetailView):
-    visible_to = staticmethod(studios_visible_to)
+    # The access columns come with the row: the page and its panels ask no more.
+    visible_to = staticmethod(studios_with_access)
     template_name = "studios/studio_detail.html"
     context_object_name = "studio"
 
@@ -97,7 +95,7 @@ class StudioDetailView(ScopedDetailView):
 
 
 def _visible_studio(request, pk):
-    return get_object_or_404(studios_visible_to(request.user), pk=pk)
+    return get_object_or_404(studios_with_access(request.user), pk=pk)
 
 
 def _render_detail_with(request, studio, status=400, **forms):
@@ -125,9 +123,10 @@ def studio_create(request):
 @login_required
 def studio_edit(request, pk):
     studio = _visible_studio(request, pk)
-    if manages_studio(request.user, studio):
+    access = studio_access(request.user, studio)
+    if access.manages:
         form_class = StudioForm
-    elif leads_studio(request.user, studio):
+    elif access.leads:
         form_class = StudioProfileForm
     else:
         raise PermissionDenied

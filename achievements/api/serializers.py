@@ -12,7 +12,12 @@ from achievements.models import (
     PromotionConference,
     TechnicalProblem,
 )
-from achievements.selectors import achievements_visible_to, problems_fully_visible_to
+from achievements.selectors import (
+    achievements_visible_to,
+    patent_access,
+    problem_access,
+    problems_fully_visible_to,
+)
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.serializers import PersonBriefSerializer, StudioBriefSerializer, UnitBriefSerializer
 from studios.models import Studio
@@ -41,7 +46,7 @@ def studio_id_field():
 
 class ProblemSerializer(serializers.ModelSerializer):
     """Everyone signed in sees the announcement (title, studio, category, status);
-    the rest only insiders (`full_access`)."""
+    the rest only insiders (`full_access`, from `ProblemAccess.reads_full`)."""
 
     ANNOUNCED = (
         "id",
@@ -60,7 +65,8 @@ class ProblemSerializer(serializers.ModelSerializer):
     team_ids = person_ids_field(pgettext_lazy("problem team", "Team"), source="team")
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    full_access = serializers.BooleanField(read_only=True, default=True)
+    # Filled in from the reader's access; a row without it reads as announced only.
+    full_access = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
         model = TechnicalProblem
@@ -92,7 +98,8 @@ class ProblemSerializer(serializers.ModelSerializer):
 
     def to_representation(self, problem):
         data = super().to_representation(problem)
-        if not getattr(problem, "full_access", True):
+        data["full_access"] = problem_access(self.context["request"].user, problem).reads_full
+        if not data["full_access"]:
             return {key: value for key, value in data.items() if key in self.ANNOUNCED}
         return data
 
@@ -259,7 +266,7 @@ class PatentSerializer(serializers.ModelSerializer):
 
     def to_representation(self, patent):
         data = super().to_representation(patent)
-        if not getattr(patent, "achievement_visible", True):
+        if not patent_access(self.context["request"].user, patent).achievement_visible:
             data["achievement_id"] = None  # the patent is public, its achievement is not
         return data
 

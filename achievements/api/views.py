@@ -26,8 +26,10 @@ from achievements.selectors import (
     achievements_visible_to,
     adoptions_visible_to,
     conferences_visible_to,
-    patents_visible_to,
-    problems_visible_to,
+    patent_access,
+    patents_with_access,
+    problem_access,
+    problems_with_access,
 )
 from core.api.attachments import AttachmentsMixin
 from core.api.views import ScopedServiceViewSet
@@ -44,7 +46,7 @@ class ProblemViewSet(AttachmentsMixin, ScopedServiceViewSet):
 
     @staticmethod
     def visible_to(user):
-        return problems_visible_to(user).prefetch_related("team")
+        return problems_with_access(user).prefetch_related("team")
 
     def create_via_service(self, data):
         return services.problem_create(by=self.request.user, **data)
@@ -66,7 +68,7 @@ class ProblemViewSet(AttachmentsMixin, ScopedServiceViewSet):
         )
 
     def may_read_attachments(self, problem) -> bool:
-        return problem.full_access
+        return problem_access(self.request.user, problem).reads_full
 
     def add_attachment(self, problem, upload):
         return services.attachment_add(record=problem, by=self.request.user, upload=upload)
@@ -130,7 +132,7 @@ class PatentViewSet(AttachmentsMixin, ScopedServiceViewSet):
 
     @staticmethod
     def visible_to(user):
-        return patents_visible_to(user).prefetch_related(
+        return patents_with_access(user).prefetch_related(
             Prefetch("inventors", Inventor.objects.select_related("person"))
         )
 
@@ -152,6 +154,10 @@ class PatentViewSet(AttachmentsMixin, ScopedServiceViewSet):
             record_arg="patent_id",
             input_serializer=PatentStatusSerializer,
         )
+
+    def may_read_attachments(self, patent) -> bool:
+        # A public patent's readers see the record, not its files.
+        return patent_access(self.request.user, patent).reads_full
 
     def add_attachment(self, patent, upload):
         return services.attachment_add(record=patent, by=self.request.user, upload=upload)

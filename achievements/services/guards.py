@@ -10,28 +10,43 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import people_checked
+from achievements.models import Achievement, Patent, TechnicalProblem
+from achievements.selectors import (
+    AchievementAccess,
+    PatentAccess,
+    ProblemAccess,
+    achievement_access,
+    patent_access,
+    problem_access,
+)
 from core.services import ensure, shares_checked
 from studios.models import Studio
-from studios.selectors import studios_managed_by, studios_visible_to, studios_writable_by
+from studios.selectors import StudioAccess, studio_access
+
+# Each kind of record this app writes, with the function that says what a
+# person may do with one.
+ACCESS_BY_MODEL = {
+    TechnicalProblem: problem_access,
+    Achievement: achievement_access,
+    Patent: patent_access,
+}
 
 
-def ensure_writes_to(studio: Studio, by: User) -> None:
+def ensure_writes_to(studio: Studio, by: User) -> StudioAccess:
     """For a new record: 404 if the studio is invisible, 403 if visible but not
-    writable."""
-    if not studios_writable_by(by).filter(pk=studio.pk).exists():
-        if not studios_visible_to(by).filter(pk=studio.pk).exists():
-            raise Http404
-        raise PermissionDenied
+    writable. Returns what `by` may do with the studio."""
+    access = studio_access(by, studio)
+    if not access.writes_records:
+        raise PermissionDenied if access.read else Http404
+    return access
 
 
-def ensure_may_change(record, by: User) -> None:
-    """For a record the person can already see: 403 unless they may write to
-    its studio (a public record's reader is not its writer)."""
-    ensure(studios_writable_by(by).filter(pk=record.studio_id).exists(), PermissionDenied())
-
-
-def ensure_official_over(studio: Studio, by: User) -> None:
-    ensure(studios_managed_by(by).filter(pk=studio.pk).exists(), PermissionDenied())
+def ensure_may_change(record, by: User) -> ProblemAccess | AchievementAccess | PatentAccess:
+    """For a record the person can already see: 403 unless they may write it
+    (a public record's reader is not its writer). Returns the record's access."""
+    access = ACCESS_BY_MODEL[type(record)](by, record)
+    ensure(access.edits, PermissionDenied())
+    return access
 
 
 def contributors_checked(

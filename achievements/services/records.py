@@ -19,12 +19,12 @@ from achievements.models import (
     TechnicalProblem,
 )
 from achievements.selectors import (
+    achievement_access,
     achievements_visible_to,
 )
 from achievements.services.guards import (
     contributors_checked,
     ensure_may_change,
-    ensure_official_over,
     ensure_writes_to,
 )
 from core import attachments
@@ -32,7 +32,6 @@ from core.exceptions import Conflict
 from core.scoping import within_paths
 from core.services import ensure, locked, save_or_conflict
 from studios.models import Studio
-from studios.selectors import studios_managed_by
 
 
 def _ensure_origin(origin_problem: TechnicalProblem | None, studio: Studio) -> None:
@@ -42,15 +41,14 @@ def _ensure_origin(origin_problem: TechnicalProblem | None, studio: Studio) -> N
     )
 
 
-def _ensure_may_promote(
-    promotion: str, studio: Studio, by: User, current: str | None = None
-) -> None:
-    """Promotion beyond the studio is the union's decision, and so is taking it back."""
+def _ensure_may_promote(promotion: str, *, manages: bool, current: str | None = None) -> None:
+    """Promotion beyond the studio is the union's decision, and so is taking it
+    back: only for one who `manages` the studio (an official over it)."""
     beyond_studio = promotion != Achievement.Promotion.STUDIO
     taken_back = current not in (None, Achievement.Promotion.STUDIO)
     if beyond_studio or taken_back:
         ensure(
-            studios_managed_by(by).filter(pk=studio.pk).exists(),
+            manages,
             PermissionDenied(_("Only union officials promote achievements beyond the studio.")),
         )
 
@@ -79,9 +77,9 @@ def achievement_create(
     awards: str = "",
 ) -> Achievement:
     """Log an achievement with its ordered contributors (shares add up to 100 %)."""
-    ensure_writes_to(studio, by)
+    studio_rights = ensure_writes_to(studio, by)
     _ensure_origin(origin_problem, studio)
-    _ensure_may_promote(promotion, studio, by)
+    _ensure_may_promote(promotion, manages=studio_rights.manages)
     rows = contributors_checked(contributors, by)
     achievement = Achievement(
         studio=studio,
@@ -119,7 +117,7 @@ def achievement_update(*, achievement_id: int, by: User, **changes) -> Achieveme
     """Edit an achievement. Once its benefit is verified, the claimed figure is
     locked too (the verified one can never be edited)."""
     achievement = locked(achievements_visible_to(by), achievement_id)
-    ensure_may_change(achievement, by)
+    access = ensure_may_change(achievement, by)
     unknown = set(changes) - ACHIEVEMENT_FIELDS
     ensure(
         not unknown,
@@ -134,7 +132,7 @@ def achievement_update(*, achievement_id: int, by: User, **changes) -> Achieveme
         )
     if "promotion" in changes and changes["promotion"] != achievement.promotion:
         _ensure_may_promote(
-            changes["promotion"], achievement.studio, by, current=achievement.promotion
+            changes["promotion"], manages=access.manages, current=achievement.promotion
         )
     if "origin_problem" in changes:
         _ensure_origin(changes["origin_problem"], achievement.studio)
@@ -159,7 +157,7 @@ def achievement_verify_benefit(
 ) -> Achievement:
     """An official confirms the annual benefit (finance's confirmation); final."""
     achievement = locked(achievements_visible_to(by), achievement_id)
-    ensure_official_over(achievement.studio, by)
+    ensure(achievement_access(by, achievement).manages, PermissionDenied())
     ensure(not achievement.is_verified, Conflict(_("The benefit has already been verified.")))
     ensure(
         bool((evidence or "").strip()),

@@ -21,7 +21,9 @@ from achievements.forms import (
     VerifyBenefitForm,
 )
 from achievements.selectors import (
+    achievement_access,
     achievements_visible_to,
+    achievements_with_access,
     conferences_visible_to,
     patents_visible_to,
 )
@@ -29,7 +31,7 @@ from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
 from core.pages import ScopedListView, attach_from_page, form_changes, run_service
-from studios.selectors import manages_studio, studios_writable_by, writes_to_studio
+from studios.selectors import studios_writable_by
 
 
 class AchievementListView(ScopedListView):
@@ -45,19 +47,18 @@ class AchievementListView(ScopedListView):
 
 def _achievement_detail_context(request, achievement, **forms):
     user = request.user
-    writes = writes_to_studio(user, achievement.studio)
-    may_verify = manages_studio(user, achievement.studio)
+    access = achievement_access(user, achievement)
     context = {
         "achievement": achievement,
+        "access": access,
         "contributors": achievement.contributors.select_related("person"),
         "patents": patents_visible_to(user).filter(achievement=achievement),
         "adoptions": achievement.adoptions.select_related("org_unit"),
         "conferences": conferences_visible_to(user).filter(achievements=achievement),
         "attachments": attachments_of(achievement),
-        "can_edit": writes,
-        "attachment_form": AttachmentForm() if writes else None,
+        "attachment_form": AttachmentForm() if access.edits else None,
     }
-    if may_verify and not achievement.is_verified:
+    if access.manages and not achievement.is_verified:
         context["verify_form"] = forms.get("verify_form") or VerifyBenefitForm()
     if is_official(user):
         context["adoption_form"] = forms.get("adoption_form") or AdoptionForm(user=user)
@@ -67,7 +68,7 @@ def _achievement_detail_context(request, achievement, **forms):
 
 @login_required
 def achievement_detail(request, pk):
-    achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
+    achievement = get_object_or_404(achievements_with_access(request.user), pk=pk)
     return render(
         request,
         "achievements/achievement_detail.html",
@@ -137,8 +138,8 @@ def achievement_create(request):
 
 @login_required
 def achievement_edit(request, pk):
-    achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
-    if not writes_to_studio(request.user, achievement.studio):
+    achievement = get_object_or_404(achievements_with_access(request.user), pk=pk)
+    if not achievement_access(request.user, achievement).edits:
         raise PermissionDenied
     return _achievement_form_page(request, achievement)
 
@@ -146,7 +147,7 @@ def achievement_edit(request, pk):
 @require_POST
 @login_required
 def achievement_verify(request, pk):
-    achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
+    achievement = get_object_or_404(achievements_with_access(request.user), pk=pk)
     form = VerifyBenefitForm(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -170,7 +171,7 @@ def achievement_verify(request, pk):
 @require_POST
 @login_required
 def adoption_add(request, pk):
-    achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
+    achievement = get_object_or_404(achievements_with_access(request.user), pk=pk)
     if not is_official(request.user):  # before the form: its unit choices are theirs
         raise PermissionDenied
     form = AdoptionForm(request.POST, user=request.user)
@@ -194,7 +195,7 @@ def adoption_add(request, pk):
 @require_POST
 @login_required
 def achievement_show_at_conference(request, pk):
-    achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
+    achievement = get_object_or_404(achievements_with_access(request.user), pk=pk)
     if not is_official(request.user):
         raise PermissionDenied
     form = ShowAtConferenceForm(request.POST, user=request.user)
@@ -218,6 +219,6 @@ def achievement_show_at_conference(request, pk):
 @require_POST
 @login_required
 def achievement_attach(request, pk):
-    achievement = get_object_or_404(achievements_visible_to(request.user), pk=pk)
+    achievement = get_object_or_404(achievements_with_access(request.user), pk=pk)
     next_url = reverse("achievements:achievement-detail", args=[pk])
     return attach_from_page(request, services.attachment_add, achievement, next_url)

@@ -19,18 +19,19 @@ from achievements.forms import (
 )
 from achievements.models import Inventor
 from achievements.selectors import (
+    patent_access,
     patent_status_targets,
-    patents_visible_to,
+    patents_with_access,
 )
 from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
 from core.pages import ScopedListView, attach_from_page, form_changes, run_service
-from studios.selectors import studios_writable_by, writes_to_studio
+from studios.selectors import studios_writable_by
 
 
 def _patents(user):
-    return patents_visible_to(user).prefetch_related(
+    return patents_with_access(user).prefetch_related(
         Prefetch("inventors", Inventor.objects.select_related("person"))
     )
 
@@ -44,16 +45,17 @@ class PatentListView(ScopedListView):
 
 
 def _patent_detail_context(request, patent, **forms):
-    writes = writes_to_studio(request.user, patent.studio)
+    access = patent_access(request.user, patent)
     context = {
         "patent": patent,
-        "can_edit": writes,
+        "access": access,
         "events": patent.events.select_related("actor"),
-        "attachments": attachments_of(patent),
-        "attachment_form": AttachmentForm() if writes else None,
+        # Only insiders read the files: a public patent's readers see the record.
+        "attachments": attachments_of(patent) if access.reads_full else [],
+        "attachment_form": AttachmentForm() if access.edits else None,
     }
     targets = patent_status_targets(patent)
-    if writes and targets:
+    if access.edits and targets:
         context["status_form"] = forms.get("status_form") or PatentStatusForm(targets=targets)
     return context
 
@@ -102,7 +104,7 @@ def patent_create(request):
 @login_required
 def patent_edit(request, pk):
     patent = get_object_or_404(_patents(request.user), pk=pk)
-    if not writes_to_studio(request.user, patent.studio):
+    if not patent_access(request.user, patent).edits:
         raise PermissionDenied
     return _patent_form_page(request, patent)
 

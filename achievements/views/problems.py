@@ -18,19 +18,21 @@ from achievements.forms import (
 )
 from achievements.selectors import (
     achievements_visible_to,
-    problems_visible_to,
+    problem_access,
+    problems_with_access,
 )
 from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
 from core.pages import ScopedListView, attach_from_page, form_changes, run_service
-from studios.selectors import studios_writable_by, writes_to_studio
+from studios.selectors import studios_writable_by
 
 
 class ProblemListView(ScopedListView):
     """Every studio's announced topics, so nobody solves the same problem twice."""
 
-    visible_to = staticmethod(problems_visible_to)
+    # The year filter reads each row's access: only insiders filter by dates.
+    visible_to = staticmethod(problems_with_access)
     filterset_class = ProblemFilterSet
     template_name = "achievements/problem_list.html"
     partial_template_name = "achievements/partials/problem_results.html"
@@ -38,24 +40,24 @@ class ProblemListView(ScopedListView):
 
 
 def _problem_detail_context(request, problem, **forms):
-    writes = problem.full_access and writes_to_studio(request.user, problem.studio)
+    access = problem_access(request.user, problem)
     context = {
         "problem": problem,
-        "can_edit": writes,
-        "team": problem.team.all() if problem.full_access else [],
+        "access": access,
+        "team": problem.team.all() if access.reads_full else [],
         "achievements": achievements_visible_to(request.user).filter(origin_problem=problem),
-        "events": problem.events.select_related("actor") if problem.full_access else [],
-        "attachments": attachments_of(problem) if problem.full_access else [],
-        "attachment_form": AttachmentForm() if writes else None,
+        "events": problem.events.select_related("actor") if access.reads_full else [],
+        "attachments": attachments_of(problem) if access.reads_full else [],
+        "attachment_form": AttachmentForm() if access.edits else None,
     }
-    if writes and problem.TRANSITIONS[problem.status]:
+    if access.edits and problem.TRANSITIONS[problem.status]:
         context["status_form"] = forms.get("status_form") or ProblemStatusForm(problem=problem)
     return context
 
 
 @login_required
 def problem_detail(request, pk):
-    problem = get_object_or_404(problems_visible_to(request.user), pk=pk)
+    problem = get_object_or_404(problems_with_access(request.user), pk=pk)
     return render(
         request, "achievements/problem_detail.html", _problem_detail_context(request, problem)
     )
@@ -96,8 +98,8 @@ def problem_create(request):
 
 @login_required
 def problem_edit(request, pk):
-    problem = get_object_or_404(problems_visible_to(request.user), pk=pk)
-    if not (problem.full_access and writes_to_studio(request.user, problem.studio)):
+    problem = get_object_or_404(problems_with_access(request.user), pk=pk)
+    if not problem_access(request.user, problem).edits:
         raise PermissionDenied
     return _problem_form_page(request, problem)
 
@@ -105,7 +107,7 @@ def problem_edit(request, pk):
 @require_POST
 @login_required
 def problem_change_status(request, pk):
-    problem = get_object_or_404(problems_visible_to(request.user), pk=pk)
+    problem = get_object_or_404(problems_with_access(request.user), pk=pk)
     form = ProblemStatusForm(request.POST, problem=problem)
     if form.is_valid() and run_service(
         form, services.problem_change_status, problem_id=pk, by=request.user, **form.cleaned_data
@@ -123,8 +125,8 @@ def problem_change_status(request, pk):
 @require_POST
 @login_required
 def problem_attach(request, pk):
-    problem = get_object_or_404(problems_visible_to(request.user), pk=pk)
-    if not problem.full_access:
+    problem = get_object_or_404(problems_with_access(request.user), pk=pk)
+    if not problem_access(request.user, problem).reads_full:
         raise PermissionDenied
     next_url = reverse("achievements:problem-detail", args=[pk])
     return attach_from_page(request, services.attachment_add, problem, next_url)

@@ -33,7 +33,7 @@ from studios.selectors import (
     memberships_visible_to,
     recognition_lists_visible_to,
     recognition_lists_with_share,
-    studio_is_insider,
+    studio_access,
     studios_visible_to,
 )
 
@@ -69,7 +69,7 @@ class StudioViewSet(ScopedServiceViewSet):
     def events(self, request, pk=None):
         """The status history; for officials over the studio and its members."""
         studio = self.get_object()
-        if not studio_is_insider(request.user, studio):
+        if not studio_access(request.user, studio).insider:
             raise PermissionDenied
         events = studio.events.select_related("actor")
         return Response(StudioEventSerializer(events, many=True).data)

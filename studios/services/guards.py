@@ -11,11 +11,7 @@ from accounts.selectors import (
 )
 from core.services import ensure, locked
 from studios.models import Studio
-from studios.selectors import (
-    studios_led_by,
-    studios_managed_by,
-    studios_visible_to,
-)
+from studios.selectors import studio_access, studios_visible_to
 
 
 def ensure_official(by: User) -> None:
@@ -42,12 +38,8 @@ def locked_studio(studio_id: int, by: User) -> Studio:
 
 
 def ensure_manages(studio: Studio, by: User) -> None:
-    ensure(studios_managed_by(by).filter(pk=studio.pk).exists(), PermissionDenied())
+    ensure(studio_access(by, studio).manages, PermissionDenied())
 
 
 def ensure_manages_or_leads(studio: Studio, by: User) -> None:
-    allowed = (
-        studios_managed_by(by).filter(pk=studio.pk).exists()
-        or studios_led_by(by).filter(pk=studio.pk).exists()
-    )
-    ensure(allowed, PermissionDenied())
+    ensure(studio_access(by, studio).edits, PermissionDenied())

@@ -15,10 +15,7 @@ from accounts.selectors import (
 from core.exceptions import Conflict
 from core.services import ensure, save_or_conflict
 from studios.models import Honour, RecognitionList, Studio
-from studios.selectors import (
-    recognition_lists_managed_by,
-    studios_managed_by,
-)
+from studios.selectors import recognition_lists_managed_by, studio_access
 from studios.services.guards import (
     ensure_official,
     ensure_unit_managed,
@@ -130,7 +127,7 @@ def honour_create(
         ValidationError({"personal_title": _("A studio's honour has no personal title.")}),
     )
     ensure(
-        studios_managed_by(by).filter(pk=studio.pk).exists(),
+        studio_access(by, studio).manages,
         ValidationError({"studio": _("This studio is outside the units you manage.")}),
     )
     studio = Studio.objects.select_for_update().get(pk=studio.pk)

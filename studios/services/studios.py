@@ -10,11 +10,7 @@ from accounts.models import OrgUnit, User
 from core.exceptions import Conflict, InvalidTransition
 from core.services import ensure, save_or_conflict
 from studios.models import Membership, Studio
-from studios.selectors import (
-    studio_status_targets,
-    studios_led_by,
-    studios_managed_by,
-)
+from studios.selectors import studio_access, studio_status_targets
 from studios.services.guards import (
     ensure_manages,
     ensure_official,
@@ -101,9 +97,10 @@ def studio_update(*, studio_id: int, by: User, **changes) -> Studio:
         for field, value in changes.items()
         if _current_value(studio, field) != (list(value) if field == "functions" else value)
     }
-    if studios_managed_by(by).filter(pk=studio.pk).exists():
+    access = studio_access(by, studio)
+    if access.manages:
         allowed = OFFICIAL_EDITABLE_FIELDS
-    elif studios_led_by(by).filter(pk=studio.pk).exists():
+    elif access.leads:
         allowed = LEAD_EDITABLE_FIELDS
     else:
         raise PermissionDenied
@@ -148,7 +145,7 @@ def _hand_over_leadership(studio: Studio, new_leader: User) -> None:
 
 @transaction.atomic
 def studio_change_status(*, studio_id: int, by: User, status: str, reason: str = "") -> Studio:
-    """An official moves a studio along its status machine (DESIGN.md §3).
+    """An official moves a studio along its status machine (docs/domain.md).
 
     `named` is reached only through an honour (or, from rectification, while one
     is held); rectification returns to `named` if the studio holds an honour and

@@ -1,6 +1,6 @@
-"""The achievements API for every role (issue 4): problems announced to everyone,
+"""The achievements API for every role: problems announced to everyone,
 achievements by promotion, patents, adoptions, conferences and their files, with
-the status codes of DESIGN.md §5 (400 invalid, 401, 403 visible but not allowed,
+the status codes of docs/api.md (400 invalid, 401, 403 visible but not allowed,
 404 not visible, 409 the state forbids it)."""
 
 import datetime
@@ -1385,6 +1385,16 @@ class TestAttachments:
         )
         api.force_authenticate(studios.org.worker_b)
         assert api.get(self.url("problems", records.problem)).status_code == 403
+        assert api.get(f"/api/v1/attachments/{attachment.pk}/download/").status_code == 404
+
+    def test_files_of_a_public_patent_stay_with_insiders(self, api, studios, records):
+        Patent.objects.filter(pk=records.patent.pk).update(status=Patent.Status.PUBLISHED)
+        attachment = services.attachment_add(
+            record=records.patent, by=studios.lead_a, upload=pdf_upload()
+        )
+        api.force_authenticate(studios.org.worker_b)
+        assert api.get(f"/api/v1/patents/{records.patent.pk}/").status_code == 200
+        assert api.get(self.url("patents", records.patent)).status_code == 403
         assert api.get(f"/api/v1/attachments/{attachment.pk}/download/").status_code == 404
 
     def test_files_of_a_group_wide_achievement_are_public(self, api, studios, records):

@@ -1,4 +1,4 @@
-"""Achievement pages for every role (issue 4): the library and its filters, the
+"""Achievement pages for every role: the library and its filters, the
 detail page per reader, the forms (contributors formset, problems, patents,
 verification, adoptions, files) and the conference page — the same rules as
 the API, through forms."""
@@ -221,7 +221,7 @@ class TestAchievementDetail:
     ):
         response = as_person(studios.org.official_a).get(detail(library.studio_level))
         assert "verify_form" in response.context
-        assert response.context["can_edit"] is True
+        assert response.context["access"].edits is True
         assert reverse("achievements:achievement-verify", args=[library.studio_level.pk]) in (
             response.content.decode()
         )
@@ -238,7 +238,7 @@ class TestAchievementDetail:
     def test_core_member_reads_without_edit_link(self, as_person, studios, library):
         response = as_person(studios.member_a).get(detail(library.studio_level))
         assert response.status_code == 200
-        assert response.context["can_edit"] is False
+        assert response.context["access"].edits is False
         assert "verify_form" not in response.context
         edit_url = reverse("achievements:achievement-edit", args=[library.studio_level.pk])
         assert edit_url not in response.content.decode()
@@ -248,7 +248,7 @@ class TestAchievementDetail:
         html = response.content.decode()
         assert response.status_code == 200
         assert "综采面粉尘治理工法" in html
-        assert (response.context["can_edit"], response.context["attachment_form"]) == (
+        assert (response.context["access"].edits, response.context["attachment_form"]) == (
             False,
             None,
         )
@@ -262,7 +262,7 @@ class TestAchievementDetail:
         response = as_person(studios.org.official_b).get(detail(library.group_level))
         assert "adoption_form" in response.context
         assert "verify_form" not in response.context
-        assert response.context["can_edit"] is False
+        assert response.context["access"].edits is False
 
     @pytest.mark.parametrize(
         ("role", "entry"),
@@ -428,7 +428,7 @@ class TestProblemPages:
         assert studios.dust.name in html
         assert "转载点喷雾压力不足" not in html
         assert studios.member_a.full_name not in html
-        assert response.context["can_edit"] is False
+        assert response.context["access"].edits is False
         assert "status_form" not in response.context
 
     def test_insider_sees_the_description(self, as_person, studios):
@@ -654,6 +654,26 @@ class TestAttachmentPages:
         page = client.get(reverse("achievements:problem-detail", args=[problem.pk]))
         assert "检测报告.pdf" not in page.content.decode()
         assert client.get(reverse("attachment-download", args=[attachment.pk])).status_code == 404
+
+    def test_files_of_a_public_patent_stay_with_insiders(self, as_person, studios, media):
+        patent = services.patent_create(
+            by=studios.lead_a,
+            studio=studios.dust,
+            application_no="202110123456.7",
+            title="一种综采面喷雾降尘装置",
+            patent_type="invention",
+            filed_on=datetime.date(2021, 3, 1),
+            holder="A公司",
+            inventors=[studios.lead_a],
+        )
+        Patent.objects.filter(pk=patent.pk).update(status=Patent.Status.PUBLISHED)
+        services.attachment_add(record=patent, by=studios.lead_a, upload=pdf_upload())
+        url = reverse("achievements:patent-detail", args=[patent.pk])
+        page = as_person(studios.org.worker_b).get(url)
+        assert page.status_code == 200
+        assert "检测报告.pdf" not in page.content.decode()
+        insider_page = as_person(studios.member_a).get(url)
+        assert "检测报告.pdf" in insider_page.content.decode()
 
 
 # --- Conferences --------------------------------------------------------------------

@@ -46,7 +46,7 @@ class TestDirectoryAndDetail:
             grade="excellent",
         )
         response = as_person(studios.member_a).get(detail(studios.dust))
-        assert response.context["insider"] is True
+        assert response.context["access"].insider is True
         assert len(response.context["assessments"]) == 1
         assert "status_form" not in response.context
         assert "member_form" not in response.context
@@ -59,7 +59,7 @@ class TestDirectoryAndDetail:
         )
         response = as_person(studios.org.worker_b).get(detail(studios.dust))
         assert response.status_code == 200
-        assert response.context["insider"] is False
+        assert response.context["access"].insider is False
         assert "history" not in response.content.decode()
 
     def test_official_gets_every_form(self, as_person, studios):
