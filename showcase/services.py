@@ -19,9 +19,9 @@ from core.services import ensure, locked
 from showcase.models import Story
 from showcase.rendering import markdown_to_html
 from showcase.selectors import (
-    manages_story,
     may_write_stories,
     stories_visible_to,
+    story_access,
     story_people_for,
     story_studios_for,
 )
@@ -152,10 +152,11 @@ def story_create(
 def _ensure_writes(story: Story, by: User) -> None:
     """Officials over the story edit it until it is archived; its author only
     while it is a draft (once submitted it is the reviewers' to change)."""
-    if manages_story(by, story):
+    access = story_access(by, story)
+    if access.manages:
         ensure(story.status != Status.ARCHIVED, Conflict(_("An archived story is not edited.")))
         return
-    ensure(story.author_id == by.pk, PermissionDenied())
+    ensure(access.author, PermissionDenied())
     ensure(
         story.status in Story.EDITABLE_BY_AUTHOR,
         Conflict(_("The story is with the reviewers; it can be changed once it is sent back.")),
@@ -195,7 +196,7 @@ def story_update(*, story_id: int, by: User, **changes) -> Story:
 def story_submit(*, story_id: int, by: User) -> Story:
     """The author sends a draft to the officials for review."""
     story = _locked_story(story_id, by)
-    ensure(story.author_id == by.pk, PermissionDenied())
+    ensure(story_access(by, story).author, PermissionDenied())
     story.transition_to(Status.IN_REVIEW, by=by)
     return story
 
@@ -204,7 +205,7 @@ def story_submit(*, story_id: int, by: User) -> Story:
 def story_return(*, story_id: int, by: User, reason: str) -> Story:
     """An official sends a story in review back to its author, saying why."""
     story = _locked_story(story_id, by)
-    ensure(manages_story(by, story), PermissionDenied())
+    ensure(story_access(by, story).manages, PermissionDenied())
     ensure(
         story.status == Status.IN_REVIEW,
         Conflict(_("Only a story in review can be sent back.")),
@@ -219,9 +220,10 @@ def story_publish(*, story_id: int, by: User, published_on: datetime.date | None
     """An official publishes a story (a draft of their own, one in review, or an
     archived one again). The date defaults to today and cannot lie ahead."""
     story = _locked_story(story_id, by)
-    ensure(manages_story(by, story), PermissionDenied())
+    access = story_access(by, story)
+    ensure(access.manages, PermissionDenied())
     ensure(
-        story.status != Status.DRAFT or story.author_id == by.pk,
+        story.status != Status.DRAFT or access.author,
         Conflict(_("The author has not sent this draft for review yet.")),
     )
     today = timezone.localdate()
@@ -246,7 +248,7 @@ def story_publish(*, story_id: int, by: User, published_on: datetime.date | None
 def story_archive(*, story_id: int, by: User) -> Story:
     """An official takes a published story off the showcase (it is kept)."""
     story = _locked_story(story_id, by)
-    ensure(manages_story(by, story), PermissionDenied())
+    ensure(story_access(by, story).manages, PermissionDenied())
     story.featured = False
     story.transition_to(Status.ARCHIVED, by=by, also_save=("featured",))
     return story
@@ -257,7 +259,7 @@ def story_feature(*, story_id: int, by: User, featured: bool) -> Story:
     """An official puts a published story on every worker's home page, or takes
     it off."""
     story = _locked_story(story_id, by)
-    ensure(manages_story(by, story), PermissionDenied())
+    ensure(story_access(by, story).manages, PermissionDenied())
     ensure(
         story.status == Status.PUBLISHED,
         Conflict(_("Only a published story can be featured.")),

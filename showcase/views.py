@@ -39,7 +39,8 @@ from showcase.selectors import (
     profiles_visible_to,
     showcase_search,
     stories_visible_to,
-    story_actions,
+    stories_with_access,
+    story_access,
     story_review_queue,
 )
 from studios.selectors import studios_visible_to
@@ -67,16 +68,16 @@ class StoryListView(ScopedListView):
 
 
 def _story(request, pk) -> Story:
-    return get_object_or_404(stories_visible_to(request.user), pk=pk)
+    return get_object_or_404(stories_with_access(request.user), pk=pk)
 
 
 def _detail_context(request, story: Story, **forms_sent) -> dict:
-    actions = story_actions(request.user, story)
+    access = story_access(request.user, story)
     people = list(story.people.order_by("full_name"))
     studios = list(story.studios.order_by("code"))
     return {
         "story": story,
-        "actions": actions,
+        "access": access,
         "people": people,
         "studios": studios,
         # Link only to pages the reader may open; the names are the story's own.
@@ -87,7 +88,7 @@ def _detail_context(request, story: Story, **forms_sent) -> dict:
             .values_list("pk", flat=True)
         ),
         "files": attachments_of(story),
-        "attachment_form": AttachmentForm() if actions.attach else None,
+        "attachment_form": AttachmentForm() if access.attach else None,
         "events": story.events.select_related("actor"),
         "return_form": forms_sent.get("return_form") or StoryReturnForm(),
         "publish_form": forms_sent.get("publish_form") or StoryPublishForm(),
@@ -122,7 +123,7 @@ def story_create(request):
 @login_required
 def story_edit(request, pk):
     story = _story(request, pk)
-    if not story_actions(request.user, story).edit:
+    if not story_access(request.user, story).edit:
         raise PermissionDenied
     form = StoryForm(request.POST or None, instance=story, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -18,9 +18,9 @@ from showcase.api.serializers import (
 from showcase.filtersets import StoryFilterSet
 from showcase.selectors import (
     craftsman_profile,
-    follows_story,
     profiles_visible_to,
-    stories_visible_to,
+    stories_with_access,
+    story_access,
 )
 
 
@@ -36,7 +36,7 @@ class StoryViewSet(AttachmentsMixin, ScopedServiceViewSet):
 
     @staticmethod
     def visible_to(user):
-        return stories_visible_to(user).prefetch_related("people", "studios")
+        return stories_with_access(user).prefetch_related("people", "studios")
 
     def create_via_service(self, data):
         return services.story_create(by=self.request.user, **data)
@@ -95,7 +95,7 @@ class StoryViewSet(AttachmentsMixin, ScopedServiceViewSet):
         """The story's history (who sent it back and why); for its author and the
         officials over it."""
         story = self.get_object()
-        if not follows_story(request.user, story):
+        if not story_access(request.user, story).follows:
             raise PermissionDenied
         return Response(StateEventSerializer(story.events.select_related("actor"), many=True).data)
 

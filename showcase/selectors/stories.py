@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import is_official, people_managed_by, user_scope
+from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from core.scoping import signed_in, within_paths
 from showcase.models import Story
 from studios.models import Membership, Studio
@@ -36,20 +37,23 @@ def stories_visible_to(user) -> QuerySet[Story]:
     )
 
 
-def stories_managed_by(user) -> QuerySet[Story]:
-    """Stories an official reviews, publishes, archives and features."""
+def _managed(user) -> Q:
+    """Stories run by the person: those under them as an official (every one
+    for a superuser)."""
     scope = user_scope(user)
     if scope.is_superuser:
-        return Story.objects.all()
-    return Story.objects.filter(within_paths(scope.official_paths, unit_field="org_unit"))
+        return Q(pk__isnull=False)
+    return within_paths(scope.official_paths, unit_field="org_unit")
+
+
+def stories_managed_by(user) -> QuerySet[Story]:
+    """Stories an official reviews, publishes, archives and features."""
+    return Story.objects.filter(_managed(user))
 
 
 def published_stories(user) -> QuerySet[Story]:
+    """The stories every signed-in person reads: the published ones."""
     return stories_visible_to(user).filter(status=Status.PUBLISHED)
-
-
-def manages_story(user, story: Story) -> bool:
-    return stories_managed_by(user).filter(pk=story.pk).exists()
 
 
 def story_studios_for(user) -> QuerySet[Studio]:
@@ -76,10 +80,23 @@ def may_write_stories(user) -> bool:
     return signed_in(user) and (is_official(user) or story_studios_for(user).exists())
 
 
-@dataclass(frozen=True)
-class StoryActions:
-    """What the reader may do with a story right now (buttons on its page)."""
+# The moves a story's page offers as buttons; each is a field of `StoryAccess`.
+STORY_MOVES = ("edit", "attach", "submit", "publish", "send_back", "archive", "feature")
 
+
+@dataclass(frozen=True)
+class StoryAccess(RecordAccess):
+    """What the viewer may do with one story. `author`, `manages` and `follows`
+    are read from its row; the moves follow from them and the story's status
+    (the services check the same rules and answer 403 or 409)."""
+
+    # Wrote it: edits it while it is a draft, sends it for review.
+    author: bool = False
+    # An official over its unit: edits it until archived, sends it back,
+    # publishes, archives and features it.
+    manages: bool = False
+    # Reads its history (why it was sent back): its author and those officials.
+    follows: bool = False
     edit: bool = False
     attach: bool = False
     submit: bool = False
@@ -89,32 +106,50 @@ class StoryActions:
     feature: bool = False
 
     @property
-    def any(self) -> bool:
-        return any(vars(self).values())
+    def any_move(self) -> bool:
+        """Whether the page offers the viewer any button at all."""
+        return any(getattr(self, move) for move in STORY_MOVES)
 
 
-def story_actions(user, story: Story) -> StoryActions:
-    """The moves open to `user` on `story` (the services check the same rules)."""
-    manages = manages_story(user, story)
-    writes = manages or (story.author_id == user.pk and story.status in Story.EDITABLE_BY_AUTHOR)
-    return StoryActions(
-        edit=writes and story.status != Status.ARCHIVED,
-        attach=writes and story.status != Status.ARCHIVED,
-        submit=story.author_id == user.pk and story.status == Status.DRAFT,
+def story_facts(user) -> dict[str, Fact]:
+    """The row facts of `StoryAccess` as SQL conditions on a story's row."""
+    if not signed_in(user):
+        return dict.fromkeys(("read", "author", "manages", "follows"), False)
+    author, manages = Q(author=user), _managed(user)
+    return {
+        "read": True,  # the facts are read on the viewer's scoped rows only
+        "author": author,
+        "manages": manages,
+        "follows": author | manages,
+    }
+
+
+def stories_with_access(user) -> QuerySet[Story]:
+    """`stories_visible_to(user)` with each row's access facts as columns, so a
+    page reads `story_access()` without a query."""
+    return annotate_facts(stories_visible_to(user), story_facts(user))
+
+
+def story_access(user, story: Story) -> StoryAccess:
+    """Everything `user` may do with `story` right now: the row facts from its
+    access columns when it came from `stories_with_access`, else one query; the
+    moves from those facts and the story's status."""
+    facts = read_facts(story, stories_visible_to(user), story_facts(user))
+    manages, author, status = facts["manages"], facts["author"], story.status
+    writes = manages or (author and status in Story.EDITABLE_BY_AUTHOR)
+    return StoryAccess(
+        **facts,
+        edit=writes and status != Status.ARCHIVED,
+        attach=writes and status != Status.ARCHIVED,
+        submit=author and status == Status.DRAFT,
         # Someone else's draft is published only once its author sends it in.
         publish=manages
         and story.can_move_to(Status.PUBLISHED)
-        and (story.status != Status.DRAFT or story.author_id == user.pk),
-        send_back=manages and story.status == Status.IN_REVIEW,
-        archive=manages and story.status == Status.PUBLISHED,
-        feature=manages and story.status == Status.PUBLISHED,
+        and (status != Status.DRAFT or author),
+        send_back=manages and status == Status.IN_REVIEW,
+        archive=manages and status == Status.PUBLISHED,
+        feature=manages and status == Status.PUBLISHED,
     )
-
-
-def follows_story(user, story: Story) -> bool:
-    """Who reads a story's history (why it was sent back): its author and the
-    officials over it."""
-    return story.author_id == user.pk or manages_story(user, story)
 
 
 def story_review_queue(user) -> QuerySet[Story]:

@@ -4,6 +4,7 @@ columns or asked for one pairing."""
 import pytest
 
 from apprenticeships.selectors import PairingAccess, pairing_access, pairings_with_access
+from tests.accounts.access_checks import assert_access_is
 from tests.apprenticeships.test_services import person
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +28,12 @@ FACTS_BY_ROLE = {
 
 @pytest.mark.parametrize(("who", "facts"), list(FACTS_BY_ROLE.items()))
 def test_each_role_has_its_facts(mentoring, who, facts, django_assert_num_queries):
-    viewer = person(mentoring, who)
     expected = PairingAccess(**dict.fromkeys(facts, True))
-    assert pairing_access(viewer, mentoring.active) == expected
-    listed = pairings_with_access(viewer).filter(pk=mentoring.active.pk).first()
-    if listed is not None:
-        with django_assert_num_queries(0):
-            assert pairing_access(viewer, listed) == expected
+    assert_access_is(
+        expected,
+        pairing_access,
+        pairings_with_access,
+        person(mentoring, who),
+        mentoring.active,
+        django_assert_num_queries,
+    )

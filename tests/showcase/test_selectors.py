@@ -24,18 +24,21 @@ from core.exceptions import Conflict
 from showcase import services
 from showcase.models import Story
 from showcase.selectors import (
-    StoryActions,
+    STORY_MOVES,
+    StoryAccess,
     craftsman_profile,
     featured_stories,
     honour_roll,
     profiles_visible_to,
     showcase_search,
     stories_visible_to,
-    story_actions,
+    stories_with_access,
+    story_access,
     story_review_queue,
 )
 from studios import services as studio_services
 from studios.models import Honour, RecognitionList
+from tests.accounts.access_checks import assert_access_is
 from tests.competitions.conftest import COMPLETE
 from tests.factories import PersonFactory, make_campaign
 from tests.showcase.conftest import make_story, publish
@@ -252,16 +255,22 @@ class TestStoriesVisibleTo:
 
 # --- What each role may do with a story ------------------------------------------------------
 
-NOTHING = StoryActions()
-RUNS_A_REVIEW = StoryActions(edit=True, attach=True, publish=True, send_back=True)
-RUNS_A_PUBLISHED = StoryActions(edit=True, attach=True, archive=True, feature=True)
-RUNS_AN_ARCHIVED = StoryActions(publish=True)
+
+def moves_of(access: StoryAccess) -> set[str]:
+    """The buttons a story's page offers for this access."""
+    return {move for move in STORY_MOVES if getattr(access, move)}
+
+
+NOTHING = set()
+RUNS_A_REVIEW = {"edit", "attach", "publish", "send_back"}
+RUNS_A_PUBLISHED = {"edit", "attach", "archive", "feature"}
+RUNS_AN_ARCHIVED = {"publish"}
 ACTIONS = {
-    ("lead_a", "draft_a"): StoryActions(edit=True, attach=True, submit=True),
+    ("lead_a", "draft_a"): {"edit", "attach", "submit"},
     ("lead_a", "in_review_a"): NOTHING,
     ("lead_a", "featured_a"): NOTHING,
     # a lead's draft is theirs until they submit it (officials edit, not publish)
-    ("official_a", "draft_a"): StoryActions(edit=True, attach=True),
+    ("official_a", "draft_a"): {"edit", "attach"},
     ("official_a", "in_review_a"): RUNS_A_REVIEW,
     ("official_a", "featured_a"): RUNS_A_PUBLISHED,
     ("official_a", "archived_a"): RUNS_AN_ARCHIVED,
@@ -277,28 +286,56 @@ ACTIONS = {
 }
 
 
-class TestStoryActions:
+class TestStoryAccessMoves:
     @pytest.mark.parametrize(("role", "story_name"), list(ACTIONS))
     def test_the_moves_open_to_each_role_in_each_state(self, showcase, role, story_name):
-        actions = story_actions(person(showcase, role), getattr(showcase, story_name))
-        assert actions == ACTIONS[role, story_name]
-        assert actions.any is (actions != NOTHING)
+        access = story_access(person(showcase, role), getattr(showcase, story_name))
+        assert moves_of(access) == ACTIONS[role, story_name]
+        assert access.any_move is (moves_of(access) != NOTHING)
 
     def test_an_official_who_wrote_the_draft_may_also_submit_it(self, showcase):
         s = showcase
         draft = make_story(s.org.official_a, studios=[s.studios.dust])
-        assert story_actions(s.org.official_a, draft) == StoryActions(
-            edit=True, attach=True, submit=True, publish=True
-        )
+        assert moves_of(story_access(s.org.official_a, draft)) == {
+            "edit",
+            "attach",
+            "submit",
+            "publish",
+        }
 
     def test_the_author_edits_again_once_the_story_is_sent_back(self, showcase):
         s = showcase
         story = services.story_return(
             story_id=s.in_review_a.pk, by=s.org.official_a, reason="补充照片"
         )
-        assert story_actions(s.studios.lead_a, story) == StoryActions(
-            edit=True, attach=True, submit=True
-        )
+        assert moves_of(story_access(s.studios.lead_a, story)) == {"edit", "attach", "submit"}
+
+
+# The row facts of `StoryAccess` for each role, on a story in review (read by
+# its author and the officials over it only) and on a published one.
+FACTS = {
+    ("lead_a", "in_review_a"): {"read", "author", "follows"},
+    ("official_a", "in_review_a"): {"read", "manages", "follows"},
+    ("group_official", "in_review_a"): {"read", "manages", "follows"},
+    ("admin", "in_review_a"): {"read", "manages", "follows"},
+    ("official_b", "in_review_a"): set(),
+    ("worker_a", "in_review_a"): set(),
+    ("official_a", "featured_a"): {"read", "author", "manages", "follows"},
+    ("official_b", "featured_a"): {"read"},
+    ("worker_a", "featured_a"): {"read"},
+    ("lead_a", "featured_a"): {"read"},
+}
+ROW_FACTS = ("read", "author", "manages", "follows")
+
+
+@pytest.mark.parametrize(("role", "story_name"), list(FACTS))
+def test_the_row_facts_of_each_role(showcase, role, story_name, django_assert_num_queries):
+    viewer, story = person(showcase, role), getattr(showcase, story_name)
+    access = story_access(viewer, story)
+    assert {fact for fact in ROW_FACTS if getattr(access, fact)} == FACTS[role, story_name]
+    assert_access_is(
+        access, story_access, stories_with_access, viewer, story, django_assert_num_queries
+    )
 
 
 class Undo(Exception):
@@ -349,8 +386,8 @@ def test_the_buttons_offered_are_exactly_the_moves_the_services_accept(showcase,
     mismatches = []
     for name in STORIES:
         story = Story.objects.get(pk=getattr(s, name).pk)
-        offered = story_actions(by, story)
-        for flag in vars(offered):
+        offered = story_access(by, story)
+        for flag in STORY_MOVES:
             if getattr(offered, flag) != service_allows(flag, story, by):
                 mismatches.append((name, flag, getattr(offered, flag)))
     assert mismatches == []
