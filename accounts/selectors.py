@@ -7,10 +7,11 @@ outsider gets the same 404 everywhere.
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, RoleGrant, User
+from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from core.scoping import collapse_paths, within_paths
 
 
@@ -68,12 +69,17 @@ def org_units_managed_by(user) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(within_paths(scope.official_paths, unit_field=None))
 
 
+def _people_under(scope: Scope) -> Q:
+    """People in the units the person answers for as a union official (everyone
+    for a superuser)."""
+    if scope.is_superuser:
+        return Q(pk__isnull=False)
+    return within_paths(scope.official_paths, unit_field="org_unit")
+
+
 def people_managed_by(user) -> QuerySet[User]:
     """People in the units the person answers for as a union official."""
-    scope = user_scope(user)
-    if scope.is_superuser:
-        return User.objects.all()
-    return User.objects.filter(within_paths(scope.official_paths, unit_field="org_unit"))
+    return User.objects.filter(_people_under(user_scope(user)))
 
 
 def org_units_visible_to(user) -> QuerySet[OrgUnit]:
@@ -93,26 +99,56 @@ def org_units_for_filters(request) -> QuerySet[OrgUnit]:
 
 
 def people_visible_to(user) -> QuerySet[User]:
-    """People the viewer may see, annotated with `shows_private`: whether phone and
-    other personal fields may be shown (oneself, and officials over the person).
-
-    Everyone sees the basic directory entries of their own company (DESIGN.md §4)
-    so co-authors, members and apprentices can be picked.
-    """
+    """People the viewer may see: everyone sees the basic directory entries of
+    their own company (docs/access.md), so co-authors, members and apprentices can
+    be picked; officials also see everyone in their subtrees. Whose personal
+    fields show is `PersonAccess.private`."""
     people = User.objects.select_related("org_unit")
     scope = user_scope(user)
     if scope.is_superuser:
-        return people.annotate(shows_private=Value(True, output_field=BooleanField()))
+        return people
     if not getattr(user, "is_authenticated", False):
         return people.none()
-    in_official_subtree = within_paths(scope.official_paths, unit_field="org_unit")
     in_own_company = within_paths(
         [scope.company_path] if scope.company_path else [], unit_field="org_unit"
     )
-    private = Q(pk=user.pk) | in_official_subtree
-    return people.filter(private | in_own_company).annotate(
-        shows_private=ExpressionWrapper(private, output_field=BooleanField())
-    )
+    return people.filter(Q(pk=user.pk) | _people_under(scope) | in_own_company)
+
+
+@dataclass(frozen=True)
+class PersonAccess(RecordAccess):
+    """What the viewer may see of one person's entry and do about them."""
+
+    # Phone, e-mail and the skill-level history: oneself, the officials over the
+    # person, superusers.
+    private: bool = False
+    # An official over the person (a superuser over everyone): places them on
+    # recognition lists, writes stories about them, appraises them.
+    manages: bool = False
+
+
+def person_facts(user) -> dict[str, Fact]:
+    """The facts of `PersonAccess` as SQL conditions on a person's row."""
+    if not getattr(user, "is_authenticated", False):
+        return dict.fromkeys(PersonAccess.fact_names(), False)
+    manages = _people_under(user_scope(user))
+    return {
+        "read": True,  # the facts are read on the viewer's scoped rows only
+        "private": Q(pk=user.pk) | manages,
+        "manages": manages,
+    }
+
+
+def people_with_access(user) -> QuerySet[User]:
+    """`people_visible_to(user)` with each row's access facts as columns, so a
+    directory page and its serializer read `person_access()` without a query."""
+    return annotate_facts(people_visible_to(user), person_facts(user))
+
+
+def person_access(user, person: User) -> PersonAccess:
+    """Everything `user` may see of and do about `person`: from the row's access
+    columns when it came from `people_with_access`, else one query."""
+    return PersonAccess(**read_facts(person, people_visible_to(user), person_facts(user)))
 
 
 def person_roles(user) -> list[str]:

@@ -3,7 +3,12 @@ from django.urls import reverse_lazy
 
 from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet
 from accounts.forms import LoginForm, PasswordChangeFormStyled
-from accounts.selectors import org_units_visible_to, people_visible_to
+from accounts.selectors import (
+    org_units_visible_to,
+    people_visible_to,
+    people_with_access,
+    person_access,
+)
 from core.pages import ScopedDetailView, ScopedListView
 
 
@@ -26,18 +31,17 @@ class PersonListView(ScopedListView):
 
 
 class PersonDetailView(ScopedDetailView):
-    visible_to = staticmethod(people_visible_to)
+    visible_to = staticmethod(people_with_access)
     template_name = "accounts/person_detail.html"
     context_object_name = "person"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        access = context["access"] = person_access(self.request.user, self.object)
         # How the level was reached (a passed final appraisal, with its date): a
         # personal record, like the phone number, for oneself and officials.
         context["skill_history"] = (
-            self.object.skill_level_changes.order_by("changed_on", "id")
-            if self.object.shows_private
-            else []
+            self.object.skill_level_changes.order_by("changed_on", "id") if access.private else []
         )
         return context
 

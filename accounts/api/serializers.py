@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import OrgUnit, User
+from accounts.selectors import PersonAccess, person_access
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -25,7 +26,8 @@ class OrgUnitBriefSerializer(serializers.ModelSerializer):
 
 class PersonSerializer(serializers.ModelSerializer):
     """A directory entry; `phone` and `email` appear only for oneself and for
-    officials over the person (the queryset's `shows_private` annotation)."""
+    officials over the person (`PersonAccess.private`); without a request to
+    say who reads, they are left out."""
 
     PRIVATE_FIELDS = ("phone", "email")
 
@@ -54,7 +56,9 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def to_representation(self, person: User) -> dict:
         data = super().to_representation(person)
-        if not getattr(person, "shows_private", False):
+        request = self.context.get("request")
+        access = person_access(request.user, person) if request else PersonAccess()
+        if not access.private:
             for field in self.PRIVATE_FIELDS:
                 data.pop(field, None)
         return data

@@ -15,7 +15,7 @@ from accounts.api.serializers import (
 )
 from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet
 from accounts.models import OrgUnit
-from accounts.selectors import org_units_visible_to, people_visible_to
+from accounts.selectors import org_units_visible_to, people_with_access
 from core.api.views import ScopedReadOnlyViewSet
 
 
@@ -38,9 +38,9 @@ class OrgUnitViewSet(ScopedReadOnlyViewSet):
 
 
 class PersonViewSet(ScopedReadOnlyViewSet):
-    """The people directory, scoped as DESIGN.md §4 says."""
+    """The people directory, scoped as docs/access.md says."""
 
-    visible_to = staticmethod(people_visible_to)
+    visible_to = staticmethod(people_with_access)
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
     ordering_fields = ["employee_no", "full_name"]
