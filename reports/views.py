@@ -18,7 +18,8 @@ from reports.selectors import (
     dashboard_scope_for,
     home_showcase,
     home_summary,
-    report_runs_visible_to,
+    report_run_access,
+    report_runs_with_access,
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,7 +120,7 @@ def _charts(figures: dict, months: list[str]) -> dict:
 class ReportRunListView(ScopedListView):
     """The official's report runs (requested and scheduled) and the request form."""
 
-    visible_to = staticmethod(report_runs_visible_to)
+    visible_to = staticmethod(report_runs_with_access)
     template_name = "reports/run_list.html"
     context_object_name = "runs"
 
@@ -155,16 +156,16 @@ class ReportRunListView(ScopedListView):
 @login_required
 def report_run_row(request, pk):
     """One run's row: htmx polls it while the run is queued or running."""
-    run = get_object_or_404(report_runs_visible_to(request.user), pk=pk)
+    run = get_object_or_404(report_runs_with_access(request.user), pk=pk)
     return render(request, "reports/partials/run_row.html", {"run": run})
 
 
 @login_required
 def report_run_download(request, pk):
     """The run's file, to the officials who may see the run; 404 for anyone else."""
-    run = get_object_or_404(
-        report_runs_visible_to(request.user), pk=pk, status=ReportRun.Status.SUCCEEDED
-    )
+    run = get_object_or_404(report_runs_with_access(request.user), pk=pk)
+    if not report_run_access(request.user, run).download:
+        raise Http404  # no file yet: answered as for a run that does not exist
     return report_file_response(run)
 
 

@@ -13,6 +13,7 @@ from competitions.selectors import campaigns_managed_by
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.serializers import PersonBriefSerializer, UnitBriefSerializer
 from reports.models import ReportRun
+from reports.selectors import ReportRunAccess, report_run_access
 
 
 class OverviewQuerySerializer(serializers.Serializer):
@@ -196,6 +197,9 @@ class ReportRunSerializer(serializers.ModelSerializer):
         ]
 
     def get_download_url(self, run) -> str | None:
-        if run.status != ReportRun.Status.SUCCEEDED:
+        # Without a request to say who reads, no link (fail closed).
+        request = self.context.get("request")
+        access = report_run_access(request.user, run) if request else ReportRunAccess()
+        if not access.download:
             return None
         return reverse("api:report-run-download", args=[run.pk])

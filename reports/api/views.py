@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -16,8 +17,12 @@ from reports.api.serializers import (
     OverviewSerializer,
     ReportRunSerializer,
 )
-from reports.models import ReportRun
-from reports.selectors import dashboard_figures, dashboard_scope_for, report_runs_visible_to
+from reports.selectors import (
+    dashboard_figures,
+    dashboard_scope_for,
+    report_run_access,
+    report_runs_with_access,
+)
 from reports.views import XLSX_TYPE, report_file_response
 
 
@@ -46,7 +51,7 @@ class ReportRunViewSet(
     """Report runs: `POST {"kind", "org_unit_id", "year"}` queues one; poll the
     run for its progress; download the file when it has succeeded."""
 
-    visible_to = staticmethod(report_runs_visible_to)
+    visible_to = staticmethod(report_runs_with_access)
     serializer_class = ReportRunSerializer
     ordering = ["-created_at", "-id"]
     filterset_fields = ["kind", "status", "year"]
@@ -60,5 +65,7 @@ class ReportRunViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The file of a succeeded run (404 while it is being built)."""
-        run = get_object_or_404(self.get_queryset(), pk=pk, status=ReportRun.Status.SUCCEEDED)
+        run = get_object_or_404(self.get_queryset(), pk=pk)
+        if not report_run_access(request.user, run).download:
+            raise Http404  # no file yet: answered as for a run that does not exist
         return report_file_response(run)

@@ -7,4 +7,9 @@ from reports.selectors.dashboard import (  # noqa: F401
     dashboard_scope_for,
 )
 from reports.selectors.home import home_showcase, home_summary  # noqa: F401
-from reports.selectors.runs import report_runs_visible_to  # noqa: F401
+from reports.selectors.runs import (  # noqa: F401
+    ReportRunAccess,
+    report_run_access,
+    report_runs_visible_to,
+    report_runs_with_access,
+)

@@ -1,9 +1,12 @@
 """Who sees which report runs: the officials whose scope contains the run's
-unit, whoever requested it and whether it was scheduled (DESIGN.md §5)."""
+unit, whoever requested it and whether it was scheduled (docs/access.md)."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 
 from accounts.selectors import user_scope
+from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from core.scoping import signed_in, within_paths
 from reports.models import ReportRun
 
@@ -17,3 +20,35 @@ def report_runs_visible_to(user) -> QuerySet[ReportRun]:
     if scope.is_superuser:
         return runs
     return runs.filter(within_paths(scope.official_paths, unit_field="org_unit"))
+
+
+@dataclass(frozen=True)
+class ReportRunAccess(RecordAccess):
+    """What the viewer may do with one report run. There is no retry or cancel:
+    a failed run is requested again, and the worker's recovery retries a stuck one."""
+
+    # Fetch its file: a run the viewer sees, once it has succeeded (before that
+    # there is no file, and the download answers 404 like an unknown run).
+    download: bool = False
+
+
+def report_run_facts(user) -> dict[str, Fact]:
+    """The facts of `ReportRunAccess` as SQL conditions on a run's row."""
+    if not signed_in(user):
+        return dict.fromkeys(ReportRunAccess.fact_names(), False)
+    return {
+        "read": True,  # the facts are read on the viewer's scoped rows only
+        "download": Q(status=ReportRun.Status.SUCCEEDED),
+    }
+
+
+def report_runs_with_access(user) -> QuerySet[ReportRun]:
+    """`report_runs_visible_to(user)` with each row's access facts as columns, so
+    the runs page and the API read `report_run_access()` without a query a row."""
+    return annotate_facts(report_runs_visible_to(user), report_run_facts(user))
+
+
+def report_run_access(user, run: ReportRun) -> ReportRunAccess:
+    """Everything `user` may do with `run`: from the row's access columns when it
+    came from `report_runs_with_access`, else one query."""
+    return ReportRunAccess(**read_facts(run, report_runs_visible_to(user), report_run_facts(user)))
