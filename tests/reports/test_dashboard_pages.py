@@ -32,7 +32,7 @@ from studios.models import Studio
 from studios.selectors import Share
 from tests.competitions.conftest import COMPLETE
 from tests.factories import PersonFactory, make_unit
-from tests.reports import test_dashboard_figures as hand_counted
+from tests.reports import dashboard_world as hand_counted
 
 # The hand-counted world of the figures tests.
 world = hand_counted.world

@@ -33,8 +33,8 @@ from reports.builders import write_report
 from reports.models import ReportRun
 from studios.models import Studio
 from tests.core.test_worker import database_url_for_worker
-from tests.reports import test_report_runs as runs
-from tests.reports.test_report_runs import THIS_YEAR, file_bytes, stored_files, xlsx_sheets
+from tests.reports import report_runs as runs
+from tests.reports.report_runs import THIS_YEAR, file_bytes, stored_files, xlsx_sheets
 
 # The hand-built data of the report-run tests (and the fixtures it rests on).
 report_data = runs.report_data

@@ -1,4 +1,4 @@
-"""Rules a review of the report runs found missing: a run is tried at most
+"""Safeguards on report runs: a run is tried at most
 REPORT_MAX_ATTEMPTS times, the schedule makes one run a day however often beat
 delivers, a run never names another company's campaign, text Excel refuses is
 cleaned rather than failing the run, and an attempt that lost its run stops."""
