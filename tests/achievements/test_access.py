@@ -16,7 +16,7 @@ from achievements.selectors import (
     problem_access,
     problems_with_access,
 )
-from tests.achievements.test_api import new_achievement, new_patent, new_problem
+from tests.achievements.api import new_achievement, new_patent, new_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
-"""Rules found in review: taking back a promotion, adoption dates, dates that
-must match the patent's status, and full-width digits in patent numbers."""
+"""Rules on achievement and patent records: taking back a promotion, adoption
+dates, dates that must match the patent's status, and full-width digits in patent
+numbers."""
 
 import datetime
 from decimal import Decimal
