@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.models import SkillLevel
 from apprenticeships import services
 from apprenticeships.models import Evaluation
+from tests.apprenticeships.api import DAY
 from tests.factories import PersonFactory
 
 SCORES = {"theory": 80, "practice": 85, "safety": 90, "attitude": 88, "innovation": 70}
@@ -69,3 +70,52 @@ def final_passed(pairing, by, level=SkillLevel.INTERMEDIATE):
         skill_level_reached=level,
         **SCORES,
     )
+
+
+# --- The plan -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def step(mentoring):
+    return services.milestone_create(
+        pairing_id=mentoring.active.pk,
+        by=mentoring.member_a,
+        title="独立完成粉尘采样",
+        due_on=days_ago(-14),
+        skill="粉尘检测",
+        method="现场示范",
+    )
+
+
+@pytest.fixture
+def session(mentoring):
+    return services.session_log(
+        by=mentoring.member_a,
+        pairings=[mentoring.active],
+        held_on=days_ago(1),
+        hours=2,
+        format="on_site",
+        topic="呼吸性粉尘采样实操",
+    )
+
+
+@pytest.fixture
+def plan(mentoring):
+    """One step of `apprentice_a`'s plan, due in a week."""
+    return services.milestone_create(
+        pairing_id=mentoring.active.pk,
+        by=mentoring.member_a,
+        title="掌握粉尘采样器使用",
+        due_on=timezone.localdate() + 7 * DAY,
+        skill="粉尘检测",
+        method="现场示范",
+    )
+
+
+@pytest.fixture
+def ended(mentoring):
+    """`member_a`'s two pairings ended: the active one completed (passed final),
+    the proposed one terminated; returns the namespace."""
+    final_passed(mentoring.active, mentoring.org.official_a)
+    services.pairing_terminate(pairing_id=mentoring.proposed.pk, by=mentoring.lead_a, reason="调岗")
+    return mentoring

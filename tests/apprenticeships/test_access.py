@@ -5,7 +5,7 @@ import pytest
 
 from apprenticeships.selectors import PairingAccess, pairing_access, pairings_with_access
 from tests.accounts.access_checks import assert_access_is
-from tests.apprenticeships.test_services import person
+from tests.apprenticeships.services import person
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,556 @@
+"""Apprenticeship pages for one pairing: proposing it, its page, editing it,
+and activating, extending and terminating it."""
+
+import datetime
+
+import pytest
+
+from accounts.models import SkillLevel
+from apprenticeships import services
+from apprenticeships.models import Evaluation, Extension, Pairing
+from tests.apprenticeships.conftest import days_ago
+from tests.apprenticeships.pages import NEW, form_error, iso, person, snapshot, today, url, zh
+from tests.factories import PersonFactory
+from tests.page_html import error_beside, form_of, page_form
+
+pytestmark = pytest.mark.django_db
+
+Status = Pairing.Status
+
+Level = Evaluation.Level
+
+# Who is refused, and how: 403 for those who see the pairing, 404 for the rest.
+# Only those who run the pairing (its studio's lead, officials over its unit).
+NOT_MANAGERS = [("mentor", 403), ("apprentice", 403), ("official_b", 404), ("worker", 404)]
+
+NOT_MANAGERS_OF_PROPOSED = [
+    ("mentor", 403),
+    ("apprentice_2", 403),
+    ("official_b", 404),
+    ("worker", 404),
+]
+
+
+# --- Proposing a pairing ------------------------------------------------------------
+
+
+def proposal(m, apprentice, **overrides) -> dict:
+    data = {
+        "studio": m.dust.pk,
+        "mentor": m.member_a.pk,
+        "apprentice": apprentice.pk,
+        "starts_on": iso(today()),
+        "planned_end_on": iso(today() + datetime.timedelta(days=365)),
+        "target_skill_level": SkillLevel.INTERMEDIATE,
+        "goals": "掌握粉尘检测仪的使用",
+        "agreement_signed_on": "",
+        "monthly_allowance": "300",
+        **overrides,
+    }
+    return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def newcomer(mentoring):
+    return PersonFactory(
+        employee_no="newcomer", full_name="新徒弟", org_unit=mentoring.org.team_a101
+    )
+
+
+class TestPropose:
+    def test_the_studio_lead_proposes_for_their_studio(self, as_person, mentoring, newcomer):
+        client = as_person(mentoring.lead_a)
+        form = client.get(NEW).context["form"]
+        assert list(form.fields["studio"].queryset) == [mentoring.dust]
+        assert form.fields["studio"].required
+        assert "org_unit" not in form.fields
+
+        response = client.post(NEW, proposal(mentoring, newcomer), follow=True)
+
+        pairing = Pairing.objects.get(apprentice=newcomer)
+        assert response.redirect_chain == [(url("pairing-detail", pairing.pk), 302)]
+        assert response.status_code == 200
+        assert zh("The pairing has been proposed.") in response.content.decode()
+        assert (pairing.status, pairing.mentor, pairing.studio) == (
+            Status.PROPOSED,
+            mentoring.member_a,
+            mentoring.dust,
+        )
+        assert (pairing.org_unit, pairing.created_by) == (mentoring.dust.org_unit, mentoring.lead_a)
+        assert str(pairing.monthly_allowance) == "300.00"
+        assert pairing.agreement_signed_on is None
+        assert list(pairing.events.values_list("from_state", "to_state")) == [("", "proposed")]
+
+    def test_an_official_proposes_outside_any_studio(self, as_person, mentoring, newcomer):
+        data = proposal(mentoring, newcomer, studio="", monthly_allowance="")
+
+        response = as_person(mentoring.org.official_a).post(NEW, data, follow=True)
+
+        pairing = Pairing.objects.get(apprentice=newcomer)
+        assert response.redirect_chain == [(url("pairing-detail", pairing.pk), 302)]
+        assert zh("The pairing has been proposed.") in response.content.decode()
+        assert (pairing.studio, pairing.org_unit) == (None, mentoring.org.team_a101)
+        assert pairing.created_by == mentoring.org.official_a
+
+    @pytest.mark.parametrize("role", ["mentor", "apprentice", "worker"])
+    def test_someone_who_leads_no_studio_and_is_no_official_gets_403(
+        self, as_person, mentoring, newcomer, role
+    ):
+        client = as_person(person(mentoring, role))
+        assert client.get(NEW).status_code == 403
+        assert client.post(NEW, proposal(mentoring, newcomer)).status_code == 403
+        assert not Pairing.objects.filter(apprentice=newcomer).exists()
+
+    def test_company_b_official_cannot_pick_company_a_people(self, as_person, mentoring, newcomer):
+        client = as_person(mentoring.org.official_b)
+        assert client.get(NEW).status_code == 200
+        data = proposal(mentoring, newcomer, studio="")
+        response = client.post(NEW, data)
+        assert response.status_code == 400
+        assert {"mentor", "apprentice"} <= set(response.context["form"].errors)
+        assert not Pairing.objects.filter(apprentice=newcomer).exists()
+
+    def test_a_lead_cannot_propose_for_a_studio_they_do_not_lead(
+        self, as_person, mentoring, newcomer
+    ):
+        data = proposal(mentoring, newcomer, studio=mentoring.washing.pk)
+        response = as_person(mentoring.lead_a).post(NEW, data)
+        assert response.status_code == 400
+        assert "studio" in response.context["form"].errors
+        assert not Pairing.objects.filter(apprentice=newcomer).exists()
+
+    def test_nobody_mentors_themself(self, as_person, mentoring):
+        data = proposal(mentoring, mentoring.member_a)
+
+        response = as_person(mentoring.lead_a).post(NEW, data)
+
+        assert response.status_code == 400
+        error_beside(
+            page_form(response.content.decode()), "apprentice", zh("Nobody mentors themself.")
+        )
+        assert not Pairing.objects.filter(apprentice=mentoring.member_a).exists()
+
+    def test_the_end_comes_after_the_start(self, as_person, mentoring, newcomer):
+        data = proposal(mentoring, newcomer, planned_end_on=iso(days_ago(1)))
+
+        response = as_person(mentoring.lead_a).post(NEW, data)
+
+        assert response.status_code == 400
+        error_beside(
+            page_form(response.content.decode()),
+            "planned_end_on",
+            zh("The planned end comes after the start."),
+        )
+        assert not Pairing.objects.filter(apprentice=newcomer).exists()
+
+    def test_a_second_open_pairing_of_the_same_two_is_refused(self, as_person, mentoring):
+        data = proposal(mentoring, mentoring.apprentice_a2)
+
+        response = as_person(mentoring.lead_a).post(NEW, data)
+
+        assert response.status_code == 400
+        form_error(
+            page_form(response.content.decode()),
+            zh(
+                "%(mentor)s and %(apprentice)s already have an open pairing.",
+                mentor=mentoring.member_a.full_name,
+                apprentice=mentoring.apprentice_a2.full_name,
+            ),
+        )
+        assert Pairing.objects.filter(apprentice=mentoring.apprentice_a2).count() == 1
+
+    def test_missing_fields_are_named(self, as_person, mentoring, newcomer):
+        data = proposal(mentoring, newcomer, mentor="", starts_on="")
+        response = as_person(mentoring.lead_a).post(NEW, data)
+        assert response.status_code == 400
+        html = page_form(response.content.decode())
+        error_beside(html, "mentor", zh("This field is required."))
+        error_beside(html, "starts_on", zh("This field is required."))
+        assert not Pairing.objects.filter(apprentice=newcomer).exists()
+
+
+# --- The pairing page ---------------------------------------------------------------
+
+
+class TestDetail:
+    @pytest.mark.parametrize(
+        "role", ["lead", "official", "group_official", "admin", "mentor", "apprentice"]
+    )
+    def test_those_in_scope_read_the_pairing(self, as_person, mentoring, role):
+        response = as_person(person(mentoring, role)).get(
+            url("pairing-detail", mentoring.active.pk)
+        )
+        assert response.status_code == 200
+        assert response.context["pairing"] == mentoring.active
+        html = response.content.decode()
+        assert 'data-testid="pairing-title"' in html
+        assert mentoring.apprentice_a.full_name in html
+
+    @pytest.mark.parametrize("role", ["official_b", "worker", "apprentice_2"])
+    def test_outsiders_get_404(self, as_person, mentoring, role):
+        page = url("pairing-detail", mentoring.active.pk)
+        assert as_person(person(mentoring, role)).get(page).status_code == 404
+
+    def test_a_pairing_of_company_b_is_404_in_company_a(self, as_person, mentoring):
+        page = url("pairing-detail", mentoring.active_b.pk)
+        for role in ("lead", "official", "mentor", "apprentice", "worker"):
+            assert as_person(person(mentoring, role)).get(page).status_code == 404
+
+    @pytest.mark.parametrize(
+        ("role", "actions", "edit", "levels"),
+        [
+            ("lead", True, True, [Level.DEPARTMENT_QUARTERLY]),
+            ("official", True, True, [Level.DEPARTMENT_QUARTERLY, Level.UNIT_YEARLY, Level.FINAL]),
+            ("mentor", False, False, [Level.MENTOR_MONTHLY]),
+            ("apprentice", False, False, []),
+        ],
+    )
+    def test_action_forms_follow_the_viewers_part(
+        self, as_person, mentoring, role, actions, edit, levels
+    ):
+        pk = mentoring.active.pk
+        response = as_person(person(mentoring, role)).get(url("pairing-detail", pk))
+        html = response.content.decode()
+        assert (f'action="{url("pairing-extend", pk)}"' in html) is actions
+        assert (f'action="{url("pairing-terminate", pk)}"' in html) is actions
+        assert (f'href="{url("pairing-edit", pk)}"' in html) is edit
+        assert [level for level, _ in response.context["evaluation_levels"]] == levels
+        for level in Level.values:
+            link = f'href="{url("evaluation-create", pk)}?level={level}"'
+            assert (link in html) is (level in levels)
+
+    def test_the_activate_form_shows_on_a_proposed_pairing_for_its_managers(
+        self, as_person, mentoring
+    ):
+        pk = mentoring.proposed.pk
+        action = f'action="{url("pairing-activate", pk)}"'
+        assert action in as_person(mentoring.lead_a).get(url("pairing-detail", pk)).content.decode()
+        html = as_person(mentoring.member_a).get(url("pairing-detail", pk)).content.decode()
+        assert action not in html
+
+
+# --- Editing the pairing ------------------------------------------------------------
+
+
+def edit_data(pairing, **overrides) -> dict:
+    data = {
+        "starts_on": iso(pairing.starts_on),
+        "planned_end_on": iso(pairing.planned_end_on),
+        "target_skill_level": pairing.target_skill_level,
+        "goals": pairing.goals,
+        "agreement_signed_on": iso(pairing.agreement_signed_on)
+        if pairing.agreement_signed_on
+        else "",
+        "monthly_allowance": str(pairing.monthly_allowance or ""),
+        **overrides,
+    }
+    if pairing.status != Status.PROPOSED:
+        del data["starts_on"], data["planned_end_on"]
+    return data
+
+
+class TestEdit:
+    @pytest.mark.parametrize("role", ["lead", "official"])
+    def test_a_manager_edits_the_proposed_pairing(self, as_person, mentoring, role):
+        pairing = mentoring.proposed
+        client = as_person(person(mentoring, role))
+        assert client.get(url("pairing-edit", pairing.pk)).status_code == 200
+        later = pairing.planned_end_on + datetime.timedelta(days=30)
+
+        response = client.post(
+            url("pairing-edit", pairing.pk),
+            edit_data(pairing, goals="学会粉尘浓度检测", planned_end_on=iso(later)),
+            follow=True,
+        )
+
+        assert response.redirect_chain == [(url("pairing-detail", pairing.pk), 302)]
+        assert zh("The pairing has been saved.") in response.content.decode()
+        pairing.refresh_from_db()
+        assert (pairing.goals, pairing.planned_end_on) == ("学会粉尘浓度检测", later)
+
+    def test_the_term_of_an_active_pairing_is_not_on_the_form(self, as_person, mentoring):
+        pairing = mentoring.active
+        client = as_person(mentoring.org.official_a)
+        form = client.get(url("pairing-edit", pairing.pk)).context["form"]
+        assert "starts_on" not in form.fields
+        assert "planned_end_on" not in form.fields
+
+        response = client.post(
+            url("pairing-edit", pairing.pk),
+            edit_data(pairing, monthly_allowance="500"),
+            follow=True,
+        )
+
+        assert zh("The pairing has been saved.") in response.content.decode()
+        pairing.refresh_from_db()
+        assert str(pairing.monthly_allowance) == "500.00"
+
+    @pytest.mark.parametrize(("role", "status"), NOT_MANAGERS)
+    def test_others_may_not_edit(self, as_person, mentoring, role, status):
+        pairing = mentoring.active
+        client = as_person(person(mentoring, role))
+        page = url("pairing-edit", pairing.pk)
+        before = snapshot(pairing)
+        assert client.get(page).status_code == status
+        assert client.post(page, edit_data(pairing, goals="改掉")).status_code == status
+        assert snapshot(pairing) == before
+
+    def test_an_ended_pairing_is_not_edited(self, as_person, mentoring):
+        pairing = mentoring.active
+        services.pairing_terminate(pairing_id=pairing.pk, by=mentoring.lead_a, reason="调离")
+        before = snapshot(pairing)
+        client = as_person(mentoring.lead_a)
+        # The form is not offered: the pairing page says why.
+        response = client.get(url("pairing-edit", pairing.pk), follow=True)
+        assert response.redirect_chain[-1][0] == url("pairing-detail", pairing.pk)
+        assert zh("This pairing has ended.") in response.content.decode()
+        response = client.post(url("pairing-edit", pairing.pk), edit_data(pairing, goals="改"))
+        assert response.status_code == 302
+        assert snapshot(pairing) == before
+
+    def test_an_end_before_the_start_is_refused(self, as_person, mentoring):
+        pairing = mentoring.proposed
+        before = snapshot(pairing)
+        response = as_person(mentoring.lead_a).post(
+            url("pairing-edit", pairing.pk),
+            edit_data(pairing, planned_end_on=iso(pairing.starts_on - datetime.timedelta(days=1))),
+        )
+        assert response.status_code == 400
+        error_beside(
+            page_form(response.content.decode()),
+            "planned_end_on",
+            zh("The planned end comes after the start."),
+        )
+        assert snapshot(pairing) == before
+
+
+# --- Activate, extend, terminate ----------------------------------------------------
+
+
+class TestActivate:
+    @pytest.mark.parametrize("role", ["lead", "official"])
+    def test_a_manager_activates_with_the_agreement_date(self, as_person, mentoring, role):
+        pairing = mentoring.proposed
+        by = person(mentoring, role)
+
+        response = as_person(by).post(
+            url("pairing-activate", pairing.pk),
+            {"agreement_signed_on": iso(days_ago(1))},
+            follow=True,
+        )
+
+        assert response.redirect_chain == [(url("pairing-detail", pairing.pk), 302)]
+        assert response.status_code == 200
+        assert zh("The pairing is active.") in response.content.decode()
+        pairing.refresh_from_db()
+        assert (pairing.status, pairing.agreement_signed_on) == (Status.ACTIVE, days_ago(1))
+        event = pairing.events.latest("at")
+        assert (event.from_state, event.to_state, event.actor) == ("proposed", "active", by)
+
+    @pytest.mark.parametrize(("role", "status"), NOT_MANAGERS_OF_PROPOSED)
+    def test_others_may_not_activate(self, as_person, mentoring, role, status):
+        pairing = mentoring.proposed
+        before = snapshot(pairing)
+        response = as_person(person(mentoring, role)).post(
+            url("pairing-activate", pairing.pk), {"agreement_signed_on": iso(today())}
+        )
+        assert response.status_code == status
+        assert snapshot(pairing) == before
+
+    def test_it_is_a_post(self, as_person, mentoring):
+        page = url("pairing-activate", mentoring.proposed.pk)
+        assert as_person(mentoring.lead_a).get(page).status_code == 405
+
+    def test_without_an_agreement_date_it_is_refused(self, as_person, mentoring):
+        pairing = mentoring.proposed
+        before = snapshot(pairing)
+        action = url("pairing-activate", pairing.pk)
+
+        response = as_person(mentoring.lead_a).post(action, {"agreement_signed_on": ""})
+
+        assert response.status_code == 400
+        error_beside(
+            form_of(response.content.decode(), action),
+            "agreement_signed_on",
+            zh("Record the date the agreement was signed first."),
+        )
+        assert snapshot(pairing) == before
+
+    def test_an_agreement_signed_tomorrow_is_refused(self, as_person, mentoring):
+        pairing = mentoring.proposed
+        action = url("pairing-activate", pairing.pk)
+        response = as_person(mentoring.lead_a).post(
+            action, {"agreement_signed_on": iso(days_ago(-1))}
+        )
+        assert response.status_code == 400
+        error_beside(
+            form_of(response.content.decode(), action),
+            "agreement_signed_on",
+            zh("This date has not come yet."),
+        )
+        pairing.refresh_from_db()
+        assert pairing.status == Status.PROPOSED
+
+    def test_a_mentor_with_a_full_roster_is_refused(self, as_person, mentoring):
+        m = mentoring
+        for _ in range(4):  # member_a already mentors one active apprentice
+            apprentice = PersonFactory(org_unit=m.org.team_a101)
+            m.pair(m.lead_a, m.member_a, apprentice, m.dust)
+        pairing = m.proposed
+        before = snapshot(pairing)
+        action = url("pairing-activate", pairing.pk)
+
+        response = as_person(m.lead_a).post(action, {"agreement_signed_on": iso(today())})
+
+        assert response.status_code == 400
+        form_error(
+            form_of(response.content.decode(), action),
+            zh(
+                "%(mentor)s already has %(count)s active apprentices (the limit is %(cap)s).",
+                mentor=m.member_a.full_name,
+                count=5,
+                cap=5,
+            ),
+        )
+        assert snapshot(pairing) == before
+
+
+class TestExtend:
+    @pytest.mark.parametrize("role", ["lead", "official"])
+    def test_a_manager_extends_the_term_with_a_reason(self, as_person, mentoring, role):
+        pairing = mentoring.active
+        previous = pairing.planned_end_on
+        later = previous + datetime.timedelta(days=90)
+        by = person(mentoring, role)
+
+        response = as_person(by).post(
+            url("pairing-extend", pairing.pk),
+            {"planned_end_on": iso(later), "reason": "徒弟受伤休养三个月"},
+            follow=True,
+        )
+
+        assert response.redirect_chain == [(url("pairing-detail", pairing.pk), 302)]
+        html = response.content.decode()
+        assert zh("The term has been extended.") in html
+        assert "徒弟受伤休养三个月" in html
+        pairing.refresh_from_db()
+        assert pairing.planned_end_on == later
+        extension = Extension.objects.get(pairing=pairing)
+        assert (extension.previous_end_on, extension.new_end_on, extension.by) == (
+            previous,
+            later,
+            by,
+        )
+
+    @pytest.mark.parametrize(("role", "status"), NOT_MANAGERS)
+    def test_others_may_not_extend(self, as_person, mentoring, role, status):
+        pairing = mentoring.active
+        before = snapshot(pairing)
+        response = as_person(person(mentoring, role)).post(
+            url("pairing-extend", pairing.pk), {"planned_end_on": "2099-01-01", "reason": "想延"}
+        )
+        assert response.status_code == status
+        assert snapshot(pairing) == before
+
+    def test_without_a_reason_it_is_refused(self, as_person, mentoring):
+        pairing = mentoring.active
+        before = snapshot(pairing)
+        action = url("pairing-extend", pairing.pk)
+        later = pairing.planned_end_on + datetime.timedelta(days=30)
+
+        response = as_person(mentoring.lead_a).post(
+            action, {"planned_end_on": iso(later), "reason": "  "}
+        )
+
+        assert response.status_code == 400
+        error_beside(
+            form_of(response.content.decode(), action), "reason", zh("This field is required.")
+        )
+        assert snapshot(pairing) == before
+
+    def test_an_earlier_end_is_refused(self, as_person, mentoring):
+        pairing = mentoring.active
+        before = snapshot(pairing)
+        action = url("pairing-extend", pairing.pk)
+        earlier = pairing.planned_end_on - datetime.timedelta(days=30)
+
+        response = as_person(mentoring.lead_a).post(
+            action, {"planned_end_on": iso(earlier), "reason": "提前"}
+        )
+
+        assert response.status_code == 400
+        error_beside(
+            form_of(response.content.decode(), action),
+            "planned_end_on",
+            zh("The new end comes after %(end)s.", end=pairing.planned_end_on),
+        )
+        assert snapshot(pairing) == before
+
+
+class TestTerminate:
+    @pytest.mark.parametrize("role", ["lead", "official"])
+    def test_a_manager_terminates_with_a_reason(self, as_person, mentoring, role):
+        pairing = mentoring.active
+        by = person(mentoring, role)
+
+        response = as_person(by).post(
+            url("pairing-terminate", pairing.pk), {"reason": "师傅调离本单位"}, follow=True
+        )
+
+        assert response.redirect_chain == [(url("pairing-detail", pairing.pk), 302)]
+        html = response.content.decode()
+        assert zh("The pairing has been terminated.") in html
+        assert "师傅调离本单位" in html  # in the status history
+        pairing.refresh_from_db()
+        assert (pairing.status, pairing.ended_on) == (Status.TERMINATED, today())
+        event = pairing.events.latest("at")
+        assert (event.to_state, event.note, event.actor) == ("terminated", "师傅调离本单位", by)
+        # an ended pairing offers no more actions
+        assert f'action="{url("pairing-terminate", pairing.pk)}"' not in html
+
+    def test_a_proposed_pairing_may_be_withdrawn(self, as_person, mentoring):
+        pairing = mentoring.proposed
+        as_person(mentoring.lead_a).post(url("pairing-terminate", pairing.pk), {"reason": "不合适"})
+        pairing.refresh_from_db()
+        assert pairing.status == Status.TERMINATED
+
+    @pytest.mark.parametrize(("role", "status"), NOT_MANAGERS)
+    def test_others_may_not_terminate(self, as_person, mentoring, role, status):
+        pairing = mentoring.active
+        before = snapshot(pairing)
+        response = as_person(person(mentoring, role)).post(
+            url("pairing-terminate", pairing.pk), {"reason": "不想学了"}
+        )
+        assert response.status_code == status
+        assert snapshot(pairing) == before
+
+    def test_without_a_reason_it_is_refused(self, as_person, mentoring):
+        pairing = mentoring.active
+        before = snapshot(pairing)
+        action = url("pairing-terminate", pairing.pk)
+
+        response = as_person(mentoring.lead_a).post(action, {"reason": ""})
+
+        assert response.status_code == 400
+        html = response.content.decode()
+        error_beside(form_of(html, action), "reason", zh("This field is required."))
+        # only the terminate form is marked, not the extend form's own reason
+        assert "invalid-feedback" not in form_of(html, url("pairing-extend", pairing.pk))
+        assert snapshot(pairing) == before
+
+    @pytest.mark.parametrize("action", ["pairing-terminate", "pairing-extend"])
+    def test_a_mentor_with_an_incomplete_form_still_gets_403(self, as_person, mentoring, action):
+        pairing = mentoring.active
+        before = snapshot(pairing)
+        response = as_person(mentoring.member_a).post(url(action, pairing.pk), {"reason": ""})
+        assert response.status_code == 403
+        assert snapshot(pairing) == before
+
+    def test_an_ended_pairing_cannot_be_terminated_again(self, as_person, mentoring):
+        pairing = mentoring.active
+        client = as_person(mentoring.lead_a)
+        client.post(url("pairing-terminate", pairing.pk), {"reason": "调离"})
+        before = snapshot(pairing)
+        response = client.post(url("pairing-terminate", pairing.pk), {"reason": "再次"})
+        assert response.status_code == 400
+        assert snapshot(pairing) == before
