@@ -4,8 +4,13 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from accounts.models import User
 from showcase import services
 from showcase.models import Story
+from studios import services as studio_services
+from studios.models import Honour, RecognitionList
+from tests.factories import PersonFactory
+from tests.showcase.pages import Title
 
 
 def days_ago(days: int) -> datetime.date:
@@ -105,3 +110,75 @@ def showcase(studios):
         in_review_a=in_review_a,
         archived_a=archived_a,
     )
+
+
+Level = RecognitionList.Level
+
+
+# --- The honour roll ----------------------------------------------------------------
+
+
+@pytest.fixture
+def roll(showcase):
+    """The `showcase` world with honours recorded by the group official:
+
+    - 2022 provincial list (28 named): the dust and turbine studios (both now named)
+    - 2023 national list: lead_a (renamed 张建国), craftsman
+    - 2023 municipal list: lead_b (renamed 李汽机), model worker
+    """
+    org, studios = showcase.org, showcase.studios
+    User.objects.filter(pk=studios.lead_a.pk).update(full_name="张建国")
+    User.objects.filter(pk=studios.lead_b.pk).update(full_name="李汽机")
+    studios.lead_a.refresh_from_db()
+    studios.lead_b.refresh_from_db()
+    official = org.group_official
+
+    def recognition_list(title, level, year, total):
+        return studio_services.recognition_list_create(
+            by=official,
+            title=title,
+            level=level,
+            conferred_by="省总工会",
+            year=year,
+            total_named=total,
+        )
+
+    provincial = recognition_list("省级示范性劳模创新工作室", Level.PROVINCIAL, 2022, 28)
+    for studio in (studios.dust, studios.turbine):
+        studio_services.honour_create(by=official, recognition_list=provincial, studio=studio)
+    national = recognition_list("全国五一劳动奖章", Level.NATIONAL, 2023, 10)
+    studio_services.honour_create(
+        by=official,
+        recognition_list=national,
+        person=studios.lead_a,
+        personal_title=Title.CRAFTSMAN,
+    )
+    municipal = recognition_list("市级劳动模范", Level.MUNICIPAL, 2023, 30)
+    studio_services.honour_create(
+        by=official,
+        recognition_list=municipal,
+        person=studios.lead_b,
+        personal_title=Title.MODEL_WORKER,
+    )
+    showcase.provincial, showcase.national, showcase.municipal = provincial, national, municipal
+    return showcase
+
+
+# --- Profiles -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def people(showcase, provincial_list):
+    """In company B: `craftsman_b` named a provincial craftsman, `ordinary_b`
+    with nothing public."""
+    s = showcase
+    craftsman = PersonFactory(full_name="李工匠", org_unit=s.org.team_b101)
+    studio_services.honour_create(
+        by=s.org.group_official,
+        recognition_list=provincial_list,
+        person=craftsman,
+        personal_title=Honour.PersonalTitle.CRAFTSMAN,
+    )
+    s.craftsman_b = craftsman
+    s.ordinary_b = PersonFactory(full_name="王普通", org_unit=s.org.team_b101)
+    return s

@@ -1,6 +1,6 @@
 """The lineage (传承谱系) of a craftsman: apprentices, theirs and theirs, from
 pairings that took place (active or completed), each person once even on bad
-data with loops; and the issue's promise that the lineage, the profile and the
+data with loops; and the promise that the lineage, the profile and the
 honour roll read with the same number of queries however much data there is."""
 
 import datetime
