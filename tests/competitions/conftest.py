@@ -5,8 +5,11 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from accounts.models import OrgUnit
 from competitions import services
 from competitions.models import AwardGrade, Proposal
+from tests.competitions.states import proposal_at, proposal_in, reviewer_panel
+from tests.factories import PersonFactory, make_unit
 
 COMPLETE = {
     "title": "井下喷雾降尘装置节水改造",
@@ -82,3 +85,112 @@ def make_proposal(campaigns):
         return proposal
 
     return make
+
+
+# --- The union office: screening ----------------------------------------------------
+
+
+@pytest.fixture
+def submitted(org, make_proposal):
+    """Submitted proposals in both companies, two of them near-duplicates in A,
+    one with the same title in B; plus a draft and one already screened in A."""
+    spray = make_proposal(org.worker_a, title="井下喷雾降尘装置节水改造")
+    spray_again = make_proposal(org.colleague_a, title="井下喷雾降尘装置的节水改进")
+    roller = make_proposal(org.colleague_a, title="皮带机托辊更换工具改进")
+    spray_b = make_proposal(org.worker_b, title="井下喷雾降尘装置节水改造")
+    draft = make_proposal(org.worker_a, submit=False, title="井下喷雾降尘装置节水")
+    screened = make_proposal(org.worker_a, title="刮板输送机链条张紧装置")
+    services.proposal_screen(proposal_id=screened.pk, by=org.official_a)
+    return SimpleNamespace(
+        spray=spray,
+        spray_again=spray_again,
+        roller=roller,
+        spray_b=spray_b,
+        draft=draft,
+        screened=screened,
+    )
+
+
+# --- Helpers ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def panel(org):
+    return reviewer_panel(org)
+
+
+@pytest.fixture
+def at(org, make_proposal, panel):
+    """`at(status, **kwargs)`: worker_a's proposal (colleague_a co-authoring 40 %)
+    in `status`; four experts assigned, the first three have reviewed (80, 70, 60)."""
+
+    def bring(status, *, reviewers=None, co_authored=True, **kwargs):
+        if co_authored:
+            kwargs = {
+                "author_share": Decimal(60),
+                "co_authors": [(org.colleague_a, Decimal(40))],
+                **kwargs,
+            }
+        return proposal_at(
+            status,
+            org=org,
+            make_proposal=make_proposal,
+            reviewers=reviewers or panel.experts[:4],
+            **kwargs,
+        )
+
+    return bring
+
+
+Status = Proposal.Status
+
+
+# --- Given ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people(org):
+    """The authors get names to look for; four reviewers in team A201 (company A,
+    neither author's team), worker_a's teammate (recused), and a stranger in A201
+    who has nothing to do with the proposal."""
+    team_a201 = make_unit("A201", make_unit("A2", org.company_a, OrgUnit.Kind.MINE))
+    for person, name in ((org.worker_a, "王建国"), (org.colleague_a, "李卫东")):
+        person.full_name = name
+        person.save(update_fields=["full_name"])
+
+    def reviewer(number, name, unit=team_a201):
+        return PersonFactory(employee_no=number, full_name=name, org_unit=unit)
+
+    return SimpleNamespace(
+        one=reviewer("reviewer_1", "评审甲"),
+        two=reviewer("reviewer_2", "评审乙"),
+        three=reviewer("reviewer_3", "评审丙"),
+        four=reviewer("reviewer_4", "评审丁"),
+        teammate=reviewer("teammate_a", "赵同班", org.team_a101),
+        stranger=reviewer("stranger_a", "孙路人"),
+    )
+
+
+@pytest.fixture
+def trio(people):
+    return [people.one, people.two, people.three]
+
+
+@pytest.fixture
+def spray(org, make_proposal, people):
+    """worker_a's proposal (colleague_a co-author at 30 %) under review in the
+    open campaign, which is blind."""
+    return proposal_in(
+        Status.UNDER_REVIEW,
+        org=org,
+        make_proposal=make_proposal,
+        co_authors=[(org.colleague_a, Decimal(30))],
+    )
+
+
+@pytest.fixture
+def state(org, make_proposal):
+    def bring(status, **kwargs):
+        return proposal_in(status, org=org, make_proposal=make_proposal, **kwargs)
+
+    return bring

@@ -1,0 +1,328 @@
+"""Five-small pages for the union office's screening: the queue, its four
+outcomes and entry on a worker's behalf."""
+
+import re
+
+import pytest
+
+from competitions.models import Proposal
+from tests.competitions.pages import (
+    HTMX,
+    MINE,
+    NEW,
+    QUEUE,
+    events_of,
+    form_data,
+    message_levels,
+    new_url,
+    url,
+)
+
+pytestmark = pytest.mark.django_db
+
+Status = Proposal.Status
+
+
+class TestScreeningQueue:
+    def test_official_sees_submitted_proposals_of_their_units_oldest_first(
+        self, as_person, org, submitted
+    ):
+        response = as_person(org.official_a).get(QUEUE)
+        assert response.status_code == 200
+        assert [proposal for proposal, _similar in response.context["entries"]] == [
+            submitted.spray,
+            submitted.spray_again,
+            submitted.roller,
+        ]
+
+    def test_official_of_company_b_sees_none_of_company_a(self, as_person, org, submitted):
+        response = as_person(org.official_b).get(QUEUE)
+        entries = dict(response.context["entries"])
+        assert list(entries) == [submitted.spray_b]
+        # nor among the similar proposals beside their own entry
+        assert entries[submitted.spray_b] == []
+        html = response.content.decode()
+        assert "井下喷雾降尘装置的节水改进" not in html
+        assert url("proposal-detail", submitted.spray) not in html
+
+    def test_group_official_sees_every_company(self, as_person, org, submitted):
+        response = as_person(org.group_official).get(QUEUE)
+        assert {proposal for proposal, _ in response.context["entries"]} == {
+            submitted.spray,
+            submitted.spray_again,
+            submitted.roller,
+            submitted.spray_b,
+        }
+
+    def test_similar_proposals_are_beside_each_entry_with_one_click_duplicate(
+        self, as_person, org, submitted
+    ):
+        response = as_person(org.official_a).get(QUEUE)
+        entries = dict(response.context["entries"])
+        assert [other.pk for other in entries[submitted.spray]] == [submitted.spray_again.pk]
+        assert [other.pk for other in entries[submitted.spray_again]] == [submitted.spray.pk]
+        assert entries[submitted.roller] == []
+        # never the worker's draft, even with a near-identical title
+        assert all(
+            other.pk != submitted.draft.pk for others in entries.values() for other in others
+        )
+        html = response.content.decode()
+        beside = html[html.index(f'data-testid="similar-for-{submitted.spray.pk}"') :]
+        beside = beside[: beside.index("</ul>")]
+        assert "井下喷雾降尘装置的节水改进" in beside
+        assert url("proposal-mark-duplicate", submitted.spray) in beside
+        assert f'name="duplicate_of" value="{submitted.spray_again.pk}"' in beside
+        assert f'name="next" value="{QUEUE}"' in beside
+
+    def test_return_or_reject_leads_to_the_screening_forms_on_the_proposal_page(
+        self, as_person, org, submitted
+    ):
+        client = as_person(org.official_a)
+        link = f"{url('proposal-detail', submitted.spray)}#screening"
+        assert f'href="{link}"' in client.get(QUEUE).content.decode()
+        page = client.get(url("proposal-detail", submitted.spray)).content.decode()
+        assert re.search(r'<section[^>]* id="screening"', page)
+
+    def test_filters_narrow_the_queue(self, as_person, org, submitted):
+        response = as_person(org.group_official).get(QUEUE, {"org_unit": org.company_b.pk})
+        assert [proposal for proposal, _ in response.context["entries"]] == [submitted.spray_b]
+        response = as_person(org.group_official).get(QUEUE, {"search": "托辊"})
+        assert [proposal for proposal, _ in response.context["entries"]] == [submitted.roller]
+
+    def test_htmx_gets_only_the_results(self, as_person, org, submitted):
+        response = as_person(org.official_a).get(QUEUE, {"search": "托辊"}, headers=HTMX)
+        html = response.content.decode()
+        assert "<html" not in html
+        assert "皮带机托辊更换工具改进" in html
+
+    @pytest.mark.parametrize("role", ["worker_a", "colleague_a", "worker_b"])
+    def test_a_worker_gets_403(self, as_person, org, submitted, role):
+        assert as_person(getattr(org, role)).get(QUEUE).status_code == 403
+
+
+def screening_post(client, name, proposal, **data):
+    return client.post(url(name, proposal), data)
+
+
+# The outcomes that need more than a click, with what their form sends (given `submitted`).
+OUTCOMES_WITH_A_FORM = [
+    pytest.param("proposal-return", lambda _s: {"comment": "请补充"}, id="return"),
+    pytest.param("proposal-reject", lambda _s: {"reason": "不符合"}, id="reject"),
+    pytest.param(
+        "proposal-mark-duplicate", lambda s: {"duplicate_of": s.spray_again.pk}, id="duplicate"
+    ),
+]
+
+
+class TestScreeningOutcomes:
+    def test_screen_from_the_queue_goes_back_to_the_queue(self, as_person, org, submitted):
+        response = screening_post(
+            as_person(org.official_a), "proposal-screen", submitted.spray, next=QUEUE
+        )
+        assert response.status_code == 302
+        assert response.url == QUEUE
+        assert message_levels(response) == ["success"]
+        submitted.spray.refresh_from_db()
+        assert submitted.spray.status == Status.UNDER_REVIEW
+        event = submitted.spray.events.last()
+        assert (event.from_state, event.to_state, event.actor) == (
+            Status.SUBMITTED,
+            Status.UNDER_REVIEW,
+            org.official_a,
+        )
+
+    def test_screen_from_the_proposal_page_goes_back_to_it(self, as_person, org, submitted):
+        response = screening_post(as_person(org.official_a), "proposal-screen", submitted.spray)
+        assert response.url == url("proposal-detail", submitted.spray)
+
+    def test_next_to_another_site_is_ignored(self, as_person, org, submitted):
+        response = screening_post(
+            as_person(org.official_a),
+            "proposal-screen",
+            submitted.spray,
+            next="https://evil.example/phish",
+        )
+        assert response.url == url("proposal-detail", submitted.spray)
+
+    def test_return_needs_a_comment(self, as_person, org, submitted):
+        client = as_person(org.official_a)
+
+        response = screening_post(client, "proposal-return", submitted.spray, comment="  ")
+
+        assert response.status_code == 400
+        assert "comment" in response.context["return_form"].errors
+        html = response.content.decode()
+        assert 'data-testid="screening-actions"' in html
+        # the return form is open, so the official sees why
+        assert re.search(r"<details[^>]*open>\s*<summary>", html)
+        submitted.spray.refresh_from_db()
+        assert submitted.spray.status == Status.SUBMITTED
+        assert events_of(submitted.spray) == [(Status.DRAFT, Status.SUBMITTED)]
+
+        response = screening_post(
+            client, "proposal-return", submitted.spray, comment="请补充节水数据", next=QUEUE
+        )
+        assert response.url == QUEUE
+        submitted.spray.refresh_from_db()
+        assert submitted.spray.status == Status.RETURNED
+        assert submitted.spray.events.last().note == "请补充节水数据"
+
+    def test_reject_needs_a_reason(self, as_person, org, submitted):
+        client = as_person(org.official_a)
+
+        response = screening_post(client, "proposal-reject", submitted.roller, reason="")
+
+        assert response.status_code == 400
+        assert "reason" in response.context["reason_form"].errors
+        submitted.roller.refresh_from_db()
+        assert submitted.roller.status == Status.SUBMITTED
+
+        screening_post(client, "proposal-reject", submitted.roller, reason="属于日常维修，不是革新")
+        submitted.roller.refresh_from_db()
+        assert submitted.roller.status == Status.NOT_ELIGIBLE
+        assert submitted.roller.events.last().note == "属于日常维修，不是革新"
+        page = as_person(org.colleague_a).get(url("proposal-detail", submitted.roller))
+        assert "属于日常维修，不是革新" in page.content.decode()
+
+    def test_mark_duplicate_in_one_click_from_the_queue(self, as_person, org, submitted):
+        response = screening_post(
+            as_person(org.official_a),
+            "proposal-mark-duplicate",
+            submitted.spray_again,
+            duplicate_of=submitted.spray.pk,
+            next=QUEUE,
+        )
+        assert response.status_code == 302
+        assert response.url == QUEUE
+        submitted.spray_again.refresh_from_db()
+        assert submitted.spray_again.status == Status.DUPLICATE
+        assert submitted.spray_again.duplicate_of == submitted.spray
+        assert events_of(submitted.spray_again)[-1] == (Status.SUBMITTED, Status.DUPLICATE)
+        # the author reads which one it repeats
+        page = as_person(org.colleague_a).get(url("proposal-detail", submitted.spray_again))
+        assert submitted.spray.code in page.content.decode()
+
+    def test_mark_duplicate_of_a_proposal_outside_scope_is_400(self, as_person, org, submitted):
+        response = screening_post(
+            as_person(org.official_a),
+            "proposal-mark-duplicate",
+            submitted.spray,
+            duplicate_of=submitted.spray_b.pk,
+        )
+        assert response.status_code == 400
+        submitted.spray.refresh_from_db()
+        assert (submitted.spray.status, submitted.spray.duplicate_of) == (Status.SUBMITTED, None)
+
+    @pytest.mark.parametrize(("name", "data"), OUTCOMES_WITH_A_FORM)
+    def test_a_second_outcome_is_refused_with_a_message(
+        self, as_person, org, submitted, name, data
+    ):
+        # e.g. another official screened it while this one had the queue open
+        response = screening_post(
+            as_person(org.official_a), name, submitted.screened, **data(submitted)
+        )
+        assert response.status_code == 409
+        assert message_levels(response) == ["error"]
+        assert 'class="alert alert-danger' in response.content.decode()
+        submitted.screened.refresh_from_db()
+        assert submitted.screened.status == Status.UNDER_REVIEW
+        assert len(events_of(submitted.screened)) == 2
+
+    def test_a_second_screen_is_refused_with_a_message(self, as_person, org, submitted):
+        response = screening_post(
+            as_person(org.official_a), "proposal-screen", submitted.screened, next=QUEUE
+        )
+        assert response.url == QUEUE
+        assert message_levels(response) == ["error"]
+        assert len(events_of(submitted.screened)) == 2
+
+    @pytest.mark.parametrize(
+        ("name", "data"),
+        [pytest.param("proposal-screen", lambda _s: {}, id="screen"), *OUTCOMES_WITH_A_FORM],
+    )
+    def test_workers_and_outsiders_cannot_screen(self, as_person, org, submitted, name, data):
+        data = data(submitted)
+        # the author sees it but does not screen it; others cannot see it at all
+        for person, expected in [
+            (org.worker_a, 403),
+            (org.colleague_a, 404),
+            (org.worker_b, 404),
+            (org.official_b, 404),
+        ]:
+            response = screening_post(as_person(person), name, submitted.spray, **data)
+            assert response.status_code == expected, person
+        submitted.spray.refresh_from_db()
+        assert submitted.spray.status == Status.SUBMITTED
+        assert len(events_of(submitted.spray)) == 1
+
+    def test_screening_is_post_only(self, as_person, org, submitted):
+        client = as_person(org.official_a)
+        for name in ("proposal-screen", "proposal-return", "proposal-reject"):
+            assert client.get(url(name, submitted.spray)).status_code == 405
+
+
+# --- Entry on a worker's behalf -------------------------------------------------------
+
+
+class TestOnBehalf:
+    def test_official_chooses_among_their_own_people(self, as_person, org, campaigns):
+        response = as_person(org.official_a).get(
+            NEW, {"campaign": campaigns.open.pk, "on_behalf": 1}
+        )
+        assert response.status_code == 200
+        authors = set(response.context["form"].fields["author"].queryset)
+        assert {org.worker_a, org.colleague_a} <= authors
+        assert org.worker_b not in authors
+        assert org.group_official not in authors
+        html = response.content.decode()
+        assert 'name="author"' in html
+        assert "on_behalf=1" in html
+
+    def test_entry_creates_a_proposal_entered_by_the_official(self, as_person, org, campaigns):
+        client = as_person(org.official_a)
+
+        response = client.post(
+            new_url(campaigns.open, on_behalf=1), form_data("submit", author=org.colleague_a.pk)
+        )
+
+        proposal = Proposal.objects.get()
+        assert response.status_code == 302
+        assert (proposal.author, proposal.entered_by) == (org.colleague_a, org.official_a)
+        assert proposal.status == Status.SUBMITTED
+        assert proposal.code.startswith(f"{campaigns.open.year}-A102-")
+        # the author sees it as theirs, with who typed it
+        page = as_person(org.colleague_a).get(url("proposal-detail", proposal))
+        assert page.status_code == 200
+        assert org.official_a.full_name in page.content.decode()
+        assert proposal in as_person(org.colleague_a).get(MINE).context["proposals"]
+
+    def test_a_draft_entered_on_behalf_is_kept_and_edited_by_the_official(
+        self, as_person, org, campaigns
+    ):
+        client = as_person(org.official_a)
+        client.post(new_url(campaigns.open, on_behalf=1), form_data("save", author=org.worker_a.pk))
+        draft = Proposal.objects.get()
+        assert (draft.status, draft.entered_by) == (Status.DRAFT, org.official_a)
+        response = client.post(
+            url("proposal-edit", draft), form_data("save", draft_id=draft.pk, post="井下泵站")
+        )
+        assert response.status_code == 302
+        draft.refresh_from_db()
+        assert (draft.post, draft.author) == ("井下泵站", org.worker_a)
+
+    def test_a_person_outside_the_officials_units_is_400(self, as_person, org, campaigns):
+        response = as_person(org.official_a).post(
+            new_url(campaigns.open, on_behalf=1), form_data("submit", author=org.worker_b.pk)
+        )
+        assert response.status_code == 400
+        assert "author" in response.context["form"].errors
+        assert not Proposal.objects.exists()
+
+    def test_a_worker_cannot_enter_for_someone_else(self, as_person, org, campaigns):
+        client = as_person(org.worker_a)
+        response = client.get(NEW, {"campaign": campaigns.open.pk, "on_behalf": 1})
+        assert "author" not in response.context["form"].fields
+        client.post(
+            new_url(campaigns.open, on_behalf=1), form_data("save", author=org.colleague_a.pk)
+        )
+        assert Proposal.objects.get().author == org.worker_a
