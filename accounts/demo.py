@@ -1,4 +1,4 @@
-"""Demo organisation and people (DESIGN.md §6): a holding group with company A
+"""Demo organisation and people (docs/domain.md, demo data): a holding group with company A
 (coal mining), B (power generation) and C (equipment manufacturing), ~300 people
 with realistic names, and the demo accounts. Idempotent: rerunning adds nothing.
 """

@@ -49,7 +49,7 @@ def role_grant(*, user: User, role: str, org_unit: OrgUnit) -> RoleGrant:
 
 def people_checked(people: Iterable[User], by: User, field: str) -> list[User]:
     """People written into a record by `by`: each once, each one `by` may see
-    (DESIGN.md §4); otherwise a 400 on `field` naming who is outside."""
+    (docs/access.md); otherwise a 400 on `field` naming who is outside."""
     people = list(people)
     ensure(
         len({p.pk for p in people}) == len(people),

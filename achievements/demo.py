@@ -1,4 +1,4 @@
-"""Demo problems, achievements and patents (issue "Achievements"): the dust-control
+"""Demo problems, achievements and patents: the dust-control
 studio of `lead` with 38 solved dust-control problems, achievements from them and
 6 granted patents; a group conference displaying 483 achievements; adoptions
 across companies. Idempotent."""

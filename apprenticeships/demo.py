@@ -1,4 +1,4 @@
-"""Demo pairings (issue "Apprenticeships"): `mentor` with three apprentices —
+"""Demo pairings: `mentor` with three apprentices —
 `apprentice` (active, with a plan, sessions and evaluations), one at risk and
 one who graduated with a skill-level rise; `lead` → `mentor` long completed, so
 the lineage is two generations deep; pairings in other studios too."""

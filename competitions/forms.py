@@ -214,7 +214,7 @@ GradeFormSet = formset_factory(
 )
 
 
-# --- Review, decision and award (issue "five-small II") -------------------------
+# --- Review, decision and award -------------------------
 
 
 class AssignReviewersForm(BootstrapFormMixin, forms.Form):

@@ -309,7 +309,7 @@ class Proposal(StatefulModel):
     # How many distinct title grams (see competitions.similarity) the title has,
     # so the similarity score needs no second look at the grams.
     title_gram_count = models.PositiveSmallIntegerField(default=0, editable=False)
-    # Decision (issue "five-small II"): the score is the reviewers' mean, fixed here
+    # Decision: the score is the reviewers' mean, fixed here
     # at the decision; the reason is required for a rejection.
     score = models.DecimalField(
         _("score"), max_digits=6, decimal_places=2, null=True, blank=True, editable=False
@@ -398,7 +398,7 @@ class Proposal(StatefulModel):
         return [str(labels.get(goal, goal)) for goal in self.goals]
 
 
-# The timeline in plain words for the worker (DESIGN: "no jargon").
+# The timeline in plain words for the worker (docs/domain.md: "no jargon").
 PLAIN_EVENTS = {
     Proposal.Status.SUBMITTED: _("Sent to the union office."),
     Proposal.Status.RETURNED: _("Sent back to you to revise."),

@@ -11,7 +11,7 @@ from core.scoping import within_paths
 
 @extend_schema_field(OpenApiTypes.INT)
 class SubtreeFilter(django_filters.ModelChoiceFilter):
-    """`org_unit=<id>` meaning that unit and everything below it (DESIGN.md §5).
+    """`org_unit=<id>` meaning that unit and everything below it (docs/api.md).
 
     `queryset` must be the viewer's visible units, so a unit outside scope is an
     invalid choice (400) and the dropdown lists only what the viewer may see.

@@ -28,7 +28,7 @@ class ScopedListView(LoginRequiredMixin, ListView):
     max_paginate_by = 100
 
     def get_paginate_by(self, queryset):
-        """`?page_size=` like the API (DESIGN.md §5): default 25, capped at 100."""
+        """`?page_size=` like the API (docs/api.md): default 25, capped at 100."""
         try:
             size = int(self.request.GET.get("page_size", self.paginate_by))
         except ValueError:

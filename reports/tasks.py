@@ -1,4 +1,4 @@
-"""Thin Celery wrappers around the report services (STYLE.md rule 6)."""
+"""Thin Celery wrappers around the report services (docs/architecture.md)."""
 
 import logging
 

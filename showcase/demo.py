@@ -1,4 +1,4 @@
-"""Demo stories (issue "Craftsman showcase"): a reportage about the dust-control
+"""Demo stories: a reportage about the dust-control
 studio's leader, a clapper-talk script, a short-video entry and a song, in each
 state a reader meets; the leader's lineage (lead → mentor → apprentices) comes
 from the mentoring demo."""

@@ -1,4 +1,4 @@
-"""Demo studios (DESIGN.md §6, issue "Studios"): ~40 studios across the companies,
+"""Demo studios (docs/domain.md, demo data): ~40 studios across the companies,
 the dust-control studio led by `lead`, a provincial list of 28 with 6 of ours
 (21.4 %), a national list with one of ours, assessments for two years."""
 
@@ -250,7 +250,7 @@ def _seed_assessments(rng: random.Random) -> None:
                 score=Decimal(rng.randint(low, high)),
                 grade=grade,
             )
-    # One studio without results fails and goes to rectification (DOMAIN.md).
+    # One studio without results fails and goes to rectification (docs/domain.md).
     failing = Studio.objects.filter(status=Studio.Status.ESTABLISHED).order_by("-code").first()
     already_failed = Assessment.objects.filter(year=THIS_YEAR, grade=Assessment.Grade.FAIL)
     if failing and not already_failed.exists():

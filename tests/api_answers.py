@@ -1,5 +1,5 @@
 """What every API test reads from an answer: the page of results, the field
-errors of a 400 and the one-sentence body of any other refusal (DESIGN.md §5)."""
+errors of a 400 and the one-sentence body of any other refusal (docs/api.md)."""
 
 
 def results(response) -> list[dict]:

@@ -8,10 +8,55 @@ from accounts.models import OrgUnit
 from studios import services as studio_services
 from studios.models import Membership, RecognitionList, Studio
 from tests.factories import PersonFactory, grant_official, make_unit
+from tests.world import World, WorldStack, is_transactional, levels_wanted, shared_data
+
+# --- Shared data (tests/world.py) ------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _world_stack(django_db_setup, django_db_blocker):
+    stack = WorldStack(django_db_blocker)
+    yield stack
+    stack.close()
 
 
 @pytest.fixture
-def org(db):
+def _world_arranged(request, _world_stack):
+    """Before the test's own transaction starts: the levels it asks for, built or
+    kept; none for a test that commits."""
+    if is_transactional(request.node):
+        _world_stack.roll_back_all()
+    else:
+        _world_stack.arrange(levels_wanted(request.node))
+
+
+@pytest.fixture
+def _django_db_helper(_world_arranged, _django_db_helper):
+    """pytest-django's database set-up, inside the shared levels."""
+    return _django_db_helper
+
+
+@pytest.fixture
+def shared_world(request, _world_stack, _django_db_helper):
+    return World(_world_stack, transactional=is_transactional(request.node))
+
+
+def pytest_collection_modifyitems(items):
+    """Within a module, run the tests that ask for the same shared data one after
+    another, so each level is built once per run of them, not once per test."""
+    module_order = {}
+    for item in items:
+        module_order.setdefault(item.module.__name__ if item.module else "", len(module_order))
+    items.sort(
+        key=lambda item: (
+            module_order[item.module.__name__ if item.module else ""],
+            levels_wanted(item),
+        )
+    )
+
+
+@shared_data()
+def org(world):
     """A small group: G → company A → mine A1 → teams A101, A102; G → company B →
     plant B1 → team B101. One official per company, one for the group, a worker
     in each company and a superuser."""
@@ -66,10 +111,11 @@ def as_person(client):
     return sign_in
 
 
-@pytest.fixture
-def studios(org):
+@shared_data(needs=("org",))
+def studios(world):
     """Two studios in company A (one at mine A1 led by `lead_a`, with a member),
     one in company B led by `lead_b`; all established by the group official."""
+    org = world.get("org")
     lead_a = PersonFactory(employee_no="lead_a", org_unit=org.team_a101)
     member_a = PersonFactory(employee_no="member_a", org_unit=org.team_a101)
     lead_b = PersonFactory(employee_no="lead_b", org_unit=org.team_b101)
@@ -106,8 +152,9 @@ def studios(org):
     )
 
 
-@pytest.fixture
-def provincial_list(org):
+@shared_data(needs=("org",))
+def provincial_list(world):
+    org = world.get("org")
     return studio_services.recognition_list_create(
         by=org.group_official,
         title="2022 provincial list",

@@ -132,7 +132,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         "verified_on",
         "award",
     }
-    # What a reviewer of a blind campaign never sees (issue "five-small II").
+    # What a reviewer of a blind campaign never sees.
     IDENTIFYING = (
         "code",
         "author",

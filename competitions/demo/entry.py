@@ -1,4 +1,4 @@
-"""Demo entry and screening: ~500 proposals over two campaigns (issue 5)."""
+"""Demo entry and screening: ~500 proposals over two campaigns."""
 
 import datetime
 import random

@@ -1,4 +1,4 @@
-"""Demo review, decisions and awards (issue "five-small II"): last year's
+"""Demo review, decisions and awards: last year's
 campaign went all the way; this year's proposals are spread over the steps."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Who reads which proposals (DESIGN.md §4): the author and co-authors, whoever
+"""Who reads which proposals (docs/access.md): the author and co-authors, whoever
 entered it for them, the officials over the author's unit once it is submitted
 (a draft stays the author's), its assigned reviewers, and everyone once it is
 awarded (the showcase)."""

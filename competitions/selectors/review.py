@@ -1,4 +1,4 @@
-"""Review (issue "five-small II"): recusal, blind reading, scores, queues."""
+"""Review: recusal, blind reading, scores, queues."""
 
 from decimal import Decimal
 

@@ -21,7 +21,7 @@ MAX_AMOUNT = Decimal(10) ** 10  # a prize of ten billion yuan is a typing mistak
 
 
 def default_rubric() -> list[tuple[str, int]]:
-    """The usual five-small rubric (DOMAIN.md), named in the office's language."""
+    """The usual five-small rubric (docs/domain.md), named in the office's language."""
     return [
         (_("Technical level"), 30),
         (_("Economic benefit"), 30),

@@ -65,7 +65,7 @@ def review_form(request, pk):
             messages.success(request, _("Your review has been saved."))
             return redirect("competitions:review-queue")
         # Valid scores refused by the service: the state forbids it (decided
-        # meanwhile, or a second review racing the first), DESIGN §5's 409.
+        # meanwhile, or a second review racing the first), the 409 of docs/api.md.
         status = 409
     return render(
         request,

@@ -1,6 +1,6 @@
 """Settings shared by every environment.
 
-The environment is read here and nowhere else (STYLE.md rule 8). Every value has a
+The environment is read here and nowhere else (docs/architecture.md). Every value has a
 safe default for the embedded setup: SQLite under var/ and Celery over kombu's
 filesystem transport, so `make run` needs neither PostgreSQL nor Redis.
 """
@@ -141,7 +141,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-# The database row is the truth for background work (STYLE.md rule 6), so no
+# The database row is the truth for background work (docs/architecture.md), so no
 # result backend is needed.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -225,7 +225,7 @@ STORAGES = {
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an anonymous request then gets 401 with a WWW-Authenticate header
-    # (DESIGN.md §5), instead of the 403 session authentication alone would give.
+    # (docs/api.md), instead of the 403 session authentication alone would give.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

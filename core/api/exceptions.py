@@ -1,4 +1,4 @@
-"""One error body for every API failure (DESIGN.md §5):
+"""One error body for every API failure (docs/api.md):
 
     {"detail": "<one sentence>", "code": "<machine code>", "errors": {...}}
 

@@ -2,7 +2,7 @@ from rest_framework.pagination import PageNumberPagination
 
 
 class StandardPagination(PageNumberPagination):
-    """`?page=` and `?page_size=` (default 25, capped at 100), DESIGN.md §5."""
+    """`?page=` and `?page_size=` (default 25, capped at 100), docs/api.md."""
 
     page_size = 25
     page_size_query_param = "page_size"

@@ -7,7 +7,7 @@ from rest_framework import serializers
 class PersonBriefSerializer(serializers.Serializer):
     """A person named on a record (leader, contributor, inventor …): id and name
     only. Records travel beyond the reader's company, and the employee number is
-    part of the directory entry, which does not (DESIGN.md §4)."""
+    part of the directory entry, which does not (docs/access.md)."""
 
     id = serializers.IntegerField(read_only=True)
     full_name = serializers.CharField(read_only=True)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import PersonFactory
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +15,9 @@ ORG_UNITS_API_QUERIES = 4
 PEOPLE_PAGE_QUERIES = 7
 
 
-@pytest.fixture
-def many_people(org):
+@shared_data(needs=("org",))
+def many_people(built):
+    org = built.get("org")
     PersonFactory.create_batch(60, org_unit=org.team_a101)
     return org
 

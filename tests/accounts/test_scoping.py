@@ -1,4 +1,4 @@
-"""Who sees which org units and people (DESIGN.md §4), on the API and the pages."""
+"""Who sees which org units and people (docs/access.md), on the API and the pages."""
 
 import pytest
 from django.urls import reverse

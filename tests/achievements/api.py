@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from achievements import services
 from achievements.models import Achievement, TechnicalProblem
+from tests.api_answers import results
 
 ACHIEVEMENTS = "/api/v1/achievements/"
 
@@ -16,26 +17,6 @@ CONFERENCES = "/api/v1/conferences/"
 
 
 # --- Helpers ------------------------------------------------------------------------
-
-
-def person(studios, role):
-    org = studios.org
-    return {
-        "group_official": org.group_official,
-        "official_a": org.official_a,
-        "official_b": org.official_b,
-        "lead_a": studios.lead_a,
-        "member_a": studios.member_a,
-        "lead_b": studios.lead_b,
-        "worker_a": org.worker_a,
-        "worker_b": org.worker_b,
-        "admin": org.admin,
-    }[role]
-
-
-def results(response) -> list[dict]:
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
 
 
 def titles(response) -> set[str]:

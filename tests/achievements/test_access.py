@@ -17,16 +17,13 @@ from achievements.selectors import (
     problems_with_access,
 )
 from tests.achievements.api import new_achievement, new_patent, new_problem
+from tests.roles import person
 
 pytestmark = pytest.mark.django_db
 
 # Who reads a record of the dust studio (at mine A1 in company A, led by
 # `lead_a`, with `member_a` as a core member who may not log records), and how.
 ROLES = ("official_a", "official_b", "lead_a", "member_a", "worker_a", "admin")
-
-
-def person(studios, role):
-    return getattr(studios, role, None) or getattr(studios.org, role)
 
 
 def read_both_ways(user, record, access_of, with_access):

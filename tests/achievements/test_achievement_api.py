@@ -16,10 +16,10 @@ from tests.achievements.api import (
     new_achievement,
     new_problem,
     official_over,
-    person,
-    results,
     titles,
 )
+from tests.api_answers import results
+from tests.roles import person
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,9 @@ from tests.achievements.api import (
     new_achievement,
     new_patent,
     new_problem,
-    person,
-    results,
 )
+from tests.api_answers import results
+from tests.roles import person
 
 pytestmark = pytest.mark.django_db
 

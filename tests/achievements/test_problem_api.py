@@ -13,10 +13,10 @@ from tests.achievements.api import (
     PATENTS,
     field_errors,
     new_problem,
-    person,
-    results,
     titles,
 )
+from tests.api_answers import results
+from tests.roles import person
 
 pytestmark = pytest.mark.django_db
 

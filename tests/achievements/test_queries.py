@@ -9,6 +9,7 @@ from django.urls import reverse
 from achievements import services
 from achievements.patent_numbers import check_digit
 from tests.factories import PersonFactory
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,10 @@ def patent_number(serial: int) -> str:
     return f"{digits}.{check_digit(digits)}"
 
 
-@pytest.fixture
-def many(studios):
+@shared_data(needs=("studios",))
+def many(built):
     """25 of each record on the dust studio, each with people attached."""
+    studios = built.get("studios")
     lead, official = studios.lead_a, studios.org.group_official
     conference = services.conference_create(
         by=official, name="展会", held_on=datetime.date(2025, 5, 1), organiser=studios.org.group

@@ -4,6 +4,7 @@ import datetime
 
 from accounts.models import User
 from tests.factories import PersonFactory
+from tests.roles import person
 
 PAIRINGS = "/api/v1/pairings/"
 
@@ -17,11 +18,6 @@ DAY = datetime.timedelta(days=1)
 
 
 # --- Helpers ------------------------------------------------------------------------
-
-
-def person(m, role: str) -> User:
-    """A role of the `mentoring` fixture or of the `org` below it."""
-    return getattr(m, role) if hasattr(m, role) else getattr(m.org, role)
 
 
 def sign_in(api, m, role: str | None):

@@ -9,6 +9,7 @@ from apprenticeships import services
 from apprenticeships.models import Evaluation
 from tests.apprenticeships.api import DAY
 from tests.factories import PersonFactory
+from tests.world import shared_data
 
 SCORES = {"theory": 80, "practice": 85, "safety": 90, "attitude": 88, "innovation": 70}
 
@@ -17,12 +18,13 @@ def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
 
 
-@pytest.fixture
-def mentoring(studios):
+@shared_data(needs=("studios",))
+def mentoring(world):
     """In the dust studio (company A, led by `lead_a`): the core member
     `member_a` mentors `apprentice_a` (active, started 10 days ago) and
     `apprentice_a2` (proposed); in company B, `lead_b` mentors `apprentice_b`
     (active) in the turbine studio."""
+    studios = world.get("studios")
     org = studios.org
     apprentice_a = PersonFactory(
         employee_no="apprentice_a", org_unit=org.team_a101, skill_level=SkillLevel.JUNIOR

@@ -12,6 +12,8 @@ from studios import services as studio_services
 from studios.models import Membership
 from tests.apprenticeships.conftest import SCORES, days_ago
 from tests.factories import PersonFactory
+from tests.roles import person
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +27,12 @@ def fresh(person):
     return type(person).objects.get(pk=person.pk)
 
 
-@pytest.fixture
-def many(mentoring):
+@shared_data(needs=("mentoring",))
+def many(built):
     """Six more core members of the dust studio, each mentoring five apprentices
     (30 active pairings), each pairing with a plan step, a monthly evaluation
     and five group sessions per mentor (30 sessions of five apprentices)."""
+    mentoring = built.get("mentoring")
     m = mentoring
     org = m.org
     for _ in range(MENTORS):
@@ -72,10 +75,6 @@ def many(mentoring):
                 topic=f"现场教学 {index}",
             )
     return m
-
-
-def person(m, role: str):
-    return getattr(m, role) if hasattr(m, role) else getattr(m.org, role)
 
 
 ROLES = ["lead_a", "official_a", "group_official", "admin"]

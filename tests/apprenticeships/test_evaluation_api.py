@@ -10,8 +10,9 @@ from accounts.models import SkillLevel, SkillLevelChange, User
 from apprenticeships import services
 from apprenticeships.models import Evaluation, Pairing
 from tests.api_answers import field_errors, refused, url
-from tests.apprenticeships.api import DAY, EVALUATIONS, PAIRINGS, new_apprentice, person, sign_in
+from tests.apprenticeships.api import DAY, EVALUATIONS, PAIRINGS, new_apprentice, sign_in
 from tests.apprenticeships.conftest import SCORES
+from tests.roles import person
 
 pytestmark = pytest.mark.django_db
 

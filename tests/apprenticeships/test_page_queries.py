@@ -21,6 +21,7 @@ from studios import services as studio_services
 from studios.models import Membership
 from tests.apprenticeships.conftest import SCORES, days_ago
 from tests.factories import PersonFactory
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +78,12 @@ def propose(by, mentor, apprentice, *, studio=None, started=60, activate=True) -
 # --- The list -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def crowded(studios):
+@shared_data(needs=("studios",))
+def crowded(built):
     """32 pairings of the dust studio (lead_a's): six core members mentor five
     active apprentices each (the cap), a seventh has two proposed; some have a
     session (one a group session), some a step past due."""
+    studios = built.get("studios")
     org = studios.org
     mentors = [PersonFactory(org_unit=org.team_a101) for _ in range(7)]
     for mentor in mentors:
@@ -248,11 +250,12 @@ def test_the_pairing_page_does_not_grow_with_its_plan_sessions_and_evaluations(
 # --- My apprentices, my apprenticeship ----------------------------------------------
 
 
-@pytest.fixture
-def mentors(org):
+@shared_data(needs=("org",))
+def mentors(built):
     """Two mentors in company A, their pairings proposed by official_a outside
     any studio: `few` mentors two apprentices with two steps each; `many` mentors
     five active apprentices and three whose pairing ended, ten steps each."""
+    org = built.get("org")
     few = PersonFactory(org_unit=org.team_a101)
     many = PersonFactory(org_unit=org.team_a101)
 
@@ -296,11 +299,12 @@ def test_my_apprentices_does_not_grow_with_pairings_and_steps(client, mentors):
     assert counts == {"few": 6, "many": 6}
 
 
-@pytest.fixture
-def apprentices(org):
+@shared_data(needs=("org",))
+def apprentices(built):
     """Two apprentices in company A: `one` in one pairing with two steps and one
     session to confirm; `three` in three pairings with three mentors (one active,
     one terminated, one active), ten steps each and a session to confirm in each."""
+    org = built.get("org")
     one = PersonFactory(org_unit=org.team_a102)
     three = PersonFactory(org_unit=org.team_a102)
 

@@ -19,11 +19,11 @@ from tests.apprenticeships.api import (
     READERS,
     SESSIONS,
     new_apprentice,
-    person,
     sign_in,
 )
 from tests.apprenticeships.conftest import SCORES, days_ago, final_passed
 from tests.factories import PersonFactory
+from tests.roles import person
 
 pytestmark = pytest.mark.django_db
 

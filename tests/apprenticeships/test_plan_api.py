@@ -13,8 +13,9 @@ from apprenticeships import services
 from apprenticeships.models import Attendance, Milestone, Session
 from core.models import Attachment
 from tests.api_answers import field_errors, refused, url
-from tests.apprenticeships.api import DAY, MILESTONES, PAIRINGS, READERS, SESSIONS, person, sign_in
+from tests.apprenticeships.api import DAY, MILESTONES, PAIRINGS, READERS, SESSIONS, sign_in
 from tests.apprenticeships.conftest import days_ago
+from tests.roles import person
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,6 @@ PROPOSALS = "/api/v1/proposals/"
 SIMILAR = f"{PROPOSALS}similar/"
 
 
-# --- Helpers ------------------------------------------------------------------------
-
-
-def results(response) -> list[dict]:
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
-
 def field_errors(response) -> dict:
     assert response.status_code == 400, response.content
     body = response.json()

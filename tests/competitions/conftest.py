@@ -10,6 +10,7 @@ from competitions import services
 from competitions.models import AwardGrade, Proposal
 from tests.competitions.states import proposal_at, proposal_in, reviewer_panel
 from tests.factories import PersonFactory, make_unit
+from tests.world import shared_data
 
 COMPLETE = {
     "title": "井下喷雾降尘装置节水改造",
@@ -40,10 +41,11 @@ def _campaign(org, *, name, year, opens, closes, unit=None):
     )
 
 
-@pytest.fixture
-def campaigns(org):
+@shared_data(needs=("org",))
+def campaigns(world):
     """A group-wide campaign open now, one that closed last year and one that
     opens next month; plus a company-B-only campaign open now."""
+    org = world.get("org")
     now = timezone.now()
     day = datetime.timedelta(days=1)
     return SimpleNamespace(

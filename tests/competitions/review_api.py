@@ -10,11 +10,6 @@ REVIEWS = "/api/v1/reviews/"
 # --- Helpers ------------------------------------------------------------------------
 
 
-def results(response) -> list[dict]:
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
-
 def field_errors(response) -> dict:
     assert response.status_code == 400, response.content
     body = response.json()

@@ -1,5 +1,5 @@
 """Bring a proposal through review, decision, implementation, verification and
-award with the services (issue 6), so page tests start from real histories.
+award with the services, so page tests start from real histories.
 Shared by the review pages' tests and the browser journey."""
 
 import datetime

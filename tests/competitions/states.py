@@ -1,7 +1,7 @@
 """Bring a proposal to any state through the legal moves (the services), so
-transition tests start from real histories. `proposal_in` covers issue 5 (its
-`awarded` is set directly, as the showcase tests only need the state);
-`proposal_reviewed` goes on through issue 6's review, decision, implementation,
+transition tests start from real histories. `proposal_in` covers entry and
+screening (its `awarded` is set directly, as the showcase tests only need the state);
+`proposal_reviewed` goes on through review, decision, implementation,
 verification and award."""
 
 import datetime
@@ -26,7 +26,7 @@ SCREENED_OR_LATER = [
     Status.UNDER_REVIEW,
     Status.AWARDED,
 ]
-ALL_OF_ISSUE_5 = [Status.DRAFT, Status.SUBMITTED, *SCREENED_OR_LATER]
+UP_TO_SCREENING = [Status.DRAFT, Status.SUBMITTED, *SCREENED_OR_LATER]
 
 
 def proposal_in(status, *, org, make_proposal, author=None, **fields) -> Proposal:
@@ -62,9 +62,9 @@ def proposal_in(status, *, org, make_proposal, author=None, **fields) -> Proposa
     return Proposal.objects.get(pk=pk)
 
 
-# --- Issue 6: review, decision, implementation, verified benefit, award ----------------
+# --- After screening: review, decision, implementation, verified benefit, award ----------------
 
-# The states after screening that issue 6's services reach, in order.
+# The states after screening that the review services reach, in order.
 REVIEWED = [
     Status.UNDER_REVIEW,
     Status.APPROVED,
@@ -73,8 +73,8 @@ REVIEWED = [
     Status.BENEFIT_VERIFIED,
     Status.AWARDED,
 ]
-# Every state a proposal can be in (issue 5's before review, then these).
-EVERY_STATE = [s for s in ALL_OF_ISSUE_5 if s not in REVIEWED] + REVIEWED
+# Every state a proposal can be in (up to screening, then these).
+EVERY_STATE = [s for s in UP_TO_SCREENING if s not in REVIEWED] + REVIEWED
 
 
 def reviewer_panel(org) -> SimpleNamespace:
@@ -171,7 +171,7 @@ def proposal_reviewed(
 
 
 def proposal_at(status, *, org, make_proposal, reviewers, **kwargs) -> Proposal:
-    """Any state: issue 5's through `proposal_in`, the reviewed ones through
+    """Any state: those up to screening through `proposal_in`, the reviewed ones through
     `proposal_reviewed` (so `awarded` here is a real award)."""
     if status in REVIEWED:
         return proposal_reviewed(
@@ -182,7 +182,7 @@ def proposal_at(status, *, org, make_proposal, reviewers, **kwargs) -> Proposal:
 
 
 def review_snapshot(proposal) -> dict:
-    """Everything issue 6's services write about a proposal: a refused call must
+    """Everything the review services write about a proposal: a refused call must
     leave all of it as it was."""
     fresh = Proposal.objects.get(pk=proposal.pk)
     return {

@@ -1,4 +1,4 @@
-"""Proposal codes under load (issue 5): many first submissions at the same moment,
+"""Proposal codes under load: many first submissions at the same moment,
 each in its own thread with its own database connection, get distinct codes
 with no gap and no number given twice. PostgreSQL only: SQLite serialises
 writers, so it cannot show a race."""

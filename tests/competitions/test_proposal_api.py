@@ -17,7 +17,8 @@ from competitions import services
 from competitions.models import Campaign, CoAuthor, Proposal
 from competitions.services.proposals import REQUIRED_TO_SUBMIT
 from core.models import Attachment
-from tests.competitions.api import PROPOSALS, SIMILAR, field_errors, refused, results, snapshot, url
+from tests.api_answers import results
+from tests.competitions.api import PROPOSALS, SIMILAR, field_errors, refused, snapshot, url
 from tests.competitions.conftest import COMPLETE
 from tests.factories import PersonFactory, grant_official
 

@@ -8,13 +8,17 @@ import pytest
 
 from competitions import services
 from competitions.models import Proposal
-from tests.competitions.api import PROPOSALS, SIMILAR, field_errors, refused, results, snapshot, url
+from tests.api_answers import results
+from tests.competitions.api import PROPOSALS, SIMILAR, field_errors, refused, snapshot, url
 from tests.competitions.conftest import COMPLETE
-from tests.competitions.states import ALL_OF_ISSUE_5, proposal_in
+from tests.competitions.states import UP_TO_SCREENING, proposal_in
 
 pytestmark = pytest.mark.django_db
 
 Status = Proposal.Status
+
+
+# --- Helpers ------------------------------------------------------------------------
 
 
 def titles(response) -> set[str]:
@@ -66,7 +70,7 @@ def refused_cases():
     to officials at all, so they are the 404 cases below)."""
     cases = []
     for action, (sources, _target) in ACTIONS.items():
-        for status in ALL_OF_ISSUE_5:
+        for status in UP_TO_SCREENING:
             if status in sources or (action in OFFICIAL_ACTIONS and status == Status.DRAFT):
                 continue
             cases.append((action, status))

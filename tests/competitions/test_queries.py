@@ -11,6 +11,7 @@ from competitions import services
 from competitions.selectors import screening_queue, similar_for_each
 from tests.competitions.conftest import COMPLETE
 from tests.factories import PersonFactory
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +29,13 @@ def fresh(person):
     return type(person).objects.get(pk=person.pk)
 
 
-@pytest.fixture
-def many(org, campaigns):
+@shared_data(needs=("org", "campaigns"))
+def many(built):
     """30 submitted proposals in company A (two each by 15 workers, the second
     related to the first), each with worker_a as co-author and a title like a
     few others."""
+    org = built.get("org")
+    campaigns = built.get("campaigns")
     for index in range(30):
         if index % 2 == 0:
             unit = org.team_a101 if index % 4 else org.team_a102
@@ -49,9 +52,11 @@ def many(org, campaigns):
     return org
 
 
-@pytest.fixture
-def many_campaigns(org, campaigns):
+@shared_data(needs=("org", "campaigns"))
+def many_campaigns(built):
     """30 earlier campaigns besides the four of the fixture, each with prizes."""
+    org = built.get("org")
+    built.get("campaigns")  # the four campaigns of the fixture come first
     now = timezone.now()
     for index in range(30):
         services.campaign_create(

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from competitions import services
 from competitions.models import Award, Proposal
+from tests.api_answers import results
 from tests.competitions.review_api import (
     PROPOSALS,
     REVIEWS,
     field_errors,
     refused,
-    results,
     review_body,
     url,
     who,

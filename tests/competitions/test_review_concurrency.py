@@ -1,4 +1,4 @@
-"""Prize money and scores under load (issue 6): each request in a thread of its
+"""Prize money and scores under load: each request in a thread of its
 own with its own database connection, all released at the same moment. The
 last place of a grade goes to exactly one proposal, a double-posted review is
 stored once, and a decision racing a review edit never fixes a score the reviews

@@ -13,13 +13,13 @@ from PIL import Image
 from accounts.models import User
 from competitions import services
 from competitions.models import Campaign, Proposal, Review
+from tests.api_answers import results
 from tests.competitions.conftest import COMPLETE
 from tests.competitions.review_api import (
     PROPOSALS,
     REVIEWS,
     field_errors,
     refused,
-    results,
     review_body,
     scores_body,
     url,

@@ -1,4 +1,4 @@
-"""Campaign and proposal services (issue 5): the author's drafts and submissions,
+"""Campaign and proposal services: the author's drafts and submissions,
 entry on a worker's behalf, and the union office's screening, with the rights
 and states checked inside each service."""
 

@@ -1,4 +1,4 @@
-"""Similar-proposal hints (issue 5): Chinese titles compared by character bigrams,
+"""Similar-proposal hints: Chinese titles compared by character bigrams,
 only among the proposals the asker may see; the same answers on PostgreSQL and
 SQLite, and the same from the typing hint and the screening queue."""
 

@@ -1,4 +1,4 @@
-"""Domain errors raised by services map to the statuses of DESIGN.md §5."""
+"""Domain errors raised by services map to the statuses of docs/api.md."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -1,4 +1,4 @@
-"""Language: the switch's cookie, else Accept-Language, else zh-hans (DESIGN.md §5)."""
+"""Language: the switch's cookie, else Accept-Language, else zh-hans (docs/domain.md)."""
 
 import pytest
 from django.conf import settings

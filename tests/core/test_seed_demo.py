@@ -1,9 +1,9 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 
 from accounts.models import OrgUnit, RoleGrant, User
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +23,10 @@ DEMO_ACCOUNTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module inside a transaction that is rolled back at the
-    end, since the demo is large compared to test fixtures. Each test runs in a
-    savepoint inside it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
+@shared_data()
+def seeded(built):
+    """The demo, seeded once and shared (it is large compared to test data)."""
+    call_command("seed_demo", verbosity=0)
 
 
 def test_demo_accounts_exist_and_sign_in(seeded, client):

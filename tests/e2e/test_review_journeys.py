@@ -1,4 +1,4 @@
-"""Review, decision and award in a browser, on a 360 px phone in Chinese (issue 6):
+"""Review, decision and award in a browser, on a 360 px phone in Chinese:
 a reviewer from another company scores a proposal from their queue without
 learning who wrote it; once the other reviews are in, the group's union official
 decides it, records its implementation, verifies the benefit and awards it from

@@ -9,7 +9,6 @@ import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
-import pytest
 from django.utils import timezone
 
 from accounts.models import OrgUnit, SkillLevel
@@ -27,6 +26,7 @@ from tests.apprenticeships.conftest import SCORES
 from tests.competitions.conftest import COMPLETE
 from tests.competitions.states import rubric_scores
 from tests.factories import PersonFactory
+from tests.world import shared_data
 
 Status = Proposal.Status
 
@@ -113,8 +113,8 @@ def _set_clock(proposal: Proposal, submitted: datetime.datetime, took=None) -> N
     Proposal.objects.filter(pk=proposal.pk).update(**changes)
 
 
-@pytest.fixture
-def world(studios):
+@shared_data(needs=("studios",))
+def world(built):
     """Company A (mine A1, teams A101 and A102) and company B (plant B1, team
     B101) under the group, with `year` (this year) and `last` (last year).
 
@@ -178,6 +178,7 @@ def world(studios):
       pB1 lead_b → app_b1 TURB 5 days ago, active (on track)
       pB2 lead_b → app_b2 TURB 60 days ago, active, last session 30 days ago (at risk)
     """
+    studios = built.get("studios")
     org = studios.org
     official = org.group_official
     year = timezone.localdate().year

@@ -5,10 +5,10 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.models import User
 from apprenticeships.models import Pairing
 from core.models import Attachment
 from showcase.models import Story
+from tests.roles import person
 
 STORIES = "/api/v1/stories/"
 
@@ -23,11 +23,6 @@ MP3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\x00" * 2000
 
 
 # --- Helpers ------------------------------------------------------------------------
-
-
-def person(s, role: str) -> User:
-    """A role of the `showcase` fixture: the studios' people or the org's."""
-    return getattr(s.studios, role) if hasattr(s.studios, role) else getattr(s.org, role)
 
 
 def sign_in(api, s, role: str | None):

@@ -11,6 +11,7 @@ from studios import services as studio_services
 from studios.models import Honour, RecognitionList
 from tests.factories import PersonFactory
 from tests.showcase.pages import Title
+from tests.world import shared_data
 
 
 def days_ago(days: int) -> datetime.date:
@@ -51,8 +52,8 @@ def publish(story: Story, by, *, days=1, featured=False) -> Story:
     return story
 
 
-@pytest.fixture
-def showcase(studios):
+@shared_data(needs=("studios",))
+def showcase(world):
     """Stories over the `studios` world (company A's dust studio led by `lead_a`
     with core member `member_a`; company B's turbine studio led by `lead_b`):
 
@@ -62,6 +63,7 @@ def showcase(studios):
     - `in_review_a`: lead_a's story about lead_a, sent for review
     - `archived_a`: by official_a, published then archived
     """
+    studios = world.get("studios")
     org = studios.org
     featured_a = publish(
         make_story(

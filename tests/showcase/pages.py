@@ -50,23 +50,6 @@ def url(name, pk) -> str:
     return reverse(f"showcase:{name}", args=[pk])
 
 
-def person(world, role):
-    """The cast of the `showcase` world by the part each plays."""
-    org, studios = world.org, world.studios
-    return {
-        "worker_a": org.worker_a,
-        "worker_b": org.worker_b,
-        "colleague_a": org.colleague_a,
-        "lead_a": studios.lead_a,
-        "member_a": studios.member_a,
-        "lead_b": studios.lead_b,
-        "official_a": org.official_a,
-        "official_b": org.official_b,
-        "group_official": org.group_official,
-        "admin": org.admin,
-    }[role]
-
-
 def chinese(message: str, **values) -> str:
     """A message as a Chinese reader gets it."""
     with translation.override("zh-hans"):

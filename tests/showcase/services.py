@@ -3,7 +3,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import User
 from core import attachments
 from showcase.models import Story
 
@@ -24,11 +23,6 @@ def mp4(name="现场.mp4") -> SimpleUploadedFile:
 
 def mp3(name="快板.mp3") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, MP3, content_type="audio/mpeg")
-
-
-def person(s, role: str) -> User:
-    """A role of the `showcase` world: one of the studios' people or the org's."""
-    return getattr(s.studios, role) if hasattr(s.studios, role) else getattr(s.org, role)
 
 
 def fresh(story: Story) -> Story:

@@ -20,7 +20,9 @@ from studios import services as studio_services
 from studios.models import Honour, Membership
 from tests.competitions.conftest import COMPLETE, _campaign
 from tests.factories import PersonFactory
+from tests.roles import person
 from tests.showcase.conftest import make_story, publish
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -33,20 +35,15 @@ def fresh(person):
     return type(person).objects.get(pk=person.pk)
 
 
-def person(world, role: str):
-    """A role of the `showcase` or `studios` fixture: the studios' people or the org's."""
-    studios = getattr(world, "studios", world)
-    return getattr(studios, role) if hasattr(studios, role) else getattr(studios.org, role)
-
-
 # --- The stories list ---------------------------------------------------------------
 
 
-@pytest.fixture
-def many(showcase):
+@shared_data(needs=("showcase",))
+def many(built):
     """42 more published stories, each about two people and two studios (company A's
     official writes about the dust and washing studios and four people, company
     B's about the turbine studio and two people), and six more drafts by lead_a."""
+    showcase = built.get("showcase")
     s = showcase
     org, st = s.org, s.studios
     studio_services.membership_add(

@@ -13,6 +13,7 @@ from showcase.models import Story
 from studios import services as studio_services
 from studios.models import RecognitionList
 from tests.factories import PersonFactory
+from tests.roles import person
 from tests.showcase.conftest import days_ago, make_story, publish
 from tests.showcase.pages import (
     EVERY_ROLE,
@@ -21,7 +22,6 @@ from tests.showcase.pages import (
     SEARCH,
     Title,
     assert_sent_to_login,
-    person,
     today,
     url,
     zh,

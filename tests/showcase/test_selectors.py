@@ -41,6 +41,7 @@ from studios.models import Honour, RecognitionList
 from tests.accounts.access_checks import assert_access_is
 from tests.competitions.conftest import COMPLETE
 from tests.factories import PersonFactory, make_campaign
+from tests.roles import person
 from tests.showcase.conftest import make_story, publish
 
 pytestmark = pytest.mark.django_db
@@ -66,11 +67,6 @@ def media_root(settings, tmp_path):
 
 
 # --- Helpers (also used by test_lineage.py) ----------------------------------------------
-
-
-def person(s, role: str) -> User:
-    """A role of the `showcase` world: one of the studios' people or the org's."""
-    return getattr(s.studios, role) if hasattr(s.studios, role) else getattr(s.org, role)
 
 
 def viewer(user: User) -> User:

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from showcase.models import Story
 from tests.api_answers import field_errors, ids, refused, url
-from tests.showcase.api import STORIES, person, sign_in, snapshot
+from tests.roles import person
+from tests.showcase.api import STORIES, sign_in, snapshot
 from tests.showcase.conftest import days_ago, make_story
 
 pytestmark = pytest.mark.django_db

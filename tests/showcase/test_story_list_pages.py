@@ -9,6 +9,7 @@ from showcase import services
 from showcase.models import Story
 from studios.models import RecognitionList
 from tests.page_html import page_form
+from tests.roles import person
 from tests.showcase.conftest import make_story, publish
 from tests.showcase.pages import (
     EVERY_ROLE,
@@ -17,12 +18,12 @@ from tests.showcase.pages import (
     SEARCH,
     assert_sent_to_login,
     jpeg,
-    person,
     snapshot,
     some_error_beside,
     story_body,
     story_data,
     url,
+    zh,
 )
 
 pytestmark = pytest.mark.django_db
@@ -247,6 +248,24 @@ class TestStoryDetail:
             action = f'action="{url(f"story-{button}", story.pk)}"'
             assert (action in html) is (button in buttons), button
         assert ('data-testid="story-actions"' in html) is bool(buttons)
+
+    @pytest.mark.parametrize(
+        ("role", "name", "shown"),
+        [
+            ("lead_a", "in_review_a", True),  # its author, waiting without a button
+            ("official_a", "in_review_a", True),
+            ("official_a", "featured_a", True),
+            ("official_b", "featured_a", False),
+            ("worker_a", "featured_a", False),
+            ("lead_a", "featured_a", False),  # written about, not its author
+        ],
+    )
+    def test_the_history_is_shown_to_its_author_and_the_officials_over_it(
+        self, as_person, showcase, role, name, shown
+    ):
+        story = getattr(showcase, name)
+        response = as_person(person(showcase, role)).get(url("story-detail", story.pk))
+        assert (zh("History") in response.content.decode()) is shown
 
     def test_the_people_and_studios_it_is_about_are_named(self, as_person, showcase):
         html = as_person(showcase.org.worker_b).get(url("story-detail", showcase.featured_a.pk))

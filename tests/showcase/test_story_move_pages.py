@@ -10,13 +10,13 @@ from core.attachments import attachments_of
 from showcase import services
 from showcase.models import Story
 from tests.page_html import error_beside, form_of
+from tests.roles import person
 from tests.showcase.conftest import days_ago, make_story
 from tests.showcase.pages import (
     HOME,
     MANAGERS_OF_A,
     chinese,
     jpeg,
-    person,
     snapshot,
     some_error_beside,
     today,

@@ -15,12 +15,12 @@ from showcase import services
 from showcase.models import Story
 from studios import services as studio_services
 from tests.factories import PersonFactory
+from tests.roles import person
 from tests.showcase.conftest import make_story
 from tests.showcase.services import (
     fresh,
     media_root,  # noqa: F401 - autouse fixture
     mp4,
-    person,
     snapshot,
 )
 

@@ -8,6 +8,7 @@ import pytest
 from showcase import services
 from showcase.models import Story
 from tests.api_answers import field_errors, ids, refused, results, url
+from tests.roles import person
 from tests.showcase.api import (
     ATTACHMENTS,
     EVERY_STORY,
@@ -15,7 +16,6 @@ from tests.showcase.api import (
     STORIES,
     mp3,
     mp4,
-    person,
     sign_in,
     snapshot,
     story_body,

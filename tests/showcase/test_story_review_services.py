@@ -11,13 +11,13 @@ from django.utils import timezone
 from core.exceptions import Conflict
 from showcase import services
 from showcase.models import Story
+from tests.roles import person
 from tests.showcase.conftest import days_ago, make_story
 from tests.showcase.services import (
     fresh,
     media_root,  # noqa: F401 - autouse fixture
     moves,
     mp3,
-    person,
     snapshot,
 )
 

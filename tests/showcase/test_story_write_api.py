@@ -8,6 +8,7 @@ from core.models import Attachment
 from showcase import services
 from showcase.models import STORY_BODY_MAX_CHARS, Story
 from tests.api_answers import field_errors, refused, url
+from tests.roles import person
 from tests.showcase.api import (
     ATTACHMENTS,
     EVERY_STORY,
@@ -16,7 +17,6 @@ from tests.showcase.api import (
     STORIES,
     mp3,
     mp4,
-    person,
     sign_in,
     snapshot,
     story_body,

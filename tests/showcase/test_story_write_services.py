@@ -12,6 +12,7 @@ from showcase import services
 from showcase.models import Story, StoryEvent
 from studios import services as studio_services
 from studios.models import Membership
+from tests.roles import person
 from tests.showcase.conftest import make_story
 from tests.showcase.services import (
     MP3,
@@ -21,7 +22,6 @@ from tests.showcase.services import (
     moves,
     mp3,
     mp4,
-    person,
     snapshot,
 )
 

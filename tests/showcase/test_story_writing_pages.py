@@ -8,11 +8,11 @@ from core.forms import TICKABLE_CHOICES, CodesField
 from showcase.models import Story
 from tests.factories import PersonFactory
 from tests.page_html import error_beside, page_form
+from tests.roles import person
 from tests.showcase.pages import (
     MANAGERS_OF_A,
     NEW,
     edit_data,
-    person,
     snapshot,
     some_error_beside,
     story_data,

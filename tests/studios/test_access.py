@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from studios import services
 from studios.models import Studio
 from studios.selectors import StudioAccess, studio_access, studios_with_access
+from tests.roles import person
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +25,6 @@ ROLES = {
         read=True, manages=True, edits=True, writes_records=True, insider=True
     ),
 }
-
-
-def person(studios, role):
-    return getattr(studios, role, None) or getattr(studios.org, role)
 
 
 @pytest.mark.parametrize("role", ROLES)

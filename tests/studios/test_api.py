@@ -1,11 +1,12 @@
 """The studio API for every role: who sees what, who may do what, and the
-status codes of DESIGN.md §5."""
+status codes of docs/api.md."""
 
 import pytest
 
 from studios import services
 from studios.models import Assessment, Honour, Studio
 from tests.factories import PersonFactory
+from tests.roles import person
 
 pytestmark = pytest.mark.django_db
 
@@ -13,20 +14,6 @@ pytestmark = pytest.mark.django_db
 def codes(response) -> set[str]:
     assert response.status_code == 200, response.content
     return {row["code"] for row in response.json()["results"]}
-
-
-def person(studios, role):
-    org = studios.org
-    return {
-        "group_official": org.group_official,
-        "official_a": org.official_a,
-        "official_b": org.official_b,
-        "lead_a": studios.lead_a,
-        "member_a": studios.member_a,
-        "worker_a": org.worker_a,
-        "worker_b": org.worker_b,
-        "admin": org.admin,
-    }[role]
 
 
 class TestStudioVisibility:

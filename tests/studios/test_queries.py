@@ -9,13 +9,15 @@ from django.urls import reverse
 from studios import services
 from studios.models import RecognitionList, Studio
 from tests.factories import PersonFactory
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def many(org):
+@shared_data(needs=("org",))
+def many(built):
     """25 studios at mine A1, each with a member, an honour and an assessment."""
+    org = built.get("org")
     by = org.group_official
     recognition_list = services.recognition_list_create(
         by=by,
