@@ -8,6 +8,7 @@ from accounts.models import OrgUnit
 from studios import services as studio_services
 from studios.models import Membership, RecognitionList, Studio
 from tests.factories import PersonFactory, grant_official, make_unit
+from tests.lists import ListReader
 from tests.world import World, WorldStack, is_transactional, levels_wanted, shared_data
 
 # --- Shared data (tests/world.py) ------------------------------------------------------
@@ -92,6 +93,12 @@ def org(world):
         worker_b=PersonFactory(employee_no="worker_b", org_unit=team_b101),
         admin=PersonFactory(employee_no="admin", org_unit=None, is_superuser=True, is_staff=True),
     )
+
+
+@pytest.fixture
+def lists(client, django_assert_num_queries):
+    """Reads a list of a `tests.lists.ListCase` and checks its queries and page."""
+    return ListReader(client, django_assert_num_queries)
 
 
 @pytest.fixture

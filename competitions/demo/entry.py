@@ -4,6 +4,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -266,7 +267,7 @@ def seed_campaign(rng, name, year, count, targets, official) -> Campaign | None:
     campaign = _campaign(name, year, official)
     authors = _authors(rng)
     states, weights = zip(*targets, strict=True)
-    for index in range(count):
+    for index in range(round(count * settings.DEMO_PROPOSAL_SCALE)):
         author = rng.choice(authors)
         proposal = _write(rng, campaign, author, _colleagues(author, authors), index)
         advance(proposal, rng.choices(states, weights)[0], official, rng)

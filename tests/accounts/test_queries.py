@@ -1,18 +1,12 @@
 """Lists take a fixed number of queries whatever the page size (no N+1)."""
 
 import pytest
-from django.urls import reverse
 
 from tests.factories import PersonFactory
+from tests.lists import ListCase, each_list
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
-
-# scope (official grants, own unit), COUNT, the page
-PEOPLE_API_QUERIES = 4
-ORG_UNITS_API_QUERIES = 4
-# session, user, scope (2), COUNT, the page, the org-unit filter's choices
-PEOPLE_PAGE_QUERIES = 7
 
 
 @shared_data(needs=("org",))
@@ -22,31 +16,20 @@ def many_people(built):
     return org
 
 
-@pytest.mark.parametrize("page_size", [5, 50])
-def test_people_api_list_query_count_does_not_grow_with_page_size(
-    api, many_people, django_assert_num_queries, page_size
-):
-    api.force_authenticate(many_people.official_a)
-    with django_assert_num_queries(PEOPLE_API_QUERIES):
-        response = api.get("/api/v1/people/", {"page_size": page_size})
-    assert len(response.json()["results"]) == page_size
+# API: scope (official grants, own unit), COUNT, the page. The page adds the
+# session, the user and the org-unit filter's choices.
+LISTS = [
+    ListCase("/api/v1/people/", 4),
+    ListCase("accounts:person-list", 7),
+]
 
 
-@pytest.mark.parametrize("page_size", [5, 50])
-def test_people_page_query_count_does_not_grow_with_page_size(
-    as_person, many_people, django_assert_num_queries, page_size
-):
-    client = as_person(many_people.official_a)
-    with django_assert_num_queries(PEOPLE_PAGE_QUERIES):
-        response = client.get(reverse("accounts:person-list"), {"page_size": page_size})
-    assert len(response.context["people"]) == page_size
+@each_list(LISTS, sizes=(5, 50))
+def test_every_list_takes_the_same_queries_at_any_page_size(lists, many_people, case, page_size):
+    lists.read(case, many_people, page_size)
 
 
-@pytest.mark.parametrize("page_size", [3, 6])
-def test_org_units_api_list_query_count_does_not_grow_with_page_size(
-    api, many_people, django_assert_num_queries, page_size
-):
-    api.force_authenticate(many_people.group_official)
-    with django_assert_num_queries(ORG_UNITS_API_QUERIES):
-        response = api.get("/api/v1/org-units/", {"page_size": page_size})
-    assert len(response.json()["results"]) == page_size
+# The group has eight units: pages of three and six.
+@each_list([ListCase("/api/v1/org-units/", 4, viewer="group_official")], sizes=(3, 6))
+def test_the_unit_list_takes_the_same_queries_at_any_page_size(lists, many_people, case, page_size):
+    lists.read(case, many_people, page_size)

@@ -12,6 +12,7 @@ from studios import services as studio_services
 from studios.models import Membership
 from tests.apprenticeships.conftest import SCORES, days_ago
 from tests.factories import PersonFactory
+from tests.lists import ListCase, each_list
 from tests.roles import person
 from tests.world import shared_data
 
@@ -100,19 +101,16 @@ LISTS = {
 PAGE_SIZES = (5, 25)
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("path", list(LISTS))
-def test_every_list_takes_the_same_queries_at_any_page_size(
-    api, many, django_assert_num_queries, role, path
-):
-    for page_size in PAGE_SIZES:
-        api.force_authenticate(fresh(person(many, role)))
-        with django_assert_num_queries(BEFORE_THE_LIST[role] + LISTS[path]):
-            response = api.get(path, {"page_size": page_size})
-        assert response.status_code == 200, response.content
-        body = response.json()
-        assert body["count"] > 25
-        assert len(body["results"]) == page_size
+@each_list(
+    [
+        ListCase(path, BEFORE_THE_LIST[role] + page, viewer=role)
+        for path, page in LISTS.items()
+        for role in ROLES
+    ],
+    sizes=PAGE_SIZES,
+)
+def test_every_list_takes_the_same_queries_at_any_page_size(lists, many, case, page_size):
+    lists.read(case, many, page_size)
 
 
 @pytest.mark.parametrize("role", ["lead_a", "group_official"])
