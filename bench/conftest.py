@@ -6,9 +6,16 @@ checks the ratio against a target. Ratios, not seconds, so they mean the same on
 a laptop and in CI.
 """
 
+import json
 import time
+from pathlib import Path
 
 import pytest
+
+# Every figure of the run, written to var/bench/results.json at its end, so the
+# whole picture is one file: key, measured seconds, baseline seconds, ratio.
+RESULTS_FILE = Path(__file__).resolve().parents[1] / "var" / "bench" / "results.json"
+_results: list[dict] = []
 
 
 def best_seconds(func, *, repeat: int = 9) -> float:
@@ -29,6 +36,9 @@ def ratio():
 
     def compare(measured: float, baseline: float, name: str) -> float:
         value = measured / baseline
+        _results.append(
+            {"key": name, "value": measured, "baseline": baseline, "ratio": round(value, 3)}
+        )
         print(
             f"\n{name}: {measured * 1000:.1f} ms vs raw SQL {baseline * 1000:.2f} ms = {value:.1f}x"
         )
@@ -50,3 +60,10 @@ def pytest_addoption(parser):
 @pytest.fixture
 def group_scale(request) -> float:
     return request.config.getoption("--group-scale")
+
+
+def pytest_sessionfinish(session):
+    if not _results:
+        return
+    RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS_FILE.write_text(json.dumps(_results, ensure_ascii=False, indent=2) + "\n")

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -97,19 +97,36 @@ def run_service(form, service, /, *, formsets: dict | None = None, **kwargs):
 
 
 def run_form_action(
-    request, form_class, service, *, done_message: str, next_url: str, render_refused, **kwargs
+    request,
+    form,
+    service,
+    *,
+    done_message: str,
+    next_url,
+    render_refused,
+    fields: Callable[[dict], dict] | None = None,
+    **kwargs,
 ):
     """A form on a record's page that asks a service for one move (activate,
-    publish, send back …). Done: a message and back to `next_url`. Refused: the
-    page again, 400, through `render_refused(form)` with the form's errors; a
-    refusal of the move itself is also said as a message, since the record may
-    have moved on meanwhile and the form no longer be shown."""
-    form = form_class(request.POST)
+    publish, screen, decide …), the one way every app does it.
+
+    `form` is the form class (bound here to the POST) or a bound form; the
+    service gets `by=request.user`, `kwargs` and the cleaned data, renamed by
+    `fields(cleaned_data)` where the form's names are not the service's. Done:
+    a message and `next_url` (a URL, or a callable answering the response).
+    Refused: the page again through `render_refused(form)` with the form's
+    errors; a refusal of the move itself is also said as a message, since the
+    record may have moved on meanwhile and the form no longer be shown."""
+    if isinstance(form, type):
+        form = form(request.POST)
     if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v is not None}
+        if fields is None:
+            data = {k: v for k, v in form.cleaned_data.items() if v is not None}
+        else:
+            data = fields(form.cleaned_data)
         if run_service(form, service, by=request.user, **kwargs, **data):
             messages.success(request, done_message)
-            return redirect(next_url)
+            return next_url() if callable(next_url) else redirect(next_url)
     for error in form.non_field_errors():
         messages.error(request, error)
     return render_refused(form)
@@ -165,3 +182,27 @@ def form_changes(form, *, editing: bool = True) -> dict:
     change, and some fields are only the official's to change)."""
     fields = form.changed_data if editing else form.fields
     return {field: form.cleaned_data[field] for field in fields if field in form.cleaned_data}
+
+
+def form_page(
+    request, form, service, *, template: str, done_message: str, next_url, context=None, **kwargs
+):
+    """A create or edit page, the one way every app does it: `form` is bound to
+    the POST (unbound on a GET). On a valid POST the service gets `by`, `kwargs`
+    and the form's data (only the changed fields when the form edits a saved
+    record, see `form_changes`); done: a message and `next_url(saved)`. Else the
+    page with the form and its errors: 400 after a POST."""
+    if request.method == "POST" and form.is_valid():
+        instance = getattr(form, "instance", None)
+        editing = instance is not None and instance.pk is not None
+        data = form_changes(form, editing=editing)
+        saved = run_service(form, service, by=request.user, **kwargs, **data)
+        if saved:
+            messages.success(request, done_message)
+            return redirect(next_url(saved))
+    return render(
+        request,
+        template,
+        {"form": form, **(context or {})},
+        status=400 if request.method == "POST" else 200,
+    )

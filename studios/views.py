@@ -5,12 +5,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import is_official
-from core.exceptions import Conflict
-from core.pages import ScopedDetailView, ScopedListView, form_changes, run_service
+from core.pages import (
+    ScopedDetailView,
+    ScopedListView,
+    form_page,
+    run_action,
+    run_form_action,
+    run_service,
+)
 from studios import services
 from studios.filtersets import RecognitionListFilterSet, StudioFilterSet
 from studios.forms import (
@@ -111,13 +118,15 @@ def _render_detail_with(request, studio, status=400, **forms):
 def studio_create(request):
     if not is_official(request.user):
         raise PermissionDenied
-    form = StudioForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        studio = run_service(form, services.studio_create, by=request.user, **form.cleaned_data)
-        if studio:
-            messages.success(request, _("The studio has been registered."))
-            return redirect("studios:studio-detail", pk=studio.pk)
-    return render(request, "studios/studio_form.html", {"form": form, "creating": True})
+    return form_page(
+        request,
+        StudioForm(request.POST or None, user=request.user),
+        services.studio_create,
+        template="studios/studio_form.html",
+        context={"creating": True},
+        done_message=_("The studio has been registered."),
+        next_url=lambda studio: reverse("studios:studio-detail", args=[studio.pk]),
+    )
 
 
 @login_required
@@ -130,58 +139,74 @@ def studio_edit(request, pk):
         form_class = StudioProfileForm
     else:
         raise PermissionDenied
-    form = form_class(request.POST or None, instance=studio, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changes = form_changes(form)
-        updated = run_service(
-            form, services.studio_update, studio_id=studio.pk, by=request.user, **changes
-        )
-        if updated:
-            messages.success(request, _("The studio has been saved."))
-            return redirect("studios:studio-detail", pk=studio.pk)
-    return render(request, "studios/studio_form.html", {"form": form, "studio": studio})
+    return form_page(
+        request,
+        form_class(request.POST or None, instance=studio, user=request.user),
+        services.studio_update,
+        studio_id=studio.pk,
+        template="studios/studio_form.html",
+        context={"studio": studio},
+        done_message=_("The studio has been saved."),
+        next_url=lambda saved: reverse("studios:studio-detail", args=[studio.pk]),
+    )
+
+
+def _studio_step(request, on_studio, form, service, done_message, form_name, **kwargs):
+    """A form on the studio page asking a service for one change (status,
+    member, assessment): back to the page, or the page again with the errors."""
+
+    def refused(bound):
+        on_studio.refresh_from_db()
+        return _render_detail_with(request, on_studio, **{form_name: bound})
+
+    return run_form_action(
+        request,
+        form,
+        service,
+        fields=dict,
+        done_message=done_message,
+        next_url=reverse("studios:studio-detail", args=[on_studio.pk]),
+        render_refused=refused,
+        **kwargs,
+    )
 
 
 @require_POST
 @login_required
 def studio_change_status(request, pk):
     studio = _visible_studio(request, pk)
-    form = StatusChangeForm(request.POST, studio=studio)
-    if form.is_valid() and run_service(
-        form,
+    return _studio_step(
+        request,
+        studio,
+        StatusChangeForm(request.POST, studio=studio),
         services.studio_change_status,
+        _("The status has been changed."),
+        "status_form",
         studio_id=studio.pk,
-        by=request.user,
-        **form.cleaned_data,
-    ):
-        messages.success(request, _("The status has been changed."))
-        return redirect("studios:studio-detail", pk=studio.pk)
-    studio.refresh_from_db()
-    return _render_detail_with(request, studio, status_form=form)
+    )
 
 
 @require_POST
 @login_required
 def membership_add(request, pk):
     studio = _visible_studio(request, pk)
-    form = MembershipAddForm(request.POST, user=request.user, studio=studio)
-    if form.is_valid() and run_service(
-        form, services.membership_add, studio_id=studio.pk, by=request.user, **form.cleaned_data
-    ):
-        messages.success(request, _("The member has been added."))
-        return redirect("studios:studio-detail", pk=studio.pk)
-    return _render_detail_with(request, studio, member_form=form)
+    return _studio_step(
+        request,
+        studio,
+        MembershipAddForm(request.POST, user=request.user, studio=studio),
+        services.membership_add,
+        _("The member has been added."),
+        "member_form",
+        studio_id=studio.pk,
+    )
 
 
 @require_POST
 @login_required
 def membership_end(request, pk):
     membership = get_object_or_404(memberships_visible_to(request.user), pk=pk)
-    try:
-        services.membership_end(membership_id=membership.pk, by=request.user)
+    if run_action(request, services.membership_end, membership_id=membership.pk, by=request.user):
         messages.success(request, _("The membership has ended."))
-    except Conflict as exc:
-        messages.error(request, exc.message)
     return redirect("studios:studio-detail", pk=membership.studio_id)
 
 
@@ -189,14 +214,15 @@ def membership_end(request, pk):
 @login_required
 def assessment_add(request, pk):
     studio = _visible_studio(request, pk)
-    form = AssessmentForm(request.POST)
-    if form.is_valid() and run_service(
-        form, services.assessment_record, by=request.user, studio=studio, **form.cleaned_data
-    ):
-        messages.success(request, _("The assessment has been recorded."))
-        return redirect("studios:studio-detail", pk=studio.pk)
-    studio.refresh_from_db()
-    return _render_detail_with(request, studio, assessment_form=form)
+    return _studio_step(
+        request,
+        studio,
+        AssessmentForm(request.POST),
+        services.assessment_record,
+        _("The assessment has been recorded."),
+        "assessment_form",
+        studio=studio,
+    )
 
 
 # --- Recognition lists -------------------------------------------------------------------
@@ -256,18 +282,15 @@ def recognition_list_edit(request, pk):
     recognition_list = get_object_or_404(recognition_lists_visible_to(request.user), pk=pk)
     if not recognition_lists_managed_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied
-    form = RecognitionListForm(request.POST or None, instance=recognition_list, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changes = form_changes(form)
-        if run_service(
-            form, services.recognition_list_update, list_id=pk, by=request.user, **changes
-        ):
-            messages.success(request, _("The recognition list has been saved."))
-            return redirect("studios:recognitionlist-detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "studios/recognitionlist_form.html",
-        {"form": form, "recognition_list": recognition_list},
+        RecognitionListForm(request.POST or None, instance=recognition_list, user=request.user),
+        services.recognition_list_update,
+        list_id=pk,
+        template="studios/recognitionlist_form.html",
+        context={"recognition_list": recognition_list},
+        done_message=_("The recognition list has been saved."),
+        next_url=lambda saved: reverse("studios:recognitionlist-detail", args=[pk]),
     )
 
 
@@ -275,12 +298,11 @@ def recognition_list_edit(request, pk):
 def recognition_list_create(request):
     if not is_official(request.user):
         raise PermissionDenied
-    form = RecognitionListForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        created = run_service(
-            form, services.recognition_list_create, by=request.user, **form.cleaned_data
-        )
-        if created:
-            messages.success(request, _("The recognition list has been recorded."))
-            return redirect("studios:recognitionlist-detail", pk=created.pk)
-    return render(request, "studios/recognitionlist_form.html", {"form": form})
+    return form_page(
+        request,
+        RecognitionListForm(request.POST or None, user=request.user),
+        services.recognition_list_create,
+        template="studios/recognitionlist_form.html",
+        done_message=_("The recognition list has been recorded."),
+        next_url=lambda created: reverse("studios:recognitionlist-detail", args=[created.pk]),
+    )

@@ -1,9 +1,9 @@
 """Promotion conference pages."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.selectors import is_official
@@ -20,7 +20,7 @@ from achievements.selectors import (
     conferences_managed_by,
     conferences_visible_to,
 )
-from core.pages import ScopedListView, form_changes, run_service
+from core.pages import ScopedListView, form_page
 
 
 class ConferenceListView(ScopedListView):
@@ -68,15 +68,14 @@ class ConferenceDetailView(ScopedListView):
 def conference_create(request):
     if not is_official(request.user):
         raise PermissionDenied
-    form = ConferenceForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        conference = run_service(
-            form, services.conference_create, by=request.user, **form.cleaned_data
-        )
-        if conference:
-            messages.success(request, _("The conference has been recorded."))
-            return redirect("achievements:conference-detail", pk=conference.pk)
-    return render(request, "achievements/conference_form.html", {"form": form})
+    return form_page(
+        request,
+        ConferenceForm(request.POST or None, user=request.user),
+        services.conference_create,
+        template="achievements/conference_form.html",
+        done_message=_("The conference has been recorded."),
+        next_url=lambda conference: reverse("achievements:conference-detail", args=[conference.pk]),
+    )
 
 
 @login_required
@@ -84,14 +83,13 @@ def conference_edit(request, pk):
     conference = get_object_or_404(conferences_visible_to(request.user), pk=pk)
     if not conferences_managed_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied
-    form = ConferenceForm(request.POST or None, instance=conference, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        changes = form_changes(form)
-        if run_service(
-            form, services.conference_update, conference_id=pk, by=request.user, **changes
-        ):
-            messages.success(request, _("The conference has been saved."))
-            return redirect("achievements:conference-detail", pk=pk)
-    return render(
-        request, "achievements/conference_form.html", {"form": form, "conference": conference}
+    return form_page(
+        request,
+        ConferenceForm(request.POST or None, instance=conference, user=request.user),
+        services.conference_update,
+        conference_id=pk,
+        template="achievements/conference_form.html",
+        context={"conference": conference},
+        done_message=_("The conference has been saved."),
+        next_url=lambda saved: reverse("achievements:conference-detail", args=[pk]),
     )

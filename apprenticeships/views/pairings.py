@@ -33,7 +33,7 @@ from apprenticeships.selectors import (
     pairings_with_access,
 )
 from core.attachments import attachments_by_owner
-from core.pages import ScopedListView, form_changes, run_form_action, run_service
+from core.pages import ScopedListView, form_page, run_form_action, run_service
 
 Status = Pairing.Status
 # Open pairings first, then the finished ones, newest first within each.
@@ -158,19 +158,15 @@ def pairing_edit(request, pk):
     if pairing.status not in Pairing.OPEN_STATUSES:
         messages.error(request, _("This pairing has ended."))
         return redirect("apprenticeships:pairing-detail", pk=pk)
-    form = PairingEditForm(request.POST or None, instance=pairing)
-    if request.method == "POST" and form.is_valid():
-        changes = form_changes(form)
-        if run_service(
-            form, services.pairing_update, pairing_id=pairing.pk, by=request.user, **changes
-        ):
-            messages.success(request, _("The pairing has been saved."))
-            return redirect("apprenticeships:pairing-detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "apprenticeships/pairing_form.html",
-        {"form": form, "pairing": pairing},
-        status=400 if request.method == "POST" else 200,
+        PairingEditForm(request.POST or None, instance=pairing),
+        services.pairing_update,
+        pairing_id=pairing.pk,
+        template="apprenticeships/pairing_form.html",
+        context={"pairing": pairing},
+        done_message=_("The pairing has been saved."),
+        next_url=lambda saved: reverse("apprenticeships:pairing-detail", args=[pk]),
     )
 
 

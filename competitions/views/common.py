@@ -1,6 +1,5 @@
 """What the proposal page shows, shared by the author's and the official's views."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -93,14 +92,13 @@ def back_to(request, proposal):
     return redirect("competitions:proposal-detail", pk=proposal.pk)
 
 
-def rerender_detail(request, proposal, status=400, **forms):
-    # A refusal of the move itself (another official screened it meanwhile) is a
-    # form-wide error, and the screening forms are gone once the proposal has left
-    # "submitted": say it as a message, with the state's 409.
-    for form in forms.values():
-        for error in form.non_field_errors():
-            messages.error(request, error)
-            status = 409
+def rerender_detail(request, proposal, **forms):
+    """The proposal's page again after a refused step, with the step's form and
+    its errors: 400, or the state's 409 when the move itself was refused (another
+    official screened it meanwhile), which `run_form_action` also says as a
+    message, since the screening forms are gone once it has left "submitted"."""
+    refused_move = any(form.non_field_errors() for form in forms.values())
+    status = 409 if refused_move else 400
     return render(
         request,
         "competitions/proposal_detail.html",

@@ -1,11 +1,11 @@
 """The union office after screening: reviewers (with recusal), the decisions
 board, implementation, the verified benefit and awards within quota."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, F, IntegerField, Value, When
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,21 +26,25 @@ from competitions.selectors import (
 )
 from competitions.views.common import managed_proposal, rerender_detail
 from competitions.views.steps import assign_form, replace_form
-from core.pages import run_service
+from core.pages import run_form_action
 
 Status = Proposal.Status
 
 
 def _act(request, pk, form, service, success, form_name, *, fields):
-    """Validate a step's form, run its service, back to the proposal; on a
-    refusal the page again with the errors (400, or 409 for the state)."""
+    """A step after screening: its form asks the service, back to the proposal;
+    on a refusal the page again with the errors (400, or 409 for the state)."""
     proposal = managed_proposal(request, pk)
-    if form.is_valid() and run_service(
-        form, service, proposal_id=pk, by=request.user, **fields(form.cleaned_data)
-    ):
-        messages.success(request, success)
-        return redirect("competitions:proposal-detail", pk=pk)
-    return rerender_detail(request, proposal, **{form_name: form})
+    return run_form_action(
+        request,
+        form,
+        service,
+        proposal_id=pk,
+        fields=fields,
+        done_message=success,
+        next_url=reverse("competitions:proposal-detail", args=[pk]),
+        render_refused=lambda bound: rerender_detail(request, proposal, **{form_name: bound}),
+    )
 
 
 @require_POST

@@ -21,7 +21,7 @@ from competitions.views.common import (
     originals_for,
     rerender_detail,
 )
-from core.pages import ScopedListView, run_action, run_service
+from core.pages import ScopedListView, run_action, run_form_action
 
 
 class ScreeningQueueView(ScopedListView):
@@ -55,52 +55,57 @@ def proposal_screen(request, pk):
     return back_to(request, proposal)
 
 
+def _screening_step(request, pk, form_for, service, done_message, form_name):
+    """One of the office's screening outcomes, from the queue or the proposal
+    page; `form_for(proposal)` is the bound form."""
+    proposal = managed_proposal(request, pk)
+    return run_form_action(
+        request,
+        form_for(proposal),
+        service,
+        proposal_id=pk,
+        done_message=done_message,
+        next_url=lambda: back_to(request, proposal),
+        render_refused=lambda bound: rerender_detail(request, proposal, **{form_name: bound}),
+    )
+
+
 @require_POST
 @login_required
 def proposal_return(request, pk):
-    proposal = managed_proposal(request, pk)
-    form = CommentForm(request.POST)
-    if form.is_valid() and run_service(
-        form,
+    return _screening_step(
+        request,
+        pk,
+        lambda proposal: CommentForm(request.POST),
         services.proposal_return,
-        proposal_id=pk,
-        by=request.user,
-        comment=form.cleaned_data["comment"],
-    ):
-        messages.success(request, _("Returned to the author with your comment."))
-        return back_to(request, proposal)
-    return rerender_detail(request, proposal, return_form=form)
+        _("Returned to the author with your comment."),
+        "return_form",
+    )
 
 
 @require_POST
 @login_required
 def proposal_reject(request, pk):
-    proposal = managed_proposal(request, pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid() and run_service(
-        form,
+    return _screening_step(
+        request,
+        pk,
+        lambda proposal: ReasonForm(request.POST),
         services.proposal_reject_ineligible,
-        proposal_id=pk,
-        by=request.user,
-        reason=form.cleaned_data["reason"],
-    ):
-        messages.success(request, _("Marked as not eligible; the author sees your reason."))
-        return back_to(request, proposal)
-    return rerender_detail(request, proposal, reason_form=form)
+        _("Marked as not eligible; the author sees your reason."),
+        "reason_form",
+    )
 
 
 @require_POST
 @login_required
 def proposal_mark_duplicate(request, pk):
-    proposal = managed_proposal(request, pk)
-    form = DuplicateForm(request.POST, originals=originals_for(request.user, proposal))
-    if form.is_valid() and run_service(
-        form,
+    return _screening_step(
+        request,
+        pk,
+        lambda proposal: DuplicateForm(
+            request.POST, originals=originals_for(request.user, proposal)
+        ),
         services.proposal_mark_duplicate,
-        proposal_id=pk,
-        by=request.user,
-        duplicate_of=form.cleaned_data["duplicate_of"],
-    ):
-        messages.success(request, _("Marked as a duplicate."))
-        return back_to(request, proposal)
-    return rerender_detail(request, proposal, duplicate_form=form)
+        _("Marked as a duplicate."),
+        "duplicate_form",
+    )

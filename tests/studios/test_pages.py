@@ -99,7 +99,7 @@ class TestCreateAndEdit:
         response = client.post(
             reverse("studios:studio-create"), self.form_data(org, leader=org.worker_b.pk)
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "org_unit" in response.context["form"].errors
         assert not Studio.objects.exists()
 
@@ -252,5 +252,5 @@ class TestRecognitionListPages:
                 "org_unit": org.company_a.pk,
             },
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "org_unit" in response.context["form"].errors
