@@ -25,7 +25,13 @@ from tests.competitions.review_api import (
     url,
     who,
 )
-from tests.competitions.states import proposal_at, review_snapshot, rubric_scores
+from tests.competitions.states import (
+    proposal_at,
+    review_snapshot,
+    reviewer_panel,
+    rubric_scores,
+)
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -436,10 +442,12 @@ def fresh(person):
     return type(person).objects.get(pk=person.pk)
 
 
-@pytest.fixture
-def many(org, panel, campaigns):
+@shared_data(needs=("org", "campaigns"))
+def many(built):
     """30 proposals of company A under review, each co-written, with experts 1–3
-    assigned and experts 1 and 2 having reviewed."""
+    of a reviewer panel assigned and experts 1 and 2 having reviewed."""
+    org, campaigns = built.get("org"), built.get("campaigns")
+    panel = reviewer_panel(org)
     for index in range(30):
         author = org.worker_a if index % 2 else org.colleague_a
         co_author = org.colleague_a if index % 2 else org.worker_a
