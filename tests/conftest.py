@@ -57,7 +57,7 @@ def pytest_collection_modifyitems(items):
 
 
 @shared_data()
-def org(world):
+def org(built):
     """A small group: G → company A → mine A1 → teams A101, A102; G → company B →
     plant B1 → team B101. One official per company, one for the group, a worker
     in each company and a superuser."""
@@ -119,10 +119,10 @@ def as_person(client):
 
 
 @shared_data(needs=("org",))
-def studios(world):
+def studios(built):
     """Two studios in company A (one at mine A1 led by `lead_a`, with a member),
     one in company B led by `lead_b`; all established by the group official."""
-    org = world.get("org")
+    org = built.get("org")
     lead_a = PersonFactory(employee_no="lead_a", org_unit=org.team_a101)
     member_a = PersonFactory(employee_no="member_a", org_unit=org.team_a101)
     lead_b = PersonFactory(employee_no="lead_b", org_unit=org.team_b101)
@@ -160,8 +160,8 @@ def studios(world):
 
 
 @shared_data(needs=("org",))
-def provincial_list(world):
-    org = world.get("org")
+def provincial_list(built):
+    org = built.get("org")
     return studio_services.recognition_list_create(
         by=org.group_official,
         title="2022 provincial list",

@@ -16,12 +16,15 @@ committed; pytest-django empties the database after it.
 A level is declared where its fixture used to be:
 
     @shared_data(needs=("org",))
-    def studios(world):
-        org = world.get("org")
+    def studios(built):
+        org = built.get("org")
         ...
         return SimpleNamespace(...)
 
-and is requested like any fixture (`def test_x(studios): ...`).
+and is requested like any fixture (`def test_x(studios): ...`). A builder must
+not change rows of the levels below it in ways their objects would show (a
+treebeard parent's `numchild`, say): the copies a test gets of the lower levels
+are taken from those levels as they were built.
 """
 
 import copy

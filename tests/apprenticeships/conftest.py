@@ -19,12 +19,12 @@ def days_ago(days: int) -> datetime.date:
 
 
 @shared_data(needs=("studios",))
-def mentoring(world):
+def mentoring(built):
     """In the dust studio (company A, led by `lead_a`): the core member
     `member_a` mentors `apprentice_a` (active, started 10 days ago) and
     `apprentice_a2` (proposed); in company B, `lead_b` mentors `apprentice_b`
     (active) in the turbine studio."""
-    studios = world.get("studios")
+    studios = built.get("studios")
     org = studios.org
     apprentice_a = PersonFactory(
         employee_no="apprentice_a", org_unit=org.team_a101, skill_level=SkillLevel.JUNIOR

@@ -42,10 +42,10 @@ def _campaign(org, *, name, year, opens, closes, unit=None):
 
 
 @shared_data(needs=("org",))
-def campaigns(world):
+def campaigns(built):
     """A group-wide campaign open now, one that closed last year and one that
     opens next month; plus a company-B-only campaign open now."""
-    org = world.get("org")
+    org = built.get("org")
     now = timezone.now()
     day = datetime.timedelta(days=1)
     return SimpleNamespace(
@@ -73,9 +73,8 @@ def campaigns(world):
     )
 
 
-@pytest.fixture
-def make_proposal(campaigns):
-    """`make_proposal(author, submit=True, **fields)`: a complete draft in the open
+def proposal_maker(campaigns):
+    """`make(author, submit=True, **fields)`: a complete draft in the open
     campaign, submitted unless asked otherwise."""
 
     def make(author, *, submit=True, campaign=None, **fields):
@@ -87,6 +86,13 @@ def make_proposal(campaigns):
         return proposal
 
     return make
+
+
+@pytest.fixture
+def make_proposal(campaigns):
+    """`make_proposal(author, submit=True, **fields)`: a complete draft in the open
+    campaign, submitted unless asked otherwise."""
+    return proposal_maker(campaigns)
 
 
 # --- The union office: screening ----------------------------------------------------
@@ -116,9 +122,25 @@ def submitted(org, make_proposal):
 # --- Helpers ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def panel(org):
-    return reviewer_panel(org)
+@shared_data(needs=("org",))
+def panel(built):
+    return reviewer_panel(built.get("org"))
+
+
+def _reviewed(org, make_proposal, panel, status, *, reviewers=None, co_authored=True, **kwargs):
+    if co_authored:
+        kwargs = {
+            "author_share": Decimal(60),
+            "co_authors": [(org.colleague_a, Decimal(40))],
+            **kwargs,
+        }
+    return proposal_at(
+        status,
+        org=org,
+        make_proposal=make_proposal,
+        reviewers=reviewers or panel.experts[:4],
+        **kwargs,
+    )
 
 
 @pytest.fixture
@@ -126,20 +148,8 @@ def at(org, make_proposal, panel):
     """`at(status, **kwargs)`: worker_a's proposal (colleague_a co-authoring 40 %)
     in `status`; four experts assigned, the first three have reviewed (80, 70, 60)."""
 
-    def bring(status, *, reviewers=None, co_authored=True, **kwargs):
-        if co_authored:
-            kwargs = {
-                "author_share": Decimal(60),
-                "co_authors": [(org.colleague_a, Decimal(40))],
-                **kwargs,
-            }
-        return proposal_at(
-            status,
-            org=org,
-            make_proposal=make_proposal,
-            reviewers=reviewers or panel.experts[:4],
-            **kwargs,
-        )
+    def bring(status, **kwargs):
+        return _reviewed(org, make_proposal, panel, status, **kwargs)
 
     return bring
 

@@ -53,7 +53,7 @@ def publish(story: Story, by, *, days=1, featured=False) -> Story:
 
 
 @shared_data(needs=("studios",))
-def showcase(world):
+def showcase(built):
     """Stories over the `studios` world (company A's dust studio led by `lead_a`
     with core member `member_a`; company B's turbine studio led by `lead_b`):
 
@@ -63,7 +63,7 @@ def showcase(world):
     - `in_review_a`: lead_a's story about lead_a, sent for review
     - `archived_a`: by official_a, published then archived
     """
-    studios = world.get("studios")
+    studios = built.get("studios")
     org = studios.org
     featured_a = publish(
         make_story(
