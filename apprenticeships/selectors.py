@@ -60,8 +60,6 @@ def with_risk(pairings: QuerySet[Pairing], today: datetime.date | None = None) -
     overdue_step = Milestone.objects.filter(
         pairing=OuterRef("pk"), due_on__lt=today, done_on__isnull=True
     )
-    # Both branches say whether there was a session, so the result is never NULL
-    # (a NULL would be neither at risk nor on track for the filter).
     # The last session, or the start when there is none: never NULL, so a
     # pairing is always either at risk or on track for the filter.
     quiet_since_day = Coalesce(F("last_session_on"), F("starts_on"))
