@@ -108,13 +108,6 @@ def _oversees(user) -> Q:
     return officials & ~Q(apprentice=user) & ~Q(mentor=user)
 
 
-def pairings_managed_by(user) -> QuerySet[Pairing]:
-    """Pairings the person may activate, extend and terminate (`PairingAccess.manages`)."""
-    if not signed_in(user):
-        return Pairing.objects.none()
-    return Pairing.objects.filter(_manages(user))
-
-
 def may_propose_pairings(user) -> bool:
     """Studio leaders (for their studios) and union officials propose pairings.
     A right of the person, not of a pairing, so it is no `PairingAccess` fact."""
