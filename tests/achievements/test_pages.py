@@ -21,6 +21,7 @@ from achievements.models import (
     TechnicalProblem,
 )
 from core.models import Attachment
+from tests.achievements.api import new_achievement, new_problem, official_over
 
 pytestmark = pytest.mark.django_db
 
@@ -28,43 +29,6 @@ LIBRARY = reverse("achievements:achievement-list")
 
 
 # --- Helpers ------------------------------------------------------------------------
-
-
-def lead_of(studios, studio):
-    return {
-        studios.dust.pk: studios.lead_a,
-        studios.washing.pk: studios.org.colleague_a,
-        studios.turbine.pk: studios.lead_b,
-    }[studio.pk]
-
-
-def official_over(studios, studio):
-    return studios.org.official_b if studio.pk == studios.turbine.pk else studios.org.official_a
-
-
-def new_problem(studios, *, studio=None, title="综采面粉尘浓度超标", **fields):
-    studio = studio or studios.dust
-    fields.setdefault("category", TechnicalProblem.Category.DUST_CONTROL)
-    fields.setdefault("started_on", datetime.date(2024, 1, 10))
-    return services.problem_create(
-        by=lead_of(studios, studio), studio=studio, title=title, **fields
-    )
-
-
-def new_achievement(studios, *, studio=None, title="喷雾降尘装置", promotion="studio", **fields):
-    """Logged by the lead; promoted beyond the studio by the official over it."""
-    studio = studio or studios.dust
-    by = lead_of(studios, studio) if promotion == "studio" else official_over(studios, studio)
-    fields.setdefault("kind", Achievement.Kind.EQUIPMENT_MODIFICATION)
-    fields.setdefault("completed_on", datetime.date(2024, 7, 1))
-    return services.achievement_create(
-        by=by,
-        studio=studio,
-        title=title,
-        promotion=promotion,
-        contributors=[(lead_of(studios, studio), Decimal(100))],
-        **fields,
-    )
 
 
 def verify(studios, achievement, benefit="80000"):
