@@ -30,8 +30,20 @@ class OrgUnit(MP_Node):
         help_text=_("Short unique code, used in proposal codes."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # A closed unit takes no new records and no new people; nothing is deleted.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
-    node_order_by = ["code"]
+    # No node_order_by: siblings keep the order they were added in (the HR
+    # file's), which lets an import append thousands of units with computed
+    # paths instead of shifting siblings one insert at a time.
 
     class Meta:
         verbose_name = _("org unit")
@@ -45,6 +57,10 @@ class OrgUnit(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
     @property
     def company_path(self) -> str:
@@ -88,6 +104,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    messenger_id = models.CharField(
+        _("messenger user id"),
+        max_length=64,
+        blank=True,
+        help_text=_("The person's account in the enterprise messenger (WeCom, DingTalk)."),
+    )
     org_unit = models.ForeignKey(
         OrgUnit,
         verbose_name=_("org unit"),

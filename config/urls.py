@@ -16,12 +16,14 @@ api_v1 = [
     path("", include("competitions.api.urls")),
     path("", include("apprenticeships.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("hr.api.urls")),
     path("", include("showcase.api.urls")),
     path("", include("core.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("reports.urls")),
+    path("accounts/imports/", include("hr.urls")),
     path("accounts/", include("accounts.urls")),
     path("studios/", include("studios.urls")),
     path("achievements/", include("achievements.urls")),

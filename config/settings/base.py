@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "competitions",
     "apprenticeships",
     "reports",
+    "hr",
     "showcase",
 ]
 
@@ -148,6 +149,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.worker_heartbeat", "schedule": 60.0},
     "recover-report-runs": {"task": "reports.tasks.recover_report_runs", "schedule": 60.0},
+    "recover-imports": {"task": "hr.tasks.recover_imports", "schedule": 60.0},
     "monthly-five-small-reports": {
         "task": "reports.tasks.schedule_monthly_five_small_reports",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
@@ -291,3 +293,6 @@ LOGGING = {
 # visibility timeout, an hour); after this many attempts it fails for good.
 REPORT_HEARTBEAT_TIMEOUT = env.int("REPORT_HEARTBEAT_TIMEOUT_SECONDS", default=120)
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+# HR imports (docs/operations.md): the largest file accepted, and the number of
+# attempts and the heartbeat timeout of the background preview and apply.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=50) * 2**20

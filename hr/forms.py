@@ -1,0 +1,23 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import org_units_managed_by
+from core.forms import BootstrapFormMixin
+from hr.models import ImportRun
+
+
+class ImportForm(BootstrapFormMixin, forms.Form):
+    """Upload an HR spreadsheet for a unit the official manages."""
+
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportRun.Kind.choices)
+    mode = forms.ChoiceField(label=_("How it is applied"), choices=ImportRun.Mode.choices)
+    org_unit = forms.ModelChoiceField(
+        label=_("Org unit (and below)"), queryset=None, required=False, empty_label=None
+    )
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = (
+            org_units_managed_by(user).filter(closed_on__isnull=True).order_by("path")
+        )

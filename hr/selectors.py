@@ -1,0 +1,134 @@
+"""Reads of HR imports, and the open work of people who moved or left.
+
+An import holds people's data of a whole subtree, so it is visible to the
+official who uploaded it and to the officials (and superusers) whose scope
+covers its unit; only the uploader confirms it (docs/access.md).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.selectors import user_scope
+from apprenticeships.models import Pairing
+from competitions.models import Proposal, Review, ReviewAssignment
+from core.access import Fact, RecordAccess, annotate_facts, read_facts
+from hr.models import ImportRun
+from studios.models import Studio
+
+OPEN_WORK_SHOWN = 200
+
+
+def _covering_units(user) -> Q:
+    """Imports over a unit inside one of the viewer's official subtrees."""
+    scope = user_scope(user)
+    condition = Q(pk__in=[])
+    for path in scope.official_paths:
+        condition |= Q(org_unit__path__startswith=path)
+    return condition
+
+
+def imports_visible_to(user) -> QuerySet[ImportRun]:
+    imports = ImportRun.objects.select_related("org_unit", "requested_by")
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return imports
+    if not scope.is_official:
+        return imports.none()
+    return imports.filter(Q(requested_by=user) | _covering_units(user))
+
+
+@dataclass(frozen=True)
+class ImportAccess(RecordAccess):
+    """What the viewer may do with one import."""
+
+    confirm: bool = False  # the uploader: they checked the preview
+
+
+def import_facts(user) -> dict[str, Fact]:
+    if not getattr(user, "is_authenticated", False):
+        return dict.fromkeys(ImportAccess.fact_names(), False)
+    return {"read": True, "confirm": Q(requested_by=user)}
+
+
+def imports_with_access(user) -> QuerySet[ImportRun]:
+    return annotate_facts(imports_visible_to(user), import_facts(user))
+
+
+def import_access(user, run: ImportRun) -> ImportAccess:
+    return ImportAccess(**read_facts(run, imports_visible_to(user), import_facts(user)))
+
+
+def open_work_of(person_ids) -> list[dict]:
+    """What depends on these people and is still open: pairings they mentor or
+    learn in, reviews they owe, studios they lead, drafts entered for them. The
+    office reassigns these (nothing is moved automatically)."""
+    person_ids = list(person_ids)
+    if not person_ids:
+        return []
+    names = dict(User.objects.filter(pk__in=person_ids).values_list("pk", "full_name"))
+    work = []
+
+    def add(person_id, what, record, url):
+        if len(work) < OPEN_WORK_SHOWN:
+            work.append(
+                {
+                    "person": names.get(person_id, ""),
+                    "person_id": person_id,
+                    "what": what,
+                    "record": record,
+                    "url": url,
+                }
+            )
+
+    pairings = Pairing.objects.filter(
+        Q(mentor_id__in=person_ids) | Q(apprentice_id__in=person_ids),
+        status__in=Pairing.OPEN_STATUSES,
+    ).select_related("mentor", "apprentice")
+    for pairing in pairings[:OPEN_WORK_SHOWN]:
+        role = _("mentor") if pairing.mentor_id in names else _("apprentice")
+        person = pairing.mentor_id if pairing.mentor_id in names else pairing.apprentice_id
+        add(
+            person,
+            _("Open pairing as %(role)s") % {"role": role},
+            str(pairing),
+            reverse("apprenticeships:pairing-detail", args=[pairing.pk]),
+        )
+    owed = (
+        ReviewAssignment.objects.filter(reviewer_id__in=person_ids, replaced_at__isnull=True)
+        .filter(
+            ~Exists(
+                Review.objects.filter(proposal=OuterRef("proposal"), reviewer=OuterRef("reviewer"))
+            )
+        )
+        .select_related("proposal")
+    )
+    for assignment in owed[:OPEN_WORK_SHOWN]:
+        add(
+            assignment.reviewer_id,
+            _("Review not given"),
+            assignment.proposal.code or assignment.proposal.title,
+            reverse("competitions:proposal-detail", args=[assignment.proposal_id]),
+        )
+    led = Studio.objects.filter(leader_id__in=person_ids).exclude(status=Studio.Status.REVOKED)
+    for studio in led[:OPEN_WORK_SHOWN]:
+        add(
+            studio.leader_id,
+            _("Leads a studio"),
+            studio.name,
+            reverse("studios:studio-detail", args=[studio.pk]),
+        )
+    drafts = Proposal.objects.filter(
+        author_id__in=person_ids, status__in=(Proposal.Status.DRAFT, Proposal.Status.RETURNED)
+    )
+    for proposal in drafts[:OPEN_WORK_SHOWN]:
+        add(
+            proposal.author_id,
+            _("Open draft"),
+            proposal.title,
+            reverse("competitions:proposal-detail", args=[proposal.pk]),
+        )
+    return work

@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import is_official
+from core.pages import ScopedListView, run_action, run_service
+from hr import services
+from hr.forms import ImportForm
+from hr.models import ImportRun
+from hr.reading import template_workbook
+from hr.selectors import import_access, imports_with_access
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportListView(ScopedListView):
+    """The office's HR imports and the upload form."""
+
+    visible_to = staticmethod(imports_with_access)
+    template_name = "hr/import_list.html"
+    context_object_name = "imports"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_official(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or ImportForm(user=self.request.user)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            run = run_service(
+                form,
+                services.import_request,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                mode=form.cleaned_data["mode"],
+                org_unit=form.cleaned_data["org_unit"],
+            )
+            if run:
+                messages.success(
+                    request, _("The file is being checked: nothing is written before you confirm.")
+                )
+                return redirect("hr:import-detail", pk=run.pk)
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def _visible_import(request, pk) -> ImportRun:
+    return get_object_or_404(imports_with_access(request.user), pk=pk)
+
+
+@login_required
+def import_detail(request, pk):
+    """The preview (or the result) of one import; htmx polls it while the
+    worker is on it."""
+    run = _visible_import(request, pk)
+    context = {"run": run, "access": import_access(request.user, run)}
+    if request.htmx and request.GET.get("part") == "status":
+        return render(request, "hr/partials/import_status.html", context)
+    return render(request, "hr/import_detail.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    run = _visible_import(request, pk)
+    if run_action(request, services.import_confirm, by=request.user, run=run):
+        messages.success(request, _("The import is being applied."))
+    return redirect("hr:import-detail", pk=run.pk)
+
+
+@login_required
+def import_errors(request, pk):
+    run = _visible_import(request, pk)
+    if not run.error_file:
+        raise Http404
+    return error_file_response(run)
+
+
+@login_required
+def import_template(request, kind):
+    if kind not in ImportRun.Kind.values:
+        raise Http404
+    return template_response(kind)
+
+
+def error_file_response(run: ImportRun) -> FileResponse:
+    """The rejected rows of an import, for the page and the API alike."""
+    response = FileResponse(
+        run.error_file.open("rb"),
+        content_type=XLSX_TYPE,
+        as_attachment=True,
+        filename=_("import-%(id)s-rejected-rows.xlsx") % {"id": run.pk},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def template_response(kind: str) -> HttpResponse:
+    names = {
+        ImportRun.Kind.PEOPLE: "人员导入模板.xlsx",
+        ImportRun.Kind.ORG_UNITS: "单位导入模板.xlsx",
+    }
+    response = HttpResponse(template_workbook(kind), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, names[kind])
+    return response

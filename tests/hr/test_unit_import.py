@@ -1,0 +1,135 @@
+"""Importing org units: new units under their parents (in any row order),
+renames and moves, cycles and scope refused, closing and merging."""
+
+import pytest
+
+from accounts.models import OrgUnit, User
+from hr import services
+from hr.models import ImportRun
+from studios.models import Studio
+from tests.hr.imports import UNITS_HEADER, applied, csv_file, media_root, previewed  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def parent(unit):
+    return OrgUnit.objects.get_parent(unit)
+
+
+def units_file(rows, extra_header=()):
+    return csv_file([*UNITS_HEADER, *extra_header], rows, name="units.csv")
+
+
+def test_new_units_land_under_their_parents_whatever_the_row_order(
+    org, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    rows = [
+        ["A1T9", "一矿九队", "A1X", "班组"],  # its parent comes later in the file
+        ["A1X", "一矿新车间", "A1", "workshop"],
+        ["A101", "综采一队（更名）", "A1", "班组"],
+    ]
+    run = previewed(org.official_a, units_file(rows), kind="org_units", capture=capture)
+    assert run.counts == {"create": 2, "update": 1, "unchanged": 0, "deactivate": 0, "error": 0}, (
+        run.errors
+    )
+    assert not OrgUnit.objects.filter(code="A1X").exists()
+    applied(org.official_a, run, capture=capture)
+    workshop, team = OrgUnit.objects.get(code="A1X"), OrgUnit.objects.get(code="A1T9")
+    assert parent(workshop) == org.mine_a1 and parent(team) == workshop
+    assert workshop.kind == OrgUnit.Kind.WORKSHOP
+    assert OrgUnit.objects.get(code="A101").name == "综采一队（更名）"
+    assert OrgUnit.objects.find_problems() == (
+        [],
+        [],
+        [],
+        [],
+        [],
+    )  # the tree's paths and counts hold
+
+
+def test_a_move_takes_the_subtree_along(org, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    rows = [["A102", org.team_a102.name, "A", "班组"]]
+    applied(
+        org.official_a,
+        previewed(org.official_a, units_file(rows), kind="org_units", capture=capture),
+        capture=capture,
+    )
+    moved = OrgUnit.objects.get(code="A102")
+    assert parent(moved) == org.company_a
+    assert User.objects.get(pk=org.colleague_a.pk).org_unit == moved
+    assert OrgUnit.objects.find_problems() == ([], [], [], [], [])
+
+
+def test_cycles_unknown_parents_and_units_outside_scope_are_row_errors(
+    org, django_capture_on_commit_callbacks
+):
+    rows = [
+        ["A1", org.mine_a1.name, "A101", "矿"],  # under its own child: a cycle
+        ["B9", "乙公司新队", "B1", "班组"],  # company B's plant: outside company A
+        ["A9", "无父单位", "ZZ", "班组"],
+        ["A8", "种类不明", "A1", "星球"],
+        ["A", "北岭", "", "公司"],  # the unit the import covers cannot move
+    ]
+    run = previewed(
+        org.official_a,
+        units_file(rows),
+        kind="org_units",
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert sorted(e["key"] for e in run.errors) == ["A", "A1", "A8", "A9", "B9"]
+    assert run.counts["create"] == 0 and run.counts["update"] == 0
+
+
+def test_a_unit_with_people_is_not_closed_and_an_empty_one_is(
+    org, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    header = ("已撤销",)
+    rows = [
+        ["A101", org.team_a101.name, "A1", "班组", "是"],
+        ["A102", org.team_a102.name, "A1", "班组", "是"],
+    ]
+    User.objects.filter(org_unit=org.team_a102).update(is_active=False)
+    run = previewed(org.official_a, units_file(rows, header), kind="org_units", capture=capture)
+    assert [e["key"] for e in run.errors] == ["A101"]
+    assert "move them first" in run.errors[0]["message"] or "人员" in run.errors[0]["message"]
+    applied(org.official_a, run, capture=capture)
+    assert OrgUnit.objects.get(code="A102").is_closed
+    assert not OrgUnit.objects.get(code="A101").is_closed
+
+
+def test_a_merge_moves_people_and_records_and_keeps_the_unit(
+    org, studios, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    rows = [["A102", org.team_a102.name, "A1", "班组", "", "A101"]]
+    run = previewed(
+        org.official_a,
+        units_file(rows, ("已撤销", "并入单位代码")),
+        kind="org_units",
+        capture=capture,
+    )
+    assert run.counts["deactivate"] == 1, run.errors
+    applied(org.official_a, run, capture=capture)
+    merged = OrgUnit.objects.get(code="A102")
+    assert merged.is_closed and merged.merged_into == org.team_a101
+    assert User.objects.get(pk=org.colleague_a.pk).org_unit == org.team_a101
+    washing = Studio.objects.get(pk=studios.washing.pk)
+    assert washing.org_unit == org.team_a101
+    assert washing.events.exists()  # its history stays with it
+
+
+def test_a_closed_unit_takes_no_new_people(org, django_capture_on_commit_callbacks):
+    User.objects.filter(org_unit=org.team_a102).update(is_active=False)
+    services.unit_close(unit=org.team_a102, by=org.official_a)
+    from tests.hr.imports import PEOPLE_HEADER, person_row
+
+    run = previewed(
+        org.official_a,
+        csv_file(PEOPLE_HEADER, [person_row("N100", "新人", "A102")]),
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert run.counts["error"] == 1 and "A102" in run.errors[0]["message"]
+    assert run.status == ImportRun.Status.PREVIEW_READY
