@@ -261,7 +261,9 @@ class PeoplePlan:
                     User(employee_no=employee_no, password=make_password(None), **wanted)
                 )
                 continue
-            if not _within(current["org_unit__path"], self.root.path) or current["is_superuser"]:
+            # A superuser's account is changed by a superuser (or the command line) only.
+            guarded = current["is_superuser"] and self.by is not None and not self.by.is_superuser
+            if not _within(current["org_unit__path"], self.root.path) or guarded:
                 outcome.error(
                     row,
                     employee_no,

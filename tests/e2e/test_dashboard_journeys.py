@@ -29,8 +29,8 @@ from core.queue import ensure_queue_folders
 from core.tasks import worker_heartbeat
 from reports.models import ReportRun
 from tests.competitions import conftest as competitions
-from tests.core.test_worker import database_url_for_worker
 from tests.e2e.phone import PHONE_HEIGHT, PHONE_WIDTH, assert_no_sideways_scroll
+from tests.workers import database_url_for_worker
 
 pytestmark = [
     pytest.mark.browser,

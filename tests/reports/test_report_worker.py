@@ -3,165 +3,38 @@ REDIS_URL is set, the embedded filesystem transport otherwise), against the test
 database: each kind end to end, and a worker killed mid-run whose run a new
 worker finishes after the periodic recovery.
 
-Routing: `services._signal_worker` sends `build_report.delay(run_id)`, which goes
-to the default queue ("celery"), where another worker on this machine (a
-`make run`, another test run) could take it. Each test therefore starts its
-workers on a queue of its own and routes `reports.tasks.build_report` there with
-`task_routes` (set through `conf.update`, which makes Celery rebuild its router)
-for the duration of the test, eagerness switched off; both are restored after.
-Nothing else in the code under test changes.
+Routing: `services._signal_worker` sends `build_report.delay(run_id)`; each
+test routes it to its own workers' queue (tests/workers.py).
 """
 
 import datetime
-import os
-import signal
-import subprocess
-import sys
-import time
-import uuid
-from contextlib import contextmanager, suppress
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
-from config.celery import app as celery_app
-from core.queue import ensure_queue_folders
 from reports import services
 from reports.builders import write_report
 from reports.models import ReportRun
 from studios.models import Studio
-from tests.core.test_worker import database_url_for_worker
+from tests import workers as worker_pool
 from tests.reports import report_runs as runs
 from tests.reports.report_runs import THIS_YEAR, file_bytes, stored_files, xlsx_sheets
+from tests.workers import sent_to, wait_for
 
 # The hand-built data of the report-run tests (and the fixtures it rests on).
 report_data = runs.report_data
 campaigns = runs.campaigns
 make_proposal = runs.make_proposal
 mentoring = runs.mentoring
+# Worker processes on a queue of this test's own, and their shared media folder.
+workers = worker_pool.workers
+media_root = worker_pool.media_root
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 Kind, Status, Format = ReportRun.Kind, ReportRun.Status, ReportRun.Format
 BUILD_TASK = "reports.tasks.build_report"
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    """One media folder for this process and the workers (DJANGO_MEDIA_ROOT)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_ROOT.mkdir()
-    return settings.MEDIA_ROOT
-
-
-class Workers:
-    """Starts `celery worker` processes on one queue, each in a session (process
-    group) of its own, so a test can kill one whole; stops the rest afterwards."""
-
-    def __init__(self, tmp_path: Path, media_root: Path):
-        self.queue = f"test-reports-{uuid.uuid4().hex[:8]}"
-        self.tmp_path = tmp_path
-        self.env = {
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": database_url_for_worker(),
-            "REDIS_URL": settings.REDIS_URL,
-            "DJANGO_MEDIA_ROOT": str(media_root),
-            "HOME": str(tmp_path),
-        }
-        self.started: list[subprocess.Popen] = []
-        ensure_queue_folders(celery_app)
-
-    def start(self) -> subprocess.Popen:
-        n = len(self.started) + 1
-        log = open(self.tmp_path / f"worker-{n}.log", "w")  # noqa: SIM115 (closed in stop)
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=1",
-                "--loglevel=warning",
-                "-Q",
-                self.queue,
-                "-n",
-                f"{self.queue}-{n}@%h",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=settings.BASE_DIR,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        process.log_file = log
-        self.started.append(process)
-        return process
-
-    def log(self) -> str:
-        return "\n".join(
-            f"--- {path.name}\n{path.read_text()}" for path in sorted(self.tmp_path.glob("*.log"))
-        )
-
-    @staticmethod
-    def kill(process: subprocess.Popen, sig=signal.SIGKILL) -> None:
-        """Signal the worker's whole process group (the parent and its pool child)."""
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-
-    def stop(self) -> None:
-        for process in self.started:
-            if process.poll() is None:
-                self.kill(process, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    self.kill(process)
-                    process.wait(timeout=10)
-            else:
-                # The pool child of a worker killed by SIGKILL may outlive its parent.
-                self.kill(process)
-            process.log_file.close()
-
-
-@pytest.fixture
-def workers(tmp_path, media_root):
-    pool = Workers(tmp_path, media_root)
-    yield pool
-    pool.stop()
-
-
-@contextmanager
-def sent_to(queue: str):
-    """While inside: tasks go to the broker (not eagerly) and build_report to `queue`."""
-    conf = celery_app.conf
-    saved = (conf.task_always_eager, conf.task_routes)
-    conf.task_always_eager = False
-    conf.update(task_routes={BUILD_TASK: {"queue": queue}})
-    try:
-        yield
-    finally:
-        conf.task_always_eager = saved[0]
-        conf.update(task_routes=saved[1])
-
-
-def wait_for(condition, workers: Workers, *, seconds: float = 120, every: float = 0.2):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        if workers.started and all(p.poll() is not None for p in workers.started):
-            pytest.fail(f"Every worker exited:\n{workers.log()}")
-        time.sleep(every)
-    pytest.fail(f"Timed out after {seconds} s:\n{workers.log()}")
 
 
 def fresh_build(run: ReportRun) -> bytes:
@@ -181,7 +54,7 @@ def test_a_real_worker_builds_each_report_kind(report_data, workers, media_root)
         (Kind.MENTORING_SUMMARY, Format.CSV),
     ]
     workers.start()
-    with sent_to(workers.queue):
+    with sent_to(workers.queue, BUILD_TASK):
         requested = [
             services.report_run_request(by=org.official_a, kind=kind, year=THIS_YEAR, format=fmt)
             for kind, fmt in asked
@@ -239,7 +112,7 @@ def test_a_killed_worker_run_ends_succeeded_once_after_recovery(org, studios, wo
         for n in range(SLOW_STUDIOS)
     )
     first = workers.start()
-    with sent_to(workers.queue):
+    with sent_to(workers.queue, BUILD_TASK):
         run = services.report_run_request(
             by=org.official_a, kind=Kind.STUDIO_ANNUAL, year=THIS_YEAR
         )
@@ -259,7 +132,7 @@ def test_a_killed_worker_run_ends_succeeded_once_after_recovery(org, studios, wo
     # The periodic check, once the heartbeat is older than the threshold, gives
     # the run back and signals it; a new worker takes it.
     later = timezone.now() + datetime.timedelta(seconds=settings.REPORT_HEARTBEAT_TIMEOUT + 1)
-    with sent_to(workers.queue):
+    with sent_to(workers.queue, BUILD_TASK):
         counts = services.report_runs_recover(now=later)
     assert counts["requeued"] == 1 and counts["failed"] == 0
     workers.start()
