@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, RoleGrant, SkillLevel, SkillLevelChange, User
-from accounts.selectors import people_visible_to
+from accounts.selectors import org_units_managed_by, people_visible_to
 from core.services import ensure
 
 
@@ -23,6 +23,17 @@ def org_unit_create(*, name: str, code: str, kind: str, parent: OrgUnit | None =
     return OrgUnit.objects.add_child(parent, instance=unit)
 
 
+def unit_checked(unit: OrgUnit, by: User, field: str = "org_unit") -> OrgUnit:
+    """A unit a new record is filed under by `by`: one they manage and one still
+    open (a closed unit takes no new records); otherwise a 400 on `field`."""
+    ensure(
+        org_units_managed_by(by).filter(pk=unit.pk).exists(),
+        ValidationError({field: _("This unit is outside the units you manage.")}),
+    )
+    ensure(not unit.is_closed, ValidationError({field: _("This unit is closed.")}))
+    return unit
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -33,6 +44,10 @@ def person_create(
     **fields,
 ) -> User:
     """Add a person; without a password they get an unusable one (no login)."""
+    ensure(
+        org_unit is None or not org_unit.is_closed,
+        ValidationError({"org_unit": _("This unit is closed.")}),
+    )
     person = User(employee_no=employee_no, full_name=full_name, org_unit=org_unit, **fields)
     person.set_password(password)
     person.full_clean()

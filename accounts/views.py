@@ -4,6 +4,7 @@ from django.urls import reverse_lazy
 from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet
 from accounts.forms import LoginForm, PasswordChangeFormStyled
 from accounts.selectors import (
+    is_official,
     org_units_visible_to,
     people_visible_to,
     people_with_access,
@@ -53,3 +54,9 @@ class OrgUnitListView(ScopedListView):
     partial_template_name = "accounts/partials/orgunit_results.html"
     context_object_name = "units"
     paginate_by = 100
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Officials open a unit's page to close or merge it (404 beyond their units).
+        context["manages"] = is_official(self.request.user)
+        return context

@@ -23,7 +23,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("reports.urls")),
-    path("accounts/imports/", include("hr.urls")),
+    path("accounts/", include("hr.urls")),
     path("accounts/", include("accounts.urls")),
     path("studios/", include("studios.urls")),
     path("achievements/", include("achievements.urls")),

@@ -21,3 +21,18 @@ class ImportForm(BootstrapFormMixin, forms.Form):
         self.fields["org_unit"].queryset = (
             org_units_managed_by(user).filter(closed_on__isnull=True).order_by("path")
         )
+
+
+class UnitMergeForm(BootstrapFormMixin, forms.Form):
+    """Merge a unit into another open unit the official manages (not one below it)."""
+
+    into = forms.ModelChoiceField(label=_("Merge into"), queryset=None)
+
+    def __init__(self, *args, user, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = (
+            org_units_managed_by(user)
+            .filter(closed_on__isnull=True)
+            .exclude(path__startswith=unit.path)
+            .order_by("path")
+        )

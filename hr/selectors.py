@@ -62,73 +62,79 @@ def import_access(user, run: ImportRun) -> ImportAccess:
     return ImportAccess(**read_facts(run, imports_visible_to(user), import_facts(user)))
 
 
-def open_work_of(person_ids) -> list[dict]:
+def people_left(unit) -> QuerySet[User]:
+    """The people of `unit`'s subtree that HR marked as no longer active."""
+    return User.objects.filter(org_unit__path__startswith=unit.path, is_active=False)
+
+
+def open_work_of(people: QuerySet[User]) -> list[dict]:
     """What depends on these people and is still open: pairings they mentor or
-    learn in, reviews they owe, studios they lead, drafts entered for them. The
-    office reassigns these (nothing is moved automatically)."""
-    person_ids = list(person_ids)
-    if not person_ids:
-        return []
-    names = dict(User.objects.filter(pk__in=person_ids).values_list("pk", "full_name"))
+    learn in, reviews they owe, studios they lead, drafts entered for them (at
+    most OPEN_WORK_SHOWN rows). The office reassigns these; nothing is moved
+    automatically. `people` is used as a subquery: four queries whatever its size."""
     work = []
 
-    def add(person_id, what, record, url):
-        if len(work) < OPEN_WORK_SHOWN:
-            work.append(
-                {
-                    "person": names.get(person_id, ""),
-                    "person_id": person_id,
-                    "what": what,
-                    "record": record,
-                    "url": url,
-                }
-            )
+    def add(person: User, what: str, record: str, url: str) -> None:
+        work.append(
+            {
+                "person": person.full_name,
+                "person_id": person.pk,
+                "what": what,
+                "record": record,
+                "url": url,
+            }
+        )
 
-    pairings = Pairing.objects.filter(
-        Q(mentor_id__in=person_ids) | Q(apprentice_id__in=person_ids),
-        status__in=Pairing.OPEN_STATUSES,
-    ).select_related("mentor", "apprentice")
-    for pairing in pairings[:OPEN_WORK_SHOWN]:
-        role = _("mentor") if pairing.mentor_id in names else _("apprentice")
-        person = pairing.mentor_id if pairing.mentor_id in names else pairing.apprentice_id
+    pairings = (
+        Pairing.objects.filter(
+            Q(mentor__in=people) | Q(apprentice__in=people), status__in=Pairing.OPEN_STATUSES
+        )
+        .annotate(as_mentor=Exists(people.filter(pk=OuterRef("mentor_id"))))
+        .select_related("mentor", "apprentice")
+    )
+    for pairing in pairings.order_by("pk")[:OPEN_WORK_SHOWN]:
         add(
-            person,
-            _("Open pairing as %(role)s") % {"role": role},
+            pairing.mentor if pairing.as_mentor else pairing.apprentice,
+            _("Open pairing as mentor") if pairing.as_mentor else _("Open pairing as apprentice"),
             str(pairing),
             reverse("apprenticeships:pairing-detail", args=[pairing.pk]),
         )
     owed = (
-        ReviewAssignment.objects.filter(reviewer_id__in=person_ids, replaced_at__isnull=True)
+        ReviewAssignment.objects.filter(reviewer__in=people, replaced_at__isnull=True)
         .filter(
             ~Exists(
                 Review.objects.filter(proposal=OuterRef("proposal"), reviewer=OuterRef("reviewer"))
             )
         )
-        .select_related("proposal")
+        .select_related("reviewer", "proposal")
     )
-    for assignment in owed[:OPEN_WORK_SHOWN]:
+    for assignment in owed.order_by("pk")[:OPEN_WORK_SHOWN]:
         add(
-            assignment.reviewer_id,
+            assignment.reviewer,
             _("Review not given"),
             assignment.proposal.code or assignment.proposal.title,
             reverse("competitions:proposal-detail", args=[assignment.proposal_id]),
         )
-    led = Studio.objects.filter(leader_id__in=person_ids).exclude(status=Studio.Status.REVOKED)
-    for studio in led[:OPEN_WORK_SHOWN]:
+    led = (
+        Studio.objects.filter(leader__in=people)
+        .exclude(status=Studio.Status.REVOKED)
+        .select_related("leader")
+    )
+    for studio in led.order_by("pk")[:OPEN_WORK_SHOWN]:
         add(
-            studio.leader_id,
+            studio.leader,
             _("Leads a studio"),
             studio.name,
             reverse("studios:studio-detail", args=[studio.pk]),
         )
     drafts = Proposal.objects.filter(
-        author_id__in=person_ids, status__in=(Proposal.Status.DRAFT, Proposal.Status.RETURNED)
-    )
-    for proposal in drafts[:OPEN_WORK_SHOWN]:
+        author__in=people, status__in=(Proposal.Status.DRAFT, Proposal.Status.RETURNED)
+    ).select_related("author")
+    for proposal in drafts.order_by("pk")[:OPEN_WORK_SHOWN]:
         add(
-            proposal.author_id,
+            proposal.author,
             _("Open draft"),
             proposal.title,
             reverse("competitions:proposal-detail", args=[proposal.pk]),
         )
-    return work
+    return work[:OPEN_WORK_SHOWN]

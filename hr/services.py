@@ -57,10 +57,16 @@ def unit_close_problem(unit: OrgUnit) -> str | None:
     return None
 
 
+def _managed(by: User | None, unit: OrgUnit) -> OrgUnit:
+    """The unit row-locked, if `by` manages it (None: the command line, the system)."""
+    units = OrgUnit.objects.all() if by is None else org_units_managed_by(by)
+    return locked(units, unit.pk)
+
+
 @transaction.atomic
 def unit_close(*, unit: OrgUnit, by: User | None) -> OrgUnit:
     """Close an emptied unit: it takes no new records or people; nothing is deleted."""
-    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    unit = _managed(by, unit)
     ensure(not unit.is_closed, Conflict(_("This unit is already closed.")))
     problem = unit_close_problem(unit)
     ensure(problem is None, Conflict(problem))
@@ -86,8 +92,8 @@ def unit_merge(*, unit: OrgUnit, into: OrgUnit, by: User | None) -> OrgUnit:
             {"merge_into": _("A unit cannot be merged into itself or a unit below it.")}
         ),
     )
-    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
-    into = OrgUnit.objects.select_for_update().get(pk=into.pk)
+    unit = _managed(by, unit)
+    into = _managed(by, into)
     ensure(
         not unit.is_closed and not into.is_closed, Conflict(_("A closed unit cannot be merged."))
     )
@@ -306,7 +312,9 @@ def _summary(outcome: Outcome) -> dict:
             {"row": row, "key": key, "message": message}
             for row, key, message, _v in outcome.errors[:ERRORS_KEPT]
         ],
-        "open_work": open_work_of(outcome.moved_or_left),
+        # The first ones are enough for a list of at most OPEN_WORK_SHOWN rows; the
+        # dashboard lists the open work of every inactive person in scope.
+        "open_work": open_work_of(User.objects.filter(pk__in=outcome.moved_or_left[:5000])),
     }
 
 

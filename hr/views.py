@@ -3,14 +3,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import is_official
-from core.pages import ScopedListView, run_action, run_service
+from accounts.models import User
+from accounts.selectors import is_official, org_units_managed_by
+from core.pages import ScopedListView, run_action, run_form_action, run_service
 from hr import services
-from hr.forms import ImportForm
+from hr.forms import ImportForm, UnitMergeForm
 from hr.models import ImportRun
 from hr.reading import template_workbook
 from hr.selectors import import_access, imports_with_access
@@ -93,6 +95,46 @@ def import_template(request, kind):
     if kind not in ImportRun.Kind.values:
         raise Http404
     return template_response(kind)
+
+
+@login_required
+def unit_detail(request, pk):
+    """A unit as its officials manage it: its people and units below, closing
+    it once emptied, merging it into another unit."""
+    unit = get_object_or_404(
+        org_units_managed_by(request.user).select_related("merged_into"), pk=pk
+    )
+    merge_form = UnitMergeForm(user=request.user, unit=unit)
+    if request.method == "POST":
+        if request.POST.get("action") == "close":
+            if run_action(request, services.unit_close, unit=unit, by=request.user):
+                messages.success(request, _("The unit is closed."))
+            return redirect("hr:unit-detail", pk=unit.pk)
+        return run_form_action(
+            request,
+            UnitMergeForm(request.POST, user=request.user, unit=unit),
+            services.unit_merge,
+            unit=unit,
+            done_message=_("The unit is merged: its people and records moved."),
+            next_url=reverse("hr:unit-detail", args=[unit.pk]),
+            render_refused=lambda form: _unit_page(request, unit, form, status=400),
+        )
+    return _unit_page(request, unit, merge_form)
+
+
+def _unit_page(request, unit, merge_form, status=200):
+    people = User.objects.filter(org_unit__path__startswith=unit.path)
+    context = {
+        "unit": unit,
+        "active_people": people.filter(is_active=True).count(),
+        "inactive_people": people.filter(is_active=False).count(),
+        "children": org_units_managed_by(request.user).filter(
+            path__startswith=unit.path, depth=unit.depth + 1
+        ),
+        "merge_form": merge_form,
+        "close_problem": None if unit.is_closed else services.unit_close_problem(unit),
+    }
+    return render(request, "hr/unit_detail.html", context, status=status)
 
 
 def error_file_response(run: ImportRun) -> FileResponse:

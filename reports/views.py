@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import is_official
 from core.pages import ScopedListView, run_service
+from hr.selectors import open_work_of, people_left
 from reports import services
 from reports.forms import DashboardForm, ReportRunForm
 from reports.models import ReportRun
@@ -64,6 +65,7 @@ def dashboard(request, is_home: bool = False):
             "months": months,
             "charts": _charts(figures, months),
             "is_home": is_home,
+            "left_behind": open_work_of(people_left(scope.unit)),
             **home_summary(request.user),
         },
     )

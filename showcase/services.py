@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
-from accounts.selectors import is_official, org_units_managed_by
+from accounts.selectors import is_official
+from accounts.services import unit_checked
 from core import attachments
 from core.exceptions import Conflict
 from core.services import ensure, locked
@@ -91,10 +92,10 @@ def _home_unit(by: User, studios: list[Studio], people: list[User], org_unit: Or
     if is_official(by):
         unit = org_unit or (studios[0].org_unit if studios else people[0].org_unit)
         ensure(
-            unit is not None and org_units_managed_by(by).filter(pk=unit.pk).exists(),
+            unit is not None,
             ValidationError({"org_unit": _("This unit is outside the units you manage.")}),
         )
-        return unit
+        return unit_checked(unit, by)
     ensure(
         org_unit is None,
         ValidationError({"org_unit": _("The story belongs to your studio's unit.")}),

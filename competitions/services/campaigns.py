@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
-from accounts.selectors import is_official, org_units_managed_by
+from accounts.selectors import is_official
+from accounts.services import unit_checked
 from competitions.models import MAX_QUOTA, Award, AwardGrade, Campaign, Criterion, Proposal
 from competitions.selectors import campaigns_managed_by, campaigns_visible_to
 from core.exceptions import Conflict
@@ -113,10 +114,7 @@ def _check_dates(campaign: Campaign) -> None:
 
 def _ensure_manages_unit(org_unit: OrgUnit, by: User) -> None:
     ensure(is_official(by), PermissionDenied(_("Only union officials run campaigns.")))
-    ensure(
-        org_units_managed_by(by).filter(pk=org_unit.pk).exists(),
-        ValidationError({"org_unit": _("This unit is outside the units you manage.")}),
-    )
+    unit_checked(org_unit, by)
 
 
 def _set_rubric(campaign: Campaign, criteria: list[tuple[str, int]]) -> None:

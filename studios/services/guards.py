@@ -3,10 +3,9 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from accounts.models import OrgUnit, User
+from accounts.models import User
 from accounts.selectors import (
     is_official,
-    org_units_managed_by,
     people_visible_to,
 )
 from core.services import ensure, locked
@@ -16,13 +15,6 @@ from studios.selectors import studio_access, studios_visible_to
 
 def ensure_official(by: User) -> None:
     ensure(is_official(by), PermissionDenied())
-
-
-def ensure_unit_managed(unit: OrgUnit, by: User, field: str = "org_unit") -> None:
-    ensure(
-        org_units_managed_by(by).filter(pk=unit.pk).exists(),
-        ValidationError({field: _("This unit is outside the units you manage.")}),
-    )
 
 
 def ensure_person_visible(person: User, by: User, field: str) -> None:

@@ -12,13 +12,13 @@ from accounts.selectors import (
     org_units_managed_by,
     people_managed_by,
 )
+from accounts.services import unit_checked
 from core.exceptions import Conflict
 from core.services import ensure, save_or_conflict
 from studios.models import Honour, RecognitionList, Studio
 from studios.selectors import recognition_lists_managed_by, studio_access
 from studios.services.guards import (
     ensure_official,
-    ensure_unit_managed,
 )
 
 
@@ -39,7 +39,7 @@ def recognition_list_create(
     if org_unit is None:
         org_unit = org_units_managed_by(by).order_by("depth").first()
         ensure(org_unit is not None, ValidationError({"org_unit": _("Choose a unit.")}))
-    ensure_unit_managed(org_unit, by)
+    unit_checked(org_unit, by)
     recognition_list = RecognitionList(
         title=title,
         level=level,
@@ -63,7 +63,7 @@ def recognition_list_update(*, list_id: int, by: User, **changes) -> Recognition
             raise PermissionDenied
         raise Http404
     if "org_unit" in changes:
-        ensure_unit_managed(changes["org_unit"], by)
+        unit_checked(changes["org_unit"], by)
     for field, value in changes.items():
         setattr(recognition_list, field, value)
     studios_on_list = recognition_list.honours.filter(studio__isnull=False).count()

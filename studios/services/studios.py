@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
+from accounts.services import unit_checked
 from core.exceptions import Conflict, InvalidTransition
 from core.services import ensure, save_or_conflict
 from studios.models import Membership, Studio
@@ -15,7 +16,6 @@ from studios.services.guards import (
     ensure_manages,
     ensure_official,
     ensure_person_visible,
-    ensure_unit_managed,
     locked_studio,
 )
 
@@ -60,7 +60,7 @@ def studio_create(
 ) -> Studio:
     """Register a studio (status `preparing`); its leader becomes its first member."""
     ensure_official(by)
-    ensure_unit_managed(org_unit, by)
+    unit_checked(org_unit, by)
     ensure_person_visible(leader, by, "leader")
     studio = Studio(
         name=name,
@@ -114,7 +114,7 @@ def studio_update(*, studio_id: int, by: User, **changes) -> Studio:
             _("You may not change: %(fields)s.") % {"fields": ", ".join(sorted(forbidden))}
         )
     if "org_unit" in changes and changes["org_unit"].pk != studio.org_unit_id:
-        ensure_unit_managed(changes["org_unit"], by)
+        unit_checked(changes["org_unit"], by)
     new_leader = changes.get("leader")
     if new_leader is not None and new_leader.pk != studio.leader_id:
         ensure_person_visible(new_leader, by, "leader")

@@ -245,3 +245,13 @@ def test_a_preview_whose_data_changed_cannot_be_confirmed(org, django_capture_on
     run.refresh_from_db()
     assert run.status == Status.PREVIEW_READY
     assert not User.objects.filter(employee_no="N001").exists()
+
+
+def test_the_dashboard_lists_the_open_work_of_people_who_left(org, studios, client):
+    lead = studios.lead_a
+    User.objects.filter(pk=lead.pk).update(is_active=False)
+    client.force_login(org.official_a)
+    page = client.get("/reports/").content.decode()
+    assert 'data-testid="left-behind"' in page and studios.dust.name in page
+    client.force_login(org.official_b)  # company B's dashboard: not their people
+    assert 'data-testid="left-behind"' not in client.get("/reports/").content.decode()

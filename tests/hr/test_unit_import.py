@@ -2,6 +2,8 @@
 renames and moves, cycles and scope refused, closing and merging."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.models import OrgUnit, User
 from hr import services
@@ -133,3 +135,69 @@ def test_a_closed_unit_takes_no_new_people(org, django_capture_on_commit_callbac
     )
     assert run.counts["error"] == 1 and "A102" in run.errors[0]["message"]
     assert run.status == ImportRun.Status.PREVIEW_READY
+
+
+# ── the unit page ──────────────────────────────────────────────────────────
+
+
+def test_an_official_merges_a_unit_from_its_page(org, client):
+    client.force_login(org.official_a)
+    page = reverse("hr:unit-detail", args=[org.team_a102.pk])
+    assert client.get(page).status_code == 200
+    answer = client.post(page, {"action": "merge", "into": org.team_a101.pk})
+    assert answer.status_code == 302
+    merged = OrgUnit.objects.get(pk=org.team_a102.pk)
+    assert merged.is_closed and merged.merged_into_id == org.team_a101.pk
+    assert User.objects.get(pk=org.colleague_a.pk).org_unit_id == org.team_a101.pk
+
+
+def test_a_unit_with_people_cannot_be_closed_from_its_page(org, client):
+    client.force_login(org.official_a)
+    page = reverse("hr:unit-detail", args=[org.team_a101.pk])
+    assert 'data-testid="close-problem"' in client.get(page).content.decode()
+    client.post(page, {"action": "close"})
+    assert not OrgUnit.objects.get(pk=org.team_a101.pk).is_closed
+
+
+def test_merging_into_a_unit_below_it_is_refused_with_a_400(org, client):
+    client.force_login(org.official_a)
+    answer = client.post(
+        reverse("hr:unit-detail", args=[org.mine_a1.pk]),
+        {"action": "merge", "into": org.team_a101.pk},
+    )
+    assert answer.status_code == 400
+    assert not OrgUnit.objects.get(pk=org.mine_a1.pk).is_closed
+
+
+@pytest.mark.parametrize("role", ["official_b", "worker_a", "lead_a"])
+def test_the_unit_page_is_for_the_officials_over_the_unit(org, studios, client, role):
+    from tests.roles import person
+
+    client.force_login(person(studios, role))
+    page = reverse("hr:unit-detail", args=[org.team_a102.pk])
+    assert client.get(page).status_code == 404
+    assert client.post(page, {"action": "close"}).status_code == 404
+    assert not OrgUnit.objects.get(pk=org.team_a102.pk).is_closed
+
+
+def test_a_closed_unit_takes_no_new_studio(org, studios):
+    import datetime
+
+    from studios.services import studio_create
+
+    User.objects.filter(org_unit=org.team_a102).update(is_active=False)
+    Studio.objects.filter(org_unit=org.team_a102).update(org_unit=org.team_a101)
+    services.unit_close(unit=org.team_a102, by=org.official_a)
+    with pytest.raises(ValidationError) as refused:
+        studio_create(
+            by=org.official_a,
+            name="新工作室",
+            code="A102-NEW",
+            kind=Studio.Kind.MODEL_WORKER,
+            leader=studios.lead_a,
+            org_unit=OrgUnit.objects.get(pk=org.team_a102.pk),
+            speciality="检修",
+            founded_on=datetime.date(2026, 1, 1),
+        )
+    assert "org_unit" in refused.value.message_dict
+    assert not Studio.objects.filter(code="A102-NEW").exists()
