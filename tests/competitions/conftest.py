@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import OrgUnit
 from competitions import services
 from competitions.models import AwardGrade, Proposal
-from tests.competitions.states import proposal_at, proposal_in, reviewer_panel
+from tests.competitions.states import EVERY_STATE, proposal_at, proposal_in, reviewer_panel
 from tests.factories import PersonFactory, make_unit
 from tests.world import shared_data
 
@@ -141,6 +141,18 @@ def _reviewed(org, make_proposal, panel, status, *, reviewers=None, co_authored=
         reviewers=reviewers or panel.experts[:4],
         **kwargs,
     )
+
+
+@shared_data(needs=("org", "campaigns", "panel"))
+def each_state(built):
+    """{status: proposal} for every state of `EVERY_STATE`: one proposal in each,
+    each brought there as `at(status)` brings it (so all of them sit side by side
+    in the open campaign). For the tests that take one step on one of them and
+    compare it before and after; a test that counts rows, or needs the proposal
+    alone in its campaign, builds its own with `at`."""
+    org, panel = built.get("org"), built.get("panel")
+    make_proposal = proposal_maker(built.get("campaigns"))
+    return {status: _reviewed(org, make_proposal, panel, status) for status in EVERY_STATE}
 
 
 @pytest.fixture

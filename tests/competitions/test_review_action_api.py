@@ -10,6 +10,7 @@ from django.utils import timezone
 from competitions import services
 from competitions.models import Award, Proposal
 from tests.api_answers import results
+from tests.competitions.conftest import proposal_maker
 from tests.competitions.review_api import (
     PROPOSALS,
     REVIEWS,
@@ -19,7 +20,8 @@ from tests.competitions.review_api import (
     url,
     who,
 )
-from tests.competitions.states import EVERY_STATE, REVIEWED, proposal_at, review_snapshot
+from tests.competitions.states import EVERY_STATE, proposal_at, review_snapshot
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +60,26 @@ ACTIONS = {
 }
 
 
+@shared_data(needs=("org", "campaigns", "panel"))
+def co_written_by_official_a(built):
+    """{state: proposal}: in each state an action starts from, worker_a's proposal
+    co-written by official_a at 50 %, run by the group official."""
+    org, panel = built.get("org"), built.get("panel")
+    make_proposal = proposal_maker(built.get("campaigns"))
+    return {
+        source: proposal_at(
+            source,
+            org=org,
+            make_proposal=make_proposal,
+            reviewers=panel.experts[:4],
+            official=org.group_official,
+            author_share=Decimal(50),
+            co_authors=[(org.official_a, Decimal(50))],
+        )
+        for source in dict.fromkeys(source for source, _target in ACTIONS.values())
+    }
+
+
 def wrong_states():
     return [
         (action, status)
@@ -70,9 +92,9 @@ def wrong_states():
 class TestActions:
     @pytest.mark.parametrize("action", list(ACTIONS))
     @pytest.mark.parametrize("role", ["official_a", "group_official", "admin"])
-    def test_official_over_the_author_acts(self, api, org, panel, at, action, role):
+    def test_official_over_the_author_acts(self, api, org, panel, each_state, action, role):
         source, target = ACTIONS[action]
-        proposal = at(source)
+        proposal = each_state[source]
         events = proposal.events.count()
         api.force_authenticate(getattr(org, role))
         response = api.post(url(proposal, action), body_for(action, panel), format="json")
@@ -83,12 +105,13 @@ class TestActions:
         assert proposal.events.count() == events + (target is not None)
 
     @pytest.mark.parametrize(("action", "status"), wrong_states())
-    def test_any_other_state_is_409_and_nothing_changes(self, api, org, panel, at, action, status):
-        if action == "replace-reviewer" and status not in REVIEWED:
-            # experts[3] reviews another of official_a's proposals, so the body
-            # names someone official_a may replace and the state is what fails
-            at(Status.UNDER_REVIEW, title="另一项")
-        proposal = at(status)
+    def test_any_other_state_is_409_and_nothing_changes(
+        self, api, org, panel, each_state, action, status
+    ):
+        # experts[3] is a reviewer of each_state's proposal under review (one of
+        # official_a's), so the replace-reviewer body names someone official_a
+        # may replace and the state is what fails
+        proposal = each_state[status]
         before = review_snapshot(proposal)
         api.force_authenticate(org.official_a)
         response = api.post(url(proposal, action), body_for(action, panel), format="json")
@@ -97,8 +120,8 @@ class TestActions:
 
     @pytest.mark.parametrize("action", [name for name in ACTIONS if name != "replace-reviewer"])
     @pytest.mark.parametrize("role", ["worker_a", "colleague_a", "reviewer"])
-    def test_author_co_author_and_reviewer_get_403(self, api, org, panel, at, action, role):
-        proposal = at(ACTIONS[action][0])
+    def test_author_co_author_and_reviewer_get_403(self, api, org, panel, each_state, action, role):
+        proposal = each_state[ACTIONS[action][0]]
         before = review_snapshot(proposal)
         actor = who(org, panel, role)
         api.force_authenticate(actor)
@@ -108,11 +131,11 @@ class TestActions:
 
     @pytest.mark.parametrize("role", ["worker_a", "colleague_a", "reviewer"])
     def test_those_who_answer_for_no_proposal_cannot_even_name_a_reviewer_to_replace_400(
-        self, api, org, panel, at, role
+        self, api, org, panel, each_state, role
     ):
         # the reviewer to replace is looked up among the reviewers of proposals
         # the requester answers for: an author learns nothing of who reviews
-        proposal = at(Status.UNDER_REVIEW)
+        proposal = each_state[Status.UNDER_REVIEW]
         before = review_snapshot(proposal)
         api.force_authenticate(who(org, panel, role))
         response = api.post(
@@ -123,8 +146,8 @@ class TestActions:
 
     @pytest.mark.parametrize("action", list(ACTIONS))
     @pytest.mark.parametrize("role", ["official_b", "worker_b", "outside_expert"])
-    def test_outsiders_get_404(self, api, org, panel, at, action, role):
-        proposal = at(ACTIONS[action][0])
+    def test_outsiders_get_404(self, api, org, panel, each_state, action, role):
+        proposal = each_state[ACTIONS[action][0]]
         before = review_snapshot(proposal)
         api.force_authenticate(who(org, panel, role))
         response = api.post(url(proposal, action), body_for(action, panel), format="json")
@@ -132,24 +155,16 @@ class TestActions:
         assert review_snapshot(proposal) == before
 
     @pytest.mark.parametrize("action", list(ACTIONS))
-    def test_anonymous_gets_401(self, api, org, panel, at, action):
-        proposal = at(ACTIONS[action][0])
+    def test_anonymous_gets_401(self, api, org, panel, each_state, action):
+        proposal = each_state[ACTIONS[action][0]]
         response = api.post(url(proposal, action), body_for(action, panel), format="json")
         refused(response, 401, "not_authenticated")
 
     @pytest.mark.parametrize("action", list(ACTIONS))
     def test_an_official_cannot_act_on_a_proposal_they_co_wrote_403(
-        self, api, org, panel, make_proposal, action
+        self, api, org, panel, co_written_by_official_a, action
     ):
-        proposal = proposal_at(
-            ACTIONS[action][0],
-            org=org,
-            make_proposal=make_proposal,
-            reviewers=panel.experts[:4],
-            official=org.group_official,
-            author_share=Decimal(50),
-            co_authors=[(org.official_a, Decimal(50))],
-        )
+        proposal = co_written_by_official_a[ACTIONS[action][0]]
         before = review_snapshot(proposal)
         api.force_authenticate(org.official_a)
         refused(api.post(url(proposal, action), body_for(action, panel), format="json"), 403)

@@ -20,6 +20,7 @@ from competitions.selectors import (
     with_scores,
 )
 from core.exceptions import Conflict
+from tests.competitions.conftest import proposal_maker
 from tests.competitions.review_services import award, person, verify
 from tests.competitions.states import (
     EVERY_STATE,
@@ -29,6 +30,7 @@ from tests.competitions.states import (
     rubric_scores,
 )
 from tests.factories import PersonFactory
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +100,31 @@ SEE_BUT_MAY_NOT = ["worker_a", "colleague_a", "reviewer"]
 CANNOT_SEE = ["official_b", "worker_b", "outside_expert"]
 
 
+@shared_data(needs=("org", "campaigns", "panel"))
+def officials_own(built):
+    """{(part, state): proposal}: in each state a step starts from, a proposal
+    official_a wrote ("author") and one they co-wrote with worker_a at 50 %
+    ("co-author"), run by the group official, reviewed as `at` reviews."""
+    org, panel = built.get("org"), built.get("panel")
+    make_proposal = proposal_maker(built.get("campaigns"))
+    parts = {
+        "author": {"author": org.official_a},
+        "co-author": {"author_share": Decimal(50), "co_authors": [(org.official_a, Decimal(50))]},
+    }
+    return {
+        (part, source): proposal_at(
+            source,
+            org=org,
+            make_proposal=make_proposal,
+            reviewers=panel.experts[:4],
+            official=org.group_official,
+            **own,
+        )
+        for part, own in parts.items()
+        for source in dict.fromkeys(source for _step, source, _target in STEPS.values())
+    }
+
+
 def wrong_state_cases():
     """Every state a step does not start from (drafts: 404, see below)."""
     return [
@@ -114,9 +141,9 @@ def wrong_state_cases():
 class TestSteps:
     @pytest.mark.parametrize("name", list(STEPS))
     @pytest.mark.parametrize("who", ["official_a", "group_official", "admin"])
-    def test_official_over_the_author_takes_the_step(self, org, panel, at, name, who):
+    def test_official_over_the_author_takes_the_step(self, org, panel, each_state, name, who):
         step, source, target = STEPS[name]
-        proposal = at(source)
+        proposal = each_state[source]
         events = proposal.events.count()
         actor = getattr(org, who)
         step(proposal, actor, panel)
@@ -130,9 +157,9 @@ class TestSteps:
         assert (event.from_state, event.to_state, event.actor) == (source, target, actor)
 
     @pytest.mark.parametrize(("name", "status"), wrong_state_cases())
-    def test_any_other_state_is_409_and_nothing_changes(self, org, panel, at, name, status):
+    def test_any_other_state_is_409_and_nothing_changes(self, org, panel, each_state, name, status):
         step, _source, _target = STEPS[name]
-        proposal = at(status)
+        proposal = each_state[status]
         before = review_snapshot(proposal)
         with pytest.raises(Conflict) as refused:
             step(proposal, org.official_a, panel)
@@ -140,17 +167,19 @@ class TestSteps:
         assert review_snapshot(proposal) == before
 
     @pytest.mark.parametrize("name", list(STEPS))
-    def test_a_draft_is_not_even_found_404(self, org, panel, at, name):
-        proposal = at(Status.DRAFT)
+    def test_a_draft_is_not_even_found_404(self, org, panel, each_state, name):
+        proposal = each_state[Status.DRAFT]
         with pytest.raises(Http404):
             STEPS[name][0](proposal, org.official_a, panel)
         assert review_snapshot(proposal)["status"] == Status.DRAFT
 
     @pytest.mark.parametrize("name", list(STEPS))
     @pytest.mark.parametrize("who", SEE_BUT_MAY_NOT)
-    def test_author_co_author_and_reviewer_see_it_but_may_not_403(self, org, panel, at, name, who):
+    def test_author_co_author_and_reviewer_see_it_but_may_not_403(
+        self, org, panel, each_state, name, who
+    ):
         step, source, _target = STEPS[name]
-        proposal = at(source)
+        proposal = each_state[source]
         before = review_snapshot(proposal)
         with pytest.raises(PermissionDenied):
             step(proposal, person(org, panel, who), panel)
@@ -158,9 +187,9 @@ class TestSteps:
 
     @pytest.mark.parametrize("name", list(STEPS))
     @pytest.mark.parametrize("who", CANNOT_SEE)
-    def test_outsiders_cannot_find_it_404(self, org, panel, at, name, who):
+    def test_outsiders_cannot_find_it_404(self, org, panel, each_state, name, who):
         step, source, _target = STEPS[name]
-        proposal = at(source)
+        proposal = each_state[source]
         before = review_snapshot(proposal)
         with pytest.raises(Http404):
             step(proposal, person(org, panel, who), panel)
@@ -169,24 +198,12 @@ class TestSteps:
     @pytest.mark.parametrize("name", list(STEPS))
     @pytest.mark.parametrize("part", ["author", "co-author"])
     def test_an_official_never_takes_a_step_on_their_own_proposal_403(
-        self, org, panel, make_proposal, name, part
+        self, org, panel, officials_own, name, part
     ):
         # official_a answers for company A, but wrote (or co-wrote) this one; the
         # group official runs it
         step, source, _target = STEPS[name]
-        own = (
-            {"author": org.official_a}
-            if part == "author"
-            else {"author_share": Decimal(50), "co_authors": [(org.official_a, Decimal(50))]}
-        )
-        proposal = proposal_at(
-            source,
-            org=org,
-            make_proposal=make_proposal,
-            reviewers=panel.experts[:4],
-            official=org.group_official,
-            **own,
-        )
+        proposal = officials_own[part, source]
         before = review_snapshot(proposal)
         with pytest.raises(PermissionDenied):
             step(proposal, org.official_a, panel)
