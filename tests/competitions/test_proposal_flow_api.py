@@ -10,8 +10,9 @@ from competitions import services
 from competitions.models import Proposal
 from tests.api_answers import results
 from tests.competitions.api import PROPOSALS, SIMILAR, field_errors, refused, snapshot, url
-from tests.competitions.conftest import COMPLETE
+from tests.competitions.conftest import COMPLETE, proposal_maker
 from tests.competitions.states import UP_TO_SCREENING, proposal_in
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -200,9 +201,10 @@ class TestTransitions:
 # --- Who sees what ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def board(org, make_proposal):
+@shared_data(needs=("org", "campaigns"))
+def board(built):
     """Proposals in several hands and states, each with its own title."""
+    org, make_proposal = built.get("org"), proposal_maker(built.get("campaigns"))
 
     def make(author, title, status=Status.SUBMITTED, **fields):
         return proposal_in(
