@@ -1,6 +1,6 @@
 """Reading an HR spreadsheet: the columns it names and its rows, in constant memory.
 
-XLSX is read with openpyxl's read-only mode. CSV is UTF-8 (with or without a
+XLSX is read with python-calamine, row by row. CSV is UTF-8 (with or without a
 BOM) or, failing that, GB18030 (what Excel on Chinese Windows writes); nothing
 else is guessed. Headers may be in Chinese or English (docs/operations.md, HR
 imports).
@@ -162,26 +162,23 @@ def _open_csv(kind: str, path: str) -> Table:
 
 
 def _open_xlsx(kind: str, path: str) -> Table:
-    from openpyxl import load_workbook
+    # python-calamine (Rust) reads a sheet about ten times faster than
+    # openpyxl's read-only mode, which decides how long 300,000 people take.
+    from python_calamine import CalamineWorkbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
+        header = next(sheet.iter_rows(), [])
     except Exception as exc:  # a zip that is not a workbook, a damaged file
         raise _refuse(_("This file is not an Excel workbook that can be read.")) from exc
     positions = _header_positions(kind, list(header))
-    count = (sheet.max_row - 1) if sheet.max_row else None
-    book.close()
 
     def raw_rows():
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            yield from workbook.worksheets[0].iter_rows(min_row=2, values_only=True)
-        finally:
-            workbook.close()
+        rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).iter_rows()
+        next(rows, None)  # the header
+        yield from rows
 
-    return Table(kind, positions, count, raw_rows)
+    return Table(kind, positions, max(sheet.total_height - 1, 0), raw_rows)
 
 
 def open_table(kind: str, path: str, name: str) -> Table:
