@@ -10,8 +10,9 @@ from django.utils.html import escape
 
 from competitions import services
 from competitions.models import AwardGrade, Campaign, Proposal
-from tests.competitions.conftest import COMPLETE
+from tests.competitions.conftest import COMPLETE, proposal_maker
 from tests.competitions.pages import MINE, fresh, url, zh
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -336,10 +337,11 @@ TITLES = [
 ]
 
 
-@pytest.fixture
-def many(org, campaigns, make_proposal):
+@shared_data(needs=("org", "campaigns"))
+def many(built):
     """30 submitted proposals by worker_a with repeating titles (so every queue
     entry has similar ones beside it), a co-author on each, and 27 more campaigns."""
+    org, make_proposal = built.get("org"), proposal_maker(built.get("campaigns"))
     for index in range(30):
         make_proposal(
             org.worker_a,
