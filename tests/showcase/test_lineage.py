@@ -5,6 +5,7 @@ honour roll read with the same number of queries however much data there is."""
 
 import datetime
 import itertools
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -32,6 +33,7 @@ from tests.showcase.test_selectors import (
     recognition_list,
     viewer,
 )
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -257,11 +259,20 @@ def grow_lineage(org, master, size: int, tag: str) -> None:
                 pair(org, great, child, started=100)  # bad data: a loop
 
 
-@pytest.mark.parametrize("role", ["worker_b", "official_a"])
-def test_the_lineage_reads_in_the_same_queries_small_or_large(org, role):
+@shared_data(needs=("org",))
+def two_lineages(built):
+    """A master with a lineage grown once (`small`) and one grown twelve times
+    (`large`), by `grow_lineage`."""
+    org = built.get("org")
     small_master, large_master = people(org, "小师傅", "大师傅")
     grow_lineage(org, small_master, 1, "小")
     grow_lineage(org, large_master, 12, "大")
+    return SimpleNamespace(small=small_master, large=large_master)
+
+
+@pytest.mark.parametrize("role", ["worker_b", "official_a"])
+def test_the_lineage_reads_in_the_same_queries_small_or_large(org, two_lineages, role):
+    small_master, large_master = two_lineages.small, two_lineages.large
     reader = getattr(org, role)
 
     small = queries(lambda: lineage_tree(small_master, viewer(reader)))
@@ -297,13 +308,16 @@ def grow_record(s, person, n: int, start: int, in_campaign) -> None:
         pair(org, mentor, person, status=Status.COMPLETED, started=1500)
 
 
-def profile_queries_as_it_grows(s, role) -> dict[str, int]:
-    """The profile's query count for lead_a's record at four sizes: one of
-    everything, a dozen (every section within its first page), past a page
-    (PROFILE_SECTION_ROWS + 6 of each) and half as much again."""
-    person, reader = s.studios.lead_a, person_of(s, role)
+PROFILE_READERS = ["worker_b", "official_a"]
+
+
+def profile_queries_as_it_grows(s, roles) -> dict[str, dict[str, int]]:
+    """For each reader, the profile's query count for lead_a's record at four
+    sizes: one of everything, a dozen (every section within its first page),
+    past a page (PROFILE_SECTION_ROWS + 6 of each) and half as much again."""
+    person = s.studios.lead_a
     in_campaign = campaign(s.org, year=2024)
-    counts = {}
+    counts = {role: {} for role in roles}
     done = 0
     for label, size in [
         ("one", 1),
@@ -313,18 +327,30 @@ def profile_queries_as_it_grows(s, role) -> dict[str, int]:
     ]:
         grow_record(s, person, size - done, done, in_campaign)
         done = size
-        counts[label] = queries(lambda: craftsman_profile(person, viewer(reader)))
-    profile = craftsman_profile(person, viewer(reader))
+        for role in roles:
+            reader = person_of(s, role)
+            counts[role][label] = queries(
+                lambda reader=reader: craftsman_profile(person, viewer(reader))
+            )
+    return counts
+
+
+@shared_data(needs=("showcase",))
+def grown_record(built):
+    """lead_a's record grown to 54 of everything (`grow_record`), and the
+    profile's query counts for each of PROFILE_READERS, counted at each size
+    on the way there (the counts are what the tests below check)."""
+    return profile_queries_as_it_grows(built.get("showcase"), PROFILE_READERS)
+
+
+@pytest.mark.parametrize("role", PROFILE_READERS)
+def test_the_profile_reads_in_the_same_queries_small_or_large(showcase, grown_record, role):
+    profile = craftsman_profile(showcase.studios.lead_a, viewer(person_of(showcase, role)))
     assert profile["awards"]["total"] == 54
     assert profile["stories"]["total"] == 54 + 1  # and the fixture's `featured_a`
     assert profile["lineage_size"] == len(profile["mentors"]) == 54
     assert len(profile["awards"]["rows"]) == PROFILE_SECTION_ROWS
-    return counts
-
-
-@pytest.mark.parametrize("role", ["worker_b", "official_a"])
-def test_the_profile_reads_in_the_same_queries_small_or_large(showcase, role):
-    counts = profile_queries_as_it_grows(showcase, role)
+    counts = grown_record[role]
     assert len(set(counts.values())) == 1, counts
 
 
@@ -355,19 +381,34 @@ def grow_roll(s, n: int, start: int, in_campaign) -> None:
         adopt(org, record, adopters[: 1 + i % len(adopters)])
 
 
-@pytest.mark.parametrize("role", ["worker_b", "official_a", "admin"])
-def test_the_honour_roll_reads_in_the_same_queries_as_the_roll_grows(showcase, role):
-    s = showcase
-    in_campaign = campaign(s.org, year=timezone.localdate().year)
-    reader = person_of(s, role)
+ROLL_READERS = ["worker_b", "official_a", "admin"]
 
-    def roll_queries():
-        return queries(lambda: honour_roll(viewer(reader)))
+
+@shared_data(needs=("showcase",))
+def grown_roll(built):
+    """The roll grown by one entry of each kind, then by 39 more (`grow_roll`),
+    and the honour roll's query counts for each of ROLL_READERS at both sizes
+    (the counts are what the test below checks)."""
+    s = built.get("showcase")
+    in_campaign = campaign(s.org, year=timezone.localdate().year)
+    counts = {role: {} for role in ROLL_READERS}
+
+    def count(label):
+        for role in ROLL_READERS:
+            reader = person_of(s, role)
+            counts[role][label] = queries(lambda reader=reader: honour_roll(viewer(reader)))
 
     grow_roll(s, 1, 0, in_campaign)
-    counts = {"small": roll_queries()}
+    count("small")
     grow_roll(s, 39, 1, in_campaign)
-    counts["large"] = roll_queries()
+    count("large")
+    return counts
+
+
+@pytest.mark.parametrize("role", ROLL_READERS)
+def test_the_honour_roll_reads_in_the_same_queries_as_the_roll_grows(showcase, grown_roll, role):
+    reader = person_of(showcase, role)
+    counts = grown_roll[role]
 
     roll = honour_roll(viewer(reader))
     assert sum(len(level["rows"]) for level in roll["studio_levels"]) == 40
