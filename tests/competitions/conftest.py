@@ -177,10 +177,16 @@ def people(org):
     """The authors get names to look for; four reviewers in team A201 (company A,
     neither author's team), worker_a's teammate (recused), and a stranger in A201
     who has nothing to do with the proposal."""
-    team_a201 = make_unit("A201", make_unit("A2", org.company_a, OrgUnit.Kind.MINE))
     for person, name in ((org.worker_a, "王建国"), (org.colleague_a, "李卫东")):
         person.full_name = name
         person.save(update_fields=["full_name"])
+    return a201_reviewers(org)
+
+
+def a201_reviewers(org):
+    """`people` without the authors' new names (for a level, which must leave the
+    rows of `org` as its objects show them)."""
+    team_a201 = make_unit("A201", make_unit("A2", org.company_a, OrgUnit.Kind.MINE))
 
     def reviewer(number, name, unit=team_a201):
         return PersonFactory(employee_no=number, full_name=name, org_unit=unit)

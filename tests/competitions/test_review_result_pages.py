@@ -3,6 +3,7 @@ authors and everyone else read, and who may do what."""
 
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from competitions.models import PLAIN_EVENTS, Proposal
+from tests.competitions.conftest import a201_reviewers, proposal_maker
 from tests.competitions.pages import fresh, url, zh
 from tests.competitions.review_pages import board, crowd, post, review_form, snapshot
 from tests.competitions.review_steps import (
@@ -22,6 +24,7 @@ from tests.competitions.review_steps import (
     reviewed,
 )
 from tests.competitions.states import proposal_in
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -276,13 +279,32 @@ def step_data(data, people):
     }
 
 
+@shared_data(needs=("org", "campaigns"))
+def ready_sprays(built):
+    """`people`'s reviewers (`people`; the authors keep their names, which nothing
+    here reads) and {state: proposal}: for each state a step starts from, a
+    proposal like `spray` brought there by `ready`."""
+    org, make_proposal = built.get("org"), proposal_maker(built.get("campaigns"))
+    people = a201_reviewers(org)
+    sprays = {}
+    for status in dict.fromkeys(param.values[1] for param in STEPS):
+        spray = proposal_in(
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
+            co_authors=[(org.colleague_a, Decimal(30))],
+        )
+        sprays[status] = ready(spray, org, people, status)
+    return SimpleNamespace(people=people, sprays=sprays)
+
+
 class TestWhoMayDoWhat:
     @pytest.mark.parametrize(("name", "status", "data"), STEPS)
     @pytest.mark.parametrize(("who", "code"), REFUSED)
     def test_an_official_step_is_refused_to_everyone_but_the_office(
-        self, as_person, org, people, spray, name, status, data, who, code
+        self, as_person, org, ready_sprays, name, status, data, who, code
     ):
-        spray = ready(spray, org, people, status)
+        people, spray = ready_sprays.people, ready_sprays.sprays[status]
         before = snapshot(spray)
 
         response = post(as_person(role(org, people, who)), name, spray, **step_data(data, people))
@@ -293,9 +315,9 @@ class TestWhoMayDoWhat:
     @pytest.mark.parametrize(("name", "status", "data"), STEPS)
     @pytest.mark.parametrize("who", ["official_a", "group_official", "admin"])
     def test_an_official_step_is_open_to_the_officials_over_the_author(
-        self, as_person, org, people, spray, name, status, data, who
+        self, as_person, org, ready_sprays, name, status, data, who
     ):
-        spray = ready(spray, org, people, status)
+        people, spray = ready_sprays.people, ready_sprays.sprays[status]
         if name == "proposal-decide":
             review(spray, people.one)
         before = snapshot(spray)
