@@ -8,13 +8,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts.models import OrgUnit, SkillLevel, User
 from accounts.selectors import is_official, org_units_managed_by
 from core.pages import ScopedListView, run_action, run_form_action, run_service
 from hr import services
 from hr.forms import ImportForm, UnitMergeForm
 from hr.models import ImportRun
-from hr.reading import template_workbook
+from hr.reading import COLUMNS, template_workbook
 from hr.selectors import import_access, imports_with_access
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,10 +67,37 @@ def import_detail(request, pk):
     """The preview (or the result) of one import; htmx polls it while the
     worker is on it."""
     run = _visible_import(request, pk)
-    context = {"run": run, "access": import_access(request.user, run)}
+    context = {
+        "run": run,
+        "access": import_access(request.user, run),
+        "changes": _changes_shown(run),
+    }
     if request.htmx and request.GET.get("part") == "status":
         return render(request, "hr/partials/import_status.html", context)
     return render(request, "hr/import_detail.html", context)
+
+
+def _changes_shown(run: ImportRun) -> list[dict]:
+    """The preview's changes with each field named as the file's header names it."""
+    labels = {column.key: column.chinese for column in COLUMNS[run.kind]}
+    labels |= {"full_name": labels.get("name", ""), "is_active": labels.get("active", "")}
+    choices = {"skill_level": dict(SkillLevel.choices), "kind": dict(OrgUnit.Kind.choices)}
+
+    def shown(key, value):
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        return choices.get(key, {}).get(value, value)
+
+    return [
+        {
+            **change,
+            "fields": [
+                (labels.get(key, key), shown(key, old), shown(key, new))
+                for key, (old, new) in change["changes"].items()
+            ],
+        }
+        for change in run.changes
+    ]
 
 
 @login_required

@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 Status = ImportRun.Status
 
 ROWS = [person_row("N001", "新人甲", "A101"), person_row("N002", "缺单位", "ZZZ")]
+# worker_a (of team A101) moves to A102 and leaves.
+MOVED = person_row("worker_a", "测试员", "A102", active="否")
 
 
 def upload(api, who, **extra):
@@ -180,7 +182,7 @@ def test_an_official_uploads_previews_and_confirms_on_the_pages(
                 "kind": "people",
                 "mode": "upsert",
                 "org_unit": org.company_a.pk,
-                "file": csv_file(PEOPLE_HEADER, ROWS),
+                "file": csv_file(PEOPLE_HEADER, [*ROWS, MOVED]),
             },
         )
     run = ImportRun.objects.get()
@@ -189,6 +191,8 @@ def test_an_official_uploads_previews_and_confirms_on_the_pages(
     )
     page = client.get(answer["Location"]).content.decode()
     assert 'data-status="preview_ready"' in page and "N001" in page and "ZZZ" in page
+    # A change is shown field by field, named as the file's header names it.
+    assert "单位代码：A101 → A102" in page and "在职：是 → 否" in page
     assert reverse("hr:import-confirm", args=[run.pk]) in page
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("hr:import-confirm", args=[run.pk]))
