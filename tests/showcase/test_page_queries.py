@@ -24,6 +24,7 @@ from tests.competitions.conftest import campaigns, make_proposal  # noqa: F401 -
 from tests.competitions.states import proposal_in
 from tests.factories import PersonFactory
 from tests.showcase.conftest import days_ago, make_story, publish
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -338,10 +339,11 @@ def test_a_profile_does_not_grow_with_what_the_craftsman_has_done(client, world,
 # --- The story list -----------------------------------------------------------------
 
 
-@pytest.fixture
-def shelf(showcase):
+@shared_data(needs=("showcase",))
+def shelf(built):
     """The `showcase` world with 30 more published stories about lead_a and the
     dust studio, and 3 more in review."""
+    showcase = built.get("showcase")
     studios, official = showcase.studios, showcase.org.official_a
     for index in range(30):
         publish(
