@@ -349,8 +349,8 @@ class PeoplePlan:
     ) -> Outcome:
         outcome, seen, chunk, done = Outcome(), set(), [], 0
         total = self.table.row_count or 0
-        for row, values in self.table.rows():
-            if len(seen) + outcome.counts["error"] >= MAX_ROWS:
+        for read, (row, values) in enumerate(self.table.rows(), start=1):
+            if read > MAX_ROWS:
                 raise ValidationError(too_many_rows())
             chunk.append((row, values))
             if len(chunk) >= CHUNK_ROWS:
@@ -433,8 +433,8 @@ class UnitPlan:
 
     def _parse(self, outcome: Outcome) -> list[UnitRow]:
         rows, seen = [], set()
-        for row, values in self.table.rows():
-            if len(seen) >= MAX_ROWS:
+        for read, (row, values) in enumerate(self.table.rows(), start=1):
+            if read > MAX_ROWS:
                 raise ValidationError(too_many_rows())
             code = values["code"]
 

@@ -258,3 +258,21 @@ def test_every_import_list_takes_the_same_queries_at_any_page_size(
     lists, many_imports, case, page_size
 ):
     lists.read(case, many_imports, page_size)
+
+
+def test_a_file_longer_than_the_limit_is_refused_at_upload_or_fails_the_import(
+    org, api, monkeypatch, django_capture_on_commit_callbacks
+):
+    from hr import planning, services
+
+    monkeypatch.setattr(services, "MAX_ROWS", 1)  # the count known at upload
+    answer = upload(api, org.official_a)
+    assert answer.status_code == 400 and "file" in answer.json()["errors"]
+    assert not ImportRun.objects.exists()
+    monkeypatch.setattr(services, "MAX_ROWS", 10)
+    monkeypatch.setattr(planning, "MAX_ROWS", 1)  # found only while reading
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = upload(api, org.official_a)
+    body = api.get(f"/api/v1/imports/{answer.json()['id']}/").json()
+    assert body["status"] == "failed" and body["error"]
+    assert not User.objects.filter(employee_no="N001").exists()
