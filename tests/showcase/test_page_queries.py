@@ -9,6 +9,7 @@ from itertools import count
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -20,7 +21,7 @@ from competitions.models import Award, AwardGrade, Proposal
 from showcase import services
 from studios import services as studio_services
 from studios.models import RecognitionList, Studio
-from tests.competitions.conftest import campaigns, make_proposal  # noqa: F401 - fixtures
+from tests.competitions.conftest import proposal_maker
 from tests.competitions.states import proposal_in
 from tests.factories import PersonFactory
 from tests.showcase.conftest import days_ago, make_story, publish
@@ -160,11 +161,6 @@ class World:
         return publish(story, self.org.official_a, days=next(SERIAL), featured=featured)
 
 
-@pytest.fixture
-def world(studios, make_proposal):  # noqa: F811 - the fixture imported above
-    return World(studios, make_proposal)
-
-
 # --- The honour roll ----------------------------------------------------------------
 
 
@@ -230,17 +226,38 @@ def roll_sizes(context) -> tuple:
     )
 
 
-@pytest.mark.parametrize(
-    "role", ["worker_a", "worker_b", "lead_a", "official_a", "group_official", "admin"]
-)
-def test_the_honour_roll_does_not_grow_with_lists_honours_awards_and_adoptions(client, world, role):
-    viewer = getattr(world.org, role, None) or getattr(world.studios, role)
-    roll_small(world)
-    small, response = queries_of(client, viewer, ROLL)
-    assert roll_sizes(response.context) == (1, 1, 1, 1, 1)
+def reader(w: World, role):
+    return getattr(w.org, role, None) or getattr(w.studios, role)
 
-    roll_bigger(world)
-    bigger, response = queries_of(client, viewer, ROLL)
+
+ROLL_READERS = ["worker_a", "worker_b", "lead_a", "official_a", "group_official", "admin"]
+
+
+@shared_data(needs=("studios", "campaigns"))
+def grown_roll(built):
+    """The roll grown by `roll_small`, then by `roll_bigger`. `small` holds what
+    each of ROLL_READERS read after `roll_small` (queries, `roll_sizes`), and
+    `small_of_2024` worker_b's queries for 2024 then: the tests below compare
+    the grown roll with them."""
+    w = World(built.get("studios"), proposal_maker(built.get("campaigns")))
+    roll_small(w)
+    w.small = {}
+    for role in ROLL_READERS:
+        queries, response = queries_of(Client(), reader(w, role), ROLL)
+        w.small[role] = (queries, roll_sizes(response.context))
+    w.small_of_2024, _ = queries_of(Client(), w.org.worker_b, ROLL, {"year": 2024})
+    roll_bigger(w)
+    return w
+
+
+@pytest.mark.parametrize("role", ROLL_READERS)
+def test_the_honour_roll_does_not_grow_with_lists_honours_awards_and_adoptions(
+    client, grown_roll, role
+):
+    small, small_sizes = grown_roll.small[role]
+    assert small_sizes == (1, 1, 1, 1, 1)
+
+    bigger, response = queries_of(client, reader(grown_roll, role), ROLL)
     # lists, named studios, personal honours, awards, adopted achievements
     assert roll_sizes(response.context) == (6, 12, 13, 7, 6)
     html = response.content.decode()
@@ -249,11 +266,9 @@ def test_the_honour_roll_does_not_grow_with_lists_honours_awards_and_adoptions(c
     assert bigger == small
 
 
-def test_the_honour_roll_of_one_year_does_not_grow_either(client, world):
-    roll_small(world)
-    small, _ = queries_of(client, world.org.worker_b, ROLL, {"year": 2024})
-    roll_bigger(world)
-    bigger, response = queries_of(client, world.org.worker_b, ROLL, {"year": 2024})
+def test_the_honour_roll_of_one_year_does_not_grow_either(client, grown_roll):
+    small = grown_roll.small_of_2024
+    bigger, response = queries_of(client, grown_roll.org.worker_b, ROLL, {"year": 2024})
     assert roll_sizes(response.context)[:3] == (3, 7, 4)
     assert bigger == small
 
@@ -317,16 +332,32 @@ def profile_sizes(context) -> tuple:
     )
 
 
-@pytest.mark.parametrize("role", ["worker_a", "worker_b", "lead_a", "official_a", "admin"])
-def test_a_profile_does_not_grow_with_what_the_craftsman_has_done(client, world, role):
-    viewer = getattr(world.org, role, None) or getattr(world.studios, role)
-    lead = world.studios.lead_a
-    profile_small(world)
-    small, response = queries_of(client, viewer, profile_page(lead))
-    assert profile_sizes(response.context) == (1, 1, 1, 2, 1, 1)
+PROFILE_READERS = ["worker_a", "worker_b", "lead_a", "official_a", "admin"]
 
-    profile_bigger(world)
-    bigger, response = queries_of(client, viewer, profile_page(lead))
+
+@shared_data(needs=("studios", "campaigns"))
+def grown_profile(built):
+    """lead_a's record grown by `profile_small`, then by `profile_bigger`;
+    `small` holds what each of PROFILE_READERS read of the profile after
+    `profile_small` (queries, `profile_sizes`), which the test compares with."""
+    w = World(built.get("studios"), proposal_maker(built.get("campaigns")))
+    profile_small(w)
+    w.small = {}
+    for role in PROFILE_READERS:
+        page = profile_page(w.studios.lead_a)
+        queries, response = queries_of(Client(), reader(w, role), page)
+        w.small[role] = (queries, profile_sizes(response.context))
+    profile_bigger(w)
+    return w
+
+
+@pytest.mark.parametrize("role", PROFILE_READERS)
+def test_a_profile_does_not_grow_with_what_the_craftsman_has_done(client, grown_profile, role):
+    lead = grown_profile.studios.lead_a
+    small, small_sizes = grown_profile.small[role]
+    assert small_sizes == (1, 1, 1, 2, 1, 1)
+
+    bigger, response = queries_of(client, reader(grown_profile, role), profile_page(lead))
     # honours, achievements, awards, people in the lineage, mentors, stories
     assert profile_sizes(response.context) == (5, 6, 4, 2 + 4 + 10 + 4, 2, 7)
     html = response.content.decode()
