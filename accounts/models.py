@@ -123,6 +123,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("skill level"), max_length=20, choices=SkillLevel.choices, blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Set with a one-time password from the office: the person chooses their own
+    # at the next sign-in before anything else (accounts.middleware).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
     is_staff = models.BooleanField(
         _("staff status"), default=False, help_text=_("May sign in to the admin site.")
     )
@@ -224,3 +227,44 @@ class SkillLevelChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_level} → {self.to_level}"
+
+
+class AccountEvent(models.Model):
+    """One act of account care by the office (or the person): who did what to
+    whose account, and when. Never edited; shown on the person's page."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Account created")
+        UPDATED = "updated", _("Details changed")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        ACTIVATED = "activated", _("Account opened")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        UNLOCKED = "unlocked", _("Lockout lifted")
+        DEACTIVATED = "deactivated", _("Deactivated")
+        REACTIVATED = "reactivated", _("Reactivated")
+        ROLE_GRANTED = "role_granted", _("Role granted")
+        ROLE_REVOKED = "role_revoked", _("Role removed")
+
+    person = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="account_events"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    by = models.ForeignKey(
+        User,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "-at"], name="accounts_event_person")]
+
+    def __str__(self) -> str:
+        return self.get_action_display()

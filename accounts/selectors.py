@@ -98,6 +98,13 @@ def org_units_for_filters(request) -> QuerySet[OrgUnit]:
     return org_units_visible_to(request.user) if request else OrgUnit.objects.none()
 
 
+def role_grants_managed_by(user) -> QuerySet[RoleGrant]:
+    """Grants over units the person answers for as an official (theirs included)."""
+    return RoleGrant.objects.filter(org_unit__in=org_units_managed_by(user)).select_related(
+        "user", "org_unit"
+    )
+
+
 def people_visible_to(user) -> QuerySet[User]:
     """People the viewer may see: everyone sees the basic directory entries of
     their own company (docs/access.md), so co-authors, members and apprentices can
@@ -159,3 +166,19 @@ def person_roles(user) -> list[str]:
     for grant in RoleGrant.objects.filter(user=user).select_related("org_unit"):
         roles.append(f"{grant.get_role_display()} · {grant.org_unit.name}")
     return roles
+
+
+def account_overview(person: User) -> dict:
+    """What the office sees of a person's account: whether it is open, locked
+    out (django-axes' failures for the employee number) and its recent care."""
+    from axes.models import AccessAttempt
+
+    attempts = AccessAttempt.objects.filter(username=person.employee_no).order_by("-attempt_time")
+    failures = sum(attempt.failures_since_start for attempt in attempts)
+    return {
+        "opened": person.has_usable_password(),
+        "must_change_password": person.must_change_password,
+        "failures": failures,
+        "last_failure": attempts[0].attempt_time if attempts else None,
+        "events": list(person.account_events.select_related("by")[:20]),
+    }

@@ -1,15 +1,24 @@
 """Every write to people, org units and role grants."""
 
 import datetime
+import secrets
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import OrgUnit, RoleGrant, SkillLevel, SkillLevelChange, User
-from accounts.selectors import org_units_managed_by, people_visible_to
-from core.services import ensure
+from accounts.models import AccountEvent, OrgUnit, RoleGrant, SkillLevel, SkillLevelChange, User
+from accounts.selectors import (
+    is_official,
+    org_units_managed_by,
+    people_managed_by,
+    people_visible_to,
+    person_access,
+)
+from core.exceptions import Conflict
+from core.services import ensure, locked
 
 
 @transaction.atomic
@@ -113,3 +122,200 @@ def skill_level_raise(
     person.skill_level = to_level
     person.save(update_fields=["skill_level"])
     return change
+
+
+# ── account care by the union office ───────────────────────────────────────
+
+# No 0/O, 1/l/I: a one-time password is read off a printed slip.
+OTP_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"
+OTP_LENGTH = 10
+
+
+def one_time_password() -> str:
+    return "".join(secrets.choice(OTP_ALPHABET) for _ in range(OTP_LENGTH))
+
+
+def _record(person: User, action: str, by: User | None, note: str = "") -> None:
+    AccountEvent.objects.create(person=person, action=action, by=by, note=note[:200])
+
+
+def person_managed(person_id: int, by: User) -> User:
+    """The person row-locked, for an act of account care: someone `by` may not
+    see is a 404; someone they see (a colleague) but do not manage, a 403; a
+    superuser's account is cared for by a superuser only."""
+    person = locked(people_visible_to(by), person_id)
+    ensure(person_access(by, person).manages, PermissionDenied())
+    ensure(not person.is_superuser or by.is_superuser, PermissionDenied())
+    return person
+
+
+def _give_one_time_password(person: User) -> str:
+    password = one_time_password()
+    person.set_password(password)
+    person.must_change_password = True
+    person.save(update_fields=["password", "must_change_password"])
+    return password
+
+
+@transaction.atomic
+def person_password_reset(*, person_id: int, by: User) -> str:
+    """A new one-time password, shown once to the official and stored hashed
+    only; the person must choose their own at the next sign-in."""
+    person = person_managed(person_id, by)
+    ensure(person.is_active, Conflict(_("Reactivate the person first.")))
+    password = _give_one_time_password(person)
+    _record(person, AccountEvent.Action.PASSWORD_RESET, by)
+    return password
+
+
+@transaction.atomic
+def person_unlock(*, person_id: int, by: User) -> int:
+    """Lift a sign-in lockout (django-axes' own reset); the number of lockout
+    records removed."""
+    from axes.utils import reset
+
+    person = person_managed(person_id, by)
+    removed = reset(username=person.employee_no)
+    _record(person, AccountEvent.Action.UNLOCKED, by)
+    return removed
+
+
+@transaction.atomic
+def person_set_active(*, person_id: int, by: User, active: bool) -> User:
+    """Deactivate (cannot sign in; keeps every record) or reactivate a person."""
+    person = person_managed(person_id, by)
+    ensure(person.pk != by.pk, Conflict(_("You cannot deactivate yourself.")))
+    ensure(
+        person.is_active != active,
+        Conflict(
+            _("The person is already active.") if active else _("The person is already inactive.")
+        ),
+    )
+    person.is_active = active
+    person.save(update_fields=["is_active"])
+    action = AccountEvent.Action.REACTIVATED if active else AccountEvent.Action.DEACTIVATED
+    _record(person, action, by)
+    return person
+
+
+@transaction.atomic
+def people_activate(
+    *, by: User, person_ids: list[int] | None = None, org_unit: OrgUnit | None = None
+) -> list[tuple[User, str]]:
+    """One-time passwords for a newly imported team: the people chosen, or the
+    active people of `org_unit`'s subtree who have no password yet. Returned
+    once, for the printed slips; stored hashed only."""
+    managed = people_managed_by(by).filter(is_active=True, is_superuser=False)
+    if org_unit is not None:
+        unit_checked(org_unit, by)
+        chosen = managed.filter(org_unit__path__startswith=org_unit.path, password__startswith="!")
+    else:
+        ids = set(person_ids or [])
+        ensure(ids, ValidationError({"ids": _("Choose the people to activate.")}))
+        chosen = managed.filter(pk__in=ids)
+        outside = len(ids) - chosen.count()
+        ensure(
+            not outside,
+            ValidationError({"ids": _("Some people are outside the units you manage.")}),
+        )
+    sheet = []
+    for person in (
+        chosen.select_for_update()
+        .select_related("org_unit")
+        .order_by("org_unit__path", "employee_no")
+    ):
+        sheet.append((person, _give_one_time_password(person)))
+        _record(person, AccountEvent.Action.ACTIVATED, by)
+    return sheet
+
+
+@transaction.atomic
+def password_changed(*, person: User) -> None:
+    """The person chose their own password: the one-time one is gone."""
+    User.objects.filter(pk=person.pk).update(must_change_password=False)
+    _record(person, AccountEvent.Action.PASSWORD_CHANGED, person)
+
+
+@transaction.atomic
+def role_grant_by(*, by: User, user: User, org_unit: OrgUnit) -> RoleGrant:
+    """An official makes someone they may see a union official over a unit
+    within their own scope."""
+    ensure(is_official(by), PermissionDenied())
+    unit_checked(org_unit, by)
+    people_checked([user], by, "user")
+    ensure(user.is_active, ValidationError({"user": _("This person is not active.")}))
+    grant = role_grant(user=user, role=RoleGrant.Role.UNION_OFFICIAL, org_unit=org_unit)
+    _record(user, AccountEvent.Action.ROLE_GRANTED, by, org_unit.name)
+    return grant
+
+
+@transaction.atomic
+def role_revoke(*, by: User, grant_id: int) -> None:
+    """Remove a grant over a unit within `by`'s scope (never one's own: another
+    official removes it, so nobody locks themself out)."""
+    grants = RoleGrant.objects.filter(org_unit__in=org_units_managed_by(by))
+    grant = locked(grants.select_related("org_unit", "user"), grant_id)
+    ensure(grant.user_id != by.pk, Conflict(_("Another official removes your own grant.")))
+    grant.delete()
+    _record(grant.user, AccountEvent.Action.ROLE_REVOKED, by, grant.org_unit.name)
+
+
+EDITABLE_PERSON_FIELDS = (
+    "full_name",
+    "org_unit",
+    "post",
+    "phone",
+    "email",
+    "messenger_id",
+    "skill_level",
+)
+
+
+@transaction.atomic
+def person_add(*, by: User, employee_no: str, full_name: str, org_unit: OrgUnit, **fields) -> User:
+    """An official adds a person to a unit they manage (no password yet: the
+    account is opened with a one-time password)."""
+    ensure(is_official(by), PermissionDenied())
+    unit_checked(org_unit, by)
+    ensure(
+        not User.objects.filter(employee_no=employee_no).exists(),
+        ValidationError({"employee_no": _("This employee number is already taken.")}),
+    )
+    unknown = set(fields) - set(EDITABLE_PERSON_FIELDS)
+    ensure(not unknown, ValidationError({name: _("This field cannot be set.") for name in unknown}))
+    person = person_create(
+        employee_no=employee_no, full_name=full_name, org_unit=org_unit, **fields
+    )
+    _record(person, AccountEvent.Action.CREATED, by)
+    return person
+
+
+@transaction.atomic
+def person_update(*, person_id: int, by: User, **changes) -> User:
+    """An official corrects a person's details (a new skill level goes into the
+    person's skill history, like one from HR)."""
+    person = person_managed(person_id, by)
+    unknown = set(changes) - set(EDITABLE_PERSON_FIELDS)
+    ensure(
+        not unknown, ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    )
+    if "org_unit" in changes:
+        unit_checked(changes["org_unit"], by)
+    changed = [name for name, value in changes.items() if getattr(person, name) != value]
+    old_level = person.skill_level
+    for name in changed:
+        setattr(person, name, changes[name])
+    person.full_clean()
+    person.save()
+    if "skill_level" in changed and person.skill_level:
+        SkillLevelChange.objects.create(
+            person=person,
+            from_level=old_level,
+            to_level=person.skill_level,
+            changed_on=timezone.localdate(),
+            reason=_("Corrected by the union office"),
+            recorded_by=by,
+        )
+    if changed:
+        _record(person, AccountEvent.Action.UPDATED, by, "、".join(changed))
+    return person

@@ -1,16 +1,23 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 
+from accounts import services
 from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet
 from accounts.forms import LoginForm, PasswordChangeFormStyled
 from accounts.selectors import (
+    account_overview,
     is_official,
     org_units_visible_to,
     people_visible_to,
     people_with_access,
     person_access,
 )
-from core.pages import ScopedDetailView, ScopedListView
+from accounts.services import password_changed
+from core.pages import ScopedDetailView, ScopedListView, run_action
 
 
 class LoginView(auth_views.LoginView):
@@ -21,6 +28,11 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeFormStyled
     success_url = reverse_lazy("accounts:password-change-done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed(person=self.request.user)
+        return response
 
 
 class PersonListView(ScopedListView):
@@ -44,7 +56,35 @@ class PersonDetailView(ScopedDetailView):
         context["skill_history"] = (
             self.object.skill_level_changes.order_by("changed_on", "id") if access.private else []
         )
+        if access.manages:
+            context["account"] = account_overview(self.object)
         return context
+
+    def post(self, request, *args, **kwargs):
+        """One act of account care: reset the password (the one-time password is
+        shown on this answer only), lift a lockout, deactivate, reactivate."""
+        self.object = self.get_object()
+        acts = {
+            "reset": (services.person_password_reset, {}, None),
+            "unlock": (services.person_unlock, {}, _("The lockout is lifted.")),
+            "deactivate": (services.person_set_active, {"active": False}, _("Deactivated.")),
+            "reactivate": (services.person_set_active, {"active": True}, _("Reactivated.")),
+        }
+        act = acts.get(request.POST.get("act"))
+        if act is None:
+            return HttpResponseBadRequest()
+        service, extra, done = act
+        result = run_action(request, service, person_id=self.object.pk, by=request.user, **extra)
+        if result is None:
+            return redirect("accounts:person-detail", pk=self.object.pk)
+        if done is not None:
+            messages.success(request, done)
+            return redirect("accounts:person-detail", pk=self.object.pk)
+        self.object = self.get_object()
+        context = self.get_context_data(object=self.object, one_time_password=result)
+        response = self.render_to_response(context)
+        response["Cache-Control"] = "no-store"  # the password is on this page only
+        return response
 
 
 class OrgUnitListView(ScopedListView):

@@ -2,8 +2,15 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.models import OrgUnit, User
-from accounts.selectors import PersonAccess, person_access
+from accounts.models import OrgUnit, RoleGrant, User
+from accounts.selectors import (
+    PersonAccess,
+    org_units_managed_by,
+    people_visible_to,
+    person_access,
+)
+from accounts.services import EDITABLE_PERSON_FIELDS
+from core.api.fields import ScopedPrimaryKeyRelatedField
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -87,3 +94,50 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+
+
+class PersonWriteSerializer(serializers.ModelSerializer):
+    """A person as an official adds or corrects them; the unit is one they manage."""
+
+    org_unit = ScopedPrimaryKeyRelatedField(
+        scope=org_units_managed_by, queryset=OrgUnit.objects.all(), label=_("Org unit")
+    )
+
+    class Meta:
+        model = User
+        fields = ["employee_no", *EDITABLE_PERSON_FIELDS]
+        # The services check uniqueness and say so in the office's words.
+        extra_kwargs = {"employee_no": {"validators": []}}
+
+
+class PeopleActivateSerializer(serializers.Serializer):
+    """`{"ids": [...]}` or `{"org_unit": id}`: whom to give one-time passwords."""
+
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    org_unit = ScopedPrimaryKeyRelatedField(
+        scope=org_units_managed_by, queryset=OrgUnit.objects.all(), required=False
+    )
+
+    def validate(self, data):
+        if bool(data.get("ids")) == bool(data.get("org_unit")):
+            raise serializers.ValidationError(_("Send either ids or org_unit."))
+        return data
+
+
+class RoleGrantSerializer(serializers.ModelSerializer):
+    user = ScopedPrimaryKeyRelatedField(scope=people_visible_to, queryset=User.objects.all())
+    org_unit = ScopedPrimaryKeyRelatedField(
+        scope=org_units_managed_by, queryset=OrgUnit.objects.all()
+    )
+    user_name = serializers.CharField(source="user.full_name", read_only=True)
+    org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
+
+    class Meta:
+        model = RoleGrant
+        fields = ["id", "user", "user_name", "role", "org_unit", "org_unit_name", "granted_at"]
+        read_only_fields = ["role", "granted_at"]
+        validators = []
+
+
+class OneTimePasswordSerializer(serializers.Serializer):
+    one_time_password = serializers.CharField()

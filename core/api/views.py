@@ -24,7 +24,7 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @contextmanager
-def _errors_named_as_sent(serializer):
+def errors_named_as_sent(serializer):
     """Services name fields after the model (`leader`); the API client sent
     `leader_id`. Rename the keys of a service's ValidationError accordingly."""
     try:
@@ -57,12 +57,12 @@ class ServiceWriteMixin:
         raise NotImplementedError
 
     def perform_create(self, serializer):
-        with _errors_named_as_sent(serializer):
+        with errors_named_as_sent(serializer):
             record = self.create_via_service(serializer.validated_data)
         serializer.instance = self._as_listed(record)
 
     def perform_update(self, serializer):
-        with _errors_named_as_sent(serializer):
+        with errors_named_as_sent(serializer):
             record = self.update_via_service(serializer.instance, serializer.validated_data)
         serializer.instance = self._as_listed(record)
 
@@ -81,7 +81,7 @@ class ServiceWriteMixin:
             serializer = input_serializer(data=request.data, context=self.get_serializer_context())
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-            errors_named_as_sent = _errors_named_as_sent(serializer)
+            errors_named_as_sent = errors_named_as_sent(serializer)
         with errors_named_as_sent:
             service(**{record_arg: record.pk}, by=request.user, **data, **extra)
         return Response(self.get_serializer(self._as_listed(record)).data)

@@ -131,9 +131,11 @@ class TestApiToken:
         api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
         assert api.get("/api/v1/people/").status_code == 401
 
-    def test_read_only_directory_refuses_writes(self, api, org):
-        api.force_authenticate(org.group_official)
+    def test_the_directory_is_written_by_officials_only(self, api, org):
+        api.force_authenticate(org.worker_a)
         response = api.post("/api/v1/people/", {"employee_no": "x"}, format="json")
+        assert response.status_code == 400  # incomplete: nothing to decide yet
+        response = api.put(f"/api/v1/people/{org.worker_a.pk}/", {}, format="json")
         assert response.status_code == 405
         assert response.json()["code"] == "method_not_allowed"
 
