@@ -2,6 +2,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from accounts.selectors import org_units_managed_by
+from accounts.services import EDITABLE_PERSON_FIELDS
 from core.forms import BootstrapFormMixin
 
 
@@ -21,3 +24,23 @@ class LoginForm(BootstrapFormMixin, AuthenticationForm):
 
 class PasswordChangeFormStyled(BootstrapFormMixin, PasswordChangeForm):
     pass
+
+
+class PersonForm(BootstrapFormMixin, forms.ModelForm):
+    """A person as an official adds or corrects them, in a unit they manage."""
+
+    class Meta:
+        model = User
+        fields = ["employee_no", *EDITABLE_PERSON_FIELDS]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].required = True
+        self.fields["org_unit"].queryset = (
+            org_units_managed_by(user).filter(closed_on__isnull=True).order_by("path")
+        )
+        if self.instance.pk:  # the employee number is the person's login: fixed
+            del self.fields["employee_no"]
+
+    def validate_unique(self):
+        """The service checks the employee number and says so in the office's words."""

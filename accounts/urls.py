@@ -15,6 +15,8 @@ urlpatterns = [
         name="password-change-done",
     ),
     path("people/", views.PersonListView.as_view(), name="person-list"),
+    path("people/new/", views.person_create, name="person-create"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("org-units/", views.OrgUnitListView.as_view(), name="orgunit-list"),
 ]

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 
 from accounts import services
 from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet
-from accounts.forms import LoginForm, PasswordChangeFormStyled
+from accounts.forms import LoginForm, PasswordChangeFormStyled, PersonForm
 from accounts.selectors import (
     account_overview,
     is_official,
@@ -17,7 +19,7 @@ from accounts.selectors import (
     person_access,
 )
 from accounts.services import password_changed
-from core.pages import ScopedDetailView, ScopedListView, run_action
+from core.pages import ScopedDetailView, ScopedListView, form_page, run_action
 
 
 class LoginView(auth_views.LoginView):
@@ -41,6 +43,9 @@ class PersonListView(ScopedListView):
     template_name = "accounts/person_list.html"
     partial_template_name = "accounts/partials/person_results.html"
     context_object_name = "people"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "manages": is_official(self.request.user)}
 
 
 class PersonDetailView(ScopedDetailView):
@@ -100,3 +105,35 @@ class OrgUnitListView(ScopedListView):
         # Officials open a unit's page to close or merge it (404 beyond their units).
         context["manages"] = is_official(self.request.user)
         return context
+
+
+@login_required
+def person_create(request):
+    if not is_official(request.user):
+        raise PermissionDenied
+    return form_page(
+        request,
+        PersonForm(request.POST or None, user=request.user),
+        services.person_add,
+        template="accounts/person_form.html",
+        context={"cancel_url": reverse("accounts:person-list")},
+        done_message=_("The person has been added. Open their account with a one-time password."),
+        next_url=lambda person: reverse("accounts:person-detail", args=[person.pk]),
+    )
+
+
+@login_required
+def person_edit(request, pk):
+    person = get_object_or_404(people_visible_to(request.user), pk=pk)
+    if not person_access(request.user, person).manages:
+        raise PermissionDenied
+    return form_page(
+        request,
+        PersonForm(request.POST or None, instance=person, user=request.user),
+        services.person_update,
+        person_id=person.pk,
+        template="accounts/person_form.html",
+        context={"person": person, "cancel_url": reverse("accounts:person-detail", args=[pk])},
+        done_message=_("Saved."),
+        next_url=lambda saved: reverse("accounts:person-detail", args=[pk]),
+    )

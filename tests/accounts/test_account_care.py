@@ -213,3 +213,32 @@ def test_the_person_page_shows_sign_in_failures_and_lifts_the_lockout(org, clien
     assert 'data-testid="sign-in-failures"' in client.get(page).content.decode()
     assert client.post(page, {"act": "unlock"}).status_code == 302
     assert 'data-testid="sign-in-failures"' not in client.get(page).content.decode()
+
+
+def test_an_official_adds_and_edits_a_person_on_the_pages(org, client):
+    client.force_login(org.official_a)
+    form = {
+        "employee_no": "N200",
+        "full_name": "页面新人",
+        "org_unit": org.team_a102.pk,
+        "post": "焊工",
+    }
+    answer = client.post(reverse("accounts:person-create"), form)
+    added = User.objects.get(employee_no="N200")
+    assert answer.status_code == 302 and answer["Location"] == reverse(
+        "accounts:person-detail", args=[added.pk]
+    )
+    assert (
+        client.post(reverse("accounts:person-create"), form).status_code == 400
+    )  # the number is taken
+    edit = reverse("accounts:person-edit", args=[added.pk])
+    assert client.post(edit, {**form, "post": "高级焊工"}).status_code == 302
+    assert User.objects.get(pk=added.pk).post == "高级焊工"
+    outside = client.post(edit, {**form, "org_unit": org.team_b101.pk})
+    assert outside.status_code == 400
+
+
+@pytest.mark.parametrize(("role", "status"), [("colleague_a", 403), ("official_b", 404)])
+def test_only_officials_over_a_person_edit_them(org, studios, client, role, status):
+    client.force_login(person(studios, role))
+    assert client.get(reverse("accounts:person-edit", args=[org.worker_a.pk])).status_code == status
