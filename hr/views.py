@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import OrgUnit, SkillLevel, User
 from accounts.selectors import is_official, org_units_managed_by
+from accounts.services import people_activate
+from accounts.sheets import activation_sheet_response
 from core.pages import ScopedListView, run_action, run_form_action, run_service
 from hr import services
 from hr.forms import ImportForm, UnitMergeForm
@@ -133,6 +135,12 @@ def unit_detail(request, pk):
     )
     merge_form = UnitMergeForm(user=request.user, unit=unit)
     if request.method == "POST":
+        if request.POST.get("action") == "activate":
+            sheet = run_action(request, people_activate, by=request.user, org_unit=unit)
+            if sheet:
+                return activation_sheet_response(sheet)
+            messages.info(request, _("Everyone in this unit already has an account."))
+            return redirect("hr:unit-detail", pk=unit.pk)
         if request.POST.get("action") == "close":
             if run_action(request, services.unit_close, unit=unit, by=request.user):
                 messages.success(request, _("The unit is closed."))
@@ -153,6 +161,7 @@ def _unit_page(request, unit, merge_form, status=200):
     people = User.objects.filter(org_unit__path__startswith=unit.path)
     context = {
         "unit": unit,
+        "without_account": people.filter(is_active=True, password__startswith="!").count(),
         "active_people": people.filter(is_active=True).count(),
         "inactive_people": people.filter(is_active=False).count(),
         "children": org_units_managed_by(request.user).filter(

@@ -201,3 +201,19 @@ def test_a_closed_unit_takes_no_new_studio(org, studios):
         )
     assert "org_unit" in refused.value.message_dict
     assert not Studio.objects.filter(code="A102-NEW").exists()
+
+
+def test_an_official_opens_a_new_teams_accounts_from_the_unit_page(org, client):
+    newcomer = User.objects.create(
+        employee_no="N300", full_name="新班组员", org_unit=org.team_a102, password="!x"
+    )
+    client.force_login(org.official_a)
+    page = reverse("hr:unit-detail", args=[org.team_a102.pk])
+    assert 'data-testid="unit-activate"' in client.get(page).content.decode()
+    answer = client.post(page, {"action": "activate"})
+    assert answer.status_code == 200 and answer["Content-Type"].startswith(
+        "application/vnd.openxml"
+    )
+    newcomer.refresh_from_db()
+    assert newcomer.has_usable_password() and newcomer.must_change_password
+    assert 'data-testid="unit-activate"' not in client.get(page).content.decode()
