@@ -104,6 +104,11 @@ def session(mentoring):
 @pytest.fixture
 def plan(mentoring):
     """One step of `apprentice_a`'s plan, due in a week."""
+    return make_plan(mentoring)
+
+
+def make_plan(mentoring):
+    """The `plan` fixture's step, for a level."""
     return services.milestone_create(
         pairing_id=mentoring.active.pk,
         by=mentoring.member_a,

@@ -21,9 +21,10 @@ from tests.apprenticeships.api import (
     new_apprentice,
     sign_in,
 )
-from tests.apprenticeships.conftest import SCORES, days_ago, final_passed
+from tests.apprenticeships.conftest import SCORES, days_ago, final_passed, make_plan
 from tests.factories import PersonFactory
 from tests.roles import person
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -707,10 +708,12 @@ class TestPairingFilters:
 # --- Every list is scoped -----------------------------------------------------------
 
 
-@pytest.fixture
-def records(mentoring, plan):
-    """In each company a plan step, a session and an evaluation."""
-    m = mentoring
+@shared_data(needs=("mentoring",))
+def records(built):
+    """In each company a plan step (in A, the `plan` fixture's), a session and an
+    evaluation."""
+    m = built.get("mentoring")
+    plan = make_plan(m)
     step_b = services.milestone_create(
         pairing_id=m.active_b.pk, by=m.lead_b, title="b", due_on=days_ago(-5)
     )
