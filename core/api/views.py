@@ -76,13 +76,13 @@ class ServiceWriteMixin:
         (which checks rights and state: 403, 409) and answer with the fresh record."""
         record = self.get_object()
         data = {}
-        errors_named_as_sent = nullcontext()
+        naming_errors = nullcontext()
         if input_serializer is not None:
             serializer = input_serializer(data=request.data, context=self.get_serializer_context())
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-            errors_named_as_sent = errors_named_as_sent(serializer)
-        with errors_named_as_sent:
+            naming_errors = errors_named_as_sent(serializer)
+        with naming_errors:
             service(**{record_arg: record.pk}, by=request.user, **data, **extra)
         return Response(self.get_serializer(self._as_listed(record)).data)
 
