@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from competitions import services
 from competitions.models import Criterion, Proposal, Review
-from tests.competitions.conftest import _campaign
+from tests.competitions.conftest import _campaign, a201_reviewers, proposal_maker
 from tests.competitions.pages import fresh, message_levels, url, zh
 from tests.competitions.review_pages import QUEUE, crowd, review_form
 from tests.competitions.review_steps import assign, decided, review, reviewed, scores_for
 from tests.competitions.states import proposal_in
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -407,12 +408,21 @@ class TestBlindReview:
         assert "王建国" in html
 
 
+@shared_data(needs=("org", "campaigns"))
+def crowded(built):
+    """`people`'s reviewers (the authors keep their names, which the test does
+    not read) with `crowd`'s 30 proposals under review."""
+    org, make_proposal = built.get("org"), proposal_maker(built.get("campaigns"))
+    people = a201_reviewers(org)
+    crowd(org, make_proposal, people, 30)
+    return people
+
+
 @pytest.mark.parametrize("page_size", [5, 25])
 def test_the_review_queue_takes_the_same_queries_at_any_page_size(
-    as_person, org, make_proposal, people, django_assert_num_queries, page_size
+    as_person, crowded, django_assert_num_queries, page_size
 ):
-    crowd(org, make_proposal, people, 30)
-    client = as_person(fresh(people.one))
+    client = as_person(fresh(crowded.one))
     # the session, the user, COUNT, the page, the "waiting" count
     with django_assert_num_queries(5):
         response = client.get(QUEUE, {"page_size": page_size})
