@@ -38,8 +38,8 @@ class TestDecide:
         assert proposal.score == Decimal(70)
 
     @pytest.mark.parametrize("reason", ["", "   "])
-    def test_rejection_without_a_reason_is_400(self, org, panel, at, reason):
-        proposal = at(Status.UNDER_REVIEW)
+    def test_rejection_without_a_reason_is_400(self, org, panel, each_state, reason):
+        proposal = each_state[Status.UNDER_REVIEW]
         before = review_snapshot(proposal)
         with pytest.raises(ValidationError) as refused:
             services.proposal_decide(
@@ -49,8 +49,10 @@ class TestDecide:
         assert review_snapshot(proposal) == before
 
     @pytest.mark.parametrize("outcome", ["awarded", "implemented", "", "maybe"])
-    def test_an_outcome_other_than_approved_or_rejected_is_400(self, org, panel, at, outcome):
-        proposal = at(Status.UNDER_REVIEW)
+    def test_an_outcome_other_than_approved_or_rejected_is_400(
+        self, org, panel, each_state, outcome
+    ):
+        proposal = each_state[Status.UNDER_REVIEW]
         before = review_snapshot(proposal)
         with pytest.raises(ValidationError) as refused:
             services.proposal_decide(proposal_id=proposal.pk, by=org.official_a, outcome=outcome)
@@ -95,8 +97,8 @@ class TestImplement:
             ("implemented_on", {"implemented_on": "before the decision"}),
         ],
     )
-    def test_missing_or_impossible_details_are_400(self, org, panel, at, field, changes):
-        proposal = at(Status.APPROVED)
+    def test_missing_or_impossible_details_are_400(self, org, panel, each_state, field, changes):
+        proposal = each_state[Status.APPROVED]
         decided_on = timezone.localtime(proposal.decided_at).date()
         dates = {"tomorrow": timezone.localdate() + DAY, "before the decision": decided_on - DAY}
         values = {"implemented_on": timezone.localdate(), "department": "机电科", **changes}
@@ -170,8 +172,10 @@ class TestVerifyBenefit:
             ("evidence", Decimal(1000), "   "),
         ],
     )
-    def test_missing_figure_or_evidence_is_400(self, org, panel, at, field, benefit, evidence):
-        proposal = at(Status.IMPLEMENTED)
+    def test_missing_figure_or_evidence_is_400(
+        self, org, panel, each_state, field, benefit, evidence
+    ):
+        proposal = each_state[Status.IMPLEMENTED]
         before = review_snapshot(proposal)
         with pytest.raises(ValidationError) as refused:
             services.proposal_verify_benefit(
@@ -184,8 +188,8 @@ class TestVerifyBenefit:
         assert review_snapshot(proposal) == before
 
     @pytest.mark.parametrize("status", [Status.BENEFIT_VERIFIED, Status.AWARDED])
-    def test_the_figure_is_locked_once_verified(self, org, panel, at, status):
-        proposal = at(status)
+    def test_the_figure_is_locked_once_verified(self, org, panel, each_state, status):
+        proposal = each_state[status]
         before = review_snapshot(proposal)
         for by in (org.official_a, org.group_official, org.admin):
             with pytest.raises(Conflict):
@@ -230,8 +234,8 @@ class TestAward:
         assert proposal.events.last().note  # the grade's name, translated
 
     @pytest.mark.parametrize("grade", ["special", "third", "nonsense", ""])
-    def test_a_grade_the_campaign_does_not_offer_is_400(self, org, panel, at, grade):
-        proposal = at(Status.BENEFIT_VERIFIED)
+    def test_a_grade_the_campaign_does_not_offer_is_400(self, org, panel, each_state, grade):
+        proposal = each_state[Status.BENEFIT_VERIFIED]
         before = review_snapshot(proposal)
         with pytest.raises(ValidationError) as refused:
             services.proposal_award(proposal_id=proposal.pk, by=org.official_a, grade=grade)
