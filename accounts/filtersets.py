@@ -37,9 +37,13 @@ class PersonFilterSet(django_filters.FilterSet):
         fields = ["search", "org_unit", "skill_level"]
 
     def filter_search(self, queryset, name, value):
-        """Name, employee number or post; Chinese fragments work (substring match)."""
+        """Name, employee number or post (Chinese fragments work: substring
+        match), or the start of the name in pinyin or its initials (zhangs, zs)."""
+        lowered = value.strip().lower()
+        pinyin = Q(name_pinyin__startswith=lowered) | Q(name_initials__startswith=lowered)
         return queryset.filter(
             Q(full_name__icontains=value)
             | Q(employee_no__icontains=value)
             | Q(post__icontains=value)
+            | (pinyin if lowered.isascii() and lowered.isalnum() else Q(pk__in=[]))
         )

@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from accounts.pinyin import pinyin_keys
+
 
 class OrgUnit(MP_Node):
     """A unit of the group: group → company → mine/plant → workshop/team.
@@ -101,7 +103,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     """Every person in the group is a user; the employee number is the login name."""
 
     employee_no = models.CharField(_("employee number"), max_length=32, unique=True)
-    full_name = models.CharField(_("full name"), max_length=100)
+    # Indexed for the pickers' prefix search (张 finds 张三).
+    full_name = models.CharField(_("full name"), max_length=100, db_index=True)
+    # Derived from the name on every save (accounts.pinyin), for the pickers.
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=255, blank=True, db_index=True)
+    name_initials = models.CharField(_("pinyin initials"), max_length=64, blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
     messenger_id = models.CharField(
@@ -143,6 +149,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.employee_no})"
+
+    def save(self, *args, **kwargs):
+        for name, value in pinyin_keys(self.full_name).items():
+            setattr(self, name, value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name

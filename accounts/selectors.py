@@ -98,6 +98,20 @@ def org_units_for_filters(request) -> QuerySet[OrgUnit]:
     return org_units_visible_to(request.user) if request else OrgUnit.objects.none()
 
 
+def people_matching(people: QuerySet[User], text: str) -> QuerySet[User]:
+    """People whose employee number, name, name in pinyin or pinyin initials
+    start with `text` ("A101", "张", "zhangs", "zs"): prefix conditions, each on
+    an index, so the search costs the same at 300 and 300,000 people."""
+    text = text.strip()
+    if not text:
+        return people.none()
+    condition = Q(employee_no__startswith=text) | Q(full_name__startswith=text)
+    lowered = text.lower()
+    if lowered.isascii() and lowered.isalnum():
+        condition |= Q(name_pinyin__startswith=lowered) | Q(name_initials__startswith=lowered)
+    return people.filter(condition)
+
+
 def role_grants_managed_by(user) -> QuerySet[RoleGrant]:
     """Grants over units the person answers for as an official (theirs included)."""
     return RoleGrant.objects.filter(org_unit__in=org_units_managed_by(user)).select_related(

@@ -6,6 +6,7 @@ from achievements.models import Achievement, Adoption, Patent, PromotionConferen
 from achievements.selectors import conferences_managed_by, problems_fully_visible_to
 from core.forms import BootstrapFormMixin, ServiceValidatedModelForm, person_share_formset
 from core.pages import DateInput
+from core.pickers import PickManyField
 from studios.selectors import studio_access, studios_writable_by
 
 
@@ -47,12 +48,16 @@ class ProblemForm(StudioChoiceMixin, ServiceValidatedModelForm):
             "started_on": DateInput(),
             "solved_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
-            "team": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args, user, studio=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = people_visible_to(user).order_by("full_name")
+        self.fields["team"] = PickManyField(
+            label=self.fields["team"].label,
+            source="people",
+            queryset=people_visible_to(user),
+            required=False,
+        )
         if editing:  # studio and status are fixed once logged (status has its own action)
             del self.fields["studio"]
             del self.fields["status"]
@@ -160,10 +165,9 @@ class ShowAtConferenceForm(BootstrapFormMixin, forms.Form):
 
 
 class PatentForm(StudioChoiceMixin, ServiceValidatedModelForm):
-    inventors = forms.ModelMultipleChoiceField(
+    inventors = PickManyField(
         label=_("Inventors"),
-        queryset=None,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        source="people",
         help_text=_("In the order of the application, first inventor first."),
     )
     status = forms.ChoiceField(
@@ -189,7 +193,7 @@ class PatentForm(StudioChoiceMixin, ServiceValidatedModelForm):
 
     def __init__(self, *args, user, studio=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["inventors"].queryset = people_visible_to(user).order_by("full_name")
+        self.fields["inventors"].queryset = people_visible_to(user)
         self.fields["achievement"].queryset = Achievement.objects.filter(
             studio__in=studios_writable_by(user)
         ).order_by("-completed_on")

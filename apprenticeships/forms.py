@@ -8,17 +8,13 @@ from apprenticeships.models import Evaluation, Milestone, Pairing, Session
 from apprenticeships.selectors import pairings_mentored_by
 from core.forms import BootstrapFormMixin, ServiceValidatedModelForm
 from core.pages import DateInput
+from core.pickers import PickField
 from studios.selectors import studios_led_by, studios_managed_by
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, person):
-        return f"{person.full_name}（{person.employee_no} · {person.post or '—'}）"
-
-
 class PairingForm(ServiceValidatedModelForm):
-    mentor = PersonChoiceField(label=_("Mentor"), queryset=None)
-    apprentice = PersonChoiceField(label=_("Apprentice"), queryset=None)
+    mentor = PickField(label=_("Mentor"), source="people")
+    apprentice = PickField(label=_("Apprentice"), source="people")
 
     class Meta:
         model = Pairing
@@ -53,7 +49,10 @@ class PairingForm(ServiceValidatedModelForm):
         studios = (studios_managed_by(user) | studios_led_by(user)).distinct().order_by("code")
         self.fields["studio"].queryset = studios
         if is_official(user):
-            self.fields["studio"].required = False
+            # An official may choose among thousands of studios: typed, not listed.
+            self.fields["studio"] = PickField(
+                label=_("Studio"), source="studios", queryset=studios, required=False
+            )
             self.fields["org_unit"].queryset = org_units_managed_by(user)
             self.fields["org_unit"].required = False
         else:

@@ -14,6 +14,7 @@ from core.forms import (
     person_share_formset,
 )
 from core.pages import DateInput, DateTimeInput
+from core.pickers import PickField
 from studios.selectors import studios_of
 
 # One line per category, in the words a worker uses, with an example from a mine.
@@ -109,12 +110,13 @@ class ProposalForm(ServiceValidatedModelForm):
         self.fields["studio"].queryset = studios_of(author).order_by("code")
         self.fields["origin_problem"].queryset = problems_visible_to(user).order_by("-started_on")
         if on_behalf and not self.instance.pk:
-            self.fields["author"].queryset = (
-                people_managed_by(user)
-                .filter(org_unit__path__startswith=campaign.org_unit.path)
-                .order_by("full_name")
+            self.fields["author"] = PickField(
+                label=_("Worker (entered on their behalf)"),
+                source="people",
+                queryset=people_managed_by(user).filter(
+                    org_unit__path__startswith=campaign.org_unit.path
+                ),
             )
-            self.fields["author"].label = _("Worker (entered on their behalf)")
         else:
             del self.fields["author"]
 

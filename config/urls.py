@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.pickers import picker_search
 from core.views import attachment_download, healthz
 
 admin.site.site_header = _("Innovation Studios administration")
@@ -33,6 +34,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("pickers/<str:name>/", picker_search, name="picker-search"),
     path("files/<int:pk>/", attachment_download, name="attachment-download"),
     path(
         "files/<int:pk>/thumbnail/",

@@ -1,11 +1,12 @@
 """Form building blocks shared by every app."""
 
-import re
 from decimal import Decimal
 
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+
+from core.pickers import CODE_SEPARATORS, PickField
 
 
 class BootstrapFormMixin:
@@ -67,7 +68,7 @@ class PersonShareForm(BootstrapFormMixin, forms.Form):
     """One row of people sharing a credit (contributors, co-authors): a person
     from `people` (the writer's scope) and their share."""
 
-    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    person = PickField(label=_("Person"), source="people")
     share = forms.DecimalField(
         label=_("Share (%)"), min_value=Decimal("0.01"), max_value=100, decimal_places=2
     )
@@ -115,7 +116,6 @@ def person_share_formset(*, min_num: int = 1):
     )
 
 
-CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
 # Up to this many choices a form shows boxes to tick; beyond it (a group
 # official choosing among 300 000 people) the codes are typed instead.
 TICKABLE_CHOICES = 60

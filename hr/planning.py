@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, SkillLevel, SkillLevelChange, User
+from accounts.pinyin import pinyin_keys
 from hr.reading import COLUMNS, Table
 
 CHUNK_ROWS = 2000
@@ -36,6 +37,7 @@ PERSON_FIELDS = (
     "skill_level",
     "is_active",
 )
+PINYIN_FIELDS = ("name_pinyin", "name_initials")
 FIELD_LIMITS = {"employee_no": 32, "full_name": 100, "post": 100, "phone": 32, "messenger_id": 64}
 YES = {"1", "y", "yes", "true", "是", "在职", "有效", "√"}
 NO = {"0", "n", "no", "false", "否", "离职", "不在职", "无效", "×"}
@@ -136,19 +138,22 @@ def insert_people(people: list[dict]) -> None:
         return
     # PostgreSQL: one INSERT of column arrays, several times cheaper than
     # Django's bulk_create building an object and a parameter per value.
-    columns = ["employee_no", *PERSON_FIELDS]
+    columns = list(people[0])
     arrays = [[fields[name] for fields in people] for name in columns]
     arrays.append(["!" + secrets.token_hex(16) for _ in people])
     types = [
         {"org_unit_id": "bigint", "is_active": "boolean"}.get(name, "text") for name in columns
     ]
     names = [User._meta.get_field(name).column for name in columns]
+    unnested = ", ".join(f"%s::{sql_type}[]" for sql_type in types)
     with connection.cursor() as cursor:
         cursor.execute(
+            # Every NOT NULL column without a value here is written explicitly
+            # (Django's defaults are not the database's).
             f"INSERT INTO {User._meta.db_table} ({', '.join(names)}, password, "
-            "is_staff, is_superuser, date_joined) "
-            f"SELECT *, false, false, %s FROM unnest({', '.join(f'%s::{t}[]' for t in types)}, "
-            "%s::text[]) ON CONFLICT (employee_no) DO NOTHING",
+            "is_staff, is_superuser, must_change_password, date_joined) "
+            f"SELECT *, false, false, false, %s FROM unnest({unnested}, %s::text[]) "
+            "ON CONFLICT (employee_no) DO NOTHING",
             [now, *arrays],
         )
 
@@ -166,9 +171,13 @@ class PeopleWriter:
     def write(self, creates: list[dict], updates: list[dict], level_changes: list) -> None:
         with transaction.atomic():
             self.fence()
-            insert_people(creates)
+            # The pinyin keys a save would compute (bulk writes skip save()).
+            insert_people([{**fields, **pinyin_keys(fields["full_name"])} for fields in creates])
             if updates:
-                User.objects.bulk_update([User(**fields) for fields in updates], PERSON_FIELDS)
+                User.objects.bulk_update(
+                    [User(**fields, **pinyin_keys(fields["full_name"])) for fields in updates],
+                    [*PERSON_FIELDS, *PINYIN_FIELDS],
+                )
             SkillLevelChange.objects.bulk_create(
                 SkillLevelChange(
                     person_id=person_id,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import org_units_managed_by, people_managed_by, people_visible_to
 from core.forms import BootstrapFormMixin, ServiceValidatedModelForm
 from core.pages import DateInput
+from core.pickers import PickField
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
 from studios.selectors import studio_status_targets, studios_nameable_by
 
@@ -51,9 +52,11 @@ class StudioForm(BootstrapFormMixin, forms.ModelForm):
         # (the service checks only a *new* leader against the editor's scope).
         visible = people_visible_to(user).values("pk")
         current = self.instance.leader_id if self.instance.pk else None
-        self.fields["leader"].queryset = User.objects.filter(
-            Q(pk__in=visible) | Q(pk=current)
-        ).order_by("full_name")
+        self.fields["leader"] = PickField(
+            label=_("Leader"),
+            source="people",
+            queryset=User.objects.filter(Q(pk__in=visible) | Q(pk=current)),
+        )
         self.fields["org_unit"].queryset = org_units_managed_by(user)
 
 
@@ -96,7 +99,7 @@ class StatusChangeForm(BootstrapFormMixin, forms.Form):
 
 
 class MembershipAddForm(BootstrapFormMixin, forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    person = PickField(label=_("Person"), source="people")
     role = forms.ChoiceField(
         label=_("Role"),
         choices=[(Membership.Role.MEMBER, _("Member")), (Membership.Role.CORE, _("Core member"))],
@@ -105,10 +108,8 @@ class MembershipAddForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, studio: Studio, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (
-            people_visible_to(user)
-            .exclude(studio_memberships__studio=studio, studio_memberships__left_on__isnull=True)
-            .order_by("full_name")
+        self.fields["person"].queryset = people_visible_to(user).exclude(
+            studio_memberships__studio=studio, studio_memberships__left_on__isnull=True
         )
 
 
@@ -140,5 +141,9 @@ class HonourForm(ServiceValidatedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["studio"].queryset = studios_nameable_by(user)
-        self.fields["person"].queryset = people_managed_by(user).order_by("full_name")
+        self.fields["studio"] = PickField(
+            label=_("Studio"), source="studios", queryset=studios_nameable_by(user), required=False
+        )
+        self.fields["person"] = PickField(
+            label=_("Person"), source="people", queryset=people_managed_by(user), required=False
+        )

@@ -15,9 +15,11 @@ def form_of(html: str, action: str) -> str:
 
 
 def error_beside(form_html: str, name: str, message: str) -> None:
-    """`message` is shown in the block of the field `name`: after its input and
-    before the next field."""
-    start = form_html.index(f'name="{name}"')
+    """`message` is shown in the block of the field `name`: after its input (a
+    picker's box is `<name>_key`) and before the next field."""
+    found = [form_html.find(f'name="{n}"') for n in (name, f"{name}_key")]
+    start = max(found)
+    assert start != -1, f"no field {name}"
     end = form_html.find('<div class="mb-3">', start)
     block = form_html[start : end if end != -1 else None]
     assert f'<div class="invalid-feedback d-block">{message}</div>' in block, block

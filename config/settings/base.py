@@ -276,6 +276,9 @@ SPECTACULAR_SETTINGS = {
         "SkillLevelEnum": "accounts.models.SkillLevel",
         "StoryFormEnum": "showcase.models.Story.Form",
         "StoryStatusEnum": "showcase.models.Story.Status",
+        "ImportKindEnum": "hr.models.ImportRun.Kind",
+        "RoleGrantRoleEnum": "accounts.models.RoleGrant.Role",
+        "MembershipRoleEnum": "studios.models.Membership.Role",
     },
 }
 

@@ -10,4 +10,6 @@ document.addEventListener("click", (event) => {
   const index = Number(total.value);
   rows.insertAdjacentHTML("beforeend", template.innerHTML.replaceAll("__prefix__", String(index)));
   total.value = String(index + 1);
+  // A new row's pickers (static/js/picker.js) are set up on this event.
+  rows.dispatchEvent(new CustomEvent("formset:added", { bubbles: true }));
 });

@@ -275,7 +275,7 @@ class TestOnBehalf:
         assert org.worker_b not in authors
         assert org.group_official not in authors
         html = response.content.decode()
-        assert 'name="author"' in html
+        assert 'name="author_key"' in html  # the people picker's box
         assert "on_behalf=1" in html
 
     def test_entry_creates_a_proposal_entered_by_the_official(self, as_person, org, campaigns):

@@ -1,0 +1,268 @@
+"""Search-as-you-type pickers for choices too many to list (300,000 people,
+10,000 studios): a form field keeps its scoped queryset as the truth and shows
+one text box; typing asks `/pickers/<source>/?q=` for at most PICKER_LIMIT
+matches from the viewer's own scope (one indexed query), and JavaScript turns
+the box into a list to choose from. Without JavaScript the box takes the
+record's key as typed (an employee number, a studio code).
+
+Apps register their sources (`register(PickerSource(...))` in their
+`pickers.py`), so core imports no app.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, JsonResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+PICKER_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class PickerSource:
+    name: str
+    scope: Callable[..., QuerySet]  # user -> the records they may pick from
+    search: Callable[[QuerySet, str], QuerySet]  # (scope, typed text) -> matches
+    key_field: str  # what a person types without JavaScript
+    label: Callable[[object], str]  # how a match is shown
+
+
+_sources: dict[str, PickerSource] = {}
+
+
+def register(source: PickerSource) -> PickerSource:
+    _sources[source.name] = source
+    return source
+
+
+def source_named(name: str) -> PickerSource:
+    from django.utils.module_loading import autodiscover_modules
+
+    if not _sources:
+        autodiscover_modules("pickers")
+    return _sources[name]
+
+
+@login_required
+def picker_search(request, name: str):
+    """At most PICKER_LIMIT matches from the viewer's scope, as JSON."""
+    try:
+        source = source_named(name)
+    except KeyError:
+        raise Http404 from None
+    text = request.GET.get("q", "")[:50]
+    matches = source.search(source.scope(request.user), text).order_by()[:PICKER_LIMIT]
+    results = [
+        {
+            "id": record.pk,
+            "key": str(getattr(record, source.key_field)),
+            "label": source.label(record),
+        }
+        for record in matches
+    ]
+    results.sort(key=lambda result: result["key"])
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class Typed(str):
+    """A key as typed in the picker's box (not a primary key)."""
+
+
+class PickerInput(forms.Widget):
+    """One text box named `<name>_key` holding the chosen records' keys (the
+    posted `<name>` itself, a primary key or keys, is still read when the box
+    is absent: API-style posts). `data-picker` points the JavaScript at the
+    source."""
+
+    multiple = False
+
+    def __init__(self, *, source: str, attrs=None):
+        super().__init__(attrs)
+        self.source = source
+
+    def value_from_datadict(self, data, files, name):
+        key_name = f"{name}_key"
+        if key_name in data:
+            typed = [Typed(code) for code in split_codes(data.get(key_name, ""))]
+            return typed if self.multiple else (typed[0] if typed else None)
+        if self.multiple:
+            return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        return data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return f"{name}_key" not in data and name not in data
+
+    def render(self, name, value, attrs=None, renderer=None):
+        values = value if isinstance(value, list | tuple) else [value]
+        field = getattr(self, "field", None)  # set by the field: its scoped queryset
+        picked = _picked(self.source, getattr(field, "queryset", None), values)
+        attrs = self.build_attrs(self.attrs, attrs)
+        box_id = attrs.get("id", f"id_{name}")
+        chips = format_html_join(
+            "",
+            '<li class="picker-chip" data-key="{}">{}</li>',
+            ((choice.key, choice.label) for choice in picked if choice.key),
+        )
+        return format_html(
+            '<div class="picker" data-picker="{}" data-multiple="{}">'
+            '<input type="text" class="form-control" name="{}_key" id="{}" value="{}" '
+            'autocomplete="off" spellcheck="false" placeholder="{}">'
+            '<ol class="picker-chosen list-unstyled small mb-0">{}</ol></div>',
+            reverse("picker-search", args=[self.source]),
+            "true" if self.multiple else "false",
+            name,
+            box_id,
+            " ".join(choice.key for choice in picked if choice.key),
+            _("Type a name, pinyin or number"),
+            chips,
+        )
+
+
+class PickerManyInput(PickerInput):
+    multiple = True
+
+
+@dataclass(frozen=True)
+class Picked:
+    key: str
+    label: str
+
+
+CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def split_codes(text: str) -> list[str]:
+    """Keys typed in one box, separated by spaces, commas or 、."""
+    return [code for code in CODE_SEPARATORS.split(text or "") if code]
+
+
+class PickField(forms.ModelChoiceField):
+    """One record from the field's queryset, chosen in a picker: a primary key
+    (posted by the JavaScript or an API-style client) or a typed key."""
+
+    def __init__(self, *, source: str, queryset=None, **kwargs):
+        self.source = source
+        super().__init__(queryset=queryset, widget=PickerInput(source=source), **kwargs)
+        self.widget.field = self  # the widget shows the chosen record through its scope
+
+    def __deepcopy__(self, memo):
+        # Each form gets a copy of the field (with its own queryset); a widget
+        # copies shallowly, so point the copy's widget at the copy.
+        result = super().__deepcopy__(memo)
+        result.widget.field = result
+        return result
+
+    def to_python(self, value):
+        if isinstance(value, Typed):
+            key_field = source_named(self.source).key_field
+            found = self.queryset.filter(**{key_field: value}).first()
+            if found is None:
+                raise ValidationError(
+                    _("%(value)s is not among your choices.") % {"value": value},
+                    code="invalid_choice",
+                )
+            return found
+        return super().to_python(value)
+
+    def has_changed(self, initial, data):
+        return str(getattr(self.to_python_or_none(data), "pk", "")) != str(
+            getattr(initial, "pk", initial) or ""
+        )
+
+    def to_python_or_none(self, data):
+        try:
+            return self.to_python(data)
+        except ValidationError:
+            return None
+
+
+class PickManyField(forms.ModelMultipleChoiceField):
+    """Several records in the order given (inventors, team members), chosen in
+    a picker; the cleaned value is a list in that order."""
+
+    widget = PickerManyInput
+
+    def __init__(self, *, source: str, queryset=None, **kwargs):
+        self.source = source
+        super().__init__(queryset=queryset, widget=PickerManyInput(source=source), **kwargs)
+        self.widget.field = self
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.widget.field = result
+        return result
+
+    def clean(self, value):
+        values = list(value or [])
+        if self.required and not values:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if not values:
+            return []
+        key_field = source_named(self.source).key_field
+        typed = [v for v in values if isinstance(v, Typed)]
+        ids = [v for v in values if not isinstance(v, Typed)]
+        found = {}
+        if typed:
+            for record in self.queryset.filter(**{f"{key_field}__in": typed}):
+                found[Typed(getattr(record, key_field))] = record
+        if ids:
+            try:
+                for record in self.queryset.filter(pk__in=ids):
+                    found[str(record.pk)] = record
+            except (ValueError, TypeError) as exc:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"] % {"pk": ids[0]}
+                ) from exc
+        missing = [str(v) for v in values if (v if isinstance(v, Typed) else str(v)) not in found]
+        if missing:
+            raise ValidationError(
+                _("%(value)s is not among your choices.") % {"value": "、".join(missing)},
+                code="invalid_choice",
+            )
+        chosen = [found[v if isinstance(v, Typed) else str(v)] for v in values]
+        if len({record.pk for record in chosen}) != len(chosen):
+            raise ValidationError(_("A choice is listed twice."), code="duplicate")
+        return chosen
+
+    def has_changed(self, initial, data):
+        before = [getattr(v, "pk", v) for v in (initial or [])]
+        try:
+            after = [record.pk for record in self.clean(data)]
+        except ValidationError:
+            return True
+        return [str(v) for v in before] != [str(v) for v in after]
+
+
+def _picked(source_name: str, queryset, values) -> list[Picked]:
+    """Key and label of each chosen value (records, primary keys or typed keys), in order."""
+    source = source_named(source_name)
+    ids = [
+        v
+        for v in values
+        if v not in (None, "") and not hasattr(v, "pk") and not isinstance(v, Typed)
+    ]
+    by_id = {}
+    if ids and queryset is not None:
+        # Through the field's scope: a posted id outside it shows nothing.
+        try:
+            by_id = {str(r.pk): r for r in queryset.filter(pk__in=ids)}
+        except (ValueError, TypeError):
+            by_id = {}
+    picked = []
+    for value in values:
+        if isinstance(value, Typed):
+            picked.append(Picked(str(value), str(value)))
+            continue
+        record = value if hasattr(value, "pk") else by_id.get(str(value))
+        if record is not None:
+            picked.append(Picked(str(getattr(record, source.key_field)), source.label(record)))
+    return picked

@@ -1,0 +1,132 @@
+"""The search-as-you-type pickers: a person is found by pinyin, initials,
+the start of the name or the employee number, only within the viewer's scope,
+at most 20 at a time in a constant number of queries; a form takes the typed
+key without JavaScript and keeps the order of several picks."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from achievements.models import Patent
+from core.pickers import PICKER_LIMIT
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(client, viewer, text, source="people") -> list[str]:
+    client.force_login(viewer)
+    answer = client.get(reverse("picker-search", args=[source]), {"q": text})
+    assert answer.status_code == 200
+    return [row["key"] for row in answer.json()["results"]]
+
+
+@pytest.mark.parametrize("text", ["zhangsan", "zhangs", "zs", "ZS", "张", "张三", "P9001"])
+def test_a_person_is_found_by_pinyin_initials_name_or_number(org, client, text):
+    PersonFactory(employee_no="P9001", full_name="张三", org_unit=org.team_a101)
+    assert "P9001" in found(client, org.official_a, text)
+
+
+def test_the_picker_offers_only_people_in_the_viewers_scope(org, client):
+    PersonFactory(employee_no="P9001", full_name="张三", org_unit=org.team_a101)
+    PersonFactory(employee_no="P9002", full_name="张三丰", org_unit=org.team_b101)
+    assert found(client, org.worker_a, "zs") == ["P9001"]  # own company only
+    assert found(client, org.official_b, "zs") == ["P9002"]
+    assert sorted(found(client, org.group_official, "zs")) == ["P9001", "P9002"]
+
+
+def test_the_picker_answers_at_most_twenty_in_the_same_queries(
+    org, client, django_assert_num_queries
+):
+    User.objects.bulk_create(
+        User(
+            employee_no=f"Q{n:04d}",
+            full_name=f"钱{n}",
+            name_pinyin=f"qian{n}",
+            name_initials="q",
+            org_unit=org.team_a101,
+            password="!",
+        )
+        for n in range(60)
+    )
+    client.force_login(org.official_a)
+    for text in ("q", "qian1", "钱"):
+        with django_assert_num_queries(5):  # session, user, scope (two), the search
+            answer = client.get(reverse("picker-search", args=["people"]), {"q": text})
+        assert 0 < len(answer.json()["results"]) <= PICKER_LIMIT
+
+
+def test_an_unknown_picker_is_a_404_and_an_anonymous_one_signs_in(org, client):
+    client.force_login(org.official_a)
+    assert client.get(reverse("picker-search", args=["passwords"]), {"q": "a"}).status_code == 404
+    client.logout()
+    assert client.get(reverse("picker-search", args=["people"]), {"q": "a"}).status_code == 302
+
+
+def test_studios_are_found_by_code_or_name_within_scope(studios, client):
+    assert found(client, studios.org.official_a, "A1-D", "studios") == ["A1-DUST"]
+    assert found(client, studios.org.official_a, "粉尘", "studios") == ["A1-DUST"]
+    assert found(client, studios.org.official_b, "粉尘", "studios") == []
+
+
+# ── the forms ──────────────────────────────────────────────────────────────
+
+
+def test_without_javascript_a_typed_employee_number_is_taken(mentoring_form_post):
+    answer, pairing_exists = mentoring_form_post(mentor_key="member_a", apprentice_key="newbie")
+    assert answer.status_code == 302, answer.content.decode()[:500]
+    assert pairing_exists()
+
+
+def test_a_typed_number_outside_the_choices_is_refused_beside_the_field(mentoring_form_post, org):
+    answer, pairing_exists = mentoring_form_post(
+        mentor_key="member_a", apprentice_key=org.worker_b.employee_no
+    )
+    assert answer.status_code == 400
+    assert f"“{org.worker_b.employee_no}”不在可选范围内" in answer.content.decode()
+    assert not pairing_exists()
+
+
+@pytest.fixture
+def mentoring_form_post(studios, client):
+    """A lead proposes a pairing on the page, the people typed by employee number."""
+    PersonFactory(employee_no="newbie", org_unit=studios.org.team_a101)
+
+    def post(**people):
+        from apprenticeships.models import Pairing
+
+        client.force_login(studios.lead_a)
+        data = {
+            "studio": studios.dust.pk,
+            "starts_on": "2026-01-05",
+            "planned_end_on": "2027-01-05",
+            "target_skill_level": "intermediate",
+            "goals": "学会粉尘检测",
+            **people,
+        }
+        answer = client.post(reverse("apprenticeships:pairing-create"), data)
+        return answer, lambda: Pairing.objects.filter(
+            apprentice__employee_no=people["apprentice_key"]
+        ).exists()
+
+    return post
+
+
+def test_inventors_keep_the_order_they_were_picked_in(studios, client):
+    client.force_login(studios.lead_a)
+    data = {
+        "studio": studios.dust.pk,
+        "application_no": "CN202110123456.7",
+        "title": "一种粉尘浓度在线监测装置",
+        "patent_type": "invention",
+        "status": "filed",
+        "filed_on": "2021-03-01",
+        "holder": "北岭煤业公司",
+        "inventors_key": f"{studios.member_a.employee_no} {studios.lead_a.employee_no}",
+    }
+    answer = client.post(reverse("achievements:patent-create"), data)
+    assert answer.status_code == 302, answer.content.decode()[:800]
+    patent = Patent.objects.get(title="一种粉尘浓度在线监测装置")
+    assert [p.pk for p in patent.inventor_people] == [studios.member_a.pk, studios.lead_a.pk]
+    page = client.get(reverse("achievements:patent-edit", args=[patent.pk])).content.decode()
+    assert f'value="{studios.member_a.employee_no} {studios.lead_a.employee_no}"' in page
