@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from achievements.models import Achievement, TechnicalProblem
 from tests.e2e.phone import assert_no_sideways_scroll
+from tests.e2e.pickers import pick, picker_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,9 +29,8 @@ def fill_achievement_basics(form, title):
 
 def add_second_contributor(form, person, share):
     form.get_by_test_id("add-contributor").click()
-    second = form.locator("select[name=contributors-1-person]")
-    expect(second).to_be_visible()
-    second.select_option(label=str(person))
+    expect(picker_of(form, "contributors-1-person")).to_be_visible()
+    pick(form, "contributors-1-person", person.employee_no, person.full_name)
     form.locator("input[name=contributors-1-share]").fill(share)
 
 
@@ -69,7 +69,8 @@ def test_lead_logs_a_solved_problem_and_an_achievement_with_two_contributors(
     form.locator("textarea[name=description]").fill("回风巷粉尘浓度长期超标，影响职业健康。")
     form.locator("input[name=started_on]").fill("2024-01-15")
     form.locator("input[name=solved_on]").fill("2024-06-20")
-    form.locator("select[name=team]").select_option(label=[str(lead), str(member)])
+    pick(form, "team", lead.employee_no, lead.full_name)
+    pick(form, "team", member.employee_no, member.full_name)
     form.locator("input[name=estimated_benefit]").fill("120000")
     form.locator("input[name=realised_benefit]").fill("150000")
     screenshot(page, f"achievements-{width}px-2-problem-filled")
@@ -93,7 +94,9 @@ def test_lead_logs_a_solved_problem_and_an_achievement_with_two_contributors(
     # Then they are the first contributor, with the whole share
     form = page.locator("main form")
     contributors = form.get_by_test_id("contributors")
-    expect(contributors.locator("select[name=contributors-0-person]")).to_have_value(str(lead.pk))
+    expect(contributors.locator("input[name=contributors-0-person_key]")).to_have_value(
+        lead.employee_no
+    )
     expect(contributors.locator("input[name=contributors-0-share]")).to_have_value("100")
     expect(contributors.locator(".contributor-row")).to_have_count(1)
     screenshot(page, f"achievements-{width}px-4-achievement-form")
