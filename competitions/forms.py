@@ -108,7 +108,13 @@ class ProposalForm(ServiceValidatedModelForm):
             self.fields[name].required = False
         author = self.instance.author if self.instance.pk else user
         self.fields["studio"].queryset = studios_of(author).order_by("code")
-        self.fields["origin_problem"].queryset = problems_visible_to(user).order_by("-started_on")
+        self.fields["origin_problem"] = PickField(
+            label=self.fields["origin_problem"].label,
+            help_text=self.fields["origin_problem"].help_text,
+            source="problems",
+            queryset=problems_visible_to(user),
+            required=False,
+        )
         if on_behalf and not self.instance.pk:
             self.fields["author"] = PickField(
                 label=_("Worker (entered on their behalf)"),
@@ -304,16 +310,14 @@ class DecideForm(BootstrapFormMixin, forms.Form):
 class ImplementForm(BootstrapFormMixin, forms.Form):
     implemented_on = forms.DateField(label=_("Put into practice on"), widget=DateInput())
     department = forms.CharField(label=_("Implementing department"), max_length=100)
-    achievement = forms.ModelChoiceField(
-        label=_("Achievement it became (optional)"), queryset=None, required=False
+    achievement = PickField(
+        label=_("Achievement it became (optional)"), source="achievements", required=False
     )
     note = forms.CharField(label=_("Note"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["achievement"].queryset = achievements_visible_to(user).order_by(
-            "-completed_on"
-        )
+        self.fields["achievement"].queryset = achievements_visible_to(user)
 
 
 class ProposalVerifyForm(BootstrapFormMixin, forms.Form):

@@ -130,3 +130,17 @@ def test_inventors_keep_the_order_they_were_picked_in(studios, client):
     assert [p.pk for p in patent.inventor_people] == [studios.member_a.pk, studios.lead_a.pk]
     page = client.get(reverse("achievements:patent-edit", args=[patent.pk])).content.decode()
     assert f'value="{studios.member_a.employee_no} {studios.lead_a.employee_no}"' in page
+
+
+def test_problems_are_found_by_title_or_number_and_typed_by_number(studios, client):
+    from achievements.models import TechnicalProblem
+
+    problem = TechnicalProblem.objects.create(
+        studio=studios.dust,
+        title="回风巷粉尘浓度超标",
+        category="dust",
+        started_on="2026-01-05",
+        created_by=studios.lead_a,
+    )
+    assert found(client, studios.lead_a, "粉尘浓度", "problems") == [str(problem.pk)]
+    assert found(client, studios.lead_a, str(problem.pk), "problems") == [str(problem.pk)]
