@@ -166,7 +166,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 DEMO_DATA_ALLOWED = True
 # How many of the demo's five-small proposals to write (1.0: 200 last year and
 # 300 this year, every one through the services). The test suite, which checks
-# the demo's shape rather than its volume, writes a fifth of them.
+# the demo's shape rather than its volume, writes a tenth of them.
 DEMO_PROPOSAL_SCALE = env.float("DEMO_PROPOSAL_SCALE", default=1.0)
 
 # --- Authentication -----------------------------------------------------------

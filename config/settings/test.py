@@ -10,7 +10,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # Lockout is switched on by the tests that exercise it.
 AXES_ENABLED = False
 LANGUAGE_CODE = "zh-hans"
-DEMO_PROPOSAL_SCALE = 0.2
+DEMO_PROPOSAL_SCALE = 0.1
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

@@ -23,7 +23,7 @@ TASKS = ("hr.tasks.preview_import", "hr.tasks.apply_import")
 Status = ImportRun.Status
 # Enough rows that the apply takes several chunks (seconds, not milliseconds):
 # the test sees chunks committed and kills the worker before the last one.
-ROWS = 16_000
+ROWS = 10_000
 
 
 def test_a_killed_apply_is_finished_by_another_worker_each_person_once(org, workers, media_root):
