@@ -42,29 +42,18 @@ def shared_world(request, _world_stack, _django_db_helper):
     return World(_world_stack, transactional=is_transactional(request.node))
 
 
-# Modules that mostly wait (a browser, worker processes) or build the whole demo.
-LONG_MARKERS = ("browser", "worker")
-LONG_MODULES = ("tests.core.test_seed_demo",)
-
-
 def pytest_collection_modifyitems(items):
     """Within a module, run the tests that ask for the same shared data one after
-    another, so each level is built once per run of them, not once per test.
-    Long modules go first: pytest-xdist hands out modules in this order, so the
-    short ones fill both workers at the end instead of one worker finishing a
-    browser journey alone."""
-    module_order, long_modules = {}, set()
+    another, so each level is built once per run of them, not once per test."""
+    module_order = {}
     for item in items:
-        module = item.module.__name__ if item.module else ""
-        module_order.setdefault(module, len(module_order))
-        if module in LONG_MODULES or any(item.get_closest_marker(m) for m in LONG_MARKERS):
-            long_modules.add(module)
-
-    def key(item):
-        module = item.module.__name__ if item.module else ""
-        return (module not in long_modules, module_order[module], levels_wanted(item))
-
-    items.sort(key=key)
+        module_order.setdefault(item.module.__name__ if item.module else "", len(module_order))
+    items.sort(
+        key=lambda item: (
+            module_order[item.module.__name__ if item.module else ""],
+            levels_wanted(item),
+        )
+    )
 
 
 @shared_data()
