@@ -138,10 +138,15 @@ def proposals_with_access(user) -> QuerySet[Proposal]:
     return annotate_facts(proposals_visible_to(user), proposal_facts(user))
 
 
-def proposal_access(user, proposal: Proposal) -> ProposalAccess:
+def proposal_access(user, proposal: Proposal, *, only: tuple[str, ...] = ()) -> ProposalAccess:
     """Everything `user` may do with `proposal`: from the row's access columns
-    when it came from `proposals_with_access`, else one query."""
-    return ProposalAccess(**read_facts(proposal, proposals_visible_to(user), proposal_facts(user)))
+    when it came from `proposals_with_access`, else one query. A service guard
+    that needs two facts names them in `only` (the query then computes just
+    those; the others stay False, which hides and forbids)."""
+    facts = proposal_facts(user)
+    if only:
+        facts = {name: facts[name] for name in ("read", *only)}
+    return ProposalAccess(**read_facts(proposal, proposals_visible_to(user), facts))
 
 
 def with_blind_column(user, proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:

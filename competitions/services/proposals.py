@@ -72,7 +72,7 @@ def ensure_author_side(proposal: Proposal, by: User) -> None:
     """The author, or the official who entered the proposal for them (and still
     answers for it); anyone else who can see it gets a 403."""
     ensure(
-        proposal_access(by, proposal).author_side,
+        proposal_access(by, proposal, only=("author_side",)).author_side,
         PermissionDenied(_("Only the author may do this.")),
     )
 

@@ -19,7 +19,7 @@ def locked_for_official(proposal_id: int, by: User) -> Proposal:
     403 if they can (the author, a co-author) but do not answer for it, and 403
     for an official's own proposal: nobody screens their own work."""
     proposal = locked_proposal(proposal_id, by)
-    access = proposal_access(by, proposal)
+    access = proposal_access(by, proposal, only=("manages", "own"))
     ensure(
         access.manages,
         PermissionDenied(_("Only the union officials over the author's unit screen proposals.")),
