@@ -53,7 +53,10 @@ def group_overview(run: ReportRun) -> Iterator[Table]:
             ]
             + [
                 [
-                    f"{_('Our share')}: {row['year']} {row['level_display']}",
+                    # A whole message, so the catalogue has it (xgettext does not
+                    # read _() inside an f-string: the label stayed English).
+                    _("Our share: %(year)s %(level)s")
+                    % {"year": row["year"], "level": row["level_display"]},
                     f"{row['share'].ours} / {row['share'].total}"
                     + (f" ({row['share'].percent}%)" if row["share"].percent is not None else ""),
                 ]

@@ -4,6 +4,7 @@ file against a fresh build."""
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -153,6 +154,8 @@ class TestGroupOverview:
         # The fixture's own figures, so the comparison above is not of zeros.
         rows = {title: {row[0]: row[1] for row in rows[1:]} for title, rows in sheets.items()}
         assert rows["工作室"]["工作室"] == 2  # dust and washing; turbine is company B's
+        # Every label is in the office's language.
+        assert [label for label in rows["工作室"] if re.search("[A-Za-z]", str(label))] == []
         outputs_ = rows["攻关与成果"]
         assert (outputs_["新立课题"], outputs_["攻克课题"], outputs_["创新成果"]) == (2, 1, 2)
         assert number(outputs_["效益核实"]) == Decimal("1334.75")
