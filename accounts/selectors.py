@@ -7,6 +7,7 @@ outsider gets the same 404 everywhere.
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -98,18 +99,30 @@ def org_units_for_filters(request) -> QuerySet[OrgUnit]:
     return org_units_visible_to(request.user) if request else OrgUnit.objects.none()
 
 
-def people_matching(people: QuerySet[User], text: str) -> QuerySet[User]:
+def people_matching(people: QuerySet[User], text: str, limit: int = 20) -> QuerySet[User]:
     """People whose employee number, name, name in pinyin or pinyin initials
     start with `text` ("A101", "张", "zhangs", "zs"): prefix conditions, each on
-    an index, so the search costs the same at 300 and 300,000 people."""
+    an index. On PostgreSQL each condition is read as a range of its prefix index (no
+    ORDER BY: an ordered scan would walk the plain index from its start) and cut
+    at `limit` before they are joined, so a common surname costs the same among
+    300 or 300,000 people (one statement, the branches inside it)."""
     text = text.strip()
     if not text:
         return people.none()
-    condition = Q(employee_no__startswith=text) | Q(full_name__startswith=text)
+    branches = [("employee_no", text), ("full_name", text)]
     lowered = text.lower()
     if lowered.isascii() and lowered.isalnum():
-        condition |= Q(name_pinyin__startswith=lowered) | Q(name_initials__startswith=lowered)
-    return people.filter(condition)
+        branches += [("name_pinyin", lowered), ("name_initials", lowered)]
+    if connection.vendor != "postgresql":  # SQLite: no LIMIT inside a UNION
+        condition = Q(pk__in=[])
+        for field, prefix in branches:
+            condition |= Q(**{f"{field}__startswith": prefix})
+        return people.filter(condition)
+    first = [
+        people.filter(**{f"{field}__startswith": prefix}).order_by().values("pk")[:limit]
+        for field, prefix in branches
+    ]
+    return people.filter(pk__in=first[0].union(*first[1:]))
 
 
 def role_grants_managed_by(user) -> QuerySet[RoleGrant]:
