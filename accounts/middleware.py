@@ -4,6 +4,7 @@ call answers 403 `password_change_required`."""
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 # What a person with a one-time password may still open (and the static files).
@@ -30,7 +31,7 @@ class PasswordChosen(BasePermission):
     """The API side of the same rule (API clients sign in with a token, after
     the middleware has run)."""
 
-    message = "Choose your own password first: sign in on the web page and change it."
+    message = _("Choose your own password first: sign in on the web page and change it.")
     code = "password_change_required"
 
     def has_permission(self, request, view):

@@ -125,6 +125,12 @@ def people_matching(people: QuerySet[User], text: str, limit: int = 20) -> Query
     return people.filter(pk__in=first[0].union(*first[1:]))
 
 
+def people_without_account(people: QuerySet[User], unit: OrgUnit) -> QuerySet[User]:
+    """Those of `people` in `unit`'s subtree who have no password yet (imported,
+    never activated): "!" starts Django's unusable passwords."""
+    return people.filter(org_unit__path__startswith=unit.path, password__startswith="!")
+
+
 def role_grants_managed_by(user) -> QuerySet[RoleGrant]:
     """Grants over units the person answers for as an official (theirs included)."""
     return RoleGrant.objects.filter(org_unit__in=org_units_managed_by(user)).select_related(

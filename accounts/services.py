@@ -15,7 +15,9 @@ from accounts.selectors import (
     org_units_managed_by,
     people_managed_by,
     people_visible_to,
+    people_without_account,
     person_access,
+    role_grants_managed_by,
 )
 from core.exceptions import Conflict
 from core.services import ensure, locked
@@ -208,7 +210,7 @@ def people_activate(
     managed = people_managed_by(by).filter(is_active=True, is_superuser=False)
     if org_unit is not None:
         unit_checked(org_unit, by)
-        chosen = managed.filter(org_unit__path__startswith=org_unit.path, password__startswith="!")
+        chosen = people_without_account(managed, org_unit)
     else:
         ids = set(person_ids or [])
         ensure(ids, ValidationError({"ids": _("Choose the people to activate.")}))
@@ -253,8 +255,7 @@ def role_grant_by(*, by: User, user: User, org_unit: OrgUnit) -> RoleGrant:
 def role_revoke(*, by: User, grant_id: int) -> None:
     """Remove a grant over a unit within `by`'s scope (never one's own: another
     official removes it, so nobody locks themself out)."""
-    grants = RoleGrant.objects.filter(org_unit__in=org_units_managed_by(by))
-    grant = locked(grants.select_related("org_unit", "user"), grant_id)
+    grant = locked(role_grants_managed_by(by), grant_id)
     ensure(grant.user_id != by.pk, Conflict(_("Another official removes your own grant.")))
     grant.delete()
     _record(grant.user, AccountEvent.Action.ROLE_REVOKED, by, grant.org_unit.name)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import OrgUnit, SkillLevel, User
-from accounts.selectors import is_official, org_units_managed_by
+from accounts.selectors import is_official, org_units_managed_by, people_without_account
 from accounts.services import people_activate
 from accounts.sheets import activation_sheet_response
 from core.pages import ScopedListView, run_action, run_form_action, run_service
@@ -161,7 +161,7 @@ def _unit_page(request, unit, merge_form, status=200):
     people = User.objects.filter(org_unit__path__startswith=unit.path)
     context = {
         "unit": unit,
-        "without_account": people.filter(is_active=True, password__startswith="!").count(),
+        "without_account": people_without_account(people.filter(is_active=True), unit).count(),
         "active_people": people.filter(is_active=True).count(),
         "inactive_people": people.filter(is_active=False).count(),
         "children": org_units_managed_by(request.user).filter(

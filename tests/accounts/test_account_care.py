@@ -10,7 +10,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import AccountEvent, RoleGrant, SkillLevelChange, User
+from tests.factories import PersonFactory, grant_official
+from tests.lists import ListCase, each_list
 from tests.roles import person
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +245,30 @@ def test_an_official_adds_and_edits_a_person_on_the_pages(org, client):
 def test_only_officials_over_a_person_edit_them(org, studios, client, role, status):
     client.force_login(person(studios, role))
     assert client.get(reverse("accounts:person-edit", args=[org.worker_a.pk])).status_code == status
+
+
+@shared_data(needs=("org",))
+def many_grants(built):
+    """25 officials over team A101 (company A's) beside the fixture's own grants."""
+    org = built.get("org")
+    for n in range(25):
+        grant_official(
+            PersonFactory(employee_no=f"G{n:03d}", org_unit=org.team_a101), org.team_a101
+        )
+    return org
+
+
+@each_list([ListCase("/api/v1/role-grants/", 4, viewer="official_a")])
+def test_the_role_grant_list_takes_the_same_queries_at_any_page_size(
+    lists, many_grants, case, page_size
+):
+    lists.read(case, many_grants, page_size)
+
+
+def test_an_outsider_lists_none_of_another_companys_grants(many_grants, api):
+    api.force_authenticate(many_grants.official_b)
+    listed = api.get("/api/v1/role-grants/", {"page_size": 100}).json()["results"]
+    assert [grant["org_unit"] for grant in listed] == [many_grants.company_b.pk]
+    outside = RoleGrant.objects.filter(org_unit=many_grants.team_a101).first()
+    assert api.get(f"/api/v1/role-grants/{outside.pk}/").status_code in (404, 405)
+    assert api.delete(f"/api/v1/role-grants/{outside.pk}/").status_code == 404
