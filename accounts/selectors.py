@@ -188,7 +188,15 @@ def people_with_access(user) -> QuerySet[User]:
 def person_access(user, person: User) -> PersonAccess:
     """Everything `user` may see of and do about `person`: from the row's access
     columns when it came from `people_with_access`, else one query."""
-    return PersonAccess(**read_facts(person, people_visible_to(user), person_facts(user)))
+    return PersonAccess(
+        **read_facts(
+            person,
+            PersonAccess.fact_names(),
+            user=user,
+            visible_to=people_visible_to,
+            facts_of=person_facts,
+        )
+    )
 
 
 def person_roles(user) -> list[str]:

@@ -90,7 +90,15 @@ def problems_with_access(user) -> QuerySet[TechnicalProblem]:
 def problem_access(user, problem: TechnicalProblem) -> ProblemAccess:
     """Everything `user` may do with `problem`: from the row's access columns
     when it came from `problems_with_access`, else one query."""
-    return ProblemAccess(**read_facts(problem, problems_visible_to(user), problem_facts(user)))
+    return ProblemAccess(
+        **read_facts(
+            problem,
+            ProblemAccess.fact_names(),
+            user=user,
+            visible_to=problems_visible_to,
+            facts_of=problem_facts,
+        )
+    )
 
 
 def achievements_visible_to(user) -> QuerySet[Achievement]:
@@ -141,7 +149,13 @@ def achievement_access(user, achievement: Achievement) -> AchievementAccess:
     """Everything `user` may do with `achievement`: from the row's access
     columns when it came from `achievements_with_access`, else one query."""
     return AchievementAccess(
-        **read_facts(achievement, achievements_visible_to(user), achievement_facts(user))
+        **read_facts(
+            achievement,
+            AchievementAccess.fact_names(),
+            user=user,
+            visible_to=achievements_visible_to,
+            facts_of=achievement_facts,
+        )
     )
 
 
@@ -194,7 +208,15 @@ def patents_with_access(user) -> QuerySet[Patent]:
 def patent_access(user, patent: Patent) -> PatentAccess:
     """Everything `user` may do with `patent`: from the row's access columns
     when it came from `patents_with_access`, else one query."""
-    return PatentAccess(**read_facts(patent, patents_visible_to(user), patent_facts(user)))
+    return PatentAccess(
+        **read_facts(
+            patent,
+            PatentAccess.fact_names(),
+            user=user,
+            visible_to=patents_visible_to,
+            facts_of=patent_facts,
+        )
+    )
 
 
 def patent_status_targets(patent: Patent) -> list[str]:

@@ -181,7 +181,15 @@ def pairings_with_access(user) -> QuerySet[Pairing]:
 def pairing_access(user, pairing: Pairing) -> PairingAccess:
     """Everything `user` may do with `pairing`: from the row's access columns
     when it came from `pairings_with_access`, else one query."""
-    return PairingAccess(**read_facts(pairing, pairings_visible_to(user), pairing_facts(user)))
+    return PairingAccess(
+        **read_facts(
+            pairing,
+            PairingAccess.fact_names(),
+            user=user,
+            visible_to=pairings_visible_to,
+            facts_of=pairing_facts,
+        )
+    )
 
 
 def pairings_mentored_by(user) -> QuerySet[Pairing]:

@@ -7,15 +7,16 @@ gives:
 
 - ``annotate_facts(queryset, facts)``: every fact as a boolean column, so a list
   knows each row's access in the same query that fetches the rows;
-- ``read_facts(record, queryset, facts)``: the facts of one record, taken from
-  those columns when the record came from such a list (no query), else from one
+- ``read_facts(record, names, ...)``: the facts of one record, taken from those
+  columns when the record came from such a list (no query, and the conditions
+  are not even built: a page of 50 rows reads 50 access objects), else from one
   query against the viewer's scoped queryset.
 
 Every field of an access object defaults to False, so a fact that nobody
 computed means "no": hiding a field fails closed (docs/architecture.md).
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
@@ -42,15 +43,24 @@ def annotate_facts(queryset: QuerySet, facts: Mapping[str, Fact]) -> QuerySet:
     return queryset.annotate(**{column(name): _as_expression(f) for name, f in facts.items()})
 
 
-def read_facts(record, queryset: QuerySet, facts: Mapping[str, Fact]) -> dict[str, bool]:
-    """The facts about one record: from its access columns when it has them all,
-    else from one query on `queryset` (the viewer's scoped rows). A record that
-    is not in `queryset` gets every fact False."""
-    names = list(facts)
+def read_facts(
+    record,
+    names: Iterable[str],
+    *,
+    user,
+    visible_to: Callable[..., QuerySet],
+    facts_of: Callable[..., Mapping[str, Fact]],
+) -> dict[str, bool]:
+    """The facts `names` about one record: from its access columns when it has
+    them all, else from one query on `visible_to(user)` (the viewer's scoped
+    rows) with the conditions `facts_of(user)`. A record that is not in the
+    viewer's scope gets every fact False."""
+    names = list(names)
     if all(hasattr(record, column(name)) for name in names):
         return {name: bool(getattr(record, column(name))) for name in names}
+    facts = facts_of(user)
     row = (
-        annotate_facts(queryset.filter(pk=record.pk), facts)
+        annotate_facts(visible_to(user).filter(pk=record.pk), {n: facts[n] for n in names})
         .values(*(column(name) for name in names))
         .first()
     )

@@ -59,7 +59,15 @@ def imports_with_access(user) -> QuerySet[ImportRun]:
 
 
 def import_access(user, run: ImportRun) -> ImportAccess:
-    return ImportAccess(**read_facts(run, imports_visible_to(user), import_facts(user)))
+    return ImportAccess(
+        **read_facts(
+            run,
+            ImportAccess.fact_names(),
+            user=user,
+            visible_to=imports_visible_to,
+            facts_of=import_facts,
+        )
+    )
 
 
 def people_left(unit) -> QuerySet[User]:

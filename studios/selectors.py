@@ -168,7 +168,15 @@ def studios_with_access(user) -> QuerySet[Studio]:
 def studio_access(user, studio: Studio) -> StudioAccess:
     """Everything `user` may do with `studio`: from the row's access columns
     when it came from `studios_with_access`, else one query."""
-    return StudioAccess(**read_facts(studio, studios_visible_to(user), studio_facts(user)))
+    return StudioAccess(
+        **read_facts(
+            studio,
+            StudioAccess.fact_names(),
+            user=user,
+            visible_to=studios_visible_to,
+            facts_of=studio_facts,
+        )
+    )
 
 
 def studio_status_targets(studio: Studio) -> list[str]:

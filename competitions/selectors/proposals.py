@@ -143,10 +143,16 @@ def proposal_access(user, proposal: Proposal, *, only: tuple[str, ...] = ()) -> 
     when it came from `proposals_with_access`, else one query. A service guard
     that needs two facts names them in `only` (the query then computes just
     those; the others stay False, which hides and forbids)."""
-    facts = proposal_facts(user)
-    if only:
-        facts = {name: facts[name] for name in ("read", *only)}
-    return ProposalAccess(**read_facts(proposal, proposals_visible_to(user), facts))
+    names = ("read", *only) if only else ProposalAccess.fact_names()
+    return ProposalAccess(
+        **read_facts(
+            proposal,
+            names,
+            user=user,
+            visible_to=proposals_visible_to,
+            facts_of=proposal_facts,
+        )
+    )
 
 
 def with_blind_column(user, proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:

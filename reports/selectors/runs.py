@@ -51,4 +51,12 @@ def report_runs_with_access(user) -> QuerySet[ReportRun]:
 def report_run_access(user, run: ReportRun) -> ReportRunAccess:
     """Everything `user` may do with `run`: from the row's access columns when it
     came from `report_runs_with_access`, else one query."""
-    return ReportRunAccess(**read_facts(run, report_runs_visible_to(user), report_run_facts(user)))
+    return ReportRunAccess(
+        **read_facts(
+            run,
+            ReportRunAccess.fact_names(),
+            user=user,
+            visible_to=report_runs_visible_to,
+            facts_of=report_run_facts,
+        )
+    )

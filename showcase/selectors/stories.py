@@ -111,10 +111,15 @@ class StoryAccess(RecordAccess):
         return any(getattr(self, move) for move in STORY_MOVES)
 
 
+# The facts of `StoryAccess` that are conditions on the row (the moves follow
+# from them and the status).
+STORY_FACTS = ("read", "author", "manages", "follows")
+
+
 def story_facts(user) -> dict[str, Fact]:
     """The row facts of `StoryAccess` as SQL conditions on a story's row."""
     if not signed_in(user):
-        return dict.fromkeys(("read", "author", "manages", "follows"), False)
+        return dict.fromkeys(STORY_FACTS, False)
     author, manages = Q(author=user), _managed(user)
     return {
         "read": True,  # the facts are read on the viewer's scoped rows only
@@ -134,7 +139,9 @@ def story_access(user, story: Story) -> StoryAccess:
     """Everything `user` may do with `story` right now: the row facts from its
     access columns when it came from `stories_with_access`, else one query; the
     moves from those facts and the story's status."""
-    facts = read_facts(story, stories_visible_to(user), story_facts(user))
+    facts = read_facts(
+        story, STORY_FACTS, user=user, visible_to=stories_visible_to, facts_of=story_facts
+    )
     manages, author, status = facts["manages"], facts["author"], story.status
     writes = manages or (author and status in Story.EDITABLE_BY_AUTHOR)
     return StoryAccess(
