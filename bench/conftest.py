@@ -57,9 +57,19 @@ def pytest_addoption(parser):
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def group_scale(request) -> float:
     return request.config.getoption("--group-scale")
+
+
+@pytest.fixture(scope="session")
+def big_group(django_db_setup, django_db_blocker, group_scale):
+    """The generated group (bench/group.py), built once per run and committed,
+    so every benchmark reads the same rows."""
+    from bench.group import build_group
+
+    with django_db_blocker.unblock():
+        return build_group(group_scale)
 
 
 def pytest_sessionfinish(session):
