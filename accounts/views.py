@@ -39,6 +39,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PersonListView(ScopedListView):
     visible_to = staticmethod(people_visible_to)
+    keyset = True
     filterset_class = PersonFilterSet
     template_name = "accounts/person_list.html"
     partial_template_name = "accounts/partials/person_results.html"

@@ -190,6 +190,8 @@ class Achievement(models.Model):
             # The group-wide library, newest first.
             models.Index(fields=["promotion", "-completed_on"], name="achievements_library"),
             models.Index(fields=["studio", "-completed_on"], name="achievements_by_studio"),
+            # The library's cursor pages (core/keyset.py): newest first, id last.
+            models.Index(fields=["-completed_on", "-id"], name="achievements_order"),
         ]
 
     def __str__(self) -> str:

@@ -47,6 +47,19 @@ def ratio():
     return compare
 
 
+@pytest.fixture
+def record():
+    """record(name, value) keeps a figure that is not a ratio (a query count,
+    megabytes) in the same results file, and returns it."""
+
+    def keep(name: str, value):
+        _results.append({"key": name, "value": value, "baseline": None, "ratio": None})
+        print(f"\n{name}: {value}")
+        return value
+
+    return keep
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--group-scale",

@@ -594,6 +594,10 @@ class Review(models.Model):
                 condition=Q(total__gte=0), name="%(app_label)s_%(class)s_total_not_negative"
             ),
         ]
+        indexes = [
+            # The review list's cursor pages (core/keyset.py): newest first.
+            models.Index(fields=["-created_at", "-id"], name="competitions_review_order"),
+        ]
 
     def __str__(self) -> str:
         return str(self.total)

@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView
 
 from core.exceptions import Conflict
 from core.forms import AttachmentForm
+from core.keyset import keyset_page
 
 
 class ScopedListView(LoginRequiredMixin, ListView):
@@ -26,6 +27,7 @@ class ScopedListView(LoginRequiredMixin, ListView):
     partial_template_name: str | None = None
     paginate_by = 25
     max_paginate_by = 100
+    keyset = False
 
     def get_paginate_by(self, queryset):
         """`?page_size=` like the API (docs/api.md): default 25, capped at 100."""
@@ -49,6 +51,17 @@ class ScopedListView(LoginRequiredMixin, ListView):
             return queryset.none()
         return self.filterset.qs
 
+    def paginate_queryset(self, queryset, page_size):
+        """A list that reaches millions of rows (`keyset = True`) pages by
+        cursor, newer and older (core/keyset.py); the others by number."""
+        if not self.keyset:
+            return super().paginate_queryset(queryset, page_size)
+        try:
+            page = keyset_page(queryset, size=page_size, cursor=self.request.GET.get("cursor"))
+        except ValidationError:  # a stale or mangled link: start at the top
+            page = keyset_page(queryset, size=page_size, cursor=None)
+        return page, page, page.rows, page.has_next or page.has_previous
+
     def get_template_names(self):
         if self.partial_template_name and getattr(self.request, "htmx", False):
             return [self.partial_template_name]
@@ -59,6 +72,7 @@ class ScopedListView(LoginRequiredMixin, ListView):
         context["filterset"] = self.filterset
         query = self.request.GET.copy()
         query.pop("page", None)
+        query.pop("cursor", None)
         context["query_without_page"] = query.urlencode()
         return context
 

@@ -24,6 +24,7 @@ from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet
 from accounts.models import OrgUnit
 from accounts.selectors import org_units_visible_to, people_with_access, role_grants_managed_by
 from accounts.sheets import XLSX_TYPE, activation_sheet_response
+from core.api.pagination import KeysetPagination
 from core.api.views import (
     ScopedReadOnlyViewSet,
     ScopedServiceViewSet,
@@ -56,6 +57,7 @@ class PersonViewSet(ScopedServiceViewSet):
     lockout, deactivate and reactivate, one-time passwords for a new team."""
 
     visible_to = staticmethod(people_with_access)
+    pagination_class = KeysetPagination
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
     ordering_fields = ["employee_no", "full_name"]

@@ -32,12 +32,14 @@ from achievements.selectors import (
     problems_with_access,
 )
 from core.api.attachments import AttachmentsMixin
+from core.api.pagination import KeysetPagination
 from core.api.views import ScopedServiceViewSet
 
 
 class ProblemViewSet(AttachmentsMixin, ScopedServiceViewSet):
     """Technical problems: announced to everyone, detailed to insiders."""
 
+    pagination_class = KeysetPagination
     serializer_class = ProblemSerializer
     filterset_class = ProblemFilterSet
     ordering_fields = ["started_on", "solved_on", "title"]
@@ -77,6 +79,7 @@ class ProblemViewSet(AttachmentsMixin, ScopedServiceViewSet):
 class AchievementViewSet(AttachmentsMixin, ScopedServiceViewSet):
     """The achievement library: group-wide ones are public, the rest in scope."""
 
+    pagination_class = KeysetPagination
     serializer_class = AchievementSerializer
     filterset_class = AchievementFilterSet
     ordering_fields = ["completed_on", "claimed_benefit", "verified_benefit", "title"]

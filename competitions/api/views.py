@@ -37,6 +37,7 @@ from competitions.selectors import (
 from core.api.attachments import (
     AttachmentsMixin,
 )
+from core.api.pagination import KeysetPagination
 from core.api.serializers import StateEventSerializer
 from core.api.views import ScopedServiceViewSet
 
@@ -65,6 +66,7 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
     """Proposals: the author writes drafts and submits them; the union office
     over the author's unit screens them. DELETE throws a draft away."""
 
+    pagination_class = KeysetPagination
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilterSet
     ordering_fields = ["created_at", "submitted_at", "expected_benefit", "title", "code"]
@@ -221,6 +223,7 @@ class ReviewViewSet(ScopedServiceViewSet):
     """Reviews: a reviewer's own (one per proposal, editable until the decision);
     the officials over a proposal read all of its reviews."""
 
+    pagination_class = KeysetPagination
     serializer_class = ReviewSerializer
     filterset_class = ReviewFilterSet
     ordering_fields = ["created_at", "total"]

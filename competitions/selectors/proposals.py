@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 
+from accounts.models import OrgUnit
 from accounts.selectors import user_scope
 from competitions.models import (
     CoAuthor,
@@ -30,9 +31,39 @@ def assigned_to(user) -> Exists:
     )
 
 
-def officials_part(scope, user) -> Q:
-    in_scope = within_paths(scope.official_paths, unit_field="org_unit")
-    return in_scope & (~Q(status=Proposal.Status.DRAFT) | Q(entered_by=user))
+NOTHING = Q(pk__in=[])
+
+
+def officials_part(scope, user, *, via: str = "") -> Q:
+    """The proposals an official answers for, as a condition on the proposal's
+    row, or on a row joined to it through `via` ("proposal__" for its reviews):
+    a join the planner walks, not a million-row id subquery tested per row. The
+    units are a small set (a hashed subplan, one lookup a row)."""
+    units = OrgUnit.objects.filter(within_paths(scope.official_paths, unit_field=None))
+    in_scope = Q(**{f"{via}org_unit__in": units.values("pk")})
+    draft, entered = {f"{via}status": Proposal.Status.DRAFT}, {f"{via}entered_by": user}
+    return in_scope & (~Q(**draft) | Q(**entered))
+
+
+def readable_by(user, scope, *, via: str = "") -> Q:
+    """Who reads a proposal (the module's docstring), as a condition on its row
+    or on a row joined to it through `via` ("duplicate_of__": may the viewer
+    open the original of a duplicate). A draft stays the author's: co-authors
+    see it once it is submitted, and an official who typed it for a worker only
+    while they answer for that worker. Each rule is one index's range
+    (`__in_ids`, core/lookups.py), so the database reads only the rows a worker
+    or a team's official may see rather than testing every proposal of the
+    group against five rules."""
+    co_written = CoAuthor.objects.filter(person=user).values("proposal_id")
+    assigned = ReviewAssignment.objects.filter(reviewer=user, replaced_at__isnull=True)
+    draft = Q(**{f"{via}status": Proposal.Status.DRAFT})
+    return (
+        Q(**{f"{via}author": user})
+        | (Q(**{f"{via}pk__in_ids": co_written}) & ~draft)
+        | Q(**{f"{via}status": Proposal.Status.AWARDED})
+        | (officials_part(scope, user, via=via) if scope.is_official else NOTHING)
+        | Q(**{f"{via}pk__in_ids": assigned.values("proposal_id")})
+    )
 
 
 def proposals_visible_to(user) -> QuerySet[Proposal]:
@@ -42,15 +73,7 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
     scope = user_scope(user)
     if scope.is_superuser:
         return proposals
-    # A draft stays the author's: co-authors see it once it is submitted, and an
-    # official who typed it for a worker only while they answer for that worker.
-    return proposals.filter(
-        Q(author=user)
-        | (co_author_of(user) & ~Q(status=Proposal.Status.DRAFT))
-        | Q(status=Proposal.Status.AWARDED)
-        | officials_part(scope, user)
-        | assigned_to(user)
-    )
+    return proposals.filter(readable_by(user, scope))
 
 
 def proposals_of(user) -> QuerySet[Proposal]:
@@ -101,9 +124,6 @@ class ProposalAccess(RecordAccess):
     studio_visible: bool = False
 
 
-NOTHING = Q(pk__in=[])
-
-
 def proposal_facts(user) -> dict[str, Fact]:
     """The facts of `ProposalAccess` as SQL conditions on a proposal's row."""
     if not signed_in(user):
@@ -125,8 +145,13 @@ def proposal_facts(user) -> dict[str, Fact]:
         "manages": manages,
         "reviews": assigned_to(user),
         "blind": Q(campaign__blind_review=True) & assigned_to(user) & ~insider,
-        "original_visible": Exists(
-            proposals_visible_to(user).filter(pk=OuterRef("duplicate_of_id"))
+        # A condition on the joined original's row: an EXISTS over the visible
+        # proposals became one hash of all of them (a million for the group).
+        "original_visible": Q(duplicate_of__isnull=False)
+        & (
+            Q(pk__isnull=False)
+            if scope.is_superuser
+            else readable_by(user, scope, via="duplicate_of__")
         ),
         "studio_visible": Exists(studios_visible_to(user).filter(pk=OuterRef("studio_id"))),
     }
@@ -177,21 +202,20 @@ def proposals_listed_openly(user) -> QuerySet[Proposal]:
 
 def order_blind_rows_last(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Keep an ordering by code from placing a row read blind by its code: such
-    rows sort as if they had none (their place would hint at unit and year)."""
-    codes = [t for t in proposals.query.order_by if isinstance(t, str) and t.lstrip("-") == "code"]
-    if not codes or column("blind") not in proposals.query.annotations:
+    rows sort as if they had none (their place would hint at unit and year),
+    through the column `code_shown`, empty on those rows."""
+    if column("blind") not in proposals.query.annotations:
         return proposals
-    ordering = []
-    for term in proposals.query.order_by:
-        if isinstance(term, str) and term.lstrip("-") == "code":
-            masked = Case(When(**{column("blind"): True}, then=Value(None)), default=F("code"))
-            term = (
-                masked.desc(nulls_last=True)
-                if term.startswith("-")
-                else masked.asc(nulls_last=True)
-            )
-        ordering.append(term)
-    return proposals.order_by(*ordering)
+    ordering = [
+        term.replace("code", "code_shown")
+        if isinstance(term, str) and term.lstrip("-") == "code"
+        else term
+        for term in proposals.query.order_by
+    ]
+    if ordering == list(proposals.query.order_by):
+        return proposals
+    shown = Case(When(**{column("blind"): True}, then=Value(None)), default=F("code"))
+    return proposals.annotate(code_shown=shown).order_by(*ordering)
 
 
 def screening_queue(user) -> QuerySet[Proposal]:

@@ -33,6 +33,7 @@ from competitions.models import (
     ReviewAssignment,
 )
 from competitions.selectors.proposals import (
+    officials_part,
     proposals_managed_by,
     proposals_visible_to,
     without_blind,
@@ -188,7 +189,8 @@ def reviews_visible_to(user) -> QuerySet[Review]:
     scope = user_scope(user)
     if scope.is_superuser:
         return reviews
-    return reviews.filter(Q(reviewer=user) | Q(proposal__in=proposals_managed_by(user)))
+    managed = officials_part(scope, user, via="proposal__") if scope.is_official else Q(pk__in=[])
+    return reviews.filter(Q(reviewer=user) | managed)
 
 
 def decisions_board(user, campaign: Campaign) -> QuerySet[Proposal]:

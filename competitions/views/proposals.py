@@ -36,6 +36,7 @@ class ProposalListView(ScopedListView):
     """Every proposal the reader may see: officials their units' proposals,
     workers their own and the awarded ones."""
 
+    keyset = True
     filterset_class = ProposalFilterSet
     template_name = "competitions/proposal_list.html"
     partial_template_name = "competitions/partials/proposal_results.html"
