@@ -41,7 +41,10 @@ test: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 ## make bench: list speed as ratios against raw SQL on generated data (not in make test).
+## The generator's INSERT … SELECT of a full-size group runs longer than a request
+## may, so the statement timeout is off unless DATABASE_STATEMENT_TIMEOUT_MS is set.
 bench: $(VENV)/.installed-dev
+	DATABASE_STATEMENT_TIMEOUT_MS=$${DATABASE_STATEMENT_TIMEOUT_MS:-0} \
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest bench -q -s $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev

@@ -14,9 +14,18 @@ app.autodiscover_tasks()
 
 @worker_init.connect
 def _prepare_worker(**_kwargs) -> None:
+    from django.conf import settings
+
+    from core.db import statement_timeout_use
     from core.queue import ensure_queue_folders
 
     ensure_queue_folders(app)
+    # A report over the whole group may query longer than a request's 25 s. The
+    # startup option of the worker's own connections is changed here, before the
+    # pool's processes are forked, rather than a `SET` on each new connection:
+    # behind a pooler in transaction mode that `SET` would stay on a server
+    # connection the web then uses (docs/operations.md, PgBouncer).
+    statement_timeout_use(settings.CELERY_STATEMENT_TIMEOUT_MS)
 
 
 @worker_ready.connect

@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.db import is_statement_timeout, on_replica
 from reports import services
 from reports.builders import RunLost, file_name, write_report
 from reports.models import ReportRun
@@ -31,19 +32,30 @@ def build_report(self, run_id: int) -> None:
     attempt = services.report_run_claim(run_id=run_id)
     if attempt is None:
         return
+    # The run's own row is read and written on the primary; the data it reports
+    # on is read on the replica when there is a current one (core.db).
     run = ReportRun.objects.select_related("org_unit", "campaign").get(pk=run_id)
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            content = write_report(
-                run,
-                on_section=lambda percent: services.report_run_progress(
-                    run_id=run_id, attempt=attempt, progress=percent
-                ),
+            content = on_replica(
+                lambda: write_report(
+                    run,
+                    on_section=lambda percent: services.report_run_progress(
+                        run_id=run_id, attempt=attempt, progress=percent
+                    ),
+                )
             )
             name = file_name(run)
     except RunLost:
         return  # recovery gave the run to another attempt: its result counts
     except TRANSIENT as exc:
+        if is_statement_timeout(exc):
+            # The worker's statement timeout (CELERY_STATEMENT_TIMEOUT_MS): the
+            # same query would be cut again on a retry.
+            services.report_run_fail(
+                run_id=run_id, attempt=attempt, error=_("The report took too long to build.")
+            )
+            return
         if self.request.retries < self.max_retries:
             # The database hiccupped: give the run back and try again shortly.
             services.report_run_release(run_id=run_id, attempt=attempt)

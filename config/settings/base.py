@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A query cut by the statement timeout is a 503 page, not a 500.
+    "core.middleware.DatabaseTimeoutMiddleware",
     # Last, so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -100,6 +102,40 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+# PostgreSQL cancels a statement that runs longer than this, below gunicorn's
+# 30-second request timeout (Procfile): a request the web server gives up on
+# leaves no query running, and the reader gets a 503 saying so instead of a 502
+# (core.middleware). Celery workers use their own, longer limit (config/celery.py)
+# and a long command can be given 0 (none), e.g. a migration of a large table.
+DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=25_000)
+# An optional streaming replica for the dashboard's and the reports' reads
+# (core.db.on_replica), used while it is at most this far behind the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=30)
+DATABASE_ROUTERS = ["core.db.PrimaryReplicaRouter"]
+DATABASE_CONN_MAX_AGE = env.int("DJANGO_CONN_MAX_AGE", default=60)
+# Behind PgBouncer in transaction pooling a cursor kept open across transactions
+# (`.iterator()`) may find itself on another server connection: turn them off.
+DATABASE_DISABLE_SERVER_SIDE_CURSORS = env.bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
+
+
+def postgres_database(database: dict, **options) -> dict:
+    """A PostgreSQL entry: persistent connections with a health check, the
+    statement timeout, and any further connection `options`."""
+    database["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
+    database["CONN_HEALTH_CHECKS"] = True
+    database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_DISABLE_SERVER_SIDE_CURSORS
+    database["OPTIONS"] = {**database.get("OPTIONS", {}), **options}
+    if DATABASE_STATEMENT_TIMEOUT_MS:
+        flags = database["OPTIONS"].get("options", "")
+        database["OPTIONS"]["options"] = (
+            f"{flags} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}".strip()
+        )
+    return database
+
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -107,8 +143,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    postgres_database(DATABASES["default"])
+    if DATABASE_REPLICA_URL:
+        # Read only inside core.db.on_replica, never written to or migrated
+        # (core.db.PrimaryReplicaRouter); one that does not answer within two
+        # seconds is skipped for the primary. A SQLite default has no replica.
+        DATABASES["replica"] = postgres_database(
+            env.db_url_config(DATABASE_REPLICA_URL), connect_timeout=2
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ---------------------------------------------------------
@@ -147,6 +189,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# A worker's statements may run as long as its longest task (a report over the
+# whole group), not a request's 25 seconds; no statement outlives the task that
+# ran it, though (a task killed at its hard limit would otherwise leave its
+# query running). 0: none.
+CELERY_STATEMENT_TIMEOUT_MS = env.int(
+    "CELERY_STATEMENT_TIMEOUT_MS", default=CELERY_TASK_TIME_LIMIT * 1000
+)
 # The database row is the truth for background work (docs/architecture.md), so no
 # result backend is needed.
 CELERY_TASK_IGNORE_RESULT = True

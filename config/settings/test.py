@@ -2,7 +2,7 @@
 DATABASE_URL is given (a worker process in a test must be able to reach it)."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import DATABASES, VAR_DIR, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
@@ -14,3 +14,11 @@ DEMO_PROPOSAL_SCALE = 0.1
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# The suite's tests write inside transactions that a replica never sees, so it
+# runs on one database. The replica tests (tests/core/test_replica.py) bring a
+# primary and a streaming replica of their own, started by .ci/replica-clusters;
+# without these two they are skipped.
+DATABASES.pop("replica", None)
+REPLICA_TEST_PRIMARY_URL = env.str("REPLICA_TEST_PRIMARY_URL", default="")
+REPLICA_TEST_REPLICA_URL = env.str("REPLICA_TEST_REPLICA_URL", default="")

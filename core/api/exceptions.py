@@ -4,26 +4,43 @@
 
 `errors` is present only for 400. Domain errors raised by services (Django's
 ValidationError / PermissionDenied / Http404 and core's Conflict) are mapped here,
-so no view has to translate them.
+so no view has to translate them; so is a query cancelled at the statement
+timeout (503 `database_timeout`).
 """
+
+import logging
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.db import is_statement_timeout
 from core.exceptions import Conflict
+
+log = logging.getLogger(__name__)
 
 
 class ConflictError(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The record's current state does not allow this.")
     default_code = "conflict"
+
+
+class DatabaseTimeout(exceptions.APIException):
+    """PostgreSQL cancelled a query at the statement timeout (core.db)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = gettext_lazy(
+        "The database took too long to answer. Try again in a moment, or narrow the filter."
+    )
+    default_code = "database_timeout"
 
 
 def _as_api_exception(exc: Exception) -> Exception:
@@ -53,6 +70,10 @@ def _field_errors(data) -> dict:
 
 
 def exception_handler(exc, context):
+    if is_statement_timeout(exc):
+        request = context.get("request")
+        log.warning("Statement timeout: %s", request.get_full_path() if request else "API")
+        exc = DatabaseTimeout()
     exc = _as_api_exception(exc)
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -3,7 +3,9 @@
 Every figure is an aggregate query over the unit's subtree (no Python loop over
 rows), so the page costs the same number of queries however many units and
 studios lie below. The page, the API and the Excel reports all read
-`dashboard_figures`, so they never disagree.
+`dashboard_figures`, so they never disagree. The figures are read on the
+replica when there is a current one (core.db.on_replica): they may be a few
+seconds old, and they are the heaviest reads an official makes.
 """
 
 import statistics
@@ -29,6 +31,7 @@ from achievements.models import Achievement, Adoption, Patent, TechnicalProblem
 from apprenticeships.models import Pairing
 from apprenticeships.selectors import with_risk
 from competitions.models import Award, AwardGrade, CoAuthor, Proposal
+from core.db import on_replica
 from core.numbers import percent
 from core.scoping import within_paths
 from studios.models import Assessment, Honour, RecognitionList, Studio
@@ -330,20 +333,26 @@ def ranking_figures(scope: DashboardScope) -> dict:
 
 def dashboard_figures(scope: DashboardScope) -> dict:
     """Every figure of the dashboard, for the page, the API and the reports."""
-    return {
-        "unit": {"id": scope.unit.pk, "name": scope.unit.name, "code": scope.unit.code},
-        "year": scope.year,
-        "studios": studio_figures(scope),
-        "outputs": output_figures(scope),
-        "five_small": five_small_figures(scope),
-        "mentoring": mentoring_figures_in(scope),
-        "trends": trend_figures(scope),
-        "rankings": ranking_figures(scope),
-    }
+    return on_replica(
+        lambda: {
+            "unit": {"id": scope.unit.pk, "name": scope.unit.name, "code": scope.unit.code},
+            "year": scope.year,
+            "studios": studio_figures(scope),
+            "outputs": output_figures(scope),
+            "five_small": five_small_figures(scope),
+            "mentoring": mentoring_figures_in(scope),
+            "trends": trend_figures(scope),
+            "rankings": ranking_figures(scope),
+        }
+    )
 
 
 def studio_year_figures(studio: Studio, year: int) -> dict:
     """A studio lead's home: the dashboard's figures for their own studio."""
+    return on_replica(lambda: _studio_year_figures(studio, year))
+
+
+def _studio_year_figures(studio: Studio, year: int) -> dict:
     problems = TechnicalProblem.objects.filter(studio=studio)
     achievements = Achievement.objects.filter(studio=studio, completed_on__year=year)
     pairings = with_risk(Pairing.objects.filter(studio=studio))

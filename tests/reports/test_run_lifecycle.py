@@ -367,6 +367,25 @@ class TestBuildTask:
         run.refresh_from_db()
         assert (run.status, run.error) == (Status.FAILED, "报表生成超时。")
 
+    def test_a_run_cut_by_the_workers_statement_timeout_fails_without_a_retry(
+        self, org, monkeypatch
+    ):
+        attempts = []
+
+        def cut(run, on_section):
+            attempts.append(1)
+            # What Django raises when PostgreSQL cancels the statement.
+            error = OperationalError("canceling statement due to statement timeout")
+            error.__cause__ = type("QueryCanceled", (Exception,), {"pgcode": "57014"})()
+            raise error
+
+        monkeypatch.setattr(tasks, "write_report", cut)
+        run = queued_run(org.official_a)
+        build_report.apply(args=[run.pk], throw=False)
+        run.refresh_from_db()
+        # The same query would be cut again: no retry.
+        assert (run.status, run.error, attempts) == (Status.FAILED, "报表生成超时。", [1])
+
     def test_task_options_make_it_safe_to_redeliver(self):
         assert build_report.acks_late and build_report.reject_on_worker_lost
         assert build_report.soft_time_limit < build_report.time_limit
