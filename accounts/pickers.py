@@ -1,7 +1,10 @@
 """The people picker (core.pickers): a person is found by employee number,
-name, name in pinyin or pinyin initials, among those the viewer may see."""
+name, name in pinyin or pinyin initials, among those the viewer may see; and
+the unit picker of the lists' "org unit (and below)" filter, by name or code."""
 
-from accounts.selectors import people_matching, people_visible_to
+from django.db.models import Q
+
+from accounts.selectors import org_units_visible_to, people_matching, people_visible_to
 from core.pickers import PickerSource, register
 
 
@@ -17,5 +20,25 @@ register(
         search=people_matching,
         key_field="employee_no",
         label=_label,
+    )
+)
+
+
+def _units_matching(units, text: str):
+    """Units whose code starts with, or whose name contains, `text` (a few
+    thousand units at most: the scan is cheap)."""
+    text = text.strip()
+    if not text:
+        return units.none()
+    return units.filter(Q(code__istartswith=text) | Q(name__contains=text))
+
+
+register(
+    PickerSource(
+        name="org-units",
+        scope=org_units_visible_to,
+        search=_units_matching,
+        key_field="code",
+        label=lambda unit: f"{unit.name}（{unit.code}）",
     )
 )

@@ -87,8 +87,7 @@ def _raw_page(offset_row: Proposal | None):
     after = ""
     if offset_row is not None:
         after = (
-            f"WHERE (p.created_at, p.id) < ('{offset_row.created_at.isoformat()}', "
-            f"{offset_row.pk})"
+            f"WHERE (p.created_at, p.id) < ('{offset_row.created_at.isoformat()}', {offset_row.pk})"
         )
     sql = (
         "SELECT json_agg(r) FROM (SELECT p.*, u.full_name AS author_name, o.name AS unit, "

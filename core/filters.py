@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core.pickers import PickField
 from core.scoping import within_paths
 
 
@@ -14,14 +15,18 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
     """`org_unit=<id>` meaning that unit and everything below it (docs/api.md).
 
     `queryset` must be the viewer's visible units, so a unit outside scope is an
-    invalid choice (400) and the dropdown lists only what the viewer may see.
-    `unit_field` is the lookup from the filtered rows to their org unit.
+    invalid choice (400). On a page the unit is picked by typing its name or
+    code (core.pickers, source "org-units"): a group has about 3,000 units, too
+    many for a drop-down on every list. `unit_field` is the lookup from the
+    filtered rows to their org unit.
     """
+
+    field_class = PickField
 
     def __init__(self, *args, unit_field: str | None = "org_unit", **kwargs):
         self.unit_field = unit_field
         kwargs.setdefault("label", _("Org unit (and below)"))
-        kwargs.setdefault("empty_label", _("All"))
+        kwargs.setdefault("source", "org-units")
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):

@@ -104,6 +104,9 @@ class PickerInput(forms.Widget):
     def render(self, name, value, attrs=None, renderer=None):
         values = value if isinstance(value, list | tuple) else [value]
         field = getattr(self, "field", None)  # set by the field: its scoped queryset
+        found = getattr(field, "found", None)
+        if found is not None and len(values) == 1 and str(values[0]) == str(found.pk):
+            values = [found]
         picked = _picked(self.source, getattr(field, "queryset", None), values)
         attrs = self.build_attrs(self.attrs, attrs)
         box_id = attrs.get("id", f"id_{name}")
@@ -170,8 +173,12 @@ class PickField(forms.ModelChoiceField):
                     _("%(value)s is not among your choices.") % {"value": value},
                     code="invalid_choice",
                 )
-            return found
-        return super().to_python(value)
+        else:
+            found = super().to_python(value)
+        # The record found while validating is the one the box shows again (a
+        # filter's form is validated, then rendered): no second look-up.
+        self.found = found
+        return found
 
     def has_changed(self, initial, data):
         return str(getattr(self.to_python_or_none(data), "pk", "")) != str(

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_managed_by
 from core.forms import BootstrapFormMixin
+from core.pickers import PickField
 from hr.models import ImportRun
 
 
@@ -11,8 +12,9 @@ class ImportForm(BootstrapFormMixin, forms.Form):
 
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportRun.Kind.choices)
     mode = forms.ChoiceField(label=_("How it is applied"), choices=ImportRun.Mode.choices)
-    org_unit = forms.ModelChoiceField(
-        label=_("Org unit (and below)"), queryset=None, required=False, empty_label=None
+    # Picked by name or code (core.pickers): a group has ~3,000 units.
+    org_unit = PickField(
+        source="org-units", label=_("Org unit (and below)"), queryset=None, required=False
     )
     file = forms.FileField(label=_("File (.xlsx or .csv)"))
 
@@ -26,7 +28,7 @@ class ImportForm(BootstrapFormMixin, forms.Form):
 class UnitMergeForm(BootstrapFormMixin, forms.Form):
     """Merge a unit into another open unit the official manages (not one below it)."""
 
-    into = forms.ModelChoiceField(label=_("Merge into"), queryset=None)
+    into = PickField(source="org-units", label=_("Merge into"), queryset=None)
 
     def __init__(self, *args, user, unit, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import org_units_managed_by
 from competitions.selectors import campaigns_managed_by
 from core.forms import BootstrapFormMixin, ServiceValidatedModelForm
+from core.pickers import PickField
 from reports.models import ReportRun
 
 FIRST_YEAR = 2010
@@ -20,8 +21,9 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
     """Which part of the group and which year the dashboard shows: only units
     the official manages are offered (another is a 400 on the API, 404 here)."""
 
-    org_unit = forms.ModelChoiceField(
-        label=_("Org unit (and below)"), queryset=None, required=False, empty_label=None
+    # Picked by name or code (core.pickers): a group has ~3,000 units.
+    org_unit = PickField(
+        source="org-units", label=_("Org unit (and below)"), queryset=None, required=False
     )
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
 
@@ -46,6 +48,9 @@ class ReportRunForm(ServiceValidatedModelForm):
     """Request a report over a unit the official manages."""
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    org_unit = PickField(
+        source="org-units", label=_("Org unit (and below)"), queryset=None, required=False
+    )
 
     class Meta:
         model = ReportRun
@@ -54,7 +59,6 @@ class ReportRunForm(ServiceValidatedModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = org_units_managed_by(user).order_by("path")
-        self.fields["org_unit"].required = False
         self.fields["campaign"].queryset = campaigns_managed_by(user).order_by("-year", "name")
         self.fields["campaign"].help_text = _(
             "Five-small summary only; empty means the whole year."

@@ -32,7 +32,12 @@
     var timer = null;
 
     function sync() {
-      keys.value = chosen.map(function (c) { return c.key; }).join(" ");
+      var value = chosen.map(function (c) { return c.key; }).join(" ");
+      if (keys.value !== value) {
+        keys.value = value;
+        // A list's filter form refreshes its results on change (htmx).
+        keys.dispatchEvent(new Event("change", { bubbles: true }));
+      }
       chosenList.innerHTML = "";
       chosen.forEach(function (choice, index) {
         var li = document.createElement("li");

@@ -97,10 +97,10 @@ LISTS = [
     ListCase("/api/v1/patents/", 5, viewer="lead_a"),
     ListCase("/api/v1/adoptions/", 4, viewer="lead_a"),
     ListCase("/api/v1/conferences/", 4, viewer="lead_a"),
-    ListCase("achievements:achievement-list", 7, viewer="lead_a"),
-    ListCase("achievements:problem-list", 7, viewer="lead_a"),
-    ListCase("achievements:patent-list", 8, viewer="lead_a"),
-    ListCase("achievements:conference-list", 7, viewer="lead_a"),
+    ListCase("achievements:achievement-list", 6, viewer="lead_a"),
+    ListCase("achievements:problem-list", 6, viewer="lead_a"),
+    ListCase("achievements:patent-list", 7, viewer="lead_a"),
+    ListCase("achievements:conference-list", 6, viewer="lead_a"),
 ]
 
 
@@ -115,7 +115,7 @@ def test_conference_page_queries(as_person, many, django_assert_num_queries, pag
 
     conference = PromotionConference.objects.get(name="展会")
     client = as_person(fresh(many.lead_a))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(
             reverse("achievements:conference-detail", args=[conference.pk]),
             {"page_size": page_size},

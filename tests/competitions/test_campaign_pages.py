@@ -363,13 +363,13 @@ def many(built):
 
 
 # The session, the user, their scope (own unit, grants; the campaign scope asks for the
-# own unit again), COUNT and the page; the full lists add the filter's campaign and unit
-# choices, the queue its two similarity queries for the whole page.
+# own unit again), COUNT and the page; the full lists add the filter's campaign
+# choices (the unit filter is a picker), the queue its two similarity queries.
 LIST_PAGES = [
-    ("competitions:proposal-list", "official_a", 9),
+    ("competitions:proposal-list", "official_a", 8),
     ("competitions:my-proposals", "worker_a", 7),
-    ("competitions:campaign-list", "official_a", 8),
-    ("competitions:screening-queue", "official_a", 11),
+    ("competitions:campaign-list", "official_a", 7),
+    ("competitions:screening-queue", "official_a", 10),
 ]
 
 

@@ -69,6 +69,29 @@ def test_studios_are_found_by_code_or_name_within_scope(studios, client):
     assert found(client, studios.org.official_b, "粉尘", "studios") == []
 
 
+def test_units_are_found_by_code_or_name_within_scope(org, client):
+    assert found(client, org.official_a, "A10", "org-units") == ["A101", "A102"]
+    assert found(client, org.official_a, "Unit B", "org-units") == []
+    assert found(client, org.group_official, "Unit B1", "org-units") == ["B1", "B101"]
+
+
+def test_a_list_filtered_by_a_typed_unit_code_shows_that_subtree(org, client):
+    """The lists' "org unit (and below)" filter is a picker: without JavaScript
+    the unit's code typed in its box filters the list; a unit outside the
+    viewer's scope is refused beside the field and lists nothing."""
+    PersonFactory(employee_no="P9001", org_unit=org.team_a101)
+    PersonFactory(employee_no="P9002", org_unit=org.team_a102)
+    client.force_login(org.official_a)
+    url = reverse("accounts:person-list")
+    answer = client.get(url, {"org_unit_key": "A101"})
+    numbers = {p.employee_no for p in answer.context["object_list"]}
+    assert "P9001" in numbers and "P9002" not in numbers
+    assert 'value="A101"' in answer.content.decode()
+    refused = client.get(url, {"org_unit_key": "B101"})
+    assert list(refused.context["object_list"]) == []
+    assert refused.context["filterset"].form.errors["org_unit"]
+
+
 # ── the forms ──────────────────────────────────────────────────────────────
 
 

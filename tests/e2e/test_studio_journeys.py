@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.phone import assert_no_sideways_scroll
+from tests.e2e.pickers import pick
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,12 +37,13 @@ def test_official_filters_the_directory_and_opens_a_studio(
         toggle.click()
         expect(page.locator("#filters")).to_have_class(re.compile(r"\bshow\b"))
     page.locator("main input[name=search]").fill("粉尘")
-    page.locator("main select[name=org_unit]").select_option(label=studios.org.mine_a1.name)
+    mine = studios.org.mine_a1
+    pick(page.locator("main"), "org_unit", mine.code, f"（{mine.code}）")
     screenshot(page, f"studios-{width}px-1-filters-filled")
     page.locator("main").get_by_role("button", name="筛选", exact=True).click()
 
     # Then the results (swapped in place, the address kept) show the dust studio only
-    expect(page).to_have_url(re.compile(rf"org_unit={studios.org.mine_a1.pk}\b"))
+    expect(page).to_have_url(re.compile(rf"org_unit_key={mine.code}\b"))
     expect(page).to_have_url(re.compile(r"search=%E7%B2%89%E5%B0%98"))
     expect(dust_link).to_be_visible()
     expect(turbine_link).to_have_count(0)

@@ -248,7 +248,7 @@ def many_imports(built):
 
 LISTS = [
     ListCase("/api/v1/imports/", 4, viewer="official_a"),
-    ListCase("hr:import-list", 8, viewer="official_a"),
+    ListCase("hr:import-list", 6, viewer="official_a"),
     ListCase("/api/v1/imports/", 4, viewer="group_official"),
 ]
 

@@ -77,7 +77,7 @@ def test_every_list_takes_the_same_queries_at_any_page_size(lists, many, case, p
 @pytest.mark.parametrize("page_size", [5, 20])
 def test_studio_directory_page_queries(as_person, many, django_assert_num_queries, page_size):
     client = as_person(many.official_a)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("studios:studio-list"), {"page_size": page_size})
     assert len(response.context["studios"]) == page_size
 
