@@ -187,7 +187,7 @@ class RoleGrant(models.Model):
     class Meta:
         verbose_name = _("role grant")
         verbose_name_plural = _("role grants")
-        ordering = ["user_id", "role"]
+        ordering = ["user_id", "role", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "org_unit"], name="%(app_label)s_%(class)s_unique_grant"

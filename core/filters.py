@@ -35,6 +35,25 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(within_paths([value.path], unit_field=self.unit_field))
 
 
+def with_id_last(ordering: list[str]) -> list[str]:
+    """`ordering` ended by the row's `id` in the first field's direction, so
+    rows equal in the chosen fields keep one place and paging never repeats or
+    skips one (docs/api.md). Empty stays empty (the model's own ordering)."""
+    if not ordering or any(term.lstrip("-") in ("id", "pk") for term in ordering):
+        return list(ordering)
+    return [*ordering, "-id" if ordering[0].startswith("-") else "id"]
+
+
+class UniqueOrderingFilter(django_filters.OrderingFilter):
+    """A page's "sort by", with `id` last (`with_id_last`)."""
+
+    def filter(self, qs, value):
+        ordered = super().filter(qs, value)
+        if not ordered.query.order_by:  # the model's own ordering
+            return ordered
+        return ordered.order_by(*with_id_last(list(ordered.query.order_by)))
+
+
 class IntegerFilter(django_filters.NumberFilter):
     """A whole number: an IntegerField refuses "1e400" or "2.5" with a 400 (a
     decimal field with a step check would crash on such input)."""

@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_for_filters
-from core.filters import IdFilter, SearchFilter, SubtreeFilter, YearFilter
+from core.filters import IdFilter, SearchFilter, SubtreeFilter, UniqueOrderingFilter, YearFilter
 from core.forms import FilterForm
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
 
@@ -25,7 +25,7 @@ class StudioFilterSet(django_filters.FilterSet):
         method="filter_honours",
     )
     year = YearFilter(label=_("Year named"), method="filter_honours")
-    ordering = django_filters.OrderingFilter(
+    ordering = UniqueOrderingFilter(
         fields=(
             ("code", "code"),
             ("name", "name"),

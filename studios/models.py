@@ -194,7 +194,7 @@ class RecognitionList(models.Model):
     class Meta:
         verbose_name = _("recognition list")
         verbose_name_plural = _("recognition lists")
-        ordering = ["-year", "level", "title"]
+        ordering = ["-year", "level", "title", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(total_named__gte=1), name="%(app_label)s_%(class)s_total_positive"

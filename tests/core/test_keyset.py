@@ -163,3 +163,25 @@ def test_the_people_page_pages_by_newer_and_older_links(client, namesakes):
     }
     # A stale or mangled link starts again at the top instead of failing.
     assert client.get(url, {"cursor": "garbage"}).status_code == 200
+
+
+def test_lists_paged_by_number_keep_each_row_once_among_equals(api, studios):
+    """Members who joined a studio on the same day in the same role sort as
+    equals; the id that ends every ordering keeps each on one page."""
+    from studios.services import membership_add
+
+    for i in range(7):
+        membership_add(
+            studio_id=studios.dust.pk,
+            person=PersonFactory(employee_no=f"m{i}", org_unit=studios.org.team_a101),
+            by=studios.org.official_a,
+        )
+    api.force_authenticate(studios.org.official_a)
+    answer = api.get("/api/v1/memberships/", {"studio": studios.dust.pk, "page_size": 2}).json()
+    ids = [row["id"] for row in answer["results"]]
+    while answer["next"]:
+        answer = api.get(answer["next"]).json()
+        ids += [row["id"] for row in answer["results"]]
+    assert len(ids) == len(set(ids)) == answer["count"]
+    new = [i for i in ids if i > max(ids) - 7]
+    assert new == sorted(new)  # equals in id order
