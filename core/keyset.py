@@ -31,6 +31,10 @@ BAD_CURSOR = _("This cursor is not valid: follow the list's next and previous li
 class Key:
     field: str  # the ordering's field (or annotation) name
     descending: bool
+    # Whether the column may hold NULL. Only then do the conditions mention
+    # NULL: `created_at <= v OR created_at IS NULL` is no index condition, and
+    # a page half a million rows down would walk the index to get there.
+    nullable: bool = True
 
 
 @dataclass
@@ -66,14 +70,17 @@ def ordering_keys(queryset: QuerySet) -> list[Key]:
     keys = []
     for term in terms:
         if isinstance(term, str):
-            name = term.lstrip("-")
-            keys.append(Key("id" if name == "pk" else name, term.startswith("-")))
+            name, descending = term.lstrip("-"), term.startswith("-")
         elif isinstance(term, OrderBy) and isinstance(term.expression, F):
-            keys.append(Key(term.expression.name, term.descending))
+            name, descending = term.expression.name, term.descending
         else:
             raise TypeError(f"a keyset ordering needs named fields, not {term!r}")
+        name = "id" if name == "pk" else name
+        # An annotation (a code hidden on some rows) may be NULL whatever its type says.
+        nullable = name in queryset.query.annotations or _field(queryset, name).null
+        keys.append(Key(name, descending, nullable))
     if not any(key.field == "id" for key in keys):
-        keys.append(Key("id", keys[0].descending if keys else True))
+        keys.append(Key("id", keys[0].descending if keys else True, nullable=False))
     return keys[: next(i for i, key in enumerate(keys) if key.field == "id") + 1]
 
 
@@ -87,7 +94,7 @@ def _ordered(queryset: QuerySet, keys: list[Key], *, reverse: bool) -> QuerySet:
         # where a NULL can be: a NOT NULL column keeps the plain ordering, which
         # is the one its index has.
         nulls = {}
-        if _field(queryset, key.field).null:
+        if key.nullable:
             nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
         order.append(column.desc(**nulls) if key.descending != reverse else column.asc(**nulls))
     return queryset.annotate(**columns).order_by(*order)
@@ -108,7 +115,7 @@ def _after(keys: list[Key], values: list, *, reverse: bool) -> Q:
             equal_so_far &= Q(**{f"{column}__isnull": True})
             continue
         beyond = Q(**{f"{column}__{later}": value})
-        if not reverse:
+        if not reverse and key.nullable:
             beyond |= Q(**{f"{column}__isnull": True})
         condition |= equal_so_far & beyond
         equal_so_far &= Q(**{column: value})
@@ -120,7 +127,9 @@ def _after(keys: list[Key], values: list, *, reverse: bool) -> Q:
             condition &= Q(**{f"{first}__{'gte' if keys[0].descending else 'lte'}": value})
         else:
             bound = Q(**{f"{first}__{'lte' if keys[0].descending else 'gte'}": value})
-            condition &= bound | Q(**{f"{first}__isnull": True})
+            if keys[0].nullable:
+                bound |= Q(**{f"{first}__isnull": True})
+            condition &= bound
     return condition
 
 
