@@ -23,6 +23,8 @@ from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 COUNT_CAP = 10_000
+# Up to this many visible rows a page is read by their ids (see keyset_page).
+FEW = 1_000
 KEY = "keyset_{}"
 BAD_CURSOR = _("This cursor is not valid: follow the list's next and previous links.")
 
@@ -160,8 +162,16 @@ def keyset_page(queryset: QuerySet, *, size: int, cursor: str | None) -> KeysetP
     """One page of `queryset` in its ordering, starting after `cursor`."""
     keys = ordering_keys(queryset)
     values, reverse = decode_cursor(cursor, queryset, keys) if cursor else (None, False)
-    count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    # The ids of the visible rows, up to the cap: their number is the count, and
+    # when they are few the page is read by their primary keys. Walking the
+    # ordering's index only pays when the rows are many (it stops after a
+    # page); for a team's official with a dozen rows among millions it would
+    # read the whole index to find them.
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+    count = len(ids)
     page = _ordered(queryset, keys, reverse=reverse)
+    if count <= FEW:
+        page = page.filter(pk__in=ids)
     if values is not None:
         page = page.filter(_after(keys, values, reverse=reverse))
     rows = list(page[: size + 1])

@@ -189,8 +189,24 @@ def reviews_visible_to(user) -> QuerySet[Review]:
     scope = user_scope(user)
     if scope.is_superuser:
         return reviews
-    managed = officials_part(scope, user, via="proposal__") if scope.is_official else Q(pk__in=[])
-    return reviews.filter(Q(reviewer=user) | managed)
+    return reviews.filter(Q(reviewer=user) | _reviews_managed(scope, user))
+
+
+# An official over a mine or a team answers for a few hundred proposals: their
+# reviews are found from those proposals' ids by index. Over a company or the
+# group that would be an array of a million ids, so the condition is read on
+# each review's proposal row instead (the list walks its ordering's index).
+NARROW_DEPTH = 3
+
+
+def _reviews_managed(scope, user) -> Q:
+    if not scope.is_official:
+        return Q(pk__in=[])
+    steplen = OrgUnit.steplen
+    if min(len(path) for path in scope.official_paths) >= NARROW_DEPTH * steplen:
+        managed = Proposal.objects.filter(officials_part(scope, user)).values("pk")
+        return Q(proposal__in_ids=managed)
+    return officials_part(scope, user, via="proposal__")
 
 
 def decisions_board(user, campaign: Campaign) -> QuerySet[Proposal]:
