@@ -8,6 +8,7 @@ from apprenticeships.models import (
     Pairing,
     PairingEvent,
 )
+from apprenticeships.services import pairing_risk_refresh
 from core.admin import ReadOnlyEventInline
 
 
@@ -42,8 +43,17 @@ class PairingAdmin(admin.ModelAdmin):
         "created_by",
         "created_at",
         "status_changed_at",
+        "last_session_on",
+        "next_step_due_on",
+        "at_risk_from",
     ]
     inlines = [MilestoneInline, ExtensionInline, PairingEventInline]
+
+    def save_related(self, request, form, formsets, change):
+        """The plan and the start edited here go around the services: the
+        at-risk columns are recomputed from the saved records."""
+        super().save_related(request, form, formsets, change)
+        pairing_risk_refresh(pairing_ids=[form.instance.pk])
 
 
 @admin.register(Evaluation)

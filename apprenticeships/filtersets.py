@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_for_filters
 from apprenticeships.models import Evaluation, Milestone, Pairing, Session
+from apprenticeships.selectors import at_risk_condition
 from core.filters import IdFilter, SearchFilter, SubtreeFilter, YearFilter
 from core.forms import FilterForm
 
@@ -22,7 +23,7 @@ class PairingFilterSet(django_filters.FilterSet):
         choices=Pairing.Status.choices, label=_("Status"), empty_label=_("All")
     )
     at_risk = django_filters.BooleanFilter(
-        field_name="at_risk",
+        method="filter_at_risk",
         label=_("At risk"),
         widget=AtRiskWidget,
     )
@@ -47,6 +48,12 @@ class PairingFilterSet(django_filters.FilterSet):
             "year",
             "ended_year",
         ]
+
+    def filter_at_risk(self, queryset, name, value):
+        """The stored risk day has come (an indexed comparison), or has not:
+        on track includes every pairing that is not active."""
+        at_risk = at_risk_condition()
+        return queryset.filter(at_risk) if value else queryset.exclude(at_risk)
 
     def filter_search(self, queryset, name, value):
         """Mentor's or apprentice's name or employee number, or the studio's name."""

@@ -152,7 +152,7 @@ class SessionForm(ServiceValidatedModelForm):
         self.fields["pairings"].queryset = (
             pairings_mentored_by(user)
             .filter(status=Pairing.Status.ACTIVE)
-            .order_by("apprentice__full_name")
+            .order_by("apprentice__full_name", "id")
         )
 
 

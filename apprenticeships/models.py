@@ -17,7 +17,9 @@ from core.models import StateEvent, StatefulModel
 # A mentor's active apprentices, where no unit above the mentor says otherwise.
 DEFAULT_MENTOR_CAPACITY = 5
 # An active pairing with no session for this many days (or a plan step past due)
-# is at risk; counted on dashboards, never stored.
+# is at risk. What is stored is the day it becomes so (`Pairing.at_risk_from`),
+# never a yes/no that would go stale at midnight; changing this number needs
+# `manage.py check_pairings` to rewrite the stored days.
 AT_RISK_AFTER_DAYS = 21
 
 SCORE_RANGE = [MinValueValidator(0), MaxValueValidator(100)]
@@ -97,6 +99,21 @@ class Pairing(StatefulModel):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # What the at-risk rule reads, kept on the row by the services whenever a
+    # session is logged, a step added, changed or done, or the status moves
+    # (apprenticeships/services/risk.py), and recomputed from the records by the
+    # nightly `check_pairings`, which must find nothing to fix. Dates, not a
+    # flag: "at risk" is `at_risk_from <= today`, one indexed comparison that is
+    # still right tomorrow without anyone writing the row (docs/domain.md).
+    last_session_on = models.DateField(
+        _("last session"), null=True, blank=True, editable=False
+    )  # the latest session the apprentice was at
+    next_step_due_on = models.DateField(
+        _("next step due"), null=True, blank=True, editable=False
+    )  # the earliest due date of a step not done
+    at_risk_from = models.DateField(
+        _("at risk from"), null=True, blank=True, editable=False
+    )  # the day an active pairing becomes at risk unless a record changes; None otherwise
 
     class Meta:
         verbose_name = _("pairing")
@@ -127,6 +144,11 @@ class Pairing(StatefulModel):
                 condition=Q(monthly_allowance__isnull=True) | Q(monthly_allowance__gte=0),
                 name="%(app_label)s_%(class)s_allowance_not_negative",
             ),
+            # Only an active pairing can be at risk.
+            models.CheckConstraint(
+                condition=Q(status="active") | Q(at_risk_from__isnull=True),
+                name="%(app_label)s_%(class)s_risk_only_active",
+            ),
         ]
         indexes = [
             # "My apprentices" and the capacity count (a mentor's active pairings).
@@ -135,6 +157,15 @@ class Pairing(StatefulModel):
             models.Index(fields=["apprentice", "status"], name="appr_pairing_apprentice"),
             # A studio's pairings (the studio page panel and the studio filter).
             models.Index(fields=["studio", "status"], name="appr_pairing_studio_status"),
+            # The at-risk filter and counts (list, dashboard, home): `at_risk_from
+            # <= today`; only active pairings have the date.
+            models.Index(
+                fields=["at_risk_from"],
+                condition=Q(at_risk_from__isnull=False),
+                name="appr_pairing_at_risk_from",
+            ),
+            # The API list's `?ordering=last_session_on` (with its `id` tiebreaker).
+            models.Index(fields=["last_session_on", "id"], name="appr_pairing_last_session"),
         ]
 
     def __str__(self) -> str:

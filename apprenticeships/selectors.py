@@ -13,23 +13,18 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     ExpressionWrapper,
-    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from accounts.models import OrgUnit, SkillLevelChange
 from accounts.selectors import is_official, user_scope
 from achievements.selectors import achievements_visible_to
 from apprenticeships.models import (
-    AT_RISK_AFTER_DAYS,
     DEFAULT_MENTOR_CAPACITY,
     Attendance,
     Evaluation,
@@ -46,41 +41,84 @@ from studios.selectors import studios_led_by
 Status = Pairing.Status
 
 
-def with_risk(pairings: QuerySet[Pairing], today: datetime.date | None = None) -> QuerySet:
-    """Annotate `last_session_on`, `has_overdue_step` and `at_risk`: an active
-    pairing whose last session (or its start, with none) is 21 or more days
-    before `today` (Shanghai date), or with a plan step past due and not done."""
+def at_risk_condition(today: datetime.date | None = None) -> Q:
+    """At risk on `today` (Shanghai date): the stored day the pairing becomes at
+    risk has come. One indexed comparison (`appr_pairing_at_risk_from`); never
+    true for a pairing that is not active, whose day is empty."""
     today = today or timezone.localdate()
-    quiet_since = today - datetime.timedelta(days=AT_RISK_AFTER_DAYS)
+    return Q(at_risk_from__isnull=False, at_risk_from__lte=today)
+
+
+def with_risk(pairings: QuerySet[Pairing], today: datetime.date | None = None) -> QuerySet:
+    """Annotate `at_risk` and `has_overdue_step` (each True or False, never
+    NULL) from the columns the services keep: an active pairing whose last
+    session (or its start, with none) is 21 or more days before `today`, or with
+    a plan step past due and not done. `last_session_on` is a column itself."""
+    today = today or timezone.localdate()
+    return pairings.annotate(
+        at_risk=ExpressionWrapper(at_risk_condition(today), output_field=BooleanField()),
+        has_overdue_step=ExpressionWrapper(
+            Q(next_step_due_on__isnull=False, next_step_due_on__lt=today),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def with_risk_from_records(pairings: QuerySet[Pairing]) -> QuerySet:
+    """Annotate what the stored risk columns should say, computed from the
+    records themselves: `recorded_last_session_on` (the latest session of the
+    pairing) and `recorded_next_step_due_on` (the earliest due date of a step not
+    done). Two indexed subqueries per row: for the nightly check and for the
+    services' refresh of a few rows, never for a list."""
     last_session = (
         Attendance.objects.filter(pairing=OuterRef("pk"))
         .order_by("-session__held_on")
         .values("session__held_on")[:1]
     )
-    overdue_step = Milestone.objects.filter(
-        pairing=OuterRef("pk"), due_on__lt=today, done_on__isnull=True
+    next_step = (
+        Milestone.objects.filter(pairing=OuterRef("pk"), done_on__isnull=True)
+        .order_by("due_on")
+        .values("due_on")[:1]
     )
-    # The last session, or the start when there is none: never NULL, so a
-    # pairing is always either at risk or on track for the filter.
-    quiet_since_day = Coalesce(F("last_session_on"), F("starts_on"))
     return pairings.annotate(
-        last_session_on=Subquery(last_session), has_overdue_step=Exists(overdue_step)
-    ).annotate(
-        at_risk=ExpressionWrapper(
-            Q(status=Status.ACTIVE)
-            & (Q(LessThanOrEqual(quiet_since_day, quiet_since)) | Q(has_overdue_step=True)),
-            output_field=BooleanField(),
-        )
+        recorded_last_session_on=Subquery(last_session),
+        recorded_next_step_due_on=Subquery(next_step),
     )
 
 
-def _officials_over(user) -> Q:
-    return within_paths(user_scope(user).official_paths, unit_field="org_unit")
+def _officials_over(user, through: str = "") -> Q:
+    return within_paths(user_scope(user).official_paths, unit_field=f"{through}org_unit")
 
 
 def _run_by(user) -> Q:
     """Pairings the person runs: officials over the unit, the studio's leader."""
     return _officials_over(user) | Q(studio__in=studios_led_by(user).values("pk"))
+
+
+def _own_pairing_ids(user) -> QuerySet:
+    """The ids of the pairings the person mentors, is apprenticed in, or runs
+    as the leader of their studio: a few rows, each rule an indexed lookup of
+    its own joined by UNION, so PostgreSQL estimates a few rows (an OR holding
+    a subquery is guessed at half the table, and a plan built for half the
+    table scans it all)."""
+    ids = Pairing.objects.order_by().values("pk")
+    return ids.filter(mentor=user).union(
+        ids.filter(apprentice=user), ids.filter(studio__in=studios_led_by(user).values("pk"))
+    )
+
+
+def _readable(user, through: str = "") -> Q:
+    """The pairings a signed-in person who is not a superuser may read, as a
+    condition on the queried rows; `through` is the path from them to the
+    pairing (`""` on pairings, `"pairing__"` on its plan, evaluations and
+    attendances).
+
+    The person's own pairings are a small uncorrelated IN of ids
+    (`_own_pairing_ids`); the subtrees they oversee as an official are a path
+    prefix of the pairing's unit through the join. Never `pairing__in=<visible
+    pairings>`: an official's visible pairings are a large set, and under an OR
+    PostgreSQL runs a large IN as a subplan rescanned for every row."""
+    return Q(**{f"{through}pk__in": _own_pairing_ids(user)}) | _officials_over(user, through)
 
 
 def pairings_visible_to(user) -> QuerySet[Pairing]:
@@ -90,7 +128,7 @@ def pairings_visible_to(user) -> QuerySet[Pairing]:
         return Pairing.objects.none()
     pairings = Pairing.objects.select_related("mentor", "apprentice", "studio", "org_unit")
     if not user_scope(user).is_superuser:
-        pairings = pairings.filter(Q(mentor=user) | Q(apprentice=user) | _run_by(user))
+        pairings = pairings.filter(_readable(user))
     return with_risk(pairings)
 
 
@@ -204,21 +242,34 @@ def pairings_of_apprentice(user) -> QuerySet[Pairing]:
 
 def milestones_visible_to(user) -> QuerySet[Milestone]:
     """The plan steps of the pairings the person may read."""
-    return Milestone.objects.filter(
-        pairing__in=pairings_visible_to(user).values("pk")
-    ).select_related("pairing")
+    if not signed_in(user):
+        return Milestone.objects.none()
+    milestones = Milestone.objects.select_related("pairing")
+    if user_scope(user).is_superuser:
+        return milestones
+    return milestones.filter(_readable(user, "pairing__"))
 
 
 def sessions_visible_to(user) -> QuerySet[Session]:
     """Sessions the person held or that concern a pairing they may read."""
     if not signed_in(user):
         return Session.objects.none()
-    # An IN over the attendances of visible pairings, not a per-row EXISTS: an
-    # official's scope may hold tens of thousands of sessions.
-    concerning = Attendance.objects.filter(
-        pairing__in=pairings_visible_to(user).values("pk")
-    ).values("session_id")
-    return Session.objects.select_related("mentor").filter(Q(mentor=user) | Q(pk__in=concerning))
+    sessions = Session.objects.select_related("mentor")
+    if user_scope(user).is_superuser:
+        return sessions
+    # A session has a row per apprentice present (`Attendance`), so "concerns a
+    # pairing they may read" cannot be a condition on one joined row without
+    # repeating sessions. Instead the ids of each rule, joined by UNION: the
+    # sessions they held, those of their own pairings (a few, by index) and, for
+    # an official, those whose pairing's unit lies in their subtrees (the path
+    # prefix through the join). One IN without an OR around it, which
+    # PostgreSQL runs as a hashed semi-join, never as a subplan per session.
+    attended = Attendance.objects.order_by().values("session_id")
+    branches = [attended.filter(pairing__in=_own_pairing_ids(user))]
+    if user_scope(user).official_paths:
+        branches.append(attended.filter(_officials_over(user, "pairing__")))
+    held = Session.objects.filter(mentor=user).order_by().values("pk")
+    return sessions.filter(pk__in=held.union(*branches))
 
 
 def attendances_visible_to(user) -> QuerySet[Attendance]:
@@ -227,17 +278,21 @@ def attendances_visible_to(user) -> QuerySet[Attendance]:
     the room), but not another studio's apprentice to that studio's outsiders."""
     if not signed_in(user):
         return Attendance.objects.none()
+    if user_scope(user).is_superuser:
+        return Attendance.objects.all()
+    # The sessions the person attended: a few, an uncorrelated IN.
     attended = Attendance.objects.filter(pairing__apprentice=user).values("session_id")
-    return Attendance.objects.filter(
-        Q(pairing__in=pairings_visible_to(user).values("pk")) | Q(session__in=attended)
-    )
+    return Attendance.objects.filter(_readable(user, "pairing__") | Q(session__in=attended))
 
 
 def evaluations_visible_to(user) -> QuerySet[Evaluation]:
     """Evaluations of the pairings the person may read (the apprentice reads theirs)."""
-    return Evaluation.objects.filter(
-        pairing__in=pairings_visible_to(user).values("pk")
-    ).select_related("pairing", "evaluator")
+    if not signed_in(user):
+        return Evaluation.objects.none()
+    evaluations = Evaluation.objects.select_related("pairing", "evaluator")
+    if user_scope(user).is_superuser:
+        return evaluations
+    return evaluations.filter(_readable(user, "pairing__"))
 
 
 def mentor_capacity(mentor) -> int:
@@ -274,7 +329,7 @@ def innovation_during_term(pairing: Pairing, viewer) -> dict:
             submitted_at__date__lte=end,
         )
         .distinct()
-        .order_by("-submitted_at")
+        .order_by("-submitted_at", "-id")
     )
     achievements = (
         achievements_visible_to(viewer)
@@ -284,7 +339,7 @@ def innovation_during_term(pairing: Pairing, viewer) -> dict:
             completed_on__lte=end,
         )
         .distinct()
-        .order_by("-completed_on")
+        .order_by("-completed_on", "-id")
     )
     return {"proposals": proposals, "achievements": achievements}
 
@@ -292,12 +347,13 @@ def innovation_during_term(pairing: Pairing, viewer) -> dict:
 def mentoring_figures(pairings: QuerySet[Pairing]) -> dict:
     """Active, at-risk, completed and terminated pairings, and the skill-level
     rises their final appraisals brought: one aggregate query plus one count.
-    `pairings` comes from `pairings_visible_to` (it carries the risk annotation)."""
+    `pairings` comes from `pairings_visible_to`; at risk is read from the
+    stored day (`at_risk_condition`)."""
     figures = pairings.order_by().aggregate(
         active=Count("pk", filter=Q(status=Status.ACTIVE)),
         # Not named `at_risk`: the aggregate's alias would shadow the annotation
-        # it filters on, and the database would count nothing.
-        risky=Count("pk", filter=Q(at_risk=True)),
+        # of the same name, and the database would count nothing.
+        risky=Count("pk", filter=at_risk_condition()),
         completed=Count("pk", filter=Q(status=Status.COMPLETED)),
         terminated=Count("pk", filter=Q(status=Status.TERMINATED)),
         proposed=Count("pk", filter=Q(status=Status.PROPOSED)),
@@ -316,11 +372,11 @@ def mentoring_at_a_glance(user) -> dict:
     own = (
         pairings_of_apprentice(user)
         .filter(status__in=Pairing.OPEN_STATUSES)
-        .order_by("-starts_on")
+        .order_by("-starts_on", "-id")
         .first()
     )
     next_step = (
-        own.milestones.filter(done_on__isnull=True).order_by("position", "due_on").first()
+        own.milestones.filter(done_on__isnull=True).order_by("position", "due_on", "id").first()
         if own
         else None
     )
@@ -329,7 +385,7 @@ def mentoring_at_a_glance(user) -> dict:
     ).count()
     mentoring = pairings_mentored_by(user).filter(status__in=Pairing.OPEN_STATUSES)
     as_mentor = mentoring.order_by().aggregate(
-        open=Count("pk"), risky=Count("pk", filter=Q(at_risk=True))
+        open=Count("pk"), risky=Count("pk", filter=at_risk_condition())
     )
     return {
         "pairing": own,

@@ -22,3 +22,7 @@ from apprenticeships.services.plans import (  # noqa: F401
     session_confirm,
     session_log,
 )
+from apprenticeships.services.risk import (  # noqa: F401
+    pairing_risk_refresh,
+    pairings_risk_check,
+)

@@ -172,9 +172,10 @@ def _graduate(pairing: Pairing, evaluation: Evaluation, by: User) -> None:
     )
     evaluation.save(update_fields=["skill_change"])
     pairing.ended_on = evaluation.evaluated_on
+    pairing.at_risk_from = None  # an ended pairing is never at risk
     pairing.transition_to(
         Pairing.Status.COMPLETED,
         by=by,
         note=_("Passed the final appraisal"),
-        also_save=("ended_on",),
+        also_save=("ended_on", "at_risk_from"),
     )

@@ -19,6 +19,7 @@ from apprenticeships.selectors import (
     pairing_access,
     pairings_visible_to,
 )
+from apprenticeships.services.risk import at_risk_from
 from core.exceptions import Conflict
 from core.services import ensure, locked, save_or_conflict
 from studios.models import Studio
@@ -218,7 +219,15 @@ def pairing_activate(
         ),
     )
     pairing.agreement_signed_on = signed_on
-    pairing.transition_to(Status.ACTIVE, by=by, also_save=("agreement_signed_on",))
+    # From now on it can be at risk: its day follows from the plan (kept while
+    # proposed) and the start, in the same UPDATE as the status.
+    pairing.at_risk_from = at_risk_from(
+        status=Status.ACTIVE,
+        starts_on=pairing.starts_on,
+        last_session_on=pairing.last_session_on,
+        next_step_due_on=pairing.next_step_due_on,
+    )
+    pairing.transition_to(Status.ACTIVE, by=by, also_save=("agreement_signed_on", "at_risk_from"))
     return pairing
 
 
@@ -261,7 +270,10 @@ def pairing_terminate(*, pairing_id: int, by: User, reason: str) -> Pairing:
     ensure_open(pairing)
     ensure(bool(reason.strip()), ValidationError({"reason": _("Say why the pairing ends.")}))
     pairing.ended_on = timezone.localdate()
-    pairing.transition_to(Status.TERMINATED, by=by, note=reason.strip(), also_save=("ended_on",))
+    pairing.at_risk_from = None  # an ended pairing is never at risk
+    pairing.transition_to(
+        Status.TERMINATED, by=by, note=reason.strip(), also_save=("ended_on", "at_risk_from")
+    )
     return pairing
 
 

@@ -19,6 +19,7 @@ from apprenticeships.selectors import (
     sessions_visible_to,
 )
 from apprenticeships.services.pairings import ensure_open, locked_pairing
+from apprenticeships.services.risk import pairing_risk_refresh
 from core import attachments
 from core.exceptions import Conflict
 from core.services import ensure, locked
@@ -61,6 +62,7 @@ def milestone_create(
     )
     milestone.full_clean()
     milestone.save()
+    pairing_risk_refresh(pairing_ids=[pairing.pk])  # a step due earlier than the others
     return milestone
 
 
@@ -83,6 +85,7 @@ def milestone_update(*, milestone_id: int, by: User, **changes) -> Milestone:
         setattr(milestone, field, value)
     milestone.full_clean()
     milestone.save()
+    pairing_risk_refresh(pairing_ids=[pairing.pk])  # its due date may have moved
     return milestone
 
 
@@ -116,6 +119,7 @@ def milestone_mark_done(
     milestone.done_on = done_on
     milestone.evidence = evidence or milestone.evidence
     milestone.save(update_fields=["done_on", "evidence"])
+    pairing_risk_refresh(pairing_ids=[pairing.pk])  # the next step is another one now
     return milestone
 
 
@@ -177,6 +181,7 @@ def session_log(
     Attendance.objects.bulk_create(
         [Attendance(session=session, pairing=pairing) for pairing in locked_rows]
     )
+    pairing_risk_refresh(pairing_ids=[pairing.pk for pairing in locked_rows])
     return session
 
 

@@ -86,7 +86,7 @@ def _sessions_of(pairing: Pairing, user):
                 to_attr="everyone",
             )
         )
-        .order_by("-session__held_on", "-session_id")
+        .order_by("-session__held_on", "-session_id", "-id")
     )
     return list(attendances)
 
@@ -251,7 +251,7 @@ def my_apprenticeship(request):
     recent = (
         Attendance.objects.filter(pairing__apprentice=request.user)
         .select_related("session", "session__mentor")
-        .order_by("-session__held_on", "-session_id")[:10]
+        .order_by("-session__held_on", "-session_id", "-id")[:10]
     )
     for pairing in pairings:
         pairing.next_step = next((m for m in pairing.milestones.all() if m.done_on is None), None)

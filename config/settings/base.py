@@ -212,6 +212,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.schedule_yearly_studio_reports",
         "schedule": crontab(minute=30, hour=2, day_of_month=2, month_of_year=1),
     },
+    # The pairings' stored at-risk columns against their records: must fix nothing.
+    "check-pairings": {
+        "task": "apprenticeships.tasks.check_pairings",
+        "schedule": crontab(minute=15, hour=3),
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
 

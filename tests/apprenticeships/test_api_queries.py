@@ -11,6 +11,7 @@ from apprenticeships.models import Evaluation
 from studios import services as studio_services
 from studios.models import Membership
 from tests.apprenticeships.conftest import SCORES, days_ago
+from tests.apprenticeships.test_page_queries import crowded  # noqa: F401 - a shared level
 from tests.factories import PersonFactory
 from tests.lists import ListCase, each_list
 from tests.roles import person
@@ -154,3 +155,25 @@ def test_sessions_filtered_by_mentor_take_the_same_queries(api, many, django_ass
         rows = response.json()["results"]
         assert len(rows) == min(page_size, 5)
         assert all(len(row["attendances"]) == APPRENTICES_EACH for row in rows)
+
+
+@pytest.mark.parametrize("role", ["lead_a", "official_a"])
+def test_the_at_risk_list_takes_the_same_queries_at_any_page_size(
+    api,
+    crowded,  # noqa: F811 - the shared level imported above
+    django_assert_num_queries,
+    role,
+):
+    # 24 of the dust studio's 30 active pairings are at risk; the filter and the
+    # ordering read the stored columns, so the page is the same two queries
+    for page_size in (5, 20):
+        api.force_authenticate(fresh(person(crowded, role)))
+        with django_assert_num_queries(BEFORE_THE_LIST[role] + PAIRING_PAGE):
+            response = api.get(
+                "/api/v1/pairings/",
+                {"at_risk": "true", "ordering": "-last_session_on", "page_size": page_size},
+            )
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert (body["count"], len(body["results"])) == (24, page_size)
+        assert all(row["at_risk"] for row in body["results"])

@@ -2,6 +2,8 @@
 unit above the mentor wins; the skill history shows on the person's page."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apprenticeships.models import MentorCapacity
@@ -73,3 +75,22 @@ def test_the_persons_page_shows_how_the_skill_level_was_reached(as_person, mento
     page = response.content.decode()
     assert 'data-testid="skill-change"' in page
     assert "Junior worker → Intermediate worker" in page
+
+
+def test_the_limits_page_takes_the_same_queries_however_many_limits(client, mentoring):
+    # given an official over company A, first with two limits, then with eight
+    org = mentoring.org
+    units = [org.company_a, org.mine_a1, org.team_a101, org.team_a102]
+    counts = []
+    for extra in (units[:2], [*units[2:], org.group]):
+        for unit in extra:
+            MentorCapacity.objects.create(org_unit=unit, max_active_apprentices=4)
+        viewer = type(org.group_official).objects.get(pk=org.group_official.pk)
+        client.force_login(viewer)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(URL)
+        assert response.status_code == 200
+        counts.append((len(response.context["settings"]), len(queries)))
+    # then the page lists them all in the same number of queries
+    assert [listed for listed, _ in counts] == [2, 5]
+    assert counts[0][1] == counts[1][1]

@@ -150,6 +150,22 @@ def test_the_filtered_list_takes_the_same_queries_at_any_page_size(client, crowd
     assert counts == {5: LIST_QUERIES["official_a"] + 1, 25: LIST_QUERIES["official_a"] + 1}
 
 
+@pytest.mark.parametrize("role", ["lead_a", "official_a"])
+def test_the_at_risk_list_takes_the_same_queries_as_the_whole_list(client, crowded, role):
+    # 24 of the 30 active pairings are at risk (no session for 21 days, or a
+    # step past due): the filter reads the stored day, no query of its own
+    viewer = getattr(crowded, role, None) or getattr(crowded.org, role)
+    counts = {}
+    for page_size in (5, 20):
+        counts[page_size], response = queries_of(
+            client, viewer, LIST, {"at_risk": "true", "page_size": page_size}
+        )
+        assert response.context["paginator"].count == 24
+        assert len(response.context["pairings"]) == page_size
+        assert all(pairing.at_risk for pairing in response.context["pairings"])
+    assert counts == {5: LIST_QUERIES[role], 20: LIST_QUERIES[role]}
+
+
 # --- The pairing page ---------------------------------------------------------------
 
 
