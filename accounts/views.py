@@ -40,6 +40,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class PersonListView(ScopedListView):
     visible_to = staticmethod(people_visible_to)
     keyset = True
+    export_api = "api:person"
     filterset_class = PersonFilterSet
     template_name = "accounts/person_list.html"
     partial_template_name = "accounts/partials/person_results.html"

@@ -13,6 +13,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -28,6 +30,9 @@ class ScopedListView(LoginRequiredMixin, ListView):
     paginate_by = 25
     max_paginate_by = 100
     keyset = False
+    # The API list this page shows (e.g. "api:proposal"): the page then offers
+    # its rows as Excel and CSV through that list's export, with its filters.
+    export_api: str | None = None
 
     def get_paginate_by(self, queryset):
         """`?page_size=` like the API (docs/api.md): default 25, capped at 100."""
@@ -74,6 +79,12 @@ class ScopedListView(LoginRequiredMixin, ListView):
         query.pop("page", None)
         query.pop("cursor", None)
         context["query_without_page"] = query.urlencode()
+        if self.export_api:
+            base = reverse(f"{self.export_api}-export")
+            context["export_links"] = [
+                (label, f"{base}?{urlencode({**query.dict(), 'as': kind})}")
+                for kind, label in ((("xlsx", _("Export Excel")), ("csv", _("Export CSV"))))
+            ]
         return context
 
 

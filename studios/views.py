@@ -47,6 +47,7 @@ from studios.selectors import (
 
 class StudioListView(ScopedListView):
     visible_to = staticmethod(studios_visible_to)
+    export_api = "api:studio"
     filterset_class = StudioFilterSet
     template_name = "studios/studio_list.html"
     partial_template_name = "studios/partials/studio_results.html"

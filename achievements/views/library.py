@@ -36,6 +36,7 @@ from studios.selectors import studios_writable_by
 
 class AchievementListView(ScopedListView):
     keyset = True
+    export_api = "api:achievement"
     filterset_class = AchievementFilterSet
     template_name = "achievements/achievement_list.html"
     partial_template_name = "achievements/partials/achievement_results.html"

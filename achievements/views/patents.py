@@ -38,6 +38,7 @@ def _patents(user):
 
 class PatentListView(ScopedListView):
     visible_to = staticmethod(_patents)
+    export_api = "api:patent"
     filterset_class = PatentFilterSet
     template_name = "achievements/patent_list.html"
     partial_template_name = "achievements/partials/patent_results.html"

@@ -34,6 +34,7 @@ class ProblemListView(ScopedListView):
     # The year filter reads each row's access: only insiders filter by dates.
     visible_to = staticmethod(problems_with_access)
     keyset = True
+    export_api = "api:problem"
     filterset_class = ProblemFilterSet
     template_name = "achievements/problem_list.html"
     partial_template_name = "achievements/partials/problem_results.html"

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -69,6 +70,7 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
     pagination_class = KeysetPagination
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilterSet
+    export_title = pgettext_lazy("file name", "Five-small proposals")
     ordering_fields = ["created_at", "submitted_at", "expected_benefit", "title", "code"]
     ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -92,7 +94,7 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
         # The running score (five subqueries a row) is for one proposal's page;
         # the list leaves it out, so a page of 25 stays cheap.
         queryset = super().get_queryset()
-        return queryset if self.action == "list" else with_scores(queryset)
+        return queryset if self.action in ("list", "export") else with_scores(queryset)
 
     def filter_queryset(self, queryset):
         return order_blind_rows_last(super().filter_queryset(queryset))

@@ -37,6 +37,7 @@ class ProposalListView(ScopedListView):
     workers their own and the awarded ones."""
 
     keyset = True
+    export_api = "api:proposal"
     filterset_class = ProposalFilterSet
     template_name = "competitions/proposal_list.html"
     partial_template_name = "competitions/partials/proposal_results.html"
@@ -52,6 +53,7 @@ class MyProposalListView(ProposalListView):
     """ "My proposals": the ones I wrote or co-wrote, newest first."""
 
     template_name = "competitions/my_proposals.html"
+    export_api = None  # the API exports every visible proposal, not just mine
 
     @staticmethod
     def visible_to(user):

@@ -226,6 +226,8 @@ DEMO_DATA_ALLOWED = True
 # 300 this year, every one through the services). The test suite, which checks
 # the demo's shape rather than its volume, writes a tenth of them.
 DEMO_PROPOSAL_SCALE = env.float("DEMO_PROPOSAL_SCALE", default=1.0)
+# A list exported to Excel or CSV comes in the answer up to this many rows.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5_000)
 
 # --- Authentication -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -4,10 +4,18 @@ every list, detail and action reads through it, so outsiders get 404."""
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+
+from core.exports import FORMATS, csv_response, export_filename, export_rows, xlsx_response
 
 
 class ScopedViewSetMixin:
@@ -19,7 +27,54 @@ class ScopedViewSetMixin:
         return type(self).visible_to(self.request.user)
 
 
-class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ExportMixin:
+    """`GET <list>/export/?as=xlsx|csv&<the list's filters>`: the rows the list
+    shows, as a file (core/exports.py). Up to EXPORT_SYNC_MAX_ROWS rows come in
+    the answer; a larger export is a 400 asking to narrow the filters."""
+
+    # What the file is named after (a translated plural: "五小提案").
+    export_title = None
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as", enum=list(FORMATS), default="xlsx")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def export(self, request, *args, **kwargs):
+        """The list as an Excel workbook or a CSV file, with the same filters."""
+        kind = request.query_params.get("as", "xlsx")
+        if kind not in FORMATS:
+            raise ValidationError({"as": [_("Choose xlsx or csv.")]})
+        queryset = self.filter_queryset(self.get_queryset())
+        limit = settings.EXPORT_SYNC_MAX_ROWS
+        if queryset.order_by().values("pk")[: limit + 1].count() > limit:
+            raise ValidationError(
+                {"detail": [_("More than %(limit)s rows: narrow the filters.") % {"limit": limit}]}
+            )
+        header, rows = export_rows(
+            queryset, self.get_serializer_class(), self.get_serializer_context()
+        )
+        title = str(self.export_title or queryset.model._meta.verbose_name_plural)
+        filename = export_filename(title, self._export_unit_name(queryset))
+        if kind == "csv":
+            return csv_response(filename, header, rows)
+        return xlsx_response(filename, title, header, rows)
+
+    def _export_unit_name(self, queryset) -> str | None:
+        """The unit the list was filtered to, else the viewer's own."""
+        unit = None
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None and "org_unit" in filterset_class.base_filters:
+            filterset = filterset_class(
+                self.request.query_params, queryset=queryset, request=self.request
+            )
+            if filterset.is_valid():
+                unit = filterset.form.cleaned_data.get("org_unit")
+        unit = unit or getattr(self.request.user, "org_unit", None)
+        return getattr(unit, "name", None)
+
+
+class ScopedReadOnlyViewSet(ExportMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
@@ -88,6 +143,7 @@ class ServiceWriteMixin:
 
 
 class ScopedServiceViewSet(
+    ExportMixin,
     ServiceWriteMixin,
     ScopedViewSetMixin,
     mixins.CreateModelMixin,

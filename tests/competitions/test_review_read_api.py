@@ -31,6 +31,7 @@ from tests.competitions.states import (
     reviewer_panel,
     rubric_scores,
 )
+from tests.exports import exported_text
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -309,6 +310,18 @@ class TestBlindReview:
             assert_anonymous(api.get(path, params), proposal, secrets, reviewer)
         response = api.patch(f"{REVIEWS}{review.pk}/", {"comment": "复核"}, format="json")
         assert_anonymous(response, proposal, secrets, reviewer)
+
+    @pytest.mark.parametrize("kind", ["csv", "xlsx"])
+    def test_the_reviewers_exports_do_not_name_the_authors_either(self, api, panel, blind, kind):
+        proposal, secrets = blind
+        api.force_authenticate(panel.experts[0])
+        for path in (PROPOSALS, REVIEWS):
+            answer = api.get(f"{path}export/", {"as": kind})
+            assert answer.status_code == 200
+            text = exported_text(answer, kind)
+            assert proposal.title in text or path == REVIEWS
+            for secret in secrets:
+                assert secret not in text, secret
 
     def test_an_attachment_read_by_its_id_does_not_name_the_uploader(self, api, panel, blind):
         proposal, secrets = blind
