@@ -318,6 +318,8 @@ class Session(models.Model):
         indexes = [
             # A mentor's sessions, newest first.
             models.Index(fields=["mentor", "-held_on"], name="appr_session_mentor_date"),
+            # The session list's cursor pages (core/keyset.py): newest first.
+            models.Index(fields=["-held_on", "-id"], name="appr_session_order"),
         ]
 
     def __str__(self) -> str:

@@ -30,6 +30,7 @@ from apprenticeships.selectors import (
     sessions_visible_to,
 )
 from core.api.attachments import AttachmentsMixin
+from core.api.pagination import KeysetPagination
 from core.api.views import ScopedServiceViewSet, ScopedViewSetMixin, ServiceWriteMixin
 
 # Fixed once proposed: a different mentor, apprentice or studio is a new pairing.
@@ -128,6 +129,7 @@ class MilestoneViewSet(AttachmentsMixin, ScopedServiceViewSet):
 class SessionViewSet(ScopedServiceViewSet):
     """Training sessions; the mentor logs them, each apprentice confirms."""
 
+    pagination_class = KeysetPagination
     serializer_class = SessionSerializer
     filterset_class = SessionFilterSet
     ordering_fields = ["held_on"]
