@@ -67,7 +67,7 @@ def group(django_db_blocker):
         )
         for i in range(STUDIOS)
     )
-    studios = list(Studio.objects.order_by("id"))
+    studios = list(Studio.objects.filter(leader__in=leaders).order_by("id"))
     Membership.objects.bulk_create(
         Membership(studio=s, person=s.leader, role="leader") for s in studios
     )
@@ -85,7 +85,7 @@ def group(django_db_blocker):
     )
     Contributor.objects.bulk_create(
         Contributor(achievement=a, person=a.studio.leader, position=1, share=100)
-        for a in Achievement.objects.select_related("studio__leader")
+        for a in Achievement.objects.filter(studio__in=studios).select_related("studio__leader")
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -66,7 +66,11 @@ def proposals(group):  # noqa: F811 - the fixture imported above
         created_by=group,
     )
     rng = random.Random(1)
-    authors = list(User.objects.select_related("org_unit").order_by("id")[:5000])
+    authors = list(
+        User.objects.filter(employee_no__startswith="E")
+        .select_related("org_unit")
+        .order_by("id")[:5000]
+    )
     rows = []
     for i in range(PROPOSALS):
         author = authors[i % len(authors)]

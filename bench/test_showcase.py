@@ -31,7 +31,9 @@ TARGETS = {"stories": 25, "profile": 60}
 
 @pytest.fixture
 def stories(group):  # noqa: F811 - the fixture imported above
-    studios = list(Studio.objects.select_related("leader").order_by("id"))
+    studios = list(
+        Studio.objects.filter(code__startswith="S0").select_related("leader").order_by("id")
+    )
     day = datetime.date(2026, 1, 1)
     Story.objects.bulk_create(
         Story(
@@ -87,7 +89,11 @@ def _pairing(mentor_id, apprentice_id, unit_id, by, status="completed"):
 
 @pytest.fixture
 def craftsman(group):  # noqa: F811 - the fixture imported above
-    people = list(User.objects.order_by("id").values_list("id", "org_unit_id"))
+    people = list(
+        User.objects.filter(employee_no__startswith="E")
+        .order_by("id")
+        .values_list("id", "org_unit_id")
+    )
     root, rest = people[0], iter(people[1:])
     rows, generation = [], [root]
     for _level in range(3):
