@@ -80,8 +80,18 @@ def proposals_of(user) -> QuerySet[Proposal]:
     """My proposals: written or co-written by the person (others' drafts aside)."""
     if not signed_in(user):
         return Proposal.objects.none()
+    # The ids of each rule by index, joined by UNION: as an OR around a per-row
+    # EXISTS, PostgreSQL read every proposal to count a person's own few on
+    # their home page (0.1 s at 100,000 proposals, growing with the table).
+    written = Proposal.objects.filter(author=user).order_by().values("pk")
+    co_written = (
+        CoAuthor.objects.filter(person=user)
+        .exclude(proposal__status=Proposal.Status.DRAFT)
+        .order_by()
+        .values("proposal_id")
+    )
     return Proposal.objects.select_related("campaign", "author", "org_unit").filter(
-        Q(author=user) | (co_author_of(user) & ~Q(status=Proposal.Status.DRAFT))
+        pk__in=written.union(co_written)
     )
 
 
