@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, SkillLevel, SkillLevelChange, User
 from accounts.pinyin import pinyin_keys
+from core.signals import records_changed
 from hr.reading import COLUMNS, Table
 
 CHUNK_ROWS = 2000
@@ -167,10 +168,22 @@ class PeopleWriter:
     source: str
     fence: Callable[[], None] = lambda: None
     today: datetime.date = field(default_factory=timezone.localdate)
+    # The import's unit: everyone it adds, moves or deactivates lies below it.
+    root: OrgUnit | None = None
+
+    def _changed(self) -> None:
+        """Bulk writes send no model signal: say which people changed (figures
+        derived from them, such as the dashboard's headcount, are kept elsewhere)."""
+        records_changed.send(
+            sender=User,
+            unit_ids=None if self.root is None else [self.root.pk],
+            subtrees=True,
+        )
 
     def write(self, creates: list[dict], updates: list[dict], level_changes: list) -> None:
         with transaction.atomic():
             self.fence()
+            self._changed()
             # The pinyin keys a save would compute (bulk writes skip save()).
             insert_people([{**fields, **pinyin_keys(fields["full_name"])} for fields in creates])
             if updates:
@@ -194,6 +207,7 @@ class PeopleWriter:
     def deactivate(self, person_ids: list[int]) -> None:
         with transaction.atomic():
             self.fence()
+            self._changed()
             User.objects.filter(pk__in=person_ids).update(is_active=False)
 
 
@@ -573,6 +587,10 @@ class UnitPlan:
         if apply:
             with transaction.atomic():
                 fence()
+                # Units renamed and moved in bulk send no model signal: whatever is
+                # derived from them (the dashboard's unit names) is, anywhere.
+                if changes:
+                    records_changed.send(sender=OrgUnit, unit_ids=None)
                 self._insert(new_units)
                 # After the inserts: a new unit under a unit that moves moves along.
                 for unit, r, diff in changes:

@@ -25,6 +25,7 @@ from accounts.models import OrgUnit, RoleGrant, User
 from accounts.selectors import is_official, org_units_managed_by
 from core.exceptions import Conflict
 from core.services import ensure, locked
+from core.signals import records_changed
 from hr.models import ImportRun
 from hr.planning import (
     ERRORS_KEPT,
@@ -109,6 +110,8 @@ def unit_merge(*, unit: OrgUnit, into: OrgUnit, by: User | None) -> OrgUnit:
             OrgUnit.objects.get(pk=child.pk), OrgUnit.objects.get(pk=into.pk), "last-child"
         )
     OrgUnit.objects.filter(pk=unit.pk).update(closed_on=timezone.localdate(), merged_into=into)
+    # Records and units moved in bulk: whatever is derived from them, anywhere.
+    records_changed.send(sender=OrgUnit, unit_ids=None)
     unit.refresh_from_db()
     return unit
 
@@ -354,7 +357,9 @@ def import_apply(*, run_id: int, attempt: int) -> bool:
 
     source = _("HR import %(file)s") % {"file": run.file_name}
     if run.kind == ImportRun.Kind.PEOPLE:
-        writer = PeopleWriter(by=run.requested_by, source=source[:200], fence=fence)
+        writer = PeopleWriter(
+            by=run.requested_by, source=source[:200], fence=fence, root=run.org_unit
+        )
         outcome = _plan(
             run,
             skip_errors=True,

@@ -19,7 +19,7 @@ from apprenticeships.models import Evaluation, Pairing
 from apprenticeships.selectors import with_risk
 from competitions.models import AwardShare, Proposal
 from reports.models import ReportRun
-from reports.selectors.dashboard import DashboardScope, dashboard_figures
+from reports.selectors.dashboard import DashboardScope, live_dashboard_figures
 from studios.models import Assessment, Membership, Studio
 
 Table = tuple[str, list[str], Iterator[list]]
@@ -32,8 +32,9 @@ def _inside(run: ReportRun, unit_field: str):
 
 
 def group_overview(run: ReportRun) -> Iterator[Table]:
-    """Every dashboard figure, a sheet per section."""
-    figures = dashboard_figures(DashboardScope(unit=run.org_unit, year=run.year))
+    """Every dashboard figure, a sheet per section: computed now, not read from
+    the dashboard's snapshot, so the report is exact at its time."""
+    figures = live_dashboard_figures(DashboardScope(unit=run.org_unit, year=run.year))
     studios, outputs, five = figures["studios"], figures["outputs"], figures["five_small"]
     header = [_("Figure"), _("Value")]
     yield (

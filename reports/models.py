@@ -4,6 +4,9 @@ The row is the truth: the broker only signals that there is work. A worker
 claims a queued run with a conditional UPDATE, writes its progress and
 heartbeat fenced by its attempt number, and a periodic task re-queues a run
 whose heartbeat stopped (a killed worker), up to a number of attempts.
+
+Dashboard snapshots: the dashboard's figures for a unit and a year, kept ready
+for the page and the API (reports/snapshots.py).
 """
 
 from django.conf import settings
@@ -12,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from reports.snapshot_codec import FiguresDecoder, FiguresEncoder
 
 
 class ReportRun(models.Model):
@@ -100,3 +105,50 @@ class ReportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class DashboardSnapshot(models.Model):
+    """Every figure of the dashboard for one unit's subtree and one year, as
+    `live_dashboard_figures` computed them at `computed_at` (reports/snapshots.py).
+
+    `stale` says a record the figures count has changed since; `version` is
+    bumped at each such change, so a recomputation that started before it does
+    not clear the flag.
+    """
+
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("org unit (and below)"),
+        on_delete=models.CASCADE,  # derived data: it goes with its unit
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    # None until the first computation has finished.
+    figures = models.JSONField(
+        _("figures"), null=True, encoder=FiguresEncoder, decoder=FiguresDecoder, editable=False
+    )
+    computed_at = models.DateTimeField(_("computed at"), null=True, editable=False)
+    stale = models.BooleanField(_("stale"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
+        ordering = ["org_unit_id", "year"]
+        constraints = [
+            # One per unit and year; its index serves the page's and the API's look-up.
+            models.UniqueConstraint(
+                fields=["org_unit", "year"], name="%(app_label)s_%(class)s_one_per_unit_year"
+            ),
+        ]
+        indexes = [
+            # Beat's scan for the snapshots to recompute.
+            models.Index(
+                fields=["id"], condition=Q(stale=True), name="reports_snapshot_stale_scan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} {self.year}"

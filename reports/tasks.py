@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.db import is_statement_timeout, on_replica
-from reports import services
+from reports import services, snapshots
 from reports.builders import RunLost, file_name, write_report
 from reports.models import ReportRun
 
@@ -99,3 +99,16 @@ def schedule_monthly_five_small_reports() -> int:
 def schedule_yearly_studio_reports() -> int:
     """Beat, on 2 January: last year's studio annual summary per company."""
     return services.report_runs_schedule(kind=ReportRun.Kind.STUDIO_ANNUAL, last_year=True)
+
+
+@shared_task(ignore_result=True, soft_time_limit=20 * 60, time_limit=25 * 60)
+def refresh_dashboard_snapshots() -> dict:
+    """Beat, every few minutes: recompute the stale dashboard snapshots."""
+    return snapshots.dashboard_snapshots_refresh_stale()
+
+
+@shared_task(ignore_result=True)
+def rebuild_dashboard_snapshots() -> dict:
+    """Beat, nightly: recompute every dashboard snapshot (at-risk pairings change
+    with the date)."""
+    return snapshots.dashboard_snapshots_rebuild()

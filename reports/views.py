@@ -15,13 +15,14 @@ from reports import services
 from reports.forms import DashboardForm, ReportRunForm
 from reports.models import ReportRun
 from reports.selectors import (
-    dashboard_figures,
     dashboard_scope_for,
+    dashboard_summary,
     home_showcase,
     home_summary,
     report_run_access,
     report_runs_with_access,
 )
+from reports.snapshots import dashboard_figures
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -52,7 +53,10 @@ def dashboard(request, is_home: bool = False):
         form = DashboardForm(
             initial={"org_unit": scope.unit, "year": scope.year}, user=request.user
         )
-    figures = dashboard_figures(scope)
+    # After the scope: a unit the official does not manage is a 404 above,
+    # whether or not its figures are kept.
+    kept = dashboard_figures(scope)
+    figures = kept.figures
     months = [str(MONTHS_3[month]) for month in range(1, 13)]
     return render(
         request,
@@ -61,12 +65,14 @@ def dashboard(request, is_home: bool = False):
             "form": form,
             "scope": scope,
             "figures": figures,
+            "as_of": kept.as_of,
+            "as_of_today": timezone.localtime(kept.as_of).date() == timezone.localdate(),
             "links": _links(scope),
             "months": months,
             "charts": _charts(figures, months),
             "is_home": is_home,
             "left_behind": open_work_of(people_left(scope.unit)),
-            **home_summary(request.user),
+            **dashboard_summary(request.user),
         },
     )
 

@@ -31,6 +31,7 @@ from competitions.similarity import title_grams
 from core import attachments
 from core.exceptions import Conflict
 from core.services import ensure, locked, shares_checked
+from core.signals import records_changed
 from studios.models import Studio
 from studios.selectors import studios_of
 
@@ -143,6 +144,13 @@ def _credit_checked(author: User, author_share, co_authors) -> tuple[Decimal, li
 
 
 def _set_co_authors(proposal: Proposal, rows: list) -> None:
+    if proposal.submitted_at is not None:
+        # A returned proposal's co-authors are among the year's entrants, each
+        # counted in their own unit: derived figures there change (old and new
+        # co-authors), and a bulk write sends no model signal.
+        units = {*proposal.co_authors.values_list("person__org_unit_id", flat=True)}
+        units |= {person.org_unit_id for person, _share in rows}
+        records_changed.send(sender=CoAuthor, unit_ids=units)
     proposal.co_authors.all().delete()
     CoAuthor.objects.bulk_create(
         CoAuthor(proposal=proposal, person=person, position=position, share=share)

@@ -217,6 +217,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apprenticeships.tasks.check_pairings",
         "schedule": crontab(minute=15, hour=3),
     },
+    # The dashboard's kept figures that a change made stale (reports/snapshots.py);
+    # a round not started within four minutes gives way to the next one.
+    "refresh-dashboard-snapshots": {
+        "task": "reports.tasks.refresh_dashboard_snapshots",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+    # All of them, nightly: at risk depends on the date; after the pairings' check.
+    "rebuild-dashboard-snapshots": {
+        "task": "reports.tasks.rebuild_dashboard_snapshots",
+        "schedule": crontab(minute=45, hour=3),
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
 

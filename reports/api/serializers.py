@@ -140,6 +140,12 @@ class OverviewSerializer(serializers.Serializer):
     mentoring = MentoringFiguresSerializer()
     trends = TrendFiguresSerializer(help_text=_("Twelve numbers, January to December."))
     rankings = RankingFiguresSerializer()
+    as_of = serializers.DateTimeField(
+        help_text=_(
+            "When these figures were computed. They are kept ready and recomputed "
+            "within minutes of a change to the records they count."
+        )
+    )
 
 
 class ReportRunSerializer(serializers.ModelSerializer):

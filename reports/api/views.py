@@ -18,17 +18,17 @@ from reports.api.serializers import (
     ReportRunSerializer,
 )
 from reports.selectors import (
-    dashboard_figures,
     dashboard_scope_for,
     report_run_access,
     report_runs_with_access,
 )
+from reports.snapshots import dashboard_figures
 from reports.views import XLSX_TYPE, report_file_response
 
 
 class StatsOverviewView(APIView):
     """The dashboard's figures for a unit the official manages and a year: the
-    same numbers as the page and the reports."""
+    same numbers as the page, as of `as_of` (reports/snapshots.py)."""
 
     @extend_schema(parameters=[OverviewQuerySerializer], responses=OverviewSerializer)
     def get(self, request):
@@ -37,7 +37,8 @@ class StatsOverviewView(APIView):
         query = OverviewQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         scope = dashboard_scope_for(request.user, **query.scope_arguments())
-        return Response(OverviewSerializer(dashboard_figures(scope)).data)
+        kept = dashboard_figures(scope)  # after the scope: outside it is refused above
+        return Response(OverviewSerializer({**kept.figures, "as_of": kept.as_of}).data)
 
 
 class ReportRunViewSet(

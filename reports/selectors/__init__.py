@@ -3,10 +3,14 @@ union writes into its reports comes from here, computed in the database."""
 
 from reports.selectors.dashboard import (  # noqa: F401
     DashboardScope,
-    dashboard_figures,
     dashboard_scope_for,
+    live_dashboard_figures,
 )
-from reports.selectors.home import home_showcase, home_summary  # noqa: F401
+from reports.selectors.home import (  # noqa: F401
+    dashboard_summary,
+    home_showcase,
+    home_summary,
+)
 from reports.selectors.runs import (  # noqa: F401
     ReportRunAccess,
     report_run_access,

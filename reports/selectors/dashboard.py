@@ -1,11 +1,12 @@
 """The union dashboard's figures for one part of the group and one year.
 
 Every figure is an aggregate query over the unit's subtree (no Python loop over
-rows), so the page costs the same number of queries however many units and
-studios lie below. The page, the API and the Excel reports all read
-`dashboard_figures`, so they never disagree. The figures are read on the
-replica when there is a current one (core.db.on_replica): they may be a few
-seconds old, and they are the heaviest reads an official makes.
+rows), so a computation costs the same number of queries however many units and
+studios lie below. `live_dashboard_figures` is the one computation of them: the
+Excel reports call it for figures exact at their time (on the replica when
+there is a current one, core.db.on_replica: they may be a few seconds old), and
+the dashboard's snapshots, which the page and the API read, are its result
+stored (reports/snapshots.py), so the three never disagree.
 """
 
 import statistics
@@ -331,10 +332,14 @@ def ranking_figures(scope: DashboardScope) -> dict:
     }
 
 
-def dashboard_figures(scope: DashboardScope) -> dict:
-    """Every figure of the dashboard, for the page, the API and the reports."""
-    return on_replica(
-        lambda: {
+def live_dashboard_figures(scope: DashboardScope, *, on_primary: bool = False) -> dict:
+    """Every figure of the dashboard, computed now: for the reports and the
+    tests on the replica when there is a current one; `on_primary` for a
+    snapshot, which must see every change committed before it started
+    (reports/snapshots.py)."""
+
+    def compute() -> dict:
+        return {
             "unit": {"id": scope.unit.pk, "name": scope.unit.name, "code": scope.unit.code},
             "year": scope.year,
             "studios": studio_figures(scope),
@@ -344,7 +349,8 @@ def dashboard_figures(scope: DashboardScope) -> dict:
             "trends": trend_figures(scope),
             "rankings": ranking_figures(scope),
         }
-    )
+
+    return compute() if on_primary else on_replica(compute)
 
 
 def studio_year_figures(studio: Studio, year: int) -> dict:

@@ -11,10 +11,9 @@ from studios.models import Membership
 from studios.selectors import studios_led_by, studios_visible_to
 
 
-def home_summary(user) -> dict:
-    """What the home page shows about the signed-in person: who they are, their
-    roles (grants and studio memberships) and the studios they belong to."""
-    scope = user_scope(user)
+def person_summary(user) -> dict:
+    """Who the signed-in person is, for the welcome line of both homes: their
+    unit and roles (grants and studio memberships)."""
     memberships = list(
         Membership.objects.filter(
             person=user, left_on__isnull=True, studio__in=studios_visible_to(user)
@@ -23,15 +22,19 @@ def home_summary(user) -> dict:
     roles = person_roles(user) + [
         f"{membership.get_role_display()} · {membership.studio.name}" for membership in memberships
     ]
+    return {"person": user, "org_unit": user.org_unit, "roles": roles, "memberships": memberships}
+
+
+def home_summary(user) -> dict:
+    """What the home page shows about the signed-in person: who they are, their
+    roles (grants and studio memberships) and the studios they belong to."""
+    scope = user_scope(user)
     is_official = scope.is_official or scope.is_superuser
     return {
-        "person": user,
+        **person_summary(user),
         "may_propose": campaigns_open_to(user).exists(),
         "my_proposal_count": proposals_of(user).count(),
         "screening_count": screening_queue(user).count() if is_official else None,
-        "org_unit": user.org_unit,
-        "roles": roles,
-        "memberships": memberships,
         "is_official": is_official,
         "mentoring": mentoring_at_a_glance(user),
         # A studio leader sees the dashboard's figures for each studio they lead.
@@ -40,6 +43,13 @@ def home_summary(user) -> dict:
             for studio in studios_led_by(user).order_by("code")
         ],
     }
+
+
+def dashboard_summary(user) -> dict:
+    """What the dashboard shows besides its figures: the welcome line (on an
+    official's home) and the proposals waiting for their screening. Not the
+    rest of `home_summary`, which the dashboard does not show."""
+    return {**person_summary(user), "screening_count": screening_queue(user).count()}
 
 
 def home_showcase(user) -> dict:

@@ -19,13 +19,13 @@ from apprenticeships import services as mentoring
 from apprenticeships.models import Evaluation, Session
 from competitions import services as five_small
 from competitions.models import AwardGrade, Proposal
-from reports.selectors import DashboardScope, dashboard_figures
+from reports.selectors import DashboardScope, live_dashboard_figures
 from studios import services as studio_services
 from studios.models import Assessment, Honour, RecognitionList, Studio
 from tests.apprenticeships.conftest import SCORES
 from tests.competitions.conftest import COMPLETE
 from tests.competitions.states import rubric_scores
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, make_unit
 from tests.world import shared_data
 
 Status = Proposal.Status
@@ -550,8 +550,97 @@ def world(built):
     )
 
 
+# --- Growing it: the query-count tests and the snapshots' tests ------------------
+
+
+def new_units(world) -> list[OrgUnit]:
+    """Five more units: a company D with two teams, a team in mine A1 and one in
+    plant B1."""
+    org = world.org
+    company_d = make_unit("D", org.group, OrgUnit.Kind.COMPANY)
+    return [
+        company_d,
+        make_unit("D101", company_d),
+        make_unit("D102", company_d),
+        make_unit("A103", org.mine_a1),
+        make_unit("B102", org.plant_b1),
+    ]
+
+
+def grow(world, places: list[OrgUnit]) -> None:
+    """Two more studios in each of the five `places`, each with a problem, an
+    achievement, a patent and an assessment this year; a proposal and a pairing
+    in every place."""
+    official = world.org.group_official
+    today = timezone.localdate()
+    serial = 100
+    for number, unit in enumerate(places):
+        leader = PersonFactory(employee_no=f"grow_lead{number}", org_unit=unit)
+        apprentice = PersonFactory(employee_no=f"grow_app{number}", org_unit=unit)
+        for copy in range(2):
+            studio = studio_services.studio_create(
+                by=official,
+                name=f"{unit.code} 工作室 {copy}",
+                code=f"{unit.code}-S{copy}",
+                kind=Studio.Kind.EMPLOYEE,
+                leader=leader,
+                org_unit=unit,
+                speciality="检修",
+                founded_on=datetime.date(2020, 1, 1),
+            )
+            studio_services.studio_change_status(
+                studio_id=studio.pk, by=official, status=Studio.Status.ESTABLISHED
+            )
+            studio_services.assessment_record(
+                by=official, studio=studio, year=world.year, score=Decimal(80), grade="good"
+            )
+            records.problem_create(
+                by=official,
+                studio=studio,
+                title=f"{studio.code} 课题",
+                category=TechnicalProblem.Category.SAFETY,
+                started_on=datetime.date(world.year, 1, 1),
+                status=TechnicalProblem.Status.SOLVED,
+                solved_on=datetime.date(world.year, 1, 2),
+            )
+            records.achievement_create(
+                by=official,
+                studio=studio,
+                title=f"{studio.code} 成果",
+                kind=Achievement.Kind.OTHER,
+                completed_on=datetime.date(world.year, 1, 3),
+                contributors=[(leader, Decimal(100))],
+                claimed_benefit=Decimal(1000),
+            )
+            serial += 1
+            records.patent_create(
+                by=official,
+                studio=studio,
+                application_no=patent_number(world.year, 2, serial),
+                title=f"{studio.code} 专利",
+                patent_type="utility_model",
+                filed_on=datetime.date(world.year, 1, 4),
+                holder="集团公司",
+                inventors=[leader],
+            )
+        proposal = five_small.proposal_create(
+            by=leader, campaign=world.this_campaign, **{**COMPLETE, "category": "suggestion"}
+        )
+        five_small.proposal_submit(proposal_id=proposal.pk, by=leader)
+        pairing = mentoring.pairing_propose(
+            by=official,
+            mentor=leader,
+            apprentice=apprentice,
+            studio=studio,
+            starts_on=today - datetime.timedelta(days=30),
+            planned_end_on=today + datetime.timedelta(days=300),
+            target_skill_level="intermediate",
+        )
+        mentoring.pairing_activate(pairing_id=pairing.pk, by=official, agreement_signed_on=today)
+
+
 def figures_of(unit: OrgUnit, year: int) -> dict:
-    return dashboard_figures(DashboardScope(unit=unit, year=year))
+    return live_dashboard_figures(DashboardScope(unit=unit, year=year))
 
 
 def nonzero(rows: list[dict]) -> dict:

@@ -81,7 +81,7 @@ def test_home_offers_a_worker_the_open_campaign_and_their_proposals(as_person, o
 def test_home_shows_an_official_the_screening_queue(as_person, org):
     response = as_person(org.official_a).get(reverse("reports:home"))
     assert response.context["screening_count"] == 0
-    assert response.context["may_propose"] is False
+    assert reverse("competitions:proposal-create").encode() not in response.content
 
 
 def test_home_shows_the_apprentice_their_mentor_next_step_and_sessions_to_confirm(

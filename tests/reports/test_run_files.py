@@ -12,7 +12,7 @@ from django.utils import translation
 
 from competitions.models import AwardShare
 from reports.builders import write_report
-from reports.selectors import DashboardScope, dashboard_figures
+from reports.selectors import DashboardScope, live_dashboard_figures
 from tests.apprenticeships import conftest as apprenticeships
 from tests.competitions import conftest as competitions
 from tests.reports import report_runs
@@ -69,7 +69,7 @@ class TestGroupOverview:
             assert sheets[title][0] == ["指标", "数值"]
         assert sheets["按月"][0] == ["月份", "提案", "创新成果", "攻克课题"]
 
-        figures = dashboard_figures(DashboardScope(unit=org.company_a, year=THIS_YEAR))
+        figures = live_dashboard_figures(DashboardScope(unit=org.company_a, year=THIS_YEAR))
         studios, outputs = figures["studios"], figures["outputs"]
         five, mentoring_ = figures["five_small"], figures["mentoring"]
 

@@ -60,7 +60,7 @@ class ImportFileCommand(BaseCommand):
             raise CommandError("Import the org units first: there is no unit yet.")
         mode = "full_roster" if options.get("full_roster") else "upsert"
         writer = (
-            PeopleWriter(by=by, source=f"HR import {options['file']}"[:200])
+            PeopleWriter(by=by, source=f"HR import {options['file']}"[:200], root=root)
             if options["apply"]
             else None
         )
