@@ -96,6 +96,7 @@ class PersonDetailView(ScopedDetailView):
 
 class OrgUnitListView(ScopedListView):
     visible_to = staticmethod(org_units_visible_to)
+    export_api = "api:org-unit"
     filterset_class = OrgUnitFilterSet
     template_name = "accounts/orgunit_list.html"
     partial_template_name = "accounts/partials/orgunit_results.html"

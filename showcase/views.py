@@ -51,6 +51,7 @@ class StoryListView(ScopedListView):
     may see, filtered by form, person, studio, year and status."""
 
     visible_to = staticmethod(stories_visible_to)
+    export_api = "api:story"
     filterset_class = StoryFilterSet
     template_name = "showcase/story_list.html"
     partial_template_name = "showcase/partials/story_results.html"

@@ -233,6 +233,7 @@ class RecognitionListListView(ScopedListView):
     visible_to = staticmethod(
         lambda user: recognition_lists_with_share(recognition_lists_visible_to(user), None)
     )
+    export_api = "api:recognition-list"
     filterset_class = RecognitionListFilterSet
     template_name = "studios/recognitionlist_list.html"
     partial_template_name = "studios/partials/recognitionlist_results.html"

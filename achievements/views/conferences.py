@@ -25,6 +25,7 @@ from core.pages import ScopedListView, form_page
 
 class ConferenceListView(ScopedListView):
     visible_to = staticmethod(conferences_visible_to)
+    export_api = "api:conference"
     filterset_class = ConferenceFilterSet
     template_name = "achievements/conference_list.html"
     partial_template_name = "achievements/partials/conference_results.html"

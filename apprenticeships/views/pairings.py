@@ -49,6 +49,7 @@ class PairingListView(ScopedListView):
     """A studio's or a unit's pairings, with status and at-risk filters."""
 
     visible_to = staticmethod(pairings_visible_to)
+    export_api = "api:pairing"
     filterset_class = PairingFilterSet
     template_name = "apprenticeships/pairing_list.html"
     partial_template_name = "apprenticeships/partials/pairing_results.html"

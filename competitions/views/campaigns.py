@@ -45,6 +45,7 @@ def competitions_home(request):
 
 
 class CampaignListView(ScopedListView):
+    export_api = "api:campaign"
     filterset_class = CampaignFilterSet
     template_name = "competitions/campaign_list.html"
     partial_template_name = "competitions/partials/campaign_results.html"

@@ -45,6 +45,10 @@ def test_official_filters_the_directory_and_opens_a_studio(
     # Then the results (swapped in place, the address kept) show the dust studio only
     expect(page).to_have_url(re.compile(rf"org_unit_key={mine.code}\b"))
     expect(page).to_have_url(re.compile(r"search=%E7%B2%89%E5%B0%98"))
+    # and the CSV it offers is of what is now shown
+    expect(results.get_by_test_id("export-2")).to_have_attribute(
+        "href", re.compile(rf"/api/v1/studios/export/\?.*org_unit_key={mine.code}.*as=csv")
+    )
     expect(dust_link).to_be_visible()
     expect(turbine_link).to_have_count(0)
     expect(results.get_by_role("link", name=studios.washing.name, exact=True)).to_have_count(0)
