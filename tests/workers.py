@@ -53,6 +53,9 @@ class Workers:
             "DATABASE_URL": database_url_for_worker(),
             "REDIS_URL": settings.REDIS_URL,
             "DJANGO_MEDIA_ROOT": str(media_root),
+            # The same var folder: in the embedded mode it holds the queue the
+            # worker reads and the SQLite file (a suite run elsewhere than var/).
+            "DJANGO_VAR_DIR": str(settings.VAR_DIR),
             "HOME": str(tmp_path),
         }
         self.started: list[subprocess.Popen] = []
