@@ -27,6 +27,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework import serializers
 
 FORMATS = ("xlsx", "csv")
@@ -97,10 +98,13 @@ def _cell_value(value, field):
 
 
 def neutralised(value):
-    """Text that a spreadsheet would run as a formula, made plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A cell's text as a spreadsheet must get it: without the control
+    characters Excel refuses (a pasted soft break), and plain text where it
+    would run as a formula. Every file the product writes goes through this."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def export_rows(queryset, serializer_class, context) -> tuple[list[str], Iterator[list]]:

@@ -12,12 +12,12 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from achievements.models import Achievement, Patent, TechnicalProblem
 from apprenticeships.models import Evaluation, Pairing
 from apprenticeships.selectors import with_risk
 from competitions.models import AwardShare, Proposal
+from core.exports import neutralised
 from reports.models import ReportRun
 from reports.selectors.dashboard import DashboardScope, live_dashboard_figures
 from studios.models import Assessment, Membership, Studio
@@ -403,11 +403,6 @@ class RunLost(Exception):
 HEARTBEAT_ROWS = 2000
 
 
-def _excel_safe(value):
-    """Text without the control characters Excel refuses (a pasted soft break)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def write_report(run: ReportRun, on_section: Callable[[int], bool]) -> bytes:
     """Build the run's file: XLSX in openpyxl's write-only (streaming) mode, a
     sheet per section; CSV (UTF-8 with BOM, so Excel reads Chinese) for a
@@ -427,7 +422,7 @@ def write_report(run: ReportRun, on_section: Callable[[int], bool]) -> bytes:
         for number, row in enumerate(rows, start=1):
             if number % HEARTBEAT_ROWS == 0:
                 beat(percent)
-            yield [_excel_safe(value) for value in row]
+            yield [neutralised(value) for value in row]
 
     sections = BUILDERS[run.kind](run)
     if run.format == ReportRun.Format.CSV:

@@ -66,6 +66,14 @@ def test_a_title_written_as_a_formula_stays_text(api, org, make_proposal):
         assert _column(rows, "名称") == ['\'=HYPERLINK("http://x","点我")']
 
 
+def test_a_pasted_control_character_does_not_break_the_workbook(api, org, make_proposal):
+    make_proposal(org.worker_a, title="托辊\x0b更换")
+    api.force_authenticate(org.official_a)
+    answer = api.get(EXPORT, {"as": "xlsx"})
+    assert answer.status_code == 200
+    assert _column(exported_rows(answer, "xlsx"), "名称") == ["托辊更换"]
+
+
 def test_the_file_is_named_for_the_office_in_chinese(api, org, submitted):
     api.force_authenticate(org.official_a)
     answer = api.get(EXPORT, {"as": "csv", "org_unit": org.mine_a1.pk})
