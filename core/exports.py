@@ -73,6 +73,9 @@ def _cell_value(value, field):
     """A serialized value as a spreadsheet cell: labels, names, dates, numbers."""
     if value is None or value == "":
         return ""
+    if isinstance(field, serializers.MultipleChoiceField):
+        labels = dict(field.choices)
+        return "、".join(str(labels.get(v, v)) for v in value)
     if isinstance(field, serializers.ListSerializer) or isinstance(value, list):
         return "、".join(str(_cell_value(item, None)) for item in value)
     if isinstance(value, dict):
@@ -80,9 +83,6 @@ def _cell_value(value, field):
             if value.get(key):
                 return value[key]
         return ""
-    if isinstance(field, serializers.MultipleChoiceField):
-        labels = dict(field.choices)
-        return "、".join(str(labels.get(v, v)) for v in value)
     if isinstance(field, serializers.ChoiceField):
         return str(dict(field.choices).get(value, value))
     if isinstance(field, serializers.BooleanField) or isinstance(value, bool):

@@ -47,12 +47,18 @@ def test_a_worker_exports_only_what_they_may_see(api, org, submitted):
 
 
 def test_money_and_dates_are_numbers_and_dates_in_the_workbook(api, org, make_proposal):
-    make_proposal(org.worker_a, title="节水改造", expected_benefit=Decimal("12345.50"))
+    make_proposal(
+        org.worker_a,
+        title="节水改造",
+        expected_benefit=Decimal("12345.50"),
+        goals=["energy", "cost"],
+    )
     api.force_authenticate(org.official_a)
     rows = exported_rows(api.get(EXPORT, {"as": "xlsx"}), "xlsx")
     assert _column(rows, "预计年效益（元）") == [Decimal("12345.5")] or _column(
         rows, "预计年效益（元）"
     ) == [12345.5]
+    assert _column(rows, "改进目的") == ["节能降耗、降低成本"]
     submitted_at = _column(rows, "首次提交时间")[0]
     assert isinstance(submitted_at, datetime.datetime)
     assert submitted_at.date() == timezone.localdate()
