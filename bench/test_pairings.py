@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
@@ -53,7 +54,11 @@ def pairings(group):  # noqa: F811 - the fixture imported above
             )
         )
     Pairing.objects.bulk_create(rows, batch_size=2000)
-    pairs = list(Pairing.objects.values_list("id", "mentor_id", "starts_on"))
+    pairs = list(
+        Pairing.objects.filter(created_by=group).values_list("id", "mentor_id", "starts_on")
+    )
+    # Beside the generated group's sessions: only this fixture's get attendances.
+    before = Session.objects.aggregate(last=Max("id"))["last"] or 0
     Session.objects.bulk_create(
         (
             Session(
@@ -71,7 +76,9 @@ def pairings(group):  # noqa: F811 - the fixture imported above
     Attendance.objects.bulk_create(
         (
             Attendance(session_id=session_id, pairing_id=int(topic[2:].split("-")[0]))
-            for session_id, topic in Session.objects.values_list("id", "topic")
+            for session_id, topic in Session.objects.filter(id__gt=before).values_list(
+                "id", "topic"
+            )
         ),
         batch_size=5000,
     )
