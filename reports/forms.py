@@ -7,6 +7,7 @@ from competitions.selectors import campaigns_managed_by
 from core.forms import BootstrapFormMixin, ServiceValidatedModelForm
 from core.pickers import PickField
 from reports.models import ReportRun
+from reports.services import CSV_KINDS
 
 FIRST_YEAR = 2010
 
@@ -64,3 +65,7 @@ class ReportRunForm(ServiceValidatedModelForm):
             "Five-small summary only; empty means the whole year."
         )
         self.fields["year"].choices = recent_years()
+        # CSV is one table: the page offers it only for the kinds that are one
+        # (static/js/report_form.js); the service still refuses the others.
+        self.fields["format"].widget.attrs["data-csv-kinds"] = " ".join(CSV_KINDS)
+        self.fields["format"].help_text = _("CSV only for a report of one table.")

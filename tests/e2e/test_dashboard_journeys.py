@@ -262,6 +262,8 @@ def test_official_changes_the_year_builds_the_group_overview_and_downloads_it(
     # The form starts on the year the dashboard showed.
     expect(form.locator("select[name=year]")).to_have_value(str(world.last_year))
     form.locator("select[name=kind]").select_option(label="综合统计")
+    # (a report of several sheets is not offered as CSV)
+    expect(form.locator("select[name=format] option[value=csv]")).to_be_disabled()
     check_page("2-request")
     form.get_by_role("button", name="生成报表").click()
 
