@@ -2,9 +2,12 @@
 name, name in pinyin or pinyin initials, among those the viewer may see; and
 the unit picker of the lists' "org unit (and below)" filter, by name or code."""
 
-from django.db.models import Q
-
-from accounts.selectors import org_units_visible_to, people_matching, people_visible_to
+from accounts.selectors import (
+    org_units_matching,
+    org_units_visible_to,
+    people_matching,
+    people_visible_to,
+)
 from core.pickers import PickerSource, register
 
 
@@ -24,20 +27,11 @@ register(
 )
 
 
-def _units_matching(units, text: str):
-    """Units whose code starts with, or whose name contains, `text` (a few
-    thousand units at most: the scan is cheap)."""
-    text = text.strip()
-    if not text:
-        return units.none()
-    return units.filter(Q(code__istartswith=text) | Q(name__contains=text))
-
-
 register(
     PickerSource(
         name="org-units",
         scope=org_units_visible_to,
-        search=_units_matching,
+        search=org_units_matching,
         key_field="code",
         label=lambda unit: f"{unit.name}（{unit.code}）",
     )

@@ -99,6 +99,15 @@ def org_units_for_filters(request) -> QuerySet[OrgUnit]:
     return org_units_visible_to(request.user) if request else OrgUnit.objects.none()
 
 
+def org_units_matching(units: QuerySet[OrgUnit], text: str) -> QuerySet[OrgUnit]:
+    """Units whose code starts with, or whose name contains, `text` (a few
+    thousand units at most: the scan is cheap)."""
+    text = text.strip()
+    if not text:
+        return units.none()
+    return units.filter(Q(code__istartswith=text) | Q(name__contains=text))
+
+
 def people_matching(people: QuerySet[User], text: str, limit: int = 20) -> QuerySet[User]:
     """People whose employee number, name, name in pinyin or pinyin initials
     start with `text` ("A101", "张", "zhangs", "zs"): prefix conditions, each on
