@@ -37,7 +37,7 @@ These are the writes the model signals do not see, and how each is covered:
   contributors, inventors, memberships, award shares, code counters) touch
   nothing the figures read.
 
-The marking is bookkeeping, not a business rule (STYLE.md rule 7): what it
+The marking is bookkeeping, not a business rule (docs/architecture.md): what it
 keeps is derived data, and the nightly rebuild recomputes it whatever was
 marked.
 """
