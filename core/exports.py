@@ -31,6 +31,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework import serializers
 
 FORMATS = ("xlsx", "csv")
+# A worksheet's limit is 1,048,576 rows: a longer list is exported as CSV.
+XLSX_MAX_ROWS = 1_000_000
 FORMULA_STARTS = ("=", "+", "-", "@")
 CHUNK = 500
 # Fields a person filing the sheet has no use for: ids are the system's.

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -82,10 +81,18 @@ class ScopedListView(LoginRequiredMixin, ListView):
         if self.export_api:
             base = reverse(f"{self.export_api}-export")
             context["export_links"] = [
-                (label, f"{base}?{urlencode({**query.dict(), 'as': kind})}")
+                (label, f"{base}?{self._with_format(query, kind)}")
                 for kind, label in ((("xlsx", _("Export Excel")), ("csv", _("Export CSV"))))
             ]
         return context
+
+
+    @staticmethod
+    def _with_format(query, kind: str) -> str:
+        """The page's filters (a repeated one kept whole) and the file kind."""
+        query = query.copy()
+        query["as"] = kind
+        return query.urlencode()
 
 
 class ScopedDetailView(LoginRequiredMixin, DetailView):

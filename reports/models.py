@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,8 @@ class ReportRun(models.Model):
         STUDIO_ANNUAL = "studio_annual", _("Studio annual summary")
         CAMPAIGN_SUMMARY = "campaign_summary", _("Five-small campaign summary")
         MENTORING_SUMMARY = "mentoring_summary", _("Mentoring summary")
+        # A list too long to export in the answer (core/exports.py), built here.
+        LIST_EXPORT = "list_export", _("List export")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -54,6 +57,10 @@ class ReportRun(models.Model):
         null=True,
         blank=True,
     )
+    # A list export's list: its export URL with the filters, replayed as the
+    # requester by the worker, and the list's name for the page and the file.
+    list_url = models.CharField(_("list address"), max_length=2000, blank=True, editable=False)
+    title = models.CharField(_("title"), max_length=100, blank=True, editable=False)
     format = models.CharField(
         _("format"), max_length=4, choices=Format.choices, default=Format.XLSX
     )
@@ -87,6 +94,12 @@ class ReportRun(models.Model):
                 condition=Q(progress__lte=100), name="%(app_label)s_%(class)s_progress_range"
             ),
             # A succeeded run has its file; the others have none yet.
+            # A list export knows which list it repeats; a report has no list.
+            models.CheckConstraint(
+                condition=Q(kind="list_export", list_url__gt="")
+                | (~Q(kind="list_export") & Q(list_url="")),
+                name="%(app_label)s_%(class)s_list_url_for_exports",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="succeeded") | ~Q(file=""),
                 name="%(app_label)s_%(class)s_success_has_file",
@@ -100,7 +113,14 @@ class ReportRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.year}"
+        return f"{self.title or self.get_kind_display()} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        """Its row on the runs page (progress, then the download)."""
+        return f"{reverse('reports:run-list')}#run-{self.pk}"
+
+    def get_api_url(self) -> str:
+        return reverse("api:report-run-detail", args=[self.pk])
 
     @property
     def is_finished(self) -> bool:

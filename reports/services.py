@@ -72,14 +72,46 @@ def report_run_request(
         format == ReportRun.Format.XLSX or kind in CSV_KINDS,
         ValidationError({"format": _("This report has several tables: it is written as Excel.")}),
     )
-    run = ReportRun(
-        kind=kind,
-        org_unit=org_unit,
-        year=year,
-        campaign=campaign,
-        format=format,
-        requested_by=by,
+    return _queued(
+        ReportRun(
+            kind=kind,
+            org_unit=org_unit,
+            year=year,
+            campaign=campaign,
+            format=format,
+            requested_by=by,
+        )
     )
+
+
+@transaction.atomic
+def list_export_request(
+    *, by: User, url: str, title: str, org_unit: OrgUnit | None, format: str
+) -> ReportRun:
+    """Queue the export of a list too long for the answer (core/api/views.py
+    ExportMixin): anyone may export what they see; the worker replays `url`
+    as `by`, and only `by` sees the run and its file (reports/selectors/runs.py)."""
+    ensure(
+        format in ReportRun.Format.values,
+        ValidationError({"as": _("Choose xlsx or csv.")}),
+    )
+    # The unit the file is named after: the list's filter, else the person's
+    # own; someone placed in no unit (a superuser) is filed under the group.
+    unit = org_unit or by.org_unit or OrgUnit.objects.order_by("depth", "path").first()
+    return _queued(
+        ReportRun(
+            kind=ReportRun.Kind.LIST_EXPORT,
+            list_url=url,
+            title=title[:100],
+            org_unit=unit,
+            year=timezone.localdate().year,
+            format=format,
+            requested_by=by,
+        )
+    )
+
+
+def _queued(run: ReportRun) -> ReportRun:
     run.full_clean()
     run.save()
     _signal_worker(run.pk)

@@ -12,6 +12,7 @@ from accounts.selectors import is_official
 from core.pages import ScopedListView, run_service
 from hr.selectors import open_work_of, people_left
 from reports import services
+from reports.builders import file_name
 from reports.forms import DashboardForm, ReportRunForm
 from reports.models import ReportRun
 from reports.selectors import (
@@ -133,12 +134,17 @@ class ReportRunListView(ScopedListView):
     context_object_name = "runs"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_official(request.user):
+        # Anyone signed in follows their own long list exports here; only an
+        # official requests reports.
+        posted = request.method == "POST" and request.user.is_authenticated
+        if posted and not is_official(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if not is_official(self.request.user):
+            return context
         # Opened from the dashboard, the form starts on the unit and year shown there.
         initial = {
             "year": self.request.GET.get("year") or timezone.localdate().year,
@@ -179,13 +185,16 @@ def report_run_download(request, pk):
 
 def report_file_response(run: ReportRun) -> FileResponse:
     """A succeeded run's file as a download, for the page and the API alike;
-    never kept in a shared cache."""
+    never kept in a shared cache. Named as the office files it (the report, the
+    unit, the year, when it was built), in Chinese: FileResponse sends a name
+    that is not ASCII as RFC 6266's `filename*=utf-8''…`, which browsers keep."""
     content_type = "text/csv; charset=utf-8" if run.format == ReportRun.Format.CSV else XLSX_TYPE
     response = FileResponse(
         run.file.open("rb"),
         content_type=content_type,
         as_attachment=True,
-        filename=run.file.name.rsplit("/", 1)[-1],
+        # From the run, not the stored path (which storage may have altered).
+        filename=file_name(run, at=run.finished_at),
     )
     response["Cache-Control"] = "private, no-store"
     return response

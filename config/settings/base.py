@@ -240,6 +240,8 @@ DEMO_DATA_ALLOWED = True
 DEMO_PROPOSAL_SCALE = env.float("DEMO_PROPOSAL_SCALE", default=1.0)
 # A list exported to Excel or CSV comes in the answer up to this many rows.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5_000)
+# A longer one is built in the background by this service (core imports no app).
+EXPORT_BACKGROUND_SERVICE = "reports.services.list_export_request"
 
 # --- Authentication -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,21 +1,34 @@
 """Base classes for API viewsets: a viewset declares its scoping function, and
 every list, detail and action reads through it, so outsiders get 404."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import HttpRequest, QueryDict
+from django.shortcuts import redirect
+from django.urls import resolve
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core.exports import FORMATS, csv_response, export_filename, export_rows, xlsx_response
+from core.exports import (
+    FORMATS,
+    XLSX_MAX_ROWS,
+    csv_response,
+    export_filename,
+    export_rows,
+    xlsx_response,
+)
 
 
 class ScopedViewSetMixin:
@@ -27,17 +40,31 @@ class ScopedViewSetMixin:
         return type(self).visible_to(self.request.user)
 
 
+class ExportQueuedSerializer(serializers.Serializer):
+    """The answer to an export too long for the response: the report run that
+    builds it (poll `url`; its `download_url` appears when it has succeeded)."""
+
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    url = serializers.CharField()
+
+
 class ExportMixin:
     """`GET <list>/export/?as=xlsx|csv&<the list's filters>`: the rows the list
     shows, as a file (core/exports.py). Up to EXPORT_SYNC_MAX_ROWS rows come in
-    the answer; a larger export is a 400 asking to narrow the filters."""
+    the answer; a larger export is handed to the background service named by
+    EXPORT_BACKGROUND_SERVICE (a report run only its requester may download),
+    answered 202 with the run, or a redirect to it for a browser."""
 
     # What the file is named after (a translated plural: "五小提案").
     export_title = None
 
     @extend_schema(
         parameters=[OpenApiParameter("as", enum=list(FORMATS), default="xlsx")],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            202: ExportQueuedSerializer,
+        },
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request, *args, **kwargs):
@@ -46,22 +73,29 @@ class ExportMixin:
         if kind not in FORMATS:
             raise ValidationError({"as": [_("Choose xlsx or csv.")]})
         queryset = self.filter_queryset(self.get_queryset())
+        unit = self._export_unit(queryset)
         limit = settings.EXPORT_SYNC_MAX_ROWS
         if queryset.order_by().values("pk")[: limit + 1].count() > limit:
-            raise ValidationError(
-                {"detail": [_("More than %(limit)s rows: narrow the filters.") % {"limit": limit}]}
-            )
-        header, rows = export_rows(
-            queryset, self.get_serializer_class(), self.get_serializer_context()
-        )
-        title = str(self.export_title or queryset.model._meta.verbose_name_plural)
-        filename = export_filename(title, self._export_unit_name(queryset))
+            return self._export_in_background(queryset, kind, unit)
+        title, header, rows = self.export_table(queryset)
+        filename = export_filename(title, getattr(unit, "name", None))
         if kind == "csv":
             return csv_response(filename, header, rows)
         return xlsx_response(filename, title, header, rows)
 
-    def _export_unit_name(self, queryset) -> str | None:
-        """The unit the list was filtered to, else the viewer's own."""
+    def export_table(self, queryset) -> tuple[str, list[str], Iterator[list]]:
+        """(title, header, rows) of the list: what the answer and a background
+        run write alike."""
+        header, rows = export_rows(
+            queryset, self.get_serializer_class(), self.get_serializer_context()
+        )
+        return self._export_title(queryset), header, rows
+
+    def _export_title(self, queryset) -> str:
+        return str(self.export_title or queryset.model._meta.verbose_name_plural)
+
+    def _export_unit(self, queryset):
+        """The unit the list was filtered to, else the viewer's own (or None)."""
         unit = None
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is not None and "org_unit" in filterset_class.base_filters:
@@ -70,8 +104,68 @@ class ExportMixin:
             )
             if filterset.is_valid():
                 unit = filterset.form.cleaned_data.get("org_unit")
-        unit = unit or getattr(self.request.user, "org_unit", None)
-        return getattr(unit, "name", None)
+        return unit or getattr(self.request.user, "org_unit", None)
+
+    def _export_in_background(self, queryset, kind: str, unit):
+        request = self.request
+        if (
+            kind == "xlsx"
+            and queryset.order_by().values("pk")[: XLSX_MAX_ROWS + 1].count() > XLSX_MAX_ROWS
+        ):
+            raise ValidationError(
+                {
+                    "as": [
+                        _(
+                            "A worksheet holds at most %(limit)s rows: "
+                            "export CSV or narrow the filters."
+                        )
+                        % {"limit": f"{XLSX_MAX_ROWS:,}"}
+                    ]
+                }
+            )
+        queue_export = import_string(settings.EXPORT_BACKGROUND_SERVICE)
+        run = queue_export(
+            by=request.user,
+            url=request.build_absolute_uri(),
+            title=self._export_title(queryset),
+            org_unit=unit,
+            format=kind,
+        )
+        if "text/html" in request.headers.get("Accept", ""):
+            # A page's export link: the person follows the run on the runs page.
+            messages.info(
+                request._request,
+                _(
+                    "The list is long: it is being exported in the background. "
+                    "Download it here when it is ready."
+                ),
+            )
+            return redirect(run.get_absolute_url())
+        answer = {"id": run.pk, "status": run.status, "url": run.get_api_url()}
+        return Response(ExportQueuedSerializer(answer).data, status=status.HTTP_202_ACCEPTED)
+
+
+def replayed_export(url: str, user) -> tuple[str, list[str], Iterator[list]]:
+    """The export at `url` (a list's export address with its filters) as `user`
+    gets it now: how a background run reads its rows, through the same viewset,
+    scope, filters, ordering and serializer as the answer would have."""
+    parts = urlsplit(url)
+    match = resolve(parts.path)
+    view_function = match.func
+    http = HttpRequest()
+    http.method = "GET"
+    http.path = http.path_info = parts.path
+    http.GET = QueryDict(parts.query)
+    http.META.update({"HTTP_HOST": parts.netloc, "wsgi.url_scheme": parts.scheme or "http"})
+    http.user = user
+    view = view_function.cls(**view_function.initkwargs)
+    view.action_map = view_function.actions
+    view.args, view.kwargs, view.headers, view.format_kwarg = (), match.kwargs, {}, None
+    request = view.initialize_request(http)
+    request.user = user  # the requester, checked again below as they are now
+    view.request = request
+    view.check_permissions(request)
+    return view.export_table(view.filter_queryset(view.get_queryset()))
 
 
 class ScopedReadOnlyViewSet(ExportMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -12,14 +12,20 @@ from reports.models import ReportRun
 
 
 def report_runs_visible_to(user) -> QuerySet[ReportRun]:
-    """Runs (and their files) an official may see; nobody else sees any."""
+    """The reports an official may see (and their files), and anyone's own list
+    exports: a list export holds the rows its requester sees, so it is theirs
+    alone, whoever else manages the unit."""
     if not signed_in(user):
         return ReportRun.objects.none()
     runs = ReportRun.objects.select_related("org_unit", "requested_by", "campaign")
+    own_exports = Q(kind=ReportRun.Kind.LIST_EXPORT, requested_by=user)
     scope = user_scope(user)
     if scope.is_superuser:
-        return runs
-    return runs.filter(within_paths(scope.official_paths, unit_field="org_unit"))
+        return runs.filter(~Q(kind=ReportRun.Kind.LIST_EXPORT) | own_exports)
+    reports = within_paths(scope.official_paths, unit_field="org_unit") & ~Q(
+        kind=ReportRun.Kind.LIST_EXPORT
+    )
+    return runs.filter(reports | own_exports)
 
 
 @dataclass(frozen=True)

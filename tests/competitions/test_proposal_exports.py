@@ -100,13 +100,6 @@ def test_a_kind_or_filter_that_does_not_exist_is_a_400(api, org, params, field):
     assert field in answer.json()["errors"]
 
 
-def test_more_rows_than_an_answer_holds_asks_to_narrow_the_filters(api, org, submitted, settings):
-    settings.EXPORT_SYNC_MAX_ROWS = 2
-    api.force_authenticate(org.official_a)
-    assert api.get(EXPORT, {"as": "xlsx"}).status_code == 400
-    assert api.get(EXPORT, {"as": "xlsx", "search": "托辊"}).status_code == 200
-
-
 def test_an_anonymous_export_is_refused(api):
     assert api.get(EXPORT, {"as": "csv"}).status_code in (401, 403)
 
