@@ -7,7 +7,7 @@ PORT ?= 8000
 # Two workers: CI and the usual laptop have two cores (override: make test PYTEST_ARGS=...).
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: run test bench lint format messages clean
+.PHONY: run test bench lint format messages clean backup restore
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,16 @@ messages: $(VENV)/.installed-dev
 	$(PY) manage.py makemessages -l zh_Hans --no-location --no-obsolete \
 		--ignore=.venv --ignore=var --ignore=tests --ignore=test-artifacts
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+## make backup: the database and the media files into one archive in backups/ of
+## DJANGO_VAR_DIR (BACKUP_DIR=... elsewhere); make restore ARCHIVE=... puts them back and checks
+## them (RESTORE_ARGS=--yes over a database that holds data). docs/operations.md.
+backup: $(VENV)/.installed-run
+	$(PY) manage.py backup $(if $(BACKUP_DIR),--output "$(BACKUP_DIR)")
+
+restore: $(VENV)/.installed-run
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=var/backups/backup-….tar"; exit 2; }
+	$(PY) manage.py restore "$(ARCHIVE)" $(RESTORE_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles
