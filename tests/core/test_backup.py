@@ -39,26 +39,45 @@ def campaign(org):
     return _campaign(org, name="五小竞赛", year=now.year, opens=now - day, closes=now + day)
 
 
-@contextmanager
-def new_database(tmp_path: Path):
-    """`default` pointed, for the block, at a new and empty database of the suite's
-    vendor: another PostgreSQL database on the same server, or a new SQLite file."""
-    current = connection.settings_dict
+@pytest.fixture(scope="module")
+def spare_postgresql_database(django_db_setup, django_db_blocker):
+    """A second database beside the test database, made once for this module
+    (creating and dropping a database is the slow part of a restore test)."""
+    name = f"{connection.settings_dict['NAME']}_restored"
+
+    def run(sql: str) -> None:
+        # CREATE DATABASE runs outside a transaction: on a connection of its own.
+        with (
+            django_db_blocker.unblock(),
+            closing(connection.copy()) as server,
+            server.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+
     if connection.vendor != "postgresql":
-        with databases_swapped({"default": {**current, "NAME": str(tmp_path / "new.sqlite3")}}):
-            yield
+        yield None
         return
-    name = f"{current['NAME']}_restored"
-    # CREATE DATABASE runs outside a transaction: on a connection of its own.
-    with closing(connection.copy()) as server, server.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with databases_swapped({"default": {**current, "NAME": name}}):
+    run(f'DROP DATABASE IF EXISTS "{name}"')
+    run(f'CREATE DATABASE "{name}"')
+    yield name
+    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def new_database(spare_postgresql_database, tmp_path):
+    """`new_database()`: `default` pointed, for the block, at an empty database of
+    the suite's vendor: the spare PostgreSQL database emptied, or a new SQLite file."""
+    name = spare_postgresql_database or str(tmp_path / "new.sqlite3")
+
+    @contextmanager
+    def swapped():
+        with databases_swapped({"default": {**connection.settings_dict, "NAME": name}}):
+            if spare_postgresql_database:
+                with connection.cursor() as cursor:
+                    cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
             yield
-    finally:
-        with closing(connection.copy()) as server, server.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return swapped
 
 
 def backup(tmp_path: Path) -> Path:
@@ -107,7 +126,7 @@ def what_a_reader_sees() -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_into_a_new_database_and_folder_as_it_was(
-    org, campaign, media_root, tmp_path, settings
+    org, campaign, media_root, new_database, tmp_path, settings
 ):
     # Given two proposals of team A101 (one with a photo, screened) and one of A102.
     draft = services.proposal_create(by=org.worker_a, campaign=campaign, **COMPLETE)
@@ -123,7 +142,7 @@ def test_a_backup_restores_into_a_new_database_and_folder_as_it_was(
 
     archive = backup(tmp_path)
     settings.MEDIA_ROOT = tmp_path / "new-media"
-    with new_database(tmp_path):
+    with new_database():
         said = restore(archive)
 
         assert "all as in the backup" in said
@@ -174,7 +193,9 @@ def corrupt(archive: Path, name: str) -> None:
 
 
 @pytest.mark.django_db
-def test_a_corrupted_media_file_is_reported_as_a_mismatch(media_root, tmp_path, settings):
+def test_a_corrupted_media_file_is_reported_as_a_mismatch(
+    media_root, new_database, tmp_path, settings
+):
     (media_root / "reports").mkdir()
     (media_root / "reports" / "summary.xlsx").write_bytes(b"the monthly report")
     (media_root / "reports" / "other.xlsx").write_bytes(b"another")
@@ -183,7 +204,7 @@ def test_a_corrupted_media_file_is_reported_as_a_mismatch(media_root, tmp_path, 
     settings.MEDIA_ROOT = tmp_path / "new-media"
 
     with (
-        new_database(tmp_path),
+        new_database(),
         pytest.raises(CommandError, match="does not match") as refused,
     ):
         restore(archive)

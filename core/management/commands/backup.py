@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from core.backup import BackupError, backup_create
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         output = options["output"] or Path(settings.VAR_DIR) / "backups"
         try:
             path, manifest = backup_create(output=output)
-        except BackupError as exc:
+        except (BackupError, DatabaseError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"{path}: {manifest.vendor} database, {sum(manifest.tables.values())} rows in "

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from core.backup import BackupError, backup_restore, manifest_read, target_contents
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                     f"{manifest.created_at}; run again with --yes to go ahead."
                 )
             check = backup_restore(archive_path=archive)
-        except BackupError as exc:
+        except (BackupError, DatabaseError) as exc:
             raise CommandError(str(exc)) from exc
         for mismatch in check.mismatches:
             self.stderr.write(mismatch)
