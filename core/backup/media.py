@@ -76,17 +76,17 @@ def restore_media(archive: tarfile.TarFile, manifest: Manifest, root: Path) -> N
     a temporary name), then files the archive does not have removed, since no
     restored row refers to them. The folder itself stays (it may be a mount)."""
     root.mkdir(parents=True, exist_ok=True)
-    for name in manifest.media:
+    prefix = f"{MEDIA}/"
+    # One pass over the archive (looking each file up by name would read its
+    # whole index once per file); a listed file it lacks is reported by the check.
+    for member in archive:
+        name = member.name.removeprefix(prefix)
+        if not member.isfile() or name == member.name or name not in manifest.media:
+            continue
         target = media_target(root, name)
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            source = archive.extractfile(f"{MEDIA}/{name}")
-        except KeyError:
-            source = None
-        if source is None:
-            continue  # reported by the check as missing
         partial = target.with_name(f".{target.name}.restoring")
-        with source, partial.open("wb") as stream:
+        with archive.extractfile(member) as source, partial.open("wb") as stream:
             shutil.copyfileobj(source, stream, CHUNK)
         partial.replace(target)
     for name, path in list(media_files(root)):

@@ -1,4 +1,4 @@
-"""Backup and restore (core/backup.py; `manage.py backup` / `restore`): the database
+"""Backup and restore (core/backup/; `manage.py backup` / `restore`): the database
 and the media files saved together, restored into a new database and a new
 folder, and checked against the archive's manifest. On the suite's own
 database, whichever it is: pg_dump / pg_restore on PostgreSQL, SQLite's backup
