@@ -112,8 +112,8 @@ def target_contents(alias: str = DEFAULT_DB_ALIAS) -> tuple[int, int]:
 
 def backup_restore(*, archive_path: Path, alias: str = DEFAULT_DB_ALIAS) -> Check:
     """Replace the configured database and media folder by the archive's, then
-    check them against its manifest. The caller has asked about a target that
-    holds data already."""
+    check them against its manifest. Whether a target that holds data may be
+    replaced is the caller's question to ask first (`target_contents`)."""
     manifest = manifest_read(archive_path)
     connection = connections[alias]
     vendor = vendor_of(connection)

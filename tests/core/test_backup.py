@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from competitions import services
 from competitions.models import Campaign, Proposal, ProposalEvent
+from core.backup import database as backup_database
 from core.backup import file_sha256, table_counts
 from tests.competitions.conftest import COMPLETE, _campaign
 from tests.competitions.pages import jpeg
@@ -222,3 +223,31 @@ def test_an_archive_that_is_not_a_backup_is_refused_and_nothing_changes(media_ro
         restore(not_an_archive, yes=True)
     with pytest.raises(CommandError, match="No such archive"):
         restore(tmp_path / "missing.tar", yes=True)
+
+
+def test_the_database_password_reaches_pg_dump_in_its_environment_never_its_command_line(
+    monkeypatch,
+):
+    ran = {}
+    monkeypatch.setattr(
+        backup_database.subprocess,
+        "run",
+        lambda command, env, **options: ran.update(env=env, command=command),
+    )
+    database = {
+        "NAME": "innovation",
+        "USER": "app",
+        "PASSWORD": "s3cret",
+        "HOST": "db",
+        "PORT": 5432,
+    }
+
+    backup_database._run(["pg_dump", "--format=custom"], database)
+
+    assert "s3cret" not in " ".join(ran["command"])
+    assert ran["env"]["PGPASSWORD"] == "s3cret"
+    assert (ran["env"]["PGHOST"], ran["env"]["PGUSER"], ran["env"]["PGDATABASE"]) == (
+        "db",
+        "app",
+        "innovation",
+    )
