@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.http import FileResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -47,11 +48,19 @@ def columns_of(serializer) -> list[tuple[str, str, serializers.Field]]:
     fields = {name: f for name, f in serializer.fields.items() if not f.write_only}
     columns = []
     for name, field in fields.items():
-        if name in SKIPPED or name.endswith(("_id", "_ids")) or name.endswith("_display"):
+        if name in SKIPPED or name.endswith(("_id", "_ids", "_display")) or _is_id(field):
             continue
         shown = f"{name}_display" if f"{name}_display" in fields else name
         columns.append((shown, _header(serializer, name, field), fields[shown]))
     return columns
+
+
+def _is_id(field) -> bool:
+    """A related record written as its id (a unit chosen by id): the file
+    shows it by name in its own column (`org_unit_name`), or not at all."""
+    if isinstance(field, serializers.ManyRelatedField):
+        field = field.child_relation
+    return isinstance(field, serializers.PrimaryKeyRelatedField)
 
 
 def _header(serializer, name: str, field) -> str:
@@ -198,6 +207,19 @@ def _letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)
+
+
+def export_links(api_name: str, query) -> list[tuple[str, str]]:
+    """(label, address) of the Excel and CSV exports of the API list `api_name`
+    ("api:proposal") with the filters in `query` (a QueryDict: a repeated
+    filter is kept whole)."""
+    base = reverse(f"{api_name}-export")
+    links = []
+    for kind, label in (("xlsx", _("Export Excel")), ("csv", _("Export CSV"))):
+        with_kind = query.copy()
+        with_kind["as"] = kind
+        links.append((label, f"{base}?{with_kind.urlencode()}"))
+    return links
 
 
 def export_filename(title: str, unit_name: str | None) -> str:

@@ -13,11 +13,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from core.exceptions import Conflict
+from core.exports import export_links
 from core.forms import AttachmentForm
 from core.keyset import keyset_page
 
@@ -79,20 +79,8 @@ class ScopedListView(LoginRequiredMixin, ListView):
         query.pop("cursor", None)
         context["query_without_page"] = query.urlencode()
         if self.export_api:
-            base = reverse(f"{self.export_api}-export")
-            context["export_links"] = [
-                (label, f"{base}?{self._with_format(query, kind)}")
-                for kind, label in ((("xlsx", _("Export Excel")), ("csv", _("Export CSV"))))
-            ]
+            context["export_links"] = export_links(self.export_api, query)
         return context
-
-
-    @staticmethod
-    def _with_format(query, kind: str) -> str:
-        """The page's filters (a repeated one kept whole) and the file kind."""
-        query = query.copy()
-        query["as"] = kind
-        return query.urlencode()
 
 
 class ScopedDetailView(LoginRequiredMixin, DetailView):

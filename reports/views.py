@@ -130,6 +130,7 @@ class ReportRunListView(ScopedListView):
     """The official's report runs (requested and scheduled) and the request form."""
 
     visible_to = staticmethod(report_runs_with_access)
+    export_api = "api:report-run"
     template_name = "reports/run_list.html"
     context_object_name = "runs"
 

@@ -31,7 +31,12 @@ from apprenticeships.selectors import (
 )
 from core.api.attachments import AttachmentsMixin
 from core.api.pagination import KeysetPagination
-from core.api.views import ScopedServiceViewSet, ScopedViewSetMixin, ServiceWriteMixin
+from core.api.views import (
+    ExportMixin,
+    ScopedServiceViewSet,
+    ScopedViewSetMixin,
+    ServiceWriteMixin,
+)
 
 # Fixed once proposed: a different mentor, apprentice or studio is a new pairing.
 FIXED_PAIRING_FIELDS = ("mentor", "apprentice", "studio", "org_unit")
@@ -157,6 +162,7 @@ class SessionViewSet(ScopedServiceViewSet):
 
 
 class EvaluationViewSet(
+    ExportMixin,
     ServiceWriteMixin,
     ScopedViewSetMixin,
     mixins.CreateModelMixin,

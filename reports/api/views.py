@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import is_official
-from core.api.views import ScopedViewSetMixin, ServiceWriteMixin
+from core.api.views import ExportMixin, ScopedViewSetMixin, ServiceWriteMixin
 from reports import services
 from reports.api.serializers import (
     OverviewQuerySerializer,
@@ -42,6 +42,7 @@ class StatsOverviewView(APIView):
 
 
 class ReportRunViewSet(
+    ExportMixin,
     ServiceWriteMixin,
     ScopedViewSetMixin,
     mixins.CreateModelMixin,
