@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +21,8 @@ api_v1 = [
     path("", include("core.api.urls")),
 ]
 
+# No URL serves MEDIA_ROOT, in any mode: every uploaded file and report goes
+# through a view that checks the reader may see its record (docs/operations.md).
 urlpatterns = [
     path("", include("reports.urls")),
     path("accounts/", include("hr.urls")),
@@ -46,8 +47,3 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -69,7 +69,8 @@ def _header(serializer, name: str, field) -> str:
     model = getattr(getattr(serializer, "Meta", None), "model", None)
     if field.label is None or field.label == name.replace("_", " ").capitalize():
         try:
-            model_field = model._meta.get_field(field.source)
+            # A computed field (source "*") is named after the model field it shows.
+            model_field = model._meta.get_field(name if field.source == "*" else field.source)
         except (AttributeError, FieldDoesNotExist):  # not a model field
             model_field = None
         if model_field is not None and model_field.auto_created and model_field.is_relation:
