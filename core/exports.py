@@ -46,9 +46,11 @@ def columns_of(serializer) -> list[tuple[str, str, serializers.Field]]:
     """(name, header, field) of each column: the readable fields, a choice's
     `<name>_display` read in place of its code, ids left out."""
     fields = {name: f for name, f in serializer.fields.items() if not f.write_only}
+    # A serializer may leave out more: `Meta.export_skip` (a flag for the screen).
+    skipped = SKIPPED | set(getattr(getattr(serializer, "Meta", None), "export_skip", ()))
     columns = []
     for name, field in fields.items():
-        if name in SKIPPED or name.endswith(("_id", "_ids", "_display")) or _is_id(field):
+        if name in skipped or name.endswith(("_id", "_ids", "_display")) or _is_id(field):
             continue
         shown = f"{name}_display" if f"{name}_display" in fields else name
         columns.append((shown, _header(serializer, name, field), fields[shown]))

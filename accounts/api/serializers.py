@@ -19,6 +19,8 @@ class OrgUnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrgUnit
         fields = ["id", "name", "code", "kind", "depth", "parent"]
+        # An export shows a unit by name and code; its place in the tree is the system's.
+        export_skip = ("depth", "parent")
 
     def get_parent(self, unit: OrgUnit) -> int | None:
         # Resolved in the database by the viewset's annotation, not per row.

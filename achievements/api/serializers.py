@@ -88,6 +88,8 @@ class ProblemSerializer(serializers.ModelSerializer):
             "realised_benefit",
             "full_access",
         ]
+        # A flag for the screen (whether the rest is shown), not a figure to file.
+        export_skip = ("full_access",)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -226,7 +228,9 @@ class PatentSerializer(serializers.ModelSerializer):
         allow_null=True,
         label=_("Achievement"),
     )
-    inventors = PersonBriefSerializer(many=True, read_only=True, source="inventor_people")
+    inventors = PersonBriefSerializer(
+        many=True, read_only=True, source="inventor_people", label=_("Inventors")
+    )
     inventor_ids = person_ids_field(_("Inventors"), source="inventors")
     number_display = serializers.CharField(read_only=True)
     type_display = serializers.CharField(source="get_patent_type_display", read_only=True)
@@ -286,7 +290,9 @@ class ConferenceSerializer(serializers.ModelSerializer):
         write_only=True,
         label=_("Organiser"),
     )
-    displayed = serializers.IntegerField(read_only=True, default=0)
+    displayed = serializers.IntegerField(
+        read_only=True, default=0, label=_("Achievements displayed")
+    )
 
     class Meta:
         model = PromotionConference

@@ -51,9 +51,11 @@ class PairingSerializer(serializers.ModelSerializer):
         allow_null=True,
         label=gettext_lazy("Org unit"),
     )
-    at_risk = serializers.BooleanField(read_only=True)
+    at_risk = serializers.BooleanField(read_only=True, label=gettext_lazy("At risk"))
     last_session_on = serializers.DateField(read_only=True, allow_null=True)
-    has_overdue_step = serializers.BooleanField(read_only=True)
+    has_overdue_step = serializers.BooleanField(
+        read_only=True, label=gettext_lazy("A step of the plan is past due")
+    )
 
     class Meta:
         model = Pairing

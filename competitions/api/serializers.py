@@ -50,7 +50,15 @@ class CampaignSerializer(serializers.ModelSerializer):
     )
     criteria = CriterionSerializer(many=True, required=False)
     grades = AwardGradeSerializer(many=True, required=False)
-    phase = serializers.CharField(read_only=True)
+    phase = serializers.ChoiceField(
+        read_only=True,
+        choices=[
+            ("upcoming", gettext_lazy("Not open yet")),
+            ("open", gettext_lazy("Open for proposals")),
+            ("closed", gettext_lazy("Closed for proposals")),
+        ],
+        label=gettext_lazy("Phase"),
+    )
 
     class Meta:
         model = Campaign

@@ -122,10 +122,12 @@ class RecognitionListSerializer(serializers.ModelSerializer):
     )
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     ours = serializers.IntegerField(
-        read_only=True, help_text=_("How many of the list's studios are ours (in `org_unit`).")
+        read_only=True,
+        label=_("Ours on the list"),
+        help_text=_("How many of the list's studios are ours (in `org_unit`)."),
     )
     share_percent = serializers.SerializerMethodField(
-        help_text=_("Our share of the list in per cent, one decimal.")
+        label=_("Our share (%)"), help_text=_("Our share of the list in per cent, one decimal.")
     )
 
     class Meta:
