@@ -1,13 +1,18 @@
-import re
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.attachments import MEDIA_TYPES, attachment_for
 from core.health import check_broker, check_cache, check_database
+from core.ranges import RangeNotSatisfiable, byte_range
 from core.selectors import worker_last_seen
 
 
@@ -37,24 +42,8 @@ def healthz(request):
 INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf", *MEDIA_TYPES)
 
 
-# A byte range as browsers ask for one to play or seek in a video: "bytes=0-",
-# "bytes=1000-1999" or the last bytes "bytes=-500". Several ranges are not served.
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 # Each chunk of a partial answer read from storage.
 CHUNK = 256 * 1024
-
-
-def byte_range(header: str, size: int) -> tuple[int, int] | None:
-    """(first, last) byte of a single satisfiable range, else None (send it all)."""
-    match = RANGE.match(header.strip())
-    if not match or size == 0 or match.groups() == ("", ""):
-        return None
-    first, last = match.groups()
-    if first == "":  # the last N bytes ("bytes=-0" asks for none: send it all)
-        suffix = int(last)
-        return (max(size - suffix, 0), size - 1) if suffix else None
-    first, last = int(first), min(int(last), size - 1) if last else size - 1
-    return (first, last) if first <= last else None
 
 
 def _partial(field, content_type: str, first: int, last: int) -> StreamingHttpResponse:
@@ -89,8 +78,14 @@ def attachment_download(request, pk: int, thumbnail: bool = False):
         raise Http404
     inline = thumbnail or attachment.mime_type in INLINE_TYPES
     content_type = "image/jpeg" if thumbnail else attachment.mime_type
-    wanted = byte_range(request.headers.get("Range", ""), field.size)
-    if wanted is not None and not thumbnail and attachment.mime_type in MEDIA_TYPES:
+    ranged = not thumbnail and attachment.mime_type in MEDIA_TYPES
+    try:
+        wanted = byte_range(request.headers.get("Range", ""), field.size) if ranged else None
+    except RangeNotSatisfiable:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{field.size}"
+        return response
+    if wanted is not None:
         response = _partial(field, content_type, *wanted)
     else:
         response = FileResponse(

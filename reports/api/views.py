@@ -1,5 +1,4 @@
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -67,7 +66,7 @@ class ReportRunViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The file of a succeeded run (404 while it is being built)."""
-        run = get_object_or_404(self.get_queryset(), pk=pk)
+        run = self.get_object()  # DRF's look-up: "abc" is a 404, as any unknown id
         if not report_run_access(request.user, run).download:
             raise Http404  # no file yet: answered as for a run that does not exist
         return report_file_response(run)

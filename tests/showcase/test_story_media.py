@@ -86,11 +86,27 @@ class TestByteRanges:
         "header",
         [
             "bytes=99999-",
-            "bytes=9-2",
-            "bytes=0-9,20-29",
-            "items=0-9",
             "bytes=-0",
+            f"bytes={'9' * 4301}-",
+            f"bytes={'9' * 4301}-{'9' * 4302}",
         ],
+    )
+    def test_a_range_past_the_end_is_416_naming_the_size(self, as_person, showcase, video, header):
+        response = as_person(showcase.org.worker_b).get(download(video), HTTP_RANGE=header)
+        assert response.status_code == 416
+        assert response["Content-Range"] == f"bytes */{len(MP4)}"
+
+    @pytest.mark.parametrize("header", [f"bytes=-{'9' * 4301}", f"bytes=0-{'9' * 4301}"])
+    def test_a_huge_end_or_suffix_is_the_whole_file_in_range(
+        self, as_person, showcase, video, header
+    ):
+        response = as_person(showcase.org.worker_b).get(download(video), HTTP_RANGE=header)
+        assert response.status_code == 206
+        assert response["Content-Range"] == f"bytes 0-{len(MP4) - 1}/{len(MP4)}"
+        assert body_of(response) == MP4
+
+    @pytest.mark.parametrize(
+        "header", ["bytes=9-2", "bytes=3000-2500", "bytes=0-9,20-29", "items=0-9", "bytes=１-２"]
     )
     def test_a_range_that_cannot_be_served_gets_the_whole_file(
         self, as_person, showcase, video, header
