@@ -324,6 +324,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
+    # `?format=` is a filter of ours (a session's format, a report run's file
+    # type), not DRF's renderer override, which answered 404 to any such value.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Innovation Studios API",
