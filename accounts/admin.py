@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from accounts.models import OrgUnit, RoleGrant, User
+from accounts.services import api_tokens_drop
 
 
 @admin.register(OrgUnit)
@@ -34,10 +35,20 @@ class PersonChangeForm(UserChangeForm):
         fields = "__all__"
 
 
+class PersonPasswordChangeForm(AdminPasswordChangeForm):
+    """A password set in the admin signs the person's API clients out too."""
+
+    def save(self, commit=True):
+        person = super().save(commit=commit)
+        api_tokens_drop(person=person)
+        return person
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = PersonChangeForm
     add_form = PersonCreationForm
+    change_password_form = PersonPasswordChangeForm
     ordering = ("employee_no",)
     list_display = ("employee_no", "full_name", "org_unit", "post", "skill_level", "is_active")
     list_filter = ("skill_level", "is_active", "is_staff")

@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
+from accounts.authentication import token_expires_at
 from accounts.models import AccountEvent, OrgUnit, RoleGrant, SkillLevel, SkillLevelChange, User
 from accounts.selectors import (
     is_official,
@@ -156,7 +158,24 @@ def _give_one_time_password(person: User) -> str:
     person.set_password(password)
     person.must_change_password = True
     person.save(update_fields=["password", "must_change_password"])
+    api_tokens_drop(person=person)
     return password
+
+
+def api_tokens_drop(*, person: User) -> int:
+    """Sign the person's API clients out (their password changed or was reset:
+    whoever held the old one may hold a token too); the number of tokens dropped."""
+    return Token.objects.filter(user=person).delete()[0]
+
+
+@transaction.atomic
+def api_token_issue(*, person: User) -> Token:
+    """The person's API token: the one they have, or a new one when it expired."""
+    token = Token.objects.filter(user=person).first()
+    if token is not None and timezone.now() >= token_expires_at(token):
+        token.delete()
+    token, _created = Token.objects.get_or_create(user=person)
+    return token
 
 
 @transaction.atomic
@@ -233,8 +252,10 @@ def people_activate(
 
 @transaction.atomic
 def password_changed(*, person: User) -> None:
-    """The person chose their own password: the one-time one is gone."""
+    """The person chose their own password: the one-time one is gone, and so
+    are the API tokens issued before."""
     User.objects.filter(pk=person.pk).update(must_change_password=False)
+    api_tokens_drop(person=person)
     _record(person, AccountEvent.Action.PASSWORD_CHANGED, person)
 
 

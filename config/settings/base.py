@@ -308,7 +308,7 @@ REST_FRAMEWORK = {
     # Token first: an anonymous request then gets 401 with a WWW-Authenticate header
     # (docs/api.md), instead of the 403 session authentication alone would give.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -328,6 +328,9 @@ REST_FRAMEWORK = {
     # type), not DRF's renderer override, which answered 404 to any such value.
     "URL_FORMAT_OVERRIDE": None,
 }
+# An API token stops working this many days after it was issued (a new one is
+# issued for the password); changing or resetting a password drops them at once.
+API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Innovation Studios API",
     "DESCRIPTION": "Innovation studios, five-small competition, mentoring and reports.",
