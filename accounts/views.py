@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 
@@ -19,12 +19,26 @@ from accounts.selectors import (
     person_access,
 )
 from accounts.services import password_changed
+from accounts.sign_in_limits import address_failure_count, address_wait
 from core.pages import ScopedDetailView, ScopedListView, form_page, run_action
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        wait = address_wait(request)
+        if wait is not None:
+            response = render(request, "registration/address_limited.html", status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+            address_failure_count(self.request)
+        return super().form_invalid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

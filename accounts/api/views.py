@@ -4,8 +4,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts import services
@@ -23,6 +25,7 @@ from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet
 from accounts.models import OrgUnit
 from accounts.selectors import org_units_visible_to, people_with_access, role_grants_managed_by
 from accounts.sheets import XLSX_TYPE, activation_sheet_response
+from accounts.sign_in_limits import address_failure_count, address_wait
 from core.api.pagination import KeysetPagination
 from core.api.views import (
     ScopedReadOnlyViewSet,
@@ -163,10 +166,17 @@ class ObtainTokenView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_scope = "sign_in"
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
     def post(self, request):
+        wait = address_wait(request)
+        if wait is not None:
+            raise Throttled(wait=wait)
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            if api_settings.NON_FIELD_ERRORS_KEY in serializer.errors:  # a wrong password
+                address_failure_count(request)
+            raise ValidationError(serializer.errors)
         token = services.api_token_issue(person=serializer.validated_data["user"])
         return Response({"token": token.key}, status=status.HTTP_200_OK)

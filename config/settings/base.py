@@ -327,10 +327,35 @@ REST_FRAMEWORK = {
     # `?format=` is a filter of ours (a session's format, a report run's file
     # type), not DRF's renderer override, which answered 404 to any such value.
     "URL_FORMAT_OVERRIDE": None,
+    # Rates in API_THROTTLE_RATES below (core/throttles.py): 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttles.AnonymousThrottle",
+        "core.throttles.PersonThrottle",
+        "core.throttles.ScopedThrottle",
+    ],
 }
 # An API token stops working this many days after it was issued (a new one is
 # issued for the password); changing or resetting a password drops them at once.
 API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=30)
+# API requests allowed per address without a signed-in person ("anon"), per
+# person ("user": a whole mine shares one address), and per address on the
+# token exchange ("sign_in"); "<n>/second|minute|hour|day".
+API_THROTTLE_RATES = {
+    "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+    "user": env.str("API_THROTTLE_PERSON", default="600/minute"),
+    "sign_in": env.str("API_THROTTLE_SIGN_IN", default="20/minute"),
+}
+# Failed sign-ins (page and token exchange) one address may make within the
+# window before its sign-ins are refused (429) until the window ends: far above
+# a shared terminal's, below a spray over many employee numbers (axes still
+# locks each employee number after AXES_FAILURE_LIMIT). 0: no limit.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=30)
+SIGN_IN_ADDRESS_WINDOW_SECONDS = env.int("SIGN_IN_ADDRESS_WINDOW_SECONDS", default=900)
+# Reverse proxies in front of gunicorn that append the client's address to
+# X-Forwarded-For (core.throttles.client_address); 0: REMOTE_ADDR is the client.
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "core.throttles.client_address"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Innovation Studios API",
     "DESCRIPTION": "Innovation studios, five-small competition, mentoring and reports.",

@@ -19,6 +19,9 @@ STORAGES = {
 
 # The reverse proxy terminates TLS and tells us so.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# ... and appends the client's address to X-Forwarded-For (throttles, sign-in limits).
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1)
+REST_FRAMEWORK["NUM_PROXIES"] = PROXY_COUNT  # noqa: F405
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
