@@ -1,5 +1,4 @@
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -49,7 +48,7 @@ class ImportRunViewSet(
     @action(detail=True, methods=["get"])
     def errors(self, request, pk=None):
         """The rejected rows with their reasons, to fix and upload again."""
-        run = get_object_or_404(self.get_queryset(), pk=pk)
+        run = self.get_object()  # a pk that is not a number is a 404, not a 500
         if not run.error_file:
             raise Http404
         return error_file_response(run)

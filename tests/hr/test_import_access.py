@@ -276,3 +276,9 @@ def test_a_file_longer_than_the_limit_is_refused_at_upload_or_fails_the_import(
     body = api.get(f"/api/v1/imports/{answer.json()['id']}/").json()
     assert body["status"] == "failed" and body["error"]
     assert not User.objects.filter(employee_no="N001").exists()
+
+
+@pytest.mark.parametrize("action", ["", "errors/"])
+def test_an_import_id_that_is_not_a_number_is_a_404(org, api, action):
+    api.force_authenticate(org.official_a)
+    assert api.get(f"/api/v1/imports/abc/{action}").status_code == 404
