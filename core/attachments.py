@@ -11,21 +11,28 @@ Apps register which scoping function guards each owner model; the download view
 serves a file only if the owner is visible to the reader, else 404.
 """
 
+import datetime
 import io
 import os
 import unicodedata
 import warnings
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 
 import filetype
+from celery.signals import task_postrun
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import transaction
-from django.db.models import QuerySet
+from django.core.files.storage import Storage, default_storage
+from django.core.signals import request_finished
+from django.db import connections, transaction
+from django.db.models import FileField, QuerySet
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -240,25 +247,143 @@ def attachment_create(
         uploaded_by=by,
     )
     upload.seek(0)
+    data = thumbnail = None
     if allowed.is_image:
         data, thumbnail = _upright(upload.read())
-        attachment.size = len(data)
-        attachment.file.save(name, ContentFile(data), save=False)
-        attachment.thumbnail.save(
-            f"{os.path.splitext(name)[0]}-thumb.jpg", ContentFile(thumbnail), save=False
-        )
-    else:
-        # Stored as uploaded, chunk by chunk: a video is never held in memory.
-        attachment.size = upload.size
-        attachment.file.save(name, File(upload), save=False)
-    attachment.save()
+    try:
+        if allowed.is_image:
+            attachment.size = len(data)
+            attachment.file.save(name, ContentFile(data), save=False)
+            attachment.thumbnail.save(
+                f"{os.path.splitext(name)[0]}-thumb.jpg", ContentFile(thumbnail), save=False
+            )
+        else:
+            # Stored as uploaded, chunk by chunk: a video is never held in memory.
+            attachment.size = upload.size
+            attachment.file.save(name, File(upload), save=False)
+        attachment.save()
+    except BaseException:
+        _delete_files(attachment.file.storage, _names(attachment))
+        raise
+    files_delete_on_rollback(attachment.file.storage, _names(attachment))
     return attachment
+
+
+def _names(attachment: Attachment) -> list[str]:
+    return [field.name for field in (attachment.file, attachment.thumbnail) if field]
 
 
 @transaction.atomic
 def attachment_delete(*, attachment: Attachment) -> None:
-    """Remove the record and its files (the caller checked the right to do so)."""
-    for field in (attachment.file, attachment.thumbnail):
-        if field:
-            field.delete(save=False)
+    """Remove the record and, once that is committed, its files (the caller
+    checked the right to do so): a rollback keeps the row and its files."""
+    storage, names = attachment.file.storage, _names(attachment)
     attachment.delete()
+    transaction.on_commit(lambda: _delete_files(storage, names))
+
+
+# --- files of a transaction that rolled back ---------------------------------------
+# A file is written to storage before the row that names it is committed. When
+# that transaction rolls back (a later check of the calling service fails, the
+# database goes away), nothing would ever point to the file. Django offers no
+# rollback hook, but it drops the on-commit callbacks of a transaction or
+# savepoint that rolls back: a file whose callback neither ran nor is still
+# waiting was rolled back, and is deleted after the request or task that
+# stored it. `manage.py orphan_files` finds what a killed process left.
+
+
+@dataclass(eq=False)
+class _StoredFiles:
+    storage: Storage
+    names: list[str]
+    # Where each file lies, for a storage with a local path: the delete may come
+    # after the media root changed (a test's settings), and must not hit a file
+    # of the same name there.
+    paths: list[str]
+    committed: bool = False
+
+
+def files_delete_on_rollback(storage: Storage, names: list[str]) -> None:
+    """Delete `names` from `storage` if the current transaction rolls back."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block or not names:
+        return  # committed already (autocommit): nothing can undo the row
+    try:
+        paths = [storage.path(name) for name in names]
+    except NotImplementedError:  # a remote storage: its names are global
+        paths = []
+    stored = _StoredFiles(storage, list(names), paths)
+
+    def committed() -> None:
+        stored.committed = True
+
+    transaction.on_commit(committed)
+    connection.__dict__.setdefault("stored_files_pending", []).append((stored, committed))
+
+
+def files_of_rollbacks_delete(**_signal) -> int:
+    """Delete the files of every transaction that rolled back since it stored
+    them; the number of files deleted. Runs after each request and task."""
+    deleted = 0
+    for connection in connections.all(initialized_only=True):
+        pending = connection.__dict__.get("stored_files_pending")
+        if not pending:
+            continue
+        waiting = {id(callback) for _sids, callback, _robust in connection.run_on_commit}
+        for entry in list(pending):
+            stored, callback = entry
+            rolled_back = not stored.committed and id(callback) not in waiting
+            if stored.committed or rolled_back:
+                pending.remove(entry)
+            if rolled_back:
+                deleted += _delete_files(stored.storage, stored.names, stored.paths)
+    return deleted
+
+
+def _delete_files(storage: Storage, names: list[str], paths: list[str] = ()) -> int:
+    for path in paths:
+        with suppress(FileNotFoundError):
+            os.remove(path)
+    for name in [] if paths else names:
+        storage.delete(name)
+    return len(names)
+
+
+request_finished.connect(files_of_rollbacks_delete, dispatch_uid="files_of_rollbacks_delete")
+task_postrun.connect(files_of_rollbacks_delete, dispatch_uid="files_of_rollbacks_delete")
+
+
+# --- files no record names -----------------------------------------------------------
+
+
+def stored_files_unreferenced(*, older_than: datetime.timedelta) -> list[str]:
+    """Files in the default storage that no file field of any record names,
+    stored longer ago than `older_than` (a younger one may belong to an upload
+    or a report whose transaction has not committed yet); sorted by name."""
+    storage = default_storage
+    referenced: set[str] = set()
+    for model in apps.get_models():
+        for model_field in model._meta.get_fields():
+            if isinstance(model_field, FileField) and not model_field.many_to_many:
+                names = (
+                    model._base_manager.exclude(**{model_field.attname: ""})
+                    .values_list(model_field.attname, flat=True)
+                    .iterator(chunk_size=10_000)
+                )
+                referenced.update(name for name in names if name)
+    cutoff = timezone.now() - older_than
+    return sorted(
+        name
+        for name in _every_file(storage, "")
+        if name not in referenced and storage.get_modified_time(name) < cutoff
+    )
+
+
+def _every_file(storage: Storage, folder: str):
+    if folder and not storage.exists(folder):
+        return
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}" if folder else name
+    for sub in folders:
+        yield from _every_file(storage, f"{folder}/{sub}" if folder else sub)

@@ -28,6 +28,23 @@ class WorkerHeartbeat(models.Model):
         return self.worker
 
 
+class BeatHeartbeat(models.Model):
+    """The last time Celery beat sent a periodic task (the recovery sweeps, the
+    worker heartbeat): written by the beat process itself (core.queue), so
+    /healthz can tell a stopped beat from a stopped worker."""
+
+    beat = models.CharField(_("beat"), max_length=200, unique=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("beat heartbeat")
+        verbose_name_plural = _("beat heartbeats")
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return self.beat
+
+
 class StateEvent(models.Model):
     """One state change of a record: who, when, from, to and why.
 

@@ -11,31 +11,35 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.attachments import MEDIA_TYPES, attachment_for
-from core.health import check_broker, check_cache, check_database
+from core.health import check_broker, check_cache, check_database, heartbeats
 from core.ranges import RangeNotSatisfiable, byte_range
-from core.selectors import worker_last_seen
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness for load balancers and operators: 200 when database, cache and
-    broker answer, 503 otherwise. The worker's last heartbeat is reported but does
-    not fail the check, since the web tier can serve without it."""
-    checks = {
-        "database": check_database(),
-        "cache": check_cache(),
-        "broker": check_broker(),
-    }
-    healthy = all(reason is None for reason in checks.values())
+    """For load balancers, monitoring and operators: each part ("ok" or
+    "error: why") and 503 when any fails: the database, the cache, the broker,
+    a worker (its heartbeat, sent by beat every minute, is recent) and beat (it
+    sent a periodic task recently). `failing` names the parts that failed; a
+    stopped beat also starves the worker's heartbeat, so both are named then."""
+    checks = {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
+    seen = {"worker_last_seen": None, "beat_last_seen": None}
+    if checks["database"] is None:
+        for part, (last, reason) in heartbeats().items():
+            checks[part] = reason
+            seen[f"{part}_last_seen"] = last.isoformat() if last else None
+    else:
+        checks.update(worker="database unavailable", beat="database unavailable")
     body = {
         name: ("ok" if reason is None else f"error: {reason}") for name, reason in checks.items()
     }
-    last_seen = worker_last_seen() if checks["database"] is None else None
-    body["worker_last_seen"] = last_seen.isoformat() if last_seen else None
-    body["status"] = "ok" if healthy else "error"
+    body.update(seen)
+    failing = [name for name, reason in checks.items() if reason is not None]
+    body["failing"] = failing
+    body["status"] = "error" if failing else "ok"
     body["time"] = timezone.now().isoformat()
-    return JsonResponse(body, status=200 if healthy else 503)
+    return JsonResponse(body, status=503 if failing else 200)
 
 
 # Shown in the browser (photos, PDF) or played in a page (story audio and video).

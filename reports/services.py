@@ -119,14 +119,18 @@ def _queued(run: ReportRun) -> ReportRun:
 
 
 def _signal_worker(run_id: int) -> None:
+    from core.signals_to_worker import send_after_commit
     from reports.tasks import build_report  # tasks import services: imported late
 
-    transaction.on_commit(lambda: build_report.delay(run_id))
+    send_after_commit(build_report, run_id)
 
 
+@transaction.atomic
 def report_run_claim(*, run_id: int) -> int | None:
     """Take a queued run for this attempt: its number, or None when the run is
-    not queued (already taken, done, or failed), so a task runs at most once."""
+    not queued (already taken, done, or failed), so a task runs at most once.
+    One transaction: a connection lost before the number is read leaves the
+    run queued, not taken by an attempt nobody knows."""
     now = timezone.now()
     over = ReportRun.objects.filter(
         pk=run_id, status=Status.QUEUED, attempt__gte=settings.REPORT_MAX_ATTEMPTS
@@ -161,13 +165,19 @@ def report_run_progress(*, run_id: int, attempt: int, progress: int) -> bool:
 
 
 def report_run_finish(*, run_id: int, attempt: int, content: bytes, name: str) -> bool:
-    """Store the file and mark the run succeeded, if this attempt still holds it."""
+    """Store the file and mark the run succeeded, if this attempt still holds it.
+
+    Each run keeps its file in a folder of its own, emptied before the file is
+    written: an attempt that died after storing its file and before marking
+    the run leaves nothing behind once a retry stores its own."""
     run = ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING).first()
     if run is None:
         return False
-    stored = run.file.storage.save(
-        run.file.field.generate_filename(run, name), ContentFile(content)
-    )
+    storage = run.file.storage
+    folder = report_run_folder(run)
+    for earlier in storage.listdir(folder)[1] if storage.exists(folder) else []:
+        storage.delete(f"{folder}/{earlier}")
+    stored = storage.save(storage.generate_filename(f"{folder}/{name}"), ContentFile(content))
     done = ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING).update(
         status=Status.SUCCEEDED,
         progress=100,
@@ -175,9 +185,14 @@ def report_run_finish(*, run_id: int, attempt: int, content: bytes, name: str) -
         finished_at=timezone.now(),
         heartbeat_at=timezone.now(),
     )
-    if not done:  # lost the run between the two statements: leave no stray file
-        run.file.storage.delete(stored)
+    if not done and not ReportRun.objects.filter(pk=run_id, file=stored).exists():
+        storage.delete(stored)  # lost the run between the two statements: no stray file
     return bool(done)
+
+
+def report_run_folder(run: ReportRun) -> str:
+    """Where the run's file is stored: by the month it was requested, then its id."""
+    return f"reports/{timezone.localtime(run.created_at):%Y/%m}/{run.pk}"
 
 
 def report_run_fail(*, run_id: int, attempt: int, error: str) -> bool:

@@ -1,6 +1,7 @@
 """Thin Celery wrappers around the report services (docs/architecture.md)."""
 
 import logging
+from contextlib import suppress
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -10,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.db import is_statement_timeout, on_replica
+from core.queue import close_broken_connections
 from reports import services, snapshots
 from reports.builders import RunLost, file_name, write_report
 from reports.models import ReportRun
@@ -26,16 +28,21 @@ TRANSIENT = (OperationalError, InterfaceError)
     soft_time_limit=20 * 60,
     time_limit=25 * 60,
 )
-def build_report(self, run_id: int) -> None:
+def build_report(self, run_id: int, give_back: int | None = None) -> None:
     """Claim the run, build its file section by section, store it. Safe to run
-    twice: a run that is not queued is left alone."""
-    attempt = services.report_run_claim(run_id=run_id)
-    if attempt is None:
-        return
-    # The run's own row is read and written on the primary; the data it reports
-    # on is read on the replica when there is a current one (core.db).
-    run = ReportRun.objects.select_related("org_unit", "campaign").get(pk=run_id)
+    twice: a run that is not queued is left alone. `give_back` is the attempt a
+    transient database error interrupted, released here if it still holds the
+    run (its own release may have failed with the database still down)."""
+    attempt = None
     try:
+        if give_back is not None:
+            services.report_run_release(run_id=run_id, attempt=give_back)
+        attempt = services.report_run_claim(run_id=run_id)
+        if attempt is None:
+            return
+        # The run's own row is read and written on the primary; the data it
+        # reports on is read on the replica when there is a current one (core.db).
+        run = ReportRun.objects.select_related("org_unit", "campaign").get(pk=run_id)
         with translation.override(settings.LANGUAGE_CODE):
             content = on_replica(
                 lambda: write_report(
@@ -46,40 +53,40 @@ def build_report(self, run_id: int) -> None:
                 )
             )
             name = file_name(run)
+        services.report_run_finish(run_id=run_id, attempt=attempt, content=content, name=name)
     except RunLost:
         return  # recovery gave the run to another attempt: its result counts
     except TRANSIENT as exc:
+        # The error may have broken the connection itself (PostgreSQL restarted,
+        # the backend killed): every write below needs a fresh one.
+        close_broken_connections()
         if is_statement_timeout(exc):
             # The worker's statement timeout (CELERY_STATEMENT_TIMEOUT_MS): the
             # same query would be cut again on a retry.
-            services.report_run_fail(
-                run_id=run_id, attempt=attempt, error=_("The report took too long to build.")
-            )
+            _fail(run_id, attempt, _("The report took too long to build."))
             return
+        held = attempt if attempt is not None else give_back
         if self.request.retries < self.max_retries:
-            # The database hiccupped: give the run back and try again shortly.
-            services.report_run_release(run_id=run_id, attempt=attempt)
-            raise self.retry(exc=exc, countdown=10) from exc
-        services.report_run_fail(
-            run_id=run_id,
-            attempt=attempt,
-            error=_("The report could not be built: %(error)s") % {"error": exc},
-        )
-        return
+            # The database hiccupped: give the run back and try again shortly;
+            # if the database is still away, the retry gives it back first.
+            with suppress(*TRANSIENT):
+                services.report_run_release(run_id=run_id, attempt=held)
+            raise self.retry(
+                exc=exc,
+                countdown=settings.REPORT_RETRY_DELAY,
+                kwargs={"run_id": run_id, "give_back": held},
+            ) from exc
+        _fail(run_id, held, _("The report could not be built: %(error)s") % {"error": exc})
     except SoftTimeLimitExceeded:
-        services.report_run_fail(
-            run_id=run_id, attempt=attempt, error=_("The report took too long to build.")
-        )
-        return
+        _fail(run_id, attempt, _("The report took too long to build."))
     except Exception as exc:
         log.exception("Report run %s failed", run_id)
-        services.report_run_fail(
-            run_id=run_id,
-            attempt=attempt,
-            error=_("The report could not be built: %(error)s") % {"error": exc},
-        )
-        return
-    services.report_run_finish(run_id=run_id, attempt=attempt, content=content, name=name)
+        _fail(run_id, attempt, _("The report could not be built: %(error)s") % {"error": exc})
+
+
+def _fail(run_id: int, attempt: int | None, error: str) -> None:
+    if attempt is not None:
+        services.report_run_fail(run_id=run_id, attempt=attempt, error=error)
 
 
 @shared_task(ignore_result=True)

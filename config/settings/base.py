@@ -200,6 +200,13 @@ CELERY_STATEMENT_TIMEOUT_MS = env.int(
 # result backend is needed.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat records a heartbeat each time it sends a task (core.queue), for /healthz.
+CELERY_BEAT_SCHEDULER = "core.queue:HeartbeatScheduler"
+# /healthz answers 503 when the newest worker heartbeat (a task beat sends every
+# minute, run by a worker) or beat's own heartbeat (each task it sends) is older
+# than this: three missed minutes.
+HEALTHZ_WORKER_MAX_AGE = env.int("HEALTHZ_WORKER_MAX_AGE_SECONDS", default=180)
+HEALTHZ_BEAT_MAX_AGE = env.int("HEALTHZ_BEAT_MAX_AGE_SECONDS", default=180)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.worker_heartbeat", "schedule": 60.0},
     "recover-report-runs": {"task": "reports.tasks.recover_report_runs", "schedule": 60.0},
@@ -405,6 +412,9 @@ LOGGING = {
 # visibility timeout, an hour); after this many attempts it fails for good.
 REPORT_HEARTBEAT_TIMEOUT = env.int("REPORT_HEARTBEAT_TIMEOUT_SECONDS", default=120)
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+# A build cut by a transient database error (a restart, a lost connection) gives
+# the run back and its task tries again after this many seconds.
+REPORT_RETRY_DELAY = env.int("REPORT_RETRY_DELAY_SECONDS", default=10)
 # HR imports (docs/operations.md): the largest file accepted, and the number of
 # attempts and the heartbeat timeout of the background preview and apply.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=50) * 2**20
