@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("reports.api.urls")),
     path("", include("hr.api.urls")),
     path("", include("showcase.api.urls")),
+    path("", include("naming.api.urls")),
     path("", include("core.api.urls")),
 ]
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("accounts/", include("hr.urls")),
     path("accounts/", include("accounts.urls")),
+    path("studios/naming/", include("naming.urls")),
     path("studios/", include("studios.urls")),
     path("achievements/", include("achievements.urls")),
     path("competitions/", include("competitions.urls")),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "reports",
     "hr",
     "showcase",
+    "naming",
 ]
 
 MIDDLEWARE = [

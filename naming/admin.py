@@ -1,0 +1,40 @@
+"""Admin for correcting what the pages cannot (a mistyped deadline). Status is
+read-only here: it moves only through the services, which keep the history."""
+
+from django.contrib import admin
+
+from core.admin import ReadOnlyEventInline
+from naming.models import NamingApplication, NamingApplicationEvent, NamingCall
+
+
+@admin.register(NamingCall)
+class NamingCallAdmin(admin.ModelAdmin):
+    list_display = ("title", "level", "year", "org_unit", "deadline", "quota")
+    list_filter = ("level", "year")
+    list_select_related = ("org_unit",)
+    search_fields = ("title",)
+    autocomplete_fields = ("org_unit",)
+    readonly_fields = ("recognition_list", "created_by")
+
+
+class NamingApplicationEventInline(ReadOnlyEventInline):
+    model = NamingApplicationEvent
+
+
+@admin.register(NamingApplication)
+class NamingApplicationAdmin(admin.ModelAdmin):
+    list_display = ("studio", "call", "status", "submitted_at")
+    list_filter = ("status",)
+    list_select_related = ("studio", "call")
+    search_fields = ("studio__name", "studio__code")
+    readonly_fields = (
+        "call",
+        "studio",
+        "applicant",
+        "status",
+        "status_changed_at",
+        "facts",
+        "overridden_by",
+        "outside_list",
+    )
+    inlines = [NamingApplicationEventInline]

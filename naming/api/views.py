@@ -1,0 +1,177 @@
+from django.utils.translation import pgettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.views import ScopedServiceViewSet
+from naming import services
+from naming.api.serializers import (
+    AssignExpertsSerializer,
+    DecideSerializer,
+    NamingApplicationSerializer,
+    NamingApplicationUpdateSerializer,
+    NamingCallSerializer,
+    NamingReviewSerializer,
+    NamingReviewUpdateSerializer,
+    NoteSerializer,
+    ObjectionDecideSerializer,
+    ObjectionSerializer,
+    ResultSerializer,
+    SubmitSerializer,
+    VisitSerializer,
+)
+from naming.filtersets import (
+    NamingApplicationFilterSet,
+    NamingCallFilterSet,
+    NamingReviewFilterSet,
+    ObjectionFilterSet,
+)
+from naming.selectors import (
+    naming_applications_with_access,
+    naming_calls_visible_to,
+    naming_calls_with_places,
+    naming_reviews_visible_to,
+    objections_visible_to,
+)
+
+
+class NamingCallViewSet(ScopedServiceViewSet):
+    """Naming calls: seen by the calling unit's people, opened by its officials."""
+
+    serializer_class = NamingCallSerializer
+    filterset_class = NamingCallFilterSet
+    export_title = pgettext_lazy("file name", "Naming calls")
+    ordering_fields = ["year", "deadline", "title"]
+    ordering = ["-year", "-deadline", "-id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    @staticmethod
+    def visible_to(user):
+        return naming_calls_with_places(naming_calls_visible_to(user))
+
+    def create_via_service(self, data):
+        return services.naming_call_create(by=self.request.user, **data)
+
+
+class NamingApplicationViewSet(ScopedServiceViewSet):
+    """Naming applications from draft to named; every move is a POST action."""
+
+    serializer_class = NamingApplicationSerializer
+    filterset_class = NamingApplicationFilterSet
+    export_title = pgettext_lazy("file name", "Naming applications")
+    ordering_fields = ["created_at", "submitted_at", "status_changed_at"]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    visible_to = staticmethod(naming_applications_with_access)
+
+    def get_serializer_context(self):
+        # The eligibility checks are read for one application, never for a list.
+        return {**super().get_serializer_context(), "with_checks": self.action != "list"}
+
+    def create_via_service(self, data):
+        return services.naming_application_create(by=self.request.user, **data)
+
+    @extend_schema(request=NamingApplicationUpdateSerializer, responses=NamingApplicationSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """The statement of a draft."""
+        return self.act(
+            request,
+            service=services.naming_application_update,
+            record_arg="application_id",
+            input_serializer=NamingApplicationUpdateSerializer,
+        )
+
+    def _act(self, request, service, input_serializer=NoteSerializer):
+        return self.act(
+            request, service=service, record_arg="application_id", input_serializer=input_serializer
+        )
+
+    @extend_schema(request=SubmitSerializer, responses=NamingApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Send it in (the studio's facts are frozen); failed checks are a 400
+        unless an official overrides them with a reason."""
+        return self._act(request, services.naming_application_submit, SubmitSerializer)
+
+    @extend_schema(request=NoteSerializer, responses=NamingApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def recommend(self, request, pk=None):
+        """The officials over the studio's unit recommend it to the call's office."""
+        return self._act(request, services.naming_application_recommend)
+
+    @extend_schema(request=AssignExpertsSerializer, responses=NamingApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="assign-experts")
+    def assign_experts(self, request, pk=None):
+        return self._act(request, services.naming_experts_assign, AssignExpertsSerializer)
+
+    @extend_schema(request=VisitSerializer, responses=NamingApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="record-visit")
+    def record_visit(self, request, pk=None):
+        return self._act(request, services.naming_visit_record, VisitSerializer)
+
+    @extend_schema(request=NoteSerializer, responses=NamingApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="start-notice")
+    def start_notice(self, request, pk=None):
+        return self._act(request, services.naming_notice_start)
+
+    @extend_schema(request=DecideSerializer, responses=NamingApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Named (enterprise level), recommended upward (higher levels) or rejected."""
+        return self._act(request, services.naming_application_decide, DecideSerializer)
+
+    @extend_schema(request=ResultSerializer, responses=NamingApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="record-result")
+    def record_result(self, request, pk=None):
+        """The outside body's result for a studio recommended upward."""
+        return self._act(request, services.naming_result_record, ResultSerializer)
+
+
+class NamingReviewViewSet(ScopedServiceViewSet):
+    """An expert's rubric scores: POST once, PATCH while under review."""
+
+    visible_to = staticmethod(naming_reviews_visible_to)
+    serializer_class = NamingReviewSerializer
+    filterset_class = NamingReviewFilterSet
+    ordering = ["application_id", "created_at", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def create_via_service(self, data):
+        application = data.pop("application")
+        return services.naming_review_submit(
+            application_id=application.pk, by=self.request.user, **data
+        )
+
+    @extend_schema(request=NamingReviewUpdateSerializer, responses=NamingReviewSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        review = self.get_object()
+        serializer = NamingReviewUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.naming_review_update(
+            review_id=review.pk, by=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(self._as_listed(review)).data)
+
+
+class ObjectionViewSet(ScopedServiceViewSet):
+    """Objections to applications on public notice: lodged by anyone signed in,
+    decided by the office over the call."""
+
+    visible_to = staticmethod(objections_visible_to)
+    serializer_class = ObjectionSerializer
+    filterset_class = ObjectionFilterSet
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_via_service(self, data):
+        return services.objection_lodge(by=self.request.user, **data)
+
+    @extend_schema(request=ObjectionDecideSerializer, responses=ObjectionSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        return self.act(
+            request,
+            service=services.objection_decide,
+            record_arg="objection_id",
+            input_serializer=ObjectionDecideSerializer,
+        )

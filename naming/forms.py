@@ -1,0 +1,189 @@
+"""Page forms of naming: each field checked here, the rules in `naming.services`."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import org_units_managed_by, people_visible_to
+from core.forms import BootstrapFormMixin, ServiceValidatedModelForm
+from core.pages import DateInput
+from core.pickers import PickField, PickManyField
+from naming.models import NamingApplication, NamingCall
+from studios.models import RecognitionList
+
+User = get_user_model()
+Status = NamingApplication.Status
+
+
+class NamingCallForm(ServiceValidatedModelForm):
+    rubric = forms.CharField(
+        label=_("Rubric"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One line per criterion: its name, a space and its maximum points."),
+    )
+
+    class Meta:
+        model = NamingCall
+        fields = [
+            "title",
+            "level",
+            "year",
+            "org_unit",
+            "deadline",
+            "quota",
+            "notice_days",
+            "min_years_founded",
+            "leader_honour_level",
+            "prior_level",
+            "min_members",
+            "min_output",
+            "output_years",
+            "rubric",
+        ]
+        widgets = {"deadline": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"] = PickField(
+            label=_("Calling unit"), source="org-units", queryset=org_units_managed_by(user)
+        )
+        self.style_widgets(["org_unit"])
+
+    def clean_rubric(self):
+        lines = []
+        for row in self.cleaned_data["rubric"].splitlines():
+            if not row.strip():
+                continue
+            name, _space, points = row.strip().rpartition(" ")
+            if not name.strip() or not points.isdigit():
+                raise forms.ValidationError(
+                    _("“%(row)s” is not a name followed by its points.") % {"row": row.strip()}
+                )
+            lines.append({"name": name.strip(), "max_points": int(points)})
+        return lines
+
+
+class ApplyForm(BootstrapFormMixin, forms.Form):
+    studio = forms.ModelChoiceField(label=_("Studio"), queryset=None)
+    statement = forms.CharField(
+        label=_("Statement"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, studios, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["studio"].queryset = studios
+
+
+class StatementForm(BootstrapFormMixin, forms.Form):
+    statement = forms.CharField(
+        label=_("Statement"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+
+class SubmitForm(BootstrapFormMixin, forms.Form):
+    eligibility_override = forms.CharField(
+        label=_("Override the failed checks, because"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Officials only; the reason is kept with the application."),
+    )
+
+    def __init__(self, *args, may_override: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_override:
+            del self.fields["eligibility_override"]
+
+
+class NoteForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class ExpertsForm(BootstrapFormMixin, forms.Form):
+    experts = PickManyField(label=_("Experts"), source="people")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["experts"].queryset = people_visible_to(user)
+
+
+class VisitForm(BootstrapFormMixin, forms.Form):
+    visited_on = forms.DateField(label=_("Visited on"), widget=DateInput())
+    visitors = forms.CharField(label=_("Visitors"), max_length=300)
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecideForm(BootstrapFormMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"))
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, application: NamingApplication, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(Status.REJECTED, Status.REJECTED.label)]
+        if application.status == Status.PUBLIC_NOTICE:
+            ahead = Status.NAMED if application.call.names_itself else Status.RECOMMENDED_UPWARD
+            choices.insert(0, (ahead, Status(ahead).label))
+        self.fields["outcome"].choices = choices
+
+
+class ResultForm(BootstrapFormMixin, forms.Form):
+    named = forms.TypedChoiceField(
+        label=_("Outside result"),
+        choices=[("yes", _("Named")), ("no", _("Not named"))],
+        coerce=lambda value: value == "yes",
+    )
+    outside_list = forms.ModelChoiceField(label=_("Outside list"), queryset=None, required=False)
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, application: NamingApplication, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outside_list"].queryset = RecognitionList.objects.filter(
+            level=application.call.level
+        )
+
+
+class ReviewForm(BootstrapFormMixin, forms.Form):
+    """One box per rubric line (score_0, score_1 …) and a comment."""
+
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, call: NamingCall, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rubric = call.rubric
+        for index, line in enumerate(call.rubric):
+            self.fields[f"score_{index}"] = forms.DecimalField(
+                label=f"{line['name']}（0–{line['max_points']}）",
+                min_value=0,
+                max_value=line["max_points"],
+                decimal_places=1,
+            )
+        scores = [f"score_{i}" for i in range(len(call.rubric))]
+        self.order_fields([*scores, "comment"])
+        self.style_widgets(scores)
+
+    def service_fields(self, data: dict) -> dict:
+        return {
+            "scores": [data[f"score_{i}"] for i in range(len(self.rubric))],
+            "comment": data.get("comment") or "",
+        }
+
+
+class ObjectionForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Your objection"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class ObjectionDecideForm(BootstrapFormMixin, forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("no", _("Dismiss")), ("yes", _("Uphold"))],
+        coerce=lambda value: value == "yes",
+    )
+    reject = forms.BooleanField(
+        label=_("Upheld: reject the application (else back to expert review)"), required=False
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,419 @@
+"""Who sees and runs which naming calls, applications, reviews and objections,
+and the eligibility checks read from a studio's records (docs/naming.md)."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import OrgUnit
+from accounts.selectors import user_scope
+from achievements.models import Achievement, Patent
+from core.access import Fact, RecordAccess, annotate_facts, read_facts
+from core.scoping import signed_in, within_paths
+from naming.models import (
+    LEVEL_ORDER,
+    PLACED,
+    PUBLIC,
+    ExpertAssignment,
+    Level,
+    NamingApplication,
+    NamingCall,
+    NamingReview,
+    Objection,
+)
+from studios.models import Honour, Membership, Studio
+from studios.selectors import studios_led_by
+
+Status = NamingApplication.Status
+
+# --- Calls -------------------------------------------------------------------------
+
+
+def _ancestor_paths(paths) -> set[str]:
+    """Each path and the paths of its ancestors (every prefix one step long)."""
+    step = OrgUnit.steplen
+    return {path[:end] for path in paths if path for end in range(step, len(path) + 1, step)}
+
+
+def naming_calls_visible_to(user) -> QuerySet[NamingCall]:
+    """A call is seen by everyone in its unit (who may apply, or object during a
+    notice) and by officials of any unit inside or above it."""
+    if not signed_in(user):
+        return NamingCall.objects.none()
+    calls = NamingCall.objects.select_related("org_unit")
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return calls
+    own = (
+        OrgUnit.objects.filter(pk=user.org_unit_id).values_list("path", flat=True).first()
+        if user.org_unit_id
+        else None
+    )
+    above = _ancestor_paths([own, *scope.official_paths])
+    return calls.filter(
+        Q(org_unit__path__in=above) | within_paths(scope.official_paths, unit_field="org_unit")
+    )
+
+
+def _runs_call_q(scope, prefix: str = "") -> Q | bool:
+    """Officials over the call's unit run it (a superuser runs every call)."""
+    if scope.is_superuser:
+        return True
+    return within_paths(scope.official_paths, unit_field=f"{prefix}org_unit")
+
+
+@dataclass(frozen=True)
+class NamingCallAccess(RecordAccess):
+    # Officials over the calling unit: its applications' review, notice and decision.
+    manages: bool = False
+
+
+def naming_call_facts(user) -> dict[str, Fact]:
+    if not signed_in(user):
+        return dict.fromkeys(NamingCallAccess.fact_names(), False)
+    return {"read": True, "manages": _runs_call_q(user_scope(user))}
+
+
+def naming_call_access(user, call: NamingCall) -> NamingCallAccess:
+    return NamingCallAccess(
+        **read_facts(
+            call,
+            NamingCallAccess.fact_names(),
+            user=user,
+            visible_to=naming_calls_visible_to,
+            facts_of=naming_call_facts,
+        )
+    )
+
+
+def naming_calls_with_places(calls: QuerySet[NamingCall]) -> QuerySet[NamingCall]:
+    """Each call with `places_taken`: applications named or sent upward."""
+    # An aggregate drops Meta.ordering; keep the calls' natural order for paging.
+    return calls.annotate(
+        places_taken=Count("applications", filter=Q(applications__status__in=PLACED))
+    ).order_by(*NamingCall._meta.ordering)
+
+
+# --- Applications ------------------------------------------------------------------
+
+
+def _member_q(user, role: str | None = None) -> Q:
+    memberships = Membership.objects.filter(
+        studio=OuterRef("studio"), person=user, left_on__isnull=True
+    )
+    if role:
+        memberships = memberships.filter(role=role)
+    return Q(Exists(memberships))
+
+
+def _expert_q(user) -> Q:
+    return Q(Exists(ExpertAssignment.objects.filter(application=OuterRef("pk"), expert=user)))
+
+
+def _manages_studio_q(scope) -> Q | bool:
+    if scope.is_superuser:
+        return True
+    return within_paths(scope.official_paths, unit_field="studio__org_unit")
+
+
+def _as_q(fact: Q | bool) -> Q:
+    return Q(pk__isnull=False) if fact is True else (fact or Q(pk__in=[]))
+
+
+def naming_applications_visible_to(user) -> QuerySet[NamingApplication]:
+    """The studio's members and the officials over it see its applications; the
+    office over the call sees them once submitted; an expert the ones assigned to
+    them; everyone signed in the ones on public notice and the named ones."""
+    if not signed_in(user):
+        return NamingApplication.objects.none()
+    applications = NamingApplication.objects.select_related(
+        "call", "call__org_unit", "studio", "studio__org_unit", "applicant"
+    )
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return applications
+    return applications.filter(
+        Q(status__in=PUBLIC)
+        | _as_q(_manages_studio_q(scope))
+        | (_as_q(_runs_call_q(scope, "call__")) & ~Q(status=Status.DRAFT))
+        | _member_q(user)
+        | _expert_q(user)
+    )
+
+
+@dataclass(frozen=True)
+class NamingApplicationAccess(RecordAccess):
+    """What the viewer may do with one application; its status is the services'."""
+
+    # A current member of the studio: never recommends, reviews or decides it.
+    own: bool = False
+    # Writes and submits it: the studio's lead and the officials over the studio.
+    applies: bool = False
+    # Recommends it from its unit: an official over the studio, not its member.
+    recommends: bool = False
+    # The office over the call: experts, site visit, notice, decision, objections,
+    # eligibility overrides; never for a studio they belong to.
+    runs: bool = False
+    # An expert assigned to score it.
+    reviews: bool = False
+    # Reads its facts, checks and history: all of the above and the members.
+    insider: bool = False
+
+
+def naming_application_facts(user) -> dict[str, Fact]:
+    if not signed_in(user):
+        return dict.fromkeys(NamingApplicationAccess.fact_names(), False)
+    scope = user_scope(user)
+    own = _member_q(user)
+    manages_studio = _as_q(_manages_studio_q(scope))
+    runs = _as_q(_runs_call_q(scope, "call__")) & ~own
+    applies = manages_studio | _member_q(user, Membership.Role.LEADER)
+    return {
+        "read": True,
+        "own": own,
+        "applies": applies,
+        "recommends": manages_studio & ~own,
+        "runs": runs,
+        "reviews": _expert_q(user),
+        "insider": applies | manages_studio | runs | own,
+    }
+
+
+def naming_applications_with_access(user) -> QuerySet[NamingApplication]:
+    return annotate_facts(naming_applications_visible_to(user), naming_application_facts(user))
+
+
+def naming_application_access(user, application: NamingApplication) -> NamingApplicationAccess:
+    return NamingApplicationAccess(
+        **read_facts(
+            application,
+            NamingApplicationAccess.fact_names(),
+            user=user,
+            visible_to=naming_applications_visible_to,
+            facts_of=naming_application_facts,
+        )
+    )
+
+
+def applications_on_notice(user) -> QuerySet[NamingApplication]:
+    """The public notice (公示): applications whose notice is running, for
+    everyone signed in."""
+    return naming_applications_visible_to(user).filter(
+        status=Status.PUBLIC_NOTICE, notice_ends_on__gte=timezone.localdate()
+    )
+
+
+def studios_that_may_apply(user, call: NamingCall) -> QuerySet[Studio]:
+    """Studios the person may apply for under `call`: in the calling unit's
+    subtree, established or named, led by them or in units they manage, and
+    not already applying."""
+    if not signed_in(user):
+        return Studio.objects.none()
+    scope = user_scope(user)
+    if scope.is_superuser:
+        mine = Q(pk__isnull=False)
+    else:
+        mine = Q(pk__in=studios_led_by(user).values("pk")) | within_paths(
+            scope.official_paths, unit_field="org_unit"
+        )
+    return (
+        Studio.objects.filter(mine)
+        .filter(within_paths([call.org_unit.path], unit_field="org_unit"))
+        .filter(status__in=[Studio.Status.ESTABLISHED, Studio.Status.NAMED])
+        .exclude(naming_applications__call=call)
+        .order_by("code")
+    )
+
+
+def naming_reviews_visible_to(user) -> QuerySet[NamingReview]:
+    """An expert's own reviews; every review to the office over the call."""
+    if not signed_in(user):
+        return NamingReview.objects.none()
+    reviews = NamingReview.objects.select_related("expert", "application")
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return reviews
+    return reviews.filter(
+        Q(expert=user)
+        | within_paths(scope.official_paths, unit_field="application__call__org_unit")
+    )
+
+
+def objections_visible_to(user) -> QuerySet[Objection]:
+    """An objection is seen by the person who lodged it and by the office over
+    the call, never by the studio (who objected is not theirs to know)."""
+    if not signed_in(user):
+        return Objection.objects.none()
+    objections = Objection.objects.select_related("application", "lodged_by")
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return objections
+    return objections.filter(
+        Q(lodged_by=user)
+        | within_paths(scope.official_paths, unit_field="application__call__org_unit")
+    )
+
+
+# --- Eligibility -------------------------------------------------------------------
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _full_years(since: datetime.date, today: datetime.date) -> int:
+    return today.year - since.year - ((today.month, today.day) < (since.month, since.day))
+
+
+def _honours(honours) -> list[dict]:
+    return [
+        {
+            "level": h.recognition_list.level,
+            "year": h.recognition_list.year,
+            "title": str(h.recognition_list),
+        }
+        for h in honours.select_related("recognition_list").order_by("recognition_list__year", "id")
+    ]
+
+
+def studio_record(studio: Studio, *, output_years: int, today=None) -> dict:
+    """The studio's facts a call's conditions read (and the frozen copy an
+    application keeps): plain JSON values."""
+    today = today or timezone.localdate()
+    since = _years_before(today, output_years)
+    achievements = Achievement.objects.filter(studio=studio, completed_on__gte=since)
+    benefit = achievements.aggregate(total=Sum("verified_benefit"))["total"] or Decimal(0)
+    return {
+        "taken_on": today.isoformat(),
+        "name": studio.name,
+        "code": studio.code,
+        "kind": studio.kind,
+        "org_unit": studio.org_unit.name,
+        "leader": studio.leader.full_name,
+        "founded_on": studio.founded_on.isoformat(),
+        "years_founded": _full_years(studio.founded_on, today),
+        "members": Membership.objects.filter(studio=studio, left_on__isnull=True).count(),
+        "studio_honours": _honours(Honour.objects.filter(studio=studio)),
+        "leader_honours": _honours(Honour.objects.filter(person_id=studio.leader_id)),
+        "output_since": since.isoformat(),
+        "achievements": achievements.count(),
+        "patents": Patent.objects.filter(studio=studio, filed_on__gte=since).count(),
+        "verified_benefit": str(benefit),
+    }
+
+
+@dataclass(frozen=True)
+class Check:
+    """One condition of a call against a studio's facts."""
+
+    code: str
+    label: str
+    passed: bool
+    explanation: str
+
+
+def _highest(honours: list[dict], level: str) -> dict | None:
+    """The first honour at `level` or above."""
+    rank = LEVEL_ORDER.index(level)
+    return next((h for h in honours if LEVEL_ORDER.index(h["level"]) >= rank), None)
+
+
+def _honour_check(code: str, label: str, honour: dict | None, *, held: str, missing: str) -> Check:
+    """A condition met by holding an honour: which one, or what is missing."""
+    if honour is None:
+        return Check(code, label, False, missing)
+    return Check(code, label, True, held % {"title": honour["title"]})
+
+
+def eligibility_checks(call: NamingCall, facts: dict) -> list[Check]:
+    """Each condition the call sets, passed or failed, with the reason in words."""
+    labels = dict(Level.choices)
+    checks = []
+    if call.min_years_founded is not None:
+        checks.append(
+            Check(
+                "years_founded",
+                _("Years since founded"),
+                facts["years_founded"] >= call.min_years_founded,
+                _(
+                    "Founded on %(date)s, %(years)s full years ago; "
+                    "the call asks for at least %(min)s."
+                )
+                % {
+                    "date": facts["founded_on"],
+                    "years": facts["years_founded"],
+                    "min": call.min_years_founded,
+                },
+            )
+        )
+    if call.leader_honour_level:
+        checks.append(
+            _honour_check(
+                "leader_honour",
+                _("Leader's honour"),
+                _highest(facts["leader_honours"], call.leader_honour_level),
+                held=_("The leader holds “%(title)s”."),
+                missing=_("The leader holds no personal honour at %(level)s level or above.")
+                % {"level": labels[call.leader_honour_level]},
+            )
+        )
+    if call.prior_level:
+        checks.append(
+            _honour_check(
+                "prior_title",
+                _("Title already held"),
+                _highest(facts["studio_honours"], call.prior_level),
+                held=_("The studio holds “%(title)s”."),
+                missing=_("The studio holds no title at %(level)s level or above yet.")
+                % {"level": labels[call.prior_level]},
+            )
+        )
+    if call.min_members is not None:
+        checks.append(
+            Check(
+                "members",
+                _("Members"),
+                facts["members"] >= call.min_members,
+                _("%(count)s current members; the call asks for at least %(min)s.")
+                % {"count": facts["members"], "min": call.min_members},
+            )
+        )
+    if call.min_output is not None:
+        output = facts["achievements"] + facts["patents"]
+        checks.append(
+            Check(
+                "output",
+                _("Recent output"),
+                output >= call.min_output,
+                _(
+                    "%(achievements)s achievements and %(patents)s patents since %(since)s; "
+                    "the call asks for at least %(min)s in all."
+                )
+                % {
+                    "achievements": facts["achievements"],
+                    "patents": facts["patents"],
+                    "since": facts["output_since"],
+                    "min": call.min_output,
+                },
+            )
+        )
+    return checks
+
+
+def eligibility_now(call: NamingCall, studio: Studio) -> list[Check]:
+    """The checks against the studio's records today (before submitting)."""
+    return eligibility_checks(call, studio_record(studio, output_years=call.output_years))
+
+
+def application_checks(application: NamingApplication) -> list[Check]:
+    """The checks as judged: on the frozen facts once submitted, else today's."""
+    if application.facts:
+        return eligibility_checks(application.call, application.facts)
+    return eligibility_now(application.call, application.studio)
