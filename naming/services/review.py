@@ -1,0 +1,196 @@
+"""Expert review: the office assigns experts (with recusal), experts score on
+the call's rubric, then the site visit and the public notice."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import people_checked
+from core.exceptions import Conflict
+from core.services import ensure, save_or_conflict
+from naming.models import (
+    ExpertAssignment,
+    NamingApplication,
+    NamingCall,
+    NamingReview,
+)
+from naming.selectors import (
+    naming_application_access,
+    recusal_reason,
+)
+from naming.services.guards import ensure_move, locked_application, office_locked
+
+Status = NamingApplication.Status
+
+
+@transaction.atomic
+def naming_experts_assign(
+    *, application_id: int, by: User, experts: Iterable[User]
+) -> NamingApplication:
+    """The office asks experts to score the application: a recommended one goes
+    under review; one under review gets more experts."""
+    application = office_locked(application_id, by)
+    if application.status != Status.UNDER_REVIEW:
+        ensure_move(application, Status.UNDER_REVIEW)
+    experts = list(experts)
+    ensure(bool(experts), ValidationError({"experts": _("Choose at least one expert.")}))
+    people_checked(experts, by, "experts")
+    recused = [
+        _("%(name)s is recused: %(reason)s") % {"name": person.full_name, "reason": reason}
+        for person in experts
+        if (reason := recusal_reason(application, person))
+    ]
+    ensure(not recused, ValidationError({"experts": recused}))
+    already = set(application.assignments.values_list("expert_id", flat=True))
+    added = [person for person in experts if person.pk not in already]
+    ExpertAssignment.objects.bulk_create(
+        ExpertAssignment(application=application, expert=person, assigned_by=by) for person in added
+    )
+    names = "、".join(person.full_name for person in added)
+    if application.status != Status.UNDER_REVIEW:
+        application.transition_to(
+            Status.UNDER_REVIEW, by=by, note=_("Experts: %(names)s") % {"names": names}
+        )
+    return application
+
+
+def _scores_checked(call: NamingCall, scores: Sequence) -> tuple[list[str], Decimal]:
+    """A score for each rubric line in order, from 0 to its maximum, to one decimal."""
+    ensure(
+        isinstance(scores, list | tuple) and len(scores) == len(call.rubric),
+        ValidationError({"scores": _("Give a score for every line of the rubric.")}),
+    )
+    points = []
+    for line, value in zip(call.rubric, scores, strict=True):
+        try:
+            point = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            point = Decimal("NaN")
+        ensure(
+            point.is_finite() and Decimal(0) <= point <= line["max_points"],
+            ValidationError(
+                {
+                    "scores": _("“%(name)s” is scored from 0 to %(max)s.")
+                    % {"name": line["name"], "max": line["max_points"]}
+                }
+            ),
+        )
+        ensure(
+            point == point.quantize(Decimal("0.1")),
+            ValidationError({"scores": _("Points are given to one decimal place.")}),
+        )
+        points.append(point)
+    return [str(point) for point in points], sum(points, Decimal(0))
+
+
+@transaction.atomic
+def naming_review_submit(
+    *, application_id: int, by: User, scores: Sequence, comment: str = ""
+) -> NamingReview:
+    """An assigned expert scores the application on the call's rubric, once."""
+    application = locked_application(application_id, by)
+    ensure(
+        naming_application_access(by, application).reviews,
+        PermissionDenied(_("Only the experts assigned to it score an application.")),
+    )
+    ensure(
+        application.status == Status.UNDER_REVIEW,
+        Conflict(_("Only an application under expert review is scored.")),
+    )
+    ensure(
+        not application.reviews.filter(expert=by).exists(),
+        Conflict(_("You have already scored this application; change your scores instead.")),
+    )
+    stored, total = _scores_checked(application.call, scores)
+    review = NamingReview(
+        application=application,
+        expert=by,
+        scores=stored,
+        total=total,
+        comment=(comment or "").strip(),
+    )
+    save_or_conflict(
+        review, _("You have already scored this application; change your scores instead.")
+    )
+    return review
+
+
+@transaction.atomic
+def naming_review_update(
+    *, review_id: int, by: User, scores: Sequence | None = None, comment: str | None = None
+) -> NamingReview:
+    """The expert changes their scores while the application is under review."""
+    review = NamingReview.objects.filter(pk=review_id, expert=by).first()
+    ensure(review is not None, Http404())
+    application = locked_application(review.application_id, by)
+    ensure(
+        application.status == Status.UNDER_REVIEW,
+        Conflict(_("The review is over; scores can no longer change.")),
+    )
+    review = NamingReview.objects.select_for_update().get(pk=review.pk)
+    if scores is not None:
+        review.scores, review.total = _scores_checked(application.call, scores)
+    if comment is not None:
+        review.comment = comment.strip()
+    review.updated_at = timezone.now()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def naming_visit_record(
+    *,
+    application_id: int,
+    by: User,
+    visited_on: datetime.date,
+    visitors: str,
+    findings: str,
+) -> NamingApplication:
+    """The panel visited the studio's site: who, when, what they found."""
+    application = office_locked(application_id, by)
+    ensure_move(application, Status.SITE_VISIT)
+    ensure(
+        application.reviews.exists(),
+        Conflict(_("No expert has scored the application yet.")),
+    )
+    ensure(
+        visited_on <= timezone.localdate(),
+        ValidationError({"visited_on": _("The visit cannot be in the future.")}),
+    )
+    visitors, findings = (visitors or "").strip(), (findings or "").strip()
+    ensure(bool(visitors), ValidationError({"visitors": _("Say who visited.")}))
+    ensure(bool(findings), ValidationError({"findings": _("Say what the visit found.")}))
+    application.visited_on, application.visitors = visited_on, visitors
+    application.visit_findings = findings
+    application.transition_to(
+        Status.SITE_VISIT,
+        by=by,
+        note=findings,
+        also_save=("visited_on", "visitors", "visit_findings"),
+    )
+    return application
+
+
+@transaction.atomic
+def naming_notice_start(*, application_id: int, by: User, note: str = "") -> NamingApplication:
+    """Put the application on public notice (公示) for the call's number of days."""
+    application = office_locked(application_id, by)
+    ensure_move(application, Status.PUBLIC_NOTICE)
+    application.notice_ends_on = timezone.localdate() + datetime.timedelta(
+        days=application.call.notice_days
+    )
+    application.transition_to(
+        Status.PUBLIC_NOTICE,
+        by=by,
+        note=(note or "").strip()
+        or _("On notice until %(date)s") % {"date": application.notice_ends_on.isoformat()},
+        also_save=("notice_ends_on",),
+    )
+    return application
