@@ -40,10 +40,13 @@ PAGES = [
     "studios:studio-list",
 ]
 # The targets at full size. The proposal list's ratio is the one not
-# met: a page of 50 costs DRF about 60-90 ms of Python whatever the group's
-# size, against a raw query of ~2.5 ms at a tenth of the group (~20 ms at full
-# size), so its ceiling here catches an N+1 or a lost index (hundreds), not
-# the target; results.json has the measured ratio.
+# met: a page of 50 costs DRF and the ORM about 50 ms of Python whatever the
+# group's size (13 ms of it the serializer; was 70 ms in all, before the
+# choice labels stopped going through `inspect` and the list stopped joining
+# eight tables, whose join order PostgreSQL took 15-30 ms to plan), against a
+# raw query of ~2 ms at a tenth of the group (~20 ms at full size), so its
+# ceiling here catches an N+1 or a lost index (hundreds), not the target;
+# results.json has the measured ratio.
 TARGETS = {"api_queries": 6, "page_queries": 12, "api_list": 80, "deep_page": 2}
 PAGE = 50
 

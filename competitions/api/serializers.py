@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import OrgUnit
@@ -17,7 +18,7 @@ from competitions.selectors import (
     proposals_managed_by,
     proposals_visible_to,
 )
-from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import ChoiceLabelField, ScopedPrimaryKeyRelatedField
 from core.api.serializers import PersonBriefSerializer, UnitBriefSerializer
 from studios.models import Studio
 from studios.selectors import studios_visible_to
@@ -140,6 +141,12 @@ class ProposalSerializer(serializers.ModelSerializer):
         "verified_on",
         "award",
     }
+    # The access facts a proposal's answer reads: these three on every row, and
+    # each of ROW_FACTS only on a row whose field names something to hide.
+    FACTS = ("manages", "follows", "blind")
+    ROW_FACTS = {"studio_id": "studio_visible", "duplicate_of_id": "original_visible"}
+    # What a list annotates (`proposals_with_access(only=…)`), so no row queries.
+    LIST_FACTS = (*FACTS, *ROW_FACTS.values())
     # What a reviewer of a blind campaign never sees.
     IDENTIFYING = (
         "code",
@@ -170,7 +177,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         required=False,
         label=gettext_lazy("Author (entry on a worker's behalf)"),
     )
-    entered_by = PersonBriefSerializer(read_only=True, allow_null=True)
+    entered_by = serializers.SerializerMethodField()
     org_unit = UnitBriefSerializer(read_only=True)
     co_authors = CoAuthorSerializer(many=True, required=False)
     goals = serializers.MultipleChoiceField(choices=Proposal.Goal.choices, required=False)
@@ -199,8 +206,8 @@ class ProposalSerializer(serializers.ModelSerializer):
         label=gettext_lazy("Related proposals"),
     )
     duplicate_of = ProposalBriefSerializer(read_only=True, allow_null=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    category_display = ChoiceLabelField(source="category", choices=Proposal.Category.choices)
+    status_display = ChoiceLabelField(source="status", choices=Proposal.Status.choices)
 
     class Meta:
         model = Proposal
@@ -279,6 +286,18 @@ class ProposalSerializer(serializers.ModelSerializer):
             )
         return attrs
 
+    @extend_schema_field(PersonBriefSerializer(allow_null=True))
+    def get_entered_by(self, proposal) -> dict | None:
+        """Who entered it on the author's behalf: on a list's row from its
+        `entered_by_name` column (ProposalViewSet), so no row needs a query for
+        a person; elsewhere from the proposal's `entered_by`."""
+        if proposal.entered_by_id is None:
+            return None
+        name = getattr(proposal, "entered_by_name", None)
+        if name is None:
+            name = proposal.entered_by.full_name
+        return {"id": proposal.entered_by_id, "full_name": name}
+
     def validate_co_authors(self, rows):
         return [(row["person_id"], row["share"]) for row in rows]
 
@@ -289,7 +308,11 @@ class ProposalSerializer(serializers.ModelSerializer):
         data = super().to_representation(proposal)
         data["goals"] = list(proposal.goals)
         data["related_to_ids"] = [other.pk for other in proposal.related_to.all()]
-        access = proposal_access(self.context["request"].user, proposal)
+        facts = (
+            *self.FACTS,
+            *(fact for field, fact in self.ROW_FACTS.items() if getattr(proposal, field)),
+        )
+        access = proposal_access(self.context["request"].user, proposal, only=facts)
         if data["duplicate_of"] and not access.original_visible:
             data["duplicate_of"]["title"] = None
         data["award"] = _award(proposal, access)

@@ -66,14 +66,18 @@ REQUIRED_TO_SUBMIT = (
 
 def locked_proposal(proposal_id: int, by: User) -> Proposal:
     """Row-lock a proposal `by` may see; 404 otherwise."""
-    return locked(proposals_visible_to(by), proposal_id)
+    # The scope answers whether the row is there (its id is enough); `locked`
+    # reads the row itself again under the lock.
+    return locked(proposals_visible_to(by).select_related(None).only("pk"), proposal_id)
 
 
 def ensure_author_side(proposal: Proposal, by: User) -> None:
     """The author, or the official who entered the proposal for them (and still
     answers for it); anyone else who can see it gets a 403."""
+    # The author always is (ProposalAccess.author_side): a query only for others.
     ensure(
-        proposal_access(by, proposal, only=("author_side",)).author_side,
+        proposal.author_id == by.pk
+        or proposal_access(by, proposal, only=("author_side",)).author_side,
         PermissionDenied(_("Only the author may do this.")),
     )
 
@@ -143,7 +147,9 @@ def _credit_checked(author: User, author_share, co_authors) -> tuple[Decimal, li
     ]
 
 
-def _set_co_authors(proposal: Proposal, rows: list) -> None:
+def _set_co_authors(proposal: Proposal, rows: list, *, new: bool = False) -> None:
+    """Write the co-authors `rows` in their order, in place of any before (a
+    `new` proposal has none to delete)."""
     if proposal.submitted_at is not None:
         # A returned proposal's co-authors are among the year's entrants, each
         # counted in their own unit: derived figures there change (old and new
@@ -151,20 +157,24 @@ def _set_co_authors(proposal: Proposal, rows: list) -> None:
         units = {*proposal.co_authors.values_list("person__org_unit_id", flat=True)}
         units |= {person.org_unit_id for person, _share in rows}
         records_changed.send(sender=CoAuthor, unit_ids=units)
-    proposal.co_authors.all().delete()
+    if not new:
+        proposal.co_authors.all().delete()
     CoAuthor.objects.bulk_create(
         CoAuthor(proposal=proposal, person=person, position=position, share=share)
         for position, (person, share) in enumerate(rows, start=1)
     )
 
 
-def _index_title(proposal: Proposal) -> None:
-    """Refresh the title's grams (the similar-proposal index)."""
-    grams = title_grams(proposal.title)
-    proposal.title_grams.all().delete()
+def _index_title(proposal: Proposal, grams: set[str] | None = None) -> None:
+    """Refresh the title's grams (the similar-proposal index). A new proposal
+    passes its `grams`, already counted in the row it inserted: nothing to
+    delete, nothing to update."""
+    if grams is None:
+        grams = title_grams(proposal.title)
+        proposal.title_grams.all().delete()
+        Proposal.objects.filter(pk=proposal.pk).update(title_gram_count=len(grams))
+        proposal.title_gram_count = len(grams)
     TitleGram.objects.bulk_create(TitleGram(proposal=proposal, gram=gram) for gram in grams)
-    Proposal.objects.filter(pk=proposal.pk).update(title_gram_count=len(grams))
-    proposal.title_gram_count = len(grams)
 
 
 def _resolve_author(author: User | None, by: User) -> User:
@@ -215,6 +225,7 @@ def proposal_create(
         Conflict(_("The campaign has closed for submissions."), code="window_closed"),
     )
     share, rows = _credit_checked(author, author_share, co_authors)
+    grams = title_grams(title)
     proposal = Proposal(
         campaign=campaign,
         author=author,
@@ -231,6 +242,7 @@ def proposal_create(
         expected_benefit=expected_benefit,
         studio=studio,
         origin_problem=origin_problem,
+        title_gram_count=len(grams),
     )
     _links_checked(
         proposal,
@@ -238,12 +250,20 @@ def proposal_create(
         by,
         {"studio": studio, "origin_problem": origin_problem, "related_to": related_to},
     )
-    proposal.full_clean(exclude=["code"])
+    # The records linked here were read in this transaction (the campaign and
+    # the people above, the studio and the problem by `_links_checked`), so
+    # their ids are not looked up again; and a new draft meets the model's
+    # checks by construction (shares checked, no code, original or verified
+    # figure yet), which would otherwise cost a query each.
+    proposal.full_clean(
+        exclude=["code", "campaign", "author", "entered_by", "studio", "origin_problem"],
+        validate_constraints=False,
+    )
     proposal.save()
-    _set_co_authors(proposal, rows)
+    _set_co_authors(proposal, rows, new=True)
     if related_to:
         proposal.related_to.set(related_to)
-    _index_title(proposal)
+    _index_title(proposal, grams)
     return proposal
 
 
