@@ -58,6 +58,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above every middleware that reads or writes the database: while it cannot
+    # be reached, a 503 with Retry-After (JSON on the API), never Django's 500.
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication: an API POST's Idempotency-Key is kept per person.
+    "core.idempotency.IdempotencyMiddleware",
     # A query cut by the statement timeout is a 503 page, not a 500.
     "core.middleware.DatabaseTimeoutMiddleware",
     # Last, so that it sees the outcome of every authentication attempt.
@@ -170,6 +175,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Past 300 entries (the default) a third are dropped at random,
+            # answers kept for Idempotency-Key (core/idempotency.py) among them.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
     # Embedded mode: kombu's filesystem transport. Producer and worker exchange

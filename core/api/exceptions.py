@@ -5,7 +5,8 @@
 `errors` is present only for 400. Domain errors raised by services (Django's
 ValidationError / PermissionDenied / Http404 and core's Conflict) are mapped here,
 so no view has to translate them; so is a query cancelled at the statement
-timeout (503 `database_timeout`).
+timeout (503 `database_timeout`) and a database that cannot be reached (503
+`database_unavailable`, with `Retry-After`: core/outages.py).
 """
 
 import logging
@@ -13,7 +14,7 @@ import logging
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -23,6 +24,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.db import is_statement_timeout
 from core.exceptions import Conflict
+from core.outages import RETRY_AFTER_SECONDS, is_database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,38 @@ class DatabaseTimeout(exceptions.APIException):
         "The database took too long to answer. Try again in a moment, or narrow the filter."
     )
     default_code = "database_timeout"
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    """The database could not be reached or dropped the connection (core/outages.py).
+    `wait` makes DRF send it as `Retry-After`."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = gettext_lazy(
+        "The database cannot be reached just now. Try again in a minute; if you were saving "
+        "something, check whether it was saved before sending it again."
+    )
+    default_code = "database_unavailable"
+    wait = RETRY_AFTER_SECONDS
+
+
+def error_response(
+    status_code: int, detail, code: str, *, errors: dict | None = None, headers=None
+) -> JsonResponse:
+    """The error body for an answer given outside DRF's views (a middleware)."""
+    body = {"detail": str(detail), "code": code}
+    if errors is not None:
+        body["errors"] = errors
+    return JsonResponse(body, status=status_code, headers=headers)
+
+
+def database_unavailable_response() -> JsonResponse:
+    return error_response(
+        DatabaseUnavailable.status_code,
+        DatabaseUnavailable.default_detail,
+        DatabaseUnavailable.default_code,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def _as_api_exception(exc: Exception) -> Exception:
@@ -74,6 +108,10 @@ def exception_handler(exc, context):
         request = context.get("request")
         log.warning("Statement timeout: %s", request.get_full_path() if request else "API")
         exc = DatabaseTimeout()
+    elif is_database_unavailable(exc):
+        request = context.get("request")
+        log.error("Database unavailable: %s: %s", request.path if request else "API", exc)
+        exc = DatabaseUnavailable()
     exc = _as_api_exception(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
