@@ -1,15 +1,25 @@
 """The report kinds as tables: each builder yields (sheet title, header, rows),
 one section at a time, so the task can report progress between them. The
 numbers come from the same selectors as the dashboard. Headers are written in
-the language active when the run is built (Chinese by default)."""
+the language active when the run is built (Chinese by default).
 
-import csv
+A header is a string or a `core.exports.Column` (a number format for the
+column, whether it adds up into a totals row); a count is an int, money a
+Decimal, a percentage a `Percent`, so the workbook writes each in its format.
+Rows that come from a query are `Counted`, so progress moves within the section.
+A new kind is a builder here (or in a module of its own) plus its entries in
+BUILDERS and SECTIONS; the title block, the formats and the file name follow."""
+
+import datetime
 import io
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -18,13 +28,38 @@ from apprenticeships.models import Evaluation, Pairing
 from apprenticeships.selectors import with_risk
 from competitions.models import AwardShare, Proposal
 from core.api.views import replayed_export
-from core.exports import neutralised
+from core.exports import YEAR_FORMAT, Column, Percent, csv_lines, heading_line, write_sheet
 from reports.models import ReportRun
 from reports.selectors.dashboard import DashboardScope, live_dashboard_figures
 from studios.models import Assessment, Membership, Studio
 
-Table = tuple[str, list[str], Iterator[list]]
+Table = tuple[str, Sequence[str | Column], Iterable[list]]
 FEN = Decimal("0.01")
+
+
+class Counted:
+    """A section's rows with a cheap count of them (`count()` runs once, when
+    the section starts), so progress moves as the rows are read."""
+
+    def __init__(self, rows: Iterable[list], count: Callable[[], int]):
+        self._rows, self._count, self._length = rows, count, None
+
+    def __iter__(self) -> Iterator[list]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        if self._length is None:
+            self._length = self._count()
+        return self._length
+
+
+def _percent(value: Decimal | None) -> Percent | None:
+    """A dashboard percentage (None when there is nothing to divide by)."""
+    return None if value is None else Percent(value)
+
+
+def _summing(header: str, number_format: str | None = None) -> Column:
+    return Column(header, number_format=number_format, sums=True)
 
 
 def _inside(run: ReportRun, unit_field: str):
@@ -41,7 +76,7 @@ def group_overview(run: ReportRun) -> Iterator[Table]:
     yield (
         _("Studios"),
         header,
-        iter(
+        (
             [
                 [_("Studios"), studios["total"]],
                 [_("Under rectification"), studios["in_rectification"]],
@@ -53,23 +88,34 @@ def group_overview(run: ReportRun) -> Iterator[Table]:
                 [f"{_('Assessment')}: {row['label']}", row["count"]]
                 for row in studios["assessments_by_grade"]
             ]
-            + [
-                [
-                    # A whole message, so the catalogue has it (xgettext does not
-                    # read _() inside an f-string: the label stayed English).
-                    _("Our share: %(year)s %(level)s")
-                    % {"year": row["year"], "level": row["level_display"]},
-                    f"{row['share'].ours} / {row['share'].total}"
-                    + (f" ({row['share'].percent}%)" if row["share"].percent is not None else ""),
-                ]
-                for row in studios["shares"]
-            ]
         ),
+    )
+    # Our studios on each level's lists against the lists' totals: three numbers
+    # in columns of their own, not a "3 / 10 (30%)" text.
+    yield (
+        _("Our share of each recognition list"),
+        [
+            Column(_("Year"), number_format=YEAR_FORMAT),
+            _("Level"),
+            _("Ours on the list"),
+            capfirst(_("studios named in total")),
+            _("Share"),
+        ],
+        [
+            [
+                row["year"],
+                str(row["level_display"]),
+                row["share"].ours,
+                row["share"].total,
+                _percent(row["share"].percent),
+            ]
+            for row in studios["shares"]
+        ],
     )
     yield (
         _("Problems and outputs"),
         header,
-        iter(
+        (
             [
                 [_("Problems opened"), outputs["problems_opened"]],
                 [_("Problems solved"), outputs["problems_solved"]],
@@ -103,15 +149,15 @@ def group_overview(run: ReportRun) -> Iterator[Table]:
     yield (
         _("Five-small"),
         header,
-        iter(
+        (
             [
                 [_("Proposals"), five["total"]],
                 [_("Workers"), five["headcount"]],
                 [_("Entrants"), five["entrants"]],
-                [_("Participation (%)"), five["participation"]],
+                [_("Participation (%)"), _percent(five["participation"])],
                 [_("Proposals per 100 workers"), five["per_hundred"]],
-                [_("Approval rate (%)"), five["approval_rate"]],
-                [_("Implementation rate (%)"), five["implementation_rate"]],
+                [_("Approval rate (%)"), _percent(five["approval_rate"])],
+                [_("Implementation rate (%)"), _percent(five["implementation_rate"])],
                 [_("Verified benefit"), five["verified_benefit"]],
                 [_("Median days from submission to decision"), five["median_days_to_decision"]],
             ]
@@ -129,7 +175,7 @@ def group_overview(run: ReportRun) -> Iterator[Table]:
     yield (
         _("Mentoring"),
         header,
-        iter(
+        (
             [
                 [_("Active pairings"), mentoring["active"]],
                 [_("At risk"), mentoring["at_risk"]],
@@ -141,8 +187,13 @@ def group_overview(run: ReportRun) -> Iterator[Table]:
     trends = figures["trends"]
     yield (
         _("By month"),
-        [_("Month"), _("Proposals"), _("Achievements"), _("Problems solved")],
-        (
+        [
+            _("Month"),
+            _summing(_("Proposals")),
+            _summing(_("Achievements")),
+            _summing(_("Problems solved")),
+        ],
+        [
             [month, *values]
             for month, values in enumerate(
                 zip(
@@ -153,13 +204,13 @@ def group_overview(run: ReportRun) -> Iterator[Table]:
                 ),
                 start=1,
             )
-        ),
+        ],
     )
     rankings = figures["rankings"]
     yield (
         _("Rankings"),
         [_("Ranking"), _("Name"), _("Count")],
-        iter(
+        (
             [
                 [_("Units by proposals"), row["unit"].name, row["count"]]
                 for row in rankings["units_by_proposals"]
@@ -182,9 +233,9 @@ def studio_annual(run: ReportRun) -> Iterator[Table]:
     year = run.year
     grade = Assessment.objects.filter(studio=OuterRef("pk"), year=year).values("grade")[:1]
     members = Membership.objects.filter(studio=OuterRef("pk"), left_on__isnull=True)
+    in_unit = Studio.objects.filter(_inside(run, "org_unit"))
     studios = (
-        Studio.objects.filter(_inside(run, "org_unit"))
-        .select_related("org_unit", "leader")
+        in_unit.select_related("org_unit", "leader")
         .annotate(
             n_members=Subquery(
                 members.order_by().values("studio").annotate(n=Count("pk")).values("n")[:1]
@@ -228,31 +279,34 @@ def studio_annual(run: ReportRun) -> Iterator[Table]:
         _("Unit"),
         _("Leader"),
         _("Status"),
-        _("Members"),
-        _("Problems opened"),
-        _("Achievements"),
-        _("Patents filed"),
-        _("Verified benefit"),
+        _summing(_("Members")),
+        _summing(_("Problems opened")),
+        _summing(_("Achievements")),
+        _summing(_("Patents filed")),
+        _summing(_("Verified benefit")),
         _("Assessment"),
     ]
     yield (
         _("Studios %(year)s") % {"year": year},
         header,
-        (
-            [
-                s.code,
-                s.name,
-                s.org_unit.name,
-                s.leader.full_name,
-                s.get_status_display(),
-                s.n_members or 0,
-                s.n_problems or 0,
-                s.n_achievements or 0,
-                s.n_patents or 0,
-                s.n_benefit or 0,
-                str(grades.get(s.n_grade, "")),
-            ]
-            for s in studios.iterator(chunk_size=2000)
+        Counted(
+            (
+                [
+                    s.code,
+                    s.name,
+                    s.org_unit.name,
+                    s.leader.full_name,
+                    s.get_status_display(),
+                    s.n_members or 0,
+                    s.n_problems or 0,
+                    s.n_achievements or 0,
+                    s.n_patents or 0,
+                    s.n_benefit or Decimal(0),
+                    str(grades.get(s.n_grade, "")),
+                ]
+                for s in studios.iterator(chunk_size=2000)
+            ),
+            count=in_unit.count,
         ),
     )
 
@@ -277,16 +331,21 @@ def campaign_summary(run: ReportRun) -> Iterator[Table]:
     )
     yield (
         _("By unit and category"),
-        [_("Unit"), *[str(label) for _c, label in categories], _("All categories")],
-        (
+        [
+            _("Unit"),
+            *[_summing(str(label)) for _c, label in categories],
+            _summing(_("All categories")),
+        ],
+        # A row per unit: few enough to hold, and counting them would run the
+        # aggregate twice.
+        [
             [row["org_unit__name"], *[row[code] for code, _label in categories], row["total"]]
             for row in per_unit
-        ),
+        ],
     )
-    shares = (
-        AwardShare.objects.filter(award__proposal__in=proposals)
-        .select_related("award__grade", "award__proposal__org_unit", "person")
-        .order_by("award__proposal__code", "person__employee_no")
+    awarded = AwardShare.objects.filter(award__proposal__in=proposals)
+    shares = awarded.select_related("award__grade", "award__proposal__org_unit", "person").order_by(
+        "award__proposal__code", "person__employee_no"
     )
     yield (
         _("Awarded proposals"),
@@ -299,32 +358,37 @@ def campaign_summary(run: ReportRun) -> Iterator[Table]:
             _("Person"),
             _("Employee number"),
             _("Share (%)"),
-            _("Amount to the person (CNY)"),
+            _summing(_("Amount to the person (CNY)")),
         ],
-        (
-            [
-                s.award.proposal.code,
-                s.award.proposal.title,
-                s.award.proposal.org_unit.name,
-                s.award.grade.get_grade_display(),
-                s.award.amount,
-                s.person.full_name,
-                s.person.employee_no,
-                s.share,
-                (Decimal(s.amount_fen) * FEN),
-            ]
-            for s in shares.iterator(chunk_size=2000)
+        Counted(
+            (
+                [
+                    s.award.proposal.code,
+                    s.award.proposal.title,
+                    s.award.proposal.org_unit.name,
+                    s.award.grade.get_grade_display(),
+                    s.award.amount,
+                    s.person.full_name,
+                    s.person.employee_no,
+                    Percent(s.share),
+                    (Decimal(s.amount_fen) * FEN),
+                ]
+                for s in shares.iterator(chunk_size=2000)
+            ),
+            count=awarded.count,
         ),
     )
 
 
 def mentoring_summary(run: ReportRun) -> Iterator[Table]:
     """One row per pairing of the unit, with its at-risk state and evaluations."""
-    pairings = with_risk(
+    in_year = (
         Pairing.objects.filter(_inside(run, "org_unit"))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__year__gte=run.year))
         .filter(starts_on__year__lte=run.year)
-        .select_related("mentor", "apprentice", "studio", "org_unit")
+    )
+    pairings = with_risk(
+        in_year.select_related("mentor", "apprentice", "studio", "org_unit")
         .annotate(
             sessions_count=Count("attendances", distinct=True),
             evaluations_count=Count("evaluations", distinct=True),
@@ -350,8 +414,8 @@ def mentoring_summary(run: ReportRun) -> Iterator[Table]:
         _("Planned end"),
         _("At risk"),
         _("Last session"),
-        _("Sessions"),
-        _("Evaluations"),
+        _summing(_("Sessions")),
+        _summing(_("Evaluations")),
         _("Graduated"),
     ]
     yield (
@@ -399,56 +463,98 @@ SECTIONS = {
 }
 
 
-def file_name(run: ReportRun) -> str:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return f"{run.kind}-{run.org_unit.code}-{run.year}-{stamp}.{run.format}"
+# A unit's name in a file name is cut here: the stored path has 100 characters.
+UNIT_IN_NAME = 30
+
+
+def file_name(run: ReportRun, at: datetime.datetime | None = None) -> str:
+    """`“五小”竞赛汇总_A 公司_2026_20261206-1405.xlsx`: the report, the unit, the
+    year and when it was built (`at`, by default now), in the default language
+    like the workbook it names."""
+    stamp = timezone.localtime(at).strftime("%Y%m%d-%H%M")
+    with translation.override(settings.LANGUAGE_CODE):
+        parts = [run.get_kind_display(), run.org_unit.name[:UNIT_IN_NAME], run.year, stamp]
+    return f"{'_'.join(str(part) for part in parts)}.{run.format}"
+
+
+def report_heading(run: ReportRun, section: str, generated_at: datetime.datetime) -> list[str]:
+    """The title block of each sheet: the report and the section, the unit and
+    the year (and the campaign), when it was generated and for whom."""
+    requested_by = run.requested_by.full_name if run.requested_by_id else _("Scheduled")
+    where = [(_("Unit"), run.org_unit.name), (_("Year"), run.year)]
+    if run.campaign_id:
+        where.append((_("Campaign"), run.campaign.name))
+    return [
+        f"{run.get_kind_display()} · {section}",
+        heading_line(*where),
+        heading_line((_("Generated at"), generated_at), (_("Requested by"), requested_by)),
+    ]
 
 
 class RunLost(Exception):
     """This attempt no longer holds the run (recovery gave it to another)."""
 
 
-# Rows between heartbeats inside a long section.
-HEARTBEAT_ROWS = 2000
+# The longest quiet spell between two heartbeats while rows are read, well
+# inside REPORT_HEARTBEAT_TIMEOUT (the recovery re-queues a silent run). A single
+# query slower than this still delays the next beat (it is checked per row).
+HEARTBEAT_SECONDS = 3.0
 
 
-def write_report(run: ReportRun, on_section: Callable[[int], bool]) -> bytes:
-    """Build the run's file: XLSX in openpyxl's write-only (streaming) mode, a
-    sheet per section; CSV (UTF-8 with BOM, so Excel reads Chinese) for a
-    one-table kind. `on_section(percent)` records progress and the heartbeat
-    (after each section and every few thousand rows); when it answers False
-    the attempt lost the run and the build stops (RunLost)."""
-    total = SECTIONS[run.kind]
-    percent = 0
+class _Progress:
+    """Progress and heartbeat of one build: a beat after each section and, while
+    a section's rows are read, every HEARTBEAT_SECONDS; progress moves within a
+    section as its rows are read against their count (a sized section)."""
 
-    def beat(new_percent: int) -> None:
-        nonlocal percent
-        percent = new_percent
-        if on_section(percent) is False:
+    def __init__(self, on_section: Callable[[int], bool], sections: int, clock):
+        self.on_section, self.sections, self.clock = on_section, sections, clock
+        self.percent = 0
+        self.last_beat = clock()
+
+    def beat(self, percent: int) -> None:
+        self.percent = max(self.percent, min(percent, 100))  # never backwards
+        self.last_beat = self.clock()
+        if self.on_section(self.percent) is False:
             raise RunLost
 
-    def rows_of(rows):
+    def rows(self, index: int, rows: Iterable[list]) -> Iterator[list]:
+        """Section `index`'s rows, beating on the way."""
+        expected = len(rows) if isinstance(rows, Sized) else 0
         for number, row in enumerate(rows, start=1):
-            if number % HEARTBEAT_ROWS == 0:
-                beat(percent)
-            yield [neutralised(value) for value in row]
+            if self.clock() - self.last_beat >= HEARTBEAT_SECONDS:
+                done = min(number / expected, 1) if expected else 0
+                self.beat(int((index + done) * 100 / self.sections))
+            yield row
 
+    def section_done(self, index: int) -> None:
+        self.beat(int((index + 1) * 100 / self.sections))
+
+
+def write_report(
+    run: ReportRun,
+    on_section: Callable[[int], bool],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> bytes:
+    """Build the run's file with core.exports' writers: XLSX in openpyxl's
+    write-only (streaming) mode, a sheet per section, each with its title
+    block; CSV (UTF-8 with BOM, so Excel reads Chinese) for a one-table kind.
+    `on_section(percent)` records progress and the heartbeat (_Progress); when
+    it answers False the attempt lost the run and the build stops (RunLost)."""
+    progress = _Progress(on_section, SECTIONS[run.kind], clock)
     sections = BUILDERS[run.kind](run)
     if run.format == ReportRun.Format.CSV:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        for _title, header, rows in sections:
-            writer.writerow([str(h) for h in header])
-            writer.writerows(rows_of(rows))
-            beat(100)
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        # A one-table kind (reports.services.CSV_KINDS): its only section.
+        _title, header, rows = next(sections)
+        content = "".join(csv_lines(header, progress.rows(0, rows)))
+        progress.section_done(SECTIONS[run.kind] - 1)
+        return content.encode("utf-8")
     book = Workbook(write_only=True)
-    for done, (title, header, rows) in enumerate(sections, start=1):
-        sheet = book.create_sheet(title=str(title)[:31])
-        sheet.append([str(h) for h in header])
-        for row in rows_of(rows):
-            sheet.append(row)
-        beat(int(done * 100 / total))
+    generated_at = timezone.now()
+    for index, (title, header, rows) in enumerate(sections):
+        heading = report_heading(run, str(title), generated_at)
+        write_sheet(book, title, header, progress.rows(index, rows), heading=heading)
+        progress.section_done(index)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -2,8 +2,11 @@
 
 import csv
 import io
+from dataclasses import dataclass
 
+from django.utils.translation import pgettext
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 
 def exported_body(answer) -> bytes:
@@ -22,3 +25,50 @@ def exported_rows(answer, kind: str) -> list[list]:
 def exported_text(answer, kind: str) -> str:
     """Every cell of an exported file as one text."""
     return " ".join(str(v) for row in exported_rows(answer, kind) for v in row if v is not None)
+
+
+@dataclass
+class SheetTable:
+    """A sheet core.exports wrote, in its parts: the title block's lines, the
+    header row (the one the panes freeze under), the data rows and the totals
+    row (None when no column sums). `cells` are the data rows' cells, with their
+    number formats; `widths` the columns' widths."""
+
+    title: str
+    heading: list[str]
+    header: list
+    rows: list[list]
+    totals: list | None
+    cells: list[list]
+    freeze_panes: str | None
+    widths: list[float]
+
+
+def sheet_tables(content: bytes) -> dict[str, SheetTable]:
+    """{sheet title: SheetTable} of a workbook's bytes (its rows are as long
+    as its widest, so a row ends with None where it has no cell)."""
+    book = load_workbook(io.BytesIO(content))
+    tables = {}
+    for sheet in book.worksheets:
+        all_cells = [list(row) for row in sheet.iter_rows()]
+        header_at = int(sheet.freeze_panes[1:]) - 2 if sheet.freeze_panes else 0
+        heading = [row[0].value for row in all_cells[:header_at] if row[0].value is not None]
+        header = [cell.value for cell in all_cells[header_at]]
+        body = all_cells[header_at + 1 :]
+        totals = None
+        if body and body[-1][0].font.b and body[-1][0].value == pgettext("totals row", "Total"):
+            totals = [cell.value for cell in body.pop()]
+        tables[sheet.title] = SheetTable(
+            title=sheet.title,
+            heading=heading,
+            header=header,
+            rows=[[cell.value for cell in row] for row in body],
+            totals=totals,
+            cells=body,
+            freeze_panes=sheet.freeze_panes,
+            widths=[
+                sheet.column_dimensions[get_column_letter(index)].width
+                for index in range(1, len(header) + 1)
+            ],
+        )
+    return tables

@@ -1,14 +1,12 @@
 """What the report run tests share: the data for the four kinds and reading their files."""
 
 import datetime
-import io
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from accounts.models import SkillLevel
 from achievements.models import Achievement, Patent, TechnicalProblem
@@ -20,6 +18,7 @@ from studios.models import Assessment, Membership
 from tests.apprenticeships import conftest as apprenticeships
 from tests.competitions import conftest as competitions
 from tests.competitions.states import proposal_reviewed, reviewer_panel
+from tests.exports import sheet_tables
 from tests.factories import PersonFactory
 
 # Fixtures of the other apps' tests, as tests/reports/test_home.py borrows them.
@@ -36,6 +35,16 @@ final_passed = apprenticeships.final_passed
 Kind, Status, Format = ReportRun.Kind, ReportRun.Status, ReportRun.Format
 
 THIS_YEAR = timezone.localdate().year
+# The group overview's sheets, in order.
+OVERVIEW_SHEETS = [
+    "工作室",
+    "各命名名单中本单位占比",
+    "攻关与成果",
+    "五小竞赛",
+    "师带徒",
+    "按月",
+    "排名",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -58,14 +67,10 @@ def file_bytes(run: ReportRun) -> bytes:
 
 
 def xlsx_sheets(content: bytes) -> dict[str, list[list]]:
-    """{sheet title: rows of values} of an XLSX file."""
-    book = load_workbook(io.BytesIO(content), read_only=True)
-    sheets = {}
-    for sheet in book.worksheets:
-        header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        # An empty figure (None) is written as no cell: pad rows to the header.
-        sheets[sheet.title] = [header] + [row + [None] * (len(header) - len(row)) for row in rows]
-    return sheets
+    """{sheet title: header and rows of values} of an XLSX file, without the
+    title block above the header and the totals row below the rows (read by
+    tests/reports/test_workbooks.py)."""
+    return {title: [table.header, *table.rows] for title, table in sheet_tables(content).items()}
 
 
 def build(by, django_capture_on_commit_callbacks, **kwargs) -> ReportRun:

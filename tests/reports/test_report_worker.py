@@ -19,7 +19,13 @@ from reports.models import ReportRun
 from studios.models import Studio
 from tests import workers as worker_pool
 from tests.reports import report_runs as runs
-from tests.reports.report_runs import THIS_YEAR, file_bytes, stored_files, xlsx_sheets
+from tests.reports.report_runs import (
+    OVERVIEW_SHEETS,
+    THIS_YEAR,
+    file_bytes,
+    stored_files,
+    xlsx_sheets,
+)
 from tests.workers import sent_to, wait_for
 
 # The hand-built data of the report-run tests (and the fixtures it rests on).
@@ -87,7 +93,7 @@ def test_a_real_worker_builds_each_report_kind(report_data, workers, media_root)
     # The files are the ones the worker wrote, one per run, under the shared media root.
     assert len(stored_files(media_root)) == len(asked)
     sheets = xlsx_sheets(file_bytes(built.get(kind=Kind.GROUP_OVERVIEW)))
-    assert list(sheets) == ["工作室", "攻关与成果", "五小竞赛", "师带徒", "按月", "排名"]
+    assert list(sheets) == OVERVIEW_SHEETS
     studios = xlsx_sheets(file_bytes(built.get(kind=Kind.STUDIO_ANNUAL, format=Format.XLSX)))
     assert [row[0] for row in studios[f"{THIS_YEAR} 年工作室"][1:]] == ["A1-DUST", "A1-WASH"]
 

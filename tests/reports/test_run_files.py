@@ -16,7 +16,15 @@ from reports.selectors import DashboardScope, live_dashboard_figures
 from tests.apprenticeships import conftest as apprenticeships
 from tests.competitions import conftest as competitions
 from tests.reports import report_runs
-from tests.reports.report_runs import THIS_YEAR, Format, Kind, build, file_bytes, xlsx_sheets
+from tests.reports.report_runs import (
+    OVERVIEW_SHEETS,
+    THIS_YEAR,
+    Format,
+    Kind,
+    build,
+    file_bytes,
+    xlsx_sheets,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +72,7 @@ class TestGroupOverview:
         run = build(org.official_a, django_capture_on_commit_callbacks, kind=Kind.GROUP_OVERVIEW)
         assert run.file.name.endswith(".xlsx")
         sheets = xlsx_sheets(file_bytes(run))
-        assert list(sheets) == ["工作室", "攻关与成果", "五小竞赛", "师带徒", "按月", "排名"]
+        assert list(sheets) == OVERVIEW_SHEETS
         for title in ["工作室", "攻关与成果", "五小竞赛", "师带徒"]:
             assert sheets[title][0] == ["指标", "数值"]
         assert sheets["按月"][0] == ["月份", "提案", "创新成果", "攻克课题"]
@@ -72,6 +80,10 @@ class TestGroupOverview:
         figures = live_dashboard_figures(DashboardScope(unit=org.company_a, year=THIS_YEAR))
         studios, outputs = figures["studios"], figures["outputs"]
         five, mentoring_ = figures["five_small"], figures["mentoring"]
+
+        def fraction(percent):
+            """A percentage as Excel keeps it (21.4 % is 0.214)."""
+            return None if percent is None else percent / 100
 
         def counts(*lists):
             return [row["count"] for rows in lists for row in rows]
@@ -106,10 +118,10 @@ class TestGroupOverview:
                 five["total"],
                 five["headcount"],
                 five["entrants"],
-                five["participation"],
+                fraction(five["participation"]),
                 five["per_hundred"],
-                five["approval_rate"],
-                five["implementation_rate"],
+                fraction(five["approval_rate"]),
+                fraction(five["implementation_rate"]),
                 five["verified_benefit"],
                 five["median_days_to_decision"],
                 *counts(five["by_category"], five["by_status"], five["awards_by_grade"]),
@@ -125,14 +137,16 @@ class TestGroupOverview:
         }
         for title, values in expected.items():
             rows = sheets[title][1:]
-            if title == "工作室":  # then our share of each list, as "ours / total (percent%)"
-                rows, shares = rows[: len(values)], rows[len(values) :]
-                assert [row[1] for row in shares] == [
-                    f"{r['share'].ours} / {r['share'].total}"
-                    + (f" ({r['share'].percent}%)" if r["share"].percent is not None else "")
-                    for r in studios["shares"]
-                ]
             assert [number(row[1]) for row in rows] == [number(v) for v in values]
+        # Our share of each list: year, level, ours, the list's total, the share
+        # (a percentage, which Excel keeps as a fraction).
+        assert [
+            [year, level, ours, total, None if share is None else number(share) * 100]
+            for year, level, ours, total, share in sheets["各命名名单中本单位占比"][1:]
+        ] == [
+            [r["year"], r["level_display"], r["share"].ours, r["share"].total, r["share"].percent]
+            for r in studios["shares"]
+        ]
         rankings = figures["rankings"]
         assert [row[1:] for row in sheets["排名"][1:]] == [
             *[[r["unit"].name, r["count"]] for r in rankings["units_by_proposals"]],
@@ -240,7 +254,7 @@ class TestStudioAnnual:
                 0,
                 0,
                 0,
-                0,
+                Decimal("0.00"),
                 "",
             ],
         ]
@@ -310,7 +324,17 @@ class TestCampaignSummary:
         assert header[5:8] == ["人员", "工号", "份额（%）"]
         small, first = report_data.small_prize, report_data.first_prize
         got = sorted(
-            (row[0], row[1], row[2], row[3], number(row[4]), row[6], number(row[7]), number(row[8]))
+            # The share is a percentage: Excel keeps 70 % as 0.7.
+            (
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                number(row[4]),
+                row[6],
+                number(row[7]) * 100,
+                number(row[8]),
+            )
             for row in shares
         )
         assert got == sorted(
