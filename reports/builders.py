@@ -27,7 +27,7 @@ from achievements.models import Achievement, Patent, TechnicalProblem
 from apprenticeships.models import Evaluation, Pairing
 from apprenticeships.selectors import with_risk
 from competitions.models import AwardShare, Proposal
-from core.api.views import replayed_export
+from core.api.views import replayed_list
 from core.exports import YEAR_FORMAT, Column, Percent, csv_lines, heading_line, write_sheet
 from reports.models import ReportRun
 from reports.selectors.dashboard import DashboardScope, live_dashboard_figures
@@ -444,7 +444,9 @@ def mentoring_summary(run: ReportRun) -> Iterator[Table]:
 def list_export(run: ReportRun) -> Iterator[Table]:
     """A list too long for the answer, as its requester sees it now: the same
     viewset, scope, filters and columns as the export they asked for."""
-    yield replayed_export(run.list_url, run.requested_by)
+    view, rows = replayed_list(run.list_url, run.requested_by)
+    title, header, table = view.export_table(rows)
+    yield title, header, Counted(table, count=rows.count)
 
 
 BUILDERS: dict[str, Callable[[ReportRun], Iterator[Table]]] = {
@@ -474,6 +476,8 @@ def file_name(run: ReportRun, at: datetime.datetime | None = None) -> str:
     stamp = timezone.localtime(at).strftime("%Y%m%d-%H%M")
     with translation.override(settings.LANGUAGE_CODE):
         parts = [run.get_kind_display(), run.org_unit.name[:UNIT_IN_NAME], run.year, stamp]
+    if run.title:  # a list's export: named after the list (`五小提案_…`), of no one year
+        parts = [run.title, run.org_unit.name[:UNIT_IN_NAME], stamp]
     return f"{'_'.join(str(part) for part in parts)}.{run.format}"
 
 

@@ -145,10 +145,11 @@ class ExportMixin:
         return Response(ExportQueuedSerializer(answer).data, status=status.HTTP_202_ACCEPTED)
 
 
-def replayed_export(url: str, user) -> tuple[str, list[str], Iterator[list]]:
-    """The export at `url` (a list's export address with its filters) as `user`
-    gets it now: how a background run reads its rows, through the same viewset,
-    scope, filters, ordering and serializer as the answer would have."""
+def replayed_list(url: str, user) -> tuple["ExportMixin", QuerySet]:
+    """The viewset of the export at `url` (a list's export address with its
+    filters) and its rows as `user` gets them now: how a background run reads
+    a list, through the same scope, filters, ordering and serializer as the
+    answer would have."""
     parts = urlsplit(url)
     match = resolve(parts.path)
     view_function = match.func
@@ -165,7 +166,7 @@ def replayed_export(url: str, user) -> tuple[str, list[str], Iterator[list]]:
     request.user = user  # the requester, checked again below as they are now
     view.request = request
     view.check_permissions(request)
-    return view.export_table(view.filter_queryset(view.get_queryset()))
+    return view, view.filter_queryset(view.get_queryset())
 
 
 class ScopedReadOnlyViewSet(ExportMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

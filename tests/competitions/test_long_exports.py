@@ -3,6 +3,9 @@ background: a report run of kind `list_export` that replays the list as its
 requester, which only the requester sees and downloads (core/api/views.py,
 reports/services.py)."""
 
+import re
+from urllib.parse import unquote
+
 import pytest
 from django.urls import reverse
 
@@ -60,6 +63,9 @@ def test_a_long_export_is_built_in_the_background_with_the_lists_rows(
     assert run["status"] == "succeeded"
     download = api.get(run["download_url"])
     assert download.status_code == 200
+    # named after the list and the unit, like an answered export
+    name = unquote(download["Content-Disposition"].split("''", 1)[1])
+    assert re.fullmatch(rf"五小提案_{org.official_a.org_unit.name}_\d{{8}}-\d{{4}}\.{kind}", name)
     stored = ReportRun.objects.get(pk=body["id"])
     assert _titles(file_bytes(stored), kind) == {
         long_list.spray.title,
