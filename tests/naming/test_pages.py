@@ -175,3 +175,26 @@ def test_every_naming_list_takes_the_same_queries_at_any_page_size(
     lists, many_applications, case, page_size
 ):
     lists.read(case, many_applications, page_size)
+
+
+def test_an_application_page_takes_the_same_queries_however_many_objections(client, staged):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import PersonFactory
+
+    application = staged.at[Status.PUBLIC_NOTICE]
+    org = staged.naming_calls.studios.org
+    office = type(org.group_official).objects.get(pk=org.group_official.pk)
+    client.force_login(office)
+
+    def queries_with(objections: int) -> int:
+        while Objection.objects.filter(application=application).count() < objections:
+            services.objection_lodge(
+                by=PersonFactory(org_unit=org.team_b101), application=application, reason="异议"
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page(application)).status_code == 200
+        return len(captured)
+
+    assert queries_with(1) == queries_with(5)
