@@ -384,6 +384,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status`; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "StudioStatusEnum": "studios.models.Studio.Status",
+        "RecognitionLevelEnum": "studios.models.RecognitionList.Level",
         "ProblemStatusEnum": "achievements.models.TechnicalProblem.Status",
         "PatentStatusEnum": "achievements.models.Patent.Status",
         "ProblemCategoryEnum": "achievements.models.TechnicalProblem.Category",

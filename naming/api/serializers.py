@@ -20,7 +20,7 @@ User = get_user_model()
 Status = NamingApplication.Status
 
 
-class RubricLineSerializer(serializers.Serializer):
+class NamingRubricLineSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     max_points = serializers.IntegerField(min_value=1, max_value=100)
 
@@ -35,7 +35,7 @@ class NamingCallSerializer(serializers.ModelSerializer):
         label=_("Calling unit"),
     )
     level_display = ChoiceLabelField(source="level", choices=Level.choices)
-    rubric = RubricLineSerializer(many=True)
+    rubric = NamingRubricLineSerializer(many=True)
     places_taken = serializers.IntegerField(read_only=True, default=None)
     is_open = serializers.BooleanField(read_only=True)
 
@@ -66,7 +66,7 @@ class NamingCallSerializer(serializers.ModelSerializer):
         read_only_fields = ["recognition_list"]
 
 
-class CheckSerializer(serializers.Serializer):
+class EligibilityCheckSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     passed = serializers.BooleanField()
@@ -136,7 +136,7 @@ class NamingApplicationSerializer(serializers.ModelSerializer):
     def get_eligibility(self, application) -> list[dict] | None:
         if not self.context.get("with_checks"):
             return None
-        return CheckSerializer(application_checks(application), many=True).data
+        return EligibilityCheckSerializer(application_checks(application), many=True).data
 
     def to_representation(self, application):
         data = super().to_representation(application)
@@ -151,11 +151,11 @@ class NamingApplicationUpdateSerializer(serializers.Serializer):
     statement = serializers.CharField(allow_blank=True)
 
 
-class NoteSerializer(serializers.Serializer):
+class NamingNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SubmitSerializer(serializers.Serializer):
+class NamingSubmitSerializer(serializers.Serializer):
     eligibility_override = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -164,19 +164,19 @@ class SubmitSerializer(serializers.Serializer):
     )
 
 
-class AssignExpertsSerializer(serializers.Serializer):
+class NamingAssignExpertsSerializer(serializers.Serializer):
     experts = ScopedPrimaryKeyRelatedField(
         scope=people_visible_to, queryset=User.objects.all(), many=True
     )
 
 
-class VisitSerializer(serializers.Serializer):
+class NamingVisitSerializer(serializers.Serializer):
     visited_on = serializers.DateField()
     visitors = serializers.CharField(max_length=300)
     findings = serializers.CharField()
 
 
-class DecideSerializer(serializers.Serializer):
+class NamingDecideSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(
         choices=[
             (Status.NAMED, Status.NAMED.label),
@@ -187,7 +187,7 @@ class DecideSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ResultSerializer(serializers.Serializer):
+class NamingResultSerializer(serializers.Serializer):
     named = serializers.BooleanField()
     list = ScopedPrimaryKeyRelatedField(
         scope=recognition_lists_visible_to,

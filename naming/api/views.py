@@ -6,19 +6,19 @@ from rest_framework.response import Response
 from core.api.views import ScopedServiceViewSet
 from naming import services
 from naming.api.serializers import (
-    AssignExpertsSerializer,
-    DecideSerializer,
     NamingApplicationSerializer,
     NamingApplicationUpdateSerializer,
+    NamingAssignExpertsSerializer,
     NamingCallSerializer,
+    NamingDecideSerializer,
+    NamingNoteSerializer,
+    NamingResultSerializer,
     NamingReviewSerializer,
     NamingReviewUpdateSerializer,
-    NoteSerializer,
+    NamingSubmitSerializer,
+    NamingVisitSerializer,
     ObjectionDecideSerializer,
     ObjectionSerializer,
-    ResultSerializer,
-    SubmitSerializer,
-    VisitSerializer,
 )
 from naming.filtersets import (
     NamingApplicationFilterSet,
@@ -81,50 +81,50 @@ class NamingApplicationViewSet(ScopedServiceViewSet):
             input_serializer=NamingApplicationUpdateSerializer,
         )
 
-    def _act(self, request, service, input_serializer=NoteSerializer):
+    def _act(self, request, service, input_serializer=NamingNoteSerializer):
         return self.act(
             request, service=service, record_arg="application_id", input_serializer=input_serializer
         )
 
-    @extend_schema(request=SubmitSerializer, responses=NamingApplicationSerializer)
+    @extend_schema(request=NamingSubmitSerializer, responses=NamingApplicationSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Send it in (the studio's facts are frozen); failed checks are a 400
         unless an official overrides them with a reason."""
-        return self._act(request, services.naming_application_submit, SubmitSerializer)
+        return self._act(request, services.naming_application_submit, NamingSubmitSerializer)
 
-    @extend_schema(request=NoteSerializer, responses=NamingApplicationSerializer)
+    @extend_schema(request=NamingNoteSerializer, responses=NamingApplicationSerializer)
     @action(detail=True, methods=["post"])
     def recommend(self, request, pk=None):
         """The officials over the studio's unit recommend it to the call's office."""
         return self._act(request, services.naming_application_recommend)
 
-    @extend_schema(request=AssignExpertsSerializer, responses=NamingApplicationSerializer)
+    @extend_schema(request=NamingAssignExpertsSerializer, responses=NamingApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="assign-experts")
     def assign_experts(self, request, pk=None):
-        return self._act(request, services.naming_experts_assign, AssignExpertsSerializer)
+        return self._act(request, services.naming_experts_assign, NamingAssignExpertsSerializer)
 
-    @extend_schema(request=VisitSerializer, responses=NamingApplicationSerializer)
+    @extend_schema(request=NamingVisitSerializer, responses=NamingApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="record-visit")
     def record_visit(self, request, pk=None):
-        return self._act(request, services.naming_visit_record, VisitSerializer)
+        return self._act(request, services.naming_visit_record, NamingVisitSerializer)
 
-    @extend_schema(request=NoteSerializer, responses=NamingApplicationSerializer)
+    @extend_schema(request=NamingNoteSerializer, responses=NamingApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="start-notice")
     def start_notice(self, request, pk=None):
         return self._act(request, services.naming_notice_start)
 
-    @extend_schema(request=DecideSerializer, responses=NamingApplicationSerializer)
+    @extend_schema(request=NamingDecideSerializer, responses=NamingApplicationSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """Named (enterprise level), recommended upward (higher levels) or rejected."""
-        return self._act(request, services.naming_application_decide, DecideSerializer)
+        return self._act(request, services.naming_application_decide, NamingDecideSerializer)
 
-    @extend_schema(request=ResultSerializer, responses=NamingApplicationSerializer)
+    @extend_schema(request=NamingResultSerializer, responses=NamingApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="record-result")
     def record_result(self, request, pk=None):
         """The outside body's result for a studio recommended upward."""
-        return self._act(request, services.naming_result_record, ResultSerializer)
+        return self._act(request, services.naming_result_record, NamingResultSerializer)
 
 
 class NamingReviewViewSet(ScopedServiceViewSet):
