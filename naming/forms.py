@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_managed_by, people_visible_to
-from core.forms import BootstrapFormMixin, ServiceValidatedModelForm
+from core.forms import TICKABLE_CHOICES, BootstrapFormMixin, ServiceValidatedModelForm
 from core.pages import DateInput
 from core.pickers import PickField, PickManyField
 from naming.models import NamingApplication, NamingCall
@@ -72,6 +72,10 @@ class ApplyForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, studios, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["studio"].queryset = studios
+        if studios.count() > TICKABLE_CHOICES:
+            # An official over many studios finds theirs by code or name.
+            self.fields["studio"] = PickField(label=_("Studio"), source="studios", queryset=studios)
+            self.style_widgets(["studio"])
 
 
 class StatementForm(BootstrapFormMixin, forms.Form):

@@ -198,3 +198,23 @@ def test_an_application_page_takes_the_same_queries_however_many_objections(clie
         return len(captured)
 
     assert queries_with(1) == queries_with(5)
+
+
+def test_an_official_over_many_studios_picks_the_one_applying(
+    as_person, many_applications, monkeypatch
+):
+    from naming import forms
+
+    world = many_applications
+    call = world.enterprise
+    client = as_person(world.studios.org.group_official)
+    url = reverse("naming:call-detail", args=[call.pk])
+    assert 'select name="studio"' in client.get(url).content.decode()
+    # more studios than boxes to tick: a picker instead of a drop-down
+    monkeypatch.setattr(forms, "TICKABLE_CHOICES", 1)
+    assert 'name="studio_key"' in client.get(url).content.decode()
+    answer = client.post(
+        reverse("naming:call-apply", args=[call.pk]), {"studio_key": world.studios.washing.code}
+    )
+    assert answer.status_code == 302
+    assert NamingApplication.objects.filter(call=call, studio=world.studios.washing).exists()
