@@ -8,12 +8,14 @@ outsider gets the same 404 everywhere.
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, RoleGrant, User
 from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from core.scoping import collapse_paths, within_paths
+from notices.models import UnitWebhook
+from notices.selectors import unit_webhooks_within
 
 
 @dataclass(frozen=True)
@@ -232,3 +234,24 @@ def account_overview(person: User) -> dict:
         "last_failure": attempts[0].attempt_time if attempts else None,
         "events": list(person.account_events.select_related("by")[:20]),
     }
+
+
+def officials_nearest(unit: OrgUnit | None) -> QuerySet[User]:
+    """ "The office" of a record in `unit`: the active union officials of the
+    lowest unit on its path (the unit itself, then up to the group) that has
+    any, not every official up to the group (docs/notices.md)."""
+    if unit is None:
+        return User.objects.none()
+    ancestors = [unit.path[:end] for end in range(unit.steplen, len(unit.path) + 1, unit.steplen)]
+    granted = RoleGrant.objects.filter(
+        role=RoleGrant.Role.UNION_OFFICIAL, org_unit__path__in=ancestors, user__is_active=True
+    )
+    lowest = granted.order_by("-org_unit__depth").values("org_unit__depth")[:1]
+    return User.objects.filter(
+        pk__in=granted.filter(org_unit__depth=Subquery(lowest)).values("user_id")
+    )
+
+
+def unit_webhooks_managed_by(user) -> QuerySet[UnitWebhook]:
+    """The messenger robots of the units the person answers for as an official."""
+    return unit_webhooks_within(org_units_managed_by(user))

@@ -20,9 +20,12 @@ from accounts.selectors import (
     people_without_account,
     person_access,
     role_grants_managed_by,
+    unit_webhooks_managed_by,
 )
 from core.exceptions import Conflict
 from core.services import ensure, locked
+from notices.models import UnitWebhook
+from notices.services import notify, unit_webhook_store
 
 
 @transaction.atomic
@@ -186,6 +189,8 @@ def person_password_reset(*, person_id: int, by: User) -> str:
     ensure(person.is_active, Conflict(_("Reactivate the person first.")))
     password = _give_one_time_password(person)
     _record(person, AccountEvent.Action.PASSWORD_RESET, by)
+    # Told in case it was not they who asked: the office did it, and when.
+    notify(kind="accounts.password_reset", recipients=[person], record=person)
     return password
 
 
@@ -198,6 +203,7 @@ def person_unlock(*, person_id: int, by: User) -> int:
     person = person_managed(person_id, by)
     removed = reset(username=person.employee_no)
     _record(person, AccountEvent.Action.UNLOCKED, by)
+    notify(kind="accounts.lockout_lifted", recipients=[person], record=person)
     return removed
 
 
@@ -341,3 +347,21 @@ def person_update(*, person_id: int, by: User, **changes) -> User:
     if changed:
         _record(person, AccountEvent.Action.UPDATED, by, "、".join(changed))
     return person
+
+
+# ── the units' messenger robots (notices bound for the office) ─────────────
+
+
+@transaction.atomic
+def unit_webhook_set(*, by: User, org_unit: OrgUnit, kind: str, url: str) -> UnitWebhook:
+    """An official sets (or replaces) the messenger robot of a unit they manage;
+    the URL is checked and kept encrypted by notices."""
+    ensure(is_official(by), PermissionDenied())
+    unit_checked(org_unit, by)
+    return unit_webhook_store(org_unit=org_unit, kind=kind, url=url, by=by)
+
+
+@transaction.atomic
+def unit_webhook_remove(*, by: User, webhook_id: int) -> None:
+    """An official removes a robot of a unit they manage (404 outside them)."""
+    locked(unit_webhooks_managed_by(by), webhook_id).delete()

@@ -19,6 +19,8 @@ api_v1 = [
     path("", include("hr.api.urls")),
     path("", include("showcase.api.urls")),
     path("", include("naming.api.urls")),
+    path("", include("notices.api.urls")),
+    path("", include("accounts.api.unit_webhooks")),
     path("", include("core.api.urls")),
 ]
 
@@ -34,6 +36,7 @@ urlpatterns = [
     path("competitions/", include("competitions.urls")),
     path("apprenticeships/", include("apprenticeships.urls")),
     path("showcase/", include("showcase.urls")),
+    path("notices/", include("notices.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -26,6 +26,7 @@ from accounts.selectors import is_official, org_units_managed_by
 from core.exceptions import Conflict
 from core.services import ensure, locked
 from core.signals import records_changed
+from core.signals_to_worker import send_after_commit
 from hr.models import ImportRun
 from hr.planning import (
     ERRORS_KEPT,
@@ -229,8 +230,7 @@ def import_confirm(*, by: User, run: ImportRun) -> ImportRun:
 def _signal(phase: str, run_id: int) -> None:
     from hr.tasks import apply_import, preview_import  # tasks import services
 
-    task = preview_import if phase == "preview" else apply_import
-    transaction.on_commit(lambda: task.delay(run_id))
+    send_after_commit(preview_import if phase == "preview" else apply_import, run_id)
 
 
 # ── imports: the worker's steps ────────────────────────────────────────────

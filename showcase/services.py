@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from accounts.services import unit_checked
 from core import attachments
 from core.exceptions import Conflict
 from core.services import ensure, locked
+from notices.services import notify
 from showcase.models import Story
 from showcase.rendering import markdown_to_html
 from showcase.selectors import (
@@ -213,7 +215,20 @@ def story_return(*, story_id: int, by: User, reason: str) -> Story:
     )
     ensure(bool((reason or "").strip()), ValidationError({"reason": _("Say what to change.")}))
     story.transition_to(Status.DRAFT, by=by, note=reason.strip())
+    _tell_writer(story, "showcase.story_returned", by, reason=reason.strip())
     return story
+
+
+def _tell_writer(story: Story, kind: str, by: User, **params) -> None:
+    """The story's writer hears what the office did with it (not when they did it)."""
+    notify(
+        kind=kind,
+        recipients=[story.author_id],
+        record=story,
+        text_params={"title": story.title, **params},
+        url=reverse("showcase:story-detail", args=[story.pk]),
+        actor=by,
+    )
 
 
 @transaction.atomic
@@ -242,6 +257,7 @@ def story_publish(*, story_id: int, by: User, published_on: datetime.date | None
     )
     story.published_on = published_on or story.published_on or today
     story.transition_to(Status.PUBLISHED, by=by, also_save=("published_on",))
+    _tell_writer(story, "showcase.story_published", by)
     return story
 
 

@@ -24,5 +24,6 @@ from apprenticeships.services.plans import (  # noqa: F401
 )
 from apprenticeships.services.risk import (  # noqa: F401
     pairing_risk_refresh,
+    pairings_at_risk_notify,
     pairings_risk_check,
 )

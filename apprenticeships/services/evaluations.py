@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.services import skill_level_raise
 from apprenticeships.models import Evaluation, Pairing
 from apprenticeships.selectors import pairing_access
-from apprenticeships.services.pairings import locked_pairing
+from apprenticeships.services.pairings import locked_pairing, tell_both
 from core.exceptions import Conflict
 from core.services import ensure, save_or_conflict
 
@@ -179,3 +179,4 @@ def _graduate(pairing: Pairing, evaluation: Evaluation, by: User) -> None:
         note=_("Passed the final appraisal"),
         also_save=("ended_on", "at_risk_from"),
     )
+    tell_both(pairing, "apprenticeships.pairing_completed", by)

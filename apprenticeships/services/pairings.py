@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from apprenticeships.selectors import (
 from apprenticeships.services.risk import at_risk_from
 from core.exceptions import Conflict
 from core.services import ensure, locked, save_or_conflict
+from notices.services import notify
 from studios.models import Studio
 from studios.selectors import studios_led_by, studios_managed_by
 
@@ -38,6 +40,23 @@ def locked_pairing(pairing_id: int, by: User) -> Pairing:
 
 def ensure_manages(pairing: Pairing, by: User) -> None:
     ensure(pairing_access(by, pairing).manages, PermissionDenied())
+
+
+def tell_both(pairing: Pairing, kind: str, by: User | None, **params) -> None:
+    """The mentor and the apprentice hear what became of their pairing (the one
+    who did it is not told)."""
+    notify(
+        kind=kind,
+        recipients=[pairing.mentor_id, pairing.apprentice_id],
+        record=pairing,
+        text_params={
+            "mentor": pairing.mentor.full_name,
+            "apprentice": pairing.apprentice.full_name,
+            **params,
+        },
+        url=reverse("apprenticeships:pairing-detail", args=[pairing.pk]),
+        actor=by,
+    )
 
 
 def ensure_open(pairing: Pairing) -> None:
@@ -228,6 +247,7 @@ def pairing_activate(
         next_step_due_on=pairing.next_step_due_on,
     )
     pairing.transition_to(Status.ACTIVE, by=by, also_save=("agreement_signed_on", "at_risk_from"))
+    tell_both(pairing, "apprenticeships.pairing_activated", by)
     return pairing
 
 
@@ -259,6 +279,7 @@ def pairing_extend(
     )
     pairing.planned_end_on = planned_end_on
     pairing.save(update_fields=["planned_end_on"])
+    tell_both(pairing, "apprenticeships.pairing_extended", by, end=planned_end_on.isoformat())
     return pairing
 
 
@@ -274,6 +295,7 @@ def pairing_terminate(*, pairing_id: int, by: User, reason: str) -> Pairing:
     pairing.transition_to(
         Status.TERMINATED, by=by, note=reason.strip(), also_save=("ended_on", "at_risk_from")
     )
+    tell_both(pairing, "apprenticeships.pairing_terminated", by, reason=reason.strip())
     return pairing
 
 

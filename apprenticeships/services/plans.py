@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from apprenticeships.services.risk import pairing_risk_refresh
 from core import attachments
 from core.exceptions import Conflict
 from core.services import ensure, locked
+from notices.services import notify
 
 Status = Pairing.Status
 
@@ -182,6 +184,13 @@ def session_log(
         [Attendance(session=session, pairing=pairing) for pairing in locked_rows]
     )
     pairing_risk_refresh(pairing_ids=[pairing.pk for pairing in locked_rows])
+    notify(
+        kind="apprenticeships.session_to_confirm",
+        recipients=[pairing.apprentice_id for pairing in locked_rows],
+        record=session,
+        text_params={"mentor": by.full_name, "held_on": held_on.isoformat(), "topic": topic},
+        url=reverse("apprenticeships:my-apprenticeship"),
+    )
     return session
 
 

@@ -15,9 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
+from accounts.selectors import officials_nearest
 from apprenticeships.models import AT_RISK_AFTER_DAYS, Pairing
 from apprenticeships.selectors import with_risk_from_records
+from notices.services import notify
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +98,7 @@ class RiskCheck:
     checked: int  # pairings read
     wrong: int  # of those, stored columns that did not match the records
     fixed: int  # rewritten (still wrong once locked; 0 on a dry run)
+    alerted: int = 0  # pairings whose at-risk episode was told about in this run
 
 
 def pairings_risk_check(*, fix: bool = True) -> RiskCheck:
@@ -118,4 +123,42 @@ def pairings_risk_check(*, fix: bool = True) -> RiskCheck:
             checked,
             fixed,
         )
-    return RiskCheck(checked=checked, wrong=len(wrong), fixed=fixed)
+    # Once the columns are right, those at risk are told about (a dry run tells nobody).
+    alerted = pairings_at_risk_notify() if fix else 0
+    return RiskCheck(checked=checked, wrong=len(wrong), fixed=fixed, alerted=alerted)
+
+
+def pairings_at_risk_notify(*, today: datetime.date | None = None) -> int:
+    """Tell the mentor, the studio's leader and the nearest officials about each
+    pairing at risk, once per episode: the episode is the pairing's at-risk day,
+    so running twice, or after days of downtime, tells nobody twice, and a
+    pairing that recovers and lapses again is a new episode. Returns how many
+    pairings had someone newly told."""
+    today = today or timezone.localdate()
+    alerted = 0
+    at_risk = (
+        Pairing.objects.filter(at_risk_from__lte=today)
+        .select_related("mentor", "apprentice", "studio", "org_unit")
+        .order_by("pk")
+    )
+    for pairing in at_risk.iterator(chunk_size=500):
+        with transaction.atomic():
+            told = notify(
+                kind="apprenticeships.pairing_at_risk",
+                recipients=[
+                    pairing.mentor_id,
+                    pairing.studio.leader_id if pairing.studio else None,
+                    *officials_nearest(pairing.org_unit).values_list("pk", flat=True),
+                ],
+                record=pairing,
+                text_params={
+                    "mentor": pairing.mentor.full_name,
+                    "apprentice": pairing.apprentice.full_name,
+                    "since": pairing.at_risk_from.isoformat(),
+                },
+                url=reverse("apprenticeships:pairing-detail", args=[pairing.pk]),
+                once_key=f"apprenticeships.pairing_at_risk:{pairing.pk}:{pairing.at_risk_from}",
+                office_unit=pairing.org_unit,
+            )
+        alerted += bool(told)
+    return alerted

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "accounts",
+    "notices",
     "studios",
     "achievements",
     "competitions",
@@ -245,6 +246,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.rebuild_dashboard_snapshots",
         "schedule": crontab(minute=45, hour=3),
     },
+    # One mail a day per person with the notices they chose to get as a digest
+    # (CELERY_TIMEZONE: Shanghai time).
+    "notice-digests": {
+        "task": "notices.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=env.int("NOTICE_DIGEST_HOUR", default=8)),
+    },
+    "prune-notices": {
+        "task": "notices.tasks.prune_notices",
+        "schedule": crontab(minute=30, hour=4),
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
 
@@ -428,3 +439,35 @@ REPORT_RETRY_DELAY = env.int("REPORT_RETRY_DELAY_SECONDS", default=10)
 # HR imports (docs/operations.md): the largest file accepted, and the number of
 # attempts and the heartbeat timeout of the background preview and apply.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=50) * 2**20
+
+# --- Notices and email (docs/notices.md) ------------------------------------------
+# EMAIL_URL (smtp://user:password@host:587, smtp+tls://…, smtps://…) or the usual
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# EMAIL_USE_SSL; without either, mails are written to the console (the log).
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+elif env.str("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env.str("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_SECONDS", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="notices@localhost")
+# Where a mail's and a messenger post's links point (the site as people reach it).
+NOTICE_SITE_URL = env.str("NOTICE_SITE_URL", default="http://localhost:8000")
+# The only hosts a unit's messenger robot may live on (https only): the WeCom and
+# DingTalk robot hosts, so the server cannot be pointed at an internal address.
+NOTICE_WEBHOOK_HOSTS = env.list(
+    "NOTICE_WEBHOOK_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
+)
+# Hosts allowed over plain http as well: none outside the tests.
+NOTICE_WEBHOOK_HTTP_HOSTS: list[str] = []
+# A mail or a post that met a transient failure is tried this many times in all,
+# this many seconds apart; then it fails for good and shows as failed.
+NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=4)
+NOTICE_RETRY_DELAY = env.int("NOTICE_RETRY_DELAY_SECONDS", default=120)

@@ -25,3 +25,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES.pop("replica", None)
 REPLICA_TEST_PRIMARY_URL = env.str("REPLICA_TEST_PRIMARY_URL", default="")
 REPLICA_TEST_REPLICA_URL = env.str("REPLICA_TEST_REPLICA_URL", default="")
+
+# The notices' tests run a messenger robot of their own on this machine, over
+# plain http (tests/notices/conftest.py); no other host is opened up.
+NOTICE_WEBHOOK_HOSTS = [*NOTICE_WEBHOOK_HOSTS, "127.0.0.1"]  # noqa: F405
+NOTICE_WEBHOOK_HTTP_HOSTS = ["127.0.0.1"]
+NOTICE_RETRY_DELAY = 0
