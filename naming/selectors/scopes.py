@@ -224,33 +224,31 @@ def studios_that_may_apply(user, call: NamingCall) -> QuerySet[Studio]:
     )
 
 
-def naming_reviews_visible_to(user) -> QuerySet[NamingReview]:
-    """An expert's own reviews; every review to the office over the call."""
+def _own_or_the_offices(queryset: QuerySet, user, person_field: str) -> QuerySet:
+    """Rows about an application that `user` wrote (`person_field`) or that
+    the office over its call reads."""
     if not signed_in(user):
-        return NamingReview.objects.none()
-    reviews = NamingReview.objects.select_related("expert", "application")
+        return queryset.none()
     scope = user_scope(user)
     if scope.is_superuser:
-        return reviews
-    return reviews.filter(
-        Q(expert=user)
+        return queryset
+    return queryset.filter(
+        Q(**{person_field: user})
         | within_paths(scope.official_paths, unit_field="application__call__org_unit")
     )
+
+
+def naming_reviews_visible_to(user) -> QuerySet[NamingReview]:
+    """An expert's own reviews; every review to the office over the call."""
+    reviews = NamingReview.objects.select_related("expert", "application")
+    return _own_or_the_offices(reviews, user, "expert")
 
 
 def objections_visible_to(user) -> QuerySet[Objection]:
     """An objection is seen by the person who lodged it and by the office over
     the call, never by the studio (who objected is not theirs to know)."""
-    if not signed_in(user):
-        return Objection.objects.none()
     objections = Objection.objects.select_related("application", "lodged_by")
-    scope = user_scope(user)
-    if scope.is_superuser:
-        return objections
-    return objections.filter(
-        Q(lodged_by=user)
-        | within_paths(scope.official_paths, unit_field="application__call__org_unit")
-    )
+    return _own_or_the_offices(objections, user, "lodged_by")
 
 
 def recusal_reason(application: NamingApplication, person) -> str | None:
