@@ -185,7 +185,7 @@ def naming_application_decide(
         )
         ensure_move(application, Status.REJECTED)
         application.transition_to(Status.REJECTED, by=by, note=reason_required(reason))
-        # notices: tell the applicant it was rejected (once the notices app lands).
+        # notices: notify the applicant (kind "naming.application_decided") when notices has it.
         return application
 
     ensure(access.runs, PermissionDenied(_("Only the union office over the call decides.")))
@@ -220,7 +220,7 @@ def naming_application_decide(
     if outcome == Status.NAMED:
         _name_on_group_list(call, application.studio, by)
     application.transition_to(outcome, by=by, note=(reason or "").strip())
-    # notices: tell the applicant the decision (once the notices app lands).
+    # notices: notify the applicant (kind "naming.application_decided") when notices has it.
     return application
 
 

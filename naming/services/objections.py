@@ -69,5 +69,5 @@ def objection_decide(
         application.transition_to(
             back_to, by=by, note=_("Objection upheld: %(reason)s") % {"reason": reason}
         )
-        # notices: tell the applicant it was returned or rejected (once the notices app lands).
+        # notices: notify the applicant (kind "naming.application_returned") when notices has it.
     return objection
