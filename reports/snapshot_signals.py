@@ -76,7 +76,12 @@ FEEDS = (
     Feed("studios.Studio", ("org_unit", "status", "kind", "name", "code"), ("org_unit",)),
     # A list's `total_named` is the whole of every unit's share of it.
     Feed("studios.RecognitionList", ("year", "level", "total_named"), everywhere=True),
-    Feed("studios.Honour", ("studio", "recognition_list"), ("studio__org_unit",)),
+    # A list's share counts our studios and our people on it.
+    Feed(
+        "studios.Honour",
+        ("studio", "person", "recognition_list"),
+        ("studio__org_unit", "person__org_unit"),
+    ),
     Feed("studios.Assessment", ("studio", "year", "grade"), ("studio__org_unit",)),
     Feed(
         "achievements.TechnicalProblem",

@@ -266,19 +266,25 @@ class Share:
 
 
 def _ours_q(unit: OrgUnit | None, prefix: str = "honours__") -> Q:
-    """Studio honours whose studio lies in `unit`'s subtree (all ours when None)."""
-    # A revoked studio lost its plaque (摘牌): it no longer counts as ours.
-    ours = Q(**{f"{prefix}studio__isnull": False}) & ~Q(
+    """Honours of ours: a studio or a person of `unit`'s subtree (the whole group
+    when None). A list names studios or people (May Day medals, craftsmen), and
+    its `total_named` counts whichever it names, so both count."""
+    # A revoked studio lost its plaque (摘牌): it no longer counts as ours. A
+    # person keeps a medal when they move or leave: they count in their unit.
+    studio = Q(**{f"{prefix}studio__isnull": False}) & ~Q(
         **{f"{prefix}studio__status": Studio.Status.REVOKED}
     )
+    person = Q(**{f"{prefix}person__isnull": False})
     if unit is not None:
-        ours &= within_paths([unit.path], unit_field=f"{prefix}studio__org_unit")
-    return ours
+        studio &= within_paths([unit.path], unit_field=f"{prefix}studio__org_unit")
+        person &= within_paths([unit.path], unit_field=f"{prefix}person__org_unit")
+    return studio | person
 
 
 def recognition_lists_with_share(lists: QuerySet, unit: OrgUnit | None) -> QuerySet:
-    """Annotate each list with `ours`: how many of its studios lie in `unit`'s
-    subtree (the whole group when None). One aggregate query, no Python loop."""
+    """Annotate each list with `ours`: how many of the studios or people it
+    names lie in `unit`'s subtree (the whole group when None). One aggregate
+    query, no Python loop."""
     annotated = lists.annotate(ours=Count("honours", filter=_ours_q(unit)))
     # An aggregate drops Meta.ordering; keep the lists' natural order for paging.
     if annotated.query.order_by:
@@ -292,7 +298,7 @@ def list_share(recognition_list: RecognitionList, unit: OrgUnit | None) -> Share
 
 
 def shares_by_level_and_year(unit: OrgUnit | None, *, year: int | None = None) -> list[dict]:
-    """Per level and year: our studios on the lists and the lists' totals.
+    """Per level and year: our studios and people on the lists and the lists' totals.
 
     The total is summed over lists (a subquery per group would double count with
     the honours join), so it is computed in a second aggregate and merged.

@@ -264,14 +264,17 @@ def recognition_list_detail(request, pk):
             messages.success(request, _("The honour has been recorded."))
             return redirect("studios:recognitionlist-detail", pk=pk)
     honours = honours_on_list_for(request.user, recognition_list)
+    share = list_share(recognition_list, None)
     return render(
         request,
         "studios/recognitionlist_detail.html",
         {
             "recognition_list": recognition_list,
-            "share": list_share(recognition_list, None),
+            "share": share,
             "studio_honours": [h for h in honours if h.studio_id],
             "person_honours": [h for h in honours if h.person_id],
+            # Every personal honour is public, so only studios can be unseen.
+            "some_unseen": len(honours) < share.ours,
             "can_edit": recognition_lists_managed_by(request.user).filter(pk=pk).exists(),
             "honour_form": form,
         },

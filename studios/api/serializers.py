@@ -124,7 +124,7 @@ class RecognitionListSerializer(serializers.ModelSerializer):
     ours = serializers.IntegerField(
         read_only=True,
         label=_("Ours on the list"),
-        help_text=_("How many of the list's studios are ours (in `org_unit`)."),
+        help_text=_("How many of the studios or people the list names are ours (in `org_unit`)."),
     )
     share_percent = serializers.SerializerMethodField(
         label=_("Our share (%)"), help_text=_("Our share of the list in per cent, one decimal.")

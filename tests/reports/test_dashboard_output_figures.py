@@ -32,10 +32,11 @@ def test_studio_figures_of_the_group(world):
         "revoked": 1,
     }
     assert nonzero(studios["by_kind"]) == {"model_worker": 3, "craftsman": 2, "employee": 2}
-    # The revoked studio's honour and the person's honour are not counted.
+    # The revoked studio's honour and the person's honour name no studio; the
+    # person (worker_a, of company A) is ours on the list, the revoked studio not.
     assert nonzero(studios["named_by_level"]) == {"provincial": 2, "municipal": 1}
     assert shares(studios["shares"]) == [
-        ("provincial", world.year, 2, 28, Decimal("7.1")),
+        ("provincial", world.year, 3, 28, Decimal("10.7")),
         ("municipal", world.year, 1, 10, Decimal("10.0")),
     ]
     assert nonzero(studios["assessments_by_grade"]) == {
@@ -60,7 +61,7 @@ def test_studio_figures_of_company_a_only(world):
     assert nonzero(studios["by_kind"]) == {"model_worker": 2, "craftsman": 2, "employee": 1}
     assert nonzero(studios["named_by_level"]) == {"provincial": 2}
     assert shares(studios["shares"]) == [
-        ("provincial", world.year, 2, 28, Decimal("7.1")),
+        ("provincial", world.year, 3, 28, Decimal("10.7")),
         ("municipal", world.year, 0, 10, Decimal("0.0")),
     ]
     assert nonzero(studios["assessments_by_grade"]) == {"excellent": 1, "good": 1, "fail": 1}

@@ -202,7 +202,7 @@ def test_the_api_writes_the_figures_as_counted_by_hand(api, world):
         (row["level"], row["year"], row["ours"], row["total"], row["percent"])
         for row in body["studios"]["shares"]
     ] == [
-        ("provincial", world.year, 2, 28, "7.1"),
+        ("provincial", world.year, 3, 28, "10.7"),  # two studios and a model worker
         ("municipal", world.year, 1, 10, "10.0"),
     ]
     assert body["outputs"]["adoptions_outside"] == 2
@@ -230,7 +230,7 @@ def test_the_page_shows_the_figures_counted_by_hand(client, world):
     assert page.text("five-small-benefit") == "¥82,000.00"
     assert page.text("studios-status-named") == "3"
     assert page.text("studios-named-provincial") == "2"
-    assert page.text("share-provincial") == "2 / 28 · 7.1%"
+    assert page.text("share-provincial") == "3 / 28 · 10.7%"
     assert page.text("share-municipal") == "1 / 10 · 10.0%"
     assert page.text("assessment-fail") == "1"
     assert page.text("studios-rectification") == "1"

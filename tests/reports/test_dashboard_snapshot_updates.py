@@ -25,7 +25,7 @@ from reports import snapshots, tasks
 from reports.models import DashboardSnapshot
 from reports.selectors import DashboardScope
 from studios import services as studio_services
-from studios.models import RecognitionList
+from studios.models import Honour, RecognitionList
 from tests.apprenticeships.conftest import SCORES
 from tests.competitions.conftest import COMPLETE
 from tests.competitions.states import rubric_scores
@@ -126,6 +126,18 @@ def name_a_studio(world):
     )
     studio_services.honour_create(
         by=world.org.group_official, recognition_list=provincial, studio=world.turbine
+    )
+
+
+def honour_a_person(world):
+    provincial = RecognitionList.objects.get(
+        year=world.year, level=RecognitionList.Level.PROVINCIAL
+    )
+    studio_services.honour_create(
+        by=world.org.group_official,
+        recognition_list=provincial,
+        person=world.org.worker_b,
+        personal_title=Honour.PersonalTitle.MAY_DAY_MEDAL,
     )
 
 
@@ -278,6 +290,7 @@ CHANGES = [
     (decide_a_proposal, {"G", "A", "A101"}),
     (award_a_proposal, {"G", "B", "B101"}),
     (name_a_studio, {"G", "B", "B101"}),
+    (honour_a_person, {"G", "B", "B101"}),  # our people count on a personal list
     (create_a_recognition_list, EVERY_UNIT),  # every unit's share of it
     (assess_a_studio, {"G", "A", "A102"}),
     (verify_an_achievement, {"G", "A", "A101"}),

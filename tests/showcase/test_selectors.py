@@ -631,9 +631,10 @@ class TestHonourRoll:
     @pytest.mark.parametrize("role", ["worker_b", "official_a", "admin"])
     def test_named_studios_by_level_national_first_with_the_groups_share(self, roll, role):
         result = honour_roll(viewer(person(roll, role)))
+        # Each list names studios and a person of ours: the share counts both.
         assert studio_levels(result) == [
-            (Level.NATIONAL, [("全国示范", ["A1-WASH"], 1, 100)]),
-            (Level.PROVINCIAL, [("2022 provincial list", ["A1-DUST", "B1-TURB"], 2, 28)]),
+            (Level.NATIONAL, [("全国示范", ["A1-WASH"], 2, 100)]),
+            (Level.PROVINCIAL, [("2022 provincial list", ["A1-DUST", "B1-TURB"], 3, 28)]),
         ]
         assert [section["level_display"] for section in result["studio_levels"]] == [
             str(dict(Level.choices)[Level.NATIONAL]),
@@ -642,7 +643,7 @@ class TestHonourRoll:
 
     def test_the_share_is_of_the_lists_total_named(self, roll):
         (national,) = honour_roll(viewer(roll.org.worker_a))["studio_levels"][0]["rows"]
-        assert national.share.percent == Decimal("1.0")
+        assert national.share.percent == Decimal("2.0")  # the washing studio and lead_b
 
     def test_people_by_level_national_first(self, roll):
         s = roll
@@ -657,7 +658,7 @@ class TestHonourRoll:
         s = roll
         result = honour_roll(viewer(s.org.worker_b), year=2022)
         assert studio_levels(result) == [
-            (Level.PROVINCIAL, [("2022 provincial list", ["A1-DUST", "B1-TURB"], 2, 28)]),
+            (Level.PROVINCIAL, [("2022 provincial list", ["A1-DUST", "B1-TURB"], 3, 28)]),
         ]
         assert people_levels(result) == [
             (Level.PROVINCIAL, [(s.studios.lead_a.pk, Title.CRAFTSMAN)])
@@ -710,7 +711,7 @@ class TestHonourRoll:
         )
         result = honour_roll(viewer(s.org.worker_b), year=2022)
         ((_, [(_, codes, ours, total)]),) = studio_levels(result)
-        assert (codes, ours, total) == (["B1-TURB"], 1, 28)
+        assert (codes, ours, total) == (["B1-TURB"], 2, 28)  # the turbine studio and lead_a
 
 
 # --- The showcase search ------------------------------------------------------------------------
