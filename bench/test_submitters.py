@@ -109,7 +109,8 @@ class Gunicorn:
             start_new_session=True,
         )
         deadline = time.monotonic() + 60
-        while self.request("GET", "/healthz")[0] != 200:
+        # Only gunicorn runs here (no worker, no beat): ready once its database is.
+        while self.request("GET", "/healthz")[1].get("database") != "ok":
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 pytest.fail(f"gunicorn did not start:\n{self.log_path.read_text()}")
