@@ -33,17 +33,21 @@ def best_seconds(func, *, repeat: int = 9) -> float:
 @pytest.fixture
 def ratio():
     """ratio(measured, baseline, name) prints and returns measured / baseline;
-    `against` names the baseline in the printed line (raw SQL unless said)."""
+    `against` names the baseline in the printed line (raw SQL unless said) and
+    `unit` what the two figures are (seconds, printed as ms, unless said)."""
 
-    def compare(measured: float, baseline: float, name: str, against: str = "raw SQL") -> float:
+    def compare(
+        measured: float, baseline: float, name: str, against: str = "raw SQL", unit: str = "s"
+    ) -> float:
         value = measured / baseline
         _results.append(
             {"key": name, "value": measured, "baseline": baseline, "ratio": round(value, 3)}
         )
-        print(
-            f"\n{name}: {measured * 1000:.1f} ms vs {against} {baseline * 1000:.2f} ms"
-            f" = {value:.1f}x"
-        )
+        if unit == "s":
+            shown = f"{measured * 1000:.1f} ms vs {against} {baseline * 1000:.2f} ms"
+        else:
+            shown = f"{measured:.1f} {unit} vs {against} {baseline:.1f} {unit}"
+        print(f"\n{name}: {shown} = {value:.3g}x")
         return value
 
     return compare

@@ -411,4 +411,6 @@ def test_sixteen_submitters_over_http_against_pgbench(submissions, ratio, record
     errors = record("p6_errors", wrong)
     assert errors == TARGETS["errors"], (http.errors[:5], submissions.log.read_text()[-3000:])
     assert pgbench["rows"] == pgbench["transactions"] > 0
-    assert ratio(pairs, pgbench["tps"], "p6_submit_ratio") >= TARGETS["ratio"]
+    assert (
+        ratio(pairs, pgbench["tps"], "p6_submit_ratio", "pgbench", unit="per s") >= TARGETS["ratio"]
+    )

@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -167,8 +168,7 @@ def keyset_page(queryset: QuerySet, *, size: int, cursor: str | None) -> KeysetP
     # ordering's index only pays when the rows are many (it stops after a
     # page); for a team's official with a dozen rows among millions it would
     # read the whole index to find them.
-    ids = list(queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
-    count = len(ids)
+    ids, count = _visible_ids(queryset)
     page = _ordered(queryset, keys, reverse=reverse)
     if count <= FEW:
         page = page.filter(pk__in=ids)
@@ -197,6 +197,20 @@ def keyset_page(queryset: QuerySet, *, size: int, cursor: str | None) -> KeysetP
         next_cursor=cursor_at(rows[-1], backwards=False) if rows and has_next else None,
         previous_cursor=cursor_at(rows[0], backwards=True) if rows and has_previous else None,
     )
+
+
+def _visible_ids(queryset: QuerySet) -> tuple[list, int]:
+    """The ids of the first FEW + 1 visible rows and the number of visible rows
+    up to COUNT_CAP + 1, in one query: the database counts the capped ids, and
+    only the few that a short list reads its page by cross to Python."""
+    capped = queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1]
+    sql, params = capped.query.get_compiler(using=queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT visible.*, COUNT(*) OVER () FROM ({sql}) visible LIMIT {FEW + 1}", params
+        )
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], rows[0][1] if rows else 0
 
 
 def _field(queryset: QuerySet, name: str):

@@ -185,3 +185,23 @@ def test_lists_paged_by_number_keep_each_row_once_among_equals(api, studios):
     assert len(ids) == len(set(ids)) == answer["count"]
     new = [i for i in ids if i > max(ids) - 7]
     assert new == sorted(new)  # equals in id order
+
+
+def test_a_long_list_is_paged_along_its_ordering_like_a_short_one(api, namesakes, monkeypatch):
+    """Past FEW visible rows a page is not read by the ids but along the
+    ordering's index: the same rows, the same count."""
+    api.force_authenticate(namesakes.official_a)
+    params = {"ordering": "full_name", "page_size": 3}
+
+    def walk() -> tuple[int, list]:
+        answer = api.get(PEOPLE, params).json()
+        count, names = answer["count"], [p["full_name"] for p in answer["results"]]
+        while answer["next"]:
+            answer = api.get(answer["next"]).json()
+            names += [p["full_name"] for p in answer["results"]]
+        return count, names
+
+    short = walk()
+    monkeypatch.setattr(keyset, "FEW", 2)
+    assert walk() == short
+    assert short[0] == len(short[1]) > 2
