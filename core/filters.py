@@ -2,6 +2,9 @@
 
 import django_filters
 from django import forms
+from django.forms.utils import pretty_name
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -44,8 +47,27 @@ def with_id_last(ordering: list[str]) -> list[str]:
     return [*ordering, "-id" if ordering[0].startswith("-") else "id"]
 
 
+def _descending(label) -> str:
+    return gettext("%(label)s (descending)") % {"label": label}
+
+
+# A FilterSet's choices are built once, with its class; a lazy label is
+# translated each time it is shown, in the reader's language.
+descending_label = lazy(_descending, str)
+
+
 class UniqueOrderingFilter(django_filters.OrderingFilter):
-    """A page's "sort by", with `id` last (`with_id_last`)."""
+    """A page's "sort by", with `id` last (`with_id_last`). The descending
+    choices are labelled from our catalogue: django-filter's "%s (descending)"
+    has no Chinese."""
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, _(pretty_name(param)))
+            choices.append((param, label))
+            choices.append((f"-{param}", labels.get(f"-{param}", descending_label(label))))
+        return choices
 
     def filter(self, qs, value):
         ordered = super().filter(qs, value)

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -5,7 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.selectors import is_official
@@ -58,7 +60,8 @@ def dashboard(request, is_home: bool = False):
     # whether or not its figures are kept.
     kept = dashboard_figures(scope)
     figures = kept.figures
-    months = [str(MONTHS_3[month]) for month in range(1, 13)]
+    # "M": the reader's abbreviation ("Jan", "一月"); MONTHS_3 is lower case.
+    months = [date_format(datetime.date(scope.year, month, 1), "M") for month in range(1, 13)]
     return render(
         request,
         "reports/dashboard.html",
