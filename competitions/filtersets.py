@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_for_filters
-from competitions.models import Campaign, Proposal, Review
+from competitions.models import AwardGrade, AwardShare, Campaign, Proposal, Review
 from competitions.selectors import campaigns_visible_to, with_blind_column, without_blind
 from core.filters import IdFilter, SearchFilter, SubtreeFilter
 from core.forms import FilterForm
@@ -85,3 +85,16 @@ class ReviewFilterSet(django_filters.FilterSet):
         model = Review
         form = FilterForm
         fields = ["proposal", "campaign", "reviewer"]
+
+
+class AwardShareFilterSet(django_filters.FilterSet):
+    campaign = IdFilter(field_name="award__proposal__campaign_id", label=_("Campaign"))
+    person = IdFilter(field_name="person_id", label=_("Person"))
+    grade = django_filters.ChoiceFilter(
+        field_name="award__grade__grade", choices=AwardGrade.Grade.choices, label=_("Grade")
+    )
+
+    class Meta:
+        model = AwardShare
+        form = FilterForm
+        fields = ["campaign", "person", "grade"]

@@ -517,3 +517,43 @@ class ReviewSerializer(serializers.ModelSerializer):
         data = super().to_representation(review)
         data["scores"] = ReviewScoreSerializer(review.scores.all(), many=True).data
         return data
+
+
+class AwardShareSerializer(serializers.Serializer):
+    """One person's part of an award, as finance pays it: the proposal, its
+    grade and prize, the person and their share in per cent and in yuan."""
+
+    id = serializers.IntegerField(read_only=True)
+    campaign = serializers.CharField(
+        source="award.proposal.campaign.name", read_only=True, label=gettext_lazy("Campaign")
+    )
+    code = serializers.CharField(
+        source="award.proposal.code", read_only=True, label=gettext_lazy("Code")
+    )
+    title = serializers.CharField(
+        source="award.proposal.title", read_only=True, label=gettext_lazy("Proposal")
+    )
+    org_unit = serializers.CharField(
+        source="award.proposal.org_unit.name", read_only=True, label=gettext_lazy("Org unit")
+    )
+    grade = ChoiceLabelField(
+        source="award.grade.grade", choices=AwardGrade.Grade.choices, label=gettext_lazy("Grade")
+    )
+    award_amount = serializers.DecimalField(
+        source="award.amount",
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        label=gettext_lazy("Prize (CNY)"),
+    )
+    person = PersonBriefSerializer(read_only=True, label=gettext_lazy("Person"))
+    share = serializers.DecimalField(
+        max_digits=5, decimal_places=2, read_only=True, label=gettext_lazy("Share (%)")
+    )
+    # Kept in fen, so the parts of a prize add up to it exactly.
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, label=gettext_lazy("Amount to pay (CNY)")
+    )
+    awarded_at = serializers.DateTimeField(
+        source="award.awarded_at", read_only=True, label=gettext_lazy("Awarded at")
+    )

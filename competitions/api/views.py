@@ -11,6 +11,7 @@ from competitions import services
 from competitions.api.serializers import (
     AssignReviewersSerializer,
     AwardInputSerializer,
+    AwardShareSerializer,
     CampaignSerializer,
     DecideSerializer,
     ImplementSerializer,
@@ -24,9 +25,15 @@ from competitions.api.serializers import (
     ReviewSerializer,
     SimilarProposalSerializer,
 )
-from competitions.filtersets import CampaignFilterSet, ProposalFilterSet, ReviewFilterSet
+from competitions.filtersets import (
+    AwardShareFilterSet,
+    CampaignFilterSet,
+    ProposalFilterSet,
+    ReviewFilterSet,
+)
 from competitions.models import Award, AwardShare, CoAuthor, Proposal, ReviewScore
 from competitions.selectors import (
+    award_shares_visible_to,
     campaigns_visible_to,
     order_blind_rows_last,
     proposal_access,
@@ -41,7 +48,7 @@ from core.api.attachments import (
 )
 from core.api.pagination import KeysetPagination
 from core.api.serializers import StateEventSerializer
-from core.api.views import ScopedServiceViewSet
+from core.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet
 
 
 class CampaignViewSet(ScopedServiceViewSet):
@@ -318,3 +325,15 @@ class ReviewViewSet(ScopedServiceViewSet):
             scores=data.get("scores"),
             comment=data.get("comment"),
         )
+
+
+class AwardShareViewSet(ScopedReadOnlyViewSet):
+    """Each person's part of each award: the award table's rows, and what
+    finance pays (`export/`); an official's units and one's own."""
+
+    visible_to = staticmethod(award_shares_visible_to)
+    serializer_class = AwardShareSerializer
+    filterset_class = AwardShareFilterSet
+    export_title = pgettext_lazy("file name", "Five-small awards")
+    ordering_fields = ["awarded_at", "amount_fen"]
+    ordering = ["award__grade_id", "award__proposal__code", "id"]

@@ -1,6 +1,7 @@
 """Reads that depend on who asks, for campaigns, proposals and reviews: one
 scoping function per model, used by pages, API, filters and reports alike."""
 
+from competitions.selectors.awards import award_shares_visible_to
 from competitions.selectors.campaigns import (
     campaign_figures,
     campaigns_managed_by,
@@ -42,6 +43,7 @@ from competitions.selectors.review import (
 __all__ = [
     "SIMILARITY_THRESHOLD",
     "ProposalAccess",
+    "award_shares_visible_to",
     "campaign_figures",
     "campaign_results",
     "campaigns_managed_by",

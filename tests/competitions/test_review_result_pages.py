@@ -6,6 +6,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -24,6 +26,7 @@ from tests.competitions.review_steps import (
     reviewed,
 )
 from tests.competitions.states import proposal_in
+from tests.exports import exported_rows
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +77,40 @@ class TestAwardTable:
         assert '李卫东 <span class="money">¥5,000.00</span>' in roller_row
         assert list(response.context["waiting"]) == [waiting]
         assert url("proposal-detail", waiting) in html
+
+    def test_the_table_exports_each_persons_share_for_finance(
+        self, as_person, api, org, make_proposal, spray, trio
+    ):
+        spray = decided(spray, org.official_a, trio, Status.AWARDED, grade="second")
+        html = as_person(org.official_a).get(awards(spray.campaign)).content.decode()
+        csv_link = re.search(r'href="([^"]+as=csv)"', html).group(1).replace("&amp;", "&")
+        rows = exported_rows(as_person(org.official_a).get(csv_link), "csv")
+        header, body = rows[0], rows[1:]
+        paid = {row[header.index("人员")]: row[header.index("应发金额（元）")] for row in body}
+        assert paid == {"王建国": "1400.00", "李卫东": "600.00"}
+        assert {row[header.index("代码")] for row in body} == {spray.code}
+        # A person reads their own share only; another company's office none.
+        shares = "/api/v1/award-shares/"
+        api.force_authenticate(spray.author)
+        mine = api.get(shares).json()["results"]
+        assert [(s["person"]["full_name"], s["amount"]) for s in mine] == [("王建国", "1400.00")]
+        api.force_authenticate(org.official_b)
+        assert api.get(shares).json()["results"] == []
+        # The list reads in the same queries however many awards there are.
+        api.force_authenticate(org.official_a)
+        with CaptureQueriesContext(connection) as two:
+            assert len(api.get(shares).json()["results"]) == 2
+        roller = proposal_in(
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
+            author=org.colleague_a,
+            title="皮带机托辊更换工具改进",
+        )
+        decided(roller, org.official_a, trio, Status.AWARDED, grade="first")
+        with CaptureQueriesContext(connection) as three:
+            assert len(api.get(shares).json()["results"]) == 3
+        assert len(three) == len(two)
 
 
 class TestDecisionsBoard:
