@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,8 @@ from hr.planning import (
 )
 from hr.reading import open_table
 from hr.selectors import imports_visible_to, open_work_of
+from notices.kinds import in_product_language
+from notices.services import notify
 
 Status = ImportRun.Status
 
@@ -238,6 +241,22 @@ def _signal(phase: str, run_id: int) -> None:
 WAITING = {"preview": Q(status=Status.QUEUED), "apply": Q(status=Status.APPLYING, claimed=False)}
 
 
+def _tell_requester(run_id: int, kind: str) -> None:
+    """The person who uploaded the file hears where its import stands (and the
+    unit's messenger group, for the office: the kinds are bound for it)."""
+    run = ImportRun.objects.select_related("org_unit").get(pk=run_id)
+    status = in_product_language(run.get_status_display())
+    notify(
+        kind=kind,
+        recipients=[run.requested_by_id],
+        record=run,
+        text_params={"title": run.file_name, "status": status},
+        url=reverse("hr:import-detail", args=[run.pk]),
+        office_unit=run.org_unit,
+    )
+
+
+@transaction.atomic
 def import_claim(*, run_id: int, phase: str) -> int | None:
     """Take the import for this attempt of `phase`: its number, or None when it
     is not waiting for that phase (taken, done, failed), so a task runs once."""
@@ -249,6 +268,7 @@ def import_claim(*, run_id: int, phase: str) -> int | None:
         error=_("The import could not be completed after %(n)s attempts.")
         % {"n": settings.REPORT_MAX_ATTEMPTS},
     ):
+        _tell_requester(run_id, "hr.import_failed")
         return None
     changes = {"claimed": True, "attempt": F("attempt") + 1, "heartbeat_at": now, "progress": 0}
     if phase == "preview":
@@ -329,16 +349,19 @@ def import_preview(*, run_id: int, attempt: int) -> bool:
     options = {"on_progress": progress} if run.kind == ImportRun.Kind.PEOPLE else {}
     outcome = _plan(run, **options)
     stored = _error_file(run, outcome) if outcome.errors else ""
-    done = _held(run_id, attempt).update(
-        status=Status.PREVIEW_READY,
-        claimed=False,
-        progress=100,
-        fingerprint=seen,
-        error_file=stored,
-        previewed_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-        **_summary(outcome),
-    )
+    with transaction.atomic():
+        done = _held(run_id, attempt).update(
+            status=Status.PREVIEW_READY,
+            claimed=False,
+            progress=100,
+            fingerprint=seen,
+            error_file=stored,
+            previewed_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+            **_summary(outcome),
+        )
+        if done:
+            _tell_requester(run_id, "hr.import_ready")
     if not done and stored:
         run.error_file.storage.delete(stored)
     return bool(done)
@@ -374,8 +397,8 @@ def import_apply(*, run_id: int, attempt: int) -> bool:
     # The apply's own errors (a row valid at preview, refused now) add to the preview's.
     summary["errors"] = run.errors + summary["errors"]
     summary["counts"]["error"] += len(run.errors)
-    return bool(
-        _held(run_id, attempt).update(
+    with transaction.atomic():
+        done = _held(run_id, attempt).update(
             status=Status.APPLIED,
             claimed=False,
             progress=100,
@@ -383,15 +406,19 @@ def import_apply(*, run_id: int, attempt: int) -> bool:
             heartbeat_at=timezone.now(),
             **summary,
         )
-    )
+        if done:
+            _tell_requester(run_id, "hr.import_ready")
+    return bool(done)
 
 
+@transaction.atomic
 def import_fail(*, run_id: int, attempt: int, error: str) -> bool:
-    return bool(
-        _held(run_id, attempt).update(
-            status=Status.FAILED, claimed=False, error=error[:2000], finished_at=timezone.now()
-        )
+    failed = _held(run_id, attempt).update(
+        status=Status.FAILED, claimed=False, error=error[:2000], finished_at=timezone.now()
     )
+    if failed:
+        _tell_requester(run_id, "hr.import_failed")
+    return bool(failed)
 
 
 def imports_recover(*, now: datetime.datetime | None = None) -> dict:
@@ -406,13 +433,17 @@ def imports_recover(*, now: datetime.datetime | None = None) -> dict:
         fenced = _held(run_id, attempt).filter(heartbeat_at__lt=stale_before)
         phase = "preview" if status == Status.PREVIEWING else "apply"
         if attempt >= settings.REPORT_MAX_ATTEMPTS:
-            counts["failed"] += fenced.update(
-                status=Status.FAILED,
-                claimed=False,
-                finished_at=now,
-                error=_("The import could not be completed: the worker stopped %(n)s times.")
-                % {"n": attempt},
-            )
+            with transaction.atomic():
+                failed = fenced.update(
+                    status=Status.FAILED,
+                    claimed=False,
+                    finished_at=now,
+                    error=_("The import could not be completed: the worker stopped %(n)s times.")
+                    % {"n": attempt},
+                )
+                if failed:
+                    _tell_requester(run_id, "hr.import_failed")
+            counts["failed"] += failed
         elif fenced.update(
             claimed=False,
             heartbeat_at=now,

@@ -5,6 +5,8 @@ lists them and who receives each). A notice stores its kind and parameters;
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -73,7 +75,8 @@ KINDS: dict[str, Kind] = {
         Kind(
             "competitions.review_assigned",
             _("Review assigned"),
-            _("You are asked to review proposal %(code)s by %(due)s."),
+            # The title, never the code: a blind reviewer may not learn it.
+            _("You are asked to review the proposal “%(title)s” by %(due)s."),
         ),
         Kind(
             "competitions.review_due",
@@ -156,6 +159,20 @@ KINDS: dict[str, Kind] = {
             _("Patent status changed"),
             _("The patent “%(title)s” is now %(status)s."),
         ),
+        # Naming (命名): the applicant hears the office's decision or a return to review.
+        Kind(
+            "naming.application_decided",
+            _("Naming application decided"),
+            _("The application of studio “%(studio)s” was decided: %(status)s. %(reason)s"),
+        ),
+        Kind(
+            "naming.application_returned",
+            _("Naming application back in review"),
+            _(
+                "An objection to the application of studio “%(studio)s” was upheld; "
+                "it is back in expert review: %(reason)s"
+            ),
+        ),
         # Showcase.
         Kind(
             "showcase.story_returned",
@@ -221,3 +238,11 @@ def render(code: str, params: dict) -> str:
     except (KeyError, TypeError, ValueError):
         log.warning("notice of kind %s does not fit its text", code)
         return str(kind.title)
+
+
+def in_product_language(label) -> str:
+    """A label (a status, a grade) for a notice's parameters, in the product's
+    language: parameters are stored, and mails and messenger posts are written
+    in it, whatever the language of the person who acted."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label)

@@ -17,6 +17,7 @@ from accounts.selectors import is_official, org_units_managed_by
 from competitions.models import Campaign
 from competitions.selectors import campaigns_managed_by
 from core.services import ensure
+from notices.services import notify
 from reports.models import ReportRun
 
 Status = ReportRun.Status
@@ -178,13 +179,16 @@ def report_run_finish(*, run_id: int, attempt: int, content: bytes, name: str) -
     for earlier in storage.listdir(folder)[1] if storage.exists(folder) else []:
         storage.delete(f"{folder}/{earlier}")
     stored = storage.save(storage.generate_filename(f"{folder}/{name}"), ContentFile(content))
-    done = ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING).update(
-        status=Status.SUCCEEDED,
-        progress=100,
-        file=stored,
-        finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-    )
+    with transaction.atomic():
+        done = ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING).update(
+            status=Status.SUCCEEDED,
+            progress=100,
+            file=stored,
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )
+        if done:
+            _tell_requester(run, "reports.run_ready")
     if not done and not ReportRun.objects.filter(pk=run_id, file=stored).exists():
         storage.delete(stored)  # lost the run between the two statements: no stray file
     return bool(done)
@@ -195,13 +199,29 @@ def report_run_folder(run: ReportRun) -> str:
     return f"reports/{timezone.localtime(run.created_at):%Y/%m}/{run.pk}"
 
 
+def _tell_requester(run: ReportRun, kind: str) -> None:
+    """The person who asked for the run hears it is done (a scheduled run has
+    nobody to tell: its officials find it on the runs page)."""
+    if run.requested_by_id is None:
+        return
+    notify(
+        kind=kind,
+        recipients=[run.requested_by_id],
+        record=run,
+        text_params={"title": run.title or run.get_kind_display()},
+        url=run.get_absolute_url(),
+    )
+
+
+@transaction.atomic
 def report_run_fail(*, run_id: int, attempt: int, error: str) -> bool:
     """Mark the run failed with a message the requester reads."""
-    return bool(
-        ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING).update(
-            status=Status.FAILED, error=error[:2000], finished_at=timezone.now()
-        )
+    failed = ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING).update(
+        status=Status.FAILED, error=error[:2000], finished_at=timezone.now()
     )
+    if failed:
+        _tell_requester(ReportRun.objects.get(pk=run_id), "reports.run_failed")
+    return bool(failed)
 
 
 def report_run_release(*, run_id: int, attempt: int) -> bool:
@@ -228,12 +248,16 @@ def report_runs_recover(*, now: datetime.datetime | None = None) -> dict:
             pk=run_id, attempt=attempt, status=Status.RUNNING, heartbeat_at__lt=stale_before
         )
         if attempt >= settings.REPORT_MAX_ATTEMPTS:
-            counts["failed"] += fenced.update(
-                status=Status.FAILED,
-                finished_at=now,
-                error=_("The report could not be built: the worker stopped %(n)s times.")
-                % {"n": attempt},
-            )
+            with transaction.atomic():
+                failed = fenced.update(
+                    status=Status.FAILED,
+                    finished_at=now,
+                    error=_("The report could not be built: the worker stopped %(n)s times.")
+                    % {"n": attempt},
+                )
+                if failed:
+                    _tell_requester(ReportRun.objects.get(pk=run_id), "reports.run_failed")
+            counts["failed"] += failed
         # The heartbeat is bumped so the check below does not send it a second time.
         elif fenced.update(status=Status.QUEUED, heartbeat_at=now):
             counts["requeued"] += 1

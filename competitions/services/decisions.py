@@ -13,10 +13,13 @@ from accounts.models import User
 from achievements.models import Achievement
 from achievements.selectors import achievements_visible_to
 from competitions.models import Award, AwardGrade, AwardShare, Proposal
-from competitions.selectors import with_scores
+from competitions.selectors import proposals_visible_to, with_scores
+from competitions.services.proposals import proposal_url, tell_authors
 from competitions.services.screening import locked_for_official
 from core.exceptions import Conflict
 from core.services import ensure
+from notices.kinds import in_product_language
+from notices.services import notify
 
 Status = Proposal.Status
 CENT = Decimal("0.01")
@@ -63,6 +66,12 @@ def proposal_decide(*, proposal_id: int, by: User, outcome: str, reason: str = "
     proposal.transition_to(
         outcome, by=by, note=reason, also_save=("score", "decided_at", "decision_reason")
     )
+    tell_authors(
+        proposal,
+        "competitions.proposal_decided",
+        by,
+        decision=in_product_language(proposal.get_status_display()),
+    )
     return proposal
 
 
@@ -105,6 +114,7 @@ def proposal_implement(
         note=note,
         also_save=("implemented_on", "implementing_department", "achievement"),
     )
+    tell_authors(proposal, "competitions.proposal_implemented", by)
     return proposal
 
 
@@ -140,6 +150,7 @@ def proposal_verify_benefit(
         note=evidence,
         also_save=("verified_benefit", "verification_evidence", "verified_by", "verified_on"),
     )
+    tell_authors(proposal, "competitions.benefit_verified", by)
     return proposal
 
 
@@ -201,4 +212,15 @@ def proposal_award(*, proposal_id: int, by: User, grade: str, note: str = "") ->
         by=by,
         note=note or prize.get_grade_display(),
     )
+    grade_label = in_product_language(prize.get_grade_display())
+    for person, share in shares:  # each hears their own share
+        notify(
+            kind="competitions.proposal_awarded",
+            recipients=[person],
+            record=proposal,
+            text_params={"title": proposal.title, "grade": grade_label, "share": str(share)},
+            url=proposal_url(proposal),
+            may_open=proposals_visible_to,
+            actor=by,
+        )
     return award

@@ -12,11 +12,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.selectors import is_official, people_managed_by
+from accounts.selectors import is_official, officials_nearest, people_managed_by
 from accounts.services import people_checked
 from achievements.models import TechnicalProblem
 from achievements.selectors import problems_visible_to
@@ -32,6 +33,7 @@ from core import attachments
 from core.exceptions import Conflict
 from core.services import ensure, locked, shares_checked
 from core.signals import records_changed
+from notices.services import notify
 from studios.models import Studio
 from studios.selectors import studios_of
 
@@ -79,6 +81,24 @@ def ensure_author_side(proposal: Proposal, by: User) -> None:
         proposal.author_id == by.pk
         or proposal_access(by, proposal, only=("author_side",)).author_side,
         PermissionDenied(_("Only the author may do this.")),
+    )
+
+
+def proposal_url(proposal: Proposal) -> str:
+    return reverse("competitions:proposal-detail", args=[proposal.pk])
+
+
+def tell_authors(proposal: Proposal, kind: str, by: User | None, **params) -> None:
+    """The author and co-authors hear what became of their proposal (the one
+    who did it is not told; nor anyone who may no longer open it)."""
+    notify(
+        kind=kind,
+        recipients=[proposal.author_id, *proposal.co_authors.values_list("person_id", flat=True)],
+        record=proposal,
+        text_params={"title": proposal.title, **params},
+        url=proposal_url(proposal),
+        may_open=proposals_visible_to,
+        actor=by,
     )
 
 
@@ -388,7 +408,22 @@ def proposal_submit(*, proposal_id: int, by: User, note: str = "") -> Proposal:
         proposal.code = _next_code(proposal.campaign.year, proposal.org_unit.code)
         proposal.submitted_at = now
         also_save = ["code", "submitted_at"]
+    revised = proposal.status == Status.RETURNED
     proposal.transition_to(Status.SUBMITTED, by=by, note=note, also_save=tuple(also_save))
+    if revised:
+        notify(
+            kind="competitions.proposal_resubmitted",
+            recipients=officials_nearest(proposal.org_unit).values_list("pk", flat=True),
+            record=proposal,
+            text_params={"code": proposal.code},
+            url=proposal_url(proposal),
+            office_unit=proposal.org_unit,
+            may_open=proposals_visible_to,
+            actor=by,
+        )
+    else:
+        # A receipt: the author who submitted gets one too (no actor left out).
+        tell_authors(proposal, "competitions.proposal_submitted", None, code=proposal.code)
     return proposal
 
 

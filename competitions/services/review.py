@@ -14,10 +14,11 @@ from accounts.models import User
 from accounts.selectors import people_visible_to
 from competitions.models import Criterion, Proposal, Review, ReviewAssignment, ReviewScore
 from competitions.selectors import recusal_reason
-from competitions.services.proposals import locked_proposal
+from competitions.services.proposals import locked_proposal, proposal_url
 from competitions.services.screening import locked_for_official
 from core.exceptions import Conflict
 from core.services import ensure, save_or_conflict
+from notices.services import notify
 
 Status = Proposal.Status
 
@@ -54,12 +55,23 @@ def _reviewers_checked(
 
 
 def _assign(proposal: Proposal, reviewer: User, by: User) -> ReviewAssignment:
-    return ReviewAssignment.objects.create(
+    assignment = ReviewAssignment.objects.create(
         proposal=proposal,
         reviewer=reviewer,
         assigned_by=by,
         due_on=proposal.campaign.review_deadline,
     )
+    # The title and the date only: in a blind campaign the reviewer may not
+    # learn the authors, the code or the unit (notices.kinds).
+    notify(
+        kind="competitions.review_assigned",
+        recipients=[reviewer],
+        record=proposal,
+        text_params={"title": proposal.title, "due": assignment.due_on.isoformat()},
+        url=proposal_url(proposal),
+        actor=by,
+    )
+    return assignment
 
 
 @transaction.atomic

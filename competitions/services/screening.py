@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from competitions.models import Proposal
 from competitions.selectors import proposal_access, proposals_visible_to
-from competitions.services.proposals import locked_proposal
+from competitions.services.proposals import locked_proposal, tell_authors
 from core.services import ensure
 
 Status = Proposal.Status
@@ -48,6 +48,7 @@ def proposal_return(*, proposal_id: int, by: User, comment: str) -> Proposal:
     proposal = locked_for_official(proposal_id, by)
     comment = _required(comment, "comment", _("Tell the author what to change."))
     proposal.transition_to(Status.RETURNED, by=by, note=comment)
+    tell_authors(proposal, "competitions.proposal_returned", by, reason=comment)
     return proposal
 
 
@@ -58,6 +59,7 @@ def proposal_reject_ineligible(*, proposal_id: int, by: User, reason: str) -> Pr
     proposal = locked_for_official(proposal_id, by)
     reason = _required(reason, "reason", _("Give the reason it is not eligible."))
     proposal.transition_to(Status.NOT_ELIGIBLE, by=by, note=reason)
+    tell_authors(proposal, "competitions.proposal_not_eligible", by, reason=reason)
     return proposal
 
 
@@ -92,10 +94,7 @@ def proposal_mark_duplicate(
         ValidationError({"duplicate_of": _("The original is an earlier proposal.")}),
     )
     proposal.duplicate_of = original
-    proposal.transition_to(
-        Status.DUPLICATE,
-        by=by,
-        note=note or _("Duplicate of %(code)s") % {"code": original.code},
-        also_save=("duplicate_of",),
-    )
+    note = note or _("Duplicate of %(code)s") % {"code": original.code}
+    proposal.transition_to(Status.DUPLICATE, by=by, note=note, also_save=("duplicate_of",))
+    tell_authors(proposal, "competitions.proposal_duplicate", by, reason=note)
     return proposal

@@ -25,6 +25,7 @@ from naming.selectors import (
     studios_that_may_apply,
 )
 from naming.services.guards import ensure_move, locked_application, office_locked, reason_required
+from naming.services.telling import tell_applicant
 from studios import services as studio_services
 from studios.models import RecognitionList, Studio
 
@@ -184,8 +185,9 @@ def naming_application_decide(
             PermissionDenied(_("Only the union office over the call rejects an application.")),
         )
         ensure_move(application, Status.REJECTED)
-        application.transition_to(Status.REJECTED, by=by, note=reason_required(reason))
-        # notices: notify the applicant (kind "naming.application_decided") when notices has it.
+        reason = reason_required(reason)
+        application.transition_to(Status.REJECTED, by=by, note=reason)
+        tell_applicant(application, "naming.application_decided", by, reason=reason)
         return application
 
     ensure(access.runs, PermissionDenied(_("Only the union office over the call decides.")))
@@ -219,8 +221,9 @@ def naming_application_decide(
     )
     if outcome == Status.NAMED:
         _name_on_group_list(call, application.studio, by)
-    application.transition_to(outcome, by=by, note=(reason or "").strip())
-    # notices: notify the applicant (kind "naming.application_decided") when notices has it.
+    reason = (reason or "").strip()
+    application.transition_to(outcome, by=by, note=reason)
+    tell_applicant(application, "naming.application_decided", by, reason=reason)
     return application
 
 

@@ -18,6 +18,7 @@ from naming.selectors import (
     objections_visible_to,
 )
 from naming.services.guards import locked_application, office_locked, reason_required
+from naming.services.telling import tell_applicant
 
 Status = NamingApplication.Status
 
@@ -69,5 +70,6 @@ def objection_decide(
         application.transition_to(
             back_to, by=by, note=_("Objection upheld: %(reason)s") % {"reason": reason}
         )
-        # notices: notify the applicant (kind "naming.application_returned") when notices has it.
+        kind = "naming.application_decided" if reject else "naming.application_returned"
+        tell_applicant(application, kind, by, reason=reason)
     return objection
