@@ -18,7 +18,7 @@ import binascii
 import json
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -204,7 +204,10 @@ def _visible_ids(queryset: QuerySet) -> tuple[list, int]:
     up to COUNT_CAP + 1, in one query: the database counts the capped ids, and
     only the few that a short list reads its page by cross to Python."""
     capped = queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1]
-    sql, params = capped.query.get_compiler(using=queryset.db).as_sql()
+    try:
+        sql, params = capped.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # `.none()` (a filter that cannot match): no query at all
+        return [], 0
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(
             f"SELECT visible.*, COUNT(*) OVER () FROM ({sql}) visible LIMIT {FEW + 1}", params
