@@ -98,11 +98,16 @@ def test_the_original_of_a_duplicate_is_the_earlier_proposal(org, make_proposal)
     assert Proposal.objects.get(pk=older.pk).status == Status.SUBMITTED
 
 
-def test_deleting_a_draft_removes_its_photos_from_disk(org, make_proposal, media):
+def test_deleting_a_draft_removes_its_photos_from_disk(
+    org, make_proposal, media, django_capture_on_commit_callbacks
+):
     draft = make_proposal(org.worker_a, submit=False)
     attachment = attachment_create(owner=draft, upload=jpeg(), by=org.worker_a)
     path = attachment.file.path
-    services.proposal_delete(proposal_id=draft.pk, by=org.worker_a)
+    # The files go once the deletion has committed (a rollback keeps them).
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_delete(proposal_id=draft.pk, by=org.worker_a)
+        assert os.path.exists(path)
     assert not os.path.exists(path)
 
 
