@@ -4,6 +4,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import pgettext
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -44,6 +46,13 @@ class SheetTable:
     widths: list[float]
 
 
+def _totals_label() -> str:
+    """The totals row's label as the workbook writes it: in the product's
+    language, whatever language this test's thread has active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return pgettext("totals row", "Total")
+
+
 def sheet_tables(content: bytes) -> dict[str, SheetTable]:
     """{sheet title: SheetTable} of a workbook's bytes (its rows are as long
     as its widest, so a row ends with None where it has no cell)."""
@@ -56,7 +65,7 @@ def sheet_tables(content: bytes) -> dict[str, SheetTable]:
         header = [cell.value for cell in all_cells[header_at]]
         body = all_cells[header_at + 1 :]
         totals = None
-        if body and body[-1][0].font.b and body[-1][0].value == pgettext("totals row", "Total"):
+        if body and body[-1][0].font.b and body[-1][0].value == _totals_label():
             totals = [cell.value for cell in body.pop()]
         tables[sheet.title] = SheetTable(
             title=sheet.title,
