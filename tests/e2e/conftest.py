@@ -81,6 +81,9 @@ def sign_in():
             # The navbar's language buttons are submit buttons too.
             page.click("main button[type=submit]")
             page.wait_for_url(lambda url: "/accounts/login/" not in url)
+            # The bell's count arrives just after the page (htmx): wait for it, so
+            # the first click lands on a navigation that no longer moves.
+            page.locator("[data-testid=notice-bell]:not([hx-get])").wait_for()
 
     return sign_in_
 
