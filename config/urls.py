@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("showcase.api.urls")),
     path("", include("naming.api.urls")),
     path("", include("notices.api.urls")),
+    path("", include("documents.api.urls")),
     path("", include("accounts.api.unit_webhooks")),
     path("", include("core.api.urls")),
 ]
@@ -37,6 +38,7 @@ urlpatterns = [
     path("apprenticeships/", include("apprenticeships.urls")),
     path("showcase/", include("showcase.urls")),
     path("notices/", include("notices.urls")),
+    path("", include("documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

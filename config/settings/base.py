@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "hr",
     "showcase",
     "naming",
+    "documents",
 ]
 
 MIDDLEWARE = [
