@@ -13,7 +13,9 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -33,6 +35,7 @@ from apprenticeships.models import (
     Pairing,
     Session,
 )
+from apprenticeships.periods import FINAL_DUE_BEFORE_END_DAYS, DuePeriod, periods_due
 from competitions.selectors import proposals_listed_for
 from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from core.scoping import signed_in, within_paths
@@ -477,3 +480,69 @@ def mentors_of(person) -> QuerySet[Pairing]:
         .select_related("mentor__org_unit", "studio")
         .order_by("starts_on", "id")
     )
+
+
+def evaluation_due_condition(due: DuePeriod) -> Q:
+    """On a pairing's row: active, begun before `due` fell due, and not yet
+    evaluated at its level for its period."""
+    done = Evaluation.objects.filter(pairing=OuterRef("pk"), level=due.level, period=due.period)
+    return Q(status=Status.ACTIVE, starts_on__lte=due.due_from) & ~Exists(done)
+
+
+def final_due_condition(today: datetime.date) -> Q:
+    """On a pairing's row: active, with the planned end within a month (or
+    past): the final appraisal is due."""
+    soon = today + datetime.timedelta(days=FINAL_DUE_BEFORE_END_DAYS)
+    return Q(status=Status.ACTIVE, planned_end_on__lte=soon)
+
+
+def _any_due(periods: list[DuePeriod], level: str) -> Q:
+    condition = Q(pk__in=[])
+    for due in periods:
+        if due.level == level:
+            condition |= evaluation_due_condition(due)
+    return condition
+
+
+def evaluations_due_for(user, today: datetime.date | None = None) -> dict[str, int]:
+    """The home page's evaluations due, in one query over the person's pairings:
+    monthly ones they mentor, quarterly ones in the studios they lead (not
+    their own), yearly and final ones (and quarterly ones no leader may
+    record) under them as an official (not their own apprentice's): how many
+    pairings wait for one at each."""
+    if not signed_in(user):
+        return {"monthly": 0, "quarterly": 0, "office": 0}
+    today = today or timezone.localdate()
+    periods = periods_due(today)
+    Level = Evaluation.Level
+    own = Q(mentor=user) | Q(apprentice=user)
+    led = Q(studio__in=studios_led_by(user).values("pk")) & ~own
+    oversees = _oversees(user) if is_official(user) else Q(pk__in=[])
+    figures = (
+        pairings_visible_to(user)
+        .order_by()
+        .aggregate(
+            monthly=Count("pk", filter=Q(mentor=user) & _any_due(periods, Level.MENTOR_MONTHLY)),
+            quarterly=Count("pk", filter=led & _any_due(periods, Level.DEPARTMENT_QUARTERLY)),
+            office=Count(
+                "pk",
+                filter=oversees
+                & (
+                    _any_due(periods, Level.UNIT_YEARLY)
+                    | final_due_condition(today)
+                    # No leader who may record it: the quarterly one is the office's.
+                    | (
+                        Q(studio__isnull=True)
+                        | Q(studio__leader=F("mentor"))
+                        | Q(studio__leader=F("apprentice"))
+                    )
+                    & _any_due(periods, Level.DEPARTMENT_QUARTERLY)
+                ),
+            ),
+        )
+    )
+    return {
+        "monthly": figures["monthly"],
+        "quarterly": figures["quarterly"],
+        "office": figures["office"],
+    }

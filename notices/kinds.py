@@ -81,12 +81,13 @@ KINDS: dict[str, Kind] = {
         Kind(
             "competitions.review_due",
             _("Review due soon"),
-            _("Your review of proposal %(code)s is due on %(due)s."),
+            # The title, never the code (as for the assignment).
+            _("Your review of the proposal “%(title)s” is due on %(due)s."),
         ),
         Kind(
             "competitions.review_overdue",
             _("Review overdue"),
-            _("The review of proposal %(code)s was due on %(due)s and is not in."),
+            _("The review of the proposal “%(title)s” was due on %(due)s and is not in."),
             office=True,
         ),
         # Mentoring.
@@ -130,7 +131,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "apprenticeships.evaluation_due",
             _("Evaluation due"),
-            _("The %(level)s evaluation of %(apprentice)s for %(period)s is due."),
+            _("Evaluation due for %(apprentice)s (mentor %(mentor)s): %(level)s, %(period)s."),
         ),
         # Studios and achievements.
         Kind(

@@ -4,7 +4,8 @@ app, so the units come in as a queryset of accounts' scoping function)."""
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, CharField, Exists, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 
 from notices.kinds import KINDS
 from notices.models import Channel, Notice, NoticePreference, UnitWebhook
@@ -82,3 +83,20 @@ def nearest_webhooks(unit) -> list[UnitWebhook]:
         return []
     lowest = max(len(hook.org_unit.path) for hook in hooks)
     return [hook for hook in hooks if len(hook.org_unit.path) == lowest]
+
+
+def already_told(*, recipient, once_key) -> Exists:
+    """Whether `recipient` (an expression, e.g. `OuterRef("reviewer_id")`) has
+    a notice with `once_key` (an expression building the sweep's key): a beat
+    sweep skips those rows before calling `notify`, one lookup on the unique
+    index of (recipient, once key), so a second run reads and writes nothing."""
+    return Exists(Notice.objects.filter(recipient=recipient, once_key=once_key))
+
+
+def once_key(prefix: str, *parts) -> Concat:
+    """The SQL twin of the f-string `f"{prefix}:{part}:{part}…"` a sweep gives
+    `notify`, built from column expressions (`F("pk")`, `OuterRef(…)`)."""
+    pieces = [Value(prefix)]
+    for part in parts:
+        pieces += [Value(":"), Cast(part, CharField())]
+    return Concat(*pieces, output_field=CharField())

@@ -1,7 +1,6 @@
 """Evaluations at three levels and the final appraisal that completes a pairing."""
 
 import datetime
-import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import skill_level_raise
 from apprenticeships.models import Evaluation, Pairing
+from apprenticeships.periods import PERIOD_EXAMPLES, period_of, period_start
 from apprenticeships.selectors import pairing_access
 from apprenticeships.services.pairings import locked_pairing, tell_both
 from core.exceptions import Conflict
@@ -18,43 +18,6 @@ from core.services import ensure, save_or_conflict
 
 Level = Evaluation.Level
 Outcome = Evaluation.Outcome
-
-# The period each level is given for, and the first day of that period.
-PERIOD_FORMATS = {
-    # ASCII digits only: "２０２６-11" must not pass as a second "2026-11".
-    Level.MENTOR_MONTHLY: re.compile(r"^(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])$"),
-    Level.DEPARTMENT_QUARTERLY: re.compile(r"^(?P<year>[0-9]{4})-Q(?P<quarter>[1-4])$"),
-    Level.UNIT_YEARLY: re.compile(r"^(?P<year>[0-9]{4})$"),
-}
-PERIOD_EXAMPLES = {
-    Level.MENTOR_MONTHLY: "2026-10",
-    Level.DEPARTMENT_QUARTERLY: "2026-Q3",
-    Level.UNIT_YEARLY: "2026",
-}
-
-
-def period_start(level: str, period: str) -> datetime.date | None:
-    """The first day of `period` for `level`, or None when it is malformed."""
-    match = PERIOD_FORMATS[level].match(period)
-    if match is None:
-        return None
-    year = int(match["year"])
-    if not 1950 <= year <= 2100:
-        return None
-    if level == Level.MENTOR_MONTHLY:
-        return datetime.date(year, int(match["month"]), 1)
-    if level == Level.DEPARTMENT_QUARTERLY:
-        return datetime.date(year, 3 * int(match["quarter"]) - 2, 1)
-    return datetime.date(year, 1, 1)
-
-
-def period_of(level: str, day: datetime.date) -> str:
-    """The period of `level` that contains `day` (2026-10, 2026-Q4, 2026)."""
-    if level == Level.MENTOR_MONTHLY:
-        return day.strftime("%Y-%m")
-    if level == Level.DEPARTMENT_QUARTERLY:
-        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-    return str(day.year)
 
 
 def _period_checked(level: str, period: str, pairing: Pairing, evaluated_on) -> str:

@@ -253,6 +253,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notices.tasks.send_digests",
         "schedule": crontab(minute=0, hour=env.int("NOTICE_DIGEST_HOUR", default=8)),
     },
+    # Reminders before the mail digest: reviews due or late, evaluations due
+    # (docs/notices.md); each sweep tells a person once, whenever it runs.
+    "review-reminders": {
+        "task": "competitions.tasks.send_review_reminders",
+        "schedule": crontab(minute=0, hour=7),
+    },
+    "evaluation-reminders": {
+        "task": "apprenticeships.tasks.send_evaluation_reminders",
+        "schedule": crontab(minute=20, hour=7),
+    },
     "prune-notices": {
         "task": "notices.tasks.prune_notices",
         "schedule": crontab(minute=30, hour=4),
