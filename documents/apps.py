@@ -8,3 +8,6 @@ class DocumentsConfig(AppConfig):
 
     name = "documents"
     verbose_name = _("Documents")
+
+    def ready(self):
+        from documents.dossiers import panels  # noqa: F401 - the studio page's dossier links
