@@ -389,6 +389,10 @@ API_THROTTLE_RATES = {
 # locks each employee number after AXES_FAILURE_LIMIT). 0: no limit.
 SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=30)
 SIGN_IN_ADDRESS_WINDOW_SECONDS = env.int("SIGN_IN_ADDRESS_WINDOW_SECONDS", default=900)
+# Certificate checks at /verify/<code>/ one address may make per window before
+# it is answered 429 (documents/certificates/limits.py); 0: no limit.
+CERTIFICATE_VERIFY_LIMIT = env.int("CERTIFICATE_VERIFY_LIMIT", default=30)
+CERTIFICATE_VERIFY_WINDOW_SECONDS = env.int("CERTIFICATE_VERIFY_WINDOW_SECONDS", default=60)
 # Reverse proxies in front of gunicorn that append the client's address to
 # X-Forwarded-For (core.throttles.client_address); 0: REMOTE_ADDR is the client.
 PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)

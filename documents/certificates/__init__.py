@@ -1,0 +1,2 @@
+"""Certificates anyone can verify: issuing (services), the PDF (pdf), the
+public check of a code (selectors, limits). See docs/documents.md."""
