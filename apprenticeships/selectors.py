@@ -504,45 +504,63 @@ def _any_due(periods: list[DuePeriod], level: str) -> Q:
     return condition
 
 
-def evaluations_due_for(user, today: datetime.date | None = None) -> dict[str, int]:
-    """The home page's evaluations due, in one query over the person's pairings:
-    monthly ones they mentor, quarterly ones in the studios they lead (not
-    their own), yearly and final ones (and quarterly ones no leader may
-    record) under them as an official (not their own apprentice's): how many
-    pairings wait for one at each."""
+def pairings_with_evaluation_due_for(user, today: datetime.date | None = None) -> QuerySet:
+    """The pairings waiting for an evaluation the person records (their home
+    page's "needs your action"): the monthly one of those they mentor, the
+    quarterly one in the studios they lead (not their own), and as an official
+    the yearly and final ones (and the quarterly one no leader may record),
+    never of their own apprenticeship or apprentice. The same rules as the
+    reminder sweep (apprenticeships.periods), oldest start first."""
     if not signed_in(user):
-        return {"monthly": 0, "quarterly": 0, "office": 0}
+        return Pairing.objects.none()
     today = today or timezone.localdate()
     periods = periods_due(today)
     Level = Evaluation.Level
     own = Q(mentor=user) | Q(apprentice=user)
     led = Q(studio__in=studios_led_by(user).values("pk")) & ~own
-    oversees = _oversees(user) if is_official(user) else Q(pk__in=[])
-    figures = (
-        pairings_visible_to(user)
-        .order_by()
-        .aggregate(
-            monthly=Count("pk", filter=Q(mentor=user) & _any_due(periods, Level.MENTOR_MONTHLY)),
-            quarterly=Count("pk", filter=led & _any_due(periods, Level.DEPARTMENT_QUARTERLY)),
-            office=Count(
-                "pk",
-                filter=oversees
-                & (
-                    _any_due(periods, Level.UNIT_YEARLY)
-                    | final_due_condition(today)
-                    # No leader who may record it: the quarterly one is the office's.
-                    | (
-                        Q(studio__isnull=True)
-                        | Q(studio__leader=F("mentor"))
-                        | Q(studio__leader=F("apprentice"))
-                    )
-                    & _any_due(periods, Level.DEPARTMENT_QUARTERLY)
-                ),
-            ),
-        )
+    no_leader = (
+        Q(studio__isnull=True) | Q(studio__leader=F("mentor")) | Q(studio__leader=F("apprentice"))
     )
-    return {
-        "monthly": figures["monthly"],
-        "quarterly": figures["quarterly"],
-        "office": figures["office"],
-    }
+    due = (Q(mentor=user) & _any_due(periods, Level.MENTOR_MONTHLY)) | (
+        led & _any_due(periods, Level.DEPARTMENT_QUARTERLY)
+    )
+    if is_official(user):
+        due |= _oversees(user) & (
+            _any_due(periods, Level.UNIT_YEARLY)
+            | final_due_condition(today)
+            | no_leader & _any_due(periods, Level.DEPARTMENT_QUARTERLY)
+        )
+    return pairings_visible_to(user).filter(due).order_by("starts_on", "id")
+
+
+# A plan step shows on the home page from a week before it falls due.
+STEP_DUE_WITHIN_DAYS = 7
+
+
+def steps_due_for(user, today: datetime.date | None = None) -> QuerySet[Milestone]:
+    """Plan steps not done that fall due within a week (or are past due), of
+    the active pairings the person is apprenticed in or mentors; earliest first."""
+    if not signed_in(user):
+        return Milestone.objects.none()
+    soon = (today or timezone.localdate()) + datetime.timedelta(days=STEP_DUE_WITHIN_DAYS)
+    return (
+        milestones_visible_to(user)
+        .filter(
+            Q(pairing__apprentice=user) | Q(pairing__mentor=user),
+            done_on__isnull=True,
+            due_on__lte=soon,
+            pairing__status=Status.ACTIVE,
+        )
+        .order_by("due_on", "id")
+    )
+
+
+def sessions_to_confirm(user) -> QuerySet[Attendance]:
+    """The sessions the person attended as an apprentice and has not confirmed."""
+    if not signed_in(user):
+        return Attendance.objects.none()
+    return (
+        Attendance.objects.filter(pairing__apprentice=user, confirmed_at__isnull=True)
+        .select_related("session")
+        .order_by("session__held_on", "id")
+    )

@@ -22,6 +22,7 @@ from reports.selectors import (
     dashboard_summary,
     home_showcase,
     home_summary,
+    needs_action,
     report_run_access,
     report_runs_with_access,
 )
@@ -38,7 +39,11 @@ def home(request):
     return render(
         request,
         "reports/home.html",
-        {**home_summary(request.user), **home_showcase(request.user)},
+        {
+            **home_summary(request.user),
+            **home_showcase(request.user),
+            "needs_action": needs_action(request.user),
+        },
     )
 
 
@@ -75,6 +80,7 @@ def dashboard(request, is_home: bool = False):
             "months": months,
             "charts": _charts(figures, months),
             "is_home": is_home,
+            "needs_action": needs_action(request.user) if is_home else [],
             "left_behind": open_work_of(people_left(scope.unit)),
             **dashboard_summary(request.user),
         },

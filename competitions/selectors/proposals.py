@@ -252,3 +252,13 @@ def screening_queue(user) -> QuerySet[Proposal]:
         .filter(status=Proposal.Status.SUBMITTED)
         .order_by("status_changed_at", "id")
     )
+
+
+def proposals_to_revise(user) -> QuerySet[Proposal]:
+    """The person's own proposals the office returned for changes, oldest
+    return first (only the author revises and submits again)."""
+    return (
+        proposals_of(user)
+        .filter(author=user, status=Proposal.Status.RETURNED)
+        .order_by("status_changed_at", "id")
+    )

@@ -252,3 +252,27 @@ def campaign_results(campaign: Campaign) -> dict:
         "verified_total": verified["total"] or Decimal(0),
         "verified_count": verified["n"],
     }
+
+
+def unreviewed_assignments() -> QuerySet[ReviewAssignment]:
+    """Active assignments whose reviewer has not reviewed a proposal still
+    under review (the reminder sweep's rows)."""
+    reviewed = Review.objects.filter(
+        proposal=OuterRef("proposal_id"), reviewer=OuterRef("reviewer_id")
+    )
+    return ReviewAssignment.objects.filter(
+        replaced_at__isnull=True, proposal__status=Proposal.Status.UNDER_REVIEW
+    ).exclude(Exists(reviewed))
+
+
+def reviews_waiting_for(user) -> QuerySet[ReviewAssignment]:
+    """The reviews the person still owes, earliest deadline first (their home
+    page's "needs your action")."""
+    if not signed_in(user):
+        return ReviewAssignment.objects.none()
+    return (
+        unreviewed_assignments()
+        .filter(reviewer=user)
+        .select_related("proposal")
+        .order_by("due_on", "id")
+    )

@@ -11,12 +11,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import F, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.selectors import officials_nearest
-from competitions.models import Proposal, Review, ReviewAssignment
-from competitions.selectors import proposals_visible_to
+from competitions.models import Proposal, ReviewAssignment
+from competitions.selectors import proposals_visible_to, unreviewed_assignments
 from competitions.services.proposals import proposal_url
 from notices.selectors import already_told, once_key
 from notices.services import notify
@@ -25,17 +25,6 @@ from notices.services import notify
 # the sweep missed, once).
 REVIEW_DUE_SOON_DAYS = 3
 DUE, OVERDUE = "competitions.review_due", "competitions.review_overdue"
-
-
-def unreviewed_assignments() -> QuerySet[ReviewAssignment]:
-    """Active assignments whose reviewer has not reviewed a proposal still
-    under review."""
-    reviewed = Review.objects.filter(
-        proposal=OuterRef("proposal_id"), reviewer=OuterRef("reviewer_id")
-    )
-    return ReviewAssignment.objects.filter(
-        replaced_at__isnull=True, proposal__status=Proposal.Status.UNDER_REVIEW
-    ).exclude(Exists(reviewed))
 
 
 def _params(assignment: ReviewAssignment) -> dict:

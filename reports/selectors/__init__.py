@@ -10,6 +10,7 @@ from reports.selectors.home import (  # noqa: F401
     dashboard_summary,
     home_showcase,
     home_summary,
+    needs_action,
 )
 from reports.selectors.runs import (  # noqa: F401
     ReportRunAccess,

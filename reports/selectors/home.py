@@ -1,12 +1,32 @@
 """Reads behind the home pages."""
 
-from django.utils import timezone
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from accounts.selectors import person_roles, user_scope
-from apprenticeships.selectors import mentoring_at_a_glance
-from competitions.selectors import campaigns_open_to, proposals_of, screening_queue
+from django.db.models import Count, QuerySet, Window
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import is_official, person_roles, user_scope
+from apprenticeships.selectors import (
+    mentoring_at_a_glance,
+    pairings_with_evaluation_due_for,
+    sessions_to_confirm,
+    steps_due_for,
+)
+from competitions.models import Proposal
+from competitions.selectors import (
+    campaigns_open_to,
+    proposals_of,
+    proposals_to_revise,
+    reviews_waiting_for,
+    screening_queue,
+)
 from reports.selectors.dashboard import studio_year_figures
-from showcase.selectors import featured_stories, newest_honours
+from showcase.selectors import featured_stories, newest_honours, stories_sent_back_to
 from studios.models import Membership
 from studios.selectors import studios_led_by, studios_visible_to
 
@@ -56,3 +76,117 @@ def home_showcase(user) -> dict:
     """Whom to learn from, above a worker's own work: the featured stories and
     the newest honours (an official's home is the dashboard instead)."""
     return {"featured_stories": featured_stories(user), "newest_honours": newest_honours(user)}
+
+
+# Items shown per kind of action; the rest is behind the kind's list.
+ACTIONS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    text: str
+    url: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    key: str
+    title: Promise
+    total: int
+    items: list[ActionItem]
+    more_url: str
+
+
+def _day(value) -> str:
+    return date_format(value, "Y-m-d")
+
+
+def _group(key, title, rows: QuerySet, item: Callable, more_url: str) -> ActionGroup | None:
+    """The first few rows and how many there are, in one query (a window
+    count over the whole filtered set, computed before the LIMIT)."""
+    rows = list(rows.annotate(action_total=Window(Count("pk")))[:ACTIONS_SHOWN])
+    if not rows:
+        return None
+    return ActionGroup(key, title, rows[0].action_total, [item(row) for row in rows], more_url)
+
+
+def needs_action(user) -> list[ActionGroup]:
+    """ "Needs your action", first on every home page: what waits for the person,
+    each kind in one query through its scoping selector, each item linking to
+    its record. A blind reviewer's item names the title and deadline only."""
+    mine = reverse("competitions:my-proposals")
+    my_apprenticeship = reverse("apprenticeships:my-apprenticeship")
+    groups = [
+        _group(
+            "proposals-returned",
+            _("Proposals returned to you to revise"),
+            proposals_to_revise(user),
+            lambda p: ActionItem(
+                p.title, reverse("competitions:proposal-detail", args=[p.pk]), p.code
+            ),
+            f"{mine}?status={Proposal.Status.RETURNED}",
+        ),
+        _group(
+            "reviews-due",
+            _("Reviews you owe"),
+            reviews_waiting_for(user),
+            lambda a: ActionItem(
+                a.proposal.title,
+                reverse("competitions:review-form", args=[a.proposal_id]),
+                _("due %(date)s") % {"date": _day(a.due_on)},
+            ),
+            reverse("competitions:review-queue"),
+        ),
+        _group(
+            "sessions-to-confirm",
+            _("Sessions to confirm"),
+            sessions_to_confirm(user),
+            lambda a: ActionItem(a.session.topic, my_apprenticeship, _day(a.session.held_on)),
+            my_apprenticeship,
+        ),
+        _group(
+            "steps-due",
+            _("Plan steps due"),
+            steps_due_for(user).select_related("pairing__apprentice"),
+            lambda m: ActionItem(
+                m.title,
+                reverse("apprenticeships:pairing-detail", args=[m.pairing_id]),
+                _("due %(date)s") % {"date": _day(m.due_on)},
+            ),
+            my_apprenticeship,
+        ),
+        _group(
+            "evaluations-due",
+            _("Evaluations due"),
+            pairings_with_evaluation_due_for(user),
+            lambda p: ActionItem(
+                p.apprentice.full_name,
+                reverse("apprenticeships:pairing-detail", args=[p.pk]),
+                p.mentor.full_name,
+            ),
+            f"{reverse('apprenticeships:pairing-list')}?status=active",
+        ),
+        _group(
+            "stories-returned",
+            _("Stories sent back to you"),
+            stories_sent_back_to(user),
+            lambda story: ActionItem(
+                story.title, reverse("showcase:story-detail", args=[story.pk])
+            ),
+            reverse("showcase:story-list"),
+        ),
+    ]
+    if is_official(user):
+        groups.append(
+            _group(
+                "screening",
+                _("Proposals waiting for screening"),
+                screening_queue(user),
+                lambda p: ActionItem(
+                    p.title, reverse("competitions:proposal-detail", args=[p.pk]), p.code
+                ),
+                reverse("competitions:screening-queue"),
+            )
+        )
+    return [group for group in groups if group is not None]

@@ -169,3 +169,13 @@ def featured_stories(user, *, limit: int = 4) -> list[Story]:
     return list(
         published_stories(user).filter(featured=True).order_by("-published_on", "-id")[:limit]
     )
+
+
+def stories_sent_back_to(user) -> QuerySet[Story]:
+    """The person's stories the office sent back: drafts that were in review
+    (a draft gets a status change only by being sent back)."""
+    return (
+        stories_visible_to(user)
+        .filter(author=user, status=Story.Status.DRAFT, status_changed_at__isnull=False)
+        .order_by("status_changed_at", "id")
+    )
