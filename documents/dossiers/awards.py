@@ -94,11 +94,10 @@ def award_list_document(awards: AwardList) -> bytes:
         _("Share (%)"),
         _("Amount (CNY)"),
     ]
-    rows, blocks = [], []
+    rows = []
     for number, award in enumerate(awards.awards, start=1):
         proposal = award.proposal
         shares = list(award.shares.all()) or [None]
-        first = len(rows) + 1  # the header is row 0
         for share in shares:
             rows.append(
                 [
@@ -114,17 +113,15 @@ def award_list_document(awards: AwardList) -> bytes:
                     share.amount if share else None,
                 ]
             )
-        blocks.append((first, len(rows)))
-    table = layout.data_table(
+    layout.data_table(
         document,
         header,
         rows,
         totals=layout.totals_row(len(header), {6: awards.total.amount, 9: awards.total.amount}),
         empty=_("No award in your units yet."),
+        merged_columns=range(7),  # the award's own columns span its shares' rows
+        weights=[4, 11, 22, 8, 12, 9, 10, 9, 6, 9],
     )
-    for first, last in blocks:
-        for column in range(7):  # the award's own columns span its shares' rows
-            layout.merge_down(table, column, first, last)
 
     for words, column, totals in (
         (_("Totals per grade"), _("Grade"), awards.by_grade),

@@ -81,6 +81,7 @@ def _members(document, dossier: StudioDossier) -> None:
             honours_of(m.person_id),
         ],
         empty=_("No members."),
+        weights=[5, 11, 9, 16, 13, 12, 12, 22],
     )
 
 
@@ -107,6 +108,7 @@ def _problems(document, dossier: StudioDossier) -> None:
             p.realised_benefit,
         ],
         empty=_("None recorded."),
+        weights=[5, 35, 12, 10, 12, 12, 14],
     )
 
 
@@ -133,6 +135,7 @@ def _achievements(document, dossier: StudioDossier) -> None:
             a.verified_benefit,
         ],
         totals=layout.totals_row(7, {5: dossier.claimed_benefit, 6: dossier.verified_benefit}),
+        weights=[5, 33, 12, 11, 11, 14, 14],
     )
 
 
@@ -152,6 +155,7 @@ def _patents(document, dossier: StudioDossier) -> None:
             p.granted_on,
         ],
         empty=_("None recorded."),
+        weights=[5, 20, 33, 10, 10, 11, 11],
     )
 
 
@@ -178,6 +182,7 @@ def _apprentices(document, dossier: StudioDossier) -> None:
             p.get_status_display(),
         ],
         empty=_("None recorded."),
+        weights=[5, 14, 14, 14, 14, 16, 12],
     )
 
 
@@ -194,6 +199,7 @@ def _honours(document, dossier: StudioDossier) -> None:
             listed.conferred_by,
         ],
         empty=_("Not yet named on any list."),
+        weights=[5, 45, 12, 8, 30],
     )
 
 

@@ -14,7 +14,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Pt
+from docx.table import _Cell
 
 from documents.dossiers.template import TEMPLATE_PATH
 
@@ -95,10 +96,65 @@ def _table(document, columns: int):
     return table
 
 
-def _add_row(table, cells: Sequence, *, header: bool = False, bold: bool = False):
+def _cells(table, row):
+    """A new row's cells straight from its XML: python-docx's `row.cells` lays
+    out the whole table's grid on every call, which makes a long list quadratic."""
+    return [_Cell(tc, table) for tc in row._tr.tc_lst]
+
+
+def _vertical_merge(cell, value: str | None) -> None:
+    """`restart` on a record's first row, continue (no value) on the rows below."""
+    merge = OxmlElement("w:vMerge")
+    if value:
+        merge.set(qn("w:val"), value)
+    properties = cell._tc.get_or_add_tcPr()
+    width = properties.find(qn("w:tcW"))
+    if width is not None:
+        width.addnext(merge)  # vMerge comes right after the width in tcPr
+    else:
+        properties.insert(0, merge)
+
+
+def _widths(document, table, weights: Sequence[int] | None) -> list | None:
+    """Column widths in proportion to `weights`, over the page's text width (set
+    on the grid for LibreOffice and WPS, on each cell for Word)."""
+    if not weights:
+        return None
+    section = document.sections[-1]
+    usable = section.page_width - section.left_margin - section.right_margin
+    widths = [Emu(int(usable * weight / sum(weights))) for weight in weights]
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    return widths
+
+
+def _add_row(
+    table,
+    values: Sequence,
+    *,
+    header: bool = False,
+    bold: bool = False,
+    continued=(),
+    above=None,
+    widths=None,
+):
+    """A row; the columns in `continued` merge with the row `above` (whose
+    cells are returned so the next row may continue them in turn)."""
     row = table.add_row()
     _row_flag(row, "cantSplit")
-    for cell, value in zip(row.cells, cells, strict=True):
+    cells = _cells(table, row)
+    for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
+        if widths:
+            cell.width = widths[index]
+        if index in continued:
+            if (
+                above is not None
+                and above[index]._tc.get_or_add_tcPr().find(qn("w:vMerge")) is None
+            ):
+                _vertical_merge(above[index], "restart")
+            _vertical_merge(cell, None)
+            continue
         cell.text = text(value) if not header else str(value)
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -108,7 +164,7 @@ def _add_row(table, cells: Sequence, *, header: bool = False, bold: bool = False
             _bold(cell)
     if header:
         _row_flag(row, "tblHeader")
-    return row
+    return cells
 
 
 def totals_row(width: int, sums: dict[int, object], *, label_at: int = 1) -> list:
@@ -147,33 +203,31 @@ def data_table(
     *,
     totals: Sequence | None = None,
     empty: str = "",
+    merged_columns: Sequence[int] = (),
+    weights: Sequence[int] | None = None,
 ):
     """A bordered list: a shaded header row repeated on each page, one row per
     record, an optional bold totals row; `empty` in one merged row when there
-    are no records."""
+    are no records. A record may take several rows (an award, a row per person
+    paid): they carry its number in the first column, and `merged_columns` span
+    them as one cell each. `weights`: the columns' relative widths."""
     table = _table(document, len(header))
-    _add_row(table, header, header=True)
-    count = 0
+    widths = _widths(document, table, weights)
+    _add_row(table, header, header=True, widths=widths)
+    count, previous, above = 0, None, None
     for row in rows:
-        _add_row(table, row)
+        continues = merged_columns and previous is not None and row[0] == previous[0]
+        continued = merged_columns if continues else ()
+        above = _add_row(table, row, continued=continued, above=above, widths=widths)
+        previous = row
         count += 1
     if not count and empty:
         row = table.add_row()
         merged = row.cells[0].merge(row.cells[-1])
         merged.text = empty
     if totals is not None:
-        _add_row(table, totals, bold=True)
+        _add_row(table, totals, bold=True, widths=widths)
     return table
-
-
-def merge_down(table, column: int, first_row: int, last_row: int) -> None:
-    """Merge a column's cells over rows that describe one record (an award and
-    its shares), keeping the first row's text."""
-    if last_row <= first_row:
-        return
-    keep = table.cell(first_row, column).text
-    merged = table.cell(first_row, column).merge(table.cell(last_row, column))
-    merged.text = keep
 
 
 def photo_grid(document, photos: Sequence[tuple[bytes, str]], *, per_row: int = 2) -> None:

@@ -442,6 +442,7 @@ def test_award_list_holds_each_share_and_the_totals(award_world, api):
         ("Encouragement award", "200.00", org.colleague_a.full_name, "100.00", "200.00"),
     ]
     assert rows[-1][1] == "Total" and rows[-1][-1] == "7,200.00"
+    assert "w:vMerge" in document.tables[0]._tbl.xml  # the first prize spans its two rows
     by_grade = [[cell.text for cell in row.cells] for row in document.tables[1].rows[1:]]
     assert by_grade == [
         ["First prize", "1", "5,000.00"],
