@@ -274,3 +274,11 @@ def seed_apprenticeships() -> None:
             format="theory",
             topic=f"{studio.speciality}基础知识",
         )
+
+
+@demo.seeder(order=55)
+def seed_mentoring_notices() -> None:
+    """The nightly at-risk alert, as beat sends it: `mentor` (and `lead`, and
+    the office) hear that the struggling apprentice's pairing is at risk. Once
+    per episode, so seeding again tells nobody twice."""
+    services.pairings_at_risk_notify()

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import OrgUnit, User
 from competitions import services
 from competitions.demo.entry import ACTIONS, DEMO_ACCOUNTS, GRADES, advance
 from competitions.models import (
@@ -18,7 +18,9 @@ from competitions.models import (
     Review,
     ReviewAssignment,
 )
-from competitions.selectors import recusal_reason, with_scores
+from competitions.selectors import recusal_reason, unreviewed_assignments, with_scores
+from competitions.services.reminders import REVIEW_DUE_SOON_DAYS, review_reminders_send
+from core import demo
 
 Status = Proposal.Status
 
@@ -189,3 +191,31 @@ def date_last_years_results(campaign: Campaign, year: int) -> None:
     ):
         last = proposal.events.order_by("-at").first()
         Proposal.objects.filter(pk=proposal.pk).update(status_changed_at=last.at)
+
+
+@demo.seeder(order=45)
+def seed_review_reminders() -> None:
+    """The daily reminder sweep, as beat runs it, over two of this year's
+    assignments the office put on a short deadline: `reviewer` hears that one
+    is due in three days; `reviewer2`'s is two days late, so they and the
+    nearest office (`official`, over company A) hear it is overdue. Seeding
+    again tells nobody twice (the sweep's once keys)."""
+    today = timezone.localdate()
+    waiting = unreviewed_assignments().filter(
+        proposal__campaign__year=today.year,
+        # Company A's proposals: the group's office is their nearest.
+        proposal__org_unit__path__startswith=OrgUnit.objects.get(code="A").path,
+    )
+    for employee_no, due_on in (
+        ("reviewer", today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS)),
+        ("reviewer2", today - datetime.timedelta(days=2)),
+    ):
+        assignment = waiting.filter(reviewer__employee_no=employee_no).order_by("pk").first()
+        if (
+            assignment is not None
+            and not assignment.reviewer.notices.filter(
+                kind__in=["competitions.review_due", "competitions.review_overdue"]
+            ).exists()
+        ):
+            ReviewAssignment.objects.filter(pk=assignment.pk).update(due_on=due_on)
+    review_reminders_send(today=today)

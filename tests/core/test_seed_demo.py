@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import OrgUnit, RoleGrant, User
+from notices.models import Notice
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +53,25 @@ def test_demo_reviewers_are_in_company_c(seeded):
 
 
 def test_seeding_twice_adds_nothing(seeded):
-    people, units = User.objects.count(), OrgUnit.objects.count()
+    people, units, notices = User.objects.count(), OrgUnit.objects.count(), Notice.objects.count()
     call_command("seed_demo", verbosity=0)
     assert (User.objects.count(), OrgUnit.objects.count()) == (people, units)
+    assert Notice.objects.count() == notices  # the sweeps tell nobody twice
+
+
+@pytest.mark.parametrize(
+    ("account", "kind"),
+    [
+        ("worker", "competitions.proposal_returned"),
+        ("reviewer", "competitions.review_due"),
+        ("mentor", "apprenticeships.pairing_at_risk"),
+        ("official", "competitions.review_overdue"),
+    ],
+)
+def test_each_demo_role_has_an_unread_notice_of_its_own(seeded, account, kind):
+    """Made by the services and the reminder sweeps, as in production."""
+    unread = Notice.objects.filter(recipient__employee_no=account, kind=kind, read_at__isnull=True)
+    assert unread.count() == 1
 
 
 def test_seed_demo_refuses_where_demo_data_is_disabled(settings):
