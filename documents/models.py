@@ -3,7 +3,7 @@ with a code anyone can check at /verify/<code>/ (docs/documents.md)."""
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,7 +43,10 @@ class Certificate(models.Model):
     subject = models.CharField(_("proposal title"), max_length=200, blank=True)
     distinction = models.CharField(_("award or honour"), max_length=200)
     occasion = models.CharField(_("competition or list"), max_length=200)
-    awarded_on = models.DateField(_("date"))
+    # The day it was awarded or conferred; an honour recorded without its day
+    # states its list's year only.
+    awarded_on = models.DateField(_("date"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
     issuer = models.CharField(_("issued by"), max_length=200)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now, editable=False)
 
@@ -69,3 +72,10 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def dated(self) -> str:
+        """The date as printed: the day, or the year when the day is unknown."""
+        if self.awarded_on is not None:
+            return formats.date_format(self.awarded_on, "DATE_FORMAT")
+        return _("%(year)s (year)") % {"year": self.year}

@@ -12,7 +12,7 @@ import segno
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -109,9 +109,7 @@ def _render(certificate: Certificate, verify_url: str) -> bytes:
     pdf.set_xy(width / 2, height - 62)
     pdf.cell(width / 2 - 35, 9, certificate.issuer, align="R")
     pdf.set_xy(width / 2, height - 52)
-    pdf.cell(
-        width / 2 - 35, 9, formats.date_format(certificate.awarded_on, "DATE_FORMAT"), align="R"
-    )
+    pdf.cell(width / 2 - 35, 9, certificate.dated, align="R")
 
     # Verification, bottom left: the QR code, the code and where to check it.
     qr = io.BytesIO()

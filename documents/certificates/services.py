@@ -124,6 +124,7 @@ def _award_statement(proposal: Proposal, award: Award) -> dict:
             "distinction": str(award.grade.get_grade_display()),
             "occasion": proposal.campaign.name,
             "awarded_on": timezone.localdate(award.awarded_at),
+            "year": timezone.localdate(award.awarded_at).year,
             "issuer": _("%(unit)s trade union") % {"unit": proposal.campaign.org_unit.name},
         }
 
@@ -150,6 +151,7 @@ def _honour_statement(honour: Honour) -> dict:
             "subject": "",
             "distinction": distinction,
             "occasion": recognition_list.title,
-            "awarded_on": honour.conferred_on or timezone.localdate(honour.created_at),
+            "awarded_on": honour.conferred_on,
+            "year": honour.conferred_on.year if honour.conferred_on else recognition_list.year,
             "issuer": recognition_list.conferred_by,
         }

@@ -24,6 +24,8 @@ from tests.competitions.states import proposal_reviewed, reviewer_panel
 from tests.factories import PersonFactory, make_campaign
 from tests.world import shared_data
 
+pytestmark = pytest.mark.django_db
+
 Status = Proposal.Status
 FIELDS = {
     "category": Proposal.Category.INNOVATION,
@@ -369,6 +371,9 @@ class TestIssuedOnce:
             "粉尘治理创新工作室",
         )
         assert studio.occasion == "2026年省级职工创新工作室"
+        assert studio.distinction == "省级创新工作室"
+        # Recorded without its day: the certificate states the list's year.
+        assert (studio.awarded_on, studio.year, studio.dated) == (None, 2026, "2026年")
 
 
 # --- /verify/ ---------------------------------------------------------------------------
