@@ -205,6 +205,20 @@ def test_reviewer_scores_official_decides_and_awards_author_reads_their_share(
     screenshot(office, "review-360px-11-award-table")
     assert_no_sideways_scroll(office)
 
+    # And printed for the file, the award table is the table alone: no navigation,
+    # no buttons, black on white, and it says who printed it
+    office.emulate_media(media="print")
+    expect(office.locator("nav.navbar")).to_be_hidden()
+    controls = office.locator("main .btn, main form")
+    assert controls.count() > 0
+    for control in controls.all():
+        expect(control).to_be_hidden()
+    expect(office.get_by_test_id("award-row")).to_be_visible()
+    expect(office.get_by_test_id("printed-by")).to_be_visible()
+    assert office.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
+    screenshot(office, "review-360px-12-award-table-printed")
+    office.emulate_media(media="screen")
+
     # When the author opens their proposal from the five-small page
     author = open_page(locale="zh-CN", width=WIDTH, height=HEIGHT)
     sign_in(author, live_server, "worker")
