@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -21,6 +22,7 @@ from documents.models import Certificate
 from studios import services as studio_services
 from studios.models import Honour, RecognitionList, Studio
 from tests.competitions.states import proposal_reviewed, reviewer_panel
+from tests.concurrency import run_at_once
 from tests.factories import PersonFactory, make_campaign
 from tests.world import shared_data
 
@@ -352,6 +354,26 @@ class TestIssuedOnce:
         )
         assert loser.pk == winner.pk
         assert Certificate.objects.count() == 1
+
+    @pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL's real concurrency"
+    )
+    @pytest.mark.django_db(transaction=True)
+    def test_first_downloads_at_once_issue_one_certificate(self, org, provincial_list):
+        honour = studio_services.honour_create(
+            by=org.group_official,
+            recognition_list=provincial_list,
+            person=org.worker_a,
+            personal_title=Honour.PersonalTitle.CRAFTSMAN,
+        )
+
+        def download():
+            return certificate_services.honour_certificate(honour_id=honour.pk, by=org.worker_a)
+
+        results, errors = run_at_once([(download,)] * 4)
+        assert not errors
+        assert len({certificate.code for certificate in results}) == 1
+        assert Certificate.objects.filter(honour=honour).count() == 1
 
     def test_honour_statements(self, certified):
         personal = certificate_services.honour_certificate(
