@@ -1,6 +1,7 @@
 """What the review's results show: the award table, the decisions board, what
 authors and everyone else read, and who may do what."""
 
+import io
 import re
 from decimal import Decimal
 from types import SimpleNamespace
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
+from docx import Document
 
 from competitions.models import PLAIN_EVENTS, Proposal
 from tests.competitions.conftest import a201_reviewers, proposal_maker
@@ -77,6 +79,16 @@ class TestAwardTable:
         assert '李卫东 <span class="money">¥5,000.00</span>' in roller_row
         assert list(response.context["waiting"]) == [waiting]
         assert url("proposal-detail", waiting) in html
+
+    def test_the_table_links_the_award_list_for_finance_in_word(
+        self, as_person, org, make_proposal, spray, trio
+    ):
+        spray = decided(spray, org.official_a, trio, Status.AWARDED, grade="second")
+        html = as_person(org.official_a).get(awards(spray.campaign)).content.decode()
+        link = re.search(r'href="([^"]+)" download data-testid="award-list"', html).group(1)
+        document = Document(io.BytesIO(as_person(org.official_a).get(link).content))
+        cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+        assert {"王建国", "李卫东", spray.code} <= cells
 
     def test_the_table_exports_each_persons_share_for_finance(
         self, as_person, api, org, make_proposal, spray, trio
