@@ -21,20 +21,16 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
 
-## make run: migrate, seed the demo if empty, start the Celery worker (with beat)
-## and the web server; Ctrl-C stops both.
+## make run: migrate, seed the demo if empty, then the web server, the Celery
+## workers and beat under one supervisor (manage.py run_embedded), which starts a
+## worker or beat again when it dies; Ctrl-C stops them all.
 run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py prepare_worker
 	@echo ""
-	@echo "Innovation Studios: http://$(HOST):$(PORT)/   (Ctrl-C stops the web server and the worker)"
-	@# Reset the trap before `kill 0`: that signal reaches this shell too and
-	@# would otherwise run the trap again, endlessly.
-	@trap 'trap - INT TERM; kill 0' INT TERM; \
-	$(VENV)/bin/celery -A config worker --beat --loglevel=warning --concurrency=2 & \
-	$(PY) manage.py runserver --noreload $(HOST):$(PORT); \
-	kill 0
+	@echo "Innovation Studios: http://$(HOST):$(PORT)/   (Ctrl-C stops the web server and the workers)"
+	@exec $(PY) manage.py run_embedded $(HOST):$(PORT)
 
 ## make test: the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
 test: $(VENV)/.installed-dev

@@ -18,7 +18,7 @@ the alias chosen when the block started; writes always go to the primary.
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
@@ -218,3 +218,26 @@ def statement_timeout_use(milliseconds: int) -> None:
         if connection.vendor == "postgresql":
             statement_timeout_set(connection.settings_dict, milliseconds)
             connection.close()
+
+
+def read_in_chunks(queryset, size: int = 2000) -> Iterator:
+    """The rows of `queryset` in its order, `size` at a time, for a long read
+    that writes on the way (a report's heartbeats and progress).
+
+    PostgreSQL streams them through one cursor (`.iterator()`). On SQLite an
+    open cursor keeps a read transaction on the connection: a write on the same
+    connection must then upgrade it, and once anyone else has committed since
+    the read began SQLite refuses at once ("database is locked"; the busy
+    timeout does not apply to it). So there the keys are read first, in order,
+    then the rows a chunk of keys at a time: no statement stays open between
+    chunks, and each write in between is a short transaction of its own that
+    waits its turn for SQLite's one writer."""
+    if connections[queryset.db].vendor != "sqlite":
+        yield from queryset.iterator(chunk_size=size)
+        return
+    keys = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(keys), size):
+        chunk = keys[start : start + size]
+        found = {row.pk: row for row in queryset.filter(pk__in=chunk)}
+        # A row deleted since the keys were read is skipped.
+        yield from (found[key] for key in chunk if key in found)

@@ -41,6 +41,8 @@ from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from rest_framework import serializers
 
+from core.db import read_in_chunks
+
 FORMATS = ("xlsx", "csv")
 # A worksheet's limit is 1,048,576 rows: a longer list is exported as CSV.
 XLSX_MAX_ROWS = 1_000_000
@@ -138,7 +140,7 @@ def export_rows(queryset, serializer_class, context) -> tuple[list[str], Iterato
 
     def rows() -> Iterator[list]:
         batch = []
-        for record in queryset.iterator(chunk_size=CHUNK):
+        for record in read_in_chunks(queryset, CHUNK):
             batch.append(record)
             if len(batch) == CHUNK:
                 yield from _serialized(batch)

@@ -28,6 +28,7 @@ from apprenticeships.models import Evaluation, Pairing
 from apprenticeships.selectors import with_risk
 from competitions.models import AwardShare, Proposal
 from core.api.views import replayed_list
+from core.db import read_in_chunks
 from core.exports import YEAR_FORMAT, Column, Percent, csv_lines, heading_line, write_sheet
 from reports.models import ReportRun
 from reports.selectors.dashboard import DashboardScope, live_dashboard_figures
@@ -304,7 +305,7 @@ def studio_annual(run: ReportRun) -> Iterator[Table]:
                     s.n_benefit or Decimal(0),
                     str(grades.get(s.n_grade, "")),
                 ]
-                for s in studios.iterator(chunk_size=2000)
+                for s in read_in_chunks(studios)
             ),
             count=in_unit.count,
         ),
@@ -373,7 +374,7 @@ def campaign_summary(run: ReportRun) -> Iterator[Table]:
                     Percent(s.share),
                     (Decimal(s.amount_fen) * FEN),
                 ]
-                for s in shares.iterator(chunk_size=2000)
+                for s in read_in_chunks(shares)
             ),
             count=awarded.count,
         ),
@@ -436,7 +437,7 @@ def mentoring_summary(run: ReportRun) -> Iterator[Table]:
                 p.evaluations_count,
                 yes if p.final_passed else no,
             ]
-            for p in pairings.iterator(chunk_size=2000)
+            for p in read_in_chunks(pairings)
         ),
     )
 

@@ -133,16 +133,19 @@ def report_run_claim(*, run_id: int) -> int | None:
     One transaction: a connection lost before the number is read leaves the
     run queued, not taken by an attempt nobody knows."""
     now = timezone.now()
-    over = ReportRun.objects.filter(
+    spent = ReportRun.objects.filter(
         pk=run_id, status=Status.QUEUED, attempt__gte=settings.REPORT_MAX_ATTEMPTS
-    ).update(
-        status=Status.FAILED,
-        finished_at=now,
-        error=_("The report could not be built after %(n)s attempts.")
-        % {"n": settings.REPORT_MAX_ATTEMPTS},
     )
-    if over:
-        return None
+    # What cut the last attempt, when it gave the run back (report_run_release).
+    last_error = spent.values_list("error", flat=True).first()
+    if last_error is not None:
+        error = _("The report could not be built after %(n)s attempts.") % {
+            "n": settings.REPORT_MAX_ATTEMPTS
+        }
+        if last_error:
+            error = f"{error} {last_error}"
+        if spent.update(status=Status.FAILED, finished_at=now, error=error[:2000]):
+            return None
     taken = ReportRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
         status=Status.RUNNING,
         attempt=F("attempt") + 1,
@@ -224,11 +227,13 @@ def report_run_fail(*, run_id: int, attempt: int, error: str) -> bool:
     return bool(failed)
 
 
-def report_run_release(*, run_id: int, attempt: int) -> bool:
-    """Give the run back to the queue (a transient error; the task retries)."""
+def report_run_release(*, run_id: int, attempt: int, reason: str = "") -> bool:
+    """Give the run back to the queue (a transient error; the task retries).
+    `reason` is kept in `error` (cleared by the next claim), so a run whose
+    attempts all end so says why it failed."""
     return bool(
         ReportRun.objects.filter(pk=run_id, attempt=attempt, status=Status.RUNNING).update(
-            status=Status.QUEUED
+            status=Status.QUEUED, error=reason[:2000]
         )
     )
 

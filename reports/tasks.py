@@ -70,7 +70,12 @@ def build_report(self, run_id: int, give_back: int | None = None) -> None:
             # The database hiccupped: give the run back and try again shortly;
             # if the database is still away, the retry gives it back first.
             with suppress(*TRANSIENT):
-                services.report_run_release(run_id=run_id, attempt=held)
+                services.report_run_release(
+                    run_id=run_id,
+                    attempt=held,
+                    reason=_("Attempt %(n)s was cut by a database error: %(error)s")
+                    % {"n": held, "error": exc},
+                )
             raise self.retry(
                 exc=exc,
                 countdown=settings.REPORT_RETRY_DELAY,

@@ -162,6 +162,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ---------------------------------------------------------
+# The queue of the embedded mode's long jobs (below; core/management/commands/run_embedded.py).
+EMBEDDED_LONG_QUEUE = "long"
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -192,6 +194,17 @@ else:
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
+    }
+    # SQLite has one writer: the long jobs (report builds, HR imports) go to a
+    # queue of their own that one worker process takes one at a time (`manage.py
+    # run_embedded`), beside the worker for everything else.
+    CELERY_TASK_ROUTES = {
+        task: {"queue": EMBEDDED_LONG_QUEUE}
+        for task in (
+            "reports.tasks.build_report",
+            "hr.tasks.preview_import",
+            "hr.tasks.apply_import",
+        )
     }
 
 CELERY_TIMEZONE = "Asia/Shanghai"

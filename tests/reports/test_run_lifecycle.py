@@ -341,6 +341,21 @@ class TestBuildTask:
         assert ReportRun.objects.get(pk=run.pk).status == Status.QUEUED
         assert services.report_run_claim(run_id=run.pk) == 2
 
+    def test_a_run_whose_every_attempt_a_database_error_cut_says_so(self, org, settings):
+        settings.REPORT_MAX_ATTEMPTS = 2
+        run = queued_run(org.official_a)
+        for attempt in (1, 2):
+            assert services.report_run_claim(run_id=run.pk) == attempt
+            services.report_run_release(
+                run_id=run.pk, attempt=attempt, reason=f"第 {attempt} 次：database is locked"
+            )
+        assert services.report_run_claim(run_id=run.pk) is None
+        run.refresh_from_db()
+        assert (run.status, run.error) == (
+            Status.FAILED,
+            "报表尝试 2 次后仍未生成。 第 2 次：database is locked",
+        )
+
     def test_a_build_error_fails_the_run_with_the_error_for_the_requester(
         self, org, monkeypatch, django_capture_on_commit_callbacks
     ):
