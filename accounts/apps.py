@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("People and organisation")
+
+    def ready(self):
+        from accounts import access_events
+
+        access_events.connect()

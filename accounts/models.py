@@ -244,8 +244,10 @@ class SkillLevelChange(models.Model):
 
 
 class AccountEvent(models.Model):
-    """One act of account care by the office (or the person): who did what to
-    whose account, and when. Never edited; shown on the person's page."""
+    """One act of account care by the office (or the person), or one access
+    (a sign-in, a failed sign-in, an export, a report file downloaded): who did
+    what to whose account or with what, from where, and when. Never edited;
+    shown on the person's page and in the admin."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("Account created")
@@ -258,9 +260,21 @@ class AccountEvent(models.Model):
         REACTIVATED = "reactivated", _("Reactivated")
         ROLE_GRANTED = "role_granted", _("Role granted")
         ROLE_REVOKED = "role_revoked", _("Role removed")
+        # Access events (accounts.services.access_event_record).
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        EXPORTED = "exported", _("List exported")
+        DOWNLOADED = "downloaded", _("Report file downloaded")
 
+    # Empty only for a failed sign-in under an employee number nobody has (the
+    # number tried is the note).
     person = models.ForeignKey(
-        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="account_events"
+        User,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="account_events",
+        null=True,
+        blank=True,
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     by = models.ForeignKey(
@@ -277,6 +291,7 @@ class AccountEvent(models.Model):
     class Meta:
         verbose_name = _("account event")
         verbose_name_plural = _("account events")
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["person", "-at"], name="accounts_event_person")]
 

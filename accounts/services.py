@@ -146,6 +146,22 @@ def _record(person: User, action: str, by: User | None, note: str = "") -> None:
     AccountEvent.objects.create(person=person, action=action, by=by, note=note[:200])
 
 
+def access_event_record(
+    *, action: str, person: User | None, note: str = "", request=None
+) -> AccountEvent:
+    """One access: a sign-in (or a failed one), an export, a report file
+    downloaded. Written outside any transaction of the request's, so a failed
+    sign-in is kept although nothing else is."""
+    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    return AccountEvent.objects.create(
+        person=person,
+        action=action,
+        by=person,
+        note=note[:200],
+        remote_addr=address or None,
+    )
+
+
 def person_managed(person_id: int, by: User) -> User:
     """The person row-locked, for an act of account care: someone `by` may not
     see is a 404; someone they see (a colleague) but do not manage, a 403; a

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from competitions.models import AwardGrade, Campaign, CoAuthor, Criterion, Proposal, ProposalEvent
+from competitions.models import (
+    Award,
+    AwardGrade,
+    Campaign,
+    CoAuthor,
+    Criterion,
+    Proposal,
+    ProposalEvent,
+)
 from core.admin import ReadOnlyEventInline
 
 
@@ -10,8 +18,25 @@ class CriterionInline(admin.TabularInline):
 
 
 class AwardGradeInline(admin.TabularInline):
+    """Prize grades, quotas and amounts: locked once the campaign has awards,
+    here as in the services."""
+
     model = AwardGrade
     extra = 0
+
+    def _awarded(self, campaign) -> bool:
+        return campaign is not None and Award.objects.filter(proposal__campaign=campaign).exists()
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._awarded(obj):
+            return ("grade", "quota", "amount")
+        return super().get_readonly_fields(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._awarded(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._awarded(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Campaign)
@@ -53,6 +78,17 @@ class ProposalAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "duplicate_of",
+        # The office's decisions and figures, set and locked through the services.
+        "score",
+        "decided_at",
+        "decision_reason",
+        "implemented_on",
+        "implementing_department",
+        "achievement",
+        "verified_benefit",
+        "verification_evidence",
+        "verified_by",
+        "verified_on",
     ]
     autocomplete_fields = ["studio", "origin_problem", "related_to"]
     inlines = [CoAuthorInline, ProposalEventInline]

@@ -1,3 +1,5 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
 
 from core.models import Attachment, WorkerHeartbeat
@@ -49,3 +51,15 @@ class ReadOnlyEventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class HistoryAdmin(LogEntryAdmin):
+    """The history of every change (core.history): read only, never deleted,
+    not even by a superuser."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(LogEntry)
+admin.site.register(LogEntry, HistoryAdmin)

@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import lookups  # noqa: F401 - registers `__in_ids`
+        from core.history import install
+
+        install()

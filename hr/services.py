@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import OrgUnit, RoleGrant, User
 from accounts.selectors import is_official, org_units_managed_by
 from core.exceptions import Conflict
+from core.history import Via, recording
 from core.services import ensure, locked
 from core.signals import records_changed
 from core.signals_to_worker import send_after_commit
@@ -378,21 +379,23 @@ def import_apply(*, run_id: int, attempt: int) -> bool:
             raise RunLost
         _held(run_id, attempt).update(heartbeat_at=timezone.now())
 
-    source = _("HR import %(file)s") % {"file": run.file_name}
-    if run.kind == ImportRun.Kind.PEOPLE:
-        writer = PeopleWriter(
-            by=run.requested_by, source=source[:200], fence=fence, root=run.org_unit
-        )
-        outcome = _plan(
-            run,
-            skip_errors=True,
-            writer=writer,
-            on_progress=lambda percent: import_progress(
-                run_id=run_id, attempt=attempt, progress=percent
-            ),
-        )
-    else:
-        outcome = _plan(run, skip_errors=True, apply=True, fence=fence)
+    # Every change the rows make is recorded as made by this import.
+    with recording(via=Via.IMPORT, actor=run.requested_by):
+        source = _("HR import %(file)s") % {"file": run.file_name}
+        if run.kind == ImportRun.Kind.PEOPLE:
+            writer = PeopleWriter(
+                by=run.requested_by, source=source[:200], fence=fence, root=run.org_unit
+            )
+            outcome = _plan(
+                run,
+                skip_errors=True,
+                writer=writer,
+                on_progress=lambda percent: import_progress(
+                    run_id=run_id, attempt=attempt, progress=percent
+                ),
+            )
+        else:
+            outcome = _plan(run, skip_errors=True, apply=True, fence=fence)
     summary = _summary(outcome)
     # The apply's own errors (a row valid at preview, refused now) add to the preview's.
     summary["errors"] = run.errors + summary["errors"]

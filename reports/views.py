@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.selectors import is_official
+from core.api.views import record_access
 from core.pages import ScopedListView, run_service
 from hr.selectors import open_work_of, people_left
 from reports import services
@@ -190,6 +191,7 @@ def report_run_download(request, pk):
     run = get_object_or_404(report_runs_with_access(request.user), pk=pk)
     if not report_run_access(request.user, run).download:
         raise Http404  # no file yet: answered as for a run that does not exist
+    record_access(request, "downloaded", str(run))
     return report_file_response(run)
 
 

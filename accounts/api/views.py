@@ -22,10 +22,16 @@ from accounts.api.serializers import (
     TokenSerializer,
 )
 from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet
-from accounts.models import OrgUnit
-from accounts.selectors import org_units_visible_to, people_with_access, role_grants_managed_by
+from accounts.models import OrgUnit, RoleGrant
+from accounts.selectors import (
+    org_units_visible_to,
+    people_with_access,
+    person_access,
+    role_grants_managed_by,
+)
 from accounts.sheets import XLSX_TYPE, activation_sheet_response
 from accounts.sign_in_limits import address_failure_count, address_wait
+from core.api.history import HistoryMixin
 from core.api.pagination import KeysetPagination
 from core.api.views import (
     ScopedReadOnlyViewSet,
@@ -53,12 +59,17 @@ class OrgUnitViewSet(ScopedReadOnlyViewSet):
         return super().get_queryset().annotate(parent_id=Subquery(parent))
 
 
-class PersonViewSet(ScopedServiceViewSet):
+class PersonViewSet(HistoryMixin, ScopedServiceViewSet):
     """The people directory, scoped as docs/access.md says, and account care by
     the officials over a person: add and correct, reset the password, lift a
     lockout, deactivate and reactivate, one-time passwords for a new team."""
 
     visible_to = staticmethod(people_with_access)
+    history_related = ((RoleGrant, "user"),)
+
+    def history_visible(self, record) -> bool:
+        return person_access(self.request.user, record).manages
+
     pagination_class = KeysetPagination
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet

@@ -23,6 +23,7 @@ from achievements.filtersets import (
 )
 from achievements.models import Contributor, Inventor
 from achievements.selectors import (
+    achievement_access,
     achievements_visible_to,
     adoptions_visible_to,
     conferences_visible_to,
@@ -32,11 +33,13 @@ from achievements.selectors import (
     problems_with_access,
 )
 from core.api.attachments import AttachmentsMixin
+from core.api.history import HistoryMixin
 from core.api.pagination import KeysetPagination
 from core.api.views import ScopedServiceViewSet
+from studios.selectors import studio_access
 
 
-class ProblemViewSet(AttachmentsMixin, ScopedServiceViewSet):
+class ProblemViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
     """Technical problems: announced to everyone, detailed to insiders."""
 
     pagination_class = KeysetPagination
@@ -45,6 +48,9 @@ class ProblemViewSet(AttachmentsMixin, ScopedServiceViewSet):
     ordering_fields = ["started_on", "solved_on", "title"]
     ordering = ["-started_on", "-id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def history_visible(self, record) -> bool:
+        return studio_access(self.request.user, record.studio).manages
 
     @staticmethod
     def visible_to(user):
@@ -76,7 +82,7 @@ class ProblemViewSet(AttachmentsMixin, ScopedServiceViewSet):
         return services.attachment_add(record=problem, by=self.request.user, upload=upload)
 
 
-class AchievementViewSet(AttachmentsMixin, ScopedServiceViewSet):
+class AchievementViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
     """The achievement library: group-wide ones are public, the rest in scope."""
 
     pagination_class = KeysetPagination
@@ -84,6 +90,10 @@ class AchievementViewSet(AttachmentsMixin, ScopedServiceViewSet):
     filterset_class = AchievementFilterSet
     ordering_fields = ["completed_on", "claimed_benefit", "verified_benefit", "title"]
     ordering = ["-completed_on", "-id"]
+    history_related = ((Contributor, "achievement"),)
+
+    def history_visible(self, record) -> bool:
+        return achievement_access(self.request.user, record).manages
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     @staticmethod
@@ -126,10 +136,14 @@ class AdoptionViewSet(ScopedServiceViewSet):
         return services.adoption_record(by=self.request.user, **data)
 
 
-class PatentViewSet(AttachmentsMixin, ScopedServiceViewSet):
+class PatentViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
     serializer_class = PatentSerializer
     filterset_class = PatentFilterSet
     ordering_fields = ["filed_on", "granted_on", "title"]
+    history_related = ((Inventor, "patent"),)
+
+    def history_visible(self, record) -> bool:
+        return studio_access(self.request.user, record.studio).manages
     ordering = ["-filed_on", "-id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -22,14 +22,17 @@ from apprenticeships.filtersets import (
     PairingFilterSet,
     SessionFilterSet,
 )
+from apprenticeships.models import Extension, Milestone
 from apprenticeships.selectors import (
     attendances_visible_to,
     evaluations_visible_to,
     milestones_visible_to,
+    pairing_access,
     pairings_visible_to,
     sessions_visible_to,
 )
 from core.api.attachments import AttachmentsMixin
+from core.api.history import HistoryMixin
 from core.api.pagination import KeysetPagination
 from core.api.views import (
     ExportMixin,
@@ -42,10 +45,15 @@ from core.api.views import (
 FIXED_PAIRING_FIELDS = ("mentor", "apprentice", "studio", "org_unit")
 
 
-class PairingViewSet(ScopedServiceViewSet):
+class PairingViewSet(HistoryMixin, ScopedServiceViewSet):
     """Mentor–apprentice pairings; state moves through the actions."""
 
     visible_to = staticmethod(pairings_visible_to)
+    history_related = ((Milestone, "pairing"), (Extension, "pairing"))
+
+    def history_visible(self, record) -> bool:
+        return pairing_access(self.request.user, record).manages
+
     serializer_class = PairingSerializer
     filterset_class = PairingFilterSet
     ordering_fields = ["starts_on", "planned_end_on", "last_session_on"]

@@ -31,9 +31,18 @@ from competitions.filtersets import (
     ProposalFilterSet,
     ReviewFilterSet,
 )
-from competitions.models import Award, AwardShare, CoAuthor, Proposal, ReviewScore
+from competitions.models import (
+    Award,
+    AwardGrade,
+    AwardShare,
+    CoAuthor,
+    Criterion,
+    Proposal,
+    ReviewScore,
+)
 from competitions.selectors import (
     award_shares_visible_to,
+    campaigns_managed_by,
     campaigns_visible_to,
     order_blind_rows_last,
     proposal_access,
@@ -46,12 +55,13 @@ from competitions.selectors import (
 from core.api.attachments import (
     AttachmentsMixin,
 )
+from core.api.history import HistoryMixin
 from core.api.pagination import KeysetPagination
 from core.api.serializers import StateEventSerializer
 from core.api.views import ScopedReadOnlyViewSet, ScopedServiceViewSet
 
 
-class CampaignViewSet(ScopedServiceViewSet):
+class CampaignViewSet(HistoryMixin, ScopedServiceViewSet):
     """Five-small campaigns: seen by those who may enter, run by their officials."""
 
     serializer_class = CampaignSerializer
@@ -59,6 +69,10 @@ class CampaignViewSet(ScopedServiceViewSet):
     ordering_fields = ["year", "opens_at", "closes_at", "name"]
     ordering = ["-year", "-opens_at", "-id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    history_related = ((Criterion, "campaign"), (AwardGrade, "campaign"))
+
+    def history_visible(self, record) -> bool:
+        return campaigns_managed_by(self.request.user).filter(pk=record.pk).exists()
 
     @staticmethod
     def visible_to(user):
@@ -71,7 +85,9 @@ class CampaignViewSet(ScopedServiceViewSet):
         return services.campaign_update(campaign_id=instance.pk, by=self.request.user, **data)
 
 
-class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceViewSet):
+class ProposalViewSet(
+    HistoryMixin, AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceViewSet
+):
     """Proposals: the author writes drafts and submits them; the union office
     over the author's unit screens them. DELETE throws a draft away."""
 
@@ -82,6 +98,11 @@ class ProposalViewSet(AttachmentsMixin, mixins.DestroyModelMixin, ScopedServiceV
     ordering_fields = ["created_at", "submitted_at", "expected_benefit", "title", "code"]
     ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    history_related = ((CoAuthor, "proposal"), (Award, "proposal"))
+
+    def history_visible(self, record) -> bool:
+        access = proposal_access(self.request.user, record, only=("manages", "own"))
+        return access.manages or access.own
 
     @staticmethod
     def visible_to(user):

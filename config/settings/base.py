@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "treebeard",
     "axes",
+    # Before core: core.history installs itself on the models auditlog follows.
+    "auditlog",
     "core",
     "accounts",
     "notices",
@@ -69,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every write of a request is recorded as made through the page, the API or
+    # the admin, by the person signed in (core.history).
+    "core.history.HistoryMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -293,6 +298,92 @@ DEMO_PROPOSAL_SCALE = env.float("DEMO_PROPOSAL_SCALE", default=1.0)
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5_000)
 # A longer one is built in the background by this service (core imports no app).
 EXPORT_BACKGROUND_SERVICE = "reports.services.list_export_request"
+# Exports and downloads are recorded as access events by this service.
+ACCESS_EVENT_SERVICE = "accounts.services.access_event_record"
+
+# --- History of every change (core.history, README "Dependencies") -------------
+# The records whose every change is kept, field by field (django-auditlog).
+# Fields left out: secrets, and figures derived from other records.
+AUDITLOG_INCLUDE_TRACKING_MODELS = [
+    "accounts.OrgUnit",
+    {
+        "model": "accounts.User",
+        "exclude_fields": ["password", "last_login", "name_pinyin", "name_initials"],
+    },
+    "accounts.RoleGrant",
+    "studios.Studio",
+    "studios.Membership",
+    "studios.RecognitionList",
+    "studios.Honour",
+    "studios.Assessment",
+    {"model": "achievements.TechnicalProblem", "m2m_fields": ["team"]},
+    "achievements.Achievement",
+    "achievements.Contributor",
+    "achievements.Adoption",
+    "achievements.Patent",
+    "achievements.Inventor",
+    {"model": "achievements.PromotionConference", "m2m_fields": ["achievements"]},
+    "competitions.Campaign",
+    "competitions.Criterion",
+    "competitions.AwardGrade",
+    {
+        "model": "competitions.Proposal",
+        "exclude_fields": ["title_gram_count"],
+        "m2m_fields": ["related_to"],
+    },
+    "competitions.CoAuthor",
+    "competitions.ReviewAssignment",
+    "competitions.Review",
+    "competitions.ReviewScore",
+    "competitions.Award",
+    "competitions.AwardShare",
+    {
+        "model": "apprenticeships.Pairing",
+        "exclude_fields": ["last_session_on", "next_step_due_on", "at_risk_from"],
+    },
+    "apprenticeships.Extension",
+    "apprenticeships.MentorCapacity",
+    "apprenticeships.Milestone",
+    "apprenticeships.Session",
+    "apprenticeships.Attendance",
+    "apprenticeships.Evaluation",
+    {"model": "showcase.Story", "m2m_fields": ["people", "studios"]},
+    "naming.NamingCall",
+    "naming.NamingApplication",
+    "naming.ExpertAssignment",
+    "naming.NamingReview",
+    "naming.Objection",
+    "notices.NoticePreference",
+    {"model": "notices.UnitWebhook", "exclude_fields": ["url_encrypted"]},
+    "core.Attachment",
+]
+# Our models deliberately not followed (tests/core/test_history_guard.py checks
+# that every model is in one list or the other): history and logs themselves,
+# search indexes, counters, heartbeats, queued work and messages.
+HISTORY_UNTRACKED = [
+    "accounts.SkillLevelChange",  # itself a history of skill levels
+    "accounts.AccountEvent",  # itself the log of account care and access
+    "studios.StudioEvent",
+    "achievements.ProblemEvent",
+    "achievements.PatentEvent",
+    "competitions.ProposalEvent",
+    "apprenticeships.PairingEvent",
+    "showcase.StoryEvent",
+    "naming.NamingApplicationEvent",
+    "naming.ObjectionEvent",
+    "competitions.TitleGram",  # the similarity search's index
+    "competitions.CodeSequence",  # proposal code counters
+    "core.WorkerHeartbeat",
+    "core.BeatHeartbeat",
+    "reports.ReportRun",  # a request and its progress, kept as its own record
+    "reports.DashboardSnapshot",  # derived figures
+    "hr.ImportRun",  # the import's own record (its rows' changes are followed)
+    "notices.Notice",
+    "notices.Delivery",
+    "documents.Certificate",  # issued once from records that are followed
+]
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Authentication -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -40,6 +40,14 @@ class ScopedViewSetMixin:
         return type(self).visible_to(self.request.user)
 
 
+def record_access(request, action: str, note: str = "") -> None:
+    """An access event (an export, a download) by the person signed in, written
+    by the service ACCESS_EVENT_SERVICE names (core imports no app)."""
+    import_string(settings.ACCESS_EVENT_SERVICE)(
+        action=action, person=request.user, note=note, request=request
+    )
+
+
 class ExportQueuedSerializer(serializers.Serializer):
     """The answer to an export too long for the response: the report run that
     builds it (poll `url`; its `download_url` appears when it has succeeded)."""
@@ -74,6 +82,7 @@ class ExportMixin:
             raise ValidationError({"as": [_("Choose xlsx or csv.")]})
         queryset = self.filter_queryset(self.get_queryset())
         unit = self._export_unit(queryset)
+        record_access(request, "exported", f"{self._export_title(queryset)} · {kind}")
         limit = settings.EXPORT_SYNC_MAX_ROWS
         if queryset.order_by().values("pk")[: limit + 1].count() > limit:
             return self._export_in_background(queryset, kind, unit)

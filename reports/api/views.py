@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import is_official
-from core.api.views import ExportMixin, ScopedViewSetMixin, ServiceWriteMixin
+from core.api.views import ExportMixin, ScopedViewSetMixin, ServiceWriteMixin, record_access
 from reports import services
 from reports.api.serializers import (
     OverviewQuerySerializer,
@@ -69,4 +69,5 @@ class ReportRunViewSet(
         run = self.get_object()  # DRF's look-up: "abc" is a 404, as any unknown id
         if not report_run_access(request.user, run).download:
             raise Http404  # no file yet: answered as for a run that does not exist
+        record_access(request, "downloaded", str(run))
         return report_file_response(run)

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.attachments import AttachmentsMixin
+from core.api.history import HistoryMixin
 from core.api.serializers import StateEventSerializer
 from core.api.views import ScopedServiceViewSet, ScopedViewSetMixin
 from showcase import services
@@ -24,7 +25,7 @@ from showcase.selectors import (
 )
 
 
-class StoryViewSet(AttachmentsMixin, ScopedServiceViewSet):
+class StoryViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
     """Stories and works about model workers and craftsmen; drafts only for
     their author and the officials over them."""
 
@@ -33,6 +34,9 @@ class StoryViewSet(AttachmentsMixin, ScopedServiceViewSet):
     ordering_fields = ["published_on", "created_at", "title"]
     ordering = ["-published_on", "-id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def history_visible(self, record) -> bool:
+        return story_access(self.request.user, record).manages
 
     @staticmethod
     def visible_to(user):
@@ -108,6 +112,7 @@ class ProfileViewSet(ScopedViewSetMixin, mixins.RetrieveModelMixin, viewsets.Gen
     patents, awards, stories and lineage, as far as the reader may see them."""
 
     visible_to = staticmethod(profiles_visible_to)
+
     serializer_class = ProfileSerializer
 
     def retrieve(self, request, *args, **kwargs):

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.selectors import org_units_visible_to
+from core.api.history import HistoryMixin
 from core.api.views import ScopedServiceViewSet
 from studios import services
 from studios.api.serializers import (
@@ -27,6 +28,7 @@ from studios.filtersets import (
     RecognitionListFilterSet,
     StudioFilterSet,
 )
+from studios.models import Assessment, Honour, Membership
 from studios.selectors import (
     assessments_visible_to,
     honours_visible_to,
@@ -38,11 +40,16 @@ from studios.selectors import (
 )
 
 
-class StudioViewSet(ScopedServiceViewSet):
+class StudioViewSet(HistoryMixin, ScopedServiceViewSet):
     """Studios: officials see their subtree, members their studio, everyone the
     named ones. Status moves only through `change-status`."""
 
     visible_to = staticmethod(studios_visible_to)
+    history_related = ((Membership, "studio"), (Honour, "studio"), (Assessment, "studio"))
+
+    def history_visible(self, record) -> bool:
+        return studio_access(self.request.user, record).manages
+
     serializer_class = StudioSerializer
     filterset_class = StudioFilterSet
     # Search and ordering come from the FilterSet, shared with the directory page.

@@ -1,0 +1,85 @@
+"""`GET /api/v1/<resource>/{id}/history/`: every change of a record (core.history).
+
+A viewset adds `HistoryMixin`, names the records that belong to the record
+(`history_related`: (model, foreign key to the record)) and says who may read
+its history (`history_visible(record)`). The record is read through the
+viewset's scope first, so an outsider gets 404; one who sees the record but
+may not read its history gets 403. History is read only.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+
+from core import history
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text=_("The field's label."))
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    at = serializers.DateTimeField(source="timestamp", read_only=True)
+    action = serializers.SerializerMethodField()
+    record = serializers.CharField(source="object_repr", read_only=True)
+    record_kind = serializers.SerializerMethodField()
+    by = serializers.SerializerMethodField()
+    by_name = serializers.SerializerMethodField()
+    via = serializers.SerializerMethodField()
+    via_display = serializers.SerializerMethodField()
+    changes = serializers.SerializerMethodField()
+
+    def get_action(self, entry) -> str:
+        return {0: "create", 1: "update", 2: "delete"}.get(entry.action, "access")
+
+    def get_record_kind(self, entry) -> str:
+        model = entry.content_type.model_class()
+        return str(model._meta.verbose_name) if model else entry.content_type.model
+
+    def get_by(self, entry) -> int | None:
+        return entry.actor_id
+
+    def get_by_name(self, entry) -> str | None:
+        return entry.actor.full_name if entry.actor_id else None
+
+    def get_via(self, entry) -> str:
+        return (entry.additional_data or {}).get("via", history.Via.SYSTEM)
+
+    def get_via_display(self, entry) -> str:
+        return history.via_label(entry)
+
+    @extend_schema_field(ChangeSerializer(many=True))
+    def get_changes(self, entry) -> list:
+        return [vars(change) for change in history.changes_of(entry)]
+
+
+class HistoryMixin:
+    """Adds the `history` action to a scoped viewset."""
+
+    history_related: tuple = ()
+
+    def history_visible(self, record) -> bool:
+        """Who reads the record's history beside superusers: the viewset says."""
+        return False
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=HistoryEntrySerializer,
+        filter_backends=[],
+    )
+    def history(self, request, *args, **kwargs):
+        """Every change of the record and of its parts, newest first: who, when,
+        through what, and each field's old and new value."""
+        record = self.get_object()
+        if not (request.user.is_superuser or self.history_visible(record)):
+            raise PermissionDenied(_("Only the office over this record may read its history."))
+        entries = history.history_of(record, self.history_related)
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)

@@ -1,0 +1,416 @@
+"""Field-level history of every record: who changed what, when, from what to
+what, and through what (a page, the API, the admin, an import or a task).
+
+django-auditlog keeps the entries (one `auditlog.LogEntry` table, each entry
+holding the changed fields as `{field: [old, new]}`); the models it follows are
+listed in settings (`AUDITLOG_INCLUDE_TRACKING_MODELS`, and the ones left out on
+purpose in `HISTORY_UNTRACKED`). Its signals see a record saved or deleted one
+at a time; this module adds what they cannot see:
+
+- **Bulk writes.** `QuerySet.update()`, `bulk_create()` and `bulk_update()` send
+  no signal. Every manager of a followed model gets a queryset that writes the
+  entries for those too (`RecordedQuerySetMixin`, installed by `record_bulk_writes`
+  when the apps are ready), so a service's bulk write is never a hole in the
+  history, whichever manager or related manager it goes through.
+- **Through what.** `recording(via=…)` says what is acting, for everything
+  written inside it: `HistoryMiddleware` opens one per request (page, API or
+  admin, by path; the actor is read when an entry is written, so the API's
+  token sign-in is seen), a Celery task gets `task` unless it says more (the HR
+  import says `import`), anything else (a shell, a command) is `system`.
+
+History is read, never written, by the app: the admin shows it read-only and
+the pages and API only list it (`core.api.history`, `includes/changes.html`).
+"""
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from itertools import islice
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.urls import reverse
+from django.utils.encoding import smart_str
+from django.utils.translation import gettext_lazy as _
+
+# Rows read and entries written per statement in a bulk write.
+CHUNK = 1000
+
+
+class Via(models.TextChoices):
+    PAGE = "page", _("page")
+    API = "api", _("API")
+    ADMIN = "admin", _("admin")
+    IMPORT = "import", _("import")
+    TASK = "task", _("background task")
+    SYSTEM = "system", _("system")
+
+
+@dataclass(frozen=True)
+class _Context:
+    via: str
+    actor: object = None
+    request: object = None
+    remote_addr: str | None = None
+
+    def current_actor(self):
+        """The acting person: given, or the request's once it is signed in (the
+        API signs a token in inside the view, after the middleware)."""
+        if self.actor is not None:
+            return self.actor
+        user = getattr(self.request, "user", None)
+        return user if getattr(user, "is_authenticated", False) else None
+
+
+_context: ContextVar[_Context | None] = ContextVar("history_context", default=None)
+
+
+@contextlib.contextmanager
+def recording(*, via: str, actor=None, request=None, remote_addr=None) -> Iterator[None]:
+    """Everything written inside is recorded as done through `via` by `actor`
+    (or the signed-in person of `request`)."""
+    if request is not None and remote_addr is None:
+        remote_addr = request.META.get("REMOTE_ADDR") or None
+    token = _context.set(_Context(via, actor, request, remote_addr))
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+def current_via() -> str:
+    context = _context.get()
+    return context.via if context else Via.SYSTEM
+
+
+def entry_context() -> dict:
+    """The LogEntry fields that say who acted and through what, now."""
+    context = _context.get() or _Context(Via.SYSTEM)
+    actor = context.current_actor()
+    return {
+        "actor": actor,
+        "actor_email": (getattr(actor, "email", None) or None) if actor else None,
+        "remote_addr": context.remote_addr,
+        "additional_data": {"via": context.via},
+    }
+
+
+def _fill_entry(sender, instance, **kwargs):
+    """pre_save of a LogEntry: the actor, address and channel of the moment."""
+    if instance.pk is not None:
+        return
+    for name, value in entry_context().items():
+        if name == "additional_data":
+            instance.additional_data = {**value, **(instance.additional_data or {})}
+        elif getattr(instance, name, None) in (None, ""):
+            setattr(instance, name, value)
+
+
+class HistoryMiddleware:
+    """Each request's writes are recorded as made through the page, the API or
+    the admin, by the person signed in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.api_prefix = "/api/"
+        self.admin_prefix = None
+
+    def _via(self, request) -> str:
+        if self.admin_prefix is None:
+            self.admin_prefix = reverse("admin:index")
+        path = request.path_info
+        if path.startswith(self.api_prefix):
+            return Via.API
+        if path.startswith(self.admin_prefix):
+            return Via.ADMIN
+        return Via.PAGE
+
+    def __call__(self, request):
+        with recording(via=self._via(request), request=request):
+            return self.get_response(request)
+
+
+# --- Bulk writes ----------------------------------------------------------------
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def is_tracked(model) -> bool:
+    from auditlog.registry import auditlog
+
+    return auditlog.contains(model)
+
+
+def _entries(model, pairs: Iterable[tuple], fields, action) -> list:
+    """One LogEntry per (old, new) pair that differs in `fields` (all if None)."""
+    from auditlog.cid import get_cid
+    from auditlog.diff import model_instance_diff
+    from auditlog.models import LogEntry
+
+    content_type = ContentType.objects.get_for_model(model)
+    context, cid = entry_context(), get_cid()
+    entries = []
+    for old, new in pairs:
+        record = new if new is not None else old
+        changes = model_instance_diff(old, new, fields_to_check=fields, use_json_for_changes=True)
+        if not changes:
+            continue
+        entries.append(
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(record.pk),
+                object_id=record.pk if isinstance(record.pk, int) else None,
+                object_repr=smart_str(record),
+                action=action,
+                changes=changes,
+                cid=cid,
+                **context,
+            )
+        )
+    return entries
+
+
+def _field_names(model, names: Iterable[str]) -> list[str]:
+    """Field names and attnames (`org_unit`, `org_unit_id`) for the diff."""
+    result = []
+    for name in names:
+        field = model._meta.get_field(name)
+        result += [field.name, getattr(field, "attname", field.name)]
+    return result
+
+
+def _save_entries(entries: list) -> None:
+    from auditlog.models import LogEntry
+
+    for chunk in _chunks(entries):
+        LogEntry.objects.bulk_create(chunk)
+
+
+def _disabled() -> bool:
+    from auditlog.context import auditlog_disabled
+
+    return auditlog_disabled.get()
+
+
+class RecordedQuerySetMixin:
+    """A queryset whose bulk writes are recorded like single saves."""
+
+    def _recorded(self) -> bool:
+        return is_tracked(self.model) and not _disabled()
+
+    def update(self, **kwargs):
+        if not self._recorded() or not kwargs:
+            return super().update(**kwargs)
+        from auditlog.models import LogEntry
+
+        fields = _field_names(self.model, kwargs)
+        base = self.model._base_manager
+        # The rows this update will change, as they are before it.
+        keys = self.order_by().values("pk")
+        keys.query.select_for_update = False  # a subquery locks nothing
+        before = {row.pk: row for row in base.filter(pk__in=keys).only(*fields[::2])}
+        count = super().update(**kwargs)
+        pairs = []
+        for chunk in _chunks(list(before)):
+            pairs += [(before[row.pk], row) for row in base.filter(pk__in=chunk)]
+        _save_entries(_entries(self.model, pairs, fields, LogEntry.Action.UPDATE))
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = super().bulk_create(objs, *args, **kwargs)
+        if self._recorded():
+            from auditlog.models import LogEntry
+
+            made = ((None, obj) for obj in objs if obj.pk is not None)
+            _save_entries(_entries(self.model, made, None, LogEntry.Action.CREATE))
+        return objs
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if not self._recorded():
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        from auditlog.models import LogEntry
+
+        objs = list(objs)
+        names = _field_names(self.model, fields)
+        base = self.model._base_manager
+        before = {}
+        for chunk in _chunks([obj.pk for obj in objs]):
+            before.update((row.pk, row) for row in base.filter(pk__in=chunk).only(*names[::2]))
+        with not_recorded():  # its inner update() is recorded here, once
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+        pairs = [(before[obj.pk], obj) for obj in objs if obj.pk in before]
+        _save_entries(_entries(self.model, pairs, names, LogEntry.Action.UPDATE))
+        return count
+
+
+_recorded_classes: dict[type, type] = {}
+
+
+def _recorded(queryset_class: type) -> type:
+    """`queryset_class` with its bulk writes recorded (made once per class)."""
+    if issubclass(queryset_class, RecordedQuerySetMixin):
+        return queryset_class
+    if queryset_class not in _recorded_classes:
+        _recorded_classes[queryset_class] = type(
+            queryset_class.__name__,
+            (RecordedQuerySetMixin, queryset_class),
+            {"__module__": queryset_class.__module__},
+        )
+    return _recorded_classes[queryset_class]
+
+
+def record_bulk_writes(model) -> None:
+    """Give every manager of `model` a queryset that records bulk writes.
+
+    The manager's class is replaced by a subclass of the same name and module,
+    so migrations see the same manager, and related managers (built from the
+    default manager's class) record too. A manager that builds its queryset
+    itself (treebeard's) has the queryset's class swapped as it comes."""
+    for manager in model._meta.managers:
+        manager_class = type(manager)
+        if getattr(manager_class, "_records_bulk_writes", False):
+            continue
+        manager.__class__ = type(
+            manager_class.__name__,
+            (manager_class,),
+            {
+                "_records_bulk_writes": True,
+                "_queryset_class": _recorded(manager_class._queryset_class),
+                "get_queryset": _recorded_get_queryset(manager_class),
+                "__module__": manager_class.__module__,
+                # Equal to the manager it stands for, as migrations compare them.
+                "__eq__": _same_manager(manager_class),
+                "__hash__": manager_class.__hash__,
+            },
+        )
+
+
+def _recorded_get_queryset(manager_class):
+    def get_queryset(self):
+        queryset = manager_class.get_queryset(self)
+        queryset.__class__ = _recorded(type(queryset))
+        return queryset
+
+    return get_queryset
+
+
+def _same_manager(manager_class):
+    def __eq__(self, other):
+        return isinstance(other, manager_class) and (
+            self._constructor_args == other._constructor_args
+        )
+
+    return __eq__
+
+
+def install() -> None:
+    """Called once the apps are ready (core.apps)."""
+    from auditlog import get_logentry_model
+    from auditlog.registry import auditlog
+
+    pre_save.connect(_fill_entry, sender=get_logentry_model(), dispatch_uid="history_context")
+    for model in auditlog.get_models():
+        record_bulk_writes(model)
+    _connect_tasks()
+
+
+def _connect_tasks() -> None:
+    """A Celery task's writes are recorded as `task` (a task that knows better,
+    the HR import, opens its own `recording`)."""
+    from celery.signals import task_postrun, task_prerun
+
+    tokens = {}
+
+    def started(task_id=None, **kwargs):
+        tokens[task_id] = _context.set(_Context(Via.TASK))
+
+    def finished(task_id=None, **kwargs):
+        token = tokens.pop(task_id, None)
+        if token is not None:
+            _context.reset(token)
+
+    task_prerun.connect(started, weak=False, dispatch_uid="history_task_started")
+    task_postrun.connect(finished, weak=False, dispatch_uid="history_task_finished")
+
+
+@contextlib.contextmanager
+def not_recorded() -> Iterator[None]:
+    """Writes that are not history (a test's or the demo's setup)."""
+    from auditlog.context import disable_auditlog
+
+    with disable_auditlog():
+        yield
+
+
+# --- Reading ----------------------------------------------------------------------
+
+
+def history_of(record, related: Iterable[tuple[type[models.Model], str]] = ()):
+    """The entries of `record` and of the records that belong to it (`related`:
+    (model, name of its foreign key to the record)), newest first."""
+    from auditlog.models import LogEntry
+
+    condition = Q(content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk)
+    for model, field in related:
+        ids = model._base_manager.filter(**{field: record.pk}).values("pk")
+        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    return (
+        LogEntry.objects.filter(condition)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+def _shown(field, value) -> str:
+    if value is None or value == "None":
+        return "—"
+    if isinstance(value, list | tuple):
+        base = getattr(field, "base_field", field)
+        return "、".join(_shown(base, item) for item in value) or "—"
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    return str(choices.get(value, choices.get(str(value), value)))
+
+
+def changes_of(entry) -> list[Change]:
+    """The entry's changes with fields by their labels and choices by theirs."""
+    model = entry.content_type.model_class()
+    rows = []
+    for name, pair in (entry.changes or {}).items():
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            continue  # a many-to-many change: {"type": …, "objects": […]}
+        try:
+            field = model._meta.get_field(name) if model else None
+        except FieldDoesNotExist:  # a field since removed
+            field = None
+        label = str(getattr(field, "verbose_name", name))
+        rows.append(Change(label, _shown(field, pair[0]), _shown(field, pair[1])))
+    return rows
+
+
+def via_label(entry) -> str:
+    code = (entry.additional_data or {}).get("via", Via.SYSTEM)
+    return str(dict(Via.choices).get(code, code))
+
+
+def configured_models() -> list[str]:
+    """The `app.Model` labels named in settings as followed."""
+    return [
+        item if isinstance(item, str) else item["model"]
+        for item in settings.AUDITLOG_INCLUDE_TRACKING_MODELS
+    ]
