@@ -1,21 +1,32 @@
 """Demo problems, achievements and patents: the dust-control
-studio of `lead` with 38 solved dust-control problems, achievements from them and
-6 granted patents; a group conference displaying 483 achievements; adoptions
-across companies. Idempotent."""
+studio of `lead` with 38 solved dust-control problems, achievements from them,
+6 granted patents and two applications of the last two years; a group
+conference displaying 483 achievements; adoptions across companies. Dates run
+up to today (the current year's dashboard has figures of its own). Idempotent."""
 
 import datetime
 import random
 from decimal import Decimal
 
+from django.utils import timezone
+
 from accounts.models import OrgUnit, User
 from achievements import services
-from achievements.models import Achievement, Adoption, Patent, PromotionConference, TechnicalProblem
+from achievements.models import (
+    Achievement,
+    Adoption,
+    Contributor,
+    Patent,
+    ProblemEvent,
+    PromotionConference,
+    TechnicalProblem,
+)
 from achievements.patent_numbers import check_digit
 from core import demo
+from core.signals import records_changed
 from studios.models import Studio
 
 DUST_STUDIO_CODE = "A104-FC"
-CONFERENCE_NAME = "2025年集团职工创新成果推广会"
 CONFERENCE_SIZE = 483
 
 DUST_TOPICS = [
@@ -55,6 +66,15 @@ KINDS = list(Achievement.Kind.values)
 CATEGORIES = list(TechnicalProblem.Category.values)
 
 
+def _on(today: datetime.date, years_ago: int, month: int, day: int) -> datetime.date:
+    """That day `years_ago` years before this year, and never after today."""
+    return min(datetime.date(today.year - years_ago, month, day), today)
+
+
+def _conference_name(today: datetime.date) -> str:
+    return f"{today.year - 1}年集团职工创新成果推广会"
+
+
 def _official() -> User:
     return User.objects.get(employee_no="official")
 
@@ -70,7 +90,7 @@ def _members(studio: Studio) -> list[User]:
     ]
 
 
-def _seed_dust_studio(rng: random.Random) -> None:
+def _seed_dust_studio(rng: random.Random, today: datetime.date) -> None:
     studio = Studio.objects.get(code=DUST_STUDIO_CODE)
     lead = User.objects.get(employee_no="lead")
     if studio.problems.count() >= 38:
@@ -79,7 +99,9 @@ def _seed_dust_studio(rng: random.Random) -> None:
     for index in range(38):
         place = DUST_TOPICS[index % len(DUST_TOPICS)]
         method = DUST_METHODS[index % len(DUST_METHODS)]
-        started = datetime.date(2016 + index // 5, 1 + index % 12, 1)
+        # Eight years of work, five or so problems a year, up to this year.
+        started = _on(today, 7 - index // 5, 1 + index % 12, 1)
+        solved = min(started + datetime.timedelta(days=rng.randint(60, 300)), today)
         problem = services.problem_create(
             by=lead,
             studio=studio,
@@ -90,7 +112,7 @@ def _seed_dust_studio(rng: random.Random) -> None:
             team=rng.sample(members, k=min(3, len(members))),
             estimated_benefit=Decimal(rng.randint(5, 60) * 10000),
             status=TechnicalProblem.Status.SOLVED,
-            solved_on=started + datetime.timedelta(days=rng.randint(60, 300)),
+            solved_on=solved,
             realised_benefit=Decimal(rng.randint(5, 50) * 10000),
         )
         if index % 3 == 0:  # 13 achievements come out of the 38 problems
@@ -107,19 +129,30 @@ def _seed_dust_studio(rng: random.Random) -> None:
                 origin_problem=problem,
                 claimed_benefit=Decimal(rng.randint(20, 120) * 10000),
             )
-            if index < 18:  # the first six become granted patents
+            # The first six become granted patents; the newest two are
+            # applications still under examination.
+            if index < 18 or index >= 33:
+                granted = index < 18
                 services.patent_create(
                     by=lead,
                     studio=studio,
                     application_no=_patent_number(problem.solved_on.year, "2", 300000 + index),
-                    title=f"一种用于{place}的降尘装置",
+                    title=f"一种用于{place}的降尘装置" if granted else f"一种{place}喷雾控制装置",
                     patent_type=Patent.Type.UTILITY_MODEL,
                     filed_on=problem.solved_on,
                     holder="北岭煤业公司",
                     inventors=[lead],
                     achievement=achievement,
-                    status=Patent.Status.GRANTED,
-                    granted_on=problem.solved_on + datetime.timedelta(days=240),
+                    **(
+                        {
+                            "status": Patent.Status.GRANTED,
+                            "granted_on": min(
+                                problem.solved_on + datetime.timedelta(days=240), today
+                            ),
+                        }
+                        if granted
+                        else {}
+                    ),
                 )
     # The best of them is verified and promoted group-wide.
     best = studio.achievements.order_by("completed_on").first()
@@ -127,64 +160,89 @@ def _seed_dust_studio(rng: random.Random) -> None:
         achievement_id=best.pk,
         by=_official(),
         verified_benefit=Decimal(860000),
-        evidence="公司财务部2019年度效益确认单（财字〔2019〕12号）",
+        evidence=f"公司财务部{best.completed_on.year}年度效益确认单"
+        f"（财字〔{best.completed_on.year}〕12号）",
     )
     services.achievement_update(achievement_id=best.pk, by=_official(), promotion="group")
 
 
-def _seed_other_studios(rng: random.Random) -> None:
+def _seed_other_studios(rng: random.Random, today: datetime.date) -> None:
     """A few problems and achievements for every other active studio, so the
-    library holds well over the 483 shown at the conference."""
+    library holds well over the 483 shown at the conference.
+
+    Background records nobody acts on in the demo, so they are written in bulk
+    rather than through `problem_create` and `achievement_create` (some 700
+    calls, each checking the official's access again): the same rows those
+    write (the problem with its team and first status event, the achievement
+    with its ordered contributors), and the dashboard's snapshots of the
+    studios' units marked stale, which a bulk write does not do by itself."""
     if Achievement.objects.count() >= CONFERENCE_SIZE + 20:
         return
     studios = Studio.objects.exclude(code=DUST_STUDIO_CODE).exclude(
         status__in=[Studio.Status.PREPARING, Studio.Status.REVOKED]
     )
     official = _official()
+    problems, teams, achievements, contributors = [], [], [], []
     for studio in studios.order_by("code"):
         members = _members(studio)
         for index in range(13):
-            problem = (
-                services.problem_create(
-                    by=official,
+            problem = None
+            if index % 4 == 0:
+                category = rng.choice(CATEGORIES)
+                solved = index % 8 == 0
+                status = "solved" if solved else rng.choice(["open", "in_progress"])
+                problem = TechnicalProblem(
                     studio=studio,
                     title=f"{studio.speciality}难题攻关{index + 1}",
-                    category=rng.choice(CATEGORIES),
-                    started_on=datetime.date(2018 + index % 7, 3, 1),
-                    status="solved" if index % 8 == 0 else rng.choice(["open", "in_progress"]),
-                    solved_on=datetime.date(2018 + index % 7, 9, 1) if index % 8 == 0 else None,
-                    team=members[:2],
+                    category=category,
+                    started_on=_on(today, 7 - index % 7, 3, 1),
+                    status=status,
+                    solved_on=_on(today, 7 - index % 7, 9, 1) if solved else None,
+                    created_by=official,
                 )
-                if index % 4 == 0
-                else None
-            )
-            contributors = (
-                [(members[0], Decimal(100))]
-                if len(members) < 2
-                else [(members[0], Decimal(70)), (members[1], Decimal(30))]
-            )
-            services.achievement_create(
-                by=official,
+                problems.append(problem)
+                teams += [(problem, person) for person in members[:2]]
+            shares = [Decimal(100)] if len(members) < 2 else [Decimal(70), Decimal(30)]
+            achievement = Achievement(
                 studio=studio,
                 title=f"{studio.speciality}创新成果{index + 1}",
                 kind=rng.choice(KINDS),
-                completed_on=datetime.date(2019 + index % 7, 6, 15),
+                completed_on=_on(today, 6 - index % 7, 6, 15),
                 summary=f"在{studio.speciality}方面的改进，提高效率、降低成本。",
-                contributors=contributors,
                 origin_problem=problem if problem and problem.status == "solved" else None,
                 claimed_benefit=Decimal(rng.randint(1, 80) * 10000),
                 promotion=rng.choice(["studio", "unit", "group"]),
+                created_by=official,
             )
+            achievements.append(achievement)
+            contributors += [
+                Contributor(achievement=achievement, person=person, position=position, share=share)
+                for position, (person, share) in enumerate(
+                    zip(members[: len(shares)], shares, strict=True), start=1
+                )
+            ]
+    TechnicalProblem.objects.bulk_create(problems)
+    ProblemEvent.objects.bulk_create(
+        ProblemEvent(problem=problem, actor=official, from_state="", to_state=problem.status)
+        for problem in problems
+    )
+    TechnicalProblem.team.through.objects.bulk_create(
+        TechnicalProblem.team.through(technicalproblem=problem, user=person)
+        for problem, person in teams
+    )
+    Achievement.objects.bulk_create(achievements)
+    Contributor.objects.bulk_create(contributors)
+    records_changed.send(sender=Achievement, unit_ids={studio.org_unit_id for studio in studios})
 
 
-def _seed_conference_and_adoptions(rng: random.Random) -> None:
+def _seed_conference_and_adoptions(rng: random.Random, today: datetime.date) -> None:
     official = _official()
-    conference = PromotionConference.objects.filter(name=CONFERENCE_NAME).first()
+    conference = PromotionConference.objects.filter(name=_conference_name(today)).first()
     if conference is None:
         conference = services.conference_create(
             by=official,
-            name=CONFERENCE_NAME,
-            held_on=datetime.date(2025, 10, 28),
+            name=_conference_name(today),
+            held_on=datetime.date(today.year - 1, 10, 28),
             organiser=OrgUnit.objects.get(code="G"),
             description="集团工会组织的年度职工创新成果展示与推广交流会。",
         )
@@ -206,7 +264,7 @@ def _seed_conference_and_adoptions(rng: random.Random) -> None:
                 by=official,
                 achievement=achievement,
                 org_unit=unit,
-                adopted_on=achievement.completed_on + datetime.timedelta(days=120),
+                adopted_on=min(achievement.completed_on + datetime.timedelta(days=120), today),
                 annual_benefit=Decimal(rng.randint(2, 30) * 10000),
             )
 
@@ -214,6 +272,7 @@ def _seed_conference_and_adoptions(rng: random.Random) -> None:
 @demo.seeder(order=30)
 def seed_achievements() -> None:
     rng = random.Random(2028)
-    _seed_dust_studio(rng)
-    _seed_other_studios(rng)
-    _seed_conference_and_adoptions(rng)
+    today = timezone.localdate()
+    _seed_dust_studio(rng, today)
+    _seed_other_studios(rng, today)
+    _seed_conference_and_adoptions(rng, today)

@@ -59,11 +59,10 @@ def read_facts(
     if all(hasattr(record, column(name)) for name in names):
         return {name: bool(getattr(record, column(name))) for name in names}
     facts = facts_of(user)
-    row = (
-        annotate_facts(visible_to(user).filter(pk=record.pk), {n: facts[n] for n in names})
-        .values(*(column(name) for name in names))
-        .first()
-    )
+    rows = annotate_facts(visible_to(user).filter(pk=record.pk), {n: facts[n] for n in names})
+    # One row at most (by primary key): no ORDER BY, which `.first()` would add.
+    values = rows.order_by().values(*(column(name) for name in names))[:1]
+    row = next(iter(values), None)
     return {name: bool(row and row[column(name)]) for name in names}
 
 

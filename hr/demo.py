@@ -9,6 +9,7 @@ Idempotent: rerunning changes nothing.
 import io
 from pathlib import Path
 
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 
 from accounts.models import OrgUnit, RoleGrant, User
@@ -50,10 +51,14 @@ def seed_organisation_and_people() -> None:
             is_staff=True,
             is_superuser=True,
         )
+    # One hash for the shared demo password: hashing it for each account took
+    # half a second apiece (the hasher is slow on purpose).
+    hashed = None
     for account, _role, official_over in ACCOUNTS:
         person = User.objects.get(employee_no=account)
         if not person.has_usable_password():
-            person.set_password(DEMO_PASSWORD)
+            hashed = hashed or make_password(DEMO_PASSWORD)
+            person.password = hashed
             person.save(update_fields=["password"])
         if official_over:
             role_grant(

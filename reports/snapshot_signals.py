@@ -56,6 +56,8 @@ from reports.snapshots import dashboard_snapshots_mark_stale
 
 # Where the watched values as loaded are kept on an instance.
 LOADED = "_dashboard_watched_as_loaded"
+# The connection's pending "mark every snapshot" (see `_mark_on_commit`).
+MARKS_ALL = "_dashboard_marks_all_on_commit"
 
 
 @dataclass(frozen=True)
@@ -220,12 +222,32 @@ def _where(watch: _Watch, instance, now: dict, loaded: dict) -> Q | None:
     return where
 
 
+def _marks_all_on_commit(connection) -> bool:
+    """Whether this transaction will mark every snapshot when it commits (one
+    already asked to, and that part of it has not been rolled back)."""
+    pending = getattr(connection, MARKS_ALL, None)
+    return pending is not None and any(
+        func is pending for _ids, func, _r in connection.run_on_commit
+    )
+
+
 def _mark_on_commit(where: Q | None) -> None:
     if where is not None and not where:
         return
+    connection = transaction.get_connection()
+    # A transaction that marks everything (an HR file, the demo) needs no
+    # mark per row besides: thousands of them made a large write slow.
+    if connection.in_atomic_block and _marks_all_on_commit(connection):
+        return
+
+    def mark() -> None:
+        dashboard_snapshots_mark_stale(where=where)
+
     # Robust: the change has committed whatever happens here, and the nightly
     # rebuild repairs a mark that failed.
-    transaction.on_commit(lambda: dashboard_snapshots_mark_stale(where=where), robust=True)
+    transaction.on_commit(mark, robust=True)
+    if where is None:
+        setattr(connection, MARKS_ALL, mark)
 
 
 def _records_changed(sender, unit_ids=None, subtrees=False, **kwargs) -> None:

@@ -6,13 +6,14 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.utils import timezone
+
 from accounts.models import OrgUnit, User
 from core import demo
 from studios import services
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
 
 DUST_STUDIO_CODE = "A104-FC"
-THIS_YEAR = 2026
 
 # (code, name, kind, unit code, speciality, leader employee_no or None, functions)
 NAMED_STUDIOS = [
@@ -54,11 +55,19 @@ FUNCTION_CODES = list(Studio.Function.values)
 STUDIOS_IN_TOTAL = 40
 
 
+def _this_year() -> int:
+    """The demo's dates follow today: its newest list and assessment are this year's."""
+    return timezone.localdate().year
+
+
 def _official() -> User:
     return User.objects.get(employee_no="official")
 
 
 def _create_studio(code, name, kind, unit, speciality, leader, functions, rng) -> Studio:
+    """Registered and established through the services; its members (a few of
+    the leader's colleagues) are written at once, as `membership_add` writes
+    them: a background studio's members are nobody the demo signs in as."""
     official = _official()
     studio = services.studio_create(
         by=official,
@@ -68,7 +77,9 @@ def _create_studio(code, name, kind, unit, speciality, leader, functions, rng) -
         leader=leader,
         org_unit=unit,
         speciality=speciality,
-        founded_on=datetime.date(rng.randint(2012, 2023), rng.randint(1, 12), 1),
+        founded_on=datetime.date(
+            rng.randint(_this_year() - 14, _this_year() - 3), rng.randint(1, 12), 1
+        ),
         description=f"围绕{speciality}开展技术攻关、技能传承和成果推广。",
         site_notes="固定活动场所一处，配有会议桌和展示墙。",
         equipment_notes="配备电脑、投影仪及专业检测仪器。",
@@ -82,14 +93,15 @@ def _create_studio(code, name, kind, unit, speciality, leader, functions, rng) -
         .exclude(pk=leader.pk)
         .order_by("employee_no")
     )
-    for person in rng.sample(colleagues, k=min(len(colleagues), rng.randint(3, 7))):
-        services.membership_add(
-            studio_id=studio.pk,
-            by=official,
+    Membership.objects.bulk_create(
+        Membership(
+            studio=studio,
             person=person,
             role=rng.choice([Membership.Role.CORE, Membership.Role.MEMBER]),
             joined_on=studio.founded_on,
         )
+        for person in rng.sample(colleagues, k=min(len(colleagues), rng.randint(3, 7)))
+    )
     return studio
 
 
@@ -163,56 +175,65 @@ def _name(recognition_list: RecognitionList, studio: Studio) -> None:
 
 
 def _seed_naming(studios: list[Studio], rng: random.Random) -> None:
+    year = _this_year()
     dust = Studio.objects.get(code=DUST_STUDIO_CODE)
     lead2_studio = Studio.objects.get(code="B102-QJ")
     others = [s for s in studios if s.pk not in (dust.pk, lead2_studio.pk)]
 
     enterprise = _recognition_list(
-        "2021年集团职工创新工作室命名", RecognitionList.Level.ENTERPRISE, "集团工会", 2021, 22
+        f"{year - 5}年集团职工创新工作室命名",
+        RecognitionList.Level.ENTERPRISE,
+        "集团工会",
+        year - 5,
+        22,
     )
     for studio in [dust, lead2_studio, *others[:20]]:
         _name(enterprise, studio)
 
     provincial = _recognition_list(
-        "2022年省级职工（劳模）创新工作室命名",
+        f"{year - 4}年省级职工（劳模）创新工作室命名",
         RecognitionList.Level.PROVINCIAL,
         "省总工会",
-        2022,
+        year - 4,
         28,
     )
     for studio in [dust, lead2_studio, *others[:4]]:  # 6 of the 28 = 21.4 %
         _name(provincial, studio)
 
     industry = _recognition_list(
-        "2023年省能源行业创新工作室命名",
+        f"{year - 3}年省能源行业创新工作室命名",
         RecognitionList.Level.PROVINCIAL_INDUSTRY,
         "省能源工会",
-        2023,
+        year - 3,
         35,
     )
     for studio in [dust, *others[4:8]]:
         _name(industry, studio)
 
     national = _recognition_list(
-        "2024年全国示范性劳模和工匠人才创新工作室",
+        f"{year - 2}年全国示范性劳模和工匠人才创新工作室",
         RecognitionList.Level.NATIONAL,
         "中华全国总工会",
-        2024,
+        year - 2,
         100,
     )
     _name(national, dust)
 
     model_workers = _recognition_list(
-        "2020年省劳动模范", RecognitionList.Level.PROVINCIAL, "省人民政府", 2020, 500
+        f"{year - 6}年省劳动模范", RecognitionList.Level.PROVINCIAL, "省人民政府", year - 6, 500
     )
     lead = User.objects.get(employee_no="lead")
     _honour_person(model_workers, lead, Honour.PersonalTitle.MODEL_WORKER)
     medals = _recognition_list(
-        "2023年全国五一劳动奖章", RecognitionList.Level.NATIONAL, "中华全国总工会", 2023, 900
+        f"{year - 3}年全国五一劳动奖章",
+        RecognitionList.Level.NATIONAL,
+        "中华全国总工会",
+        year - 3,
+        900,
     )
     _honour_person(medals, lead, Honour.PersonalTitle.MAY_DAY_MEDAL)
     craftsmen = _recognition_list(
-        f"{THIS_YEAR}年集团公司工匠", RecognitionList.Level.ENTERPRISE, "集团公司", THIS_YEAR, 30
+        f"{year}年集团公司工匠", RecognitionList.Level.ENTERPRISE, "集团公司", year, 30
     )
     for employee_no in ("mentor", "lead2", "reviewer"):
         person = User.objects.get(employee_no=employee_no)
@@ -227,6 +248,7 @@ def _honour_person(recognition_list: RecognitionList, person: User, title: str) 
 
 
 def _seed_assessments(rng: random.Random) -> None:
+    year_now = _this_year()
     official = _official()
     assessable = Studio.objects.filter(
         status__in=[Studio.Status.ESTABLISHED, Studio.Status.NAMED]
@@ -236,7 +258,7 @@ def _seed_assessments(rng: random.Random) -> None:
         (Assessment.Grade.GOOD, 80, 89),
         (Assessment.Grade.PASS, 65, 79),
     ]
-    for year in (THIS_YEAR - 2, THIS_YEAR - 1):
+    for year in (year_now - 2, year_now - 1):
         for studio in assessable:
             if studio.assessments.filter(year=year).exists():
                 continue
@@ -252,12 +274,12 @@ def _seed_assessments(rng: random.Random) -> None:
             )
     # One studio without results fails and goes to rectification (docs/domain.md).
     failing = Studio.objects.filter(status=Studio.Status.ESTABLISHED).order_by("-code").first()
-    already_failed = Assessment.objects.filter(year=THIS_YEAR, grade=Assessment.Grade.FAIL)
+    already_failed = Assessment.objects.filter(year=year_now, grade=Assessment.Grade.FAIL)
     if failing and not already_failed.exists():
         services.assessment_record(
             by=official,
             studio=failing,
-            year=THIS_YEAR,
+            year=year_now,
             score=Decimal(52),
             grade=Assessment.Grade.FAIL,
             notes="全年无专利、论文或明显效益。",
@@ -294,5 +316,5 @@ def seed_studios() -> None:
             leader=leader,
             org_unit=unit,
             speciality="装配调试",
-            founded_on=datetime.date(THIS_YEAR, 3, 1),
+            founded_on=min(datetime.date(_this_year(), 3, 1), timezone.localdate()),
         )

@@ -5,17 +5,18 @@ import random
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from competitions import services
+from competitions.demo import background
 from competitions.models import (
     AwardGrade,
     Campaign,
     Proposal,
     ProposalEvent,
 )
+from competitions.similarity import title_grams
 
 Status = Proposal.Status
 Category = Proposal.Category
@@ -128,7 +129,6 @@ ACTIONS = [
         "利用旧件改制工具架和支护构件。",
     ),
 ]
-RETURN_COMMENT = "请补充改造前后的用水量对比数据，并附现场照片。"
 DEMO_ACCOUNTS = {
     "admin",
     "official",
@@ -169,9 +169,11 @@ def _campaign(name: str, year: int, official: User) -> Campaign:
     )
 
 
-def _write(
+def _draft(
     rng: random.Random, campaign: Campaign, author: User, colleagues: list[User], index: int
-) -> Proposal:
+) -> tuple[Proposal, list[tuple[User, Decimal]]]:
+    """A draft as `proposal_create` would build it (not saved), with its
+    co-authors: the author's share is what the co-authors leave."""
     equipment = EQUIPMENT[index % len(EQUIPMENT)]
     action, category, goals, situation, improvement = ACTIONS[
         (index // len(EQUIPMENT) + index) % len(ACTIONS)
@@ -180,19 +182,23 @@ def _write(
     if colleagues and rng.random() < 0.2:
         co_authors = [(rng.choice(colleagues), Decimal(40))]
     benefit = Decimal(rng.choice([0.5, 1, 2, 3, 5, 8, 12, 20, 35, 60])) * 10000
-    return services.proposal_create(
-        by=author,
+    title = f"{equipment}{action}"
+    proposal = Proposal(
         campaign=campaign,
-        title=f"{equipment}{action}",
+        author=author,
+        author_share=Decimal(100) - sum((share for _p, share in co_authors), Decimal(0)),
+        org_unit_id=author.org_unit_id,
+        title=title,
         category=category,
-        goals=goals,
+        goals=list(goals),
         post=author.post or "岗位",
         current_situation=f"{equipment}{situation}",
         improvement=improvement,
         expected_effect="减少停机时间，降低劳动强度和材料消耗。",
         expected_benefit=benefit,
-        co_authors=co_authors,
+        title_gram_count=len(title_grams(title)),
     )
+    return proposal, co_authors
 
 
 def advance(proposal: Proposal, target: str, official: User, rng: random.Random) -> None:
@@ -204,14 +210,18 @@ def advance(proposal: Proposal, target: str, official: User, rng: random.Random)
     if target == Status.SUBMITTED:
         return
     if target == Status.WITHDRAWN:
-        services.proposal_withdraw(proposal_id=proposal.pk, by=author, note="准备完善后明年再报。")
+        services.proposal_withdraw(
+            proposal_id=proposal.pk, by=author, note=background.WITHDRAW_NOTE
+        )
     elif target == Status.RETURNED:
-        services.proposal_return(proposal_id=proposal.pk, by=official, comment=RETURN_COMMENT)
+        services.proposal_return(
+            proposal_id=proposal.pk, by=official, comment=background.RETURN_COMMENT
+        )
     elif target == Status.NOT_ELIGIBLE:
         services.proposal_reject_ineligible(
             proposal_id=proposal.pk,
             by=official,
-            reason="属于正常检修工作内容，不符合“五小”创新范围。",
+            reason=background.NOT_ELIGIBLE_REASON,
         )
     elif target == Status.UNDER_REVIEW:
         services.proposal_screen(proposal_id=proposal.pk, by=official)
@@ -224,15 +234,18 @@ def move_back(
     a random moment between `start` and `end`, so lists and monthly figures look
     lived-in (demo data only)."""
     now = timezone.now()
-    for proposal_id in Proposal.objects.filter(campaign=campaign).values_list("pk", flat=True):
-        shift = now - (start + (end - start) * rng.uniform(0.02, 0.98))
-        Proposal.objects.filter(pk=proposal_id).update(
-            created_at=F("created_at") - shift,
-            updated_at=F("updated_at") - shift,
-            submitted_at=F("submitted_at") - shift,
-            status_changed_at=F("status_changed_at") - shift,
-        )
-        ProposalEvent.objects.filter(proposal_id=proposal_id).update(at=F("at") - shift)
+    proposals = list(Proposal.objects.filter(campaign=campaign))
+    shifts = {p.pk: now - (start + (end - start) * rng.uniform(0.02, 0.98)) for p in proposals}
+    stamps = ["created_at", "updated_at", "submitted_at", "status_changed_at"]
+    for proposal in proposals:
+        for stamp in stamps:
+            if getattr(proposal, stamp) is not None:
+                setattr(proposal, stamp, getattr(proposal, stamp) - shifts[proposal.pk])
+    Proposal.objects.bulk_update(proposals, stamps, batch_size=200)
+    events = list(ProposalEvent.objects.filter(proposal__campaign=campaign).only("pk", "at"))
+    for event in events:
+        event.at -= shifts[event.proposal_id]
+    ProposalEvent.objects.bulk_update(events, ["at"], batch_size=500)
 
 
 def close_last_year(campaign: Campaign, year: int, rng: random.Random) -> None:
@@ -262,15 +275,19 @@ def _colleagues(author: User, people: list[User]) -> list[User]:
 
 
 def seed_campaign(rng, name, year, count, targets, official) -> Campaign | None:
+    """The campaign (through the service) and its background proposals, each
+    brought to one of the `targets` states (in bulk: competitions.demo.background)."""
     if Campaign.objects.filter(name=name).exists():
         return None
     campaign = _campaign(name, year, official)
     authors = _authors(rng)
     states, weights = zip(*targets, strict=True)
+    rows = []
     for index in range(round(count * settings.DEMO_PROPOSAL_SCALE)):
         author = rng.choice(authors)
-        proposal = _write(rng, campaign, author, _colleagues(author, authors), index)
-        advance(proposal, rng.choices(states, weights)[0], official, rng)
+        proposal, co_authors = _draft(rng, campaign, author, _colleagues(author, authors), index)
+        rows.append((proposal, co_authors, rng.choices(states, weights)[0]))
+    background.write_entries(campaign, rows, official)
     return campaign
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from competitions import services
+from competitions.demo import background
 from competitions.demo.entry import ACTIONS, DEMO_ACCOUNTS, GRADES, advance
 from competitions.models import (
     Award,
@@ -49,34 +50,40 @@ def seed_worker_last_year(campaign: Campaign, official: User) -> None:
     advance(proposal, Status.UNDER_REVIEW, official, random.Random(1))
 
 
-def _review(proposal: Proposal, reviewers: list[User], rng: random.Random, count: int) -> None:
-    criteria = list(proposal.campaign.criteria.all())
+def _scores(proposal: Proposal, criteria, rng: random.Random) -> dict:
     # `worker`'s proposal from last year is a good one (it is awarded).
     strong = proposal.author.employee_no == "worker"
+    return {
+        c.pk: Decimal(round(c.max_points * rng.uniform(0.8 if strong else 0.5, 0.97) * 2) / 2)
+        for c in criteria
+    }
+
+
+COMMENTS = [
+    "思路清晰，效果明显。",
+    "建议补充效益测算依据。",
+    "实用性强，可在同类岗位推广。",
+    "创新点不够突出。",
+]
+DEPARTMENTS = ["机电科", "生产技术科", "通风科", "运输队", "检修车间"]
+REJECTION = "创新性和效益不足，建议结合岗位实际继续完善。"
+
+
+def _review(proposal: Proposal, reviewers: list[User], rng: random.Random, count: int) -> None:
+    criteria = list(proposal.campaign.criteria.all())
     for reviewer in reviewers[:count]:
-        scores = {
-            c.pk: Decimal(round(c.max_points * rng.uniform(0.8 if strong else 0.5, 0.97) * 2) / 2)
-            for c in criteria
-        }
+        scores = _scores(proposal, criteria, rng)
         services.review_submit(
-            proposal_id=proposal.pk,
-            by=reviewer,
-            scores=scores,
-            comment=rng.choice(
-                [
-                    "思路清晰，效果明显。",
-                    "建议补充效益测算依据。",
-                    "实用性强，可在同类岗位推广。",
-                    "创新点不够突出。",
-                ]
-            ),
+            proposal_id=proposal.pk, by=reviewer, scores=scores, comment=rng.choice(COMMENTS)
         )
 
 
-def _panel_for(proposal: Proposal, reviewers: list[User], stand_ins: list[User]) -> list[User]:
+def _panel_for(
+    proposal: Proposal, reviewers: list[User], stand_ins: list[User], recusal=recusal_reason
+) -> list[User]:
     """The three demo reviewers, with a stand-in for any who is recused."""
-    spare = [person for person in stand_ins if not recusal_reason(proposal, person)]
-    return [r if not recusal_reason(proposal, r) else spare.pop(0) for r in reviewers]
+    spare = [person for person in stand_ins if not recusal(proposal, person)]
+    return [r if not recusal(proposal, r) else spare.pop(0) for r in reviewers]
 
 
 # This year's proposals under review go through the steps in turn, so every
@@ -91,53 +98,95 @@ THIS_YEARS_STEPS = [
 ]
 
 
+def _through_services(proposal, panel, steps, official, rng) -> None:
+    """A demo account's proposal: every step through the services."""
+    services.reviewers_assign(proposal_id=proposal.pk, by=official, reviewers=panel)
+    reviews, decided, implemented, verified = steps
+    _review(proposal, panel, rng, count=reviews)
+    if not decided:
+        return
+    score = with_scores(Proposal.objects.filter(pk=proposal.pk)).values_list(
+        "current_score", flat=True
+    )[0]
+    approved = score >= PASS_MARK
+    services.proposal_decide(
+        proposal_id=proposal.pk,
+        by=official,
+        outcome=Status.APPROVED if approved else Status.REJECTED,
+        reason="" if approved else REJECTION,
+    )
+    if not (approved and implemented):
+        return
+    services.proposal_implement(
+        proposal_id=proposal.pk,
+        by=official,
+        implemented_on=timezone.localdate(),
+        department=rng.choice(DEPARTMENTS),
+    )
+    if not verified:
+        return
+    expected = proposal.expected_benefit or Decimal(50000)
+    services.proposal_verify_benefit(
+        proposal_id=proposal.pk,
+        by=official,
+        verified_benefit=(expected * Decimal(rng.uniform(0.6, 1.1))).quantize(Decimal(1)),
+        evidence=f"财务部门效益确认单 CW-{proposal.campaign.year}-{proposal.pk:04d}",
+    )
+
+
+def _in_bulk(proposal, panel, steps, writer: background.Reviewing, rng) -> None:
+    """A background proposal: the same steps and random choices, written in
+    bulk by `writer` afterwards."""
+    writer.assign(proposal, panel)
+    reviews, decided, implemented, verified = steps
+    totals = [
+        writer.review(
+            proposal, reviewer, _scores(proposal, writer.criteria, rng), rng.choice(COMMENTS)
+        )
+        for reviewer in panel[:reviews]
+    ]
+    if not decided:
+        return
+    approved = writer.decide(proposal, totals, PASS_MARK, REJECTION)
+    if not (approved and implemented):
+        return
+    writer.implement(proposal, rng.choice(DEPARTMENTS))
+    if not verified:
+        return
+    expected = proposal.expected_benefit or Decimal(50000)
+    writer.verify(
+        proposal,
+        (expected * Decimal(rng.uniform(0.6, 1.1))).quantize(Decimal(1)),
+        f"财务部门效益确认单 CW-{proposal.campaign.year}-{proposal.pk:04d}",
+    )
+
+
 def review_and_award(campaign: Campaign, official: User, rng: random.Random, *, last_year: bool):
     """Reviewers score the proposals under review, the office decides,
     implementation and verification follow, and prizes go by score within the
     campaign's quotas. Last year's went all the way; this year's are spread over
-    the steps (`worker`'s screened proposal waits in the reviewers' queues)."""
+    the steps (`worker`'s screened proposal waits in the reviewers' queues).
+    The demo accounts' proposals go through the services; the background's are
+    written in bulk (competitions.demo.background)."""
     reviewers = list(User.objects.filter(employee_no__in=REVIEWERS).order_by("employee_no"))
     stand_ins = list(
         User.objects.filter(org_unit__code="C101").exclude(employee_no__in=DEMO_ACCOUNTS)[:3]
     )
+    writer = background.Reviewing(campaign, official)
     under_review = Proposal.objects.filter(campaign=campaign, status=Status.UNDER_REVIEW)
-    for index, proposal in enumerate(under_review.select_related("campaign", "author")):
-        panel = _panel_for(proposal, reviewers, stand_ins)
-        services.reviewers_assign(proposal_id=proposal.pk, by=official, reviewers=panel)
+    for index, proposal in enumerate(
+        under_review.select_related("campaign", "author", "author__org_unit")
+    ):
         steps = (3, True, True, True) if last_year else THIS_YEARS_STEPS[index % 6]
-        if proposal.author.employee_no == "worker" and not last_year:
-            steps = THIS_YEARS_STEPS[0]
-        reviews, decided, implemented, verified = steps
-        _review(proposal, panel, rng, count=reviews)
-        if not decided:
-            continue
-        score = with_scores(Proposal.objects.filter(pk=proposal.pk)).values_list(
-            "current_score", flat=True
-        )[0]
-        approved = score >= PASS_MARK
-        services.proposal_decide(
-            proposal_id=proposal.pk,
-            by=official,
-            outcome=Status.APPROVED if approved else Status.REJECTED,
-            reason="" if approved else "创新性和效益不足，建议结合岗位实际继续完善。",
-        )
-        if not (approved and implemented):
-            continue
-        services.proposal_implement(
-            proposal_id=proposal.pk,
-            by=official,
-            implemented_on=timezone.localdate(),
-            department=rng.choice(["机电科", "生产技术科", "通风科", "运输队", "检修车间"]),
-        )
-        if not verified:
-            continue
-        expected = proposal.expected_benefit or Decimal(50000)
-        services.proposal_verify_benefit(
-            proposal_id=proposal.pk,
-            by=official,
-            verified_benefit=(expected * Decimal(rng.uniform(0.6, 1.1))).quantize(Decimal(1)),
-            evidence=f"财务部门效益确认单 CW-{campaign.year}-{proposal.pk:04d}",
-        )
+        if proposal.author.employee_no in DEMO_ACCOUNTS:
+            if proposal.author.employee_no == "worker" and not last_year:
+                steps = THIS_YEARS_STEPS[0]
+            panel = _panel_for(proposal, reviewers, stand_ins)
+            _through_services(proposal, panel, steps, official, rng)
+        else:
+            panel = _panel_for(proposal, reviewers, stand_ins, writer.recusal)
+            _in_bulk(proposal, panel, steps, writer, rng)
+    writer.write()
     _award_by_score(campaign, official, limit=80 if last_year else 2)
 
 
