@@ -42,15 +42,36 @@ def shared_world(request, _world_stack, _django_db_helper):
     return World(_world_stack, transactional=is_transactional(request.node))
 
 
+def _weight(item) -> int:
+    """How long a test runs, roughly: a browser or a worker process > real
+    commits (each rebuilds its data and empties the database after) > the rest."""
+    if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
+        return 2
+    return 1 if is_transactional(item) else 0
+
+
 def pytest_collection_modifyitems(items):
-    """Within a module, run the tests that ask for the same shared data one after
-    another, so each level is built once per run of them, not once per test."""
-    module_order = {}
+    """Order the run for speed.
+
+    - Heavy modules first: `--dist loadfile` hands out one module at a time, so a
+      slow module handed out last keeps one worker busy while the other waits;
+      light modules at the end let the two finish together.
+    - Within a module, tests that share data first, those that commit last (a
+      committing test rolls every shared level back, so one in the middle would
+      make the tests after it build the levels again), and the tests that ask
+      for the same shared data one after another, so each level is built once
+      per run of them, not once per test."""
+    module_of = {id(item): item.module.__name__ if item.module else "" for item in items}
+    module_order, module_weight = {}, {}
     for item in items:
-        module_order.setdefault(item.module.__name__ if item.module else "", len(module_order))
+        module = module_of[id(item)]
+        module_order.setdefault(module, len(module_order))
+        module_weight[module] = max(module_weight.get(module, 0), _weight(item))
     items.sort(
         key=lambda item: (
-            module_order[item.module.__name__ if item.module else ""],
+            -module_weight[module_of[id(item)]],
+            module_order[module_of[id(item)]],
+            is_transactional(item),
             levels_wanted(item),
         )
     )

@@ -32,3 +32,9 @@ REPLICA_TEST_REPLICA_URL = env.str("REPLICA_TEST_REPLICA_URL", default="")
 NOTICE_WEBHOOK_HOSTS = [*NOTICE_WEBHOOK_HOSTS, "127.0.0.1"]  # noqa: F405
 NOTICE_WEBHOOK_HTTP_HOSTS = ["127.0.0.1"]
 NOTICE_RETRY_DELAY = 0
+
+# The test databases are thrown away: their commits need not wait for the disk.
+# The suite commits tens of thousands of times (migrations, transactional tests).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _flags = DATABASES["default"]["OPTIONS"].get("options", "")
+    DATABASES["default"]["OPTIONS"]["options"] = f"{_flags} -c synchronous_commit=off".strip()
