@@ -5,15 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 from accounts.pinyin import pinyin_keys
+from core.dates import BoundedDates
 
 
-class OrgUnit(MP_Node):
+class OrgUnit(BoundedDates, MP_Node):
     """A unit of the group: group → company → mine/plant → workshop/team.
 
     A materialised path tree (django-treebeard): `path` encodes the ancestry, so
     "this unit and everything below it" is `path LIKE '<path>%'`, one range scan
     on the unique index of `path` (Django adds a pattern-ops index on PostgreSQL).
     """
+
+    HAPPENED_DATES = ("closed_on",)
 
     class Kind(models.TextChoices):
         GROUP = "group", _("Group")
@@ -198,13 +201,15 @@ class RoleGrant(models.Model):
         return self.get_role_display()
 
 
-class SkillLevelChange(models.Model):
+class SkillLevelChange(BoundedDates, models.Model):
     """One change of a person's vocational skill level, with its reason: the
     history behind `User.skill_level` and the "skill-level rises" a union counts.
 
     Written only by `accounts.services.skill_level_raise`, in the same
     transaction that changes the person's level.
     """
+
+    HAPPENED_DATES = ("changed_on",)
 
     person = models.ForeignKey(
         User,

@@ -6,14 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from achievements.patent_numbers import display as display_patent_number
+from core.dates import BoundedDates
 from core.models import StateEvent, StatefulModel
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
-class TechnicalProblem(StatefulModel):
+class TechnicalProblem(BoundedDates, StatefulModel):
     """A technical problem a studio tackles (攻关课题). Its title, studio, category
     and status are announced to everyone, so studios do not solve it twice."""
+
+    HAPPENED_DATES = ("started_on", "solved_on")
 
     class Category(models.TextChoices):
         SAFETY = "safety", _("Safety")
@@ -112,7 +115,9 @@ class ProblemEvent(StateEvent):
         verbose_name_plural = _("problem status changes")
 
 
-class Achievement(models.Model):
+class Achievement(BoundedDates, models.Model):
+    HAPPENED_DATES = ("completed_on", "verified_on")
+
     class Kind(models.TextChoices):
         TECHNICAL_INNOVATION = "technical_innovation", _("Technical innovation")
         PROCESS_IMPROVEMENT = "process_improvement", _("Process improvement")
@@ -243,8 +248,10 @@ class Contributor(models.Model):
         return f"{self.position}: {self.share}%"
 
 
-class Adoption(models.Model):
+class Adoption(BoundedDates, models.Model):
     """Another unit adopting an achievement, with its own benefit (成果推广应用)."""
+
+    HAPPENED_DATES = ("adopted_on",)
 
     achievement = models.ForeignKey(
         Achievement,
@@ -284,7 +291,9 @@ class Adoption(models.Model):
         return str(self.adopted_on)
 
 
-class Patent(StatefulModel):
+class Patent(BoundedDates, StatefulModel):
+    HAPPENED_DATES = ("filed_on", "published_on", "granted_on", "ended_on")
+
     class Type(models.TextChoices):
         INVENTION = "invention", _("Invention")
         UTILITY_MODEL = "utility_model", _("Utility model")
@@ -420,8 +429,10 @@ class Inventor(models.Model):
         return str(self.position)
 
 
-class PromotionConference(models.Model):
+class PromotionConference(BoundedDates, models.Model):
     """An achievement promotion conference (成果推广会) and what it displayed."""
+
+    PLANNED_DATES = ("held_on",)
 
     name = models.CharField(_("name"), max_length=200)
     held_on = models.DateField(_("held on"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SkillLevel
+from core.dates import BoundedDates
 from core.models import StateEvent, StatefulModel
 
 # A mentor's active apprentices, where no unit above the mentor says otherwise.
@@ -25,8 +26,11 @@ AT_RISK_AFTER_DAYS = 21
 SCORE_RANGE = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-class Pairing(StatefulModel):
+class Pairing(BoundedDates, StatefulModel):
     """A mentor and an apprentice under a signed agreement (师徒协议)."""
+
+    HAPPENED_DATES = ("agreement_signed_on", "ended_on")
+    PLANNED_DATES = ("starts_on", "planned_end_on")
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
@@ -185,8 +189,10 @@ class PairingEvent(StateEvent):
         indexes = [models.Index(fields=["pairing", "at"], name="appr_event_pairing_at")]
 
 
-class Extension(models.Model):
+class Extension(BoundedDates, models.Model):
     """The planned end moved later, with the reason (kept for the record)."""
+
+    PLANNED_DATES = ("new_end_on",)
 
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="extensions"
@@ -243,8 +249,11 @@ class MentorCapacity(models.Model):
         return str(self.max_active_apprentices)
 
 
-class Milestone(models.Model):
+class Milestone(BoundedDates, models.Model):
     """One step of the apprentice's plan (一人一策)."""
+
+    HAPPENED_DATES = ("done_on",)
+    PLANNED_DATES = ("due_on",)
 
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="milestones"
@@ -276,8 +285,10 @@ class Milestone(models.Model):
         return self.title
 
 
-class Session(models.Model):
+class Session(BoundedDates, models.Model):
     """A training session held by a mentor for one or more of their apprentices."""
+
+    HAPPENED_DATES = ("held_on",)
 
     class Format(models.TextChoices):
         ON_SITE = "on_site", _("On-site practice")
@@ -355,9 +366,11 @@ class Attendance(models.Model):
         return str(self.pk)
 
 
-class Evaluation(models.Model):
+class Evaluation(BoundedDates, models.Model):
     """An assessment of the apprentice: monthly by the mentor, quarterly by the
     department, yearly by the unit, and the final appraisal (期满综合鉴定)."""
+
+    HAPPENED_DATES = ("evaluated_on",)
 
     class Level(models.TextChoices):
         MENTOR_MONTHLY = "mentor_monthly", _("Monthly (mentor)")

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import BoundedDates
 from core.models import StateEvent, StatefulModel
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -14,9 +15,11 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator
 MAX_QUOTA = 100_000
 
 
-class Campaign(models.Model):
+class Campaign(BoundedDates, models.Model):
     """A five-small competition round (五小竞赛) organised by a union office; its
     organising unit's subtree may enter."""
+
+    PLANNED_DATES = ("opens_at", "closes_at", "review_deadline")
 
     name = models.CharField(_("name"), max_length=200)
     year = models.PositiveSmallIntegerField(
@@ -170,8 +173,10 @@ class AwardGrade(models.Model):
         return max(self.quota - getattr(self, "given", 0), 0)
 
 
-class Proposal(StatefulModel):
+class Proposal(BoundedDates, StatefulModel):
     """A worker's five-small proposal (小改小革) from their own post."""
+
+    HAPPENED_DATES = ("implemented_on", "verified_on")
 
     class Category(models.TextChoices):
         INVENTION = "invention", _("Small invention")
@@ -217,8 +222,10 @@ class Proposal(StatefulModel):
         Status.IMPLEMENTED: {Status.BENEFIT_VERIFIED},
         Status.BENEFIT_VERIFIED: {Status.AWARDED},
         Status.WITHDRAWN: set(),
-        Status.NOT_ELIGIBLE: set(),
-        Status.DUPLICATE: set(),
+        # Back to `submitted` only by the office undoing its outcome within a day
+        # (services.screening.proposal_undo_screening).
+        Status.NOT_ELIGIBLE: {Status.SUBMITTED},
+        Status.DUPLICATE: {Status.SUBMITTED},
         Status.REJECTED: set(),
         Status.AWARDED: set(),
     }
@@ -518,9 +525,11 @@ class CodeSequence(models.Model):
         return f"{self.year}-{self.unit_code}: {self.last}"
 
 
-class ReviewAssignment(models.Model):
+class ReviewAssignment(BoundedDates, models.Model):
     """A reviewer asked to score a proposal, by the campaign's review deadline.
     A reviewer who has not reviewed yet can be replaced: the row is kept, ended."""
+
+    PLANNED_DATES = ("due_on",)
 
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("proposal")

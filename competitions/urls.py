@@ -33,6 +33,11 @@ urlpatterns = [
         screening.proposal_mark_duplicate,
         name="proposal-mark-duplicate",
     ),
+    path(
+        "proposals/<int:pk>/undo-screening/",
+        screening.proposal_undo_screening,
+        name="proposal-undo-screening",
+    ),
     path("proposals/<int:pk>/assign/", decisions.assign_reviewers, name="proposal-assign"),
     path(
         "proposals/<int:pk>/replace-reviewer/",

@@ -6,6 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import BoundedDates, date_error
 from core.pickers import CODE_SEPARATORS, PickField
 
 
@@ -51,7 +52,13 @@ class ServiceValidatedModelForm(BootstrapFormMixin, forms.ModelForm):
     def _post_clean(self):
         # Django would copy the data onto the instance and run full_clean() and
         # the uniqueness checks with generic messages; the service does both.
-        pass
+        # A date's range (core.dates) is the field's own, said at once.
+        if isinstance(self.instance, BoundedDates):
+            kinds = self.instance.date_kinds()
+            for name in set(kinds) & set(self.cleaned_data):
+                message = date_error(self.cleaned_data[name], kinds[name])
+                if message:
+                    self.add_error(name, message)
 
 
 class FilterForm(BootstrapFormMixin, forms.Form):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.dates import BoundedDates
 from core.models import StateEvent, StatefulModel
 from studios.models import RecognitionList
 
@@ -20,10 +21,12 @@ LEVEL_ORDER = list(Level.values)
 MAX_QUOTA = 1000
 
 
-class NamingCall(models.Model):
+class NamingCall(BoundedDates, models.Model):
     """An official's call for studios to apply for a level in a year (e.g. the
     group's 2026 enterprise-level naming): deadline, places, conditions, rubric.
     Studios of the calling unit's subtree may apply."""
+
+    PLANNED_DATES = ("deadline",)
 
     title = models.CharField(_("title"), max_length=200)
     level = models.CharField(_("level"), max_length=24, choices=Level.choices)
@@ -124,8 +127,11 @@ class NamingCall(models.Model):
         return (today or timezone.localdate()) <= self.deadline
 
 
-class NamingApplication(StatefulModel):
+class NamingApplication(BoundedDates, StatefulModel):
     """A studio applying against a call, from draft to named (or not)."""
+
+    HAPPENED_DATES = ("visited_on",)
+    PLANNED_DATES = ("notice_ends_on",)
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

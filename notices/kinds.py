@@ -47,6 +47,14 @@ KINDS: dict[str, Kind] = {
             _("Your proposal “%(title)s” was found to duplicate another: %(reason)s"),
         ),
         Kind(
+            "competitions.proposal_screening_undone",
+            _("Screening outcome undone"),
+            _(
+                "The office took back its outcome on your proposal “%(title)s”; "
+                "it will be screened again: %(reason)s"
+            ),
+        ),
+        Kind(
             "competitions.proposal_decided",
             _("Proposal decided"),
             _("A decision was made on your proposal “%(title)s”: %(decision)s."),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.dates import BoundedDates
 from core.models import StateEvent, StatefulModel
 
 # Long enough for a novella chapter or a full reportage; a work longer than this
@@ -17,9 +18,11 @@ from core.models import StateEvent, StatefulModel
 STORY_BODY_MAX_CHARS = 60_000
 
 
-class Story(StatefulModel):
+class Story(BoundedDates, StatefulModel):
     """A work about people and studios to learn from: reportage, a song, a
     clapper-talk script, a short video … written in Markdown, with media."""
+
+    HAPPENED_DATES = ("published_on",)
 
     class Form(models.TextChoices):
         NOVEL = "novel", _("Novel")

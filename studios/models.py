@@ -6,11 +6,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import BoundedDates
 from core.models import StateEvent, StatefulModel
 
 
-class Studio(StatefulModel):
+class Studio(BoundedDates, StatefulModel):
     """An employee / model-worker / craftsman innovation studio (创新工作室)."""
+
+    HAPPENED_DATES = ("founded_on",)
 
     class Kind(models.TextChoices):
         MODEL_WORKER = "model_worker", _("Model-worker innovation studio")
@@ -111,7 +114,9 @@ class StudioEvent(StateEvent):
         indexes = [models.Index(fields=["studio", "at"], name="studios_event_studio_at")]
 
 
-class Membership(models.Model):
+class Membership(BoundedDates, models.Model):
+    HAPPENED_DATES = ("joined_on", "left_on")
+
     class Role(models.TextChoices):
         LEADER = "leader", _("Leader")
         CORE = "core", _("Core member")
@@ -206,8 +211,10 @@ class RecognitionList(models.Model):
         return self.title
 
 
-class Honour(models.Model):
+class Honour(BoundedDates, models.Model):
     """A studio or a person placed on a recognition list."""
+
+    HAPPENED_DATES = ("conferred_on",)
 
     class PersonalTitle(models.TextChoices):
         MODEL_WORKER = "model_worker", _("Model worker")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.studio_change_status, name="studio-change-status"),
     path("<int:pk>/members/", views.membership_add, name="membership-add"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership-end"),
+    path("memberships/<int:pk>/restore/", views.membership_restore, name="membership-restore"),
     path("<int:pk>/assessments/", views.assessment_add, name="assessment-add"),
     path("lists/", views.RecognitionListListView.as_view(), name="recognitionlist-list"),
     path("lists/new/", views.recognition_list_create, name="recognitionlist-create"),

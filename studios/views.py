@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,6 +77,7 @@ def _detail_context(request, studio, **forms) -> dict:
         "access": access,
         "members": [m for m in memberships if m.left_on is None],
         "former_members": [m for m in memberships if m.left_on is not None],
+        "today": timezone.localdate(),  # a membership ended today may be restored
         "honours": [(lst, Share(ours=lst.ours, total=lst.total_named)) for lst in lists],
         "assessments": (
             assessments_visible_to(user).filter(studio=studio) if access.insider else []
@@ -208,6 +210,18 @@ def membership_end(request, pk):
     membership = get_object_or_404(memberships_visible_to(request.user), pk=pk)
     if run_action(request, services.membership_end, membership_id=membership.pk, by=request.user):
         messages.success(request, _("The membership has ended."))
+    return redirect("studios:studio-detail", pk=membership.studio_id)
+
+
+@require_POST
+@login_required
+def membership_restore(request, pk):
+    """Take back a membership ended today (studios.services.membership_restore)."""
+    membership = get_object_or_404(memberships_visible_to(request.user), pk=pk)
+    if run_action(
+        request, services.membership_restore, membership_id=membership.pk, by=request.user
+    ):
+        messages.success(request, _("The membership has been restored."))
     return redirect("studios:studio-detail", pk=membership.studio_id)
 
 

@@ -11,6 +11,7 @@ from accounts.selectors import (
 )
 from accounts.services import EDITABLE_PERSON_FIELDS
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.read_only import WritableModelSerializer
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -98,7 +99,7 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 
 
-class PersonWriteSerializer(serializers.ModelSerializer):
+class PersonWriteSerializer(WritableModelSerializer):
     """A person as an official adds or corrects them; the unit is one they manage."""
 
     org_unit = ScopedPrimaryKeyRelatedField(
@@ -126,7 +127,7 @@ class PeopleActivateSerializer(serializers.Serializer):
         return data
 
 
-class RoleGrantSerializer(serializers.ModelSerializer):
+class RoleGrantSerializer(WritableModelSerializer):
     user = ScopedPrimaryKeyRelatedField(scope=people_visible_to, queryset=User.objects.all())
     org_unit = ScopedPrimaryKeyRelatedField(
         scope=org_units_managed_by, queryset=OrgUnit.objects.all()

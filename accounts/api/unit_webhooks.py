@@ -12,6 +12,7 @@ from accounts import services
 from accounts.models import OrgUnit
 from accounts.selectors import is_official, org_units_visible_to, unit_webhooks_managed_by
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.read_only import WritableModelSerializer
 from core.api.views import ScopedViewSetMixin, ServiceWriteMixin
 from notices.models import UnitWebhook
 
@@ -27,7 +28,7 @@ WEBHOOK_STATE_FIELDS = [
 ]
 
 
-class UnitWebhookSerializer(serializers.ModelSerializer):
+class UnitWebhookSerializer(WritableModelSerializer):
     org_unit_id = ScopedPrimaryKeyRelatedField(
         scope=org_units_visible_to,
         source="org_unit",

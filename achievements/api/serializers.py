@@ -19,6 +19,7 @@ from achievements.selectors import (
     problems_fully_visible_to,
 )
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.read_only import WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer, StudioBriefSerializer, UnitBriefSerializer
 from studios.models import Studio
 from studios.selectors import studios_visible_to
@@ -44,9 +45,11 @@ def studio_id_field():
     )
 
 
-class ProblemSerializer(serializers.ModelSerializer):
+class ProblemSerializer(WritableModelSerializer):
     """Everyone signed in sees the announcement (title, studio, category, status);
     the rest only insiders (`full_access`, from `ProblemAccess.reads_full`)."""
+
+    FIXED_ONCE_CREATED = frozenset({"studio_id", "status"})
 
     ANNOUNCED = (
         "id",
@@ -128,7 +131,9 @@ class ContributorSerializer(serializers.Serializer):
     share = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
 
 
-class AchievementSerializer(serializers.ModelSerializer):
+class AchievementSerializer(WritableModelSerializer):
+    FIXED_ONCE_CREATED = frozenset({"studio_id"})
+
     studio = StudioBriefSerializer(read_only=True)
     studio_id = studio_id_field()
     origin_problem_id = ScopedPrimaryKeyRelatedField(
@@ -188,7 +193,7 @@ class VerifyBenefitSerializer(serializers.Serializer):
     verified_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class AdoptionSerializer(serializers.ModelSerializer):
+class AdoptionSerializer(WritableModelSerializer):
     achievement_id = ScopedPrimaryKeyRelatedField(
         scope=achievements_visible_to, source="achievement", queryset=Achievement.objects.all()
     )
@@ -217,7 +222,9 @@ class AdoptionSerializer(serializers.ModelSerializer):
         validators = []  # one adoption per unit is the service's 409
 
 
-class PatentSerializer(serializers.ModelSerializer):
+class PatentSerializer(WritableModelSerializer):
+    FIXED_ONCE_CREATED = frozenset({"studio_id", "status", "application_no", "patent_type"})
+
     studio = StudioBriefSerializer(read_only=True)
     studio_id = studio_id_field()
     achievement_id = ScopedPrimaryKeyRelatedField(
@@ -281,7 +288,7 @@ class PatentStatusSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ConferenceSerializer(serializers.ModelSerializer):
+class ConferenceSerializer(WritableModelSerializer):
     organiser = UnitBriefSerializer(read_only=True)
     organiser_id = ScopedPrimaryKeyRelatedField(
         scope=org_units_visible_to,

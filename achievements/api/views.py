@@ -60,10 +60,9 @@ class ProblemViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
         return services.problem_create(by=self.request.user, **data)
 
     def update_via_service(self, instance, data):
-        changes = dict(data)
-        changes.pop("studio", None)
-        changes.pop("status", None)  # status moves through change-status
-        return services.problem_update(problem_id=instance.pk, by=self.request.user, **changes)
+        # The studio and status are refused by the serializer (status moves
+        # through change-status).
+        return services.problem_update(problem_id=instance.pk, by=self.request.user, **data)
 
     @extend_schema(request=ProblemStatusSerializer, responses=ProblemSerializer)
     @action(detail=True, methods=["post"], url_path="change-status")
@@ -106,7 +105,6 @@ class AchievementViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
         return services.achievement_create(by=self.request.user, **data)
 
     def update_via_service(self, instance, data):
-        data.pop("studio", None)
         return services.achievement_update(achievement_id=instance.pk, by=self.request.user, **data)
 
     @extend_schema(request=VerifyBenefitSerializer, responses=AchievementSerializer)
@@ -157,10 +155,7 @@ class PatentViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
         return services.patent_create(by=self.request.user, **data)
 
     def update_via_service(self, instance, data):
-        changes = dict(data)
-        for fixed in ("studio", "status", "application_no", "patent_type"):
-            changes.pop(fixed, None)
-        return services.patent_update(patent_id=instance.pk, by=self.request.user, **changes)
+        return services.patent_update(patent_id=instance.pk, by=self.request.user, **data)
 
     @extend_schema(request=PatentStatusSerializer, responses=PatentSerializer)
     @action(detail=True, methods=["post"], url_path="change-status")

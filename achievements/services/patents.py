@@ -182,6 +182,7 @@ def patent_change_status(
         raise InvalidTransition(labels[patent.status], labels[status])
     date_field = PATENT_DATE_FIELD[status]
     setattr(patent, date_field, on or timezone.localdate())
+    patent.check_dates(date_field)
     _check_patent_dates(patent, status=status)
     patent.transition_to(status, by=by, note=note, also_save=(date_field,))
     return patent

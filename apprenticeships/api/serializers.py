@@ -7,6 +7,7 @@ from accounts.selectors import org_units_visible_to, people_visible_to
 from apprenticeships.models import Evaluation, Milestone, Pairing, Session
 from apprenticeships.selectors import pairings_visible_to
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.read_only import WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer, StudioBriefSerializer, UnitBriefSerializer
 from studios.models import Studio
 from studios.selectors import studios_visible_to
@@ -14,7 +15,7 @@ from studios.selectors import studios_visible_to
 User = get_user_model()
 
 
-class PairingSerializer(serializers.ModelSerializer):
+class PairingSerializer(WritableModelSerializer):
     mentor = PersonBriefSerializer(read_only=True)
     mentor_id = ScopedPrimaryKeyRelatedField(
         scope=people_visible_to,
@@ -102,7 +103,7 @@ class TerminateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(WritableModelSerializer):
     pairing_id = ScopedPrimaryKeyRelatedField(
         scope=pairings_visible_to,
         source="pairing",
@@ -138,7 +139,7 @@ class AttendanceSerializer(serializers.Serializer):
     confirmed_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(WritableModelSerializer):
     mentor = PersonBriefSerializer(read_only=True)
     pairing_ids = ScopedPrimaryKeyRelatedField(
         scope=pairings_visible_to,
@@ -167,7 +168,7 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(WritableModelSerializer):
     pairing_id = ScopedPrimaryKeyRelatedField(
         scope=pairings_visible_to,
         source="pairing",

@@ -21,6 +21,7 @@ from apprenticeships.selectors import (
     pairings_visible_to,
 )
 from apprenticeships.services.risk import at_risk_from
+from core.dates import PLANNED, check_date
 from core.exceptions import Conflict
 from core.services import ensure, locked, save_or_conflict
 from notices.services import notify
@@ -270,6 +271,7 @@ def pairing_extend(
         ),
     )
     _term_checked(pairing.starts_on, planned_end_on)
+    check_date(planned_end_on, "planned_end_on", PLANNED)
     Extension.objects.create(
         pairing=pairing,
         previous_end_on=pairing.planned_end_on,

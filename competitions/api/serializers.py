@@ -19,6 +19,7 @@ from competitions.selectors import (
     proposals_visible_to,
 )
 from core.api.fields import ChoiceLabelField, ScopedPrimaryKeyRelatedField
+from core.api.read_only import WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer, UnitBriefSerializer
 from studios.models import Studio
 from studios.selectors import studios_visible_to
@@ -40,7 +41,7 @@ class AwardGradeSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(WritableModelSerializer):
     org_unit = UnitBriefSerializer(read_only=True)
     org_unit_id = ScopedPrimaryKeyRelatedField(
         scope=org_units_visible_to,
@@ -117,30 +118,13 @@ class CoAuthorSerializer(serializers.Serializer):
     share = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(WritableModelSerializer):
     """A proposal as its author and the office see it. Status, code, author and
     unit move only through the services' actions, never through create/update:
     sending them is a 400, not silently ignored."""
 
-    PRIVILEGED = {
-        "status",
-        "code",
-        "author",
-        "org_unit",
-        "entered_by",
-        "submitted_at",
-        "duplicate_of",
-        "score",
-        "decided_at",
-        "decision_reason",
-        "implemented_on",
-        "implementing_department",
-        "achievement_id",
-        "verified_benefit",
-        "verification_evidence",
-        "verified_on",
-        "award",
-    }
+    # Besides the read-only fields: what the answer adds to the record's own.
+    ALSO_REFUSED = frozenset({"award", "reviews_in", "current_score"})
     # The access facts a proposal's answer reads: these three on every row, and
     # each of ROW_FACTS only on a row whose field names something to hide.
     FACTS = ("manages", "follows", "blind")
@@ -274,17 +258,6 @@ class ProposalSerializer(serializers.ModelSerializer):
             fields["campaign_id"].read_only = True
             fields["author_id"].read_only = True
         return fields
-
-    def validate(self, attrs):
-        sent = set(getattr(self, "initial_data", {}) or {})
-        fixed = sent & (
-            self.PRIVILEGED | ({"campaign_id", "author_id"} if self.instance else set())
-        )
-        if fixed:
-            raise serializers.ValidationError(
-                {name: [_("This field cannot be set here.")] for name in sorted(fixed)}
-            )
-        return attrs
 
     @extend_schema_field(PersonBriefSerializer(allow_null=True))
     def get_entered_by(self, proposal) -> dict | None:
@@ -468,7 +441,7 @@ class ReviewScoreSerializer(serializers.Serializer):
     points = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0)
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(WritableModelSerializer):
     """A reviewer's scores. The proposal is named by id and title only: in a
     blind campaign that is all a reviewer learns of it."""
 

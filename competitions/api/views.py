@@ -180,6 +180,7 @@ class ProposalViewSet(
             "return_to_author",
             "reject_ineligible",
             "mark_duplicate",
+            "undo_screening",
             "assign_reviewers",
             "replace_reviewer",
             "decide",
@@ -227,6 +228,13 @@ class ProposalViewSet(
     @action(detail=True, methods=["post"], url_path="mark-duplicate")
     def mark_duplicate(self, request, pk=None):
         return self._act(request, services.proposal_mark_duplicate, MarkDuplicateSerializer)
+
+    @extend_schema(request=NoteSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"], url_path="undo-screening")
+    def undo_screening(self, request, pk=None):
+        """Take back a return, a not-eligible finding or a duplicate mark within
+        24 hours, before the author acted: the proposal is `submitted` again."""
+        return self._act(request, services.proposal_undo_screening)
 
     @extend_schema(request=AssignReviewersSerializer, responses=ProposalSerializer)
     @action(detail=True, methods=["post"], url_path="assign-reviewers")

@@ -26,6 +26,7 @@ from competitions.services.screening import (
     proposal_reject_ineligible,
     proposal_return,
     proposal_screen,
+    proposal_undo_screening,
 )
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "proposal_return",
     "proposal_screen",
     "proposal_submit",
+    "proposal_undo_screening",
     "proposal_update",
     "proposal_verify_benefit",
     "proposal_withdraw",

@@ -144,6 +144,7 @@ def proposal_verify_benefit(
     proposal.verification_evidence = evidence
     proposal.verified_by = by
     proposal.verified_on = verified_on or timezone.localdate()
+    proposal.check_dates("verified_on")
     proposal.transition_to(
         Status.BENEFIT_VERIFIED,
         by=by,

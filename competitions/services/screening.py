@@ -1,14 +1,20 @@
 """The union office screens submitted proposals: into review, back to the
-author, out as not eligible, or out as a duplicate of another."""
+author, out as not eligible, or out as a duplicate of another; and takes back,
+within a day, an outcome it got wrong."""
+
+import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from competitions.models import Proposal
 from competitions.selectors import proposal_access, proposals_visible_to
 from competitions.services.proposals import locked_proposal, tell_authors
+from core.attachments import attachments_of
+from core.exceptions import Conflict
 from core.services import ensure
 
 Status = Proposal.Status
@@ -97,4 +103,63 @@ def proposal_mark_duplicate(
     note = note or _("Duplicate of %(code)s") % {"code": original.code}
     proposal.transition_to(Status.DUPLICATE, by=by, note=note, also_save=("duplicate_of",))
     tell_authors(proposal, "competitions.proposal_duplicate", by, reason=note)
+    return proposal
+
+
+# The outcomes an office gets wrong in daily work, and how long it may take one back.
+UNDOABLE = frozenset({Status.RETURNED, Status.NOT_ELIGIBLE, Status.DUPLICATE})
+UNDO_WINDOW = datetime.timedelta(hours=24)
+
+
+def _screening_outcome(proposal: Proposal):
+    """The event that gave an undoable status, if it is still the last one."""
+    if proposal.status not in UNDOABLE:
+        return None
+    outcome = proposal.events.order_by("-at", "-pk").first()
+    return outcome if outcome is not None and outcome.to_state == proposal.status else None
+
+
+def screening_undo_refusal(proposal: Proposal) -> str | None:
+    """Why the office cannot take back the proposal's screening outcome now
+    (None: it can). The one rule for the service and the proposal's page."""
+    if proposal.status not in UNDOABLE:
+        return _("A proposal that is %(status)s has no screening outcome to undo.") % {
+            "status": dict(Status.choices)[proposal.status]
+        }
+    outcome = _screening_outcome(proposal)
+    # Editing a returned proposal, or adding a file to it, is the author's answer.
+    if (
+        outcome is None
+        or proposal.updated_at > outcome.at
+        or attachments_of(proposal).filter(uploaded_at__gt=outcome.at).exists()
+    ):
+        return _("The author has acted on this outcome; it can no longer be undone.")
+    if timezone.now() - outcome.at > UNDO_WINDOW:
+        return _("A screening outcome can be undone within 24 hours only.")
+    return None
+
+
+def screening_undo_deadline(proposal: Proposal) -> datetime.datetime | None:
+    """Until when the outcome may be taken back; None if it cannot be now."""
+    if screening_undo_refusal(proposal) is not None:
+        return None
+    return _screening_outcome(proposal).at + UNDO_WINDOW
+
+
+@transaction.atomic
+def proposal_undo_screening(*, proposal_id: int, by: User, note: str = "") -> Proposal:
+    """Take back a return, a not-eligible finding or a duplicate mark: the
+    proposal is `submitted` again, to be screened anew. Only within 24 hours of
+    the outcome and before the author acted on it (409 otherwise); the outcome's
+    event stays, followed by the undo's."""
+    proposal = locked_for_official(proposal_id, by)
+    refusal = screening_undo_refusal(proposal)
+    ensure(refusal is None, Conflict(refusal))
+    outcome_status = proposal.status
+    proposal.duplicate_of = None
+    note = (note or "").strip() or _("Screening outcome undone: %(status)s") % {
+        "status": dict(Status.choices)[outcome_status]
+    }
+    proposal.transition_to(Status.SUBMITTED, by=by, note=note, also_save=("duplicate_of",))
+    tell_authors(proposal, "competitions.proposal_screening_undone", by, reason=note)
     return proposal

@@ -12,6 +12,7 @@ from competitions.selectors import (
     similar_proposals,
     similarity_pool,
 )
+from competitions.services.screening import UNDOABLE, screening_undo_deadline
 from competitions.views.steps import decision_forms
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
@@ -48,6 +49,8 @@ def detail_context(request, proposal, **forms) -> dict:
             context.update(official_forms(request, proposal, **forms))
         else:
             context.update(decision_forms(request, proposal, **forms))
+        if proposal.status in UNDOABLE and not access.own:
+            context["undo_screening_until"] = screening_undo_deadline(proposal)
     return context
 
 

@@ -98,6 +98,18 @@ def proposal_reject(request, pk):
 
 @require_POST
 @login_required
+def proposal_undo_screening(request, pk):
+    """Take back a return, a not-eligible finding or a duplicate mark (24 hours)."""
+    proposal = managed_proposal(request, pk)
+    if run_action(request, services.proposal_undo_screening, proposal_id=pk, by=request.user):
+        messages.success(
+            request, _("“%(t)s” is submitted again, to be screened anew.") % {"t": proposal.title}
+        )
+    return back_to(request, proposal)
+
+
+@require_POST
+@login_required
 def proposal_mark_duplicate(request, pk):
     return _screening_step(
         request,

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from accounts.models import OrgUnit
 from accounts.selectors import org_units_managed_by
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.read_only import WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer
 from hr.models import ImportRun
 from hr.selectors import ImportAccess, import_access
@@ -32,7 +33,7 @@ class ImportErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class ImportRunSerializer(serializers.ModelSerializer):
+class ImportRunSerializer(WritableModelSerializer):
     org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
     requested_by = PersonBriefSerializer(read_only=True)
     errors = ImportErrorSerializer(many=True, read_only=True)

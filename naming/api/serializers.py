@@ -5,6 +5,7 @@ from rest_framework import serializers
 from accounts.models import OrgUnit
 from accounts.selectors import org_units_visible_to, people_visible_to
 from core.api.fields import ChoiceLabelField, ScopedPrimaryKeyRelatedField
+from core.api.read_only import WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer, StudioBriefSerializer, UnitBriefSerializer
 from naming.models import Level, NamingApplication, NamingCall, NamingReview, Objection
 from naming.selectors import (
@@ -25,7 +26,7 @@ class NamingRubricLineSerializer(serializers.Serializer):
     max_points = serializers.IntegerField(min_value=1, max_value=100)
 
 
-class NamingCallSerializer(serializers.ModelSerializer):
+class NamingCallSerializer(WritableModelSerializer):
     org_unit = UnitBriefSerializer(read_only=True)
     org_unit_id = ScopedPrimaryKeyRelatedField(
         scope=org_units_visible_to,
@@ -73,7 +74,7 @@ class EligibilityCheckSerializer(serializers.Serializer):
     explanation = serializers.CharField()
 
 
-class NamingApplicationSerializer(serializers.ModelSerializer):
+class NamingApplicationSerializer(WritableModelSerializer):
     """Read nested, write by id. The frozen facts, the eligibility checks, the
     override and the visit's findings are for insiders only (the studio, its
     officials, the office); a record's detail carries the checks."""
@@ -200,7 +201,7 @@ class NamingResultSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class NamingReviewSerializer(serializers.ModelSerializer):
+class NamingReviewSerializer(WritableModelSerializer):
     application = ScopedPrimaryKeyRelatedField(
         scope=naming_applications_visible_to, queryset=NamingApplication.objects.all()
     )
@@ -225,7 +226,7 @@ class NamingReviewUpdateSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True)
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class ObjectionSerializer(WritableModelSerializer):
     application = ScopedPrimaryKeyRelatedField(
         scope=naming_applications_visible_to, queryset=NamingApplication.objects.all()
     )

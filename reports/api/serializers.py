@@ -11,6 +11,7 @@ from accounts.selectors import org_units_managed_by
 from competitions.models import Campaign
 from competitions.selectors import campaigns_managed_by
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.read_only import WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer, UnitBriefSerializer
 from reports.models import ReportRun
 from reports.selectors import ReportRunAccess, report_run_access
@@ -148,7 +149,7 @@ class OverviewSerializer(serializers.Serializer):
     )
 
 
-class ReportRunSerializer(serializers.ModelSerializer):
+class ReportRunSerializer(WritableModelSerializer):
     """`{"kind", "org_unit", "year"}` as the issue names them: the unit and the
     campaign are ids, read and written; `org_unit_name` says which unit."""
 

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from accounts.models import OrgUnit
 from accounts.selectors import org_units_visible_to, people_visible_to
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.read_only import WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer, StudioBriefSerializer, UnitBriefSerializer
 from showcase.models import Story
 from studios.models import Studio
@@ -13,7 +14,7 @@ from studios.selectors import studios_visible_to
 User = get_user_model()
 
 
-class StorySerializer(serializers.ModelSerializer):
+class StorySerializer(WritableModelSerializer):
     """A story; `body` is the Markdown as written, `body_html` the sanitised page."""
 
     people = PersonBriefSerializer(many=True, read_only=True)

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from accounts.models import OrgUnit
 from accounts.selectors import org_units_visible_to, people_visible_to
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.read_only import RefuseReadOnlyFields, WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer, StateEventSerializer, UnitBriefSerializer
 from core.numbers import percent
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
@@ -13,7 +14,7 @@ from studios.selectors import studios_visible_to
 User = get_user_model()
 
 
-class StudioSerializer(serializers.ModelSerializer):
+class StudioSerializer(WritableModelSerializer):
     """Read nested, write by id: `leader_id`, `org_unit_id`."""
 
     leader = PersonBriefSerializer(read_only=True)
@@ -74,7 +75,7 @@ class StudioEventSerializer(StateEventSerializer):
     pass
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(WritableModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     person_id = ScopedPrimaryKeyRelatedField(
         scope=people_visible_to,
@@ -104,7 +105,11 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = ["left_on"]
 
 
-class MembershipRoleSerializer(serializers.Serializer):
+class MembershipRoleSerializer(RefuseReadOnlyFields, serializers.Serializer):
+    """A membership's edit: only its role; the rest of the record is fixed."""
+
+    ALSO_REFUSED = frozenset({"studio_id", "person", "person_id", "joined_on", "left_on"})
+
     role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 
@@ -112,7 +117,7 @@ class MembershipEndSerializer(serializers.Serializer):
     left_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class RecognitionListSerializer(serializers.ModelSerializer):
+class RecognitionListSerializer(WritableModelSerializer):
     org_unit_id = ScopedPrimaryKeyRelatedField(
         scope=org_units_visible_to,
         source="org_unit",
@@ -153,7 +158,7 @@ class RecognitionListSerializer(serializers.ModelSerializer):
         return float(share) if share is not None else None
 
 
-class HonourSerializer(serializers.ModelSerializer):
+class HonourSerializer(WritableModelSerializer):
     recognition_list_id = serializers.PrimaryKeyRelatedField(
         source="recognition_list", queryset=RecognitionList.objects.all()
     )
@@ -194,7 +199,7 @@ class HonourSerializer(serializers.ModelSerializer):
         ]
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(WritableModelSerializer):
     studio_id = ScopedPrimaryKeyRelatedField(
         scope=studios_visible_to, source="studio", queryset=Studio.objects.all()
     )

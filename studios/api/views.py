@@ -128,6 +128,12 @@ class MembershipViewSet(ScopedServiceViewSet):
             input_serializer=MembershipEndSerializer,
         )
 
+    @extend_schema(request=None, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        """Take back a membership ended today; 409 once the day is over."""
+        return self.act(request, service=services.membership_restore, record_arg="membership_id")
+
 
 @extend_schema(
     parameters=[

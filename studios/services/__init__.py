@@ -6,6 +6,11 @@ foreign keys against the actor's scope (→ 400) and refuses what the record's s
 forbids (→ 409)."""
 
 from studios.services.assessments import assessment_record  # noqa: F401
-from studios.services.memberships import membership_add, membership_change_role, membership_end  # noqa: F401
+from studios.services.memberships import (  # noqa: F401
+    membership_add,
+    membership_change_role,
+    membership_end,
+    membership_restore,
+)
 from studios.services.naming import honour_create, recognition_list_create, recognition_list_update  # noqa: F401
 from studios.services.studios import studio_change_status, studio_create, studio_update  # noqa: F401

@@ -101,5 +101,33 @@ def membership_end(
         ValidationError({"left_on": _("The leaving date is before the joining date.")}),
     )
     membership.left_on = left_on
+    membership.check_dates("left_on")
     membership.save(update_fields=["left_on"])
+    return membership
+
+
+@transaction.atomic
+def membership_restore(*, membership_id: int, by: User) -> Membership:
+    """Take back a membership ended today by mistake: the member is on the
+    studio again from their original joining date. 409 once the day is over,
+    or if the person has joined the studio again meanwhile."""
+    membership = _locked_membership(membership_id, by)
+    ensure_manages_or_leads(membership.studio, by)
+    ensure(membership.left_on is not None, Conflict(_("This membership has not ended.")))
+    ensure(
+        membership.left_on == timezone.localdate(),
+        Conflict(_("Only a membership ended today can be restored; add the person again.")),
+    )
+    ensure(
+        membership.studio.status != Studio.Status.REVOKED,
+        Conflict(_("This studio has been revoked.")),
+    )
+    ensure(
+        not Membership.objects.filter(
+            studio_id=membership.studio_id, person_id=membership.person_id, left_on__isnull=True
+        ).exists(),
+        Conflict(_("This person is already a member of the studio.")),
+    )
+    membership.left_on = None
+    save_or_conflict(membership, _("This person is already a member of the studio."))
     return membership

@@ -218,7 +218,8 @@ class TestProblemWrites:
 
     def test_patch_cannot_move_the_status(self, api, studios, topics):
         api.force_authenticate(studios.lead_a)
-        api.patch(f"{PROBLEMS}{topics.dust.pk}/", {"status": "solved"}, format="json")
+        response = api.patch(f"{PROBLEMS}{topics.dust.pk}/", {"status": "solved"}, format="json")
+        assert set(field_errors(response)) == {"status"}
         topics.dust.refresh_from_db()
         assert topics.dust.status == TechnicalProblem.Status.OPEN
 
