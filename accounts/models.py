@@ -291,12 +291,12 @@ class AccountEvent(models.Model):
         blank=True,
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("account event")
         verbose_name_plural = _("account events")
-    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["person", "-at"], name="accounts_event_person")]
 

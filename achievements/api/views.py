@@ -89,11 +89,11 @@ class AchievementViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
     filterset_class = AchievementFilterSet
     ordering_fields = ["completed_on", "claimed_benefit", "verified_benefit", "title"]
     ordering = ["-completed_on", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
     history_related = ((Contributor, "achievement"),)
 
     def history_visible(self, record) -> bool:
         return achievement_access(self.request.user, record).manages
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     @staticmethod
     def visible_to(user):
@@ -138,12 +138,12 @@ class PatentViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
     serializer_class = PatentSerializer
     filterset_class = PatentFilterSet
     ordering_fields = ["filed_on", "granted_on", "title"]
+    ordering = ["-filed_on", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
     history_related = ((Inventor, "patent"),)
 
     def history_visible(self, record) -> bool:
         return studio_access(self.request.user, record.studio).manages
-    ordering = ["-filed_on", "-id"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     @staticmethod
     def visible_to(user):
