@@ -192,7 +192,9 @@ else:
     # Embedded mode: kombu's filesystem transport. Producer and worker exchange
     # messages through one folder, so "in" and "out" must be the same path.
     CELERY_QUEUE_DIR = VAR_DIR / "celery"
-    CELERY_BROKER_URL = "filesystem://"
+    # The host is ignored by this transport; naming it keeps kombu from warning
+    # "No hostname was supplied" each time a worker or beat connects.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
