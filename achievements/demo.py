@@ -195,7 +195,8 @@ def _seed_other_studios(rng: random.Random, today: datetime.date) -> None:
                     studio=studio,
                     title=f"{studio.speciality}难题攻关{index + 1}",
                     category=category,
-                    started_on=_on(today, 7 - index % 7, 3, 1),
+                    # The open ones were taken up last year and this year.
+                    started_on=_on(today, 7 - index % 7 if solved else (12 - index) // 8, 3, 1),
                     status=status,
                     solved_on=_on(today, 7 - index % 7, 9, 1) if solved else None,
                     created_by=official,

@@ -19,6 +19,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from competitions.models import (
+    Award,
+    AwardGrade,
+    AwardShare,
     CoAuthor,
     CodeSequence,
     Proposal,
@@ -29,6 +32,7 @@ from competitions.models import (
     TitleGram,
 )
 from competitions.selectors import recusal_reason, with_scores
+from competitions.services.decisions import split_in_fen
 from competitions.services.proposals import proposal_url
 from competitions.similarity import title_grams
 from core.signals import records_changed
@@ -207,12 +211,16 @@ class Reviewing:
         self.criteria = list(campaign.criteria.all())
         proposals = Proposal.objects.filter(campaign=campaign)
         self.co_authors: dict[int, list[User]] = {}
+        self.shares: dict[int, list[tuple[User, Decimal]]] = {}
         for row in CoAuthor.objects.filter(proposal__in=proposals).select_related("person"):
             self.co_authors.setdefault(row.proposal_id, []).append(row.person)
+            self.shares.setdefault(row.proposal_id, []).append((row.person, row.share))
         self.chain, self.told = Chain(), Told()
         self.assignments: list[ReviewAssignment] = []
         self.reviews: list[tuple[Review, list[tuple]]] = []
+        self.decided: list[Proposal] = []
         self.changed: list[Proposal] = []
+        self.awards: list[tuple[Award, list[tuple]]] = []
         self._recusals: dict[tuple, str | None] = {}
 
     def recusal(self, proposal: Proposal, person: User) -> str | None:
@@ -262,6 +270,7 @@ class Reviewing:
             reason,
         )
         self.chain.move(proposal, outcome, self.official, reason)
+        self.decided.append(proposal)
         self.changed.append(proposal)
         self.told.authors(
             proposal,
@@ -288,6 +297,28 @@ class Reviewing:
             proposal, self._people(proposal), "competitions.benefit_verified", self.official
         )
 
+    def award(self, proposal: Proposal, prize: AwardGrade) -> None:
+        """`proposal_award` of a verified proposal into `prize`, which the
+        caller found a place left in: the amount split among the authors to
+        the fen, each of whom hears their share."""
+        award = Award(proposal=proposal, grade=prize, amount=prize.amount, awarded_by=self.official)
+        shares = [(proposal.author, proposal.author_share), *self.shares.get(proposal.pk, [])]
+        self.awards.append((award, split_in_fen(prize.amount, shares)))
+        self.chain.move(proposal, Status.AWARDED, self.official, str(prize.get_grade_display()))
+        self.changed.append(proposal)
+        grade = in_product_language(prize.get_grade_display())
+        for person, share in shares:
+            self.told.calls.append(
+                lambda person=person, share=share: notify(
+                    kind="competitions.proposal_awarded",
+                    recipients=[person],
+                    record=proposal,
+                    text_params={"title": proposal.title, "grade": grade, "share": str(share)},
+                    url=proposal_url(proposal),
+                    actor=self.official,
+                )
+            )
+
     def write(self) -> None:
         ReviewAssignment.objects.bulk_create(self.assignments)
         Review.objects.bulk_create([review for review, _rows in self.reviews])
@@ -296,7 +327,7 @@ class Reviewing:
             for review, rows in self.reviews
             for criterion, points in rows
         )
-        decided = self.changed
+        decided = self.decided
         in_sql = dict(
             with_scores(Proposal.objects.filter(pk__in=[p.pk for p in decided])).values_list(
                 "pk", "current_score"
@@ -322,6 +353,12 @@ class Reviewing:
                 "verified_on",
             ],
             batch_size=200,
+        )
+        Award.objects.bulk_create([award for award, _parts in self.awards])
+        AwardShare.objects.bulk_create(
+            AwardShare(award=award, person=person, share=share, amount_fen=fen)
+            for award, parts in self.awards
+            for person, share, fen in parts
         )
         ProposalEvent.objects.bulk_create(self.chain.events)
         self.told.send()

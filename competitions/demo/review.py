@@ -3,8 +3,10 @@ campaign went all the way; this year's proposals are spread over the steps."""
 
 import datetime
 import random
+from collections import Counter
 from decimal import Decimal
 
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
@@ -191,19 +193,27 @@ def review_and_award(campaign: Campaign, official: User, rng: random.Random, *, 
 
 
 def _award_by_score(campaign: Campaign, official: User, limit: int | None) -> None:
-    """Best score first, each into the highest grade with a place left."""
+    """Best score first, each into the highest grade with a place left (a demo
+    account's through `proposal_award`, the background's in bulk)."""
     ranked = list(
-        Proposal.objects.filter(campaign=campaign, status=Status.BENEFIT_VERIFIED).order_by(
-            "-score", "id"
-        )[:limit]
+        Proposal.objects.filter(campaign=campaign, status=Status.BENEFIT_VERIFIED)
+        .select_related("campaign", "author")
+        .order_by("-score", "id")[:limit]
     )
-    grades = [grade for grade, _quota, _amount in GRADES]
+    prizes = {prize.grade: prize for prize in campaign.grades.all()}
+    given = Counter(Award.objects.filter(grade__campaign=campaign).values_list("grade", flat=True))
+    writer = background.Reviewing(campaign, official)
     for proposal in ranked:
-        for grade in grades:
-            prize = campaign.grades.get(grade=grade)
-            if prize.quota is None or prize.awards.count() < prize.quota:
-                services.proposal_award(proposal_id=proposal.pk, by=official, grade=grade)
+        for grade, _quota, _amount in GRADES:
+            prize = prizes[grade]
+            if prize.quota is None or given[prize.pk] < prize.quota:
+                if proposal.author.employee_no in DEMO_ACCOUNTS:
+                    services.proposal_award(proposal_id=proposal.pk, by=official, grade=grade)
+                else:
+                    writer.award(proposal, prize)
+                given[prize.pk] += 1
                 break
+    writer.write()
 
 
 def date_last_years_results(campaign: Campaign, year: int) -> None:
@@ -235,11 +245,16 @@ def date_last_years_results(campaign: Campaign, year: int) -> None:
     Award.objects.filter(proposal__campaign=campaign).update(
         awarded_at=timezone.make_aware(at[Status.AWARDED])
     )
-    for proposal in proposals.exclude(status__in=[Status.UNDER_REVIEW]).filter(
-        decided_at__isnull=False
-    ):
-        last = proposal.events.order_by("-at").first()
-        Proposal.objects.filter(pk=proposal.pk).update(status_changed_at=last.at)
+    # Each decided proposal's status changed with its last event.
+    decided = list(
+        proposals.exclude(status__in=[Status.UNDER_REVIEW])
+        .filter(decided_at__isnull=False)
+        .annotate(last_at=Max("events__at"))
+        .only("pk", "status_changed_at")
+    )
+    for proposal in decided:
+        proposal.status_changed_at = proposal.last_at
+    Proposal.objects.bulk_update(decided, ["status_changed_at"], batch_size=200)
 
 
 @demo.seeder(order=45)
