@@ -95,7 +95,17 @@ KINDS: dict[str, Kind] = {
         Kind(
             "competitions.review_overdue",
             _("Review overdue"),
-            _("The review of the proposal “%(title)s” was due on %(due)s and is not in."),
+            # The reviewer's own reminder: blind-safe, like the assignment.
+            _("Your review of the proposal “%(title)s” was due on %(due)s and is not in."),
+        ),
+        Kind(
+            "competitions.review_overdue_office",
+            _("Review overdue"),
+            # The office may know the code and who is late (never sent to a reviewer).
+            _(
+                "The review of the proposal %(code)s “%(title)s” by %(reviewers)s "
+                "was due on %(due)s and is not in."
+            ),
             office=True,
         ),
         # Mentoring.

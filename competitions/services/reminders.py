@@ -9,6 +9,7 @@ not on one exact day."""
 
 import datetime
 from dataclasses import dataclass
+from itertools import groupby
 
 from django.db import transaction
 from django.db.models import F, OuterRef, QuerySet
@@ -25,6 +26,8 @@ from notices.services import notify
 # the sweep missed, once).
 REVIEW_DUE_SOON_DAYS = 3
 DUE, OVERDUE = "competitions.review_due", "competitions.review_overdue"
+# The office's notice names the late reviewers (the reviewer's own stays blind-safe).
+OFFICE_OVERDUE = "competitions.review_overdue_office"
 
 
 def _params(assignment: ReviewAssignment) -> dict:
@@ -65,15 +68,21 @@ def _remind(assignment: ReviewAssignment, kind: str) -> int:
 
 
 @transaction.atomic
-def _tell_office(proposal: Proposal, due_on: datetime.date) -> int:
+def _tell_office(proposal: Proposal, due_on: datetime.date, reviewers: list[str]) -> int:
     return len(
         notify(
-            kind=OVERDUE,
+            kind=OFFICE_OVERDUE,
             recipients=officials_nearest(proposal.org_unit).values_list("pk", flat=True),
             record=proposal,
-            text_params={"title": proposal.title, "due": due_on.isoformat()},
+            text_params={
+                "title": proposal.title,
+                "code": proposal.code,
+                "reviewers": "、".join(reviewers),
+                "due": due_on.isoformat(),
+            },
             url=proposal_url(proposal),
-            # One notice per proposal and deadline, however many reviewers are late.
+            # One notice per proposal and deadline, however many reviewers are
+            # late (the key is the one the office's notice always had).
             once_key=f"{OVERDUE}:proposal:{proposal.pk}:{due_on.isoformat()}",
             office_unit=proposal.org_unit,
             may_open=proposals_visible_to,
@@ -103,8 +112,10 @@ def review_reminders_send(*, today: datetime.date | None = None) -> ReviewRemind
     # The office's notice is keyed on the proposal and its deadline, however
     # many of its reviewers are late.
     office = 0
-    pairs = late.order_by("proposal_id", "due_on").values_list("proposal_id", "due_on").distinct()
-    for proposal_id, due_on in list(pairs):
+    rows = late.order_by("proposal_id", "due_on", "reviewer__full_name").values_list(
+        "proposal_id", "due_on", "reviewer__full_name"
+    )
+    for (proposal_id, due_on), names in groupby(list(rows), key=lambda row: row[:2]):
         proposal = Proposal.objects.select_related("org_unit").get(pk=proposal_id)
-        office += bool(_tell_office(proposal, due_on))
+        office += bool(_tell_office(proposal, due_on, [name for _p, _d, name in names]))
     return ReviewReminders(due_soon=due_soon, overdue=overdue, office=office)

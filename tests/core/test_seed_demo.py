@@ -65,7 +65,7 @@ def test_seeding_twice_adds_nothing(seeded):
         ("worker", "competitions.proposal_returned"),
         ("reviewer", "competitions.review_due"),
         ("mentor", "apprenticeships.pairing_at_risk"),
-        ("official", "competitions.review_overdue"),
+        ("official", "competitions.review_overdue_office"),
     ],
 )
 def test_each_demo_role_has_an_unread_notice_of_its_own(seeded, account, kind):

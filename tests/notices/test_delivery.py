@@ -144,7 +144,7 @@ def test_a_failing_robot_is_tried_a_bounded_number_of_times_and_the_office_sees_
     robot.failing = True
     with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
         services.notify(
-            kind="competitions.review_overdue",
+            kind="competitions.review_overdue_office",
             recipients=[org.official_a],
             text_params={"code": "A-2026-001", "due": "2026-11-30"},
             office_unit=org.mine_a1,
@@ -161,7 +161,7 @@ def test_a_failing_robot_is_tried_a_bounded_number_of_times_and_the_office_sees_
 
 def test_a_notice_for_a_unit_without_a_robot_is_posted_nowhere(org, robot, office_hook):
     services.notify(
-        kind="competitions.review_overdue",
+        kind="competitions.review_overdue_office",
         recipients=[org.official_b],
         text_params={"code": "B-2026-001", "due": "2026-11-30"},
         office_unit=org.team_b101,

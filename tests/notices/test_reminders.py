@@ -26,6 +26,7 @@ from tests.competitions.conftest import (  # noqa: F401
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 DUE, OVERDUE = "competitions.review_due", "competitions.review_overdue"
+OFFICE_OVERDUE = "competitions.review_overdue_office"
 EVALUATION = "apprenticeships.evaluation_due"
 
 
@@ -91,9 +92,11 @@ def test_an_overdue_review_tells_the_reviewer_and_the_nearest_office_once(org, l
         0,
         0,
     )
-    # Company A's official is the nearest office; not the group's, not company
-    # B's, not the authors, not the experts who reviewed.
-    assert told(OVERDUE) == sorted([expert.employee_no, org.official_a.employee_no])
+    # The late reviewer hears of their own review; company A's official is the
+    # nearest office: not the group's, not company B's, not the authors, not
+    # the experts who reviewed.
+    assert told(OVERDUE) == [expert.employee_no]
+    assert told(OFFICE_OVERDUE) == [org.official_a.employee_no]
     assert not Notice.objects.filter(kind=DUE).exists()  # the due-soon day has passed
 
 
@@ -109,7 +112,25 @@ def test_a_replaced_reviewer_and_a_decided_proposal_are_not_reminded(org, late_r
     assert told(DUE) == [panel.experts[4].employee_no]
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.APPROVED)
     review_reminders_send(today=due_on + DAY)
-    assert not Notice.objects.filter(kind=OVERDUE).exists()
+    assert not Notice.objects.filter(kind__in=[OVERDUE, OFFICE_OVERDUE]).exists()
+
+
+def test_the_office_hears_which_reviewers_are_late_the_reviewer_only_of_their_own(
+    org, late_review, panel
+):
+    proposal, expert, due_on = late_review
+    Campaign.objects.filter(pk=proposal.campaign_id).update(blind_review=True)
+    # A second late reviewer of the same proposal and deadline.
+    proposal.reviews.filter(reviewer=panel.experts[2]).delete()
+    review_reminders_send(today=due_on + DAY)
+    [office] = Notice.objects.filter(kind=OFFICE_OVERDUE)
+    assert office.recipient == org.official_a
+    for name in (expert.full_name, panel.experts[2].full_name, proposal.code):
+        assert name in office.text
+    # Each reviewer hears of their own review only: not the other's name.
+    own = Notice.objects.get(kind=OVERDUE, recipient=expert)
+    assert panel.experts[2].full_name not in own.text
+    assert expert.full_name not in own.text
 
 
 def test_a_blind_reviewer_is_reminded_without_the_authors_code_or_unit(org, late_review):
