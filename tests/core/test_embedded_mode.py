@@ -59,12 +59,26 @@ def wait_finished(site: EmbeddedSite, ids: list[int], seconds: float) -> list[tu
     pytest.fail(f"Runs not finished: {site.rows(query, *ids)}\n{site.log()}")
 
 
-def test_four_large_reports_at_once_all_succeed_while_others_write(site):
+def worker_pids(site: EmbeddedSite) -> dict[str, int]:
+    """{"-n" name: pid} of the site's Celery workers."""
+    found = {}
+    for pid, command in children_of(site.process.pid).items():
+        words = command.split()
+        if "worker" in words and "-n" in words:
+            found[words[words.index("-n") + 1]] = pid
+    return found
+
+
+def test_large_reports_at_once_succeed_killed_workers_return_and_term_leaves_nothing(site):
+    """One site for the whole journey: starting and stopping one costs more than
+    each check in it."""
     site.shell(f"from tests.embedded import seed_studios; seed_studios({LARGE})")
     site.start()
     site.wait_healthy()
-    # Writes from elsewhere all along (people submitting, the web's sessions):
-    # each commits between the builders' reads and their heartbeats.
+
+    # Four large reports requested together, while writes from elsewhere (people
+    # submitting, the web's sessions) commit between the builders' reads and
+    # their heartbeats all along: all four succeed at their first attempt.
     stop = threading.Event()
 
     def write_meanwhile():
@@ -85,31 +99,16 @@ def test_four_large_reports_at_once_all_succeed_while_others_write(site):
         ("succeeded", 1, "")
     ] * 4, site.log()
 
-
-def worker_pids(site: EmbeddedSite) -> dict[str, int]:
-    """{"-n" name: pid} of the site's Celery workers."""
-    found = {}
-    for pid, command in children_of(site.process.pid).items():
-        words = command.split()
-        if "worker" in words and "-n" in words:
-            found[words[words.index("-n") + 1]] = pid
-    return found
-
-
-def test_a_killed_worker_is_started_again_and_term_leaves_no_process(site):
-    site.shell("from tests.embedded import seed_studios; seed_studios(3)")
-    site.start()
-    site.wait_healthy()
+    # Both workers killed: each is started again, and work sent meanwhile is
+    # done: a report (the long jobs' worker) and the other worker's heartbeat
+    # (which it sends when it starts).
     killed = worker_pids(site)
     assert set(killed) == {"embedded@%h", "embedded-long@%h"}, site.log()
     since = datetime.datetime.now(datetime.UTC).replace(tzinfo=None).isoformat(sep=" ")
     for pid in killed.values():
         os.kill(pid, signal.SIGKILL)
-
-    # Work sent meanwhile is done: a report (the long jobs' worker) and the
-    # worker's heartbeat (the other one, which sends its own when it starts).
     ids = request_reports(site, 1)
-    runs = wait_finished(site, ids, seconds=120)
+    runs = wait_finished(site, ids, seconds=300)
     assert [(status, error) for _id, status, _a, error in runs] == [("succeeded", "")]
     deadline = time.monotonic() + 60
     while not site.rows(
