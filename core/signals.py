@@ -14,6 +14,10 @@ from django.dispatch import Signal
 #   unit_ids  the ids of the units the changed records belong to, before and
 #             after the change (a person who moved is in both); None: anywhere
 #   subtrees  True when anything below those units may have changed too
+#   rest_of_transaction  with unit_ids None: whatever else this transaction
+#             writes counts as changed anywhere too (a bulk load such as the
+#             demo's), so receivers may skip their per-record work until it
+#             commits
 # Receivers are called inside the sender's transaction and must defer their
 # own work to `transaction.on_commit` (the dashboard's snapshots do:
 # reports/snapshot_signals.py).

@@ -223,20 +223,21 @@ def _where(watch: _Watch, instance, now: dict, loaded: dict) -> Q | None:
 
 
 def _marks_all_on_commit(connection) -> bool:
-    """Whether this transaction will mark every snapshot when it commits (one
-    already asked to, and that part of it has not been rolled back)."""
+    """Whether this transaction will mark every snapshot when it commits, for
+    all it writes (`records_changed(rest_of_transaction=True)` asked for it,
+    and that part of the transaction has not been rolled back)."""
     pending = getattr(connection, MARKS_ALL, None)
     return pending is not None and any(
         func is pending for _ids, func, _r in connection.run_on_commit
     )
 
 
-def _mark_on_commit(where: Q | None) -> None:
+def _mark_on_commit(where: Q | None, *, rest_of_transaction: bool = False) -> None:
     if where is not None and not where:
         return
     connection = transaction.get_connection()
-    # A transaction that marks everything (an HR file, the demo) needs no
-    # mark per row besides: thousands of them made a large write slow.
+    # A bulk load that marks everything for the rest of its transaction (the
+    # demo) needs no mark per row besides: thousands of them made it slow.
     if connection.in_atomic_block and _marks_all_on_commit(connection):
         return
 
@@ -246,14 +247,16 @@ def _mark_on_commit(where: Q | None) -> None:
     # Robust: the change has committed whatever happens here, and the nightly
     # rebuild repairs a mark that failed.
     transaction.on_commit(mark, robust=True)
-    if where is None:
+    if where is None and rest_of_transaction:
         setattr(connection, MARKS_ALL, mark)
 
 
-def _records_changed(sender, unit_ids=None, subtrees=False, **kwargs) -> None:
+def _records_changed(
+    sender, unit_ids=None, subtrees=False, rest_of_transaction=False, **kwargs
+) -> None:
     """`core.signals.records_changed`: the bulk writes the model signals miss."""
     if unit_ids is None:
-        _mark_on_commit(None)
+        _mark_on_commit(None, rest_of_transaction=rest_of_transaction)
         return
     ids = sorted(set(unit_ids) - {None})
     if not ids:

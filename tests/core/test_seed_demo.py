@@ -1,9 +1,15 @@
+import io
+import re
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from accounts.models import OrgUnit, RoleGrant, User
+from core import demo
 from notices.models import Notice
+from reports.selectors.dashboard import DashboardScope, live_dashboard_figures
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +63,27 @@ def test_seeding_twice_adds_nothing(seeded):
     call_command("seed_demo", verbosity=0)
     assert (User.objects.count(), OrgUnit.objects.count()) == (people, units)
     assert Notice.objects.count() == notices  # the sweeps tell nobody twice
+
+
+def test_seeding_shows_each_step_with_its_time(seeded):
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    steps = [line for line in out.getvalue().splitlines() if line.startswith("Seeding ")]
+    assert len(steps) == len(demo.seeders())
+    assert all(re.search(r" … \d+\.\d s$", line) for line in steps), steps
+
+
+def test_this_years_dashboard_has_the_demos_work(seeded):
+    """Demo dates follow today: the group's figures for the current year show
+    problems, achievements, patents and proposals, not zeros."""
+    year = timezone.localdate().year
+    scope = DashboardScope(unit=OrgUnit.objects.get(code="G"), year=year)
+    figures = live_dashboard_figures(scope, on_primary=True)
+    outputs = figures["outputs"]
+    assert outputs["problems_opened"] > 0
+    assert outputs["achievements"] > 0
+    assert sum(row["count"] for row in outputs["patents_by_type"]) > 0
+    assert figures["five_small"]["total"] > 0
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 # The step's records count on the dashboard: its snapshots are
                 # marked stale once, when the step commits, not once per row
                 # (and the rows written in bulk are covered too).
-                records_changed.send(sender=Command, unit_ids=None)
+                records_changed.send(sender=Command, unit_ids=None, rest_of_transaction=True)
                 step.seed()
             if verbosity:
                 self.stdout.write(f" {time.monotonic() - step_started:.1f} s")
