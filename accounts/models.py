@@ -105,6 +105,9 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """Every person in the group is a user; the employee number is the login name."""
 
+    # The records whose changes belong to this one's history (core.history).
+    history_parts = (("accounts.RoleGrant", "user"),)
+
     employee_no = models.CharField(_("employee number"), max_length=32, unique=True)
     # Indexed for the pickers' prefix search (张 finds 张三).
     full_name = models.CharField(_("full name"), max_length=100, db_index=True)

@@ -20,6 +20,7 @@ from accounts.selectors import (
 )
 from accounts.services import password_changed
 from accounts.sign_in_limits import address_failure_count, address_wait
+from core.history import history_section
 from core.pages import ScopedDetailView, ScopedListView, form_page, run_action
 
 
@@ -79,6 +80,9 @@ class PersonDetailView(ScopedDetailView):
         )
         if access.manages:
             context["account"] = account_overview(self.object)
+        context.update(
+            history_section(self.request.user, self.object, visible=access.manages, api="person")
+        )
         return context
 
     def post(self, request, *args, **kwargs):

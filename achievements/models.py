@@ -116,6 +116,8 @@ class ProblemEvent(StateEvent):
 
 
 class Achievement(BoundedDates, models.Model):
+    # The records whose changes belong to this one's history (core.history).
+    history_parts = (("achievements.Contributor", "achievement"),)
     HAPPENED_DATES = ("completed_on", "verified_on")
 
     class Kind(models.TextChoices):
@@ -292,6 +294,8 @@ class Adoption(BoundedDates, models.Model):
 
 
 class Patent(BoundedDates, StatefulModel):
+    # The records whose changes belong to this one's history (core.history).
+    history_parts = (("achievements.Inventor", "patent"),)
     HAPPENED_DATES = ("filed_on", "published_on", "granted_on", "ended_on")
 
     class Type(models.TextChoices):

@@ -29,6 +29,12 @@ SCORE_RANGE = [MinValueValidator(0), MaxValueValidator(100)]
 class Pairing(BoundedDates, StatefulModel):
     """A mentor and an apprentice under a signed agreement (师徒协议)."""
 
+    # The records whose changes belong to this one's history (core.history).
+    history_parts = (
+        ("apprenticeships.Milestone", "pairing"),
+        ("apprenticeships.Extension", "pairing"),
+    )
+
     HAPPENED_DATES = ("agreement_signed_on", "ended_on")
     PLANNED_DATES = ("starts_on", "planned_end_on")
 

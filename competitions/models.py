@@ -19,6 +19,12 @@ class Campaign(BoundedDates, models.Model):
     """A five-small competition round (五小竞赛) organised by a union office; its
     organising unit's subtree may enter."""
 
+    # The records whose changes belong to this one's history (core.history).
+    history_parts = (
+        ("competitions.Criterion", "campaign"),
+        ("competitions.AwardGrade", "campaign"),
+    )
+
     PLANNED_DATES = ("opens_at", "closes_at", "review_deadline")
 
     name = models.CharField(_("name"), max_length=200)
@@ -175,6 +181,9 @@ class AwardGrade(models.Model):
 
 class Proposal(BoundedDates, StatefulModel):
     """A worker's five-small proposal (小改小革) from their own post."""
+
+    # The records whose changes belong to this one's history (core.history).
+    history_parts = (("competitions.CoAuthor", "proposal"), ("competitions.Award", "proposal"))
 
     HAPPENED_DATES = ("implemented_on", "verified_on")
 

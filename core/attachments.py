@@ -3,9 +3,12 @@ stories): one model, one set of checks, one scoped download.
 
 An upload is refused unless its *content* is on the allow-list (sniffed from its
 first bytes by the pure-Python `filetype`, so a renamed .exe is caught), it is
-within the size limit, and, for photos, Pillow can decode it. Photos are turned
-upright from their EXIF orientation and re-encoded (which also drops EXIF data
-such as GPS positions), and get a thumbnail. Names are sanitised.
+within the size limit, and, for photos, Pillow reads its header and it has no
+more pixels than UPLOAD_MAX_PIXELS: a small file can decode to gigabytes, so
+no pixel is decoded in the request. A worker then turns the photo upright from
+its EXIF orientation and re-encodes it (which also drops EXIF data such as GPS
+positions) and makes its thumbnail; until then the photo is `pending` and served
+to nobody. Names are sanitised.
 
 Apps register which scoping function guards each owner model; the download view
 serves a file only if the owner is visible to the reader, else 404.
@@ -13,6 +16,7 @@ serves a file only if the owner is visible to the reader, else 404.
 
 import datetime
 import io
+import logging
 import os
 import unicodedata
 import warnings
@@ -38,6 +42,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.models import Attachment
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,8 @@ MEDIA_TYPES: dict[str, AllowedType] = {
     "video/webm": AllowedType("webm"),
 }
 THUMBNAIL_SIZE = (480, 480)
+# Seconds a reader is asked to wait (Retry-After) for a photo still pending.
+PHOTO_PENDING_RETRY = 5
 
 # owner model label ("achievements.achievement") → scoping function (user → QuerySet)
 _owner_scopes: dict[str, Callable[..., QuerySet]] = {}
@@ -170,6 +178,38 @@ def clean_name(name: str, extension: str) -> str:
     return f"{stem[:80] or 'file'}.{extension}"
 
 
+def _too_large() -> ValidationError:
+    return ValidationError(
+        {
+            "file": _(
+                "This photo is larger than %(limit)s megapixels: take it at a lower "
+                "resolution or make it smaller, then upload it again."
+            )
+            % {"limit": settings.UPLOAD_MAX_PIXELS // 1_000_000}
+        }
+    )
+
+
+def _pixels_check(upload) -> None:
+    """Refuse a photo with too many pixels, or whose header Pillow cannot read,
+    from its header alone: `Image.open` decodes no pixel until `.load()`."""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns (below twice its limit) instead of refusing.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise _too_large() from exc
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ValidationError({"file": _("This image cannot be read.")}) from exc
+    finally:
+        upload.seek(0)
+    if width * height > settings.UPLOAD_MAX_PIXELS:
+        raise _too_large()
+
+
 def _upright(data: bytes) -> tuple[bytes, bytes]:
     """Re-encode a photo upright (EXIF orientation applied and dropped) and make a
     JPEG thumbnail. Raises ValidationError if the image cannot be decoded."""
@@ -182,12 +222,13 @@ def _upright(data: bytes) -> tuple[bytes, bytes]:
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ValidationError({"file": _("This image cannot be read.")}) from exc
     except Image.DecompressionBombWarning as exc:
-        raise ValidationError({"file": _("This image is too large.")}) from exc
+        raise _too_large() from exc
 
 
 def _reencode(data: bytes) -> tuple[bytes, bytes]:
     with Image.open(io.BytesIO(data)) as image:
-        # Checked from the header, before a single pixel is decoded.
+        # Checked from the header again, before a single pixel is decoded (the
+        # setting may have been lowered since the upload).
         if image.width * image.height > settings.UPLOAD_MAX_PIXELS:
             raise Image.DecompressionBombWarning("too many pixels")
         image_format = image.format
@@ -218,7 +259,7 @@ def attachment_create(
     has already checked that `by` may write to `owner`. With `media_max_bytes`
     audio and video (MEDIA_TYPES) are accepted too, up to that size; every other
     kind keeps `max_bytes` (by default UPLOAD_MAX_BYTES), photos included, since
-    a photo is decoded in memory."""
+    a worker decodes a photo in memory."""
     if upload is None:
         raise ValidationError({"file": _("Choose a file.")})
     media = media_max_bytes is not None
@@ -238,6 +279,8 @@ def attachment_create(
         raise ValidationError(
             {"file": _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}}
         )
+    if allowed.is_image:
+        _pixels_check(upload)
     name = clean_name(getattr(upload, "name", ""), allowed.extension)
     attachment = Attachment(
         content_type=ContentType.objects.get_for_model(owner),
@@ -245,27 +288,58 @@ def attachment_create(
         original_name=name,
         mime_type=mime,
         uploaded_by=by,
+        size=upload.size,
+        # A photo is decoded by a worker (attachment_photo_finish), never here.
+        pending=allowed.is_image,
     )
     upload.seek(0)
-    data = thumbnail = None
-    if allowed.is_image:
-        data, thumbnail = _upright(upload.read())
     try:
-        if allowed.is_image:
-            attachment.size = len(data)
-            attachment.file.save(name, ContentFile(data), save=False)
-            attachment.thumbnail.save(
-                f"{os.path.splitext(name)[0]}-thumb.jpg", ContentFile(thumbnail), save=False
-            )
-        else:
-            # Stored as uploaded, chunk by chunk: a video is never held in memory.
-            attachment.size = upload.size
-            attachment.file.save(name, File(upload), save=False)
+        # Stored as uploaded, chunk by chunk: a video is never held in memory.
+        attachment.file.save(name, File(upload), save=False)
         attachment.save()
     except BaseException:
         _delete_files(attachment.file.storage, _names(attachment))
         raise
     files_delete_on_rollback(attachment.file.storage, _names(attachment))
+    if attachment.pending:
+        from core.tasks import attachment_photo_process
+
+        transaction.on_commit(lambda: attachment_photo_process.delay(attachment.pk))
+    return attachment
+
+
+def attachment_photo_finish(*, attachment_id: int) -> Attachment | None:
+    """The background half of a photo's upload: turn it upright, re-encode it
+    without its metadata, make its thumbnail and serve it from then on. Safe to
+    run twice (a photo no longer pending is left alone); a photo that cannot be
+    decoded after all (a truncated file) is removed, since no one can view it."""
+    with transaction.atomic():
+        attachment = (
+            Attachment.objects.select_for_update().filter(pk=attachment_id, pending=True).first()
+        )
+        if attachment is None:
+            return None
+        storage, sent = attachment.file.storage, attachment.file.name
+        with attachment.file.open("rb") as stored:
+            data = stored.read()
+        try:
+            body, small = _upright(data)
+        except ValidationError:
+            log.warning("photo %s could not be decoded and was removed", attachment_id)
+            attachment_delete(attachment=attachment)
+            return None
+        stem = os.path.splitext(attachment.original_name)[0]
+        attachment.file.save(attachment.original_name, ContentFile(body), save=False)
+        attachment.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(small), save=False)
+        attachment.size = len(body)
+        attachment.pending = False
+        try:
+            attachment.save(update_fields=["file", "thumbnail", "size", "pending"])
+        except BaseException:
+            _delete_files(storage, _names(attachment))
+            raise
+        files_delete_on_rollback(storage, _names(attachment))
+        transaction.on_commit(lambda: _delete_files(storage, [sent]))
     return attachment
 
 

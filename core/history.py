@@ -26,11 +26,13 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from itertools import islice
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import pre_save
@@ -354,13 +356,18 @@ def not_recorded() -> Iterator[None]:
 # --- Reading ----------------------------------------------------------------------
 
 
-def history_of(record, related: Iterable[tuple[type[models.Model], str]] = ()):
+def history_of(record, related: Iterable[tuple] | None = None):
     """The entries of `record` and of the records that belong to it (`related`:
-    (model, name of its foreign key to the record)), newest first."""
+    (model or "app.Model", name of its foreign key to the record); by default
+    the model's `history_parts`), newest first."""
     from auditlog.models import LogEntry
 
+    if related is None:
+        related = getattr(type(record), "history_parts", ())
     condition = Q(content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk)
     for model, field in related:
+        if isinstance(model, str):
+            model = apps.get_model(model)
         ids = model._base_manager.filter(**{field: record.pk}).values("pk")
         condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
     return (
@@ -377,35 +384,151 @@ class Change:
     new: str
 
 
-def _shown(field, value) -> str:
-    if value is None or value == "None":
+def _is_money(field) -> bool:
+    # Amounts of money are the wide two-place decimals (MONEY in the apps:
+    # benefits, prize amounts, allowances); shares and scores are narrower.
+    return (
+        isinstance(field, models.DecimalField)
+        and field.decimal_places == 2
+        and (field.max_digits or 0) >= 8
+    )
+
+
+def _shown(field, value, names: dict | None = None) -> str:
+    """A stored value as the pages show it: a choice by its label, a related
+    record by its name (from `names`), money as ¥1,234.00, yes/no."""
+    if value is None or value == "None" or value == "":
         return "—"
     if isinstance(value, list | tuple):
         base = getattr(field, "base_field", field)
-        return "、".join(_shown(base, item) for item in value) or "—"
+        return "、".join(_shown(base, item, names) for item in value) or "—"
+    if field is not None and (field.many_to_one or field.one_to_one):
+        name = (names or {}).get((field.related_model, str(value)))
+        return name if name is not None else str(value)
+    if isinstance(field, models.BooleanField):
+        truth = value if isinstance(value, bool) else str(value).lower() in ("true", "1")
+        return str(_("yes") if truth else _("no"))
+    if _is_money(field):
+        try:
+            return f"¥{Decimal(str(value)):,.2f}"
+        except (InvalidOperation, ValueError):
+            return str(value)
     choices = dict(getattr(field, "flatchoices", None) or ())
     return str(choices.get(value, choices.get(str(value), value)))
 
 
-def changes_of(entry) -> list[Change]:
-    """The entry's changes with fields by their labels and choices by theirs."""
+def _field(model, name):
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:  # a field since removed
+        return None
+
+
+def related_names(entries: Iterable) -> dict:
+    """{(model, str(pk)): name} of the records the entries' foreign keys name:
+    one query per kind of related record, however many entries."""
+    wanted: dict[type, set[str]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        for name, pair in (entry.changes or {}).items():
+            field = _field(model, name)
+            if field is None or not (field.many_to_one or field.one_to_one):
+                continue
+            if isinstance(pair, list | tuple):
+                values = {str(v) for v in pair if v not in (None, "None", "")}
+                wanted.setdefault(field.related_model, set()).update(values)
+    names = {}
+    for model, keys in wanted.items():
+        pk_field = model._meta.pk
+        ids = set()
+        for key in keys:
+            with contextlib.suppress(ValueError, TypeError, ValidationError):
+                ids.add(pk_field.to_python(key))
+        for pk, record in model._base_manager.in_bulk(ids).items():
+            names[(model, str(pk))] = str(record)
+    return names
+
+
+def changes_of(entry, names: dict | None = None) -> list[Change]:
+    """The entry's changes with fields by their labels and values as shown
+    (`names`: the related records' names, from `related_names`)."""
     model = entry.content_type.model_class()
     rows = []
     for name, pair in (entry.changes or {}).items():
-        if not isinstance(pair, list | tuple) or len(pair) != 2:
-            continue  # a many-to-many change: {"type": …, "objects": […]}
-        try:
-            field = model._meta.get_field(name) if model else None
-        except FieldDoesNotExist:  # a field since removed
-            field = None
+        field = _field(model, name)
         label = str(getattr(field, "verbose_name", name))
-        rows.append(Change(label, _shown(field, pair[0]), _shown(field, pair[1])))
+        if isinstance(pair, dict) and "objects" in pair:  # a many-to-many change
+            objects = "、".join(str(item) for item in pair["objects"]) or "—"
+            if pair.get("type") == "add":
+                rows.append(Change(label, "—", f"+ {objects}"))
+            else:
+                rows.append(Change(label, f"− {objects}", "—"))
+            continue
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            continue
+        rows.append(Change(label, _shown(field, pair[0], names), _shown(field, pair[1], names)))
     return rows
 
 
 def via_label(entry) -> str:
     code = (entry.additional_data or {}).get("via", Via.SYSTEM)
     return str(dict(Via.choices).get(code, code))
+
+
+ACTIONS = {0: "create", 1: "update", 2: "delete"}
+ACTION_LABELS = {"create": _("created"), "update": _("changed"), "delete": _("deleted")}
+# Entries a record's page shows; the rest are read page by page through the API.
+PAGE_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An entry as a record's page shows it."""
+
+    at: object
+    by: str
+    via: str
+    action: str
+    record_kind: str
+    record: str
+    changes: list
+
+
+def record_kind(entry) -> str:
+    model = entry.content_type.model_class()
+    return str(model._meta.verbose_name) if model else entry.content_type.model
+
+
+def history_section(
+    user, record, *, visible: bool, api: str = "", related=None, limit: int = PAGE_LIMIT
+) -> dict:
+    """The context of `includes/changes.html` on a record's page: its latest
+    `limit` changes (and its parts'), for superusers and those the record's
+    access rule lets read them (`visible`, the same rule as the API's history
+    action); nothing for anyone else. A fixed number of queries however long
+    the history is: the entries, then one per kind of record they name."""
+    if not (visible or getattr(user, "is_superuser", False)):
+        return {}
+    entries = list(history_of(record, related)[: limit + 1])
+    more, entries = len(entries) > limit, entries[:limit]
+    names = related_names(entries)
+    kind = type(record)._meta.verbose_name
+    own_type = ContentType.objects.get_for_model(type(record))
+    shown = [
+        Shown(
+            at=entry.timestamp,
+            by=entry.actor.full_name if entry.actor_id else "",
+            via=via_label(entry),
+            action=str(ACTION_LABELS.get(ACTIONS.get(entry.action), _("read"))),
+            # A part's change names the part (a member, a co-author…).
+            record_kind="" if entry.content_type_id == own_type.pk else record_kind(entry),
+            record=entry.object_repr,
+            changes=changes_of(entry, names),
+        )
+        for entry in entries
+    ]
+    api_url = reverse(f"api:{api}-history", args=[record.pk]) if api else ""
+    return {"changes": {"entries": shown, "more": more, "api_url": api_url, "kind": kind}}
 
 
 def configured_models() -> list[str]:

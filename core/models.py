@@ -152,6 +152,10 @@ class Attachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    # A photo is decoded and re-encoded (turned upright, metadata dropped) by a
+    # worker, not in the upload's request; until then it is stored as sent and
+    # served to nobody (it may still carry a GPS position).
+    pending = models.BooleanField(_("being processed"), default=False)
 
     class Meta:
         verbose_name = _("attachment")
@@ -167,4 +171,4 @@ class Attachment(models.Model):
 
     @property
     def is_image(self) -> bool:
-        return self.mime_type.startswith("image/") and bool(self.thumbnail)
+        return self.mime_type.startswith("image/") and bool(self.thumbnail) and not self.pending

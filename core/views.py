@@ -7,10 +7,11 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core.attachments import MEDIA_TYPES, attachment_for
+from core.attachments import MEDIA_TYPES, PHOTO_PENDING_RETRY, attachment_for
 from core.health import check_broker, check_cache, check_database, heartbeats
 from core.ranges import RangeNotSatisfiable, byte_range
 
@@ -70,6 +71,18 @@ def _partial(field, content_type: str, first: int, last: int) -> StreamingHttpRe
     return response
 
 
+def photo_pending_response() -> HttpResponse:
+    """A photo not yet re-encoded may still carry its GPS position: 503 with
+    Retry-After and a sentence, never the file as sent."""
+    response = HttpResponse(
+        _("This photo is still being processed. Try again in a few seconds."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(PHOTO_PENDING_RETRY)
+    return response
+
+
 @login_required
 @require_GET
 def attachment_download(request, pk: int, thumbnail: bool = False):
@@ -77,6 +90,8 @@ def attachment_download(request, pk: int, thumbnail: bool = False):
     attachment = attachment_for(request.user, pk)
     if attachment is None:
         raise Http404
+    if attachment.pending:
+        return photo_pending_response()
     field = attachment.thumbnail if thumbnail else attachment.file
     if not field:
         raise Http404

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import is_official
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
+from core.history import history_section
 from core.pages import (
     ScopedListView,
     attach_from_page,
@@ -91,6 +92,7 @@ def _detail_context(request, story: Story, **forms_sent) -> dict:
         "files": attachments_of(story),
         "attachment_form": AttachmentForm() if access.attach else None,
         "events": story.events.select_related("actor"),
+        **history_section(request.user, story, visible=access.manages, api="story"),
         "return_form": forms_sent.get("return_form") or StoryReturnForm(),
         "publish_form": forms_sent.get("publish_form") or StoryPublishForm(),
     }

@@ -13,6 +13,13 @@ from core.models import StateEvent, StatefulModel
 class Studio(BoundedDates, StatefulModel):
     """An employee / model-worker / craftsman innovation studio (创新工作室)."""
 
+    # The records whose changes belong to this one's history (core.history).
+    history_parts = (
+        ("studios.Membership", "studio"),
+        ("studios.Honour", "studio"),
+        ("studios.Assessment", "studio"),
+    )
+
     HAPPENED_DATES = ("founded_on",)
 
     class Kind(models.TextChoices):

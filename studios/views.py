@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import is_official
+from core.history import history_section
 from core.pages import (
     ScopedDetailView,
     ScopedListView,
@@ -83,6 +84,7 @@ def _detail_context(request, studio, **forms) -> dict:
             assessments_visible_to(user).filter(studio=studio) if access.insider else []
         ),
         "events": studio.events.select_related("actor") if access.insider else [],
+        **history_section(user, studio, visible=access.manages, api="studio"),
     }
     if access.manages:
         context["status_form"] = forms.get("status_form") or StatusChangeForm(studio=studio)

@@ -22,7 +22,7 @@ from accounts.api.serializers import (
     TokenSerializer,
 )
 from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet
-from accounts.models import OrgUnit, RoleGrant
+from accounts.models import OrgUnit
 from accounts.selectors import (
     org_units_visible_to,
     people_with_access,
@@ -65,7 +65,6 @@ class PersonViewSet(HistoryMixin, ScopedServiceViewSet):
     lockout, deactivate and reactivate, one-time passwords for a new team."""
 
     visible_to = staticmethod(people_with_access)
-    history_related = ((RoleGrant, "user"),)
 
     def history_visible(self, record) -> bool:
         return person_access(self.request.user, record).manages

@@ -101,6 +101,11 @@ class ProblemSerializer(WritableModelSerializer):
         fields["studio_id"].write_only = True
         return fields
 
+    @property
+    def viewer_dependent_fields(self):
+        """What outsiders do not get is not required in the schema (core/api/schema.py)."""
+        return [name for name in self.fields if name not in self.ANNOUNCED]
+
     def to_representation(self, problem):
         data = super().to_representation(problem)
         data["full_access"] = problem_access(self.context["request"].user, problem).reads_full

@@ -90,7 +90,6 @@ class AchievementViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
     ordering_fields = ["completed_on", "claimed_benefit", "verified_benefit", "title"]
     ordering = ["-completed_on", "-id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    history_related = ((Contributor, "achievement"),)
 
     def history_visible(self, record) -> bool:
         return achievement_access(self.request.user, record).manages
@@ -140,7 +139,6 @@ class PatentViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
     ordering_fields = ["filed_on", "granted_on", "title"]
     ordering = ["-filed_on", "-id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    history_related = ((Inventor, "patent"),)
 
     def history_visible(self, record) -> bool:
         return studio_access(self.request.user, record.studio).manages

@@ -30,6 +30,7 @@ from achievements.selectors import (
 from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
+from core.history import history_section
 from core.pages import ScopedListView, attach_from_page, form_changes, run_service
 from studios.selectors import studios_writable_by
 
@@ -59,6 +60,7 @@ def _achievement_detail_context(request, achievement, **forms):
         "conferences": conferences_visible_to(user).filter(achievements=achievement),
         "attachments": attachments_of(achievement),
         "attachment_form": AttachmentForm() if access.edits else None,
+        **history_section(user, achievement, visible=access.manages, api="achievement"),
     }
     if access.manages and not achievement.is_verified:
         context["verify_form"] = forms.get("verify_form") or VerifyBenefitForm()

@@ -26,8 +26,9 @@ from achievements.selectors import (
 from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
+from core.history import history_section
 from core.pages import ScopedListView, attach_from_page, form_changes, run_service
-from studios.selectors import studios_writable_by
+from studios.selectors import studio_access, studios_writable_by
 
 
 def _patents(user):
@@ -54,6 +55,12 @@ def _patent_detail_context(request, patent, **forms):
         # Only insiders read the files: a public patent's readers see the record.
         "attachments": attachments_of(patent) if access.reads_full else [],
         "attachment_form": AttachmentForm() if access.edits else None,
+        **history_section(
+            request.user,
+            patent,
+            visible=access.reads_full and studio_access(request.user, patent.studio).manages,
+            api="patent",
+        ),
     }
     targets = patent_status_targets(patent)
     if access.edits and targets:

@@ -24,8 +24,9 @@ from achievements.selectors import (
 from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
+from core.history import history_section
 from core.pages import ScopedListView, attach_from_page, form_changes, run_service
-from studios.selectors import studios_writable_by
+from studios.selectors import studio_access, studios_writable_by
 
 
 class ProblemListView(ScopedListView):
@@ -51,6 +52,12 @@ def _problem_detail_context(request, problem, **forms):
         "events": problem.events.select_related("actor") if access.reads_full else [],
         "attachments": attachments_of(problem) if access.reads_full else [],
         "attachment_form": AttachmentForm() if access.edits else None,
+        **history_section(
+            request.user,
+            problem,
+            visible=access.reads_full and studio_access(request.user, problem.studio).manages,
+            api="problem",
+        ),
     }
     if access.edits and problem.TRANSITIONS[problem.status]:
         context["status_form"] = forms.get("status_form") or ProblemStatusForm(problem=problem)

@@ -22,7 +22,6 @@ from apprenticeships.filtersets import (
     PairingFilterSet,
     SessionFilterSet,
 )
-from apprenticeships.models import Extension, Milestone
 from apprenticeships.selectors import (
     attendances_visible_to,
     evaluations_visible_to,
@@ -49,7 +48,6 @@ class PairingViewSet(HistoryMixin, ScopedServiceViewSet):
     """Mentor–apprentice pairings; state moves through the actions."""
 
     visible_to = staticmethod(pairings_visible_to)
-    history_related = ((Milestone, "pairing"), (Extension, "pairing"))
 
     def history_visible(self, record) -> bool:
         return pairing_access(self.request.user, record).manages

@@ -33,6 +33,7 @@ from apprenticeships.selectors import (
     pairings_with_access,
 )
 from core.attachments import attachments_by_owner
+from core.history import history_section
 from core.pages import ScopedListView, form_page, run_form_action, run_service
 
 Status = Pairing.Status
@@ -115,6 +116,7 @@ def _detail_context(request, pairing: Pairing, **forms) -> dict:
         "events": pairing.events.select_related("actor"),
         "extensions": pairing.extensions.select_related("by"),
         "innovation": innovation_during_term(pairing, user),
+        **history_section(user, pairing, visible=access.manages, api="pairing"),
     }
     if access.manages and pairing.status == Status.PROPOSED:
         context["activate_form"] = forms.get("activate_form") or ActivateForm(

@@ -33,10 +33,8 @@ from competitions.filtersets import (
 )
 from competitions.models import (
     Award,
-    AwardGrade,
     AwardShare,
     CoAuthor,
-    Criterion,
     Proposal,
     ReviewScore,
 )
@@ -69,7 +67,6 @@ class CampaignViewSet(HistoryMixin, ScopedServiceViewSet):
     ordering_fields = ["year", "opens_at", "closes_at", "name"]
     ordering = ["-year", "-opens_at", "-id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    history_related = ((Criterion, "campaign"), (AwardGrade, "campaign"))
 
     def history_visible(self, record) -> bool:
         return campaigns_managed_by(self.request.user).filter(pk=record.pk).exists()
@@ -98,7 +95,6 @@ class ProposalViewSet(
     ordering_fields = ["created_at", "submitted_at", "expected_benefit", "title", "code"]
     ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    history_related = ((CoAuthor, "proposal"), (Award, "proposal"))
 
     def history_visible(self, record) -> bool:
         access = proposal_access(self.request.user, record, only=("manages", "own"))

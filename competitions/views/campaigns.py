@@ -23,6 +23,7 @@ from competitions.selectors import (
     screening_queue,
 )
 from competitions.services.campaigns import default_rubric
+from core.history import history_section
 from core.pages import ScopedListView, form_changes, run_service
 
 
@@ -63,9 +64,10 @@ def campaign_detail(request, pk):
         campaigns_visible_to(user).prefetch_related("criteria", "grades"), pk=pk
     )
     official = is_official(user)
+    may_edit = campaigns_managed_by(user).filter(pk=pk).exists()
     context = {
         "campaign": campaign,
-        "may_edit": campaigns_managed_by(user).filter(pk=pk).exists(),
+        "may_edit": may_edit,
         "may_enter": campaigns_open_to(user).filter(pk=pk).exists(),
         "mine": proposals_of(user).filter(campaign=campaign).order_by("-created_at")[:20],
         "awarded": proposals_visible_to(user)
@@ -74,6 +76,7 @@ def campaign_detail(request, pk):
         .order_by("code")[:50],
         "figures": campaign_figures(campaign, user) if official else None,
         "results": campaign_results(campaign),
+        **history_section(user, campaign, visible=may_edit, api="campaign"),
     }
     return render(request, "competitions/campaign_detail.html", context)
 

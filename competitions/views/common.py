@@ -16,6 +16,7 @@ from competitions.services.screening import UNDOABLE, screening_undo_deadline
 from competitions.views.steps import decision_forms
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
+from core.history import history_section
 
 
 def detail_context(request, proposal, **forms) -> dict:
@@ -32,6 +33,7 @@ def detail_context(request, proposal, **forms) -> dict:
         "attachments": attachments_of(proposal),
         "is_author_side": is_author_side,
         "related": proposals_visible_to(user).filter(related_to=proposal),
+        **history_section(user, proposal, visible=access.manages or access.own, api="proposal"),
     }
     if proposal.status == Proposal.Status.AWARDED:
         context["award"] = (

@@ -466,7 +466,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "core.api.ordering.UniqueOrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     # `?format=` is a filter of ours (a session's format, a report run's file
     # type), not DRF's renderer override, which answered 404 to any such value.

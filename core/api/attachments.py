@@ -64,7 +64,9 @@ class AttachmentsMixin:
 
     @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True), request=None)
     @extend_schema(
-        methods=["POST"], request=AttachmentUploadSerializer, responses=AttachmentSerializer
+        methods=["POST"],
+        request=AttachmentUploadSerializer,
+        responses={201: AttachmentSerializer},
     )
     @action(
         detail=True,
@@ -101,7 +103,8 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             raise Http404
         return attachment
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    # The file as it was uploaded: its own type (an image, a PDF, a workbook …).
+    @extend_schema(responses={(200, "*/*"): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         attachment = self.get_object()

@@ -1,7 +1,6 @@
 """`GET /api/v1/<resource>/{id}/history/`: every change of a record (core.history).
 
-A viewset adds `HistoryMixin`, names the records that belong to the record
-(`history_related`: (model, foreign key to the record)) and says who may read
+A viewset adds `HistoryMixin` and says who may read
 its history (`history_visible(record)`). The record is read through the
 viewset's scope first, so an outsider gets 404; one who sees the record but
 may not read its history gets 403. History is read only.
@@ -14,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 
 from core import history
+from core.api.schema import paginated_action
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -35,11 +35,10 @@ class HistoryEntrySerializer(serializers.Serializer):
     changes = serializers.SerializerMethodField()
 
     def get_action(self, entry) -> str:
-        return {0: "create", 1: "update", 2: "delete"}.get(entry.action, "access")
+        return history.ACTIONS.get(entry.action, "access")
 
     def get_record_kind(self, entry) -> str:
-        model = entry.content_type.model_class()
-        return str(model._meta.verbose_name) if model else entry.content_type.model
+        return history.record_kind(entry)
 
     def get_by(self, entry) -> int | None:
         return entry.actor_id
@@ -55,18 +54,22 @@ class HistoryEntrySerializer(serializers.Serializer):
 
     @extend_schema_field(ChangeSerializer(many=True))
     def get_changes(self, entry) -> list:
-        return [vars(change) for change in history.changes_of(entry)]
+        names = self.context.get("names")
+        return [vars(change) for change in history.changes_of(entry, names)]
 
 
 class HistoryMixin:
     """Adds the `history` action to a scoped viewset."""
 
-    history_related: tuple = ()
+    # The records whose changes belong to the record's: its model's
+    # `history_parts` unless the viewset names others.
+    history_related: tuple | None = None
 
     def history_visible(self, record) -> bool:
         """Who reads the record's history beside superusers: the viewset says."""
         return False
 
+    @paginated_action
     @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
     @action(
         detail=True,
@@ -82,4 +85,8 @@ class HistoryMixin:
             raise PermissionDenied(_("Only the office over this record may read its history."))
         entries = history.history_of(record, self.history_related)
         page = self.paginate_queryset(entries)
-        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+        # The related records the page's entries name, read once for the page.
+        context = {"names": history.related_names(page)}
+        return self.get_paginated_response(
+            HistoryEntrySerializer(page, many=True, context=context).data
+        )

@@ -70,7 +70,10 @@ class ExportMixin:
     @extend_schema(
         parameters=[OpenApiParameter("as", enum=list(FORMATS), default="xlsx")],
         responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): (
+                OpenApiTypes.BINARY
+            ),
+            (200, "text/csv"): OpenApiTypes.BINARY,
             202: ExportQueuedSerializer,
         },
     )

@@ -80,6 +80,7 @@ class NamingApplicationSerializer(WritableModelSerializer):
     officials, the office); a record's detail carries the checks."""
 
     INSIDER_FIELDS = ("facts", "eligibility", "eligibility_override", "visit_findings", "visitors")
+    viewer_dependent_fields = INSIDER_FIELDS  # not required in the schema (core/api/schema.py)
 
     call_id = ScopedPrimaryKeyRelatedField(
         scope=naming_calls_visible_to, source="call", queryset=NamingCall.objects.all()

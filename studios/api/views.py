@@ -28,7 +28,6 @@ from studios.filtersets import (
     RecognitionListFilterSet,
     StudioFilterSet,
 )
-from studios.models import Assessment, Honour, Membership
 from studios.selectors import (
     assessments_visible_to,
     honours_visible_to,
@@ -45,7 +44,6 @@ class StudioViewSet(HistoryMixin, ScopedServiceViewSet):
     named ones. Status moves only through `change-status`."""
 
     visible_to = staticmethod(studios_visible_to)
-    history_related = ((Membership, "studio"), (Honour, "studio"), (Assessment, "studio"))
 
     def history_visible(self, record) -> bool:
         return studio_access(self.request.user, record).manages

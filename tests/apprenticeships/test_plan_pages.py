@@ -32,6 +32,7 @@ from tests.apprenticeships.pages import (
 )
 from tests.factories import PersonFactory
 from tests.page_html import error_beside, page_form
+from tests.uploads import photos_processed
 
 pytestmark = pytest.mark.django_db
 
@@ -183,9 +184,10 @@ class TestMilestoneDone:
         assert (step.done_on, step.evidence) == (today(), "独立采样三次，数据合格")
 
     def test_a_photo_alone_is_evidence(self, as_person, mentoring, step, media):
-        response = as_person(mentoring.apprentice_a).post(
-            url("milestone-done", step.pk), {"evidence": "", "photo": jpeg()}, follow=True
-        )
+        with photos_processed():
+            response = as_person(mentoring.apprentice_a).post(
+                url("milestone-done", step.pk), {"evidence": "", "photo": jpeg()}, follow=True
+            )
         assert zh("Well done: the step is marked done.") in response.content.decode()
         step.refresh_from_db()
         assert step.done_on == today()
@@ -196,7 +198,10 @@ class TestMilestoneDone:
     def test_the_evidence_photo_is_downloaded_only_within_scope(
         self, as_person, mentoring, step, media
     ):
-        services.milestone_mark_done(milestone_id=step.pk, by=mentoring.apprentice_a, upload=jpeg())
+        with photos_processed():
+            services.milestone_mark_done(
+                milestone_id=step.pk, by=mentoring.apprentice_a, upload=jpeg()
+            )
         download = reverse("attachment-download", args=[attachments_of(step).get().pk])
         for role in ("apprentice", "mentor", "lead", "official"):
             assert as_person(person(mentoring, role)).get(download).status_code == 200

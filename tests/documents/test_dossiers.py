@@ -32,6 +32,7 @@ from studios.models import Assessment
 from studios.selectors import memberships_visible_to
 from tests.competitions.states import proposal_reviewed, reviewer_panel
 from tests.factories import make_campaign
+from tests.uploads import photos_processed
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,8 @@ def dossier_world(built):
         category=TechnicalProblem.Category.DUST_CONTROL,
         started_on=datetime.date(YEAR, 9, 1),
     )
-    achievement_services.attachment_add(record=problem, by=lead, upload=photo_upload())
+    with photos_processed():
+        achievement_services.attachment_add(record=problem, by=lead, upload=photo_upload())
     sprayer = achievement_services.achievement_create(
         by=lead,
         studio=dust,
