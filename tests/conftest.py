@@ -45,7 +45,7 @@ def shared_world(request, _world_stack, _django_db_helper):
 def _weight(item) -> int:
     """How long a test runs, roughly: a browser or a worker process > real
     commits (each rebuilds its data and empties the database after) > the rest."""
-    if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
+    if any(item.get_closest_marker(name) for name in ("browser", "worker", "schema")):
         return 2
     return 1 if is_transactional(item) else 0
 
