@@ -17,6 +17,7 @@ from competitions.selectors.hints import (
 )
 from competitions.selectors.proposals import (
     ProposalAccess,
+    empty_draft_of,
     order_blind_rows_last,
     proposal_access,
     proposals_listed_openly,
@@ -53,6 +54,7 @@ __all__ = [
     "campaigns_open_to",
     "campaigns_visible_to",
     "decisions_board",
+    "empty_draft_of",
     "grades_with_counts",
     "may_enter",
     "order_blind_rows_last",

@@ -262,3 +262,26 @@ def proposals_to_revise(user) -> QuerySet[Proposal]:
         .filter(author=user, status=Proposal.Status.RETURNED)
         .order_by("status_changed_at", "id")
     )
+
+
+def empty_draft_of(user, campaign) -> Proposal | None:
+    """The author's own draft in `campaign` with nothing typed in it yet, to be
+    filled rather than a second empty one made (defect: untitled drafts piled up)."""
+    if not signed_in(user) or campaign is None:
+        return None
+    return (
+        Proposal.objects.filter(
+            author=user,
+            entered_by__isnull=True,
+            campaign=campaign,
+            status=Proposal.Status.DRAFT,
+            title="",
+            post="",
+            current_situation="",
+            improvement="",
+            expected_effect="",
+            co_authors__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )

@@ -18,6 +18,7 @@ from competitions.models import Proposal
 from competitions.selectors import (
     campaigns_open_to,
     campaigns_visible_to,
+    empty_draft_of,
     order_blind_rows_last,
     proposal_access,
     proposals_listed_openly,
@@ -77,6 +78,9 @@ def _save(request, form, co_authors, *, campaign, proposal) -> Proposal | None:
     if co_authors.is_valid() and (proposal is None or co_authors.has_changed()):
         data["co_authors"] = co_authors.rows()
     formsets = {"co_authors": co_authors}
+    if proposal is None and "author" not in data:
+        # Fill the author's empty draft of this campaign rather than make another.
+        proposal = empty_draft_of(user, campaign)
     if proposal is None:
         saved = run_service(
             form, services.proposal_create, formsets=formsets, by=user, campaign=campaign, **data
@@ -121,7 +125,10 @@ def _form_page(request, *, campaign, proposal=None):
     )
     co_authors = co_author_formset(data, user=user, initial=None if data else initial)
     saved = None
-    if request.method == "POST" and form.is_valid():
+    # A new draft is made only once something is typed: a touch of the form
+    # (an autosave of empty fields) makes none.
+    typed = proposal is not None or form.has_changed() or co_authors.has_changed()
+    if request.method == "POST" and typed and form.is_valid():
         saved = _save(request, form, co_authors, campaign=campaign, proposal=proposal)
     if request.htmx and request.method == "POST":
         return _autosave_response(request, form, co_authors, saved or proposal)
