@@ -74,6 +74,17 @@ def pytest_addoption(parser):
         help="Size of the generated group for the dashboard benchmark: 1 means 300 000 "
         "people, 10 000 studios and 1 000 000 proposals (default 0.1, which CI runs).",
     )
+    parser.addoption(
+        "--embedded-seconds",
+        type=float,
+        default=60,
+        help="How long the embedded-mode load benchmark submits and requests (default 60).",
+    )
+
+
+@pytest.fixture(scope="session")
+def embedded_seconds(request) -> float:
+    return request.config.getoption("--embedded-seconds")
 
 
 @pytest.fixture(scope="session")

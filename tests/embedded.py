@@ -183,23 +183,29 @@ def alive(pid: int) -> bool:
 
 def seed_studios(count: int) -> None:
     """A group, a company with a team, a leader and `count` studios in the team."""
-    import datetime
-
     from accounts.models import OrgUnit
     from accounts.services import org_unit_create, person_create
-    from studios.models import Studio
 
     group = org_unit_create(name="集团", code="G", kind=OrgUnit.Kind.GROUP)
     company = org_unit_create(name="甲公司", code="A", kind=OrgUnit.Kind.COMPANY, parent=group)
     team = org_unit_create(name="一班", code="A101", kind=OrgUnit.Kind.TEAM, parent=company)
     leader = person_create(employee_no="L0001", full_name="带头人", org_unit=team)
+    add_studios(count, leader=leader, unit=team)
+
+
+def add_studios(count: int, *, leader, unit) -> None:
+    """`count` established studios in `unit`, written in one statement."""
+    import datetime
+
+    from studios.models import Studio
+
     Studio.objects.bulk_create(
         Studio(
             name=f"批量工作室{n}",
             code=f"BULK-{n:05d}",
             kind=Studio.Kind.EMPLOYEE,
             leader=leader,
-            org_unit=team,
+            org_unit=unit,
             speciality="检修",
             founded_on=datetime.date(2020, 1, 1),
             status=Studio.Status.ESTABLISHED,

@@ -438,8 +438,11 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 2**20
 # A story's audio or video (a short video of a few minutes from a phone).
 STORY_MEDIA_MAX_BYTES = env.int("STORY_MEDIA_MAX_MB", default=200) * 2**20
-# Photos larger than this many pixels are refused (a phone takes ~12–50 MP).
-UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_MEGAPIXELS", default=60) * 1_000_000
+# Photos larger than this many pixels are refused, from the header, before a
+# pixel is decoded: a phone photo is 12 MP (48–50 MP sensors save 12 by default),
+# and decoding costs ~4 bytes a pixel (a 56 MP PNG of 163 KB took ~580 MB and
+# seconds of a worker). Pillow's own bomb limit is set to the same (core/apps.py).
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_MEGAPIXELS", default=30) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 STORAGES = {

@@ -5,19 +5,33 @@ reading a file with a token. All reads go through `attachments_visible_to`."""
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.serializers import PersonBriefSerializer
 from core.attachments import (
+    PHOTO_PENDING_RETRY,
     attachment_for,
     attachments_of,
     attachments_visible_to,
     uploader_hidden,
 )
+
+
+class PhotoPending(exceptions.APIException):
+    """A photo the worker has not re-encoded yet (it may still carry its GPS
+    position); `wait` makes DRF send `Retry-After`."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = gettext_lazy(
+        "This photo is still being processed. Try again in a few seconds."
+    )
+    default_code = "processing"
+    wait = PHOTO_PENDING_RETRY
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -27,6 +41,9 @@ class AttachmentSerializer(serializers.Serializer):
     size = serializers.IntegerField(read_only=True)
     uploaded_by = PersonBriefSerializer(read_only=True)
     uploaded_at = serializers.DateTimeField(read_only=True)
+    # A photo is re-encoded in the background; until then it has no thumbnail
+    # and its download answers 503 with Retry-After.
+    processing = serializers.BooleanField(source="pending", read_only=True)
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
 
@@ -108,6 +125,8 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         attachment = self.get_object()
+        if attachment.pending:
+            raise PhotoPending
         return FileResponse(
             attachment.file.open("rb"),
             content_type=attachment.mime_type,

@@ -18,10 +18,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from celery import current_app
 from django.conf import settings
 from django.core.management.base import BaseCommand
-
-from config.celery import app as celery_app
 
 # A child that ran at least this long before exiting is restarted at once; one
 # that keeps exiting sooner waits longer each time, up to MAX_BACKOFF seconds.
@@ -69,7 +68,7 @@ def celery(*args: str) -> list[str]:
 def embedded_children(address: str) -> list[Child]:
     """The web server, the workers and beat of `make run`."""
     quiet = ["--without-gossip", "--without-mingle"]
-    default_queue = celery_app.conf.task_default_queue
+    default_queue = current_app.conf.task_default_queue
     children = [
         Child(
             "web",
