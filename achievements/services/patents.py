@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,9 @@ from achievements.services.guards import (
 )
 from core.exceptions import InvalidTransition
 from core.services import ensure, locked, save_or_conflict
+from notices.kinds import in_product_language
 from studios.models import Studio
+from studios.services.telling import tell_leader
 
 
 def _check_patent_dates(patent: Patent, status: str | None = None) -> None:
@@ -185,4 +188,14 @@ def patent_change_status(
     patent.check_dates(date_field)
     _check_patent_dates(patent, status=status)
     patent.transition_to(status, by=by, note=note, also_save=(date_field,))
+    tell_leader(
+        patent.studio,
+        "achievements.patent_status_changed",
+        record=patent,
+        url=reverse("achievements:patent-detail", args=[patent.pk]),
+        may_open=patents_visible_to,
+        by=by,
+        title=patent.title,
+        status=in_product_language(patent.get_status_display()),
+    )
     return patent

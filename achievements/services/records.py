@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,7 @@ from core.exceptions import Conflict
 from core.scoping import within_paths
 from core.services import ensure, locked, save_or_conflict
 from studios.models import Studio
+from studios.services.telling import tell_leader
 
 
 def _ensure_origin(origin_problem: TechnicalProblem | None, studio: Studio) -> None:
@@ -175,6 +177,15 @@ def achievement_verify_benefit(
     achievement.verification_evidence = evidence.strip()
     achievement.full_clean()
     achievement.save()
+    tell_leader(
+        achievement.studio,
+        "achievements.benefit_verified",
+        record=achievement,
+        url=reverse("achievements:achievement-detail", args=[achievement.pk]),
+        may_open=achievements_visible_to,
+        by=by,
+        title=achievement.title,
+    )
     return achievement
 
 

@@ -4,20 +4,23 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
 from accounts.services import unit_checked
 from core.exceptions import Conflict, InvalidTransition
 from core.services import ensure, save_or_conflict
+from notices.kinds import in_product_language
 from studios.models import Membership, Studio
-from studios.selectors import studio_access, studio_status_targets
+from studios.selectors import studio_access, studio_status_targets, studios_visible_to
 from studios.services.guards import (
     ensure_manages,
     ensure_official,
     ensure_person_visible,
     locked_studio,
 )
+from studios.services.telling import tell_leader
 
 # What a studio lead may change about their own studio; officials may change all.
 LEAD_EDITABLE_FIELDS = frozenset(
@@ -162,6 +165,15 @@ def studio_change_status(*, studio_id: int, by: User, status: str, reason: str =
     if status not in studio_status_targets(studio):
         raise _why_not(studio, status)
     studio.transition_to(status, by=by, note=reason)
+    tell_leader(
+        studio,
+        "studios.status_changed",
+        record=studio,
+        url=reverse("studios:studio-detail", args=[studio.pk]),
+        may_open=studios_visible_to,
+        by=by,
+        status=in_product_language(studio.get_status_display()),
+    )
     return studio
 
 
