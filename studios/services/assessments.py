@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,12 +12,11 @@ from core.exceptions import Conflict
 from core.services import ensure, save_or_conflict
 from notices.kinds import in_product_language
 from studios.models import Assessment, Studio
-from studios.selectors import studios_visible_to
 from studios.services.guards import (
     ensure_manages,
     locked_studio,
 )
-from studios.services.telling import tell_leader
+from studios.services.telling import tell_leader_of_studio
 
 
 @transaction.atomic
@@ -60,13 +58,7 @@ def assessment_record(
             note=_("Failed the %(year)s assessment") % {"year": year},
         )
     grade_label = in_product_language(assessment.get_grade_display())
-    tell_leader(
-        studio,
-        "studios.assessment_recorded",
-        record=studio,
-        url=reverse("studios:studio-detail", args=[studio.pk]),
-        may_open=studios_visible_to,
-        by=by,
-        result=f"{year} {grade_label} ({score})",
+    tell_leader_of_studio(
+        studio, "studios.assessment_recorded", by=by, result=f"{year} {grade_label} ({score})"
     )
     return assessment

@@ -4,7 +4,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
@@ -13,14 +12,14 @@ from core.exceptions import Conflict, InvalidTransition
 from core.services import ensure, save_or_conflict
 from notices.kinds import in_product_language
 from studios.models import Membership, Studio
-from studios.selectors import studio_access, studio_status_targets, studios_visible_to
+from studios.selectors import studio_access, studio_status_targets
 from studios.services.guards import (
     ensure_manages,
     ensure_official,
     ensure_person_visible,
     locked_studio,
 )
-from studios.services.telling import tell_leader
+from studios.services.telling import tell_leader_of_studio
 
 # What a studio lead may change about their own studio; officials may change all.
 LEAD_EDITABLE_FIELDS = frozenset(
@@ -165,12 +164,9 @@ def studio_change_status(*, studio_id: int, by: User, status: str, reason: str =
     if status not in studio_status_targets(studio):
         raise _why_not(studio, status)
     studio.transition_to(status, by=by, note=reason)
-    tell_leader(
+    tell_leader_of_studio(
         studio,
         "studios.status_changed",
-        record=studio,
-        url=reverse("studios:studio-detail", args=[studio.pk]),
-        may_open=studios_visible_to,
         by=by,
         status=in_product_language(studio.get_status_display()),
     )

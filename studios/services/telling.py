@@ -2,10 +2,12 @@
 (docs/notices.md): the office's moves, never their own."""
 
 from django.db.models import Model
+from django.urls import reverse
 
 from accounts.models import User
 from notices.services import notify
 from studios.models import Studio
+from studios.selectors import studios_visible_to
 
 
 def tell_leader(
@@ -21,4 +23,17 @@ def tell_leader(
         url=url,
         may_open=may_open,
         actor=by,
+    )
+
+
+def tell_leader_of_studio(studio: Studio, kind: str, *, by: User, **params) -> None:
+    """The leader hears `kind` about the studio itself (its page)."""
+    tell_leader(
+        studio,
+        kind,
+        record=studio,
+        url=reverse("studios:studio-detail", args=[studio.pk]),
+        may_open=studios_visible_to,
+        by=by,
+        **params,
     )
