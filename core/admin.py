@@ -57,6 +57,9 @@ class HistoryAdmin(LogEntryAdmin):
     """The history of every change (core.history): read only, never deleted,
     not even by a superuser."""
 
+    # auditlog searches first and last names, which our people do not have.
+    search_fields = ["object_repr", "changes", "actor__full_name", "actor__employee_no"]
+
     def has_delete_permission(self, request, obj=None):
         return False
 

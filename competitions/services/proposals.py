@@ -392,7 +392,9 @@ def proposal_submit(*, proposal_id: int, by: User, note: str = "") -> Proposal:
     proposal = locked_proposal(proposal_id, by)
     ensure_author_side(proposal, by)
     ensure(
-        proposal.can_move_to(Status.SUBMITTED),
+        # Not `can_move_to`: a screening outcome goes back to `submitted` only
+        # by the office's undo, never by the author submitting again.
+        proposal.status in (Status.DRAFT, Status.RETURNED),
         Conflict(
             _("Only a draft or a returned proposal can be submitted; this one is “%(s)s”.")
             % {"s": proposal.get_status_display()},
