@@ -170,8 +170,17 @@ def test_worker_writes_leaves_comes_back_submits_and_reads_the_offices_comment(
     actions.locator("textarea[name=comment]").fill(COMMENT)
     screenshot(office, "competitions-360px-7-return-form")
     assert_no_sideways_scroll(office)
+    # Returning cannot be taken back by the author: the page asks first, quoting the comment
+    questions = []
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        dialog.accept()
+
+    office.once("dialog", answer)
     actions.get_by_test_id("return").click()
     expect(office.locator("main .alert-success")).to_be_visible()
+    assert len(questions) == 1 and COMMENT in questions[0]
     expect(office.get_by_test_id("timeline")).to_contain_text(COMMENT)
     screenshot(office, "competitions-360px-8-returned")
     draft.refresh_from_db()
