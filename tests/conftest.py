@@ -5,6 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import OrgUnit
+from core.history import not_recorded
 from studios import services as studio_services
 from studios.models import Membership, RecognitionList, Studio
 from tests.factories import PersonFactory, grant_official, make_unit
@@ -28,7 +29,7 @@ def _world_arranged(request, _world_stack):
     if is_transactional(request.node):
         _world_stack.roll_back_all()
     else:
-        _world_stack.arrange(levels_wanted(request.node))
+        _world_stack.arrange(levels_wanted(request.node), recorded=records_history(request.node))
 
 
 @pytest.fixture
@@ -42,35 +43,35 @@ def shared_world(request, _world_stack, _django_db_helper):
     return World(_world_stack, transactional=is_transactional(request.node))
 
 
-def _weight(item) -> int:
-    """How long a test runs, roughly: a browser or a worker process > real
-    commits (each rebuilds its data and empties the database after) > the rest."""
-    if any(item.get_closest_marker(name) for name in ("browser", "worker", "schema")):
-        return 2
-    return 1 if is_transactional(item) else 0
+def records_history(item) -> bool:
+    return any(item.get_closest_marker(name) for name in ("history", "browser", "worker"))
+
+
+@pytest.fixture(autouse=True)
+def _history(request):
+    """Field history (core.history) costs every save a read and a write, most of
+    it in building test data. It is recorded where a test is about it (marker
+    `history`) and where the product runs whole (browser journeys, real workers);
+    elsewhere the suite writes without it."""
+    if records_history(request.node):
+        yield
+        return
+    with not_recorded():
+        yield
 
 
 def pytest_collection_modifyitems(items):
-    """Order the run for speed.
-
-    - Heavy modules first: `--dist loadfile` hands out one module at a time, so a
-      slow module handed out last keeps one worker busy while the other waits;
-      light modules at the end let the two finish together.
-    - Within a module, tests that share data first, those that commit last (a
-      committing test rolls every shared level back, so one in the middle would
-      make the tests after it build the levels again), and the tests that ask
-      for the same shared data one after another, so each level is built once
-      per run of them, not once per test."""
-    module_of = {id(item): item.module.__name__ if item.module else "" for item in items}
-    module_order, module_weight = {}, {}
+    """Within a module, tests that share data first and those that commit last (a
+    committing test rolls every shared level back, so one in the middle would make
+    the tests after it build the levels again), and the tests that ask for the same
+    shared data one after another, so each level is built once per run of them,
+    not once per test."""
+    module_order = {}
     for item in items:
-        module = module_of[id(item)]
-        module_order.setdefault(module, len(module_order))
-        module_weight[module] = max(module_weight.get(module, 0), _weight(item))
+        module_order.setdefault(item.module.__name__ if item.module else "", len(module_order))
     items.sort(
         key=lambda item: (
-            -module_weight[module_of[id(item)]],
-            module_order[module_of[id(item)]],
+            module_order[item.module.__name__ if item.module else ""],
             is_transactional(item),
             levels_wanted(item),
         )

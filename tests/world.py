@@ -27,6 +27,7 @@ treebeard parent's `numchild`, say): the copies a test gets of the lower levels
 are taken from those levels as they were built.
 """
 
+import contextlib
 import copy
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -34,6 +35,8 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from core.history import not_recorded
 
 # key ("tests.conftest.org") → (builder, keys of the levels it needs), in the
 # order of declaration: a level is always declared after the levels it needs.
@@ -119,16 +122,22 @@ class WorldStack:
     # a new connection): levels left on the old one would hold their rows
     # locked and unseen, so they are rolled back there and built anew.
     connection: object = None
+    # Whether the levels were built recording field history (core.history):
+    # only for the tests about history, since it doubles the cost of building.
+    recorded: bool = False
 
     def data(self) -> dict[str, object]:
         return {level.key: level.data for level in self.levels}
 
-    def arrange(self, wanted: list[str]) -> None:
+    def arrange(self, wanted: list[str], *, recorded: bool = False) -> None:
         """Keep the levels that `wanted` starts with, roll back the rest and
-        build what is missing."""
+        build what is missing (all of them anew when `recorded` changes)."""
         if connections[DEFAULT_DB_ALIAS] is not self.connection:
             self.close()
             self.connection = connections[DEFAULT_DB_ALIAS]
+        if recorded != self.recorded:
+            self.roll_back_all()
+            self.recorded = recorded
         kept = 0
         for level, key in zip(self.levels, wanted, strict=False):
             if level.key != key:
@@ -147,7 +156,8 @@ class WorldStack:
             try:
                 # A copy of the levels below: a builder must not leave its marks
                 # (a cached scope …) on objects that other tests receive.
-                data = build(_BuiltLevels(copy.deepcopy(self.data())))
+                with contextlib.nullcontext() if self.recorded else not_recorded():
+                    data = build(_BuiltLevels(copy.deepcopy(self.data())))
             except BaseException:
                 transaction.set_rollback(True)
                 atomic.__exit__(None, None, None)

@@ -8,7 +8,7 @@ import pytest
 from competitions import services
 from competitions.models import Proposal
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.history]
 
 
 def history(api, person, proposal):

@@ -161,7 +161,8 @@ class TestSaveAndSubmit:
 
     def test_edit_page_shows_what_was_saved(self, as_person, org, make_proposal, media):
         draft = make_proposal(org.worker_a, submit=False)
-        services.attachment_add(record=draft, by=org.worker_a, upload=jpeg())
+        with photos_processed():
+            services.attachment_add(record=draft, by=org.worker_a, upload=jpeg())
         response = as_person(org.worker_a).get(url("proposal-edit", draft))
         html = response.content.decode()
         assert response.status_code == 200

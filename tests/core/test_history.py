@@ -26,7 +26,7 @@ from tests.hr.imports import (
     previewed,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.history]
 # The project's own apps (not Django's or a library's).
 OUR_APPS = {
     config.label

@@ -14,7 +14,7 @@ from core.history import PAGE_LIMIT, Via, recording
 from studios import services as studio_services
 from studios.models import Studio
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.history]
 
 
 def studio_page(client, studio):

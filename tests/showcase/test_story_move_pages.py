@@ -23,6 +23,7 @@ from tests.showcase.pages import (
     url,
     zh,
 )
+from tests.uploads import photos_processed
 
 pytestmark = pytest.mark.django_db
 
@@ -434,7 +435,8 @@ class TestAttach:
         self, as_person, showcase, media
     ):
         story = showcase.featured_a
-        as_person(showcase.org.official_a).post(url("story-attach", story.pk), {"file": jpeg()})
+        with photos_processed():
+            as_person(showcase.org.official_a).post(url("story-attach", story.pk), {"file": jpeg()})
         attachment = attachments_of(story).get()
         download = reverse("attachment-download", args=[attachment.pk])
         for role in ("worker_a", "worker_b", "official_b"):
@@ -445,7 +447,8 @@ class TestAttach:
 
     def test_a_file_on_a_draft_is_not_downloaded_by_outsiders(self, as_person, showcase, media):
         story = showcase.draft_a
-        as_person(showcase.studios.lead_a).post(url("story-attach", story.pk), {"file": jpeg()})
+        with photos_processed():
+            as_person(showcase.studios.lead_a).post(url("story-attach", story.pk), {"file": jpeg()})
         download = reverse("attachment-download", args=[attachments_of(story).get().pk])
         for role in ("lead_a", "official_a"):
             assert as_person(person(showcase, role)).get(download).status_code == 200
