@@ -61,28 +61,17 @@ def _history(request):
 
 
 def pytest_collection_modifyitems(items):
-    """Order the run for speed.
-
-    - Modules that start real processes (marker `worker`) first: they mostly wait
-      on those processes, and one handed out last (`--dist loadfile` hands out a
-      module at a time) kept a worker busy for minutes after the other had
-      finished. Browser journeys keep their place: two at once slow each other.
-    - Within a module, tests that share data first and those that commit last (a
-      committing test rolls every shared level back, so one in the middle would
-      make the tests after it build the levels again), and the tests that ask for
-      the same shared data one after another, so each level is built once per run
-      of them, not once per test."""
-    module_of = {id(item): item.module.__name__ if item.module else "" for item in items}
-    module_order, starts_processes = {}, set()
+    """Within a module, tests that share data first and those that commit last (a
+    committing test rolls every shared level back, so one in the middle would make
+    the tests after it build the levels again), and the tests that ask for the same
+    shared data one after another, so each level is built once per run of them,
+    not once per test."""
+    module_order = {}
     for item in items:
-        module = module_of[id(item)]
-        module_order.setdefault(module, len(module_order))
-        if item.get_closest_marker("worker"):
-            starts_processes.add(module)
+        module_order.setdefault(item.module.__name__ if item.module else "", len(module_order))
     items.sort(
         key=lambda item: (
-            module_of[id(item)] not in starts_processes,
-            module_order[module_of[id(item)]],
+            module_order[item.module.__name__ if item.module else ""],
             is_transactional(item),
             levels_wanted(item),
         )
