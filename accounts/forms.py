@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import org_units_managed_by
 from accounts.services import EDITABLE_PERSON_FIELDS
+from accounts.sheets import SheetFormat
 from core.forms import BootstrapFormMixin
 
 
@@ -44,3 +45,15 @@ class PersonForm(BootstrapFormMixin, forms.ModelForm):
 
     def validate_unique(self):
         """The service checks the employee number and says so in the office's words."""
+
+
+class ActivationSheetForm(BootstrapFormMixin, forms.Form):
+    """How the office wants a team's activation slips: a PDF to print, or XLSX."""
+
+    sheet_format = forms.ChoiceField(
+        label=_("Slips as"), choices=SheetFormat.choices, initial=SheetFormat.PDF, required=False
+    )
+
+    def clean_sheet_format(self):
+        # A post without the field (an older page, a script) gets the XLSX it used to.
+        return self.cleaned_data["sheet_format"] or SheetFormat.XLSX

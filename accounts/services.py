@@ -247,7 +247,9 @@ def people_activate(
 ) -> list[tuple[User, str]]:
     """One-time passwords for a newly imported team: the people chosen, or the
     active people of `org_unit`'s subtree who have no password yet. Returned
-    once, for the printed slips; stored hashed only."""
+    once, for the printed slips; stored hashed only. Someone who manages no
+    unit may not (403); naming people outside one's units is a 400."""
+    ensure(is_official(by), PermissionDenied())
     managed = people_managed_by(by).filter(is_active=True, is_superuser=False)
     if org_unit is not None:
         unit_checked(org_unit, by)
@@ -263,7 +265,9 @@ def people_activate(
         )
     sheet = []
     for person in (
-        chosen.select_for_update()
+        # Only the people are locked: a person without a unit (a superuser's
+        # choice) is on the nullable side of the join, which cannot be.
+        chosen.select_for_update(of=("self",))
         .select_related("org_unit")
         .order_by("org_unit__path", "employee_no")
     ):

@@ -8,6 +8,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.forms import ActivationSheetForm
 from accounts.models import OrgUnit, SkillLevel, User
 from accounts.selectors import is_official, org_units_managed_by, people_without_account
 from accounts.services import people_activate
@@ -136,11 +137,7 @@ def unit_detail(request, pk):
     merge_form = UnitMergeForm(user=request.user, unit=unit)
     if request.method == "POST":
         if request.POST.get("action") == "activate":
-            sheet = run_action(request, people_activate, by=request.user, org_unit=unit)
-            if sheet:
-                return activation_sheet_response(sheet)
-            messages.info(request, _("Everyone in this unit already has an account."))
-            return redirect("hr:unit-detail", pk=unit.pk)
+            return _activate(request, unit)
         if request.POST.get("action") == "close":
             if run_action(request, services.unit_close, unit=unit, by=request.user):
                 messages.success(request, _("The unit is closed."))
@@ -157,6 +154,24 @@ def unit_detail(request, pk):
     return _unit_page(request, unit, merge_form)
 
 
+def _activate(request, unit):
+    """One-time passwords for the unit's people without an account, handed
+    back as the slips in the format chosen (nothing is stored in clear)."""
+    chosen = ActivationSheetForm(request.POST)
+    if not chosen.is_valid():
+        messages.error(request, _("Choose PDF or XLSX for the slips."))
+        return redirect("hr:unit-detail", pk=unit.pk)
+    sheet = run_action(request, people_activate, by=request.user, org_unit=unit)
+    if not sheet:
+        messages.info(request, _("Everyone in this unit already has an account."))
+        return redirect("hr:unit-detail", pk=unit.pk)
+    return activation_sheet_response(
+        sheet,
+        sheet_format=chosen.cleaned_data["sheet_format"],
+        sign_in_url=request.build_absolute_uri(reverse("accounts:login")),
+    )
+
+
 def _unit_page(request, unit, merge_form, status=200):
     people = User.objects.filter(org_unit__path__startswith=unit.path)
     context = {
@@ -168,6 +183,7 @@ def _unit_page(request, unit, merge_form, status=200):
             path__startswith=unit.path, depth=unit.depth + 1
         ),
         "merge_form": merge_form,
+        "activation_form": ActivationSheetForm(),
         "close_problem": None if unit.is_closed else services.unit_close_problem(unit),
     }
     return render(request, "hr/unit_detail.html", context, status=status)

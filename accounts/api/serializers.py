@@ -10,6 +10,7 @@ from accounts.selectors import (
     person_access,
 )
 from accounts.services import EDITABLE_PERSON_FIELDS
+from accounts.sheets import SheetFormat
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.read_only import WritableModelSerializer
 
@@ -114,11 +115,15 @@ class PersonWriteSerializer(WritableModelSerializer):
 
 
 class PeopleActivateSerializer(serializers.Serializer):
-    """`{"ids": [...]}` or `{"org_unit": id}`: whom to give one-time passwords."""
+    """`{"ids": [...]}` or `{"org_unit": id}`: whom to give one-time passwords;
+    `sheet_format`: the slips as XLSX (the default) or as a PDF to print."""
 
     ids = serializers.ListField(child=serializers.IntegerField(), required=False)
     org_unit = ScopedPrimaryKeyRelatedField(
         scope=org_units_managed_by, queryset=OrgUnit.objects.all(), required=False
+    )
+    sheet_format = serializers.ChoiceField(
+        choices=SheetFormat.choices, default=SheetFormat.XLSX, required=False
     )
 
     def validate(self, data):

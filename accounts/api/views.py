@@ -1,10 +1,11 @@
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -24,6 +25,7 @@ from accounts.api.serializers import (
 from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet
 from accounts.models import OrgUnit
 from accounts.selectors import (
+    is_official,
     org_units_visible_to,
     people_with_access,
     person_access,
@@ -39,6 +41,7 @@ from core.api.views import (
     ScopedViewSetMixin,
     errors_named_as_sent,
 )
+from core.pdf import PDF_TYPE
 
 
 class OrgUnitViewSet(ScopedReadOnlyViewSet):
@@ -132,12 +135,16 @@ class PersonViewSet(HistoryMixin, ScopedServiceViewSet):
         )
 
     @extend_schema(
-        request=PeopleActivateSerializer, responses={(200, XLSX_TYPE): OpenApiTypes.BINARY}
+        request=PeopleActivateSerializer,
+        responses={(200, XLSX_TYPE): OpenApiTypes.BINARY, (200, PDF_TYPE): OpenApiTypes.BINARY},
     )
     @action(detail=False, methods=["post"])
     def activate(self, request):
         """One-time passwords for the people chosen (or a unit's people without
-        a password yet), as the printable sheet of slips (XLSX)."""
+        a password yet), as the printable sheet of slips: XLSX, or with
+        `"sheet_format": "pdf"` a PDF of eight slips to an A4 page."""
+        if not is_official(request.user):  # before the ids and unit are read in their scope
+            raise PermissionDenied
         chosen = PeopleActivateSerializer(data=request.data, context={"request": request})
         chosen.is_valid(raise_exception=True)
         sheet = services.people_activate(
@@ -145,7 +152,11 @@ class PersonViewSet(HistoryMixin, ScopedServiceViewSet):
             person_ids=chosen.validated_data.get("ids"),
             org_unit=chosen.validated_data.get("org_unit"),
         )
-        return activation_sheet_response(sheet)
+        return activation_sheet_response(
+            sheet,
+            sheet_format=chosen.validated_data["sheet_format"],
+            sign_in_url=request.build_absolute_uri(reverse("accounts:login")),
+        )
 
 
 class RoleGrantViewSet(
@@ -160,6 +171,13 @@ class RoleGrantViewSet(
     visible_to = staticmethod(role_grants_managed_by)
     serializer_class = RoleGrantSerializer
     ordering = ["org_unit__path", "user_id"]
+
+    def create(self, request, *args, **kwargs):
+        # Someone who manages no unit may grant nothing: a 403, before the
+        # person and unit are read in a scope they do not have (a 400).
+        if not is_official(request.user):
+            raise PermissionDenied
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         with errors_named_as_sent(serializer):

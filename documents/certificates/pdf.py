@@ -1,34 +1,24 @@
-"""The certificate as a PDF (fpdf2): the statement, the issuing union, the date,
-the verification code and a QR code of the /verify/ address. Every word is set
-in the font the project ships (documents/fonts/, a subset of Noto Serif CJK SC
-under the SIL OFL), and fpdf2 embeds the glyphs used (fontTools subsets them),
-so the file reads the same on a machine without any Chinese font."""
+"""The certificate as a PDF (core.pdf: fpdf2 and the shipped font): the
+statement, the issuing union, the date, the verification code and a QR code of
+the /verify/ address."""
 
 import io
-import logging
-from pathlib import Path
 
 import segno
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
+from core.downloads import private_download
+from core.pdf import FONT, PDF_TYPE, new_pdf
 from documents.certificates.codes import grouped
 from documents.models import Certificate
 
-FONT_FILE = Path(__file__).resolve().parent.parent / "fonts" / "NotoSansSC-Certificate.ttf"
-FONT = "certificate"
 INK = (40, 40, 40)
 RED = (170, 20, 20)
 GOLD = (176, 141, 60)
-
-# fontTools logs every subsetting step at INFO, which the root logger prints:
-# a dozen lines per download.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def certificate_download(request, certificate: Certificate) -> HttpResponse:
@@ -37,15 +27,12 @@ def certificate_download(request, certificate: Certificate) -> HttpResponse:
     it). Named in the product's language after the recipients (RFC 6266's
     `filename*=` carries the Chinese), never kept in a shared cache."""
     verify_url = request.build_absolute_uri(reverse("documents:verify", args=[certificate.code]))
-    response = HttpResponse(
-        certificate_pdf(certificate, verify_url), content_type="application/pdf"
-    )
     with translation.override(settings.LANGUAGE_CODE):
         name = f"{_('Certificate')}-{certificate.recipient[:40]}.pdf"
     name = name.replace("/", "-").replace("\\", "-")
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(
+        certificate_pdf(certificate, verify_url), filename=name, content_type=PDF_TYPE
+    )
 
 
 def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
@@ -72,11 +59,7 @@ def _sentence(certificate: Certificate) -> str:
 
 
 def _render(certificate: Certificate, verify_url: str) -> bytes:
-    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    pdf.set_title(str(_("Certificate")))
-    pdf.set_creator(str(_("Innovation Studios")))
-    pdf.set_auto_page_break(False)
-    pdf.add_font(FONT, fname=str(FONT_FILE))
+    pdf = new_pdf(title=_("Certificate"), orientation="landscape")
     pdf.add_page()
     width, height = pdf.w, pdf.h
 

@@ -1,6 +1,7 @@
-"""Builds the certificate font: a subset of Noto Sans CJK SC Regular (SIL OFL
-1.1, see OFL.txt) holding GB 2312 (every character of its 6,763 hanzi, its
-punctuation and symbols), printable ASCII, and the characters listed in
+"""Builds the font of every PDF the product writes (core/pdf.py: certificates,
+activation slips): a subset of Noto Sans CJK SC Regular (SIL OFL 1.1, see
+OFL.txt) holding GB 2312 (every character of its 6,763 hanzi, its punctuation
+and symbols), printable ASCII, and the characters listed in
 extra_characters.txt (name characters outside GB 2312, such as 喆 堃 赟 玥),
 with its outlines converted from CFF to TrueType.
 
@@ -12,10 +13,10 @@ in TrueType came to 5.5 MB, the sans face to under 4 MB.
 
 Run once, by hand, where the full font is installed (Debian: fonts-noto-cjk),
 and commit the result; the app reads only the vendored file, never a system
-font (docs/documents.md). A name that needs a character the subset lacks: add
-it to extra_characters.txt and run this again.
+font (docs/documents.md, "Font"). A name that needs a character the subset
+lacks: add it to extra_characters.txt and run this again.
 
-    .venv/bin/python documents/fonts/build_subset.py [/path/to/NotoSansCJK-Regular.ttc]
+    .venv/bin/python core/fonts/build_subset.py [/path/to/NotoSansCJK-Regular.ttc]
 """
 
 import sys
@@ -29,7 +30,7 @@ from fontTools.ttLib import TTCollection, TTFont, newTable
 HERE = Path(__file__).resolve().parent
 SOURCE = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 SOURCE_NAME = "Noto Sans CJK SC"
-TARGET = HERE / "NotoSansSC-Certificate.ttf"
+TARGET = HERE / "NotoSansSC-Subset.ttf"
 # Tables a horizontal PDF line does not read (fpdf2 shapes no text here).
 UNUSED_TABLES = ("GDEF", "GPOS", "GSUB", "BASE", "vhea", "vmtx", "VORG")
 
