@@ -41,6 +41,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.history import acting_for
 from core.models import Attachment
 
 log = logging.getLogger(__name__)
@@ -312,34 +313,40 @@ def attachment_photo_finish(*, attachment_id: int) -> Attachment | None:
     """The background half of a photo's upload: turn it upright, re-encode it
     without its metadata, make its thumbnail and serve it from then on. Safe to
     run twice (a photo no longer pending is left alone); a photo that cannot be
-    decoded after all (a truncated file) is removed, since no one can view it."""
+    decoded after all (a truncated file) is removed, since no one can view it.
+    Its history names the uploader: the task finishes their upload."""
     with transaction.atomic():
         attachment = (
             Attachment.objects.select_for_update().filter(pk=attachment_id, pending=True).first()
         )
         if attachment is None:
             return None
-        storage, sent = attachment.file.storage, attachment.file.name
-        with attachment.file.open("rb") as stored:
-            data = stored.read()
-        try:
-            body, small = _upright(data)
-        except ValidationError:
-            log.warning("photo %s could not be decoded and was removed", attachment_id)
-            attachment_delete(attachment=attachment)
-            return None
-        stem = os.path.splitext(attachment.original_name)[0]
-        attachment.file.save(attachment.original_name, ContentFile(body), save=False)
-        attachment.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(small), save=False)
-        attachment.size = len(body)
-        attachment.pending = False
-        try:
-            attachment.save(update_fields=["file", "thumbnail", "size", "pending"])
-        except BaseException:
-            _delete_files(storage, _names(attachment))
-            raise
-        files_delete_on_rollback(storage, _names(attachment))
-        transaction.on_commit(lambda: _delete_files(storage, [sent]))
+        with acting_for(attachment.uploaded_by):
+            return _photo_finish(attachment)
+
+
+def _photo_finish(attachment: Attachment) -> Attachment | None:
+    storage, sent = attachment.file.storage, attachment.file.name
+    with attachment.file.open("rb") as stored:
+        data = stored.read()
+    try:
+        body, small = _upright(data)
+    except ValidationError:
+        log.warning("photo %s could not be decoded and was removed", attachment.pk)
+        attachment_delete(attachment=attachment)
+        return None
+    stem = os.path.splitext(attachment.original_name)[0]
+    attachment.file.save(attachment.original_name, ContentFile(body), save=False)
+    attachment.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(small), save=False)
+    attachment.size = len(body)
+    attachment.pending = False
+    try:
+        attachment.save(update_fields=["file", "thumbnail", "size", "pending"])
+    except BaseException:
+        _delete_files(storage, _names(attachment))
+        raise
+    files_delete_on_rollback(storage, _names(attachment))
+    transaction.on_commit(lambda: _delete_files(storage, [sent]))
     return attachment
 
 

@@ -16,13 +16,21 @@ at a time; this module adds what they cannot see:
   written inside it: `HistoryMiddleware` opens one per request (page, API or
   admin, by path; the actor is read when an entry is written, so the API's
   token sign-in is seen), a Celery task gets `task` unless it says more (the HR
-  import says `import`), anything else (a shell, a command) is `system`.
+  import says `import`), `manage.py` (a command, the shell) opens `shell`;
+  anything else is `system`.
+- **By whom, outside a request.** A task, a command or the shell has no signed-in
+  person. The work done for someone names them (`acting_for`: an import's or a
+  photo's requester); otherwise the acting person is the `by` the service was
+  called with (every service takes its actor as `by`, docs/architecture.md), read
+  from the outermost such call under way when the entry is written, so no
+  service has to repeat it.
 
 History is read, never written, by the app: the admin shows it read-only and
 the pages and API only list it (`core.api.history`, `includes/changes.html`).
 """
 
 import contextlib
+import sys
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -31,7 +39,6 @@ from itertools import islice
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
@@ -50,6 +57,7 @@ class Via(models.TextChoices):
     ADMIN = "admin", _("admin")
     IMPORT = "import", _("import")
     TASK = "task", _("background task")
+    SHELL = "shell", _("command line")
     SYSTEM = "system", _("system")
 
 
@@ -62,11 +70,33 @@ class _Context:
 
     def current_actor(self):
         """The acting person: given, or the request's once it is signed in (the
-        API signs a token in inside the view, after the middleware)."""
+        API signs a token in inside the view, after the middleware), or else
+        the `by` of the service under way."""
         if self.actor is not None:
             return self.actor
         user = getattr(self.request, "user", None)
-        return user if getattr(user, "is_authenticated", False) else None
+        if getattr(user, "is_authenticated", False):
+            return user
+        return _service_actor()
+
+
+def _service_actor():
+    """The person the outermost service call under way acts for: its `by`
+    argument. A service calling another passes its own `by` on (or acts for
+    someone on purpose, like an import for its requester, through
+    `acting_for`), so the outermost one names who started the work."""
+    from django.contrib.auth import get_user_model
+
+    person_type, found = get_user_model(), None
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if "by" in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]:
+            by = frame.f_locals.get("by")
+            if isinstance(by, person_type) and by.pk is not None:
+                found = by
+        frame = frame.f_back
+    return found
 
 
 _context: ContextVar[_Context | None] = ContextVar("history_context", default=None)
@@ -88,6 +118,20 @@ def recording(*, via: str, actor=None, request=None, remote_addr=None) -> Iterat
 def current_via() -> str:
     context = _context.get()
     return context.via if context else Via.SYSTEM
+
+
+@contextlib.contextmanager
+def acting_for(person) -> Iterator[None]:
+    """Work done for `person` outside their request (a task finishing their
+    upload): recorded as theirs, through the channel of the moment. A request's
+    signed-in person stays the actor."""
+    context = _context.get() or _Context(Via.SYSTEM)
+    signed_in = getattr(getattr(context.request, "user", None), "is_authenticated", False)
+    if person is None or context.actor is not None or signed_in:
+        yield
+        return
+    with recording(via=context.via, actor=person, remote_addr=context.remote_addr):
+        yield
 
 
 def entry_context() -> dict:
@@ -137,6 +181,13 @@ class HistoryMiddleware:
             return self.get_response(request)
 
 
+def _content_type(model):
+    # Imported here: manage.py opens `recording` before Django is set up.
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(model)
+
+
 # --- Bulk writes ----------------------------------------------------------------
 
 
@@ -158,7 +209,7 @@ def _entries(model, pairs: Iterable[tuple], fields, action) -> list:
     from auditlog.diff import model_instance_diff
     from auditlog.models import LogEntry
 
-    content_type = ContentType.objects.get_for_model(model)
+    content_type = _content_type(model)
     context, cid = entry_context(), get_cid()
     entries = []
     for old, new in pairs:
@@ -364,12 +415,12 @@ def history_of(record, related: Iterable[tuple] | None = None):
 
     if related is None:
         related = getattr(type(record), "history_parts", ())
-    condition = Q(content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk)
+    condition = Q(content_type=_content_type(type(record)), object_id=record.pk)
     for model, field in related:
         if isinstance(model, str):
             model = apps.get_model(model)
         ids = model._base_manager.filter(**{field: record.pk}).values("pk")
-        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+        condition |= Q(content_type=_content_type(model), object_id__in=ids)
     return (
         LogEntry.objects.filter(condition)
         .select_related("actor", "content_type")
@@ -513,7 +564,7 @@ def history_section(
     more, entries = len(entries) > limit, entries[:limit]
     names = related_names(entries)
     kind = type(record)._meta.verbose_name
-    own_type = ContentType.objects.get_for_model(type(record))
+    own_type = _content_type(type(record))
     shown = [
         Shown(
             at=entry.timestamp,

@@ -107,12 +107,13 @@ def test_an_import_is_kept_as_made_by_the_import_for_its_requester(
     assert entry.additional_data["via"] == "import"
 
 
-def test_a_write_outside_any_request_or_task_is_the_systems(studios):
+def test_a_write_outside_any_request_or_task_is_the_systems_by_the_services_by(studios):
     studio_services.studio_update(
-        studio_id=studios.dust.pk, by=studios.org.group_official, description="脚本"
+        studio_id=studios.dust.pk, by=studios.org.official_a, description="脚本"
     )
     entry, _ = last_change(studios.dust, "description")
     assert entry.additional_data["via"] == "system"
+    assert entry.actor == studios.org.official_a
 
 
 # --- Bulk writes ----------------------------------------------------------------------
@@ -196,7 +197,7 @@ def test_the_office_over_a_studio_reads_its_history_with_its_members(studios, ap
         row for row in rows if row["record"] == str(studios.dust) and row["action"] == "create"
     )
     # Written by the fixture's service call, outside any request or task.
-    assert (created["by"], created["via"]) == (None, "system")
+    assert (created["by"], created["via"]) == (studios.org.group_official.pk, "system")
     assert {"field", "old", "new"} <= set(created["changes"][0])
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import OrgUnit, User
+from core.history import Via, recording
 from hr.planning import PeoplePlan, PeopleWriter, UnitPlan
 from hr.reading import open_table
 
@@ -41,7 +42,9 @@ class ImportFileCommand(BaseCommand):
             raise CommandError(f"Unknown unit {options['unit']}.")
         by = User.objects.filter(employee_no=options["by"]).first() if options["by"] else None
         try:
-            outcome = self.plan(table, root, by, options)
+            # Recorded as an import by the person named, like one run by the worker.
+            with recording(via=Via.IMPORT, actor=by):
+                outcome = self.plan(table, root, by, options)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         verb = "Applied" if options["apply"] else "Preview (nothing written; --apply writes)"
