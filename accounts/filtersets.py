@@ -2,9 +2,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit, SkillLevel, User
+from accounts.models import OrgUnit, RoleGrant, SkillLevel, User
 from accounts.selectors import org_units_for_filters
-from core.filters import SearchFilter, SubtreeFilter
+from core.filters import PickerFilter, SearchFilter, SubtreeFilter
 from core.forms import FilterForm
 
 
@@ -47,3 +47,16 @@ class PersonFilterSet(django_filters.FilterSet):
             | Q(post__icontains=value)
             | (pinyin if lowered.isascii() and lowered.isalnum() else Q(pk__in=[]))
         )
+
+
+class RoleGrantFilterSet(django_filters.FilterSet):
+    """Union-official grants: over a unit and the units below it, or held by one
+    person (picked by name, pinyin or employee number)."""
+
+    org_unit = SubtreeFilter(queryset=org_units_for_filters)
+    user = PickerFilter(field_name="user_id", source="people", label=_("Person"))
+
+    class Meta:
+        model = RoleGrant
+        form = FilterForm
+        fields = ["org_unit", "user"]

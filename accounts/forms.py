@@ -3,10 +3,11 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.selectors import org_units_managed_by
+from accounts.selectors import org_units_managed_by, people_visible_to
 from accounts.services import EDITABLE_PERSON_FIELDS
 from accounts.sheets import SheetFormat
 from core.forms import BootstrapFormMixin
+from core.pickers import PickField
 
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
@@ -36,9 +37,11 @@ class PersonForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].required = True
-        self.fields["org_unit"].queryset = (
-            org_units_managed_by(user).filter(closed_on__isnull=True).order_by("path")
+        # Picked by name or code (core.pickers): a group has ~3,000 units.
+        self.fields["org_unit"] = PickField(
+            label=self.fields["org_unit"].label,
+            source="org-units",
+            queryset=open_units_managed_by(user),
         )
         if self.instance.pk:  # the employee number is the person's login: fixed
             del self.fields["employee_no"]
@@ -57,3 +60,21 @@ class ActivationSheetForm(BootstrapFormMixin, forms.Form):
     def clean_sheet_format(self):
         # A post without the field (an older page, a script) gets the XLSX it used to.
         return self.cleaned_data["sheet_format"] or SheetFormat.XLSX
+
+
+def open_units_managed_by(user):
+    """The units an official may file something new under (not closed ones)."""
+    return org_units_managed_by(user).filter(closed_on__isnull=True).order_by("path")
+
+
+class RoleGrantForm(BootstrapFormMixin, forms.Form):
+    """Make someone in the official's directory a union official over one of
+    the official's own open units; both picked by typing (core.pickers)."""
+
+    user = PickField(label=_("Person"), source="people", queryset=None)
+    org_unit = PickField(label=_("Over the unit (and below)"), source="org-units", queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people_visible_to(user)
+        self.fields["org_unit"].queryset = open_units_managed_by(user)

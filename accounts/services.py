@@ -299,13 +299,14 @@ def role_grant_by(*, by: User, user: User, org_unit: OrgUnit) -> RoleGrant:
 
 
 @transaction.atomic
-def role_revoke(*, by: User, grant_id: int) -> None:
+def role_revoke(*, by: User, grant_id: int) -> RoleGrant:
     """Remove a grant over a unit within `by`'s scope (never one's own: another
-    official removes it, so nobody locks themself out)."""
+    official removes it, so nobody locks themself out); the grant as it was."""
     grant = locked(role_grants_managed_by(by), grant_id)
     ensure(grant.user_id != by.pk, Conflict(_("Another official removes your own grant.")))
     grant.delete()
     _record(grant.user, AccountEvent.Action.ROLE_REVOKED, by, grant.org_unit.name)
+    return grant
 
 
 EDITABLE_PERSON_FIELDS = (

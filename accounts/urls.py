@@ -19,4 +19,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("org-units/", views.OrgUnitListView.as_view(), name="orgunit-list"),
+    path("role-grants/", views.RoleGrantListView.as_view(), name="rolegrant-list"),
+    path("role-grants/new/", views.role_grant_create, name="rolegrant-create"),
+    path("role-grants/<int:pk>/remove/", views.role_grant_remove, name="rolegrant-remove"),
 ]

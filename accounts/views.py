@@ -5,11 +5,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet
-from accounts.forms import LoginForm, PasswordChangeFormStyled, PersonForm
+from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet, RoleGrantFilterSet
+from accounts.forms import LoginForm, PasswordChangeFormStyled, PersonForm, RoleGrantForm
 from accounts.selectors import (
     account_overview,
     is_official,
@@ -17,6 +19,7 @@ from accounts.selectors import (
     people_visible_to,
     people_with_access,
     person_access,
+    role_grants_managed_by,
 )
 from accounts.services import password_changed
 from accounts.sign_in_limits import address_failure_count, address_wait
@@ -158,3 +161,61 @@ def person_edit(request, pk):
         done_message=_("Saved."),
         next_url=lambda saved: reverse("accounts:person-detail", args=[pk]),
     )
+
+
+class OfficialsOnly:
+    """A page of the union office: anyone else signed in gets a 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_official(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RoleGrantListView(OfficialsOnly, ScopedListView):
+    """Union-official roles over the units the official manages, to grant and
+    remove (never their own)."""
+
+    visible_to = staticmethod(role_grants_managed_by)
+    filterset_class = RoleGrantFilterSet
+    template_name = "accounts/rolegrant_list.html"
+    partial_template_name = "accounts/partials/rolegrant_results.html"
+    context_object_name = "grants"
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("org_unit__path", "user__employee_no", "id")
+
+
+@login_required
+def role_grant_create(request):
+    if not is_official(request.user):
+        raise PermissionDenied
+    # A link from a unit's or a person's page fills that in (?org_unit=, ?user=).
+    initial = {name: request.GET.get(name) for name in ("org_unit", "user")}
+    return form_page(
+        request,
+        RoleGrantForm(request.POST or None, user=request.user, initial=initial),
+        services.role_grant_by,
+        template="accounts/rolegrant_form.html",
+        context={"cancel_url": reverse("accounts:rolegrant-list")},
+        done_message=_("The role is granted."),
+        next_url=lambda grant: f"{reverse('accounts:rolegrant-list')}?org_unit={grant.org_unit_id}",
+    )
+
+
+@login_required
+@require_POST
+def role_grant_remove(request, pk):
+    grant = get_object_or_404(role_grants_managed_by(request.user), pk=pk)
+    removed = run_action(request, services.role_revoke, by=request.user, grant_id=grant.pk)
+    if removed is not None:
+        messages.success(
+            request,
+            _("%(name)s is no longer a union official over %(unit)s.")
+            % {"name": removed.user.full_name, "unit": removed.org_unit.name},
+        )
+    # Back to the list as it was filtered (only a path of this site).
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("accounts:rolegrant-list")
+    return redirect(back)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core.pickers import PickField
+from core.pickers import PickField, PickIdField, source_named
 from core.scoping import within_paths
 
 
@@ -105,6 +105,31 @@ class IdFilter(IntegerFilter):
         super().__init__(*args, **kwargs)
         # A primary key is a 64-bit integer at most; beyond that the database errs.
         self.extra.update({"min_value": 1, "max_value": 2**63 - 1})
+
+
+class PickerFilter(IdFilter):
+    """A related record's id (`?author=12`, `?studio=3`) that a page picks by
+    typing (core.pickers: people by name, pinyin or employee number, studios
+    by name or code, problems and achievements by title): `source` names the
+    picker. Without JavaScript the box `<name>_key` takes the record's key (an
+    employee number, a studio code, a record's number), looked up among those
+    the viewer may pick; one they may not is the box's error. An id sent as
+    such keeps `IdFilter`'s rule: outside the reader's scope it matches nothing."""
+
+    field_class = PickIdField
+
+    def __init__(self, *args, source: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra["source"] = source
+
+    @property
+    def field(self):
+        field = super().field
+        if field.queryset is None:
+            user = getattr(getattr(self.parent, "request", None), "user", None)
+            if user is not None:
+                field.queryset = source_named(field.source).scope(user)
+        return field
 
 
 class SearchFilter(django_filters.CharFilter):

@@ -105,7 +105,7 @@ class PickerInput(forms.Widget):
         values = value if isinstance(value, list | tuple) else [value]
         field = getattr(self, "field", None)  # set by the field: its scoped queryset
         found = getattr(field, "found", None)
-        if found is not None and len(values) == 1 and str(values[0]) == str(found.pk):
+        if found is not None and len(values) == 1 and str(values[0]) in _names_of(found, self):
             values = [found]
         picked = _picked(self.source, getattr(field, "queryset", None), values)
         attrs = self.build_attrs(self.attrs, attrs)
@@ -130,6 +130,11 @@ class PickerInput(forms.Widget):
         )
 
 
+def _names_of(record, widget: PickerInput) -> tuple[str, str]:
+    """The id and the key a record may be named by in a picker's value."""
+    return str(record.pk), str(getattr(record, source_named(widget.source).key_field))
+
+
 class PickerManyInput(PickerInput):
     multiple = True
 
@@ -148,7 +153,40 @@ def split_codes(text: str) -> list[str]:
     return [code for code in CODE_SEPARATORS.split(text or "") if code]
 
 
-class PickField(forms.ModelChoiceField):
+def with_keys(records: QuerySet, key_field: str, keys: list) -> QuerySet:
+    """The records whose key is one of `keys`; a key that cannot be one (letters
+    typed where the key is a number) matches nothing rather than failing."""
+    try:
+        return records.filter(**{f"{key_field}__in": keys})
+    except (ValueError, TypeError, ValidationError):
+        return records.none()
+
+
+def typed_record(source_name: str, records: QuerySet | None, typed: str):
+    """The one record of `records` whose key was typed in a picker's box (with
+    JavaScript off); anything else is the field's error, in the person's words."""
+    key_field = source_named(source_name).key_field
+    found = None if records is None else with_keys(records, key_field, [typed]).first()
+    if found is None:
+        raise ValidationError(
+            _("%(value)s is not among your choices.") % {"value": typed},
+            code="invalid_choice",
+        )
+    return found
+
+
+class WidgetShowsField:
+    """A field whose picker shows the chosen records through the field (its
+    scoped queryset, the record found while validating). Each form gets a copy
+    of the field, and a widget copies shallowly: point the copy's widget at the copy."""
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.widget.field = result
+        return result
+
+
+class PickField(WidgetShowsField, forms.ModelChoiceField):
     """One record from the field's queryset, chosen in a picker: a primary key
     (posted by the JavaScript or an API-style client) or a typed key."""
 
@@ -157,22 +195,9 @@ class PickField(forms.ModelChoiceField):
         super().__init__(queryset=queryset, widget=PickerInput(source=source), **kwargs)
         self.widget.field = self  # the widget shows the chosen record through its scope
 
-    def __deepcopy__(self, memo):
-        # Each form gets a copy of the field (with its own queryset); a widget
-        # copies shallowly, so point the copy's widget at the copy.
-        result = super().__deepcopy__(memo)
-        result.widget.field = result
-        return result
-
     def to_python(self, value):
         if isinstance(value, Typed):
-            key_field = source_named(self.source).key_field
-            found = self.queryset.filter(**{key_field: value}).first()
-            if found is None:
-                raise ValidationError(
-                    _("%(value)s is not among your choices.") % {"value": value},
-                    code="invalid_choice",
-                )
+            found = typed_record(self.source, self.queryset, value)
         else:
             found = super().to_python(value)
         # The record found while validating is the one the box shows again (a
@@ -192,7 +217,7 @@ class PickField(forms.ModelChoiceField):
             return None
 
 
-class PickManyField(forms.ModelMultipleChoiceField):
+class PickManyField(WidgetShowsField, forms.ModelMultipleChoiceField):
     """Several records in the order given (inventors, team members), chosen in
     a picker; the cleaned value is a list in that order."""
 
@@ -202,11 +227,6 @@ class PickManyField(forms.ModelMultipleChoiceField):
         self.source = source
         super().__init__(queryset=queryset, widget=PickerManyInput(source=source), **kwargs)
         self.widget.field = self
-
-    def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
-        result.widget.field = result
-        return result
 
     def clean(self, value):
         values = list(value or [])
@@ -219,7 +239,7 @@ class PickManyField(forms.ModelMultipleChoiceField):
         ids = [v for v in values if not isinstance(v, Typed)]
         found = {}
         if typed:
-            for record in self.queryset.filter(**{f"{key_field}__in": typed}):
+            for record in with_keys(self.queryset, key_field, typed):
                 found[Typed(getattr(record, key_field))] = record
         if ids:
             try:
@@ -247,6 +267,26 @@ class PickManyField(forms.ModelMultipleChoiceField):
         except ValidationError:
             return True
         return [str(v) for v in before] != [str(v) for v in after]
+
+
+class PickIdField(WidgetShowsField, forms.IntegerField):
+    """A list filter's related record (`?studio=12`), chosen in a picker: an id
+    as sent (the API's, a link's) or a key typed in the box, looked up in
+    `queryset` (the picker's scope for the viewer; the filter sets it). The
+    cleaned value is the id, so a filter by id works as it always did."""
+
+    def __init__(self, *, source: str, queryset=None, **kwargs):
+        self.source = source
+        self.queryset = queryset
+        self.found = None
+        super().__init__(widget=PickerInput(source=source), **kwargs)
+        self.widget.field = self
+
+    def to_python(self, value):
+        if isinstance(value, Typed):
+            self.found = typed_record(self.source, self.queryset, value)
+            return self.found.pk
+        return super().to_python(value)
 
 
 def _picked(source_name: str, queryset, values) -> list[Picked]:

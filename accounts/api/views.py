@@ -22,7 +22,7 @@ from accounts.api.serializers import (
     TokenRequestSerializer,
     TokenSerializer,
 )
-from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet
+from accounts.filtersets import OrgUnitFilterSet, PersonFilterSet, RoleGrantFilterSet
 from accounts.models import OrgUnit
 from accounts.selectors import (
     is_official,
@@ -170,6 +170,7 @@ class RoleGrantViewSet(
 
     visible_to = staticmethod(role_grants_managed_by)
     serializer_class = RoleGrantSerializer
+    filterset_class = RoleGrantFilterSet
     ordering = ["org_unit__path", "user_id"]
 
     def create(self, request, *args, **kwargs):

@@ -258,7 +258,13 @@ def many_grants(built):
     return org
 
 
-@each_list([ListCase("/api/v1/role-grants/", 4, viewer="official_a")])
+# The page adds the session and the user; its filters are pickers: no list of units or people.
+@each_list(
+    [
+        ListCase("/api/v1/role-grants/", 4, viewer="official_a"),
+        ListCase("accounts:rolegrant-list", 6, viewer="official_a"),
+    ]
+)
 def test_the_role_grant_list_takes_the_same_queries_at_any_page_size(
     lists, many_grants, case, page_size
 ):

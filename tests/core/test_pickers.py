@@ -167,3 +167,20 @@ def test_problems_are_found_by_title_or_number_and_typed_by_number(studios, clie
     )
     assert found(client, studios.lead_a, "粉尘浓度", "problems") == [str(problem.pk)]
     assert found(client, studios.lead_a, str(problem.pk), "problems") == [str(problem.pk)]
+
+
+@pytest.mark.parametrize("typed", ["abc", "12abc", "99999999999999999999999"])
+def test_a_record_number_typed_wrong_is_refused_not_an_error_page(studios, typed):
+    """Problems and achievements are typed by number: letters or a number
+    beyond any id are "not among your choices", for one pick and several."""
+    from django.core.exceptions import ValidationError
+
+    from achievements.models import Achievement
+    from core.pickers import PickField, PickManyField, Typed
+
+    one = PickField(source="achievements", queryset=Achievement.objects.all())
+    several = PickManyField(source="achievements", queryset=Achievement.objects.all())
+    for field, value in ((one, Typed(typed)), (several, [Typed(typed)])):
+        with pytest.raises(ValidationError) as refused:
+            field.clean(value)
+        assert refused.value.code == "invalid_choice"
