@@ -33,6 +33,10 @@ class Pairing(BoundedDates, StatefulModel):
     history_parts = (
         ("apprenticeships.Milestone", "pairing"),
         ("apprenticeships.Extension", "pairing"),
+        # Its sessions (a session may be held for several pairings) and who
+        # confirmed them: the pairing's page is where a session is shown.
+        ("apprenticeships.Session", "pairings"),
+        ("apprenticeships.Attendance", "pairing"),
     )
 
     HAPPENED_DATES = ("agreement_signed_on", "ended_on")
@@ -293,6 +297,9 @@ class Milestone(BoundedDates, models.Model):
 
 class Session(BoundedDates, models.Model):
     """A training session held by a mentor for one or more of their apprentices."""
+
+    # The records whose changes belong to this one's history (core.history).
+    history_parts = (("apprenticeships.Attendance", "session"),)
 
     HAPPENED_DATES = ("held_on",)
 

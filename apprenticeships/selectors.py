@@ -275,6 +275,15 @@ def sessions_visible_to(user) -> QuerySet[Session]:
     return sessions.filter(pk__in=held.union(*branches))
 
 
+def session_managed_by(user, session: Session) -> bool:
+    """Whether the person runs one of the pairings the session was held for
+    (the studio's leader, an official over it; never its apprentice): the
+    office over the session, which reads its history. One query."""
+    if not signed_in(user):
+        return False
+    return Pairing.objects.filter(_manages(user), attendances__session=session).exists()
+
+
 def attendances_visible_to(user) -> QuerySet[Attendance]:
     """Who attended which session: for the pairings the person may read, and
     everyone at a session the person attended as an apprentice (they were in

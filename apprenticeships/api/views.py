@@ -28,6 +28,7 @@ from apprenticeships.selectors import (
     milestones_visible_to,
     pairing_access,
     pairings_visible_to,
+    session_managed_by,
     sessions_visible_to,
 )
 from core.api.attachments import AttachmentsMixin
@@ -103,10 +104,14 @@ class PairingViewSet(HistoryMixin, ScopedServiceViewSet):
         )
 
 
-class MilestoneViewSet(AttachmentsMixin, ScopedServiceViewSet):
+class MilestoneViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
     """The steps of each apprentice's plan."""
 
     visible_to = staticmethod(milestones_visible_to)
+
+    def history_visible(self, record) -> bool:
+        return pairing_access(self.request.user, record.pairing).manages
+
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilterSet
     ordering_fields = ["due_on", "position"]
@@ -137,8 +142,11 @@ class MilestoneViewSet(AttachmentsMixin, ScopedServiceViewSet):
         return services.milestone_attach(record=milestone, by=self.request.user, upload=upload)
 
 
-class SessionViewSet(ScopedServiceViewSet):
+class SessionViewSet(HistoryMixin, ScopedServiceViewSet):
     """Training sessions; the mentor logs them, each apprentice confirms."""
+
+    def history_visible(self, record) -> bool:
+        return session_managed_by(self.request.user, record)
 
     pagination_class = KeysetPagination
     serializer_class = SessionSerializer

@@ -20,6 +20,7 @@ from apprenticeships.forms import (
 )
 from apprenticeships.models import DEFAULT_MENTOR_CAPACITY, Pairing
 from apprenticeships.selectors import (
+    PairingAccess,
     mentor_capacities_managed_by,
     milestones_visible_to,
     pairing_access,
@@ -27,6 +28,7 @@ from apprenticeships.selectors import (
     pairings_with_access,
     sessions_visible_to,
 )
+from core.history import history_section
 from core.pages import form_changes, run_action, run_service
 
 
@@ -34,15 +36,15 @@ def _back_to(pairing_id: int, anchor: str = "") -> str:
     return reverse("apprenticeships:pairing-detail", args=[pairing_id]) + anchor
 
 
-def _may_plan(user, pairing: Pairing) -> bool:
-    return pairing.status in Pairing.OPEN_STATUSES and pairing_access(user, pairing).writes_plan
+def _may_plan(pairing: Pairing, access: PairingAccess) -> bool:
+    return pairing.status in Pairing.OPEN_STATUSES and access.writes_plan
 
 
-def _form_page(request, form, *, title, cancel_url, status=200, multipart=False):
+def _form_page(request, form, *, title, cancel_url, status=200, multipart=False, **more):
     return render(
         request,
         "apprenticeships/form.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "multipart": multipart},
+        {"form": form, "title": title, "cancel_url": cancel_url, "multipart": multipart, **more},
         status=status,
     )
 
@@ -50,7 +52,7 @@ def _form_page(request, form, *, title, cancel_url, status=200, multipart=False)
 @login_required
 def milestone_create(request, pk):
     pairing = get_object_or_404(pairings_with_access(request.user), pk=pk)
-    if not _may_plan(request.user, pairing):
+    if not _may_plan(pairing, pairing_access(request.user, pairing)):
         raise PermissionDenied
     form = MilestoneForm(request.POST or None)
     if (
@@ -74,7 +76,8 @@ def milestone_create(request, pk):
 @login_required
 def milestone_edit(request, pk):
     milestone = get_object_or_404(milestones_visible_to(request.user), pk=pk)
-    if not _may_plan(request.user, milestone.pairing):
+    access = pairing_access(request.user, milestone.pairing)
+    if not _may_plan(milestone.pairing, access):
         raise PermissionDenied
     form = MilestoneForm(request.POST or None, instance=milestone)
     if (
@@ -96,6 +99,7 @@ def milestone_edit(request, pk):
         title=milestone.title,
         cancel_url=_back_to(milestone.pairing_id),
         status=400 if request.method == "POST" else 200,
+        **history_section(request.user, milestone, visible=access.manages, api="milestone"),
     )
 
 
