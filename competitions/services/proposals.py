@@ -343,7 +343,8 @@ def proposal_delete(*, proposal_id: int, by: User) -> Proposal:
     return proposal
 
 
-def _missing_fields(proposal: Proposal) -> dict[str, list[str]]:
+def missing_to_submit(proposal: Proposal) -> dict[str, list[str]]:
+    """{field: [message]} for each field a submission still needs filled in."""
     missing = {}
     for field in REQUIRED_TO_SUBMIT:
         if not str(getattr(proposal, field) or "").strip():
@@ -403,7 +404,7 @@ def proposal_submit(*, proposal_id: int, by: User, note: str = "") -> Proposal:
     )
     now = timezone.now()
     _ensure_window(proposal, now)
-    missing = _missing_fields(proposal)
+    missing = missing_to_submit(proposal)
     ensure(not missing, ValidationError(missing))
     also_save = []
     if proposal.code is None:

@@ -27,7 +27,7 @@ from competitions.selectors import (
     proposals_with_access,
     similar_proposals,
 )
-from competitions.services.proposals import ensure_author_side
+from competitions.services.proposals import ensure_author_side, missing_to_submit
 from competitions.views.common import detail_context
 from core.attachments import attachments_of
 from core.pages import ScopedListView, attach_from_page, form_changes, run_action, run_service
@@ -130,6 +130,8 @@ def _form_page(request, *, campaign, proposal=None):
     typed = proposal is not None or form.has_changed() or co_authors.has_changed()
     if request.method == "POST" and typed and form.is_valid():
         saved = _save(request, form, co_authors, campaign=campaign, proposal=proposal)
+    elif request.method == "POST" and not typed and not request.htmx:
+        _say_nothing_typed(form, submitting=request.POST.get("action") == "submit")
     if request.htmx and request.method == "POST":
         return _autosave_response(request, form, co_authors, saved or proposal)
     # Saving or submitting on purpose keeps the co-author rows whole: a half-typed
@@ -160,6 +162,20 @@ def _form_page(request, *, campaign, proposal=None):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _say_nothing_typed(form, *, submitting: bool) -> None:
+    """A save or a submission of the new form left untouched: nothing is made,
+    and the form says why (an autosave of it stays silent)."""
+    if not form.is_valid():
+        return  # its own errors say what is wrong
+    if submitting:
+        for field, messages in missing_to_submit(form.instance).items():
+            form.add_error(field, messages)
+    else:
+        form.add_error(
+            None, _("Nothing has been typed yet, so nothing was saved: start with the title.")
+        )
 
 
 def _leave_for(request, url: str):

@@ -1,14 +1,16 @@
 """Defect 9: touching the proposal form made a new "（未命名）" draft each time.
-A draft is made only once something is typed; an empty draft of the same
-campaign is reused; the author deletes a draft from "my proposals"."""
+A draft is made only once something is typed (saving or submitting the
+untouched form says what is missing); an empty draft of the same campaign is
+reused; the author deletes a draft from "my proposals"."""
 
 import pytest
 from django.urls import reverse
 
 from competitions import services
 from competitions.models import Proposal
+from competitions.services.proposals import REQUIRED_TO_SUBMIT
 from tests.competitions.conftest import COMPLETE
-from tests.competitions.pages import HTMX, form_data, new_url
+from tests.competitions.pages import HTMX, form_data, new_url, zh
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +23,27 @@ def test_touching_the_form_without_typing_makes_no_draft(as_person, org, campaig
     for _ in range(3):
         response = client.post(new_url(campaigns.open), form_data(**UNTYPED), headers=HTMX)
         assert response.status_code == 200
+    assert not Proposal.objects.filter(author=org.worker_a).exists()
+
+
+def test_saving_the_untouched_form_says_nothing_was_typed_and_makes_nothing(
+    as_person, org, campaigns
+):
+    client = as_person(org.worker_a)
+    response = client.post(new_url(campaigns.open), form_data("save", **UNTYPED))
+    assert response.status_code == 400
+    assert zh("Nothing has been typed yet, so nothing was saved: start with the title.") in (
+        response.content.decode()
+    )
+    assert not Proposal.objects.filter(author=org.worker_a).exists()
+
+
+def test_submitting_the_untouched_form_names_every_field_still_needed(as_person, org, campaigns):
+    client = as_person(org.worker_a)
+    response = client.post(new_url(campaigns.open), form_data("submit", **UNTYPED))
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == set(REQUIRED_TO_SUBMIT)
+    assert 'data-testid="missing-summary"' in response.content.decode()
     assert not Proposal.objects.filter(author=org.worker_a).exists()
 
 
