@@ -30,6 +30,9 @@ These are the writes the model signals do not see, and how each is covered:
   a plan step or a status they save one by one, which marks the pairing's
   units. Only the nightly `check_pairings` writes them alone, and it must find
   nothing to fix; the nightly rebuild repairs whatever it did fix;
+- a studio's dormancy flag (`studios.services.studios_dormancy_set`, a
+  `bulk_update` by the nightly dormancy rule): the service sends
+  `records_changed` with the units of the studios it flagged or cleared;
 - skill-level changes bulk-created by an HR import have no evaluation, so no
   dashboard figure counts them (`skill_rises` counts an evaluation's only);
 - award grades are rewritten in bulk only while no award uses them (an award
@@ -75,13 +78,17 @@ FEEDS = (
     # Union officials are not counted among the workers.
     Feed("accounts.RoleGrant", ("user", "role"), ("user__org_unit",)),
     Feed("accounts.SkillLevelChange", ("changed_on",), ("evaluation__pairing__org_unit",)),
-    Feed("studios.Studio", ("org_unit", "status", "kind", "name", "code"), ("org_unit",)),
+    Feed(
+        "studios.Studio",
+        ("org_unit", "status", "kind", "name", "code", "dormant_since"),
+        ("org_unit",),
+    ),
     # A list's `total_named` is the whole of every unit's share of it.
     Feed("studios.RecognitionList", ("year", "level", "total_named"), everywhere=True),
     # A list's share counts our studios and our people on it.
     Feed(
         "studios.Honour",
-        ("studio", "person", "recognition_list"),
+        ("studio", "person", "recognition_list", "revoked_on"),
         ("studio__org_unit", "person__org_unit"),
     ),
     Feed("studios.Assessment", ("studio", "year", "grade"), ("studio__org_unit",)),

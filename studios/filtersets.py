@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import org_units_for_filters
 from core.filters import IdFilter, SearchFilter, SubtreeFilter, UniqueOrderingFilter, YearFilter
 from core.forms import FilterForm
+from core.scoping import signed_in
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
+from studios.selectors import honour_counts_q, studio_insiders_q
 
 
 class StudioFilterSet(django_filters.FilterSet):
@@ -25,6 +27,9 @@ class StudioFilterSet(django_filters.FilterSet):
         method="filter_honours",
     )
     year = YearFilter(label=_("Year named"), method="filter_honours")
+    dormant = django_filters.BooleanFilter(
+        label=_("Dormant (no output for a year)"), method="filter_dormant"
+    )
     ordering = UniqueOrderingFilter(
         fields=(
             ("code", "code"),
@@ -45,12 +50,22 @@ class StudioFilterSet(django_filters.FilterSet):
     class Meta:
         model = Studio
         form = FilterForm
-        fields = ["search", "org_unit", "kind", "status", "honour_level", "year"]
+        fields = ["search", "org_unit", "kind", "status", "honour_level", "year", "dormant"]
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(
             Q(name__icontains=value) | Q(speciality__icontains=value) | Q(code__icontains=value)
         )
+
+    def filter_dormant(self, queryset, name, value):
+        # The flag is internal: it is matched only on studios whose internal
+        # records the reader may see (officials over them, their members).
+        user = getattr(self.request, "user", None)
+        if not signed_in(user):
+            return queryset.none() if value else queryset
+        if value:
+            return queryset.filter(studio_insiders_q(user), dormant_since__isnull=False)
+        return queryset.exclude(Q(studio_insiders_q(user), dormant_since__isnull=False))
 
     def filter_honours(self, queryset, name, value):
         # Applied once for both fields (see filter_queryset).
@@ -66,9 +81,9 @@ class StudioFilterSet(django_filters.FilterSet):
                 honours = honours.filter(recognition_list__level=level)
             if year:
                 honours = honours.filter(recognition_list__year=year)
-            # A revoked studio lost its plaque (摘牌): it is no longer a named
-            # studio, as the naming shares and the dashboard count it.
-            queryset = queryset.filter(Exists(honours)).exclude(status=Studio.Status.REVOKED)
+            # An honour counts as the naming shares and the dashboard count it:
+            # a studio that lost its plaque (摘牌) no longer from that year on.
+            queryset = queryset.filter(Exists(honours.filter(honour_counts_q())))
         return queryset
 
 

@@ -43,10 +43,12 @@ class Studio(BoundedDates, StatefulModel):
 
     # `named` is reached only through a first honour and left for `named` again
     # only while an honour is held; the services enforce those two conditions.
+    # `named → established` is de-listing (摘牌: every honour revoked), never a
+    # move by hand.
     TRANSITIONS = {
         Status.PREPARING: {Status.ESTABLISHED, Status.REVOKED},
         Status.ESTABLISHED: {Status.NAMED, Status.RECTIFICATION, Status.REVOKED},
-        Status.NAMED: {Status.RECTIFICATION, Status.REVOKED},
+        Status.NAMED: {Status.ESTABLISHED, Status.RECTIFICATION, Status.REVOKED},
         Status.RECTIFICATION: {Status.NAMED, Status.ESTABLISHED, Status.REVOKED},
         Status.REVOKED: set(),
     }
@@ -83,6 +85,10 @@ class Studio(BoundedDates, StatefulModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PREPARING
     )
+    # Set by the nightly dormancy rule (docs/naming.md#dormancy): the day of the
+    # studio's last output (or its founding) when a year passed without any;
+    # cleared once output appears again.
+    dormant_since = models.DateField(_("dormant since"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -92,6 +98,13 @@ class Studio(BoundedDates, StatefulModel):
         indexes = [
             # The directory filtered by status (and the public list of named studios).
             models.Index(fields=["status", "code"], name="studios_studio_status_code"),
+            # The dormant studios (the directory's filter, the dashboard's count):
+            # a few of many, so only they are indexed.
+            models.Index(
+                fields=["dormant_since"],
+                condition=Q(dormant_since__isnull=False),
+                name="studios_studio_dormant",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -255,6 +268,19 @@ class Honour(BoundedDates, models.Model):
         _("personal title"), max_length=20, choices=PersonalTitle.choices, blank=True
     )
     conferred_on = models.DateField(_("conferred on"), null=True, blank=True)
+    # De-listing (摘牌) revokes a studio's honours: the row stays, with when and
+    # why, so the list keeps its history and the years before still count it.
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True, editable=False)
+    revoked_reason = models.TextField(_("reason revoked"), blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -273,6 +299,12 @@ class Honour(BoundedDates, models.Model):
             ),
             models.UniqueConstraint(
                 fields=["recognition_list", "person"], name="%(app_label)s_%(class)s_person_once"
+            ),
+            # A revocation always says when and why.
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True, revoked_reason="")
+                | (Q(revoked_on__isnull=False) & ~Q(revoked_reason="")),
+                name="%(app_label)s_%(class)s_revoked_with_reason",
             ),
         ]
 

@@ -8,6 +8,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -183,14 +184,17 @@ def studio_status_targets(studio: Studio) -> list[str]:
     """The statuses an official may move the studio to by hand right now.
 
     `named` comes only through an honour, so it is never a manual target from
-    `established`; rectification ends in `named` when the studio holds an honour
+    `established`, and it is left for `established` only by de-listing;
+    rectification ends in `named` when the studio holds an honour (not revoked)
     and in `established` when it does not.
     """
     targets = set(studio.TRANSITIONS[studio.status])
     if studio.status == Studio.Status.ESTABLISHED:
         targets.discard(Studio.Status.NAMED)
+    if studio.status == Studio.Status.NAMED:
+        targets.discard(Studio.Status.ESTABLISHED)
     if studio.status == Studio.Status.RECTIFICATION:
-        holds_honour = studio.honours.exists()
+        holds_honour = studio.honours.filter(revoked_on__isnull=True).exists()
         targets.discard(Studio.Status.ESTABLISHED if holds_honour else Studio.Status.NAMED)
     return [status for status in Studio.Status.values if status in targets]
 
@@ -265,15 +269,29 @@ class Share:
         return percent(self.ours, self.total)
 
 
+def honour_counts_q(prefix: str = "", list_year: F | None = None) -> Q:
+    """A studio's honour that still counts in its list's figures (shares, the
+    dashboard's named studios, the directory's "year named"). A de-listed
+    studio's honour (摘牌, revoked with a date) counts in the years before its
+    revocation and no longer from that year on; a studio revoked by hand without
+    de-listing lost its plaque in every year. `prefix` leads from the row to the
+    honour, `list_year` to its list's year."""
+    if list_year is None:
+        list_year = F(f"{prefix}recognition_list__year")
+    standing = Q(**{f"{prefix}revoked_on__isnull": True}) & ~Q(
+        **{f"{prefix}studio__status": Studio.Status.REVOKED}
+    )
+    return standing | Q(**{f"{prefix}revoked_on__year__gt": list_year})
+
+
 def _ours_q(unit: OrgUnit | None, prefix: str = "honours__") -> Q:
     """Honours of ours: a studio or a person of `unit`'s subtree (the whole group
     when None). A list names studios or people (May Day medals, craftsmen), and
     its `total_named` counts whichever it names, so both count."""
-    # A revoked studio lost its plaque (摘牌): it no longer counts as ours. A
-    # person keeps a medal when they move or leave: they count in their unit.
-    studio = Q(**{f"{prefix}studio__isnull": False}) & ~Q(
-        **{f"{prefix}studio__status": Studio.Status.REVOKED}
-    )
+    # A studio that lost its plaque no longer counts as ours (honour_counts_q).
+    # A person keeps a medal when they move or leave: they count in their unit.
+    list_year = F("year") if prefix else F("recognition_list__year")
+    studio = Q(**{f"{prefix}studio__isnull": False}) & honour_counts_q(prefix, list_year)
     person = Q(**{f"{prefix}person__isnull": False})
     if unit is not None:
         studio &= within_paths([unit.path], unit_field=f"{prefix}studio__org_unit")

@@ -71,6 +71,11 @@ class StudioFiguresSerializer(serializers.Serializer):
     shares = ShareRowSerializer(many=True)
     assessments_by_grade = CountRowSerializer(many=True)
     in_rectification = serializers.IntegerField()
+    # Kept figures computed before the dormancy rule have no such figure yet
+    # (until their next recomputation): left out rather than a wrong zero.
+    dormant = serializers.IntegerField(
+        required=False, help_text=_("Studios flagged dormant: no output for a year.")
+    )
 
 
 class OutputFiguresSerializer(serializers.Serializer):

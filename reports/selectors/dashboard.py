@@ -36,7 +36,7 @@ from core.db import on_replica
 from core.numbers import percent
 from core.scoping import within_paths
 from studios.models import Assessment, Honour, RecognitionList, Studio
-from studios.selectors import shares_by_level_and_year
+from studios.selectors import honour_counts_q, shares_by_level_and_year
 
 Status = Proposal.Status
 DECIDED = (
@@ -137,8 +137,8 @@ def _distinct_studios_by_level(honours) -> list[dict]:
 def studio_figures(scope: DashboardScope) -> dict:
     studios = Studio.objects.filter(scope.inside("org_unit"))
     honours = Honour.objects.filter(
-        scope.inside("studio__org_unit"), recognition_list__year=scope.year
-    ).exclude(studio__status=Studio.Status.REVOKED)
+        scope.inside("studio__org_unit"), honour_counts_q(), recognition_list__year=scope.year
+    )
     return {
         "total": studios.count(),
         "by_status": _counts(studios, "status", Studio.Status.choices),
@@ -150,7 +150,12 @@ def studio_figures(scope: DashboardScope) -> dict:
             "grade",
             Assessment.Grade.choices,
         ),
-        "in_rectification": studios.filter(status=Studio.Status.RECTIFICATION).count(),
+        # Both in one query: under rectification, and flagged by the nightly
+        # dormancy rule (docs/naming.md#dormancy).
+        **studios.aggregate(
+            in_rectification=Count("pk", filter=Q(status=Studio.Status.RECTIFICATION)),
+            dormant=Count("pk", filter=Q(dormant_since__isnull=False)),
+        ),
     }
 
 

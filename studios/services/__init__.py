@@ -12,5 +12,15 @@ from studios.services.memberships import (  # noqa: F401
     membership_end,
     membership_restore,
 )
-from studios.services.naming import honour_create, recognition_list_create, recognition_list_update  # noqa: F401
-from studios.services.studios import studio_change_status, studio_create, studio_update  # noqa: F401
+from studios.services.naming import (  # noqa: F401
+    honour_create,
+    recognition_list_create,
+    recognition_list_update,
+    studio_delist,
+)
+from studios.services.studios import (  # noqa: F401
+    studio_change_status,
+    studio_create,
+    studio_update,
+    studios_dormancy_set,
+)

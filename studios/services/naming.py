@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
@@ -15,11 +16,15 @@ from accounts.selectors import (
 from accounts.services import unit_checked
 from core.exceptions import Conflict
 from core.services import ensure, save_or_conflict
+from notices.kinds import in_product_language
 from studios.models import Honour, RecognitionList, Studio
 from studios.selectors import recognition_lists_managed_by, studio_access
 from studios.services.guards import (
+    ensure_manages,
     ensure_official,
+    locked_studio,
 )
+from studios.services.telling import tell_leader_of_studio
 
 
 @transaction.atomic
@@ -155,3 +160,38 @@ def honour_create(
             Studio.Status.NAMED, by=by, note=_("Named on “%(list)s”") % {"list": recognition_list}
         )
     return honour
+
+
+@transaction.atomic
+def studio_delist(
+    *, studio_id: int, by: User, reason: str, close: bool = False, on: datetime.date | None = None
+) -> Studio:
+    """De-list a studio (摘牌): every honour it holds is revoked with `reason`
+    and the date, kept on its list as history (the years before still count
+    it, docs/naming.md#de-listing), and the studio goes back to `established`,
+    or to `revoked` with `close`. Officials over the studio only."""
+    studio = locked_studio(studio_id, by)
+    ensure_manages(studio, by)
+    ensure(
+        studio.status in (Studio.Status.NAMED, Studio.Status.RECTIFICATION),
+        Conflict(_("Only a named studio or one under rectification can be de-listed.")),
+    )
+    held = studio.honours.select_for_update().filter(revoked_on__isnull=True)
+    ensure(held.exists(), Conflict(_("This studio holds no honour to revoke.")))
+    reason = (reason or "").strip()
+    ensure(bool(reason), ValidationError({"reason": _("Give the reason for this decision.")}))
+    target = Studio.Status.REVOKED if close else Studio.Status.ESTABLISHED
+    on = on or timezone.localdate()
+    # One row per honour (few), saved one by one so that their history and the
+    # dashboard's kept figures see each change.
+    for honour in held:
+        honour.revoked_on, honour.revoked_reason, honour.revoked_by = on, reason, by
+        honour.save(update_fields=["revoked_on", "revoked_reason", "revoked_by"])
+    studio.transition_to(target, by=by, note=_("De-listed: %(reason)s") % {"reason": reason})
+    tell_leader_of_studio(
+        studio,
+        "studios.status_changed",
+        by=by,
+        status=in_product_language(studio.get_status_display()),
+    )
+    return studio

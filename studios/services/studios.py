@@ -1,6 +1,7 @@
 """Studios: registration, profile edits and the status machine."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +11,7 @@ from accounts.models import OrgUnit, User
 from accounts.services import unit_checked
 from core.exceptions import Conflict, InvalidTransition
 from core.services import ensure, save_or_conflict
+from core.signals import records_changed
 from notices.kinds import in_product_language
 from studios.models import Membership, Studio
 from studios.selectors import studio_access, studio_status_targets
@@ -183,3 +185,34 @@ def _why_not(studio: Studio, status: str) -> Conflict:
         return Conflict(_("This studio holds an honour, so it returns to “named”."))
     labels = dict(Studio.Status.choices)
     return InvalidTransition(labels[studio.status], labels[status])
+
+
+@transaction.atomic
+def studios_dormancy_set(
+    *, dormant_since: dict[int, datetime.date], back_to_work: Iterable[int] = ()
+) -> list[int]:
+    """Record what the nightly dormancy rule found (the rule reads several apps
+    and lives in `naming`): flag the studios of `dormant_since` (studio id → the
+    day of its last output) not flagged yet, and clear the flag of those in
+    `back_to_work`. Returns the ids newly flagged; a studio already flagged
+    keeps its day, so running it twice changes nothing."""
+    back_to_work = list(back_to_work)
+    cleared = list(
+        Studio.objects.filter(pk__in=back_to_work, dormant_since__isnull=False).values_list(
+            "pk", "org_unit_id"
+        )
+    )
+    Studio.objects.filter(pk__in=[pk for pk, _unit in cleared]).update(dormant_since=None)
+    flagged = list(
+        Studio.objects.filter(pk__in=list(dormant_since), dormant_since__isnull=True)
+        .select_for_update()
+        .only("pk", "org_unit_id", "dormant_since")
+    )
+    for studio in flagged:
+        studio.dormant_since = dormant_since[studio.pk]
+    Studio.objects.bulk_update(flagged, ["dormant_since"], batch_size=500)
+    units = {unit for _pk, unit in cleared} | {studio.org_unit_id for studio in flagged}
+    if units:
+        # Written in bulk: the dashboard's kept figures of those units are stale.
+        records_changed.send(sender=Studio, unit_ids=units)
+    return [studio.pk for studio in flagged]
