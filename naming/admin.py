@@ -4,7 +4,14 @@ read-only here: it moves only through the services, which keep the history."""
 from django.contrib import admin
 
 from core.admin import ReadOnlyEventInline
-from naming.models import NamingApplication, NamingApplicationEvent, NamingCall
+from naming.models import (
+    NamingApplication,
+    NamingApplicationEvent,
+    NamingCall,
+    Rectification,
+    RectificationEvent,
+    ReReview,
+)
 
 
 @admin.register(NamingCall)
@@ -38,3 +45,35 @@ class NamingApplicationAdmin(admin.ModelAdmin):
         "outside_list",
     )
     inlines = [NamingApplicationEventInline]
+
+
+class RectificationEventInline(ReadOnlyEventInline):
+    model = RectificationEvent
+
+
+@admin.register(Rectification)
+class RectificationAdmin(admin.ModelAdmin):
+    list_display = ("studio", "status", "opened_on", "deadline", "checked_on", "output_found")
+    list_filter = ("status",)
+    list_select_related = ("studio",)
+    search_fields = ("studio__name", "studio__code")
+    readonly_fields = (
+        "studio",
+        "status",
+        "status_changed_at",
+        "opened_by",
+        "opened_on",
+        "checked_on",
+        "output_found",
+        "output",
+    )
+    inlines = [RectificationEventInline]
+
+
+@admin.register(ReReview)
+class ReReviewAdmin(admin.ModelAdmin):
+    list_display = ("studio", "year", "outcome", "decided_by", "decided_at")
+    list_filter = ("year", "outcome")
+    list_select_related = ("studio", "decided_by")
+    search_fields = ("studio__name", "studio__code")
+    readonly_fields = ("studio", "year", "outcome", "rectification", "decided_by", "decided_at")

@@ -408,3 +408,162 @@ class ObjectionEvent(StateEvent):
         verbose_name = _("objection event")
         verbose_name_plural = _("objection events")
         indexes = [models.Index(fields=["objection", "at"], name="naming_event_objection")]
+
+
+# --- Dynamic management (docs/naming.md#dynamic-management) -----------------------
+
+
+class Rectification(BoundedDates, StatefulModel):
+    """The office's order that a studio put its house in order by a deadline
+    (整改): a dormant studio, or one a re-review sent here. At the deadline a
+    check records whether output appeared; the office then closes it (the
+    studio improved) or de-lists the studio (摘牌)."""
+
+    PLANNED_DATES = ("deadline",)
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("rectification status", "Open")
+        CLOSED_IMPROVED = "closed_improved", _("Closed: improved")
+        DELISTED = "delisted", _("De-listed")
+
+    TRANSITIONS = {
+        Status.OPEN: {Status.CLOSED_IMPROVED, Status.DELISTED},
+        Status.CLOSED_IMPROVED: set(),
+        Status.DELISTED: set(),
+    }
+    event_parent_field = "rectification"
+
+    studio = models.ForeignKey(
+        "studios.Studio",
+        verbose_name=_("studio"),
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    reason = models.TextField(_("why"), help_text=_("What the studio is asked to put right."))
+    plan = models.TextField(_("rectification plan"))
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    deadline = models.DateField(_("deadline"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The check at the deadline: the studio's output since the rectification
+    # opened (achievements completed, patents filed, benefits verified).
+    checked_on = models.DateField(_("checked on"), null=True, blank=True)
+    output_found = models.BooleanField(_("output since it opened"), null=True, blank=True)
+    output = models.JSONField(_("output counted"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rectification")
+        verbose_name_plural = _("rectifications")
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            # One rectification at a time per studio (a double click, two officials).
+            models.UniqueConstraint(
+                fields=["studio"],
+                condition=Q(status="open"),
+                name="%(app_label)s_%(class)s_one_open_per_studio",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gt=models.F("opened_on")),
+                name="%(app_label)s_%(class)s_deadline_after_opening",
+            ),
+            # The check records its day and its finding together.
+            models.CheckConstraint(
+                condition=Q(checked_on__isnull=True, output_found__isnull=True)
+                | Q(checked_on__isnull=False, output_found__isnull=False),
+                name="%(app_label)s_%(class)s_checked_with_finding",
+            ),
+        ]
+        indexes = [
+            # The daily check: open rectifications whose deadline has come.
+            models.Index(
+                fields=["deadline"],
+                condition=Q(status="open", checked_on__isnull=True),
+                name="naming_rectification_due",
+            ),
+            # A studio's rectifications (its page, the re-review).
+            models.Index(fields=["studio", "-opened_on"], name="naming_rectification_studio"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class RectificationEvent(StateEvent):
+    state_choices = Rectification.Status
+
+    rectification = models.ForeignKey(
+        Rectification,
+        verbose_name=_("rectification"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+
+    class Meta(StateEvent.Meta):
+        verbose_name = _("rectification event")
+        verbose_name_plural = _("rectification events")
+        indexes = [models.Index(fields=["rectification", "at"], name="naming_event_rectification")]
+
+
+class ReReview(models.Model):
+    """A yearly re-review (复核) of a studio named five or more years ago, with
+    the office's outcome: kept, sent to rectification, or de-listed."""
+
+    class Outcome(models.TextChoices):
+        KEPT = "kept", _("Kept")
+        RECTIFY = "rectify", _("Rectify")
+        DELIST = "delist", _("De-list")
+
+    studio = models.ForeignKey(
+        "studios.Studio",
+        verbose_name=_("studio"),
+        on_delete=models.PROTECT,
+        related_name="re_reviews",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    rectification = models.OneToOneField(
+        Rectification,
+        verbose_name=_("rectification"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="re_review",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("re-review")
+        verbose_name_plural = _("re-reviews")
+        ordering = ["-year", "-decided_at", "-id"]
+        constraints = [
+            # One outcome a year per studio (served as the "already reviewed" lookup).
+            models.UniqueConstraint(
+                fields=["studio", "year"], name="%(app_label)s_%(class)s_once_a_year"
+            ),
+            # Rectify always opens a rectification; the other outcomes none.
+            models.CheckConstraint(
+                condition=Q(outcome="rectify", rectification__isnull=False)
+                | (~Q(outcome="rectify") & Q(rectification__isnull=True)),
+                name="%(app_label)s_%(class)s_rectify_opens_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_outcome_display()}"

@@ -192,6 +192,18 @@ KINDS: dict[str, Kind] = {
                 "it is back in expert review: %(reason)s"
             ),
         ),
+        # Dynamic management (docs/naming.md): the office hears a rectification's
+        # deadline came, with what the studio produced since it opened.
+        Kind(
+            "naming.rectification_checked",
+            _("Rectification deadline reached"),
+            _(
+                "The rectification of studio “%(studio)s” reached its deadline %(deadline)s. "
+                "Since it opened: %(achievements)s achievements, %(patents)s patents filed, "
+                "%(benefits)s benefits verified. Close it or de-list the studio."
+            ),
+            office=True,
+        ),
         # Showcase.
         Kind(
             "showcase.story_returned",

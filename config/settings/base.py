@@ -287,6 +287,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notices.tasks.prune_notices",
         "schedule": crontab(minute=30, hour=4),
     },
+    # The dormancy rule and the rectifications' deadlines (docs/naming.md), after
+    # midnight and before the nightly rebuild of the dashboard's figures; each
+    # safe to run twice (a studio flagged, a deadline checked, the office told once).
+    "flag-dormant-studios": {
+        "task": "naming.tasks.flag_dormant_studios",
+        "schedule": crontab(minute=0, hour=3),
+    },
+    "check-rectification-deadlines": {
+        "task": "naming.tasks.check_rectification_deadlines",
+        "schedule": crontab(minute=5, hour=3),
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
 
@@ -335,6 +346,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = [
     },
     "competitions.CoAuthor",
     "competitions.ReviewAssignment",
+    "competitions.CampaignReviewer",
     "competitions.Review",
     "competitions.ReviewScore",
     "competitions.Award",
@@ -595,3 +607,10 @@ NOTICE_WEBHOOK_HTTP_HOSTS: list[str] = []
 # this many seconds apart; then it fails for good and shows as failed.
 NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=4)
 NOTICE_RETRY_DELAY = env.int("NOTICE_RETRY_DELAY_SECONDS", default=120)
+
+# --- Studios' dynamic management (docs/naming.md#dynamic-management) ---------------
+# A named or established studio with no achievement, patent filed or benefit
+# verified for this many months is flagged dormant by the nightly rule.
+NAMING_DORMANCY_MONTHS = env.int("NAMING_DORMANCY_MONTHS", default=12)
+# Studios named this many years ago or more are listed for a re-review each year.
+NAMING_RE_REVIEW_YEARS = env.int("NAMING_RE_REVIEW_YEARS", default=5)

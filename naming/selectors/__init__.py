@@ -1,5 +1,23 @@
-"""Reads that depend on who asks, and the eligibility checks (docs/naming.md)."""
+"""Reads that depend on who asks, the eligibility checks and the dormancy rule
+(docs/naming.md)."""
 
+from naming.selectors.dynamic import (  # noqa: F401
+    RectificationAccess,
+    dormancy_window_start,
+    dormant_studios,
+    output_since,
+    re_reviews_visible_to,
+    rectification_access,
+    rectification_facts,
+    rectifications_visible_to,
+    rectifications_with_access,
+    runs_studio,
+    studios_back_to_work,
+    studios_due_for_re_review,
+    studios_rectifiable_by,
+    studios_with_last_output,
+    studios_with_named_year,
+)
 from naming.selectors.eligibility import (  # noqa: F401
     Check,
     application_checks,
