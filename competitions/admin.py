@@ -4,6 +4,7 @@ from competitions.models import (
     Award,
     AwardGrade,
     Campaign,
+    CampaignReviewer,
     CoAuthor,
     Criterion,
     Proposal,
@@ -39,13 +40,19 @@ class AwardGradeInline(admin.TabularInline):
         return not self._awarded(obj) and super().has_delete_permission(request, obj)
 
 
+class CampaignReviewerInline(admin.TabularInline):
+    model = CampaignReviewer
+    extra = 0
+    autocomplete_fields = ["person", "added_by"]
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["name", "year", "org_unit", "opens_at", "closes_at", "blind_review"]
     list_filter = ["year", "blind_review"]
     search_fields = ["name"]
     autocomplete_fields = ["org_unit", "created_by"]
-    inlines = [CriterionInline, AwardGradeInline]
+    inlines = [CriterionInline, AwardGradeInline, CampaignReviewerInline]
 
 
 class CoAuthorInline(admin.TabularInline):

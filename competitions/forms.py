@@ -14,7 +14,7 @@ from core.forms import (
     person_share_formset,
 )
 from core.pages import DateInput, DateTimeInput
-from core.pickers import PickField
+from core.pickers import PickField, PickManyField
 from studios.selectors import studios_of
 
 # One line per category, in the words a worker uses, with an example from a mine.
@@ -223,6 +223,17 @@ GradeFormSet = formset_factory(
 
 
 # --- Review, decision and award -------------------------
+
+
+class PoolAddForm(BootstrapFormMixin, forms.Form):
+    """People to add to a campaign's reviewer pool, picked by name, pinyin or
+    employee number among those the official may see."""
+
+    people = PickManyField(label=_("Add to the pool"), source="people")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people_visible_to(user)
 
 
 class AssignReviewersForm(BootstrapFormMixin, forms.Form):

@@ -23,6 +23,7 @@ class Campaign(BoundedDates, models.Model):
     history_parts = (
         ("competitions.Criterion", "campaign"),
         ("competitions.AwardGrade", "campaign"),
+        ("competitions.CampaignReviewer", "campaign"),
     )
 
     PLANNED_DATES = ("opens_at", "closes_at", "review_deadline")
@@ -581,6 +582,57 @@ class ReviewAssignment(BoundedDates, models.Model):
 
     def __str__(self) -> str:
         return str(self.due_on)
+
+
+class CampaignReviewer(models.Model):
+    """A person in a campaign's reviewer pool: those the office may ask to
+    review its proposals, offered first when assigning. Kept by the officials
+    over the campaign on its page; whoever is asked to review joins it. Taking
+    someone out keeps the row, ended (`removed_at`), so the campaign's history
+    shows who was in the pool, who took them out and when."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="pool", verbose_name=_("campaign")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reviewer_pools",
+        verbose_name=_("reviewer"),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pool reviewer")
+        verbose_name_plural = _("reviewer pool")
+        ordering = ["campaign_id", "id"]
+        constraints = [
+            # Once in the pool at a time (again after being taken out); also the
+            # index of a campaign's pool.
+            models.UniqueConstraint(
+                fields=["campaign", "person"],
+                condition=Q(removed_at__isnull=True),
+                name="%(app_label)s_%(class)s_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
 
 
 class Review(models.Model):

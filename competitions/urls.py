@@ -10,6 +10,12 @@ urlpatterns = [
     path("campaigns/new/", campaigns.campaign_create, name="campaign-create"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign-detail"),
     path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign-edit"),
+    path("campaigns/<int:pk>/pool/", campaigns.campaign_pool_add, name="campaign-pool-add"),
+    path(
+        "campaigns/<int:pk>/pool/<int:person_id>/remove/",
+        campaigns.campaign_pool_remove,
+        name="campaign-pool-remove",
+    ),
     path("campaigns/<int:pk>/board/", decisions.board, name="campaign-board"),
     path("campaigns/<int:pk>/awards/", decisions.award_table, name="campaign-awards"),
     path("reviews/", review.ReviewQueueView.as_view(), name="review-queue"),

@@ -21,6 +21,7 @@ from competitions.selectors import (
 from core.api.fields import ChoiceLabelField, ScopedPrimaryKeyRelatedField
 from core.api.read_only import WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer, UnitBriefSerializer
+from core.export_columns import SameForEveryReader
 from studios.models import Studio
 from studios.selectors import studios_visible_to
 
@@ -41,7 +42,7 @@ class AwardGradeSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
 
 
-class CampaignSerializer(WritableModelSerializer):
+class CampaignSerializer(SameForEveryReader, WritableModelSerializer):
     org_unit = UnitBriefSerializer(read_only=True)
     org_unit_id = ScopedPrimaryKeyRelatedField(
         scope=org_units_visible_to,
@@ -131,6 +132,8 @@ class ProposalSerializer(WritableModelSerializer):
     ROW_FACTS = {"studio_id": "studio_visible", "duplicate_of_id": "original_visible"}
     # What a list annotates (`proposals_with_access(only=…)`), so no row queries.
     LIST_FACTS = (*FACTS, *ROW_FACTS.values())
+    # The facts `hidden_fields` reads (what a list's export selects of them).
+    HIDING_FACTS = ("blind",)
     # What a reviewer of a blind campaign never sees.
     IDENTIFYING = (
         "code",
@@ -250,6 +253,9 @@ class ProposalSerializer(WritableModelSerializer):
             "verification_evidence",
             "verified_on",
         ]
+        # Who entered it, as a list's export reads it: the list's annotation
+        # (ProposalViewSet), not a row's `get_entered_by`.
+        export_sources = {"entered_by": "entered_by_name"}
 
     def get_fields(self):
         fields = super().get_fields()
@@ -302,10 +308,21 @@ class ProposalSerializer(WritableModelSerializer):
                 if enough and proposal.current_score is not None
                 else None
             )
-        if access.blind:
-            for key in self.IDENTIFYING:
-                data.pop(key, None)
+        for key in self._hidden_by(access):
+            data.pop(key, None)
         return data
+
+    def hidden_fields(self, proposal) -> tuple[str, ...]:
+        """What this reader may not see of `proposal`: the answer leaves it
+        out, a list's export blanks it (core/export_columns.py). The original
+        of a duplicate the reader may not open is named by its code alone,
+        which is how an export names it anyway."""
+        return self._hidden_by(
+            proposal_access(self.context["request"].user, proposal, only=self.HIDING_FACTS)
+        )
+
+    def _hidden_by(self, access: ProposalAccess) -> tuple[str, ...]:
+        return self.IDENTIFYING if access.blind else ()
 
 
 RUNNING_SCORE = serializers.DecimalField(max_digits=8, decimal_places=2, rounding=ROUND_HALF_UP)
@@ -383,6 +400,27 @@ class AssignReviewersSerializer(serializers.Serializer):
     )
 
 
+class PoolAddSerializer(serializers.Serializer):
+    people = ScopedPrimaryKeyRelatedField(
+        scope=people_visible_to,
+        queryset=User.objects.all(),
+        many=True,
+        label=gettext_lazy("People"),
+    )
+
+
+class PoolMemberSerializer(serializers.Serializer):
+    """One person of a campaign's reviewer pool, with the reviews they still
+    owe in it and have given."""
+
+    person = PersonBriefSerializer(read_only=True)
+    org_unit = serializers.CharField(source="person.org_unit.name", default="", read_only=True)
+    added_by = PersonBriefSerializer(read_only=True)
+    added_at = serializers.DateTimeField(read_only=True)
+    owed = serializers.IntegerField(read_only=True)
+    given = serializers.IntegerField(read_only=True)
+
+
 def _reviewers_managed_by(user):
     """People reviewing a proposal the official answers for. The one replaced
     need not be in the official's directory: the group office picks experts
@@ -441,7 +479,7 @@ class ReviewScoreSerializer(serializers.Serializer):
     points = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0)
 
 
-class ReviewSerializer(WritableModelSerializer):
+class ReviewSerializer(SameForEveryReader, WritableModelSerializer):
     """A reviewer's scores. The proposal is named by id and title only: in a
     blind campaign that is all a reviewer learns of it."""
 
@@ -470,6 +508,7 @@ class ReviewSerializer(WritableModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["total", "created_at", "updated_at"]
+        export_sources = {"proposal": "proposal.title"}
 
     def get_fields(self):
         fields = super().get_fields()

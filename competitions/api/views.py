@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.shortcuts import get_object_or_404
 from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
@@ -17,6 +18,8 @@ from competitions.api.serializers import (
     ImplementSerializer,
     MarkDuplicateSerializer,
     NoteSerializer,
+    PoolAddSerializer,
+    PoolMemberSerializer,
     ProposalSerializer,
     ProposalVerifyBenefitSerializer,
     RejectIneligibleSerializer,
@@ -46,6 +49,7 @@ from competitions.selectors import (
     proposal_access,
     proposals_visible_to,
     proposals_with_access,
+    reviewer_pool,
     reviews_visible_to,
     similar_proposals,
     with_scores,
@@ -80,6 +84,42 @@ class CampaignViewSet(HistoryMixin, ScopedServiceViewSet):
 
     def update_via_service(self, instance, data):
         return services.campaign_update(campaign_id=instance.pk, by=self.request.user, **data)
+
+    def _managed(self):
+        """The campaign for its officials: 404 outside the reader's scope, 403
+        for a reader who sees it without running it."""
+        campaign = get_object_or_404(campaigns_visible_to(self.request.user), pk=self.kwargs["pk"])
+        if not campaigns_managed_by(self.request.user).filter(pk=campaign.pk).exists():
+            raise PermissionDenied
+        return campaign
+
+    @extend_schema(
+        request=PoolAddSerializer,
+        responses={200: PoolMemberSerializer(many=True)},
+        methods=["GET", "POST"],
+    )
+    @action(detail=True, methods=["get", "post"])
+    def reviewers(self, request, pk=None):
+        """The campaign's reviewer pool (its officials only); POST
+        `{"people": [ids]}` adds people to it and answers the pool."""
+        campaign = self._managed()
+        if request.method == "POST":
+            chosen = PoolAddSerializer(data=request.data, context={"request": request})
+            chosen.is_valid(raise_exception=True)
+            services.pool_reviewers_add(
+                campaign_id=campaign.pk, by=request.user, **chosen.validated_data
+            )
+        return Response(PoolMemberSerializer(reviewer_pool(campaign), many=True).data)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"], url_path=r"reviewers/(?P<person_id>[0-9]+)/remove")
+    def remove_reviewer(self, request, pk=None, person_id=None):
+        """Take someone out of the pool: 409 while they still owe a review in it."""
+        campaign = self._managed()
+        services.pool_reviewer_remove(
+            campaign_id=campaign.pk, by=request.user, person_id=int(person_id)
+        )
+        return Response(status=204)
 
 
 class ProposalViewSet(

@@ -22,6 +22,7 @@ from competitions.models import (
     Award,
     AwardGrade,
     AwardShare,
+    CampaignReviewer,
     CoAuthor,
     CodeSequence,
     Proposal,
@@ -321,6 +322,14 @@ class Reviewing:
 
     def write(self) -> None:
         ReviewAssignment.objects.bulk_create(self.assignments)
+        # Whoever is asked joins the campaign's reviewer pool, as `_assign` does.
+        CampaignReviewer.objects.bulk_create(
+            [
+                CampaignReviewer(campaign=self.campaign, person_id=pk, added_by=self.official)
+                for pk in dict.fromkeys(assignment.reviewer_id for assignment in self.assignments)
+            ],
+            ignore_conflicts=True,
+        )
         Review.objects.bulk_create([review for review, _rows in self.reviews])
         ReviewScore.objects.bulk_create(
             ReviewScore(review=review, criterion=criterion, points=points)

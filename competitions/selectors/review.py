@@ -28,6 +28,7 @@ from accounts.selectors import user_scope
 from competitions.models import (
     AwardGrade,
     Campaign,
+    CampaignReviewer,
     Proposal,
     Review,
     ReviewAssignment,
@@ -217,12 +218,34 @@ def decisions_board(user, campaign: Campaign) -> QuerySet[Proposal]:
 
 
 def review_panel(campaign: Campaign) -> QuerySet[User]:
-    """The campaign's reviewers so far: offered first when assigning more."""
+    """The campaign's reviewer pool: offered first when assigning more."""
+    in_pool = CampaignReviewer.objects.filter(campaign=campaign, removed_at__isnull=True)
     return (
-        User.objects.filter(review_assignments__proposal__campaign=campaign)
+        User.objects.filter(pk__in=in_pool.values("person_id"))
         .select_related("org_unit")
-        .distinct()
-        .order_by("full_name")
+        .order_by("name_pinyin", "full_name", "id")
+    )
+
+
+def _per_reviewer(rows: QuerySet) -> Coalesce:
+    """How many of `rows` (a reviewer's, in the pool row's campaign) there are."""
+    counted = rows.order_by().values("reviewer").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def reviewer_pool(campaign: Campaign) -> QuerySet[CampaignReviewer]:
+    """The pool as its page lists it, by name (in pinyin order): each reviewer
+    with the reviews they still owe in the campaign (`owed`) and have given
+    (`given`)."""
+    mine = {"reviewer": OuterRef("person_id"), "proposal__campaign": OuterRef("campaign_id")}
+    return (
+        CampaignReviewer.objects.filter(campaign=campaign, removed_at__isnull=True)
+        .select_related("person__org_unit", "added_by")
+        .annotate(
+            owed=_per_reviewer(unreviewed_assignments().filter(**mine)),
+            given=_per_reviewer(Review.objects.filter(**mine)),
+        )
+        .order_by("person__name_pinyin", "person__full_name", "id")
     )
 
 

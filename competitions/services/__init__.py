@@ -16,6 +16,8 @@ from competitions.services.proposals import (
     proposal_withdraw,
 )
 from competitions.services.review import (
+    pool_reviewer_remove,
+    pool_reviewers_add,
     review_submit,
     review_update,
     reviewer_replace,
@@ -33,6 +35,8 @@ __all__ = [
     "attachment_add",
     "campaign_create",
     "campaign_update",
+    "pool_reviewer_remove",
+    "pool_reviewers_add",
     "proposal_award",
     "proposal_create",
     "proposal_decide",

@@ -175,14 +175,21 @@ def campaign_create(
     return campaign
 
 
-@transaction.atomic
-def campaign_update(*, campaign_id: int, by: User, **changes) -> Campaign:
-    """Edit a campaign; the rubric and review settings are fixed once review starts."""
-    visible = campaigns_visible_to(by).filter(pk=campaign_id).exists()
+def campaign_locked_for_official(campaign_id: int, by: User) -> Campaign:
+    """The campaign row-locked for one of the officials over its organiser: a
+    campaign `by` does not see is a 404, one they see without running it a 403."""
     campaign = campaigns_managed_by(by).select_for_update(of=("self",)).filter(pk=campaign_id)
     campaign = campaign.first()
     if campaign is None:
+        visible = campaigns_visible_to(by).filter(pk=campaign_id).exists()
         raise PermissionDenied if visible else Http404
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, campaign_id: int, by: User, **changes) -> Campaign:
+    """Edit a campaign; the rubric and review settings are fixed once review starts."""
+    campaign = campaign_locked_for_official(campaign_id, by)
     unknown = set(changes) - CAMPAIGN_FIELDS
     ensure(
         not unknown,

@@ -12,8 +12,17 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import people_visible_to
-from competitions.models import Criterion, Proposal, Review, ReviewAssignment, ReviewScore
-from competitions.selectors import recusal_reason
+from accounts.services import people_checked
+from competitions.models import (
+    CampaignReviewer,
+    Criterion,
+    Proposal,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+)
+from competitions.selectors import recusal_reason, unreviewed_assignments
+from competitions.services.campaigns import campaign_locked_for_official
 from competitions.services.proposals import locked_proposal, proposal_url
 from competitions.services.screening import locked_for_official
 from core.exceptions import Conflict
@@ -55,6 +64,13 @@ def _reviewers_checked(
 
 
 def _assign(proposal: Proposal, reviewer: User, by: User) -> ReviewAssignment:
+    # Whoever is asked joins the campaign's pool, offered for its other proposals.
+    CampaignReviewer.objects.get_or_create(
+        campaign_id=proposal.campaign_id,
+        person=reviewer,
+        removed_at=None,
+        defaults={"added_by": by},
+    )
     assignment = ReviewAssignment.objects.create(
         proposal=proposal,
         reviewer=reviewer,
@@ -113,6 +129,57 @@ def reviewer_replace(*, proposal_id: int, by: User, reviewer: User, replacement:
     assignment.save(update_fields=["replaced_at"])
     _assign(proposal, replacement, by)
     return proposal
+
+
+# ── the campaign's reviewer pool ──────────────────────────────────────────
+
+
+@transaction.atomic
+def pool_reviewers_add(*, campaign_id: int, by: User, people: Iterable[User]) -> list[User]:
+    """The officials over a campaign add people they may see to its reviewer
+    pool (someone already in it stays as they are); those added, in order."""
+    campaign = campaign_locked_for_official(campaign_id, by)
+    people = people_checked(people, by, "people")
+    ensure(bool(people), ValidationError({"people": _("Choose at least one reviewer.")}))
+    inactive = [person.full_name for person in people if not person.is_active]
+    ensure(
+        not inactive,
+        ValidationError(
+            {"people": _("No longer active: %(names)s.") % {"names": "、".join(inactive)}}
+        ),
+    )
+    present = set(campaign.pool.filter(removed_at__isnull=True).values_list("person_id", flat=True))
+    added = [person for person in people if person.pk not in present]
+    for person in added:  # one by one: each is an entry of the campaign's history
+        CampaignReviewer.objects.create(campaign=campaign, person=person, added_by=by)
+    return added
+
+
+@transaction.atomic
+def pool_reviewer_remove(*, campaign_id: int, by: User, person_id: int) -> CampaignReviewer:
+    """Take someone out of the pool (not offered any more; the row is kept,
+    ended, for the history). Their reviews stay; while they still owe one in
+    the campaign it is a 409: replace them on those proposals first, so no
+    proposal waits for someone the office dropped."""
+    campaign = campaign_locked_for_official(campaign_id, by)
+    member = (
+        CampaignReviewer.objects.select_related("person")
+        .filter(campaign=campaign, person_id=person_id, removed_at__isnull=True)
+        .first()
+    )
+    if member is None:
+        raise Http404
+    owed = unreviewed_assignments().filter(proposal__campaign=campaign, reviewer_id=person_id)
+    ensure(
+        not owed.exists(),
+        Conflict(
+            _("%(name)s still has proposals to review here: replace them on those first.")
+            % {"name": member.person.full_name}
+        ),
+    )
+    member.removed_at, member.removed_by = timezone.now(), by
+    member.save(update_fields=["removed_at", "removed_by"])
+    return member
 
 
 def _scores_checked(proposal: Proposal, scores: Mapping[int, Decimal]) -> list[tuple]:

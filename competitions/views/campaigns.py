@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.selectors import is_official
 from competitions import services
 from competitions.filtersets import CampaignFilterSet
-from competitions.forms import CampaignForm, CriterionFormSet, GradeFormSet
+from competitions.forms import CampaignForm, CriterionFormSet, GradeFormSet, PoolAddForm
 from competitions.models import Proposal
 from competitions.selectors import (
     campaign_figures,
@@ -20,11 +22,12 @@ from competitions.selectors import (
     proposals_of,
     proposals_visible_to,
     review_queue,
+    reviewer_pool,
     screening_queue,
 )
 from competitions.services.campaigns import default_rubric
 from core.history import history_section
-from core.pages import ScopedListView, form_changes, run_service
+from core.pages import ScopedListView, form_changes, run_action, run_form_action, run_service
 
 
 @login_required
@@ -59,6 +62,10 @@ class CampaignListView(ScopedListView):
 
 @login_required
 def campaign_detail(request, pk):
+    return _campaign_page(request, pk)
+
+
+def _campaign_page(request, pk, *, pool_form=None, status=200):
     user = request.user
     campaign = get_object_or_404(
         campaigns_visible_to(user).prefetch_related("criteria", "grades"), pk=pk
@@ -78,7 +85,56 @@ def campaign_detail(request, pk):
         "results": campaign_results(campaign),
         **history_section(user, campaign, visible=may_edit, api="campaign"),
     }
-    return render(request, "competitions/campaign_detail.html", context)
+    if may_edit:  # who reviews is the office's business, not the entrants'
+        context["pool"] = reviewer_pool(campaign)
+        context["pool_form"] = pool_form or PoolAddForm(user=user)
+    return render(request, "competitions/campaign_detail.html", context, status=status)
+
+
+def _managed_campaign(request, pk):
+    """A campaign the viewer runs: 404 if they do not see it, 403 if they only see it."""
+    campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
+    if not campaigns_managed_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return campaign
+
+
+def _pool_url(campaign) -> str:
+    return reverse("competitions:campaign-detail", args=[campaign.pk]) + "#pool"
+
+
+@login_required
+@require_POST
+def campaign_pool_add(request, pk):
+    campaign = _managed_campaign(request, pk)
+    return run_form_action(
+        request,
+        PoolAddForm(request.POST, user=request.user),
+        services.pool_reviewers_add,
+        campaign_id=campaign.pk,
+        done_message=_("The reviewer pool is updated."),
+        next_url=_pool_url(campaign),
+        render_refused=lambda form: _campaign_page(request, pk, pool_form=form, status=400),
+    )
+
+
+@login_required
+@require_POST
+def campaign_pool_remove(request, pk, person_id):
+    campaign = _managed_campaign(request, pk)
+    removed = run_action(
+        request,
+        services.pool_reviewer_remove,
+        campaign_id=campaign.pk,
+        by=request.user,
+        person_id=person_id,
+    )
+    if removed is not None:
+        messages.success(
+            request,
+            _("%(name)s is out of the reviewer pool.") % {"name": removed.person.full_name},
+        )
+    return redirect(_pool_url(campaign))
 
 
 def _campaign_form_page(request, campaign=None):
