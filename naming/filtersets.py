@@ -1,11 +1,21 @@
 """One FilterSet per naming list, shared by the API and the pages."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import SearchFilter
+from accounts.selectors import org_units_for_filters
+from core.filters import IdFilter, IntegerFilter, SearchFilter, SubtreeFilter
 from core.forms import FilterForm
-from naming.models import Level, NamingApplication, NamingCall, NamingReview, Objection
+from naming.models import (
+    Level,
+    NamingApplication,
+    NamingCall,
+    NamingReview,
+    Objection,
+    Rectification,
+    ReReview,
+)
 from naming.selectors import naming_calls_visible_to
 
 
@@ -69,3 +79,33 @@ class ObjectionFilterSet(django_filters.FilterSet):
         model = Objection
         form = FilterForm
         fields = ["application", "status"]
+
+
+class RectificationFilterSet(django_filters.FilterSet):
+    search = SearchFilter()
+    org_unit = SubtreeFilter(queryset=org_units_for_filters, unit_field="studio__org_unit")
+    studio = IdFilter(field_name="studio_id", label=_("Studio"))
+    status = django_filters.ChoiceFilter(
+        choices=Rectification.Status.choices, label=_("Status"), empty_label=_("All")
+    )
+
+    class Meta:
+        model = Rectification
+        form = FilterForm
+        fields = ["search", "org_unit", "studio", "status"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(studio__name__icontains=value) | Q(studio__code__icontains=value))
+
+
+class ReReviewFilterSet(django_filters.FilterSet):
+    studio = IdFilter(field_name="studio_id", label=_("Studio"))
+    year = IntegerFilter(label=_("Year"), min_value=2000, max_value=2100)
+    outcome = django_filters.ChoiceFilter(
+        choices=ReReview.Outcome.choices, label=_("Outcome"), empty_label=_("All")
+    )
+
+    class Meta:
+        model = ReReview
+        form = FilterForm
+        fields = ["studio", "year", "outcome"]

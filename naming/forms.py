@@ -8,7 +8,7 @@ from accounts.selectors import org_units_managed_by, people_visible_to
 from core.forms import TICKABLE_CHOICES, BootstrapFormMixin, ServiceValidatedModelForm
 from core.pages import DateInput
 from core.pickers import PickField, PickManyField
-from naming.models import NamingApplication, NamingCall
+from naming.models import NamingApplication, NamingCall, ReReview
 from studios.models import RecognitionList
 
 User = get_user_model()
@@ -191,3 +191,52 @@ class ObjectionDecideForm(BootstrapFormMixin, forms.Form):
         label=_("Upheld: reject the application (else back to expert review)"), required=False
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- Dynamic management ------------------------------------------------------------
+
+
+class RectificationForm(BootstrapFormMixin, forms.Form):
+    """The office opens a rectification: the studio, why, the plan, the deadline."""
+
+    reason = forms.CharField(
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. no patent, paper or verified benefit for a year."),
+    )
+    plan = forms.CharField(label=_("Rectification plan"), widget=forms.Textarea(attrs={"rows": 4}))
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+
+    def __init__(self, *args, studios, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["studio"] = PickField(label=_("Studio"), source="studios", queryset=studios)
+        self.order_fields(["studio", "reason", "plan", "deadline"])
+        self.style_widgets(["studio"])
+
+
+class RectificationCloseForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label=_("What improved"), required=False)
+
+
+class RectificationDelistForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    close_studio = forms.BooleanField(
+        label=_("Also revoke the studio (else it goes back to established)"), required=False
+    )
+
+
+class ReReviewForm(BootstrapFormMixin, forms.Form):
+    """One due studio's re-review outcome; rectify asks for a plan and a deadline."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReReview.Outcome.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Needed to rectify or de-list."),
+    )
+    plan = forms.CharField(
+        label=_("Rectification plan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
+    close_studio = forms.BooleanField(label=_("De-list: also revoke the studio"), required=False)

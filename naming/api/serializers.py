@@ -7,7 +7,15 @@ from accounts.selectors import org_units_visible_to, people_visible_to
 from core.api.fields import ChoiceLabelField, ScopedPrimaryKeyRelatedField
 from core.api.read_only import WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer, StudioBriefSerializer, UnitBriefSerializer
-from naming.models import Level, NamingApplication, NamingCall, NamingReview, Objection
+from naming.models import (
+    Level,
+    NamingApplication,
+    NamingCall,
+    NamingReview,
+    Objection,
+    Rectification,
+    ReReview,
+)
 from naming.selectors import (
     application_checks,
     naming_application_access,
@@ -258,3 +266,107 @@ class ObjectionDecideSerializer(serializers.Serializer):
         default=False,
         help_text=_("With `upheld`: reject the application instead of sending it back to review."),
     )
+
+
+# --- Dynamic management ------------------------------------------------------------
+
+
+class RectificationSerializer(WritableModelSerializer):
+    """A rectification: read nested, opened with `studio_id`, `reason`, `plan`
+    and `deadline`; closed and de-listed by its actions."""
+
+    studio_id = ScopedPrimaryKeyRelatedField(
+        scope=studios_visible_to, source="studio", queryset=Studio.objects.all()
+    )
+    studio = StudioBriefSerializer(read_only=True)
+    opened_by = PersonBriefSerializer(read_only=True)
+    status_display = ChoiceLabelField(source="status", choices=Rectification.Status.choices)
+
+    class Meta:
+        model = Rectification
+        fields = [
+            "id",
+            "studio_id",
+            "studio",
+            "status",
+            "status_display",
+            "status_changed_at",
+            "reason",
+            "plan",
+            "opened_on",
+            "opened_by",
+            "deadline",
+            "checked_on",
+            "output_found",
+            "output",
+            "created_at",
+        ]
+        read_only_fields = [
+            "status",
+            "status_changed_at",
+            "opened_on",
+            "checked_on",
+            "output_found",
+            "output",
+            "created_at",
+        ]
+        validators = []  # one open rectification per studio is the service's 409
+
+
+class RectificationCloseSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RectificationDelistSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+    close_studio = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Also revoke the studio (else it goes back to established)."),
+    )
+
+
+class ReReviewSerializer(WritableModelSerializer):
+    """This year's re-review of a studio named long ago: `outcome` kept,
+    rectify (with `plan` and `deadline`) or delist (`close_studio` to revoke it
+    too); rectify and delist need the `reason`."""
+
+    studio_id = ScopedPrimaryKeyRelatedField(
+        scope=studios_visible_to, source="studio", queryset=Studio.objects.all()
+    )
+    studio = StudioBriefSerializer(read_only=True)
+    decided_by = PersonBriefSerializer(read_only=True)
+    outcome_display = ChoiceLabelField(source="outcome", choices=ReReview.Outcome.choices)
+    plan = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
+    deadline = serializers.DateField(write_only=True, required=False, allow_null=True, default=None)
+    close_studio = serializers.BooleanField(write_only=True, required=False, default=False)
+
+    class Meta:
+        model = ReReview
+        fields = [
+            "id",
+            "studio_id",
+            "studio",
+            "year",
+            "outcome",
+            "outcome_display",
+            "reason",
+            "rectification",
+            "plan",
+            "deadline",
+            "close_studio",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = ["year", "rectification", "decided_at"]
+        validators = []  # once a year per studio is the service's 409
+
+
+class ReReviewDueSerializer(serializers.Serializer):
+    """A studio due for this year's re-review."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    org_unit = UnitBriefSerializer()
+    named_year = serializers.IntegerField(help_text=_("The year of its first title still held."))

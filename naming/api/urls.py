@@ -9,5 +9,7 @@ router.register(
 )
 router.register("naming-reviews", views.NamingReviewViewSet, basename="naming-review")
 router.register("objections", views.ObjectionViewSet, basename="objection")
+router.register("rectifications", views.RectificationViewSet, basename="rectification")
+router.register("re-reviews", views.ReReviewViewSet, basename="re-review")
 
 urlpatterns = router.urls

@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -19,12 +20,19 @@ from naming.api.serializers import (
     NamingVisitSerializer,
     ObjectionDecideSerializer,
     ObjectionSerializer,
+    RectificationCloseSerializer,
+    RectificationDelistSerializer,
+    RectificationSerializer,
+    ReReviewDueSerializer,
+    ReReviewSerializer,
 )
 from naming.filtersets import (
     NamingApplicationFilterSet,
     NamingCallFilterSet,
     NamingReviewFilterSet,
     ObjectionFilterSet,
+    RectificationFilterSet,
+    ReReviewFilterSet,
 )
 from naming.selectors import (
     naming_applications_with_access,
@@ -32,6 +40,9 @@ from naming.selectors import (
     naming_calls_with_places,
     naming_reviews_visible_to,
     objections_visible_to,
+    re_reviews_visible_to,
+    rectifications_with_access,
+    studios_due_for_re_review,
 )
 
 
@@ -175,3 +186,64 @@ class ObjectionViewSet(ScopedServiceViewSet):
             record_arg="objection_id",
             input_serializer=ObjectionDecideSerializer,
         )
+
+
+class RectificationViewSet(ScopedServiceViewSet):
+    """Rectifications (整改): opened by the office over the studio, closed or
+    ended by de-listing the studio after the deadline."""
+
+    serializer_class = RectificationSerializer
+    filterset_class = RectificationFilterSet
+    export_title = pgettext_lazy("file name", "Rectifications")
+    ordering_fields = ["opened_on", "deadline"]
+    ordering = ["-opened_on", "-id"]
+    http_method_names = ["get", "post", "head", "options"]
+    visible_to = staticmethod(rectifications_with_access)
+
+    def create_via_service(self, data):
+        return services.rectification_open(by=self.request.user, **data)
+
+    @extend_schema(request=RectificationCloseSerializer, responses=RectificationSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """The studio improved: closed, and the studio back to named or established."""
+        return self.act(
+            request,
+            service=services.rectification_close,
+            record_arg="rectification_id",
+            input_serializer=RectificationCloseSerializer,
+        )
+
+    @extend_schema(request=RectificationDelistSerializer, responses=RectificationSerializer)
+    @action(detail=True, methods=["post"])
+    def delist(self, request, pk=None):
+        """De-list the studio (摘牌): its honours revoked with the reason and today's date."""
+        return self.act(
+            request,
+            service=services.rectification_delist,
+            record_arg="rectification_id",
+            input_serializer=RectificationDelistSerializer,
+        )
+
+
+class ReReviewViewSet(ScopedServiceViewSet):
+    """Re-reviews of studios named five or more years ago: the outcomes recorded,
+    and `due/`, this year's studios still to review."""
+
+    serializer_class = ReReviewSerializer
+    filterset_class = ReReviewFilterSet
+    export_title = pgettext_lazy("file name", "Re-reviews")
+    ordering = ["-year", "-decided_at", "-id"]
+    http_method_names = ["get", "post", "head", "options"]
+    visible_to = staticmethod(re_reviews_visible_to)
+
+    def create_via_service(self, data):
+        return services.re_review_record(by=self.request.user, **data)
+
+    @extend_schema(responses=ReReviewDueSerializer(many=True), filters=False)
+    @action(detail=False, methods=["get"], filterset_class=None)
+    def due(self, request):
+        """The studios the reader, as their office, re-reviews this year."""
+        studios = studios_due_for_re_review(request.user, timezone.localdate().year)
+        page = self.paginate_queryset(studios)
+        return self.get_paginated_response(ReReviewDueSerializer(page, many=True).data)

@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from naming import services
-from naming.models import Level, NamingApplication
+from naming.models import Level, NamingApplication, Rectification
+from studios import services as studio_services
 from tests.factories import PersonFactory
 from tests.world import shared_data
 
@@ -152,3 +153,63 @@ def staged(built):
         )
         staged_at[status] = bring_to(world, status, call=call)
     return SimpleNamespace(naming_calls=world, at=staged_at)
+
+
+# --- Dynamic management -------------------------------------------------------------
+
+
+@shared_data(needs=("studios", "provincial_list"))
+def managed(built):
+    """Named studios and one under rectification, for the office's moves:
+    dust: on the 2022 provincial list and this year's group list, under
+    rectification (opened by official_a, deadline in 30 days);
+    turbine (plant B1): named six years ago, due for re-review;
+    washing: named four years ago, not due yet."""
+    studios = built.get("studios")
+    org = studios.org
+    provincial = built.get("provincial_list")
+    today = timezone.localdate()
+
+    def listed(title, year, studio):
+        recognition_list = studio_services.recognition_list_create(
+            by=org.group_official,
+            title=title,
+            level=Level.ENTERPRISE,
+            conferred_by="集团工会",
+            year=year,
+            total_named=10,
+        )
+        studio_services.honour_create(
+            by=org.group_official, recognition_list=recognition_list, studio=studio
+        )
+        return recognition_list
+
+    studio_services.honour_create(
+        by=org.group_official, recognition_list=provincial, studio=studios.dust
+    )
+    this_year = listed("本年集团命名", today.year, studios.dust)
+    listed("六年前集团命名", today.year - 6, studios.turbine)
+    listed("四年前集团命名", today.year - 4, studios.washing)
+    rectification = services.rectification_open(
+        by=org.official_a,
+        studio=studios.dust,
+        reason="一年无专利、论文或效益",
+        plan="三个月内完成两项技术攻关",
+        deadline=today + datetime.timedelta(days=30),
+    )
+    return SimpleNamespace(
+        studios=studios,
+        org=org,
+        provincial=provincial,
+        this_year=this_year,
+        rectification=rectification,
+    )
+
+
+def deadline_passed(rectification, days: int = 1):
+    """Let the rectification's deadline pass (`days` ago), as if its months had."""
+    today = timezone.localdate()
+    Rectification.objects.filter(pk=rectification.pk).update(
+        opened_on=today - datetime.timedelta(days=90),
+        deadline=today - datetime.timedelta(days=days),
+    )

@@ -1,6 +1,6 @@
-"""Naming pages under /studios/naming/. Every read goes through the scoping
-selectors, every move through `naming.services` via `run_form_action`, so the
-pages and the API share one rule."""
+"""Naming pages under /studios/naming/: the calls and the applications. Every
+read goes through the scoping selectors, every move through `naming.services`
+via `run_form_action`, so the pages and the API share one rule."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
