@@ -11,12 +11,12 @@ from achievements.models import (
     TechnicalProblem,
 )
 from core.access import column
-from core.filters import IdFilter, SearchFilter, SubtreeFilter, YearFilter
+from core.filters import PickerFilter, SearchFilter, SubtreeFilter, YearFilter
 from core.forms import FilterForm
 
 
 def _studio_filter():
-    return IdFilter(field_name="studio_id", label=_("Studio"))
+    return PickerFilter(field_name="studio_id", source="studios", label=_("Studio"))
 
 
 class ProblemFilterSet(django_filters.FilterSet):
@@ -107,7 +107,9 @@ class AchievementFilterSet(django_filters.FilterSet):
 
 
 class AdoptionFilterSet(django_filters.FilterSet):
-    achievement = IdFilter(field_name="achievement_id", label=_("Achievement"))
+    achievement = PickerFilter(
+        field_name="achievement_id", source="achievements", label=_("Achievement")
+    )
     org_unit = SubtreeFilter(queryset=org_units_for_filters)
     year = YearFilter(field_name="adopted_on")
 

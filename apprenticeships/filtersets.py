@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import org_units_for_filters
 from apprenticeships.models import Evaluation, Milestone, Pairing, Session
 from apprenticeships.selectors import at_risk_condition
-from core.filters import IdFilter, SearchFilter, SubtreeFilter, YearFilter
+from core.filters import IdFilter, PickerFilter, SearchFilter, SubtreeFilter, YearFilter
 from core.forms import FilterForm
 
 
@@ -27,9 +27,9 @@ class PairingFilterSet(django_filters.FilterSet):
         label=_("At risk"),
         widget=AtRiskWidget,
     )
-    mentor = IdFilter(field_name="mentor_id", label=_("Mentor"))
-    apprentice = IdFilter(field_name="apprentice_id", label=_("Apprentice"))
-    studio = IdFilter(field_name="studio_id", label=_("Studio"))
+    mentor = PickerFilter(field_name="mentor_id", source="people", label=_("Mentor"))
+    apprentice = PickerFilter(field_name="apprentice_id", source="people", label=_("Apprentice"))
+    studio = PickerFilter(field_name="studio_id", source="studios", label=_("Studio"))
     org_unit = SubtreeFilter(queryset=org_units_for_filters)
     year = YearFilter(field_name="starts_on", label=_("Year started"))
     ended_year = YearFilter(field_name="ended_on", label=_("Year ended"))
@@ -79,7 +79,7 @@ class MilestoneFilterSet(django_filters.FilterSet):
 
 class SessionFilterSet(django_filters.FilterSet):
     pairing = IdFilter(field_name="attendances__pairing_id", label=_("Pairing"), distinct=True)
-    mentor = IdFilter(field_name="mentor_id", label=_("Mentor"))
+    mentor = PickerFilter(field_name="mentor_id", source="people", label=_("Mentor"))
     format = django_filters.ChoiceFilter(
         choices=Session.Format.choices, label=_("Format"), empty_label=_("All")
     )

@@ -1,12 +1,11 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_for_filters
 from competitions.models import AwardGrade, AwardShare, Campaign, Proposal, Review
 from competitions.selectors import campaigns_visible_to, with_blind_column, without_blind
-from core.filters import IdFilter, SearchFilter, SubtreeFilter
+from core.filters import IdFilter, PickerFilter, SearchFilter, SubtreeFilter
 from core.forms import FilterForm
 from core.scoping import within_paths
 
@@ -44,9 +43,9 @@ class ProposalFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         field_name="campaign__year", label=_("Year"), min_value=2000, max_value=2100
     )
-    # By id, from links such as a person's page; not a field to type into.
-    author = IdFilter(
-        field_name="author_id", label=_("Author"), widget=forms.HiddenInput, method="filter_author"
+    # Picked by name, pinyin or employee number; by id from links such as a person's page.
+    author = PickerFilter(
+        field_name="author_id", source="people", label=_("Author"), method="filter_author"
     )
 
     class Meta:
@@ -79,7 +78,7 @@ class ProposalFilterSet(django_filters.FilterSet):
 class ReviewFilterSet(django_filters.FilterSet):
     proposal = IdFilter(field_name="proposal_id", label=_("Proposal"))
     campaign = IdFilter(field_name="proposal__campaign_id", label=_("Campaign"))
-    reviewer = IdFilter(field_name="reviewer_id", label=_("Reviewer"))
+    reviewer = PickerFilter(field_name="reviewer_id", source="people", label=_("Reviewer"))
 
     class Meta:
         model = Review
@@ -89,7 +88,7 @@ class ReviewFilterSet(django_filters.FilterSet):
 
 class AwardShareFilterSet(django_filters.FilterSet):
     campaign = IdFilter(field_name="award__proposal__campaign_id", label=_("Campaign"))
-    person = IdFilter(field_name="person_id", label=_("Person"))
+    person = PickerFilter(field_name="person_id", source="people", label=_("Person"))
     grade = django_filters.ChoiceFilter(
         field_name="award__grade__grade", choices=AwardGrade.Grade.choices, label=_("Grade")
     )

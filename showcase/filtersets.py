@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_for_filters
-from core.filters import IdFilter, SearchFilter, SubtreeFilter, YearFilter
+from core.filters import PickerFilter, SearchFilter, SubtreeFilter, YearFilter
 from core.forms import FilterForm
 from showcase.models import Story
 
@@ -16,8 +16,12 @@ class StoryFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Story.Status.choices, label=_("Status"), empty_label=_("All")
     )
-    person = IdFilter(field_name="people", label=_("About person"), distinct=True)
-    studio = IdFilter(field_name="studios", label=_("About studio"), distinct=True)
+    person = PickerFilter(
+        field_name="people", source="people", label=_("About person"), distinct=True
+    )
+    studio = PickerFilter(
+        field_name="studios", source="studios", label=_("About studio"), distinct=True
+    )
     org_unit = SubtreeFilter(queryset=org_units_for_filters)
     year = YearFilter(field_name="published_on", label=_("Year published"))
     featured = django_filters.BooleanFilter(label=_("Featured"))

@@ -3,7 +3,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_for_filters
-from core.filters import IdFilter, SearchFilter, SubtreeFilter, UniqueOrderingFilter, YearFilter
+from core.filters import (
+    IdFilter,
+    PickerFilter,
+    SearchFilter,
+    SubtreeFilter,
+    UniqueOrderingFilter,
+    YearFilter,
+)
 from core.forms import FilterForm
 from core.scoping import signed_in
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
@@ -87,16 +94,21 @@ class StudioFilterSet(django_filters.FilterSet):
         return queryset
 
 
-# Related-record filters take plain ids: the base queryset is already scoped, and an
-# id outside scope simply matches nothing (a choice field would reveal it exists).
-def _id_filter(field_name: str, label) -> IdFilter:
-    return IdFilter(field_name=f"{field_name}_id", label=label)
+# Related-record filters take ids: the base queryset is already scoped, and an id
+# outside scope simply matches nothing (a choice field would reveal it exists). People
+# and studios are picked by typing on a page (core.filters.PickerFilter).
+def _studio_filter() -> PickerFilter:
+    return PickerFilter(field_name="studio_id", source="studios", label=_("Studio"))
+
+
+def _person_filter() -> PickerFilter:
+    return PickerFilter(field_name="person_id", source="people", label=_("Person"))
 
 
 class MembershipFilterSet(django_filters.FilterSet):
     search = SearchFilter()
-    studio = _id_filter("studio", _("Studio"))
-    person = _id_filter("person", _("Person"))
+    studio = _studio_filter()
+    person = _person_filter()
     current = django_filters.BooleanFilter(
         field_name="left_on", lookup_expr="isnull", label=_("Current members only")
     )
@@ -130,9 +142,9 @@ class RecognitionListFilterSet(django_filters.FilterSet):
 
 class HonourFilterSet(django_filters.FilterSet):
     search = SearchFilter()
-    recognition_list = _id_filter("recognition_list", _("Recognition list"))
-    studio = _id_filter("studio", _("Studio"))
-    person = _id_filter("person", _("Person"))
+    recognition_list = IdFilter(field_name="recognition_list_id", label=_("Recognition list"))
+    studio = _studio_filter()
+    person = _person_filter()
     level = django_filters.ChoiceFilter(
         field_name="recognition_list__level", choices=RecognitionList.Level.choices
     )
@@ -163,7 +175,7 @@ class HonourFilterSet(django_filters.FilterSet):
 
 class AssessmentFilterSet(django_filters.FilterSet):
     search = SearchFilter()
-    studio = _id_filter("studio", _("Studio"))
+    studio = _studio_filter()
 
     class Meta:
         model = Assessment
