@@ -231,13 +231,17 @@ def read_in_chunks(queryset, size: int = 2000) -> Iterator:
     timeout does not apply to it). So there the keys are read first, in order,
     then the rows a chunk of keys at a time: no statement stays open between
     chunks, and each write in between is a short transaction of its own that
-    waits its turn for SQLite's one writer."""
+    waits its turn for SQLite's one writer. A `values()` queryset must name
+    "pk" among its columns: its rows are matched to their keys by it."""
     if connections[queryset.db].vendor != "sqlite":
         yield from queryset.iterator(chunk_size=size)
         return
     keys = list(queryset.values_list("pk", flat=True))
     for start in range(0, len(keys), size):
         chunk = keys[start : start + size]
-        found = {row.pk: row for row in queryset.filter(pk__in=chunk)}
+        found = {
+            row["pk"] if isinstance(row, dict) else row.pk: row
+            for row in queryset.filter(pk__in=chunk)
+        }
         # A row deleted since the keys were read is skipped.
         yield from (found[key] for key in chunk if key in found)

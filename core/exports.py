@@ -1,13 +1,16 @@
 """Any list to Excel or CSV, as the viewer sees it (docs/api.md, "Exports").
 
-A list's export is its API serializer's output for the rows the list shows
+A list's export is what its API serializer shows of the rows the list shows
 (filters and ordering applied), so the columns follow the same rules as the
 screen: a field hidden from this viewer (a blind review's authors, a private
 figure) is hidden in the file too. Each column is headed by the field's label
 (Chinese by default) and a choice is written as its label, not its code; money
-keeps two decimals, dates stay dates. The rows are read in chunks and written
-as they come: CSV streams, XLSX is written in openpyxl's write-only mode to a
-temporary file first (a workbook cannot be streamed), both in constant memory.
+keeps two decimals, dates stay dates. The rows are read from the database
+column by column, from the serializer's declarations (core/export_columns.py),
+in chunks, and written as they come: CSV streams, XLSX is written in openpyxl's
+write-only mode to a temporary file first (a workbook cannot be streamed), both
+in constant memory; a workbook answered directly has the same title block as
+one built in the background (`title_block`).
 
 CSV is UTF-8 with a byte-order mark (Excel on Chinese Windows reads it), and a
 text cell starting with `=`, `+`, `-` or `@` is neutralised with a leading
@@ -27,7 +30,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, islice
 
-from django.core.exceptions import FieldDoesNotExist
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -39,88 +41,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from rest_framework import serializers
-
-from core.db import read_in_chunks
 
 FORMATS = ("xlsx", "csv")
 # A worksheet's limit is 1,048,576 rows: a longer list is exported as CSV.
 XLSX_MAX_ROWS = 1_000_000
 FORMULA_STARTS = ("=", "+", "-", "@")
-CHUNK = 500
-# Fields a person filing the sheet has no use for: ids are the system's.
-SKIPPED = {"id", "url"}
-# Names under which a nested record (a person, a unit, a campaign) is shown.
-NAMED_BY = ("full_name", "name", "title", "code")
-
-
-def columns_of(serializer) -> list[tuple[str, str, serializers.Field]]:
-    """(name, header, field) of each column: the readable fields, a choice's
-    `<name>_display` read in place of its code, ids left out."""
-    fields = {name: f for name, f in serializer.fields.items() if not f.write_only}
-    # A serializer may leave out more: `Meta.export_skip` (a flag for the screen).
-    skipped = SKIPPED | set(getattr(getattr(serializer, "Meta", None), "export_skip", ()))
-    columns = []
-    for name, field in fields.items():
-        if name in skipped or name.endswith(("_id", "_ids", "_display")) or _is_id(field):
-            continue
-        shown = f"{name}_display" if f"{name}_display" in fields else name
-        columns.append((shown, _header(serializer, name, field), fields[shown]))
-    return columns
-
-
-def _is_id(field) -> bool:
-    """A related record written as its id (a unit chosen by id): the file
-    shows it by name in its own column (`org_unit_name`), or not at all."""
-    if isinstance(field, serializers.ManyRelatedField):
-        field = field.child_relation
-    return isinstance(field, serializers.PrimaryKeyRelatedField)
-
-
-def _header(serializer, name: str, field) -> str:
-    """The field's label; a nested record's (no label of its own) is the model
-    field's verbose name, so every header is in the reader's language."""
-    model = getattr(getattr(serializer, "Meta", None), "model", None)
-    if field.label is None or field.label == name.replace("_", " ").capitalize():
-        try:
-            # A computed field (source "*") is named after the model field it shows.
-            model_field = model._meta.get_field(name if field.source == "*" else field.source)
-        except (AttributeError, FieldDoesNotExist):  # not a model field
-            model_field = None
-        if model_field is not None and model_field.auto_created and model_field.is_relation:
-            # A reverse relation (a proposal's co-authors): the records' plural.
-            return str(model_field.related_model._meta.verbose_name_plural)
-        if model_field is not None:
-            return str(model_field.verbose_name)
-    return str(field.label or name)
-
-
-def _cell_value(value, field):
-    """A serialized value as a spreadsheet cell: labels, names, dates, numbers."""
-    if value is None or value == "":
-        return ""
-    if isinstance(field, serializers.MultipleChoiceField):
-        labels = dict(field.choices)
-        return "、".join(str(labels.get(v, v)) for v in value)
-    if isinstance(field, serializers.ListSerializer) or isinstance(value, list):
-        return "、".join(str(_cell_value(item, None)) for item in value)
-    if isinstance(value, dict):
-        for key in NAMED_BY:
-            if value.get(key):
-                return value[key]
-        return ""
-    if isinstance(field, serializers.ChoiceField):
-        return str(dict(field.choices).get(value, value))
-    if isinstance(field, serializers.BooleanField) or isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(field, serializers.DecimalField):
-        return Decimal(value)
-    if isinstance(field, serializers.DateTimeField):
-        moment = datetime.datetime.fromisoformat(value)
-        return timezone.localtime(moment).replace(tzinfo=None)
-    if isinstance(field, serializers.DateField):
-        return datetime.date.fromisoformat(value)
-    return value
 
 
 def neutralised(value):
@@ -131,27 +56,6 @@ def neutralised(value):
         return value
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def export_rows(queryset, serializer_class, context) -> tuple[list[str], Iterator[list]]:
-    """The header and the rows of `queryset` as `serializer_class` shows them
-    to the request in `context`, read CHUNK rows at a time."""
-    columns = columns_of(serializer_class(context=context))
-
-    def rows() -> Iterator[list]:
-        batch = []
-        for record in read_in_chunks(queryset, CHUNK):
-            batch.append(record)
-            if len(batch) == CHUNK:
-                yield from _serialized(batch)
-                batch = []
-        yield from _serialized(batch)
-
-    def _serialized(batch) -> Iterable[list]:
-        for data in serializer_class(batch, many=True, context=context).data:
-            yield [neutralised(_cell_value(data.get(name), field)) for name, _h, field in columns]
-
-    return [header for _n, header, _f in columns], rows()
 
 
 class _Echo:
@@ -166,7 +70,7 @@ def csv_lines(header: Sequence, rows: Iterable[list]) -> Iterator[str]:
     yield "\ufeff"
     yield writer.writerow([str(text) for text in header])
     for row in rows:
-        yield writer.writerow([_plain(neutralised(value)) for value in row])
+        yield writer.writerow([_csv_text(value) for value in row])
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list]):
@@ -176,6 +80,12 @@ def csv_response(filename: str, header: list[str], rows: Iterable[list]):
     )
     response["Content-Disposition"] = content_disposition_header(True, f"{filename}.csv")
     return response
+
+
+def _csv_text(value):
+    """A cell as CSV writes it: text neutralised, numbers and moments as
+    `_plain` writes them (text, the most common, is tested first)."""
+    return neutralised(value) if isinstance(value, str) else _plain(value)
 
 
 def _plain(value):
@@ -236,6 +146,41 @@ class Column:
 
     def __str__(self) -> str:
         return str(self.header)
+
+
+def title_block(
+    report: str,
+    *,
+    unit: str | None,
+    year: int,
+    generated_at: datetime.datetime,
+    requested_by: str,
+    campaign: str | None = None,
+) -> list[str]:
+    """The title block of a sheet, a report run's or a list's exported
+    directly alike: the report (and its section), the unit, the year (and the
+    campaign), when it was generated and for whom."""
+    where = [(_("Unit"), unit)] if unit else []
+    where.append((_("Year"), year))
+    if campaign:
+        where.append((_("Campaign"), campaign))
+    return [
+        report,
+        heading_line(*where),
+        heading_line((_("Generated at"), generated_at), (_("Requested by"), requested_by)),
+    ]
+
+
+def list_title_block(title: str, *, unit: str | None, requested_by: str) -> list[str]:
+    """The title block of a list's workbook (`列表导出 · 五小提案`), generated now:
+    the one its background run writes too (a report run of kind list_export)."""
+    return title_block(
+        f"{_('List export')} · {title}",
+        unit=unit,
+        year=timezone.localdate().year,
+        generated_at=timezone.now(),
+        requested_by=requested_by,
+    )
 
 
 def heading_line(*facts: tuple[str, object]) -> str:
@@ -379,7 +324,10 @@ def xlsx_response(
 
 def _xlsx_cell(sheet, value, column: Column | None = None):
     """A value as a typed cell: a count, money, a percentage or a date in its
-    format (the column's, when it names one); text as it is."""
+    format (the column's, when it names one); text as it is, and no cell at
+    all for an empty one (each written cell costs the writer its time)."""
+    if isinstance(value, str):
+        return value or None
     number_format = _number_format(value, column)
     if number_format is None:
         return value

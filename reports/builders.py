@@ -29,7 +29,7 @@ from apprenticeships.selectors import with_risk
 from competitions.models import AwardShare, Proposal
 from core.api.views import replayed_list
 from core.db import read_in_chunks
-from core.exports import YEAR_FORMAT, Column, Percent, csv_lines, heading_line, write_sheet
+from core.exports import YEAR_FORMAT, Column, Percent, csv_lines, title_block, write_sheet
 from reports.models import ReportRun
 from reports.selectors.dashboard import DashboardScope, live_dashboard_figures
 from studios.models import Assessment, Membership, Studio
@@ -485,15 +485,14 @@ def file_name(run: ReportRun, at: datetime.datetime | None = None) -> str:
 def report_heading(run: ReportRun, section: str, generated_at: datetime.datetime) -> list[str]:
     """The title block of each sheet: the report and the section, the unit and
     the year (and the campaign), when it was generated and for whom."""
-    requested_by = run.requested_by.full_name if run.requested_by_id else _("Scheduled")
-    where = [(_("Unit"), run.org_unit.name), (_("Year"), run.year)]
-    if run.campaign_id:
-        where.append((_("Campaign"), run.campaign.name))
-    return [
+    return title_block(
         f"{run.get_kind_display()} · {section}",
-        heading_line(*where),
-        heading_line((_("Generated at"), generated_at), (_("Requested by"), requested_by)),
-    ]
+        unit=run.org_unit.name,
+        year=run.year,
+        campaign=run.campaign.name if run.campaign_id else None,
+        generated_at=generated_at,
+        requested_by=run.requested_by.full_name if run.requested_by_id else _("Scheduled"),
+    )
 
 
 class RunLost(Exception):

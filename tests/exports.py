@@ -16,12 +16,15 @@ def exported_body(answer) -> bytes:
 
 
 def exported_rows(answer, kind: str) -> list[list]:
-    """The file's rows, header first: CSV as text, XLSX with typed cells."""
+    """The file's table, header first: CSV as text, XLSX with typed cells,
+    below the workbook's title block (the header is the row the panes freeze
+    under)."""
     body = exported_body(answer)
     if kind == "csv":
         return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    workbook = load_workbook(io.BytesIO(body))
-    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    sheet = load_workbook(io.BytesIO(body)).active
+    header_at = int(sheet.freeze_panes[1:]) - 2 if sheet.freeze_panes else 0
+    return [list(row) for row in sheet.iter_rows(min_row=header_at + 1, values_only=True)]
 
 
 def exported_text(answer, kind: str) -> str:

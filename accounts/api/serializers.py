@@ -67,12 +67,16 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def to_representation(self, person: User) -> dict:
         data = super().to_representation(person)
+        for field in self.hidden_fields(person):
+            data.pop(field, None)
+        return data
+
+    def hidden_fields(self, person) -> tuple[str, ...]:
+        """What this reader may not see of `person`, left out of the answer and
+        blank in a list's export (core/export_columns.py)."""
         request = self.context.get("request")
         access = person_access(request.user, person) if request else PersonAccess()
-        if not access.private:
-            for field in self.PRIVATE_FIELDS:
-                data.pop(field, None)
-        return data
+        return () if access.private else self.PRIVATE_FIELDS
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -21,6 +21,7 @@ from achievements.selectors import (
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.read_only import WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer, StudioBriefSerializer, UnitBriefSerializer
+from core.export_columns import SameForEveryReader
 from studios.models import Studio
 from studios.selectors import studios_visible_to
 
@@ -108,10 +109,17 @@ class ProblemSerializer(WritableModelSerializer):
 
     def to_representation(self, problem):
         data = super().to_representation(problem)
-        data["full_access"] = problem_access(self.context["request"].user, problem).reads_full
-        if not data["full_access"]:
-            return {key: value for key, value in data.items() if key in self.ANNOUNCED}
-        return data
+        hidden = self.hidden_fields(problem)
+        data["full_access"] = not hidden  # who reads it in full misses nothing
+        return {key: value for key, value in data.items() if key not in hidden}
+
+    def hidden_fields(self, problem) -> list[str]:
+        """What this reader may not see of `problem` (all but the announcement
+        unless they read it in full), as `to_representation` leaves it out; a
+        list's export blanks it (core/export_columns.py)."""
+        if problem_access(self.context["request"].user, problem).reads_full:
+            return []
+        return [name for name in self.fields if name not in self.ANNOUNCED]
 
 
 class ProblemStatusSerializer(serializers.Serializer):
@@ -136,7 +144,7 @@ class ContributorSerializer(serializers.Serializer):
     share = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
 
 
-class AchievementSerializer(WritableModelSerializer):
+class AchievementSerializer(SameForEveryReader, WritableModelSerializer):
     FIXED_ONCE_CREATED = frozenset({"studio_id"})
 
     studio = StudioBriefSerializer(read_only=True)
@@ -282,9 +290,17 @@ class PatentSerializer(WritableModelSerializer):
 
     def to_representation(self, patent):
         data = super().to_representation(patent)
-        if not patent_access(self.context["request"].user, patent).achievement_visible:
-            data["achievement_id"] = None  # the patent is public, its achievement is not
+        for name in self.hidden_fields(patent):
+            data[name] = None
         return data
+
+    def hidden_fields(self, patent) -> tuple[str, ...]:
+        """What this reader may not see of `patent`, null in the answer and
+        blank in a list's export (core/export_columns.py): the patent is
+        public, its achievement is not."""
+        if patent_access(self.context["request"].user, patent).achievement_visible:
+            return ()
+        return ("achievement_id",)
 
 
 class PatentStatusSerializer(serializers.Serializer):

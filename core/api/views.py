@@ -21,12 +21,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.export_columns import export_rows
 from core.exports import (
     FORMATS,
     XLSX_MAX_ROWS,
     csv_response,
     export_filename,
-    export_rows,
+    list_title_block,
     xlsx_response,
 )
 
@@ -93,7 +94,10 @@ class ExportMixin:
         filename = export_filename(title, getattr(unit, "name", None))
         if kind == "csv":
             return csv_response(filename, header, rows)
-        return xlsx_response(filename, title, header, rows)
+        heading = list_title_block(
+            title, unit=getattr(unit, "name", None), requested_by=request.user.full_name
+        )
+        return xlsx_response(filename, title, header, rows, heading=heading)
 
     def export_table(self, queryset) -> tuple[str, list[str], Iterator[list]]:
         """(title, header, rows) of the list: what the answer and a background

@@ -8,9 +8,10 @@ from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.models import ReportRun
-from tests.exports import exported_rows
+from tests.exports import exported_body, exported_rows, sheet_tables
 from tests.reports.report_runs import file_bytes, media_root  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +87,31 @@ def test_the_background_export_keeps_the_requesters_filters(
     ).json()
     stored = ReportRun.objects.get(pk=body["id"])
     assert _titles(file_bytes(stored), "csv") == {long_list.screened.title}
+
+
+def test_a_workbook_answered_directly_reads_like_one_built_in_the_background(
+    api, org, long_list, settings, django_capture_on_commit_callbacks
+):
+    """The same title block (the list, the unit, the year, when and for whom),
+    the same header and the same rows, whichever way the workbook came."""
+    params = {"as": "xlsx", "status": "submitted", "org_unit": org.company_a.pk}
+    body = _queue(api, org.official_a, django_capture_on_commit_callbacks, **params).json()
+    (background,) = sheet_tables(file_bytes(ReportRun.objects.get(pk=body["id"]))).values()
+    settings.EXPORT_SYNC_MAX_ROWS = 5_000
+    answer = api.get(EXPORT, params)
+    assert answer.status_code == 200
+    (direct,) = sheet_tables(exported_body(answer)).values()
+    year = timezone.localdate().year
+    for table in (direct, background):
+        report, where, when = table.heading
+        assert report == "列表导出 · 五小提案"
+        assert where == f"单位：{org.company_a.name}\u3000\u3000年度：{year}"
+        assert when.startswith("生成时间：")
+        assert when.endswith(f"\u3000\u3000申请人：{org.official_a.full_name}")
+    assert direct.freeze_panes == background.freeze_panes == "A5"
+    assert direct.header == background.header
+    assert direct.rows == background.rows
+    assert len(direct.rows) == 3
 
 
 @pytest.mark.parametrize("other", ["group_official", "official_a_colleague", "worker_a"])
