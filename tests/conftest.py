@@ -61,21 +61,38 @@ def _history(request):
 
 
 def pytest_collection_modifyitems(items):
-    """Within a module, tests that share data first and those that commit last (a
+    """The order the two xdist workers take whole modules in (the Makefile turns
+    off xdist's own reordering, which sorts by size alone and so always left the
+    small modules that start real processes running by themselves at the end):
+    those modules first, then the rest largest first, so the last modules handed
+    out are the shortest.
+
+    Within a module, tests that share data first and those that commit last (a
     committing test rolls every shared level back, so one in the middle would make
     the tests after it build the levels again), and the tests that ask for the same
     shared data one after another, so each level is built once per run of them,
     not once per test."""
-    module_order = {}
+    modules = {}
     for item in items:
-        module_order.setdefault(item.module.__name__ if item.module else "", len(module_order))
+        modules.setdefault(module_of(item), []).append(item)
+
+    def module_weight(name):
+        module_items = modules[name]
+        starts_processes = any(item.get_closest_marker("worker") for item in module_items)
+        return (not starts_processes, -len(module_items))
+
+    module_rank = {name: rank for rank, name in enumerate(sorted(modules, key=module_weight))}
     items.sort(
         key=lambda item: (
-            module_order[item.module.__name__ if item.module else ""],
+            module_rank[module_of(item)],
             is_transactional(item),
             levels_wanted(item),
         )
     )
+
+
+def module_of(item) -> str:
+    return item.module.__name__ if item.module else ""
 
 
 @shared_data()
