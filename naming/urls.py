@@ -15,6 +15,11 @@ urlpatterns = [
     path("applications/<int:pk>/", applications.application_detail, name="application-detail"),
     path("applications/<int:pk>/review/", applications.review_form, name="review-form"),
     path(
+        "applications/<int:pk>/photos/",
+        applications.application_photo_add,
+        name="application-photos",
+    ),
+    path(
         "applications/<int:pk>/<slug:move>/",
         applications.application_move,
         name="application-move",

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.attachments import AttachmentsMixin
 from core.api.views import ScopedServiceViewSet
 from naming import services
 from naming.api.serializers import (
@@ -35,6 +36,7 @@ from naming.filtersets import (
     ReReviewFilterSet,
 )
 from naming.selectors import (
+    naming_application_access,
     naming_applications_with_access,
     naming_calls_visible_to,
     naming_calls_with_places,
@@ -64,8 +66,10 @@ class NamingCallViewSet(ScopedServiceViewSet):
         return services.naming_call_create(by=self.request.user, **data)
 
 
-class NamingApplicationViewSet(ScopedServiceViewSet):
-    """Naming applications from draft to named; every move is a POST action."""
+class NamingApplicationViewSet(AttachmentsMixin, ScopedServiceViewSet):
+    """Naming applications from draft to named; every move is a POST action;
+    `attachments` are the site visit's photos (the office adds them after the
+    visit; insiders read them)."""
 
     serializer_class = NamingApplicationSerializer
     filterset_class = NamingApplicationFilterSet
@@ -81,6 +85,12 @@ class NamingApplicationViewSet(ScopedServiceViewSet):
 
     def create_via_service(self, data):
         return services.naming_application_create(by=self.request.user, **data)
+
+    def add_attachment(self, record, upload):
+        return services.naming_visit_photo_add(record=record, by=self.request.user, upload=upload)
+
+    def may_read_attachments(self, record) -> bool:
+        return naming_application_access(self.request.user, record).insider
 
     @extend_schema(request=NamingApplicationUpdateSerializer, responses=NamingApplicationSerializer)
     def partial_update(self, request, *args, **kwargs):

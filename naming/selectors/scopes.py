@@ -194,6 +194,15 @@ def naming_application_access(user, application: NamingApplication) -> NamingApp
     )
 
 
+def naming_applications_fully_visible_to(user) -> QuerySet[NamingApplication]:
+    """The applications whose insider records (facts, checks, the site visit's
+    findings and photos) the person may read (docs/naming.md)."""
+    facts = naming_application_facts(user)
+    if facts["insider"] is True:
+        return naming_applications_visible_to(user)
+    return naming_applications_visible_to(user).filter(_as_q(facts["insider"]))
+
+
 def applications_on_notice(user) -> QuerySet[NamingApplication]:
     """The public notice (公示): applications whose notice is running, for
     everyone signed in."""

@@ -27,5 +27,6 @@ from naming.services.review import (  # noqa: F401
     naming_notice_start,
     naming_review_submit,
     naming_review_update,
+    naming_visit_photo_add,
     naming_visit_record,
 )

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import people_checked
+from core import attachments
 from core.exceptions import Conflict
+from core.models import Attachment
 from core.services import ensure, save_or_conflict
 from naming.models import (
     ExpertAssignment,
@@ -194,3 +196,15 @@ def naming_notice_start(*, application_id: int, by: User, note: str = "") -> Nam
         also_save=("notice_ends_on",),
     )
     return application
+
+
+@transaction.atomic
+def naming_visit_photo_add(*, record: NamingApplication, by: User, upload) -> Attachment:
+    """A photo (or the visit's report) attached to the site visit by the office,
+    once the visit is recorded; insiders see it (core.attachments)."""
+    application = office_locked(record.pk, by)
+    ensure(
+        application.visited_on is not None,
+        Conflict(_("Record the site visit before adding its photos.")),
+    )
+    return attachments.attachment_create(owner=application, upload=upload, by=by)

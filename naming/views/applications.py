@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import is_official
-from core.pages import ScopedListView, form_page, run_form_action
+from core.attachments import attachments_of
+from core.forms import AttachmentForm
+from core.pages import ScopedListView, attach_from_page, form_page, run_form_action
 from naming import services
 from naming.filtersets import NamingApplicationFilterSet, NamingCallFilterSet
 from naming.forms import (
@@ -198,7 +200,12 @@ def _detail_context(request, application, **bound) -> dict:
             else None
         )
     reviews = list(naming_reviews_visible_to(user).filter(application=application))
+    # The site visit's photos: the insiders see them, the office adds them.
+    visited = access.insider and application.visited_on is not None
     return {
+        "attachments": attachments_of(application) if visited else [],
+        "attachment_form": AttachmentForm() if visited and access.runs else None,
+        "attach_url": reverse("naming:application-photos", args=[application.pk]),
         "application": application,
         "call": application.call,
         "access": access,
@@ -312,6 +319,15 @@ def _render_refused(request, application, form_name, bound):
         _detail_context(request, application, **{form_name: bound}),
         status=400,
     )
+
+
+@require_POST
+@login_required
+def application_photo_add(request, pk):
+    """The office adds a photo of the site visit."""
+    application = _visible_application(request, pk)
+    next_url = reverse("naming:application-detail", args=[application.pk]) + "#files"
+    return attach_from_page(request, services.naming_visit_photo_add, application, next_url)
 
 
 @login_required
