@@ -64,6 +64,9 @@ DUST_METHODS = [
 ]
 KINDS = list(Achievement.Kind.values)
 CATEGORIES = list(TechnicalProblem.Category.values)
+# A named studio whose output stopped two years ago: the dormancy rule flags it
+# and the naming demo puts it under rectification (docs/naming.md#dormancy).
+QUIET_STUDIO_CODE = "A203-07"
 
 
 def _on(today: datetime.date, years_ago: int, month: int, day: int) -> datetime.date:
@@ -204,11 +207,14 @@ def _seed_other_studios(rng: random.Random, today: datetime.date) -> None:
                 problems.append(problem)
                 teams += [(problem, person) for person in members[:2]]
             shares = [Decimal(100)] if len(members) < 2 else [Decimal(70), Decimal(30)]
+            years_ago = 6 - index % 7
+            if studio.code == QUIET_STUDIO_CODE:
+                years_ago = max(years_ago, 2)
             achievement = Achievement(
                 studio=studio,
                 title=f"{studio.speciality}创新成果{index + 1}",
                 kind=rng.choice(KINDS),
-                completed_on=_on(today, 6 - index % 7, 6, 15),
+                completed_on=_on(today, years_ago, 6, 15),
                 summary=f"在{studio.speciality}方面的改进，提高效率、降低成本。",
                 origin_problem=problem if problem and problem.status == "solved" else None,
                 claimed_benefit=Decimal(rng.randint(1, 80) * 10000),

@@ -1,20 +1,25 @@
 """Demo naming (docs/naming.md): the group's open enterprise-level call with one
 application under expert review and one on public notice with an open
-objection, and a provincial call with the dust studio recommended upward."""
+objection, and a provincial call with the dust studio recommended upward;
+then dynamic management: the dormant studios flagged, one of them under
+rectification, and lead2's studio due for re-review."""
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from core import demo
 from naming import services
-from naming.models import Level, NamingApplication, NamingCall
+from naming.models import Level, NamingApplication, NamingCall, Rectification
 from naming.selectors import eligibility_now
+from studios import services as studio_services
 from studios.models import Studio
 
 DUST_STUDIO_CODE = "A104-FC"
+LEAD2_STUDIO_CODE = "B102-QJ"
 RUBRIC = [
     {"name": "运行管理", "max_points": 30},
     {"name": "创新能力与成果", "max_points": 40},
@@ -132,4 +137,44 @@ def seed_naming() -> None:
         by=_person("official"),
         outcome=NamingApplication.Status.RECOMMENDED_UPWARD,
         reason="公示无异议，推荐至省总工会。",
+    )
+
+
+@demo.seeder(order=75)
+@transaction.atomic
+def seed_dynamic_management() -> None:
+    """After the studios' records are in: the nightly dormancy rule runs as in
+    production (the offices hear of their dormant studios), one dormant named
+    studio is put under rectification with a deadline next month, and lead2's
+    studio, named six years ago, is due for this year's re-review."""
+    if Rectification.objects.exists():
+        return
+    today = timezone.localdate()
+    official = _person("official")
+    lead2_studio = Studio.objects.get(code=LEAD2_STUDIO_CODE)
+    six_years_ago = studio_services.recognition_list_create(
+        by=official,
+        title=f"{today.year - 6}年集团职工创新工作室命名",
+        level=Level.ENTERPRISE,
+        conferred_by="集团工会",
+        year=today.year - 6,
+        total_named=18,
+        org_unit=OrgUnit.objects.get(code="G"),
+    )
+    studio_services.honour_create(by=official, recognition_list=six_years_ago, studio=lead2_studio)
+    services.dormancy_sweep()
+    dormant = (
+        Studio.objects.filter(status=Studio.Status.NAMED, dormant_since__isnull=False)
+        .exclude(code__in=[DUST_STUDIO_CODE, LEAD2_STUDIO_CODE])
+        .order_by("dormant_since", "code")
+        .first()
+    )
+    if dormant is None:
+        return
+    services.rectification_open(
+        by=official,
+        studio=dormant,
+        reason=f"自 {dormant.dormant_since.isoformat()} 起无专利、论文或经核实的效益。",
+        plan="一、制定年度攻关计划；二、每季度至少申报一项成果；三、工会每月跟踪检查。",
+        deadline=today + relativedelta(months=1),
     )

@@ -4,6 +4,7 @@ through `studios.services` via `run_service`, so pages and API share one rule.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -66,10 +67,17 @@ def _detail_context(request, studio, **forms) -> dict:
     user = request.user
     access = studio_access(user, studio)
     memberships = memberships_visible_to(user).filter(studio=studio)
-    # Each list the studio is on, with the group's share of it, in one query.
+    # Each list the studio is on, with the group's share of it and the honour's
+    # revocation if it was de-listed (kept as history), in one query.
+    honours = Honour.objects.filter(studio=studio)
     lists = recognition_lists_with_share(
-        RecognitionList.objects.filter(
-            pk__in=Honour.objects.filter(studio=studio).values("recognition_list")
+        RecognitionList.objects.filter(pk__in=honours.values("recognition_list")).annotate(
+            revoked_on=Subquery(
+                honours.filter(recognition_list=OuterRef("pk")).values("revoked_on")[:1]
+            ),
+            revoked_reason=Subquery(
+                honours.filter(recognition_list=OuterRef("pk")).values("revoked_reason")[:1]
+            ),
         ),
         None,
     )

@@ -93,6 +93,7 @@ def test_this_years_dashboard_has_the_demos_work(seeded):
         ("reviewer", "competitions.review_due"),
         ("mentor", "apprenticeships.pairing_at_risk"),
         ("official", "competitions.review_overdue_office"),
+        ("official", "studios.studio_dormant"),
     ],
 )
 def test_each_demo_role_has_an_unread_notice_of_its_own(seeded, account, kind):
@@ -123,3 +124,20 @@ def test_demo_studios_match_the_design(seeded):
     assert (share.ours, share.total, str(share.percent)) == (6, 28, "21.4")
     national = RecognitionList.objects.get(level="national", honours__studio__isnull=False)
     assert list_share(national, None).ours == 1
+
+
+def test_the_demo_has_a_studio_under_rectification_and_one_due_for_re_review(seeded):
+    """docs/naming.md#dynamic-management: a dormant studio under rectification
+    with a deadline next month; lead2's studio, named six years ago, due."""
+    from dateutil.relativedelta import relativedelta
+
+    from naming.models import Rectification
+    from naming.selectors import studios_due_for_re_review
+
+    today = timezone.localdate()
+    rectification = Rectification.objects.select_related("studio").get(status="open")
+    assert rectification.studio.dormant_since is not None
+    assert rectification.studio.status == "rectification"
+    assert rectification.deadline == today + relativedelta(months=1)
+    due = studios_due_for_re_review(User.objects.get(employee_no="official2"), today.year)
+    assert list(due.values_list("leader__employee_no", "named_year")) == [("lead2", today.year - 6)]

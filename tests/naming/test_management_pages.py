@@ -70,6 +70,15 @@ def test_a_move_is_made_from_its_form_and_a_refused_one_explained(as_person, man
     assert as_person(managed.studios.lead_a).post(detail(rectification, "close")).status_code == 403
 
 
+def test_a_delisted_studio_keeps_its_titles_on_its_page_marked_revoked(as_person, managed):
+    deadline_passed(managed.rectification)
+    office = as_person(managed.org.official_a)
+    delisted = office.post(detail(managed.rectification, "delist"), {"reason": "期满无成果"})
+    assert delisted.status_code == 302
+    page = office.get(reverse("studios:studio-detail", args=[managed.studios.dust.pk]))
+    assert page.content.decode().count('data-testid="honour-revoked"') == 2
+
+
 def test_the_office_records_a_re_review_from_the_list(as_person, managed):
     client = as_person(managed.org.official_b)
     page = client.get(reverse("naming:re-review-list")).content.decode()
