@@ -116,12 +116,17 @@ class PickerInput(forms.Widget):
             ((choice.key, choice.label) for choice in picked if choice.key),
         )
         return format_html(
-            '<div class="picker" data-picker="{}" data-multiple="{}">'
+            '<div class="picker" data-picker="{}" data-multiple="{}" '
+            'data-move-up="{}" data-move-down="{}" data-remove="{}">'
             '<input type="text" class="form-control" name="{}_key" id="{}" value="{}" '
             'autocomplete="off" spellcheck="false" placeholder="{}">'
             '<ol class="picker-chosen list-unstyled small mb-0">{}</ol></div>',
             reverse("picker-search", args=[self.source]),
             "true" if self.multiple else "false",
+            # The chips' buttons, named for a screen reader in the page's language.
+            _("Move up"),
+            _("Move down"),
+            _("Remove"),
             name,
             box_id,
             " ".join(choice.key for choice in picked if choice.key),

@@ -48,7 +48,7 @@
         name.textContent = (multiple ? index + 1 + ". " : "") + choice.label;
         li.appendChild(name);
         if (multiple) {
-          [["↑", -1, "上移"], ["↓", 1, "下移"]].forEach(function (move) {
+          [["↑", -1, picker.dataset.moveUp], ["↓", 1, picker.dataset.moveDown]].forEach(function (move) {
             var button = document.createElement("button");
             button.type = "button";
             button.className = "btn btn-outline-secondary btn-sm py-0";
@@ -68,7 +68,7 @@
         remove.type = "button";
         remove.className = "btn btn-outline-danger btn-sm py-0";
         remove.textContent = "×";
-        remove.setAttribute("aria-label", "移除 " + choice.label);
+        remove.setAttribute("aria-label", picker.dataset.remove + " " + choice.label);
         remove.addEventListener("click", function () {
           chosen.splice(index, 1);
           sync();

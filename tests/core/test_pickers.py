@@ -184,3 +184,19 @@ def test_a_record_number_typed_wrong_is_refused_not_an_error_page(studios, typed
         with pytest.raises(ValidationError) as refused:
             field.clean(value)
         assert refused.value.code == "invalid_choice"
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [("zh-hans", ("上移", "下移", "移除")), ("en", ("Move up", "Move down", "Remove"))],
+)
+def test_the_chips_buttons_are_named_in_the_pages_language(language, names):
+    """picker.js reads the names of its move and remove buttons from the box."""
+    from django.utils import translation
+
+    from core.pickers import PickerManyInput
+
+    with translation.override(language):
+        html = PickerManyInput(source="people").render("inventors", None)
+    up, down, remove = names
+    assert f'data-move-up="{up}" data-move-down="{down}" data-remove="{remove}"' in html
