@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_for_filters
-from core.filters import IdFilter, IntegerFilter, SearchFilter, SubtreeFilter
+from core.filters import IntegerFilter, PickerFilter, SearchFilter, SubtreeFilter
 from core.forms import FilterForm
 from naming.models import (
     Level,
@@ -84,7 +84,7 @@ class ObjectionFilterSet(django_filters.FilterSet):
 class RectificationFilterSet(django_filters.FilterSet):
     search = SearchFilter()
     org_unit = SubtreeFilter(queryset=org_units_for_filters, unit_field="studio__org_unit")
-    studio = IdFilter(field_name="studio_id", label=_("Studio"))
+    studio = PickerFilter(field_name="studio_id", source="studios", label=_("Studio"))
     status = django_filters.ChoiceFilter(
         choices=Rectification.Status.choices, label=_("Status"), empty_label=_("All")
     )
@@ -99,7 +99,7 @@ class RectificationFilterSet(django_filters.FilterSet):
 
 
 class ReReviewFilterSet(django_filters.FilterSet):
-    studio = IdFilter(field_name="studio_id", label=_("Studio"))
+    studio = PickerFilter(field_name="studio_id", source="studios", label=_("Studio"))
     year = IntegerFilter(label=_("Year"), min_value=2000, max_value=2100)
     outcome = django_filters.ChoiceFilter(
         choices=ReReview.Outcome.choices, label=_("Outcome"), empty_label=_("All")

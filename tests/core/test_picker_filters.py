@@ -26,6 +26,7 @@ PICKER_FILTERS = [
     ("competitions:screening-queue", "author", "people", "worker_a", "worker_b"),
     ("showcase:story-list", "person", "people", "lead_a", "lead_b"),
     ("showcase:story-list", "studio", "studios", "A1-WASH", "B1-TURB"),
+    ("naming:rectification-list", "studio", "studios", "A1-DUST", "B1-TURB"),
 ]
 
 
