@@ -499,20 +499,15 @@ class RunLost(Exception):
     """This attempt no longer holds the run (recovery gave it to another)."""
 
 
-# The longest quiet spell between two heartbeats while rows are read, well
-# inside REPORT_HEARTBEAT_TIMEOUT (the recovery re-queues a silent run). A single
-# query slower than this still delays the next beat (it is checked per row).
-HEARTBEAT_SECONDS = 3.0
-
-
 class _Progress:
     """Progress and heartbeat of one build: a beat after each section and, while
-    a section's rows are read, every HEARTBEAT_SECONDS; progress moves within a
+    a section's rows are read, every settings.REPORT_HEARTBEAT_INTERVAL; progress moves within a
     section as its rows are read against their count (a sized section)."""
 
     def __init__(self, on_section: Callable[[int], bool], sections: int, clock):
         self.on_section, self.sections, self.clock = on_section, sections, clock
         self.percent = 0
+        self.interval = settings.REPORT_HEARTBEAT_INTERVAL
         self.last_beat = clock()
 
     def beat(self, percent: int) -> None:
@@ -525,7 +520,7 @@ class _Progress:
         """Section `index`'s rows, beating on the way."""
         expected = len(rows) if isinstance(rows, Sized) else 0
         for number, row in enumerate(rows, start=1):
-            if self.clock() - self.last_beat >= HEARTBEAT_SECONDS:
+            if self.clock() - self.last_beat >= self.interval:
                 done = min(number / expected, 1) if expected else 0
                 self.beat(int((index + done) * 100 / self.sections))
             yield row

@@ -568,6 +568,10 @@ LOGGING = {
 # re-queued by the periodic check (Redis's own redelivery would wait out its
 # visibility timeout, an hour); after this many attempts it fails for good.
 REPORT_HEARTBEAT_TIMEOUT = env.int("REPORT_HEARTBEAT_TIMEOUT_SECONDS", default=120)
+# The longest quiet spell between two heartbeats while a report's rows are read,
+# well inside the timeout above. A single query slower than this still delays
+# the next beat (it is checked per row).
+REPORT_HEARTBEAT_INTERVAL = env.float("REPORT_HEARTBEAT_INTERVAL_SECONDS", default=3.0)
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
 # A build cut by a transient database error (a restart, a lost connection) gives
 # the run back and its task tries again after this many seconds.

@@ -16,6 +16,7 @@ from decimal import Decimal
 from urllib.parse import unquote
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from accounts.models import OrgUnit, User
 from competitions.models import Campaign, Proposal
 from core.exports import COUNT_FORMAT, PERCENT_FORMAT, YEAR_FORMAT, YUAN_FORMAT
 from reports import builders
-from reports.builders import HEARTBEAT_SECONDS, Counted, write_report
+from reports.builders import Counted, write_report
 from reports.models import ReportRun
 from reports.services import CSV_KINDS
 from studios.models import Studio
@@ -363,7 +364,7 @@ class FakeClock:
 
 def test_a_long_section_beats_by_time_and_its_progress_moves(world, monkeypatch):
     """One section of 60 rows, each taking a (fake) second to read: a beat at
-    least every HEARTBEAT_SECONDS, and progress rising row by row through the
+    least every settings.REPORT_HEARTBEAT_INTERVAL, and progress rising row by row through the
     section instead of waiting at 0 % for its end."""
     clock, beats = FakeClock(), []
 
@@ -385,8 +386,11 @@ def test_a_long_section_beats_by_time_and_its_progress_moves(world, monkeypatch)
     write_report(run, on_section=on_section, clock=clock)
 
     times = [0.0] + [at for at, _percent in beats]
-    assert max(later - earlier for earlier, later in itertools.pairwise(times)) <= HEARTBEAT_SECONDS
-    assert len(beats) >= 60 / HEARTBEAT_SECONDS
+    assert (
+        max(later - earlier for earlier, later in itertools.pairwise(times))
+        <= settings.REPORT_HEARTBEAT_INTERVAL
+    )
+    assert len(beats) >= 60 / settings.REPORT_HEARTBEAT_INTERVAL
     percents = [percent for _at, percent in beats]
     assert percents == sorted(percents)
     assert len({p for p in percents if 0 < p < 100}) >= 10
@@ -400,7 +404,7 @@ def test_a_real_sections_progress_moves_with_its_rows(world, django_capture_on_c
     clock, percents = FakeClock(), []
 
     def slow_clock():
-        clock.now += HEARTBEAT_SECONDS  # every reading of the clock a beat later
+        clock.now += settings.REPORT_HEARTBEAT_INTERVAL  # every reading of the clock a beat later
         return clock.now
 
     write_report(run, on_section=lambda percent: percents.append(percent), clock=slow_clock)
@@ -425,4 +429,4 @@ def test_an_attempt_that_loses_its_run_stops_within_the_section(world, monkeypat
     run = queued_run(world.org.group_official, kind=Kind.STUDIO_ANNUAL, org_unit=world.org.group)
     with pytest.raises(builders.RunLost):
         write_report(run, on_section=lambda percent: False, clock=clock)
-    assert len(read) <= HEARTBEAT_SECONDS + 1
+    assert len(read) <= settings.REPORT_HEARTBEAT_INTERVAL + 1
