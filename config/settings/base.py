@@ -367,6 +367,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = [
     "naming.ExpertAssignment",
     "naming.NamingReview",
     "naming.Objection",
+    "naming.Rectification",
+    "naming.ReReview",
     "notices.NoticePreference",
     {"model": "notices.UnitWebhook", "exclude_fields": ["url_encrypted"]},
     "core.Attachment",
@@ -385,6 +387,7 @@ HISTORY_UNTRACKED = [
     "showcase.StoryEvent",
     "naming.NamingApplicationEvent",
     "naming.ObjectionEvent",
+    "naming.RectificationEvent",
     "competitions.TitleGram",  # the similarity search's index
     "competitions.CodeSequence",  # proposal code counters
     "core.WorkerHeartbeat",
