@@ -84,6 +84,7 @@ class PersonViewSet(HistoryMixin, ScopedServiceViewSet):
             return PersonWriteSerializer
         return PersonSerializer
 
+    @extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer})
     def create(self, request, *args, **kwargs):
         serializer = PersonWriteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -91,6 +92,7 @@ class PersonViewSet(HistoryMixin, ScopedServiceViewSet):
         shown = PersonSerializer(serializer.instance, context=self.get_serializer_context())
         return Response(shown.data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=PersonWriteSerializer, responses=PersonSerializer)
     def partial_update(self, request, *args, **kwargs):
         # The record is read through the directory (404), then the service
         # decides who may change it (403 for a colleague one only sees).

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 
 from core import history
+from core.api.pagination import StandardPagination
 from core.api.schema import paginated_action
 
 
@@ -76,6 +77,9 @@ class HistoryMixin:
         methods=["get"],
         serializer_class=HistoryEntrySerializer,
         filter_backends=[],
+        # Page numbers whatever the resource's own list uses: one answer shape
+        # (one schema) for every history, and a record's history is short.
+        pagination_class=StandardPagination,
     )
     def history(self, request, *args, **kwargs):
         """Every change of the record and of its parts, newest first: who, when,

@@ -50,6 +50,12 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
+def error_answer(status: int) -> OpenApiResponse:
+    """An error answer to list in `extend_schema(responses=…)` where the
+    operation gives one its method alone would not (a GET answering 409)."""
+    return OpenApiResponse(ErrorSerializer, description=ERROR_CODES_BY_STATUS[str(status)])
+
+
 def paginated_action(function):
     """Marks an action on one record whose answer is a page of rows (history)."""
     function.paginated = True
@@ -87,7 +93,7 @@ class AutoSchema(openapi.AutoSchema):
         for status in self._error_statuses():
             if status in responses:
                 continue
-            answer = OpenApiResponse(ErrorSerializer, description=ERROR_CODES_BY_STATUS[status])
+            answer = error_answer(int(status))
             responses[status] = self._get_response_for_code(
                 answer, status, ["application/json"], direction
             )

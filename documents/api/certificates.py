@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
+from core.api.schema import error_answer
 from documents.certificates.pdf import certificate_download
 from documents.certificates.services import honour_certificate, proposal_certificate
 
@@ -14,7 +15,7 @@ PDF = {(200, "application/pdf"): OpenApiTypes.BINARY}
 
 
 class ProposalCertificateView(APIView):
-    @extend_schema(responses=PDF, operation_id="proposals_certificate")
+    @extend_schema(responses={**PDF, 409: error_answer(409)}, operation_id="proposals_certificate")
     def get(self, request, pk: int):
         """An awarded proposal's certificate: its authors, co-authors and the
         officials over it (403 for others who see it; 409 unless awarded)."""
