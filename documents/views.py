@@ -4,6 +4,7 @@ certificate downloads linked from the proposal, studio and profile pages."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.exceptions import Conflict
@@ -56,7 +57,7 @@ def proposal_certificate_page(request, pk):
 @login_required
 def honour_certificate_page(request, pk):
     """A personal honour's download, from the person's profile."""
-    return certificate_download(request, honour_certificate(honour_id=pk, by=request.user))
+    return _honour_download(request, pk)
 
 
 @login_required
@@ -66,4 +67,24 @@ def studio_honour_certificate_page(request, studio_pk, list_pk):
     honour = get_object_or_404(
         Honour.objects.only("pk"), studio_id=studio_pk, recognition_list_id=list_pk
     )
-    return certificate_download(request, honour_certificate(honour_id=honour.pk, by=request.user))
+    return _honour_download(request, honour.pk)
+
+
+def _honour_download(request, honour_id: int):
+    """The honour's certificate (403 and 404 pages as for the API); a revoked
+    honour goes back to the page that shows it, with the reason."""
+    try:
+        certificate = honour_certificate(honour_id=honour_id, by=request.user)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect(_honour_page(honour_id))
+    return certificate_download(request, certificate)
+
+
+def _honour_page(honour_id: int) -> str:
+    """Where an honour is shown: its studio's page, or the person's profile.
+    Asked only once the service has let the reader see the honour."""
+    honour = Honour.objects.only("studio_id", "person_id").get(pk=honour_id)
+    if honour.studio_id:
+        return reverse("studios:studio-detail", args=[honour.studio_id])
+    return reverse("showcase:profile", args=[honour.person_id])

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -59,7 +59,9 @@ def proposal_certificate(*, proposal_id: int, by: User) -> Certificate:
 def honour_certificate(*, honour_id: int, by: User) -> Certificate:
     """The certificate of an honour: a person's for that person and the
     officials over them, a studio's for its current members and the officials
-    over it; others who may see the honour get 403, others 404."""
+    over it; others who may see the honour get 403, others 404. A revoked
+    honour (摘牌) is 409: no paper states a title no longer held, not even one
+    issued before (its code still verifies, as revoked)."""
     honour = get_object_or_404(honours_visible_to(by), pk=honour_id)
     if honour.person_id:
         allowed = person_access(by, honour.person).private
@@ -76,6 +78,15 @@ def honour_certificate(*, honour_id: int, by: User) -> Certificate:
             )
         ),
     )
+    if honour.revoked_on is not None:
+        raise Conflict(
+            _(
+                "This title was revoked on %(date)s and is no longer held, so no certificate "
+                "is issued for it. A certificate issued before still verifies, as revoked."
+            )
+            % {"date": formats.date_format(honour.revoked_on, "DATE_FORMAT")},
+            code="honour_revoked",
+        )
     return _issued(kind, lambda: _honour_statement(honour), honour=honour)
 
 

@@ -495,3 +495,125 @@ class TestLinks:
             f"/documents/proposals/{certified.awarded.pk}/certificate/"
         )
         assert refused.status_code == 403
+
+
+# --- A revoked honour ---------------------------------------------------------------------
+
+DELISTED_ON = datetime.date(2026, 11, 3)
+DELIST_REASON = "整改期满仍无成果"
+
+
+def delist_dust(certified) -> None:
+    """De-list the dust studio (摘牌): its honour on the provincial list is
+    revoked; the studio goes back to established (insiders only)."""
+    studio_services.studio_delist(
+        studio_id=certified.studios.dust.pk,
+        by=certified.org.official_a,
+        reason=DELIST_REASON,
+        on=DELISTED_ON,
+    )
+
+
+def shown(page: str, testid: str) -> str:
+    """The words of the element marked `testid`, tags left out."""
+    start = page.index(f'data-testid="{testid}"')
+    block = page[page.index(">", start) + 1 : page.index("</div>", start)]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", block)).strip()
+
+
+class TestRevokedHonour:
+    def test_its_certificate_still_verifies_and_says_the_title_was_revoked(self, client, certified):
+        certificate = certificate_services.honour_certificate(
+            honour_id=certified.dust.pk, by=certified.studios.lead_a
+        )
+        delist_dust(certified)
+        response = client.get(f"/verify/{certificate.code}/")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert 'data-testid="verify-found"' not in page
+        warning = shown(page, "verify-revoked")
+        assert grouped(certificate.code) in warning
+        assert "2026年11月3日" in warning and "不再" in warning
+        # What the paper states is still shown, to compare with it.
+        assert "粉尘治理创新工作室" in shown(page, "verify-recipient")
+        # The reason and who revoked it are the office's, not the public's.
+        assert DELIST_REASON not in page
+        assert certified.org.official_a.full_name not in page
+
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [
+            ("lead_a", 409),
+            ("member_a", 409),
+            ("official_a", 409),
+            ("admin", 409),
+            # De-listed, the studio is established: insiders only.
+            ("worker_a", 404),
+            ("official_b", 404),
+        ],
+    )
+    def test_no_certificate_is_issued_for_it(self, api, certified, role, status):
+        delist_dust(certified)
+        api.force_authenticate(who(certified, role))
+        response = api.get(honour_url(certified.dust))
+        assert response.status_code == status
+        if status == 409:
+            assert response.json()["code"] == "honour_revoked"
+            assert "2026年11月3日" in response.json()["detail"]
+        assert not Certificate.objects.filter(honour=certified.dust).exists()
+
+    def test_one_issued_before_is_not_printed_again(self, api, certified):
+        api.force_authenticate(certified.studios.lead_a)
+        assert api.get(honour_url(certified.dust)).status_code == 200
+        delist_dust(certified)
+        response = api.get(honour_url(certified.dust))
+        assert (response.status_code, response.json()["code"]) == (409, "honour_revoked")
+        assert Certificate.objects.filter(honour=certified.dust).count() == 1
+
+    def test_the_page_downloads_go_back_with_the_reason(self, as_person, certified):
+        delist_dust(certified)
+        client = as_person(certified.studios.lead_a)
+        studio_url = f"/studios/{certified.studios.dust.pk}/"
+        for download in (
+            f"/documents/studios/{certified.studios.dust.pk}/honours/"
+            f"{certified.provincial.pk}/certificate/",
+            f"/documents/honours/{certified.dust.pk}/certificate/",
+        ):
+            response = client.get(download)
+            assert (response.status_code, response["Location"]) == (302, studio_url)
+        page = client.get(studio_url).content.decode()
+        assert "2026年11月3日" in page and "不再" in page
+        assert not Certificate.objects.filter(honour=certified.dust).exists()
+
+    def test_a_revoked_personal_honour_goes_back_to_the_profile(self, as_person, certified):
+        # No service revokes a person's title yet; the rule is the honour's.
+        Honour.objects.filter(pk=certified.personal.pk).update(
+            revoked_on=DELISTED_ON, revoked_reason="撤销称号"
+        )
+        response = as_person(certified.author).get(
+            f"/documents/honours/{certified.personal.pk}/certificate/"
+        )
+        assert response.status_code == 302
+        assert response["Location"] == f"/showcase/people/{certified.author.pk}/"
+
+    def test_the_studio_page_offers_no_certificate_of_a_revoked_honour(self, as_person, certified):
+        delist_dust(certified)
+        page = as_person(certified.studios.member_a).get(f"/studios/{certified.studios.dust.pk}/")
+        html = page.content.decode()
+        assert 'data-testid="honour-revoked"' in html
+        assert 'data-testid="certificate-link"' not in html
+
+    def test_award_and_personal_certificates_are_unaffected(self, api, client, certified):
+        """The dust studio's de-listing revokes its honour only: the award and
+        王喆's title on the same list are still certified and verify as valid."""
+        delist_dust(certified)
+        for person, url in (
+            (certified.author, proposal_url(certified.awarded)),
+            (certified.author, honour_url(certified.personal)),
+        ):
+            api.force_authenticate(person)
+            assert api.get(url).status_code == 200
+        for certificate in Certificate.objects.all():
+            page = client.get(f"/verify/{certificate.code}/").content.decode()
+            assert 'data-testid="verify-found"' in page
+            assert 'data-testid="verify-revoked"' not in page
