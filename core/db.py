@@ -15,10 +15,12 @@ sees the model, not the caller. Inside the block the router sends every read to
 the alias chosen when the block started; writes always go to the primary.
 """
 
+import contextlib
 import logging
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
@@ -220,6 +222,24 @@ def statement_timeout_use(milliseconds: int) -> None:
             connection.close()
 
 
+_NONE = object()
+
+
+@contextmanager
+def _setting(connection, name: str, value: str) -> Iterator[None]:
+    """PostgreSQL's setting `name` at `value` on `connection` for the block.
+    The reset is skipped when the block failed the transaction: the rollback
+    undoes the setting with the rest."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET {name} = {value}")
+    try:
+        yield
+    finally:
+        if not connection.needs_rollback:
+            with contextlib.suppress(Error), connection.cursor() as cursor:
+                cursor.execute(f"RESET {name}")
+
+
 def read_in_chunks(queryset, size: int = 2000) -> Iterator:
     """The rows of `queryset` in its order, `size` at a time, for a long read
     that writes on the way (a report's heartbeats and progress).
@@ -233,8 +253,19 @@ def read_in_chunks(queryset, size: int = 2000) -> Iterator:
     chunks, and each write in between is a short transaction of its own that
     waits its turn for SQLite's one writer. A `values()` queryset must name
     "pk" among its columns: its rows are matched to their keys by it."""
-    if connections[queryset.db].vendor != "sqlite":
-        yield from queryset.iterator(chunk_size=size)
+    connection = connections[queryset.db]
+    if connection.vendor != "sqlite":
+        rows = queryset.iterator(chunk_size=size)
+        # PostgreSQL plans a cursor for its first tenth of rows
+        # (cursor_tuple_fraction): this read wants all of them, and the plan
+        # for all (a sort after the scan, not a walk down an index) read an
+        # export's 10,000 proposals a third faster. The plan is made when the
+        # first row is asked for, so the setting lasts only that long.
+        with _setting(connection, "cursor_tuple_fraction", "1.0"):
+            first = next(rows, _NONE)
+        if first is not _NONE:
+            yield first
+            yield from rows
         return
     keys = list(queryset.values_list("pk", flat=True))
     for start in range(0, len(keys), size):

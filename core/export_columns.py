@@ -25,11 +25,12 @@ over directly:
 
 Each row is then blanked where the serializer's `hidden_fields(row)` names a
 column, `row` standing in for the record with its own columns and the
-queryset's annotations (the access facts, core/access.py; only those named in
-the serializer's `HIDING_FACTS` when it names them), so the rule reads what
-it reads on a record. A serializer that changes its answer in
-`to_representation` without declaring `hidden_fields` is exported through the
-serializer row by row as before: an undeclared rule is never skipped.
+queryset's annotations (the access facts, core/access.py), or with only the
+facts named in the serializer's `HIDING_FACTS` when its rule reads nothing
+else, so the rule reads what it reads on a record. A serializer that changes
+its answer in `to_representation` without declaring `hidden_fields` is
+exported through the serializer row by row as before: an undeclared rule is
+never skipped.
 """
 
 import datetime
@@ -47,11 +48,13 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
-from core.access import COLUMN_PREFIX, column
+from core.access import column
 from core.api.fields import ChoiceLabelField
 from core.db import read_in_chunks
 
-CHUNK = 500
+# Rows read at a time: a values() row is a small dict, so a chunk may be long
+# (each list column costs a query a chunk).
+CHUNK = 2000
 # Fields a person filing the sheet has no use for: ids are the system's.
 SKIPPED = {"id", "url"}
 # Names under which a nested record (a person, a unit, a campaign) is shown: a
@@ -250,11 +253,13 @@ class _Row:
 
 @dataclass(frozen=True)
 class _Items:
-    """A column listing related records by name: `lookup` from the list's model
-    through the relation, in the related model's `ordering`."""
+    """A column listing related records by name: `name` of each `related`
+    record whose `link` is a row's key, in the related model's ordering (as
+    the answer's `.all()` lists them)."""
 
-    lookup: str
-    ordering: tuple[str, ...]
+    related: type
+    link: str
+    name: str
     cell: Callable
 
 
@@ -280,13 +285,15 @@ class _ColumnReading:
             )
         lookups = {"pk"} | {reader[0] for reader in self.readers if isinstance(reader, tuple)}
         self.hide = getattr(serializer, "hidden_fields", None)
-        if self.hide is not None:
-            # What a rule reads of a record: its columns and its access facts,
-            # only those it names in HIDING_FACTS when it names them (each
-            # fact is a subquery a row; one it did not name is read a row at
-            # a time by core.access.read_facts, slow but never wrong).
-            lookups |= {f.attname for f in self.model._meta.concrete_fields}
-            lookups |= _facts_read(self.annotations, getattr(serializer, "HIDING_FACTS", None))
+        facts = getattr(serializer, "HIDING_FACTS", None)
+        if self.hide is not None and facts is not None:
+            # A rule that reads only the access facts it names: those (each is
+            # a subquery a row; one it did not name would be read a row at a
+            # time by core.access.read_facts, slow but never wrong).
+            lookups |= {column(name) for name in ("read", *facts)} & self.annotations
+        elif self.hide is not None:
+            # Anything a rule may read of a record: its columns and annotations.
+            lookups |= {f.attname for f in self.model._meta.concrete_fields} | self.annotations
         # Related records, each read once: what select_related and the
         # viewset's prefetches fetch for the serializer.
         self.values = queryset.prefetch_related(None).values(*lookups)
@@ -339,13 +346,10 @@ class _ColumnReading:
         read = None if named is None else self._read(named, related)
         if read is None:
             return field
-        query_name = relation.field.related_query_name() if relation.auto_created else attrs[0]
-        ordering = [
-            f"-{query_name}__{term[1:]}" if term.startswith("-") else f"{query_name}__{term}"
-            for term in related._meta.ordering
-            if isinstance(term, str) and term != "?"
-        ]
-        return _Items(f"{query_name}__{read[0]}", (*ordering, f"{query_name}__pk"), read[1])
+        # From the related record back to the row: the foreign key (a
+        # co-author's proposal) or the many-to-many's other side.
+        link = relation.field.name if relation.auto_created else relation.related_query_name()
+        return _Items(related, link, read[0], read[1])
 
     def rows(self) -> Iterator[list]:
         hide, names = self.hide, self.names
@@ -380,10 +384,11 @@ class _ColumnReading:
 
     def _items_of(self, items: _Items, keys: list) -> dict:
         named: dict = {}
+        ordering = [term for term in items.related._meta.ordering if isinstance(term, str)]
         rows = (
-            self.model._base_manager.filter(pk__in=keys)
-            .order_by("pk", *items.ordering)
-            .values_list("pk", items.lookup)
+            items.related._default_manager.filter(**{f"{items.link}__in": keys})
+            .order_by(items.link, *ordering, "pk")
+            .values_list(items.link, items.name)
         )
         for key, value in rows:
             if value is not None:
@@ -451,13 +456,6 @@ def _model_field(model, attrs) -> tuple[str, object] | None:
     if model_field.is_relation or not model_field.concrete:
         return None
     return f"{path}__{model_field.name}" if path else model_field.name, model_field
-
-
-def _facts_read(annotations: set[str], facts) -> set[str]:
-    if facts is None:
-        return annotations
-    wanted = {column(name) for name in ("read", *facts)}
-    return {name for name in annotations if not name.startswith(COLUMN_PREFIX) or name in wanted}
 
 
 def _prefetched_through_scope(queryset, name: str) -> bool:

@@ -132,7 +132,7 @@ class ProposalSerializer(WritableModelSerializer):
     ROW_FACTS = {"studio_id": "studio_visible", "duplicate_of_id": "original_visible"}
     # What a list annotates (`proposals_with_access(only=…)`), so no row queries.
     LIST_FACTS = (*FACTS, *ROW_FACTS.values())
-    # The facts `hidden_fields` reads (what a list's export selects of them).
+    # All `hidden_fields` reads of a row: what a list's export selects for it.
     HIDING_FACTS = ("blind",)
     # What a reviewer of a blind campaign never sees.
     IDENTIFYING = (
