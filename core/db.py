@@ -256,6 +256,12 @@ def read_in_chunks(queryset, size: int = 2000) -> Iterator:
     connection = connections[queryset.db]
     if connection.vendor != "sqlite":
         rows = queryset.iterator(chunk_size=size)
+        if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+            # Behind PgBouncer (docs/operations.md): the rows come in one go,
+            # and a session's SET would stay on a server connection another
+            # client gets next.
+            yield from rows
+            return
         # PostgreSQL plans a cursor for its first tenth of rows
         # (cursor_tuple_fraction): this read wants all of them, and the plan
         # for all (a sort after the scan, not a walk down an index) read an
