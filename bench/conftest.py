@@ -12,6 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests import databases
+
+# Test databases copied from a migrated template (tests/databases.py).
+django_db_setup = databases.django_db_setup
+
 # Every figure of the run, written to var/bench/results.json at its end, so the
 # whole picture is one file: key, measured seconds, baseline seconds, ratio.
 RESULTS_FILE = Path(__file__).resolve().parents[1] / "var" / "bench" / "results.json"

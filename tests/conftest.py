@@ -8,9 +8,13 @@ from accounts.models import OrgUnit
 from core.history import not_recorded
 from studios import services as studio_services
 from studios.models import Membership, RecognitionList, Studio
+from tests import databases
 from tests.factories import PersonFactory, grant_official, make_unit
 from tests.lists import ListReader
 from tests.world import World, WorldStack, is_transactional, levels_wanted, shared_data
+
+# Test databases copied from a migrated template (tests/databases.py).
+django_db_setup = databases.django_db_setup
 
 # --- Shared data (tests/world.py) ------------------------------------------------------
 
