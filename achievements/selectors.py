@@ -112,9 +112,13 @@ def achievements_visible_to(user) -> QuerySet[Achievement]:
     scope = user_scope(user)
     if scope.is_superuser:
         return achievements
-    in_company = within_paths(
-        [scope.company_path] if scope.company_path else [], unit_field="studio__org_unit"
+    # The company's studios as a subquery, not a join through each row's studio
+    # and unit: the list's count then reads the achievements alone (a third of
+    # its time at 10,000 rows went to those joins).
+    company_studios = Studio.objects.filter(
+        within_paths([scope.company_path] if scope.company_path else [], unit_field="org_unit")
     )
+    in_company = Q(studio__in=company_studios)
     return achievements.filter(
         Q(studio__in=_insider_studios(user))
         | Q(promotion=Achievement.Promotion.GROUP)

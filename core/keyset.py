@@ -200,15 +200,28 @@ def keyset_page(queryset: QuerySet, *, size: int, cursor: str | None) -> KeysetP
 
 
 def _visible_ids(queryset: QuerySet) -> tuple[list, int]:
-    """The ids of the first FEW + 1 visible rows and the number of visible rows
-    up to COUNT_CAP + 1, in one query: the database counts the capped ids, and
+    """The number of visible rows up to COUNT_CAP + 1 and, when they are no more
+    than FEW, their ids, in one query: the database counts the capped ids, and
     only the few that a short list reads its page by cross to Python."""
     capped = queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1]
     try:
         sql, params = capped.query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:  # `.none()` (a filter that cannot match): no query at all
         return [], 0
-    with connections[queryset.db].cursor() as cursor:
+    connection = connections[queryset.db]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One aggregate row. A window count (`COUNT(*) OVER ()`) kept every
+            # capped row in a tuplestore and sent FEW + 1 of them to Python
+            # whatever the count: 10 ms more than the count itself at 10,000
+            # visible rows, the largest part of a long list's database time.
+            cursor.execute(
+                f"SELECT COUNT(*), CASE WHEN COUNT(*) <= {FEW} THEN array_agg(visible.id) END "
+                f"FROM ({sql}) visible (id)",
+                params,
+            )
+            count, ids = cursor.fetchone()
+            return ids or [], count
         cursor.execute(
             f"SELECT visible.*, COUNT(*) OVER () FROM ({sql}) visible LIMIT {FEW + 1}", params
         )

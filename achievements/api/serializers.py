@@ -18,7 +18,7 @@ from achievements.selectors import (
     problem_access,
     problems_fully_visible_to,
 )
-from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import ChoiceLabelField, ScopedPrimaryKeyRelatedField
 from core.api.read_only import WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer, StudioBriefSerializer, UnitBriefSerializer
 from core.export_columns import SameForEveryReader
@@ -158,8 +158,8 @@ class AchievementSerializer(SameForEveryReader, WritableModelSerializer):
         label=_("Origin problem"),
     )
     contributors = ContributorSerializer(many=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    promotion_display = serializers.CharField(source="get_promotion_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind", choices=Achievement.Kind.choices)
+    promotion_display = ChoiceLabelField(source="promotion", choices=Achievement.Promotion.choices)
     verified_by = PersonBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -193,11 +193,6 @@ class AchievementSerializer(SameForEveryReader, WritableModelSerializer):
 
     def validate_contributors(self, rows):
         return [(row["person_id"], row["share"]) for row in rows]
-
-    def to_representation(self, achievement):
-        data = super().to_representation(achievement)
-        data["contributors"] = ContributorSerializer(achievement.contributors.all(), many=True).data
-        return data
 
 
 class VerifyBenefitSerializer(serializers.Serializer):

@@ -96,8 +96,16 @@ class AchievementViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
 
     @staticmethod
     def visible_to(user):
-        return achievements_visible_to(user).prefetch_related(
-            Prefetch("contributors", Contributor.objects.select_related("person"))
+        # What the answer names: the studio and who verified the benefit (each
+        # row would read its verifier otherwise); not the studio's unit or the
+        # origin problem the pages show, whose rows cost a list as much again.
+        return (
+            achievements_visible_to(user)
+            .select_related(None)
+            .select_related("studio", "verified_by")
+            .prefetch_related(
+                Prefetch("contributors", Contributor.objects.select_related("person"))
+            )
         )
 
     def create_via_service(self, data):

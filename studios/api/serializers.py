@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import OrgUnit
 from accounts.selectors import org_units_visible_to, people_visible_to
-from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import ChoiceLabelField, ScopedPrimaryKeyRelatedField
 from core.api.read_only import RefuseReadOnlyFields, WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer, StateEventSerializer, UnitBriefSerializer
 from core.numbers import percent
@@ -38,8 +38,8 @@ class StudioSerializer(WritableModelSerializer):
         required=False,
         allow_empty=True,
     )
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind", choices=Studio.Kind.choices)
+    status_display = ChoiceLabelField(source="status", choices=Studio.Status.choices)
 
     class Meta:
         model = Studio

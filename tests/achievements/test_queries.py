@@ -53,6 +53,13 @@ def many(built):
             contributors=[(lead, Decimal(50)), (helper, Decimal(50))],
             promotion="group",
         )
+        # Verified by the office, so the list names a verifier on every row.
+        services.achievement_verify_benefit(
+            achievement_id=achievement.pk,
+            by=official,
+            verified_benefit=Decimal(1000),
+            evidence="财务",
+        )
         achievements.append(achievement)
         services.patent_create(
             by=lead,
