@@ -30,6 +30,7 @@ the pages and API only list it (`core.api.history`, `includes/changes.html`).
 """
 
 import contextlib
+import json
 import sys
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -453,6 +454,8 @@ def _shown(field, value, names: dict | None = None) -> str:
     if isinstance(value, list | tuple):
         base = getattr(field, "base_field", field)
         return "、".join(_shown(base, item, names) for item in value) or "—"
+    if isinstance(value, dict):  # a JSON field's object (facts frozen at submission …)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if field is not None and (field.many_to_one or field.one_to_one):
         name = (names or {}).get((field.related_model, str(value)))
         return name if name is not None else str(value)

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.attachments import AttachmentsMixin
+from core.api.history import HistoryMixin
 from core.api.views import ScopedServiceViewSet
 from naming import services
 from naming.api.serializers import (
@@ -66,7 +67,7 @@ class NamingCallViewSet(ScopedServiceViewSet):
         return services.naming_call_create(by=self.request.user, **data)
 
 
-class NamingApplicationViewSet(AttachmentsMixin, ScopedServiceViewSet):
+class NamingApplicationViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
     """Naming applications from draft to named; every move is a POST action;
     `attachments` are the site visit's photos (the office adds them after the
     visit; insiders read them)."""
@@ -90,6 +91,9 @@ class NamingApplicationViewSet(AttachmentsMixin, ScopedServiceViewSet):
         return services.naming_visit_photo_add(record=record, by=self.request.user, upload=upload)
 
     def may_read_attachments(self, record) -> bool:
+        return naming_application_access(self.request.user, record).insider
+
+    def history_visible(self, record) -> bool:
         return naming_application_access(self.request.user, record).insider
 
     @extend_schema(request=NamingApplicationUpdateSerializer, responses=NamingApplicationSerializer)

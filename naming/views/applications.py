@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import is_official
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
+from core.history import history_section
 from core.pages import ScopedListView, attach_from_page, form_page, run_form_action
 from naming import services
 from naming.filtersets import NamingApplicationFilterSet, NamingCallFilterSet
@@ -218,6 +219,7 @@ def _detail_context(request, application, **bound) -> dict:
         and not any(review.expert_id == user.pk for review in reviews),
         "objections": objections,
         "notice_running": notice_running,
+        **history_section(user, application, visible=access.insider, api="naming-application"),
         **forms,
     }
 
