@@ -24,7 +24,7 @@ class ProposalCertificateView(APIView):
 
 
 class HonourCertificateView(APIView):
-    @extend_schema(responses=PDF, operation_id="honours_certificate")
+    @extend_schema(responses={**PDF, 409: error_answer(409)}, operation_id="honours_certificate")
     def get(self, request, pk: int):
         """An honour's certificate: the person and the officials over them, or
         the studio's members and the officials over it (403 for others who see it)."""
