@@ -271,24 +271,24 @@ class Share:
 
 def honour_counts_q(prefix: str = "", list_year: F | None = None) -> Q:
     """A studio's honour that still counts in its list's figures (shares, the
-    dashboard's named studios, the directory's "year named"). A de-listed
-    studio's honour (摘牌, revoked with a date) counts in the years before its
-    revocation and no longer from that year on; a studio revoked by hand without
-    de-listing lost its plaque in every year. `prefix` leads from the row to the
-    honour, `list_year` to its list's year."""
+    dashboard's named studios, the honour roll, the directory's "year named").
+    A revoked honour (摘牌: its studio de-listed or revoked by hand, both through
+    `studios.services.naming.studio_honours_revoke`) counts in the years before
+    its revocation and no longer from that year on. `prefix` leads from the row
+    to the honour, `list_year` to its list's year."""
     if list_year is None:
         list_year = F(f"{prefix}recognition_list__year")
-    standing = Q(**{f"{prefix}revoked_on__isnull": True}) & ~Q(
-        **{f"{prefix}studio__status": Studio.Status.REVOKED}
+    return Q(**{f"{prefix}revoked_on__isnull": True}) | Q(
+        **{f"{prefix}revoked_on__year__gt": list_year}
     )
-    return standing | Q(**{f"{prefix}revoked_on__year__gt": list_year})
 
 
 def _ours_q(unit: OrgUnit | None, prefix: str = "honours__") -> Q:
     """Honours of ours: a studio or a person of `unit`'s subtree (the whole group
     when None). A list names studios or people (May Day medals, craftsmen), and
     its `total_named` counts whichever it names, so both count."""
-    # A studio that lost its plaque no longer counts as ours (honour_counts_q).
+    # A studio that lost its plaque no longer counts as ours from that year on
+    # (honour_counts_q).
     # A person keeps a medal when they move or leave: they count in their unit.
     list_year = F("year") if prefix else F("recognition_list__year")
     studio = Q(**{f"{prefix}studio__isnull": False}) & honour_counts_q(prefix, list_year)

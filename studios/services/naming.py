@@ -176,17 +176,14 @@ def studio_delist(
         studio.status in (Studio.Status.NAMED, Studio.Status.RECTIFICATION),
         Conflict(_("Only a named studio or one under rectification can be de-listed.")),
     )
-    held = studio.honours.select_for_update().filter(revoked_on__isnull=True)
-    ensure(held.exists(), Conflict(_("This studio holds no honour to revoke.")))
+    ensure(
+        studio.honours.filter(revoked_on__isnull=True).exists(),
+        Conflict(_("This studio holds no honour to revoke.")),
+    )
     reason = (reason or "").strip()
     ensure(bool(reason), ValidationError({"reason": _("Give the reason for this decision.")}))
     target = Studio.Status.REVOKED if close else Studio.Status.ESTABLISHED
-    on = on or timezone.localdate()
-    # One row per honour (few), saved one by one so that their history and the
-    # dashboard's kept figures see each change.
-    for honour in held:
-        honour.revoked_on, honour.revoked_reason, honour.revoked_by = on, reason, by
-        honour.save(update_fields=["revoked_on", "revoked_reason", "revoked_by"])
+    studio_honours_revoke(studio, by=by, reason=reason, on=on)
     studio.transition_to(target, by=by, note=_("De-listed: %(reason)s") % {"reason": reason})
     tell_leader_of_studio(
         studio,
@@ -195,3 +192,20 @@ def studio_delist(
         status=in_product_language(studio.get_status_display()),
     )
     return studio
+
+
+def studio_honours_revoke(
+    studio: Studio, *, by: User, reason: str, on: datetime.date | None = None
+) -> None:
+    """Revoke every honour the studio still holds, on `on` (today by default),
+    with `reason` and `by`: the one way a studio loses its plaque, de-listed or
+    revoked by hand. Each honour stays on its list and counts in the years
+    before `on` only (`studios.selectors.honour_counts_q`). Its callers have
+    locked the studio and checked the actor, inside their transaction."""
+    held = studio.honours.select_for_update().filter(revoked_on__isnull=True)
+    on = on or timezone.localdate()
+    # One row per honour (few), saved one by one so that their history and the
+    # dashboard's kept figures see each change.
+    for honour in held:
+        honour.revoked_on, honour.revoked_reason, honour.revoked_by = on, reason, by
+        honour.save(update_fields=["revoked_on", "revoked_reason", "revoked_by"])

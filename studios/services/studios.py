@@ -21,6 +21,7 @@ from studios.services.guards import (
     ensure_person_visible,
     locked_studio,
 )
+from studios.services.naming import studio_honours_revoke
 from studios.services.telling import tell_leader_of_studio
 
 # What a studio lead may change about their own studio; officials may change all.
@@ -154,6 +155,8 @@ def studio_change_status(*, studio_id: int, by: User, status: str, reason: str =
     `named` is reached only through an honour (or, from rectification, while one
     is held); rectification returns to `named` if the studio holds an honour and
     to `established` otherwise; rectification and revocation need a reason.
+    Revocation takes the studio's plaque as de-listing does: every honour it
+    holds is revoked today with the reason (docs/naming.md#de-listing).
     """
     studio = locked_studio(studio_id, by)
     ensure_manages(studio, by)
@@ -165,6 +168,8 @@ def studio_change_status(*, studio_id: int, by: User, status: str, reason: str =
     )
     if status not in studio_status_targets(studio):
         raise _why_not(studio, status)
+    if status == Studio.Status.REVOKED:
+        studio_honours_revoke(studio, by=by, reason=reason)
     studio.transition_to(status, by=by, note=reason)
     tell_leader_of_studio(
         studio,

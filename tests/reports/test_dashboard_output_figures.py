@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from competitions.models import Proposal
+from studios import services as studio_services
 from tests.reports import dashboard_world
 from tests.reports.dashboard_world import figures_of, nonzero, per_unit, shares
 
@@ -81,6 +82,19 @@ def test_studio_figures_of_company_b_only(world):
     ]
     assert nonzero(studios["assessments_by_grade"]) == {"pass": 1}
     assert studios["in_rectification"] == 0
+
+
+def test_a_studio_revoked_by_hand_still_counts_in_the_years_before(world):
+    # DUST stands on last year's enterprise list and this year's provincial one.
+    studio_services.studio_change_status(
+        studio_id=world.dust.pk, by=world.org.group_official, status="revoked", reason="摘牌"
+    )
+    last_year = figures_of(world.org.group, world.last)["studios"]
+    assert nonzero(last_year["named_by_level"]) == {"enterprise": 1}
+    assert shares(last_year["shares"]) == [("enterprise", world.last, 1, 5, Decimal("20.0"))]
+    this_year = figures_of(world.org.group, world.year)["studios"]
+    assert nonzero(this_year["named_by_level"]) == {"provincial": 1, "municipal": 1}
+    assert shares(this_year["shares"])[0] == ("provincial", world.year, 2, 28, Decimal("7.1"))
 
 
 # --- Problems and outputs -----------------------------------------------------------

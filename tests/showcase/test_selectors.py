@@ -701,17 +701,25 @@ class TestHonourRoll:
             (s.once.pk, 1),
         ]
 
-    def test_a_revoked_studio_leaves_the_share(self, roll):
+    def test_a_studio_revoked_by_hand_leaves_the_share_from_its_revocation_year(self, roll):
+        """Revoked this year, the dust studio still counts on the 2022 list, not
+        on this year's; its name leaves the roll (only named studios are public)."""
         s = roll
+        this_year = recognition_list(
+            s.org, title="市级示范", level=Level.MUNICIPAL, year=s.year, total_named=10
+        )
+        name_studio(s.org, this_year, s.studios.dust)
         studio_services.studio_change_status(
             studio_id=s.studios.dust.pk,
             by=s.org.group_official,
             status="revoked",
             reason="摘牌",
         )
-        result = honour_roll(viewer(s.org.worker_b), year=2022)
-        ((_, [(_, codes, ours, total)]),) = studio_levels(result)
-        assert (codes, ours, total) == (["B1-TURB"], 2, 28)  # the turbine studio and lead_a
+        earlier = studio_levels(honour_roll(viewer(s.org.worker_b), year=2022))
+        # Dust, turbine and lead_a are ours; the reader sees turbine's name only.
+        assert earlier == [(Level.PROVINCIAL, [("2022 provincial list", ["B1-TURB"], 3, 28)])]
+        later = studio_levels(honour_roll(viewer(s.org.worker_b), year=s.year))
+        assert later == [(Level.MUNICIPAL, [("市级示范", [], 0, 10)])]
 
 
 # --- The showcase search ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from core.exceptions import Conflict
 from studios import services
@@ -133,6 +134,30 @@ class TestStatusMachine:
         assert "reason" in error.value.message_dict
         studios.dust.refresh_from_db()
         assert studios.dust.status == S.ESTABLISHED
+
+    @pytest.mark.parametrize("start", [S.NAMED, S.RECTIFICATION])
+    def test_revoking_by_hand_revokes_the_honours_as_delisting_does(
+        self, studios, provincial_list, start
+    ):
+        official = studios.org.group_official
+        studio = put_in_state(studios.dust, start, official, provincial_list)
+        move(studio, S.REVOKED, official, reason="连续两年未开展活动")
+        # The honour stays on its list, revoked that day, with the reason and who.
+        honour = Honour.objects.get(studio=studio)
+        assert (honour.revoked_on, honour.revoked_reason, honour.revoked_by) == (
+            timezone.localdate(),
+            "连续两年未开展活动",
+            official,
+        )
+
+    def test_a_refused_revocation_revokes_no_honour(self, studios, provincial_list):
+        official = studios.org.group_official
+        studio = put_in_state(studios.dust, S.NAMED, official, provincial_list)
+        with pytest.raises(ValidationError):
+            move(studio, S.REVOKED, official, reason=" ")
+        with pytest.raises(PermissionDenied):
+            move(studio, S.REVOKED, studios.lead_a)
+        assert Honour.objects.get(studio=studio).revoked_on is None
 
     def test_lead_cannot_change_status(self, studios):
         with pytest.raises(PermissionDenied):

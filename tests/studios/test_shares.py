@@ -2,6 +2,7 @@
 hand-counted fixtures."""
 
 import pytest
+from django.utils import timezone
 
 from studios import services
 from studios.models import RecognitionList, Studio
@@ -55,15 +56,33 @@ def test_scope_owning_none_has_zero_share(org, naming):
     assert (share.ours, share.total, str(share.percent)) == (0, 28, "0.0")
 
 
-def test_revoked_studio_no_longer_counts(studios, naming):
+def test_a_studio_revoked_by_hand_counts_before_its_revocation_year_only(studios, naming):
+    """Revoking a studio by hand takes its plaque as de-listing does: the 2022
+    list keeps it, this year's (the year of the revocation) drops it."""
     provincial, _national = naming
-    services.studio_change_status(
-        studio_id=studios.turbine.pk,
-        by=studios.org.group_official,
-        status=Studio.Status.REVOKED,
-        reason="摘牌",
+    by = studios.org.group_official
+    this_year = services.recognition_list_create(
+        by=by,
+        title="this year",
+        level=RecognitionList.Level.MUNICIPAL,
+        conferred_by="市总工会",
+        year=timezone.localdate().year,
+        total_named=10,
     )
-    assert list_share(provincial, None).ours == 2
+    services.honour_create(by=by, recognition_list=this_year, studio=studios.turbine)
+    assert (list_share(provincial, None).ours, list_share(this_year, None).ours) == (3, 1)
+    services.studio_change_status(
+        studio_id=studios.turbine.pk, by=by, status=Studio.Status.REVOKED, reason="摘牌"
+    )
+    assert (list_share(provincial, None).ours, list_share(this_year, None).ours) == (3, 0)
+    by_year = {row["year"]: row["share"].ours for row in shares_by_level_and_year(None)}
+    assert (by_year[2022], by_year[this_year.year]) == (3, 0)
+    annotated = recognition_lists_with_share(RecognitionList.objects.all(), studios.org.company_b)
+    assert {lst.title: lst.ours for lst in annotated} == {
+        "2022 provincial list": 1,
+        "national": 0,
+        "this year": 0,
+    }
 
 
 def test_annotated_lists_match_list_share(studios, naming):
