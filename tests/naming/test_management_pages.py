@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from naming.models import Rectification, ReReview
+from studios import services as studio_services
 from studios.models import Honour, RecognitionList, Studio
 from tests.lists import ListCase, each_list
 from tests.naming.conftest import deadline_passed
@@ -77,6 +78,28 @@ def test_a_delisted_studio_keeps_its_titles_on_its_page_marked_revoked(as_person
     assert delisted.status_code == 302
     page = office.get(reverse("studios:studio-detail", args=[managed.studios.dust.pk]))
     assert page.content.decode().count('data-testid="honour-revoked"') == 2
+
+
+def test_the_reason_a_title_was_revoked_is_shown_to_the_studios_insiders_only(as_person, managed):
+    # given the dust studio de-listed, then named again on a new list: public again
+    org, dust = managed.org, managed.studios.dust
+    studio_services.studio_delist(studio_id=dust.pk, by=org.official_a, reason="期满无成果")
+    again = studio_services.recognition_list_create(
+        by=org.group_official,
+        title="重新命名",
+        level=RecognitionList.Level.ENTERPRISE,
+        conferred_by="集团工会",
+        year=TODAY.year,
+        total_named=10,
+    )
+    studio_services.honour_create(by=org.group_official, recognition_list=again, studio=dust)
+    page_url = reverse("studios:studio-detail", args=[dust.pk])
+    # then everyone sees which titles were revoked, only insiders why
+    public = as_person(org.worker_b).get(page_url).content.decode()
+    assert public.count('data-testid="honour-revoked"') == 2
+    assert "期满无成果" not in public
+    for insider in (org.official_a, managed.studios.member_a):
+        assert "期满无成果" in as_person(insider).get(page_url).content.decode()
 
 
 def test_the_office_records_a_re_review_from_the_list(as_person, managed):
