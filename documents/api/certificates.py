@@ -27,7 +27,8 @@ class HonourCertificateView(APIView):
     @extend_schema(responses={**PDF, 409: error_answer(409)}, operation_id="honours_certificate")
     def get(self, request, pk: int):
         """An honour's certificate: the person and the officials over them, or
-        the studio's members and the officials over it (403 for others who see it)."""
+        the studio's members and the officials over it (403 for others who see
+        it; 409 `honour_revoked` once the honour is revoked)."""
         certificate = honour_certificate(honour_id=pk, by=request.user)
         return certificate_download(request, certificate)
 
