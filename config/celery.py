@@ -1,6 +1,7 @@
 """The Celery app. Broker and options come from Django settings (CELERY_*)."""
 
 import os
+from importlib import import_module
 
 from celery import Celery
 from celery.signals import worker_init, worker_ready
@@ -26,6 +27,10 @@ def _prepare_worker(**_kwargs) -> None:
     # behind a pooler in transaction mode that `SET` would stay on a server
     # connection the web then uses (docs/operations.md, PgBouncer).
     statement_timeout_use(settings.CELERY_STATEMENT_TIMEOUT_MS)
+    # A list's export replays its address (core.api.views.replayed_list), which
+    # imports the URLconf and with it every app's API: a second or more, paid
+    # here once, before the fork, rather than by a process's first export.
+    import_module(settings.ROOT_URLCONF)
 
 
 @worker_ready.connect

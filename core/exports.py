@@ -54,7 +54,8 @@ def neutralised(value):
     would run as a formula. Every file the product writes goes through this."""
     if not isinstance(value, str):
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.isprintable():  # every refused character is a control character
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
@@ -94,7 +95,8 @@ def _plain(value):
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        # 2026-12-06 14:05 (any offset cut), quicker than strftime
+        return value.isoformat(" ", "minutes")[:16]
     return value
 
 
