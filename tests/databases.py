@@ -39,6 +39,9 @@ def create_from_template(connection, *, keepdb: bool, verbosity: int) -> None:
     creation, quote = connection.creation, connection.ops.quote_name
     name, template = creation._get_test_db_name(), TEMPLATE_PREFIX + migrations_fingerprint()
     with connection._nodb_cursor() as cursor:
+        # Another worker may be migrating the template for longer than the
+        # statement timeout (DATABASE_STATEMENT_TIMEOUT_MS) allows a wait.
+        cursor.execute("SET statement_timeout = 0")
         cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
         try:
             cursor.execute(
