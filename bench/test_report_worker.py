@@ -70,6 +70,9 @@ def raw_figures(unit: OrgUnit, year: int, today: datetime.date) -> dict:
         "JOIN studios_studio s ON s.id = {t}.studio_id "
         "JOIN accounts_orgunit o ON o.id = s.org_unit_id AND o.path LIKE %s"
     )
+    # A revoked honour counts in the years before its revocation
+    # (studios.selectors.honour_counts_q).
+    honour_counts = "(h.revoked_on IS NULL OR extract(year FROM h.revoked_on) > l.year)"
     with connection.cursor() as cursor:
 
         def rows(sql, *params):
@@ -93,7 +96,7 @@ def raw_figures(unit: OrgUnit, year: int, today: datetime.date) -> dict:
             "SELECT l.level, count(DISTINCT h.studio_id) FROM studios_honour h "
             "JOIN studios_recognitionlist l ON l.id = h.recognition_list_id "
             + studio_in.format(t="h")
-            + " WHERE l.year = %s AND s.status <> 'revoked' GROUP BY l.level",
+            + f" WHERE l.year = %s AND {honour_counts} GROUP BY l.level",
             under,
             year,
         )
@@ -102,7 +105,7 @@ def raw_figures(unit: OrgUnit, year: int, today: datetime.date) -> dict:
             "FROM studios_recognitionlist l CROSS JOIN LATERAL (SELECT count(*) AS n "
             "FROM studios_honour h "
             + studio_in.format(t="h")
-            + " WHERE h.recognition_list_id = l.id AND s.status <> 'revoked') ours "
+            + f" WHERE h.recognition_list_id = l.id AND {honour_counts}) ours "
             "WHERE l.year = %s GROUP BY l.level, l.year",
             under,
             year,
