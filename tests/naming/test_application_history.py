@@ -41,26 +41,26 @@ def page(client, application):
 
 
 @pytest.fixture
-def reviewed(bring):
+def reviewed(staged):
     """The dust studio's application under expert review, after three moves."""
-    return bring(Status.UNDER_REVIEW)
+    return staged.at[Status.UNDER_REVIEW]
 
 
 @pytest.mark.parametrize(("role", "status"), ANSWERS.items())
-def test_the_insiders_read_an_applications_history(api, naming_calls, reviewed, role, status):
-    api.force_authenticate(person(naming_calls, role))
+def test_the_insiders_read_an_applications_history(api, staged, reviewed, role, status):
+    api.force_authenticate(person(staged.naming_calls, role))
     assert api.get(history_url(reviewed)).status_code == status
 
 
-def test_on_public_notice_everyone_sees_it_but_only_insiders_its_history(api, naming_calls, bring):
-    noticed = bring(Status.PUBLIC_NOTICE)
-    api.force_authenticate(naming_calls.studios.org.worker_b)
+def test_on_public_notice_everyone_sees_it_but_only_insiders_its_history(api, staged):
+    noticed = staged.at[Status.PUBLIC_NOTICE]
+    api.force_authenticate(staged.naming_calls.studios.org.worker_b)
     assert api.get(f"/api/v1/naming-applications/{noticed.pk}/").status_code == 200
     assert api.get(history_url(noticed)).status_code == 403
 
 
-def test_the_facts_frozen_at_submission_read_as_their_json(api, naming_calls, reviewed):
-    api.force_authenticate(naming_calls.studios.org.group_official)
+def test_the_facts_frozen_at_submission_read_as_their_json(api, staged, reviewed):
+    api.force_authenticate(staged.naming_calls.studios.org.group_official)
     rows = api.get(history_url(reviewed), HTTP_ACCEPT_LANGUAGE="en").json()["results"]
     with translation.override("en"):
         label = str(NamingApplication._meta.get_field("facts").verbose_name)
@@ -68,23 +68,23 @@ def test_the_facts_frozen_at_submission_read_as_their_json(api, naming_calls, re
     assert json.loads(frozen["new"]) == reviewed.facts
 
 
-def test_the_history_says_who_changed_the_statement_and_through_what(api, naming_calls, bring):
-    draft = bring(Status.DRAFT)
-    lead = naming_calls.studios.lead_a
+def test_the_history_says_who_changed_the_statement_and_through_what(api, staged):
+    draft = staged.at[Status.DRAFT]
+    lead = staged.naming_calls.studios.lead_a
     with recording(via=Via.PAGE, actor=lead):
         services.naming_application_update(application_id=draft.pk, by=lead, statement="新的陈述")
-    api.force_authenticate(naming_calls.studios.org.official_a)
+    api.force_authenticate(staged.naming_calls.studios.org.official_a)
     latest = api.get(history_url(draft)).json()["results"][0]
     assert (latest["by"], latest["via"]) == (lead.pk, "page")
     assert [(c["old"], c["new"]) for c in latest["changes"]] == [(draft.statement, "新的陈述")]
 
 
 def test_the_history_list_costs_the_same_queries_however_long(
-    api, naming_calls, bring, django_assert_num_queries
+    api, staged, django_assert_num_queries
 ):
-    draft = bring(Status.DRAFT)
-    lead = naming_calls.studios.lead_a
-    api.force_authenticate(naming_calls.studios.org.group_official)
+    draft = staged.at[Status.DRAFT]
+    lead = staged.naming_calls.studios.lead_a
+    api.force_authenticate(staged.naming_calls.studios.org.group_official)
     api.get(history_url(draft))  # content types cached, as in a running site
     # the application with the viewer's access (scope), the count and the page
     # of entries with their actors, one query per kind of record they name
@@ -100,10 +100,8 @@ def test_the_history_list_costs_the_same_queries_however_long(
 
 
 @pytest.mark.parametrize(("role", "sees"), [("official_a", True), ("expert", False)])
-def test_the_change_history_card_is_on_the_page_for_insiders(
-    client, naming_calls, reviewed, role, sees
-):
-    client.force_login(person(naming_calls, role))
+def test_the_change_history_card_is_on_the_page_for_insiders(client, staged, reviewed, role, sees):
+    client.force_login(person(staged.naming_calls, role))
     response = page(client, reviewed)
     assert response.status_code == 200
     assert ('id="changes"' in response.content.decode()) is sees
@@ -111,6 +109,6 @@ def test_the_change_history_card_is_on_the_page_for_insiders(
         assert response.context["changes"]["api_url"] == history_url(reviewed)
 
 
-def test_an_outsider_gets_404_on_the_page(client, naming_calls, reviewed):
-    client.force_login(naming_calls.studios.org.official_b)
+def test_an_outsider_gets_404_on_the_page(client, staged, reviewed):
+    client.force_login(staged.naming_calls.studios.org.official_b)
     assert page(client, reviewed).status_code == 404
