@@ -47,6 +47,50 @@ def shared_world(request, _world_stack, _django_db_helper):
     return World(_world_stack, transactional=is_transactional(request.node))
 
 
+# The tables a flush keeps: what the code declares (content types and
+# permissions), which Django's `post_migrate` would write back the same at once.
+KEPT_BY_FLUSH = frozenset({"django_content_type", "auth_permission"})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete():
+    """After a test that commits, pytest-django empties every table (Django's
+    `flush`), then `post_migrate` writes the content types and permissions back.
+    On PostgreSQL the flush is one TRUNCATE of all the tables, which gives each
+    table, index and TOAST table a new file: 4–6 s for this project's (empty)
+    tables on a loaded two-core machine, against 0.1 s to DELETE their rows;
+    keeping the content types and permissions halves what `post_migrate` does
+    then (1 s to 0.5 s). The foreign keys Django makes are deferrable, so the
+    rows go in any order and the keys are checked at the commit. A flush that
+    resets sequences (a test asking for `reset_sequences`) still truncates."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def delete_rows(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        return [
+            "SET CONSTRAINTS ALL DEFERRED;",
+            *(
+                f"DELETE FROM {self.quote_name(table)};"
+                for table in tables
+                if table not in KEPT_BY_FLUSH
+            ),
+        ]
+
+    DatabaseOperations.sql_flush = delete_rows
+    yield
+    DatabaseOperations.sql_flush = truncate
+
+
 def records_history(item) -> bool:
     return any(item.get_closest_marker(name) for name in ("history", "browser", "worker"))
 
