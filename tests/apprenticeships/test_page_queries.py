@@ -5,10 +5,13 @@ pairings and steps."""
 
 import datetime
 import io
+import tempfile
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -49,12 +52,6 @@ def jpeg() -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (32, 24), (90, 140, 60)).save(buffer, "JPEG")
     return SimpleUploadedFile("证据.jpg", buffer.getvalue(), content_type="image/jpeg")
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def propose(by, mentor, apprentice, *, studio=None, started=60, activate=True) -> Pairing:
@@ -170,11 +167,15 @@ def test_the_at_risk_list_takes_the_same_queries_as_the_whole_list(client, crowd
 # --- The pairing page ---------------------------------------------------------------
 
 
-@pytest.fixture
-def two_and_ten(studios, media):
+@shared_data(needs=("studios",))
+def two_and_four(built):
     """member_a mentors three apprentices in the dust studio, all started 400
     days ago: `small` has two steps (one done with a photo), two sessions and two
-    evaluations; `large` ten of each; `buddy` shares every group session."""
+    evaluations; `large` four of each (a query a row shows as well as with ten);
+    `buddy` shares every group session. Built
+    once for the module: the photo goes to a folder of its own, gone once built
+    (the page names the file, it never opens it)."""
+    studios = built.get("studios")
     org, mentor = studios.org, studios.member_a
     people = [PersonFactory(org_unit=org.team_a101) for _ in range(3)]
     small, large, buddy = (
@@ -222,15 +223,15 @@ def two_and_ten(studios, media):
             reason="延期",
         )
 
-    fill(small, 2)
-    fill(large, 10)
+    with tempfile.TemporaryDirectory() as media_root, override_settings(MEDIA_ROOT=media_root):
+        fill(small, 2)
+        fill(large, 4)
     assert (large.milestones.count(), large.sessions.count(), large.evaluations.count()) == (
-        10,
-        10,
-        10,
+        4,
+        4,
+        4,
     )
-    studios.small, studios.large = small, large
-    return studios
+    return SimpleNamespace(**vars(studios), small=small, large=large)
 
 
 # The session, the user, their scope; the pairing with the viewer's access to it
@@ -244,23 +245,23 @@ DETAIL_QUERIES = {"mentor": 14, "apprentice": 14, "lead_a": 15, "official_a": 15
 
 @pytest.mark.parametrize("role", list(DETAIL_QUERIES))
 def test_the_pairing_page_does_not_grow_with_its_plan_sessions_and_evaluations(
-    client, two_and_ten, role
+    client, two_and_four, role
 ):
     counts = {}
     # Django keeps the content types it looked up for the life of the process (the
     # history section asks for two): a first visit stands for the ones before.
     queries_of(
         client,
-        two_and_ten.org.official_a,
-        reverse("apprenticeships:pairing-detail", args=[two_and_ten.small.pk]),
+        two_and_four.org.official_a,
+        reverse("apprenticeships:pairing-detail", args=[two_and_four.small.pk]),
     )
-    for name, size in (("small", 2), ("large", 10)):
-        pairing = getattr(two_and_ten, name)
+    for name, size in (("small", 2), ("large", 4)):
+        pairing = getattr(two_and_four, name)
         viewer = {
-            "mentor": two_and_ten.member_a,
+            "mentor": two_and_four.member_a,
             "apprentice": pairing.apprentice,
-            "lead_a": two_and_ten.lead_a,
-            "official_a": two_and_ten.org.official_a,
+            "lead_a": two_and_four.lead_a,
+            "official_a": two_and_four.org.official_a,
         }[role]
         page = reverse("apprenticeships:pairing-detail", args=[pairing.pk])
         counts[name], response = queries_of(client, viewer, page)
@@ -279,7 +280,7 @@ def test_the_pairing_page_does_not_grow_with_its_plan_sessions_and_evaluations(
 def mentors(built):
     """Two mentors in company A, their pairings proposed by official_a outside
     any studio: `few` mentors two apprentices with two steps each; `many` mentors
-    five active apprentices and three whose pairing ended, ten steps each."""
+    five active apprentices and three whose pairing ended, four steps each."""
     org = built.get("org")
     few = PersonFactory(org_unit=org.team_a101)
     many = PersonFactory(org_unit=org.team_a101)
@@ -310,7 +311,7 @@ def mentors(built):
         return pairings
 
     give(few, 2, 2)
-    give(many, 5, 10, ended=3)
+    give(many, 5, 4, ended=3)
     org.few, org.many = few, many
     return org
 
@@ -328,7 +329,7 @@ def test_my_apprentices_does_not_grow_with_pairings_and_steps(client, mentors):
 def apprentices(built):
     """Two apprentices in company A: `one` in one pairing with two steps and one
     session to confirm; `three` in three pairings with three mentors (one active,
-    one terminated, one active), ten steps each and a session to confirm in each."""
+    one terminated, one active), four steps each and a session to confirm in each."""
     org = built.get("org")
     one = PersonFactory(org_unit=org.team_a102)
     three = PersonFactory(org_unit=org.team_a102)
@@ -362,7 +363,7 @@ def apprentices(built):
                 services.pairing_terminate(pairing_id=pairing.pk, by=org.official_a, reason="调离")
 
     take(one, 1, 2)
-    take(three, 3, 10)
+    take(three, 3, 4)
     org.one, org.three = one, three
     return org
 
