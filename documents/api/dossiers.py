@@ -13,7 +13,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from drf_spectacular.types import OpenApiTypes
@@ -24,11 +23,13 @@ from rest_framework.views import APIView
 
 from accounts.selectors import is_official
 from competitions.selectors import campaigns_visible_to
+from core.downloads import private_download
 from core.exports import export_filename
 from documents.dossiers.awards import award_list, award_list_document
 from documents.dossiers.builders import assessment_pack, naming_application
 from documents.dossiers.figures import studio_dossier
 from documents.dossiers.layout import DOCX_TYPE
+from naming.selectors import naming_application_access, naming_applications_visible_to
 from studios.models import RecognitionList
 from studios.selectors import studio_access, studios_with_access
 
@@ -36,12 +37,15 @@ NAMING, ASSESSMENT = "naming", "assessment"
 
 
 def docx_response(content: bytes, filename: str) -> HttpResponse:
-    """A Word file as a download under its Chinese name (RFC 6266's
-    `filename*=utf-8''…`, which browsers keep), never kept in a shared cache."""
-    response = HttpResponse(content, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.docx")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """A Word file as a download under its Chinese name, never kept in a
+    shared cache."""
+    return private_download(content, filename=f"{filename}.docx", content_type=DOCX_TYPE)
+
+
+def naming_title(level: str) -> str:
+    return pgettext("file name", "Naming application %(level)s") % {
+        "level": RecognitionList.Level(level).label
+    }
 
 
 class DossierQuerySerializer(serializers.Serializer):
@@ -94,14 +98,32 @@ class StudioDossierView(APIView):
         if query.validated_data["kind"] == NAMING:
             level = query.validated_data["level"]
             content = naming_application(studio_dossier(request.user, studio), level)
-            title = pgettext("file name", "Naming application %(level)s") % {
-                "level": RecognitionList.Level(level).label
-            }
+            title = naming_title(level)
         else:
             year = query.validated_data["year"]
             content = assessment_pack(studio_dossier(request.user, studio, year=year))
             title = pgettext("file name", "Annual assessment %(year)s") % {"year": year}
         return docx_response(content, export_filename(title, studio.name))
+
+
+class NamingApplicationDossierView(APIView):
+    @extend_schema(
+        operation_id="naming_applications_dossier",
+        responses={(200, DOCX_TYPE): OpenApiTypes.BINARY},
+    )
+    def get(self, request, pk):
+        """A naming application's 申报表 (DOCX): its call's level, its
+        statement, the studio's facts as submitted."""
+        application = get_object_or_404(naming_applications_visible_to(request.user), pk=pk)
+        if not naming_application_access(request.user, application).insider:
+            raise PermissionDenied(
+                _("Only the studio, the officials over it and the call's office may.")
+            )
+        level = application.call.level
+        dossier = studio_dossier(request.user, application.studio)
+        content = naming_application(dossier, level, application=application)
+        studio_name = application.facts.get("name", application.studio.name)
+        return docx_response(content, export_filename(naming_title(level), studio_name))
 
 
 class AwardListView(APIView):
@@ -121,5 +143,10 @@ class AwardListView(APIView):
 
 urlpatterns = [
     path("studios/<int:pk>/dossier/", StudioDossierView.as_view(), name="studio-dossier"),
+    path(
+        "naming-applications/<int:pk>/dossier/",
+        NamingApplicationDossierView.as_view(),
+        name="naming-application-dossier",
+    ),
     path("campaigns/<int:pk>/award-list/", AwardListView.as_view(), name="campaign-award-list"),
 ]

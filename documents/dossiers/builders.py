@@ -3,40 +3,71 @@ honour level and the annual assessment pack. Both lay out one `StudioDossier`
 (documents/dossiers/figures.py) in the repository's template; the labels follow
 the reader's language."""
 
+from decimal import Decimal
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from documents.dossiers import layout
 from documents.dossiers.figures import StudioDossier
-from studios.models import RecognitionList
+from naming.models import NamingApplication
+from studios.models import RecognitionList, Studio
 
 
-def _studio_facts(document, dossier: StudioDossier) -> None:
+def _studio_facts(document, dossier: StudioDossier, frozen: dict) -> None:
+    """The studio's facts; those an application froze at submission (`frozen`,
+    naming/selectors/eligibility.py `studio_record`) as they were then."""
     studio, leader = dossier.studio, dossier.studio.leader
+    kind = Studio.Kind(frozen["kind"]).label if "kind" in frozen else studio.get_kind_display()
     layout.heading(document, _("1. The studio"))
     layout.facts_table(
         document,
         [
-            (_("Studio name"), studio.name),
-            (_("Code"), studio.code),
-            (_("Kind"), studio.get_kind_display()),
+            (_("Studio name"), frozen.get("name", studio.name)),
+            (_("Code"), frozen.get("code", studio.code)),
+            (_("Kind"), kind),
             (_("Status"), studio.get_status_display()),
-            (_("Unit"), studio.org_unit.name),
-            (_("Founded on"), studio.founded_on),
+            (_("Unit"), frozen.get("org_unit", studio.org_unit.name)),
+            (_("Founded on"), frozen.get("founded_on", studio.founded_on)),
             (_("Speciality"), studio.speciality),
-            (_("Leader"), leader.full_name),
+            (_("Leader"), frozen.get("leader", leader.full_name)),
             (_("Leader's post"), leader.post),
             (_("Leader's skill level"), leader.get_skill_level_display()),
             (_("Functions"), "、".join(str(label) for label in studio.get_functions_display())),
         ],
     )
+    if frozen:
+        _figures_as_submitted(document, frozen)
     layout.heading(document, _("Introduction"), level=2)
     layout.paragraph(document, studio.description)
     layout.heading(document, _("Site"), level=2)
     layout.paragraph(document, studio.site_notes)
     layout.heading(document, _("Equipment"), level=2)
     layout.paragraph(document, studio.equipment_notes)
+
+
+def _figures_as_submitted(document, frozen: dict) -> None:
+    """The figures the call's conditions were judged on, as submitted."""
+    since = frozen["output_since"]
+    layout.heading(
+        document, _("Figures as submitted on %(date)s") % {"date": frozen["taken_on"]}, level=2
+    )
+    layout.facts_table(
+        document,
+        [
+            (_("Years since founded"), frozen["years_founded"]),
+            (_("Current members"), frozen["members"]),
+            (_("Studio titles held"), "、".join(h["title"] for h in frozen["studio_honours"])),
+            (_("Leader's honours"), "、".join(h["title"] for h in frozen["leader_honours"])),
+            (_("Achievements since %(date)s") % {"date": since}, frozen["achievements"]),
+            (_("Patents filed since %(date)s") % {"date": since}, frozen["patents"]),
+            (
+                _("Verified benefit since %(date)s (CNY)") % {"date": since},
+                Decimal(frozen["verified_benefit"]),
+            ),
+        ],
+    )
 
 
 def _listing(document, title: str, columns: list[str], records, row, **table) -> None:
@@ -211,9 +242,9 @@ def _photos(document, dossier: StudioDossier) -> None:
         layout.paragraph(document, _("No photos in the studio's records."))
 
 
-def _body(document, dossier: StudioDossier) -> None:
+def _body(document, dossier: StudioDossier, frozen: dict | None = None) -> None:
+    _studio_facts(document, dossier, frozen or {})
     for section in (
-        _studio_facts,
         _members,
         _problems,
         _achievements,
@@ -225,17 +256,29 @@ def _body(document, dossier: StudioDossier) -> None:
         section(document, dossier)
 
 
-def naming_application(dossier: StudioDossier, level: str) -> bytes:
-    """The naming application (申报表) of the studio for an honour `level`."""
+def naming_application(
+    dossier: StudioDossier, level: str, *, application: NamingApplication | None = None
+) -> bytes:
+    """The naming application (申报表) of the studio for an honour `level`.
+    For an `application` made in the system: its statement, and once submitted
+    the studio's facts and figures as they stood then (its frozen copy), not
+    today's; the records listed are the reader's view of today's."""
     level_label = RecognitionList.Level(level).label
+    frozen = application.facts if application else {}
     document = layout.new_document()
     layout.title(
         document,
         _("Innovation studio naming application (%(level)s)") % {"level": level_label},
         _("Applicant: %(unit)s    Filled in on: %(date)s")
-        % {"unit": dossier.studio.org_unit.name, "date": timezone.localdate().isoformat()},
+        % {
+            "unit": frozen.get("org_unit", dossier.studio.org_unit.name),
+            "date": frozen.get("taken_on", timezone.localdate().isoformat()),
+        },
     )
-    _body(document, dossier)
+    if application is not None:
+        layout.heading(document, _("Statement"))
+        layout.paragraph(document, application.statement)
+    _body(document, dossier, frozen)
     layout.heading(document, _("9. Opinions"))
     layout.opinion_boxes(
         document,

@@ -1,9 +1,11 @@
-"""The studio page's dossier links (registered with core.panels, so the studios
-app never imports this one): for the studio's lead and the officials over it."""
+"""The dossier links on other apps' pages (registered with core.panels, so
+those apps never import this one): the studio page's, for the studio's lead
+and the officials over it; a naming application's, for its insiders."""
 
 from django.utils import timezone
 
 from core import panels
+from naming.selectors import naming_application_access
 from studios.models import RecognitionList
 from studios.selectors import studio_access
 
@@ -25,3 +27,10 @@ def studio_dossiers(request, studio):
             "years": list(range(this_year, first - 1, -1)),
         },
     )
+
+
+@panels.register("naming_application_detail", order=90)
+def naming_application_dossier(request, application):
+    if not naming_application_access(request.user, application).insider:
+        return None
+    return ("documents/dossiers/application_panel.html", {"application": application})
