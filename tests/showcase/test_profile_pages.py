@@ -26,6 +26,7 @@ from tests.showcase.pages import (
     url,
     zh,
 )
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -104,10 +105,11 @@ class TestHonourRoll:
 # --- Craftsman profiles -------------------------------------------------------------
 
 
-@pytest.fixture
-def lineage(roll):
+@shared_data(needs=("roll",))
+def lineage(built):
     """On top of `roll`: 张建国 (lead_a) trained member_a (李师傅), who trains
     王小明 (team A102); a proposed pairing of 张建国 with 赵小刚 has not started."""
+    roll = built.get("roll")
     org, studios = roll.org, roll.studios
     User.objects.filter(pk=studios.member_a.pk).update(full_name="李师傅")
     studios.member_a.refresh_from_db()
@@ -308,9 +310,10 @@ class TestProfile:
 # --- Search -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def searchable(roll):
+@shared_data(needs=("roll",))
+def searchable(built):
     """`roll` with a published story and a draft that both mention 粉尘."""
+    roll = built.get("roll")
     org, studios = roll.org, roll.studios
     roll.dust_story = publish(
         make_story(
