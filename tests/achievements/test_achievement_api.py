@@ -20,6 +20,7 @@ from tests.achievements.api import (
 )
 from tests.api_answers import results
 from tests.roles import person
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -81,43 +82,47 @@ class TestAchievementVisibility:
         assert [c["person"]["id"] for c in body["contributors"]] == [studios.lead_a.pk]
 
 
-class TestAchievementFilters:
-    @pytest.fixture
-    def shelf(self, studios):
-        dust_problem = new_problem(studios, status="solved", solved_on=datetime.date(2024, 6, 1))
-        energy_problem = new_problem(
-            studios,
-            studio=studios.washing,
-            title="浮选机电耗偏高",
-            category=TechnicalProblem.Category.ENERGY_SAVING,
-        )
-        spray = new_achievement(
-            studios,
-            title="综采工作面喷雾降尘装置",
-            summary="转载点自动喷雾",
-            origin_problem=dust_problem,
-            claimed_benefit=Decimal("300000"),
-        )
-        verify(studios, spray, benefit="50000")  # the verified figure counts from now on
-        flotation = new_achievement(
-            studios,
-            studio=studios.washing,
-            title="浮选机变频节能改造",
-            kind=Achievement.Kind.PROCESS_IMPROVEMENT,
-            origin_problem=energy_problem,
-            claimed_benefit=Decimal("200000"),
-            completed_on=datetime.date(2023, 5, 1),
-            promotion="group",
-        )
-        blade = new_achievement(
-            studios,
-            studio=studios.turbine,
-            title="Turbine blade repair method",
-            kind=Achievement.Kind.CONSTRUCTION_METHOD,
-            claimed_benefit=Decimal("90000"),
-        )
-        return SimpleNamespace(spray=spray, flotation=flotation, blade=blade)
+@shared_data(needs=("studios",))
+def shelf(built):
+    """What the filters pick from: a solved dust problem and an energy one, three
+    achievements of the three studios (one verified, one group-wide)."""
+    studios = built.get("studios")
+    dust_problem = new_problem(studios, status="solved", solved_on=datetime.date(2024, 6, 1))
+    energy_problem = new_problem(
+        studios,
+        studio=studios.washing,
+        title="浮选机电耗偏高",
+        category=TechnicalProblem.Category.ENERGY_SAVING,
+    )
+    spray = new_achievement(
+        studios,
+        title="综采工作面喷雾降尘装置",
+        summary="转载点自动喷雾",
+        origin_problem=dust_problem,
+        claimed_benefit=Decimal("300000"),
+    )
+    verify(studios, spray, benefit="50000")  # the verified figure counts from now on
+    flotation = new_achievement(
+        studios,
+        studio=studios.washing,
+        title="浮选机变频节能改造",
+        kind=Achievement.Kind.PROCESS_IMPROVEMENT,
+        origin_problem=energy_problem,
+        claimed_benefit=Decimal("200000"),
+        completed_on=datetime.date(2023, 5, 1),
+        promotion="group",
+    )
+    blade = new_achievement(
+        studios,
+        studio=studios.turbine,
+        title="Turbine blade repair method",
+        kind=Achievement.Kind.CONSTRUCTION_METHOD,
+        claimed_benefit=Decimal("90000"),
+    )
+    return SimpleNamespace(spray=spray, flotation=flotation, blade=blade)
 
+
+class TestAchievementFilters:
     def search(self, api, **params) -> set[str]:
         return titles(api.get(ACHIEVEMENTS, params))
 
@@ -339,13 +344,15 @@ class TestAchievementWrites:
         assert library.group_level.title == "综采面粉尘治理工法"
 
 
+@shared_data(needs=("studios",))
+def claimed(built):
+    """A dust achievement claiming a benefit of 100,000, not verified yet."""
+    return new_achievement(built.get("studios"), claimed_benefit=Decimal("100000"))
+
+
 class TestVerifyBenefit:
     def url(self, achievement):
         return f"{ACHIEVEMENTS}{achievement.pk}/verify-benefit/"
-
-    @pytest.fixture
-    def claimed(self, studios):
-        return new_achievement(studios, claimed_benefit=Decimal("100000"))
 
     VERIFICATION = {"verified_benefit": "80000", "evidence": "财务部确认函 2024-08"}
 
@@ -451,26 +458,29 @@ class TestVerifyBenefit:
 # --- Adoptions ----------------------------------------------------------------------
 
 
-class TestAdoptions:
-    @pytest.fixture
-    def adoptions(self, studios, library):
-        org = studios.org
-        return SimpleNamespace(
-            by_b101=services.adoption_record(
-                by=org.official_b,
-                achievement=library.group_level,
-                org_unit=org.team_b101,
-                adopted_on=datetime.date(2024, 9, 1),
-                annual_benefit=Decimal("30000"),
-            ),
-            by_a102=services.adoption_record(
-                by=org.official_a,
-                achievement=library.unit_level,
-                org_unit=org.team_a102,
-                adopted_on=datetime.date(2024, 10, 1),
-            ),
-        )
+@shared_data(needs=("studios", "library"))
+def adoptions(built):
+    """Two adoptions: the group-wide dust achievement by team B101, the unit-wide
+    one by team A102."""
+    org, library = built.get("studios").org, built.get("library")
+    return SimpleNamespace(
+        by_b101=services.adoption_record(
+            by=org.official_b,
+            achievement=library.group_level,
+            org_unit=org.team_b101,
+            adopted_on=datetime.date(2024, 9, 1),
+            annual_benefit=Decimal("30000"),
+        ),
+        by_a102=services.adoption_record(
+            by=org.official_a,
+            achievement=library.unit_level,
+            org_unit=org.team_a102,
+            adopted_on=datetime.date(2024, 10, 1),
+        ),
+    )
 
+
+class TestAdoptions:
     @pytest.mark.parametrize(
         ("role", "units"),
         [
