@@ -4,28 +4,30 @@ row at a time visits each exactly once, ties in id order."""
 
 from decimal import Decimal
 from itertools import groupby
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from apprenticeships import services
-from apprenticeships.models import Evaluation, Session
+from apprenticeships.models import Evaluation, Pairing, Session
 from tests.apprenticeships.conftest import SCORES, days_ago
 from tests.factories import PersonFactory
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
 Level = Evaluation.Level
 
 
-@pytest.fixture
-def ties(mentoring):
+@shared_data(needs=("mentoring",))
+def ties(built):
     """In the dust studio, three more pairings started the same day (no session:
     the same empty last session, the same planned end), a plan of three steps
     due the same day, three sessions held the same day and three evaluations
-    recorded the same day."""
-    m = mentoring
+    recorded the same day. Every test here only reads them: built once."""
+    m = built.get("mentoring")
     pairings = [
         m.pair(m.lead_a, m.member_a, PersonFactory(org_unit=m.org.team_a101), m.dust, started=15)
         for _ in range(3)
@@ -56,7 +58,8 @@ def ties(mentoring):
         services.evaluation_record(
             pairing_id=m.active.pk, by=by, level=level, period=period, **SCORES
         )
-    return m
+    # `active` as its sessions and evaluations left it (the level below keeps its own)
+    return SimpleNamespace(**{**vars(m), "active": Pairing.objects.get(pk=m.active.pk)})
 
 
 def walk_api(api, path, params) -> list[dict]:
