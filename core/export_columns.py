@@ -286,11 +286,18 @@ class _ColumnReading:
         lookups = {"pk"} | {reader[0] for reader in self.readers if isinstance(reader, tuple)}
         self.hide = getattr(serializer, "hidden_fields", None)
         facts = getattr(serializer, "HIDING_FACTS", None)
+        # The facts a rule reads, when they are all it reads of a row: rows
+        # alike in them are hidden alike, so it runs once for each combination.
+        self.hidden_by: list[str] | None = None
+        self._known: dict[tuple, list[int]] = {}
         if self.hide is not None and facts is not None:
-            # A rule that reads only the access facts it names: those (each is
-            # a subquery a row; one it did not name would be read a row at a
-            # time by core.access.read_facts, slow but never wrong).
-            lookups |= {column(name) for name in ("read", *facts)} & self.annotations
+            # Only those facts (each is a subquery a row; one the queryset
+            # lacks is read a row at a time by core.access.read_facts, slow
+            # but never wrong, and then the rule runs on every row).
+            wanted = {column(name) for name in ("read", *facts)}
+            lookups |= wanted & self.annotations
+            if wanted <= self.annotations:
+                self.hidden_by = sorted(wanted)
         elif self.hide is not None:
             # Anything a rule may read of a record: its columns and annotations.
             lookups |= {f.attname for f in self.model._meta.concrete_fields} | self.annotations
@@ -352,19 +359,27 @@ class _ColumnReading:
         return _Items(related, link, read[0], read[1])
 
     def rows(self) -> Iterator[list]:
-        hide, names = self.hide, self.names
+        blanked = self._blanked
         for batch in _batches(read_in_chunks(self.values, CHUNK)):
             readers = self._for_chunk([values["pk"] for values in batch])
             for values in batch:
                 row = [cell(values[key]) for key, cell in readers]
-                if hide is not None:
-                    hidden = hide(_Row(values))
-                    if hidden:
-                        row = [
-                            "" if name in hidden else value
-                            for name, value in zip(names, row, strict=True)
-                        ]
+                if self.hide is not None:
+                    for index in blanked(values):
+                        row[index] = ""
                 yield row
+
+    def _blanked(self, values: dict) -> list[int]:
+        """The indexes of the columns the rule hides in this row."""
+        if self.hidden_by is None:
+            return self._indexes(self.hide(_Row(values)))
+        key = tuple(values[name] for name in self.hidden_by)
+        if key not in self._known:
+            self._known[key] = self._indexes(self.hide(_Row(values)))
+        return self._known[key]
+
+    def _indexes(self, hidden) -> list[int]:
+        return [index for index, name in enumerate(self.names) if name in hidden] if hidden else []
 
     def _for_chunk(self, keys: list) -> list[tuple[str, Callable]]:
         """(values() name, cell) of each column for the rows `keys`: the lists
