@@ -43,6 +43,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("pickers/<str:name>/", picker_search, name="picker-search"),
+    # A source's choices for one record (core.pickers, `for_record`).
+    path("pickers/<str:name>/<int:record_id>/", picker_search, name="picker-search"),
     path("files/<int:pk>/", attachment_download, name="attachment-download"),
     path(
         "files/<int:pk>/thumbnail/",

@@ -6,7 +6,11 @@ the box into a list to choose from. Without JavaScript the box takes the
 record's key as typed (an employee number, a studio code).
 
 Apps register their sources (`register(PickerSource(...))` in their
-`pickers.py`), so core imports no app.
+`pickers.py`), so core imports no app. A source whose choices depend on one
+record (whom an official may ask to review a given proposal) is registered
+`for_record`: its address names the record (`/pickers/<source>/<id>/?q=`) and
+its scope is `scope(user, record_id)`, which refuses (404 or 403) a viewer who
+may not pick for that record.
 """
 
 import re
@@ -32,6 +36,7 @@ class PickerSource:
     search: Callable[[QuerySet, str], QuerySet]  # (scope, typed text) -> matches
     key_field: str  # what a person types without JavaScript
     label: Callable[[object], str]  # how a match is shown
+    for_record: bool = False  # scope(user, record_id): the choices for one record
 
 
 _sources: dict[str, PickerSource] = {}
@@ -45,20 +50,27 @@ def register(source: PickerSource) -> PickerSource:
 def source_named(name: str) -> PickerSource:
     from django.utils.module_loading import autodiscover_modules
 
-    if not _sources:
+    if name not in _sources:
+        # Not yet imported (an app's module may import another's first); a
+        # module already imported is not run again.
         autodiscover_modules("pickers")
     return _sources[name]
 
 
 @login_required
-def picker_search(request, name: str):
+def picker_search(request, name: str, record_id: int | None = None):
     """At most PICKER_LIMIT matches from the viewer's scope, as JSON."""
     try:
         source = source_named(name)
     except KeyError:
         raise Http404 from None
+    if source.for_record != (record_id is not None):
+        raise Http404  # a record's source without its record, or the other way round
+    scope = (
+        source.scope(request.user, record_id) if source.for_record else source.scope(request.user)
+    )
     text = request.GET.get("q", "")[:50]
-    matches = source.search(source.scope(request.user), text).order_by()[:PICKER_LIMIT]
+    matches = source.search(scope, text).order_by()[:PICKER_LIMIT]
     results = [
         {
             "id": record.pk,
@@ -81,13 +93,18 @@ class PickerInput(forms.Widget):
     """One text box named `<name>_key` holding the chosen records' keys (the
     posted `<name>` itself, a primary key or keys, is still read when the box
     is absent: API-style posts). `data-picker` points the JavaScript at the
-    source."""
+    source (for a `for_record` source, at its choices for `record_id`)."""
 
     multiple = False
 
-    def __init__(self, *, source: str, attrs=None):
+    def __init__(self, *, source: str, record_id: int | None = None, attrs=None):
         super().__init__(attrs)
         self.source = source
+        self.record_id = record_id
+
+    def search_url(self) -> str:
+        record = [] if self.record_id is None else [self.record_id]
+        return reverse("picker-search", args=[self.source, *record])
 
     def value_from_datadict(self, data, files, name):
         key_name = f"{name}_key"
@@ -121,7 +138,7 @@ class PickerInput(forms.Widget):
             '<input type="text" class="form-control" name="{}_key" id="{}" value="{}" '
             'autocomplete="off" spellcheck="false" placeholder="{}">'
             '<ol class="picker-chosen list-unstyled small mb-0">{}</ol></div>',
-            reverse("picker-search", args=[self.source]),
+            self.search_url(),
             "true" if self.multiple else "false",
             # The chips' buttons, named for a screen reader in the page's language.
             _("Move up"),
@@ -195,9 +212,10 @@ class PickField(WidgetShowsField, forms.ModelChoiceField):
     """One record from the field's queryset, chosen in a picker: a primary key
     (posted by the JavaScript or an API-style client) or a typed key."""
 
-    def __init__(self, *, source: str, queryset=None, **kwargs):
+    def __init__(self, *, source: str, queryset=None, record_id=None, **kwargs):
         self.source = source
-        super().__init__(queryset=queryset, widget=PickerInput(source=source), **kwargs)
+        widget = PickerInput(source=source, record_id=record_id)
+        super().__init__(queryset=queryset, widget=widget, **kwargs)
         self.widget.field = self  # the widget shows the chosen record through its scope
 
     def to_python(self, value):
@@ -228,9 +246,10 @@ class PickManyField(WidgetShowsField, forms.ModelMultipleChoiceField):
 
     widget = PickerManyInput
 
-    def __init__(self, *, source: str, queryset=None, **kwargs):
+    def __init__(self, *, source: str, queryset=None, record_id=None, **kwargs):
         self.source = source
-        super().__init__(queryset=queryset, widget=PickerManyInput(source=source), **kwargs)
+        widget = PickerManyInput(source=source, record_id=record_id)
+        super().__init__(queryset=queryset, widget=widget, **kwargs)
         self.widget.field = self
 
     def clean(self, value):
