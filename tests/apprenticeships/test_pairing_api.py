@@ -602,12 +602,13 @@ class TestCapacity:
 # --- Pairings: filters --------------------------------------------------------------
 
 
-@pytest.fixture
-def board(mentoring):
+@shared_data(needs=("mentoring",))
+def board(built):
     """Besides the fixture's pairings: one quiet for 30 days (no session), one
     started 30 days ago with a session 3 days ago, one with a plan step past
-    due, and a proposal in company B that started more than a year ago."""
-    m = mentoring
+    due, and a proposal in company B that started more than a year ago. The
+    filter tests only read them: built once."""
+    m = built.get("mentoring")
     quiet = m.pair(m.lead_a, m.member_a, new_apprentice(m), m.dust, started=30)
     busy = m.pair(m.lead_a, m.member_a, new_apprentice(m), m.dust, started=30)
     services.session_log(
