@@ -16,7 +16,7 @@ def _label(person) -> str:
     return f"{person.full_name}（{person.employee_no} · {unit}）"
 
 
-register(
+PEOPLE = register(
     PickerSource(
         name="people",
         scope=people_visible_to,

@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
@@ -238,7 +236,9 @@ class PoolAddForm(BootstrapFormMixin, forms.Form):
 
 class AssignReviewersForm(BootstrapFormMixin, forms.Form):
     """Reviewers from the campaign's panel (people already reviewing in it, the
-    recused ones shown but not selectable), or anyone by employee number."""
+    recused ones shown but not selectable), or others picked by name, pinyin or
+    employee number among those the official may ask (typed employee numbers
+    without JavaScript), in the order given."""
 
     reviewers = forms.ModelMultipleChoiceField(
         label=_("Reviewers of this campaign"),
@@ -246,56 +246,52 @@ class AssignReviewersForm(BootstrapFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    employee_numbers = forms.CharField(
-        label=_("Others, by employee number"),
-        required=False,
-        help_text=_("Separate several with spaces or commas."),
-    )
 
-    def __init__(self, *args, user, panel, recused: dict, **kwargs):
+    def __init__(self, *args, user, proposal, panel, recused: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
         self.recused = recused
         self.fields["reviewers"].queryset = panel.exclude(pk__in=list(recused))
         self.fields["reviewers"].label_from_instance = lambda person: (
             f"{person.full_name}（{person.org_unit.name if person.org_unit else '—'}）"
         )
+        # Anyone the official may see is looked up, so that the service can say
+        # why someone typed may not review (recused); the picker itself offers
+        # only those who may (competitions.pickers).
+        self.fields["others"] = PickManyField(
+            label=_("Other reviewers"),
+            source="proposal-reviewers",
+            record_id=proposal.pk,
+            queryset=people_visible_to(user),
+            required=False,
+        )
 
     def clean(self):
         cleaned = super().clean()
-        numbers = [n for n in re.split(r"[\s,，、]+", cleaned.get("employee_numbers", "")) if n]
-        found = list(people_visible_to(self.user).filter(employee_no__in=numbers))
-        unknown = sorted(set(numbers) - {person.employee_no for person in found})
-        if unknown:
-            self.add_error(
-                "employee_numbers",
-                _("Not found in your scope: %(numbers)s") % {"numbers": "、".join(unknown)},
-            )
-        chosen = list(cleaned.get("reviewers") or []) + found
+        chosen = list(cleaned.get("reviewers") or []) + list(cleaned.get("others") or [])
         if not chosen and not self.errors:
             # On a field (a 400 on the page), the one always shown.
-            self.add_error("employee_numbers", _("Choose at least one reviewer."))
+            self.add_error("others", _("Choose at least one reviewer."))
         cleaned["people"] = list({person.pk: person for person in chosen}.values())
         return cleaned
 
 
 class ReplaceReviewerForm(BootstrapFormMixin, forms.Form):
+    """A reviewer who has not reviewed, and who takes their place: picked by
+    name, pinyin or employee number among those the official may ask (a typed
+    employee number without JavaScript)."""
+
     reviewer = forms.ModelChoiceField(label=_("Replace"), queryset=None)
-    replacement = forms.CharField(label=_("by (employee number)"))
 
-    def __init__(self, *args, user, pending, **kwargs):
+    def __init__(self, *args, user, proposal, pending, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
         self.fields["reviewer"].queryset = pending
-
-    def clean_replacement(self):
-        number = self.cleaned_data["replacement"].strip()
-        person = people_visible_to(self.user).filter(employee_no=number).first()
-        if person is None:
-            raise forms.ValidationError(
-                _("Not found in your scope: %(numbers)s") % {"numbers": number}
-            )
-        return person
+        # As on the assignment form: the service says why someone may not.
+        self.fields["replacement"] = PickField(
+            label=_("Replaced by"),
+            source="proposal-replacements",
+            record_id=proposal.pk,
+            queryset=people_visible_to(user),
+        )
 
 
 class DecideForm(BootstrapFormMixin, forms.Form):

@@ -1,5 +1,6 @@
 """Review: recusal, blind reading, scores, queues."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
@@ -24,7 +25,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
-from accounts.selectors import user_scope
+from accounts.selectors import people_visible_to, user_scope
 from competitions.models import (
     AwardGrade,
     Campaign,
@@ -68,18 +69,59 @@ def _own_workshops(units) -> list[str]:
     return zones
 
 
+@dataclass(frozen=True)
+class Recusal:
+    """Who may not review one proposal: its authors, and anyone in an author's
+    own team or workshop (`zones`, those units' paths). Read once per proposal,
+    then asked about any number of people."""
+
+    author_ids: frozenset[int]
+    zones: tuple[str, ...]
+
+    def reason(self, person: User) -> str | None:
+        """Why `person` may not review the proposal (None if they may)."""
+        if person.pk in self.author_ids:
+            return _("an author of the proposal")
+        person_path = person.org_unit.path if person.org_unit_id else ""
+        if person_path and any(person_path.startswith(zone) for zone in self.zones):
+            return _("works in the author's own team")
+        return None
+
+    def recused(self) -> Q:
+        """The recused as a condition on a person's row (to leave them out)."""
+        condition = Q(pk__in=self.author_ids)
+        for zone in self.zones:
+            condition |= Q(org_unit__path__startswith=zone)
+        return condition
+
+
+def recusal_of(proposal: Proposal) -> Recusal:
+    """The proposal's recusal: its authors and the units of their own teams."""
+    authors = [proposal.author_id, *proposal.co_authors.values_list("person_id", flat=True)]
+    authors_units = User.objects.filter(pk__in=authors).values("org_unit_id")
+    units = OrgUnit.objects.filter(Q(pk=proposal.org_unit_id) | Q(pk__in=authors_units))
+    return Recusal(frozenset(authors), tuple(_own_workshops(units)))
+
+
 def recusal_reason(proposal: Proposal, person: User) -> str | None:
     """Why `person` may not review `proposal` (None if they may): the authors,
     and anyone in an author's own team or workshop, are recused."""
-    authors = [proposal.author_id, *proposal.co_authors.values_list("person_id", flat=True)]
-    if person.pk in authors:
-        return _("an author of the proposal")
-    unit_ids = set(User.objects.filter(pk__in=authors).values_list("org_unit_id", flat=True))
-    units = OrgUnit.objects.filter(pk__in=unit_ids | {proposal.org_unit_id})
-    person_path = person.org_unit.path if person.org_unit_id else ""
-    if person_path and any(person_path.startswith(zone) for zone in _own_workshops(units)):
-        return _("works in the author's own team")
-    return None
+    return recusal_of(proposal).reason(person)
+
+
+def reviewers_offered(user, proposal: Proposal) -> QuerySet[User]:
+    """Whom `user` may ask to review `proposal`, as `reviewers_assign` checks it:
+    people they may see, less the recused. The reviewer picker's choices, so it
+    never offers someone the assignment would refuse."""
+    return people_visible_to(user).exclude(recusal_of(proposal).recused())
+
+
+def replacements_offered(user, proposal: Proposal) -> QuerySet[User]:
+    """Whom `user` may put in a reviewer's place on `proposal`, as
+    `reviewer_replace` checks it: `reviewers_offered` less those already
+    reviewing it."""
+    reviewing = proposal.assignments.filter(replaced_at__isnull=True).values("reviewer_id")
+    return reviewers_offered(user, proposal).exclude(pk__in=reviewing)
 
 
 def _review_figures() -> dict:
@@ -217,11 +259,14 @@ def decisions_board(user, campaign: Campaign) -> QuerySet[Proposal]:
     ).order_by(F("current_score").desc(nulls_last=True), "id")
 
 
-def review_panel(campaign: Campaign) -> QuerySet[User]:
-    """The campaign's reviewer pool: offered first when assigning more."""
+def review_panel(campaign: Campaign, user) -> QuerySet[User]:
+    """The campaign's reviewer pool as `user` may ask it, offered first when
+    assigning more: those of it `user` may see (an official over a wider scope
+    may have added people this one may not ask)."""
     in_pool = CampaignReviewer.objects.filter(campaign=campaign, removed_at__isnull=True)
     return (
-        User.objects.filter(pk__in=in_pool.values("person_id"))
+        people_visible_to(user)
+        .filter(pk__in=in_pool.values("person_id"))
         .select_related("org_unit")
         .order_by("name_pinyin", "full_name", "id")
     )

@@ -21,7 +21,7 @@ from competitions.models import (
     ReviewAssignment,
     ReviewScore,
 )
-from competitions.selectors import recusal_reason, unreviewed_assignments
+from competitions.selectors import recusal_of, unreviewed_assignments
 from competitions.services.campaigns import campaign_locked_for_official
 from competitions.services.proposals import locked_proposal, proposal_url
 from competitions.services.screening import locked_for_official
@@ -51,11 +51,12 @@ def _reviewers_checked(
     visible = set(
         people_visible_to(by).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
     )
+    recusal = recusal_of(proposal)
     problems = []
     for person in people:
         if person.pk not in visible:
             problems.append(_("%(name)s is outside your scope") % {"name": person.full_name})
-        elif reason := recusal_reason(proposal, person):
+        elif reason := recusal.reason(person):
             problems.append(
                 _("%(name)s is recused: %(reason)s") % {"name": person.full_name, "reason": reason}
             )

@@ -47,6 +47,22 @@ def _act(request, pk, form, service, success, form_name, *, fields):
     )
 
 
+def _picked_in(field: str, service):
+    """`service`, whose refusal of a person (recused, out of scope) names them
+    under `reviewers`; on these forms that person was picked in `field`, so the
+    message is shown there (a 400 on it, not a 409)."""
+
+    def call(**kwargs):
+        try:
+            return service(**kwargs)
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "reviewers" in error.error_dict:
+                raise ValidationError({field: error.error_dict["reviewers"]}) from error
+            raise
+
+    return call
+
+
 @require_POST
 @login_required
 def assign_reviewers(request, pk):
@@ -55,22 +71,12 @@ def assign_reviewers(request, pk):
         request,
         pk,
         assign_form(request, proposal, request.POST),
-        services.reviewers_assign,
+        # The panel offers no one the service refuses: whom it names was typed.
+        _picked_in("others", services.reviewers_assign),
         _("The reviewers have been asked."),
         "assign_form",
         fields=lambda data: {"reviewers": data["people"]},
     )
-
-
-def _replace(**kwargs):
-    """The service names a recused or out-of-scope person under `reviewers`; on
-    this form that person is the `replacement` (a 400 on its field, not a 409)."""
-    try:
-        return services.reviewer_replace(**kwargs)
-    except ValidationError as error:
-        if hasattr(error, "error_dict") and "reviewers" in error.error_dict:
-            raise ValidationError({"replacement": error.error_dict["reviewers"]}) from error
-        raise
 
 
 @require_POST
@@ -81,7 +87,7 @@ def replace_reviewer(request, pk):
         request,
         pk,
         replace_form(request, proposal, request.POST),
-        _replace,
+        _picked_in("replacement", services.reviewer_replace),
         _("The reviewer has been replaced."),
         "replace_form",
         fields=lambda data: {"reviewer": data["reviewer"], "replacement": data["replacement"]},

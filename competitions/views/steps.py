@@ -13,20 +13,21 @@ from competitions.forms import (
     ReplaceReviewerForm,
 )
 from competitions.models import Proposal, Review
-from competitions.selectors import grades_with_counts, recusal_reason, review_panel, with_scores
+from competitions.selectors import grades_with_counts, recusal_of, review_panel, with_scores
 from competitions.services.decisions import split_in_fen
 
 Status = Proposal.Status
 
 
 def assign_form(request, proposal, data=None):
-    panel = review_panel(proposal.campaign)
+    recusal = recusal_of(proposal)  # read once, asked about each of the panel
+    panel = review_panel(proposal.campaign, request.user)
     recused = {
-        person.pk: (person, reason)
-        for person in panel
-        if (reason := recusal_reason(proposal, person))
+        person.pk: (person, reason) for person in panel if (reason := recusal.reason(person))
     }
-    return AssignReviewersForm(data, user=request.user, panel=panel, recused=recused)
+    return AssignReviewersForm(
+        data, user=request.user, proposal=proposal, panel=panel, recused=recused
+    )
 
 
 def replace_form(request, proposal, data=None):
@@ -34,7 +35,7 @@ def replace_form(request, proposal, data=None):
         reviewer__in=proposal.reviews.values("reviewer")
     )
     people = User.objects.filter(pk__in=pending.values("reviewer")).order_by("full_name")
-    return ReplaceReviewerForm(data, user=request.user, pending=people)
+    return ReplaceReviewerForm(data, user=request.user, proposal=proposal, pending=people)
 
 
 def decision_forms(request, proposal, **forms) -> dict:

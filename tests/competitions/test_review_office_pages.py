@@ -59,22 +59,24 @@ class TestAssignment:
         assert f'name="reviewers" value="{people.teammate.pk}"' not in html
         assert zh("No reviewer yet.") in html
 
-    def test_assign_from_the_panel_and_by_employee_number(
+    def test_assign_from_the_panel_and_by_typed_employee_numbers_in_their_order(
         self, as_person, org, people, spray, panel
     ):
+        # Without JavaScript the picker's box takes employee numbers as typed.
         response = post(
             as_person(org.official_a),
             "proposal-assign",
             spray,
             reviewers=[people.one.pk],
-            employee_numbers="reviewer_2，reviewer_3  reviewer_2",
+            others_key="reviewer_3，reviewer_2",
         )
 
         assert response.status_code == 302
         assert response.url == url("proposal-detail", spray)
         assert message_levels(response) == ["success"]
-        assignments = ReviewAssignment.objects.filter(proposal=spray)
-        assert {a.reviewer for a in assignments} == {people.one, people.two, people.three}
+        assignments = ReviewAssignment.objects.filter(proposal=spray).order_by("id")
+        # the panel's ticks first, then the others in the order typed
+        assert [a.reviewer for a in assignments] == [people.one, people.three, people.two]
         assert {a.due_on for a in assignments} == {spray.campaign.review_deadline}
         assert {a.assigned_by for a in assignments} == {org.official_a}
 
@@ -93,19 +95,30 @@ class TestAssignment:
             as_person(org.official_a),
             "proposal-assign",
             spray,
-            employee_numbers="reviewer_2 nobody_x, worker_b",
+            others_key="reviewer_2 nobody_x, worker_b",
         )
 
         assert response.status_code == 400
-        errors = response.context["assign_form"].errors["employee_numbers"]
+        errors = response.context["assign_form"].errors["others"]
         # one not on the payroll, one in company B: neither is in the official's scope
-        message = "Not found in your scope: %(numbers)s"
-        assert errors == [said(message, numbers="nobody_x、worker_b")]
-        assert zh(message, numbers="nobody_x、worker_b") in response.content.decode()
+        message = "%(value)s is not among your choices."
+        assert errors == [said(message, value="nobody_x、worker_b")]
+        assert zh(message, value="nobody_x、worker_b") in response.content.decode()
+        # what was typed is in the box again, to be corrected
+        assert 'value="reviewer_2 nobody_x worker_b"' in response.content.decode()
         assert snapshot(spray) == before
 
-    @pytest.mark.parametrize("who", ["teammate", "author", "co_author"])
-    def test_a_recused_person_by_number_is_400(self, as_person, org, people, spray, who):
+    @pytest.mark.parametrize(
+        ("who", "reason"),
+        [
+            ("teammate", "works in the author's own team"),
+            ("author", "an author of the proposal"),
+            ("co_author", "an author of the proposal"),
+        ],
+    )
+    def test_a_recused_person_by_number_is_400_with_the_reason(
+        self, as_person, org, people, spray, who, reason
+    ):
         person = {
             "teammate": people.teammate,
             "author": org.worker_a,
@@ -117,13 +130,15 @@ class TestAssignment:
             as_person(org.official_a),
             "proposal-assign",
             spray,
-            employee_numbers=f"reviewer_1 {person.employee_no}",
+            others_key=f"reviewer_1 {person.employee_no}",
         )
 
         assert response.status_code == 400
-        errors = response.context["assign_form"].errors["reviewers"]
-        assert any(person.full_name in error for error in errors)
-        # shown, though there is no panel to tick yet
+        # the service's reason, beside the box it was typed in
+        errors = response.context["assign_form"].errors["others"]
+        assert errors == [
+            said("%(name)s is recused: %(reason)s", name=person.full_name, reason=said(reason))
+        ]
         assert escape(errors[0]) in response.content.decode()
         assert snapshot(spray) == before
 
@@ -140,7 +155,7 @@ class TestAssignment:
 
     def test_choosing_nobody_is_400(self, as_person, org, spray):
         before = snapshot(spray)
-        response = post(as_person(org.official_a), "proposal-assign", spray, employee_numbers=" ")
+        response = post(as_person(org.official_a), "proposal-assign", spray, others_key=" ")
         assert response.status_code == 400
         assert zh("Choose at least one reviewer.") in response.content.decode()
         assert snapshot(spray) == before
@@ -159,7 +174,7 @@ class TestReplaceReviewer:
             "proposal-replace-reviewer",
             spray,
             reviewer=people.one.pk,
-            replacement="reviewer_4",
+            replacement_key="reviewer_4",
         )
 
         assert response.status_code == 302
@@ -181,7 +196,7 @@ class TestReplaceReviewer:
             "proposal-replace-reviewer",
             spray,
             reviewer=people.one.pk,
-            replacement="reviewer_4",
+            replacement_key="reviewer_4",
         )
 
         assert response.status_code == 400
@@ -202,7 +217,7 @@ class TestReplaceReviewer:
             "proposal-replace-reviewer",
             spray,
             reviewer=people.one.pk,
-            replacement=replacement,
+            replacement_key=replacement,
         )
 
         assert response.status_code == 400

@@ -263,13 +263,11 @@ class TestCampaignResults:
 
 # Each official step with a valid form for the state `ready` brings the proposal to.
 STEPS = [
-    pytest.param(
-        "proposal-assign", Status.UNDER_REVIEW, {"employee_numbers": "reviewer_4"}, id="assign"
-    ),
+    pytest.param("proposal-assign", Status.UNDER_REVIEW, {"others_key": "reviewer_4"}, id="assign"),
     pytest.param(
         "proposal-replace-reviewer",
         Status.UNDER_REVIEW,
-        {"reviewer": "one", "replacement": "reviewer_4"},
+        {"reviewer": "one", "replacement_key": "reviewer_4"},
         id="replace",
     ),
     pytest.param("proposal-decide", Status.UNDER_REVIEW, {"outcome": "approved"}, id="decide"),
