@@ -25,6 +25,8 @@ class Scope:
     is_superuser: bool
     company_path: str | None  # the person's own company: its directory is visible
     official_paths: tuple[str, ...]  # subtrees the person answers for as an official
+    # The person's own unit (what they may enter: campaigns organised above it).
+    unit_path: str | None = None
 
     @property
     def is_official(self) -> bool:
@@ -44,15 +46,16 @@ def user_scope(user) -> Scope:
     official_paths = RoleGrant.objects.filter(
         user=user, role=RoleGrant.Role.UNION_OFFICIAL
     ).values_list("org_unit__path", flat=True)
-    company_path = (
+    unit_path = (
         OrgUnit.objects.filter(pk=user.org_unit_id).values_list("path", flat=True).first()
         if user.org_unit_id
         else None
     )
     scope = Scope(
         is_superuser=user.is_superuser,
-        company_path=company_path[: OrgUnit.steplen * 2] if company_path else None,
+        company_path=unit_path[: OrgUnit.steplen * 2] if unit_path else None,
         official_paths=tuple(collapse_paths(official_paths)),
+        unit_path=unit_path,
     )
     user._scope_cache = scope
     return scope

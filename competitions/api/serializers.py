@@ -286,7 +286,6 @@ class ProposalSerializer(WritableModelSerializer):
     def to_representation(self, proposal):
         data = super().to_representation(proposal)
         data["goals"] = list(proposal.goals)
-        data["related_to_ids"] = [other.pk for other in proposal.related_to.all()]
         facts = (
             *self.FACTS,
             *(fact for field, fact in self.ROW_FACTS.items() if getattr(proposal, field)),

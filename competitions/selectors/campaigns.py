@@ -41,8 +41,7 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
     scope = user_scope(user)
     if scope.is_superuser:
         return campaigns
-    own = _own_unit_path(user)
-    above = _with_ancestors([own, *scope.official_paths])
+    above = _with_ancestors([scope.unit_path, *scope.official_paths])
     return campaigns.filter(
         Q(org_unit__path__in=above) | within_paths(scope.official_paths, unit_field="org_unit")
     )

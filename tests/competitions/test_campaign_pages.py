@@ -362,14 +362,14 @@ def many(built):
     return org
 
 
-# The session, the user, their scope (own unit, grants; the campaign scope asks for the
-# own unit again), COUNT and the page; the full lists add the filter's campaign
-# choices (the unit filter is a picker), the queue its two similarity queries.
+# The session, the user, their scope (own unit, grants; the campaign scope reads
+# the own unit from it), COUNT and the page; the full lists add the filter's
+# campaign choices (the unit filter is a picker), the queue its two similarity queries.
 LIST_PAGES = [
-    ("competitions:proposal-list", "official_a", 8),
-    ("competitions:my-proposals", "worker_a", 7),
-    ("competitions:campaign-list", "official_a", 7),
-    ("competitions:screening-queue", "official_a", 10),
+    ("competitions:proposal-list", "official_a", 7),
+    ("competitions:my-proposals", "worker_a", 6),
+    ("competitions:campaign-list", "official_a", 6),
+    ("competitions:screening-queue", "official_a", 9),
 ]
 
 

@@ -73,12 +73,12 @@ def many_campaigns(built):
 
 
 # Before the list itself: the viewer's scope (their unit's path and their
-# grants) and, for the campaign filter's choices, their unit's path again; a
-# superuser has no unit, so only the grants.
-BEFORE_THE_LIST = {"group_official": 3, "official_a": 3, "worker_a": 3, "admin": 1}
-# COUNT, the page, and one prefetch each for the co-authors (with their people)
-# and the related proposals.
-PROPOSAL_PAGE = 4
+# grants), which the campaign filter's choices read too; a superuser has no
+# unit, so only the grants.
+BEFORE_THE_LIST = {"group_official": 2, "official_a": 2, "worker_a": 2, "admin": 1}
+# COUNT, the page, and one prefetch each for the co-authors (with their people),
+# the related proposals and the awards (not joined: see ProposalViewSet).
+PROPOSAL_PAGE = 5
 # COUNT, the page, and one prefetch each for the rubric and the grades.
 CAMPAIGN_PAGE = 4
 

@@ -235,7 +235,7 @@ def test_the_pool_list_takes_the_same_queries_at_any_size(
     )
     api.force_authenticate(type(org.group_official).objects.get(pk=org.group_official.pk))
     # The scope (grants, own unit), the campaign, whether it is theirs, the pool.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         answer = api.get(reviewers_api(campaigns.open))
     assert len(answer.json()) == size
 
