@@ -30,10 +30,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, islice
 
-from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -41,6 +39,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from core.downloads import private_file_download, private_stream_download
 
 FORMATS = ("xlsx", "csv")
 # A worksheet's limit is 1,048,576 rows: a longer list is exported as CSV.
@@ -76,11 +76,9 @@ def csv_lines(header: Sequence, rows: Iterable[list]) -> Iterator[str]:
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list]):
     """The rows as a CSV download, streamed."""
-    response = StreamingHttpResponse(
-        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    return private_stream_download(
+        csv_lines(header, rows), filename=f"{filename}.csv", content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.csv")
-    return response
 
 
 def _csv_text(value):
@@ -312,13 +310,12 @@ def xlsx_response(
     """The rows as a one-sheet workbook download, `heading` its title block."""
     workbook = Workbook(write_only=True)
     write_sheet(workbook, title, header, rows, heading=heading)
-    # Deleted when closed, which FileResponse does once it is sent.
+    # Deleted when closed, which the response does once it is sent.
     file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     workbook.save(file)
     file.seek(0)
-    return FileResponse(
+    return private_file_download(
         file,
-        as_attachment=True,
         filename=f"{filename}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +12,7 @@ from accounts.models import OrgUnit, SkillLevel, User
 from accounts.selectors import is_official, org_units_managed_by, people_without_account
 from accounts.services import people_activate
 from accounts.sheets import activation_sheet_response
+from core.downloads import private_download, private_file_download
 from core.pages import ScopedListView, run_action, run_form_action, run_service
 from hr import services
 from hr.forms import ImportForm, UnitMergeForm
@@ -191,21 +191,17 @@ def _unit_page(request, unit, merge_form, status=200):
 
 def error_file_response(run: ImportRun) -> FileResponse:
     """The rejected rows of an import, for the page and the API alike."""
-    response = FileResponse(
+    return private_file_download(
         run.error_file.open("rb"),
-        content_type=XLSX_TYPE,
-        as_attachment=True,
         filename=_("import-%(id)s-rejected-rows.xlsx") % {"id": run.pk},
+        content_type=XLSX_TYPE,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def template_response(kind: str) -> HttpResponse:
+    """An empty import workbook of `kind`, under its Chinese name."""
     names = {
         ImportRun.Kind.PEOPLE: "人员导入模板.xlsx",
         ImportRun.Kind.ORG_UNITS: "单位导入模板.xlsx",
     }
-    response = HttpResponse(template_workbook(kind), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, names[kind])
-    return response
+    return private_download(template_workbook(kind), filename=names[kind], content_type=XLSX_TYPE)

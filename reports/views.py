@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import is_official
 from core.api.views import record_access
+from core.downloads import private_file_download
 from core.pages import ScopedListView, run_service
 from hr.selectors import open_work_of, people_left
 from reports import services
@@ -198,15 +199,11 @@ def report_run_download(request, pk):
 def report_file_response(run: ReportRun) -> FileResponse:
     """A succeeded run's file as a download, for the page and the API alike;
     never kept in a shared cache. Named as the office files it (the report, the
-    unit, the year, when it was built), in Chinese: FileResponse sends a name
-    that is not ASCII as RFC 6266's `filename*=utf-8''…`, which browsers keep."""
+    unit, the year, when it was built), in Chinese (core.downloads)."""
     content_type = "text/csv; charset=utf-8" if run.format == ReportRun.Format.CSV else XLSX_TYPE
-    response = FileResponse(
+    return private_file_download(
         run.file.open("rb"),
-        content_type=content_type,
-        as_attachment=True,
         # From the run, not the stored path (which storage may have altered).
         filename=file_name(run, at=run.finished_at),
+        content_type=content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -3,7 +3,7 @@ that mixes in `AttachmentsMixin`, and `/attachments/{id}/` (+ `download/`) for
 reading a file with a token. All reads go through `attachments_visible_to`."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -20,6 +20,7 @@ from core.attachments import (
     attachments_visible_to,
     uploader_hidden,
 )
+from core.downloads import private_file_download
 
 
 class PhotoPending(exceptions.APIException):
@@ -127,9 +128,8 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         attachment = self.get_object()
         if attachment.pending:
             raise PhotoPending
-        return FileResponse(
+        return private_file_download(
             attachment.file.open("rb"),
-            content_type=attachment.mime_type,
-            as_attachment=True,
             filename=attachment.original_name,
+            content_type=attachment.mime_type,
         )
