@@ -6,7 +6,6 @@ arrives while a snapshot is being computed leaves it stale."""
 
 import datetime
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.contrib.auth.models import update_last_login
@@ -41,7 +40,7 @@ from tests.hr.imports import (
     previewed,
 )
 from tests.reports import dashboard_world  # noqa: F401 - declares the level `kept_world` needs
-from tests.reports.snapshot_checks import assert_same, kept, live
+from tests.reports.snapshot_checks import assert_same, computed_by_snapshots, kept, live
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -77,20 +76,11 @@ def stale_units() -> set[str]:
 
 def refresh_stale(**expected) -> dict:
     """Beat's refresh of the stale snapshots, which must answer the `expected`
-    counts when given ("fresh", "stale", "failed"; unnamed ones 0); the figures each
-    recomputation got from the live computation, by (unit id, year). Nothing
-    changes after it in the tests, so they are the live figures afterwards too:
-    comparing a kept snapshot with them checks what computing the live figures
-    again would, without a second computation of every refreshed unit."""
-    computed = {}
-    compute = snapshots.live_dashboard_figures
-
-    def recorded(scope, **kwargs):
-        figures = compute(scope, **kwargs)
-        computed[scope.unit.pk, scope.year] = figures
-        return figures
-
-    with mock.patch.object(snapshots, "live_dashboard_figures", recorded):
+    counts when given ("fresh", "stale", "failed"; unnamed ones 0); the figures
+    each recomputation got from the live figures, by (unit id, year)
+    (snapshot_checks.computed_by_snapshots: nothing changes after it in these
+    tests, so a refreshed snapshot is checked against them, not computed again)."""
+    with computed_by_snapshots() as computed:
         counts = snapshots.dashboard_snapshots_refresh_stale()
     if expected:
         assert counts == {"fresh": 0, "stale": 0, "failed": 0, **expected}
