@@ -639,6 +639,16 @@ def grow(world, places: list[OrgUnit]) -> None:
         mentoring.pairing_activate(pairing_id=pairing.pk, by=official, agreement_signed_on=today)
 
 
+@shared_data(needs=("tests.reports.dashboard_world.world",))
+def grown_world(built):
+    """The hand-counted world grown by `grow` over the five `new_units`: a third
+    company with two teams, a team in mine A1 and one in plant B1, ten more
+    studios with their records (the query-count tests' larger group)."""
+    world = built.get("tests.reports.dashboard_world.world")
+    grow(world, new_units(world))
+    return world
+
+
 def figures_of(unit: OrgUnit, year: int) -> dict:
     return live_dashboard_figures(DashboardScope(unit=unit, year=year))
 
