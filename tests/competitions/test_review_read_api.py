@@ -457,11 +457,12 @@ def fresh(person):
 
 @shared_data(needs=("org", "campaigns"))
 def many(built):
-    """30 proposals of company A under review, each co-written, with experts 1–3
-    of a reviewer panel assigned and experts 1 and 2 having reviewed."""
+    """12 proposals of company A under review (more than the larger page), each
+    co-written, with experts 1–3 of a reviewer panel assigned and experts 1 and 2
+    having reviewed."""
     org, campaigns = built.get("org"), built.get("campaigns")
     panel = reviewer_panel(org)
-    for index in range(30):
+    for index in range(12):
         author = org.worker_a if index % 2 else org.colleague_a
         co_author = org.colleague_a if index % 2 else org.worker_a
         proposal = services.proposal_create(
@@ -490,7 +491,7 @@ def count_queries(api, path, page_size) -> int:
         response = api.get(path, {"page_size": page_size})
     body = response.json()
     assert response.status_code == 200
-    assert body["count"] >= 30
+    assert body["count"] >= 12
     assert len(body["results"]) == page_size
     return len(queries)
 
@@ -504,17 +505,17 @@ def test_lists_take_the_same_queries_at_any_page_size(
     api.force_authenticate(person)
     at_5 = count_queries(api, path, 5)
     api.force_authenticate(fresh(person))
-    at_25 = count_queries(api, path, 25)
-    assert at_5 == at_25
+    at_10 = count_queries(api, path, 10)
+    assert at_5 == at_10
     api.force_authenticate(fresh(person))
     with django_assert_num_queries(QUERIES[(path, role)]):
-        api.get(path, {"page_size": 25})
+        api.get(path, {"page_size": 10})
 
 
 # The viewer's scope (their unit's path and grants; a superuser has no unit: only
-# grants) and, for the campaign filter's choices, their unit again; then COUNT,
-# the page and the prefetches: for reviews their scores (with criteria); for
-# proposals the co-authors and related proposals.
+# grants), which the campaign filter's choices read too; then COUNT, the page and
+# the prefetches: for reviews their scores (with criteria); for proposals the
+# co-authors, related proposals and awards.
 QUERIES = {
     (REVIEWS, "reviewer"): 5,
     (REVIEWS, "official_a"): 5,
@@ -523,5 +524,5 @@ QUERIES = {
     (PROPOSALS, "reviewer"): 7,
     (PROPOSALS, "official_a"): 7,
     (PROPOSALS, "group_official"): 7,
-    (PROPOSALS, "admin"): 5,
+    (PROPOSALS, "admin"): 6,
 }
