@@ -414,14 +414,15 @@ class TestBlindReview:
 @shared_data(needs=("org", "campaigns"))
 def crowded(built):
     """`people`'s reviewers (the authors keep their names, which the test does
-    not read) with `crowd`'s 30 proposals under review."""
+    not read) with `crowd`'s 12 proposals under review: more than the larger
+    page (a query a row would count differently at 5 and at 10 rows)."""
     org, make_proposal = built.get("org"), proposal_maker(built.get("campaigns"))
     people = a201_reviewers(org)
-    crowd(org, make_proposal, people, 30)
+    crowd(org, make_proposal, people, 12)
     return people
 
 
-@pytest.mark.parametrize("page_size", [5, 25])
+@pytest.mark.parametrize("page_size", [5, 10])
 def test_the_review_queue_takes_the_same_queries_at_any_page_size(
     as_person, crowded, django_assert_num_queries, page_size
 ):
