@@ -98,10 +98,11 @@ def make_proposal(campaigns):
 # --- The union office: screening ----------------------------------------------------
 
 
-@pytest.fixture
-def submitted(org, make_proposal):
+@shared_data(needs=("org", "campaigns"))
+def submitted(built):
     """Submitted proposals in both companies, two of them near-duplicates in A,
     one with the same title in B; plus a draft and one already screened in A."""
+    org, make_proposal = built.get("org"), proposal_maker(built.get("campaigns"))
     spray = make_proposal(org.worker_a, title="井下喷雾降尘装置节水改造")
     spray_again = make_proposal(org.colleague_a, title="井下喷雾降尘装置的节水改进")
     roller = make_proposal(org.colleague_a, title="皮带机托辊更换工具改进")
