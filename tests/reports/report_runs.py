@@ -20,6 +20,7 @@ from tests.competitions import conftest as competitions
 from tests.competitions.states import proposal_reviewed, reviewer_panel
 from tests.exports import sheet_tables
 from tests.factories import PersonFactory
+from tests.world import shared_data
 
 # Fixtures of the other apps' tests, as tests/reports/test_home.py borrows them.
 campaigns = competitions.campaigns
@@ -93,8 +94,8 @@ def queued_run(by, **kwargs) -> ReportRun:
 # --- data for the four kinds -----------------------------------------------------------
 
 
-@pytest.fixture
-def report_data(mentoring, campaigns, make_proposal):
+@shared_data(needs=("mentoring", "campaigns"))
+def report_data(built):
     """Small hand-built figures for company A in this year, with a little in
     company B and last year that must stay out:
 
@@ -111,7 +112,9 @@ def report_data(mentoring, campaigns, make_proposal):
     - mentoring: member_a mentors apprentice_a (active, two sessions) and
       apprentice_a2 (proposed); lead_a's apprentice_a3 graduated; lead_b mentors
       apprentice_b in company B."""
-    org, m = mentoring.org, mentoring
+    m, campaigns = built.get("mentoring"), built.get("campaigns")
+    make_proposal = competitions.proposal_maker(campaigns)
+    org = m.org
     year, last_year = THIS_YEAR, THIS_YEAR - 1
     on = datetime.date
 
