@@ -420,11 +420,13 @@ def test_the_story_list_takes_the_same_queries_at_any_page_size(client, shelf, r
 
 
 def test_the_unfiltered_list_with_its_featured_block_does_not_grow_with_stories(client, shelf):
-    """The front page (no parameters) also shows the featured works."""
+    """The front page (no parameters) also shows the featured works. Its block
+    (four) and its first page (twelve) are full before, so three more featured
+    stories show any query that grows with the stories as well as more would."""
     small, response = queries_of(client, shelf.org.worker_a, LIST)
     assert len(response.context["featured"]) == 4
     studios, official = shelf.studios, shelf.org.official_a
-    for index in range(20):
+    for index in range(3):
         publish(
             make_story(
                 official, title=f"又一篇{index}", people=[studios.lead_a], studios=[studios.dust]
@@ -433,7 +435,9 @@ def test_the_unfiltered_list_with_its_featured_block_does_not_grow_with_stories(
             featured=True,
         )
     bigger, response = queries_of(client, shelf.org.worker_a, LIST)
+    assert len(response.context["featured"]) == 4
     assert len(response.context["stories"]) == 12
+    assert response.context["paginator"].count == 32 + 3
     assert bigger == small
 
 
