@@ -75,16 +75,29 @@ def number(value) -> Decimal | None:
 
 
 # --- every kind -------------------------------------------------------------------------
+#
+# One run of each kind, built once and checked for each property below (a build
+# is most of such a check's cost).
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_each_sheet_starts_with_the_title_block_above_a_frozen_header(
-    world, kind, django_capture_on_commit_callbacks
+def test_each_kinds_workbook_is_fit_to_file(
+    world, kind, client, api, django_capture_on_commit_callbacks
 ):
     before = timezone.localtime().replace(second=0, microsecond=0)
     run = built(world, kind, django_capture_on_commit_callbacks)
+    tables = sheet_tables(file_bytes(run))
+    each_sheet_starts_with_the_title_block_above_a_frozen_header(world, kind, tables, before)
+    numbers_are_written_in_their_formats(kind, tables)
+    totals_are_the_sums_of_their_columns(tables)
+    the_chinese_workbook_has_no_english(tables)
+    columns_are_wide_enough_for_their_chinese_headers(tables)
+    the_download_keeps_the_chinese_file_name(world, kind, run, client, api)
+
+
+def each_sheet_starts_with_the_title_block_above_a_frozen_header(world, kind, tables, before):
     official = world.org.group_official
-    for title, table in sheet_tables(file_bytes(run)).items():
+    for title, table in tables.items():
         report, where, when = table.heading
         assert report == f"{KIND_NAMES[kind]} · {title}"
         assert where == f"单位：{world.org.group.name}\u3000\u3000年度：{world.year}"
@@ -95,6 +108,101 @@ def test_each_sheet_starts_with_the_title_block_above_a_frozen_header(
         # The header is the row right above the frozen panes: title block, header, data.
         assert table.freeze_panes == "A5"
         assert table.header and all(isinstance(text, str) and text for text in table.header)
+
+
+def numbers_are_written_in_their_formats(kind, tables):
+    """Counts with thousands separators, money with two decimals, percentages
+    as percentages, dates as dates: no number left in Excel's General format."""
+    numbers = dates = 0
+    for table in tables.values():
+        for row in table.cells:
+            for header, cell in zip(table.header, row, strict=True):
+                if isinstance(cell.value, datetime.datetime):
+                    dates += 1
+                    assert cell.number_format in ("yyyy-mm-dd", "yyyy-mm-dd hh:mm"), header
+                elif numeric(cell.value):
+                    numbers += 1
+                    assert cell.number_format in NUMBER_FORMATS, (header, cell.number_format)
+                    label = str(row[0].value)  # a figure sheet's label
+                    if "元" in header + label or label in MONEY_FIGURES:
+                        assert cell.number_format == YUAN_FORMAT, (header, label)
+                    if "%" in header + label or header == "占比":
+                        assert cell.number_format == PERCENT_FORMAT, (header, label)
+    assert numbers > 0
+    if kind == Kind.MENTORING_SUMMARY:
+        assert dates > 0  # the pairings' start and planned end
+
+
+def totals_are_the_sums_of_their_columns(tables):
+    totalled = [table for table in tables.values() if table.totals]
+    assert totalled, "every kind has a table whose columns add up"
+    for table in totalled:
+        assert table.totals[0] == "合计"
+        for index, total in enumerate(table.totals[1:], start=1):
+            column = [row[index] for row in table.rows]
+            if total is None:
+                continue  # a column that does not add up (a name, a prize repeated per person)
+            assert number(total) == sum(number(v) for v in column if numeric(v)), (
+                table.title,
+                table.header[index],
+            )
+    # Something is really summed: the world has proposals in both companies.
+    assert any(number(v) for table in totalled for v in table.totals[1:] if numeric(v))
+
+
+def the_chinese_workbook_has_no_english(tables):
+    """Every text the workbook writes, after taking out the data it reports
+    (the world's units, people, studios, campaigns and proposals have Latin
+    names and codes), is free of Latin letters: titles, headers, labels,
+    choices, the totals row."""
+    data = {
+        *OrgUnit.objects.values_list("name", flat=True),
+        *OrgUnit.objects.values_list("code", flat=True),
+        *User.objects.values_list("full_name", flat=True),
+        *User.objects.values_list("employee_no", flat=True),
+        *Studio.objects.values_list("name", flat=True),
+        *Studio.objects.values_list("code", flat=True),
+        *Campaign.objects.values_list("name", flat=True),
+        *Proposal.objects.values_list("code", flat=True),
+        *Proposal.objects.values_list("title", flat=True),
+    }
+    longest_first = sorted((value for value in data if value), key=len, reverse=True)
+    english = []
+    for title, table in tables.items():
+        texts = [title, *table.heading, *table.header, *(table.totals or [])]
+        texts += [value for row in table.rows for value in row]
+        for text in texts:
+            if not isinstance(text, str):
+                continue
+            for value in longest_first:
+                text = text.replace(value, "")
+            if re.search("[A-Za-z]", text):
+                english.append((title, text))
+    assert english == []
+
+
+def columns_are_wide_enough_for_their_chinese_headers(tables):
+    for table in tables.values():
+        for header, width in zip(table.header, table.widths, strict=True):
+            # A Chinese character is two of Excel's width units.
+            assert width >= 2 * len(re.findall(r"[\u3000-\u9fff\uff00-\uffef]", header)), header
+
+
+def the_download_keeps_the_chinese_file_name(world, kind, run, client, api):
+    expected = re.compile(rf"{KIND_NAMES[kind]}_Unit G_{world.year}_\d{{8}}-\d{{4}}\.xlsx")
+    client.force_login(world.org.group_official)
+    api.force_authenticate(world.org.group_official)
+    for answer in (
+        client.get(reverse("reports:run-download", args=[run.pk])),
+        api.get(reverse("api:report-run-download", args=[run.pk])),
+    ):
+        assert answer.status_code == 200
+        disposition = answer["Content-Disposition"]
+        # RFC 6266 / 5987: the UTF-8 name every browser keeps.
+        assert disposition.startswith("attachment; filename*=utf-8''")
+        assert expected.fullmatch(unquote(disposition.split("''", 1)[1])), disposition
+    # Stored under the same name (the storage drops the quotes, the space becomes "_").
+    assert f"{re.sub('[“”]', '', KIND_NAMES[kind])}_Unit_G_{world.year}_" in run.file.name
 
 
 def test_a_scheduled_runs_title_block_says_so(world, django_capture_on_commit_callbacks):
@@ -114,115 +222,6 @@ def test_a_campaigns_summary_names_the_campaign(world, django_capture_on_commit_
     )
     for table in sheet_tables(file_bytes(run)).values():
         assert table.heading[1].endswith(f"竞赛活动：{world.this_campaign.name}")
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_numbers_are_written_in_their_formats(world, kind, django_capture_on_commit_callbacks):
-    """Counts with thousands separators, money with two decimals, percentages
-    as percentages, dates as dates: no number left in Excel's General format."""
-    run = built(world, kind, django_capture_on_commit_callbacks)
-    numbers = dates = 0
-    for table in sheet_tables(file_bytes(run)).values():
-        for row in table.cells:
-            for header, cell in zip(table.header, row, strict=True):
-                if isinstance(cell.value, datetime.datetime):
-                    dates += 1
-                    assert cell.number_format in ("yyyy-mm-dd", "yyyy-mm-dd hh:mm"), header
-                elif numeric(cell.value):
-                    numbers += 1
-                    assert cell.number_format in NUMBER_FORMATS, (header, cell.number_format)
-                    label = str(row[0].value)  # a figure sheet's label
-                    if "元" in header + label or label in MONEY_FIGURES:
-                        assert cell.number_format == YUAN_FORMAT, (header, label)
-                    if "%" in header + label or header == "占比":
-                        assert cell.number_format == PERCENT_FORMAT, (header, label)
-    assert numbers > 0
-    if kind == Kind.MENTORING_SUMMARY:
-        assert dates > 0  # the pairings' start and planned end
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_totals_are_the_sums_of_their_columns(world, kind, django_capture_on_commit_callbacks):
-    run = built(world, kind, django_capture_on_commit_callbacks)
-    totalled = [table for table in sheet_tables(file_bytes(run)).values() if table.totals]
-    assert totalled, "every kind has a table whose columns add up"
-    for table in totalled:
-        assert table.totals[0] == "合计"
-        for index, total in enumerate(table.totals[1:], start=1):
-            column = [row[index] for row in table.rows]
-            if total is None:
-                continue  # a column that does not add up (a name, a prize repeated per person)
-            assert number(total) == sum(number(v) for v in column if numeric(v)), (
-                table.title,
-                table.header[index],
-            )
-    # Something is really summed: the world has proposals in both companies.
-    assert any(number(v) for table in totalled for v in table.totals[1:] if numeric(v))
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_the_chinese_workbook_has_no_english(world, kind, django_capture_on_commit_callbacks):
-    """Every text the workbook writes, after taking out the data it reports
-    (the world's units, people, studios, campaigns and proposals have Latin
-    names and codes), is free of Latin letters: titles, headers, labels,
-    choices, the totals row."""
-    run = built(world, kind, django_capture_on_commit_callbacks)
-    data = {
-        *OrgUnit.objects.values_list("name", flat=True),
-        *OrgUnit.objects.values_list("code", flat=True),
-        *User.objects.values_list("full_name", flat=True),
-        *User.objects.values_list("employee_no", flat=True),
-        *Studio.objects.values_list("name", flat=True),
-        *Studio.objects.values_list("code", flat=True),
-        *Campaign.objects.values_list("name", flat=True),
-        *Proposal.objects.values_list("code", flat=True),
-        *Proposal.objects.values_list("title", flat=True),
-    }
-    longest_first = sorted((value for value in data if value), key=len, reverse=True)
-    english = []
-    for title, table in sheet_tables(file_bytes(run)).items():
-        texts = [title, *table.heading, *table.header, *(table.totals or [])]
-        texts += [value for row in table.rows for value in row]
-        for text in texts:
-            if not isinstance(text, str):
-                continue
-            for value in longest_first:
-                text = text.replace(value, "")
-            if re.search("[A-Za-z]", text):
-                english.append((title, text))
-    assert english == []
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_columns_are_wide_enough_for_their_chinese_headers(
-    world, kind, django_capture_on_commit_callbacks
-):
-    run = built(world, kind, django_capture_on_commit_callbacks)
-    for table in sheet_tables(file_bytes(run)).values():
-        for header, width in zip(table.header, table.widths, strict=True):
-            # A Chinese character is two of Excel's width units.
-            assert width >= 2 * len(re.findall(r"[\u3000-\u9fff\uff00-\uffef]", header)), header
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_the_download_keeps_the_chinese_file_name(
-    world, kind, client, api, django_capture_on_commit_callbacks
-):
-    run = built(world, kind, django_capture_on_commit_callbacks)
-    expected = re.compile(rf"{KIND_NAMES[kind]}_Unit G_{world.year}_\d{{8}}-\d{{4}}\.xlsx")
-    client.force_login(world.org.group_official)
-    api.force_authenticate(world.org.group_official)
-    for answer in (
-        client.get(reverse("reports:run-download", args=[run.pk])),
-        api.get(reverse("api:report-run-download", args=[run.pk])),
-    ):
-        assert answer.status_code == 200
-        disposition = answer["Content-Disposition"]
-        # RFC 6266 / 5987: the UTF-8 name every browser keeps.
-        assert disposition.startswith("attachment; filename*=utf-8''")
-        assert expected.fullmatch(unquote(disposition.split("''", 1)[1])), disposition
-    # Stored under the same name (the storage drops the quotes, the space becomes "_").
-    assert f"{re.sub('[“”]', '', KIND_NAMES[kind])}_Unit_G_{world.year}_" in run.file.name
 
 
 @pytest.mark.parametrize("kind", CSV_KINDS)
