@@ -187,6 +187,7 @@ class ProposalSerializer(WritableModelSerializer):
     related_to_ids = ScopedPrimaryKeyRelatedField(
         scope=proposals_visible_to,
         source="related_to",
+        listed_as="visible_related",
         queryset=Proposal.objects.all(),
         many=True,
         required=False,

@@ -344,11 +344,12 @@ class ProposalViewSet(
 def _with_parts(user, proposals):
     """`proposals` with what every row shows besides its own columns: its
     co-authors (with their people) and the related proposals the reader may see
-    (the link is symmetrical, so someone else's draft may point at one shown)."""
+    (the link is symmetrical, so someone else's draft may point at one shown),
+    as the list `visible_related` that `related_to_ids` reads."""
     related = proposals_visible_to(user).select_related(None).only("id")
     return proposals.prefetch_related(
         Prefetch("co_authors", CoAuthor.objects.select_related("person")),
-        Prefetch("related_to", queryset=related),
+        Prefetch("related_to", queryset=related, to_attr="visible_related"),
     )
 
 

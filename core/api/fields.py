@@ -18,6 +18,31 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         request = self.context.get("request")
         return self.scope(getattr(request, "user", None))
 
+    @classmethod
+    def many_init(cls, *args, listed_as: str | None = None, **kwargs):
+        """`many=True`. `listed_as` names the attribute a list prefetches the
+        related records into (`Prefetch(..., to_attr=...)`), read in place of
+        the relation when a record has it: Django's own prefetch cache costs a
+        clone of the prefetch's queryset for every record (a scoped one is a
+        large tree), a list attribute nothing."""
+        field = super().many_init(*args, **kwargs)
+        if listed_as is None:
+            return field
+        return ListedManyRelatedField(*field._args, listed_as=listed_as, **field._kwargs)
+
+
+class ListedManyRelatedField(serializers.ManyRelatedField):
+    """A many-valued relation read from a prefetched list when the record has
+    one (see `ScopedPrimaryKeyRelatedField.many_init`)."""
+
+    def __init__(self, *args, listed_as: str, **kwargs):
+        self.listed_as = listed_as
+        super().__init__(*args, **kwargs)
+
+    def get_attribute(self, instance):
+        listed = getattr(instance, self.listed_as, None)
+        return super().get_attribute(instance) if listed is None else listed
+
 
 class ChoiceLabelField(serializers.CharField):
     """The translated label of a choice field's value (`status_display`): what
