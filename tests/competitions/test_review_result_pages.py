@@ -439,9 +439,9 @@ def test_the_decisions_board_takes_the_same_queries_for_any_number_of_rows(
 ):
     crowd(org, make_proposal, people, count)
     client = as_person(fresh(org.official_a))
-    # the session, the user, the scope (own unit, grants; the campaign scope asks for
-    # the own unit again), the campaign, the rows with their scores
-    with django_assert_num_queries(7):
+    # the session, the user, the scope (own unit, grants; the campaign scope reads
+    # the own unit from it), the campaign, the rows with their scores
+    with django_assert_num_queries(6):
         response = client.get(board(campaigns.open))
     assert response.status_code == 200
     assert len(response.context["rows"]) == count
