@@ -3,6 +3,7 @@ reviewer, the decision, implementation, verification and the award."""
 
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone, translation
@@ -10,14 +11,76 @@ from django.utils.html import escape
 
 from competitions.models import Award, AwardShare, Proposal, ReviewAssignment
 from competitions.views import decisions as decision_views
+from tests.competitions.conftest import a201_reviewers, proposal_maker
 from tests.competitions.pages import events_of, message_levels, message_texts, url, zh
 from tests.competitions.review_pages import QUEUE, post, snapshot
 from tests.competitions.review_steps import DEPARTMENT, EVIDENCE, assign, decided, review, reviewed
 from tests.competitions.states import proposal_in
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
 Status = Proposal.Status
+
+
+# --- What the tests start from ----------------------------------------------------------
+
+
+def new_spray(org, make_proposal):
+    """worker_a's proposal (colleague_a co-author at 30 %) under review."""
+    return proposal_in(
+        Status.UNDER_REVIEW,
+        org=org,
+        make_proposal=make_proposal,
+        co_authors=[(org.colleague_a, Decimal(30))],
+    )
+
+
+@shared_data(needs=("org", "campaigns"))
+def office(built):
+    """`people`'s reviewers and `spray`, built once: the authors keep their names
+    here (a level leaves the rows of `org` as its objects show them); the
+    `people` fixture below names them for each test."""
+    org, make_proposal = built.get("org"), proposal_maker(built.get("campaigns"))
+    return SimpleNamespace(people=a201_reviewers(org), spray=new_spray(org, make_proposal))
+
+
+@shared_data(needs=("org", "campaigns", "office"))
+def office_steps(built):
+    """A proposal like `spray` at each step a test starts from, reviewed by
+    reviewers 1-3: "reviewed" (still under review), approved, implemented, its
+    benefit verified, and awarded (the encouragement prize, which has no limit,
+    so every place of the others is left)."""
+    org, make_proposal = built.get("org"), proposal_maker(built.get("campaigns"))
+    people = built.get("office").people
+    trio = [people.one, people.two, people.three]
+    steps = {"reviewed": reviewed(new_spray(org, make_proposal), org.official_a, trio)}
+    for status in (Status.APPROVED, Status.IMPLEMENTED, Status.BENEFIT_VERIFIED):
+        steps[status] = decided(new_spray(org, make_proposal), org.official_a, trio, status)
+    steps[Status.AWARDED] = decided(
+        new_spray(org, make_proposal), org.official_a, trio, Status.AWARDED, grade="encouragement"
+    )
+    return steps
+
+
+@pytest.fixture
+def people(org, office):
+    """The shared reviewers; the authors named for the pages and messages."""
+    for person, name in ((org.worker_a, "王建国"), (org.colleague_a, "李卫东")):
+        person.full_name = name
+        person.save(update_fields=["full_name"])
+    return office.people
+
+
+@pytest.fixture
+def spray(office, people):
+    return office.spray
+
+
+@pytest.fixture
+def at_step(office_steps, people):
+    """{step: proposal} of `office_steps`, the authors named."""
+    return office_steps
 
 
 # --- The office: assignment and recusal -----------------------------------------------
@@ -297,8 +360,8 @@ class TestDecision:
         assert events_of(spray)[-1] == (Status.UNDER_REVIEW, Status.APPROVED)
         assert spray.events.last().actor == org.official_a
 
-    def test_a_rejection_needs_a_reason(self, as_person, org, people, spray, trio):
-        reviewed(spray, org.official_a, trio)
+    def test_a_rejection_needs_a_reason(self, as_person, org, at_step):
+        spray = at_step["reviewed"]
         before = snapshot(spray)
         client = as_person(org.official_a)
 
@@ -318,18 +381,16 @@ class TestDecision:
         assert "效益测算不足" in author_page.content.decode()
 
     @pytest.mark.parametrize("outcome", ["awarded", "", "implemented"])
-    def test_an_outcome_other_than_approve_or_reject_is_400(
-        self, as_person, org, spray, trio, outcome
-    ):
-        reviewed(spray, org.official_a, trio)
+    def test_an_outcome_other_than_approve_or_reject_is_400(self, as_person, org, at_step, outcome):
+        spray = at_step["reviewed"]
         before = snapshot(spray)
         response = post(as_person(org.official_a), "proposal-decide", spray, outcome=outcome)
         assert response.status_code == 400
         assert "outcome" in response.context["decide_form"].errors
         assert snapshot(spray) == before
 
-    def test_a_second_decision_is_409(self, as_person, org, spray, trio):
-        decided(spray, org.official_a, trio, Status.APPROVED)
+    def test_a_second_decision_is_409(self, as_person, org, at_step):
+        spray = at_step[Status.APPROVED]
         before = snapshot(spray)
         response = post(
             as_person(org.group_official),
@@ -347,10 +408,8 @@ class TestDecision:
 
 
 class TestImplementVerifyAward:
-    def test_an_approved_proposal_is_recorded_as_put_into_practice(
-        self, as_person, org, spray, trio
-    ):
-        spray = decided(spray, org.official_a, trio, Status.APPROVED)
+    def test_an_approved_proposal_is_recorded_as_put_into_practice(self, as_person, org, at_step):
+        spray = at_step[Status.APPROVED]
         client = as_person(org.official_a)
         page = client.get(url("proposal-detail", spray)).content.decode()
         assert 'data-testid="implement-step"' in page
@@ -383,9 +442,9 @@ class TestImplementVerifyAward:
         ],
     )
     def test_implementation_needs_a_department_and_a_sensible_date(
-        self, as_person, org, spray, trio, data
+        self, as_person, org, at_step, data
     ):
-        spray = decided(spray, org.official_a, trio, Status.APPROVED)
+        spray = at_step[Status.APPROVED]
         before = snapshot(spray)
         fields = {"implemented_on": timezone.localdate().isoformat(), "department": DEPARTMENT}
         response = post(
@@ -395,8 +454,8 @@ class TestImplementVerifyAward:
         assert set(response.context["implement_form"].errors) == set(data)
         assert snapshot(spray) == before
 
-    def test_the_verified_benefit_is_recorded_and_locked(self, as_person, org, spray, trio):
-        spray = decided(spray, org.official_a, trio, Status.IMPLEMENTED)
+    def test_the_verified_benefit_is_recorded_and_locked(self, as_person, org, at_step):
+        spray = at_step[Status.IMPLEMENTED]
         client = as_person(org.official_a)
         assert (
             'data-testid="verify-step"'
@@ -432,8 +491,8 @@ class TestImplementVerifyAward:
             pytest.param({"verified_benefit": ""}, id="no-figure"),
         ],
     )
-    def test_verification_needs_a_figure_and_its_evidence(self, as_person, org, spray, trio, data):
-        spray = decided(spray, org.official_a, trio, Status.IMPLEMENTED)
+    def test_verification_needs_a_figure_and_its_evidence(self, as_person, org, at_step, data):
+        spray = at_step[Status.IMPLEMENTED]
         before = snapshot(spray)
         fields = {"verified_benefit": "98000", "evidence": EVIDENCE}
         response = post(as_person(org.official_a), "proposal-verify", spray, **{**fields, **data})
@@ -441,8 +500,8 @@ class TestImplementVerifyAward:
         assert set(response.context["verify_form"].errors) == set(data)
         assert snapshot(spray) == before
 
-    def test_the_award_step_shows_places_left_and_the_split(self, as_person, org, spray, trio):
-        spray = decided(spray, org.official_a, trio, Status.BENEFIT_VERIFIED)
+    def test_the_award_step_shows_places_left_and_the_split(self, as_person, org, at_step):
+        spray = at_step[Status.BENEFIT_VERIFIED]
 
         response = as_person(org.official_a).get(url("proposal-detail", spray))
 
@@ -455,8 +514,8 @@ class TestImplementVerifyAward:
         assert '王建国 70 % = <span class="money">¥3,500.00</span>' in html
         assert '李卫东 30 % = <span class="money">¥1,500.00</span>' in html
 
-    def test_award_splits_the_amount_among_the_authors(self, as_person, org, spray, trio):
-        spray = decided(spray, org.official_a, trio, Status.BENEFIT_VERIFIED)
+    def test_award_splits_the_amount_among_the_authors(self, as_person, org, at_step):
+        spray = at_step[Status.BENEFIT_VERIFIED]
 
         response = post(as_person(org.official_a), "proposal-award", spray, grade="second")
 
@@ -487,9 +546,9 @@ class TestImplementVerifyAward:
         return decided(roller, org.official_a, trio, Status.AWARDED, grade="first")
 
     def test_a_full_grade_is_not_offered_and_posting_it_is_refused(
-        self, as_person, org, spray, trio, first_prize_gone
+        self, as_person, org, at_step, first_prize_gone
     ):
-        spray = decided(spray, org.official_a, trio, Status.BENEFIT_VERIFIED)
+        spray = at_step[Status.BENEFIT_VERIFIED]
         before = snapshot(spray)
         client = as_person(org.official_a)
         choices = dict(
@@ -506,11 +565,11 @@ class TestImplementVerifyAward:
         assert AwardShare.objects.filter(award__proposal=spray).count() == 0
 
     def test_the_last_place_taken_meanwhile_is_409_with_a_message(
-        self, as_person, org, spray, trio, first_prize_gone, monkeypatch
+        self, as_person, org, at_step, first_prize_gone, monkeypatch
     ):
         # Two officials on the award step; the other one awarded the last first prize
         # after this one's page was loaded: the form still offers it, the service refuses.
-        spray = decided(spray, org.official_a, trio, Status.BENEFIT_VERIFIED)
+        spray = at_step[Status.BENEFIT_VERIFIED]
         before = snapshot(spray)
         counted = decision_views.grades_with_counts
 
@@ -536,8 +595,8 @@ class TestImplementVerifyAward:
         assert snapshot(spray) == before
         assert Award.objects.filter(grade__grade="first").count() == 1
 
-    def test_a_grade_the_campaign_does_not_have_is_400(self, as_person, org, spray, trio):
-        spray = decided(spray, org.official_a, trio, Status.BENEFIT_VERIFIED)
+    def test_a_grade_the_campaign_does_not_have_is_400(self, as_person, org, at_step):
+        spray = at_step[Status.BENEFIT_VERIFIED]
         before = snapshot(spray)
         response = post(as_person(org.official_a), "proposal-award", spray, grade="special")
         assert response.status_code == 400
@@ -560,12 +619,9 @@ class TestImplementVerifyAward:
         ],
     )
     def test_a_step_out_of_order_is_409_and_changes_nothing(
-        self, as_person, org, spray, trio, status, name, data
+        self, as_person, org, at_step, status, name, data
     ):
-        if status == Status.UNDER_REVIEW:
-            reviewed(spray, org.official_a, trio)
-        else:
-            spray = decided(spray, org.official_a, trio, status)
+        spray = at_step["reviewed" if status == Status.UNDER_REVIEW else status]
         before = snapshot(spray)
 
         response = post(as_person(org.official_a), name, spray, **data)
