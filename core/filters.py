@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core.pickers import PickField, PickIdField, source_named
+from core.pickers import LARGEST_ID, PickField, PickIdField, source_named
 from core.scoping import within_paths
 
 
@@ -103,8 +103,7 @@ class IdFilter(IntegerFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A primary key is a 64-bit integer at most; beyond that the database errs.
-        self.extra.update({"min_value": 1, "max_value": 2**63 - 1})
+        self.extra.update({"min_value": 1, "max_value": LARGEST_ID})
 
 
 class PickerFilter(IdFilter):

@@ -175,9 +175,29 @@ def split_codes(text: str) -> list[str]:
     return [code for code in CODE_SEPARATORS.split(text or "") if code]
 
 
+# A primary key is a 64-bit integer at most: a larger one fails in the
+# database (SQLite's driver cannot even send it), so it is dropped before.
+LARGEST_ID = 2**63 - 1
+
+
+def possible_ids(values) -> list[int]:
+    """The values that can be a record's number; the others match nothing."""
+    ids = []
+    for value in values:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue
+        if 1 <= number <= LARGEST_ID:
+            ids.append(number)
+    return ids
+
+
 def with_keys(records: QuerySet, key_field: str, keys: list) -> QuerySet:
     """The records whose key is one of `keys`; a key that cannot be one (letters
     typed where the key is a number) matches nothing rather than failing."""
+    if key_field == "pk":
+        keys = possible_ids(keys)
     try:
         return records.filter(**{f"{key_field}__in": keys})
     except (ValueError, TypeError, ValidationError):
@@ -316,18 +336,11 @@ class PickIdField(WidgetShowsField, forms.IntegerField):
 def _picked(source_name: str, queryset, values) -> list[Picked]:
     """Key and label of each chosen value (records, primary keys or typed keys), in order."""
     source = source_named(source_name)
-    ids = [
-        v
-        for v in values
-        if v not in (None, "") and not hasattr(v, "pk") and not isinstance(v, Typed)
-    ]
+    ids = possible_ids(v for v in values if not hasattr(v, "pk") and not isinstance(v, Typed))
     by_id = {}
     if ids and queryset is not None:
         # Through the field's scope: a posted id outside it shows nothing.
-        try:
-            by_id = {str(r.pk): r for r in queryset.filter(pk__in=ids)}
-        except (ValueError, TypeError):
-            by_id = {}
+        by_id = {str(r.pk): r for r in queryset.filter(pk__in=ids)}
     picked = []
     for value in values:
         if isinstance(value, Typed):

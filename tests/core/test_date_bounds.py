@@ -19,6 +19,9 @@ SYSTEM_SET = {
     "apprenticeships.pairing.at_risk_from",
     "apprenticeships.extension.previous_end_on",
     "documents.certificate.awarded_on",
+    # A rectification opens today and is checked by the nightly task at its deadline.
+    "naming.rectification.opened_on",
+    "naming.rectification.checked_on",
 }
 DOMAIN_APPS = (
     "accounts",
