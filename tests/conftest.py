@@ -2,6 +2,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import OrgUnit
@@ -118,6 +119,16 @@ def _history(request):
         return
     with not_recorded():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the product's language. Django's LocaleMiddleware
+    activates a request's language in the thread and leaves it there (a server
+    activates the next request's), so a test that read an English page would
+    leave the next test in the same worker writing English."""
+    yield
+    translation.deactivate()
 
 
 def pytest_collection_modifyitems(items):
