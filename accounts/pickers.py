@@ -1,8 +1,12 @@
 """The people picker (core.pickers): a person is found by employee number,
-name, name in pinyin or pinyin initials, among those the viewer may see; and
-the unit picker of the lists' "org unit (and below)" filter, by name or code."""
+name, name in pinyin or pinyin initials, among those the viewer may see (the
+"active-people" picker: those still active, for a new duty); and the unit
+picker of the lists' "org unit (and below)" filter, by name or code."""
+
+from dataclasses import replace
 
 from accounts.selectors import (
+    active_people_visible_to,
     org_units_matching,
     org_units_visible_to,
     people_matching,
@@ -25,6 +29,9 @@ PEOPLE = register(
         label=_label,
     )
 )
+
+# Whom a new duty may name (accounts.selectors.active_people_visible_to).
+register(replace(PEOPLE, name="active-people", scope=active_people_visible_to))
 
 
 register(

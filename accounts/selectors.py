@@ -169,6 +169,14 @@ def people_visible_to(user) -> QuerySet[User]:
     return people.filter(Q(pk=user.pk) | _people_under(scope) | in_own_company)
 
 
+def active_people_visible_to(user) -> QuerySet[User]:
+    """People the viewer may give a new duty (a review, a place in a reviewer
+    pool, an expert's score): those they may see who are still active, since a
+    deactivated person can no longer sign in to do it. The pickers of those
+    duties offer them and their services accept them: one rule for both."""
+    return people_visible_to(user).filter(is_active=True)
+
+
 @dataclass(frozen=True)
 class PersonAccess(RecordAccess):
     """What the viewer may see of one person's entry and do about them."""
