@@ -225,9 +225,11 @@ GradeFormSet = formset_factory(
 
 class PoolAddForm(BootstrapFormMixin, forms.Form):
     """People to add to a campaign's reviewer pool, picked by name, pinyin or
-    employee number among those the official may see."""
+    employee number among those the official may see who are still active (as
+    `pool_reviewers_add` takes them). Anyone they may see is looked up, so that
+    the service can say why someone typed is not taken (no longer active)."""
 
-    people = PickManyField(label=_("Add to the pool"), source="people")
+    people = PickManyField(label=_("Add to the pool"), source="active-people")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

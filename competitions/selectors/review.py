@@ -25,7 +25,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
-from accounts.selectors import people_visible_to, user_scope
+from accounts.selectors import active_people_visible_to, people_visible_to, user_scope
 from competitions.models import (
     AwardGrade,
     Campaign,
@@ -109,11 +109,45 @@ def recusal_reason(proposal: Proposal, person: User) -> str | None:
     return recusal_of(proposal).reason(person)
 
 
-def reviewers_offered(user, proposal: Proposal) -> QuerySet[User]:
-    """Whom `user` may ask to review `proposal`, as `reviewers_assign` checks it:
-    people they may see, less the recused. The reviewer picker's choices, so it
-    never offers someone the assignment would refuse."""
-    return people_visible_to(user).exclude(recusal_of(proposal).recused())
+def reviewers_offered(user, proposal: Proposal, recusal: Recusal | None = None) -> QuerySet[User]:
+    """Whom `user` may ask to review `proposal`: people they may see who are
+    still active, less the recused (`recusal`, when already read). The reviewer
+    picker's choices and what `reviewers_assign` accepts (`reviewer_refusals`),
+    so the picker never offers someone the assignment would refuse."""
+    recusal = recusal or recusal_of(proposal)
+    return active_people_visible_to(user).exclude(recusal.recused())
+
+
+def reviewer_refusals(user, proposal: Proposal, people: list[User]) -> list[str]:
+    """Why each of `people` whom `reviewers_offered` leaves out may not review
+    `proposal`, one line each (none if all may). The offer decides who is
+    refused; the reasons only say why."""
+    recusal = recusal_of(proposal)
+    chosen = [person.pk for person in people]
+    offered = set(
+        reviewers_offered(user, proposal, recusal)
+        .filter(pk__in=chosen)
+        .values_list("pk", flat=True)
+    )
+    refused = [person for person in people if person.pk not in offered]
+    if not refused:
+        return []
+    visible = set(
+        people_visible_to(user)
+        .filter(pk__in=[person.pk for person in refused])
+        .values_list("pk", flat=True)
+    )
+    return [_why_not(person, person.pk in visible, recusal) for person in refused]
+
+
+def _why_not(person: User, visible: bool, recusal: Recusal) -> str:
+    name = person.full_name
+    if not visible:
+        return _("%(name)s is outside your scope") % {"name": name}
+    if reason := recusal.reason(person):
+        return _("%(name)s is recused: %(reason)s") % {"name": name, "reason": reason}
+    # The offer's one other rule: a reviewer is still active.
+    return _("%(name)s is no longer active") % {"name": name}
 
 
 def replacements_offered(user, proposal: Proposal) -> QuerySet[User]:
@@ -262,10 +296,11 @@ def decisions_board(user, campaign: Campaign) -> QuerySet[Proposal]:
 def review_panel(campaign: Campaign, user) -> QuerySet[User]:
     """The campaign's reviewer pool as `user` may ask it, offered first when
     assigning more: those of it `user` may see (an official over a wider scope
-    may have added people this one may not ask)."""
+    may have added people this one may not ask) who are still active, as
+    `reviewers_offered` takes them."""
     in_pool = CampaignReviewer.objects.filter(campaign=campaign, removed_at__isnull=True)
     return (
-        people_visible_to(user)
+        active_people_visible_to(user)
         .filter(pk__in=in_pool.values("person_id"))
         .select_related("org_unit")
         .order_by("name_pinyin", "full_name", "id")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.selectors import people_visible_to
+from accounts.selectors import active_people_visible_to
 from accounts.services import people_checked
 from competitions.models import (
     CampaignReviewer,
@@ -21,7 +21,7 @@ from competitions.models import (
     ReviewAssignment,
     ReviewScore,
 )
-from competitions.selectors import recusal_of, unreviewed_assignments
+from competitions.selectors import reviewer_refusals, unreviewed_assignments
 from competitions.services.campaigns import campaign_locked_for_official
 from competitions.services.proposals import locked_proposal, proposal_url
 from competitions.services.screening import locked_for_official
@@ -46,20 +46,11 @@ def _ensure_under_review(proposal: Proposal) -> None:
 def _reviewers_checked(
     proposal: Proposal, people: Iterable[User], by: User, field: str = "reviewers"
 ) -> list[User]:
+    """Whom `by` may ask to review `proposal`: those its reviewer pickers offer
+    (`reviewers_offered`); otherwise a 400 on `field` saying why each other is not."""
     people = list(people)
     ensure(bool(people), ValidationError({field: _("Choose at least one reviewer.")}))
-    visible = set(
-        people_visible_to(by).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
-    )
-    recusal = recusal_of(proposal)
-    problems = []
-    for person in people:
-        if person.pk not in visible:
-            problems.append(_("%(name)s is outside your scope") % {"name": person.full_name})
-        elif reason := recusal.reason(person):
-            problems.append(
-                _("%(name)s is recused: %(reason)s") % {"name": person.full_name, "reason": reason}
-            )
+    problems = reviewer_refusals(by, proposal, people)
     ensure(not problems, ValidationError({field: problems}))
     return people
 
@@ -138,11 +129,18 @@ def reviewer_replace(*, proposal_id: int, by: User, reviewer: User, replacement:
 @transaction.atomic
 def pool_reviewers_add(*, campaign_id: int, by: User, people: Iterable[User]) -> list[User]:
     """The officials over a campaign add people they may see to its reviewer
-    pool (someone already in it stays as they are); those added, in order."""
+    pool (someone already in it stays as they are); those added, in order.
+    Only the active are taken, as the pool's picker offers them."""
     campaign = campaign_locked_for_official(campaign_id, by)
     people = people_checked(people, by, "people")
     ensure(bool(people), ValidationError({"people": _("Choose at least one reviewer.")}))
-    inactive = [person.full_name for person in people if not person.is_active]
+    offered = set(
+        active_people_visible_to(by)
+        .filter(pk__in=[person.pk for person in people])
+        .values_list("pk", flat=True)
+    )
+    # Those seen (people_checked) yet not offered are the ones no longer active.
+    inactive = [person.full_name for person in people if person.pk not in offered]
     ensure(
         not inactive,
         ValidationError(

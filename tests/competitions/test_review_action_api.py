@@ -216,6 +216,24 @@ class TestAssignApi:
         assert "reviewers" in field_errors(response)
         assert review_snapshot(proposal) == before
 
+    @pytest.mark.parametrize(
+        ("action", "field"),
+        [("assign-reviewers", "reviewers"), ("replace-reviewer", "replacement")],
+    )
+    def test_someone_no_longer_active_is_400_naming_them(self, api, org, panel, at, action, field):
+        proposal = at(Status.UNDER_REVIEW)  # experts[3] has not reviewed
+        gone = panel.experts[4]
+        type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+        body = {
+            "assign-reviewers": {"reviewers": [gone.pk]},
+            "replace-reviewer": {"reviewer": panel.experts[3].pk, "replacement": gone.pk},
+        }[action]
+        before = review_snapshot(proposal)
+        api.force_authenticate(org.group_official)
+        response = api.post(url(proposal, action), body, format="json")
+        assert field_errors(response)[field] == [f"{gone.full_name} 已停用"]
+        assert review_snapshot(proposal) == before
+
     def test_replacing_a_reviewer_who_has_reviewed_is_409(self, api, org, panel, at):
         proposal = at(Status.UNDER_REVIEW)
         before = review_snapshot(proposal)

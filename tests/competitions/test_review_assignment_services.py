@@ -305,6 +305,18 @@ class TestAssignment:
         with translation.override("en"):
             assert reason in recusal_reason(proposal, recused)
 
+    @pytest.mark.parametrize(("step", "field"), [(assign, "reviewers"), (replace, "replacement")])
+    def test_someone_no_longer_active_is_400_naming_them(self, org, panel, at, step, field):
+        """The neighbour has left (deactivated): neither asked nor put in a
+        reviewer's place; nothing changes."""
+        proposal = at(Status.UNDER_REVIEW)  # experts[3] has not reviewed
+        type(panel.neighbour).objects.filter(pk=panel.neighbour.pk).update(is_active=False)
+        before = review_snapshot(proposal)
+        with pytest.raises(ValidationError) as refused:
+            step(proposal, org.group_official, panel)
+        assert refused.value.message_dict[field] == ["邻队评审 已停用"]
+        assert review_snapshot(proposal) == before
+
     def test_the_unit_the_proposal_was_written_in_stays_recused_after_the_author_moves(
         self, org, panel, at
     ):

@@ -1,6 +1,7 @@
 """The reviewer pickers of a proposal's page: they offer exactly whom the
-review services accept from the official choosing (people they may see, not
-recused; for a replacement, not reviewing it already), only to the officials
+review services accept from the official choosing (people they may see who
+are still active, not recused; for a replacement, not reviewing it already),
+only to the officials
 who choose the proposal's reviewers; the page that holds them costs the same
 queries whatever the size of the campaign's reviewer pool."""
 
@@ -18,7 +19,7 @@ from competitions.models import Proposal
 from tests.competitions.conftest import a201_reviewers, proposal_maker
 from tests.competitions.pages import fresh, url
 from tests.competitions.review_steps import assign
-from tests.competitions.states import proposal_in
+from tests.competitions.states import proposal_in, review_snapshot
 from tests.factories import PersonFactory
 from tests.world import shared_data
 
@@ -110,6 +111,7 @@ def test_everyone_offered_is_accepted_and_everyone_else_refused(
     """Each person the official may see, looked up in the picker by employee
     number, is offered if and only if the service then accepts them."""
     official, spray, people = getattr(org, official), staffed.spray, staffed.people
+    deactivate(people.four)  # seen, yet no longer to be asked
     client = as_person(official)
     everyone = list(people_visible_to(official).order_by("employee_no"))
     assert len(everyone) >= 9
@@ -128,6 +130,38 @@ def test_everyone_offered_is_accepted_and_everyone_else_refused(
     assert all(shown == taken for shown, taken in verdicts.values()), verdicts
     # both answers occur: some are offered, some are not
     assert {shown for shown, _taken in verdicts.values()} == {True, False}
+
+
+def deactivate(person) -> None:
+    type(person).objects.filter(pk=person.pk).update(is_active=False)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_someone_no_longer_active_is_neither_offered_nor_taken(as_person, org, staffed, kind):
+    """reviewer_4 has left: the picker does not offer them, and the service,
+    asked for them all the same (a typed number, the API), refuses them by name
+    on the field and changes nothing."""
+    spray, people = staffed.spray, staffed.people
+    deactivate(people.four)
+    assert offered(as_person(org.official_a), kind, spray, "reviewer") == (
+        ["reviewer_1", "reviewer_2", "reviewer_3"]
+        if kind == "reviewers"
+        else ["reviewer_2", "reviewer_3"]
+    )
+    if kind == "reviewers":
+        service, change, field = (
+            services.reviewers_assign,
+            {"reviewers": [people.four]},
+            "reviewers",
+        )
+    else:
+        service, field = services.reviewer_replace, "replacement"
+        change = {"reviewer": people.one, "replacement": people.four}
+    before = review_snapshot(spray)
+    with pytest.raises(ValidationError) as refused:
+        service(proposal_id=spray.pk, by=org.official_a, **change)
+    assert refused.value.message_dict[field] == ["评审丁 已停用"]
+    assert review_snapshot(spray) == before
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -207,6 +241,20 @@ def test_the_panel_offers_no_one_the_official_may_not_ask(as_person, org, staffe
     assert org.worker_b.pk not in panel.recused
     panel = as_person(org.group_official).get(url("proposal-detail", spray)).context["assign_form"]
     assert org.worker_b in panel.fields["reviewers"].queryset
+
+
+def test_the_panel_offers_no_one_no_longer_active(as_person, org, staffed):
+    """reviewer_2, in the campaign's pool, has left since: not offered to tick
+    (the service would refuse them), nor shown as recused."""
+    spray, people = staffed.spray, staffed.people
+    services.pool_reviewers_add(
+        campaign_id=spray.campaign_id, by=org.group_official, people=[people.two]
+    )
+    deactivate(people.two)
+    panel = as_person(org.official_a).get(url("proposal-detail", spray)).context["assign_form"]
+    assert people.one in panel.fields["reviewers"].queryset
+    assert people.two not in panel.fields["reviewers"].queryset
+    assert people.two.pk not in panel.recused
 
 
 @pytest.mark.parametrize("pool", [2, 12])

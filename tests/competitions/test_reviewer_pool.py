@@ -123,6 +123,25 @@ def test_someone_no_longer_active_is_not_added(org, campaigns, panel, client):
     assert pool_of(campaigns.company_b) == []
 
 
+def test_the_pools_picker_offers_no_one_no_longer_active(org, campaigns, panel, client):
+    """The box searches the active-people picker: reviewer2 has left, so is
+    not offered (the service would refuse them, as above)."""
+    gone = panel.experts[1]
+    type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+    client.force_login(org.group_official)
+    picker = reverse("picker-search", args=["active-people"])
+    page = client.get(page_of(campaigns.open)).content.decode()
+    box = page[page.index(f'data-picker="{picker}"') :]
+    assert 'name="people_key"' in box[: box.index("</div>")]
+    found = client.get(picker, {"q": "reviewer"}).json()["results"]
+    assert sorted(row["key"] for row in found) == [
+        "reviewer1",
+        "reviewer3",
+        "reviewer4",
+        "reviewer5",
+    ]
+
+
 def test_adding_someone_already_in_the_pool_keeps_them_once(org, campaigns, panel, client):
     client.force_login(org.group_official)
     client.post(add_url(campaigns.open), {"people_key": "reviewer1"})
@@ -217,6 +236,17 @@ def test_the_api_names_people_outside_scope_as_a_400(org, campaigns, panel, api)
     assert api.get(reviewers_api(campaigns.open)).status_code == 403
     api.force_authenticate(org.official_a)
     assert api.get(reviewers_api(campaigns.company_b)).status_code == 404
+
+
+def test_the_api_refuses_someone_no_longer_active(org, campaigns, panel, api):
+    gone = panel.experts[1]
+    type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+    api.force_authenticate(org.group_official)
+    body = {"people": [panel.experts[0].pk, gone.pk]}
+    answer = api.post(reviewers_api(campaigns.open), body, format="json")
+    assert answer.status_code == 400
+    assert answer.json()["errors"]["people"] == [f"已停用：{gone.full_name}。"]
+    assert pool_of(campaigns.open) == []
 
 
 @pytest.mark.parametrize("size", [3, 12])
