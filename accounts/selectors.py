@@ -5,6 +5,7 @@ people goes through `org_units_visible_to()` / `people_visible_to()`, so an
 outsider gets the same 404 everywhere.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -175,6 +176,36 @@ def active_people_visible_to(user) -> QuerySet[User]:
     deactivated person can no longer sign in to do it. The pickers of those
     duties offer them and their services accept them: one rule for both."""
     return people_visible_to(user).filter(is_active=True)
+
+
+def people_refused(
+    user,
+    people: list[User],
+    offered: QuerySet[User],
+    recusal_reason: Callable[[User], str | None],
+) -> list[str]:
+    """Why each of `people` left out of `offered` (those of
+    `active_people_visible_to(user)` a duty takes, less the recused) may not
+    take it, one line each (none if all may). The offer decides who is
+    refused, so a picker of `offered` and the service cannot disagree; the
+    reasons only say why."""
+    taken = set(offered.filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
+    refused = [person for person in people if person.pk not in taken]
+    if not refused:
+        return []
+    visible = set(
+        people_visible_to(user).filter(pk__in=[p.pk for p in refused]).values_list("pk", flat=True)
+    )
+    lines = []
+    for person in refused:
+        name = person.full_name
+        if person.pk not in visible:
+            lines.append(_("%(name)s is outside your scope") % {"name": name})
+        elif reason := recusal_reason(person):
+            lines.append(_("%(name)s is recused: %(reason)s") % {"name": name, "reason": reason})
+        else:  # the offer's one other rule (active_people_visible_to)
+            lines.append(_("%(name)s is no longer active") % {"name": name})
+    return lines
 
 
 @dataclass(frozen=True)

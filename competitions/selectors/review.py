@@ -25,7 +25,11 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
-from accounts.selectors import active_people_visible_to, people_visible_to, user_scope
+from accounts.selectors import (
+    active_people_visible_to,
+    people_refused,
+    user_scope,
+)
 from competitions.models import (
     AwardGrade,
     Campaign,
@@ -120,34 +124,10 @@ def reviewers_offered(user, proposal: Proposal, recusal: Recusal | None = None) 
 
 def reviewer_refusals(user, proposal: Proposal, people: list[User]) -> list[str]:
     """Why each of `people` whom `reviewers_offered` leaves out may not review
-    `proposal`, one line each (none if all may). The offer decides who is
-    refused; the reasons only say why."""
+    `proposal`, one line each (none if all may)."""
     recusal = recusal_of(proposal)
-    chosen = [person.pk for person in people]
-    offered = set(
-        reviewers_offered(user, proposal, recusal)
-        .filter(pk__in=chosen)
-        .values_list("pk", flat=True)
-    )
-    refused = [person for person in people if person.pk not in offered]
-    if not refused:
-        return []
-    visible = set(
-        people_visible_to(user)
-        .filter(pk__in=[person.pk for person in refused])
-        .values_list("pk", flat=True)
-    )
-    return [_why_not(person, person.pk in visible, recusal) for person in refused]
-
-
-def _why_not(person: User, visible: bool, recusal: Recusal) -> str:
-    name = person.full_name
-    if not visible:
-        return _("%(name)s is outside your scope") % {"name": name}
-    if reason := recusal.reason(person):
-        return _("%(name)s is recused: %(reason)s") % {"name": name, "reason": reason}
-    # The offer's one other rule: a reviewer is still active.
-    return _("%(name)s is no longer active") % {"name": name}
+    offered = reviewers_offered(user, proposal, recusal)
+    return people_refused(user, people, offered, recusal.reason)
 
 
 def replacements_offered(user, proposal: Proposal) -> QuerySet[User]:
