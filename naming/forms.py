@@ -103,11 +103,19 @@ class NoteForm(BootstrapFormMixin, forms.Form):
 
 
 class ExpertsForm(BootstrapFormMixin, forms.Form):
-    experts = PickManyField(label=_("Experts"), source="people")
+    """Experts picked by name, pinyin or employee number among those the
+    office may ask to score the application (naming.pickers). Anyone the
+    official may see is looked up, so that the service can say why someone
+    typed may not score it (recused, no longer active)."""
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, application: NamingApplication, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["experts"].queryset = people_visible_to(user)
+        self.fields["experts"] = PickManyField(
+            label=_("Experts"),
+            source="application-experts",
+            record_id=application.pk,
+            queryset=people_visible_to(user),
+        )
 
 
 class VisitForm(BootstrapFormMixin, forms.Form):

@@ -26,9 +26,13 @@ from naming.selectors.eligibility import (  # noqa: F401
     studio_record,
 )
 from naming.selectors.scopes import (  # noqa: F401
+    ExpertRecusal,
     NamingApplicationAccess,
     NamingCallAccess,
     applications_on_notice,
+    expert_recusal_of,
+    expert_refusals,
+    experts_offered,
     naming_application_access,
     naming_application_facts,
     naming_applications_fully_visible_to,
@@ -40,6 +44,5 @@ from naming.selectors.scopes import (  # noqa: F401
     naming_calls_with_places,
     naming_reviews_visible_to,
     objections_visible_to,
-    recusal_reason,
     studios_that_may_apply,
 )

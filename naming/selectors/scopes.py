@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit
-from accounts.selectors import user_scope
+from accounts.selectors import active_people_visible_to, people_refused, user_scope
 from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from core.scoping import signed_in, within_paths
 from naming.models import (
@@ -260,17 +260,55 @@ def objections_visible_to(user) -> QuerySet[Objection]:
     return _own_or_the_offices(objections, user, "lodged_by")
 
 
-def recusal_reason(application: NamingApplication, person) -> str | None:
-    """Why `person` may not score the application (None if they may): its
-    studio's members and anyone working in the studio's own unit, as the
-    five-small review recuses an author's team (docs/naming.md)."""
+@dataclass(frozen=True)
+class ExpertRecusal:
+    """Who may not score one application: its studio's current members (the
+    leader among them) and anyone working in the studio's own unit or below
+    (`unit_path`), as the five-small review recuses an author's team
+    (docs/naming.md). Read once per application, then asked about any number
+    of people."""
+
+    member_ids: frozenset[int]
+    unit_path: str
+
+    def reason(self, person) -> str | None:
+        """Why `person` may not score the application (None if they may)."""
+        if person.pk in self.member_ids:
+            return _("a member of the studio")
+        person_path = person.org_unit.path if person.org_unit_id else ""
+        if person_path.startswith(self.unit_path):
+            return _("works in the studio's own unit")
+        return None
+
+    def recused(self) -> Q:
+        """The recused as a condition on a person's row (to leave them out)."""
+        return Q(pk__in=self.member_ids) | Q(org_unit__path__startswith=self.unit_path)
+
+
+def expert_recusal_of(application: NamingApplication) -> ExpertRecusal:
+    """The application's recusal: its studio's members and the studio's unit."""
     studio = application.studio
-    if Membership.objects.filter(studio=studio, person=person, left_on__isnull=True).exists():
-        return _("a member of the studio")
-    unit_path = studio.org_unit.path
-    if (
-        person.org_unit_id
-        and OrgUnit.objects.filter(pk=person.org_unit_id, path__startswith=unit_path).exists()
-    ):
-        return _("works in the studio's own unit")
-    return None
+    members = Membership.objects.filter(studio=studio, left_on__isnull=True)
+    return ExpertRecusal(
+        frozenset([studio.leader_id, *members.values_list("person_id", flat=True)]),
+        studio.org_unit.path,
+    )
+
+
+def experts_offered(
+    user, application: NamingApplication, recusal: ExpertRecusal | None = None
+) -> QuerySet:
+    """Whom `user` may ask to score `application`: people they may see who are
+    still active, less the recused (`recusal`, when already read). The expert
+    picker's choices and what `naming_experts_assign` accepts
+    (`expert_refusals`), so the picker never offers someone it would refuse."""
+    recusal = recusal or expert_recusal_of(application)
+    return active_people_visible_to(user).exclude(recusal.recused())
+
+
+def expert_refusals(user, application: NamingApplication, people: list) -> list[str]:
+    """Why each of `people` whom `experts_offered` leaves out may not score
+    `application`, one line each (none if all may)."""
+    recusal = expert_recusal_of(application)
+    offered = experts_offered(user, application, recusal)
+    return people_refused(user, people, offered, recusal.reason)

@@ -23,10 +23,7 @@ from naming.models import (
     NamingCall,
     NamingReview,
 )
-from naming.selectors import (
-    naming_application_access,
-    recusal_reason,
-)
+from naming.selectors import expert_refusals, naming_application_access
 from naming.services.guards import ensure_move, locked_application, office_locked
 
 Status = NamingApplication.Status
@@ -44,12 +41,9 @@ def naming_experts_assign(
     experts = list(experts)
     ensure(bool(experts), ValidationError({"experts": _("Choose at least one expert.")}))
     people_checked(experts, by, "experts")
-    recused = [
-        _("%(name)s is recused: %(reason)s") % {"name": person.full_name, "reason": reason}
-        for person in experts
-        if (reason := recusal_reason(application, person))
-    ]
-    ensure(not recused, ValidationError({"experts": recused}))
+    # Exactly whom the expert picker offers (experts_offered); the others named.
+    refused = expert_refusals(by, application, experts)
+    ensure(not refused, ValidationError({"experts": refused}))
     already = set(application.assignments.values_list("expert_id", flat=True))
     added = [person for person in experts if person.pk not in already]
     ExpertAssignment.objects.bulk_create(

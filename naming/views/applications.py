@@ -170,7 +170,7 @@ def _detail_context(request, application, **bound) -> dict:
     offer(
         "experts_form",
         access.runs and status in (Status.RECOMMENDED, Status.UNDER_REVIEW),
-        lambda: ExpertsForm(user=user),
+        lambda: ExpertsForm(user=user, application=application),
     )
     offer(
         "visit_form",
@@ -251,7 +251,7 @@ MOVES = {
         dict,
     ),
     "experts": (
-        lambda application, user, data: ExpertsForm(data, user=user),
+        lambda application, user, data: ExpertsForm(data, user=user, application=application),
         services.naming_experts_assign,
         _("The experts have been asked to score it."),
         dict,

@@ -227,6 +227,20 @@ def test_members_and_colleagues_of_the_studio_are_recused(api, bring, naming_cal
     assert application.status == Status.RECOMMENDED
 
 
+def test_an_expert_no_longer_active_is_refused_naming_them(api, bring, naming_calls):
+    application = bring(Status.RECOMMENDED)
+    gone = naming_calls.expert
+    type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+    api.force_authenticate(naming_calls.studios.org.group_official)
+    answer = api.post(
+        url(BASE, application, "assign-experts"), {"experts": [gone.pk]}, format="json"
+    )
+    assert answer.status_code == 400
+    assert answer.json()["errors"]["experts"] == [f"{gone.full_name} 已停用"]
+    application.refresh_from_db()
+    assert application.status == Status.RECOMMENDED and not application.assignments.exists()
+
+
 def test_the_outside_result_is_recorded_with_the_outside_list(
     api, bring, naming_calls, provincial_list
 ):

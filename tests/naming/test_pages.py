@@ -1,16 +1,24 @@
 """The naming pages under /studios/naming/: who opens what, each move from its
-form, refusals shown on the page, and a fixed number of queries per list."""
+form, refusals shown on the page, the expert picker (offering exactly whom the
+assignment accepts) and a fixed number of queries per list."""
 
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.selectors import people_visible_to
 from naming import services
 from naming.models import Level, NamingApplication, NamingCall, Objection
+from studios.models import Studio
+from studios.services import membership_add
+from tests.factories import PersonFactory
 from tests.lists import ListCase, each_list
 from tests.naming.conftest import RUBRIC
+from tests.roles import person
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +141,130 @@ def test_an_outsider_gets_not_found_before_the_notice(as_person, staged, status)
 def test_an_unknown_move_is_refused(as_person, staged):
     client = as_person(staged.naming_calls.studios.org.group_official)
     assert client.post(page(staged.at[Status.DRAFT], "delete")).status_code == 403
+
+
+# --- The expert picker ------------------------------------------------------------
+
+
+def experts_picker(application) -> str:
+    return reverse("picker-search", args=["application-experts", application.pk])
+
+
+def offered(client, application, text: str) -> list[str]:
+    answer = client.get(experts_picker(application), {"q": text})
+    assert answer.status_code == 200
+    return sorted(row["key"] for row in answer.json()["results"])
+
+
+class _Undone(Exception):
+    """Raised to roll back a service's work once it has been accepted."""
+
+
+def accepted(**kwargs) -> bool:
+    """Whether `naming_experts_assign` takes `kwargs` (its work rolled back)."""
+    try:
+        with transaction.atomic():
+            services.naming_experts_assign(**kwargs)
+            raise _Undone
+    except _Undone:
+        return True
+    except ValidationError:
+        return False
+
+
+def deactivate(person) -> None:
+    type(person).objects.filter(pk=person.pk).update(is_active=False)
+
+
+def join_the_dust_studio(someone, org) -> None:
+    dust = Studio.objects.get(code="A1-DUST")
+    membership_add(studio_id=dust.pk, by=org.group_official, person=someone)
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("expert", ["expert"]),
+        ("worker", ["worker_b"]),  # worker_a works in the dust studio's own team
+        ("lead", ["lead_b"]),  # lead_a leads the dust studio
+        ("member_a", []),  # a member of it
+        ("colleague_a", []),  # a member too, from another team (see below)
+        ("gone", []),  # no longer active
+    ],
+)
+def test_the_office_is_offered_only_whom_it_may_ask_to_score(as_person, staged, text, keys):
+    application = staged.at[Status.RECOMMENDED]
+    org = staged.naming_calls.studios.org
+    join_the_dust_studio(org.colleague_a, org)
+    deactivate(PersonFactory(employee_no="gone", org_unit=org.plant_b1))
+    assert offered(as_person(org.group_official), application, text) == keys
+
+
+@pytest.mark.parametrize("official", ["group_official", "admin"])
+def test_everyone_offered_is_accepted_and_everyone_else_refused(as_person, staged, official):
+    """Each person the office may see, looked up in the picker by employee
+    number, is offered if and only if the assignment then accepts them."""
+    application = staged.at[Status.RECOMMENDED]
+    org = staged.naming_calls.studios.org
+    official = getattr(org, official)
+    join_the_dust_studio(org.colleague_a, org)
+    deactivate(PersonFactory(employee_no="gone", org_unit=org.plant_b1))
+    client = as_person(official)
+    everyone = list(people_visible_to(official).order_by("employee_no"))
+    assert len(everyone) >= 10
+    verdicts = {
+        person.employee_no: (
+            person.employee_no in offered(client, application, person.employee_no),
+            accepted(application_id=application.pk, by=official, experts=[person]),
+        )
+        for person in everyone
+    }
+    assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+    assert {shown for shown, _taken in verdicts.values()} == {True, False}
+
+
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [
+        ("group_official", 200),  # the office over the call
+        ("admin", 200),
+        ("lead_a", 403),  # the studio's lead sees it, does not run it
+        ("official_a", 403),  # over the studio, not over the call
+        ("expert", 403),  # its expert sees it, does not run it
+        ("worker_b", 404),  # an outsider before the notice
+    ],
+)
+def test_only_the_office_over_the_call_uses_the_picker(as_person, staged, who, code):
+    application = staged.at[Status.UNDER_REVIEW]
+    client = as_person(person(staged.naming_calls, who))
+    answer = client.get(experts_picker(application), {"q": "expert"})
+    assert answer.status_code == code
+    assert (b'"expert"' in answer.content) == (code == 200)
+
+
+def test_the_page_points_the_experts_box_at_the_applications_picker(as_person, staged):
+    application = staged.at[Status.RECOMMENDED]
+    client = as_person(staged.naming_calls.studios.org.group_official)
+    html = client.get(page(application)).content.decode()
+    box = html[html.index(f'data-picker="{experts_picker(application)}"') :]
+    assert 'name="experts_key"' in box[: box.index("</div>")]
+
+
+def test_a_typed_expert_who_may_not_score_is_refused_beside_the_box(as_person, staged):
+    """Without JavaScript an employee number typed in the box still reaches the
+    assignment, which names why that person may not score it; nothing changes."""
+    application = staged.at[Status.RECOMMENDED]
+    org = staged.naming_calls.studios.org
+    deactivate(staged.naming_calls.expert)
+    client = as_person(org.group_official)
+    answer = client.post(page(application, "experts"), {"experts_key": "expert member_a"})
+    assert answer.status_code == 400
+    html = answer.content.decode()
+    expert, member = staged.naming_calls.expert, staged.naming_calls.studios.member_a
+    assert f"{expert.full_name} 已停用" in html
+    assert f"{member.full_name} 需回避：" in html
+    application.refresh_from_db()
+    assert application.status == Status.RECOMMENDED and not application.assignments.exists()
 
 
 # --- Query counts -----------------------------------------------------------------
