@@ -2,9 +2,10 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import org_units_managed_by, people_managed_by, people_visible_to
+from accounts.selectors import org_units_managed_by, people_visible_to
 from achievements.selectors import achievements_visible_to, problems_visible_to
 from competitions.models import MAX_QUOTA, AwardGrade, Campaign, Proposal
+from competitions.selectors import authors_offered
 from core.forms import (
     BootstrapFormMixin,
     RowsFormSet,
@@ -114,12 +115,12 @@ class ProposalForm(ServiceValidatedModelForm):
             required=False,
         )
         if on_behalf and not self.instance.pk:
+            # Exactly whom the entry accepts (competitions.pickers).
             self.fields["author"] = PickField(
                 label=_("Worker (entered on their behalf)"),
-                source="people",
-                queryset=people_managed_by(user).filter(
-                    org_unit__path__startswith=campaign.org_unit.path
-                ),
+                source="campaign-authors",
+                record_id=campaign.pk,
+                queryset=authors_offered(user, campaign),
             )
         else:
             del self.fields["author"]

@@ -2,7 +2,9 @@
 the people picker finds them, among those the official may ask to review that
 proposal (`/pickers/proposal-reviewers/<proposal id>/?q=`) or to take a
 reviewer's place on it (`/pickers/proposal-replacements/<proposal id>/?q=`),
-so a picker never offers someone the service would refuse."""
+so a picker never offers someone the service would refuse. Likewise the
+author picker of an entry on a worker's behalf, among those the official may
+enter a proposal for in that campaign (`/pickers/campaign-authors/<campaign id>/?q=`)."""
 
 from dataclasses import replace
 
@@ -10,8 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from accounts.pickers import PEOPLE
-from competitions.models import Proposal
+from accounts.selectors import is_official
+from competitions.models import Campaign, Proposal
 from competitions.selectors import (
+    authors_offered,
+    campaigns_visible_to,
     proposal_access,
     proposals_visible_to,
     replacements_offered,
@@ -46,3 +51,22 @@ def _of_proposal(name: str, offered) -> None:
 
 _of_proposal("proposal-reviewers", reviewers_offered)
 _of_proposal("proposal-replacements", replacements_offered)
+
+
+def _entered_in(user, campaign_id: int) -> Campaign:
+    """A campaign `user` may enter proposals in for others, as `proposal_create`
+    checks it: 404 if they cannot see it, 403 if they are no union official."""
+    campaign = get_object_or_404(campaigns_visible_to(user), pk=campaign_id)
+    if not is_official(user):
+        raise PermissionDenied
+    return campaign
+
+
+register(
+    replace(
+        PEOPLE,
+        name="campaign-authors",
+        scope=lambda user, campaign_id: authors_offered(user, _entered_in(user, campaign_id)),
+        for_record=True,
+    )
+)

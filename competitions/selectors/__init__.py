@@ -3,6 +3,7 @@ scoping function per model, used by pages, API, filters and reports alike."""
 
 from competitions.selectors.awards import award_shares_visible_to
 from competitions.selectors.campaigns import (
+    authors_offered,
     campaign_figures,
     campaigns_managed_by,
     campaigns_open_to,
@@ -54,6 +55,7 @@ __all__ = [
     "SIMILARITY_THRESHOLD",
     "ProposalAccess",
     "Recusal",
+    "authors_offered",
     "award_shares_visible_to",
     "campaign_figures",
     "campaign_results",

@@ -12,7 +12,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from accounts.models import OrgUnit, RoleGrant, User
-from accounts.selectors import user_scope
+from accounts.selectors import people_managed_by, user_scope
 from competitions.models import (
     Campaign,
     CoAuthor,
@@ -69,10 +69,22 @@ def campaigns_open_to(user, at=None) -> QuerySet[Campaign]:
     )
 
 
+def _takes_part(campaign: Campaign) -> Q:
+    """People whose own unit lies in the campaign's organising subtree."""
+    return Q(org_unit__path__startswith=campaign.org_unit.path)
+
+
 def may_enter(person: User, campaign: Campaign) -> bool:
     """Whether `person`'s unit lies in the campaign's organising subtree."""
-    path = _own_unit_path(person)
-    return bool(path) and path.startswith(campaign.org_unit.path)
+    return User.objects.filter(_takes_part(campaign), pk=person.pk).exists()
+
+
+def authors_offered(user, campaign: Campaign) -> QuerySet[User]:
+    """Whom `user` may enter a proposal for in `campaign` (on a worker's
+    behalf): people in the units they answer for as an official who take part
+    in it. The author picker's choices and what `proposal_create` accepts, so
+    the picker never offers someone the entry would refuse."""
+    return people_managed_by(user).filter(_takes_part(campaign)).select_related("org_unit")
 
 
 def campaign_figures(campaign: Campaign, user) -> dict:

@@ -23,6 +23,7 @@ from achievements.models import TechnicalProblem
 from achievements.selectors import problems_visible_to
 from competitions.models import Campaign, CoAuthor, CodeSequence, Proposal, TitleGram
 from competitions.selectors import (
+    authors_offered,
     campaigns_visible_to,
     may_enter,
     proposal_access,
@@ -197,15 +198,26 @@ def _index_title(proposal: Proposal, grams: set[str] | None = None) -> None:
     TitleGram.objects.bulk_create(TitleGram(proposal=proposal, gram=gram) for gram in grams)
 
 
-def _resolve_author(author: User | None, by: User) -> User:
-    """The author is the writer, unless an official enters it for one of their people."""
+def _not_taking_part() -> ValidationError:
+    message = _("The author's unit does not take part in this campaign.")
+    return ValidationError({"campaign": message})
+
+
+def _resolve_author(author: User | None, by: User, campaign: Campaign) -> User:
+    """The author is the writer, unless an official enters it for one of their
+    people who takes part in the campaign: one the author picker offers
+    (`authors_offered`)."""
     if author is None or author.pk == by.pk:
+        ensure(may_enter(by, campaign), _not_taking_part())
         return by
     ensure(is_official(by), PermissionDenied(_("Only union officials enter proposals for others.")))
-    ensure(
-        people_managed_by(by).filter(pk=author.pk).exists(),
-        ValidationError({"author": _("This person is outside the units you manage.")}),
-    )
+    if not authors_offered(by, campaign).filter(pk=author.pk).exists():
+        # The offer decides; say which of its rules the person fails.
+        ensure(
+            people_managed_by(by).filter(pk=author.pk).exists(),
+            ValidationError({"author": _("This person is outside the units you manage.")}),
+        )
+        raise _not_taking_part()
     return author
 
 
@@ -235,11 +247,7 @@ def proposal_create(
         campaigns_visible_to(by).filter(pk=campaign.pk).exists(),
         ValidationError({"campaign": _("This campaign is outside your scope.")}),
     )
-    author = _resolve_author(author, by)
-    ensure(
-        may_enter(author, campaign),
-        ValidationError({"campaign": _("The author's unit does not take part in this campaign.")}),
-    )
+    author = _resolve_author(author, by, campaign)
     ensure(
         timezone.now() < campaign.closes_at,
         Conflict(_("The campaign has closed for submissions."), code="window_closed"),

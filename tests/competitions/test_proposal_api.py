@@ -20,7 +20,7 @@ from core.models import Attachment
 from tests.api_answers import results
 from tests.competitions.api import PROPOSALS, SIMILAR, field_errors, refused, snapshot, url
 from tests.competitions.conftest import COMPLETE
-from tests.factories import PersonFactory, grant_official
+from tests.factories import PersonFactory, grant_official, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -307,6 +307,23 @@ class TestEntryOnBehalf:
         )
         assert "author_id" in field_errors(response)
         assert not Proposal.objects.exists()
+
+    def test_a_campaign_narrower_than_the_officials_units_takes_only_its_own_400(self, api, org):
+        # official_a answers for worker_a (team A101), but team A102 runs this one
+        now = timezone.now()
+        a102 = make_campaign(
+            org.official_a,
+            org.team_a102,
+            name="A102 五小",
+            opens=now - datetime.timedelta(days=1),
+            closes=now + datetime.timedelta(days=30),
+        )
+        api.force_authenticate(org.official_a)
+        refused_body = payload(a102, author_id=org.worker_a.pk)
+        assert "campaign_id" in field_errors(api.post(PROPOSALS, refused_body, format="json"))
+        assert not Proposal.objects.exists()
+        taken = api.post(PROPOSALS, payload(a102, author_id=org.colleague_a.pk), format="json")
+        assert taken.status_code == 201, taken.content
 
     def test_studio_the_official_sees_but_the_worker_does_not_is_400(self, api, studios, campaigns):
         api.force_authenticate(studios.org.group_official)

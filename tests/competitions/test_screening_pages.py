@@ -1,11 +1,20 @@
 """Five-small pages for the union office's screening: the queue, its four
 outcomes and entry on a worker's behalf."""
 
+import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
+from accounts.selectors import people_visible_to
+from competitions import services
 from competitions.models import Proposal
+from tests.competitions.conftest import COMPLETE
 from tests.competitions.pages import (
     HTMX,
     MINE,
@@ -17,6 +26,8 @@ from tests.competitions.pages import (
     new_url,
     url,
 )
+from tests.factories import PersonFactory, grant_official, make_campaign
+from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -326,3 +337,124 @@ class TestOnBehalf:
             new_url(campaigns.open, on_behalf=1), form_data("save", author=org.colleague_a.pk)
         )
         assert Proposal.objects.get().author == org.worker_a
+
+
+# --- The author picker of an entry on a worker's behalf ---------------------------
+
+
+@shared_data(needs=("org",))
+def entry(built):
+    """A campaign of team A102 alone, open now, and `mine_official`, an
+    official over mine A1 only: they see all of company A's directory but
+    answer for the mine."""
+    org = built.get("org")
+    now, day = timezone.now(), datetime.timedelta(days=1)
+    mine_official = PersonFactory(employee_no="official_a1", org_unit=org.mine_a1)
+    grant_official(mine_official, org.mine_a1)
+    a102 = make_campaign(
+        org.official_a, org.team_a102, name="A102 五小", opens=now - day, closes=now + 30 * day
+    )
+    return SimpleNamespace(a102=a102, mine_official=mine_official)
+
+
+def authors_picker(campaign) -> str:
+    return reverse("picker-search", args=["campaign-authors", campaign.pk])
+
+
+def authors_offered(client, campaign, text: str) -> list[str]:
+    answer = client.get(authors_picker(campaign), {"q": text})
+    assert answer.status_code == 200
+    return sorted(row["key"] for row in answer.json()["results"])
+
+
+class _Undone(Exception):
+    """Raised to roll back an entry once it has been accepted."""
+
+
+def entry_accepted(official, campaign, author) -> bool:
+    """Whether `proposal_create` takes `author` from `official` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.proposal_create(by=official, campaign=campaign, author=author, **COMPLETE)
+            raise _Undone
+    except _Undone:
+        return True
+    except ValidationError:
+        return False
+
+
+def the(org, entry, name):
+    return getattr(entry, name, None) or getattr(org, name)
+
+
+class TestAuthorPicker:
+    @pytest.mark.parametrize(
+        ("official", "campaign", "text", "keys"),
+        [
+            ("official_a", "open", "worker", ["worker_a"]),
+            # worker_a's team A101 does not take part in A102's campaign
+            ("official_a", "a102", "worker", []),
+            ("official_a", "a102", "colleague", ["colleague_a"]),
+            # official_a is in the mine official's directory, not in their units
+            ("mine_official", "open", "official", ["official_a1"]),
+            # worker_b is the group official's, but company B does not take part
+            ("group_official", "a102", "worker", []),
+        ],
+    )
+    def test_the_official_is_offered_only_whom_they_may_enter_for(
+        self, as_person, org, campaigns, entry, official, campaign, text, keys
+    ):
+        campaign = getattr(campaigns, campaign, None) or getattr(entry, campaign)
+        client = as_person(the(org, entry, official))
+        assert authors_offered(client, campaign, text) == keys
+
+    @pytest.mark.parametrize(
+        ("official", "campaign"),
+        [
+            ("official_a", "a102"),
+            ("mine_official", "open"),
+            ("mine_official", "a102"),
+            ("group_official", "a102"),
+        ],
+    )
+    def test_everyone_offered_is_accepted_and_everyone_else_refused(
+        self, as_person, org, campaigns, entry, official, campaign
+    ):
+        """Each person the official may see, looked up in the picker by
+        employee number, is offered if and only if the entry accepts them."""
+        official = the(org, entry, official)
+        campaign = getattr(campaigns, campaign, None) or getattr(entry, campaign)
+        client = as_person(official)
+        everyone = list(people_visible_to(official).order_by("employee_no"))
+        verdicts = {
+            person.employee_no: (
+                person.employee_no in authors_offered(client, campaign, person.employee_no),
+                entry_accepted(official, campaign, person),
+            )
+            for person in everyone
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert {shown for shown, _taken in verdicts.values()} == {True, False}
+
+    @pytest.mark.parametrize(
+        ("who", "campaign", "code"),
+        [
+            ("worker_a", "open", 403),  # sees the campaign, enters for no one else
+            ("official_b", "a102", 404),  # does not see A102's campaign
+        ],
+    )
+    def test_others_are_refused_the_picker(
+        self, as_person, org, campaigns, entry, who, campaign, code
+    ):
+        campaign = getattr(campaigns, campaign, None) or getattr(entry, campaign)
+        answer = as_person(the(org, entry, who)).get(authors_picker(campaign), {"q": "colleague"})
+        assert answer.status_code == code
+        assert b"colleague_a" not in answer.content
+
+    def test_the_entry_page_points_the_box_at_the_campaigns_picker(self, as_person, org, campaigns):
+        response = as_person(org.official_a).get(
+            NEW, {"campaign": campaigns.open.pk, "on_behalf": 1}
+        )
+        html = response.content.decode()
+        box = html[html.index(f'data-picker="{authors_picker(campaigns.open)}"') :]
+        assert 'name="author_key"' in box[: box.index("</div>")]

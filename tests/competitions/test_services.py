@@ -286,6 +286,17 @@ class TestEntryOnBehalf:
         assert "author" in refused.value.message_dict
         assert not Proposal.objects.exists()
 
+    def test_official_cannot_enter_one_for_their_worker_whose_unit_does_not_take_part_400(
+        self, org, campaigns
+    ):
+        # worker_a is the group official's, but company B's campaign is B's alone
+        with pytest.raises(ValidationError) as refused:
+            services.proposal_create(
+                by=org.group_official, campaign=campaigns.company_b, author=org.worker_a, **COMPLETE
+            )
+        assert "campaign" in refused.value.message_dict
+        assert not Proposal.objects.exists()
+
     def test_co_authors_are_checked_against_the_author_not_the_official(self, org, campaigns):
         # the group official sees worker_b, but worker_a's directory is company A
         with pytest.raises(ValidationError) as refused:
