@@ -69,9 +69,12 @@ def open_units_managed_by(user):
 
 class RoleGrantForm(BootstrapFormMixin, forms.Form):
     """Make someone in the official's directory a union official over one of
-    the official's own open units; both picked by typing (core.pickers)."""
+    the official's own open units; both picked by typing (core.pickers). The
+    person picker offers those still active (`active-people`), as
+    `role_grant_by` takes them; anyone the official may see is looked up, so
+    that the service can say why someone typed is not taken (not active)."""
 
-    user = PickField(label=_("Person"), source="people", queryset=None)
+    user = PickField(label=_("Person"), source="active-people", queryset=None)
     org_unit = PickField(label=_("Over the unit (and below)"), source="org-units", queryset=None)
 
     def __init__(self, *args, user, **kwargs):

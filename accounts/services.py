@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 from accounts.authentication import token_expires_at
 from accounts.models import AccountEvent, OrgUnit, RoleGrant, SkillLevel, SkillLevelChange, User
 from accounts.selectors import (
+    active_people_visible_to,
     is_official,
     org_units_managed_by,
     people_managed_by,
@@ -287,12 +288,17 @@ def password_changed(*, person: User) -> None:
 
 @transaction.atomic
 def role_grant_by(*, by: User, user: User, org_unit: OrgUnit) -> RoleGrant:
-    """An official makes someone they may see a union official over a unit
+    """An official makes someone they may see who is still active (those the
+    grant form's `active-people` picker offers) a union official over a unit
     within their own scope."""
     ensure(is_official(by), PermissionDenied())
     unit_checked(org_unit, by)
     people_checked([user], by, "user")
-    ensure(user.is_active, ValidationError({"user": _("This person is not active.")}))
+    # Seen (people_checked) yet not offered: no longer active.
+    ensure(
+        active_people_visible_to(by).filter(pk=user.pk).exists(),
+        ValidationError({"user": _("This person is not active.")}),
+    )
     grant = role_grant(user=user, role=RoleGrant.Role.UNION_OFFICIAL, org_unit=org_unit)
     _record(user, AccountEvent.Action.ROLE_GRANTED, by, org_unit.name)
     return grant

@@ -23,3 +23,11 @@ def error_beside(form_html: str, name: str, message: str) -> None:
     end = form_html.find('<div class="mb-3">', start)
     block = form_html[start : end if end != -1 else None]
     assert f'<div class="invalid-feedback d-block">{message}</div>' in block, block
+
+
+def picker_of(html: str, name: str) -> str:
+    """The address the picker of the field `name` searches (core.pickers: the
+    `data-picker` of the box named `<name>_key`)."""
+    box = html.index(f'name="{name}_key"')
+    start = html.rindex('data-picker="', 0, box) + len('data-picker="')
+    return html[start : html.index('"', start)]

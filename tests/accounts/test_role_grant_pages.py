@@ -6,11 +6,15 @@ Every role, allowed and refused."""
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 
+from accounts import services
 from accounts.models import AccountEvent, RoleGrant
+from accounts.selectors import people_visible_to
 from tests.factories import grant_official
-from tests.page_html import error_beside, page_form
+from tests.page_html import error_beside, page_form, picker_of
 from tests.roles import person
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +109,66 @@ def test_an_inactive_person_gets_no_role(org, client):
     answer = client.post(CREATE, {"user_key": "worker_a", "org_unit_key": "A101"})
     assert answer.status_code == 400
     error_beside(page_form(answer.content.decode()), "user", "此人已停用。")
+
+
+# --- The person picker: exactly whom the grant takes ---------------------------------
+
+
+class _Undone(Exception):
+    """Raised to roll back a grant once it has been accepted."""
+
+
+def granted(official, someone, unit) -> bool:
+    """Whether `role_grant_by` takes `someone` from `official` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.role_grant_by(by=official, user=someone, org_unit=unit)
+            raise _Undone
+    except _Undone:
+        return True
+    except ValidationError:
+        return False
+
+
+def offered(client, picker: str, text: str) -> list[str]:
+    answer = client.get(picker, {"q": text})
+    assert answer.status_code == 200
+    return [row["key"] for row in answer.json()["results"]]
+
+
+def deactivate(someone) -> None:
+    type(someone).objects.filter(pk=someone.pk).update(is_active=False)
+
+
+def test_the_person_box_searches_the_active_people(org, client):
+    client.force_login(org.official_a)
+    form = page_form(client.get(CREATE).content.decode())
+    assert picker_of(form, "user") == reverse("picker-search", args=["active-people"])
+
+
+@pytest.mark.parametrize(
+    ("official", "unit"),
+    [("official_a", "team_a101"), ("group_official", "team_b101"), ("admin", "mine_a1")],
+)
+def test_everyone_offered_is_granted_and_everyone_else_refused(org, client, official, unit):
+    """Each person the official may see, looked up by employee number in the
+    grant form's person picker, is offered if and only if the grant then takes
+    them: colleague_a has left (deactivated)."""
+    official, unit = getattr(org, official), getattr(org, unit)
+    deactivate(org.colleague_a)
+    client.force_login(official)
+    picker = picker_of(page_form(client.get(CREATE).content.decode()), "user")
+    everyone = list(people_visible_to(official).order_by("employee_no"))
+    assert len(everyone) >= 3
+    verdicts = {
+        someone.employee_no: (
+            someone.employee_no in offered(client, picker, someone.employee_no),
+            granted(official, someone, unit),
+        )
+        for someone in everyone
+    }
+    assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+    assert verdicts["colleague_a"] == (False, False)
 
 
 def test_a_link_from_a_units_page_fills_in_the_unit(org, client):
