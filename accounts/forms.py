@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.selectors import org_units_managed_by, people_visible_to
+from accounts.selectors import open_units_managed_by, people_visible_to
 from accounts.services import EDITABLE_PERSON_FIELDS
 from accounts.sheets import SheetFormat
 from core.forms import BootstrapFormMixin
@@ -37,10 +37,11 @@ class PersonForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Picked by name or code (core.pickers): a group has ~3,000 units.
+        # Picked by name or code (core.pickers): a group has ~3,000 units; the
+        # picker offers exactly those `person_add` files people under.
         self.fields["org_unit"] = PickField(
             label=self.fields["org_unit"].label,
-            source="org-units",
+            source="managed-org-units",
             queryset=open_units_managed_by(user),
         )
         if self.instance.pk:  # the employee number is the person's login: fixed
@@ -62,20 +63,18 @@ class ActivationSheetForm(BootstrapFormMixin, forms.Form):
         return self.cleaned_data["sheet_format"] or SheetFormat.XLSX
 
 
-def open_units_managed_by(user):
-    """The units an official may file something new under (not closed ones)."""
-    return org_units_managed_by(user).filter(closed_on__isnull=True).order_by("path")
-
-
 class RoleGrantForm(BootstrapFormMixin, forms.Form):
     """Make someone in the official's directory a union official over one of
-    the official's own open units; both picked by typing (core.pickers). The
-    person picker offers those still active (`active-people`), as
-    `role_grant_by` takes them; anyone the official may see is looked up, so
-    that the service can say why someone typed is not taken (not active)."""
+    the official's own open units; both picked by typing (core.pickers), each
+    picker offering exactly what `role_grant_by` takes: people still active
+    (`active-people`; anyone the official may see is looked up, so that the
+    service can say why someone typed is not taken) and open units they manage
+    (`managed-org-units`)."""
 
     user = PickField(label=_("Person"), source="active-people", queryset=None)
-    org_unit = PickField(label=_("Over the unit (and below)"), source="org-units", queryset=None)
+    org_unit = PickField(
+        label=_("Over the unit (and below)"), source="managed-org-units", queryset=None
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

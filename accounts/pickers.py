@@ -1,12 +1,15 @@
 """The people picker (core.pickers): a person is found by employee number,
 name, name in pinyin or pinyin initials, among those the viewer may see (the
 "active-people" picker: those still active, for a new duty); and the unit
-picker of the lists' "org unit (and below)" filter, by name or code."""
+picker of the lists' "org unit (and below)" filter, by name or code (the
+"managed-org-units" picker: the open units an official files new records
+under)."""
 
 from dataclasses import replace
 
 from accounts.selectors import (
     active_people_visible_to,
+    open_units_managed_by,
     org_units_matching,
     org_units_visible_to,
     people_matching,
@@ -34,7 +37,7 @@ PEOPLE = register(
 register(replace(PEOPLE, name="active-people", scope=active_people_visible_to))
 
 
-register(
+ORG_UNITS = register(
     PickerSource(
         name="org-units",
         scope=org_units_visible_to,
@@ -43,3 +46,6 @@ register(
         label=lambda unit: f"{unit.name}（{unit.code}）",
     )
 )
+
+# Where an official files something new (accounts.selectors.open_units_managed_by).
+register(replace(ORG_UNITS, name="managed-org-units", scope=open_units_managed_by))

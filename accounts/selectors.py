@@ -76,6 +76,14 @@ def org_units_managed_by(user) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(within_paths(scope.official_paths, unit_field=None))
 
 
+def open_units_managed_by(user) -> QuerySet[OrgUnit]:
+    """The units an official may file something new under: those they manage
+    that are still open (a closed unit takes no new records). The
+    `managed-org-units` picker offers them and `accounts.services.unit_checked`
+    accepts them: one rule for both."""
+    return org_units_managed_by(user).filter(closed_on__isnull=True).order_by("path")
+
+
 def _people_under(scope: Scope) -> Q:
     """People in the units the person answers for as a union official (everyone
     for a superuser)."""

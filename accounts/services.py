@@ -15,6 +15,7 @@ from accounts.models import AccountEvent, OrgUnit, RoleGrant, SkillLevel, SkillL
 from accounts.selectors import (
     active_people_visible_to,
     is_official,
+    open_units_managed_by,
     org_units_managed_by,
     people_managed_by,
     people_visible_to,
@@ -42,12 +43,15 @@ def org_unit_create(*, name: str, code: str, kind: str, parent: OrgUnit | None =
 
 def unit_checked(unit: OrgUnit, by: User, field: str = "org_unit") -> OrgUnit:
     """A unit a new record is filed under by `by`: one they manage and one still
-    open (a closed unit takes no new records); otherwise a 400 on `field`."""
-    ensure(
-        org_units_managed_by(by).filter(pk=unit.pk).exists(),
-        ValidationError({field: _("This unit is outside the units you manage.")}),
-    )
-    ensure(not unit.is_closed, ValidationError({field: _("This unit is closed.")}))
+    open (`open_units_managed_by`, what the `managed-org-units` picker offers);
+    otherwise a 400 on `field` saying why."""
+    if not open_units_managed_by(by).filter(pk=unit.pk).exists():
+        # The offer decides; say which of its rules the unit fails.
+        ensure(
+            org_units_managed_by(by).filter(pk=unit.pk).exists(),
+            ValidationError({field: _("This unit is outside the units you manage.")}),
+        )
+        raise ValidationError({field: _("This unit is closed.")})
     return unit
 
 

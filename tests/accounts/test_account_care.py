@@ -3,15 +3,17 @@ people, reset a password (one-time, changed at the next sign-in), lift a
 lockout, deactivate and reactivate, open a new team's accounts with printed
 slips, grant and remove official roles; for every role, allowed and refused."""
 
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.models import AccountEvent, RoleGrant, SkillLevelChange, User
+from accounts.models import AccountEvent, OrgUnit, RoleGrant, SkillLevelChange, User
 from tests.factories import PersonFactory, grant_official
 from tests.lists import ListCase, each_list
+from tests.page_html import page_form, picker_of
 from tests.roles import person
 from tests.world import shared_data
 
@@ -239,6 +241,20 @@ def test_an_official_adds_and_edits_a_person_on_the_pages(org, client):
     assert User.objects.get(pk=added.pk).post == "高级焊工"
     outside = client.post(edit, {**form, "org_unit": org.team_b101.pk})
     assert outside.status_code == 400
+
+
+def test_the_person_forms_unit_box_offers_the_open_units_the_official_manages(org, client):
+    """The new-person form's unit picker offers exactly the units `person_add`
+    files people under: A102 has closed, A1's and company B's are not theirs."""
+    OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+    mine_official = PersonFactory(employee_no="official_a1", org_unit=org.mine_a1)
+    grant_official(mine_official, org.mine_a1)
+    client.force_login(mine_official)
+    html = client.get(reverse("accounts:person-create")).content.decode()
+    picker = picker_of(page_form(html), "org_unit")
+    assert picker == reverse("picker-search", args=["managed-org-units"])
+    found = client.get(picker, {"q": "Unit"}).json()["results"]
+    assert sorted(row["key"] for row in found) == ["A1", "A101"]
 
 
 @pytest.mark.parametrize(("role", "status"), [("colleague_a", 403), ("official_b", 404)])

@@ -4,6 +4,8 @@ unit by typing (the typed employee number and unit code work without
 JavaScript); each grant and removal is kept in the person's account history.
 Every role, allowed and refused."""
 
+import datetime
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
@@ -11,8 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts import services
-from accounts.models import AccountEvent, RoleGrant
-from accounts.selectors import people_visible_to
+from accounts.models import AccountEvent, OrgUnit, RoleGrant
+from accounts.selectors import org_units_visible_to, people_visible_to
 from tests.factories import grant_official
 from tests.page_html import error_beside, page_form, picker_of
 from tests.roles import person
@@ -140,10 +142,11 @@ def deactivate(someone) -> None:
     type(someone).objects.filter(pk=someone.pk).update(is_active=False)
 
 
-def test_the_person_box_searches_the_active_people(org, client):
+def test_the_boxes_search_the_active_people_and_the_open_units_managed(org, client):
     client.force_login(org.official_a)
     form = page_form(client.get(CREATE).content.decode())
     assert picker_of(form, "user") == reverse("picker-search", args=["active-people"])
+    assert picker_of(form, "org_unit") == reverse("picker-search", args=["managed-org-units"])
 
 
 @pytest.mark.parametrize(
@@ -169,6 +172,28 @@ def test_everyone_offered_is_granted_and_everyone_else_refused(org, client, offi
     }
     assert all(shown == taken for shown, taken in verdicts.values()), verdicts
     assert verdicts["colleague_a"] == (False, False)
+
+
+@pytest.mark.parametrize("official", ["official_a", "group_official", "admin"])
+def test_every_unit_offered_is_taken_and_every_other_refused(org, client, official):
+    """Each unit the official may see, looked up by code in the grant form's
+    unit picker, is offered if and only if the grant then takes it: units they
+    manage that are still open (team A102 has closed)."""
+    official = getattr(org, official)
+    OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+    client.force_login(official)
+    picker = picker_of(page_form(client.get(CREATE).content.decode()), "org_unit")
+    units = list(org_units_visible_to(official).order_by("code"))
+    verdicts = {
+        unit.code: (
+            unit.code in offered(client, picker, unit.code),
+            granted(official, org.worker_a, unit),
+        )
+        for unit in units
+    }
+    assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+    assert verdicts["A102"] == (False, False)
+    assert {shown for shown, _taken in verdicts.values()} == {True, False}
 
 
 def test_a_link_from_a_units_page_fills_in_the_unit(org, client):
