@@ -7,17 +7,18 @@ figure) is hidden in the file too. Each column is headed by the field's label
 (Chinese by default) and a choice is written as its label, not its code; money
 keeps two decimals, dates stay dates. The rows are read from the database
 column by column, from the serializer's declarations (core/export_columns.py),
-in chunks, and written as they come: CSV streams, XLSX is written in openpyxl's
-write-only mode to a temporary file first (a workbook cannot be streamed), both
-in constant memory; a workbook answered directly has the same title block as
-one built in the background (`title_block`).
+in chunks, and written as they come: CSV streams, XLSX is written by XlsxWriter
+in its constant-memory mode to a temporary file first (a workbook cannot be
+streamed), both in constant memory; a workbook answered directly has the same
+title block as one built in the background (`title_block`).
 
 CSV is UTF-8 with a byte-order mark (Excel on Chinese Windows reads it), and a
 text cell starting with `=`, `+`, `-` or `@` is neutralised with a leading
 apostrophe in both formats, so a title typed as a formula is never run.
 
-The same two writers (`csv_lines`, `write_sheet`) write the report runs' files
-(reports/builders.py), so a list's export and a report look and read alike.
+The same two writers (`csv_lines`, `write_sheet` in a `workbook_to`) write the
+report runs' files (reports/builders.py), so a list's export and a report look
+and read alike.
 """
 
 import csv
@@ -26,19 +27,17 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import chain, islice
+from typing import BinaryIO
+from xml.sax.saxutils import escape as xml_escape
 
+import xlsxwriter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from core.downloads import private_file_download, private_stream_download
 
@@ -46,6 +45,9 @@ FORMATS = ("xlsx", "csv")
 # A worksheet's limit is 1,048,576 rows: a longer list is exported as CSV.
 XLSX_MAX_ROWS = 1_000_000
 FORMULA_STARTS = ("=", "+", "-", "@")
+# The characters XML 1.0 refuses (the control characters but tab and the line
+# breaks, and the two non-characters): Excel refuses a workbook with one.
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def neutralised(value):
@@ -54,8 +56,8 @@ def neutralised(value):
     would run as a formula. Every file the product writes goes through this."""
     if not isinstance(value, str):
         return value
-    if not value.isprintable():  # every refused character is a control character
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.isprintable():  # no refused character is printable
+        value = ILLEGAL_CHARACTERS.sub("", value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
@@ -100,10 +102,11 @@ def _plain(value):
 
 # --- Workbooks -------------------------------------------------------------------------
 #
-# Every workbook the product writes (a list's export, a report run's sheets) goes
-# through `write_sheet`: an optional title block, a bold header row frozen under
-# it, columns as wide as their Chinese text, numbers in their formats, a totals
-# row for the columns that add up, an auto-filter over the table.
+# Every workbook the product writes (a list's export, a report run's sheets) is
+# opened by `workbook_to` and gets its sheets from `write_sheet`: an optional
+# title block, a bold header row frozen under it, columns as wide as their
+# Chinese text, numbers in their formats, a totals row for the columns that add
+# up, an auto-filter over the table.
 
 COUNT_FORMAT = "#,##0"
 YUAN_FORMAT = "#,##0.00"
@@ -112,20 +115,23 @@ PERCENT_FORMAT = "0.0#%"
 YEAR_FORMAT = "0"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-# The rows read before the header is written, to size the columns: a
-# write-only sheet takes its widths before its first row.
+# The first rows of a sheet, which size its columns (a long sheet's later rows
+# would cost their text's measuring and seldom change a width).
 WIDTH_SAMPLE_ROWS = 200
 MIN_WIDTH, MAX_WIDTH = 6, 50
 # Characters Excel refuses in a sheet's name.
 SHEET_TITLE_REFUSED = re.compile(r"[\\/*?:\[\]]")
+SHEET_TITLE_LENGTH = 31
 # Between the facts of one title line (单位：A 公司　　年度：2026).
 FACT_GAP = "\u3000\u3000"
 
-TITLE_FONT = Font(bold=True, size=14)
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
-HEADER_BORDER = Border(bottom=Side(style="thin"))
-TOTALS_BORDER = Border(top=Side(style="thin"))
+TITLE_STYLE = {"bold": True, "font_size": 14}
+HEADER_STYLE = {"bold": True, "bg_color": "#F2F2F2", "pattern": 1, "bottom": 1}
+TOTALS_STYLE = {"bold": True, "top": 1}
+# XlsxWriter in constant memory: a row goes to a temporary file once the next
+# begins. Each cell is written by its type, never guessed from its text (a
+# title that looks like a formula or an address stays text).
+WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
 
 
 class Percent(Decimal):
@@ -197,83 +203,137 @@ def _fact_text(value) -> str:
     return str(value)
 
 
+@contextmanager
+def workbook_to(file: BinaryIO) -> Iterator[xlsxwriter.Workbook]:
+    """A workbook for `write_sheet`, saved to `file` when the block ends. Its
+    rows wait in temporary files of a folder of its own, removed whatever
+    happens (a build that stops half-way leaves nothing behind)."""
+    with tempfile.TemporaryDirectory(prefix="workbook-") as scratch:
+        book = xlsxwriter.Workbook(file, {**WORKBOOK_OPTIONS, "tmpdir": scratch})
+        yield book
+        book.close()
+
+
 def write_sheet(
-    workbook: Workbook,
+    workbook: xlsxwriter.Workbook,
     title: str,
     header: Sequence,
     rows: Iterable[list],
     *,
     heading: Sequence[str] = (),
 ) -> None:
-    """Append a sheet to a write-only `workbook`: `heading` (the title block,
-    its first line in large bold), then the header row, frozen, then `rows`, then
-    a totals row if a `Column` of the header sums. Rows stream through: only the
-    first WIDTH_SAMPLE_ROWS are held, to size the columns."""
-    sheet = workbook.create_sheet(SHEET_TITLE_REFUSED.sub(" ", str(title))[:31])
+    """Add a sheet to `workbook` (`workbook_to`): `heading` (the title block,
+    its first line in large bold), then the header row, frozen, then `rows`,
+    then a totals row if a `Column` of the header sums. Rows stream through:
+    only the first WIDTH_SAMPLE_ROWS are held, to size the columns."""
+    sheet = workbook.add_worksheet(_sheet_name(workbook, title))
+    styles = _Styles(workbook)
     columns = [text if isinstance(text, Column) else Column(str(text)) for text in header]
-    rows = ([neutralised(value) for value in row] for row in rows)
-    sample = list(islice(rows, WIDTH_SAMPLE_ROWS))
-    for index, width in enumerate(_widths(columns, sample)):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    header_row = len(heading) + 1
-    sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
     for number, line in enumerate(heading):
-        sheet.append([_styled(sheet, line, font=TITLE_FONT if number == 0 else None)])
-    sheet.append(
-        [
-            _styled(
-                sheet,
-                neutralised(column.header),
-                font=HEADER_FONT,
-                fill=HEADER_FILL,
-                border=HEADER_BORDER,
-            )
-            for column in columns
-        ]
-    )
+        sheet.write_string(number, 0, _text(str(line)), styles.title if number == 0 else None)
+    header_row = len(heading)  # rows and columns count from 0 here
+    for index, column in enumerate(columns):
+        sheet.write_string(header_row, index, _text(str(column.header)), styles.header)
+    sheet.freeze_panes(header_row + 1, 0)
+    sheet.repeat_rows(header_row)
     summed = [index for index, column in enumerate(columns) if column.sums]
     totals = dict.fromkeys(summed, 0)
+    sample: list[list] = []
     last_row = header_row
-    for row in chain(sample, rows):
+    write_string = sheet.write_string
+    for row in rows:
+        if len(row) != len(columns):
+            raise ValueError(f"a row of {len(row)} cells under {len(columns)} columns")
+        last_row += 1
+        if len(sample) < WIDTH_SAMPLE_ROWS:
+            sample.append(row)
         for index in summed:
             if isinstance(row[index], int | Decimal):
                 totals[index] += row[index]
-        sheet.append(
-            [_xlsx_cell(sheet, value, column) for value, column in zip(row, columns, strict=True)]
-        )
-        last_row += 1
+        for index, value in enumerate(row):
+            if value.__class__ is str:  # most cells: text, tested first
+                if value:  # an empty cell is not written at all
+                    write_string(last_row, index, _text(value))
+            elif value is not None:
+                _write_value(sheet, last_row, index, value, columns[index], styles)
+    for index, width in enumerate(_widths(columns, sample)):
+        sheet.set_column(index, index, width)
     if columns:
-        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last_row}"
+        sheet.autofilter(header_row, 0, last_row, len(columns) - 1)
     if summed:
-        sheet.append(_totals_row(sheet, columns, totals))
+        _write_totals(sheet, last_row + 1, columns, totals, styles)
 
 
-def _totals_row(sheet, columns: list[Column], totals: dict[int, int | Decimal]) -> list:
-    """合计 under the first column, each summed column's total in its format."""
-    cells = []
+class _Styles:
+    """A sheet's cell formats, each made once: the title's, the header's, and
+    a number format alone or in the totals row."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook):
+        self.workbook = workbook
+        self.title = workbook.add_format(TITLE_STYLE)
+        self.header = workbook.add_format(HEADER_STYLE)
+        self.made: dict[tuple[str | None, bool], object] = {}
+
+    def number(self, number_format: str | None, *, totals: bool = False):
+        key = (number_format, totals)
+        if key not in self.made:
+            style = dict(TOTALS_STYLE) if totals else {}
+            if number_format is not None:
+                style["num_format"] = number_format
+            self.made[key] = self.workbook.add_format(style)
+        return self.made[key]
+
+
+def _sheet_name(workbook: xlsxwriter.Workbook, title) -> str:
+    """`title` as a sheet's name Excel takes: no refused character, at most
+    31 characters, not quoted, and not another sheet's (`工作室 2`)."""
+    name = SHEET_TITLE_REFUSED.sub(" ", str(title)).strip("'")[:SHEET_TITLE_LENGTH] or "Sheet"
+    taken = {sheet.name.lower() for sheet in workbook.worksheets()}
+    number, unique = 1, name
+    while unique.lower() in taken:
+        number += 1
+        suffix = f" {number}"
+        unique = name[: SHEET_TITLE_LENGTH - len(suffix)] + suffix
+    return unique
+
+
+def _text(value: str) -> str:
+    """A text cell as the writer must get it: `neutralised`, and, where it
+    would read as rich text's markup (XlsxWriter writes a text that starts with
+    `<r>` and ends with `</r>` into the file as it is), the same text as one
+    escaped run, so it reads as typed and the file stays well-formed."""
+    value = neutralised(value)
+    if value.startswith("<r>") and value.endswith("</r>"):
+        return f'<r><t xml:space="preserve">{xml_escape(value)}</t></r>'
+    return value
+
+
+def _write_value(sheet, row: int, index: int, value, column: Column, styles: _Styles) -> None:
+    """A cell that is not text: a count, money, a percentage or a date in its
+    format (the column's, when it names one); yes or no as such."""
+    if isinstance(value, bool):
+        sheet.write_boolean(row, index, value)
+    elif isinstance(value, int | Decimal | float):
+        number = value / 100 if isinstance(value, Percent) else value
+        sheet.write_number(row, index, number, styles.number(_number_format(value, column)))
+    elif isinstance(value, datetime.date):
+        sheet.write_datetime(row, index, value, styles.number(_number_format(value, column)))
+    else:
+        sheet.write_string(row, index, _text(str(value)))
+
+
+def _write_totals(sheet, row: int, columns: list[Column], totals: dict, styles: _Styles) -> None:
+    """合计 under the first column, each summed column's total in its format,
+    the whole row bold under a line."""
     for index, column in enumerate(columns):
         if index in totals:
-            cell = WriteOnlyCell(sheet, value=totals[index])
-            cell.number_format = _number_format(totals[index], column)
+            style = styles.number(_number_format(totals[index], column), totals=True)
+            sheet.write_number(row, index, totals[index], style)
+        elif index == 0:
+            label = pgettext("totals row", "Total")
+            sheet.write_string(row, index, label, styles.number(None, totals=True))
         else:
-            cell = WriteOnlyCell(
-                sheet, value=pgettext("totals row", "Total") if index == 0 else None
-            )
-        cell.font, cell.border = HEADER_FONT, TOTALS_BORDER
-        cells.append(cell)
-    return cells
-
-
-def _styled(sheet, value, *, font=None, fill=None, border=None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if border is not None:
-        cell.border = border
-    return cell
+            sheet.write_blank(row, index, None, styles.number(None, totals=True))
 
 
 def _widths(columns: list[Column], sample: list[list]) -> list[float]:
@@ -308,31 +368,20 @@ def xlsx_response(
     filename: str, title: str, header: list[str], rows: Iterable[list], *, heading=()
 ):
     """The rows as a one-sheet workbook download, `heading` its title block."""
-    workbook = Workbook(write_only=True)
-    write_sheet(workbook, title, header, rows, heading=heading)
     # Deleted when closed, which the response does once it is sent.
     file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    workbook.save(file)
+    try:
+        with workbook_to(file) as workbook:
+            write_sheet(workbook, title, header, rows, heading=heading)
+    except BaseException:
+        file.close()
+        raise
     file.seek(0)
     return private_file_download(
         file,
         filename=f"{filename}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-
-
-def _xlsx_cell(sheet, value, column: Column | None = None):
-    """A value as a typed cell: a count, money, a percentage or a date in its
-    format (the column's, when it names one); text as it is, and no cell at
-    all for an empty one (each written cell costs the writer its time)."""
-    if isinstance(value, str):
-        return value or None
-    number_format = _number_format(value, column)
-    if number_format is None:
-        return value
-    cell = WriteOnlyCell(sheet, value=value / 100 if isinstance(value, Percent) else value)
-    cell.number_format = number_format
-    return cell
 
 
 def _number_format(value, column: Column | None) -> str | None:

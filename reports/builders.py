@@ -21,7 +21,6 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from achievements.models import Achievement, Patent, TechnicalProblem
 from apprenticeships.models import Evaluation, Pairing
@@ -29,7 +28,15 @@ from apprenticeships.selectors import with_risk
 from competitions.models import AwardShare, Proposal
 from core.api.views import replayed_list
 from core.db import read_in_chunks
-from core.exports import YEAR_FORMAT, Column, Percent, csv_lines, title_block, write_sheet
+from core.exports import (
+    YEAR_FORMAT,
+    Column,
+    Percent,
+    csv_lines,
+    title_block,
+    workbook_to,
+    write_sheet,
+)
 from reports.models import ReportRun
 from reports.selectors.dashboard import DashboardScope, live_dashboard_figures
 from studios.models import Assessment, Membership, Studio
@@ -538,9 +545,9 @@ def write_report(
     *,
     clock: Callable[[], float] = time.monotonic,
 ) -> bytes:
-    """Build the run's file with core.exports' writers: XLSX in openpyxl's
-    write-only (streaming) mode, a sheet per section, each with its title
-    block; CSV (UTF-8 with BOM, so Excel reads Chinese) for a one-table kind.
+    """Build the run's file with core.exports' writers: XLSX (XlsxWriter in
+    constant memory), a sheet per section, each with its title block; CSV
+    (UTF-8 with BOM, so Excel reads Chinese) for a one-table kind.
     `on_section(percent)` records progress and the heartbeat (_Progress); when
     it answers False the attempt lost the run and the build stops (RunLost)."""
     progress = _Progress(on_section, SECTIONS[run.kind], clock)
@@ -551,12 +558,11 @@ def write_report(
         content = "".join(csv_lines(header, progress.rows(0, rows)))
         progress.section_done(SECTIONS[run.kind] - 1)
         return content.encode("utf-8")
-    book = Workbook(write_only=True)
     generated_at = timezone.now()
-    for index, (title, header, rows) in enumerate(sections):
-        heading = report_heading(run, str(title), generated_at)
-        write_sheet(book, title, header, progress.rows(index, rows), heading=heading)
-        progress.section_done(index)
     out = io.BytesIO()
-    book.save(out)
+    with workbook_to(out) as book:
+        for index, (title, header, rows) in enumerate(sections):
+            heading = report_heading(run, str(title), generated_at)
+            write_sheet(book, title, header, progress.rows(index, rows), heading=heading)
+            progress.section_done(index)
     return out.getvalue()
