@@ -78,9 +78,20 @@ def sheet_tables(content: bytes) -> dict[str, SheetTable]:
             totals=totals,
             cells=body,
             freeze_panes=sheet.freeze_panes,
-            widths=[
-                sheet.column_dimensions[get_column_letter(index)].width
-                for index in range(1, len(header) + 1)
-            ],
+            widths=_widths(sheet, len(header)),
         )
     return tables
+
+
+def _widths(sheet, count: int) -> list[float]:
+    """The first `count` columns' widths. Adjacent columns of one width may be
+    a single <col> element of the file (its `min` to `max`), which openpyxl
+    keeps under its first column's letter only."""
+    widths = {}
+    for dimension in sheet.column_dimensions.values():
+        for index in range(dimension.min or 1, (dimension.max or dimension.min or 1) + 1):
+            widths[index] = dimension.width
+    return [
+        widths.get(index, sheet.column_dimensions[get_column_letter(index)].width)
+        for index in range(1, count + 1)
+    ]
