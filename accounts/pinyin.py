@@ -4,14 +4,17 @@ prefix search, since one- and two-letter queries need a prefix index."""
 
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
-
 
 @lru_cache(maxsize=20_000)
 def _syllable(char: str) -> str:
     """A character's usual reading without tone ("张" → "zhang"); letters and
     digits stay as they are. Cached per character: a group's names use a few
     thousand characters, so 300,000 names take a second, not twenty."""
+    # Imported here: pypinyin reads its dictionaries when imported (0.2 s), which
+    # every process would pay at start (each web and Celery worker, each
+    # command) though most never key a name.
+    from pypinyin import lazy_pinyin
+
     return "".join(lazy_pinyin(char, errors="default")).lower().strip()
 
 
