@@ -21,10 +21,10 @@ def locked(queryset, pk: int):
     """Row-lock the record with `pk` if `queryset` (the writer's scope) holds it;
     404 otherwise, also when it vanished between the check and the lock. Every
     state change starts here, so outsiders learn nothing."""
-    record = queryset.filter(pk=pk).first()
-    if record is None:
+    # Asked with EXISTS (no row built, no ORDER BY); the lock reads the row.
+    if not queryset.filter(pk=pk).exists():
         raise Http404
-    record = type(record).objects.select_for_update().filter(pk=pk).first()
+    record = queryset.model.objects.select_for_update().filter(pk=pk).first()
     if record is None:
         raise Http404
     return record
