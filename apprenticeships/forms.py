@@ -1,20 +1,31 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SkillLevel
 from accounts.selectors import is_official, org_units_managed_by, people_visible_to
 from apprenticeships.models import Evaluation, Milestone, Pairing, Session
-from apprenticeships.selectors import pairings_mentored_by
+from apprenticeships.selectors import pairings_mentored_by, studios_for_pairings
 from core.forms import BootstrapFormMixin, ServiceValidatedModelForm
 from core.pages import DateInput
 from core.pickers import PickField
-from studios.selectors import studios_led_by, studios_managed_by
+from studios.models import Studio
 
 
 class PairingForm(ServiceValidatedModelForm):
-    mentor = PickField(label=_("Mentor"), source="people")
-    apprentice = PickField(label=_("Apprentice"), source="people")
+    """A pairing proposed by a studio's lead or an official. Each picker offers
+    exactly what `pairing_propose` takes (apprenticeships.pickers): the studio
+    among those they lead or oversee, the apprentice among the active people
+    they may see, the mentor likewise and, in a studio pairing, among the
+    studio's current members: the members of the studio the form stands at
+    (`_studio_shown`). A mentor who is not a member of a studio chosen on the
+    form itself is refused by the service, beside the box. Anyone the
+    proposer may see is looked up, so that the service can say why someone
+    typed is not taken (no longer active, not a member)."""
+
+    mentor = PickField(label=_("Mentor"), source="active-people")
+    apprentice = PickField(label=_("Apprentice"), source="active-people")
 
     class Meta:
         model = Pairing
@@ -43,15 +54,14 @@ class PairingForm(ServiceValidatedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        people = people_visible_to(user).filter(is_active=True).order_by("full_name")
-        self.fields["mentor"].queryset = people
+        people = people_visible_to(user).order_by("full_name")
         self.fields["apprentice"].queryset = people
-        studios = (studios_managed_by(user) | studios_led_by(user)).distinct().order_by("code")
+        studios = studios_for_pairings(user).order_by("code")
         self.fields["studio"].queryset = studios
         if is_official(user):
             # An official may choose among thousands of studios: typed, not listed.
             self.fields["studio"] = PickField(
-                label=_("Studio"), source="studios", queryset=studios, required=False
+                label=_("Studio"), source="pairing-studios", queryset=studios, required=False
             )
             self.fields["org_unit"].queryset = org_units_managed_by(user)
             self.fields["org_unit"].required = False
@@ -59,6 +69,29 @@ class PairingForm(ServiceValidatedModelForm):
             self.fields["studio"].required = True
             self.fields["studio"].empty_label = None
             del self.fields["org_unit"]
+        studio = self._studio_shown()
+        if studio is not None:
+            self.fields["mentor"] = PickField(
+                label=_("Mentor"), source="studio-mentors", record_id=studio.pk
+            )
+        self.fields["mentor"].queryset = people
+
+    def _studio_shown(self) -> Studio | None:
+        """The studio the form stands at: the one posted, else the first of a
+        lead's studios (their list starts there); none for an official who has
+        not chosen one (a pairing outside any studio)."""
+        field, name = self.fields["studio"], self.add_prefix("studio")
+        if self.is_bound:
+            value = field.widget.value_from_datadict(self.data, self.files, name)
+        else:
+            value = self.get_initial_for_field(field, "studio")
+        try:
+            studio = field.to_python(value)
+        except ValidationError:
+            studio = None
+        if studio is None and field.required:
+            studio = field.queryset.first()
+        return studio
 
 
 class PairingEditForm(ServiceValidatedModelForm):

@@ -22,9 +22,10 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import OrgUnit, SkillLevelChange
-from accounts.selectors import is_official, user_scope
+from accounts.models import OrgUnit, SkillLevelChange, User
+from accounts.selectors import active_people_visible_to, is_official, user_scope
 from achievements.selectors import achievements_visible_to
 from apprenticeships.models import (
     DEFAULT_MENTOR_CAPACITY,
@@ -39,7 +40,8 @@ from apprenticeships.periods import FINAL_DUE_BEFORE_END_DAYS, DuePeriod, period
 from competitions.selectors import proposals_listed_for
 from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from core.scoping import signed_in, within_paths
-from studios.selectors import studios_led_by
+from studios.models import Membership, Studio
+from studios.selectors import studios_led_by, studios_managed_by
 
 Status = Pairing.Status
 
@@ -153,6 +155,56 @@ def may_propose_pairings(user) -> bool:
     """Studio leaders (for their studios) and union officials propose pairings.
     A right of the person, not of a pairing, so it is no `PairingAccess` fact."""
     return is_official(user) or studios_led_by(user).exists()
+
+
+def studios_for_pairings(user) -> QuerySet[Studio]:
+    """Studios `user` may propose pairings in: those they lead or oversee as
+    an official, unless revoked. The pairing form's studio choices and what
+    `pairing_propose` accepts."""
+    managed, led = studios_managed_by(user).values("pk"), studios_led_by(user).values("pk")
+    return Studio.objects.filter(Q(pk__in=managed) | Q(pk__in=led)).exclude(
+        status=Studio.Status.REVOKED
+    )
+
+
+def mentors_offered(user, studio: Studio | None = None) -> QuerySet[User]:
+    """Whom `user` may name mentor of a new pairing: people they may see who
+    are still active and, in a studio pairing, the studio's current members
+    (its leader among them: docs/domain.md). The mentor picker's choices and
+    what `pairing_propose` accepts (`pairing_refusals`), so the picker never
+    offers someone the proposal would refuse. An apprentice is any of
+    `active_people_visible_to(user)` (the `active-people` picker)."""
+    people = active_people_visible_to(user)
+    if studio is None:
+        return people
+    members = Membership.objects.filter(studio=studio, left_on__isnull=True)
+    return people.filter(pk__in=members.values("person_id"))
+
+
+def pairing_refusals(
+    user, studio: Studio | None, *, mentor: User, apprentice: User
+) -> dict[str, list[str]]:
+    """Why the mentor whom `mentors_offered` leaves out, or the apprentice
+    whom `active_people_visible_to` leaves out, may not take that part in a
+    pairing `user` proposes (in `studio`, if any), by field; empty if both
+    may. Both are people `user` may see (`people_checked` says so first): the
+    offer decides, the reasons only say why."""
+    active = active_people_visible_to(user)
+    refusals = {}
+    if not mentors_offered(user, studio).filter(pk=mentor.pk).exists():
+        refusals["mentor"] = [
+            # Still active, so the offer's other rule: a member of the studio.
+            _("The mentor is not a current member of this studio.")
+            if active.filter(pk=mentor.pk).exists()
+            else _no_longer_active(mentor)
+        ]
+    if not active.filter(pk=apprentice.pk).exists():
+        refusals["apprentice"] = [_no_longer_active(apprentice)]
+    return refusals
+
+
+def _no_longer_active(person: User) -> str:
+    return _("%(name)s is no longer active") % {"name": person.full_name}
 
 
 @dataclass(frozen=True)

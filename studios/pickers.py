@@ -14,7 +14,7 @@ def studios_matching(studios, text: str):
     return studios.filter(Q(code__istartswith=text) | Q(name__contains=text))
 
 
-register(
+STUDIOS = register(
     PickerSource(
         name="studios",
         scope=studios_visible_to,

@@ -18,7 +18,9 @@ from apprenticeships.selectors import (
     may_propose_pairings,
     mentor_capacity,
     pairing_access,
+    pairing_refusals,
     pairings_visible_to,
+    studios_for_pairings,
 )
 from apprenticeships.services.risk import at_risk_from
 from core.dates import PLANNED, check_date
@@ -89,15 +91,14 @@ def _home_unit(by: User, studio: Studio | None, org_unit: OrgUnit | None, appren
     """The unit whose officials oversee the pairing: the studio's unit for a
     studio pairing, else the chosen unit (by default the apprentice's)."""
     if studio is not None:
-        managed = studios_managed_by(by).filter(pk=studio.pk).exists()
-        ensure(
-            managed or studios_led_by(by).filter(pk=studio.pk).exists(),
-            ValidationError({"studio": _("You neither lead nor oversee this studio.")}),
-        )
-        ensure(
-            studio.status != Studio.Status.REVOKED,
-            ValidationError({"studio": _("This studio has been revoked.")}),
-        )
+        if not studios_for_pairings(by).filter(pk=studio.pk).exists():
+            # The offer decides (the form's studios); say which of its rules fails.
+            managed = studios_managed_by(by).filter(pk=studio.pk).exists()
+            ensure(
+                managed or studios_led_by(by).filter(pk=studio.pk).exists(),
+                ValidationError({"studio": _("You neither lead nor oversee this studio.")}),
+            )
+            raise ValidationError({"studio": _("This studio has been revoked.")})
         ensure(
             org_unit is None or org_unit.pk == studio.org_unit_id,
             ValidationError({"org_unit": _("A studio pairing belongs to the studio's unit.")}),
@@ -130,8 +131,11 @@ def pairing_propose(
     agreement_signed_on: datetime.date | None = None,
     monthly_allowance: Decimal | None = None,
 ) -> Pairing:
-    """A studio leader or an official proposes a mentor for an apprentice. In a
-    studio pairing the mentor is one of the studio's current members."""
+    """A studio leader or an official proposes a mentor for an apprentice,
+    both still active (a deactivated person can no longer sign in to take
+    part). In a studio pairing the mentor is one of the studio's current
+    members. Exactly whom the form's pickers offer (`mentors_offered`, the
+    `active-people` picker); the others are named (`pairing_refusals`)."""
     ensure(may_propose_pairings(by), PermissionDenied())
     people_checked([mentor], by, "mentor")
     people_checked([apprentice], by, "apprentice")
@@ -142,11 +146,8 @@ def pairing_propose(
     _term_checked(starts_on, planned_end_on)
     _not_in_future(agreement_signed_on, "agreement_signed_on")
     unit = _home_unit(by, studio, org_unit, apprentice)
-    if studio is not None:
-        ensure(
-            studio.memberships.filter(person=mentor, left_on__isnull=True).exists(),
-            ValidationError({"mentor": _("The mentor is not a current member of this studio.")}),
-        )
+    refused = pairing_refusals(by, studio, mentor=mentor, apprentice=apprentice)
+    ensure(not refused, ValidationError(refused))
     already_open = _("%(mentor)s and %(apprentice)s already have an open pairing.") % {
         "mentor": mentor.full_name,
         "apprentice": apprentice.full_name,

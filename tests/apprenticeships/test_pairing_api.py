@@ -286,6 +286,21 @@ class TestPairingCreate:
         assert set(errors) == {"mentor_id"}
         assert not Pairing.objects.filter(apprentice=apprentice).exists()
 
+    @pytest.mark.parametrize("field", ["mentor_id", "apprentice_id"])
+    def test_someone_no_longer_active_is_400_naming_them(self, api, mentoring, field):
+        """As the page refuses them: a deactivated mentor or apprentice is named
+        on the field sent, and nothing is proposed."""
+        m = mentoring
+        apprentice = new_apprentice(m)
+        gone = {"mentor_id": m.member_a, "apprentice_id": apprentice}[field]
+        type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+        before = Pairing.objects.count()
+        response = sign_in(api, m, "lead_a").post(
+            PAIRINGS, proposal_body(m, apprentice), format="json"
+        )
+        assert field_errors(response) == {field: [f"{gone.full_name} 已停用"]}
+        assert Pairing.objects.count() == before
+
     @pytest.mark.parametrize("existing", ["active", "proposed"])
     def test_second_open_pairing_of_the_same_two_is_refused_and_not_saved(
         self, api, mentoring, existing

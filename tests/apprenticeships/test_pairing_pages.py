@@ -2,16 +2,24 @@
 and activating, extending and terminating it."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
 
 from accounts.models import SkillLevel
+from accounts.selectors import people_visible_to
 from apprenticeships import services
 from apprenticeships.models import Evaluation, Extension, Pairing
+from studios.models import Studio
+from studios.selectors import studios_visible_to
+from studios.services import membership_add
 from tests.apprenticeships.conftest import days_ago
 from tests.apprenticeships.pages import NEW, form_error, iso, person, snapshot, today, url, zh
 from tests.factories import PersonFactory
-from tests.page_html import error_beside, form_of, page_form
+from tests.page_html import error_beside, form_of, page_form, picker_of
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +175,196 @@ class TestPropose:
         error_beside(html, "mentor", zh("This field is required."))
         error_beside(html, "starts_on", zh("This field is required."))
         assert not Pairing.objects.filter(apprentice=newcomer).exists()
+
+
+# --- The pickers: exactly what the proposal takes -------------------------------------
+
+
+class _Undone(Exception):
+    """Raised to roll back a proposal once it has been accepted."""
+
+
+def proposed(by, **parts) -> bool:
+    """Whether `pairing_propose` takes `parts` (mentor, apprentice, studio)
+    from `by` (its work rolled back)."""
+    try:
+        with transaction.atomic():
+            services.pairing_propose(
+                by=by,
+                starts_on=today(),
+                planned_end_on=today() + datetime.timedelta(days=365),
+                target_skill_level=SkillLevel.INTERMEDIATE,
+                **parts,
+            )
+            raise _Undone
+    except _Undone:
+        return True
+    except ValidationError:
+        return False
+
+
+def offered(client, picker: str, text: str) -> list[str]:
+    answer = client.get(picker, {"q": text})
+    assert answer.status_code == 200
+    return sorted(row["key"] for row in answer.json()["results"])
+
+
+def deactivate(someone) -> None:
+    type(someone).objects.filter(pk=someone.pk).update(is_active=False)
+
+
+def picker(source: str, *record) -> str:
+    return reverse("picker-search", args=[source, *record])
+
+
+@pytest.fixture
+def left(mentoring):
+    """Two people who have left (deactivated): `gone_member`, who was in the
+    dust studio, and `gone`, who was not."""
+    gone_member = PersonFactory(employee_no="gone_member", org_unit=mentoring.org.team_a101)
+    membership_add(studio_id=mentoring.dust.pk, by=mentoring.lead_a, person=gone_member)
+    gone = PersonFactory(employee_no="gone", org_unit=mentoring.org.team_a102)
+    for someone in (gone_member, gone):
+        deactivate(someone)
+    return SimpleNamespace(gone_member=gone_member, gone=gone)
+
+
+def form_pickers(client, data=None) -> dict[str, str]:
+    """The addresses the proposal form's boxes search: as first shown, or as
+    shown again after `data` is posted (and refused)."""
+    answer = client.get(NEW) if data is None else client.post(NEW, data)
+    assert answer.status_code == (200 if data is None else 400)
+    html = page_form(answer.content.decode())
+    names = ["mentor", "apprentice"] + (["studio"] if 'name="studio_key"' in html else [])
+    return {name: picker_of(html, name) for name in names}
+
+
+# Whose form, as first shown or after choosing the dust studio (an official's
+# studio is picked on the form), and the studio the service is asked for.
+FORMS = [
+    ("lead", None, "dust"),
+    ("official", {"studio_key": "A1-DUST"}, "dust"),
+    ("official", None, None),
+    ("group_official", {"studio_key": "A1-DUST"}, "dust"),
+]
+
+
+class TestPickers:
+    def test_the_boxes_search_what_the_proposal_takes(self, as_person, mentoring):
+        dust_mentors = picker("studio-mentors", mentoring.dust.pk)
+        assert form_pickers(as_person(mentoring.lead_a)) == {
+            "mentor": dust_mentors,
+            "apprentice": picker("active-people"),
+        }
+        official = as_person(mentoring.org.official_a)
+        assert form_pickers(official) == {
+            "mentor": picker("active-people"),  # no studio yet: a pairing outside any
+            "apprentice": picker("active-people"),
+            "studio": picker("pairing-studios"),
+        }
+        assert form_pickers(official, {"studio_key": "A1-DUST"})["mentor"] == dust_mentors
+
+    @pytest.mark.parametrize(("who", "data", "studio"), FORMS)
+    def test_every_mentor_offered_is_taken_and_everyone_else_refused(
+        self, as_person, mentoring, newcomer, left, who, data, studio
+    ):
+        """Each person the proposer may see, looked up by employee number in
+        the form's mentor picker, is offered if and only if the proposal then
+        takes them as the newcomer's mentor: in a studio pairing a current
+        member of the studio who is still active, else anyone still active."""
+        by, studio = person(mentoring, who), getattr(mentoring, studio or "", None)
+        client = as_person(by)
+        mentors = form_pickers(client, data)["mentor"]
+        everyone = people_visible_to(by).exclude(pk=newcomer.pk).order_by("employee_no")
+        verdicts = {
+            someone.employee_no: (
+                someone.employee_no in offered(client, mentors, someone.employee_no),
+                proposed(by, mentor=someone, apprentice=newcomer, studio=studio),
+            )
+            for someone in everyone
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["gone_member"] == (False, False)
+        assert verdicts["member_a"] == (True, True)
+        assert verdicts["worker_a"] == (studio is None, studio is None)
+
+    @pytest.mark.parametrize(("who", "data", "studio"), FORMS)
+    def test_every_apprentice_offered_is_taken_and_everyone_else_refused(
+        self, as_person, mentoring, left, who, data, studio
+    ):
+        """Likewise the apprentice picker, for lead_a as mentor: anyone the
+        proposer may see who is still active."""
+        by, studio = person(mentoring, who), getattr(mentoring, studio or "", None)
+        client = as_person(by)
+        apprentices = form_pickers(client, data)["apprentice"]
+        everyone = people_visible_to(by).exclude(pk=mentoring.lead_a.pk).order_by("employee_no")
+        verdicts = {
+            someone.employee_no: (
+                someone.employee_no in offered(client, apprentices, someone.employee_no),
+                proposed(by, mentor=mentoring.lead_a, apprentice=someone, studio=studio),
+            )
+            for someone in everyone
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["gone"] == (False, False)
+
+    @pytest.mark.parametrize("who", ["official", "group_official"])
+    def test_every_studio_offered_is_taken_and_every_other_refused(
+        self, as_person, mentoring, newcomer, who
+    ):
+        """Each studio the official may see, looked up by code in the form's
+        studio picker, is offered if and only if the proposal then takes it
+        (with its leader as mentor): the washing studio has been revoked."""
+        Studio.objects.filter(pk=mentoring.washing.pk).update(status=Studio.Status.REVOKED)
+        by = person(mentoring, who)
+        client = as_person(by)
+        studios = form_pickers(client)["studio"]
+        verdicts = {
+            studio.code: (
+                studio.code in offered(client, studios, studio.code),
+                proposed(by, mentor=studio.leader, apprentice=newcomer, studio=studio),
+            )
+            for studio in studios_visible_to(by).order_by("code")
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["A1-DUST"] == (True, True)
+        assert verdicts["A1-WASH"] == (False, False)
+
+    @pytest.mark.parametrize(
+        ("who", "code"),
+        [
+            ("lead", 200),
+            ("official", 200),
+            ("admin", 200),
+            ("mentor", 403),  # a member sees the studio, does not propose in it
+            ("official_b", 404),  # company B's official does not see it
+            ("worker", 404),
+        ],
+    )
+    def test_the_studios_mentor_picker_is_for_those_who_propose_in_it(
+        self, as_person, mentoring, who, code
+    ):
+        answer = as_person(person(mentoring, who)).get(
+            picker("studio-mentors", mentoring.dust.pk), {"q": "member_a"}
+        )
+        assert answer.status_code == code
+        assert (b'"member_a"' in answer.content) == (code == 200)
+
+    def test_typed_people_the_proposal_does_not_take_are_refused_beside_their_boxes(
+        self, as_person, mentoring, newcomer, left
+    ):
+        """Without JavaScript (or with the studio chosen after the mentor) the
+        typed employee numbers reach the service, which says why each is not
+        taken; nothing is proposed."""
+        data = proposal(mentoring, left.gone, studio=None, mentor=None)
+        del data["apprentice"]
+        data.update(studio_key="A1-DUST", mentor_key="worker_a", apprentice_key="gone")
+        answer = as_person(mentoring.org.official_a).post(NEW, data)
+        assert answer.status_code == 400
+        html = page_form(answer.content.decode())
+        error_beside(html, "mentor", zh("The mentor is not a current member of this studio."))
+        error_beside(html, "apprentice", f"{left.gone.full_name} 已停用")
+        assert not Pairing.objects.filter(apprentice=left.gone).exists()
 
 
 # --- The pairing page ---------------------------------------------------------------

@@ -73,6 +73,19 @@ class TestPropose:
         assert "mentor" in refused.value.message_dict
         assert counts() == rows
 
+    @pytest.mark.parametrize("field", ["mentor", "apprentice"])
+    def test_someone_no_longer_active_is_400_naming_them(self, mentoring, field):
+        """The mentor or the apprentice has left (deactivated): neither can
+        sign in to take part, so nothing is proposed."""
+        apprentice = apprentice_in(mentoring)
+        gone = {"mentor": mentoring.member_a, "apprentice": apprentice}[field]
+        type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+        rows = counts()
+        with pytest.raises(ValidationError) as refused:
+            propose(mentoring, apprentice=apprentice)
+        assert refused.value.message_dict == {field: [f"{gone.full_name} 已停用"]}
+        assert counts() == rows
+
     @pytest.mark.parametrize(
         ("field", "who"),
         [("apprentice", "org.worker_b"), ("mentor", "lead_b")],
