@@ -7,6 +7,7 @@ Keys in var/bench/results.json: export_csv_ratio, export_xlsx_ratio,
 export_rss_mb (docs/testing.md has the targets)."""
 
 import csv
+import gc
 import io
 import threading
 import time
@@ -34,13 +35,17 @@ pytestmark = [
 
 # The issue's targets. The rows are read column by column from the database
 # (core/export_columns.py), no longer through the API serializer (about a
-# millisecond a row): CSV measured 3-8x on a loaded two-core machine, XLSX
-# 35-45x, most of it openpyxl writing each cell. The ceilings catch a
-# regression (the serializer's way back, an N+1) through that noise;
-# results.json has the measured ratios.
+# millisecond a row), and the workbook is written by XlsxWriter in constant
+# memory (core/exports.py), no longer by openpyxl's write-only mode, which took
+# about twice as long to write the sheet. At a tenth on a shared two-core
+# machine (load 2-7), best of three: CSV 2.1-5.1x (most runs 2.5-4.5), XLSX
+# 5.6-13.7x (openpyxl in the same runs 11-26x), growth 0-1 MB. The ceilings
+# catch a regression (the serializer's way back, some 60x; an N+1) through
+# that noise; results.json has the measured ratios.
 TARGETS = {"csv": 5, "xlsx": 40, "rss_mb": 100}
-CEILINGS = {"csv": 20, "xlsx": 100, "rss_mb": 100}
+CEILINGS = {"csv": 10, "xlsx": 25, "rss_mb": 100}
 ROWS_AT_FULL_SIZE = 100_000
+EXPORT_RUNS = 3
 
 # The export's columns, read by PostgreSQL itself: what the file holds, with the
 # joins it needs (names, not ids; co-authors as one cell).
@@ -118,6 +123,12 @@ class PeakMemory(threading.Thread):
         return round((max(self.peak, _rss()) - self.before) / 2**20, 1)
 
 
+def _timed_export(run) -> tuple[float, bytes]:
+    start = time.perf_counter()
+    content = write_report(run, on_section=lambda percent: True)
+    return time.perf_counter() - start, content
+
+
 @pytest.fixture(scope="module")
 def export_unit(big_group, group_scale, django_db_blocker):
     with django_db_blocker.unblock():
@@ -141,12 +152,18 @@ def test_a_long_export_against_copy(big_group, export_unit, kind, ratio, record)
     # (config/celery.py), not during a run: timed here, it was a second or
     # more of the first export's time, several times COPY's own.
     import_module(settings.ROOT_URLCONF)
+    # Nor is the full garbage collection those imports and the test's set-up
+    # leave due: it fell in the timed part of the first export (0.15-0.25 s
+    # over some 430,000 objects, more than COPY's whole time at a tenth).
+    gc.collect()
     memory = PeakMemory()
     memory.start()
-    start = time.perf_counter()
-    content = write_report(run, on_section=lambda percent: True)
-    measured = time.perf_counter() - start
+    measured, content = _timed_export(run)
     growth_mb = memory.growth_mb()
+    # The fastest of three, as COPY's is: the run least disturbed by the
+    # machine's other work (one run's time swung by half on a loaded machine).
+    for _ in range(EXPORT_RUNS - 1):
+        measured = min(measured, _timed_export(run)[0])
     under = {"org_unit__path__startswith": export_unit.path}
     seen = proposals_visible_to(big_group.official).filter(**under).count()
     assert _rows_in(content, kind) == seen  # every row the official sees
