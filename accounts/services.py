@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -83,17 +84,19 @@ def role_grant(*, user: User, role: str, org_unit: OrgUnit) -> RoleGrant:
     return grant
 
 
-def people_checked(people: Iterable[User], by: User, field: str) -> list[User]:
+def people_checked(
+    people: Iterable[User], by: User, field: str, among: QuerySet[User] | None = None
+) -> list[User]:
     """People written into a record by `by`: each once, each one `by` may see
-    (docs/access.md); otherwise a 400 on `field` naming who is outside."""
+    (docs/access.md), or each one of `among` where the record's picker offers
+    fewer; otherwise a 400 on `field` naming who is outside."""
     people = list(people)
     ensure(
         len({p.pk for p in people}) == len(people),
         ValidationError({field: _("A person is listed twice.")}),
     )
-    visible = set(
-        people_visible_to(by).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
-    )
+    scope = people_visible_to(by) if among is None else among
+    visible = set(scope.filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
     outside = [p.full_name for p in people if p.pk not in visible]
     ensure(
         not outside,

@@ -18,7 +18,7 @@ def _label(record) -> str:
     return f"{record.title}（{record.studio.name} · {record.pk}）"
 
 
-register(
+PROBLEMS = register(
     PickerSource(
         name="problems",
         scope=lambda user: problems_visible_to(user).select_related("studio"),

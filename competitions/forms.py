@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import org_units_managed_by, people_visible_to
 from achievements.selectors import achievements_visible_to, problems_visible_to
 from competitions.models import MAX_QUOTA, AwardGrade, Campaign, Proposal
-from competitions.selectors import authors_offered
+from competitions.selectors import authors_offered, entry_studios_offered, studios_offered
 from core.forms import (
     BootstrapFormMixin,
     RowsFormSet,
@@ -14,7 +14,6 @@ from core.forms import (
 )
 from core.pages import DateInput, DateTimeInput
 from core.pickers import PickField, PickManyField
-from studios.selectors import studios_of
 
 # One line per category, in the words a worker uses, with an example from a mine.
 CATEGORY_EXAMPLES = {
@@ -105,16 +104,8 @@ class ProposalForm(ServiceValidatedModelForm):
         self.fields["category"].required = False
         for name in ("title", "post", "current_situation", "improvement", "expected_effect"):
             self.fields[name].required = False
-        author = self.instance.author if self.instance.pk else user
-        self.fields["studio"].queryset = studios_of(author).order_by("code")
-        self.fields["origin_problem"] = PickField(
-            label=self.fields["origin_problem"].label,
-            help_text=self.fields["origin_problem"].help_text,
-            source="problems",
-            queryset=problems_visible_to(user),
-            required=False,
-        )
-        if on_behalf and not self.instance.pk:
+        chooses_author = on_behalf and not self.instance.pk
+        if chooses_author:
             # Exactly whom the entry accepts (competitions.pickers).
             self.fields["author"] = PickField(
                 label=_("Worker (entered on their behalf)"),
@@ -124,12 +115,60 @@ class ProposalForm(ServiceValidatedModelForm):
             )
         else:
             del self.fields["author"]
+        # Whose proposal it is, when known (not while its worker is chosen here).
+        author = self.instance.author if self.instance.pk else user
+        self.proposal_author = None if chooses_author else author
+        self._offer_links(user, campaign, for_someone_else=chooses_author or author != user)
+
+    def _offer_links(self, user, campaign: Campaign, *, for_someone_else: bool) -> None:
+        """Studio and origin problem as the services take them from `user`
+        writing for `proposal_author` (competitions.selectors.links), picked from
+        the pickers keyed by the author. While the worker of an entry on their
+        behalf is still to be chosen, the studio is picked among those of
+        anyone the official may enter for and the problem among the
+        official's; the service then refuses, beside the box, whatever the
+        chosen worker may not have. Problems are looked up among all the
+        writer sees, so that the service can say why one typed is not taken."""
+        author = self.proposal_author
+        studio = self.fields["studio"]
+        if for_someone_else:
+            # Picked, whether or not the worker is known yet, so that the new
+            # entry's form and its saved draft's post the same box.
+            self.fields["studio"] = PickField(
+                label=studio.label,
+                help_text=studio.help_text,
+                source="entry-studios" if author is None else "author-studios",
+                record_id=campaign.pk if author is None else author.pk,
+                queryset=(
+                    entry_studios_offered(user, campaign)
+                    if author is None
+                    else studios_offered(author)
+                ),
+                required=False,
+            )
+        else:
+            studio.queryset = studios_offered(author).order_by("code")
+        problem = self.fields["origin_problem"]
+        self.fields["origin_problem"] = PickField(
+            label=problem.label,
+            help_text=problem.help_text,
+            source="problems" if author is None else "author-problems",
+            record_id=None if author is None else author.pk,
+            queryset=problems_visible_to(user),
+            required=False,
+        )
 
 
 CoAuthorFormSet = person_share_formset(min_num=0)
 
 
-def co_author_formset(data=None, *, user, initial=None):
+def co_author_formset(data=None, *, user, author=None, initial=None):
+    """Co-author rows, each person picked among those `proposal_create` and
+    `proposal_update` take from `user` writing for `author`
+    (`co_authors_offered`; the writer's own directory while the author of an
+    entry on their behalf is still to be chosen). Anyone the writer may see is
+    looked up, so that the service can say why someone typed is not taken."""
+    keyed = author is not None
     return CoAuthorFormSet(
         data,
         initial=initial,
@@ -137,6 +176,8 @@ def co_author_formset(data=None, *, user, initial=None):
         form_kwargs={
             "people": people_visible_to(user).order_by("full_name"),
             "person_label": _("Co-author"),
+            "source": "author-co-authors" if keyed else "people",
+            "record_id": author.pk if keyed else None,
         },
     )
 

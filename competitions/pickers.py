@@ -4,25 +4,39 @@ proposal (`/pickers/proposal-reviewers/<proposal id>/?q=`) or to take a
 reviewer's place on it (`/pickers/proposal-replacements/<proposal id>/?q=`),
 so a picker never offers someone the service would refuse. Likewise the
 author picker of an entry on a worker's behalf, among those the official may
-enter a proposal for in that campaign (`/pickers/campaign-authors/<campaign id>/?q=`)."""
+enter a proposal for in that campaign (`/pickers/campaign-authors/<campaign id>/?q=`),
+and the proposal form's links as `proposal_create` and `proposal_update` take
+them from its writer (competitions.selectors.links): for a known author its
+studio (`/pickers/author-studios/<author id>/?q=`), origin problem
+(`/pickers/author-problems/<author id>/?q=`) and co-authors
+(`/pickers/author-co-authors/<author id>/?q=`); for an entry whose worker is
+chosen on the same form, its studio among those of anyone the official may
+enter for (`/pickers/entry-studios/<campaign id>/?q=`)."""
 
 from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from accounts.pickers import PEOPLE
-from accounts.selectors import is_official
+from accounts.selectors import is_official, people_managed_by, people_visible_to
+from achievements.pickers import PROBLEMS
 from competitions.models import Campaign, Proposal
 from competitions.selectors import (
     authors_offered,
     campaigns_visible_to,
+    co_authors_offered,
+    entry_studios_offered,
+    origin_problems_offered,
     proposal_access,
     proposals_visible_to,
     replacements_offered,
     reviewers_offered,
+    studios_offered,
 )
 from core.pickers import register
+from studios.pickers import STUDIOS
 
 
 def _staffed(user, proposal_id: int) -> Proposal:
@@ -67,6 +81,53 @@ register(
         PEOPLE,
         name="campaign-authors",
         scope=lambda user, campaign_id: authors_offered(user, _entered_in(user, campaign_id)),
+        for_record=True,
+    )
+)
+
+register(
+    replace(
+        STUDIOS,
+        name="entry-studios",
+        scope=lambda user, campaign_id: entry_studios_offered(user, _entered_in(user, campaign_id)),
+        for_record=True,
+    )
+)
+
+
+def _written_for(user, author_id: int) -> User:
+    """A person whose proposals `user` writes: themself, or someone in the
+    units they answer for as an official (an entry on their behalf); 404 if
+    they cannot see them, 403 if they can but write nothing for them."""
+    author = get_object_or_404(people_visible_to(user), pk=author_id)
+    if author.pk != user.pk and not people_managed_by(user).filter(pk=author.pk).exists():
+        raise PermissionDenied
+    return author
+
+
+register(
+    replace(
+        STUDIOS,
+        name="author-studios",
+        scope=lambda user, author_id: studios_offered(_written_for(user, author_id)),
+        for_record=True,
+    )
+)
+register(
+    replace(
+        PROBLEMS,
+        name="author-problems",
+        scope=lambda user, author_id: origin_problems_offered(
+            user, _written_for(user, author_id)
+        ).select_related("studio"),
+        for_record=True,
+    )
+)
+register(
+    replace(
+        PEOPLE,
+        name="author-co-authors",
+        scope=lambda user, author_id: co_authors_offered(user, _written_for(user, author_id)),
         for_record=True,
     )
 )

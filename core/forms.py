@@ -73,15 +73,21 @@ class AttachmentForm(BootstrapFormMixin, forms.Form):
 
 class PersonShareForm(BootstrapFormMixin, forms.Form):
     """One row of people sharing a credit (contributors, co-authors): a person
-    from `people` (the writer's scope) and their share."""
+    from `people` (the writer's scope) and their share. The person's picker
+    searches the people picker, or `source` (for one record: `record_id`)
+    where the record takes fewer."""
 
     person = PickField(label=_("Person"), source="people")
     share = forms.DecimalField(
         label=_("Share (%)"), min_value=Decimal("0.01"), max_value=100, decimal_places=2
     )
 
-    def __init__(self, *args, people, person_label=None, **kwargs):
+    def __init__(self, *args, people, person_label=None, source=None, record_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if source is not None:
+            self.fields["person"] = PickField(
+                label=self.fields["person"].label, source=source, record_id=record_id
+            )
         self.fields["person"].queryset = people
         if person_label:
             self.fields["person"].label = person_label

@@ -16,6 +16,12 @@ from competitions.selectors.hints import (
     similar_proposals,
     similarity_pool,
 )
+from competitions.selectors.links import (
+    co_authors_offered,
+    entry_studios_offered,
+    origin_problems_offered,
+    studios_offered,
+)
 from competitions.selectors.proposals import (
     ProposalAccess,
     empty_draft_of,
@@ -62,11 +68,14 @@ __all__ = [
     "campaigns_managed_by",
     "campaigns_open_to",
     "campaigns_visible_to",
+    "co_authors_offered",
     "decisions_board",
     "empty_draft_of",
+    "entry_studios_offered",
     "grades_with_counts",
     "may_enter",
     "order_blind_rows_last",
+    "origin_problems_offered",
     "proposal_access",
     "proposals_listed_for",
     "proposals_listed_openly",
@@ -89,6 +98,7 @@ __all__ = [
     "similar_for_each",
     "similar_proposals",
     "similarity_pool",
+    "studios_offered",
     "unreviewed_assignments",
     "with_blind_column",
     "with_scores",

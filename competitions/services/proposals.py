@@ -20,14 +20,16 @@ from accounts.models import User
 from accounts.selectors import is_official, officials_nearest, people_managed_by
 from accounts.services import people_checked
 from achievements.models import TechnicalProblem
-from achievements.selectors import problems_visible_to
 from competitions.models import Campaign, CoAuthor, CodeSequence, Proposal, TitleGram
 from competitions.selectors import (
     authors_offered,
     campaigns_visible_to,
+    co_authors_offered,
     may_enter,
+    origin_problems_offered,
     proposal_access,
     proposals_visible_to,
+    studios_offered,
 )
 from competitions.similarity import title_grams
 from core import attachments
@@ -36,7 +38,6 @@ from core.services import ensure, locked, shares_checked
 from core.signals import records_changed
 from notices.services import notify
 from studios.models import Studio
-from studios.selectors import studios_of
 
 Status = Proposal.Status
 
@@ -123,19 +124,19 @@ def _goals_checked(goals) -> list[str]:
 
 
 def _links_checked(proposal: Proposal, author: User, by: User, changes: dict) -> None:
-    """Studio, origin problem and related proposals must be ones the author sees."""
+    """Studio and origin problem must be ones the form's pickers offer `by`
+    writing for `author` (competitions.selectors.links); related proposals
+    ones `by` sees."""
     studio: Studio | None = changes.get("studio")
     if studio is not None:
-        # Only a studio the author belongs to: filing under another studio would
-        # count the proposal in that studio's figures.
         ensure(
-            studios_of(author).filter(pk=studio.pk).exists(),
+            studios_offered(author).filter(pk=studio.pk).exists(),
             ValidationError({"studio": _("The author is not a member of this studio.")}),
         )
     problem: TechnicalProblem | None = changes.get("origin_problem")
     if problem is not None:
         ensure(
-            problems_visible_to(author).filter(pk=problem.pk).exists(),
+            origin_problems_offered(by, author).filter(pk=problem.pk).exists(),
             ValidationError({"origin_problem": _("This problem is outside your scope.")}),
         )
     related = changes.get("related_to")
@@ -151,14 +152,17 @@ def _links_checked(proposal: Proposal, author: User, by: User, changes: dict) ->
         )
 
 
-def _credit_checked(author: User, author_share, co_authors) -> tuple[Decimal, list]:
-    """Author's share and co-authors: each once, each one the author may see,
-    shares together exactly 100 %."""
+def _credit_checked(author: User, by: User, author_share, co_authors) -> tuple[Decimal, list]:
+    """Author's share and co-authors: each once, each one the co-author picker
+    offers `by` writing for `author` (`co_authors_offered`: people both may
+    see), shares together exactly 100 %."""
     rows = list(co_authors)
-    people = people_checked([person for person, _share in rows], author, "co_authors")
     ensure(
-        author.pk not in {person.pk for person in people},
+        author.pk not in {person.pk for person, _share in rows},
         ValidationError({"co_authors": _("The author is not also a co-author.")}),
+    )
+    people_checked(
+        [person for person, _share in rows], by, "co_authors", among=co_authors_offered(by, author)
     )
     if author_share is None:
         author_share = Decimal(100) - sum((Decimal(share) for _p, share in rows), Decimal(0))
@@ -252,7 +256,7 @@ def proposal_create(
         timezone.now() < campaign.closes_at,
         Conflict(_("The campaign has closed for submissions."), code="window_closed"),
     )
-    share, rows = _credit_checked(author, author_share, co_authors)
+    share, rows = _credit_checked(author, by, author_share, co_authors)
     grams = title_grams(title)
     proposal = Proposal(
         campaign=campaign,
@@ -320,7 +324,7 @@ def proposal_update(*, proposal_id: int, by: User, **changes) -> Proposal:
             if co_authors is not None
             else [(c.person, c.share) for c in proposal.co_authors.select_related("person")]
         )
-        share, rows = _credit_checked(proposal.author, changes.pop("author_share", None), rows)
+        share, rows = _credit_checked(proposal.author, by, changes.pop("author_share", None), rows)
         proposal.author_share = share
         _set_co_authors(proposal, rows)
     title_changed = "title" in changes and changes["title"] != proposal.title

@@ -123,7 +123,9 @@ def _form_page(request, *, campaign, proposal=None):
         if proposal
         else None
     )
-    co_authors = co_author_formset(data, user=user, initial=None if data else initial)
+    co_authors = co_author_formset(
+        data, user=user, author=form.proposal_author, initial=None if data else initial
+    )
     saved = None
     # A new draft is made only once something is typed: a touch of the form
     # (an autosave of empty fields) makes none.

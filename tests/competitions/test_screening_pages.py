@@ -3,6 +3,7 @@ outcomes and entry on a worker's behalf."""
 
 import datetime
 import re
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -12,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import people_visible_to
-from competitions import services
+from competitions import selectors, services
 from competitions.models import Proposal
+from studios.selectors import studios_visible_to
 from tests.competitions.conftest import COMPLETE
 from tests.competitions.pages import (
     HTMX,
@@ -25,8 +27,10 @@ from tests.competitions.pages import (
     message_levels,
     new_url,
     url,
+    zh,
 )
 from tests.factories import PersonFactory, grant_official, make_campaign
+from tests.page_html import error_beside, picker_of
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -371,11 +375,14 @@ class _Undone(Exception):
     """Raised to roll back an entry once it has been accepted."""
 
 
-def entry_accepted(official, campaign, author) -> bool:
-    """Whether `proposal_create` takes `author` from `official` (rolled back)."""
+def entry_accepted(official, campaign, author, **links) -> bool:
+    """Whether `proposal_create` takes `author` (and `links`) from `official`
+    (rolled back)."""
     try:
         with transaction.atomic():
-            services.proposal_create(by=official, campaign=campaign, author=author, **COMPLETE)
+            services.proposal_create(
+                by=official, campaign=campaign, author=author, **COMPLETE, **links
+            )
             raise _Undone
     except _Undone:
         return True
@@ -458,3 +465,201 @@ class TestAuthorPicker:
         html = response.content.decode()
         box = html[html.index(f'data-picker="{authors_picker(campaigns.open)}"') :]
         assert 'name="author_key"' in box[: box.index("</div>")]
+
+
+# --- The links of a proposal written for someone else --------------------------------
+
+
+def picker(source: str, *record) -> str:
+    return reverse("picker-search", args=[source, *record])
+
+
+def found(client, address: str, text: str) -> list[str]:
+    answer = client.get(address, {"q": text})
+    assert answer.status_code == 200
+    return sorted(row["key"] for row in answer.json()["results"])
+
+
+def boxes(html: str) -> dict[str, str]:
+    """The addresses the proposal form's link boxes search (the studio's only
+    where it is picked: a worker's own studios are a list)."""
+    names = ["origin_problem", "co_authors-__prefix__-person"]
+    if 'name="studio_key"' in html:
+        names.insert(0, "studio")
+    return {name: picker_of(html, name) for name in names}
+
+
+def updated(official, proposal, **changes) -> bool:
+    """Whether `proposal_update` takes `changes` from `official` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.proposal_update(proposal_id=proposal.pk, by=official, **changes)
+            raise _Undone
+    except _Undone:
+        return True
+    except ValidationError:
+        return False
+
+
+def entered_for(official, author, campaign) -> Proposal:
+    """A draft `official` entered on `author`'s behalf."""
+    return services.proposal_create(by=official, campaign=campaign, author=author, **COMPLETE)
+
+
+class TestLinksForSomeoneElse:
+    def test_each_form_searches_what_its_save_may_take(self, as_person, org, studios, campaigns):
+        """A new entry's studio among those of anyone the official may enter
+        for (its worker is not chosen yet), its problem and co-authors among
+        the official's; the saved draft's, keyed by its worker; a worker's own
+        form, by the worker (their studios listed)."""
+        official = as_person(org.official_a)
+        html = official.get(NEW, {"campaign": campaigns.open.pk, "on_behalf": 1}).content
+        assert boxes(html.decode()) == {
+            "studio": picker("entry-studios", campaigns.open.pk),
+            "origin_problem": picker("problems"),
+            "co_authors-__prefix__-person": picker("people"),
+        }
+        draft = entered_for(org.official_a, studios.member_a, campaigns.open)
+        html = official.get(url("proposal-edit", draft)).content.decode()
+        member = studios.member_a.pk
+        assert boxes(html) == {
+            "studio": picker("author-studios", member),
+            "origin_problem": picker("author-problems", member),
+            "co_authors-__prefix__-person": picker("author-co-authors", member),
+        }
+        html = as_person(studios.member_a).get(url("proposal-edit", draft)).content.decode()
+        assert boxes(html) == {
+            "origin_problem": picker("author-problems", member),
+            "co_authors-__prefix__-person": picker("author-co-authors", member),
+        }
+
+    @pytest.mark.parametrize(
+        ("official", "keys"),
+        [
+            ("official_a", ["A1-DUST", "A1-WASH"]),
+            ("group_official", ["A1-DUST", "A1-WASH", "B1-TURB"]),
+        ],
+    )
+    def test_a_new_entrys_studios_are_those_some_worker_it_may_take_may_file_under(
+        self, as_person, org, studios, campaigns, official, keys
+    ):
+        """Each studio the official may see is offered if and only if the entry
+        takes it for one of the workers they may enter for (its worker is
+        chosen on the same form)."""
+        official = getattr(org, official)
+        client = as_person(official)
+        entry_studios = picker("entry-studios", campaigns.open.pk)
+        workers = list(selectors.authors_offered(official, campaigns.open))
+        verdicts = {
+            studio.code: (
+                studio.code in found(client, entry_studios, studio.code),
+                any(entry_accepted(official, campaigns.open, w, studio=studio) for w in workers),
+            )
+            for studio in studios_visible_to(official)
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert sorted(code for code, (shown, _taken) in verdicts.items() if shown) == keys
+
+    @pytest.mark.parametrize("official", ["official_a", "group_official"])
+    def test_every_studio_offered_for_a_drafts_worker_is_taken_and_every_other_refused(
+        self, as_person, org, studios, campaigns, official
+    ):
+        """On a draft entered for member_a, each studio the official may see,
+        looked up by code in the studio picker, is offered if and only if the
+        save takes it: member_a's own (dust)."""
+        official = getattr(org, official)
+        draft = entered_for(official, studios.member_a, campaigns.open)
+        client = as_person(official)
+        address = boxes(client.get(url("proposal-edit", draft)).content.decode())["studio"]
+        verdicts = {
+            studio.code: (
+                studio.code in found(client, address, studio.code),
+                updated(official, draft, studio=studio),
+            )
+            for studio in studios_visible_to(official)
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["A1-DUST"] == (True, True)
+        assert verdicts["A1-WASH"] == (False, False)
+
+    @pytest.mark.parametrize("official", ["official_a", "group_official"])
+    def test_every_co_author_offered_is_taken_and_everyone_else_refused(
+        self, as_person, org, studios, campaigns, official
+    ):
+        """On a draft entered for worker_a, each person the official may see,
+        looked up by employee number in the co-author picker, is offered if and
+        only if the save takes them: people worker_a may see too (company A;
+        the group official sees company B as well), worker_a aside."""
+        official = getattr(org, official)
+        draft = entered_for(official, org.worker_a, campaigns.open)
+        client = as_person(official)
+        html = client.get(url("proposal-edit", draft)).content.decode()
+        address = boxes(html)["co_authors-__prefix__-person"]
+        verdicts = {
+            someone.employee_no: (
+                someone.employee_no in found(client, address, someone.employee_no),
+                updated(official, draft, co_authors=[(someone, Decimal(30))]),
+            )
+            for someone in people_visible_to(official)
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["colleague_a"] == (True, True)
+        assert verdicts["worker_a"] == (False, False)
+        assert verdicts.get("worker_b", (False, False)) == (False, False)
+
+    @pytest.mark.parametrize(
+        ("who", "code"),
+        [
+            ("worker_a", 200),  # their own
+            ("official_a", 200),
+            ("group_official", 200),
+            ("admin", 200),
+            ("colleague_a", 403),  # sees worker_a, writes nothing for them
+            ("official_b", 404),  # does not see worker_a
+        ],
+    )
+    def test_a_workers_link_pickers_are_for_those_who_write_for_them(
+        self, as_person, org, who, code
+    ):
+        for source in ("author-studios", "author-problems", "author-co-authors"):
+            answer = as_person(getattr(org, who)).get(
+                picker(source, org.worker_a.pk), {"q": "colleague"}
+            )
+            assert answer.status_code == code, source
+        assert (b'"colleague_a"' in answer.content) == (code == 200)
+
+    @pytest.mark.parametrize(
+        ("typed", "field", "message"),
+        [
+            # dust is lead_a's and member_a's studio, not worker_a's
+            ({"studio_key": "A1-DUST"}, "studio", "The author is not a member of this studio."),
+            # the group official sees worker_b; worker_a's directory is company A
+            (
+                {
+                    "co_authors-TOTAL_FORMS": "1",
+                    "co_authors-0-person_key": "worker_b",
+                    "co_authors-0-share": "30",
+                },
+                "co_authors",
+                "Outside your scope: %(names)s.",
+            ),
+        ],
+    )
+    def test_a_link_the_chosen_worker_may_not_have_is_refused_with_the_services_reason(
+        self, as_person, org, studios, campaigns, typed, field, message
+    ):
+        """The worker is chosen on the same form as the links: whatever is
+        picked or typed reaches the entry, which says why it is not taken
+        (beside the studio's box, above the co-authors); nothing is entered."""
+        client = as_person(org.group_official)
+        answer = client.post(
+            new_url(campaigns.open, on_behalf=1),
+            form_data("save", author_key="worker_a", **typed),
+        )
+        assert answer.status_code == 400
+        html = answer.content.decode()
+        if field == "studio":
+            error_beside(html, "studio", zh(message))
+        else:
+            assert zh(message, names=org.worker_b.full_name) in html
+        assert not Proposal.objects.exists()

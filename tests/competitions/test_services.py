@@ -19,6 +19,7 @@ from competitions.services.proposals import REQUIRED_TO_SUBMIT
 from core.exceptions import Conflict
 from tests.competitions.conftest import COMPLETE
 from tests.competitions.states import SCREENED_OR_LATER, proposal_in
+from tests.factories import PersonFactory, grant_official
 
 pytestmark = pytest.mark.django_db
 
@@ -308,6 +309,25 @@ class TestEntryOnBehalf:
                 **COMPLETE,
             )
         assert "co_authors" in refused.value.message_dict
+        assert not Proposal.objects.exists()
+
+    def test_co_authors_are_people_the_official_may_see_too(self, org, campaigns):
+        """An official of company B over team A101 answers for worker_a but sees
+        company A only there: colleague_a (team A102), in worker_a's directory,
+        is not theirs to name (the co-author picker never offers them)."""
+        official = PersonFactory(employee_no="official_b_a101", org_unit=org.company_b)
+        grant_official(official, org.team_a101)
+        with pytest.raises(ValidationError) as refused:
+            services.proposal_create(
+                by=official,
+                campaign=campaigns.open,
+                author=org.worker_a,
+                co_authors=[(org.colleague_a, Decimal(50))],
+                **COMPLETE,
+            )
+        assert refused.value.message_dict["co_authors"] == [
+            f"以下人员不在您的范围内：{org.colleague_a.full_name}。"
+        ]
         assert not Proposal.objects.exists()
 
 
