@@ -1,6 +1,7 @@
 """The people picker (core.pickers): a person is found by employee number,
 name, name in pinyin or pinyin initials, among those the viewer may see (the
-"active-people" picker: those still active, for a new duty); and the unit
+"active-people" picker: those still active, for a new duty; the
+"managed-people" picker: those of the official's own units); and the unit
 picker of the lists' "org unit (and below)" filter, by name or code (the
 "managed-org-units" picker: the open units an official files new records
 under)."""
@@ -12,6 +13,7 @@ from accounts.selectors import (
     open_units_managed_by,
     org_units_matching,
     org_units_visible_to,
+    people_managed_by,
     people_matching,
     people_visible_to,
 )
@@ -35,6 +37,8 @@ PEOPLE = register(
 
 # Whom a new duty may name (accounts.selectors.active_people_visible_to).
 register(replace(PEOPLE, name="active-people", scope=active_people_visible_to))
+# The people of the official's own units (an honour names one of them).
+register(replace(PEOPLE, name="managed-people", scope=people_managed_by))
 
 
 ORG_UNITS = register(

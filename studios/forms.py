@@ -134,6 +134,11 @@ class RecognitionListForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class HonourForm(ServiceValidatedModelForm):
+    """A studio or a person placed on a recognition list, each picked among
+    exactly what `honour_create` takes from the official: studios of their
+    units established or named (`nameable-studios`), people of their units
+    (`managed-people`)."""
+
     class Meta:
         model = Honour
         fields = ["studio", "person", "personal_title", "conferred_on"]
@@ -142,8 +147,14 @@ class HonourForm(ServiceValidatedModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["studio"] = PickField(
-            label=_("Studio"), source="studios", queryset=studios_nameable_by(user), required=False
+            label=_("Studio"),
+            source="nameable-studios",
+            queryset=studios_nameable_by(user),
+            required=False,
         )
         self.fields["person"] = PickField(
-            label=_("Person"), source="people", queryset=people_managed_by(user), required=False
+            label=_("Person"),
+            source="managed-people",
+            queryset=people_managed_by(user),
+            required=False,
         )

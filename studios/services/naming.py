@@ -18,7 +18,7 @@ from core.exceptions import Conflict
 from core.services import ensure, save_or_conflict
 from notices.kinds import in_product_language
 from studios.models import Honour, RecognitionList, Studio
-from studios.selectors import recognition_lists_managed_by, studio_access
+from studios.selectors import recognition_lists_managed_by, studio_access, studios_nameable_by
 from studios.services.guards import (
     ensure_manages,
     ensure_official,
@@ -96,8 +96,10 @@ def honour_create(
     personal_title: str = "",
     conferred_on: datetime.date | None = None,
 ) -> Honour:
-    """Place a studio or a person on a recognition list. A studio's first honour
-    names it (`established → named`)."""
+    """Place a studio or a person on a recognition list: one of the official's
+    units' studios that is established or named (`studios_nameable_by`), or one
+    of their units' people (`people_managed_by`), as the honour form's pickers
+    offer them. A studio's first honour names it (`established → named`)."""
     ensure_official(by)
     ensure(
         (studio is None) != (person is None),
@@ -131,15 +133,15 @@ def honour_create(
         not personal_title,
         ValidationError({"personal_title": _("A studio's honour has no personal title.")}),
     )
-    ensure(
-        studio_access(by, studio).manages,
-        ValidationError({"studio": _("This studio is outside the units you manage.")}),
-    )
     studio = Studio.objects.select_for_update().get(pk=studio.pk)
-    ensure(
-        studio.status not in (Studio.Status.PREPARING, Studio.Status.REVOKED),
-        Conflict(_("Only an established studio can be named.")),
-    )
+    # Exactly the studios the honour form's picker offers, read under the lock.
+    if not studios_nameable_by(by).filter(pk=studio.pk).exists():
+        # The offer decides; say which of its rules the studio fails.
+        ensure(
+            studio_access(by, studio).manages,
+            ValidationError({"studio": _("This studio is outside the units you manage.")}),
+        )
+        raise Conflict(_("Only an established studio can be named."))
     ensure(
         not recognition_list.honours.filter(studio=studio).exists(),
         Conflict(_("This studio is already on the list.")),

@@ -1,11 +1,20 @@
 """Studio pages for every role: the same rules as the API, through forms."""
 
+import datetime
+from types import SimpleNamespace
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 
+from accounts.selectors import people_visible_to
+from core.exceptions import Conflict
 from studios import services
 from studios.models import Assessment, Membership, Studio
-from tests.factories import PersonFactory
+from studios.selectors import studios_visible_to
+from tests.factories import PersonFactory, grant_official
+from tests.page_html import picker_of
 
 pytestmark = pytest.mark.django_db
 
@@ -202,6 +211,53 @@ class TestDetailForms:
         assert Assessment.objects.count() == 1
 
 
+def list_page(recognition_list) -> str:
+    return reverse("studios:recognitionlist-detail", args=[recognition_list.pk])
+
+
+def found(client, address: str, text: str) -> list[str]:
+    answer = client.get(address, {"q": text})
+    assert answer.status_code == 200
+    return [row["key"] for row in answer.json()["results"]]
+
+
+class _Undone(Exception):
+    """Raised to roll back an honour once it has been accepted."""
+
+
+def honoured(official, recognition_list, **honour) -> bool:
+    """Whether `honour_create` takes `honour` from `official` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.honour_create(by=official, recognition_list=recognition_list, **honour)
+            raise _Undone
+    except _Undone:
+        return True
+    except (ValidationError, Conflict):
+        return False
+
+
+@pytest.fixture
+def honours(studios):
+    """`official_a1`, an official over mine A1 only; A1-PREP, a studio of the
+    mine still preparing; the washing studio revoked."""
+    org = studios.org
+    official_a1 = PersonFactory(employee_no="official_a1", org_unit=org.mine_a1)
+    grant_official(official_a1, org.mine_a1)
+    services.studio_create(
+        by=org.group_official,
+        name="筹建中工作室",
+        code="A1-PREP",
+        kind=Studio.Kind.MODEL_WORKER,
+        leader=org.worker_a,
+        org_unit=org.mine_a1,
+        speciality="通风",
+        founded_on=datetime.date(2024, 1, 1),
+    )
+    Studio.objects.filter(pk=studios.washing.pk).update(status=Studio.Status.REVOKED)
+    return SimpleNamespace(official_a1=official_a1)
+
+
 class TestRecognitionListPages:
     def test_list_page_shows_share(self, as_person, studios, provincial_list):
         services.honour_create(
@@ -218,6 +274,59 @@ class TestRecognitionListPages:
         assert response.status_code == 302
         studios.washing.refresh_from_db()
         assert studios.washing.status == Studio.Status.NAMED
+
+    def test_the_honour_boxes_search_what_the_honour_takes(
+        self, as_person, studios, provincial_list
+    ):
+        client = as_person(studios.org.official_a)
+        html = client.get(list_page(provincial_list)).content.decode()
+        assert picker_of(html, "studio") == reverse("picker-search", args=["nameable-studios"])
+        assert picker_of(html, "person") == reverse("picker-search", args=["managed-people"])
+
+    @pytest.mark.parametrize("official", ["official_a", "official_a1", "group_official"])
+    def test_every_studio_offered_is_honoured_and_every_other_refused(
+        self, as_person, studios, provincial_list, honours, official
+    ):
+        """Each studio the official may see, looked up by code in the honour
+        form's studio picker, is offered if and only if the honour then takes
+        it: established or named studios of their units (A1-PREP is still
+        preparing, A1-WASH revoked)."""
+        official = getattr(honours, official, None) or getattr(studios.org, official)
+        client = as_person(official)
+        address = picker_of(client.get(list_page(provincial_list)).content.decode(), "studio")
+        verdicts = {
+            studio.code: (
+                studio.code in found(client, address, studio.code),
+                honoured(official, provincial_list, studio=studio),
+            )
+            for studio in studios_visible_to(official)
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["A1-DUST"] == (True, True)
+        assert verdicts["A1-PREP"] == verdicts["A1-WASH"] == (False, False)
+
+    @pytest.mark.parametrize("official", ["official_a", "official_a1", "group_official"])
+    def test_every_person_offered_is_honoured_and_everyone_else_refused(
+        self, as_person, studios, provincial_list, honours, official
+    ):
+        """Each person the official may see, looked up by employee number in
+        the person picker, is offered if and only if the honour then takes
+        them: people of their units (the mine's official sees company A's
+        directory but answers for mine A1 alone)."""
+        official = getattr(honours, official, None) or getattr(studios.org, official)
+        client = as_person(official)
+        address = picker_of(client.get(list_page(provincial_list)).content.decode(), "person")
+        verdicts = {
+            someone.employee_no: (
+                someone.employee_no in found(client, address, someone.employee_no),
+                honoured(official, provincial_list, person=someone, personal_title="model_worker"),
+            )
+            for someone in people_visible_to(official)
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["worker_a"] == (True, True)
+        if official == honours.official_a1:
+            assert verdicts["official_a"] == (False, False)
 
     def test_worker_cannot_post_an_honour(self, as_person, studios, provincial_list):
         url = reverse("studios:recognitionlist-detail", args=[provincial_list.pk])
