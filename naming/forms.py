@@ -44,8 +44,13 @@ class NamingCallForm(ServiceValidatedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The picker offers the open units the official manages, exactly those
+        # `naming_call_create` takes (accounts.services.unit_checked); any unit
+        # they manage is looked up, so that the service can say one is closed.
         self.fields["org_unit"] = PickField(
-            label=_("Calling unit"), source="org-units", queryset=org_units_managed_by(user)
+            label=_("Calling unit"),
+            source="managed-org-units",
+            queryset=org_units_managed_by(user),
         )
         self.style_widgets(["org_unit"])
 

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.selectors import people_visible_to
+from accounts.models import OrgUnit
+from accounts.selectors import org_units_visible_to, people_visible_to
 from naming import services
 from naming.models import Level, NamingApplication, NamingCall, Objection
 from studios.models import Studio
@@ -18,6 +19,7 @@ from studios.services import membership_add
 from tests.factories import PersonFactory
 from tests.lists import ListCase, each_list
 from tests.naming.conftest import RUBRIC
+from tests.page_html import error_beside, page_form, picker_of
 from tests.roles import person
 from tests.world import shared_data
 
@@ -51,6 +53,76 @@ def test_an_official_opens_a_call_from_its_form(as_person, naming_calls):
     assert call.rubric == RUBRIC
     bad = client.post(reverse("naming:call-create"), {**form, "rubric": "运行管理"})
     assert bad.status_code == 400 and "运行管理" in bad.content.decode()
+
+
+def found(client, address: str, text: str) -> list[str]:
+    answer = client.get(address, {"q": text})
+    assert answer.status_code == 200
+    return sorted(row["key"] for row in answer.json()["results"])
+
+
+def call_opened(official, unit) -> bool:
+    """Whether `naming_call_create` takes `unit` from `official` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.naming_call_create(
+                by=official,
+                title="命名",
+                level=Level.ENTERPRISE,
+                year=2026,
+                org_unit=unit,
+                deadline=timezone.localdate() + datetime.timedelta(days=9),
+                quota=1,
+                rubric=RUBRIC,
+            )
+            raise _Undone
+    except _Undone:
+        return True
+    except ValidationError:
+        return False
+
+
+@pytest.mark.parametrize("official", ["official_a", "group_official"])
+def test_every_calling_unit_offered_is_taken_and_every_other_refused(as_person, org, official):
+    """Each unit the official may see, looked up by code in the call form's
+    unit picker, is offered if and only if the call then takes it: the open
+    units they manage (team A102 has closed)."""
+    official = getattr(org, official)
+    OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+    client = as_person(official)
+    address = picker_of(client.get(reverse("naming:call-create")).content.decode(), "org_unit")
+    assert address == reverse("picker-search", args=["managed-org-units"])
+    verdicts = {
+        unit.code: (
+            unit.code in found(client, address, unit.code),
+            call_opened(official, unit),
+        )
+        for unit in org_units_visible_to(official)
+    }
+    assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+    assert verdicts["A101"] == (True, True)
+    assert verdicts["A102"] == (False, False)
+
+
+def test_a_typed_closed_unit_is_refused_beside_the_box_with_the_reason(as_person, org):
+    """Without JavaScript a typed unit the official manages reaches the
+    service, which says it is closed; nothing is opened."""
+    OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+    form = {
+        "title": "A102 命名",
+        "level": Level.ENTERPRISE,
+        "year": 2026,
+        "org_unit_key": "A102",
+        "deadline": (timezone.localdate() + datetime.timedelta(days=9)).isoformat(),
+        "quota": 1,
+        "notice_days": 5,
+        "output_years": 2,
+        "rubric": "运行管理 40\n创新成果 60",
+    }
+    answer = as_person(org.official_a).post(reverse("naming:call-create"), form)
+    assert answer.status_code == 400
+    error_beside(page_form(answer.content.decode()), "org_unit", "该单位已撤销。")
+    assert not NamingCall.objects.filter(title="A102 命名").exists()
 
 
 def test_a_worker_may_not_open_a_call(as_person, org):
