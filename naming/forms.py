@@ -69,17 +69,26 @@ class NamingCallForm(ServiceValidatedModelForm):
 
 
 class ApplyForm(BootstrapFormMixin, forms.Form):
+    """A studio applying to `call`, among `studios`: those that may apply to it
+    (`studios_that_may_apply`, what `naming_application_create` takes)."""
+
     studio = forms.ModelChoiceField(label=_("Studio"), queryset=None)
     statement = forms.CharField(
         label=_("Statement"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
-    def __init__(self, *args, studios, **kwargs):
+    def __init__(self, *args, studios, call: NamingCall | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["studio"].queryset = studios
         if studios.count() > TICKABLE_CHOICES:
-            # An official over many studios finds theirs by code or name.
-            self.fields["studio"] = PickField(label=_("Studio"), source="studios", queryset=studios)
+            # An official over many studios finds theirs by code or name, among
+            # exactly those of the list (naming.pickers).
+            self.fields["studio"] = PickField(
+                label=_("Studio"),
+                source="studios" if call is None else "call-studios",
+                record_id=None if call is None else call.pk,
+                queryset=studios,
+            )
             self.style_widgets(["studio"])
 
 

@@ -1,7 +1,11 @@
 """The expert picker of an application's page (core.pickers): people found as
 the people picker finds them, among those the office may ask to score that
 application (`/pickers/application-experts/<application id>/?q=`), so the
-picker never offers someone `naming_experts_assign` would refuse."""
+picker never offers someone `naming_experts_assign` would refuse. Likewise a
+call's studio picker, for an official over more studios than a list shows:
+studios found as the studio picker finds them, among those that may apply to
+that call (`/pickers/call-studios/<call id>/?q=`), exactly what
+`naming_application_create` takes."""
 
 from dataclasses import replace
 
@@ -10,12 +14,15 @@ from django.shortcuts import get_object_or_404
 
 from accounts.pickers import PEOPLE
 from core.pickers import register
-from naming.models import NamingApplication
+from naming.models import NamingApplication, NamingCall
 from naming.selectors import (
     experts_offered,
     naming_application_access,
     naming_applications_visible_to,
+    naming_calls_visible_to,
+    studios_that_may_apply,
 )
+from studios.pickers import STUDIOS
 
 
 def _run(user, application_id: int) -> NamingApplication:
@@ -33,6 +40,28 @@ register(
         PEOPLE,
         name="application-experts",
         scope=lambda user, application_id: experts_offered(user, _run(user, application_id)),
+        for_record=True,
+    )
+)
+
+
+def _applied_to(user, call_id: int) -> NamingCall:
+    """A call `user` may see (404 otherwise), as the application checks it."""
+    return get_object_or_404(naming_calls_visible_to(user), pk=call_id)
+
+
+def _may_apply(user, call: NamingCall):
+    """The studios that may apply to `call` while it is open (none after its
+    deadline: the application would be refused)."""
+    studios = studios_that_may_apply(user, call)
+    return studios if call.is_open() else studios.none()
+
+
+register(
+    replace(
+        STUDIOS,
+        name="call-studios",
+        scope=lambda user, call_id: _may_apply(user, _applied_to(user, call_id)),
         for_record=True,
     )
 )
