@@ -1,5 +1,6 @@
 """Who sees and manages which studios, and the naming shares (computed, never typed)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,17 +16,21 @@ from django.db.models import (
     Sum,
 )
 
-from accounts.models import OrgUnit
-from accounts.selectors import user_scope
+from accounts.models import OrgUnit, User
+from accounts.selectors import person_facts, user_scope
 from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from core.numbers import percent
 from core.scoping import signed_in, within_paths
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
 
 
-def _open_membership_of(user) -> Q:
+def _open_membership_of(user, studio: str = "pk") -> Q:
+    """Q over rows whose studio (`studio` leads from the row to it) the person
+    is a current member of."""
     return Q(
-        Exists(Membership.objects.filter(studio=OuterRef("pk"), person=user, left_on__isnull=True))
+        Exists(
+            Membership.objects.filter(studio=OuterRef(studio), person=user, left_on__isnull=True)
+        )
     )
 
 
@@ -40,15 +45,14 @@ def _open_role_of(user, role: str) -> Q:
     )
 
 
-# Every studio, as a condition that can be combined with others (a superuser's).
-EVERY_STUDIO = Q(pk__isnull=False)
-
-
-def _managed_q(scope) -> Q:
-    """Studios in the person's official subtrees; every studio for a superuser."""
+def _managed_q(scope, prefix: str = "") -> Q:
+    """Studios in the person's official subtrees; every studio for a superuser.
+    `prefix` leads from the row to its studio (`studio__` on an honour, whose
+    studio may be none)."""
     if scope.is_superuser:
-        return EVERY_STUDIO
-    return within_paths(scope.official_paths, unit_field="org_unit")
+        # Every studio, as a condition that can be combined with others.
+        return Q(**{f"{prefix}pk__isnull": False})
+    return within_paths(scope.official_paths, unit_field=f"{prefix}org_unit")
 
 
 def _writable_q(user, scope) -> Q:
@@ -233,25 +237,92 @@ def honours_visible_to(user) -> QuerySet[Honour]:
     itself is visible, so it cannot reveal a studio outside scope."""
     if not getattr(user, "is_authenticated", False):
         return Honour.objects.none()
-    return Honour.objects.select_related("recognition_list", "studio", "person").filter(
-        Q(studio__isnull=True) | Q(studio__in=studios_visible_to(user))
+    return Honour.objects.select_related(
+        "recognition_list", "studio", "person", "revoked_by"
+    ).filter(Q(studio__isnull=True) | Q(studio__in=studios_visible_to(user)))
+
+
+@dataclass(frozen=True)
+class HonourAccess(RecordAccess):
+    """What the viewer may read of one honour beyond the honour itself: whoever
+    sees an honour sees whether and when it was revoked (docs/naming.md#de-listing)."""
+
+    # An official over its studio (or a superuser): who revoked it. Only a
+    # studio's honour is ever revoked, so a person's has no such reader.
+    manages: bool = False
+    # Its studio's officials and current members: why it was revoked (the
+    # office's finding, as the studio page shows it to them).
+    insider: bool = False
+    # Downloads its certificate (docs/documents.md): a studio's honour its
+    # insiders, a person's that person and the officials over them; the
+    # certificates service decides by this fact.
+    certifies: bool = False
+
+
+def honour_facts(user, names: Iterable[str] | None = None) -> dict[str, Fact]:
+    """The facts of `HonourAccess` as SQL conditions on an honour's row (only
+    `names` when given)."""
+    names = list(names or HonourAccess.fact_names())
+    if not signed_in(user):
+        return dict.fromkeys(names, False)
+    scope = user_scope(user)
+    manages = _managed_q(scope, prefix="studio__")
+    insider = manages | _open_membership_of(user, studio="studio")
+    facts = {"read": True, "manages": manages, "insider": insider}
+    if "certifies" in names:
+        # The honoured person's own rule (`PersonAccess.private`), as a subquery.
+        private = person_facts(user)["private"]
+        facts["certifies"] = insider | Q(person__in=User.objects.filter(private).values("pk"))
+    return {name: facts[name] for name in names}
+
+
+def honours_with_access(user) -> QuerySet[Honour]:
+    """`honours_visible_to(user)` with each row's access facts as columns, so a
+    list, its export and its page read `honour_access()` without a query a row."""
+    return annotate_facts(honours_visible_to(user), honour_facts(user))
+
+
+def honour_access(user, honour: Honour, *, only: Iterable[str] = ()) -> HonourAccess:
+    """What `user` may read of `honour`: from the row's access columns when it
+    came from `honours_with_access`, else one query (of the facts in `only`
+    when given; the others stay False, which hides)."""
+    names = ("read", *only) if only else HonourAccess.fact_names()
+    return HonourAccess(
+        **read_facts(
+            honour,
+            names,
+            user=user,
+            visible_to=honours_visible_to,
+            facts_of=lambda user: honour_facts(user, names),
+        )
     )
+
+
+def honours_listed_with_access(user, honours: QuerySet[Honour]) -> list[Honour]:
+    """The rows of `honours` (from `honours_with_access(user)`), each with its
+    `access`, read from the row's columns: for a page's list, in one query."""
+    rows = list(honours)
+    for honour in rows:
+        honour.access = honour_access(user, honour)
+    return rows
 
 
 def honours_on_list_for(user, recognition_list: RecognitionList) -> list[Honour]:
     """A list's honours as the viewer may see them, each marked `is_ours` when the
-    studio or person lies in the viewer's own company or the units they manage."""
+    studio or person lies in the viewer's own company or the units they manage,
+    and with its `access` (`HonourAccess`, read from the same query)."""
     scope = user_scope(user)
     paths = [*scope.official_paths, *([scope.company_path] if scope.company_path else [])]
     ours = within_paths(paths, unit_field="studio__org_unit") | within_paths(
         paths, unit_field="person__org_unit"
     )
-    return list(
-        honours_visible_to(user)
+    return honours_listed_with_access(
+        user,
+        honours_with_access(user)
         .filter(recognition_list=recognition_list)
         .select_related("studio__org_unit", "person__org_unit")
         .annotate(is_ours=ExpressionWrapper(ours, output_field=BooleanField()))
-        .order_by("id")
+        .order_by("id"),
     )
 
 

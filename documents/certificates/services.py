@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import User
-from accounts.selectors import person_access
 from competitions.models import Award, Proposal
 from competitions.selectors import proposal_access, proposals_visible_to
 from core.exceptions import Conflict
@@ -21,7 +20,7 @@ from core.services import ensure
 from documents.certificates.codes import new_code
 from documents.models import Certificate
 from studios.models import Honour
-from studios.selectors import honours_visible_to, studio_access
+from studios.selectors import honour_access, honours_with_access
 
 # Attempts at a fresh code before giving up: a clash among 31**12 codes is
 # already a once-in-ages event.
@@ -62,15 +61,10 @@ def honour_certificate(*, honour_id: int, by: User) -> Certificate:
     over it; others who may see the honour get 403, others 404. A revoked
     honour (摘牌) is 409: no paper states a title no longer held, not even one
     issued before (its code still verifies, as revoked)."""
-    honour = get_object_or_404(honours_visible_to(by), pk=honour_id)
-    if honour.person_id:
-        allowed = person_access(by, honour.person).private
-        kind = Certificate.Kind.PERSONAL_HONOUR
-    else:
-        allowed = studio_access(by, honour.studio).insider
-        kind = Certificate.Kind.STUDIO_HONOUR
+    honour = get_object_or_404(honours_with_access(by), pk=honour_id)
     ensure(
-        allowed,
+        # One rule with the certificate links of the pages and the API.
+        honour_access(by, honour, only=("certifies",)).certifies,
         PermissionDenied(
             _(
                 "Only the honoured person, the studio's members and the union officials "
@@ -87,6 +81,7 @@ def honour_certificate(*, honour_id: int, by: User) -> Certificate:
             % {"date": formats.date_format(honour.revoked_on, "DATE_FORMAT")},
             code="honour_revoked",
         )
+    kind = Certificate.Kind.PERSONAL_HONOUR if honour.person_id else Certificate.Kind.STUDIO_HONOUR
     return _issued(kind, lambda: _honour_statement(honour), honour=honour)
 
 
