@@ -36,7 +36,9 @@ def _ancestor_paths(paths) -> set[str]:
 
 def naming_calls_visible_to(user) -> QuerySet[NamingCall]:
     """A call is seen by everyone in its unit (who may apply, or object during a
-    notice) and by officials of any unit inside or above it."""
+    notice), by officials of any unit inside or above it, and by the experts
+    who read the material of one of its applications (its conditions and rubric
+    are what they score against, wherever they work)."""
     if not signed_in(user):
         return NamingCall.objects.none()
     calls = NamingCall.objects.select_related("org_unit")
@@ -49,8 +51,11 @@ def naming_calls_visible_to(user) -> QuerySet[NamingCall]:
         else None
     )
     above = _ancestor_paths([own, *scope.official_paths])
+    reviewed = NamingApplication.objects.filter(call=OuterRef("pk")).filter(_expert_reads_q(user))
     return calls.filter(
-        Q(org_unit__path__in=above) | within_paths(scope.official_paths, unit_field="org_unit")
+        Q(org_unit__path__in=above)
+        | within_paths(scope.official_paths, unit_field="org_unit")
+        | Q(Exists(reviewed))
     )
 
 
@@ -109,6 +114,14 @@ def _expert_q(user) -> Q:
     return Q(Exists(ExpertAssignment.objects.filter(application=OuterRef("pk"), expert=user)))
 
 
+def _expert_reads_q(user) -> Q:
+    """An expert still assigned reads the application's material while it is
+    under review, and afterwards only if they scored it; one no longer
+    assigned reads none of it (docs/naming.md, "What the experts read")."""
+    scored = NamingReview.objects.filter(application=OuterRef("pk"), expert=user)
+    return _expert_q(user) & (Q(status=Status.UNDER_REVIEW) | Q(Exists(scored)))
+
+
 def _manages_studio_q(scope) -> Q | bool:
     if scope.is_superuser:
         return True
@@ -155,8 +168,13 @@ class NamingApplicationAccess(RecordAccess):
     runs: bool = False
     # An expert assigned to score it.
     reviews: bool = False
-    # Reads its facts, checks and history: all of the above and the members.
+    # Reads its process (the history, the site visit's findings and files): its
+    # members, the officials over the studio and the office; not its experts.
     insider: bool = False
+    # Reads its material (申报材料): the frozen facts, the checks with an
+    # override's reason, the dossier: the insiders, and an assigned expert
+    # while it is under review and afterwards if they scored it.
+    reads_material: bool = False
 
 
 def naming_application_facts(user) -> dict[str, Fact]:
@@ -167,6 +185,7 @@ def naming_application_facts(user) -> dict[str, Fact]:
     manages_studio = _as_q(_manages_studio_q(scope))
     runs = _as_q(_runs_call_q(scope, "call__")) & ~own
     applies = manages_studio | _member_q(user, Membership.Role.LEADER)
+    insider = applies | manages_studio | runs | own
     return {
         "read": True,
         "own": own,
@@ -174,7 +193,8 @@ def naming_application_facts(user) -> dict[str, Fact]:
         "recommends": manages_studio & ~own,
         "runs": runs,
         "reviews": _expert_q(user),
-        "insider": applies | manages_studio | runs | own,
+        "insider": insider,
+        "reads_material": insider | _expert_reads_q(user),
     }
 
 
@@ -195,8 +215,8 @@ def naming_application_access(user, application: NamingApplication) -> NamingApp
 
 
 def naming_applications_fully_visible_to(user) -> QuerySet[NamingApplication]:
-    """The applications whose insider records (facts, checks, the site visit's
-    findings and photos) the person may read (docs/naming.md)."""
+    """The applications whose process records (the history, the site visit's
+    findings and files) the person may read: their insiders (docs/naming.md)."""
     facts = naming_application_facts(user)
     if facts["insider"] is True:
         return naming_applications_visible_to(user)
