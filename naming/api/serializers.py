@@ -17,6 +17,7 @@ from naming.models import (
     ReReview,
 )
 from naming.selectors import (
+    NamingApplicationAccess,
     application_checks,
     naming_application_access,
     naming_applications_visible_to,
@@ -83,12 +84,16 @@ class EligibilityCheckSerializer(serializers.Serializer):
 
 
 class NamingApplicationSerializer(WritableModelSerializer):
-    """Read nested, write by id. The frozen facts, the eligibility checks, the
-    override and the visit's findings are for insiders only (the studio, its
-    officials, the office); a record's detail carries the checks."""
+    """Read nested, write by id. The material (the frozen facts, the eligibility
+    checks, the override's reason) is for those who read it (the studio, its
+    officials, the office, its expert: `reads_material`); the site visit's
+    findings and visitors for the insiders only (not its expert); a record's
+    detail carries the checks."""
 
-    INSIDER_FIELDS = ("facts", "eligibility", "eligibility_override", "visit_findings", "visitors")
-    viewer_dependent_fields = INSIDER_FIELDS  # not required in the schema (core/api/schema.py)
+    MATERIAL_FIELDS = ("facts", "eligibility", "eligibility_override")
+    INSIDER_FIELDS = ("visit_findings", "visitors")
+    # Not required in the schema (core/api/schema.py).
+    viewer_dependent_fields = MATERIAL_FIELDS + INSIDER_FIELDS
 
     call_id = ScopedPrimaryKeyRelatedField(
         scope=naming_calls_visible_to, source="call", queryset=NamingCall.objects.all()
@@ -151,9 +156,17 @@ class NamingApplicationSerializer(WritableModelSerializer):
     def to_representation(self, application):
         data = super().to_representation(application)
         request = self.context.get("request")
-        if request is None or not naming_application_access(request.user, application).insider:
-            for field in self.INSIDER_FIELDS:
-                data.pop(field, None)
+        access = (
+            naming_application_access(request.user, application)
+            if request is not None
+            else NamingApplicationAccess()  # no reader: nothing viewer-dependent
+        )
+        hidden = [
+            *(() if access.reads_material else self.MATERIAL_FIELDS),
+            *(() if access.insider else self.INSIDER_FIELDS),
+        ]
+        for field in hidden:
+            data.pop(field, None)
         return data
 
 

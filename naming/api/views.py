@@ -70,7 +70,7 @@ class NamingCallViewSet(ScopedServiceViewSet):
 class NamingApplicationViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
     """Naming applications from draft to named; every move is a POST action;
     `attachments` are the site visit's photos (the office adds them after the
-    visit; insiders read them)."""
+    visit; insiders read them, its experts do not)."""
 
     serializer_class = NamingApplicationSerializer
     filterset_class = NamingApplicationFilterSet
@@ -91,6 +91,7 @@ class NamingApplicationViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceView
         return services.naming_visit_photo_add(record=record, by=self.request.user, upload=upload)
 
     def may_read_attachments(self, record) -> bool:
+        # The files are the site visit's, the office's process: not its experts'.
         return naming_application_access(self.request.user, record).insider
 
     def history_visible(self, record) -> bool:

@@ -104,7 +104,11 @@ def _call_context(request, call, apply_form=None) -> dict:
         "access": naming_call_access(user, call),
         "applications": naming_applications_visible_to(user).filter(call=call),
         "apply_form": apply_form
-        or (ApplyForm(studios=studios) if studios is not None and studios.exists() else None),
+        or (
+            ApplyForm(studios=studios, call=call)
+            if studios is not None and studios.exists()
+            else None
+        ),
     }
 
 
@@ -118,7 +122,7 @@ def call_detail(request, pk):
 @login_required
 def call_apply(request, pk):
     call = get_object_or_404(naming_calls_with_places(naming_calls_visible_to(request.user)), pk=pk)
-    form = ApplyForm(request.POST, studios=studios_that_may_apply(request.user, call))
+    form = ApplyForm(request.POST, studios=studios_that_may_apply(request.user, call), call=call)
     return run_form_action(
         request,
         form,
@@ -201,7 +205,8 @@ def _detail_context(request, application, **bound) -> dict:
             else None
         )
     reviews = list(naming_reviews_visible_to(user).filter(application=application))
-    # The site visit's photos: the insiders see them, the office adds them.
+    # The site visit's photos are the office's process: the insiders see them
+    # (not its experts), the office adds them.
     visited = access.insider and application.visited_on is not None
     return {
         "attachments": attachments_of(application) if visited else [],
@@ -210,7 +215,7 @@ def _detail_context(request, application, **bound) -> dict:
         "application": application,
         "call": application.call,
         "access": access,
-        "checks": application_checks(application) if access.insider else [],
+        "checks": application_checks(application) if access.reads_material else [],
         "events": application.events.select_related("actor") if access.insider else [],
         "experts": application.assignments.select_related("expert") if access.runs else [],
         "reviews": reviews,
