@@ -131,6 +131,30 @@ class PickerFilter(IdFilter):
         return field
 
 
+class _TrueOrFalseField(forms.NullBooleanField):
+    """`true` or `false` (any case, or 1 and 0); empty means no filter, and
+    anything else is invalid, where Django's field would read it as empty."""
+
+    widget = forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        typed = str(value).strip().lower()
+        if typed in ("true", "1"):
+            return True
+        if typed in ("false", "0"):
+            return False
+        raise forms.ValidationError(_("Choose true or false."), code="invalid")
+
+
+class TrueOrFalseFilter(django_filters.BooleanFilter):
+    """`?name=true|false`: a typo (`?revoked=yes`) is a 400 naming the field,
+    not a list left unfiltered as django-filter's BooleanFilter would answer."""
+
+    field_class = _TrueOrFalseField
+
+
 class SearchFilter(django_filters.CharFilter):
     """`?search=`: the FilterSet's `filter_search` says which fields it reads."""
 

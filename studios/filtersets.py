@@ -8,6 +8,7 @@ from core.filters import (
     PickerFilter,
     SearchFilter,
     SubtreeFilter,
+    TrueOrFalseFilter,
     UniqueOrderingFilter,
     YearFilter,
 )
@@ -151,6 +152,10 @@ class HonourFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         field_name="recognition_list__year", min_value=1950, max_value=2100
     )
+    # Revoked (摘牌) or still held, whatever year: who sees an honour sees that.
+    revoked = TrueOrFalseFilter(
+        field_name="revoked_on", method="filter_revoked", label=_("Revoked")
+    )
 
     class Meta:
         model = Honour
@@ -163,7 +168,11 @@ class HonourFilterSet(django_filters.FilterSet):
             "personal_title",
             "level",
             "year",
+            "revoked",
         ]
+
+    def filter_revoked(self, queryset, name, value):
+        return queryset.filter(revoked_on__isnull=not value)
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -9,7 +10,7 @@ from core.api.read_only import RefuseReadOnlyFields, WritableModelSerializer
 from core.api.serializers import PersonBriefSerializer, StateEventSerializer, UnitBriefSerializer
 from core.numbers import percent
 from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
-from studios.selectors import studios_visible_to
+from studios.selectors import HonourAccess, honour_access, studios_visible_to
 
 User = get_user_model()
 
@@ -159,6 +160,13 @@ class RecognitionListSerializer(WritableModelSerializer):
 
 
 class HonourSerializer(WritableModelSerializer):
+    """An honour and, once revoked (摘牌), when (for whoever sees the honour),
+    why (for its studio's officials and members) and by whom (for the officials
+    over the studio); null for the others (docs/naming.md#de-listing)."""
+
+    # The access facts `hidden_fields` reads: what a list's export selects.
+    HIDING_FACTS = ("manages", "insider")
+
     recognition_list_id = serializers.PrimaryKeyRelatedField(
         source="recognition_list", queryset=RecognitionList.objects.all()
     )
@@ -178,9 +186,28 @@ class HonourSerializer(WritableModelSerializer):
         allow_null=True,
         write_only=True,
     )
-    studio_name = serializers.CharField(source="studio.name", read_only=True, default=None)
-    level = serializers.CharField(source="recognition_list.level", read_only=True)
-    year = serializers.IntegerField(source="recognition_list.year", read_only=True)
+    # Labelled, so the export's headers are in the reader's language too.
+    studio_name = serializers.CharField(
+        source="studio.name", read_only=True, default=None, label=_("Studio name")
+    )
+    level = serializers.CharField(source="recognition_list.level", read_only=True, label=_("Level"))
+    year = serializers.IntegerField(source="recognition_list.year", read_only=True, label=_("Year"))
+    revoked_reason = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("For the studio's officials and current members; null for others."),
+    )
+    revoked_by = PersonBriefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_("For the officials over the studio; null for others."),
+    )
+    certificate_url = serializers.SerializerMethodField(
+        help_text=_(
+            "Where the reader downloads its certificate: null unless they may, or once "
+            "it is revoked."
+        )
+    )
 
     class Meta:
         model = Honour
@@ -196,7 +223,39 @@ class HonourSerializer(WritableModelSerializer):
             "person_id",
             "personal_title",
             "conferred_on",
+            "revoked_on",
+            "revoked_reason",
+            "revoked_by",
+            "certificate_url",
         ]
+        # A link for the screen, not a figure to file.
+        export_skip = ("certificate_url",)
+
+    def to_representation(self, honour):
+        data = super().to_representation(honour)
+        for name in self.hidden_fields(honour):
+            data[name] = None
+        return data
+
+    def hidden_fields(self, honour) -> tuple[str, ...]:
+        """What this reader may not see of `honour`: null in the answer, blank
+        in a list's export (core/export_columns.py)."""
+        request = self.context.get("request")
+        access = (
+            honour_access(request.user, honour, only=self.HIDING_FACTS)
+            if request
+            else HonourAccess()
+        )
+        hidden = () if access.insider else ("revoked_reason",)
+        return hidden if access.manages else (*hidden, "revoked_by")
+
+    def get_certificate_url(self, honour) -> str | None:
+        request = self.context.get("request")
+        if request is None or honour.revoked_on is not None:
+            return None
+        if not honour_access(request.user, honour, only=("certifies",)).certifies:
+            return None
+        return reverse("api:honour-certificate", args=[honour.pk])
 
 
 class AssessmentSerializer(WritableModelSerializer):

@@ -30,7 +30,7 @@ from studios.filtersets import (
 )
 from studios.selectors import (
     assessments_visible_to,
-    honours_visible_to,
+    honours_with_access,
     memberships_visible_to,
     recognition_lists_visible_to,
     recognition_lists_with_share,
@@ -179,7 +179,10 @@ class RecognitionListViewSet(ScopedServiceViewSet):
 
 
 class HonourViewSet(ScopedServiceViewSet):
-    visible_to = staticmethod(honours_visible_to)
+    """Honours, each with its revocation; the access columns come with the
+    rows, so the answer and the export read who may see what without a query."""
+
+    visible_to = staticmethod(honours_with_access)
     serializer_class = HonourSerializer
     filterset_class = HonourFilterSet
     ordering_fields = ["id"]

@@ -87,7 +87,8 @@ def test_the_world_fills_the_columns_it_is_compared_on(api, world):
 
 
 @pytest.mark.parametrize(
-    "name", ["proposal-export", "person-export", "problem-export", "patent-export"]
+    "name",
+    ["proposal-export", "person-export", "problem-export", "patent-export", "honour-export"],
 )
 def test_the_lists_whose_answer_depends_on_the_reader_declare_how(name):
     """Those are read from the database by column: each names what a reader

@@ -4,10 +4,12 @@ or the number of members, honours and assessments."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from studios import services
-from studios.models import RecognitionList, Studio
+from studios.models import Honour, RecognitionList, Studio
 from tests.factories import PersonFactory
 from tests.lists import ListCase, each_list
 from tests.world import shared_data
@@ -72,6 +74,59 @@ LISTS = [
 @each_list(LISTS)
 def test_every_list_takes_the_same_queries_at_any_page_size(lists, many, case, page_size):
     lists.read(case, many, page_size)
+
+
+def revoke_every_honour(org) -> None:
+    """As de-listing leaves them (when, why, by whom), the studios left named:
+    only the rows' columns matter to the queries."""
+    Honour.objects.update(
+        revoked_on=datetime.date(2025, 3, 1), revoked_reason="摘牌", revoked_by=org.official_a
+    )
+
+
+# Revoked honours show who revoked them to the officials over the studio, why
+# to its members too, and the list filters by revocation.
+REVOKED_HONOURS = [
+    ListCase("/api/v1/honours/", 4, params={"revoked": "true"}),
+    ListCase("/api/v1/honours/", 4, viewer="group_official"),
+    ListCase("/api/v1/honours/", 4, viewer="worker_a"),
+]
+
+
+@each_list(REVOKED_HONOURS)
+def test_revoked_honours_take_the_same_queries_at_any_page_size(lists, many, case, page_size):
+    revoke_every_honour(many)
+    rows = lists.read(case, many, page_size)
+    assert all(row["revoked_on"] == "2025-03-01" for row in rows)
+
+
+@pytest.mark.parametrize("viewer", ["official_a", "worker_a"])
+def test_a_recognition_list_page_takes_the_same_queries_for_1_or_25_honours(
+    as_person, many, django_assert_num_queries, viewer
+):
+    """The big list names 25 studios (their honours revoked, each with its
+    certificate link or badge); a small one names one studio and one person."""
+    by = many.group_official
+    small = services.recognition_list_create(
+        by=by,
+        title="small list",
+        level=RecognitionList.Level.MUNICIPAL,
+        conferred_by="city",
+        year=2024,
+        total_named=10,
+    )
+    services.honour_create(
+        by=by, recognition_list=small, person=many.worker_a, personal_title="craftsman"
+    )
+    big = RecognitionList.objects.get(title="big list")
+    services.honour_create(by=by, recognition_list=small, studio=big.honours.first().studio)
+    revoke_every_honour(many)
+    client = as_person(type(by).objects.get(pk=getattr(many, viewer).pk))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("studios:recognitionlist-detail", args=[small.pk]))
+    with django_assert_num_queries(len(queries)):
+        response = client.get(reverse("studios:recognitionlist-detail", args=[big.pk]))
+    assert len(response.context["studio_honours"]) == 25
 
 
 @pytest.mark.parametrize("page_size", [5, 20])
