@@ -34,7 +34,10 @@ def _level_sections(rows, level_of) -> list[dict]:
 
 def named_studio_lists(user, *, year: int | None = None) -> list[dict]:
     """Lists naming studios, highest level and newest year first, each with the
-    group's share and the studios on it the reader may see."""
+    group's share and the studios on it the reader may see. The roll is the
+    lists' history: a studio that lost its plaque (摘牌) stays on the lists that
+    named it, marked revoked by the page (its `revoked_on`), also once it is
+    named again."""
     studio_honours = Honour.objects.filter(recognition_list=OuterRef("pk"), studio__isnull=False)
     lists = RecognitionList.objects.filter(Exists(studio_honours))
     if year is not None:
@@ -109,9 +112,11 @@ def honour_roll(user, *, year: int | None = None) -> dict:
 
 
 def newest_honours(user, *, limit: int = 6) -> list[Honour]:
-    """The latest honours the reader may see (home page): newest list year first."""
+    """The latest honours the reader may see (home page): newest list year
+    first. Only those still held: the home page holds them up as examples."""
     return list(
         honours_visible_to(user)
+        .filter(revoked_on__isnull=True)
         .select_related("person__org_unit", "studio")
         .order_by("-recognition_list__year", "-created_at", "-id")[:limit]
     )

@@ -28,7 +28,11 @@ from core.selectors import choice_order
 from showcase.models import Story
 from showcase.selectors.stories import published_stories
 from studios.models import Honour, RecognitionList
-from studios.selectors import memberships_visible_to
+from studios.selectors import (
+    honours_listed_with_access,
+    honours_with_access,
+    memberships_visible_to,
+)
 
 # Each section of a profile shows at most this many rows (with the total).
 PROFILE_SECTION_ROWS = 30
@@ -119,13 +123,15 @@ def _rows(queryset) -> dict:
     return {"rows": rows, "total": rows[0].section_total if rows else 0}
 
 
-def personal_honours(person: User) -> QuerySet[Honour]:
-    """The person's titles, the highest level first (public, as on the honour roll)."""
-    return (
-        Honour.objects.filter(person=person)
-        .select_related("recognition_list")
+def personal_honours(person: User, viewer) -> list[Honour]:
+    """The person's titles, the highest level first (public, as on the honour
+    roll), each with what the viewer may do with it (`access`: its certificate)."""
+    return honours_listed_with_access(
+        viewer,
+        honours_with_access(viewer)
+        .filter(person=person)
         .annotate(level_rank=choice_order("recognition_list__level", LEVELS_HIGH_FIRST))
-        .order_by("level_rank", "-recognition_list__year", "id")
+        .order_by("level_rank", "-recognition_list__year", "id"),
     )
 
 
@@ -152,7 +158,7 @@ def craftsman_profile(person: User, viewer) -> dict:
         pairing.shows_details = pairing.pk in in_full
     return {
         "person": person,
-        "honours": list(personal_honours(person)),
+        "honours": personal_honours(person, viewer),
         "memberships": list(
             memberships_visible_to(viewer)
             .filter(person=person)

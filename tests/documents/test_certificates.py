@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
@@ -476,6 +477,77 @@ class TestLinks:
         outsider_page = as_person(certified.org.worker_b).get(studio_url).content.decode()
         assert 'data-testid="certificate-link"' not in outsider_page
 
+    @pytest.mark.parametrize(
+        "role",
+        [
+            "author",
+            "co_author",
+            "official_a",
+            "group_official",
+            "official_b",
+            "admin",
+            "worker_a",
+            "worker_b",
+            "lead_a",
+            "member_a",
+            "lead_b",
+            "washing_lead",
+        ],
+    )
+    def test_the_honours_api_links_exactly_the_certificates_the_reader_gets(
+        self, api, certified, role
+    ):
+        """One rule: a row's `certificate_url` is there when, and only when,
+        its download is the reader's."""
+        reader = who(certified, role)
+        api.force_authenticate(reader)
+        rows = api.get("/api/v1/honours/", {"recognition_list": certified.provincial.pk})
+        assert rows.json()["results"]
+        for row in rows.json()["results"]:
+            if row["certificate_url"] is not None:
+                assert row["certificate_url"] == honour_url(SimpleNamespace(pk=row["id"]))
+                certificate_services.honour_certificate(honour_id=row["id"], by=reader)
+            else:
+                with pytest.raises(PermissionDenied):
+                    certificate_services.honour_certificate(honour_id=row["id"], by=reader)
+
+    @pytest.mark.parametrize(
+        ("role", "linked"),
+        [
+            ("author", {"personal"}),
+            ("member_a", {"dust"}),
+            ("washing_lead", {"washing"}),
+            ("official_a", {"personal", "dust", "washing"}),
+            ("worker_a", set()),
+            ("official_b", set()),
+        ],
+    )
+    def test_the_list_page_links_the_certificates_the_reader_gets(
+        self, as_person, certified, role, linked
+    ):
+        page = (
+            as_person(who(certified, role))
+            .get(f"/studios/lists/{certified.provincial.pk}/")
+            .content.decode()
+        )
+        assert {
+            name
+            for name in ("personal", "dust", "washing")
+            if f'href="/documents/honours/{getattr(certified, name).pk}/certificate/"' in page
+        } == linked
+        assert page.count('data-testid="certificate-link"') == len(linked)
+
+    @pytest.mark.parametrize(
+        ("role", "linked"),
+        [("author", True), ("official_a", True), ("group_official", True), ("worker_a", False)],
+    )
+    def test_the_profile_links_the_title_for_the_person_and_the_officials_over_them(
+        self, as_person, certified, role, linked
+    ):
+        page = as_person(who(certified, role)).get(f"/showcase/people/{certified.author.pk}/")
+        assert page.status_code == 200
+        assert ('data-testid="certificate-link"' in page.content.decode()) is linked
+
     def test_page_downloads(self, as_person, certified):
         client = as_person(certified.studios.lead_a)
         studio_pdf = client.get(
@@ -602,6 +674,18 @@ class TestRevokedHonour:
         html = page.content.decode()
         assert 'data-testid="honour-revoked"' in html
         assert 'data-testid="certificate-link"' not in html
+
+    @pytest.mark.parametrize("role", ["member_a", "official_a"])
+    def test_the_list_page_and_the_api_offer_none_either(self, api, as_person, certified, role):
+        delist_dust(certified)
+        reader = who(certified, role)
+        page = as_person(reader).get(f"/studios/lists/{certified.provincial.pk}/")
+        html = page.content.decode()
+        assert 'data-testid="honour-revoked"' in html
+        assert f'href="/documents/honours/{certified.dust.pk}/certificate/"' not in html
+        api.force_authenticate(reader)
+        row = api.get(f"/api/v1/honours/{certified.dust.pk}/").json()
+        assert (row["revoked_on"], row["certificate_url"]) == ("2026-11-03", None)
 
     def test_award_and_personal_certificates_are_unaffected(self, api, client, certified):
         """The dust studio's de-listing revokes its honour only: the award and

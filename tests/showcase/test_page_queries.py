@@ -174,8 +174,10 @@ def roll_small(w: World):
 
 def roll_bigger(w: World):
     """Five more lists at four levels over three years, naming eight more
-    studios of both companies and twelve more people; six more awards of three
-    grades; five more achievements adopted by up to three units each."""
+    studios of both companies and twelve more people (one studio de-listed
+    after its first list and named again on a later one, so the roll marks
+    that honour revoked); six more awards of three grades; five more
+    achievements adopted by up to three units each."""
     org = w.org
     new_studios = [
         w.studio(unit, w.person(unit))
@@ -190,6 +192,7 @@ def roll_bigger(w: World):
     ]
     people = [w.person(unit) for unit in (org.team_a101, org.team_a102, org.team_b101) * 4]
     w.recognition_list(Level.NATIONAL, 2025, studios=new_studios[:2], people=people[:3])
+    studio_services.studio_delist(studio_id=new_studios[0].pk, by=w.official, reason="摘牌")
     w.recognition_list(
         Level.PROVINCIAL, 2025, studios=[w.studios.turbine, w.studios.washing], people=people[3:6]
     )
@@ -262,6 +265,7 @@ def test_the_honour_roll_does_not_grow_with_lists_honours_awards_and_adoptions(
     assert roll_sizes(response.context) == (6, 12, 13, 7, 6)
     html = response.content.decode()
     assert html.count('data-testid="roll-person"') == 13
+    assert html.count('data-testid="honour-revoked"') == 1
 
     assert bigger == small
 

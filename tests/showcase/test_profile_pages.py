@@ -37,6 +37,33 @@ def section_names(levels, name_of) -> list[tuple[str, list]]:
     return [(section["level"], [name_of(row) for row in section["rows"]]) for section in levels]
 
 
+DELISTED_ON = datetime.date(2024, 11, 3)
+DELIST_REASON = "整改期满仍无成果"
+
+
+@shared_data(needs=("roll",))
+def named_again(built):
+    """On top of `roll`: the dust studio de-listed on 2024-11-03 (its 2022
+    honour revoked) and named again on a 2025 municipal list."""
+    roll = built.get("roll")
+    org, studios = roll.org, roll.studios
+    studio_services.studio_delist(
+        studio_id=studios.dust.pk, by=org.official_a, reason=DELIST_REASON, on=DELISTED_ON
+    )
+    roll.again = studio_services.recognition_list_create(
+        by=org.group_official,
+        title="市级职工创新工作室",
+        level=Level.MUNICIPAL,
+        conferred_by="市总工会",
+        year=2025,
+        total_named=10,
+    )
+    studio_services.honour_create(
+        by=org.group_official, recognition_list=roll.again, studio=studios.dust
+    )
+    return roll
+
+
 class TestHonourRoll:
     @pytest.mark.parametrize("role", EVERY_ROLE)
     def test_every_signed_in_role_opens_it(self, as_person, roll, role):
@@ -72,6 +99,29 @@ class TestHonourRoll:
         assert roll.studios.dust.name in html
         assert roll.studios.turbine.name in html
         assert "省级示范性劳模创新工作室" in html
+
+    @pytest.mark.parametrize("role", EVERY_ROLE)
+    def test_a_studio_named_again_shows_its_revoked_honour_marked(
+        self, as_person, named_again, role
+    ):
+        """The roll is the lists' history: the 2022 list still names the dust
+        studio, marked revoked with the date, beside its new honour of 2025."""
+        response = as_person(person(named_again, role)).get(ROLL)
+        named = {
+            listed.title: [(h.studio, h.revoked_on) for h in listed.named_studios]
+            for section in response.context["studio_levels"]
+            for listed in section["rows"]
+        }
+        dust, turbine = named_again.studios.dust, named_again.studios.turbine
+        assert named == {
+            "市级职工创新工作室": [(dust, None)],
+            "省级示范性劳模创新工作室": [(dust, DELISTED_ON), (turbine, None)],
+        }
+        html = response.content.decode()
+        marked = [item for item in html.split('data-testid="roll-studio"')[1:] if "撤销" in item]
+        assert len(marked) == 1 and dust.name in marked[0] and "2024-11-03 撤销" in marked[0]
+        assert html.count('data-testid="honour-revoked"') == 1
+        assert DELIST_REASON not in html  # the office's finding, not the roll's
 
     def test_a_year_narrows_the_honours(self, as_person, roll):
         client = as_person(roll.org.worker_a)
@@ -440,6 +490,12 @@ class TestHome:
     def test_the_newest_honours_come_first(self, as_person, roll):
         honours = as_person(roll.org.worker_a).get(HOME).context["newest_honours"]
         assert [h.recognition_list.year for h in honours] == [2023, 2023, 2022, 2022]
+
+    def test_a_revoked_honour_is_not_held_up_as_an_example(self, as_person, named_again):
+        honours = as_person(named_again.org.worker_a).get(HOME).context["newest_honours"]
+        dust = named_again.studios.dust
+        assert [h.recognition_list for h in honours if h.studio == dust] == [named_again.again]
+        assert all(h.revoked_on is None for h in honours)
 
     def test_archived_and_unpublished_stories_are_never_on_the_home_page(self, as_person, showcase):
         services.story_archive(story_id=showcase.featured_a.pk, by=showcase.org.official_a)
