@@ -4,6 +4,9 @@
   application (申报表); `?kind=assessment&year=<year>`: the annual assessment
   pack. For the studio's lead and the officials over it; 403 for others who see
   the studio, 404 for those who do not.
+- `GET naming-applications/{id}/dossier/`: an application's own 申报表, for
+  those who read its material (its insiders and its expert); 403 for others
+  who see it, 404 for those who do not.
 - `GET campaigns/{id}/award-list/`: the five-small award list for finance, to
   the officials who see the campaign (their units' awards); 403 for others who
   see it, 404 for those who do not.
@@ -27,9 +30,9 @@ from core.downloads import private_download
 from core.exports import export_filename
 from documents.dossiers.awards import award_list, award_list_document
 from documents.dossiers.builders import assessment_pack, naming_application
-from documents.dossiers.figures import studio_dossier
+from documents.dossiers.figures import naming_application_dossier, studio_dossier
 from documents.dossiers.layout import DOCX_TYPE
-from naming.selectors import naming_application_access, naming_applications_visible_to
+from naming.selectors import naming_application_access, naming_applications_with_access
 from studios.models import RecognitionList
 from studios.selectors import studio_access, studios_with_access
 
@@ -114,13 +117,14 @@ class NamingApplicationDossierView(APIView):
     def get(self, request, pk):
         """A naming application's 申报表 (DOCX): its call's level, its
         statement, the studio's facts as submitted."""
-        application = get_object_or_404(naming_applications_visible_to(request.user), pk=pk)
-        if not naming_application_access(request.user, application).insider:
+        application = get_object_or_404(naming_applications_with_access(request.user), pk=pk)
+        access = naming_application_access(request.user, application)
+        if not access.reads_material:
             raise PermissionDenied(
-                _("Only the studio, the officials over it and the call's office may.")
+                _("Only the studio, the officials over it, the call's office and its experts may.")
             )
         level = application.call.level
-        dossier = studio_dossier(request.user, application.studio)
+        dossier = naming_application_dossier(request.user, application, access)
         content = naming_application(dossier, level, application=application)
         studio_name = application.facts.get("name", application.studio.name)
         return docx_response(content, export_filename(naming_title(level), studio_name))

@@ -1,8 +1,10 @@
 """What a studio's dossier states, gathered through the domain apps' own scoping
 functions for the person who asks (its lead or an official over it, who see all
 of the studio's records), so a dossier never shows more than its reader may
-see. With a year, everything is limited to that year, counted as the dashboard
-and the studio annual report count it (reports/selectors/dashboard.py)."""
+see; a naming application's expert reads its studio's records as the lead
+presents them (`naming_application_dossier`). With a year, everything is
+limited to that year, counted as the dashboard and the studio annual report
+count it (reports/selectors/dashboard.py)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -20,6 +22,8 @@ from achievements.selectors import (
 from apprenticeships.models import Pairing
 from apprenticeships.selectors import pairings_visible_to
 from core.models import Attachment
+from naming.models import NamingApplication
+from naming.selectors import NamingApplicationAccess
 from studios.models import Assessment, Honour, Membership, Studio
 from studios.selectors import (
     assessments_visible_to,
@@ -132,6 +136,19 @@ def studio_dossier(user, studio: Studio, *, year: int | None = None) -> StudioDo
         dossier.assessment = assessments_visible_to(user).filter(studio=studio, year=year).first()
     dossier.photos = _photos(problems, achievements, patents)
     return dossier
+
+
+def naming_application_dossier(
+    user, application: NamingApplication, access: NamingApplicationAccess
+) -> StudioDossier:
+    """The dossier of a naming application's 申报表 for a reader of its
+    material (`access.reads_material`): the studio's records as the reader sees
+    them when they are its insider; its expert, who reads the application but
+    none of the studio's own records, reads them as the studio's lead presents
+    them, since what the expert scores is what the studio sent in
+    (docs/naming.md, "What the experts read")."""
+    studio = application.studio
+    return studio_dossier(user if access.insider else studio.leader, studio)
 
 
 def _photos(*owners_querysets) -> list[tuple[bytes, str]]:

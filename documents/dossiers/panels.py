@@ -1,6 +1,7 @@
 """The dossier links on other apps' pages (registered with core.panels, so
 those apps never import this one): the studio page's, for the studio's lead
-and the officials over it; a naming application's, for its insiders."""
+and the officials over it; a naming application's, for those who read its
+material (its insiders and its expert)."""
 
 from django.utils import timezone
 
@@ -31,6 +32,6 @@ def studio_dossiers(request, studio):
 
 @panels.register("naming_application_detail", order=90)
 def naming_application_dossier(request, application):
-    if not naming_application_access(request.user, application).insider:
+    if not naming_application_access(request.user, application).reads_material:
         return None
     return ("documents/dossiers/application_panel.html", {"application": application})
