@@ -1,6 +1,7 @@
 """A naming application's own 申报表 (docs/documents.md): its call's level, its
-statement and the studio's facts as submitted, for the application's insiders;
-403 for others who see it, 404 for those who do not."""
+statement and the studio's facts as submitted, for those who read the
+application's material (its insiders and its expert); 403 for others who see
+it, 404 for those who do not."""
 
 import io
 from urllib.parse import quote
@@ -40,13 +41,13 @@ def text_of(response) -> str:
         (Status.UNDER_REVIEW, "member_a", 200),
         (Status.UNDER_REVIEW, "official_a", 200),  # over the studio
         (Status.UNDER_REVIEW, "group_official", 200),  # runs the call
-        (Status.UNDER_REVIEW, "expert", 403),  # scores it, reads no insider records
+        (Status.UNDER_REVIEW, "expert", 200),  # scores it: reads its material
         (Status.PUBLIC_NOTICE, "worker_b", 403),  # sees the notice only
         (Status.UNDER_REVIEW, "worker_b", 404),
         (Status.UNDER_REVIEW, "official_b", 404),
     ],
 )
-def test_the_applications_insiders_download_its_dossier(api, staged, status, role, answer):
+def test_the_applications_readers_download_its_dossier(api, staged, status, role, answer):
     application = staged.at[status]
     api.force_authenticate(person(staged.naming_calls, role))
 
@@ -89,11 +90,12 @@ def test_the_dossier_keeps_the_studios_facts_as_submitted(api, staged):
     assert quote(submitted_name) in response["Content-Disposition"]
 
 
-def test_the_application_page_links_its_dossier_for_insiders_only(as_person, staged):
+def test_the_application_page_links_its_dossier_for_its_readers_only(as_person, staged):
     application = staged.at[Status.PUBLIC_NOTICE]
     page = reverse("naming:application-detail", args=[application.pk])
     link = dossier_url(application)
 
     assert link in as_person(staged.naming_calls.studios.lead_a).get(page).content.decode()
+    assert link in as_person(staged.naming_calls.expert).get(page).content.decode()  # scored it
     worker_page = as_person(staged.naming_calls.studios.org.worker_b).get(page)
     assert worker_page.status_code == 200 and link not in worker_page.content.decode()
