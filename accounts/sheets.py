@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Border, Font, Side
 
 from core.downloads import private_download
+from core.exports import neutralised
 from core.pdf import FONT, PDF_TYPE, fitted, new_pdf
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,8 +39,11 @@ def activation_sheet(sheet: list) -> bytes:
     page.column_dimensions["A"].width = 18
     page.column_dimensions["B"].width = 48
     for person, password in sheet:
-        page.append([person.full_name, f"{_('Employee number')}：{person.employee_no}"])
-        page.append([person.org_unit.name if person.org_unit else "", ""])
+        # Names come from HR files: one typed as a formula stays text (core.exports).
+        page.append(
+            [neutralised(person.full_name), f"{_('Employee number')}：{person.employee_no}"]
+        )
+        page.append([neutralised(person.org_unit.name) if person.org_unit else "", ""])
         page.append([_("One-time password"), password])
         last = page.max_row
         page.cell(last, 2).font = Font(name="Consolas", size=14, bold=True)

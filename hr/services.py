@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import OrgUnit, RoleGrant, User
 from accounts.selectors import is_official, org_units_managed_by
 from core.exceptions import Conflict
+from core.exports import workbook_to, write_sheet
 from core.history import Via, recording
 from core.services import ensure, locked
 from core.signals import records_changed
@@ -294,19 +295,23 @@ def import_progress(*, run_id: int, attempt: int, progress: int) -> None:
 
 
 def _error_file(run: ImportRun, outcome: Outcome) -> str:
-    """The rejected rows with their values and reasons, to fix and upload again."""
-    from openpyxl import Workbook
-
+    """The rejected rows with their values and reasons, to fix and upload again,
+    written as every workbook is (core.exports): a value typed as a formula in
+    the HR file comes back as text, never run when the office opens it."""
     from hr.reading import COLUMNS
 
     columns = COLUMNS[run.kind]
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Rejected rows"))
-    sheet.append([_("Row"), *[c.chinese for c in columns], _("Reason")])
-    for row, _key, message, values in outcome.errors:
-        sheet.append([row, *[values.get(c.key, "") for c in columns], message])
     out = io.BytesIO()
-    book.save(out)
+    with workbook_to(out) as book:
+        write_sheet(
+            book,
+            _("Rejected rows"),
+            [_("Row"), *[c.chinese for c in columns], _("Reason")],
+            (
+                [row, *[values.get(c.key, "") for c in columns], message]
+                for row, _key, message, values in outcome.errors
+            ),
+        )
     content = out.getvalue()
     return run.error_file.storage.save(
         run.error_file.field.generate_filename(run, f"import-{run.pk}-errors.xlsx"),

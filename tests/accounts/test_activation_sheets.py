@@ -173,3 +173,17 @@ def test_the_unit_page_is_a_404_beyond_ones_units(org, client, role):
     page = reverse("hr:unit-detail", args=[org.team_a102.pk])
     assert client.post(page, {"action": "activate", "sheet_format": "pdf"}).status_code == 404
     assert not User.objects.filter(must_change_password=True).exists()
+
+
+def test_a_name_that_reads_as_a_formula_is_text_on_the_slips(org, api):
+    """Names come from HR files: one typed as a formula is printed as text."""
+    from openpyxl import load_workbook
+
+    (newcomer,) = newcomers(org, 1)
+    User.objects.filter(pk=newcomer.pk).update(full_name="=1+1")
+    api.force_authenticate(org.official_a)
+    answer = api.post(ACTIVATE, {"ids": [newcomer.pk], "sheet_format": "xlsx"}, format="json")
+    assert answer.status_code == 200
+    cells = [cell for row in load_workbook(io.BytesIO(answer.content)).active for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert "'=1+1" in [cell.value for cell in cells]

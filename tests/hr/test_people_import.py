@@ -255,3 +255,24 @@ def test_the_dashboard_lists_the_open_work_of_people_who_left(org, studios, clie
     assert 'data-testid="left-behind"' in page and studios.dust.name in page
     client.force_login(org.official_b)  # company B's dashboard: not their people
     assert 'data-testid="left-behind"' not in client.get("/reports/").content.decode()
+
+
+def test_a_rejected_value_that_reads_as_a_formula_comes_back_as_text(
+    org, django_capture_on_commit_callbacks
+):
+    """The rejected rows go back to the office to fix: a cell typed in the HR
+    file as a formula is written as text, never run when the office opens it."""
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("http://example.org","点击")'
+    run = previewed(
+        org.official_a,
+        csv_file(PEOPLE_HEADER, [person_row("N009", formula, "NOPE")]),
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert run.counts["error"] == 1
+    with run.error_file.open("rb") as file:
+        sheet = load_workbook(file).active
+        cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert "'" + formula in [cell.value for cell in cells]
