@@ -5,16 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import org_units_for_filters
 from apprenticeships.models import Evaluation, Milestone, Pairing, Session
 from apprenticeships.selectors import at_risk_condition
-from core.filters import IdFilter, PickerFilter, SearchFilter, SubtreeFilter, YearFilter
+from core.filters import (
+    IdFilter,
+    PickerFilter,
+    SearchFilter,
+    SubtreeFilter,
+    TrueOrFalseFilter,
+    TrueOrFalseSelect,
+    YearFilter,
+)
 from core.forms import FilterForm
-
-
-class AtRiskWidget(django_filters.widgets.BooleanWidget):
-    """All / at risk / on track, instead of django-filter's unknown / yes / no."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = (("", _("All")), ("true", _("At risk")), ("false", _("On track")))
 
 
 class PairingFilterSet(django_filters.FilterSet):
@@ -22,10 +22,12 @@ class PairingFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Pairing.Status.choices, label=_("Status"), empty_label=_("All")
     )
-    at_risk = django_filters.BooleanFilter(
+    at_risk = TrueOrFalseFilter(
         method="filter_at_risk",
         label=_("At risk"),
-        widget=AtRiskWidget,
+        widget=TrueOrFalseSelect(
+            choices=[("", _("All")), ("true", _("At risk")), ("false", _("On track"))]
+        ),
     )
     mentor = PickerFilter(field_name="mentor_id", source="people", label=_("Mentor"))
     apprentice = PickerFilter(field_name="apprentice_id", source="people", label=_("Apprentice"))
@@ -68,7 +70,7 @@ class PairingFilterSet(django_filters.FilterSet):
 
 class MilestoneFilterSet(django_filters.FilterSet):
     pairing = IdFilter(field_name="pairing_id", label=_("Pairing"))
-    done = django_filters.BooleanFilter(
+    done = TrueOrFalseFilter(
         field_name="done_on", lookup_expr="isnull", exclude=True, label=_("Done")
     )
 

@@ -131,14 +131,27 @@ class PickerFilter(IdFilter):
         return field
 
 
+class TrueOrFalseSelect(forms.Select):
+    """All / yes / no as `""`, `true`, `false`, the chosen one shown again;
+    `choices` may name the two answers (at risk / on track)."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices or [("", _("All")), ("true", _("Yes")), ("false", _("No"))])
+
+    def format_value(self, value):
+        return [{True: "true", False: "false"}.get(value, "" if value is None else str(value))]
+
+
 class _TrueOrFalseField(forms.NullBooleanField):
     """`true` or `false` (any case, or 1 and 0); empty means no filter, and
-    anything else is invalid, where Django's field would read it as empty."""
+    anything else is invalid, where Django's field would read it as empty.
+    `unknown` is empty too: Django's yes/no box sends it for "all", so an
+    address bookmarked from such a box keeps working."""
 
-    widget = forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
+    widget = TrueOrFalseSelect
 
     def to_python(self, value):
-        if value in (None, ""):
+        if value in (None, "", "unknown"):
             return None
         typed = str(value).strip().lower()
         if typed in ("true", "1"):

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_for_filters
-from core.filters import PickerFilter, SearchFilter, SubtreeFilter, YearFilter
+from core.filters import PickerFilter, SearchFilter, SubtreeFilter, TrueOrFalseFilter, YearFilter
 from core.forms import FilterForm
 from showcase.models import Story
 
@@ -24,7 +24,7 @@ class StoryFilterSet(django_filters.FilterSet):
     )
     org_unit = SubtreeFilter(queryset=org_units_for_filters)
     year = YearFilter(field_name="published_on", label=_("Year published"))
-    featured = django_filters.BooleanFilter(label=_("Featured"))
+    featured = TrueOrFalseFilter(label=_("Featured"))
 
     class Meta:
         model = Story

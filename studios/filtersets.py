@@ -35,9 +35,7 @@ class StudioFilterSet(django_filters.FilterSet):
         method="filter_honours",
     )
     year = YearFilter(label=_("Year named"), method="filter_honours")
-    dormant = django_filters.BooleanFilter(
-        label=_("Dormant (no output for a year)"), method="filter_dormant"
-    )
+    dormant = TrueOrFalseFilter(label=_("Dormant (no output for a year)"), method="filter_dormant")
     ordering = UniqueOrderingFilter(
         fields=(
             ("code", "code"),
@@ -110,7 +108,7 @@ class MembershipFilterSet(django_filters.FilterSet):
     search = SearchFilter()
     studio = _studio_filter()
     person = _person_filter()
-    current = django_filters.BooleanFilter(
+    current = TrueOrFalseFilter(
         field_name="left_on", lookup_expr="isnull", label=_("Current members only")
     )
 

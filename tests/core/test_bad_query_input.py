@@ -62,3 +62,32 @@ def test_pages_show_the_form_error_instead_of_failing(as_person, studios, url):
 @pytest.mark.parametrize("path", ["/files/abc/", "/api/v1/attachments/abc/"])
 def test_non_numeric_file_ids_are_404(as_person, studios, path):
     assert as_person(studios.org.group_official).get(path).status_code == 404
+
+
+# Every yes/no filter of a list, where a typo used to leave the list unfiltered.
+YES_OR_NO = [
+    ("/api/v1/studios/", "dormant"),
+    ("/api/v1/memberships/", "current"),
+    ("/api/v1/honours/", "revoked"),
+    ("/api/v1/pairings/", "at_risk"),
+    ("/api/v1/milestones/", "done"),
+    ("/api/v1/notices/", "unread"),
+    ("/api/v1/stories/", "featured"),
+]
+
+
+@pytest.mark.parametrize(("url", "name"), YES_OR_NO)
+def test_a_yes_or_no_filter_takes_true_or_false_and_names_a_typo(api, studios, url, name):
+    api.force_authenticate(studios.org.group_official)
+    for typed, status in (("true", 200), ("FALSE", 200), ("", 200), ("unknown", 200), ("yes", 400)):
+        response = api.get(url, {name: typed})
+        assert response.status_code == status, (typed, response.content[:300])
+    assert name in api.get(url, {name: "on"}).json()["errors"]
+
+
+def test_a_yes_or_no_box_shows_the_answer_chosen_and_a_typo_on_the_page(as_person, studios):
+    client = as_person(studios.org.group_official)
+    page = client.get("/apprenticeships/", {"at_risk": "true"}).content.decode()
+    assert '<option value="true" selected>' in page
+    page = client.get("/apprenticeships/", {"at_risk": "maybe"}).content.decode()
+    assert "请选择 true 或 false" in page
