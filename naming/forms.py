@@ -77,17 +77,14 @@ class ApplyForm(BootstrapFormMixin, forms.Form):
         label=_("Statement"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
-    def __init__(self, *args, studios, call: NamingCall | None = None, **kwargs):
+    def __init__(self, *args, studios, call: NamingCall, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["studio"].queryset = studios
         if studios.count() > TICKABLE_CHOICES:
             # An official over many studios finds theirs by code or name, among
             # exactly those of the list (naming.pickers).
             self.fields["studio"] = PickField(
-                label=_("Studio"),
-                source="studios" if call is None else "call-studios",
-                record_id=None if call is None else call.pk,
-                queryset=studios,
+                label=_("Studio"), source="call-studios", record_id=call.pk, queryset=studios
             )
             self.style_widgets(["studio"])
 

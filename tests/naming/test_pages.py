@@ -12,9 +12,12 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit
 from accounts.selectors import org_units_visible_to, people_visible_to
+from core.exceptions import Conflict
 from naming import services
 from naming.models import Level, NamingApplication, NamingCall, Objection
+from studios import services as studio_services
 from studios.models import Studio
+from studios.selectors import studios_visible_to
 from studios.services import membership_add
 from tests.factories import PersonFactory
 from tests.lists import ListCase, each_list
@@ -123,6 +126,75 @@ def test_a_typed_closed_unit_is_refused_beside_the_box_with_the_reason(as_person
     assert answer.status_code == 400
     error_beside(page_form(answer.content.decode()), "org_unit", "该单位已撤销。")
     assert not NamingCall.objects.filter(title="A102 命名").exists()
+
+
+def applied(official, call, studio) -> bool:
+    """Whether `naming_application_create` takes `studio` from `official`
+    (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.naming_application_create(by=official, call=call, studio=studio)
+            raise _Undone
+    except _Undone:
+        return True
+    except (ValidationError, Conflict):
+        return False
+
+
+@pytest.mark.parametrize("official", ["official_a", "group_official"])
+def test_the_call_pages_studio_picker_offers_exactly_the_studios_that_may_apply(
+    as_person, naming_calls, official, monkeypatch
+):
+    """An official over more studios than a list shows picks the applying one
+    by typing: each studio they may see, looked up by code in the call's studio
+    picker, is offered if and only if the application then takes it
+    (established or named studios of their units in the calling unit, not
+    applying yet: the dust studio has applied, A1-PREP is still preparing)."""
+    from naming import forms
+
+    monkeypatch.setattr(forms, "TICKABLE_CHOICES", 0)
+    studios, call = naming_calls.studios, naming_calls.enterprise
+    services.naming_application_create(by=studios.lead_a, call=call, studio=studios.dust)
+    studio_services.studio_create(
+        by=studios.org.group_official,
+        name="筹建中工作室",
+        code="A1-PREP",
+        kind=Studio.Kind.MODEL_WORKER,
+        leader=studios.org.worker_a,
+        org_unit=studios.org.mine_a1,
+        speciality="通风",
+        founded_on=datetime.date(2020, 1, 1),
+    )
+    official = getattr(studios.org, official)
+    client = as_person(official)
+    html = client.get(reverse("naming:call-detail", args=[call.pk])).content.decode()
+    address = picker_of(html, "studio")
+    assert address == reverse("picker-search", args=["call-studios", call.pk])
+    verdicts = {
+        studio.code: (
+            studio.code in found(client, address, studio.code),
+            applied(official, call, studio),
+        )
+        for studio in studios_visible_to(official)
+    }
+    assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+    assert verdicts["A1-WASH"] == (True, True)
+    assert verdicts["A1-DUST"] == verdicts["A1-PREP"] == (False, False)
+
+
+def test_a_calls_studio_picker_is_a_404_to_those_who_do_not_see_the_call(as_person, org):
+    call = services.naming_call_create(
+        by=org.official_a,
+        title="A 公司命名",
+        level=Level.ENTERPRISE,
+        year=2026,
+        org_unit=org.company_a,
+        deadline=timezone.localdate() + datetime.timedelta(days=9),
+        quota=1,
+        rubric=RUBRIC,
+    )
+    address = reverse("picker-search", args=["call-studios", call.pk])
+    assert as_person(org.official_b).get(address, {"q": "A1"}).status_code == 404
 
 
 def test_a_worker_may_not_open_a_call(as_person, org):
