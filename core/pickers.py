@@ -10,7 +10,12 @@ Apps register their sources (`register(PickerSource(...))` in their
 record (whom an official may ask to review a given proposal) is registered
 `for_record`: its address names the record (`/pickers/<source>/<id>/?q=`) and
 its scope is `scope(user, record_id)`, which refuses (404 or 403) a viewer who
-may not pick for that record.
+may not pick for that record. Where that record is itself chosen on the same
+form (a pairing's studio, whose members are the mentors offered), the picker
+`follows` that field: the JavaScript searches the record's source for the
+record chosen there, and the picker's own address while none is chosen.
+Without JavaScript the service refuses, beside the box, whatever the record
+chosen does not take.
 """
 
 import re
@@ -85,6 +90,21 @@ def picker_search(request, name: str, record_id: int | None = None):
     return response
 
 
+@dataclass(frozen=True)
+class Follows:
+    """A picker whose choices depend on the record chosen in another field of
+    its form: `field` is that field's name as posted, `source` the `for_record`
+    source searched for the record chosen there."""
+
+    field: str
+    source: str
+
+    def search_url(self) -> str:
+        """The source's address with `{id}` where the chosen record's id goes."""
+        head, _record, tail = reverse("picker-search", args=[self.source, 0]).rpartition("/0/")
+        return f"{head}/{{id}}/{tail}"
+
+
 class Typed(str):
     """A key as typed in the picker's box (not a primary key)."""
 
@@ -93,14 +113,24 @@ class PickerInput(forms.Widget):
     """One text box named `<name>_key` holding the chosen records' keys (the
     posted `<name>` itself, a primary key or keys, is still read when the box
     is absent: API-style posts). `data-picker` points the JavaScript at the
-    source (for a `for_record` source, at its choices for `record_id`)."""
+    source (for a `for_record` source, at its choices for `record_id`);
+    `data-picker-follows` and `data-picker-follow-url` at the source it searches
+    instead once a record is chosen in the field it `follows`."""
 
     multiple = False
 
-    def __init__(self, *, source: str, record_id: int | None = None, attrs=None):
+    def __init__(
+        self,
+        *,
+        source: str,
+        record_id: int | None = None,
+        follows: Follows | None = None,
+        attrs=None,
+    ):
         super().__init__(attrs)
         self.source = source
         self.record_id = record_id
+        self.follows = follows
 
     def search_url(self) -> str:
         record = [] if self.record_id is None else [self.record_id]
@@ -129,16 +159,26 @@ class PickerInput(forms.Widget):
         box_id = attrs.get("id", f"id_{name}")
         chips = format_html_join(
             "",
-            '<li class="picker-chip" data-key="{}">{}</li>',
-            ((choice.key, choice.label) for choice in picked if choice.key),
+            '<li class="picker-chip" data-key="{}" data-id="{}">{}</li>',
+            ((choice.key, choice.id, choice.label) for choice in picked if choice.key),
+        )
+        follows = (
+            format_html(
+                ' data-picker-follows="{}" data-picker-follow-url="{}"',
+                self.follows.field,
+                self.follows.search_url(),
+            )
+            if self.follows
+            else ""
         )
         return format_html(
-            '<div class="picker" data-picker="{}" data-multiple="{}" '
+            '<div class="picker" data-picker="{}"{} data-multiple="{}" '
             'data-move-up="{}" data-move-down="{}" data-remove="{}">'
             '<input type="text" class="form-control" name="{}_key" id="{}" value="{}" '
             'autocomplete="off" spellcheck="false" placeholder="{}">'
             '<ol class="picker-chosen list-unstyled small mb-0">{}</ol></div>',
             self.search_url(),
+            follows,
             "true" if self.multiple else "false",
             # The chips' buttons, named for a screen reader in the page's language.
             _("Move up"),
@@ -165,6 +205,7 @@ class PickerManyInput(PickerInput):
 class Picked:
     key: str
     label: str
+    id: str = ""  # the record's, for a picker following this one (none for a typed key)
 
 
 CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
@@ -232,9 +273,9 @@ class PickField(WidgetShowsField, forms.ModelChoiceField):
     """One record from the field's queryset, chosen in a picker: a primary key
     (posted by the JavaScript or an API-style client) or a typed key."""
 
-    def __init__(self, *, source: str, queryset=None, record_id=None, **kwargs):
+    def __init__(self, *, source: str, queryset=None, record_id=None, follows=None, **kwargs):
         self.source = source
-        widget = PickerInput(source=source, record_id=record_id)
+        widget = PickerInput(source=source, record_id=record_id, follows=follows)
         super().__init__(queryset=queryset, widget=widget, **kwargs)
         self.widget.field = self  # the widget shows the chosen record through its scope
 
@@ -266,9 +307,9 @@ class PickManyField(WidgetShowsField, forms.ModelMultipleChoiceField):
 
     widget = PickerManyInput
 
-    def __init__(self, *, source: str, queryset=None, record_id=None, **kwargs):
+    def __init__(self, *, source: str, queryset=None, record_id=None, follows=None, **kwargs):
         self.source = source
-        widget = PickerManyInput(source=source, record_id=record_id)
+        widget = PickerManyInput(source=source, record_id=record_id, follows=follows)
         super().__init__(queryset=queryset, widget=widget, **kwargs)
         self.widget.field = self
 
@@ -348,5 +389,6 @@ def _picked(source_name: str, queryset, values) -> list[Picked]:
             continue
         record = value if hasattr(value, "pk") else by_id.get(str(value))
         if record is not None:
-            picked.append(Picked(str(getattr(record, source.key_field)), source.label(record)))
+            key = str(getattr(record, source.key_field))
+            picked.append(Picked(key, source.label(record), str(record.pk)))
     return picked

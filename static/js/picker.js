@@ -3,6 +3,10 @@
 // which works as it is without JavaScript. Here the box becomes a search field
 // with a list of matches (arrow keys, Enter, Escape, or a tap) and, for a field
 // of several, chips that keep the order chosen and can be moved or removed.
+// A picker whose choices depend on a record chosen in another field of its
+// form (data-picker-follows: that field's name) searches, once a record is
+// chosen there, data-picker-follow-url with that record's id in place of {id};
+// until then its own data-picker.
 (function () {
   "use strict";
 
@@ -11,7 +15,7 @@
     var chosenList = picker.querySelector(".picker-chosen");
     var multiple = picker.dataset.multiple === "true";
     var chosen = Array.prototype.map.call(chosenList.children, function (li) {
-      return { key: li.dataset.key, label: li.textContent };
+      return { key: li.dataset.key, label: li.textContent, id: li.dataset.id || "" };
     });
     var keys = document.createElement("input");
     keys.type = "hidden";
@@ -33,6 +37,8 @@
 
     function sync() {
       var value = chosen.map(function (c) { return c.key; }).join(" ");
+      // What a picker following this field reads (a typed key has no id).
+      keys.dataset.ids = chosen.map(function (c) { return c.id; }).join(" ");
       if (keys.value !== value) {
         keys.value = value;
         // A list's filter form refreshes its results on change (htmx).
@@ -112,14 +118,20 @@
       var match = matches[index];
       if (!match) return;
       var taken = chosen.some(function (c) { return c.key === match.key; });
+      var choice = { key: match.key, label: match.label, id: String(match.id) };
       if (multiple) {
-        if (!taken) chosen.push({ key: match.key, label: match.label });
+        if (!taken) chosen.push(choice);
       } else {
-        chosen = [{ key: match.key, label: match.label }];
+        chosen = [choice];
       }
       box.value = "";
       show([]);
       sync();
+    }
+
+    function searchUrl() {
+      var id = picker.dataset.pickerFollows ? chosenId(picker.closest("form"), picker.dataset.pickerFollows) : "";
+      return id ? picker.dataset.pickerFollowUrl.replace("{id}", encodeURIComponent(id)) : picker.dataset.picker;
     }
 
     box.dataset.placeholder = box.placeholder;
@@ -128,7 +140,7 @@
       var text = box.value.trim();
       if (!text) return show([]);
       timer = setTimeout(function () {
-        fetch(picker.dataset.picker + "?q=" + encodeURIComponent(text), { credentials: "same-origin" })
+        fetch(searchUrl() + "?q=" + encodeURIComponent(text), { credentials: "same-origin" })
           .then(function (answer) { return answer.ok ? answer.json() : { results: [] }; })
           .then(function (body) { if (box.value.trim() === text) show(body.results); });
       }, 200);
@@ -141,6 +153,19 @@
     });
     box.addEventListener("blur", function () { setTimeout(function () { show([]); }, 150); });
     sync();
+  }
+
+  // The id of the one record chosen in the field `name` of `form`: a picker's
+  // (its keys' box carries the ids) or a list's; "" if none or several.
+  function chosenId(form, name) {
+    if (!form) return "";
+    var keys = form.querySelector("input[type=hidden][name='" + CSS.escape(name + "_key") + "']");
+    if (keys) {
+      var ids = (keys.dataset.ids || "").split(" ");
+      return ids.length === 1 ? ids[0] : "";
+    }
+    var field = form.elements.namedItem(name);
+    return field && /^[0-9]+$/.test(field.value) ? field.value : "";
   }
 
   function setUpAll(root) {

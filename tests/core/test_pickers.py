@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import User
 from achievements.models import Patent
 from core.pickers import PICKER_LIMIT
+from studios.models import Studio
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +201,22 @@ def test_the_chips_buttons_are_named_in_the_pages_language(language, names):
         html = PickerManyInput(source="people").render("inventors", None)
     up, down, remove = names
     assert f'data-move-up="{up}" data-move-down="{down}" data-remove="{remove}"' in html
+
+
+def test_a_picker_following_a_field_names_it_and_its_records_source(studios):
+    """picker.js searches the source of the record chosen in the followed field
+    (its id in place of `{id}`), and the picker's own address until one is
+    chosen; a chosen record's chip carries its id for a picker following it."""
+    from core.pickers import Follows, PickField
+
+    mentor = PickField(
+        source="active-people", queryset=None, follows=Follows("studio", "studio-mentors")
+    )
+    html = mentor.widget.render("mentor", None)
+    assert f'data-picker="{reverse("picker-search", args=["active-people"])}"' in html
+    assert 'data-picker-follows="studio"' in html
+    assert 'data-picker-follow-url="/pickers/studio-mentors/{id}/"' in html
+    assert "data-picker-follows" not in PickField(source="people").widget.render("mentor", None)
+    studio = PickField(source="studios", queryset=Studio.objects.all())
+    chip = f'data-key="A1-DUST" data-id="{studios.dust.pk}"'
+    assert chip in studio.widget.render("studio", studios.dust.pk)
