@@ -3,8 +3,10 @@ need it whatever database the suite uses: a SQLite file and the filesystem
 transport in a var folder of their own, `manage.py run_embedded` (web, workers,
 beat) started as a real process, and `manage.py shell -c` for data.
 
-Migrating a fresh SQLite file takes half a minute, so it is done once per
-process (`migrated_database`) and copied for each site."""
+Migrating a fresh SQLite file takes half a minute, so it is done once for the
+current migrations and kept in the var folder (`migrated_database`, named after
+the fingerprint the PostgreSQL test templates use, tests/databases.py) for
+every later run, then copied for each site."""
 
 import http.client
 import json
@@ -22,7 +24,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-_template: Path | None = None
+from tests.databases import migrations_fingerprint
 
 
 def free_port() -> int:
@@ -60,13 +62,20 @@ def manage(var: Path, *args: str, timeout: float = 300, **extra: str) -> str:
 
 
 def migrated_database(tmp_root: Path) -> Path:
-    """A migrated SQLite file, made once per process."""
-    global _template
-    if _template is None or not _template.exists():
+    """A migrated SQLite file for the current migrations: the one kept from an
+    earlier run, or made now and kept (a stale one is dropped)."""
+    kept = settings.VAR_DIR / "test-templates"
+    template = kept / f"embedded-{migrations_fingerprint()}.sqlite3"
+    if not template.exists():
         var = tmp_root / "template-var"
         manage(var, "migrate", "--noinput")
-        _template = var / "db.sqlite3"
-    return _template
+        kept.mkdir(exist_ok=True)
+        for stale in kept.glob("embedded-*.sqlite3"):
+            stale.unlink(missing_ok=True)
+        partial = template.with_suffix(f".{os.getpid()}.part")
+        shutil.copy(var / "db.sqlite3", partial)
+        partial.replace(template)  # whole or not at all, whoever reads it
+    return template
 
 
 class EmbeddedSite:
