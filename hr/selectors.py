@@ -11,8 +11,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.selectors import user_scope
+from accounts.models import OrgUnit, User
+from accounts.selectors import open_units_managed_by, user_scope
 from apprenticeships.models import Pairing
 from competitions.models import Proposal, Review, ReviewAssignment
 from core.access import Fact, RecordAccess, annotate_facts, read_facts
@@ -68,6 +68,21 @@ def import_access(user, run: ImportRun) -> ImportAccess:
             facts_of=import_facts,
         )
     )
+
+
+def merge_targets(user, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """The units `unit` may be merged into by `user` (None: the system, for an
+    import it applies): open units they manage outside `unit`'s own subtree,
+    none while `unit` is closed. The merge form's picker offers them
+    (`/pickers/merge-targets/<unit id>/`) and `unit_merge` takes them: one rule
+    for both."""
+    if user is None:
+        units = OrgUnit.objects.filter(closed_on__isnull=True).order_by("path")
+    else:
+        units = open_units_managed_by(user)
+    if unit.is_closed:
+        return units.none()
+    return units.exclude(path__startswith=unit.path)
 
 
 def people_left(unit) -> QuerySet[User]:

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, RoleGrant, User
-from accounts.selectors import is_official, org_units_managed_by
+from accounts.selectors import is_official, open_units_managed_by, org_units_managed_by
+from accounts.services import unit_checked
 from core.exceptions import Conflict
 from core.exports import workbook_to, write_sheet
 from core.history import Via, recording
@@ -43,7 +44,7 @@ from hr.planning import (
     too_many_rows,
 )
 from hr.reading import open_table
-from hr.selectors import imports_visible_to, open_work_of
+from hr.selectors import imports_visible_to, merge_targets, open_work_of
 from notices.kinds import in_product_language
 from notices.services import notify
 
@@ -92,18 +93,19 @@ KEPT_ON_MERGE = {RoleGrant, ImportRun}
 def unit_merge(*, unit: OrgUnit, into: OrgUnit, by: User | None) -> OrgUnit:
     """Merge `unit` into `into`: its people, its records and its child units move
     to the surviving unit, and it is closed, pointing at the survivor. Records
-    keep their codes and their history."""
-    ensure(
-        unit.pk != into.pk and not into.path.startswith(unit.path),
-        ValidationError(
-            {"merge_into": _("A unit cannot be merged into itself or a unit below it.")}
-        ),
-    )
+    keep their codes and their history. `into` is one of `merge_targets` (an
+    open unit `by` manages outside `unit`'s subtree), as the merge form's
+    picker offers them."""
     unit = _managed(by, unit)
     into = _managed(by, into)
-    ensure(
-        not unit.is_closed and not into.is_closed, Conflict(_("A closed unit cannot be merged."))
-    )
+    if not merge_targets(by, unit).filter(pk=into.pk).exists():
+        # The offer decides; say which of its rules fails.
+        ensure(not unit.is_closed, Conflict(_("A closed unit cannot be merged.")))
+        ensure(
+            not into.path.startswith(unit.path),
+            ValidationError({"into": _("A unit cannot be merged into itself or a unit below it.")}),
+        )
+        raise ValidationError({"into": _("This unit is closed.")})
     for relation in OrgUnit._meta.related_objects:
         model = relation.related_model
         if model is OrgUnit or model in KEPT_ON_MERGE or model._meta.app_label == "reports":
@@ -172,8 +174,9 @@ def import_request(
     mode: str = ImportRun.Mode.UPSERT,
     org_unit: OrgUnit | None = None,
 ) -> ImportRun:
-    """Store the file and queue its preview over `org_unit` (by default the
-    official's widest unit). Nothing else is written until the official confirms."""
+    """Store the file and queue its preview over `org_unit`, an open unit the
+    official manages (by default their widest). Nothing else is written until
+    the official confirms."""
     ensure(is_official(by), PermissionDenied())
     ensure(
         kind in ImportRun.Kind.values, ValidationError({"kind": _("Choose people or org units.")})
@@ -186,13 +189,14 @@ def import_request(
         mode == ImportRun.Mode.UPSERT or kind == ImportRun.Kind.PEOPLE,
         ValidationError({"mode": _("Only a people file can be a full roster.")}),
     )
-    managed = org_units_managed_by(by)
     if org_unit is None:
-        org_unit = managed.order_by("depth", "path").first()
+        org_unit = open_units_managed_by(by).order_by("depth", "path").first()
     ensure(
-        org_unit is not None and managed.filter(pk=org_unit.pk).exists(),
+        org_unit is not None,
         ValidationError({"org_unit": _("This unit is outside the units you manage.")}),
     )
+    # An open unit they manage (`open_units_managed_by`), as the form's picker offers.
+    unit_checked(org_unit, by)
     ensure(upload is not None, ValidationError({"file": _("Choose a file to upload.")}))
     _checked_upload(kind, upload)
     run = ImportRun(

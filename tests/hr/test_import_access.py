@@ -2,13 +2,20 @@
 pages; the API's contract (202, statuses, 409s) and a constant number of
 queries for the lists."""
 
+import datetime
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import OrgUnit, User
+from accounts.selectors import org_units_visible_to
+from hr import services
 from hr.models import ImportRun
 from tests.hr.imports import PEOPLE_HEADER, csv_file, media_root, person_row  # noqa: F401
 from tests.lists import ListCase, each_list
+from tests.page_html import error_beside, picker_of
 from tests.roles import person
 from tests.world import shared_data
 
@@ -146,6 +153,14 @@ def test_another_companys_unit_is_not_offered(org, api):
     assert answer.status_code == 400 and "org_unit" in answer.json()["errors"]
 
 
+def test_a_closed_unit_is_a_400_naming_it_and_nothing_is_stored(org, api):
+    OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+    answer = upload(api, org.official_a, org_unit=org.team_a102.pk)
+    assert answer.status_code == 400
+    assert answer.json()["errors"] == {"org_unit": ["该单位已撤销。"]}
+    assert not ImportRun.objects.exists()
+
+
 @pytest.mark.parametrize("role", ["worker_a", "lead_a"])
 def test_who_is_not_an_official_cannot_upload(org, studios, api, role, client):
     assert upload(api, person(studios, role)).status_code == 403
@@ -214,6 +229,70 @@ def test_a_bad_upload_on_the_page_is_a_400_with_the_reason(org, client):
     )
     assert answer.status_code == 400
     assert ".xlsx" in answer.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+class _Undone(Exception):
+    """Raised to roll back an upload once it has been accepted."""
+
+
+def requested(official, unit) -> bool:
+    """Whether `import_request` takes `unit` from `official` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.import_request(
+                by=official, kind="people", upload=csv_file(PEOPLE_HEADER, ROWS), org_unit=unit
+            )
+            raise _Undone
+    except _Undone:
+        return True
+    except ValidationError:
+        return False
+
+
+def offered(client, picker: str, text: str) -> list[str]:
+    answer = client.get(picker, {"q": text})
+    assert answer.status_code == 200
+    return [row["key"] for row in answer.json()["results"]]
+
+
+@pytest.mark.parametrize("official", ["official_a", "group_official", "admin"])
+def test_every_unit_offered_for_an_upload_is_taken_and_every_other_refused(org, client, official):
+    """Each unit the official may see, looked up by code in the upload form's
+    unit picker, is offered if and only if the upload then takes it: the open
+    units they manage (team A102 has closed)."""
+    official = getattr(org, official)
+    OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+    client.force_login(official)
+    picker = picker_of(client.get(reverse("hr:import-list")).content.decode(), "org_unit")
+    assert picker == reverse("picker-search", args=["managed-org-units"])
+    verdicts = {
+        unit.code: (unit.code in offered(client, picker, unit.code), requested(official, unit))
+        for unit in org_units_visible_to(official).order_by("code")
+    }
+    assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+    assert verdicts["A101"] == (True, True)
+    assert verdicts["A102"] == (False, False)
+
+
+def test_a_typed_closed_unit_is_refused_beside_the_box_with_the_reason(org, client):
+    """Without JavaScript a unit the official manages typed in the box reaches
+    the service, which says it is closed; nothing is stored."""
+    OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+    client.force_login(org.official_a)
+    answer = client.post(
+        reverse("hr:import-list"),
+        {
+            "kind": "people",
+            "mode": "upsert",
+            "org_unit_key": "A102",
+            "file": csv_file(PEOPLE_HEADER, ROWS),
+        },
+    )
+    assert answer.status_code == 400
+    html = answer.content.decode()
+    start = html.index('data-testid="import-form"')
+    error_beside(html[start : html.index("</form>", start)], "org_unit", "该单位已撤销。")
     assert not ImportRun.objects.exists()
 
 

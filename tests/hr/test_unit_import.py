@@ -1,15 +1,22 @@
 """Importing org units: new units under their parents (in any row order),
 renames and moves, cycles and scope refused, closing and merging."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 
 from accounts.models import OrgUnit, User
+from core.exceptions import Conflict
 from hr import services
 from hr.models import ImportRun
 from studios.models import Studio
 from tests.hr.imports import UNITS_HEADER, applied, csv_file, media_root, previewed  # noqa: F401
+from tests.page_html import error_beside, picker_of
+from tests.roles import person
 
 pytestmark = pytest.mark.django_db
 
@@ -171,12 +178,107 @@ def test_merging_into_a_unit_below_it_is_refused_with_a_400(org, client):
 
 @pytest.mark.parametrize("role", ["official_b", "worker_a", "lead_a"])
 def test_the_unit_page_is_for_the_officials_over_the_unit(org, studios, client, role):
-    from tests.roles import person
-
     client.force_login(person(studios, role))
     page = reverse("hr:unit-detail", args=[org.team_a102.pk])
     assert client.get(page).status_code == 404
     assert client.post(page, {"action": "close"}).status_code == 404
+    assert not OrgUnit.objects.get(pk=org.team_a102.pk).is_closed
+
+
+# ── the merge form's picker: exactly the units the merge takes ─────────────
+
+
+class _Undone(Exception):
+    """Raised to roll back a merge once it has been accepted."""
+
+
+def merged(official, unit, into) -> bool:
+    """Whether `unit_merge` takes `into` for `unit` from `official` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.unit_merge(unit=unit, into=into, by=official)
+            raise _Undone
+    except _Undone:
+        return True
+    except (ValidationError, Conflict, Http404):
+        return False
+
+
+def offered(client, picker: str, text: str) -> list[str]:
+    answer = client.get(picker, {"q": text})
+    assert answer.status_code == 200
+    return [row["key"] for row in answer.json()["results"]]
+
+
+def close(unit) -> None:
+    OrgUnit.objects.filter(pk=unit.pk).update(closed_on=datetime.date(2024, 1, 1))
+
+
+def unit_page(unit) -> str:
+    return reverse("hr:unit-detail", args=[unit.pk])
+
+
+def merge_form(html: str) -> str:
+    """The HTML of a unit page's merge form."""
+    start = html.index('data-testid="unit-merge"')
+    return html[start : html.index("</form>", start)]
+
+
+@pytest.mark.parametrize(
+    ("official", "unit"),
+    [
+        ("official_a", "team_a102"),
+        ("official_a", "mine_a1"),  # its teams are below it
+        ("official_a", "team_a101"),  # closed: merged into nothing
+        ("group_official", "team_a102"),
+        ("admin", "mine_a1"),
+    ],
+)
+def test_every_unit_offered_to_merge_into_is_taken_and_every_other_refused(
+    org, client, official, unit
+):
+    """Each unit, looked up by code in the picker of the unit's merge form, is
+    offered if and only if the merge then takes it: open units the official
+    manages outside the unit's own subtree (team A101 has closed)."""
+    official, unit = getattr(org, official), getattr(org, unit)
+    client.force_login(official)
+    picker = reverse("picker-search", args=["merge-targets", unit.pk])
+    form = merge_form(client.get(unit_page(org.team_a102)).content.decode())
+    assert picker_of(form, "into") == reverse(
+        "picker-search", args=["merge-targets", org.team_a102.pk]
+    )
+    close(org.team_a101)
+    unit.refresh_from_db()
+    verdicts = {
+        into.code: (into.code in offered(client, picker, into.code), merged(official, unit, into))
+        for into in OrgUnit.objects.order_by("code")
+    }
+    assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+    assert verdicts["A101"] == verdicts[unit.code] == (False, False)
+    assert verdicts["A"] == (not unit.is_closed, not unit.is_closed)
+
+
+@pytest.mark.parametrize(("role", "status"), [("official_b", 404), ("worker_a", 404)])
+def test_the_merge_picker_is_for_the_officials_over_the_unit(org, client, role, status):
+    client.force_login(person(org, role))
+    answer = client.get(reverse("picker-search", args=["merge-targets", org.team_a102.pk]))
+    assert answer.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("A101", "该单位已撤销。"), ("A102", "单位不能并入自身或其下级单位。")],
+)
+def test_a_typed_unit_the_merge_does_not_take_is_refused_beside_the_box(
+    org, client, typed, message
+):
+    """Without JavaScript a unit the official manages typed in the box reaches
+    the service, which says why it is not taken; nothing is merged."""
+    close(org.team_a101)
+    client.force_login(org.official_a)
+    answer = client.post(unit_page(org.team_a102), {"action": "merge", "into_key": typed})
+    assert answer.status_code == 400
+    error_beside(merge_form(answer.content.decode()), "into", message)
     assert not OrgUnit.objects.get(pk=org.team_a102.pk).is_closed
 
 
