@@ -36,6 +36,18 @@ def similarity_pool(user) -> QuerySet[Proposal]:
     )
 
 
+def originals_offered(user, proposal: Proposal) -> QuerySet[Proposal]:
+    """What an official may name as the original of `proposal` when marking it
+    a duplicate: the similarity pool less the proposal itself, drafts and other
+    duplicates, newest first (the duplicate form's choices)."""
+    return (
+        similarity_pool(user)
+        .exclude(pk=proposal.pk)
+        .exclude(status__in=[Proposal.Status.DRAFT, Proposal.Status.DUPLICATE])
+        .order_by("-id")
+    )
+
+
 def similar_proposals(user, title: str, *, exclude_id: int | None = None, limit: int = 5):
     """The proposals most like `title` that `user` may see, best first, each
     annotated with `similarity` (0–1)."""

@@ -34,6 +34,7 @@ from competitions.models import (
     AwardGrade,
     Campaign,
     CampaignReviewer,
+    Criterion,
     Proposal,
     Review,
     ReviewAssignment,
@@ -42,6 +43,7 @@ from competitions.selectors.proposals import (
     officials_part,
     proposals_managed_by,
     proposals_visible_to,
+    proposals_with_access,
     without_blind,
 )
 from core.scoping import signed_in
@@ -202,6 +204,71 @@ def with_scores(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     )
 
 
+@dataclass(frozen=True)
+class ReviewFigures:
+    """How far one proposal's review has got: the reviews in, the running score
+    (`with_scores`) and the campaign's minimum."""
+
+    review_count: int
+    current_score: Decimal | None
+    needed: int
+
+    @property
+    def enough(self) -> bool:
+        """The campaign's minimum reviews are in: the office may decide, and the
+        running score is shown (the decisions board orders by the same rule)."""
+        return self.review_count >= self.needed
+
+
+def review_figures(proposal: Proposal) -> ReviewFigures:
+    """The proposal's figures as they stand, read in SQL by `with_scores`: one
+    definition for the decision and the office's forms on its page."""
+    figures = with_scores(Proposal.objects.filter(pk=proposal.pk)).values(
+        "review_count", "current_score"
+    )[0]
+    return ReviewFigures(**figures, needed=proposal.campaign.min_reviews)
+
+
+def active_assignments(proposal: Proposal) -> QuerySet[ReviewAssignment]:
+    """The proposal's reviewers in place (not replaced), by name, each with
+    their unit and whether their review is in (`reviewed`)."""
+    reviewed = Review.objects.filter(proposal=proposal, reviewer=OuterRef("reviewer"))
+    return (
+        proposal.assignments.filter(replaced_at__isnull=True)
+        .select_related("reviewer__org_unit")
+        .annotate(reviewed=Exists(reviewed))
+        .order_by("reviewer__full_name")
+    )
+
+
+def reviewers_yet_to_review(proposal: Proposal) -> QuerySet[User]:
+    """The proposal's reviewers in place who have not reviewed it, by name: the
+    ones `reviewer_replace` may replace (a review in stands)."""
+    pending = proposal.assignments.filter(replaced_at__isnull=True).exclude(
+        reviewer__in=proposal.reviews.values("reviewer")
+    )
+    return User.objects.filter(pk__in=pending.values("reviewer")).order_by("full_name")
+
+
+def proposals_to_review(user) -> QuerySet[Proposal]:
+    """The proposals the person is assigned to review now (not replaced), with
+    their access facts: what the rubric form opens, anything else is a 404."""
+    return proposals_with_access(user).filter(
+        assignments__reviewer=user, assignments__replaced_at__isnull=True
+    )
+
+
+def review_by(reviewer, proposal: Proposal) -> Review | None:
+    """The reviewer's own review of the proposal with its scores (None before
+    they have reviewed it)."""
+    return proposal.reviews.filter(reviewer=reviewer).prefetch_related("scores").first()
+
+
+def rubric_of(proposal: Proposal) -> QuerySet[Criterion]:
+    """The criteria the proposal is scored on: its campaign's rubric, in order."""
+    return Criterion.objects.filter(campaign_id=proposal.campaign_id)
+
+
 def review_queue(user) -> QuerySet[ReviewAssignment]:
     """The reviewer's assignments, earliest deadline first, with whether they
     have reviewed each and how far the proposal's review has got (n of m)."""
@@ -267,10 +334,24 @@ def _reviews_managed(scope, user) -> Q:
 
 
 def decisions_board(user, campaign: Campaign) -> QuerySet[Proposal]:
-    """Proposals under review in the official's units, best score first."""
-    return with_scores(
-        proposals_managed_by(user).filter(campaign=campaign, status=Proposal.Status.UNDER_REVIEW)
-    ).order_by(F("current_score").desc(nulls_last=True), "id")
+    """Proposals under review in the official's units with their figures
+    (`with_scores`): those with the campaign's minimum reviews in first, best
+    score first; the others after them. The board shows no score below the
+    minimum, so the order must not give it away by ranking those among the rest."""
+    enough = Case(
+        When(review_count__gte=campaign.min_reviews, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        with_scores(
+            proposals_managed_by(user).filter(
+                campaign=campaign, status=Proposal.Status.UNDER_REVIEW
+            )
+        )
+        .alias(enough=enough)
+        .order_by("enough", F("current_score").desc(nulls_last=True), "id")
+    )
 
 
 def review_panel(campaign: Campaign, user) -> QuerySet[User]:

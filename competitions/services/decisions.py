@@ -13,7 +13,7 @@ from accounts.models import User
 from achievements.models import Achievement
 from achievements.selectors import achievements_visible_to
 from competitions.models import Award, AwardGrade, AwardShare, Proposal
-from competitions.selectors import proposals_visible_to, with_scores
+from competitions.selectors import proposals_visible_to, review_figures
 from competitions.services.proposals import proposal_url, tell_authors
 from competitions.services.screening import locked_for_official
 from core.exceptions import Conflict
@@ -43,15 +43,12 @@ def proposal_decide(*, proposal_id: int, by: User, outcome: str, reason: str = "
             code="invalid_transition",
         ),
     )
-    figures = with_scores(Proposal.objects.filter(pk=proposal.pk)).values(
-        "review_count", "current_score"
-    )[0]
-    needed = proposal.campaign.min_reviews
+    figures = review_figures(proposal)
     ensure(
-        figures["review_count"] >= needed,
+        figures.enough,
         Conflict(
             _("%(n)s of the %(needed)s reviews needed are in.")
-            % {"n": figures["review_count"], "needed": needed},
+            % {"n": figures.review_count, "needed": figures.needed},
             code="reviews_missing",
         ),
     )
@@ -60,7 +57,7 @@ def proposal_decide(*, proposal_id: int, by: User, outcome: str, reason: str = "
         outcome == Status.APPROVED or bool(reason),
         ValidationError({"reason": _("A rejection must give its reasons.")}),
     )
-    proposal.score = Decimal(figures["current_score"]).quantize(CENT, ROUND_HALF_UP)
+    proposal.score = Decimal(figures.current_score).quantize(CENT, ROUND_HALF_UP)
     proposal.decided_at = timezone.now()
     proposal.decision_reason = reason
     proposal.transition_to(

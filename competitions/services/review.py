@@ -15,13 +15,12 @@ from accounts.selectors import active_people_visible_to
 from accounts.services import people_checked
 from competitions.models import (
     CampaignReviewer,
-    Criterion,
     Proposal,
     Review,
     ReviewAssignment,
     ReviewScore,
 )
-from competitions.selectors import reviewer_refusals, unreviewed_assignments
+from competitions.selectors import reviewer_refusals, rubric_of, unreviewed_assignments
 from competitions.services.campaigns import campaign_locked_for_official
 from competitions.services.proposals import locked_proposal, proposal_url
 from competitions.services.screening import locked_for_official
@@ -183,7 +182,7 @@ def pool_reviewer_remove(*, campaign_id: int, by: User, person_id: int) -> Campa
 
 def _scores_checked(proposal: Proposal, scores: Mapping[int, Decimal]) -> list[tuple]:
     """A score for every criterion of the rubric, each within its maximum."""
-    criteria = list(Criterion.objects.filter(campaign_id=proposal.campaign_id))
+    criteria = list(rubric_of(proposal))
     by_id = {criterion.pk: criterion for criterion in criteria}
     ensure(
         set(scores) == set(by_id),

@@ -12,15 +12,14 @@ from accounts.selectors import is_official
 from competitions import services
 from competitions.filtersets import CampaignFilterSet
 from competitions.forms import CampaignForm, CriterionFormSet, GradeFormSet, PoolAddForm
-from competitions.models import Proposal
 from competitions.selectors import (
+    awarded_proposals,
     campaign_figures,
     campaign_results,
     campaigns_managed_by,
     campaigns_open_to,
     campaigns_visible_to,
     proposals_of,
-    proposals_visible_to,
     review_queue,
     reviewer_pool,
     screening_queue,
@@ -77,10 +76,7 @@ def _campaign_page(request, pk, *, pool_form=None, status=200):
         "may_edit": may_edit,
         "may_enter": campaigns_open_to(user).filter(pk=pk).exists(),
         "mine": proposals_of(user).filter(campaign=campaign).order_by("-created_at")[:20],
-        "awarded": proposals_visible_to(user)
-        .filter(campaign=campaign, status=Proposal.Status.AWARDED)
-        .select_related("award__grade")
-        .order_by("code")[:50],
+        "awarded": awarded_proposals(user, campaign)[:50],
         "figures": campaign_figures(campaign, user) if official else None,
         "results": campaign_results(campaign),
         **history_section(user, campaign, visible=may_edit, api="campaign"),

@@ -5,12 +5,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from competitions.forms import CommentForm, DuplicateForm, ReasonForm
-from competitions.models import Award, Proposal
+from competitions.models import Proposal
 from competitions.selectors import (
+    award_of,
+    originals_offered,
     proposal_access,
     proposals_visible_to,
     similar_proposals,
-    similarity_pool,
 )
 from competitions.services.screening import UNDOABLE, screening_undo_deadline
 from competitions.views.steps import decision_forms
@@ -36,12 +37,7 @@ def detail_context(request, proposal, **forms) -> dict:
         **history_section(user, proposal, visible=access.manages or access.own, api="proposal"),
     }
     if proposal.status == Proposal.Status.AWARDED:
-        context["award"] = (
-            Award.objects.select_related("grade")
-            .prefetch_related("shares__person")
-            .filter(proposal=proposal)
-            .first()
-        )
+        context["award"] = award_of(proposal)
     if is_author_side and proposal.status == Proposal.Status.UNDER_REVIEW:
         context["reviews_in"] = proposal.reviews.count()  # how many, never who
     if is_author_side and proposal.is_editable:
@@ -65,19 +61,9 @@ def official_forms(request, proposal, **forms) -> dict:
         "return_form": forms.get("return_form") or CommentForm(),
         "reason_form": forms.get("reason_form") or ReasonForm(),
         "duplicate_form": forms.get("duplicate_form")
-        or DuplicateForm(originals=originals_for(request.user, proposal)),
+        or DuplicateForm(originals=originals_offered(request.user, proposal)),
         "similar": similar,
     }
-
-
-def originals_for(user, proposal):
-    """What an official may name as the original of a duplicate."""
-    return (
-        similarity_pool(user)
-        .exclude(pk=proposal.pk)
-        .exclude(status__in=[Proposal.Status.DRAFT, Proposal.Status.DUPLICATE])
-        .order_by("-id")
-    )
 
 
 def managed_proposal(request, pk) -> Proposal:

@@ -3,7 +3,6 @@ board, implementation, the verified benefit and awards within quota."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, F, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,18 +16,16 @@ from competitions.forms import (
     ImplementForm,
     ProposalVerifyForm,
 )
-from competitions.models import Award, Proposal
 from competitions.selectors import (
+    awards_managed_by,
     campaigns_visible_to,
     decisions_board,
     grades_with_counts,
-    proposals_managed_by,
+    proposals_awaiting_award,
 )
 from competitions.views.common import managed_proposal, rerender_detail
 from competitions.views.steps import assign_form, replace_form
 from core.pages import run_form_action
-
-Status = Proposal.Status
 
 
 def _act(request, pk, form, service, success, form_name, *, fields):
@@ -168,22 +165,10 @@ def _official_campaign(request, pk):
 
 @login_required
 def board(request, pk):
-    """Proposals under review, best score first, with n of m reviews; the
-    running score shows once the campaign's minimum reviews are in."""
+    """Proposals under review in `decisions_board`'s order, with n of m reviews;
+    the running score shows once the campaign's minimum reviews are in."""
     campaign = _official_campaign(request, pk)
-    # The score is not shown below the minimum, so the order must not give it away:
-    # proposals with enough reviews first, by score; the others after them.
-    enough = Case(
-        When(review_count__gte=campaign.min_reviews, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    rows = (
-        decisions_board(request.user, campaign)
-        .select_related("author", "org_unit")
-        .alias(enough=enough)
-        .order_by("enough", F("current_score").desc(nulls_last=True), "id")
-    )
+    rows = decisions_board(request.user, campaign)
     return render(request, "competitions/board.html", {"campaign": campaign, "rows": rows})
 
 
@@ -191,26 +176,13 @@ def board(request, pk):
 def award_table(request, pk):
     """Quotas left per grade, and every award with its split per person."""
     campaign = _official_campaign(request, pk)
-    awards = (
-        Award.objects.filter(
-            proposal__campaign=campaign, proposal__in=proposals_managed_by(request.user)
-        )
-        .select_related("grade", "proposal", "proposal__org_unit")
-        .prefetch_related("shares__person")
-        .order_by("grade_id", "proposal__code")
-    )
-    waiting = (
-        proposals_managed_by(request.user)
-        .filter(campaign=campaign, status=Status.BENEFIT_VERIFIED)
-        .order_by("-verified_benefit")
-    )
     return render(
         request,
         "competitions/award_table.html",
         {
             "campaign": campaign,
             "grades": grades_with_counts(campaign),
-            "awards": awards,
-            "waiting": waiting,
+            "awards": awards_managed_by(request.user, campaign),
+            "waiting": proposals_awaiting_award(request.user, campaign),
         },
     )

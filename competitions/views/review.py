@@ -10,8 +10,14 @@ from django.utils.translation import gettext as _
 
 from competitions import services
 from competitions.forms import ReviewForm
-from competitions.models import Criterion, Proposal
-from competitions.selectors import proposal_access, proposals_with_access, review_queue
+from competitions.models import Proposal
+from competitions.selectors import (
+    proposal_access,
+    proposals_to_review,
+    review_by,
+    review_queue,
+    rubric_of,
+)
 from core.attachments import attachments_of
 from core.pages import ScopedListView, run_service
 
@@ -32,11 +38,7 @@ class ReviewQueueView(ScopedListView):
 
 def _assigned(request, pk) -> Proposal:
     """A proposal actively assigned to the reviewer; 404 for anything else."""
-    proposal = (
-        proposals_with_access(request.user)
-        .filter(pk=pk, assignments__reviewer=request.user, assignments__replaced_at__isnull=True)
-        .first()
-    )
+    proposal = proposals_to_review(request.user).filter(pk=pk).first()
     if proposal is None:
         raise Http404
     return proposal
@@ -46,8 +48,8 @@ def _assigned(request, pk) -> Proposal:
 def review_form(request, pk):
     proposal = _assigned(request, pk)
     user = request.user
-    criteria = Criterion.objects.filter(campaign_id=proposal.campaign_id)
-    mine = proposal.reviews.filter(reviewer=user).prefetch_related("scores").first()
+    criteria = rubric_of(proposal)
+    mine = review_by(user, proposal)
     initial = None
     if mine is not None:
         initial = {f"criterion_{s.criterion_id}": s.points for s in mine.scores.all()}

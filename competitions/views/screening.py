@@ -12,13 +12,13 @@ from competitions import services
 from competitions.filtersets import ProposalFilterSet
 from competitions.forms import CommentForm, DuplicateForm, ReasonForm
 from competitions.selectors import (
+    originals_offered,
     screening_queue,
     similar_for_each,
 )
 from competitions.views.common import (
     back_to,
     managed_proposal,
-    originals_for,
     rerender_detail,
 )
 from core.pages import ScopedListView, run_action, run_form_action
@@ -115,7 +115,7 @@ def proposal_mark_duplicate(request, pk):
         request,
         pk,
         lambda proposal: DuplicateForm(
-            request.POST, originals=originals_for(request.user, proposal)
+            request.POST, originals=originals_offered(request.user, proposal)
         ),
         services.proposal_mark_duplicate,
         _("Marked as a duplicate."),

@@ -1,9 +1,7 @@
 """The office's form for each step after screening, as shown on a proposal's page."""
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from accounts.models import User
 from competitions.forms import (
     AssignReviewersForm,
     AwardForm,
@@ -12,8 +10,15 @@ from competitions.forms import (
     ProposalVerifyForm,
     ReplaceReviewerForm,
 )
-from competitions.models import Proposal, Review
-from competitions.selectors import grades_with_counts, recusal_of, review_panel, with_scores
+from competitions.models import Proposal
+from competitions.selectors import (
+    active_assignments,
+    grades_with_counts,
+    recusal_of,
+    review_figures,
+    review_panel,
+    reviewers_yet_to_review,
+)
 from competitions.services.decisions import split_in_fen
 
 Status = Proposal.Status
@@ -31,11 +36,8 @@ def assign_form(request, proposal, data=None):
 
 
 def replace_form(request, proposal, data=None):
-    pending = proposal.assignments.filter(replaced_at__isnull=True).exclude(
-        reviewer__in=proposal.reviews.values("reviewer")
-    )
-    people = User.objects.filter(pk__in=pending.values("reviewer")).order_by("full_name")
-    return ReplaceReviewerForm(data, user=request.user, proposal=proposal, pending=people)
+    pending = reviewers_yet_to_review(proposal)
+    return ReplaceReviewerForm(data, user=request.user, proposal=proposal, pending=pending)
 
 
 def decision_forms(request, proposal, **forms) -> dict:
@@ -43,27 +45,18 @@ def decision_forms(request, proposal, **forms) -> dict:
     status = proposal.status
     context = {}
     if status == Status.UNDER_REVIEW:
-        figures = with_scores(Proposal.objects.filter(pk=proposal.pk)).values(
-            "review_count", "current_score"
-        )[0]
+        figures = review_figures(proposal)
         context.update(
             assign_form=forms.get("assign_form") or assign_form(request, proposal),
             replace_form=forms.get("replace_form") or replace_form(request, proposal),
-            assignments=proposal.assignments.filter(replaced_at__isnull=True)
-            .select_related("reviewer__org_unit")
-            .annotate(
-                reviewed=Exists(
-                    Review.objects.filter(proposal=proposal, reviewer=OuterRef("reviewer"))
-                )
-            )
-            .order_by("reviewer__full_name"),
+            assignments=active_assignments(proposal),
             today=timezone.localdate(),
             reviews=proposal.reviews.select_related("reviewer").prefetch_related(
                 "scores__criterion"
             ),
-            review_count=figures["review_count"],
-            current_score=figures["current_score"],
-            may_decide=figures["review_count"] >= proposal.campaign.min_reviews,
+            review_count=figures.review_count,
+            current_score=figures.current_score,
+            may_decide=figures.enough,
             decide_form=forms.get("decide_form") or DecideForm(),
         )
     elif status == Status.APPROVED:
