@@ -20,11 +20,13 @@ def recent_years() -> list[tuple[int, int]]:
 
 class DashboardForm(BootstrapFormMixin, forms.Form):
     """Which part of the group and which year the dashboard shows: only units
-    the official manages are offered (another is a 400 on the API, 404 here)."""
+    the official manages are offered (another is a 400 on the API, 404 here),
+    by the picker too (`reported-org-units`: exactly those `dashboard_scope_for`
+    takes)."""
 
     # Picked by name or code (core.pickers): a group has ~3,000 units.
     org_unit = PickField(
-        source="org-units", label=_("Org unit (and below)"), queryset=None, required=False
+        source="reported-org-units", label=_("Org unit (and below)"), queryset=None, required=False
     )
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
 
@@ -46,11 +48,12 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
 
 
 class ReportRunForm(ServiceValidatedModelForm):
-    """Request a report over a unit the official manages."""
+    """Request a report over a unit the official manages, picked among exactly
+    those `report_run_request` takes (`reported-org-units`)."""
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     org_unit = PickField(
-        source="org-units", label=_("Org unit (and below)"), queryset=None, required=False
+        source="reported-org-units", label=_("Org unit (and below)"), queryset=None, required=False
     )
 
     class Meta:

@@ -35,8 +35,9 @@ def report_run_request(
     campaign: Campaign | None = None,
     format: str = ReportRun.Format.XLSX,
 ) -> ReportRun:
-    """Queue a report over `org_unit` (by default the requester's widest unit).
-    `by` is None for the scheduled runs, which the system requests itself."""
+    """Queue a report over `org_unit`, a unit the requester manages (by default
+    their widest; the `reported-org-units` picker offers them). `by` is None
+    for the scheduled runs, which the system requests itself."""
     if by is not None:
         ensure(is_official(by), PermissionDenied())
         managed = org_units_managed_by(by)

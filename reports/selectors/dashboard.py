@@ -65,7 +65,8 @@ class DashboardScope:
 
 def dashboard_scope_for(user, *, unit_id=None, year: int) -> DashboardScope:
     """The scope an official asked for: a unit they manage (by default the top
-    of their widest grant); anything else is a 404."""
+    of their widest grant; the `reported-org-units` picker offers them);
+    anything else is a 404."""
     managed = org_units_managed_by(user).order_by("depth", "path")
     unit = managed.filter(pk=unit_id).first() if unit_id else managed.first()
     if unit is None:

@@ -8,6 +8,7 @@ written out again here where the page shows them.
 """
 
 import contextlib
+import datetime
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -24,6 +25,8 @@ from competitions.models import Proposal
 from reports.selectors import DashboardScope, live_dashboard_figures
 from reports.snapshots import dashboard_snapshots_rebuild
 from studios.selectors import Share
+from tests.factories import PersonFactory, grant_official
+from tests.page_html import picker_of
 from tests.reports import dashboard_world as hand_counted
 from tests.reports.dashboard_world import grow
 
@@ -53,6 +56,13 @@ FIRST_VISIT_QUERIES = 57
 # that finds none, the figures (40) and the row's insert and update.
 API_QUERIES = 4
 API_FIRST_VISIT_QUERIES = 46
+
+
+def official_over(unit):
+    """A new official over `unit` alone (they see the rest of its company)."""
+    official = PersonFactory(employee_no="official_a1", org_unit=unit)
+    grant_official(official, unit)
+    return official
 
 
 def fresh(person):
@@ -457,6 +467,29 @@ def test_the_page_does_not_find_company_a_for_company_bs_official(client, world)
     client.force_login(fresh(world.org.official_b))
     response = client.get(DASHBOARD, {"org_unit": world.org.company_a.pk})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("official", ["official_a1", "official_b", "group_official"])
+def test_every_unit_offered_is_shown_and_every_other_not_found(client, world, official):
+    """Each unit of the group, looked up by code in the dashboard's unit
+    picker, is offered if and only if the dashboard then shows it: the units
+    they manage, a closed one too (its history is still theirs to read), not
+    the rest of the company they see."""
+    OrgUnit.objects.filter(pk=world.org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+    official = fresh(getattr(world.org, official, None) or official_over(world.org.mine_a1))
+    client.force_login(official)
+    picker = picker_of(client.get(DASHBOARD).content.decode(), "org_unit")
+    assert picker == reverse("picker-search", args=["reported-org-units"])
+    verdicts = {}
+    for unit in OrgUnit.objects.order_by("code"):
+        found = client.get(picker, {"q": unit.code}).json()["results"]
+        shown = client.get(DASHBOARD, {"org_unit_key": unit.code}).status_code
+        assert shown in (200, 404)
+        verdicts[unit.code] = (unit.code in [row["key"] for row in found], shown == 200)
+    assert all(offered == taken for offered, taken in verdicts.values()), verdicts
+    if official.employee_no == "official_a1":  # sees company A, manages mine A1
+        assert verdicts["A102"] == (True, True)
+        assert verdicts["A"] == verdicts["G"] == (False, False)
 
 
 def test_the_page_does_not_show_company_a_to_company_bs_official(client, world):

@@ -7,14 +7,17 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import OrgUnit
 from reports import services, tasks
 from reports.models import ReportRun
 from reports.tasks import build_report
 from tests.competitions import conftest as competitions
+from tests.factories import PersonFactory, grant_official
+from tests.page_html import picker_of
 from tests.reports.report_runs import (
     THIS_YEAR,
     Format,
@@ -37,6 +40,10 @@ def media_root(settings, tmp_path):
     """Report files go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+class _Undone(Exception):
+    """Raised to roll back a request once it has been accepted."""
 
 
 def after_timeout(settings, seconds: int = 1) -> datetime.datetime:
@@ -128,6 +135,39 @@ class TestRequest:
         assert response.status_code == 400
         assert list(response.context["form"].errors) == [field]
         assert not ReportRun.objects.exists()
+
+    @pytest.mark.parametrize("official", ["official_a1", "group_official", "admin"])
+    def test_every_unit_offered_is_taken_and_every_other_refused(self, org, as_person, official):
+        """Each unit of the group, looked up by code in the report
+        form's unit picker, is offered if and only if the request then takes
+        it: the units they manage, a closed one too (its history is reported),
+        not the rest of the company they see."""
+        OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+        if official == "official_a1":  # sees company A, manages mine A1
+            official = PersonFactory(employee_no="official_a1", org_unit=org.mine_a1)
+            grant_official(official, org.mine_a1)
+        else:
+            official = getattr(org, official)
+        client = as_person(official)
+        html = client.get(reverse("reports:run-list")).content.decode()
+        picker = picker_of(html, "org_unit")
+        assert picker == reverse("picker-search", args=["reported-org-units"])
+        verdicts = {}
+        for unit in OrgUnit.objects.order_by("code"):
+            found = client.get(picker, {"q": unit.code}).json()["results"]
+            try:
+                with transaction.atomic():
+                    queued_run(official, org_unit=unit)
+                    raise _Undone
+            except _Undone:
+                taken = True
+            except ValidationError:
+                taken = False
+            verdicts[unit.code] = (unit.code in [row["key"] for row in found], taken)
+        assert all(offered == taken for offered, taken in verdicts.values()), verdicts
+        assert verdicts["A102"] == (True, True)
+        if official.employee_no == "official_a1":
+            assert verdicts["A"] == verdicts["G"] == (False, False)
 
     def test_a_worker_and_a_lead_may_not_request_a_report(self, org, studios, as_person):
         for person in (org.worker_a, studios.lead_a):
