@@ -258,7 +258,8 @@ def read_in_chunks(queryset, size: int = 2000) -> Iterator:
     then the rows a chunk of keys at a time: no statement stays open between
     chunks, and each write in between is a short transaction of its own that
     waits its turn for SQLite's one writer. A `values()` queryset must name
-    "pk" among its columns: its rows are matched to their keys by it."""
+    "pk" among its columns, a `values_list()` one first: its rows are matched
+    to their keys by it."""
     connection = connections[queryset.db]
     if connection.vendor != "sqlite":
         rows = queryset.iterator(chunk_size=size)
@@ -279,9 +280,13 @@ def read_in_chunks(queryset, size: int = 2000) -> Iterator:
     keys = list(queryset.values_list("pk", flat=True))
     for start in range(0, len(keys), size):
         chunk = keys[start : start + size]
-        found = {
-            row["pk"] if isinstance(row, dict) else row.pk: row
-            for row in queryset.filter(pk__in=chunk)
-        }
+        found = {_key(row): row for row in queryset.filter(pk__in=chunk)}
         # A row deleted since the keys were read is skipped.
         yield from (found[key] for key in chunk if key in found)
+
+
+def _key(row):
+    """The key of a record, a `values()` row or a `values_list()` one."""
+    if isinstance(row, dict):
+        return row["pk"]
+    return row[0] if isinstance(row, tuple) else row.pk
