@@ -11,12 +11,14 @@ those declarations once and turns each column into what the database hands
 over directly:
 
 - a model field, through foreign keys (`award.proposal.code`), or an annotation
-  of the list's queryset: a column of one `values()` query, a choice as its
-  label (`get_status_display`, or the model field's choices), money as Decimal
-  with the field's places, a moment in local time;
+  of the list's queryset: a column of one `values_list()` query, a choice as
+  its label (`get_status_display`, or the model field's choices), money as
+  Decimal with the field's places, a moment in local time (turned into it by
+  PostgreSQL), a JSON list as its text (decoded once for each distinct text);
 - a nested record (a person, a unit): its name (`author__full_name`), the one
   `cell_value` picks from the API's answer (NAMED_BY);
-- a list of records (co-authors, a team): their names, one query a chunk;
+- a list of records (co-authors, a team): their names, as an array in the
+  row's query on PostgreSQL, elsewhere one query a chunk;
 - a method field: the source its serializer names in `Meta.export_sources`;
 - anything else (a property, a JSON document, a list the viewset prefetches
   through a scope of its own, a method field without a source): the DRF field
@@ -34,14 +36,28 @@ never skipped.
 """
 
 import datetime
+import json
 import re
+import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import JSONField, Prefetch
+from django.db import connections
+from django.db.models import (
+    DateTimeField,
+    Expression,
+    F,
+    Func,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    TextField,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -52,9 +68,12 @@ from core.access import column
 from core.api.fields import ChoiceLabelField
 from core.db import read_in_chunks
 
-# Rows read at a time: a values() row is a small dict, so a chunk may be long
-# (each list column costs a query a chunk).
+# Rows read at a time: a values_list() row is a small tuple, so a chunk may be
+# long (each list column costs a query a chunk where it is not in the row's).
 CHUNK = 2000
+# Distinct JSON texts a column keeps the cell of (a proposal's goals: a few
+# combinations of a few choices); past that each is decoded again.
+JSON_CELLS = 1000
 # Fields a person filing the sheet has no use for: ids are the system's.
 SKIPPED = {"id", "url"}
 # Names under which a nested record (a person, a unit, a campaign) is shown: a
@@ -234,7 +253,7 @@ def _batches(rows, size: int = CHUNK) -> Iterator[list]:
 
 
 class _Row:
-    """A `values()` row standing in for its record in a serializer's
+    """A row's values by name standing in for its record in a serializer's
     `hidden_fields`: the record's own columns and the queryset's annotations
     (the access facts) as attributes; anything else is missing, so
     `core.access.read_facts` falls back to its query rather than guess."""
@@ -249,6 +268,23 @@ class _Row:
             return self._values[name]
         except KeyError:
             raise AttributeError(name) from None
+
+
+class _LocalTime(Func):
+    """A moment as the wall-clock time of the zone named `zone` (PostgreSQL's
+    `AT TIME ZONE`, a timestamp without zone): what `timezone.localtime` makes
+    of it, without a zone lookup in Python for every cell (a tenth of an
+    export's time)."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, expression, zone: str):
+        super().__init__(expression)
+        self.zone = zone
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} AT TIME ZONE %s)", (*params, self.zone)
 
 
 @dataclass(frozen=True)
@@ -272,18 +308,22 @@ class _ColumnReading:
         self.annotations = set(queryset.query.annotation_select)
         sources = getattr(getattr(serializer, "Meta", None), "export_sources", {})
         self.names = [name for name, _h, _f in columns]
-        # Per column: a values() name and its cell, _Items, or the DRF field.
+        self.postgresql = connections[queryset.db].vendor == "postgresql"
+        # Columns computed in SQL, by the name they are selected under.
+        self.expressions: dict[str, Expression] = {}
+        # Per column: a selected name and its cell, _Items, or the DRF field.
         self.readers = []
         for name, _header, field in columns:
             if isinstance(field, serializers.SerializerMethodField) and name in sources:
                 field = serializers.ReadOnlyField(source=sources[name])
                 field.bind(name, serializer)
-            self.readers.append(
-                self._items(field)
-                if isinstance(field, serializers.ListSerializer)
-                else self._read(field, self.model, top=True) or field
-            )
-        lookups = {"pk"} | {reader[0] for reader in self.readers if isinstance(reader, tuple)}
+            if isinstance(field, serializers.ListSerializer):
+                reader = self._items(name, field)
+            else:
+                read = self._read(field, self.model, top=True)
+                reader = field if read is None else self._selected(name, field, *read)
+            self.readers.append(reader)
+        lookups = {reader[0] for reader in self.readers if isinstance(reader, tuple)}
         self.hide = getattr(serializer, "hidden_fields", None)
         facts = getattr(serializer, "HIDING_FACTS", None)
         # The facts a rule reads, when they are all it reads of a row: rows
@@ -301,13 +341,44 @@ class _ColumnReading:
         elif self.hide is not None:
             # Anything a rule may read of a record: its columns and annotations.
             lookups |= {f.attname for f in self.model._meta.concrete_fields} | self.annotations
+        # Rows as tuples, the key first (core.db.read_in_chunks matches them by
+        # it): building a dict a row was about a tenth of an export's time.
+        self.selected = ["pk", *sorted(lookups - {"pk"} - self.expressions.keys())]
+        self.selected += self.expressions
+        self.position = {name: index for index, name in enumerate(self.selected)}
         # Related records, each read once: what select_related and the
         # viewset's prefetches fetch for the serializer.
-        self.values = queryset.prefetch_related(None).values(*lookups)
+        self.values = (
+            queryset.prefetch_related(None).annotate(**self.expressions).values_list(*self.selected)
+        )
 
-    def _read(self, field, model, *, top=False) -> tuple[str, Callable] | None:
-        """(values() lookup, cell) of `field` on `model`, or None when only the
-        DRF field can read it."""
+    def _selected(self, name: str, field, lookup: str, cell, model_field) -> tuple[str, Callable]:
+        """(selected name, cell) of a column read from `lookup`: a moment turned
+        into local time and a JSON list left as text by the database, cheaper
+        there than a conversion and a decoding for every cell here."""
+        if (
+            isinstance(field, serializers.DateTimeField)
+            and isinstance(model_field, DateTimeField)
+            and (zone := self._local_zone()) is not None
+        ):
+            return self._computed(name, _LocalTime(F(lookup), zone)), _as_is
+        if isinstance(model_field, JSONField):  # a list (`_read` leaves documents out)
+            return self._computed(name, Cast(lookup, TextField())), _decoded(cell, model_field)
+        return lookup, cell
+
+    def _local_zone(self) -> str | None:
+        """The name of the current zone when PostgreSQL may convert to it."""
+        zone = timezone.get_current_timezone()
+        return zone.key if self.postgresql and isinstance(zone, zoneinfo.ZoneInfo) else None
+
+    def _computed(self, name: str, expression) -> str:
+        selected = f"exported_{name}"
+        self.expressions[selected] = expression
+        return selected
+
+    def _read(self, field, model, *, top=False) -> tuple[str, Callable, object] | None:
+        """(values() lookup, cell, model field or None) of `field` on `model`,
+        or None when only the DRF field can read it."""
         if isinstance(field, serializers.BaseSerializer):
             if isinstance(field, serializers.ListSerializer) or not field.source_attrs:
                 return None
@@ -317,14 +388,14 @@ class _ColumnReading:
                 return None
             path, related = relation
             read = self._read(named, related)
-            return None if read is None else (f"{path}__{read[0]}", read[1])
+            return None if read is None else (f"{path}__{read[0]}", *read[1:])
         if type(field) not in PLAIN_FIELDS or field.source == "*":
             return None
         if isinstance(field, serializers.ListField) and type(field.child) not in PLAIN_FIELDS:
             return None
         attrs = field.source_attrs
         if top and len(attrs) == 1 and attrs[0] in self.annotations:
-            return attrs[0], _cell_of(field, None)
+            return attrs[0], _cell_of(field, None), None
         found = _model_field(model, attrs)
         if found is None:
             return None
@@ -332,12 +403,15 @@ class _ColumnReading:
         listed = isinstance(field, serializers.ListField | serializers.MultipleChoiceField)
         if isinstance(model_field, JSONField) and not listed:
             return None  # a document: only the field knows how to show it
-        return lookup, _cell_of(field, model_field)
+        return lookup, _cell_of(field, model_field), model_field
 
-    def _items(self, field) -> _Items | serializers.Field:
-        """A list of related records (co-authors) read by name, or the DRF field
-        when the viewset prefetches them through a scope of its own (a
-        session's attendances, only those of pairings the reader sees)."""
+    def _items(self, name: str, field) -> tuple[str, Callable] | _Items | serializers.Field:
+        """A list of related records (co-authors) read by name: on PostgreSQL
+        an array in the row's query, as COPY reads them (a query a chunk was a
+        fifth of an export's time, most of it Django building its `IN` of
+        2,000 keys), elsewhere _Items; or the DRF field when the viewset
+        prefetches them through a scope of its own (a session's attendances,
+        only those of pairings the reader sees)."""
         attrs = field.source_attrs
         try:
             relation = self.model._meta.get_field(attrs[0]) if len(attrs) == 1 else None
@@ -356,53 +430,66 @@ class _ColumnReading:
         # From the related record back to the row: the foreign key (a
         # co-author's proposal) or the many-to-many's other side.
         link = relation.field.name if relation.auto_created else relation.related_query_name()
-        return _Items(related, link, read[0], read[1])
+        items = _Items(related, link, read[0], read[1])
+        if not self.postgresql:
+            return items
+        names = (
+            related._default_manager.filter(**{link: OuterRef("pk")})
+            .order_by(*_ordering(related), "pk")
+            .values(items.name)
+        )
+        return self._computed(name, ArraySubquery(names)), _joined(items.cell)
 
     def rows(self) -> Iterator[list]:
         blanked = self._blanked
+        hidden_by = None if self.hidden_by is None else [self.position[n] for n in self.hidden_by]
         for batch in _batches(read_in_chunks(self.values, CHUNK)):
-            readers = self._for_chunk([values["pk"] for values in batch])
+            readers = self._for_chunk([values[0] for values in batch])
             for values in batch:
-                row = [cell(values[key]) for key, cell in readers]
+                row = [cell(values[index]) for index, cell in readers]
                 if self.hide is not None:
-                    for index in blanked(values):
+                    for index in blanked(values, hidden_by):
                         row[index] = ""
                 yield row
 
-    def _blanked(self, values: dict) -> list[int]:
+    def _blanked(self, values: tuple, hidden_by: list[int] | None) -> list[int]:
         """The indexes of the columns the rule hides in this row."""
-        if self.hidden_by is None:
-            return self._indexes(self.hide(_Row(values)))
-        key = tuple(values[name] for name in self.hidden_by)
+        if hidden_by is None:
+            return self._hidden_in(values)
+        key = tuple([values[index] for index in hidden_by])
         if key not in self._known:
-            self._known[key] = self._indexes(self.hide(_Row(values)))
+            self._known[key] = self._hidden_in(values)
         return self._known[key]
+
+    def _hidden_in(self, values: tuple) -> list[int]:
+        hidden = self.hide(_Row(dict(zip(self.selected, values, strict=True))))
+        return self._indexes(hidden)
 
     def _indexes(self, hidden) -> list[int]:
         return [index for index, name in enumerate(self.names) if name in hidden] if hidden else []
 
-    def _for_chunk(self, keys: list) -> list[tuple[str, Callable]]:
-        """(values() name, cell) of each column for the rows `keys`: the lists
-        and the DRF fields read once for the chunk, looked up by the row's key."""
+    def _for_chunk(self, keys: list) -> list[tuple[int, Callable]]:
+        """(position in the row, cell) of each column for the rows `keys`: the
+        lists and the DRF fields read once for the chunk, looked up by the
+        row's key (first in the row)."""
         readers, records = [], None
         for reader in self.readers:
             if isinstance(reader, tuple):
-                readers.append(reader)
+                readers.append((self.position[reader[0]], reader[1]))
             elif isinstance(reader, _Items):
-                readers.append(("pk", _looked_up(self._items_of(reader, keys))))
+                readers.append((0, _looked_up(self._items_of(reader, keys))))
             else:
                 if records is None:
                     records = {record.pk: record for record in self.queryset.filter(pk__in=keys)}
                 cells = {key: _field_cell(reader, record) for key, record in records.items()}
-                readers.append(("pk", _looked_up(cells)))
+                readers.append((0, _looked_up(cells)))
         return readers
 
     def _items_of(self, items: _Items, keys: list) -> dict:
         named: dict = {}
-        ordering = [term for term in items.related._meta.ordering if isinstance(term, str)]
         rows = (
             items.related._default_manager.filter(**{f"{items.link}__in": keys})
-            .order_by(items.link, *ordering, "pk")
+            .order_by(items.link, *_ordering(items.related), "pk")
             .values_list(items.link, items.name)
         )
         for key, value in rows:
@@ -413,6 +500,36 @@ class _ColumnReading:
 
 def _looked_up(cells: dict) -> Callable:
     return lambda key: cells.get(key, "")
+
+
+def _ordering(model) -> list[str]:
+    """The model's ordering, as its `.all()` lists its records (the terms
+    that are names)."""
+    return [term for term in model._meta.ordering if isinstance(term, str)]
+
+
+def _joined(cell: Callable) -> Callable:
+    """The cell of an array of related records' names."""
+    return lambda names: "、".join([str(cell(n)) for n in names if n is not None]) if names else ""
+
+
+def _decoded(cell: Callable, model_field: JSONField) -> Callable:
+    """The cell of a JSON list read as its text: the text decoded and made a
+    cell once, the next rows with the same text (most: a few choices in a
+    few combinations) reusing it."""
+    cells: dict[str, object] = {}
+
+    def decoded(text):
+        if text is None:
+            return ""
+        found = cells.get(text)
+        if found is None:
+            found = cell(json.loads(text, cls=model_field.decoder))
+            if len(cells) < JSON_CELLS:
+                cells[text] = found
+        return found
+
+    return decoded
 
 
 def _field_cell(field, record):
