@@ -99,7 +99,11 @@ class StatusChangeForm(BootstrapFormMixin, forms.Form):
 
 
 class MembershipAddForm(BootstrapFormMixin, forms.Form):
-    person = PickField(label=_("Person"), source="people")
+    """A member added to `studio`, picked among exactly those `membership_add`
+    takes (`studio-newcomers`: people still active, not yet its members).
+    Anyone the official or lead may see is looked up, so that the service can
+    say why someone typed is not taken (no longer active, already a member)."""
+
     role = forms.ChoiceField(
         label=_("Role"),
         choices=[(Membership.Role.MEMBER, _("Member")), (Membership.Role.CORE, _("Core member"))],
@@ -108,9 +112,14 @@ class MembershipAddForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, studio: Studio, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people_visible_to(user).exclude(
-            studio_memberships__studio=studio, studio_memberships__left_on__isnull=True
+        self.fields["person"] = PickField(
+            label=_("Person"),
+            source="studio-newcomers",
+            record_id=studio.pk,
+            queryset=people_visible_to(user),
         )
+        self.order_fields(["person", "role", "joined_on"])
+        self.style_widgets(["person"])
 
 
 class AssessmentForm(BootstrapFormMixin, forms.ModelForm):

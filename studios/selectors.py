@@ -17,7 +17,7 @@ from django.db.models import (
 )
 
 from accounts.models import OrgUnit, User
-from accounts.selectors import person_facts, user_scope
+from accounts.selectors import active_people_visible_to, person_facts, user_scope
 from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from core.numbers import percent
 from core.scoping import signed_in, within_paths
@@ -83,6 +83,18 @@ def studios_nameable_by(user) -> QuerySet[Studio]:
     return studios_managed_by(user).exclude(
         status__in=[Studio.Status.PREPARING, Studio.Status.REVOKED]
     )
+
+
+def newcomers_offered(user, studio: Studio) -> QuerySet[User]:
+    """Whom `user` may add to `studio` as a member: people they may see who are
+    still active (a deactivated person can no longer sign in to take part) and
+    not already its current members; nobody once it is revoked. The membership
+    form's picker offers them (`/pickers/studio-newcomers/<studio id>/`) and
+    `membership_add` takes them: one rule for both."""
+    if studio.status == Studio.Status.REVOKED:
+        return User.objects.none()
+    members = Membership.objects.filter(studio=studio, left_on__isnull=True)
+    return active_people_visible_to(user).exclude(pk__in=members.values("person_id"))
 
 
 def studios_led_by(user) -> QuerySet[Studio]:

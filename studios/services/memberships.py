@@ -12,9 +12,7 @@ from accounts.models import User
 from core.exceptions import Conflict
 from core.services import ensure, save_or_conflict
 from studios.models import Membership, Studio
-from studios.selectors import (
-    studios_visible_to,
-)
+from studios.selectors import newcomers_offered, studios_visible_to
 from studios.services.guards import (
     ensure_manages_or_leads,
     ensure_person_visible,
@@ -31,7 +29,9 @@ def membership_add(
     role: str = Membership.Role.MEMBER,
     joined_on: datetime.date | None = None,
 ) -> Membership:
-    """Add a core member or member (the leader changes through `studio_update`)."""
+    """Add a core member or member (the leader changes through `studio_update`):
+    someone `by` may see who is still active and not yet a current member
+    (`newcomers_offered`, whom the membership form's picker offers)."""
     studio = locked_studio(studio_id, by)
     ensure_manages_or_leads(studio, by)
     ensure(studio.status != Studio.Status.REVOKED, Conflict(_("This studio has been revoked.")))
@@ -40,10 +40,15 @@ def membership_add(
         ValidationError({"role": _("Change the leader on the studio itself.")}),
     )
     ensure_person_visible(person, by, "person")
-    ensure(
-        not studio.memberships.filter(person=person, left_on__isnull=True).exists(),
-        Conflict(_("This person is already a member of the studio.")),
-    )
+    if not newcomers_offered(by, studio).filter(pk=person.pk).exists():
+        # The offer decides; say which of its rules the person fails.
+        ensure(
+            not studio.memberships.filter(person=person, left_on__isnull=True).exists(),
+            Conflict(_("This person is already a member of the studio.")),
+        )
+        raise ValidationError(
+            {"person": _("%(name)s is no longer active") % {"name": person.full_name}}
+        )
     joined_on = joined_on or timezone.localdate()
     ensure(
         studio.founded_on <= joined_on <= timezone.localdate(),

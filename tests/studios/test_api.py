@@ -4,7 +4,7 @@ status codes of docs/api.md."""
 import pytest
 
 from studios import services
-from studios.models import Assessment, Honour, Studio
+from studios.models import Assessment, Honour, Membership, Studio
 from tests.factories import PersonFactory
 from tests.roles import person
 
@@ -233,6 +233,20 @@ class TestMembershipsApi:
             format="json",
         )
         assert response.status_code == 409
+
+    def test_someone_no_longer_active_is_400_naming_them(self, api, studios):
+        """As the page refuses them: nothing changes."""
+        gone = PersonFactory(org_unit=studios.org.team_a102)
+        type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+        api.force_authenticate(studios.lead_a)
+        response = api.post(
+            "/api/v1/memberships/",
+            {"studio_id": studios.dust.pk, "person_id": gone.pk, "role": "member"},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert response.json()["errors"] == {"person_id": [f"{gone.full_name} 已停用"]}
+        assert not Membership.objects.filter(person=gone).exists()
 
     def test_person_outside_scope_is_400(self, api, studios):
         api.force_authenticate(studios.lead_a)

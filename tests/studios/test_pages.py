@@ -14,7 +14,7 @@ from studios import services
 from studios.models import Assessment, Membership, Studio
 from studios.selectors import studios_visible_to
 from tests.factories import PersonFactory, grant_official
-from tests.page_html import picker_of
+from tests.page_html import error_beside, form_of, picker_of
 
 pytestmark = pytest.mark.django_db
 
@@ -211,6 +211,10 @@ class TestDetailForms:
         assert Assessment.objects.count() == 1
 
 
+def studio_page(studio) -> str:
+    return reverse("studios:studio-detail", args=[studio.pk])
+
+
 def list_page(recognition_list) -> str:
     return reverse("studios:recognitionlist-detail", args=[recognition_list.pk])
 
@@ -256,6 +260,90 @@ def honours(studios):
     )
     Studio.objects.filter(pk=studios.washing.pk).update(status=Studio.Status.REVOKED)
     return SimpleNamespace(official_a1=official_a1)
+
+
+# --- The membership form's picker: exactly whom the studio takes --------------------
+
+
+def added(by, studio, someone) -> bool:
+    """Whether `membership_add` takes `someone` into `studio` from `by` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.membership_add(studio_id=studio.pk, by=by, person=someone)
+            raise _Undone
+    except _Undone:
+        return True
+    except (ValidationError, Conflict):
+        return False
+
+
+def member_form(html: str, studio) -> str:
+    return form_of(html, reverse("studios:membership-add", args=[studio.pk]))
+
+
+@pytest.fixture
+def gone(studios):
+    """Someone of team A102 who has left (deactivated)."""
+    someone = PersonFactory(employee_no="gone", org_unit=studios.org.team_a102)
+    type(someone).objects.filter(pk=someone.pk).update(is_active=False)
+    return someone
+
+
+class TestMembershipPicker:
+    def test_the_person_box_searches_the_studios_newcomers(self, as_person, studios):
+        html = as_person(studios.lead_a).get(studio_page(studios.dust)).content.decode()
+        assert picker_of(member_form(html, studios.dust), "person") == reverse(
+            "picker-search", args=["studio-newcomers", studios.dust.pk]
+        )
+
+    @pytest.mark.parametrize("who", ["lead_a", "official_a", "group_official", "admin"])
+    def test_everyone_offered_is_added_and_everyone_else_refused(
+        self, as_person, studios, gone, who
+    ):
+        """Each person the lead or official may see, looked up by employee
+        number in the membership form's picker, is offered if and only if the
+        studio then takes them: still active and not yet a current member."""
+        by = getattr(studios, who, None) or getattr(studios.org, who)
+        client = as_person(by)
+        address = reverse("picker-search", args=["studio-newcomers", studios.dust.pk])
+        verdicts = {
+            someone.employee_no: (
+                someone.employee_no in found(client, address, someone.employee_no),
+                added(by, studios.dust, someone),
+            )
+            for someone in people_visible_to(by).order_by("employee_no")
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["colleague_a"] == (True, True)
+        assert verdicts["gone"] == verdicts["member_a"] == verdicts["lead_a"] == (False, False)
+
+    def test_a_revoked_studio_takes_and_offers_nobody(self, as_person, studios):
+        Studio.objects.filter(pk=studios.washing.pk).update(status=Studio.Status.REVOKED)
+        client = as_person(studios.org.official_a)
+        address = reverse("picker-search", args=["studio-newcomers", studios.washing.pk])
+        assert found(client, address, "worker_a") == []
+        assert not added(studios.org.official_a, studios.washing, studios.org.worker_a)
+
+    @pytest.mark.parametrize(
+        ("who", "code"),
+        [("lead_a", 200), ("official_a", 200), ("member_a", 403), ("official_b", 404)],
+    )
+    def test_the_picker_is_for_those_who_add_members(self, as_person, studios, who, code):
+        by = getattr(studios, who, None) or getattr(studios.org, who)
+        address = reverse("picker-search", args=["studio-newcomers", studios.dust.pk])
+        assert as_person(by).get(address, {"q": "worker_a"}).status_code == code
+
+    def test_a_typed_person_who_left_is_refused_beside_the_box(self, as_person, studios, gone):
+        """Without JavaScript the typed employee number reaches the service,
+        which names the person who left; nothing changes."""
+        answer = as_person(studios.lead_a).post(
+            reverse("studios:membership-add", args=[studios.dust.pk]),
+            {"person_key": "gone", "role": "member"},
+        )
+        assert answer.status_code == 400
+        html = member_form(answer.content.decode(), studios.dust)
+        error_beside(html, "person", f"{gone.full_name} 已停用")
+        assert not Membership.objects.filter(person=gone).exists()
 
 
 class TestRecognitionListPages:

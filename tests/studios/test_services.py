@@ -421,6 +421,16 @@ class TestMemberships:
             )
         assert studios.dust.memberships.filter(person=studios.member_a).count() == 1
 
+    def test_someone_no_longer_active_is_400_naming_them(self, studios):
+        """They have left (deactivated) and can no longer sign in to take part:
+        nothing changes."""
+        gone = PersonFactory(org_unit=studios.org.team_a102)
+        type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+        with pytest.raises(ValidationError) as refused:
+            services.membership_add(studio_id=studios.dust.pk, by=studios.lead_a, person=gone)
+        assert refused.value.message_dict == {"person": [f"{gone.full_name} 已停用"]}
+        assert not Membership.objects.filter(person=gone).exists()
+
     def test_person_of_another_company_is_400(self, studios):
         with pytest.raises(ValidationError) as error:
             services.membership_add(
