@@ -205,24 +205,46 @@ def form_changes(form, *, editing: bool = True) -> dict:
 
 
 def form_page(
-    request, form, service, *, template: str, done_message: str, next_url, context=None, **kwargs
+    request,
+    form,
+    service,
+    *,
+    template: str,
+    done_message: str,
+    next_url,
+    context=None,
+    formsets: dict | None = None,
+    formset_changes: Callable[[bool], dict] | None = None,
+    **kwargs,
 ):
     """A create or edit page, the one way every app does it: `form` is bound to
     the POST (unbound on a GET). On a valid POST the service gets `by`, `kwargs`
     and the form's data (only the changed fields when the form edits a saved
     record, see `form_changes`); done: a message and `next_url(saved)`. Else the
-    page with the form and its errors: 400 after a POST."""
-    if request.method == "POST" and form.is_valid():
+    page with the form and its errors: 400 after a POST.
+
+    `formsets` (name → formset, bound like the form: the rows of a record, e.g.
+    its contributors) are shown beside the form under their names and must be
+    valid too; the service also gets `formset_changes(editing)`, what they ask
+    it to save, and its errors named after a formset land on that formset."""
+    formsets = formsets or {}
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all(formset.is_valid() for formset in formsets.values())
+    ):
         instance = getattr(form, "instance", None)
         editing = instance is not None and instance.pk is not None
         data = form_changes(form, editing=editing)
-        saved = run_service(form, service, by=request.user, **kwargs, **data)
+        if formset_changes is not None:
+            data.update(formset_changes(editing))
+        saved = run_service(form, service, formsets=formsets, by=request.user, **kwargs, **data)
         if saved:
             messages.success(request, done_message)
             return redirect(next_url(saved))
     return render(
         request,
         template,
-        {"form": form, **(context or {})},
+        {"form": form, **formsets, **(context or {})},
         status=400 if request.method == "POST" else 200,
     )
