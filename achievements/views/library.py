@@ -1,5 +1,7 @@
 """The achievement library and achievement pages."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,7 +33,7 @@ from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
 from core.history import history_section
-from core.pages import ScopedListView, attach_from_page, form_changes, run_service
+from core.pages import ScopedListView, attach_from_page, form_page, run_service
 from studios.selectors import studios_writable_by
 
 
@@ -101,35 +103,18 @@ def _achievement_form_page(request, achievement=None):
             "person_label": _("Contributor"),
         },
     )
-    if request.method == "POST" and form.is_valid() and contributors.is_valid():
-        data = form_changes(form, editing=editing)
-        if editing:
-            result = run_service(
-                form,
-                services.achievement_update,
-                formsets={"contributors": contributors},
-                achievement_id=achievement.pk,
-                by=user,
-                contributors=contributors.rows(),
-                **data,
-            )
-        else:
-            result = run_service(
-                form,
-                services.achievement_create,
-                formsets={"contributors": contributors},
-                by=user,
-                contributors=contributors.rows(),
-                **data,
-            )
-        if result:
-            messages.success(request, _("The achievement has been saved."))
-            return redirect("achievements:achievement-detail", pk=result.pk)
-    return render(
+    return form_page(
         request,
-        "achievements/achievement_form.html",
-        {"form": form, "contributors": contributors, "achievement": achievement, "studio": studio},
-        status=400 if request.method == "POST" else 200,
+        form,
+        partial(services.achievement_update, achievement_id=achievement.pk)
+        if editing
+        else services.achievement_create,
+        formsets={"contributors": contributors},
+        formset_changes=lambda _editing: {"contributors": contributors.rows()},
+        template="achievements/achievement_form.html",
+        context={"achievement": achievement, "studio": studio},
+        done_message=_("The achievement has been saved."),
+        next_url=lambda saved: reverse("achievements:achievement-detail", args=[saved.pk]),
     )
 
 

@@ -1,5 +1,7 @@
 """Patent pages."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,7 +29,7 @@ from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
 from core.history import history_section
-from core.pages import ScopedListView, attach_from_page, form_changes, run_service
+from core.pages import ScopedListView, attach_from_page, form_page, run_service
 from studios.selectors import studio_access, studios_writable_by
 
 
@@ -77,28 +79,19 @@ def patent_detail(request, pk):
 
 
 def _patent_form_page(request, patent=None):
-    user = request.user
     editing = patent is not None
     studio = patent.studio if editing else studio_from_query(request)
     form = PatentForm(
-        request.POST or None, instance=patent, user=user, studio=studio, editing=editing
+        request.POST or None, instance=patent, user=request.user, studio=studio, editing=editing
     )
-    if request.method == "POST" and form.is_valid():
-        data = form_changes(form, editing=editing)
-        if "inventors" in data:
-            data["inventors"] = list(data["inventors"])  # in the order chosen
-        if editing:
-            result = run_service(form, services.patent_update, patent_id=patent.pk, by=user, **data)
-        else:
-            result = run_service(form, services.patent_create, by=user, **data)
-        if result:
-            messages.success(request, _("The patent has been saved."))
-            return redirect("achievements:patent-detail", pk=result.pk)
-    return render(
+    return form_page(
         request,
-        "achievements/patent_form.html",
-        {"form": form, "patent": patent, "studio": studio},
-        status=400 if request.method == "POST" else 200,
+        form,
+        partial(services.patent_update, patent_id=patent.pk) if editing else services.patent_create,
+        template="achievements/patent_form.html",
+        context={"patent": patent, "studio": studio},
+        done_message=_("The patent has been saved."),
+        next_url=lambda saved: reverse("achievements:patent-detail", args=[saved.pk]),
     )
 
 

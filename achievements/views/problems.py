@@ -1,5 +1,7 @@
 """Problem pages: the announced topics and their details."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,7 +27,7 @@ from achievements.views.common import studio_from_query
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
 from core.history import history_section
-from core.pages import ScopedListView, attach_from_page, form_changes, run_service
+from core.pages import ScopedListView, attach_from_page, form_page, run_service
 from studios.selectors import studio_access, studios_writable_by
 
 
@@ -73,28 +75,21 @@ def problem_detail(request, pk):
 
 
 def _problem_form_page(request, problem=None):
-    user = request.user
     editing = problem is not None
     studio = problem.studio if editing else studio_from_query(request)
     form = ProblemForm(
-        request.POST or None, instance=problem, user=user, studio=studio, editing=editing
+        request.POST or None, instance=problem, user=request.user, studio=studio, editing=editing
     )
-    if request.method == "POST" and form.is_valid():
-        data = form_changes(form, editing=editing)
-        if editing:
-            result = run_service(
-                form, services.problem_update, problem_id=problem.pk, by=user, **data
-            )
-        else:
-            result = run_service(form, services.problem_create, by=user, **data)
-        if result:
-            messages.success(request, _("The problem has been saved."))
-            return redirect("achievements:problem-detail", pk=result.pk)
-    return render(
+    return form_page(
         request,
-        "achievements/problem_form.html",
-        {"form": form, "problem": problem, "studio": studio},
-        status=400 if request.method == "POST" else 200,
+        form,
+        partial(services.problem_update, problem_id=problem.pk)
+        if editing
+        else services.problem_create,
+        template="achievements/problem_form.html",
+        context={"problem": problem, "studio": studio},
+        done_message=_("The problem has been saved."),
+        next_url=lambda saved: reverse("achievements:problem-detail", args=[saved.pk]),
     )
 
 
