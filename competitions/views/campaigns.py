@@ -1,5 +1,7 @@
 """Campaign pages: the list, a campaign's figures, and the official's setup form."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,7 +28,7 @@ from competitions.selectors import (
 )
 from competitions.services.campaigns import default_rubric
 from core.history import history_section
-from core.pages import ScopedListView, form_changes, run_action, run_form_action, run_service
+from core.pages import ScopedListView, form_page, run_action, run_form_action
 
 
 @login_required
@@ -152,34 +154,27 @@ def _campaign_form_page(request, campaign=None):
     # touched the rubric or the prizes (a rubric sent once review has started is refused).
     criteria = CriterionFormSet(data, initial=criteria_initial, prefix="criteria")
     grades = GradeFormSet(data, initial=grades_initial, prefix="grades")
-    if data is not None and form.is_valid() and criteria.is_valid() and grades.is_valid():
-        changes = form_changes(form, editing=editing)
+
+    def rows_sent(editing: bool) -> dict:
+        rows = {}
         if not editing or criteria.has_changed():
-            changes["criteria"] = criteria.rows("name", "max_points")
+            rows["criteria"] = criteria.rows("name", "max_points")
         if not editing or grades.has_changed():
-            changes["grades"] = grades.rows("grade", "quota", "amount")
-        formsets = {"criteria": criteria, "grades": grades}
-        if editing:
-            saved = run_service(
-                form,
-                services.campaign_update,
-                formsets=formsets,
-                campaign_id=campaign.pk,
-                by=user,
-                **changes,
-            )
-        else:
-            saved = run_service(
-                form, services.campaign_create, formsets=formsets, by=user, **changes
-            )
-        if saved:
-            messages.success(request, _("The campaign has been saved."))
-            return redirect("competitions:campaign-detail", pk=saved.pk)
-    return render(
+            rows["grades"] = grades.rows("grade", "quota", "amount")
+        return rows
+
+    return form_page(
         request,
-        "competitions/campaign_form.html",
-        {"form": form, "criteria": criteria, "grades": grades, "campaign": campaign},
-        status=400 if data is not None else 200,
+        form,
+        partial(services.campaign_update, campaign_id=campaign.pk)
+        if editing
+        else services.campaign_create,
+        formsets={"criteria": criteria, "grades": grades},
+        formset_changes=rows_sent,
+        template="competitions/campaign_form.html",
+        context={"campaign": campaign},
+        done_message=_("The campaign has been saved."),
+        next_url=lambda saved: reverse("competitions:campaign-detail", args=[saved.pk]),
     )
 
 
