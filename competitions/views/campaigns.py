@@ -187,7 +187,4 @@ def campaign_create(request):
 
 @login_required
 def campaign_edit(request, pk):
-    campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
-    if not campaigns_managed_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied
-    return _campaign_form_page(request, campaign)
+    return _campaign_form_page(request, _managed_campaign(request, pk))
