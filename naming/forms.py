@@ -216,7 +216,10 @@ class ObjectionDecideForm(BootstrapFormMixin, forms.Form):
 
 
 class RectificationForm(BootstrapFormMixin, forms.Form):
-    """The office opens a rectification: the studio, why, the plan, the deadline."""
+    """The office opens a rectification: the studio, why, the plan, the
+    deadline. The studio is picked among `studios`, those it may put under
+    rectification (`rectifiable-studios`: exactly what `rectification_open`
+    takes)."""
 
     reason = forms.CharField(
         label=_("Why"),
@@ -228,7 +231,9 @@ class RectificationForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, studios, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["studio"] = PickField(label=_("Studio"), source="studios", queryset=studios)
+        self.fields["studio"] = PickField(
+            label=_("Studio"), source="rectifiable-studios", queryset=studios
+        )
         self.order_fields(["studio", "reason", "plan", "deadline"])
         self.style_widgets(["studio"])
 

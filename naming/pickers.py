@@ -5,7 +5,9 @@ picker never offers someone `naming_experts_assign` would refuse. Likewise a
 call's studio picker, for an official over more studios than a list shows:
 studios found as the studio picker finds them, among those that may apply to
 that call (`/pickers/call-studios/<call id>/?q=`), exactly what
-`naming_application_create` takes."""
+`naming_application_create` takes; and the rectification form's, among the
+studios the office may put under rectification
+(`/pickers/rectifiable-studios/?q=`), exactly what `rectification_open` takes."""
 
 from dataclasses import replace
 
@@ -20,6 +22,7 @@ from naming.selectors import (
     naming_application_access,
     naming_applications_visible_to,
     naming_calls_visible_to,
+    studios_rectifiable_by,
     studios_that_may_apply,
 )
 from studios.pickers import STUDIOS
@@ -65,3 +68,5 @@ register(
         for_record=True,
     )
 )
+
+register(replace(STUDIOS, name="rectifiable-studios", scope=studios_rectifiable_by))

@@ -164,13 +164,19 @@ def runs_studio(user, studio: Studio) -> bool:
 
 def studios_rectifiable_by(user) -> QuerySet[Studio]:
     """The studios `user` may put under rectification as their office: named
-    or established, dormant ones first."""
+    or established, not under an open rectification already, dormant ones
+    first. The rectification form's picker offers them
+    (`/pickers/rectifiable-studios/?q=`) and `rectification_open` takes them."""
     if not signed_in(user):
         return Studio.objects.none()
     scope = user_scope(user)
+    open_rectification = Rectification.objects.filter(
+        studio=OuterRef("pk"), status=Rectification.Status.OPEN
+    )
     return (
         Studio.objects.filter(status__in=WATCHED)
         .filter(_office_q(scope, prefix="") & ~_member_q(user, studio_field="pk"))
+        .exclude(Exists(open_rectification))
         .order_by(F("dormant_since").asc(nulls_last=True), "code")
     )
 

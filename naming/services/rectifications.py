@@ -21,6 +21,7 @@ from naming.selectors import (
     rectifications_visible_to,
     runs_studio,
     studios_due_for_re_review,
+    studios_rectifiable_by,
 )
 from naming.services.dormancy import rectification_check
 from naming.services.guards import reason_required
@@ -58,17 +59,20 @@ def _plan_checked(plan: str, deadline: datetime.date | None) -> str:
     return plan
 
 
+def _not_rectifiable(studio: Studio) -> Conflict | None:
+    """Why the studio's state lets no rectification open, or None."""
+    if studio.status not in (Studio.Status.NAMED, Studio.Status.ESTABLISHED):
+        return Conflict(_("Only a named or established studio can be put under rectification."))
+    if studio.rectifications.filter(status=Status.OPEN).exists():
+        return Conflict(_("This studio already has an open rectification."))
+    return None
+
+
 def _open(studio: Studio, by: User, *, reason: str, plan: str, deadline) -> Rectification:
     """Open the rectification and move the studio to `rectification` (its
     leader hears it); the studio is locked by the caller."""
-    ensure(
-        studio.status in (Studio.Status.NAMED, Studio.Status.ESTABLISHED),
-        Conflict(_("Only a named or established studio can be put under rectification.")),
-    )
-    ensure(
-        not studio.rectifications.filter(status=Status.OPEN).exists(),
-        Conflict(_("This studio already has an open rectification.")),
-    )
+    refusal = _not_rectifiable(studio)
+    ensure(refusal is None, refusal)
     plan = _plan_checked(plan, deadline)
     reason = reason_required(reason)
     rectification = Rectification(
@@ -88,8 +92,14 @@ def rectification_open(
     *, by: User, studio: Studio, reason: str, plan: str, deadline: datetime.date
 ) -> Rectification:
     """The office puts a named or established studio under rectification (a
-    dormant one, typically): why, the plan and the deadline."""
-    return _open(_office_studio(studio, by), by, reason=reason, plan=plan, deadline=deadline)
+    dormant one, typically): why, the plan and the deadline. The studio is one
+    of `studios_rectifiable_by(by)`, those the form's picker offers."""
+    studio = _office_studio(studio, by)
+    if not studios_rectifiable_by(by).filter(pk=studio.pk).exists():
+        # The offer decides; say which of its rules the studio fails (its
+        # office was checked with the lock).
+        raise _not_rectifiable(studio) or _not_the_office()
+    return _open(studio, by, reason=reason, plan=plan, deadline=deadline)
 
 
 def _office_locked(rectification_id: int, by: User, target: str) -> Rectification:

@@ -5,20 +5,27 @@ studio page's naming panel, and a fixed number of queries per list."""
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.exceptions import Conflict
+from naming import services
 from naming.models import Rectification, ReReview
 from studios import services as studio_services
 from studios.models import Honour, RecognitionList, Studio
+from studios.selectors import studios_visible_to
 from tests.lists import ListCase, each_list
 from tests.naming.conftest import deadline_passed
+from tests.page_html import picker_of
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 IN_A_MONTH = (TODAY + datetime.timedelta(days=30)).isoformat()
+IN_30_DAYS = TODAY + datetime.timedelta(days=30)
 
 
 def detail(rectification, move=None):
@@ -40,6 +47,50 @@ def test_the_office_opens_a_rectification_from_the_studio_page(as_person, manage
     answer = client.post(reverse("naming:rectification-create"), {**body, "deadline": IN_A_MONTH})
     rectification = Rectification.objects.get(studio=washing)
     assert answer.status_code == 302 and answer.url == detail(rectification)
+
+
+class _Undone(Exception):
+    """Raised to roll back a rectification once it has been opened."""
+
+
+def rectification_opened(office, studio) -> bool:
+    """Whether `rectification_open` takes `studio` from `office` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.rectification_open(
+                by=office, studio=studio, reason="无成果", plan="限期整改", deadline=IN_30_DAYS
+            )
+            raise _Undone
+    except _Undone:
+        return True
+    except (ValidationError, PermissionDenied, Conflict):
+        return False
+
+
+@pytest.mark.parametrize("office", ["official_a", "group_official", "admin"])
+def test_every_studio_offered_is_put_under_rectification_and_every_other_refused(
+    as_person, managed, office
+):
+    """Each studio the official may see, looked up by code in the form's
+    studio picker, is offered if and only if the rectification then takes it:
+    named or established studios of their units, not under one already (the
+    dust studio is); company B's turbine studio is named, seen by all, and
+    company A's official is not its office."""
+    office = getattr(managed.org, office)
+    client = as_person(office)
+    html = client.get(reverse("naming:rectification-create")).content.decode()
+    address = picker_of(html, "studio")
+    assert address == reverse("picker-search", args=["rectifiable-studios"])
+    verdicts = {}
+    for studio in studios_visible_to(office).order_by("code"):
+        found = client.get(address, {"q": studio.code}).json()["results"]
+        shown = studio.code in [row["key"] for row in found]
+        verdicts[studio.code] = (shown, rectification_opened(office, studio))
+    assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+    assert verdicts["A1-WASH"] == (True, True)
+    assert verdicts["A1-DUST"] == (False, False)
+    theirs = office != managed.org.official_a
+    assert verdicts["B1-TURB"] == (theirs, theirs)
 
 
 def test_the_detail_page_offers_the_decision_only_to_the_office_after_the_deadline(
