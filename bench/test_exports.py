@@ -35,13 +35,18 @@ pytestmark = [
 
 # The targets. The rows are read column by column from the database
 # (core/export_columns.py), no longer through the API serializer (about a
-# millisecond a row), and the workbook is written by XlsxWriter in constant
-# memory (core/exports.py), no longer by openpyxl's write-only mode, which took
-# about twice as long to write the sheet. At a tenth on a shared two-core
-# machine (load 2-7), best of three: CSV 2.1-5.1x (most runs 2.5-4.5), XLSX
-# 5.6-13.7x (openpyxl in the same runs 11-26x), growth 0-1 MB. The ceilings
-# catch a regression (the serializer's way back, some 60x; an N+1) through
-# that noise; results.json has the measured ratios.
+# millisecond a row), as tuples of one query in which PostgreSQL also turns
+# the moments into local time, lists the co-authors (an array) and leaves the
+# goals as text; and the workbook is written by XlsxWriter in constant memory
+# (core/exports.py), no longer by openpyxl's write-only mode, which took about
+# twice as long to write the sheet. At a tenth on a shared two-core machine
+# (load 3-7), best of three, 16 runs: CSV median 2.1x, 0.8-2.7 (the export
+# 284 ms, COPY 165; the lowest ratios are runs whose COPY was disturbed), where
+# converting, decoding and a co-author query a chunk in Python gave median
+# 3.1x, 1.7-4.8 (426 ms) in the same runs; XLSX 6.0-11.2x (median 6.5 in six
+# runs); growth 0-1 MB. The ceilings catch a regression (the serializer's way
+# back, some 60x; an N+1) through that noise; results.json has the measured
+# ratios.
 TARGETS = {"csv": 5, "xlsx": 40, "rss_mb": 100}
 CEILINGS = {"csv": 10, "xlsx": 25, "rss_mb": 100}
 ROWS_AT_FULL_SIZE = 100_000
