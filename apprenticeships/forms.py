@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +8,7 @@ from apprenticeships.models import Evaluation, Milestone, Pairing, Session
 from apprenticeships.selectors import pairings_mentored_by, studios_for_pairings
 from core.forms import BootstrapFormMixin, ServiceValidatedModelForm
 from core.pages import DateInput
-from core.pickers import PickField
-from studios.models import Studio
+from core.pickers import Follows, PickField
 
 
 class PairingForm(ServiceValidatedModelForm):
@@ -18,13 +16,20 @@ class PairingForm(ServiceValidatedModelForm):
     exactly what `pairing_propose` takes (apprenticeships.pickers): the studio
     among those they lead or oversee, the apprentice among the active people
     they may see, the mentor likewise and, in a studio pairing, among the
-    studio's current members: the members of the studio the form stands at
-    (`_studio_shown`). A mentor who is not a member of a studio chosen on the
-    form itself is refused by the service, beside the box. Anyone the
-    proposer may see is looked up, so that the service can say why someone
-    typed is not taken (no longer active, not a member)."""
+    studio's current members: the mentor picker follows the studio chosen on
+    the form (core.pickers.Follows), searching its members once one is chosen
+    and the active people while none is. An official's pairing outside any
+    studio is filed under one of the open units they manage (by default the
+    apprentice's), picked among them: a group has thousands. Anyone the
+    proposer may see, and any unit they manage, is looked up, so that the
+    service can say why one typed is not taken (no longer active, not a member
+    of the studio chosen, a closed unit)."""
 
-    mentor = PickField(label=_("Mentor"), source="active-people")
+    mentor = PickField(
+        label=_("Mentor"),
+        source="active-people",
+        follows=Follows("studio", "studio-mentors"),
+    )
     apprentice = PickField(label=_("Apprentice"), source="active-people")
 
     class Meta:
@@ -56,6 +61,7 @@ class PairingForm(ServiceValidatedModelForm):
         super().__init__(*args, **kwargs)
         people = people_visible_to(user).order_by("full_name")
         self.fields["apprentice"].queryset = people
+        self.fields["mentor"].queryset = people
         studios = studios_for_pairings(user).order_by("code")
         self.fields["studio"].queryset = studios
         if is_official(user):
@@ -63,35 +69,19 @@ class PairingForm(ServiceValidatedModelForm):
             self.fields["studio"] = PickField(
                 label=_("Studio"), source="pairing-studios", queryset=studios, required=False
             )
-            self.fields["org_unit"].queryset = org_units_managed_by(user)
-            self.fields["org_unit"].required = False
+            unit = self.fields["org_unit"]
+            self.fields["org_unit"] = PickField(
+                label=unit.label,
+                help_text=unit.help_text,
+                source="managed-org-units",
+                queryset=org_units_managed_by(user),
+                required=False,
+            )
+            self.style_widgets(["studio", "org_unit"])
         else:
             self.fields["studio"].required = True
             self.fields["studio"].empty_label = None
             del self.fields["org_unit"]
-        studio = self._studio_shown()
-        if studio is not None:
-            self.fields["mentor"] = PickField(
-                label=_("Mentor"), source="studio-mentors", record_id=studio.pk
-            )
-        self.fields["mentor"].queryset = people
-
-    def _studio_shown(self) -> Studio | None:
-        """The studio the form stands at: the one posted, else the first of a
-        lead's studios (their list starts there); none for an official who has
-        not chosen one (a pairing outside any studio)."""
-        field, name = self.fields["studio"], self.add_prefix("studio")
-        if self.is_bound:
-            value = field.widget.value_from_datadict(self.data, self.files, name)
-        else:
-            value = self.get_initial_for_field(field, "studio")
-        try:
-            studio = field.to_python(value)
-        except ValidationError:
-            studio = None
-        if studio is None and field.required:
-            studio = field.queryset.first()
-        return studio
 
 
 class PairingEditForm(ServiceValidatedModelForm):

@@ -1,6 +1,8 @@
 """Reading a rendered page the way a person sees it: one form among several,
 and the message shown beside a field."""
 
+import re
+
 
 def page_form(html: str) -> str:
     """The HTML of a plain form page's form (not the navbar's language buttons)."""
@@ -31,3 +33,29 @@ def picker_of(html: str, name: str) -> str:
     box = html.index(f'name="{name}_key"')
     start = html.rindex('data-picker="', 0, box) + len('data-picker="')
     return html[start : html.index('"', start)]
+
+
+def picker_searches(html: str, name: str) -> str:
+    """The address the picker of the field `name` searches as the page stands,
+    read as static/js/picker.js reads it: a picker following another field of
+    its form (`data-picker-follows`) searches the address for the record
+    chosen there, and its own `data-picker` while none is."""
+    box = html.index(f'name="{name}_key"')
+    tag = html[html.rindex('<div class="picker"', 0, box) : box]
+    follows = re.search(r'data-picker-follows="([^"]*)" data-picker-follow-url="([^"]*)"', tag)
+    chosen = _chosen_id(html, follows[1]) if follows else ""
+    return follows[2].replace("{id}", chosen) if chosen else picker_of(html, name)
+
+
+def _chosen_id(html: str, name: str) -> str:
+    """The id of the one record chosen in the field `name`: a picker's chip,
+    or a list's selected option (else its first, as a browser shows it)."""
+    if f'name="{name}_key"' in html:
+        box = html.index(f'name="{name}_key"')
+        chips = html[box : html.index("</ol>", box)]
+        ids = re.findall(r'class="picker-chip" data-key="[^"]*" data-id="([^"]*)"', chips)
+        return ids[0] if len(ids) == 1 else ""
+    listed = re.search(rf'<select name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.S)
+    options = re.findall(r'<option value="([^"]*)"( selected)?', listed[1]) if listed else []
+    chosen = [value for value, selected in options if selected] or [v for v, _ in options[:1]]
+    return chosen[0] if chosen and chosen[0].isdigit() else ""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import is_official, org_units_managed_by
-from accounts.services import people_checked
+from accounts.services import people_checked, unit_checked
 from apprenticeships.models import Extension, MentorCapacity, Pairing
 from apprenticeships.selectors import (
     active_apprentice_count,
@@ -89,7 +89,9 @@ def _term_checked(starts_on: datetime.date, planned_end_on: datetime.date) -> No
 
 def _home_unit(by: User, studio: Studio | None, org_unit: OrgUnit | None, apprentice: User):
     """The unit whose officials oversee the pairing: the studio's unit for a
-    studio pairing, else the chosen unit (by default the apprentice's)."""
+    studio pairing, else the chosen unit (by default the apprentice's), an
+    open unit `by` manages (`open_units_managed_by`, what the form's
+    `managed-org-units` picker offers: a closed unit takes no new pairing)."""
     if studio is not None:
         if not studios_for_pairings(by).filter(pk=studio.pk).exists():
             # The offer decides (the form's studios); say which of its rules fails.
@@ -110,10 +112,10 @@ def _home_unit(by: User, studio: Studio | None, org_unit: OrgUnit | None, appren
     )
     unit = org_unit or apprentice.org_unit
     ensure(
-        unit is not None and org_units_managed_by(by).filter(pk=unit.pk).exists(),
+        unit is not None,
         ValidationError({"org_unit": _("This unit is outside the units you manage.")}),
     )
-    return unit
+    return unit_checked(unit, by)
 
 
 @transaction.atomic

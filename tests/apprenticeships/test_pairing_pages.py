@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from accounts.models import SkillLevel
+from accounts.models import OrgUnit, SkillLevel
 from accounts.selectors import people_visible_to
 from apprenticeships import services
 from apprenticeships.models import Evaluation, Extension, Pairing
@@ -19,7 +19,7 @@ from studios.services import membership_add
 from tests.apprenticeships.conftest import days_ago
 from tests.apprenticeships.pages import NEW, form_error, iso, person, snapshot, today, url, zh
 from tests.factories import PersonFactory
-from tests.page_html import error_beside, form_of, page_form, picker_of
+from tests.page_html import error_beside, form_of, page_form, picker_searches
 
 pytestmark = pytest.mark.django_db
 
@@ -235,8 +235,9 @@ def form_pickers(client, data=None) -> dict[str, str]:
     answer = client.get(NEW) if data is None else client.post(NEW, data)
     assert answer.status_code == (200 if data is None else 400)
     html = page_form(answer.content.decode())
-    names = ["mentor", "apprentice"] + (["studio"] if 'name="studio_key"' in html else [])
-    return {name: picker_of(html, name) for name in names}
+    names = ["mentor", "apprentice"]
+    names += ["studio", "org_unit"] if 'name="studio_key"' in html else []
+    return {name: picker_searches(html, name) for name in names}
 
 
 # Whose form, as first shown or after choosing the dust studio (an official's
@@ -244,6 +245,7 @@ def form_pickers(client, data=None) -> dict[str, str]:
 FORMS = [
     ("lead", None, "dust"),
     ("official", {"studio_key": "A1-DUST"}, "dust"),
+    ("official", {"studio_key": "A1-WASH"}, "washing"),
     ("official", None, None),
     ("group_official", {"studio_key": "A1-DUST"}, "dust"),
 ]
@@ -261,8 +263,13 @@ class TestPickers:
             "mentor": picker("active-people"),  # no studio yet: a pairing outside any
             "apprentice": picker("active-people"),
             "studio": picker("pairing-studios"),
+            "org_unit": picker("managed-org-units"),
         }
+        # The mentor box follows the studio chosen on the form (static/js/picker.js).
         assert form_pickers(official, {"studio_key": "A1-DUST"})["mentor"] == dust_mentors
+        assert form_pickers(official, {"studio_key": "A1-WASH"})["mentor"] == picker(
+            "studio-mentors", mentoring.washing.pk
+        )
 
     @pytest.mark.parametrize(("who", "data", "studio"), FORMS)
     def test_every_mentor_offered_is_taken_and_everyone_else_refused(
@@ -285,23 +292,25 @@ class TestPickers:
         }
         assert all(shown == taken for shown, taken in verdicts.values()), verdicts
         assert verdicts["gone_member"] == (False, False)
-        assert verdicts["member_a"] == (True, True)
+        in_dust = studio != mentoring.washing
+        assert verdicts["member_a"] == (in_dust, in_dust)
         assert verdicts["worker_a"] == (studio is None, studio is None)
 
     @pytest.mark.parametrize(("who", "data", "studio"), FORMS)
     def test_every_apprentice_offered_is_taken_and_everyone_else_refused(
         self, as_person, mentoring, left, who, data, studio
     ):
-        """Likewise the apprentice picker, for lead_a as mentor: anyone the
-        proposer may see who is still active."""
+        """Likewise the apprentice picker, for the studio's leader (else
+        lead_a) as mentor: anyone the proposer may see who is still active."""
         by, studio = person(mentoring, who), getattr(mentoring, studio or "", None)
+        mentor = studio.leader if studio else mentoring.lead_a
         client = as_person(by)
         apprentices = form_pickers(client, data)["apprentice"]
-        everyone = people_visible_to(by).exclude(pk=mentoring.lead_a.pk).order_by("employee_no")
+        everyone = people_visible_to(by).exclude(pk=mentor.pk).order_by("employee_no")
         verdicts = {
             someone.employee_no: (
                 someone.employee_no in offered(client, apprentices, someone.employee_no),
-                proposed(by, mentor=mentoring.lead_a, apprentice=someone, studio=studio),
+                proposed(by, mentor=mentor, apprentice=someone, studio=studio),
             )
             for someone in everyone
         }
@@ -349,6 +358,44 @@ class TestPickers:
         )
         assert answer.status_code == code
         assert (b'"member_a"' in answer.content) == (code == 200)
+
+    @pytest.mark.parametrize("who", ["official", "group_official"])
+    def test_every_unit_offered_is_taken_and_every_other_refused(
+        self, as_person, mentoring, newcomer, who
+    ):
+        """Each unit of the group, looked up by code in the form's unit picker,
+        is offered if and only if a pairing outside any studio is then filed
+        under it: the open units the official manages (team A102 has closed)."""
+        OrgUnit.objects.filter(pk=mentoring.org.team_a102.pk).update(
+            closed_on=datetime.date(2024, 1, 1)
+        )
+        by = person(mentoring, who)
+        client = as_person(by)
+        units = form_pickers(client)["org_unit"]
+        verdicts = {
+            unit.code: (
+                unit.code in offered(client, units, unit.code),
+                proposed(by, mentor=mentoring.lead_a, apprentice=newcomer, org_unit=unit),
+            )
+            for unit in OrgUnit.objects.order_by("code")
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["A101"] == (True, True)
+        assert verdicts["A102"] == (False, False)
+
+    def test_a_typed_closed_unit_is_refused_beside_the_box_with_the_reason(
+        self, as_person, mentoring, newcomer
+    ):
+        """Without JavaScript a closed unit the official manages, typed in the
+        box, reaches the service, which says it is closed; nothing is proposed."""
+        OrgUnit.objects.filter(pk=mentoring.org.team_a102.pk).update(
+            closed_on=datetime.date(2024, 1, 1)
+        )
+        data = proposal(mentoring, newcomer, studio="", org_unit_key="A102")
+        answer = as_person(mentoring.org.official_a).post(NEW, data)
+        assert answer.status_code == 400
+        error_beside(page_form(answer.content.decode()), "org_unit", zh("This unit is closed."))
+        assert not Pairing.objects.filter(apprentice=newcomer).exists()
 
     def test_typed_people_the_proposal_does_not_take_are_refused_beside_their_boxes(
         self, as_person, mentoring, newcomer, left

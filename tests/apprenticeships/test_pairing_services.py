@@ -1,10 +1,13 @@
 """The pairing services: proposal, activation and the mentor's capacity,
 extension, termination, who runs a pairing and its updates."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from accounts.models import OrgUnit
 from apprenticeships import selectors, services
 from apprenticeships.models import DEFAULT_MENTOR_CAPACITY, MentorCapacity, Pairing
 from core.exceptions import Conflict
@@ -47,6 +50,27 @@ class TestPropose:
             studio=None,
         )
         assert (pairing.studio, pairing.org_unit) == (None, mentoring.org.team_a102)
+
+    @pytest.mark.parametrize("chosen", [True, False], ids=["chosen", "the apprentice's"])
+    def test_a_closed_unit_takes_no_pairing_outside_any_studio_400(self, mentoring, chosen):
+        """A closed unit takes no new records: whether chosen or the
+        apprentice's own, the official is told it is closed."""
+        apprentice = apprentice_in(mentoring, "team_a102")
+        OrgUnit.objects.filter(pk=mentoring.org.team_a102.pk).update(
+            closed_on=datetime.date(2024, 1, 1)
+        )
+        rows = counts()
+        with pytest.raises(ValidationError) as refused:
+            propose(
+                mentoring,
+                by=mentoring.org.official_a,
+                mentor=mentoring.org.worker_a,
+                apprentice=apprentice,
+                studio=None,
+                org_unit=mentoring.org.team_a102 if chosen else None,
+            )
+        assert refused.value.message_dict == {"org_unit": ["该单位已撤销。"]}
+        assert counts() == rows
 
     @pytest.mark.parametrize(
         "who",

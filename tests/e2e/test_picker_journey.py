@@ -1,13 +1,18 @@
 """Choosing people by typing on a 360 px phone: a studio lead registers a
 patent, finds two inventors by their pinyin initials, puts them in the order of
-the application, and the patent lists them in that order."""
+the application, and the patent lists them in that order. A picker that
+follows another field of its form: an official proposing a pairing changes
+its studio, and the mentor box then offers the new studio's members."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from achievements.models import Patent
+from apprenticeships.models import Pairing
 from tests.e2e.phone import PHONE_HEIGHT, PHONE_WIDTH, assert_no_sideways_scroll
 from tests.e2e.pickers import pick, picker_of
 from tests.factories import PersonFactory
@@ -52,3 +57,44 @@ def test_lead_picks_two_inventors_by_pinyin_and_reorders_them_on_a_phone(
     patent = Patent.objects.get(title="一种粉尘浓度在线监测装置")
     assert [p.pk for p in patent.inventor_people] == [li.pk, zhang.pk]
     screenshot(page, "picker-phone-2-saved")
+
+
+def test_the_mentor_box_follows_the_studio_chosen_on_the_pairing_form(
+    studios, live_server, open_page, sign_in
+):
+    PersonFactory(employee_no="tudi_9", full_name="新徒弟", org_unit=studios.org.team_a102)
+    today = timezone.localdate()
+
+    # Given company A's official on the new pairing form, the dust studio chosen
+    page = open_page(locale="zh-CN", width=1280, height=800)
+    sign_in(page, live_server, studios.org.official_a.employee_no)
+    page.goto(f"{live_server.url}/apprenticeships/new/")
+    form = page.locator("main form")
+    pick(form, "studio", "A1-D", "粉尘治理创新工作室")
+    mentor = picker_of(form, "mentor")
+    matches = mentor.locator(".picker-results li")
+
+    # When they look for a mentor, the dust studio's members are offered
+    mentor.locator("input[type=text]").fill("测试员")
+    expect(matches).to_have_count(2)
+    expect(matches.filter(has_text="member_a")).to_have_count(1)
+
+    # And when they change the studio to the washing studio, its member alone
+    pick(form, "studio", "A1-W", "洗选工艺创新工作室")
+    mentor.locator("input[type=text]").fill("")
+    mentor.locator("input[type=text]").fill("测试员")
+    expect(matches).to_have_count(1)
+    expect(matches.first).to_contain_text("colleague_a")
+    matches.first.click()
+    pick(form, "apprentice", "tudi", "新徒弟")
+    form.locator("input[name=starts_on]").fill(today.isoformat())
+    form.locator("input[name=planned_end_on]").fill(
+        (today + datetime.timedelta(days=365)).isoformat()
+    )
+    form.locator("select[name=target_skill_level]").select_option("intermediate")
+    form.get_by_role("button", name="保存", exact=True).click()
+
+    # Then the pairing is proposed in the washing studio with its member as mentor
+    expect(page).to_have_url(re.compile(r"/apprenticeships/\d+/$"))
+    pairing = Pairing.objects.get(apprentice__employee_no="tudi_9")
+    assert (pairing.studio, pairing.mentor) == (studios.washing, studios.org.colleague_a)
