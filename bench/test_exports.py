@@ -44,11 +44,9 @@ pytestmark = [
 # 284 ms, COPY 165; the lowest ratios are runs whose COPY was disturbed), where
 # converting, decoding and a co-author query a chunk in Python gave median
 # 3.1x, 1.7-4.8 (426 ms) in the same runs; XLSX 6.0-11.2x (median 6.5 in six
-# runs); growth 0-1 MB. The ceilings catch a regression (the serializer's way
-# back, some 60x; an N+1) through that noise; results.json has the measured
-# ratios.
+# runs); growth 0-1 MB. With that margin the benchmark holds the issue's
+# targets themselves; results.json has the measured ratios.
 TARGETS = {"csv": 5, "xlsx": 40, "rss_mb": 100}
-CEILINGS = {"csv": 10, "xlsx": 25, "rss_mb": 100}
 ROWS_AT_FULL_SIZE = 100_000
 EXPORT_RUNS = 3
 
@@ -177,5 +175,5 @@ def test_a_long_export_against_copy(big_group, export_unit, kind, ratio, record)
     if kind == "xlsx":
         # The workbook is built in memory before it is stored (a report's file).
         record("export_rss_mb", growth_mb)
-        assert growth_mb < CEILINGS["rss_mb"]
-    assert value <= CEILINGS[kind]
+        assert growth_mb < TARGETS["rss_mb"]
+    assert value <= TARGETS[kind]
