@@ -13,7 +13,7 @@ from core.forms import (
     person_share_formset,
 )
 from core.pages import DateInput, DateTimeInput
-from core.pickers import PickField, PickManyField
+from core.pickers import Follows, PickField, PickManyField
 
 # One line per category, in the words a worker uses, with an example from a mine.
 CATEGORY_EXAMPLES = {
@@ -124,11 +124,13 @@ class ProposalForm(ServiceValidatedModelForm):
         """Studio and origin problem as the services take them from `user`
         writing for `proposal_author` (competitions.selectors.links), picked from
         the pickers keyed by the author. While the worker of an entry on their
-        behalf is still to be chosen, the studio is picked among those of
-        anyone the official may enter for and the problem among the
-        official's; the service then refuses, beside the box, whatever the
-        chosen worker may not have. Problems are looked up among all the
-        writer sees, so that the service can say why one typed is not taken."""
+        behalf is chosen on the same form, the pickers follow the worker chosen
+        there (core.pickers.Follows: the author's pickers once one is chosen;
+        until then the studio among those of anyone the official may enter for
+        and the problem among the official's); without JavaScript the service
+        refuses, beside the box, whatever the chosen worker may not have.
+        Problems are looked up among all the writer sees, so that the service
+        can say why one typed is not taken."""
         author = self.proposal_author
         studio = self.fields["studio"]
         if for_someone_else:
@@ -139,6 +141,7 @@ class ProposalForm(ServiceValidatedModelForm):
                 help_text=studio.help_text,
                 source="entry-studios" if author is None else "author-studios",
                 record_id=campaign.pk if author is None else author.pk,
+                follows=Follows("author", "author-studios") if author is None else None,
                 queryset=(
                     entry_studios_offered(user, campaign)
                     if author is None
@@ -154,6 +157,7 @@ class ProposalForm(ServiceValidatedModelForm):
             help_text=problem.help_text,
             source="problems" if author is None else "author-problems",
             record_id=None if author is None else author.pk,
+            follows=Follows("author", "author-problems") if author is None else None,
             queryset=problems_visible_to(user),
             required=False,
         )
@@ -165,8 +169,9 @@ CoAuthorFormSet = person_share_formset(min_num=0)
 def co_author_formset(data=None, *, user, author=None, initial=None):
     """Co-author rows, each person picked among those `proposal_create` and
     `proposal_update` take from `user` writing for `author`
-    (`co_authors_offered`; the writer's own directory while the author of an
-    entry on their behalf is still to be chosen). Anyone the writer may see is
+    (`co_authors_offered`). While the author of an entry on their behalf is
+    chosen on the same form, the picker follows the worker chosen there (the
+    writer's own directory while none is). Anyone the writer may see is
     looked up, so that the service can say why someone typed is not taken."""
     keyed = author is not None
     return CoAuthorFormSet(
@@ -178,6 +183,7 @@ def co_author_formset(data=None, *, user, author=None, initial=None):
             "person_label": _("Co-author"),
             "source": "author-co-authors" if keyed else "people",
             "record_id": author.pk if keyed else None,
+            "follows": None if keyed else Follows("author", "author-co-authors"),
         },
     )
 

@@ -75,18 +75,31 @@ class PersonShareForm(BootstrapFormMixin, forms.Form):
     """One row of people sharing a credit (contributors, co-authors): a person
     from `people` (the writer's scope) and their share. The person's picker
     searches the people picker, or `source` (for one record: `record_id`)
-    where the record takes fewer."""
+    where the record takes fewer, and `follows` a field of the page's form
+    whose record decides whom it takes (core.pickers.Follows)."""
 
     person = PickField(label=_("Person"), source="people")
     share = forms.DecimalField(
         label=_("Share (%)"), min_value=Decimal("0.01"), max_value=100, decimal_places=2
     )
 
-    def __init__(self, *args, people, person_label=None, source=None, record_id=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        people,
+        person_label=None,
+        source=None,
+        record_id=None,
+        follows=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         if source is not None:
             self.fields["person"] = PickField(
-                label=self.fields["person"].label, source=source, record_id=record_id
+                label=self.fields["person"].label,
+                source=source,
+                record_id=record_id,
+                follows=follows,
             )
         self.fields["person"].queryset = people
         if person_label:

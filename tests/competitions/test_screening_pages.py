@@ -30,7 +30,7 @@ from tests.competitions.pages import (
     zh,
 )
 from tests.factories import PersonFactory, grant_official, make_campaign
-from tests.page_html import error_beside, picker_of
+from tests.page_html import error_beside, picker_of, picker_searches
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -480,13 +480,14 @@ def found(client, address: str, text: str) -> list[str]:
     return sorted(row["key"] for row in answer.json()["results"])
 
 
-def boxes(html: str) -> dict[str, str]:
+def boxes(html: str, read=picker_of) -> dict[str, str]:
     """The addresses the proposal form's link boxes search (the studio's only
-    where it is picked: a worker's own studios are a list)."""
+    where it is picked: a worker's own studios are a list): as rendered, or
+    (`read=picker_searches`) for the worker chosen on the form."""
     names = ["origin_problem", "co_authors-__prefix__-person"]
     if 'name="studio_key"' in html:
         names.insert(0, "studio")
-    return {name: picker_of(html, name) for name in names}
+    return {name: read(html, name) for name in names}
 
 
 def updated(official, proposal, **changes) -> bool:
@@ -559,6 +560,56 @@ class TestLinksForSomeoneElse:
         }
         assert all(shown == taken for shown, taken in verdicts.values()), verdicts
         assert sorted(code for code, (shown, _taken) in verdicts.items() if shown) == keys
+
+    @pytest.mark.parametrize("official", ["official_a", "group_official"])
+    def test_a_new_entrys_links_follow_the_worker_chosen_on_the_form(
+        self, as_person, org, studios, campaigns, official
+    ):
+        """On a new entry the link boxes follow the worker chosen on the same
+        form (static/js/picker.js): the official's own pickers until one is
+        chosen; once member_a is, each studio and co-author the official may
+        see is offered if and only if the entry then takes it for member_a."""
+        official = getattr(org, official)
+        client = as_person(official)
+        page = new_url(campaigns.open, on_behalf=1)
+        assert boxes(client.get(page).content.decode(), read=picker_searches) == {
+            "studio": picker("entry-studios", campaigns.open.pk),
+            "origin_problem": picker("problems"),
+            "co_authors-__prefix__-person": picker("people"),
+        }
+        # member_a chosen; washing is not their studio, so the page is shown again.
+        answer = client.post(page, form_data("save", author_key="member_a", studio_key="A1-WASH"))
+        assert answer.status_code == 400
+        member = studios.member_a.pk
+        searched = boxes(answer.content.decode(), read=picker_searches)
+        assert searched == {
+            "studio": picker("author-studios", member),
+            "origin_problem": picker("author-problems", member),
+            "co_authors-__prefix__-person": picker("author-co-authors", member),
+        }
+        verdicts = {
+            studio.code: (
+                studio.code in found(client, searched["studio"], studio.code),
+                entry_accepted(official, campaigns.open, studios.member_a, studio=studio),
+            )
+            for studio in studios_visible_to(official)
+        }
+        verdicts |= {
+            someone.employee_no: (
+                someone.employee_no
+                in found(client, searched["co_authors-__prefix__-person"], someone.employee_no),
+                entry_accepted(
+                    official,
+                    campaigns.open,
+                    studios.member_a,
+                    co_authors=[(someone, Decimal(30))],
+                ),
+            )
+            for someone in people_visible_to(official)
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["A1-DUST"] == verdicts["colleague_a"] == (True, True)
+        assert verdicts["A1-WASH"] == verdicts["member_a"] == (False, False)
 
     @pytest.mark.parametrize("official", ["official_a", "group_official"])
     def test_every_studio_offered_for_a_drafts_worker_is_taken_and_every_other_refused(
