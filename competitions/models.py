@@ -429,6 +429,12 @@ PLAIN_EVENTS = {
     Proposal.Status.BENEFIT_VERIFIED: _("Its saving has been confirmed."),
     Proposal.Status.AWARDED: _("Awarded."),
 }
+# The same timeline for anyone else who follows it (a co-author, the union
+# office): the proposal went back to its author, not to the reader.
+PLAIN_EVENTS_FOR_OTHERS = {
+    **PLAIN_EVENTS,
+    Proposal.Status.RETURNED: _("Sent back to the author to revise."),
+}
 # What happens next, shown under the current status.
 NEXT_STEPS = {
     Proposal.Status.DRAFT: _("Not sent yet. Finish it and tap Submit."),
@@ -449,9 +455,18 @@ class ProposalEvent(StateEvent):
 
     @property
     def plain_text(self) -> str:
+        """The change in plain words for the proposal's author."""
+        return self._plain_text(PLAIN_EVENTS)
+
+    @property
+    def plain_text_for_others(self) -> str:
+        """The change in plain words for anyone but the author."""
+        return self._plain_text(PLAIN_EVENTS_FOR_OTHERS)
+
+    def _plain_text(self, words: dict) -> str:
         if self.to_state == Proposal.Status.SUBMITTED and self.from_state == "returned":
             return str(_("Revised and sent again."))
-        return str(PLAIN_EVENTS.get(self.to_state, self.to_label))
+        return str(words.get(self.to_state, self.to_label))
 
     class Meta(StateEvent.Meta):
         verbose_name = _("proposal status change")

@@ -506,6 +506,29 @@ class TestStatusPage:
         assert url("proposal-edit", proposal) in html
         assert "screening-actions" not in html
 
+    @pytest.mark.parametrize(
+        ("reader", "words", "not_words"),
+        [
+            ("worker_a", "Sent back to you to revise.", "Sent back to the author to revise."),
+            ("colleague_a", "Sent back to the author to revise.", "Sent back to you to revise."),
+            ("official_a", "Sent back to the author to revise.", "Sent back to you to revise."),
+        ],
+    )
+    def test_the_return_is_told_as_the_reader_stands_to_it(
+        self, as_person, org, make_proposal, reader, words, not_words
+    ):
+        # The author is told it came back to them; a co-author or the office
+        # reads that it went back to the author.
+        proposal = make_proposal(org.worker_a, co_authors=[(org.colleague_a, 30)])
+        services.proposal_return(proposal_id=proposal.pk, by=org.official_a, comment="补充")
+
+        response = as_person(getattr(org, reader)).get(url("proposal-detail", proposal))
+
+        html = response.content.decode()
+        timeline = html[html.index('data-testid="timeline"') :]
+        assert zh(words) in timeline
+        assert zh(not_words) not in timeline
+
     def test_official_sees_the_screening_outcomes_on_a_submitted_proposal(
         self, as_person, org, make_proposal
     ):
