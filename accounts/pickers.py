@@ -8,6 +8,8 @@ under)."""
 
 from dataclasses import replace
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.selectors import (
     active_people_visible_to,
     open_units_managed_by,
@@ -32,6 +34,7 @@ PEOPLE = register(
         search=people_matching,
         key_field="employee_no",
         label=_label,
+        hint=_("Type a name, pinyin or number"),
     )
 )
 
@@ -48,6 +51,7 @@ ORG_UNITS = register(
         search=org_units_matching,
         key_field="code",
         label=lambda unit: f"{unit.name}（{unit.code}）",
+        hint=_("Type a unit's name or code"),
     )
 )
 

@@ -1,6 +1,8 @@
 """Problem and achievement pickers (core.pickers): found by a part of the
 title, among those the viewer may see; typed without JavaScript by number."""
 
+from django.utils.translation import gettext_lazy as _
+
 from achievements.selectors import achievements_visible_to, problems_visible_to
 from core.pickers import PickerSource, register
 
@@ -25,6 +27,7 @@ PROBLEMS = register(
         search=titled,
         key_field="pk",
         label=_label,
+        hint=_("Type words of the title or its number"),
     )
 )
 register(
@@ -34,5 +37,6 @@ register(
         search=titled,
         key_field="pk",
         label=_label,
+        hint=_("Type words of the title or its number"),
     )
 )

@@ -41,6 +41,7 @@ class PickerSource:
     search: Callable[[QuerySet, str], QuerySet]  # (scope, typed text) -> matches
     key_field: str  # what a person types without JavaScript
     label: Callable[[object], str]  # how a match is shown
+    hint: str  # the box's placeholder: what a record is found by (a lazy string)
     for_record: bool = False  # scope(user, record_id): the choices for one record
 
 
@@ -187,7 +188,7 @@ class PickerInput(forms.Widget):
             name,
             box_id,
             " ".join(choice.key for choice in picked if choice.key),
-            _("Type a name, pinyin or number"),
+            source_named(self.source).hint,
             chips,
         )
 

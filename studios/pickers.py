@@ -10,6 +10,7 @@ from dataclasses import replace
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.pickers import PEOPLE
 from core.pickers import PickerSource, register
@@ -36,6 +37,7 @@ STUDIOS = register(
         search=studios_matching,
         key_field="code",
         label=lambda studio: f"{studio.name}（{studio.code}）",
+        hint=_("Type a studio's name or code"),
     )
 )
 

@@ -203,6 +203,41 @@ def test_the_chips_buttons_are_named_in_the_pages_language(language, names):
     assert f'data-move-up="{up}" data-move-down="{down}" data-remove="{remove}"' in html
 
 
+PEOPLE_HINT = "输入姓名、拼音或编号"
+UNIT_HINT = "输入单位名称或代码"
+STUDIO_HINT = "输入工作室名称或代码"
+TITLE_HINT = "输入标题中的文字或编号"
+
+
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        ("people", PEOPLE_HINT),
+        ("active-people", PEOPLE_HINT),
+        ("studio-newcomers", PEOPLE_HINT),
+        ("org-units", UNIT_HINT),
+        ("managed-org-units", UNIT_HINT),
+        ("reported-org-units", UNIT_HINT),
+        ("merge-targets", UNIT_HINT),
+        ("studios", STUDIO_HINT),
+        ("rectifiable-studios", STUDIO_HINT),
+        ("pairing-studios", STUDIO_HINT),
+        ("problems", TITLE_HINT),
+        ("achievements", TITLE_HINT),
+    ],
+)
+def test_a_pickers_box_says_what_its_records_are_found_by(source, hint):
+    """A unit is found by name or code, not by pinyin or a person's number:
+    each source's box says what its own search matches."""
+    from django.utils import translation
+
+    from core.pickers import PickerInput
+
+    with translation.override("zh-hans"):
+        html = PickerInput(source=source).render("choice", None)
+    assert f'placeholder="{hint}"' in html
+
+
 def test_a_picker_following_a_field_names_it_and_its_records_source(studios):
     """picker.js searches the source of the record chosen in the followed field
     (its id in place of `{id}`), and the picker's own address until one is
