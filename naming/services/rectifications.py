@@ -47,16 +47,23 @@ def _office_studio(studio: Studio, by: User) -> Studio:
     return Studio.objects.select_for_update().get(pk=studio.pk)
 
 
-def _plan_checked(plan: str, deadline: datetime.date | None) -> str:
-    plan = (plan or "").strip()
-    ensure(bool(plan), ValidationError({"plan": _("Say what the studio is to put right.")}))
+def _opening_checked(reason: str, plan: str, deadline: datetime.date | None) -> tuple[str, str]:
+    """A new rectification's reason and plan, stripped, with its deadline
+    checked: every one missing or wrong is named at once (400), so the office
+    is not sent back once a field."""
+    reason, plan = (reason or "").strip(), (plan or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Give the reason.")
+    if not plan:
+        errors["plan"] = _("Say what the studio is to put right.")
     today = timezone.localdate()
-    ensure(deadline is not None, ValidationError({"deadline": _("Set the deadline.")}))
-    ensure(
-        today < deadline <= today + datetime.timedelta(days=MAX_DEADLINE_DAYS),
-        ValidationError({"deadline": _("The deadline falls within the coming year.")}),
-    )
-    return plan
+    if deadline is None:
+        errors["deadline"] = _("Set the deadline.")
+    elif not today < deadline <= today + datetime.timedelta(days=MAX_DEADLINE_DAYS):
+        errors["deadline"] = _("The deadline falls within the coming year.")
+    ensure(not errors, ValidationError(errors))
+    return reason, plan
 
 
 def _not_rectifiable(studio: Studio) -> Conflict | None:
@@ -73,8 +80,7 @@ def _open(studio: Studio, by: User, *, reason: str, plan: str, deadline) -> Rect
     leader hears it); the studio is locked by the caller."""
     refusal = _not_rectifiable(studio)
     ensure(refusal is None, refusal)
-    plan = _plan_checked(plan, deadline)
-    reason = reason_required(reason)
+    reason, plan = _opening_checked(reason, plan, deadline)
     rectification = Rectification(
         studio=studio, reason=reason, plan=plan, deadline=deadline, opened_by=by
     )
@@ -196,12 +202,13 @@ def re_review_record(
         ),
     )
     reason = (reason or "").strip()
-    if outcome != ReReview.Outcome.KEPT:
-        reason = reason_required(reason)
     rectification = None
     if outcome == ReReview.Outcome.RECTIFY:
+        # The reason is checked with the plan and the deadline, all named at once.
         rectification = _open(studio, by, reason=reason, plan=plan, deadline=deadline)
+        reason = rectification.reason
     elif outcome == ReReview.Outcome.DELIST:
+        reason = reason_required(reason)
         studio_services.studio_delist(studio_id=studio.pk, by=by, reason=reason, close=close_studio)
     re_review = ReReview(
         studio=studio,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from core.exceptions import Conflict
 from naming import services
@@ -166,6 +167,23 @@ def test_the_office_records_a_re_review_from_the_list(as_person, managed):
     assert ReReview.objects.get(studio=turbine).outcome == ReReview.Outcome.KEPT
     again = client.get(reverse("naming:re-review-list")).content.decode()
     assert f"due-{turbine.code}" not in again
+
+
+@pytest.mark.parametrize(
+    ("outcome", "missing"), [("rectify", {"reason", "plan", "deadline"}), ("delist", {"reason"})]
+)
+def test_a_refused_re_review_names_every_field_its_outcome_needs(
+    as_person, managed, outcome, missing
+):
+    turbine = managed.studios.turbine
+    record = reverse("naming:re-review-record", args=[turbine.pk])
+    answer = as_person(managed.org.official_b).post(record, {f"s{turbine.pk}-outcome": outcome})
+    assert answer.status_code == 400
+    errors = answer.context["form"].errors
+    assert set(errors) == missing
+    html = answer.content.decode()
+    assert all(escape(errors[field][0]) in html for field in missing)
+    assert not ReReview.objects.filter(studio=turbine).exists()
 
 
 def test_the_studio_page_shows_its_naming_panel_to_insiders(as_person, managed):

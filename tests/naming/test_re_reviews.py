@@ -82,6 +82,20 @@ def test_rectify_opens_a_rectification_with_its_plan(api, managed):
     assert turbine.status == Studio.Status.RECTIFICATION
 
 
+@pytest.mark.parametrize(
+    ("outcome", "missing"),
+    [("rectify", {"reason", "plan", "deadline"}), ("delist", {"reason"}), ("kept", set())],
+)
+def test_every_field_the_outcome_needs_is_named_at_once(api, managed, outcome, missing):
+    answer = _record(api, managed, "official_b", outcome=outcome)
+    if not missing:
+        assert answer.status_code == 201, answer.content
+        return
+    assert set(field_errors(answer)) == missing
+    assert not ReReview.objects.exists()
+    assert not Rectification.objects.filter(studio=managed.studios.turbine).exists()
+
+
 def test_delist_revokes_the_titles(api, managed):
     assert "reason" in field_errors(_record(api, managed, "official_b", outcome="delist"))
     answer = _record(

@@ -6,11 +6,12 @@ years drop the studio, earlier ones keep it."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from achievements.models import Achievement
 from naming.models import Rectification
-from naming.services import rectification_checks_run
+from naming.services import rectification_checks_run, rectification_open
 from notices.models import Notice
 from studios.models import Honour, Studio
 from studios.selectors import list_share, shares_by_level_and_year
@@ -74,6 +75,20 @@ def test_a_studio_outside_scope_or_a_bad_plan_is_a_400(api, managed):
         api.post(BASE, _opening(managed, deadline=past), format="json")
     )
     assert "plan" in field_errors(api.post(BASE, _opening(managed, plan=" "), format="json"))
+    assert not Rectification.objects.filter(studio=managed.studios.washing).exists()
+
+
+def test_every_missing_field_of_an_opening_is_named_at_once(managed):
+    # The API's serializer names them itself; the service does so for any caller.
+    with pytest.raises(ValidationError) as refusal:
+        rectification_open(
+            by=managed.org.official_a,
+            studio=managed.studios.washing,
+            reason=" ",
+            plan="",
+            deadline=None,
+        )
+    assert set(refusal.value.message_dict) == {"reason", "plan", "deadline"}
     assert not Rectification.objects.filter(studio=managed.studios.washing).exists()
 
 
