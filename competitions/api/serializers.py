@@ -300,12 +300,12 @@ class ProposalSerializer(WritableModelSerializer):
         if access.manages and hasattr(proposal, "review_count"):
             # While reviews come in, the office sees the running score and count.
             data["reviews_in"] = proposal.review_count
-            # Once the campaign's minimum reviews are in, as the decision will fix
-            # it (and a string, like every other decimal).
-            enough = proposal.review_count >= proposal.campaign.min_reviews
+            # The score as the decision will fix it (a string, like every other
+            # decimal), None until the campaign's minimum reviews are in
+            # (`with_scores`, `review_figures`).
             data["current_score"] = (
                 RUNNING_SCORE.to_representation(proposal.current_score)
-                if enough and proposal.current_score is not None
+                if proposal.current_score is not None
                 else None
             )
         for key in self._hidden_by(access):

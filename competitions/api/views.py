@@ -49,6 +49,7 @@ from competitions.selectors import (
     proposal_access,
     proposals_visible_to,
     proposals_with_access,
+    review_figures,
     reviewer_pool,
     reviews_visible_to,
     similar_proposals,
@@ -178,10 +179,11 @@ class ProposalViewSet(
         queryset = proposals_with_access(user, only=ProposalSerializer.FACTS)
         proposal = _with_parts(user, queryset).get(pk=record.pk)
         if proposal_access(user, proposal, only=("manages",)).manages:
-            scores = with_scores(Proposal.objects.filter(pk=proposal.pk))
-            proposal.review_count, proposal.current_score = scores.values_list(
-                "review_count", "current_score"
-            ).get()
+            figures = review_figures(proposal)
+            proposal.review_count, proposal.current_score = (
+                figures.review_count,
+                figures.current_score,
+            )
         if proposal.status == Proposal.Status.AWARDED:
             prefetch_related_objects(
                 [proposal],

@@ -140,20 +140,21 @@ def replacements_offered(user, proposal: Proposal) -> QuerySet[User]:
     return reviewers_offered(user, proposal).exclude(pk__in=reviewing)
 
 
-def _review_figures() -> dict:
-    """Per proposal, from its reviews: how many, their sum, highest and lowest
-    total (subqueries, so they never multiply with other joins)."""
-    reviews = Review.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal")
-    money = DecimalField(max_digits=8, decimal_places=2)
+def _review_counts() -> dict:
+    """Per proposal: how many reviews are in and how many reviewers are in
+    place (subqueries, so they never multiply with other joins)."""
     return {
         "review_count": Coalesce(
-            Subquery(reviews.annotate(n=Count("id")).values("n")),
+            Subquery(
+                Review.objects.filter(proposal=OuterRef("pk"))
+                .order_by()
+                .values("proposal")
+                .annotate(n=Count("id"))
+                .values("n")
+            ),
             0,
             output_field=IntegerField(),
         ),
-        "review_sum": Subquery(reviews.annotate(v=Sum("total")).values("v"), output_field=money),
-        "review_max": Subquery(reviews.annotate(v=Max("total")).values("v"), output_field=money),
-        "review_min": Subquery(reviews.annotate(v=Min("total")).values("v"), output_field=money),
         "assigned_count": Coalesce(
             Subquery(
                 ReviewAssignment.objects.filter(proposal=OuterRef("pk"), replaced_at__isnull=True)
@@ -165,6 +166,19 @@ def _review_figures() -> dict:
             0,
             output_field=IntegerField(),
         ),
+    }
+
+
+def _review_totals() -> dict:
+    """Per proposal, from its reviews: the sum, highest and lowest total, which
+    the score is computed from. Aliases, never selected: a row carries no
+    figure of its reviews but the score, and that only when it may be shown."""
+    reviews = Review.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal")
+    money = DecimalField(max_digits=8, decimal_places=2)
+    return {
+        "review_sum": Subquery(reviews.annotate(v=Sum("total")).values("v"), output_field=money),
+        "review_max": Subquery(reviews.annotate(v=Max("total")).values("v"), output_field=money),
+        "review_min": Subquery(reviews.annotate(v=Min("total")).values("v"), output_field=money),
     }
 
 
@@ -183,23 +197,32 @@ def with_scores(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Annotate `review_count`, `assigned_count` and `current_score`: the mean of
     the reviewers' totals, without the highest and the lowest when the campaign
     says so and five or more reviews are in. One definition, in SQL, for the
-    decisions board and the decision itself."""
+    decisions board, the proposal's page and answer and the decision itself.
+    Until the campaign's minimum reviews are in there is no score (None): none
+    is shown before then (docs/domain.md), so none is read."""
     score = DecimalField(max_digits=8, decimal_places=4)
-    return proposals.annotate(**_review_figures()).annotate(
-        current_score=Case(
-            When(review_count=0, then=Value(None)),
-            When(
-                Q(campaign__drop_extremes=True, review_count__gte=5),
-                then=ExpressionWrapper(
-                    (F("review_sum") - F("review_max") - F("review_min"))
-                    / _Divisor(F("review_count") - 2, score),
-                    output_field=score,
+    return (
+        proposals.annotate(**_review_counts())
+        .alias(**_review_totals())
+        .annotate(
+            current_score=Case(
+                When(
+                    Q(review_count=0) | Q(review_count__lt=F("campaign__min_reviews")),
+                    then=Value(None),
                 ),
-            ),
-            default=ExpressionWrapper(
-                F("review_sum") / _Divisor(F("review_count"), score), output_field=score
-            ),
-            output_field=score,
+                When(
+                    Q(campaign__drop_extremes=True, review_count__gte=5),
+                    then=ExpressionWrapper(
+                        (F("review_sum") - F("review_max") - F("review_min"))
+                        / _Divisor(F("review_count") - 2, score),
+                        output_field=score,
+                    ),
+                ),
+                default=ExpressionWrapper(
+                    F("review_sum") / _Divisor(F("review_count"), score), output_field=score
+                ),
+                output_field=score,
+            )
         )
     )
 
@@ -207,7 +230,7 @@ def with_scores(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
 @dataclass(frozen=True)
 class ReviewFigures:
     """How far one proposal's review has got: the reviews in, the running score
-    (`with_scores`) and the campaign's minimum."""
+    (`with_scores`: None until enough are in) and the campaign's minimum."""
 
     review_count: int
     current_score: Decimal | None
@@ -222,7 +245,8 @@ class ReviewFigures:
 
 def review_figures(proposal: Proposal) -> ReviewFigures:
     """The proposal's figures as they stand, read in SQL by `with_scores`: one
-    definition for the decision and the office's forms on its page."""
+    definition for the decision, the office's forms on its page and the
+    proposal's answer after a step."""
     figures = with_scores(Proposal.objects.filter(pk=proposal.pk)).values(
         "review_count", "current_score"
     )[0]
@@ -336,22 +360,12 @@ def _reviews_managed(scope, user) -> Q:
 def decisions_board(user, campaign: Campaign) -> QuerySet[Proposal]:
     """Proposals under review in the official's units with their figures
     (`with_scores`): those with the campaign's minimum reviews in first, best
-    score first; the others after them. The board shows no score below the
-    minimum, so the order must not give it away by ranking those among the rest."""
-    enough = Case(
-        When(review_count__gte=campaign.min_reviews, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return (
-        with_scores(
-            proposals_managed_by(user).filter(
-                campaign=campaign, status=Proposal.Status.UNDER_REVIEW
-            )
-        )
-        .alias(enough=enough)
-        .order_by("enough", F("current_score").desc(nulls_last=True), "id")
-    )
+    score first; the others after them by code. Below the minimum there is no
+    score to show, so nothing about it may show either: not the order among
+    themselves, which would rank them by the score the board hides."""
+    return with_scores(
+        proposals_managed_by(user).filter(campaign=campaign, status=Proposal.Status.UNDER_REVIEW)
+    ).order_by(F("current_score").desc(nulls_last=True), "code", "id")
 
 
 def review_panel(campaign: Campaign, user) -> QuerySet[User]:

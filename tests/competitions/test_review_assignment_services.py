@@ -623,6 +623,25 @@ class TestScore:
         assert [row.review_count for row in board] == [3, 3, 0]
         assert len(decisions_board(org.group_official, low.campaign)) == 4
 
+    @pytest.mark.parametrize(
+        ("earlier", "later"),
+        [((40, 40), (90, 90)), ((90, 90), (40, 40))],
+        ids=["the-later-scores-higher", "the-earlier-scores-higher"],
+    )
+    def test_the_board_gives_no_score_away_below_the_minimum(self, org, panel, at, earlier, later):
+        ready = at(Status.UNDER_REVIEW, totals=(50, 50, 50), title="已评齐")
+        first = at(Status.UNDER_REVIEW, totals=earlier, title="先提交")
+        second = at(Status.UNDER_REVIEW, totals=later, title="后提交")
+        assert first.code < second.code
+        board = list(decisions_board(org.official_a, ready.campaign))
+        # Two of three reviews: after the scored ones, by code, whatever they scored.
+        assert [row.pk for row in board] == [ready.pk, first.pk, second.pk]
+        assert board[0].current_score == Decimal(50)
+        for row in board[1:]:
+            assert (row.review_count, row.current_score) == (2, None)
+            # nor any figure of its reviews' totals a page or an answer could show
+            assert not {"review_sum", "review_max", "review_min"} & set(vars(row))
+
 
 # --- The reviewer's queue and blind reading ----------------------------------------------------
 

@@ -422,10 +422,18 @@ class TestScoreVisibility:
             listed = [row for row in results(api.get(PROPOSALS)) if row["id"] == proposal.pk]
             assert "current_score" not in listed[0]
 
-    def test_the_running_score_waits_for_the_minimum_reviews(self, api, org, panel, at):
+    @pytest.mark.parametrize("answer", ["read", "after-a-step"])
+    def test_the_running_score_waits_for_the_minimum_reviews(self, api, org, panel, at, answer):
         proposal = at(Status.UNDER_REVIEW, totals=(80, 70))
         api.force_authenticate(org.official_a)
-        body = api.get(url(proposal)).json()
+        if answer == "read":
+            body = api.get(url(proposal)).json()
+        else:
+            body = api.post(
+                url(proposal, "assign-reviewers"),
+                {"reviewers": [panel.neighbour.pk]},
+                format="json",
+            ).json()
         assert (body["reviews_in"], body["current_score"]) == (2, None)
 
     @pytest.mark.parametrize("role", ["worker_a", "colleague_a", "reviewer"])

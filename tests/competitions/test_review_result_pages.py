@@ -163,6 +163,35 @@ class TestDecisionsBoard:
         assert "1 / 3" in rows[2] and "100.00" not in rows[2] and "—" in rows[2]
         assert "主通风机在线监测" not in html
 
+    @pytest.mark.parametrize(
+        ("earlier", "later"), [(40, 90), (90, 40)], ids=["later-higher", "earlier-higher"]
+    )
+    def test_below_the_minimum_by_code_with_no_score_whatever_they_scored(
+        self, as_person, org, make_proposal, people, spray, trio, earlier, later
+    ):
+        reviewed(spray, org.official_a, trio, 60, 70, 80)
+        first, second = (
+            proposal_in(
+                Status.UNDER_REVIEW,
+                org=org,
+                make_proposal=make_proposal,
+                author=org.colleague_a,
+                title=title,
+            )
+            for title in ("皮带机托辊更换工具改进", "刮板输送机链条张紧装置")
+        )
+        reviewed(first, org.official_a, [people.one], earlier)
+        reviewed(second, org.official_a, [people.one], later)
+
+        response = as_person(org.official_a).get(board(spray.campaign))
+
+        assert list(response.context["rows"]) == [spray, first, second]
+        rows = re.findall(r'<tr data-testid="board-row">.*?</tr>', response.content.decode(), re.S)
+        assert "70.00" in rows[0]
+        for row in rows[1:]:
+            assert "1 / 1" in row and "—" in row
+            assert "40.00" not in row and "90.00" not in row
+
 
 # --- What the authors and everyone else read -------------------------------------------
 
