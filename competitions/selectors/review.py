@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DecimalField,
@@ -293,15 +294,32 @@ def rubric_of(proposal: Proposal) -> QuerySet[Criterion]:
     return Criterion.objects.filter(campaign_id=proposal.campaign_id)
 
 
+def _waiting_for_scores() -> Q:
+    """An assignment waiting for its reviewer's scores: in place (not
+    replaced), on a proposal still under review (once decided it waits for
+    nobody), not yet reviewed by them. The one rule for the queue's rows and
+    its count, the home badge and "needs your action" (`reviews_waiting_for`),
+    the reminders and the pool (`unreviewed_assignments`)."""
+    reviewed = Review.objects.filter(
+        proposal=OuterRef("proposal_id"), reviewer=OuterRef("reviewer_id")
+    )
+    return Q(replaced_at__isnull=True, proposal__status=Proposal.Status.UNDER_REVIEW) & ~Q(
+        Exists(reviewed)
+    )
+
+
 def review_queue(user) -> QuerySet[ReviewAssignment]:
-    """The reviewer's assignments, earliest deadline first, with whether they
-    have reviewed each and how far the proposal's review has got (n of m)."""
+    """The reviewer's assignments: those waiting for their scores first
+    (`waiting`), then the rest (reviewed, or decided before they reviewed),
+    each by deadline; with whether they have reviewed each and how far the
+    proposal's review has got (n of m)."""
     mine = Review.objects.filter(proposal=OuterRef("proposal"), reviewer=user)
     return (
         ReviewAssignment.objects.filter(reviewer=user, replaced_at__isnull=True)
         .select_related("proposal", "proposal__campaign")
         .annotate(
             reviewed=Exists(mine),
+            waiting=ExpressionWrapper(_waiting_for_scores(), output_field=BooleanField()),
             # 0, not None, before the first review ("0 of 3")
             review_count=Coalesce(
                 Subquery(
@@ -324,7 +342,7 @@ def review_queue(user) -> QuerySet[ReviewAssignment]:
                 .values("n")
             ),
         )
-        .order_by("reviewed", "due_on", "id")
+        .order_by(F("waiting").desc(), "due_on", "id")
     )
 
 
@@ -433,19 +451,15 @@ def campaign_results(campaign: Campaign) -> dict:
 
 
 def unreviewed_assignments() -> QuerySet[ReviewAssignment]:
-    """Active assignments whose reviewer has not reviewed a proposal still
-    under review (the reminder sweep's rows)."""
-    reviewed = Review.objects.filter(
-        proposal=OuterRef("proposal_id"), reviewer=OuterRef("reviewer_id")
-    )
-    return ReviewAssignment.objects.filter(
-        replaced_at__isnull=True, proposal__status=Proposal.Status.UNDER_REVIEW
-    ).exclude(Exists(reviewed))
+    """Every assignment waiting for its reviewer's scores (`_waiting_for_scores`):
+    the reminder sweep's rows, and what keeps a reviewer in the pool."""
+    return ReviewAssignment.objects.filter(_waiting_for_scores())
 
 
 def reviews_waiting_for(user) -> QuerySet[ReviewAssignment]:
-    """The reviews the person still owes, earliest deadline first (their home
-    page's "needs your action")."""
+    """The reviews the person still owes (`_waiting_for_scores`), earliest
+    deadline first: their home page's "needs your action", and the count on
+    the five-small front door's badge and atop their queue."""
     if not signed_in(user):
         return ReviewAssignment.objects.none()
     return (

@@ -24,6 +24,7 @@ from competitions.selectors import (
     proposals_of,
     review_queue,
     reviewer_pool,
+    reviews_waiting_for,
     screening_queue,
 )
 from competitions.services.campaigns import default_rubric
@@ -40,7 +41,7 @@ def competitions_home(request):
         "my_proposals": proposals_of(user).order_by("-created_at", "-id")[:10],
         "is_official": is_official(user),
     }
-    context["reviews_waiting"] = review_queue(user).filter(reviewed=False).count()
+    context["reviews_waiting"] = reviews_waiting_for(user).count()
     context["is_reviewer"] = review_queue(user).exists()
     if context["is_official"]:
         context["queue_count"] = screening_queue(user).count()

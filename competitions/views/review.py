@@ -16,6 +16,7 @@ from competitions.selectors import (
     proposals_to_review,
     review_by,
     review_queue,
+    reviews_waiting_for,
     rubric_of,
 )
 from core.attachments import attachments_of
@@ -23,7 +24,8 @@ from core.pages import ScopedListView, run_service
 
 
 class ReviewQueueView(ScopedListView):
-    """Proposals waiting for my scores first, then the ones I have scored."""
+    """Proposals waiting for my scores first, then the ones I have scored or
+    that were decided before I did; atop, how many wait (`reviews_waiting_for`)."""
 
     template_name = "competitions/review_queue.html"
     context_object_name = "assignments"
@@ -31,7 +33,7 @@ class ReviewQueueView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["waiting"] = review_queue(self.request.user).filter(reviewed=False).count()
+        context["waiting"] = reviews_waiting_for(self.request.user).count()
         context["today"] = timezone.localdate()
         return context
 

@@ -17,6 +17,7 @@ from competitions.selectors import (
     proposals_visible_to,
     recusal_reason,
     review_queue,
+    reviews_waiting_for,
     with_scores,
 )
 from core.exceptions import Conflict
@@ -671,6 +672,18 @@ class TestQueue:
         deadline = done.campaign.review_deadline
         # what is still to do comes first
         assert rows == [(waiting.pk, deadline, False, 0, 3), (done.pk, deadline, True, 2, 4)]
+
+    @pytest.mark.parametrize("status", [Status.APPROVED, Status.REJECTED, Status.AWARDED])
+    def test_a_proposal_decided_before_the_reviewer_scored_it_waits_for_nobody(
+        self, org, panel, at, status
+    ):
+        late = panel.experts[3]  # assigned by `at`, never reviewed
+        decided = at(status, title="已决定")
+        waiting = at(Status.UNDER_REVIEW, reviewers=[late], totals=(), title="待评")
+        rows = [(row.proposal_id, row.reviewed, row.waiting) for row in review_queue(late)]
+        # still listed, not reviewed, but after what waits and not waiting itself
+        assert rows == [(waiting.pk, False, True), (decided.pk, False, False)]
+        assert [row.proposal_id for row in reviews_waiting_for(late)] == [waiting.pk]
 
     def test_another_reviewer_and_an_official_have_their_own_queues(self, org, panel, at):
         at(Status.UNDER_REVIEW, reviewers=panel.experts[:2], totals=())

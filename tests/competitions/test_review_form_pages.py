@@ -108,6 +108,34 @@ class TestReviewQueue:
         assert [a.reviewed for a in response.context["assignments"]] == [False, True]
         assert response.context["waiting"] == 1
 
+    @pytest.mark.parametrize("status", [Status.APPROVED, Status.IMPLEMENTED])
+    def test_a_proposal_decided_before_the_reviewer_scored_it_is_listed_but_not_waiting(
+        self, as_person, org, make_proposal, people, spray, trio, status
+    ):
+        later = proposal_in(
+            Status.UNDER_REVIEW,
+            org=org,
+            make_proposal=make_proposal,
+            author=org.colleague_a,
+            title="皮带机托辊更换工具改进",
+        )
+        assign(spray, org.official_a, [people.four])
+        assign(later, org.official_a, [people.four])
+        decided(spray, org.official_a, trio, status)  # the other three reviewed it
+        client = as_person(people.four)
+
+        response = client.get(QUEUE)
+
+        assert [a.proposal for a in response.context["assignments"]] == [later, spray]
+        assert response.context["waiting"] == 1
+        html = response.content.decode()
+        rows = re.findall(r'data-testid="queue-item".*?</a>', html, re.S)
+        assert zh("To score") in rows[0]
+        assert zh("Decided, not scored") in rows[1]
+        assert zh("To score") not in rows[1] and zh("Overdue") not in rows[1]
+        home = client.get(reverse("competitions:home"))
+        assert home.context["reviews_waiting"] == 1
+
     def test_a_person_with_nothing_assigned_sees_an_empty_queue(self, as_person, org, spray):
         for person in (org.worker_a, org.official_a):
             response = as_person(person).get(QUEUE)
