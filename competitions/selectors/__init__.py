@@ -17,11 +17,14 @@ from competitions.selectors.campaigns import (
     may_enter,
 )
 from competitions.selectors.hints import (
+    NEVER_ORIGINALS,
     SIMILARITY_THRESHOLD,
+    original_refusal,
     originals_offered,
     similar_for_each,
     similar_proposals,
     similarity_pool,
+    with_originals_marked,
 )
 from competitions.selectors.links import (
     co_authors_offered,
@@ -72,6 +75,7 @@ from competitions.selectors.review import (
 )
 
 __all__ = [
+    "NEVER_ORIGINALS",
     "SIMILARITY_THRESHOLD",
     "ProposalAccess",
     "Recusal",
@@ -95,6 +99,7 @@ __all__ = [
     "may_enter",
     "order_blind_rows_last",
     "origin_problems_offered",
+    "original_refusal",
     "originals_offered",
     "proposal_access",
     "proposals_awaiting_award",
@@ -127,6 +132,7 @@ __all__ = [
     "studios_offered",
     "unreviewed_assignments",
     "with_blind_column",
+    "with_originals_marked",
     "with_scores",
     "without_blind",
 ]

@@ -13,6 +13,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from competitions.models import (
     Proposal,
@@ -36,16 +37,54 @@ def similarity_pool(user) -> QuerySet[Proposal]:
     )
 
 
+# What is never named as the original of a duplicate: nothing yet (a draft),
+# nothing any more (withdrawn), or a duplicate itself (name its original).
+NEVER_ORIGINALS = (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN, Proposal.Status.DUPLICATE)
+
+
 def originals_offered(user, proposal: Proposal) -> QuerySet[Proposal]:
-    """What an official may name as the original of `proposal` when marking it
-    a duplicate: the similarity pool less the proposal itself, drafts and other
-    duplicates, newest first (the duplicate form's choices)."""
+    """What `user` may name as the original of `proposal` when marking it a
+    duplicate: a proposal they may see, submitted before it, that is none of
+    `NEVER_ORIGINALS`; newest first. The duplicate form's choices, and what
+    `proposal_mark_duplicate` takes; `original_refusal` says why any other
+    proposal they see is not one."""
+    if proposal.submitted_at is None:
+        return Proposal.objects.none()
     return (
-        similarity_pool(user)
-        .exclude(pk=proposal.pk)
-        .exclude(status__in=[Proposal.Status.DRAFT, Proposal.Status.DUPLICATE])
-        .order_by("-id")
+        proposals_visible_to(user)
+        .exclude(status__in=NEVER_ORIGINALS)
+        .filter(submitted_at__lt=proposal.submitted_at)
+        .order_by("-submitted_at", "-id")
     )
+
+
+def original_refusal(proposal: Proposal, other: Proposal) -> str | None:
+    """Why `other`, a proposal the official sees, is not offered as the
+    original of `proposal` (None: it is): `originals_offered`'s rule read on a
+    row already at hand (a similar proposal beside an entry, one named and
+    refused)."""
+    if other.pk == proposal.pk:
+        return _("A proposal is not a duplicate of itself.")
+    if other.status == Proposal.Status.DUPLICATE:
+        return _("That proposal is itself a duplicate; name its original.")
+    if other.status in NEVER_ORIGINALS:
+        return _("A draft or a withdrawn proposal is not an original.")
+    if (
+        other.submitted_at is None
+        or proposal.submitted_at is None
+        or other.submitted_at >= proposal.submitted_at
+    ):
+        return _("The original is an earlier proposal.")
+    return None
+
+
+def with_originals_marked(proposal: Proposal, similar: list[Proposal]) -> list[Proposal]:
+    """`similar` (proposals like `proposal` the official sees), each with
+    `may_be_original`: whether `proposal` may be marked a duplicate of it, the
+    one-click button beside it (`original_refusal`, so no query)."""
+    for other in similar:
+        other.may_be_original = original_refusal(proposal, other) is None
+    return similar
 
 
 def similar_proposals(user, title: str, *, exclude_id: int | None = None, limit: int = 5):
@@ -73,7 +112,8 @@ def similar_proposals(user, title: str, *, exclude_id: int | None = None, limit:
 
 def similar_for_each(user, proposals, *, limit: int = 3) -> dict[int, list[Proposal]]:
     """The most similar proposals for each of `proposals` (a page of the
-    screening queue), in two queries whatever the page size."""
+    screening queue), in two queries whatever the page size, each marked with
+    whether its entry may be marked a duplicate of it (`with_originals_marked`)."""
     by_id = {proposal.pk: proposal for proposal in proposals}
     if not by_id:
         return {}
@@ -114,8 +154,9 @@ def similar_for_each(user, proposals, *, limit: int = 3) -> dict[int, list[Propo
         result[entry_id] = []
         for score, other_id in candidates:
             # A copy per entry: the same proposal may be like several entries,
-            # each with its own score.
+            # each with its own score (and its own answer to `may_be_original`).
             other = copy.copy(others[other_id])
             other.similarity = score
             result[entry_id].append(other)
+        with_originals_marked(by_id[entry_id], result[entry_id])
     return result

@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from competitions.models import Proposal
-from competitions.selectors import proposal_access, proposals_visible_to
+from competitions.selectors import (
+    original_refusal,
+    originals_offered,
+    proposal_access,
+    proposals_visible_to,
+)
 from competitions.services.proposals import locked_proposal, tell_authors
 from core.attachments import attachments_of
 from core.exceptions import Conflict
@@ -73,32 +78,17 @@ def proposal_reject_ineligible(*, proposal_id: int, by: User, reason: str) -> Pr
 def proposal_mark_duplicate(
     *, proposal_id: int, by: User, duplicate_of: Proposal, note: str = ""
 ) -> Proposal:
-    """The same idea was already proposed: link this one to the original."""
+    """The same idea was already proposed: link this one to the original, one
+    of `originals_offered` (the duplicate form's choices): an earlier proposal
+    the official sees, not a draft, withdrawn or a duplicate itself."""
     proposal = locked_for_official(proposal_id, by)
-    ensure(
-        duplicate_of.pk != proposal.pk,
-        ValidationError({"duplicate_of": _("A proposal is not a duplicate of itself.")}),
-    )
-    original = (
-        proposals_visible_to(by)
-        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
-        .filter(pk=duplicate_of.pk)
-        .first()
-    )
-    ensure(
-        original is not None,
-        ValidationError({"duplicate_of": _("The original is outside your scope.")}),
-    )
-    ensure(
-        original.status != Status.DUPLICATE,
-        ValidationError(
-            {"duplicate_of": _("That proposal is itself a duplicate; name its original.")}
-        ),
-    )
-    ensure(
-        original.submitted_at is not None and original.submitted_at < proposal.submitted_at,
-        ValidationError({"duplicate_of": _("The original is an earlier proposal.")}),
-    )
+    original = originals_offered(by, proposal).filter(pk=duplicate_of.pk).first()
+    if original is None:
+        # The offer decides; say which of its rules the proposal named fails
+        # (read afresh, and only if the official may see it at all).
+        seen = proposals_visible_to(by).filter(pk=duplicate_of.pk).first()
+        refusal = seen and original_refusal(proposal, seen)
+        raise ValidationError({"duplicate_of": refusal or _("The original is outside your scope.")})
     proposal.duplicate_of = original
     note = note or _("Duplicate of %(code)s") % {"code": original.code}
     proposal.transition_to(Status.DUPLICATE, by=by, note=note, also_save=("duplicate_of",))

@@ -12,6 +12,7 @@ from competitions.selectors import (
     proposal_access,
     proposals_visible_to,
     similar_proposals,
+    with_originals_marked,
 )
 from competitions.services.screening import UNDOABLE, screening_undo_deadline
 from competitions.views.steps import decision_forms
@@ -55,7 +56,9 @@ def detail_context(request, proposal, **forms) -> dict:
 def official_forms(request, proposal, **forms) -> dict:
     """The screening forms on a proposal's page, with the similar proposals the
     official may name as its original."""
-    similar = similar_proposals(request.user, proposal.title, exclude_id=proposal.pk)
+    similar = with_originals_marked(
+        proposal, similar_proposals(request.user, proposal.title, exclude_id=proposal.pk)
+    )
     return {
         "may_screen": True,
         "return_form": forms.get("return_form") or CommentForm(),

@@ -82,12 +82,16 @@ class TestScreeningQueue:
             other.pk != submitted.draft.pk for others in entries.values() for other in others
         )
         html = response.content.decode()
-        beside = html[html.index(f'data-testid="similar-for-{submitted.spray.pk}"') :]
-        beside = beside[: beside.index("</ul>")]
-        assert "井下喷雾降尘装置的节水改进" in beside
-        assert url("proposal-mark-duplicate", submitted.spray) in beside
-        assert f'name="duplicate_of" value="{submitted.spray_again.pk}"' in beside
+        # The later proposal is marked a duplicate of the earlier in one click,
+        # never the other way round (the original is the earlier one).
+        beside = similar_beside(html, submitted.spray_again)
+        assert "井下喷雾降尘装置节水改造" in beside
+        assert url("proposal-mark-duplicate", submitted.spray_again) in beside
+        assert f'name="duplicate_of" value="{submitted.spray.pk}"' in beside
         assert f'name="next" value="{QUEUE}"' in beside
+        beside = similar_beside(html, submitted.spray)
+        assert "井下喷雾降尘装置的节水改进" in beside
+        assert 'name="duplicate_of"' not in beside
 
     def test_return_or_reject_leads_to_the_screening_forms_on_the_proposal_page(
         self, as_person, org, submitted
@@ -115,8 +119,83 @@ class TestScreeningQueue:
         assert as_person(getattr(org, role)).get(QUEUE).status_code == 403
 
 
+def similar_beside(html, proposal) -> str:
+    """The similar proposals listed beside `proposal` on a page."""
+    beside = html[html.index(f'data-testid="similar-for-{proposal.pk}"') :]
+    return beside[: beside.index("</ul>")]
+
+
 def screening_post(client, name, proposal, **data):
     return client.post(url(name, proposal), data)
+
+
+class _Undone(Exception):
+    """Raised to roll back a duplicate mark once it has been made."""
+
+
+def duplicate_marked(official, proposal, original) -> bool:
+    """Whether `proposal_mark_duplicate` takes `original` for `proposal` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.proposal_mark_duplicate(
+                proposal_id=proposal.pk, by=official, duplicate_of=original
+            )
+            raise _Undone
+    except _Undone:
+        return True
+    except ValidationError:
+        return False
+
+
+def one_click_offers(html, proposal) -> dict[int, bool]:
+    """The similar proposals listed beside `proposal`, each with whether it has
+    a button marking `proposal` a duplicate of it."""
+    beside = similar_beside(html, proposal)
+    shown = re.findall(r'href="/competitions/proposals/(\d+)/"', beside)
+    buttons = set(re.findall(r'name="duplicate_of" value="(\d+)"', beside))
+    return {int(pk): pk in buttons for pk in shown}
+
+
+@pytest.mark.parametrize("office", ["official_a", "group_official", "admin"])
+def test_every_original_offered_is_taken_and_every_other_refused(
+    as_person, org, make_proposal, submitted, office
+):
+    """Every proposal there is is offered as the original of a new entry by
+    its page's duplicate form if and only if marking the entry a duplicate of
+    it is then taken: an earlier proposal the official may see that is neither
+    a draft, withdrawn nor itself a duplicate. A similar proposal beside the
+    entry (on its page and in the queue) has a one-click button by the same
+    rule."""
+    services.proposal_withdraw(proposal_id=submitted.roller.pk, by=org.colleague_a)
+    entry = make_proposal(org.worker_a, title="井下喷雾降尘装置节水改造（二）")
+    later = make_proposal(org.colleague_a, title="井下喷雾降尘装置节水改造（三）")
+    duplicate = make_proposal(org.colleague_a, title="井下喷雾降尘装置节水改造（旧）")
+    Proposal.objects.filter(pk=duplicate.pk).update(
+        status=Status.DUPLICATE,
+        duplicate_of=submitted.spray,
+        submitted_at=entry.submitted_at - datetime.timedelta(days=1),
+    )
+    office = getattr(org, office)
+    client = as_person(office)
+    page = client.get(url("proposal-detail", entry)).content.decode()
+    picker = re.search(r'<select name="duplicate_of".*?</select>', page, re.S).group(0)
+    offered = {int(pk) for pk in re.findall(r'<option value="(\d+)"', picker)}
+    verdicts = {
+        candidate.pk: (candidate.pk in offered, duplicate_marked(office, entry, candidate))
+        for candidate in Proposal.objects.order_by("pk")
+    }
+    assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+    sees_company_b = office != org.official_a
+    assert verdicts[submitted.spray.pk] == (True, True)
+    assert verdicts[submitted.spray_b.pk] == (sees_company_b, sees_company_b)
+    assert verdicts[submitted.screened.pk] == (True, True)  # under review since
+    for refused in (submitted.roller, submitted.draft, entry, later, duplicate):
+        assert verdicts[refused.pk] == (False, False), refused.title
+    queue = client.get(QUEUE, {"page_size": 50}).content.decode()
+    for html in (page, queue):
+        buttons = one_click_offers(html, entry)
+        assert set(buttons.values()) == {True, False}, buttons
+        assert all(button == verdicts[pk][1] for pk, button in buttons.items()), buttons
 
 
 # The outcomes that need more than a click, with what their form sends (given `submitted`).

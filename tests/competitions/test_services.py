@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from achievements import services as achievement_services
 from achievements.models import TechnicalProblem
@@ -782,32 +783,50 @@ class TestMarkDuplicate:
         )
         assert marked.duplicate_of_id == elsewhere.pk
 
-    def refused(self, org, proposal, duplicate_of, by=None):
+    def refused(self, org, proposal, duplicate_of, says, by=None):
         before = snapshot(proposal)
         with pytest.raises(ValidationError) as refused:
             services.proposal_mark_duplicate(
                 proposal_id=proposal.pk, by=by or org.official_a, duplicate_of=duplicate_of
             )
-        assert "duplicate_of" in refused.value.message_dict
+        assert refused.value.message_dict["duplicate_of"] == [gettext(says)]
         assert snapshot(proposal) == before
         assert Proposal.objects.get(pk=proposal.pk).duplicate_of is None
 
     def test_not_a_duplicate_of_itself(self, org, state):
         proposal = state(Status.SUBMITTED)
-        self.refused(org, proposal, proposal)
+        self.refused(org, proposal, proposal, "A proposal is not a duplicate of itself.")
 
     def test_original_outside_the_officials_scope_is_400(self, org, state, make_proposal):
         in_b = make_proposal(org.worker_b, title="井下喷雾降尘节水装置")
-        self.refused(org, state(Status.SUBMITTED), in_b)
+        self.refused(org, state(Status.SUBMITTED), in_b, "The original is outside your scope.")
 
     @pytest.mark.parametrize("status", [Status.DRAFT, Status.WITHDRAWN])
     def test_original_may_not_be_a_draft_or_withdrawn(self, org, make_proposal, state, status):
         other = proposal_in(
             status, org=org, make_proposal=make_proposal, author=org.colleague_a, title="节水喷雾"
         )
-        self.refused(org, state(Status.SUBMITTED), other)
+        # company A's official sees the withdrawn proposal, not the draft
+        says = {
+            Status.DRAFT: "The original is outside your scope.",
+            Status.WITHDRAWN: "A draft or a withdrawn proposal is not an original.",
+        }[status]
+        self.refused(org, state(Status.SUBMITTED), other, says)
 
     def test_original_may_not_itself_be_a_duplicate(self, org, state, make_proposal):
         first_duplicate = state(Status.DUPLICATE)  # of colleague_a's proposal
         proposal = make_proposal(org.worker_a, title="喷雾节水")
-        self.refused(org, proposal, first_duplicate)
+        self.refused(
+            org,
+            proposal,
+            first_duplicate,
+            "That proposal is itself a duplicate; name its original.",
+        )
+
+    @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.UNDER_REVIEW, Status.AWARDED])
+    def test_original_may_not_be_a_later_proposal(self, org, state, make_proposal, status):
+        proposal = state(Status.SUBMITTED)
+        later = proposal_in(
+            status, org=org, make_proposal=make_proposal, author=org.colleague_a, title="节水喷雾"
+        )
+        self.refused(org, proposal, later, "The original is an earlier proposal.")
