@@ -57,7 +57,18 @@ class StudioForm(BootstrapFormMixin, forms.ModelForm):
             source="people",
             queryset=User.objects.filter(Q(pk__in=visible) | Q(pk=current)),
         )
-        self.fields["org_unit"].queryset = org_units_managed_by(user)
+        # Picked by name or code (core.pickers): a group has thousands of units.
+        # The picker offers the open units the official manages, where
+        # `studio_create` registers a studio; any unit they manage is looked up,
+        # so that the service can say why a closed one typed is not taken.
+        unit = self.fields["org_unit"]
+        self.fields["org_unit"] = PickField(
+            label=unit.label,
+            help_text=unit.help_text,
+            source="managed-org-units",
+            queryset=org_units_managed_by(user),
+        )
+        self.style_widgets(["org_unit"])
 
 
 class StudioProfileForm(BootstrapFormMixin, forms.ModelForm):

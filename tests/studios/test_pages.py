@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from accounts.models import OrgUnit
 from accounts.selectors import people_visible_to
 from core.exceptions import Conflict
 from studios import services
 from studios.models import Assessment, Membership, Studio
 from studios.selectors import studios_visible_to
 from tests.factories import PersonFactory, grant_official
-from tests.page_html import error_beside, form_of, picker_of
+from tests.page_html import error_beside, form_of, page_form, picker_of
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +112,53 @@ class TestCreateAndEdit:
         assert response.status_code == 400
         assert "org_unit" in response.context["form"].errors
         assert not Studio.objects.exists()
+
+    @pytest.mark.parametrize("page", ["create", "edit"])
+    def test_the_unit_box_searches_the_open_units_the_official_manages(
+        self, as_person, studios, page
+    ):
+        """A picker, not a list of every unit the official manages (thousands
+        for a group, closed ones too)."""
+        client = as_person(studios.org.official_a)
+        address = (
+            reverse("studios:studio-create")
+            if page == "create"
+            else reverse("studios:studio-edit", args=[studios.dust.pk])
+        )
+        html = page_form(client.get(address).content.decode())
+        assert picker_of(html, "org_unit") == reverse("picker-search", args=["managed-org-units"])
+        assert '<select name="org_unit"' not in html
+
+    @pytest.mark.parametrize("who", ["official_a", "group_official"])
+    def test_every_unit_offered_is_taken_and_every_other_refused(self, as_person, org, who):
+        """Each unit of the group, looked up by code in the unit picker, is
+        offered if and only if `studio_create` then registers a studio in it:
+        the open units the official manages (team A102 has closed)."""
+        OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+        by = getattr(org, who)
+        client = as_person(by)
+        address = reverse("picker-search", args=["managed-org-units"])
+        verdicts = {
+            unit.code: (
+                unit.code in found(client, address, unit.code),
+                registered(by, org_unit=unit, leader=org.worker_a),
+            )
+            for unit in OrgUnit.objects.order_by("code")
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["A101"] == (True, True)
+        assert verdicts["A102"] == (False, False)
+
+    def test_a_typed_closed_unit_is_refused_beside_the_box_with_the_reason(self, as_person, org):
+        """Without JavaScript a closed unit the official manages, typed in the
+        box, reaches the service, which says it is closed; nothing is registered."""
+        OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+        data = self.form_data(org, org_unit_key="A102")
+        del data["org_unit"]
+        answer = as_person(org.official_a).post(reverse("studios:studio-create"), data)
+        assert answer.status_code == 400
+        error_beside(page_form(answer.content.decode()), "org_unit", "该单位已撤销。")
+        assert not Studio.objects.filter(code="A1-NEW").exists()
 
     def test_worker_cannot_open_the_create_page(self, as_person, org):
         assert as_person(org.worker_a).get(reverse("studios:studio-create")).status_code == 403
@@ -270,6 +318,26 @@ def added(by, studio, someone) -> bool:
     try:
         with transaction.atomic():
             services.membership_add(studio_id=studio.pk, by=by, person=someone)
+            raise _Undone
+    except _Undone:
+        return True
+    except (ValidationError, Conflict):
+        return False
+
+
+def registered(by, **studio) -> bool:
+    """Whether `studio_create` registers a studio from `by` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.studio_create(
+                by=by,
+                name="新工作室",
+                code="NEW-1",
+                kind=Studio.Kind.EMPLOYEE,
+                speciality="支护",
+                founded_on=datetime.date(2024, 3, 1),
+                **studio,
+            )
             raise _Undone
     except _Undone:
         return True

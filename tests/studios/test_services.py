@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import OrgUnit
 from core.exceptions import Conflict
 from studios import services
 from studios.models import Assessment, Honour, Membership, Studio
@@ -331,6 +332,32 @@ class TestStudios:
                 founded_on=datetime.date(2024, 1, 1),
             )
         assert "org_unit" in error.value.message_dict
+
+    @pytest.mark.parametrize("move", ["create", "update"])
+    def test_a_closed_unit_takes_no_studio_400(self, studios, move):
+        """A closed unit takes no new records: a studio is neither registered
+        in it nor moved into it, and the official is told it is closed."""
+        org = studios.org
+        OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+        closed = OrgUnit.objects.get(pk=org.team_a102.pk)
+        with pytest.raises(ValidationError) as error:
+            if move == "create":
+                services.studio_create(
+                    by=org.official_a,
+                    name="X",
+                    code="X-1",
+                    kind=Studio.Kind.EMPLOYEE,
+                    leader=org.worker_a,
+                    org_unit=closed,
+                    speciality="x",
+                    founded_on=datetime.date(2024, 1, 1),
+                )
+            else:
+                services.studio_update(
+                    studio_id=studios.dust.pk, by=org.official_a, org_unit=closed
+                )
+        assert error.value.message_dict == {"org_unit": ["该单位已撤销。"]}
+        assert not Studio.objects.filter(org_unit=closed).exclude(pk=studios.washing.pk).exists()
 
     def test_leader_outside_scope_is_400(self, studios):
         with pytest.raises(ValidationError) as error:
