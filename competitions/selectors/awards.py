@@ -6,9 +6,10 @@ award, for the award table, finance's list and the person's own record
 from django.db.models import Q, QuerySet
 
 from accounts.selectors import user_scope
-from competitions.models import Award, AwardShare, Campaign, Proposal
+from competitions.models import Award, AwardGrade, AwardShare, Campaign, Proposal
 from competitions.selectors.proposals import proposals_managed_by, proposals_visible_to
 from core.scoping import signed_in, within_paths
+from core.selectors import choice_order
 
 
 def award_shares_visible_to(user) -> QuerySet[AwardShare]:
@@ -32,13 +33,15 @@ def award_shares_visible_to(user) -> QuerySet[AwardShare]:
 
 def awards_managed_by(user, campaign: Campaign) -> QuerySet[Award]:
     """The campaign's awards on the proposals the official answers for
-    (`proposals_managed_by`), by grade then proposal code, each with its grade,
-    proposal and unit and every person's share: the award table's rows."""
+    (`proposals_managed_by`), by the grade's rank (special prize first, not
+    the order the grades were set up in), then proposal code, each with its
+    grade, proposal and unit and every person's share: the award table's rows
+    and finance's award list."""
     return (
         Award.objects.filter(proposal__campaign=campaign, proposal__in=proposals_managed_by(user))
         .select_related("grade", "proposal", "proposal__org_unit")
         .prefetch_related("shares__person")
-        .order_by("grade_id", "proposal__code")
+        .order_by(choice_order("grade__grade", AwardGrade.Grade.values), "proposal__code", "id")
     )
 
 

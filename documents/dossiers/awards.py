@@ -12,7 +12,7 @@ from django.utils.translation import pgettext
 
 from accounts.models import OrgUnit
 from competitions.models import Award, AwardGrade, Campaign
-from competitions.selectors import proposals_managed_by
+from competitions.selectors import awards_managed_by
 from documents.dossiers import layout
 
 
@@ -37,17 +37,12 @@ class AwardList:
 
 
 def award_list(user, campaign: Campaign) -> AwardList:
-    """The campaign's awards within `user`'s units (special prize first, then by
-    code), their shares, and totals. A unit is the one just below the organiser
+    """The campaign's awards within `user`'s units as the award table lists them
+    (`awards_managed_by`: special prize first, then by code), their shares, and
+    totals. A unit is the one just below the organiser
     that the proposal's unit lies in (the campaign page's "by unit"), so a
     company-wide list totals per mine, a group-wide one per company."""
-    grade_rank = {grade: rank for rank, grade in enumerate(AwardGrade.Grade.values)}
-    awards = sorted(
-        Award.objects.filter(proposal__campaign=campaign, proposal__in=proposals_managed_by(user))
-        .select_related("grade", "proposal__org_unit", "proposal__author")
-        .prefetch_related("shares__person"),
-        key=lambda award: (grade_rank[award.grade.grade], award.proposal.code, award.pk),
-    )
+    awards = list(awards_managed_by(user, campaign))
     result = AwardList(campaign=campaign, awards=awards)
     branch_length = len(campaign.org_unit.path) + OrgUnit.steplen
     branches = {award.proposal.org_unit.path[:branch_length] for award in awards}

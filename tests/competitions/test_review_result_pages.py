@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from docx import Document
 
+from competitions import services
 from competitions.models import PLAIN_EVENTS, Proposal
 from tests.competitions.conftest import a201_reviewers, proposal_maker
 from tests.competitions.pages import fresh, url, zh
@@ -79,6 +80,43 @@ class TestAwardTable:
         assert '李卫东 <span class="money">¥5,000.00</span>' in roller_row
         assert list(response.context["waiting"]) == [waiting]
         assert url("proposal-detail", waiting) in html
+
+    @pytest.mark.parametrize(
+        "set_up",
+        [("first", "second", "encouragement"), ("encouragement", "second", "first")],
+        ids=["in-rank-order", "lowest-first"],
+    )
+    def test_awards_are_listed_by_grade_rank_however_the_grades_were_set_up(
+        self, as_person, org, make_proposal, spray, trio, set_up
+    ):
+        quota_and_amount = {"first": (1, 5000), "second": (3, 2000), "encouragement": (None, 200)}
+        services.campaign_update(
+            campaign_id=spray.campaign.pk,
+            by=org.group_official,
+            grades=[(grade, *quota_and_amount[grade]) for grade in set_up],
+        )
+        spray = decided(spray, org.official_a, trio, Status.AWARDED, grade="encouragement")
+        roller, belt = (
+            proposal_in(
+                Status.UNDER_REVIEW,
+                org=org,
+                make_proposal=make_proposal,
+                author=org.colleague_a,
+                title=title,
+            )
+            for title in ("皮带机托辊更换工具改进", "刮板输送机链条张紧装置")
+        )
+        belt = decided(belt, org.official_a, trio, Status.AWARDED, grade="encouragement")
+        roller = decided(roller, org.official_a, trio, Status.AWARDED, grade="first")
+
+        response = as_person(org.official_a).get(awards(spray.campaign))
+
+        # The grade's rank (first prize before encouragement), then the code.
+        assert list(response.context["awards"]) == [roller.award, spray.award, belt.award]
+        html = response.content.decode()
+        rows = re.findall(r'<tr data-testid="award-row">.*?</tr>', html, re.S)
+        codes = (roller.code, spray.code, belt.code)
+        assert [code for row in rows for code in codes if code in row] == list(codes)
 
     def test_the_table_links_the_award_list_for_finance_in_word(
         self, as_person, org, make_proposal, spray, trio
