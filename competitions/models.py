@@ -203,6 +203,9 @@ class Proposal(BoundedDates, StatefulModel):
         QUALITY = "quality", _("Improves quality")
         ENVIRONMENT = "environment", _("Protects the environment")
 
+    # The codes a JSON list holds, shown by their labels in the history (core.history).
+    history_choices = {"goals": Goal.choices}
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")

@@ -26,13 +26,18 @@ at a time; this module adds what they cannot see:
   service has to repeat it.
 
 History is read, never written, by the app: the admin shows it read-only and
-the pages and API only list it (`core.api.history`, `includes/changes.html`).
+the pages and API only list it (`core.api.history`, `includes/changes.html`),
+both through `changes_of`: what auditlog keeps is read as the reader would say
+it (the record's own fields by their labels, choices by theirs, related
+records by their names where the reader may see them, moments in local time),
+never rewritten.
 """
 
 import contextlib
+import datetime
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -42,11 +47,15 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.signals import pre_save
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.encoding import smart_str
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 # Rows read and entries written per statement in a bulk write.
 CHUNK = 1000
@@ -436,6 +445,18 @@ class Change:
     new: str
 
 
+# The scoping function (`visible_to(user) -> QuerySet`) of each kind of record a
+# change may name by a foreign key, registered by its app (its apps.py).
+_name_scopes: dict[type, Callable[..., QuerySet]] = {}
+
+
+def register_scope(model, visible_to: Callable[..., QuerySet]) -> None:
+    """A change that names a record of `model` (a foreign key's old or new
+    value) shows its name to whoever sees it through `visible_to(user)`, and its
+    id to anyone else. A kind nobody registered shows ids (to superusers, names)."""
+    _name_scopes[model._meta.concrete_model] = visible_to
+
+
 def _is_money(field) -> bool:
     # Amounts of money are the wide two-place decimals (MONEY in the apps:
     # benefits, prize amounts, allowances); shares and scores are narrower.
@@ -446,18 +467,57 @@ def _is_money(field) -> bool:
     )
 
 
-def _shown(field, value, names: dict | None = None) -> str:
-    """A stored value as the pages show it: a choice by its label, a related
-    record by its name (from `names`), money as ¥1,234.00, yes/no."""
+def _as_json(field, value):
+    """A JSON field's value as stored, decoded if it was kept as text."""
+    if isinstance(field, models.JSONField) and isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return json.loads(value)
+    return value
+
+
+def _is_structured(value) -> bool:
+    """A JSON object, or a list of them (the facts frozen at submission, a rubric)."""
+    if isinstance(value, dict):
+        return True
+    return isinstance(value, list | tuple) and any(isinstance(item, dict) for item in value)
+
+
+def _moment(value) -> str:
+    """A moment (auditlog keeps it in UTC without its zone) in local time, to the
+    minute, as the viewer's language writes it."""
+    moment = value
+    if not isinstance(moment, datetime.datetime):
+        with contextlib.suppress(ValueError):
+            moment = parse_datetime(str(value))
+    if not isinstance(moment, datetime.datetime):
+        return str(value)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _day(value) -> str:
+    day = value
+    if not isinstance(day, datetime.date):
+        with contextlib.suppress(ValueError):
+            day = parse_date(str(value))
+    return formats.date_format(day, "DATE_FORMAT") if day else str(value)
+
+
+def _shown(field, value, names: dict | None = None, choices=None) -> str:
+    """A stored value as the pages show it: a choice by its label (`choices`:
+    those of a JSON list's items), a related record by its name (from `names`,
+    else its id), money as ¥1,234.00, yes/no, a moment and a date in the
+    viewer's language."""
     if value is None or value == "None" or value == "":
         return "—"
     if isinstance(value, list | tuple):
-        base = getattr(field, "base_field", field)
-        return "、".join(_shown(base, item, names) for item in value) or "—"
-    if isinstance(value, dict):  # a JSON field's object (facts frozen at submission …)
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        base = getattr(field, "base_field", None)
+        choices = choices or getattr(base, "flatchoices", None)
+        items = [_shown(base, item, names, choices) for item in value]
+        return pgettext("list of names", ", ").join(items) or "—"
     if field is not None and (field.many_to_one or field.one_to_one):
-        name = (names or {}).get((field.related_model, str(value)))
+        name = (names or {}).get((field.related_model._meta.concrete_model, str(value)))
         return name if name is not None else str(value)
     if isinstance(field, models.BooleanField):
         truth = value if isinstance(value, bool) else str(value).lower() in ("true", "1")
@@ -467,8 +527,12 @@ def _shown(field, value, names: dict | None = None) -> str:
             return f"¥{Decimal(str(value)):,.2f}"
         except (InvalidOperation, ValueError):
             return str(value)
-    choices = dict(getattr(field, "flatchoices", None) or ())
-    return str(choices.get(value, choices.get(str(value), value)))
+    if isinstance(field, models.DateTimeField):
+        return _moment(value)
+    if isinstance(field, models.DateField):
+        return _day(value)
+    labels = dict(choices or getattr(field, "flatchoices", None) or ())
+    return str(labels.get(value, labels.get(str(value), value)))
 
 
 def _field(model, name):
@@ -478,9 +542,19 @@ def _field(model, name):
         return None
 
 
-def related_names(entries: Iterable) -> dict:
-    """{(model, str(pk)): name} of the records the entries' foreign keys name:
-    one query per kind of related record, however many entries."""
+def _own_field(field) -> bool:
+    """A field that belongs in a change. On a create or a delete auditlog walks
+    every field the model knows, reverse relations included (a studio's
+    `honours` as "studios.Honour.None"); only the model's own columns and the
+    many-to-many fields it follows by name are changes, less the id it was given."""
+    return field.concrete and not (field.primary_key and field.auto_created)
+
+
+def related_names(entries: Iterable, *, user, record=None) -> dict:
+    """{(model, str(pk)): name} of the records the entries' foreign keys name
+    that `user` sees (through the scopes of `register_scope`; a superuser sees
+    every one; `record`, whose history it is, needs no query): one query per
+    kind of related record, however many entries."""
     wanted: dict[type, set[str]] = {}
     for entry in entries:
         model = entry.content_type.model_class()
@@ -490,37 +564,62 @@ def related_names(entries: Iterable) -> dict:
                 continue
             if isinstance(pair, list | tuple):
                 values = {str(v) for v in pair if v not in (None, "None", "")}
-                wanted.setdefault(field.related_model, set()).update(values)
+                wanted.setdefault(field.related_model._meta.concrete_model, set()).update(values)
     names = {}
+    if record is not None:
+        own = (type(record)._meta.concrete_model, str(record.pk))
+        names[own] = str(record)
+        wanted.get(own[0], set()).discard(own[1])
+    superuser = getattr(user, "is_superuser", False)
     for model, keys in wanted.items():
+        visible_to = _name_scopes.get(model)
+        if not keys or not (superuser or visible_to):
+            continue
         pk_field = model._meta.pk
         ids = set()
         for key in keys:
             with contextlib.suppress(ValueError, TypeError, ValidationError):
                 ids.add(pk_field.to_python(key))
-        for pk, record in model._base_manager.in_bulk(ids).items():
-            names[(model, str(pk))] = str(record)
+        rows = model._base_manager.all() if superuser else visible_to(user)
+        # Names only: no joins the scope selects, no order.
+        for found in rows.filter(pk__in=ids).select_related(None).order_by():
+            names[(model, str(found.pk))] = str(found)
     return names
 
 
 def changes_of(entry, names: dict | None = None) -> list[Change]:
-    """The entry's changes with fields by their labels and values as shown
-    (`names`: the related records' names, from `related_names`)."""
+    """The entry's changes, field by field, each by its label in the viewer's
+    language with its values as shown (`names`: the related records' names the
+    reader may see, from `related_names`). A JSON object (the facts frozen at
+    submission) reads as recorded or updated: the record's own page shows it."""
     model = entry.content_type.model_class()
+    item_choices = getattr(model, "history_choices", {})
     rows = []
     for name, pair in (entry.changes or {}).items():
         field = _field(model, name)
-        label = str(getattr(field, "verbose_name", name))
+        if field is not None and not _own_field(field):
+            continue
+        label = capfirst(str(field.verbose_name)) if field is not None else name
         if isinstance(pair, dict) and "objects" in pair:  # a many-to-many change
-            objects = "、".join(str(item) for item in pair["objects"]) or "—"
-            if pair.get("type") == "add":
+            objects = pgettext("list of names", ", ").join(str(o) for o in pair["objects"]) or "—"
+            if pair.get("operation", pair.get("type")) == "add":
                 rows.append(Change(label, "—", f"+ {objects}"))
             else:
                 rows.append(Change(label, f"− {objects}", "—"))
             continue
         if not isinstance(pair, list | tuple) or len(pair) != 2:
             continue
-        rows.append(Change(label, _shown(field, pair[0], names), _shown(field, pair[1], names)))
+        old, new = (_as_json(field, value) for value in pair)
+        if _is_structured(old) or _is_structured(new):
+            recorded = pgettext("history value", "recorded")
+            updated = pgettext("history value", "updated") if old else recorded
+            shown = Change(label, recorded if old else "—", updated if new else "—")
+        else:
+            choices = item_choices.get(name)
+            old, new = (_shown(field, value, names, choices) for value in (old, new))
+            shown = Change(label, old, new)
+        if (shown.old, shown.new) != ("—", "—"):  # nothing to empty (a new record's blanks)
+            rows.append(shown)
     return rows
 
 
@@ -565,7 +664,7 @@ def history_section(
         return {}
     entries = list(history_of(record, related)[: limit + 1])
     more, entries = len(entries) > limit, entries[:limit]
-    names = related_names(entries)
+    names = related_names(entries, user=user, record=record)
     kind = type(record)._meta.verbose_name
     own_type = _content_type(type(record))
     shown = [

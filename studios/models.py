@@ -41,6 +41,9 @@ class Studio(BoundedDates, StatefulModel):
         THEORY_RESEARCH = "theory_research", _("Theory research")
         ACHIEVEMENT_PROMOTION = "achievement_promotion", _("Achievement promotion")
 
+    # The codes a JSON list holds, shown by their labels in the history (core.history).
+    history_choices = {"functions": Function.choices}
+
     # `named` is reached only through a first honour and left for `named` again
     # only while an honour is held; the services enforce those two conditions.
     # `named → established` is de-listing (摘牌: every honour revoked), never a

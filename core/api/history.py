@@ -18,9 +18,9 @@ from core.api.schema import paginated_action
 
 
 class ChangeSerializer(serializers.Serializer):
-    field = serializers.CharField(help_text=_("The field's label."))
-    old = serializers.CharField()
-    new = serializers.CharField()
+    field = serializers.CharField(help_text=_("The field's label, in the reader's language."))
+    old = serializers.CharField(help_text=_("The value before, as the record's page shows it."))
+    new = serializers.CharField(help_text=_("The value after, as the record's page shows it."))
 
 
 class HistoryEntrySerializer(serializers.Serializer):
@@ -89,8 +89,9 @@ class HistoryMixin:
             raise PermissionDenied(_("Only the office over this record may read its history."))
         entries = history.history_of(record, self.history_related)
         page = self.paginate_queryset(entries)
-        # The related records the page's entries name, read once for the page.
-        context = {"names": history.related_names(page)}
+        # The names of the related records the page's entries name that the
+        # reader may see, read once for the page.
+        context = {"names": history.related_names(page, user=request.user, record=record)}
         return self.get_paginated_response(
             HistoryEntrySerializer(page, many=True, context=context).data
         )

@@ -14,6 +14,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils.text import capfirst
 
 from accounts.models import User
 from core.attachments import attachment_create
@@ -88,7 +89,7 @@ def test_the_workers_import_shows_its_requester_in_the_persons_history(
     api.force_authenticate(org.group_official)
     answer = api.get(f"/api/v1/people/{org.worker_a.pk}/history/", HTTP_ACCEPT_LANGUAGE="en")
     assert answer.status_code == 200
-    post = str(User._meta.get_field("post").verbose_name)
+    post = capfirst(User._meta.get_field("post").verbose_name)
     row = next(
         row
         for row in answer.json()["results"]
