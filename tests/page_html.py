@@ -22,7 +22,7 @@ def error_beside(form_html: str, name: str, message: str) -> None:
     found = [form_html.find(f'name="{n}"') for n in (name, f"{name}_key")]
     start = max(found)
     assert start != -1, f"no field {name}"
-    end = form_html.find('<div class="mb-3">', start)
+    end = form_html.find('<div class="mb-3', start)  # a checkbox's: "mb-3 form-check"
     block = form_html[start : end if end != -1 else None]
     assert f'<div class="invalid-feedback d-block">{message}</div>' in block, block
 

@@ -3,7 +3,9 @@ union office (naming, rectifications, re-reviews, role grants, account care,
 HR imports, a proposal's undo, what needs its action), a studio's lead, a
 worker and a naming expert. Every page is read with its folded parts open
 (filters, the change history, a re-review's form); none is wider than the
-screen, and each is kept as a screenshot (test-artifacts/screenshots/phone-*)."""
+screen, every checkbox sits just before its label (a long label pushed it to
+the line's far end), and each is kept as a screenshot
+(test-artifacts/screenshots/phone-*)."""
 
 import csv
 import io
@@ -50,6 +52,17 @@ STICKING_OUT = """(width) => [...document.body.querySelectorAll('*')]
   .slice(0, 5)
   .map((element) => `<${element.tagName.toLowerCase()} class="${element.className}">`
     + ` ${(element.textContent || '').trim().slice(0, 40)}`)"""
+# The labels of the checkboxes shown that do not start just after their box, on
+# the same line.
+BOXES_APART = """() => [...document.querySelectorAll('input[type=checkbox]')]
+  .filter((box) => box.id && box.offsetParent !== null)
+  .map((box) => [box.getBoundingClientRect(), document.querySelector(`label[for="${box.id}"]`)])
+  .filter(([box, label]) => label && !(() => {
+    const text = label.getBoundingClientRect();
+    return text.left >= box.right && text.left - box.right <= 16
+      && text.top < box.bottom && text.bottom > box.top;
+  })())
+  .map(([box, label]) => label.textContent.trim().slice(0, 40))"""
 
 
 @dataclass(frozen=True)
@@ -70,13 +83,15 @@ def test_the_newer_pages_fit_a_phone_for_each_role(
     media,
 ):
     year = given_a_year_of_work(staged, managed, submitted)
-    too_wide = {}
+    too_wide, boxes_apart = {}, {}
 
     def check(page, name, shown):
         expect(page.locator(shown).first).to_be_visible()
         page.evaluate(UNFOLD)
         if page.evaluate("document.documentElement.scrollWidth") > PHONE_WIDTH:
             too_wide[name] = page.evaluate(STICKING_OUT, PHONE_WIDTH)
+        if apart := page.evaluate(BOXES_APART):
+            boxes_apart[name] = apart
         screenshot(page, f"phone-{name}")
 
     def visit_all(person, visits):
@@ -107,6 +122,7 @@ def test_the_newer_pages_fit_a_phone_for_each_role(
     visit_all(year.expert, year.expert_visits)
 
     assert too_wide == {}
+    assert boxes_apart == {}
 
 
 @dataclass
