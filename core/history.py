@@ -618,7 +618,9 @@ def changes_of(entry, names: dict | None = None) -> list[Change]:
             choices = item_choices.get(name)
             old, new = (_shown(field, value, names, choices) for value in (old, new))
             shown = Change(label, old, new)
-        if (shown.old, shown.new) != ("—", "—"):  # nothing to empty (a new record's blanks)
+        # Left out when it reads the same before and after: a new record's
+        # blanks, a moment saved again within the minute.
+        if shown.old != shown.new:
             rows.append(shown)
     return rows
 
