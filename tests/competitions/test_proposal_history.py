@@ -1,12 +1,21 @@
 """A proposal's history: its author reads it, the office over it too; a
-reviewer or a stranger does not."""
+reviewer or a stranger does not. Each reads it in their language, the page as
+the API: its aims by their labels, the moment it was sent in local time to
+the minute, the proposal it duplicates by its title only for those who may
+see that one (the author of the duplicate reads its id)."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import formats, timezone, translation
+from django.utils.text import capfirst
 
 from competitions import services
 from competitions.models import Proposal
+from core.history import Via, recording
 
 pytestmark = [pytest.mark.django_db, pytest.mark.history]
 
@@ -38,9 +47,9 @@ def test_a_colleague_gets_404(org, make_proposal, api):
 # --- On the proposal's page -------------------------------------------------------
 
 
-def page(client, person, proposal):
+def page(client, person, proposal, language="en"):
     client.force_login(person)
-    return client.get(f"/competitions/proposals/{proposal.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    return client.get(f"/competitions/proposals/{proposal.pk}/", HTTP_ACCEPT_LANGUAGE=language)
 
 
 @pytest.mark.parametrize("who", ["worker_a", "official_a", "group_official", "admin"])
@@ -59,3 +68,129 @@ def test_others_get_no_change_history_or_404(org, make_proposal, client):
     proposal = make_proposal(org.worker_a)
     assert page(client, org.official_b, proposal).status_code == 404
     assert page(client, org.colleague_a, proposal).status_code == 404
+
+
+# --- What the reader sees, in their language -----------------------------------------
+
+Goal = Proposal.Goal
+
+
+@pytest.fixture
+def duplicate(org, make_proposal):
+    """A colleague's proposal, then the worker's: a draft with two aims, its aims
+    changed, sent; marked by the company office as a duplicate of the colleague's."""
+    original = make_proposal(org.colleague_a, title="皮带机托辊更换工具改进")
+    proposal = make_proposal(org.worker_a, submit=False, goals=[Goal.ENERGY, Goal.SAFETY])
+    with recording(via=Via.PAGE, actor=org.worker_a):
+        services.proposal_update(
+            proposal_id=proposal.pk, by=org.worker_a, goals=[Goal.SAFETY, Goal.QUALITY]
+        )
+        services.proposal_submit(proposal_id=proposal.pk, by=org.worker_a)
+    with recording(via=Via.PAGE, actor=org.official_a):
+        services.proposal_mark_duplicate(
+            proposal_id=proposal.pk, by=org.official_a, duplicate_of=original
+        )
+    return Proposal.objects.get(pk=proposal.pk)
+
+
+def read_in(api, client, reader, proposal, language) -> list[dict]:
+    """Each of the proposal's own entries as {field: (old, new)}, oldest first,
+    from the API; the page shows the same."""
+    api.force_authenticate(reader)
+    url = f"/api/v1/proposals/{proposal.pk}/history/"
+    rows = api.get(url, HTTP_ACCEPT_LANGUAGE=language).json()["results"]
+    entries = page(client, reader, proposal, language).context["changes"]["entries"]
+    assert [[(c.field, c.old, c.new) for c in e.changes] for e in entries] == [
+        [(c["field"], c["old"], c["new"]) for c in row["changes"]] for row in rows
+    ]
+    own = [row for row in rows if row["record"] == str(proposal)]
+    return [{c["field"]: (c["old"], c["new"]) for c in row["changes"]} for row in reversed(own)]
+
+
+@pytest.mark.parametrize(
+    ("language", "labels", "words"),
+    [
+        (
+            "zh-hans",
+            ("改进目的", "竞赛活动", "作者", "状态", "首次提交时间", "重复于"),
+            ("节能降耗、安全生产", "安全生产、提升质量", "草稿", "已提交", "重复提案"),
+        ),
+        (
+            "en",
+            ("Aims", "Campaign", "Author", "Status", "First submitted at", "Duplicate of"),
+            (
+                "Saves energy, Makes work safer",
+                "Makes work safer, Improves quality",
+                "Draft",
+                "Submitted",
+                "Duplicate",
+            ),
+        ),
+    ],
+)
+@pytest.mark.parametrize("role", ["worker_a", "official_a"])
+def test_a_proposal_created_then_changed_reads_in_the_readers_language(
+    org, duplicate, campaigns, api, client, language, labels, words, role
+):
+    aims, campaign, author, status, sent_at, duplicate_of = labels
+    first_aims, new_aims, draft, submitted, duplicated = words
+    reader = getattr(org, role)
+    created, aims_changed, sent, marked = read_in(api, client, reader, duplicate, language)
+    with translation.override(language):
+        moment = formats.date_format(timezone.localtime(duplicate.submitted_at), "DATETIME_FORMAT")
+        own = {capfirst(f.verbose_name) for f in Proposal._meta.concrete_fields}
+        saved_at = capfirst(Proposal._meta.get_field("updated_at").verbose_name)
+    # Its own fields only (no reviews, awards or events), no id
+    assert set(created) <= own - {"ID"}
+    assert created[aims] == ("—", first_aims)
+    assert created[campaign] == ("—", campaigns.open.name)
+    assert created[author] == ("—", str(org.worker_a))
+    assert created[status] == ("—", draft)
+    assert aims_changed[aims] == (first_aims, new_aims)
+    assert set(aims_changed) <= {aims, saved_at}  # saved again: shown if in another minute
+    assert sent[status] == (draft, submitted)
+    assert sent[sent_at] == ("—", moment)
+    assert not re.search(r"\d:\d\d:\d\d|\d\.\d", moment)  # to the minute
+    assert marked[status] == (submitted, duplicated)
+    original = duplicate.duplicate_of
+    # The author may not see the colleague's proposal: its id, never its title.
+    named = original.title if role == "official_a" else str(original.pk)
+    assert marked[duplicate_of] == ("—", named)
+
+
+def test_the_moment_it_was_sent_reads_in_chinese_as_a_date_and_a_time(org, duplicate, api, client):
+    sent = read_in(api, client, org.worker_a, duplicate, "zh-hans")[2]
+    local = timezone.localtime(duplicate.submitted_at)
+    assert sent["首次提交时间"] == (
+        "—",
+        f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}",
+    )
+
+
+def queries_of_page(client, person, proposal) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert page(client, person, proposal).status_code == 200
+    return len(queries)
+
+
+def test_the_history_costs_the_same_queries_however_long(
+    org, duplicate, api, client, django_assert_num_queries
+):
+    """The names of the campaign, the people, the unit and the original are read
+    once per kind, however many entries name them, on the page and in the API."""
+    api.force_authenticate(org.official_a)
+    url = f"/api/v1/proposals/{duplicate.pk}/history/"
+    api.get(url)  # content types cached, as in a running site
+    page(client, org.official_a, duplicate)
+    on_the_page = queries_of_page(client, org.official_a, duplicate)
+    # the proposal (scope) with its co-authors, related proposals and award, the
+    # viewer's access, the count and the page of entries with their actors, and
+    # one query per kind of record they name: proposals, people, campaigns, units
+    with django_assert_num_queries(11):
+        api.get(url)
+    for number in range(5):
+        with recording(via=Via.PAGE, actor=org.official_a):
+            Proposal.objects.filter(pk=duplicate.pk).update(expected_benefit=Decimal(1000 + number))
+    assert queries_of_page(client, org.official_a, duplicate) == on_the_page
+    with django_assert_num_queries(11):
+        assert len(api.get(url).json()["results"]) >= 9
