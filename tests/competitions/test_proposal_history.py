@@ -194,3 +194,25 @@ def test_the_history_costs_the_same_queries_however_long(
     assert queries_of_page(client, org.official_a, duplicate) == on_the_page
     with django_assert_num_queries(11):
         assert len(api.get(url).json()["results"]) >= 9
+
+
+def test_a_related_proposal_added_then_taken_off_reads_as_added_then_removed(
+    org, make_proposal, api
+):
+    """Many-to-many changes say which way they went (an addition read as a
+    removal)."""
+    earlier = make_proposal(org.worker_a, title="刮板输送机链条张紧装置")
+    proposal = make_proposal(org.worker_a, submit=False)
+    for related in ([earlier], []):
+        services.proposal_update(proposal_id=proposal.pk, by=org.worker_a, related_to=related)
+    api.force_authenticate(org.worker_a)
+    rows = api.get(
+        f"/api/v1/proposals/{proposal.pk}/history/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).json()["results"]
+    related = [
+        (change["old"], change["new"])
+        for row in reversed(rows)
+        for change in row["changes"]
+        if change["field"] == "相关提案"
+    ]
+    assert related == [("—", f"+ {earlier.title}"), (f"− {earlier.title}", "—")]
