@@ -108,10 +108,15 @@ def open_work_of(people: QuerySet[User]) -> list[dict]:
             }
         )
 
+    # Through the ids of either side's pairings: an OR of the two INs tests every
+    # open pairing of the group against both lists, on every dashboard visit.
+    theirs = (
+        Pairing.objects.filter(mentor__in=people)
+        .values("pk")
+        .union(Pairing.objects.filter(apprentice__in=people).values("pk"))
+    )
     pairings = (
-        Pairing.objects.filter(
-            Q(mentor__in=people) | Q(apprentice__in=people), status__in=Pairing.OPEN_STATUSES
-        )
+        Pairing.objects.filter(pk__in=theirs, status__in=Pairing.OPEN_STATUSES)
         .annotate(as_mentor=Exists(people.filter(pk=OuterRef("mentor_id"))))
         .select_related("mentor", "apprentice")
     )
