@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from accounts.models import RoleGrant, User
-from core.history import RecordedQuerySetMixin, history_of
+from core.history import RecordedQuerySetMixin, _name_scopes, history_of
 from studios import services as studio_services
 from studios.models import Membership, Studio
 from tests.hr.imports import (
@@ -241,3 +241,31 @@ def test_the_history_cannot_be_changed_or_deleted_in_the_admin(org, client):
     url = reverse("admin:auditlog_logentry_delete", args=[entry.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert LogEntry.objects.filter(pk=entry.pk).exists()
+
+
+# Records a followed record points to whose changes no page or API reads (a
+# review's scores, an award's shares, an evaluation, an attachment): shown by id.
+NAMED_BY_ID = {
+    "contenttypes.ContentType",
+    "accounts.SkillLevelChange",
+    "competitions.Award",
+    "competitions.Criterion",
+    "competitions.Review",
+}
+
+
+def test_every_record_a_change_points_to_is_named_only_to_those_who_see_it(org):
+    """A foreign key's old and new record read by name through the scoping
+    function its app registered (core.history.register_scope), one query a
+    kind; a new kind must be registered or named here."""
+    pointed_to = {
+        field.related_model._meta.label
+        for model in auditlog.get_models()
+        for field in model._meta.concrete_fields
+        if field.many_to_one or field.one_to_one
+    }
+    registered = {model._meta.label: scope for model, scope in _name_scopes.items()}
+    assert pointed_to - set(registered) == NAMED_BY_ID
+    for label, visible_to in registered.items():
+        rows = visible_to(org.official_a).filter(pk__in=[0]).select_related(None).order_by()
+        assert list(rows) == [], label
