@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit
 from competitions.models import Proposal
+from competitions.selectors import screening_queue
 from reports.selectors import DashboardScope, live_dashboard_figures
+from reports.selectors import home as reports_home
 from reports.snapshots import dashboard_snapshots_rebuild
 from studios.selectors import Share
 from tests.factories import PersonFactory, grant_official
@@ -532,6 +534,28 @@ def test_an_officials_home_is_the_dashboard_and_a_workers_is_not(client, world):
     assert "dashboard-title" not in worker_home.found
     assert "participation" not in worker_home.found
     assert "five-small" in worker_home.found  # their own proposals instead
+
+
+def test_the_screening_queue_is_counted_up_to_a_cap(client, world, monkeypatch):
+    """Beyond SCREENING_COUNTED the page says "more than": an exact count read
+    every submitted proposal of the official's units on each visit."""
+    official = world.org.group_official
+    waiting = screening_queue(fresh(official)).count()
+    assert waiting > 1
+    client.force_login(fresh(official))
+
+    def banner() -> str:
+        response = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        html = response.content.decode()
+        start = html.index(reverse("competitions:screening-queue"))
+        return " ".join(html[html.index(">", start) + 1 : html.index("</a>", start)].split())
+
+    assert banner() == f"{waiting} proposals wait for screening"
+    monkeypatch.setattr(reports_home, "SCREENING_COUNTED", waiting)
+    assert banner() == f"{waiting} proposals wait for screening"
+    monkeypatch.setattr(reports_home, "SCREENING_COUNTED", waiting - 1)
+    assert banner() == f"More than {waiting - 1} proposals wait for screening"
 
 
 # --- Query counts -------------------------------------------------------------------
