@@ -373,8 +373,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = [
     {"model": "notices.UnitWebhook", "exclude_fields": ["url_encrypted"]},
     "core.Attachment",
 ]
-# Our models deliberately not followed (tests/core/test_history_guard.py checks
-# that every model is in one list or the other): history and logs themselves,
+# Our models deliberately not followed (tests/core/test_history.py checks that
+# every model is in one list or the other): history and logs themselves,
 # search indexes, counters, heartbeats, queued work and messages.
 HISTORY_UNTRACKED = [
     "accounts.SkillLevelChange",  # itself a history of skill levels
