@@ -399,6 +399,14 @@ class Proposal(BoundedDates, StatefulModel):
             models.Index(fields=["campaign", "status"], name="competitions_proposal_state"),
             # "My proposals".
             models.Index(fields=["author", "-created_at"], name="competitions_proposal_author"),
+            # The screening queue in its order, oldest first (screening_queue): the
+            # first few of an official's home read here instead of sorting every
+            # submitted proposal of the group.
+            models.Index(
+                fields=["status_changed_at", "id"],
+                condition=Q(status="submitted"),
+                name="competitions_proposal_waiting",
+            ),
         ]
 
     def __str__(self) -> str:

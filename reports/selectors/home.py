@@ -3,7 +3,9 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Window
+from django.core.exceptions import EmptyResultSet
+from django.db.models import IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -65,23 +67,24 @@ def home_summary(user) -> dict:
     }
 
 
-# The dashboard counts the proposals waiting for screening up to this many and
-# says "more than" beyond: an exact count read every submitted proposal of the
-# official's units on each visit (30,000 for a group at a tenth of its size),
-# the one part of the page that grew with the group. The queue counts them all.
-SCREENING_COUNTED = 999
+# How far the dashboard and "Needs your action" count what waits ("more than
+# 999", "999+" beyond): the office's screening queue holds every submitted
+# proposal of its units, and counting them all on each visit of an official's
+# dashboard and home grew with the group (30,000 at a tenth of its size). The
+# lists they link to count them all.
+COUNTED = 999
 
 
 def dashboard_summary(user) -> dict:
     """What the dashboard shows besides its figures: the welcome line (on an
     official's home) and how many proposals wait for their screening, counted
-    up to SCREENING_COUNTED (`screening_more`: there are more). Not the rest of
+    up to COUNTED (`screening_more`: there are more). Not the rest of
     `home_summary`, which the dashboard does not show."""
-    waiting = screening_queue(user).order_by()[: SCREENING_COUNTED + 1].count()
+    waiting = screening_queue(user).order_by()[: COUNTED + 1].count()
     return {
         **person_summary(user),
-        "screening_count": min(waiting, SCREENING_COUNTED),
-        "screening_more": waiting > SCREENING_COUNTED,
+        "screening_count": min(waiting, COUNTED),
+        "screening_more": waiting > COUNTED,
     }
 
 
@@ -106,9 +109,14 @@ class ActionItem:
 class ActionGroup:
     key: str
     title: Promise
-    total: int
+    total: int  # up to COUNTED
     items: list[ActionItem]
     more_url: str
+    more: bool = False  # more than COUNTED wait
+
+    @property
+    def total_shown(self) -> str:
+        return f"{self.total}+" if self.more else str(self.total)
 
 
 def _day(value) -> str:
@@ -116,12 +124,29 @@ def _day(value) -> str:
 
 
 def _group(key, title, rows: QuerySet, item: Callable, more_url: str) -> ActionGroup | None:
-    """The first few rows and how many there are, in one query (a window
-    count over the whole filtered set, computed before the LIMIT)."""
-    rows = list(rows.annotate(action_total=Window(Count("pk")))[:ACTIONS_SHOWN])
+    """The first few rows and how many there are up to COUNTED, in one query:
+    the count is a subquery over at most COUNTED + 1 of the rows. A window count
+    over the whole filtered set joined and sorted all of it first: 120 ms for
+    the office's screening queue at a tenth of the group, whose first few are
+    now read in the order of its index."""
+    counted = rows.order_by().values("pk")[: COUNTED + 1]
+    try:
+        sql, params = counted.query.get_compiler(using=rows.db).as_sql()
+    except EmptyResultSet:  # `.none()`: nothing waits
+        return None
+    total = RawSQL(f"SELECT COUNT(*) FROM ({sql}) counted", params, output_field=IntegerField())
+    rows = list(rows.annotate(action_total=total)[:ACTIONS_SHOWN])
     if not rows:
         return None
-    return ActionGroup(key, title, rows[0].action_total, [item(row) for row in rows], more_url)
+    waiting = rows[0].action_total
+    return ActionGroup(
+        key,
+        title,
+        min(waiting, COUNTED),
+        [item(row) for row in rows],
+        more_url,
+        more=waiting > COUNTED,
+    )
 
 
 def needs_action(user) -> list[ActionGroup]:

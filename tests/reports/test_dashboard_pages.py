@@ -537,7 +537,7 @@ def test_an_officials_home_is_the_dashboard_and_a_workers_is_not(client, world):
 
 
 def test_the_screening_queue_is_counted_up_to_a_cap(client, world, monkeypatch):
-    """Beyond SCREENING_COUNTED the page says "more than": an exact count read
+    """Beyond COUNTED the page says "more than": an exact count read
     every submitted proposal of the official's units on each visit."""
     official = world.org.group_official
     waiting = screening_queue(fresh(official)).count()
@@ -552,9 +552,9 @@ def test_the_screening_queue_is_counted_up_to_a_cap(client, world, monkeypatch):
         return " ".join(html[html.index(">", start) + 1 : html.index("</a>", start)].split())
 
     assert banner() == f"{waiting} proposals wait for screening"
-    monkeypatch.setattr(reports_home, "SCREENING_COUNTED", waiting)
+    monkeypatch.setattr(reports_home, "COUNTED", waiting)
     assert banner() == f"{waiting} proposals wait for screening"
-    monkeypatch.setattr(reports_home, "SCREENING_COUNTED", waiting - 1)
+    monkeypatch.setattr(reports_home, "COUNTED", waiting - 1)
     assert banner() == f"More than {waiting - 1} proposals wait for screening"
 
 

@@ -15,6 +15,7 @@ from apprenticeships import services as apprenticeship_services
 from apprenticeships.models import Pairing
 from competitions import services
 from competitions.models import Campaign, Proposal
+from reports.selectors import home as reports_home
 from showcase import services as showcase
 from tests.apprenticeships.conftest import mentoring  # noqa: F401
 from tests.competitions.conftest import (  # noqa: F401
@@ -163,3 +164,32 @@ def test_the_home_page_queries_do_not_grow_with_what_waits(as_person, org, make_
     group = client.get(reverse("reports:home")).context["needs_action"][0]
     assert (group.key, group.total, len(group.items)) == ("proposals-returned", 8, 5)
     assert home_queries(client) == one
+
+
+def test_what_waits_is_counted_up_to_a_cap(as_person, org, make_proposal, monkeypatch):
+    """Beyond COUNTED a kind says "COUNTED+": the office's screening queue holds
+    every submitted proposal of its units, too many to count on each visit."""
+    client = as_person(org.worker_a)
+    for _ in range(4):
+        proposal = make_proposal(org.worker_a)
+        services.proposal_return(proposal_id=proposal.pk, by=org.official_a, comment="请补充")
+
+    def returned():
+        response = client.get(reverse("reports:home"), HTTP_ACCEPT_LANGUAGE="en")
+        group = response.context["needs_action"][0]
+        assert group.key == "proposals-returned"
+        html = response.content.decode()
+        section = html[html.index('data-testid="action-proposals-returned"') :]
+        return group, section[: section.index("</ul>")]
+
+    monkeypatch.setattr(reports_home, "ACTIONS_SHOWN", 2)
+    monkeypatch.setattr(reports_home, "COUNTED", 4)
+    group, section = returned()
+    assert (group.total, group.more, len(group.items)) == (4, False, 2)
+    assert 'data-testid="action-count">4</span>' in section
+    assert "All 4 →" in section
+    monkeypatch.setattr(reports_home, "COUNTED", 3)
+    group, section = returned()
+    assert (group.total, group.more, len(group.items)) == (3, True, 2)
+    assert 'data-testid="action-count">3+</span>' in section
+    assert "All 3+ →" in section
