@@ -144,13 +144,27 @@ class AssessmentForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class RecognitionListForm(BootstrapFormMixin, forms.ModelForm):
+    """A naming batch, kept by officials over the unit it is recorded by: picked
+    among the open units the official manages (`managed-org-units`), where
+    `recognition_list_create` and `recognition_list_update` file a list. Any
+    unit they manage is looked up, so that the service can say why a closed
+    one typed is not taken."""
+
     class Meta:
         model = RecognitionList
         fields = ["title", "level", "conferred_by", "year", "total_named", "org_unit"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = org_units_managed_by(user)
+        # Picked by name or code (core.pickers): a group has thousands of units.
+        unit = self.fields["org_unit"]
+        self.fields["org_unit"] = PickField(
+            label=unit.label,
+            help_text=unit.help_text,
+            source="managed-org-units",
+            queryset=org_units_managed_by(user),
+        )
+        self.style_widgets(["org_unit"])
 
 
 class HonourForm(ServiceValidatedModelForm):

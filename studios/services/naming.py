@@ -39,7 +39,9 @@ def recognition_list_create(
     org_unit: OrgUnit | None = None,
 ) -> RecognitionList:
     """Record a naming batch. It is kept by officials over `org_unit` (by default
-    the unit of the recording official's widest grant)."""
+    the unit of the recording official's widest grant): an open unit they
+    manage (`unit_checked`, what the list form's `managed-org-units` picker
+    offers)."""
     ensure_official(by)
     if org_unit is None:
         org_unit = org_units_managed_by(by).order_by("depth").first()
@@ -60,6 +62,9 @@ def recognition_list_create(
 
 @transaction.atomic
 def recognition_list_update(*, list_id: int, by: User, **changes) -> RecognitionList:
+    """Change a naming batch. A list moved to another unit goes to an open unit
+    `by` manages (`unit_checked`, as on creation); one whose unit has closed
+    since keeps it (a PUT repeats it)."""
     recognition_list = (
         recognition_lists_managed_by(by).select_for_update().filter(pk=list_id).first()
     )
@@ -67,7 +72,7 @@ def recognition_list_update(*, list_id: int, by: User, **changes) -> Recognition
         if RecognitionList.objects.filter(pk=list_id).exists():
             raise PermissionDenied
         raise Http404
-    if "org_unit" in changes:
+    if "org_unit" in changes and changes["org_unit"].pk != recognition_list.org_unit_id:
         unit_checked(changes["org_unit"], by)
     for field, value in changes.items():
         setattr(recognition_list, field, value)

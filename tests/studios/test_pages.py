@@ -12,7 +12,7 @@ from accounts.models import OrgUnit
 from accounts.selectors import people_visible_to
 from core.exceptions import Conflict
 from studios import services
-from studios.models import Assessment, Membership, Studio
+from studios.models import Assessment, Membership, RecognitionList, Studio
 from studios.selectors import studios_visible_to
 from tests.factories import PersonFactory, grant_official
 from tests.page_html import error_beside, form_of, page_form, picker_of
@@ -345,6 +345,38 @@ def registered(by, **studio) -> bool:
         return False
 
 
+def recorded(by, **recognition_list) -> bool:
+    """Whether `recognition_list_create` records a list from `by` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.recognition_list_create(
+                by=by,
+                title="市级",
+                level=RecognitionList.Level.MUNICIPAL,
+                conferred_by="市总工会",
+                year=2025,
+                total_named=10,
+                **recognition_list,
+            )
+            raise _Undone
+    except _Undone:
+        return True
+    except (ValidationError, Conflict):
+        return False
+
+
+def moved(by, recognition_list, unit) -> bool:
+    """Whether `recognition_list_update` moves `recognition_list` to `unit` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.recognition_list_update(list_id=recognition_list.pk, by=by, org_unit=unit)
+            raise _Undone
+    except _Undone:
+        return True
+    except (ValidationError, Conflict):
+        return False
+
+
 def member_form(html: str, studio) -> str:
     return form_of(html, reverse("studios:membership-add", args=[studio.pk]))
 
@@ -503,6 +535,76 @@ class TestRecognitionListPages:
             },
         )
         assert response.status_code == 302
+
+    @pytest.mark.parametrize("page", ["create", "edit"])
+    def test_the_unit_box_searches_the_open_units_the_official_manages(
+        self, as_person, org, provincial_list, page
+    ):
+        """A picker, not a list of every unit the official manages (thousands
+        for a group, closed ones too)."""
+        client = as_person(org.group_official)
+        address = (
+            reverse("studios:recognitionlist-create")
+            if page == "create"
+            else reverse("studios:recognitionlist-edit", args=[provincial_list.pk])
+        )
+        html = page_form(client.get(address).content.decode())
+        assert picker_of(html, "org_unit") == reverse("picker-search", args=["managed-org-units"])
+        assert '<select name="org_unit"' not in html
+
+    @pytest.mark.parametrize("move", ["create", "update"])
+    @pytest.mark.parametrize("who", ["official_a", "group_official"])
+    def test_every_unit_offered_is_taken_and_every_other_refused(self, as_person, org, who, move):
+        """Each unit of the group, looked up by code in the unit picker, is
+        offered if and only if `recognition_list_create` records a list by it,
+        or `recognition_list_update` moves one there: the open units the
+        official manages (team A102 has closed)."""
+        OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+        by = getattr(org, who)
+        client = as_person(by)
+        address = reverse("picker-search", args=["managed-org-units"])
+        kept = (
+            services.recognition_list_create(
+                by=by,
+                title="省级",
+                level=RecognitionList.Level.PROVINCIAL,
+                conferred_by="省总工会",
+                year=2024,
+                total_named=5,
+                org_unit=org.mine_a1,
+            )
+            if move == "update"
+            else None
+        )
+        verdicts = {
+            unit.code: (
+                unit.code in found(client, address, unit.code),
+                recorded(by, org_unit=unit) if kept is None else moved(by, kept, unit),
+            )
+            for unit in OrgUnit.objects.order_by("code")
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["A101"] == (True, True)
+        assert verdicts["A102"] == (False, False)
+
+    def test_a_typed_closed_unit_is_refused_beside_the_box_with_the_reason(self, as_person, org):
+        """Without JavaScript a closed unit the official manages, typed in the
+        box, reaches the service, which says it is closed; nothing is recorded."""
+        OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+        answer = as_person(org.official_a).post(
+            reverse("studios:recognitionlist-create"),
+            {
+                "title": "市级",
+                "level": "municipal",
+                "conferred_by": "市总工会",
+                "year": 2025,
+                "total_named": 10,
+                "org_unit_key": "A102",
+            },
+        )
+        assert answer.status_code == 400
+        error_beside(page_form(answer.content.decode()), "org_unit", "该单位已撤销。")
+        assert not RecognitionList.objects.filter(title="市级").exists()
 
     def test_list_with_unit_outside_scope_is_refused(self, as_person, org):
         client = as_person(org.official_b)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import OrgUnit
 from core.exceptions import Conflict
 from studios import services
-from studios.models import Assessment, Honour, Membership, Studio
+from studios.models import Assessment, Honour, Membership, RecognitionList, Studio
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -253,6 +253,47 @@ class TestNaming:
             services.honour_create(
                 by=studios.org.worker_a, recognition_list=provincial_list, studio=studios.dust
             )
+
+
+class TestRecognitionLists:
+    def record(self, by, **fields):
+        return services.recognition_list_create(
+            by=by,
+            title="市级",
+            level="municipal",
+            conferred_by="市总工会",
+            year=2025,
+            total_named=10,
+            **fields,
+        )
+
+    @pytest.mark.parametrize("move", ["create", "update"])
+    def test_a_closed_unit_takes_no_list_400(self, org, move):
+        """A closed unit takes no new records: a list is neither recorded by it
+        nor moved to it, and the official is told it is closed."""
+        OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+        closed = OrgUnit.objects.get(pk=org.team_a102.pk)
+        kept = self.record(org.official_a, org_unit=org.mine_a1) if move == "update" else None
+        with pytest.raises(ValidationError) as error:
+            if move == "create":
+                self.record(org.official_a, org_unit=closed)
+            else:
+                services.recognition_list_update(
+                    list_id=kept.pk, by=org.official_a, org_unit=closed
+                )
+        assert error.value.message_dict == {"org_unit": ["该单位已撤销。"]}
+        assert not RecognitionList.objects.filter(org_unit=closed).exists()
+
+    def test_a_list_whose_unit_has_closed_since_keeps_it(self, org):
+        """Closing the unit a list is recorded by does not stop its edits: the
+        unit repeated (as a PUT sends it) is no move."""
+        recorded = self.record(org.official_a, org_unit=org.team_a102)
+        OrgUnit.objects.filter(pk=org.team_a102.pk).update(closed_on=datetime.date(2024, 1, 1))
+        closed = OrgUnit.objects.get(pk=org.team_a102.pk)
+        saved = services.recognition_list_update(
+            list_id=recorded.pk, by=org.official_a, org_unit=closed, total_named=12
+        )
+        assert (saved.org_unit_id, saved.total_named) == (closed.pk, 12)
 
 
 class TestAssessments:
