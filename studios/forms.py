@@ -48,13 +48,17 @@ class StudioForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # The current leader stays a valid choice even if outside the editor's view
-        # (the service checks only a *new* leader against the editor's scope).
+        # The picker offers whom `studio_create` and `studio_update` take as a
+        # new leader: people the official may see who are still active
+        # (`active-people`). Anyone they may see is looked up, so that the
+        # service can say why someone typed is not taken (no longer active);
+        # the current leader stays a valid choice even if outside the editor's
+        # view or deactivated since (the service checks only a *new* leader).
         visible = people_visible_to(user).values("pk")
         current = self.instance.leader_id if self.instance.pk else None
         self.fields["leader"] = PickField(
             label=_("Leader"),
-            source="people",
+            source="active-people",
             queryset=User.objects.filter(Q(pk__in=visible) | Q(pk=current)),
         )
         # Picked by name or code (core.pickers): a group has thousands of units.

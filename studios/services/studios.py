@@ -18,7 +18,7 @@ from studios.selectors import studio_access, studio_status_targets
 from studios.services.guards import (
     ensure_manages,
     ensure_official,
-    ensure_person_visible,
+    ensure_person_active,
     locked_studio,
 )
 from studios.services.naming import studio_honours_revoke
@@ -63,10 +63,11 @@ def studio_create(
     functions: list[str] | tuple[str, ...] = (),
     core_members_edit_records: bool = False,
 ) -> Studio:
-    """Register a studio (status `preparing`); its leader becomes its first member."""
+    """Register a studio (status `preparing`) in an open unit `by` manages; its
+    leader, someone they may see who is still active, becomes its first member."""
     ensure_official(by)
     unit_checked(org_unit, by)
-    ensure_person_visible(leader, by, "leader")
+    ensure_person_active(leader, by, "leader")
     studio = Studio(
         name=name,
         code=code,
@@ -93,7 +94,8 @@ def studio_create(
 @transaction.atomic
 def studio_update(*, studio_id: int, by: User, **changes) -> Studio:
     """Change a studio's profile. Leads may edit the profile fields only; officials
-    in scope may also change name, code, kind, leader, org unit and founding date.
+    in scope may also change name, code, kind, leader, org unit and founding date
+    (a new leader someone they may see who is still active, as on registration).
     Status has its own service."""
     studio = locked_studio(studio_id, by)
     # Repeating a current value is not a change (a PUT sends every field).
@@ -122,7 +124,7 @@ def studio_update(*, studio_id: int, by: User, **changes) -> Studio:
         unit_checked(changes["org_unit"], by)
     new_leader = changes.get("leader")
     if new_leader is not None and new_leader.pk != studio.leader_id:
-        ensure_person_visible(new_leader, by, "leader")
+        ensure_person_active(new_leader, by, "leader")
     for field, value in changes.items():
         setattr(studio, field, list(value) if field == "functions" else value)
     studio.full_clean()

@@ -111,6 +111,22 @@ class TestStudioWrites:
         assert "org_unit_id" in response.json()["errors"]
         assert not Studio.objects.exists()
 
+    @pytest.mark.parametrize("move", ["create", "update"])
+    def test_a_new_leader_no_longer_active_is_400_naming_them(self, api, studios, move):
+        """As the studio form refuses them: nothing changes."""
+        gone = PersonFactory(org_unit=studios.org.team_a102)
+        type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+        api.force_authenticate(studios.org.official_a)
+        if move == "create":
+            payload = studio_payload(studios.org, leader_id=gone.pk)
+            response = api.post("/api/v1/studios/", payload, format="json")
+        else:
+            address = f"/api/v1/studios/{studios.dust.pk}/"
+            response = api.patch(address, {"leader_id": gone.pk}, format="json")
+        assert response.status_code == 400
+        assert response.json()["errors"] == {"leader_id": [f"{gone.full_name} 已停用"]}
+        assert not Membership.objects.filter(person=gone).exists()
+
     def test_missing_fields_are_named(self, api, org):
         api.force_authenticate(org.official_a)
         response = api.post("/api/v1/studios/", {}, format="json")

@@ -160,6 +160,72 @@ class TestCreateAndEdit:
         error_beside(page_form(answer.content.decode()), "org_unit", "该单位已撤销。")
         assert not Studio.objects.filter(code="A1-NEW").exists()
 
+    @pytest.mark.parametrize("page", ["create", "edit"])
+    def test_the_leader_box_searches_the_active_people(self, as_person, studios, page):
+        client = as_person(studios.org.official_a)
+        address = (
+            reverse("studios:studio-create")
+            if page == "create"
+            else reverse("studios:studio-edit", args=[studios.dust.pk])
+        )
+        html = page_form(client.get(address).content.decode())
+        assert picker_of(html, "leader") == reverse("picker-search", args=["active-people"])
+
+    @pytest.mark.parametrize("move", ["create", "update"])
+    @pytest.mark.parametrize("who", ["official_a", "group_official"])
+    def test_everyone_offered_as_leader_is_taken_and_everyone_else_refused(
+        self, as_person, studios, gone, who, move
+    ):
+        """Each person the official may see, looked up by employee number in
+        the leader picker, is offered if and only if `studio_create` registers
+        a studio led by them, or `studio_update` hands them the dust studio:
+        those still active."""
+        by = getattr(studios.org, who)
+        client = as_person(by)
+        address = reverse("picker-search", args=["active-people"])
+        verdicts = {
+            someone.employee_no: (
+                someone.employee_no in found(client, address, someone.employee_no),
+                registered(by, org_unit=studios.org.team_a101, leader=someone)
+                if move == "create"
+                else handed_over(by, studios.dust, someone),
+            )
+            for someone in people_visible_to(by).order_by("employee_no")
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["member_a"] == (True, True)
+        assert verdicts["gone"] == (False, False)
+
+    def test_a_typed_leader_who_left_is_refused_beside_the_box(self, as_person, org):
+        """Without JavaScript the typed employee number reaches the service,
+        which names the person who left; nothing is registered."""
+        gone = PersonFactory(employee_no="gone", org_unit=org.team_a102)
+        type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+        data = self.form_data(org, leader_key="gone")
+        del data["leader"]
+        answer = as_person(org.official_a).post(reverse("studios:studio-create"), data)
+        assert answer.status_code == 400
+        error_beside(page_form(answer.content.decode()), "leader", f"{gone.full_name} 已停用")
+        assert not Studio.objects.filter(code="A1-NEW").exists()
+
+    def test_a_leader_who_left_since_does_not_block_other_edits(self, as_person, studios):
+        """The form sends the current leader back; only a new one must be active."""
+        lead = studios.lead_a
+        type(lead).objects.filter(pk=lead.pk).update(is_active=False)
+        dust = studios.dust
+        data = {
+            **self.form_data(studios.org, name=dust.name, code=dust.code, kind=dust.kind),
+            "leader": lead.pk,
+            "org_unit": dust.org_unit_id,
+            "founded_on": dust.founded_on.isoformat(),
+            "speciality": "通风",
+        }
+        client = as_person(studios.org.official_a)
+        answer = client.post(reverse("studios:studio-edit", args=[dust.pk]), data)
+        assert answer.status_code == 302
+        dust.refresh_from_db()
+        assert (dust.leader_id, dust.speciality) == (lead.pk, "通风")
+
     def test_worker_cannot_open_the_create_page(self, as_person, org):
         assert as_person(org.worker_a).get(reverse("studios:studio-create")).status_code == 403
 
@@ -338,6 +404,18 @@ def registered(by, **studio) -> bool:
                 founded_on=datetime.date(2024, 3, 1),
                 **studio,
             )
+            raise _Undone
+    except _Undone:
+        return True
+    except (ValidationError, Conflict):
+        return False
+
+
+def handed_over(by, studio, someone) -> bool:
+    """Whether `studio_update` makes `someone` the leader of `studio` (rolled back)."""
+    try:
+        with transaction.atomic():
+            services.studio_update(studio_id=studio.pk, by=by, leader=someone)
             raise _Undone
     except _Undone:
         return True

@@ -414,6 +414,41 @@ class TestStudios:
             )
         assert "leader" in error.value.message_dict
 
+    @pytest.mark.parametrize("move", ["create", "update"])
+    def test_a_new_leader_no_longer_active_is_400_naming_them(self, studios, move):
+        """They have left (deactivated) and can no longer sign in to lead: no
+        studio is registered with them, none handed over to them."""
+        org = studios.org
+        gone = PersonFactory(org_unit=org.team_a102)
+        type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+        with pytest.raises(ValidationError) as refused:
+            if move == "create":
+                services.studio_create(
+                    by=org.official_a,
+                    name="X",
+                    code="X-1",
+                    kind=Studio.Kind.EMPLOYEE,
+                    leader=gone,
+                    org_unit=org.team_a101,
+                    speciality="x",
+                    founded_on=datetime.date(2024, 1, 1),
+                )
+            else:
+                services.studio_update(studio_id=studios.dust.pk, by=org.official_a, leader=gone)
+        assert refused.value.message_dict == {"leader": [f"{gone.full_name} 已停用"]}
+        assert not Membership.objects.filter(person=gone).exists()
+
+    def test_a_leader_who_has_left_since_stays_through_other_edits(self, studios):
+        """Only a new leader must be active: the studio of a leader deactivated
+        since is still edited, the leader repeated as a PUT sends it."""
+        lead = studios.lead_a
+        type(lead).objects.filter(pk=lead.pk).update(is_active=False)
+        lead.refresh_from_db()
+        studio = services.studio_update(
+            studio_id=studios.dust.pk, by=studios.org.official_a, leader=lead, speciality="通风"
+        )
+        assert (studio.leader_id, studio.speciality) == (lead.pk, "通风")
+
     def test_worker_cannot_create_studios(self, studios):
         with pytest.raises(PermissionDenied):
             services.studio_create(
