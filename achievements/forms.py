@@ -52,6 +52,8 @@ class ProblemForm(StudioChoiceMixin, ServiceValidatedModelForm):
 
     def __init__(self, *args, user, studio=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Whom `problem_create` takes: anyone the writer may see, someone who
+        # has left since too (credit stays; achievements.services).
         self.fields["team"] = PickManyField(
             label=self.fields["team"].label,
             source="people",
@@ -165,6 +167,8 @@ class ShowAtConferenceForm(BootstrapFormMixin, forms.Form):
 
 
 class PatentForm(StudioChoiceMixin, ServiceValidatedModelForm):
+    # The inventors as the application names them: anyone the writer may see,
+    # someone who has left since too (as `patent_create` takes them).
     inventors = PickManyField(
         label=_("Inventors"),
         source="people",

@@ -3,7 +3,10 @@
 Writers are the studio's leader (and core members where the studio allows it)
 and officials over the studio; only officials verify benefit, promote beyond the
 studio, record adoptions and run conferences. People written into a record
-(team, contributors, inventors) must be people the writer may see (else 400)."""
+(team, contributors, inventors) must be people the writer may see (else 400),
+exactly whom the forms' `people` pickers offer: someone who has left since
+(deactivated) too, since credit for past work stays with whoever did it (a new
+duty, such as leading a studio, asks for someone still active)."""
 
 from achievements.services.conferences import (  # noqa: F401
     conference_create,

@@ -8,10 +8,13 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import escape
 
+from accounts.models import User
 from achievements import services
 from achievements.models import (
     Achievement,
@@ -20,8 +23,11 @@ from achievements.models import (
     Patent,
     TechnicalProblem,
 )
+from core.exceptions import Conflict
 from core.models import Attachment
 from tests.achievements.api import new_achievement, new_problem, official_over
+from tests.factories import PersonFactory
+from tests.page_html import picker_of
 
 pytestmark = pytest.mark.django_db
 
@@ -457,6 +463,134 @@ class TestPatentCreatePage:
         assert "application_no" in errors
         assert escape(errors["application_no"][0]) in response.content.decode()
         assert not Patent.objects.exists()
+
+
+# --- Whom a record credits: a problem's team, contributors, inventors -------------------
+
+CREDITS = ["team", "contributors", "inventors"]
+CREATE_PAGE = {
+    "team": "achievements:problem-create",
+    "contributors": "achievements:achievement-create",
+    "inventors": "achievements:patent-create",
+}
+BOX = {"team": "team", "contributors": "contributors-0-person", "inventors": "inventors"}
+
+
+class _Undone(Exception):
+    """Raised to roll back a record once the service has taken it."""
+
+
+def credit(by, studios, field, someone, record=None):
+    """A dust-studio record crediting `someone` alone in `field`, logged by
+    `by`, or `record` changed by `by` to credit them instead."""
+    if field == "team":
+        if record is not None:
+            return services.problem_update(problem_id=record.pk, by=by, team=[someone])
+        return services.problem_create(
+            by=by,
+            studio=studios.dust,
+            title="综采面粉尘浓度超标",
+            category=TechnicalProblem.Category.DUST_CONTROL,
+            team=[someone],
+        )
+    if field == "contributors":
+        rows = [(someone, Decimal(100))]
+        if record is not None:
+            return services.achievement_update(achievement_id=record.pk, by=by, contributors=rows)
+        return services.achievement_create(
+            by=by,
+            studio=studios.dust,
+            title="喷雾降尘装置",
+            kind=Achievement.Kind.EQUIPMENT_MODIFICATION,
+            completed_on=datetime.date(2024, 7, 1),
+            contributors=rows,
+        )
+    if record is not None:
+        return services.patent_update(patent_id=record.pk, by=by, inventors=[someone])
+    return services.patent_create(
+        by=by,
+        studio=studios.dust,
+        application_no="ZL 2021 1 0123456.7",
+        title="一种综采面喷雾降尘装置",
+        patent_type=Patent.Type.INVENTION,
+        filed_on=datetime.date(2021, 3, 1),
+        holder="A公司",
+        inventors=[someone],
+    )
+
+
+def credited(by, studios, field, someone, record=None) -> bool:
+    """Whether the service takes `someone` in `field` from `by` (rolled back)."""
+    try:
+        with transaction.atomic():
+            credit(by, studios, field, someone, record)
+            raise _Undone
+    except _Undone:
+        return True
+    except (ValidationError, Conflict):
+        return False
+
+
+def found(client, address: str, text: str) -> list[str]:
+    answer = client.get(address, {"q": text})
+    assert answer.status_code == 200
+    return [row["key"] for row in answer.json()["results"]]
+
+
+@pytest.fixture
+def gone(studios):
+    """Someone of team A102 who worked with the studio and has left since
+    (deactivated)."""
+    someone = PersonFactory(employee_no="gone", org_unit=studios.org.team_a102)
+    type(someone).objects.filter(pk=someone.pk).update(is_active=False)
+    return someone
+
+
+class TestCreditPickers:
+    """Credit for past work stays with whoever did it, someone who has left
+    since too: the pickers find them and the services take them."""
+
+    @pytest.mark.parametrize("field", CREDITS)
+    def test_the_box_searches_the_people_picker(self, as_person, studios, field):
+        html = as_person(studios.lead_a).get(reverse(CREATE_PAGE[field])).content.decode()
+        assert picker_of(html, BOX[field]) == reverse("picker-search", args=["people"])
+
+    @pytest.mark.parametrize("move", ["create", "update"])
+    @pytest.mark.parametrize("who", ["lead_a", "official_a"])
+    @pytest.mark.parametrize("field", CREDITS)
+    def test_everyone_offered_is_credited_and_everyone_else_refused(
+        self, as_person, studios, gone, field, who, move
+    ):
+        """Each person of the group, looked up by employee number in the
+        people picker, is offered if and only if the record then credits
+        them: those the writer may see, whether still active or not."""
+        by = getattr(studios, who, None) or getattr(studios.org, who)
+        client = as_person(by)
+        address = reverse("picker-search", args=["people"])
+        record = credit(by, studios, field, studios.lead_a) if move == "update" else None
+        verdicts = {
+            someone.employee_no: (
+                someone.employee_no in found(client, address, someone.employee_no),
+                credited(by, studios, field, someone, record),
+            )
+            for someone in User.objects.order_by("employee_no")
+        }
+        assert all(shown == taken for shown, taken in verdicts.values()), verdicts
+        assert verdicts["gone"] == verdicts["member_a"] == (True, True)
+        assert verdicts["worker_b"] == (False, False)
+
+    def test_an_inventor_who_left_typed_by_number_is_credited(self, as_person, studios, gone):
+        """Without JavaScript the typed employee numbers reach the service,
+        which takes the inventor who has left, in the order typed."""
+        data = TestPatentCreatePage().form(studios, inventors_key="gone lead_a")
+        del data["inventors"]
+        response = as_person(studios.lead_a).post(reverse("achievements:patent-create"), data)
+        assert response.status_code == 302
+        patent = Patent.objects.get()
+        assert list(patent.inventors.values_list("person__employee_no", flat=True)) == [
+            "gone",
+            "lead_a",
+        ]
 
 
 # --- Verify benefit -------------------------------------------------------------------
