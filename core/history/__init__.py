@@ -12,6 +12,8 @@ at a time; this package adds what they cannot see, and reads the history back:
 - `bulk`: `update()`, `bulk_create()` and `bulk_update()` recorded like single
   saves on every manager of a followed model (`install`, once the apps are
   ready).
+- `m2m`: a many-to-many change recorded with the related records' ids beside
+  the names auditlog keeps, so the history names each only to who may see it.
 - `reading`: the entries of a record and its parts, each change as the reader
   would say it, for the pages, the API and the admin.
 

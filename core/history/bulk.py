@@ -24,6 +24,7 @@ from core.history.context import (
     entry_context,
     not_recorded,
 )
+from core.history.m2m import record_m2m_ids
 
 # Rows read and entries written per statement in a bulk write.
 CHUNK = 1000
@@ -205,7 +206,8 @@ def _same_manager(manager_class):
 
 def install() -> None:
     """Called once the apps are ready (core.apps): every entry filled from the
-    recording context, every followed model's bulk writes recorded, and each
+    recording context, every followed model's bulk writes recorded, every
+    many-to-many change recorded with the related records' ids, and each
     Celery task recorded as `task`."""
     from auditlog import get_logentry_model
     from auditlog.registry import auditlog
@@ -213,4 +215,5 @@ def install() -> None:
     pre_save.connect(_fill_entry, sender=get_logentry_model(), dispatch_uid="history_context")
     for model in auditlog.get_models():
         record_bulk_writes(model)
+    record_m2m_ids()
     _connect_tasks()

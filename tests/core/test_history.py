@@ -15,6 +15,9 @@ from django.urls import reverse
 
 from accounts.models import RoleGrant, User
 from core.history import RecordedQuerySetMixin, _name_scopes, history_of
+from core.history.m2m import followed_fields
+from showcase import services as story_services
+from showcase.models import Story
 from studios import services as studio_services
 from studios.models import Membership, Studio
 from tests.hr.imports import (
@@ -255,17 +258,46 @@ NAMED_BY_ID = {
 
 
 def test_every_record_a_change_points_to_is_named_only_to_those_who_see_it(org):
-    """A foreign key's old and new record read by name through the scoping
-    function its app registered (core.history.register_scope), one query a
-    kind; a new kind must be registered or named here."""
+    """A foreign key's old and new record, and the records a many-to-many
+    change adds or removes, read by name through the scoping function its app
+    registered (core.history.register_scope), one query a kind; a new kind
+    must be registered or named here."""
     pointed_to = {
         field.related_model._meta.label
         for model in auditlog.get_models()
         for field in model._meta.concrete_fields
         if field.many_to_one or field.one_to_one
-    }
+    } | {model._meta.get_field(name).related_model._meta.label for model, name in followed_fields()}
     registered = {model._meta.label: scope for model, scope in _name_scopes.items()}
     assert pointed_to - set(registered) == NAMED_BY_ID
     for label, visible_to in registered.items():
         rows = visible_to(org.official_a).filter(pk__in=[0]).select_related(None).order_by()
         assert list(rows) == [], label
+
+
+def test_a_storys_people_and_studios_are_recorded_with_their_ids(studios):
+    """auditlog keeps a many-to-many change as names; their ids are kept beside
+    them (core.history.m2m), also for a change made from the other side."""
+    org = studios.org
+    story = story_services.story_create(
+        by=org.official_a,
+        title="粉尘治理的十年",
+        form=Story.Form.REPORTAGE,
+        creator="工会宣传部",
+        people=[org.worker_a, org.colleague_a],
+        studios=[studios.dust],
+    )
+    recorded = {
+        name: (change["operation"], change["ids"], sorted(change["objects"]))
+        for entry in entries_of(story)
+        for name, change in entry.changes.items()
+        if name in ("people", "studios")
+    }
+    people = sorted([org.worker_a, org.colleague_a], key=lambda person: person.pk)
+    assert recorded == {
+        "people": ("add", [p.pk for p in people], sorted(str(p) for p in people)),
+        "studios": ("add", [studios.dust.pk], [str(studios.dust)]),
+    }
+    org.worker_a.stories_about.remove(story)
+    _entry, change = last_change(org.worker_a, "people")
+    assert (change["operation"], change["ids"]) == ("delete", [story.pk])
