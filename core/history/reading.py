@@ -62,14 +62,16 @@ class Change:
 
 
 # The scoping function (`visible_to(user) -> QuerySet`) of each kind of record a
-# change may name by a foreign key, registered by its app (its apps.py).
+# change may name (by a foreign key or a many-to-many field), registered by its
+# app (its apps.py).
 _name_scopes: dict[type, Callable[..., QuerySet]] = {}
 
 
 def register_scope(model, visible_to: Callable[..., QuerySet]) -> None:
     """A change that names a record of `model` (a foreign key's old or new
-    value) shows its name to whoever sees it through `visible_to(user)`, and its
-    id to anyone else. A kind nobody registered shows ids (to superusers, names)."""
+    value, a record a many-to-many change adds or removes) shows its name to
+    whoever sees it through `visible_to(user)`, and its id to anyone else. A
+    kind nobody registered shows ids (to superusers, names)."""
     _name_scopes[model._meta.concrete_model] = visible_to
 
 
@@ -166,27 +168,50 @@ def _own_field(field) -> bool:
     return field.concrete and not (field.primary_key and field.auto_created)
 
 
-def related_names(entries: Iterable, *, user, record=None) -> dict:
-    """{(model, str(pk)): name} of the records the entries' foreign keys name
-    that `user` sees (through the scopes of `register_scope`; a superuser sees
-    every one; `record`, whose history it is, needs no query): one query per
-    kind of related record, however many entries."""
+class Names(dict):
+    """{(model, str(pk)): name} of the related records a reader may see
+    (`related_names`). `everything`: the reader is a superuser, who also reads
+    the names a many-to-many change kept before its ids were recorded."""
+
+    everything = False
+
+
+def _related_keys(model, name, pair) -> tuple[type, set[str]] | None:
+    """The related model and the ids a change names: a foreign key's old and
+    new value, a many-to-many change's ids (core.history.m2m)."""
+    field = _field(model, name)
+    if field is None or not _own_field(field):
+        return None
+    if (field.many_to_one or field.one_to_one) and isinstance(pair, list | tuple):
+        values = pair
+    elif field.many_to_many and isinstance(pair, dict):
+        values = pair.get("ids") or ()
+    else:
+        return None
+    keys = {str(v) for v in values if v not in (None, "None", "")}
+    return field.related_model._meta.concrete_model, keys
+
+
+def related_names(entries: Iterable, *, user, record=None) -> Names:
+    """{(model, str(pk)): name} of the records the entries name (a foreign
+    key's value, a many-to-many change's records) that `user` sees (through
+    the scopes of `register_scope`; a superuser sees every one; `record`,
+    whose history it is, needs no query): one query per kind of related
+    record, however many entries."""
     wanted: dict[type, set[str]] = {}
     for entry in entries:
         model = entry.content_type.model_class()
         for name, pair in (entry.changes or {}).items():
-            field = _field(model, name)
-            if field is None or not (field.many_to_one or field.one_to_one):
-                continue
-            if isinstance(pair, list | tuple):
-                values = {str(v) for v in pair if v not in (None, "None", "")}
-                wanted.setdefault(field.related_model._meta.concrete_model, set()).update(values)
-    names = {}
+            found = _related_keys(model, name, pair)
+            if found is not None:
+                wanted.setdefault(found[0], set()).update(found[1])
+    names = Names()
     if record is not None:
         own = (type(record)._meta.concrete_model, str(record.pk))
         names[own] = str(record)
         wanted.get(own[0], set()).discard(own[1])
     superuser = getattr(user, "is_superuser", False)
+    names.everything = superuser
     for model, keys in wanted.items():
         visible_to = _name_scopes.get(model)
         if not keys or not (superuser or visible_to):
@@ -203,6 +228,35 @@ def related_names(entries: Iterable, *, user, record=None) -> dict:
     return names
 
 
+def _many_change(label: str, field, change: dict, names: dict | None) -> Change | None:
+    """A many-to-many change: each record added or removed by its name where
+    the reader may see it (`names`), by its id otherwise. One recorded before
+    the ids were kept holds names alone, which no scope can check: a superuser
+    reads them, anyone else how many were added or removed. None when it
+    names no record."""
+    added = change.get("operation", change.get("type")) == "add"
+    if "ids" in change and field is not None and field.many_to_many:
+        model = field.related_model._meta.concrete_model
+        items = [(names or {}).get((model, str(pk)), str(pk)) for pk in change["ids"]]
+    elif getattr(names, "everything", False):
+        items = [str(name) for name in change.get("objects") or ()]
+    else:
+        return _counted(label, len(change.get("objects") or ()), added)
+    if not items:
+        return None
+    listed = pgettext("list of names", ", ").join(items)
+    return Change(label, "—", f"+ {listed}") if added else Change(label, f"− {listed}", "—")
+
+
+def _counted(label: str, count: int, added: bool) -> Change | None:
+    """How many records a change kept by their names alone added or removed."""
+    if not count:
+        return None
+    if added:
+        return Change(label, "—", pgettext("history value", "%(count)d added") % {"count": count})
+    return Change(label, pgettext("history value", "%(count)d removed") % {"count": count}, "—")
+
+
 def changes_of(entry, names: dict | None = None) -> list[Change]:
     """The entry's changes, field by field, each by its label in the viewer's
     language with its values as shown (`names`: the related records' names the
@@ -217,11 +271,8 @@ def changes_of(entry, names: dict | None = None) -> list[Change]:
             continue
         label = capfirst(str(field.verbose_name)) if field is not None else name
         if isinstance(pair, dict) and "objects" in pair:  # a many-to-many change
-            objects = pgettext("list of names", ", ").join(str(o) for o in pair["objects"]) or "—"
-            if pair.get("operation", pair.get("type")) == "add":
-                rows.append(Change(label, "—", f"+ {objects}"))
-            else:
-                rows.append(Change(label, f"− {objects}", "—"))
+            if (many := _many_change(label, field, pair, names)) is not None:
+                rows.append(many)
             continue
         if not isinstance(pair, list | tuple) or len(pair) != 2:
             continue

@@ -2,12 +2,17 @@
 reviewer or a stranger does not. Each reads it in their language, the page as
 the API: its aims by their labels, the moment it was sent in local time to
 the minute, the proposal it duplicates by its title only for those who may
-see that one (the author of the duplicate reads its id)."""
+see that one (the author of the duplicate reads its id), and so each related
+proposal; a change to the related proposals kept by names alone (before
+their ids were recorded) reads as a count to all but a superuser."""
 
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone, translation
@@ -15,7 +20,8 @@ from django.utils.text import capfirst
 
 from competitions import services
 from competitions.models import Proposal
-from core.history import Via, recording
+from core.history import Via, history_of, recording
+from tests.competitions.conftest import COMPLETE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.history]
 
@@ -216,3 +222,147 @@ def test_a_related_proposal_added_then_taken_off_reads_as_added_then_removed(
         if change["field"] == "相关提案"
     ]
     assert related == [("—", f"+ {earlier.title}"), (f"− {earlier.title}", "—")]
+
+
+# --- Related proposals: named only to those who may see them -------------------------
+
+
+@pytest.fixture
+def entered(org, campaigns, make_proposal):
+    """A draft the company office entered for the worker, related to the
+    worker's own earlier proposal and to a colleague's the worker may not see."""
+    own = make_proposal(org.worker_a, title="刮板输送机链条张紧装置")
+    colleague = make_proposal(org.colleague_a, title="皮带机托辊更换工具改进")
+    with recording(via=Via.PAGE, actor=org.official_a):
+        proposal = services.proposal_create(
+            by=org.official_a,
+            author=org.worker_a,
+            campaign=campaigns.open,
+            **{**COMPLETE, "related_to": [own, colleague]},
+        )
+    return SimpleNamespace(proposal=proposal, own=own, colleague=colleague)
+
+
+def related_changes(api, client, reader, proposal, language) -> list[tuple[str, str]]:
+    """The related proposals' changes (old, new), oldest first, from the API;
+    the page shows the same."""
+    with translation.override(language):
+        label = capfirst(Proposal._meta.get_field("related_to").verbose_name)
+    return [
+        entry[label] for entry in read_in(api, client, reader, proposal, language) if label in entry
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("role", ["worker_a", "official_a"])
+def test_a_related_proposal_is_named_only_to_those_who_may_see_it(
+    org, entered, api, client, language, role
+):
+    """The author reads their own proposal's title and the colleague's id; the
+    office, who sees both, reads both titles, page and API alike."""
+    reader = getattr(org, role)
+    colleague = entered.colleague
+    shown = entered.colleague.title if role == "official_a" else str(colleague.pk)
+    by_id = {entered.own.pk: entered.own.title, colleague.pk: shown}
+    listed = ("、" if language == "zh-hans" else ", ").join(by_id[pk] for pk in sorted(by_id))
+    assert related_changes(api, client, reader, entered.proposal, language) == [
+        ("—", f"+ {listed}")
+    ]
+    if role == "worker_a":
+        api.force_authenticate(reader)
+        url = f"/api/v1/proposals/{entered.proposal.pk}/history/"
+        assert colleague.title not in api.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        body = page(client, reader, entered.proposal, language).content.decode()
+        assert colleague.title not in body
+
+
+def test_a_change_to_the_related_proposals_is_recorded_with_their_ids(org, entered):
+    """What auditlog keeps (their names) and, beside it, their ids: what the
+    history reads the names through."""
+    entry = history_of(entered.proposal).get(changes__has_key="related_to")
+    change = entry.changes["related_to"]
+    assert change["operation"] == "add"
+    assert change["ids"] == sorted([entered.own.pk, entered.colleague.pk])
+    assert sorted(change["objects"]) == sorted([entered.own.title, entered.colleague.title])
+
+
+def test_clearing_the_related_proposals_records_those_it_had(org, entered, make_proposal):
+    """auditlog lists every proposal as removed on a clear(); the entry lists
+    the two the proposal had."""
+    make_proposal(org.worker_b, title="井下喷雾降尘装置节水改造")  # never related
+    with recording(via=Via.SHELL, actor=org.official_a):
+        entered.proposal.related_to.clear()
+    entry = history_of(entered.proposal).filter(changes__has_key="related_to").first()
+    change = entry.changes["related_to"]
+    assert change["operation"] == "delete"
+    assert sorted(change["ids"]) == sorted([entered.own.pk, entered.colleague.pk])
+    assert sorted(change["objects"]) == sorted([entered.own.title, entered.colleague.title])
+
+
+def recorded_before_ids(proposal, *others, operation="add"):
+    """An entry as auditlog kept a many-to-many change before the ids were
+    recorded: the related proposals' names only."""
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Proposal),
+        object_pk=str(proposal.pk),
+        object_id=proposal.pk,
+        object_repr=str(proposal),
+        action=LogEntry.Action.UPDATE,
+        changes={
+            "related_to": {
+                "type": "m2m",
+                "operation": operation,
+                "objects": [other.title for other in others],
+            }
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "added", "removed"),
+    [("zh-hans", "新增 2 项", "移除 1 项"), ("en", "2 added", "1 removed")],
+)
+@pytest.mark.parametrize("role", ["worker_a", "official_a"])
+def test_a_change_recorded_before_the_ids_reads_as_a_count(
+    org, entered, api, client, language, added, removed, role
+):
+    """Its names cannot be checked against the reader's scope: everyone but a
+    superuser reads how many were added or removed, the office too."""
+    proposal, own, colleague = entered.proposal, entered.own, entered.colleague
+    recorded_before_ids(proposal, own, colleague)
+    recorded_before_ids(proposal, colleague, operation="delete")
+    changes = related_changes(api, client, getattr(org, role), proposal, language)
+    assert changes[-2:] == [("—", added), (removed, "—")]
+
+
+def test_a_superuser_reads_the_names_recorded_before_the_ids(org, entered, api, client):
+    proposal, own, colleague = entered.proposal, entered.own, entered.colleague
+    recorded_before_ids(proposal, own, colleague)
+    changes = related_changes(api, client, org.admin, proposal, "en")
+    assert changes[-1] == ("—", f"+ {own.title}, {colleague.title}")
+
+
+def test_related_proposals_cost_one_query_however_many_entries_name_them(
+    org, entered, make_proposal, api, client, django_assert_num_queries
+):
+    """The related proposals of every change on the page are named in one
+    query, with the proposals the other fields name: the same count however
+    long the history."""
+    proposal = entered.proposal
+    url = f"/api/v1/proposals/{proposal.pk}/history/"
+    api.force_authenticate(org.official_a)
+    api.get(url)  # content types cached, as in a running site
+    page(client, org.official_a, proposal)
+    on_the_page = queries_of_page(client, org.official_a, proposal)
+    with CaptureQueriesContext(connection) as short:
+        api.get(url)
+    others = [make_proposal(org.worker_a, title=f"皮带机改进第{n}版") for n in range(4)]
+    for other in others:
+        services.proposal_update(
+            proposal_id=proposal.pk, by=org.worker_a, related_to=[entered.own, other]
+        )
+    recorded_before_ids(proposal, entered.colleague)
+    assert sum("related_to" in entry.changes for entry in history_of(proposal)) >= 2 * len(others)
+    assert queries_of_page(client, org.official_a, proposal) == on_the_page
+    with django_assert_num_queries(len(short.captured_queries)):
+        api.get(url)
