@@ -85,19 +85,29 @@ def role_grant(*, user: User, role: str, org_unit: OrgUnit) -> RoleGrant:
 
 
 def people_checked(
-    people: Iterable[User], by: User, field: str, among: QuerySet[User] | None = None
+    people: Iterable[User],
+    by: User,
+    field: str,
+    among: QuerySet[User] | None = None,
+    credited: Iterable[int] = (),
 ) -> list[User]:
     """People written into a record by `by`: each once, each one `by` may see
     (docs/access.md), or each one of `among` where the record's picker offers
-    fewer; otherwise a 400 on `field` naming who is outside."""
+    fewer; otherwise a 400 on `field` naming who is outside. On an update,
+    `credited` holds the ids of those the record already names: they stay
+    whether or not `by` sees them (someone who sees more may have named them),
+    so only a newcomer is checked; leaving anyone out is always allowed."""
     people = list(people)
     ensure(
         len({p.pk for p in people}) == len(people),
         ValidationError({field: _("A person is listed twice.")}),
     )
+    kept = set(credited)
+    newcomers = [p.pk for p in people if p.pk not in kept]
     scope = people_visible_to(by) if among is None else among
-    visible = set(scope.filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
-    outside = [p.full_name for p in people if p.pk not in visible]
+    # No newcomer, no query: Django answers an empty IN itself.
+    visible = set(scope.filter(pk__in=newcomers).values_list("pk", flat=True))
+    outside = [p.full_name for p in people if p.pk not in kept and p.pk not in visible]
     ensure(
         not outside,
         ValidationError(

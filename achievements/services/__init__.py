@@ -6,7 +6,10 @@ studio, record adoptions and run conferences. People written into a record
 (team, contributors, inventors) must be people the writer may see (else 400),
 exactly whom the forms' `people` pickers offer: someone who has left since
 (deactivated) too, since credit for past work stays with whoever did it (a new
-duty, such as leading a studio, asks for someone still active)."""
+duty, such as leading a studio, asks for someone still active). On an edit,
+those the record already credits stay whether or not the writer sees them (a
+group official may have named someone of another company); only a newcomer
+is checked, and anyone may be taken off."""
 
 from achievements.services.conferences import (  # noqa: F401
     conference_create,

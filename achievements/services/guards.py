@@ -1,7 +1,7 @@
 """Checks every achievements service starts with: who may write and which
 people may be named (row locks: core.services.locked)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,10 +50,11 @@ def ensure_may_change(record, by: User) -> ProblemAccess | AchievementAccess | P
 
 
 def contributors_checked(
-    rows: Sequence[tuple[User, Decimal]], by: User
+    rows: Sequence[tuple[User, Decimal]], by: User, credited: Iterable[int] = ()
 ) -> list[tuple[User, Decimal]]:
-    """At least one contributor, each visible to the writer, shares adding to 100 %."""
+    """At least one contributor, each visible to the writer or already
+    `credited` (on an update: `people_checked`), shares adding to 100 %."""
     ensure(bool(rows), ValidationError({"contributors": _("Name at least one contributor.")}))
-    people_checked([person for person, _share in rows], by, "contributors")
+    people_checked([person for person, _share in rows], by, "contributors", credited=credited)
     shares = shares_checked([share for _person, share in rows], "contributors")
     return [(person, share) for (person, _sent), share in zip(rows, shares, strict=True)]

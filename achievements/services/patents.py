@@ -132,6 +132,9 @@ PATENT_FIELDS = {"title", "holder", "achievement", "inventors", "filed_on"}
 
 @transaction.atomic
 def patent_update(*, patent_id: int, by: User, **changes) -> Patent:
+    """Edit a patent's title, holder, achievement, inventors or filing date.
+    Inventors already named stay even if `by` cannot see them; a new one must
+    be someone they may see."""
     patent = locked(patents_visible_to(by), patent_id)
     ensure_may_change(patent, by)
     unknown = set(changes) - PATENT_FIELDS
@@ -154,7 +157,9 @@ def patent_update(*, patent_id: int, by: User, **changes) -> Patent:
     patent.save()
     if inventors is not None:
         ensure(bool(inventors), ValidationError({"inventors": _("Name at least one inventor.")}))
-        inventors = people_checked(inventors, by, "inventors")
+        # Whoever is named already stays, seen by `by` or not (people_checked).
+        credited = patent.inventors.values_list("person_id", flat=True)
+        inventors = people_checked(inventors, by, "inventors", credited=credited)
         patent.inventors.all().delete()
         Inventor.objects.bulk_create(
             Inventor(patent=patent, person=person, position=position)

@@ -91,6 +91,9 @@ PROBLEM_FIELDS = {
 
 @transaction.atomic
 def problem_update(*, problem_id: int, by: User, **changes) -> TechnicalProblem:
+    """Edit a problem's details (status has its own service). People already
+    in its team stay even if `by` cannot see them; a new one must be someone
+    they may see."""
     problem = locked(problems_visible_to(by), problem_id)
     ensure_may_change(problem, by)
     unknown = set(changes) - PROBLEM_FIELDS
@@ -111,7 +114,9 @@ def problem_update(*, problem_id: int, by: User, **changes) -> TechnicalProblem:
     problem.full_clean()
     problem.save()
     if team is not None:
-        problem.team.set(people_checked(team, by, "team"))
+        # Whoever is in the team already stays, seen by `by` or not (people_checked).
+        credited = problem.team.values_list("pk", flat=True)
+        problem.team.set(people_checked(team, by, "team", credited=credited))
     return problem
 
 

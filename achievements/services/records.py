@@ -117,7 +117,9 @@ ACHIEVEMENT_FIELDS = {
 @transaction.atomic
 def achievement_update(*, achievement_id: int, by: User, **changes) -> Achievement:
     """Edit an achievement. Once its benefit is verified, the claimed figure is
-    locked too (the verified one can never be edited)."""
+    locked too (the verified one can never be edited). Contributors already
+    credited stay even if `by` cannot see them; a new one must be someone
+    they may see."""
     achievement = locked(achievements_visible_to(by), achievement_id)
     access = ensure_may_change(achievement, by)
     unknown = set(changes) - ACHIEVEMENT_FIELDS
@@ -144,7 +146,9 @@ def achievement_update(*, achievement_id: int, by: User, **changes) -> Achieveme
     achievement.full_clean()
     achievement.save()
     if rows is not None:
-        _set_contributors(achievement, contributors_checked(rows, by))
+        # Whoever is credited already stays, seen by `by` or not (people_checked).
+        credited = achievement.contributors.values_list("person_id", flat=True)
+        _set_contributors(achievement, contributors_checked(rows, by, credited))
     return achievement
 
 

@@ -12,6 +12,7 @@ from achievements import services
 from achievements.models import Achievement, Adoption, Contributor, PromotionConference
 from core.exceptions import Conflict
 from tests.achievements.services import P, new_problem, problem_in
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -247,6 +248,82 @@ class TestAchievementBenefit:
         assert list(achievement.contributors.values_list("person", "share")) == [
             (studios.lead_a.pk, Decimal("100.00"))
         ]
+
+
+# --- Credit given by someone who sees more ---------------------------------------------
+
+
+def contributors_of(achievement) -> list[tuple]:
+    return list(achievement.contributors.values_list("position", "person", "share"))
+
+
+class TestCreditKeptOnUpdate:
+    """The group official credits worker_b of company B on a dust achievement;
+    the studio's lead (company A) cannot see them. Whoever is already credited
+    stays through the lead's edits; only someone newly named must be someone
+    the lead may see (docs/access.md)."""
+
+    @pytest.fixture
+    def shared(self, studios):
+        org = studios.org
+        rows = [
+            (studios.lead_a, Decimal(50)),
+            (org.worker_b, Decimal(30)),
+            (studios.member_a, Decimal(20)),
+        ]
+        return new_achievement(studios, by=org.group_official, contributors=rows), rows
+
+    def test_the_lead_edits_the_title_and_every_credit_stays(self, studios, shared):
+        achievement, rows = shared
+        # the form and a PUT send the contributors back as they are
+        services.achievement_update(
+            achievement_id=achievement.pk, by=studios.lead_a, title="改名", contributors=rows
+        )
+        achievement.refresh_from_db()
+        assert achievement.title == "改名"
+        assert contributors_of(achievement) == [
+            (1, studios.lead_a.pk, Decimal("50.00")),
+            (2, studios.org.worker_b.pk, Decimal("30.00")),
+            (3, studios.member_a.pk, Decimal("20.00")),
+        ]
+
+    def test_the_lead_reorders_and_reshares_someone_they_cannot_see(self, studios, shared):
+        achievement, _rows = shared
+        worker_b = studios.org.worker_b
+        rows = [(worker_b, Decimal(60)), (studios.lead_a, Decimal(40))]
+        services.achievement_update(
+            achievement_id=achievement.pk, by=studios.lead_a, contributors=rows
+        )
+        assert contributors_of(achievement) == [
+            (1, worker_b.pk, Decimal("60.00")),
+            (2, studios.lead_a.pk, Decimal("40.00")),
+        ]
+
+    def test_the_lead_may_remove_someone_they_cannot_see(self, studios, shared):
+        achievement, _rows = shared
+        rows = [(studios.lead_a, Decimal(100))]
+        services.achievement_update(
+            achievement_id=achievement.pk, by=studios.lead_a, contributors=rows
+        )
+        assert contributors_of(achievement) == [(1, studios.lead_a.pk, Decimal("100.00"))]
+
+    def test_someone_new_the_lead_cannot_see_is_still_refused(self, studios, shared):
+        """Only the newcomer is named; nothing changes."""
+        achievement, rows = shared
+        newcomer = PersonFactory(org_unit=studios.org.team_b101)
+        with pytest.raises(ValidationError) as refused:
+            services.achievement_update(
+                achievement_id=achievement.pk,
+                by=studios.lead_a,
+                title="改名",
+                contributors=[*rows[:2], (newcomer, Decimal(20))],
+            )
+        assert refused.value.message_dict == {
+            "contributors": [f"以下人员不在您的范围内：{newcomer.full_name}。"]
+        }
+        achievement.refresh_from_db()
+        assert achievement.title == "喷雾降尘装置"
+        assert len(contributors_of(achievement)) == 3
 
 
 # --- Adoptions ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from achievements import services
 from achievements.models import Inventor, Patent
 from achievements.patent_numbers import check_digit
 from core.exceptions import Conflict
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +275,58 @@ class TestPatentStatusMachine:
             services.patent_change_status(
                 patent_id=patent.pk, by=studios.lead_b, status=PS.PUBLISHED
             )
+
+
+class TestInventorsKeptOnUpdate:
+    """The group official logs a dust patent whose first inventor is worker_b
+    of company B; the studio's lead (company A) cannot see them. The inventors
+    already named stay, in their order, through the lead's edits; only someone
+    newly named must be someone the lead may see (docs/access.md)."""
+
+    @pytest.fixture
+    def patent(self, studios):
+        return services.patent_create(
+            by=studios.org.group_official,
+            studio=studios.dust,
+            application_no=INVENTION_NO,
+            title="一种综采面喷雾降尘装置",
+            patent_type="invention",
+            filed_on=FILED,
+            holder="A公司",
+            inventors=[studios.org.worker_b, studios.lead_a],
+        )
+
+    def inventors_of(self, patent) -> list[tuple]:
+        return list(patent.inventors.values_list("position", "person"))
+
+    def test_the_lead_edits_the_title_and_the_inventors_stay_in_order(self, studios, patent):
+        inventors = [studios.org.worker_b, studios.lead_a]
+        services.patent_update(
+            patent_id=patent.pk, by=studios.lead_a, title="改名", inventors=inventors
+        )
+        patent.refresh_from_db()
+        assert patent.title == "改名"
+        assert self.inventors_of(patent) == [(1, studios.org.worker_b.pk), (2, studios.lead_a.pk)]
+
+    def test_the_lead_reorders_and_removes_inventors(self, studios, patent):
+        inventors = [studios.lead_a, studios.org.worker_b]
+        services.patent_update(patent_id=patent.pk, by=studios.lead_a, inventors=inventors)
+        assert self.inventors_of(patent) == [(1, studios.lead_a.pk), (2, studios.org.worker_b.pk)]
+        services.patent_update(patent_id=patent.pk, by=studios.lead_a, inventors=[studios.lead_a])
+        assert self.inventors_of(patent) == [(1, studios.lead_a.pk)]
+
+    def test_someone_new_the_lead_cannot_see_is_still_refused(self, studios, patent):
+        newcomer = PersonFactory(org_unit=studios.org.team_b101)
+        with pytest.raises(ValidationError) as refused:
+            services.patent_update(
+                patent_id=patent.pk,
+                by=studios.lead_a,
+                title="改名",
+                inventors=[studios.org.worker_b, studios.lead_a, newcomer],
+            )
+        assert refused.value.message_dict == {
+            "inventors": [f"以下人员不在您的范围内：{newcomer.full_name}。"]
+        }
+        patent.refresh_from_db()
+        assert patent.title == "一种综采面喷雾降尘装置"
+        assert self.inventors_of(patent) == [(1, studios.org.worker_b.pk), (2, studios.lead_a.pk)]

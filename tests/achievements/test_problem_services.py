@@ -11,6 +11,7 @@ from achievements import services
 from achievements.models import TechnicalProblem
 from core.exceptions import Conflict
 from tests.achievements.services import SOLVED, STARTED, P, new_problem, problem_in
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +190,42 @@ class TestProblemStatusMachine:
             )
         problem.refresh_from_db()
         assert problem.status == P.OPEN
+
+
+class TestTeamKeptOnUpdate:
+    """The group official names worker_b of company B in a dust problem's
+    team; the studio's lead (company A) cannot see them. Whoever is already in
+    the team stays through the lead's edits; only someone newly named must be
+    someone the lead may see (docs/access.md)."""
+
+    @pytest.fixture
+    def problem(self, studios):
+        team = [studios.member_a, studios.org.worker_b]
+        return new_problem(studios, by=studios.org.group_official, team=team)
+
+    def test_the_lead_edits_the_title_and_the_team_stays(self, studios, problem):
+        team = [studios.member_a, studios.org.worker_b]
+        services.problem_update(problem_id=problem.pk, by=studios.lead_a, title="改名", team=team)
+        problem.refresh_from_db()
+        assert problem.title == "改名"
+        assert set(problem.team.all()) == set(team)
+
+    def test_the_lead_may_take_someone_they_cannot_see_off_the_team(self, studios, problem):
+        services.problem_update(problem_id=problem.pk, by=studios.lead_a, team=[studios.member_a])
+        assert list(problem.team.all()) == [studios.member_a]
+
+    def test_someone_new_the_lead_cannot_see_is_still_refused(self, studios, problem):
+        newcomer = PersonFactory(org_unit=studios.org.team_b101)
+        with pytest.raises(ValidationError) as refused:
+            services.problem_update(
+                problem_id=problem.pk,
+                by=studios.lead_a,
+                title="改名",
+                team=[studios.member_a, studios.org.worker_b, newcomer],
+            )
+        assert refused.value.message_dict == {
+            "team": [f"以下人员不在您的范围内：{newcomer.full_name}。"]
+        }
+        problem.refresh_from_db()
+        assert problem.title == "综采面粉尘浓度超标"
+        assert set(problem.team.all()) == {studios.member_a, studios.org.worker_b}
