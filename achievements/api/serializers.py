@@ -28,10 +28,13 @@ from studios.selectors import studios_visible_to
 User = get_user_model()
 
 
-def person_ids_field(label, source):
-    """Write people by id (`team_ids`); the service receives them as `source`."""
+def person_ids_field(label, source, kept):
+    """Write people by id (`team_ids`); the service receives them as `source`.
+    Those the record already credits (`kept(record)`) are taken on an update
+    even if the writer cannot see them, as the services keep them."""
     return ScopedPrimaryKeyRelatedField(
         scope=people_visible_to,
+        kept=kept,
         queryset=User.objects.all(),
         many=True,
         label=label,
@@ -66,7 +69,11 @@ class ProblemSerializer(WritableModelSerializer):
     studio = StudioBriefSerializer(read_only=True)
     studio_id = studio_id_field()
     team = PersonBriefSerializer(many=True, read_only=True)
-    team_ids = person_ids_field(pgettext_lazy("problem team", "Team"), source="team")
+    team_ids = person_ids_field(
+        pgettext_lazy("problem team", "Team"),
+        source="team",
+        kept=lambda problem: problem.team.values("pk"),
+    )
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     # Filled in from the reader's access; a row without it reads as announced only.
@@ -138,8 +145,14 @@ class ProblemStatusSerializer(serializers.Serializer):
 
 class ContributorSerializer(serializers.Serializer):
     person = PersonBriefSerializer(read_only=True)
+    # Someone the achievement credits already is taken even if the writer
+    # cannot see them (achievement_update keeps them).
     person_id = ScopedPrimaryKeyRelatedField(
-        scope=people_visible_to, queryset=User.objects.all(), write_only=True, label=_("Person")
+        scope=people_visible_to,
+        kept=lambda achievement: achievement.contributors.values("person_id"),
+        queryset=User.objects.all(),
+        write_only=True,
+        label=_("Person"),
     )
     share = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
 
@@ -246,7 +259,11 @@ class PatentSerializer(WritableModelSerializer):
     inventors = PersonBriefSerializer(
         many=True, read_only=True, source="inventor_people", label=_("Inventors")
     )
-    inventor_ids = person_ids_field(_("Inventors"), source="inventors")
+    inventor_ids = person_ids_field(
+        _("Inventors"),
+        source="inventors",
+        kept=lambda patent: patent.inventors.values("person_id"),
+    )
     number_display = serializers.CharField(read_only=True)
     type_display = serializers.CharField(source="get_patent_type_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)

@@ -1,6 +1,6 @@
 from collections.abc import Callable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from rest_framework import serializers
 
 
@@ -8,15 +8,33 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """An id written into a record, looked up among what the requesting user may
     see (`scope(user)`). Anything else is "does not exist" (400), whether it
     exists or not, so ids outside scope are never confirmed. `queryset` names the
-    model for the schema only."""
+    model for the schema only.
 
-    def __init__(self, *, scope: Callable[..., QuerySet], **kwargs):
+    `kept(record)`, where given, names the ids the record being updated holds
+    already (the people it credits, as its answer lists them): those are taken
+    too, seen by the writer or not, since the service keeps them (whoever named
+    them may have seen more); a new id must still be in scope."""
+
+    def __init__(
+        self,
+        *,
+        scope: Callable[..., QuerySet],
+        kept: Callable[[object], QuerySet] | None = None,
+        **kwargs,
+    ):
         self.scope = scope
+        self.kept = kept
         super().__init__(**kwargs)
 
     def get_queryset(self):
         request = self.context.get("request")
-        return self.scope(getattr(request, "user", None))
+        scoped = self.scope(getattr(request, "user", None))
+        record = getattr(self.root, "instance", None)
+        if self.kept is None or getattr(record, "pk", None) is None:
+            return scoped
+        return scoped.model.objects.filter(
+            Q(pk__in=scoped.values("pk")) | Q(pk__in=self.kept(record))
+        )
 
     @classmethod
     def many_init(cls, *args, listed_as: str | None = None, **kwargs):

@@ -19,6 +19,7 @@ from tests.achievements.api import (
     titles,
 )
 from tests.api_answers import results
+from tests.factories import PersonFactory
 from tests.roles import person
 from tests.world import shared_data
 
@@ -342,6 +343,61 @@ class TestAchievementWrites:
         assert response.status_code == 403
         library.group_level.refresh_from_db()
         assert library.group_level.title == "综采面粉尘治理工法"
+
+    @pytest.fixture
+    def shared(self, studios):
+        """A dust achievement the group official credits to the lead, worker_b
+        of company B (whom the lead cannot see) and member_a."""
+        org = studios.org
+        return services.achievement_create(
+            by=org.group_official,
+            studio=studios.dust,
+            title="喷雾降尘装置",
+            kind=Achievement.Kind.EQUIPMENT_MODIFICATION,
+            completed_on=datetime.date(2024, 7, 1),
+            contributors=[
+                (studios.lead_a, Decimal(50)),
+                (org.worker_b, Decimal(30)),
+                (studios.member_a, Decimal(20)),
+            ],
+        )
+
+    def test_lead_edits_the_title_sending_back_the_contributors_they_read(
+        self, api, studios, shared
+    ):
+        """Credit someone else gave stays through the lead's edit, in its order
+        and shares, though the lead may not see worker_b."""
+        api.force_authenticate(studios.lead_a)
+        address = f"{ACHIEVEMENTS}{shared.pk}/"
+        read = api.get(address).json()["contributors"]
+        sent = [{"person_id": row["person"]["id"], "share": row["share"]} for row in read]
+        response = api.patch(address, {"title": "改名", "contributors": sent}, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["title"] == "改名"
+        assert response.json()["contributors"] == read
+        assert list(shared.contributors.values_list("position", "person", "share")) == [
+            (1, studios.lead_a.pk, Decimal("50.00")),
+            (2, studios.org.worker_b.pk, Decimal("30.00")),
+            (3, studios.member_a.pk, Decimal("20.00")),
+        ]
+
+    def test_a_newcomer_outside_the_leads_view_is_400_and_keeps_everything(
+        self, api, studios, shared
+    ):
+        api.force_authenticate(studios.lead_a)
+        newcomer = PersonFactory(org_unit=studios.org.team_b101)
+        sent = [
+            {"person_id": studios.lead_a.pk, "share": "50"},
+            {"person_id": studios.org.worker_b.pk, "share": "30"},
+            {"person_id": newcomer.pk, "share": "20"},
+        ]
+        response = api.patch(
+            f"{ACHIEVEMENTS}{shared.pk}/", {"title": "改名", "contributors": sent}, format="json"
+        )
+        assert "contributors" in field_errors(response)
+        shared.refresh_from_db()
+        assert shared.title == "喷雾降尘装置"
+        assert shared.contributors.count() == 3
 
 
 @shared_data(needs=("studios",))

@@ -20,6 +20,7 @@ from tests.achievements.api import (
     new_problem,
 )
 from tests.api_answers import results
+from tests.factories import PersonFactory
 from tests.roles import person
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +213,34 @@ class TestPatentWrites:
         api.force_authenticate(studios.org.worker_b)
         response = api.patch(f"{PATENTS}{patent.pk}/", {"title": "改名"}, format="json")
         assert response.status_code == 403
+
+    def test_lead_edits_the_title_sending_back_the_inventors_they_read(self, api, studios):
+        """The group official named worker_b of company B first inventor,
+        whom the lead cannot see: the inventors stay, in order."""
+        org = studios.org
+        patent = new_patent(studios)
+        services.patent_update(
+            patent_id=patent.pk, by=org.group_official, inventors=[org.worker_b, studios.lead_a]
+        )
+        api.force_authenticate(studios.lead_a)
+        address = f"{PATENTS}{patent.pk}/"
+        read = api.get(address).json()["inventors"]
+        sent = {"title": "改名", "inventor_ids": [person["id"] for person in read]}
+        response = api.patch(address, sent, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["title"] == "改名"
+        assert response.json()["inventors"] == read
+        assert list(patent.inventors.values_list("position", "person")) == [
+            (1, org.worker_b.pk),
+            (2, studios.lead_a.pk),
+        ]
+        # someone new outside the lead's view is still refused
+        newcomer = PersonFactory(org_unit=org.team_b101)
+        sent = {"title": "再改名", "inventor_ids": [org.worker_b.pk, newcomer.pk]}
+        assert "inventor_ids" in field_errors(api.patch(address, sent, format="json"))
+        patent.refresh_from_db()
+        assert patent.title == "改名"
+        assert patent.inventors.count() == 2
 
 
 class TestPatentStatusChange:

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from achievements import services
 from achievements.models import TechnicalProblem
 from tests.achievements.api import (
     ACHIEVEMENTS,
@@ -16,6 +17,7 @@ from tests.achievements.api import (
     titles,
 )
 from tests.api_answers import results
+from tests.factories import PersonFactory
 from tests.roles import person
 
 pytestmark = pytest.mark.django_db
@@ -229,6 +231,31 @@ class TestProblemWrites:
         assert response.status_code == 403
         topics.dust.refresh_from_db()
         assert topics.dust.title == "综采面粉尘浓度超标"
+
+    def test_lead_edits_the_title_sending_back_the_team_they_read(self, api, studios):
+        """The group official named worker_b of company B, whom the lead
+        cannot see: the team stays through the lead's edit."""
+        org = studios.org
+        problem = new_problem(studios, team=[studios.member_a])
+        services.problem_update(
+            problem_id=problem.pk, by=org.group_official, team=[studios.member_a, org.worker_b]
+        )
+        api.force_authenticate(studios.lead_a)
+        address = f"{PROBLEMS}{problem.pk}/"
+        read = api.get(address).json()["team"]
+        sent = {"title": "改名", "team_ids": [person["id"] for person in read]}
+        response = api.patch(address, sent, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["title"] == "改名"
+        assert response.json()["team"] == read
+        assert set(problem.team.all()) == {studios.member_a, org.worker_b}
+        # someone new outside the lead's view is still refused
+        newcomer = PersonFactory(org_unit=org.team_b101)
+        sent = {"title": "再改名", "team_ids": [studios.member_a.pk, org.worker_b.pk, newcomer.pk]}
+        assert "team_ids" in field_errors(api.patch(address, sent, format="json"))
+        problem.refresh_from_db()
+        assert problem.title == "改名"
+        assert set(problem.team.all()) == {studios.member_a, org.worker_b}
 
     @pytest.mark.parametrize("role", ["worker_b", "official_b", "worker_a"])
     @pytest.mark.parametrize("action", ["patch", "change-status"])
