@@ -1,9 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.pickers import people_kept
 from accounts.selectors import org_units_managed_by, people_visible_to
 from achievements.models import Achievement, Adoption, Patent, PromotionConference, TechnicalProblem
-from achievements.selectors import conferences_managed_by, problems_fully_visible_to
+from achievements.selectors import (
+    conferences_managed_by,
+    patent_access,
+    problem_access,
+    problems_fully_visible_to,
+)
 from core.forms import BootstrapFormMixin, ServiceValidatedModelForm, person_share_formset
 from core.pages import DateInput
 from core.pickers import PickManyField
@@ -63,6 +69,13 @@ class ProblemForm(StudioChoiceMixin, ServiceValidatedModelForm):
         if editing:  # studio and status are fixed once logged (status has its own action)
             del self.fields["studio"]
             del self.fields["status"]
+            # Those in the team already stay, seen by the writer or not, as
+            # `problem_update` keeps them; named where the writer reads the team.
+            self.fields["team"].kept = people_kept(
+                user,
+                self.instance.team.all(),
+                names_readable=problem_access(user, self.instance).reads_full,
+            )
         else:
             self.limit_studio(user, studio)
 
@@ -212,6 +225,13 @@ class PatentForm(StudioChoiceMixin, ServiceValidatedModelForm):
             ):
                 del self.fields[fixed]
             self.fields["inventors"].initial = [p.pk for p in self.instance.inventor_people]
+            # The inventors named already stay, seen by the writer or not, as
+            # `patent_update` keeps them; every reader of a patent reads them.
+            self.fields["inventors"].kept = people_kept(
+                user,
+                self.instance.inventor_people,
+                names_readable=patent_access(user, self.instance).read,
+            )
         else:
             self.limit_studio(user, studio)
 

@@ -76,7 +76,9 @@ class PersonShareForm(BootstrapFormMixin, forms.Form):
     from `people` (the writer's scope) and their share. The person's picker
     searches the people picker, or `source` (for one record: `record_id`)
     where the record takes fewer, and `follows` a field of the page's form
-    whose record decides whom it takes (core.pickers.Follows)."""
+    whose record decides whom it takes (core.pickers.Follows). On an edit,
+    `kept` (core.pickers.Kept) are those the record credits outside the
+    writer's scope, who stay choices as the service keeps them."""
 
     person = PickField(label=_("Person"), source="people")
     share = forms.DecimalField(
@@ -91,6 +93,7 @@ class PersonShareForm(BootstrapFormMixin, forms.Form):
         source=None,
         record_id=None,
         follows=None,
+        kept=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -102,6 +105,7 @@ class PersonShareForm(BootstrapFormMixin, forms.Form):
                 follows=follows,
             )
         self.fields["person"].queryset = people
+        self.fields["person"].kept = kept
         if person_label:
             self.fields["person"].label = person_label
 

@@ -16,6 +16,11 @@ form (a pairing's studio, whose members are the mentors offered), the picker
 record chosen there, and the picker's own address while none is chosen.
 Without JavaScript the service refuses, beside the box, whatever the record
 chosen does not take.
+
+A field editing a saved record may keep records that record holds although
+its scope leaves them out (`Kept`: people a group official credited, whom the
+studio's lead cannot see): they stay valid choices, shown as the reader may
+see them, but are never offered by the search.
 """
 
 import re
@@ -110,6 +115,36 @@ class Typed(str):
     """A key as typed in the picker's box (not a primary key)."""
 
 
+@dataclass(frozen=True)
+class Kept:
+    """Records the record a form edits holds already that the field's scope
+    leaves out (people a group official credited, whom the studio's lead may
+    not see): they stay valid choices so that an edit keeps them, each shown by
+    `label` (what the reader may see of it) under the key `#<id>`, since its
+    own key (an employee number) is not the reader's to see. Only these keys
+    and ids reach them: a key typed or searched for finds the scope's records
+    alone, so the picker never offers them anew."""
+
+    records: dict[str, object]  # by id, as a string
+    label: Callable[[object], str]
+
+    @staticmethod
+    def key(record) -> str:
+        return f"#{record.pk}"
+
+    def find(self, value):
+        """The kept record `value` names (`#<id>` as typed, or an id), else None."""
+        text = str(getattr(value, "pk", value))
+        if isinstance(value, Typed):
+            if not text.startswith("#"):
+                return None
+            text = text[1:]
+        return self.records.get(text)
+
+    def picked(self, record) -> "Picked":
+        return Picked(self.key(record), self.label(record), str(record.pk))
+
+
 class PickerInput(forms.Widget):
     """One text box named `<name>_key` holding the chosen records' keys (the
     posted `<name>` itself, a primary key or keys, is still read when the box
@@ -155,7 +190,9 @@ class PickerInput(forms.Widget):
         found = getattr(field, "found", None)
         if found is not None and len(values) == 1 and str(values[0]) in _names_of(found, self):
             values = [found]
-        picked = _picked(self.source, getattr(field, "queryset", None), values)
+        picked = _picked(
+            self.source, getattr(field, "queryset", None), values, getattr(field, "kept", None)
+        )
         attrs = self.build_attrs(self.attrs, attrs)
         box_id = attrs.get("id", f"id_{name}")
         chips = format_html_join(
@@ -272,16 +309,22 @@ class WidgetShowsField:
 
 class PickField(WidgetShowsField, forms.ModelChoiceField):
     """One record from the field's queryset, chosen in a picker: a primary key
-    (posted by the JavaScript or an API-style client) or a typed key."""
+    (posted by the JavaScript or an API-style client) or a typed key; or one
+    the edited record holds already (`kept`)."""
 
-    def __init__(self, *, source: str, queryset=None, record_id=None, follows=None, **kwargs):
+    def __init__(
+        self, *, source: str, queryset=None, record_id=None, follows=None, kept=None, **kwargs
+    ):
         self.source = source
+        self.kept: Kept | None = kept
         widget = PickerInput(source=source, record_id=record_id, follows=follows)
         super().__init__(queryset=queryset, widget=widget, **kwargs)
         self.widget.field = self  # the widget shows the chosen record through its scope
 
     def to_python(self, value):
-        if isinstance(value, Typed):
+        if self.kept is not None and (record := self.kept.find(value)) is not None:
+            found = record
+        elif isinstance(value, Typed):
             found = typed_record(self.source, self.queryset, value)
         else:
             found = super().to_python(value)
@@ -304,12 +347,16 @@ class PickField(WidgetShowsField, forms.ModelChoiceField):
 
 class PickManyField(WidgetShowsField, forms.ModelMultipleChoiceField):
     """Several records in the order given (inventors, team members), chosen in
-    a picker; the cleaned value is a list in that order."""
+    a picker; the cleaned value is a list in that order. Those the edited
+    record holds already (`kept`) stay choices too."""
 
     widget = PickerManyInput
 
-    def __init__(self, *, source: str, queryset=None, record_id=None, follows=None, **kwargs):
+    def __init__(
+        self, *, source: str, queryset=None, record_id=None, follows=None, kept=None, **kwargs
+    ):
         self.source = source
+        self.kept: Kept | None = kept
         widget = PickerManyInput(source=source, record_id=record_id, follows=follows)
         super().__init__(queryset=queryset, widget=widget, **kwargs)
         self.widget.field = self
@@ -321,9 +368,13 @@ class PickManyField(WidgetShowsField, forms.ModelMultipleChoiceField):
         if not values:
             return []
         key_field = source_named(self.source).key_field
-        typed = [v for v in values if isinstance(v, Typed)]
-        ids = [v for v in values if not isinstance(v, Typed)]
         found = {}
+        if self.kept is not None:
+            for value in values:
+                if (record := self.kept.find(value)) is not None:
+                    found[value if isinstance(value, Typed) else str(value)] = record
+        typed = [v for v in values if isinstance(v, Typed) and v not in found]
+        ids = [v for v in values if not isinstance(v, Typed) and str(v) not in found]
         if typed:
             for record in with_keys(self.queryset, key_field, typed):
                 found[Typed(getattr(record, key_field))] = record
@@ -375,9 +426,12 @@ class PickIdField(WidgetShowsField, forms.IntegerField):
         return super().to_python(value)
 
 
-def _picked(source_name: str, queryset, values) -> list[Picked]:
-    """Key and label of each chosen value (records, primary keys or typed keys), in order."""
+def _picked(source_name: str, queryset, values, kept: Kept | None = None) -> list[Picked]:
+    """Key and label of each chosen value (records, primary keys or typed keys),
+    in order; a record the edited one holds outside the scope as `kept` says."""
     source = source_named(source_name)
+    if kept is not None:
+        values = [kept.find(value) or value for value in values]
     ids = possible_ids(v for v in values if not hasattr(v, "pk") and not isinstance(v, Typed))
     by_id = {}
     if ids and queryset is not None:
@@ -389,7 +443,9 @@ def _picked(source_name: str, queryset, values) -> list[Picked]:
             picked.append(Picked(str(value), str(value)))
             continue
         record = value if hasattr(value, "pk") else by_id.get(str(value))
-        if record is not None:
+        if record is not None and kept is not None and kept.find(record) is not None:
+            picked.append(kept.picked(record))
+        elif record is not None:
             key = str(getattr(record, source.key_field))
             picked.append(Picked(key, source.label(record), str(record.pk)))
     return picked

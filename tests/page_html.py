@@ -2,6 +2,7 @@
 and the message shown beside a field."""
 
 import re
+from html.parser import HTMLParser
 
 
 def page_form(html: str) -> str:
@@ -59,3 +60,60 @@ def _chosen_id(html: str, name: str) -> str:
     options = re.findall(r'<option value="([^"]*)"( selected)?', listed[1]) if listed else []
     chosen = [value for value, selected in options if selected] or [v for v, _ in options[:1]]
     return chosen[0] if chosen and chosen[0].isdigit() else ""
+
+
+def posted_as_shown(form_html: str) -> dict[str, list[str]]:
+    """What a browser without JavaScript posts for a form left as shown: each
+    box's value (a picker's `<name>_key` with its keys), each ticked box, each
+    text area's text and each list's selected option; a formset's row
+    template (`__prefix__`) aside."""
+    reader = _ShownValues()
+    reader.feed(form_html)
+    reader.close()
+    return {name: values for name, values in reader.values.items() if "__prefix__" not in name}
+
+
+class _ShownValues(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.values: dict[str, list[str]] = {}
+        self.text_of = None  # the text area being read
+        self.select = None  # the list being read: its name and options
+        self.option = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind not in ("submit", "button", "file"):
+                default = "on" if kind in ("checkbox", "radio") else ""
+                self.values.setdefault(name, []).append(attrs.get("value") or default)
+        elif tag == "textarea" and name:
+            self.text_of = name
+            self.values.setdefault(name, []).append("")
+        elif tag == "select" and name:
+            self.select = (name, [])
+        elif tag == "option" and self.select is not None:
+            self.option = [attrs.get("value", ""), "selected" in attrs]
+            self.select[1].append(self.option)
+
+    def handle_data(self, data):
+        if self.text_of is not None:
+            self.values[self.text_of][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self.text_of is not None:
+            # A browser drops the one line break that opens a text area.
+            text = self.values[self.text_of][-1]
+            self.values[self.text_of][-1] = text.removeprefix("\r\n").removeprefix("\n")
+            self.text_of = None
+        elif tag == "select" and self.select is not None:
+            name, options = self.select
+            chosen = [value for value, selected in options if selected] or [
+                value for value, _selected in options[:1]
+            ]
+            self.values.setdefault(name, []).extend(chosen)
+            self.select = None

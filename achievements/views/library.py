@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.pickers import people_kept
 from accounts.selectors import is_official, people_visible_to
 from achievements import services
 from achievements.filtersets import (
@@ -89,8 +90,9 @@ def _achievement_form_page(request, achievement=None):
     form = AchievementForm(
         request.POST or None, instance=achievement, user=user, studio=studio, editing=editing
     )
+    credited = list(achievement.contributors.select_related("person")) if editing else []
     initial = (
-        [{"person": c.person_id, "share": c.share} for c in achievement.contributors.all()]
+        [{"person": c.person_id, "share": c.share} for c in credited]
         if editing
         else [{"person": user.pk, "share": 100}]
     )
@@ -101,6 +103,15 @@ def _achievement_form_page(request, achievement=None):
         form_kwargs={
             "people": people_visible_to(user).order_by("full_name"),
             "person_label": _("Contributor"),
+            # Those credited already stay, seen by the writer or not, as
+            # `achievement_update` keeps them; every reader reads their names.
+            "kept": people_kept(
+                user,
+                [c.person for c in credited],
+                names_readable=achievement_access(user, achievement).read,
+            )
+            if editing
+            else None,
         },
     )
     return form_page(

@@ -4,6 +4,7 @@ verification, adoptions, files) and the conference page — the same rules as
 the API, through forms."""
 
 import datetime
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -27,7 +28,7 @@ from core.exceptions import Conflict
 from core.models import Attachment
 from tests.achievements.api import new_achievement, new_problem, official_over
 from tests.factories import PersonFactory
-from tests.page_html import picker_of
+from tests.page_html import page_form, picker_of, posted_as_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -591,6 +592,155 @@ class TestCreditPickers:
             "gone",
             "lead_a",
         ]
+
+
+EDIT_PAGE = {
+    "team": "achievements:problem-edit",
+    "contributors": "achievements:achievement-edit",
+    "inventors": "achievements:patent-edit",
+}
+
+
+@pytest.fixture
+def far(studios):
+    """Dust-studio records the group official credits to worker_b of company
+    B, whom the studio's lead (company A) cannot see, beside the studio's own."""
+    org = studios.org
+    by = org.group_official
+    return SimpleNamespace(
+        team=services.problem_create(
+            by=by,
+            studio=studios.dust,
+            title="综采面粉尘浓度超标",
+            category=TechnicalProblem.Category.DUST_CONTROL,
+            team=[studios.member_a, org.worker_b],
+        ),
+        contributors=services.achievement_create(
+            by=by,
+            studio=studios.dust,
+            title="喷雾降尘装置",
+            kind=Achievement.Kind.EQUIPMENT_MODIFICATION,
+            completed_on=datetime.date(2024, 7, 1),
+            contributors=[
+                (studios.lead_a, Decimal(50)),
+                (org.worker_b, Decimal(30)),
+                (studios.member_a, Decimal(20)),
+            ],
+        ),
+        inventors=services.patent_create(
+            by=by,
+            studio=studios.dust,
+            application_no="ZL 2021 1 0123456.7",
+            title="一种综采面喷雾降尘装置",
+            patent_type=Patent.Type.INVENTION,
+            filed_on=datetime.date(2021, 3, 1),
+            holder="A公司",
+            inventors=[org.worker_b, studios.lead_a],
+        ),
+    )
+
+
+def credits_of(record) -> list:
+    """Whom `record` credits: a team as a set, contributors and inventors in
+    order (contributors with their shares)."""
+    if isinstance(record, TechnicalProblem):
+        return sorted(record.team.values_list("pk", flat=True))
+    if isinstance(record, Achievement):
+        return list(record.contributors.values_list("position", "person", "share"))
+    return list(record.inventors.values_list("position", "person"))
+
+
+def people_in(record) -> set[int]:
+    if isinstance(record, TechnicalProblem):
+        return set(record.team.values_list("pk", flat=True))
+    related = record.contributors if isinstance(record, Achievement) else record.inventors
+    return set(related.values_list("person", flat=True))
+
+
+class TestCreditKeptOnEdit:
+    """Credit a group official gave someone of another company stays through
+    the edits of the studio's lead, who cannot see them: the form shows them
+    as the lead may read them on the record (their name, docs/access.md) and
+    sends them back; only someone newly named must be someone the lead sees."""
+
+    def page(self, client, field, record) -> tuple[str, str]:
+        address = reverse(EDIT_PAGE[field], args=[record.pk])
+        answer = client.get(address)
+        assert answer.status_code == 200
+        return address, page_form(answer.content.decode())
+
+    @pytest.mark.parametrize("field", CREDITS)
+    def test_the_form_names_them_without_their_number_and_the_picker_leaves_them_out(
+        self, as_person, studios, far, field
+    ):
+        worker_b = studios.org.worker_b
+        client = as_person(studios.lead_a)
+        _address, html = self.page(client, field, getattr(far, field))
+        chips = re.findall(
+            r'<li class="picker-chip" data-key="([^"]*)" data-id="(\d+)">([^<]*)<', html
+        )
+        theirs = [(key, label) for key, pk, label in chips if pk == str(worker_b.pk)]
+        assert theirs == [(f"#{worker_b.pk}", f"{worker_b.full_name}（原已列入）")]
+        assert worker_b.employee_no not in html
+        assert studios.org.team_b101.name not in html
+        people = reverse("picker-search", args=["people"])
+        assert found(client, people, worker_b.full_name) == []
+
+    @pytest.mark.parametrize("field", CREDITS)
+    def test_the_lead_saves_a_new_title_and_every_credit_stays(
+        self, as_person, studios, far, field
+    ):
+        """The form posted as shown, its title changed, without JavaScript."""
+        record = getattr(far, field)
+        before = credits_of(record)
+        client = as_person(studios.lead_a)
+        address, html = self.page(client, field, record)
+        data = posted_as_shown(html)
+        data["title"] = ["改名"]
+        answer = client.post(address, data)
+        assert answer.status_code == 302, answer.content.decode()
+        record.refresh_from_db()
+        assert record.title == "改名"
+        assert credits_of(record) == before
+        assert studios.org.worker_b.pk in people_in(record)
+
+    @pytest.mark.parametrize("field", ["team", "inventors"])
+    def test_the_lead_may_take_them_off(self, as_person, studios, far, field):
+        record = getattr(far, field)
+        client = as_person(studios.lead_a)
+        address, html = self.page(client, field, record)
+        data = posted_as_shown(html)
+        box = f"{field}_key"
+        data[box] = [data[box][0].replace(f"#{studios.org.worker_b.pk}", "")]
+        assert client.post(address, data).status_code == 302
+        assert people_in(record) == {
+            studios.lead_a.pk if field == "inventors" else studios.member_a.pk
+        }
+
+    @pytest.mark.parametrize("field", CREDITS)
+    def test_someone_new_the_lead_cannot_see_is_still_refused(self, as_person, studios, far, field):
+        """Typed by employee number beside those credited: not among the
+        lead's choices, and nothing changes."""
+        PersonFactory(employee_no="newcomer", org_unit=studios.org.team_b101)
+        record = getattr(far, field)
+        before = credits_of(record)
+        client = as_person(studios.lead_a)
+        address, html = self.page(client, field, record)
+        data = posted_as_shown(html)
+        data["title"] = ["改名"]
+        if field == "contributors":
+            rows = int(data["contributors-TOTAL_FORMS"][0])
+            data["contributors-TOTAL_FORMS"] = [str(rows + 1)]
+            data[f"contributors-{rows}-person_key"] = ["newcomer"]
+            data[f"contributors-{rows}-share"] = ["10"]
+        else:
+            data[f"{field}_key"] = [f"{data[f'{field}_key'][0]} newcomer"]
+        answer = client.post(address, data)
+        assert answer.status_code == 400
+        assert "“newcomer”不在可选范围内" in answer.content.decode()
+        record.refresh_from_db()
+        assert record.title != "改名"
+        assert credits_of(record) == before
 
 
 # --- Verify benefit -------------------------------------------------------------------

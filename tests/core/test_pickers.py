@@ -188,6 +188,46 @@ def test_a_record_number_typed_wrong_is_refused_not_an_error_page(studios, typed
 
 
 @pytest.mark.parametrize(
+    ("names_readable", "label"), [(True, "{name}（原已列入）"), (False, "原已列入的人员")]
+)
+def test_someone_a_record_credits_outside_the_writers_view_stays_never_offered_anew(
+    org, names_readable, label
+):
+    """A record's form keeps the people it credits whom the writer may not see
+    (accounts.pickers.people_kept, docs/access.md): a chip with their name, or
+    a neutral placeholder where the record does not let its reader read the
+    names, under the key `#<id>`, which takes them back; never their employee
+    number, which typed is refused as the search never offers them."""
+    from django import forms
+
+    from accounts.pickers import people_kept
+    from accounts.selectors import people_visible_to
+    from core.pickers import PickManyField
+
+    class TeamForm(forms.Form):
+        team = PickManyField(source="people")
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["team"].queryset = people_visible_to(org.worker_a)
+            self.fields["team"].kept = people_kept(
+                org.worker_a, [org.colleague_a, org.worker_b], names_readable=names_readable
+            )
+
+    far = org.worker_b
+    html = str(TeamForm(initial={"team": [org.colleague_a.pk, far.pk]})["team"])
+    shown = label.format(name=far.full_name)
+    assert f'<li class="picker-chip" data-key="#{far.pk}" data-id="{far.pk}">{shown}</li>' in html
+    assert f'value="colleague_a #{far.pk}"' in html
+    assert far.employee_no not in html
+    kept = TeamForm({"team_key": f"#{far.pk} colleague_a"})
+    assert kept.is_valid(), kept.errors
+    assert kept.cleaned_data["team"] == [far, org.colleague_a]
+    typed = TeamForm({"team_key": f"colleague_a {far.employee_no}"})
+    assert typed.errors["team"] == [f"“{far.employee_no}”不在可选范围内。"]
+
+
+@pytest.mark.parametrize(
     ("language", "names"),
     [("zh-hans", ("上移", "下移", "移除")), ("en", ("Move up", "Move down", "Remove"))],
 )
