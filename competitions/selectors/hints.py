@@ -1,5 +1,6 @@
 """Similar-proposal hints: what may be shown beside a title being typed or a
-proposal being screened (see competitions.similarity for the grams)."""
+proposal being screened (see competitions.similarity for the grams), and the
+originals a proposal may be marked a duplicate of."""
 
 import copy
 from collections import defaultdict
@@ -19,7 +20,7 @@ from competitions.models import (
     Proposal,
     TitleGram,
 )
-from competitions.selectors.proposals import proposals_visible_to
+from competitions.selectors.review import proposals_listed_for
 from competitions.similarity import dice, title_grams
 
 # Below this Dice score two titles are not shown as similar: "改进" alone is not
@@ -28,10 +29,12 @@ SIMILARITY_THRESHOLD = 0.35
 
 
 def similarity_pool(user) -> QuerySet[Proposal]:
-    """What the similar-proposal hints may show: what the person may see, less
-    anything withdrawn and other people's drafts (a superuser sees those too)."""
+    """What the similar-proposal hints may show: what the person may see with
+    its authors (`proposals_listed_for`: a hint names the code, and beside an
+    entry being screened offers it as the original), less anything withdrawn
+    and other people's drafts (a superuser sees those too)."""
     return (
-        proposals_visible_to(user)
+        proposals_listed_for(user)
         .exclude(status=Proposal.Status.WITHDRAWN)
         .exclude(Q(status=Proposal.Status.DRAFT) & ~Q(author=user))
     )
@@ -44,14 +47,16 @@ NEVER_ORIGINALS = (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN, Proposal.St
 
 def originals_offered(user, proposal: Proposal) -> QuerySet[Proposal]:
     """What `user` may name as the original of `proposal` when marking it a
-    duplicate: a proposal they may see, submitted before it, that is none of
-    `NEVER_ORIGINALS`; newest first. The duplicate form's choices, and what
+    duplicate: a proposal they may see with its authors (`proposals_listed_for`:
+    never one they read only as a blind reviewer, whose code the mark would
+    name), submitted before it, that is none of `NEVER_ORIGINALS`; newest
+    first. What the duplicate form and its one-click buttons offer, and what
     `proposal_mark_duplicate` takes; `original_refusal` says why any other
-    proposal they see is not one."""
+    proposal they may list is not one."""
     if proposal.submitted_at is None:
         return Proposal.objects.none()
     return (
-        proposals_visible_to(user)
+        proposals_listed_for(user)
         .exclude(status__in=NEVER_ORIGINALS)
         .filter(submitted_at__lt=proposal.submitted_at)
         .order_by("-submitted_at", "-id")

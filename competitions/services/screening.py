@@ -15,7 +15,7 @@ from competitions.selectors import (
     original_refusal,
     originals_offered,
     proposal_access,
-    proposals_visible_to,
+    proposals_listed_for,
 )
 from competitions.services.proposals import locked_proposal, tell_authors
 from core.attachments import attachments_of
@@ -79,14 +79,16 @@ def proposal_mark_duplicate(
     *, proposal_id: int, by: User, duplicate_of: Proposal, note: str = ""
 ) -> Proposal:
     """The same idea was already proposed: link this one to the original, one
-    of `originals_offered` (the duplicate form's choices): an earlier proposal
-    the official sees, not a draft, withdrawn or a duplicate itself."""
+    of `originals_offered` (what the duplicate form offers): an earlier
+    proposal the official sees with its authors, not a draft, withdrawn or a
+    duplicate itself."""
     proposal = locked_for_official(proposal_id, by)
     original = originals_offered(by, proposal).filter(pk=duplicate_of.pk).first()
     if original is None:
         # The offer decides; say which of its rules the proposal named fails
-        # (read afresh, and only if the official may see it at all).
-        seen = proposals_visible_to(by).filter(pk=duplicate_of.pk).first()
+        # (read afresh, and only if the official may see it with its authors:
+        # one they read blind is outside their scope, as any list says).
+        seen = proposals_listed_for(by).filter(pk=duplicate_of.pk).first()
         refusal = seen and original_refusal(proposal, seen)
         raise ValidationError({"duplicate_of": refusal or _("The original is outside your scope.")})
     proposal.duplicate_of = original

@@ -801,6 +801,27 @@ class TestMarkDuplicate:
         in_b = make_proposal(org.worker_b, title="井下喷雾降尘节水装置")
         self.refused(org, state(Status.SUBMITTED), in_b, "The original is outside your scope.")
 
+    @pytest.mark.parametrize("blind", [True, False])
+    def test_original_the_official_reviews_blind_is_outside_their_scope(
+        self, org, state, make_proposal, blind
+    ):
+        # Company A's official reviews company B's proposal: in a blind
+        # campaign only to score it, so marking would name its code to them.
+        in_b = make_proposal(org.worker_b, title="井下喷雾降尘节水装置")
+        services.proposal_screen(proposal_id=in_b.pk, by=org.group_official)
+        services.reviewers_assign(
+            proposal_id=in_b.pk, by=org.group_official, reviewers=[org.official_a]
+        )
+        Campaign.objects.filter(pk=in_b.campaign_id).update(blind_review=blind)
+        proposal = state(Status.SUBMITTED)
+        if blind:
+            self.refused(org, proposal, in_b, "The original is outside your scope.")
+        else:
+            marked = services.proposal_mark_duplicate(
+                proposal_id=proposal.pk, by=org.official_a, duplicate_of=in_b
+            )
+            assert marked.duplicate_of_id == in_b.pk
+
     @pytest.mark.parametrize("status", [Status.DRAFT, Status.WITHDRAWN])
     def test_original_may_not_be_a_draft_or_withdrawn(self, org, make_proposal, state, status):
         other = proposal_in(
