@@ -5,7 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import org_units_managed_by, people_visible_to
 from achievements.selectors import achievements_visible_to, problems_visible_to
 from competitions.models import MAX_QUOTA, AwardGrade, Campaign, Proposal
-from competitions.selectors import authors_offered, entry_studios_offered, studios_offered
+from competitions.selectors import (
+    authors_offered,
+    entry_studios_offered,
+    proposals_listed_for,
+    studios_offered,
+)
 from core.forms import (
     BootstrapFormMixin,
     RowsFormSet,
@@ -201,11 +206,22 @@ class ReasonForm(BootstrapFormMixin, forms.Form):
 
 
 class DuplicateForm(BootstrapFormMixin, forms.Form):
-    duplicate_of = forms.ModelChoiceField(label=_("Original proposal"), queryset=None)
+    """The original of a duplicate, picked by its code or words of its title
+    (a list of every proposal the official sees would be a million for the
+    group's office): the picker offers `originals_offered`, what
+    `proposal_mark_duplicate` takes; any proposal the official may list is
+    looked up, so that the service says beside the box why one typed is not an
+    original (a later one, a duplicate itself). Without JavaScript the box
+    takes a code."""
 
-    def __init__(self, *args, originals, **kwargs):
+    def __init__(self, *args, user, proposal, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["duplicate_of"].queryset = originals
+        self.fields["duplicate_of"] = PickField(
+            label=_("Original proposal"),
+            source="duplicate-originals",
+            record_id=proposal.pk,
+            queryset=proposals_listed_for(user),
+        )
 
 
 class CampaignForm(ServiceValidatedModelForm):

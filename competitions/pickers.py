@@ -11,12 +11,16 @@ studio (`/pickers/author-studios/<author id>/?q=`), origin problem
 (`/pickers/author-problems/<author id>/?q=`) and co-authors
 (`/pickers/author-co-authors/<author id>/?q=`); for an entry whose worker is
 chosen on the same form, its studio among those of anyone the official may
-enter for (`/pickers/entry-studios/<campaign id>/?q=`)."""
+enter for (`/pickers/entry-studios/<campaign id>/?q=`). The screening form's
+original of a duplicate is found by its code or words of its title among the
+proposals the official may name as the original of that proposal
+(`/pickers/duplicate-originals/<proposal id>/?q=`, `originals_offered`)."""
 
 from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.pickers import PEOPLE
@@ -29,20 +33,22 @@ from competitions.selectors import (
     co_authors_offered,
     entry_studios_offered,
     origin_problems_offered,
+    originals_offered,
     proposal_access,
+    proposals_matching,
     proposals_visible_to,
     replacements_offered,
     reviewers_offered,
     studios_offered,
 )
-from core.pickers import register
+from core.pickers import PickerSource, register
 from studios.pickers import STUDIOS
 
 
 def _staffed(user, proposal_id: int) -> Proposal:
-    """A proposal whose reviewers `user` chooses, as the review services check
-    it: 404 if they cannot see it, 403 if they can but do not answer for it or
-    wrote it."""
+    """A proposal whose reviewers `user` chooses, or that they screen, as the
+    review and screening services check it: 404 if they cannot see it, 403 if
+    they can but do not answer for it or wrote it."""
     proposal = get_object_or_404(proposals_visible_to(user), pk=proposal_id)
     access = proposal_access(user, proposal, only=("manages", "own"))
     if not access.manages or access.own:
@@ -65,6 +71,18 @@ def _of_proposal(name: str, offered) -> None:
 
 _of_proposal("proposal-reviewers", reviewers_offered)
 _of_proposal("proposal-replacements", replacements_offered)
+
+register(
+    PickerSource(
+        name="duplicate-originals",
+        scope=lambda user, proposal_id: originals_offered(user, _staffed(user, proposal_id)),
+        search=proposals_matching,
+        key_field="code",
+        label=lambda proposal: f"{proposal.title}（{proposal.code}）",
+        hint=_("Type its code or words of its title"),
+        for_record=True,
+    )
+)
 
 
 def _entered_in(user, campaign_id: int) -> Campaign:

@@ -8,7 +8,6 @@ from competitions.forms import CommentForm, DuplicateForm, ReasonForm
 from competitions.models import Proposal
 from competitions.selectors import (
     award_of,
-    originals_offered,
     proposal_access,
     proposals_visible_to,
     similar_proposals,
@@ -64,7 +63,7 @@ def official_forms(request, proposal, **forms) -> dict:
         "return_form": forms.get("return_form") or CommentForm(),
         "reason_form": forms.get("reason_form") or ReasonForm(),
         "duplicate_form": forms.get("duplicate_form")
-        or DuplicateForm(originals=originals_offered(request.user, proposal)),
+        or DuplicateForm(user=request.user, proposal=proposal),
         "similar": similar,
     }
 

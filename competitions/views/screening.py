@@ -11,11 +11,7 @@ from accounts.selectors import is_official
 from competitions import services
 from competitions.filtersets import ProposalFilterSet
 from competitions.forms import CommentForm, DuplicateForm, ReasonForm
-from competitions.selectors import (
-    originals_offered,
-    screening_queue,
-    similar_for_each,
-)
+from competitions.selectors import screening_queue, similar_for_each
 from competitions.views.common import (
     back_to,
     managed_proposal,
@@ -114,9 +110,7 @@ def proposal_mark_duplicate(request, pk):
     return _screening_step(
         request,
         pk,
-        lambda proposal: DuplicateForm(
-            request.POST, originals=originals_offered(request.user, proposal)
-        ),
+        lambda proposal: DuplicateForm(request.POST, user=request.user, proposal=proposal),
         services.proposal_mark_duplicate,
         _("Marked as a duplicate."),
         "duplicate_form",

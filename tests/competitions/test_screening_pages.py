@@ -8,15 +8,16 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import people_visible_to
 from competitions import selectors, services
-from competitions.models import Proposal
+from competitions.models import Campaign, Proposal
 from studios.selectors import studios_visible_to
-from tests.competitions.conftest import COMPLETE
+from tests.competitions.conftest import COMPLETE, proposal_maker
 from tests.competitions.pages import (
     HTMX,
     MINE,
@@ -24,6 +25,7 @@ from tests.competitions.pages import (
     QUEUE,
     events_of,
     form_data,
+    fresh,
     message_levels,
     new_url,
     url,
@@ -156,16 +158,33 @@ def one_click_offers(html, proposal) -> dict[int, bool]:
     return {int(pk): pk in buttons for pk in shown}
 
 
+def originals_picker(proposal) -> str:
+    return reverse("picker-search", args=["duplicate-originals", proposal.pk])
+
+
+def originals_found(client, address: str, text: str) -> set[int]:
+    """The ids the duplicate form's picker at `address` offers for `text`."""
+    answer = client.get(address, {"q": text})
+    assert answer.status_code == 200
+    return {row["id"] for row in answer.json()["results"]}
+
+
+def offered_as_original(client, address: str, candidate) -> bool:
+    """Whether the picker offers `candidate`, looked up by its code (a draft,
+    which has none, by its title)."""
+    return candidate.pk in originals_found(client, address, candidate.code or candidate.title)
+
+
 @pytest.mark.parametrize("office", ["official_a", "group_official", "admin"])
 def test_every_original_offered_is_taken_and_every_other_refused(
     as_person, org, make_proposal, submitted, office
 ):
-    """Every proposal there is is offered as the original of a new entry by
-    its page's duplicate form if and only if marking the entry a duplicate of
-    it is then taken: an earlier proposal the official may see that is neither
-    a draft, withdrawn nor itself a duplicate. A similar proposal beside the
-    entry (on its page and in the queue) has a one-click button by the same
-    rule."""
+    """Every proposal there is, looked up by its code (a draft by its title)
+    in the picker of a new entry's duplicate form, is offered as its original
+    if and only if marking the entry a duplicate of it is then taken: an
+    earlier proposal the official may see that is neither a draft, withdrawn
+    nor itself a duplicate. A similar proposal beside the entry (on its page
+    and in the queue) has a one-click button by the same rule."""
     services.proposal_withdraw(proposal_id=submitted.roller.pk, by=org.colleague_a)
     entry = make_proposal(org.worker_a, title="井下喷雾降尘装置节水改造（二）")
     later = make_proposal(org.colleague_a, title="井下喷雾降尘装置节水改造（三）")
@@ -178,10 +197,13 @@ def test_every_original_offered_is_taken_and_every_other_refused(
     office = getattr(org, office)
     client = as_person(office)
     page = client.get(url("proposal-detail", entry)).content.decode()
-    picker = re.search(r'<select name="duplicate_of".*?</select>', page, re.S).group(0)
-    offered = {int(pk) for pk in re.findall(r'<option value="(\d+)"', picker)}
+    address = picker_of(page, "duplicate_of")
+    assert address == originals_picker(entry)
     verdicts = {
-        candidate.pk: (candidate.pk in offered, duplicate_marked(office, entry, candidate))
+        candidate.pk: (
+            offered_as_original(client, address, candidate),
+            duplicate_marked(office, entry, candidate),
+        )
         for candidate in Proposal.objects.order_by("pk")
     }
     assert all(shown == taken for shown, taken in verdicts.values()), verdicts
@@ -196,6 +218,180 @@ def test_every_original_offered_is_taken_and_every_other_refused(
         buttons = one_click_offers(html, entry)
         assert set(buttons.values()) == {True, False}, buttons
         assert all(button == verdicts[pk][1] for pk, button in buttons.items()), buttons
+
+
+@shared_data(needs=("org", "campaigns", "submitted"))
+def duplicated(built):
+    """A new entry of worker_a's like the spray proposals, submitted after
+    every proposal of `submitted`, whose original the office picks."""
+    org, make_proposal = built.get("org"), proposal_maker(built.get("campaigns"))
+    built.get("submitted")
+    return make_proposal(org.worker_a, title="井下喷雾降尘装置节水改造（二）")
+
+
+class TestDuplicateOriginalPicker:
+    """The duplicate form's original is picked by code or title words among
+    `originals_offered` (competitions.pickers), not chosen from a list of
+    every proposal the official sees (a million for the group's office)."""
+
+    @pytest.mark.parametrize(
+        ("text", "found"),
+        [
+            # every character pair of the words typed, wherever in the title
+            ("喷雾降尘", ["spray", "spray_again"]),
+            ("节水改造", ["spray"]),
+            ("降尘 节水", ["spray", "spray_again"]),
+            ("张紧装置", ["screened"]),  # under review since
+            ("托辊", ["roller"]),
+            ("主扇风机", []),
+            ("  ", []),
+            # the start of the code: the whole of it, a unit's year, in any case
+            (lambda s: s.spray.code, ["spray"]),
+            (lambda s: s.spray.code[:-5], ["spray", "screened"]),
+            (lambda s: s.spray.code[:-5].lower(), ["spray", "screened"]),
+            (lambda s: s.spray.code[5:], []),
+        ],
+    )
+    def test_an_original_is_found_by_its_code_or_words_of_its_title(
+        self, as_person, org, submitted, duplicated, text, found
+    ):
+        text = text(submitted) if callable(text) else text
+        client = as_person(org.official_a)
+        offered = originals_found(client, originals_picker(duplicated), text)
+        assert offered == {getattr(submitted, name).pk for name in found}
+
+    def test_the_page_searches_the_picker_and_lists_no_proposal(
+        self, as_person, org, make_proposal, submitted, duplicated
+    ):
+        """The entry's page holds one box searching its picker, not a list of
+        the proposals the official sees: more of them cost it no query and
+        add nothing to it (only the similar ones are shown beside it)."""
+        client = as_person(fresh(org.official_a))
+        page = url("proposal-detail", duplicated)
+        with CaptureQueriesContext(connection) as before:
+            html = client.get(page).content.decode()
+        assert picker_of(html, "duplicate_of") == originals_picker(duplicated)
+        assert '<select name="duplicate_of"' not in html
+        for unlike in (submitted.roller, submitted.screened):
+            assert unlike.title not in html
+            assert unlike.code not in html
+        more = [make_proposal(org.colleague_a, title=f"主扇风机节能改造（{n}）") for n in range(12)]
+        Proposal.objects.filter(pk__in=[p.pk for p in more]).update(
+            submitted_at=duplicated.submitted_at - datetime.timedelta(days=1)
+        )
+        assert {p.pk for p in more} <= originals_found(
+            client, originals_picker(duplicated), "主扇风机"
+        )
+        client = as_person(fresh(org.official_a))
+        with CaptureQueriesContext(connection) as after:
+            html_after = client.get(page).content.decode()
+        assert len(after) == len(before)
+        assert len(html_after) == len(html)
+        assert all(p.code not in html_after for p in more)
+
+    def test_without_javascript_the_box_takes_a_code(self, as_person, org, submitted, duplicated):
+        response = as_person(org.official_a).post(
+            url("proposal-mark-duplicate", duplicated),
+            {"duplicate_of_key": submitted.spray.code},
+        )
+        assert response.status_code == 302
+        duplicated.refresh_from_db()
+        assert (duplicated.status, duplicated.duplicate_of) == (Status.DUPLICATE, submitted.spray)
+
+    @pytest.mark.parametrize(
+        ("typed", "says"),
+        [
+            # a later proposal the official lists: the service says why
+            ("later", "The original is an earlier proposal."),
+            # company B's, outside company A's official's scope
+            ("spray_b", "%(value)s is not among your choices."),
+        ],
+    )
+    def test_a_code_typed_that_is_no_original_is_refused_beside_the_box(
+        self, as_person, org, make_proposal, submitted, duplicated, typed, says
+    ):
+        later = make_proposal(org.colleague_a, title="井下喷雾降尘装置节水改造（三）")
+        code = (later if typed == "later" else submitted.spray_b).code
+        response = as_person(org.official_a).post(
+            url("proposal-mark-duplicate", duplicated), {"duplicate_of_key": code}
+        )
+        assert response.status_code == 400
+        error_beside(response.content.decode(), "duplicate_of", zh(says, value=code))
+        duplicated.refresh_from_db()
+        assert (duplicated.status, duplicated.duplicate_of) == (Status.SUBMITTED, None)
+
+    @pytest.mark.parametrize(
+        ("who", "code"),
+        [
+            ("official_a", 200),
+            ("group_official", 200),
+            ("admin", 200),
+            ("worker_a", 403),  # the author: sees it, does not screen it
+            ("colleague_a", 404),
+            ("worker_b", 404),
+            ("official_b", 404),
+        ],
+    )
+    def test_only_the_officials_over_the_entry_use_its_picker(
+        self, as_person, org, submitted, duplicated, who, code
+    ):
+        answer = as_person(getattr(org, who)).get(
+            originals_picker(duplicated), {"q": submitted.spray.code}
+        )
+        assert answer.status_code == code
+        if code == 200:
+            assert [row["id"] for row in answer.json()["results"]] == [submitted.spray.pk]
+        else:
+            assert b'"results"' not in answer.content
+
+    def test_a_search_costs_the_same_queries_whatever_is_typed(
+        self, as_person, org, submitted, duplicated, django_assert_num_queries
+    ):
+        # The session, the user, their scope (two), the entry and what the
+        # official may do with it, the search.
+        client = as_person(fresh(org.official_a))
+        for text in ("喷雾降尘", "井下喷雾降尘装置节水改造", submitted.spray.code, "2026-a", "无"):
+            with django_assert_num_queries(7):
+                client.get(originals_picker(duplicated), {"q": text})
+
+    @pytest.mark.parametrize("blind", [True, False])
+    def test_a_proposal_the_official_reviews_blind_is_neither_offered_nor_named(
+        self, as_person, org, submitted, duplicated, blind
+    ):
+        """Company A's official reviews company B's spray_b (the title of the
+        entry's original): in a blind campaign they read it only to score it,
+        so neither the picker, the similar proposals beside the entry (on its
+        page and in the queue) nor the service offer it or name its code or
+        author; in a campaign that names its authors it is offered as any
+        proposal they read."""
+        spray_b = submitted.spray_b
+        services.proposal_screen(proposal_id=spray_b.pk, by=org.group_official)
+        services.reviewers_assign(
+            proposal_id=spray_b.pk, by=org.group_official, reviewers=[org.official_a]
+        )
+        Campaign.objects.filter(pk=spray_b.campaign_id).update(blind_review=blind)
+        client = as_person(org.official_a)
+        address = originals_picker(duplicated)
+        assert (spray_b.pk in originals_found(client, address, spray_b.code)) == (not blind)
+        assert (spray_b.pk in originals_found(client, address, "喷雾降尘")) == (not blind)
+        page = client.get(url("proposal-detail", duplicated)).content.decode()
+        queue = client.get(QUEUE, {"page_size": 50}).content.decode()
+        for html in (page, queue):
+            beside = similar_beside(html, duplicated)
+            assert (spray_b.code in beside) == (not blind)
+            assert (spray_b.pk in one_click_offers(html, duplicated)) == (not blind)
+            if blind:
+                assert spray_b.code not in html
+                assert org.worker_b.full_name not in html
+                assert url("proposal-detail", spray_b) not in html
+        assert duplicate_marked(org.official_a, duplicated, spray_b) == (not blind)
+        response = client.post(
+            url("proposal-mark-duplicate", duplicated),
+            {"duplicate_of": spray_b.pk, "next": QUEUE},
+        )
+        assert response.status_code == (400 if blind else 302)
+        if blind:
+            assert spray_b.code not in response.content.decode()
 
 
 # The outcomes that need more than a click, with what their form sends (given `submitted`).

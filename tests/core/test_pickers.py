@@ -247,6 +247,7 @@ PEOPLE_HINT = "输入姓名、拼音或编号"
 UNIT_HINT = "输入单位名称或代码"
 STUDIO_HINT = "输入工作室名称或代码"
 TITLE_HINT = "输入标题中的文字或编号"
+PROPOSAL_HINT = "输入提案编号或标题中的文字"
 
 
 @pytest.mark.parametrize(
@@ -264,6 +265,7 @@ TITLE_HINT = "输入标题中的文字或编号"
         ("pairing-studios", STUDIO_HINT),
         ("problems", TITLE_HINT),
         ("achievements", TITLE_HINT),
+        ("duplicate-originals", PROPOSAL_HINT),
     ],
 )
 def test_a_pickers_box_says_what_its_records_are_found_by(source, hint):
