@@ -110,8 +110,11 @@ class ProposalBriefSerializer(serializers.Serializer):
 
 class CoAuthorSerializer(serializers.Serializer):
     person = PersonBriefSerializer(read_only=True)
+    # A co-author the proposal names already is taken even if the writer no
+    # longer sees them (proposal_update keeps them).
     person_id = ScopedPrimaryKeyRelatedField(
         scope=people_visible_to,
+        kept=lambda proposal: proposal.co_authors.values("person_id"),
         queryset=User.objects.all(),
         write_only=True,
         label=gettext_lazy("Person"),

@@ -152,17 +152,24 @@ def _links_checked(proposal: Proposal, author: User, by: User, changes: dict) ->
         )
 
 
-def _credit_checked(author: User, by: User, author_share, co_authors) -> tuple[Decimal, list]:
+def _credit_checked(
+    author: User, by: User, author_share, co_authors, credited=()
+) -> tuple[Decimal, list]:
     """Author's share and co-authors: each once, each one the co-author picker
     offers `by` writing for `author` (`co_authors_offered`: people both may
-    see), shares together exactly 100 %."""
+    see) or already `credited` by the proposal (on an update: they stay even
+    if out of that view since, people_checked), shares together exactly 100 %."""
     rows = list(co_authors)
     ensure(
         author.pk not in {person.pk for person, _share in rows},
         ValidationError({"co_authors": _("The author is not also a co-author.")}),
     )
     people_checked(
-        [person for person, _share in rows], by, "co_authors", among=co_authors_offered(by, author)
+        [person for person, _share in rows],
+        by,
+        "co_authors",
+        among=co_authors_offered(by, author),
+        credited=credited,
     )
     if author_share is None:
         author_share = Decimal(100) - sum((Decimal(share) for _p, share in rows), Decimal(0))
@@ -302,7 +309,8 @@ def proposal_create(
 @transaction.atomic
 def proposal_update(*, proposal_id: int, by: User, **changes) -> Proposal:
     """Save the author's changes to a draft or a returned proposal (only the
-    fields sent; the phone page sends them as the worker types)."""
+    fields sent; the phone page sends them as the worker types). Co-authors
+    named already stay even if no longer offered; a new one must be."""
     proposal = locked_proposal(proposal_id, by)
     ensure_author_side(proposal, by)
     unknown = set(changes) - PROPOSAL_FIELDS
@@ -324,7 +332,12 @@ def proposal_update(*, proposal_id: int, by: User, **changes) -> Proposal:
             if co_authors is not None
             else [(c.person, c.share) for c in proposal.co_authors.select_related("person")]
         )
-        share, rows = _credit_checked(proposal.author, by, changes.pop("author_share", None), rows)
+        # Co-authors named already stay, whether or not they are still
+        # offered (one who has moved out of the author's view since).
+        credited = proposal.co_authors.values_list("person_id", flat=True)
+        share, rows = _credit_checked(
+            proposal.author, by, changes.pop("author_share", None), rows, credited
+        )
         proposal.author_share = share
         _set_co_authors(proposal, rows)
     title_changed = "title" in changes and changes["title"] != proposal.title

@@ -378,6 +378,31 @@ class TestProposalUpdate:
         assert (fresh.status, fresh.code, fresh.title) == ("draft", None, COMPLETE["title"])
         assert (fresh.author, fresh.campaign) == (org.worker_a, campaigns.open)
 
+    def test_a_co_author_who_moved_out_of_the_authors_view_is_sent_back_as_read(
+        self, api, org, make_proposal
+    ):
+        """A co-author who has moved to company B since, whom the author no
+        longer sees: a new title with the co-authors as read (their share
+        changed) is saved; someone new outside the author's view is a 400."""
+        mover = PersonFactory(org_unit=org.team_a102)
+        proposal = make_proposal(org.worker_a, submit=False, co_authors=[(mover, Decimal(40))])
+        type(mover).objects.filter(pk=mover.pk).update(org_unit=org.team_b101)
+        api.force_authenticate(org.worker_a)
+        read = api.get(url(proposal)).json()["co_authors"]
+        sent = [{"person_id": row["person"]["id"], "share": "30"} for row in read]
+        body = {"title": "改名", "author_share": "70", "co_authors": sent}
+        response = api.patch(url(proposal), body, format="json")
+        assert response.status_code == 200, response.content
+        assert [(c["person"]["id"], c["share"]) for c in response.json()["co_authors"]] == [
+            (mover.pk, "30.00")
+        ]
+        assert response.json()["title"] == "改名"
+        newcomer = PersonFactory(org_unit=org.team_b101)
+        sent = [*sent, {"person_id": newcomer.pk, "share": "10"}]
+        body = {"author_share": "60", "co_authors": sent}
+        assert "co_authors" in field_errors(api.patch(url(proposal), body, format="json"))
+        assert list(proposal.co_authors.values_list("person", flat=True)) == [mover.pk]
+
     def test_co_author_may_read_but_not_edit_403(self, api, org, make_proposal):
         proposal = make_proposal(org.worker_a, co_authors=[(org.colleague_a, Decimal(40))])
         services.proposal_return(proposal_id=proposal.pk, by=org.official_a, comment="补充")

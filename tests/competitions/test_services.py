@@ -369,6 +369,37 @@ class TestProposalUpdate:
         proposal.refresh_from_db()
         assert proposal.author_share == Decimal(75)
 
+    def test_a_co_author_who_moved_out_of_the_authors_view_stays(self, org, make_proposal):
+        """A co-author who has moved to company B since, whom the author no
+        longer sees, stays through the author's edits, their share changed
+        too; only someone newly named must be someone the author may see."""
+        mover = PersonFactory(org_unit=org.team_a102)
+        proposal = make_proposal(org.worker_a, submit=False, co_authors=[(mover, Decimal(40))])
+        type(mover).objects.filter(pk=mover.pk).update(org_unit=org.team_b101)
+        services.proposal_update(
+            proposal_id=proposal.pk,
+            by=org.worker_a,
+            title="皮带机托辊更换工具改进",
+            author_share=Decimal(70),
+            co_authors=[(mover, Decimal(30))],
+        )
+        proposal.refresh_from_db()
+        assert (proposal.title, proposal.author_share) == ("皮带机托辊更换工具改进", Decimal(70))
+        rows = list(proposal.co_authors.values_list("person", "position", "share"))
+        assert rows == [(mover.pk, 1, Decimal(30))]
+        newcomer = PersonFactory(org_unit=org.team_b101)
+        with pytest.raises(ValidationError) as refused:
+            services.proposal_update(
+                proposal_id=proposal.pk,
+                by=org.worker_a,
+                author_share=Decimal(60),
+                co_authors=[(mover, Decimal(30)), (newcomer, Decimal(10))],
+            )
+        assert refused.value.message_dict["co_authors"] == [
+            f"以下人员不在您的范围内：{newcomer.full_name}。"
+        ]
+        assert list(proposal.co_authors.values_list("person", flat=True)) == [mover.pk]
+
     @pytest.mark.parametrize(
         "status", [Status.SUBMITTED, Status.WITHDRAWN, Status.UNDER_REVIEW, Status.NOT_ELIGIBLE]
     )
