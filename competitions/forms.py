@@ -171,13 +171,15 @@ class ProposalForm(ServiceValidatedModelForm):
 CoAuthorFormSet = person_share_formset(min_num=0)
 
 
-def co_author_formset(data=None, *, user, author=None, initial=None):
+def co_author_formset(data=None, *, user, author=None, initial=None, kept=None):
     """Co-author rows, each person picked among those `proposal_create` and
     `proposal_update` take from `user` writing for `author`
     (`co_authors_offered`). While the author of an entry on their behalf is
     chosen on the same form, the picker follows the worker chosen there (the
     writer's own directory while none is). Anyone the writer may see is
-    looked up, so that the service can say why someone typed is not taken."""
+    looked up, so that the service can say why someone typed is not taken;
+    `kept` (accounts.pickers.people_kept) are co-authors the proposal names
+    already whom the writer no longer sees, who stay as the service keeps them."""
     keyed = author is not None
     return CoAuthorFormSet(
         data,
@@ -189,6 +191,7 @@ def co_author_formset(data=None, *, user, author=None, initial=None):
             "source": "author-co-authors" if keyed else "people",
             "record_id": author.pk if keyed else None,
             "follows": None if keyed else Follows("author", "author-co-authors"),
+            "kept": kept,
         },
     )
 

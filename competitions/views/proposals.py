@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.pickers import people_kept
 from accounts.selectors import is_official
 from competitions import services
 from competitions.filtersets import ProposalFilterSet
@@ -118,13 +119,17 @@ def _form_page(request, *, campaign, proposal=None):
         campaign=campaign,
         on_behalf=on_behalf,
     )
-    initial = (
-        [{"person": c.person_id, "share": c.share} for c in proposal.co_authors.all()]
-        if proposal
-        else None
-    )
+    credited = list(proposal.co_authors.select_related("person")) if proposal else []
+    initial = [{"person": c.person_id, "share": c.share} for c in credited] if proposal else None
     co_authors = co_author_formset(
-        data, user=user, author=form.proposal_author, initial=None if data else initial
+        data,
+        user=user,
+        author=form.proposal_author,
+        initial=None if data else initial,
+        # Co-authors named already stay though the writer no longer sees them
+        # (proposal_update keeps them); the author's side reads their names
+        # (docs/access.md).
+        kept=people_kept(user, [c.person for c in credited], names_readable=True),
     )
     saved = None
     # A new draft is made only once something is typed: a touch of the form

@@ -4,6 +4,7 @@ page and similar titles."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,6 +30,8 @@ from tests.competitions.pages import (
     url,
     zh,
 )
+from tests.factories import PersonFactory
+from tests.page_html import posted_as_shown
 from tests.uploads import photos_processed
 
 pytestmark = pytest.mark.django_db
@@ -431,6 +434,32 @@ class TestEditRules:
         proposal.refresh_from_db()
         assert (proposal.status, proposal.code) == (Status.SUBMITTED, code)
         assert proposal.expected_effect == "节水四成，每年节水约两万吨。"
+
+    def test_a_co_author_who_moved_out_of_the_authors_view_stays_through_an_edit(
+        self, as_person, org, make_proposal
+    ):
+        """A co-author who has moved to company B since, whom the author no
+        longer sees: the form names them (not their number) and keeps them
+        when the author saves a new title, the form posted as shown."""
+        mover = PersonFactory(org_unit=org.team_a102)
+        proposal = make_proposal(org.worker_a, submit=False, co_authors=[(mover, Decimal(40))])
+        type(mover).objects.filter(pk=mover.pk).update(org_unit=org.team_b101)
+        client = as_person(org.worker_a)
+        address = url("proposal-edit", proposal)
+        html = client.get(address).content.decode()
+        start = html.index('id="proposal-form"')
+        form = html[start : html.index("</form>", start)]
+        chip = f'data-key="#{mover.pk}" data-id="{mover.pk}">{mover.full_name}（原已列入）<'
+        assert chip in form
+        assert mover.employee_no not in form
+        data = posted_as_shown(form)
+        data["title"] = ["皮带机托辊更换工具改进"]
+        response = client.post(address, data)
+        assert response.status_code == 302
+        proposal.refresh_from_db()
+        assert (proposal.title, proposal.author_share) == ("皮带机托辊更换工具改进", Decimal(60))
+        rows = list(proposal.co_authors.values_list("person", "position", "share"))
+        assert rows == [(mover.pk, 1, Decimal(40))]
 
 
 class TestAuthorActions:
