@@ -15,13 +15,14 @@ import json
 from bench.conftest import best_seconds
 
 # The pages compared, by the key each ratio is recorded under (pages_growth_<key>).
-PAGES = ("proposals", "studios", "library", "dashboard", "showcase", "studio", "profile")
+PAGES = ("proposals", "studios", "library", "dashboard", "home", "showcase", "studio", "profile")
 REPEAT = 3
 
 
 def main_pages(studio, person) -> dict[str, str]:
     """The proposal list, the studio list, the achievement library, the
-    dashboard, the showcase, one studio's page and one person's profile."""
+    dashboard, the official's home (the dashboard under "Needs your action"),
+    the showcase, one studio's page and one person's profile."""
     from django.urls import reverse
 
     return {
@@ -29,6 +30,7 @@ def main_pages(studio, person) -> dict[str, str]:
         "studios": reverse("studios:studio-list"),
         "library": reverse("achievements:achievement-list"),
         "dashboard": reverse("reports:dashboard"),
+        "home": reverse("reports:home"),
         "showcase": reverse("showcase:story-list"),
         "studio": reverse("studios:studio-detail", args=[studio.pk]),
         "profile": reverse("showcase:profile", args=[person.pk]),
