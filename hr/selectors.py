@@ -110,10 +110,12 @@ def open_work_of(people: QuerySet[User]) -> list[dict]:
 
     # Through the ids of either side's pairings: an OR of the two INs tests every
     # open pairing of the group against both lists, on every dashboard visit.
+    # (Unordered: SQLite refuses an ORDER BY inside a UNION's parts.)
     theirs = (
         Pairing.objects.filter(mentor__in=people)
+        .order_by()
         .values("pk")
-        .union(Pairing.objects.filter(apprentice__in=people).values("pk"))
+        .union(Pairing.objects.filter(apprentice__in=people).order_by().values("pk"))
     )
     pairings = (
         Pairing.objects.filter(pk__in=theirs, status__in=Pairing.OPEN_STATUSES)
