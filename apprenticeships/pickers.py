@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.pickers import PEOPLE
 from apprenticeships.selectors import mentors_offered, studios_for_pairings
-from core.pickers import register
+from core.pickers import register, register_for_record
 from studios.models import Studio
 from studios.pickers import STUDIOS
 from studios.selectors import studios_visible_to
@@ -31,11 +31,4 @@ def _paired_in(user, studio_id: int) -> Studio:
     return studio
 
 
-register(
-    replace(
-        PEOPLE,
-        name="studio-mentors",
-        scope=lambda user, studio_id: mentors_offered(user, _paired_in(user, studio_id)),
-        for_record=True,
-    )
-)
+register_for_record(PEOPLE, "studio-mentors", _paired_in, mentors_offered)

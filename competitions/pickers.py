@@ -16,8 +16,6 @@ original of a duplicate is found by its code or words of its title among the
 proposals the official may name as the original of that proposal
 (`/pickers/duplicate-originals/<proposal id>/?q=`, `originals_offered`)."""
 
-from dataclasses import replace
-
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +39,7 @@ from competitions.selectors import (
     reviewers_offered,
     studios_offered,
 )
-from core.pickers import PickerSource, register
+from core.pickers import PickerSource, register, register_for_record
 from studios.pickers import STUDIOS
 
 
@@ -56,21 +54,8 @@ def _staffed(user, proposal_id: int) -> Proposal:
     return proposal
 
 
-def _of_proposal(name: str, offered) -> None:
-    """A picker of `offered(user, proposal)`, found, keyed and shown as the
-    people picker finds, keys and shows a person."""
-    register(
-        replace(
-            PEOPLE,
-            name=name,
-            scope=lambda user, proposal_id: offered(user, _staffed(user, proposal_id)),
-            for_record=True,
-        )
-    )
-
-
-_of_proposal("proposal-reviewers", reviewers_offered)
-_of_proposal("proposal-replacements", replacements_offered)
+register_for_record(PEOPLE, "proposal-reviewers", _staffed, reviewers_offered)
+register_for_record(PEOPLE, "proposal-replacements", _staffed, replacements_offered)
 
 register(
     PickerSource(
@@ -94,23 +79,9 @@ def _entered_in(user, campaign_id: int) -> Campaign:
     return campaign
 
 
-register(
-    replace(
-        PEOPLE,
-        name="campaign-authors",
-        scope=lambda user, campaign_id: authors_offered(user, _entered_in(user, campaign_id)),
-        for_record=True,
-    )
-)
+register_for_record(PEOPLE, "campaign-authors", _entered_in, authors_offered)
 
-register(
-    replace(
-        STUDIOS,
-        name="entry-studios",
-        scope=lambda user, campaign_id: entry_studios_offered(user, _entered_in(user, campaign_id)),
-        for_record=True,
-    )
-)
+register_for_record(STUDIOS, "entry-studios", _entered_in, entry_studios_offered)
 
 
 def _written_for(user, author_id: int) -> User:
@@ -123,29 +94,13 @@ def _written_for(user, author_id: int) -> User:
     return author
 
 
-register(
-    replace(
-        STUDIOS,
-        name="author-studios",
-        scope=lambda user, author_id: studios_offered(_written_for(user, author_id)),
-        for_record=True,
-    )
+register_for_record(
+    STUDIOS, "author-studios", _written_for, lambda user, author: studios_offered(author)
 )
-register(
-    replace(
-        PROBLEMS,
-        name="author-problems",
-        scope=lambda user, author_id: origin_problems_offered(
-            user, _written_for(user, author_id)
-        ).select_related("studio"),
-        for_record=True,
-    )
+register_for_record(
+    PROBLEMS,
+    "author-problems",
+    _written_for,
+    lambda user, author: origin_problems_offered(user, author).select_related("studio"),
 )
-register(
-    replace(
-        PEOPLE,
-        name="author-co-authors",
-        scope=lambda user, author_id: co_authors_offered(user, _written_for(user, author_id)),
-        for_record=True,
-    )
-)
+register_for_record(PEOPLE, "author-co-authors", _written_for, co_authors_offered)

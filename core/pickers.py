@@ -25,7 +25,7 @@ see them, but are never offered by the search.
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -56,6 +56,25 @@ _sources: dict[str, PickerSource] = {}
 def register(source: PickerSource) -> PickerSource:
     _sources[source.name] = source
     return source
+
+
+def register_for_record(
+    base: PickerSource,
+    name: str,
+    record_of: Callable,
+    offered: Callable[..., QuerySet],
+) -> PickerSource:
+    """`base`'s picker (found, keyed and shown alike) offering
+    `offered(user, record)` for the record `record_of(user, record_id)`, which
+    refuses (404 or 403) a viewer who may not pick for that record."""
+    return register(
+        replace(
+            base,
+            name=name,
+            scope=lambda user, record_id: offered(user, record_of(user, record_id)),
+            for_record=True,
+        )
+    )
 
 
 def source_named(name: str) -> PickerSource:

@@ -3,14 +3,12 @@ unit picker finds them, among those the unit may be merged into
 (`/pickers/merge-targets/<unit id>/?q=`: `merge_targets`, exactly what
 `unit_merge` takes). The import form picks its unit from `managed-org-units`."""
 
-from dataclasses import replace
-
 from django.shortcuts import get_object_or_404
 
 from accounts.models import OrgUnit
 from accounts.pickers import ORG_UNITS
 from accounts.selectors import org_units_managed_by
-from core.pickers import register
+from core.pickers import register_for_record
 from hr.selectors import merge_targets
 
 
@@ -19,11 +17,4 @@ def _merged(user, unit_id: int) -> OrgUnit:
     return get_object_or_404(org_units_managed_by(user), pk=unit_id)
 
 
-register(
-    replace(
-        ORG_UNITS,
-        name="merge-targets",
-        scope=lambda user, unit_id: merge_targets(user, _merged(user, unit_id)),
-        for_record=True,
-    )
-)
+register_for_record(ORG_UNITS, "merge-targets", _merged, merge_targets)

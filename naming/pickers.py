@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from accounts.pickers import PEOPLE
-from core.pickers import register
+from core.pickers import register, register_for_record
 from naming.models import NamingApplication, NamingCall
 from naming.selectors import (
     experts_offered,
@@ -38,14 +38,7 @@ def _run(user, application_id: int) -> NamingApplication:
     return application
 
 
-register(
-    replace(
-        PEOPLE,
-        name="application-experts",
-        scope=lambda user, application_id: experts_offered(user, _run(user, application_id)),
-        for_record=True,
-    )
-)
+register_for_record(PEOPLE, "application-experts", _run, experts_offered)
 
 
 def _applied_to(user, call_id: int) -> NamingCall:
@@ -60,13 +53,6 @@ def _may_apply(user, call: NamingCall):
     return studios if call.is_open() else studios.none()
 
 
-register(
-    replace(
-        STUDIOS,
-        name="call-studios",
-        scope=lambda user, call_id: _may_apply(user, _applied_to(user, call_id)),
-        for_record=True,
-    )
-)
+register_for_record(STUDIOS, "call-studios", _applied_to, _may_apply)
 
 register(replace(STUDIOS, name="rectifiable-studios", scope=studios_rectifiable_by))

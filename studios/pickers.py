@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.pickers import PEOPLE
-from core.pickers import PickerSource, register
+from core.pickers import PickerSource, register, register_for_record
 from studios.models import Studio
 from studios.selectors import (
     newcomers_offered,
@@ -54,11 +54,4 @@ def _joined(user, studio_id: int) -> Studio:
     return studio
 
 
-register(
-    replace(
-        PEOPLE,
-        name="studio-newcomers",
-        scope=lambda user, studio_id: newcomers_offered(user, _joined(user, studio_id)),
-        for_record=True,
-    )
-)
+register_for_record(PEOPLE, "studio-newcomers", _joined, newcomers_offered)
