@@ -8,14 +8,13 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 
 from accounts import services
 from accounts.models import AccountEvent, OrgUnit, RoleGrant
 from accounts.selectors import org_units_visible_to, people_visible_to
 from tests.factories import grant_official
+from tests.outcomes import takes
 from tests.page_html import error_beside, page_form, picker_of
 from tests.roles import person
 
@@ -116,20 +115,9 @@ def test_an_inactive_person_gets_no_role(org, client):
 # --- The person picker: exactly whom the grant takes ---------------------------------
 
 
-class _Undone(Exception):
-    """Raised to roll back a grant once it has been accepted."""
-
-
 def granted(official, someone, unit) -> bool:
     """Whether `role_grant_by` takes `someone` from `official` (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.role_grant_by(by=official, user=someone, org_unit=unit)
-            raise _Undone
-    except _Undone:
-        return True
-    except ValidationError:
-        return False
+    return takes(lambda: services.role_grant_by(by=official, user=someone, org_unit=unit))
 
 
 def offered(client, picker: str, text: str) -> list[str]:

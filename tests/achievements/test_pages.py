@@ -11,7 +11,6 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -28,6 +27,7 @@ from core.exceptions import Conflict
 from core.models import Attachment
 from tests.achievements.api import new_achievement, new_problem, official_over
 from tests.factories import PersonFactory
+from tests.outcomes import takes
 from tests.page_html import page_form, picker_of, posted_as_shown
 
 pytestmark = pytest.mark.django_db
@@ -477,10 +477,6 @@ CREATE_PAGE = {
 BOX = {"team": "team", "contributors": "contributors-0-person", "inventors": "inventors"}
 
 
-class _Undone(Exception):
-    """Raised to roll back a record once the service has taken it."""
-
-
 def credit(by, studios, field, someone, record=None):
     """A dust-studio record crediting `someone` alone in `field`, logged by
     `by`, or `record` changed by `by` to credit them instead."""
@@ -522,14 +518,7 @@ def credit(by, studios, field, someone, record=None):
 
 def credited(by, studios, field, someone, record=None) -> bool:
     """Whether the service takes `someone` in `field` from `by` (rolled back)."""
-    try:
-        with transaction.atomic():
-            credit(by, studios, field, someone, record)
-            raise _Undone
-    except _Undone:
-        return True
-    except (ValidationError, Conflict):
-        return False
+    return takes(lambda: credit(by, studios, field, someone, record), ValidationError, Conflict)
 
 
 def found(client, address: str, text: str) -> list[str]:

@@ -5,8 +5,6 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import OrgUnit, SkillLevel
@@ -19,6 +17,7 @@ from studios.services import membership_add
 from tests.apprenticeships.conftest import days_ago
 from tests.apprenticeships.pages import NEW, form_error, iso, person, snapshot, today, url, zh
 from tests.factories import PersonFactory
+from tests.outcomes import takes
 from tests.page_html import error_beside, form_of, page_form, picker_searches
 
 pytestmark = pytest.mark.django_db
@@ -180,27 +179,20 @@ class TestPropose:
 # --- The pickers: exactly what the proposal takes -------------------------------------
 
 
-class _Undone(Exception):
-    """Raised to roll back a proposal once it has been accepted."""
-
-
 def proposed(by, **parts) -> bool:
     """Whether `pairing_propose` takes `parts` (mentor, apprentice, studio)
     from `by` (its work rolled back)."""
-    try:
-        with transaction.atomic():
-            services.pairing_propose(
-                by=by,
-                starts_on=today(),
-                planned_end_on=today() + datetime.timedelta(days=365),
-                target_skill_level=SkillLevel.INTERMEDIATE,
-                **parts,
-            )
-            raise _Undone
-    except _Undone:
-        return True
-    except ValidationError:
-        return False
+
+    def call():
+        services.pairing_propose(
+            by=by,
+            starts_on=today(),
+            planned_end_on=today() + datetime.timedelta(days=365),
+            target_skill_level=SkillLevel.INTERMEDIATE,
+            **parts,
+        )
+
+    return takes(call)
 
 
 def offered(client, picker: str, text: str) -> list[str]:

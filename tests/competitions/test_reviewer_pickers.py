@@ -10,7 +10,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 
 from accounts.selectors import people_visible_to
@@ -21,6 +20,7 @@ from tests.competitions.pages import fresh, url
 from tests.competitions.review_steps import assign
 from tests.competitions.states import proposal_in, review_snapshot
 from tests.factories import PersonFactory
+from tests.outcomes import takes
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -87,20 +87,9 @@ def test_the_group_office_is_offered_people_of_every_company(as_person, org, sta
     assert offered(client, "reviewers", staffed.spray, "worker") == ["worker_b"]
 
 
-class _Undone(Exception):
-    """Raised to roll back a service's work once it has been accepted."""
-
-
 def accepted(service, **kwargs) -> bool:
     """Whether `service` takes `kwargs` (its work rolled back either way)."""
-    try:
-        with transaction.atomic():
-            service(**kwargs)
-            raise _Undone
-    except _Undone:
-        return True
-    except ValidationError:
-        return False
+    return takes(lambda: service(**kwargs))
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -7,8 +7,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +31,7 @@ from tests.competitions.pages import (
     zh,
 )
 from tests.factories import PersonFactory, grant_official, make_campaign
+from tests.outcomes import takes
 from tests.page_html import error_beside, picker_of, picker_searches
 from tests.world import shared_data
 
@@ -131,22 +131,15 @@ def screening_post(client, name, proposal, **data):
     return client.post(url(name, proposal), data)
 
 
-class _Undone(Exception):
-    """Raised to roll back a duplicate mark once it has been made."""
-
-
 def duplicate_marked(official, proposal, original) -> bool:
     """Whether `proposal_mark_duplicate` takes `original` for `proposal` (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.proposal_mark_duplicate(
-                proposal_id=proposal.pk, by=official, duplicate_of=original
-            )
-            raise _Undone
-    except _Undone:
-        return True
-    except ValidationError:
-        return False
+
+    def call():
+        services.proposal_mark_duplicate(
+            proposal_id=proposal.pk, by=official, duplicate_of=original
+        )
+
+    return takes(call)
 
 
 def one_click_offers(html, proposal) -> dict[int, bool]:
@@ -646,23 +639,14 @@ def authors_offered(client, campaign, text: str) -> list[str]:
     return sorted(row["key"] for row in answer.json()["results"])
 
 
-class _Undone(Exception):
-    """Raised to roll back an entry once it has been accepted."""
-
-
 def entry_accepted(official, campaign, author, **links) -> bool:
     """Whether `proposal_create` takes `author` (and `links`) from `official`
     (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.proposal_create(
-                by=official, campaign=campaign, author=author, **COMPLETE, **links
-            )
-            raise _Undone
-    except _Undone:
-        return True
-    except ValidationError:
-        return False
+
+    def call():
+        services.proposal_create(by=official, campaign=campaign, author=author, **COMPLETE, **links)
+
+    return takes(call)
 
 
 def the(org, entry, name):
@@ -767,14 +751,7 @@ def boxes(html: str, read=picker_of) -> dict[str, str]:
 
 def updated(official, proposal, **changes) -> bool:
     """Whether `proposal_update` takes `changes` from `official` (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.proposal_update(proposal_id=proposal.pk, by=official, **changes)
-            raise _Undone
-    except _Undone:
-        return True
-    except ValidationError:
-        return False
+    return takes(lambda: services.proposal_update(proposal_id=proposal.pk, by=official, **changes))
 
 
 def entered_for(official, author, campaign) -> Proposal:

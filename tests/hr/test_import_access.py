@@ -5,8 +5,6 @@ queries for the lists."""
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import OrgUnit, User
@@ -15,6 +13,7 @@ from hr import services
 from hr.models import ImportRun
 from tests.hr.imports import PEOPLE_HEADER, csv_file, media_root, person_row  # noqa: F401
 from tests.lists import ListCase, each_list
+from tests.outcomes import takes
 from tests.page_html import error_beside, picker_of
 from tests.roles import person
 from tests.world import shared_data
@@ -232,22 +231,15 @@ def test_a_bad_upload_on_the_page_is_a_400_with_the_reason(org, client):
     assert not ImportRun.objects.exists()
 
 
-class _Undone(Exception):
-    """Raised to roll back an upload once it has been accepted."""
-
-
 def requested(official, unit) -> bool:
     """Whether `import_request` takes `unit` from `official` (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.import_request(
-                by=official, kind="people", upload=csv_file(PEOPLE_HEADER, ROWS), org_unit=unit
-            )
-            raise _Undone
-    except _Undone:
-        return True
-    except ValidationError:
-        return False
+
+    def call():
+        services.import_request(
+            by=official, kind="people", upload=csv_file(PEOPLE_HEADER, ROWS), org_unit=unit
+        )
+
+    return takes(call)
 
 
 def offered(client, picker: str, text: str) -> list[str]:

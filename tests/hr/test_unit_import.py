@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 
@@ -15,6 +14,7 @@ from hr import services
 from hr.models import ImportRun
 from studios.models import Studio
 from tests.hr.imports import UNITS_HEADER, applied, csv_file, media_root, previewed  # noqa: F401
+from tests.outcomes import takes
 from tests.page_html import error_beside, picker_of
 from tests.roles import person
 
@@ -188,20 +188,14 @@ def test_the_unit_page_is_for_the_officials_over_the_unit(org, studios, client, 
 # ── the merge form's picker: exactly the units the merge takes ─────────────
 
 
-class _Undone(Exception):
-    """Raised to roll back a merge once it has been accepted."""
-
-
 def merged(official, unit, into) -> bool:
     """Whether `unit_merge` takes `into` for `unit` from `official` (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.unit_merge(unit=unit, into=into, by=official)
-            raise _Undone
-    except _Undone:
-        return True
-    except (ValidationError, Conflict, Http404):
-        return False
+    return takes(
+        lambda: services.unit_merge(unit=unit, into=into, by=official),
+        ValidationError,
+        Conflict,
+        Http404,
+    )
 
 
 def offered(client, picker: str, text: str) -> list[str]:

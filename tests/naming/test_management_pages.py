@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -19,6 +18,7 @@ from studios.models import Honour, RecognitionList, Studio
 from studios.selectors import studios_visible_to
 from tests.lists import ListCase, each_list
 from tests.naming.conftest import deadline_passed
+from tests.outcomes import takes
 from tests.page_html import picker_of
 from tests.world import shared_data
 
@@ -50,22 +50,15 @@ def test_the_office_opens_a_rectification_from_the_studio_page(as_person, manage
     assert answer.status_code == 302 and answer.url == detail(rectification)
 
 
-class _Undone(Exception):
-    """Raised to roll back a rectification once it has been opened."""
-
-
 def rectification_opened(office, studio) -> bool:
     """Whether `rectification_open` takes `studio` from `office` (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.rectification_open(
-                by=office, studio=studio, reason="无成果", plan="限期整改", deadline=IN_30_DAYS
-            )
-            raise _Undone
-    except _Undone:
-        return True
-    except (ValidationError, PermissionDenied, Conflict):
-        return False
+
+    def call():
+        services.rectification_open(
+            by=office, studio=studio, reason="无成果", plan="限期整改", deadline=IN_30_DAYS
+        )
+
+    return takes(call, ValidationError, PermissionDenied, Conflict)
 
 
 @pytest.mark.parametrize("office", ["official_a", "group_official", "admin"])

@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from studios.services import membership_add
 from tests.factories import PersonFactory
 from tests.lists import ListCase, each_list
 from tests.naming.conftest import RUBRIC
+from tests.outcomes import takes
 from tests.page_html import error_beside, page_form, picker_of
 from tests.roles import person
 from tests.world import shared_data
@@ -66,23 +66,20 @@ def found(client, address: str, text: str) -> list[str]:
 
 def call_opened(official, unit) -> bool:
     """Whether `naming_call_create` takes `unit` from `official` (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.naming_call_create(
-                by=official,
-                title="命名",
-                level=Level.ENTERPRISE,
-                year=2026,
-                org_unit=unit,
-                deadline=timezone.localdate() + datetime.timedelta(days=9),
-                quota=1,
-                rubric=RUBRIC,
-            )
-            raise _Undone
-    except _Undone:
-        return True
-    except ValidationError:
-        return False
+
+    def call():
+        services.naming_call_create(
+            by=official,
+            title="命名",
+            level=Level.ENTERPRISE,
+            year=2026,
+            org_unit=unit,
+            deadline=timezone.localdate() + datetime.timedelta(days=9),
+            quota=1,
+            rubric=RUBRIC,
+        )
+
+    return takes(call)
 
 
 @pytest.mark.parametrize("official", ["official_a", "group_official"])
@@ -131,14 +128,11 @@ def test_a_typed_closed_unit_is_refused_beside_the_box_with_the_reason(as_person
 def applied(official, call, studio) -> bool:
     """Whether `naming_application_create` takes `studio` from `official`
     (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.naming_application_create(by=official, call=call, studio=studio)
-            raise _Undone
-    except _Undone:
-        return True
-    except (ValidationError, Conflict):
-        return False
+    return takes(
+        lambda: services.naming_application_create(by=official, call=call, studio=studio),
+        ValidationError,
+        Conflict,
+    )
 
 
 @pytest.mark.parametrize("official", ["official_a", "group_official"])
@@ -300,20 +294,9 @@ def offered(client, application, text: str) -> list[str]:
     return sorted(row["key"] for row in answer.json()["results"])
 
 
-class _Undone(Exception):
-    """Raised to roll back a service's work once it has been accepted."""
-
-
 def accepted(**kwargs) -> bool:
     """Whether `naming_experts_assign` takes `kwargs` (its work rolled back)."""
-    try:
-        with transaction.atomic():
-            services.naming_experts_assign(**kwargs)
-            raise _Undone
-    except _Undone:
-        return True
-    except ValidationError:
-        return False
+    return takes(lambda: services.naming_experts_assign(**kwargs))
 
 
 def deactivate(person) -> None:

@@ -5,7 +5,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import OrgUnit
@@ -15,6 +14,7 @@ from studios import services
 from studios.models import Assessment, Membership, RecognitionList, Studio
 from studios.selectors import studios_visible_to
 from tests.factories import PersonFactory, grant_official
+from tests.outcomes import takes
 from tests.page_html import error_beside, form_of, page_form, picker_of
 
 pytestmark = pytest.mark.django_db
@@ -339,20 +339,13 @@ def found(client, address: str, text: str) -> list[str]:
     return [row["key"] for row in answer.json()["results"]]
 
 
-class _Undone(Exception):
-    """Raised to roll back an honour once it has been accepted."""
-
-
 def honoured(official, recognition_list, **honour) -> bool:
     """Whether `honour_create` takes `honour` from `official` (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.honour_create(by=official, recognition_list=recognition_list, **honour)
-            raise _Undone
-    except _Undone:
-        return True
-    except (ValidationError, Conflict):
-        return False
+    return takes(
+        lambda: services.honour_create(by=official, recognition_list=recognition_list, **honour),
+        ValidationError,
+        Conflict,
+    )
 
 
 @pytest.fixture
@@ -381,78 +374,63 @@ def honours(studios):
 
 def added(by, studio, someone) -> bool:
     """Whether `membership_add` takes `someone` into `studio` from `by` (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.membership_add(studio_id=studio.pk, by=by, person=someone)
-            raise _Undone
-    except _Undone:
-        return True
-    except (ValidationError, Conflict):
-        return False
+    return takes(
+        lambda: services.membership_add(studio_id=studio.pk, by=by, person=someone),
+        ValidationError,
+        Conflict,
+    )
 
 
 def registered(by, **studio) -> bool:
     """Whether `studio_create` registers a studio from `by` (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.studio_create(
-                by=by,
-                name="新工作室",
-                code="NEW-1",
-                kind=Studio.Kind.EMPLOYEE,
-                speciality="支护",
-                founded_on=datetime.date(2024, 3, 1),
-                **studio,
-            )
-            raise _Undone
-    except _Undone:
-        return True
-    except (ValidationError, Conflict):
-        return False
+
+    def call():
+        services.studio_create(
+            by=by,
+            name="新工作室",
+            code="NEW-1",
+            kind=Studio.Kind.EMPLOYEE,
+            speciality="支护",
+            founded_on=datetime.date(2024, 3, 1),
+            **studio,
+        )
+
+    return takes(call, ValidationError, Conflict)
 
 
 def handed_over(by, studio, someone) -> bool:
     """Whether `studio_update` makes `someone` the leader of `studio` (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.studio_update(studio_id=studio.pk, by=by, leader=someone)
-            raise _Undone
-    except _Undone:
-        return True
-    except (ValidationError, Conflict):
-        return False
+    return takes(
+        lambda: services.studio_update(studio_id=studio.pk, by=by, leader=someone),
+        ValidationError,
+        Conflict,
+    )
 
 
 def recorded(by, **recognition_list) -> bool:
     """Whether `recognition_list_create` records a list from `by` (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.recognition_list_create(
-                by=by,
-                title="市级",
-                level=RecognitionList.Level.MUNICIPAL,
-                conferred_by="市总工会",
-                year=2025,
-                total_named=10,
-                **recognition_list,
-            )
-            raise _Undone
-    except _Undone:
-        return True
-    except (ValidationError, Conflict):
-        return False
+
+    def call():
+        services.recognition_list_create(
+            by=by,
+            title="市级",
+            level=RecognitionList.Level.MUNICIPAL,
+            conferred_by="市总工会",
+            year=2025,
+            total_named=10,
+            **recognition_list,
+        )
+
+    return takes(call, ValidationError, Conflict)
 
 
 def moved(by, recognition_list, unit) -> bool:
     """Whether `recognition_list_update` moves `recognition_list` to `unit` (rolled back)."""
-    try:
-        with transaction.atomic():
-            services.recognition_list_update(list_id=recognition_list.pk, by=by, org_unit=unit)
-            raise _Undone
-    except _Undone:
-        return True
-    except (ValidationError, Conflict):
-        return False
+    return takes(
+        lambda: services.recognition_list_update(list_id=recognition_list.pk, by=by, org_unit=unit),
+        ValidationError,
+        Conflict,
+    )
 
 
 def member_form(html: str, studio) -> str:
