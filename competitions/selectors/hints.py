@@ -3,17 +3,15 @@ proposal being screened (see competitions.similarity for the grams), and the
 originals a proposal may be marked a duplicate of, found by code or title."""
 
 import copy
+import math
 from collections import defaultdict
 
 from django.db import connection
 from django.db.models import (
     Count,
-    F,
-    FloatField,
     Q,
     QuerySet,
 )
-from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from competitions.models import (
@@ -148,21 +146,39 @@ def similar_proposals(user, title: str, *, exclude_id: int | None = None, limit:
     grams = title_grams(title)
     if not grams:
         return []
-    pool = similarity_pool(user)
-    if exclude_id is not None:
-        pool = pool.exclude(pk=exclude_id)
-    # Filtering on the grams before counting them counts only the shared ones.
-    ranked = (
-        pool.filter(title_grams__gram__in=grams)
-        .annotate(common=Count("title_grams"))
-        .annotate(
-            similarity=Cast(2 * F("common"), FloatField())
-            / Cast(F("title_gram_count") + len(grams), FloatField())
-        )
-        .filter(similarity__gte=SIMILARITY_THRESHOLD)
-        .order_by("-similarity", "-id")
+    # Scored from the gram index alone, then only the titles that pass are
+    # checked against the viewer's scope. Scoping first read every proposal
+    # the viewer may see (a group official's: all of them) and grouped their
+    # joined rows: 150 ms beside 100,000 proposals sharing no gram with the
+    # title, where the grams alone take 6 ms. A Dice score of t needs at least
+    # t·n / (2 − t) shared grams however short the other title, which bounds
+    # the candidates before their own gram counts are read.
+    fewest_shared = math.ceil(SIMILARITY_THRESHOLD * len(grams) / (2 - SIMILARITY_THRESHOLD))
+    candidates = (
+        TitleGram.objects.filter(gram__in=grams)
+        .order_by()
+        .values("proposal_id")
+        .annotate(shared=Count("*"))
+        .filter(shared__gte=fewest_shared)
     )
-    return list(ranked[:limit])
+    shared = dict(candidates.values_list("proposal_id", "shared"))
+    shared.pop(exclude_id, None)
+    seen = (
+        similarity_pool(user)
+        .filter(pk__in=candidates.values("proposal_id"))
+        .order_by()
+        .values_list("pk", "title_gram_count")
+    )
+    scores = {}
+    for pk, gram_count in seen:
+        score = dice(shared.get(pk, 0), gram_count, len(grams))
+        if score >= SIMILARITY_THRESHOLD:
+            scores[pk] = score
+    best = sorted(scores, key=lambda pk: (-scores[pk], -pk))[:limit]
+    found = similarity_pool(user).in_bulk(best)
+    for pk in best:
+        found[pk].similarity = scores[pk]
+    return [found[pk] for pk in best]
 
 
 def similar_for_each(user, proposals, *, limit: int = 3) -> dict[int, list[Proposal]]:
