@@ -60,8 +60,11 @@ def studio_record(studio: Studio, *, output_years: int, today=None) -> dict:
         "founded_on": studio.founded_on.isoformat(),
         "years_founded": _full_years(studio.founded_on, today),
         "members": Membership.objects.filter(studio=studio, left_on__isnull=True).count(),
-        "studio_honours": _honours(Honour.objects.filter(studio=studio)),
-        "leader_honours": _honours(Honour.objects.filter(person_id=studio.leader_id)),
+        # Titles held today: a revoked one (摘牌) no longer counts.
+        "studio_honours": _honours(Honour.objects.filter(studio=studio, revoked_on__isnull=True)),
+        "leader_honours": _honours(
+            Honour.objects.filter(person_id=studio.leader_id, revoked_on__isnull=True)
+        ),
         "output_since": since.isoformat(),
         "achievements": achievements.count(),
         "patents": Patent.objects.filter(studio=studio, filed_on__gte=since).count(),

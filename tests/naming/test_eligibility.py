@@ -99,6 +99,21 @@ def test_a_met_condition_passes_with_its_evidence(naming_calls, provincial_list)
     assert checks["members"].passed and checks["years_founded"].passed
 
 
+def test_a_revoked_title_is_no_longer_held(naming_calls, provincial_list):
+    studios = naming_calls.studios
+    official = studios.org.group_official
+    studio_services.honour_create(
+        by=official, recognition_list=provincial_list, studio=studios.dust
+    )
+    call = naming_calls.enterprise
+    call.prior_level = Level.MUNICIPAL
+    assert {c.code: c.passed for c in eligibility_now(call, studios.dust)}["prior_title"]
+    studio_services.studio_delist(studio_id=studios.dust.pk, by=official, reason="连续两年无成果")
+    check = {c.code: c for c in eligibility_now(call, studios.dust)}["prior_title"]
+    assert not check.passed
+    assert provincial_list.title not in check.explanation
+
+
 def test_submitting_a_failing_application_is_refused_with_every_reason(
     api, strict_call, naming_calls
 ):
