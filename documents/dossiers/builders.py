@@ -86,6 +86,7 @@ def _members(document, dossier: StudioDossier) -> None:
     def honours_of(person_id):
         return "、".join(
             f"{honour.recognition_list.year} {honour.get_personal_title_display()}"
+            + ("" if honour.revoked_on is None else f"（{_standing(honour)}）")
             for honour in dossier.personal_honours.get(person_id, [])
         )
 
@@ -217,20 +218,29 @@ def _apprentices(document, dossier: StudioDossier) -> None:
     )
 
 
+def _standing(honour) -> str:
+    """Whether the honour is still held: a revoked one (摘牌) stays in the
+    record, marked with its date, never listed as if it were held."""
+    if honour.revoked_on is None:
+        return pgettext("honour", "Held")
+    return _("Revoked on %(date)s") % {"date": honour.revoked_on}
+
+
 def _honours(document, dossier: StudioDossier) -> None:
     _listing(
         document,
         _("7. Honours of the studio"),
-        [_("Recognition list"), _("Level"), _("Year"), _("Conferred by")],
-        [honour.recognition_list for honour in dossier.honours],
-        lambda listed: [
-            listed.title,
-            listed.get_level_display(),
-            str(listed.year),
-            listed.conferred_by,
+        [_("Recognition list"), _("Level"), _("Year"), _("Conferred by"), _("Standing")],
+        dossier.honours,
+        lambda honour: [
+            honour.recognition_list.title,
+            honour.recognition_list.get_level_display(),
+            str(honour.recognition_list.year),
+            honour.recognition_list.conferred_by,
+            _standing(honour),
         ],
         empty=_("Not yet named on any list."),
-        weights=[5, 45, 12, 8, 30],
+        weights=[5, 37, 10, 7, 23, 18],
     )
 
 

@@ -275,6 +275,24 @@ def test_naming_application_holds_the_studios_figures(dossier_world, api):
     assert len(document.inline_shapes) == 1  # the problem's photo
 
 
+def test_a_revoked_title_is_marked_as_revoked(dossier_world, api):
+    dust = dossier_world.dust
+    studio_services.studio_delist(
+        studio_id=dust.pk, by=dossier_world.org.group_official, reason="连续两年无成果"
+    )
+    api.force_authenticate(dossier_world.lead)
+
+    document = opened(
+        api.get(dossier_url(dust, kind="naming", level="national"), HTTP_ACCEPT_LANGUAGE="en")
+    )
+
+    honours = next(t for t in document.tables if t.rows[0].cells[-1].text == "Standing")
+    listed = [[cell.text for cell in row.cells] for row in honours.rows[1:]]
+    assert [(row[1], row[-1]) for row in listed] == [
+        ("2022 provincial list", f"Revoked on {timezone.localdate()}")
+    ]
+
+
 def test_dossier_is_laid_out_as_a_form(dossier_world, api):
     api.force_authenticate(dossier_world.lead)
 
