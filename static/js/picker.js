@@ -6,7 +6,8 @@
 // A picker whose choices depend on a record chosen in another field of its
 // form (data-picker-follows: that field's name) searches, once a record is
 // chosen there, data-picker-follow-url with that record's id in place of {id};
-// until then its own data-picker.
+// until then its own data-picker. A choice made there is dropped when that
+// field's record changes (a mentor of one studio is no mentor of the next).
 (function () {
   "use strict";
 
@@ -35,11 +36,14 @@
     var active = -1;
     var timer = null;
 
-    function sync() {
+    // `changed`: the person changed the choice (not the page setting it up),
+    // which the pickers following this one hear as "picker:changed".
+    function sync(changed) {
       var value = chosen.map(function (c) { return c.key; }).join(" ");
       // What a picker following this field reads (a typed key has no id).
       keys.dataset.ids = chosen.map(function (c) { return c.id; }).join(" ");
-      if (keys.value !== value) {
+      var differs = keys.value !== value;
+      if (differs) {
         keys.value = value;
         // A list's filter form refreshes its results on change (htmx).
         keys.dispatchEvent(new Event("change", { bubbles: true }));
@@ -65,7 +69,7 @@
               var other = index + move[1];
               chosen[index] = chosen[other];
               chosen[other] = choice;
-              sync();
+              sync(true);
             });
             li.appendChild(button);
           });
@@ -77,7 +81,7 @@
         remove.setAttribute("aria-label", picker.dataset.remove + " " + choice.label);
         remove.addEventListener("click", function () {
           chosen.splice(index, 1);
-          sync();
+          sync(true);
         });
         li.appendChild(remove);
         chosenList.appendChild(li);
@@ -86,6 +90,26 @@
         box.value = "";
         box.placeholder = chosen.length ? chosen[0].label : box.dataset.placeholder;
       }
+      if (changed && differs) {
+        picker.dispatchEvent(new CustomEvent("picker:changed", { bubbles: true, detail: { name: keys.name } }));
+      }
+    }
+
+    // The field this picker follows changed its record: what was chosen here
+    // for the former one goes (a followed <select> or box says so by "change").
+    function followedChanged(name) {
+      if (name !== picker.dataset.pickerFollows || !chosen.length) return;
+      chosen = [];
+      sync(true);
+    }
+    var form = picker.closest("form");
+    if (picker.dataset.pickerFollows && form) {
+      form.addEventListener("picker:changed", function (event) {
+        followedChanged(event.detail.name.replace(/_key$/, ""));
+      });
+      form.addEventListener("change", function (event) {
+        followedChanged(event.target.name);
+      });
     }
 
     function show(list) {
@@ -126,7 +150,7 @@
       }
       box.value = "";
       show([]);
-      sync();
+      sync(true);
     }
 
     function searchUrl() {

@@ -79,8 +79,13 @@ def test_the_mentor_box_follows_the_studio_chosen_on_the_pairing_form(
     expect(matches).to_have_count(2)
     expect(matches.filter(has_text="member_a")).to_have_count(1)
 
-    # And when they change the studio to the washing studio, its member alone
+    # And when they choose one, then change the studio to the washing studio
+    matches.filter(has_text="member_a").click()
+    expect(mentor.locator(".picker-chip")).to_have_count(1)
     pick(form, "studio", "A1-W", "洗选工艺创新工作室")
+
+    # Then the dust studio's mentor is dropped; the washing studio's member alone is offered
+    expect(mentor.locator(".picker-chip")).to_have_count(0)
     mentor.locator("input[type=text]").fill("")
     mentor.locator("input[type=text]").fill("测试员")
     expect(matches).to_have_count(1)
