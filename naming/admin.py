@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyEventInline
 from naming.models import (
+    ExpertAssignment,
     NamingApplication,
     NamingApplicationEvent,
     NamingCall,
@@ -28,6 +29,28 @@ class NamingApplicationEventInline(ReadOnlyEventInline):
     model = NamingApplicationEvent
 
 
+class ExpertAssignmentInline(admin.TabularInline):
+    """The experts asked, and those taken off with who, when and why: asked,
+    replaced and withdrawn through the services only, read-only here."""
+
+    model = ExpertAssignment
+    fk_name = "application"
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "expert",
+        "assigned_by",
+        "assigned_at",
+        "ended_at",
+        "ended_by",
+        "end_reason",
+        "successor",
+    )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(NamingApplication)
 class NamingApplicationAdmin(admin.ModelAdmin):
     list_display = ("studio", "call", "status", "submitted_at")
@@ -44,7 +67,7 @@ class NamingApplicationAdmin(admin.ModelAdmin):
         "overridden_by",
         "outside_list",
     )
-    inlines = [NamingApplicationEventInline]
+    inlines = [ExpertAssignmentInline, NamingApplicationEventInline]
 
 
 class RectificationEventInline(ReadOnlyEventInline):

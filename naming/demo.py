@@ -1,8 +1,9 @@
 """Demo naming (docs/naming.md): the group's open enterprise-level call with one
-application under expert review and one on public notice with an open
-objection, and a provincial call with the dust studio recommended upward;
-then dynamic management: the dormant studios flagged, one of them under
-rectification, and lead2's studio due for re-review."""
+application under expert review (one expert replaced before scoring) and one
+on public notice with an open objection, and a provincial call with the dust
+studio recommended upward; then dynamic management: the dormant studios
+flagged, one of them under rectification, and lead2's studio due for
+re-review."""
 
 import datetime
 
@@ -106,7 +107,15 @@ def seed_naming() -> None:
         return
     enterprise = _call(enterprise_title, Level.ENTERPRISE, min_years_founded=3, min_members=3)
     in_review = _submitted(enterprise, _established_in("A"), "围绕综采设备开展技术攻关。")
-    _reviewed(in_review, ["reviewer", "reviewer2"], [26, 33, 24])
+    _reviewed(in_review, ["reviewer", "reviewer3"], [26, 33, 24])
+    # reviewer3 fell ill before scoring: the office put reviewer2 in their place.
+    services.naming_expert_replace(
+        application_id=in_review.pk,
+        by=_person("official"),
+        expert=_person("reviewer3"),
+        replacement=_person("reviewer2"),
+        reason="评审期间因病住院，无法按期评分。",
+    )
     noticed = _submitted(enterprise, _established_in("B"), "锅炉燃烧调整成果在全厂推广。")
     _reviewed(noticed, ["reviewer3"], [27, 35, 26])
     noticed = _on_notice(noticed)

@@ -129,6 +129,33 @@ class ExpertsForm(BootstrapFormMixin, forms.Form):
         )
 
 
+class ReplaceExpertForm(BootstrapFormMixin, forms.Form):
+    """Who takes the place of one expert who has not scored, and why. Picked
+    among those the office may put there (naming.pickers,
+    `application-replacements`); anyone the official may see is looked up, so
+    that the service can say why someone typed may not score it. One per
+    expert on the page, told apart by its `prefix`."""
+
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, application: NamingApplication, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replacement"] = PickField(
+            label=_("Replaced by"),
+            source="application-replacements",
+            record_id=application.pk,
+            queryset=people_visible_to(user),
+        )
+        self.order_fields(["replacement", "reason"])
+        self.style_widgets(["replacement"])
+
+
+class WithdrawExpertForm(BootstrapFormMixin, forms.Form):
+    """Why one expert who has not scored is taken off (one per expert, by `prefix`)."""
+
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class VisitForm(BootstrapFormMixin, forms.Form):
     visited_on = forms.DateField(label=_("Visited on"), widget=DateInput())
     visitors = forms.CharField(label=_("Visitors"), max_length=300)

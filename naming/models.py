@@ -262,7 +262,11 @@ class NamingApplicationEvent(StateEvent):
 
 
 class ExpertAssignment(models.Model):
-    """An expert asked by the office to score an application."""
+    """An expert asked by the office to score an application. One who has not
+    scored may be taken off it (withdrawn, or replaced by another): the row is
+    kept, ended, with who ended it, when and why, so the application's history
+    shows who was taken off; an ended assignment gives no access and owes no
+    score (docs/naming.md)."""
 
     application = models.ForeignKey(
         NamingApplication,
@@ -283,23 +287,64 @@ class ExpertAssignment(models.Model):
         related_name="+",
     )
     assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("taken off at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken off by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.TextField(_("why taken off"), blank=True)
+    # The expert put in this one's place (none when withdrawn without one).
+    successor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replaced by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("expert assignment")
         verbose_name_plural = _("expert assignments")
         ordering = ["application_id", "id"]
         constraints = [
+            # Asked once at a time; someone taken off may be asked again later.
             models.UniqueConstraint(
-                fields=["application", "expert"], name="%(app_label)s_%(class)s_once"
+                fields=["application", "expert"],
+                condition=Q(ended_at__isnull=True),
+                name="%(app_label)s_%(class)s_once_active",
+            ),
+            # Taken off with who and why, or not at all (and only then replaced).
+            models.CheckConstraint(
+                condition=Q(
+                    ended_at__isnull=True,
+                    ended_by__isnull=True,
+                    end_reason="",
+                    successor__isnull=True,
+                )
+                | (Q(ended_at__isnull=False, ended_by__isnull=False) & ~Q(end_reason="")),
+                name="%(app_label)s_%(class)s_ended_with_who_and_why",
             ),
         ]
         indexes = [
-            # An expert's own applications (their scope).
-            models.Index(fields=["expert", "application"], name="naming_assignment_expert"),
+            # An expert's current applications (their scope, `_expert_q`).
+            models.Index(
+                fields=["expert", "application"],
+                condition=Q(ended_at__isnull=True),
+                name="naming_assignment_expert",
+            ),
         ]
 
     def __str__(self) -> str:
         return str(self.assigned_at)
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
 
 
 class NamingReview(models.Model):

@@ -1,7 +1,10 @@
 """The expert picker of an application's page (core.pickers): people found as
 the people picker finds them, among those the office may ask to score that
 application (`/pickers/application-experts/<application id>/?q=`), so the
-picker never offers someone `naming_experts_assign` would refuse. Likewise a
+picker never offers someone `naming_experts_assign` would refuse, and the
+one putting someone in an expert's place
+(`/pickers/application-replacements/<application id>/?q=`: those, less the
+experts still asked), exactly whom `naming_expert_replace` takes. Likewise a
 call's studio picker, for an official over more studios than a list shows:
 studios found as the studio picker finds them, among those that may apply to
 that call (`/pickers/call-studios/<call id>/?q=`), exactly what
@@ -22,6 +25,7 @@ from naming.selectors import (
     naming_application_access,
     naming_applications_visible_to,
     naming_calls_visible_to,
+    replacements_offered,
     studios_rectifiable_by,
     studios_that_may_apply,
 )
@@ -39,6 +43,7 @@ def _run(user, application_id: int) -> NamingApplication:
 
 
 register_for_record(PEOPLE, "application-experts", _run, experts_offered)
+register_for_record(PEOPLE, "application-replacements", _run, replacements_offered)
 
 
 def _applied_to(user, call_id: int) -> NamingCall:

@@ -20,6 +20,11 @@ urlpatterns = [
         name="application-photos",
     ),
     path(
+        "applications/<int:pk>/experts/<int:expert_pk>/<slug:move>/",
+        applications.expert_move,
+        name="application-expert-move",
+    ),
+    path(
         "applications/<int:pk>/<slug:move>/",
         applications.application_move,
         name="application-move",

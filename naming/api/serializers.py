@@ -19,6 +19,7 @@ from naming.models import (
 from naming.selectors import (
     NamingApplicationAccess,
     application_checks,
+    experts_taken_off_by,
     naming_application_access,
     naming_applications_visible_to,
     naming_calls_visible_to,
@@ -191,6 +192,29 @@ class NamingAssignExpertsSerializer(serializers.Serializer):
     experts = ScopedPrimaryKeyRelatedField(
         scope=people_visible_to, queryset=User.objects.all(), many=True
     )
+
+
+class NamingReplaceExpertSerializer(serializers.Serializer):
+    expert = ScopedPrimaryKeyRelatedField(
+        scope=experts_taken_off_by,
+        queryset=User.objects.all(),
+        help_text=_("The expert taken off: one who has not scored the application."),
+    )
+    replacement = ScopedPrimaryKeyRelatedField(
+        scope=people_visible_to,
+        queryset=User.objects.all(),
+        help_text=_("Who scores in their place (recusal as on assignment)."),
+    )
+    reason = serializers.CharField(allow_blank=True)
+
+
+class NamingWithdrawExpertSerializer(serializers.Serializer):
+    expert = ScopedPrimaryKeyRelatedField(
+        scope=experts_taken_off_by,
+        queryset=User.objects.all(),
+        help_text=_("The expert taken off: one who has not scored the application."),
+    )
+    reason = serializers.CharField(allow_blank=True)
 
 
 class NamingVisitSerializer(serializers.Serializer):

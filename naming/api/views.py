@@ -15,11 +15,13 @@ from naming.api.serializers import (
     NamingCallSerializer,
     NamingDecideSerializer,
     NamingNoteSerializer,
+    NamingReplaceExpertSerializer,
     NamingResultSerializer,
     NamingReviewSerializer,
     NamingReviewUpdateSerializer,
     NamingSubmitSerializer,
     NamingVisitSerializer,
+    NamingWithdrawExpertSerializer,
     ObjectionDecideSerializer,
     ObjectionSerializer,
     RectificationCloseSerializer,
@@ -129,6 +131,20 @@ class NamingApplicationViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceView
     @action(detail=True, methods=["post"], url_path="assign-experts")
     def assign_experts(self, request, pk=None):
         return self._act(request, services.naming_experts_assign, NamingAssignExpertsSerializer)
+
+    @extend_schema(request=NamingReplaceExpertSerializer, responses=NamingApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="replace-expert")
+    def replace_expert(self, request, pk=None):
+        """Put another person in the place of an expert who has not scored, for
+        a reason (under review only)."""
+        return self._act(request, services.naming_expert_replace, NamingReplaceExpertSerializer)
+
+    @extend_schema(request=NamingWithdrawExpertSerializer, responses=NamingApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="withdraw-expert")
+    def withdraw_expert(self, request, pk=None):
+        """Take an expert who has not scored off the application, for a reason,
+        while another expert remains."""
+        return self._act(request, services.naming_expert_withdraw, NamingWithdrawExpertSerializer)
 
     @extend_schema(request=NamingVisitSerializer, responses=NamingApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="record-visit")

@@ -3,12 +3,17 @@ one scoping function per model and an access object per record (docs/access.md).
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import OrgUnit
-from accounts.selectors import active_people_visible_to, people_refused, user_scope
+from accounts.models import OrgUnit, User
+from accounts.selectors import (
+    active_people_visible_to,
+    people_refused,
+    people_visible_to,
+    user_scope,
+)
 from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from core.scoping import signed_in, within_paths
 from naming.models import (
@@ -111,7 +116,11 @@ def _member_q(user, role: str | None = None) -> Q:
 
 
 def _expert_q(user) -> Q:
-    return Q(Exists(ExpertAssignment.objects.filter(application=OuterRef("pk"), expert=user)))
+    """Asked to score it and not taken off (an ended assignment gives nothing)."""
+    assigned = ExpertAssignment.objects.filter(
+        application=OuterRef("pk"), expert=user, ended_at__isnull=True
+    )
+    return Q(Exists(assigned))
 
 
 def _expert_reads_q(user) -> Q:
@@ -332,3 +341,47 @@ def expert_refusals(user, application: NamingApplication, people: list) -> list[
     recusal = expert_recusal_of(application)
     offered = experts_offered(user, application, recusal)
     return people_refused(user, people, offered, recusal.reason)
+
+
+def replacements_offered(user, application: NamingApplication) -> QuerySet:
+    """Whom `user` may put in an expert's place on `application`, as
+    `naming_expert_replace` checks it: `experts_offered` less those still
+    asked to score it (the replacement picker's choices)."""
+    asked = application.assignments.filter(ended_at__isnull=True).values("expert_id")
+    return experts_offered(user, application).exclude(pk__in=asked)
+
+
+def experts_taken_off_by(user) -> QuerySet:
+    """Whom `user` may name as the expert to take off an application (the
+    API's `expert`): the people they may see, and the experts still asked to
+    score an application whose call they run, wherever those work (the group
+    office asks experts from any company). The service says whether that
+    person is one of the application's experts."""
+    if not signed_in(user):
+        return User.objects.none()
+    runs = naming_application_facts(user)["runs"]
+    asked = ExpertAssignment.objects.filter(
+        ended_at__isnull=True, application__in=NamingApplication.objects.filter(_as_q(runs))
+    )
+    return User.objects.filter(
+        Q(pk__in=people_visible_to(user).values("pk")) | Q(pk__in=asked.values("expert_id"))
+    )
+
+
+def experts_asked(application: NamingApplication) -> QuerySet:
+    """The people ever asked to score `application`, taken off or not: whom
+    its page's expert moves may name (the application is the reader's
+    already; the service says whether they may make the move)."""
+    return User.objects.filter(pk__in=application.assignments.values("expert_id"))
+
+
+def expert_assignments(application: NamingApplication) -> QuerySet[ExpertAssignment]:
+    """The application's experts as the office reads them, current ones first,
+    then those taken off, each with whether they have scored it (`scored`),
+    who took them off and who replaced them: one query."""
+    scored = NamingReview.objects.filter(application=application, expert=OuterRef("expert"))
+    return (
+        application.assignments.select_related("expert__org_unit", "ended_by", "successor")
+        .annotate(scored=Exists(scored))
+        .order_by(F("ended_at").asc(nulls_first=True), "assigned_at", "id")
+    )

@@ -23,6 +23,8 @@ from naming.services.rectifications import (  # noqa: F401
     rectification_open,
 )
 from naming.services.review import (  # noqa: F401
+    naming_expert_replace,
+    naming_expert_withdraw,
     naming_experts_assign,
     naming_notice_start,
     naming_review_submit,

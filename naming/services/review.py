@@ -24,7 +24,12 @@ from naming.models import (
     NamingReview,
 )
 from naming.selectors import expert_refusals, naming_application_access
-from naming.services.guards import ensure_move, locked_application, office_locked
+from naming.services.guards import (
+    ensure_move,
+    locked_application,
+    office_locked,
+    reason_required,
+)
 
 Status = NamingApplication.Status
 
@@ -44,7 +49,11 @@ def naming_experts_assign(
     # Exactly whom the expert picker offers (experts_offered); the others named.
     refused = expert_refusals(by, application, experts)
     ensure(not refused, ValidationError({"experts": refused}))
-    already = set(application.assignments.values_list("expert_id", flat=True))
+    # Those asked and not taken off stay as they are; someone taken off earlier
+    # is asked anew.
+    already = set(
+        application.assignments.filter(ended_at__isnull=True).values_list("expert_id", flat=True)
+    )
     added = [person for person in experts if person.pk not in already]
     ExpertAssignment.objects.bulk_create(
         ExpertAssignment(application=application, expert=person, assigned_by=by) for person in added
@@ -54,6 +63,103 @@ def naming_experts_assign(
         application.transition_to(
             Status.UNDER_REVIEW, by=by, note=_("Experts: %(names)s") % {"names": names}
         )
+    return application
+
+
+def _expert_to_take_off(application: NamingApplication, expert: User) -> ExpertAssignment:
+    """The expert's current assignment, row-locked, if they have not scored:
+    under review only (409), one of its experts (400), no score in (409: it
+    stands)."""
+    ensure(
+        application.status == Status.UNDER_REVIEW,
+        Conflict(
+            _("Experts are replaced or withdrawn only while the application is under review."),
+            code="invalid_transition",
+        ),
+    )
+    assignment = (
+        application.assignments.select_for_update()
+        .filter(expert=expert, ended_at__isnull=True)
+        .first()
+    )
+    ensure(
+        assignment is not None,
+        ValidationError({"expert": _("This person is not an expert of the application.")}),
+    )
+    ensure(
+        not application.reviews.filter(expert=expert).exists(),
+        Conflict(_("This expert has already scored the application; their scores stand.")),
+    )
+    return assignment
+
+
+def _take_off(
+    assignment: ExpertAssignment, by: User, reason: str, successor: User | None = None
+) -> None:
+    """End the assignment, kept with who, when, why and who took its place."""
+    assignment.ended_at, assignment.ended_by, assignment.end_reason = timezone.now(), by, reason
+    assignment.successor = successor
+    assignment.save(update_fields=["ended_at", "ended_by", "end_reason", "successor"])
+
+
+def _timeline(application: NamingApplication, by: User, note: str) -> None:
+    """An entry of the application's history (its insiders read it) without a
+    change of status."""
+    application.events.create(
+        actor=by, from_state=application.status, to_state=application.status, note=note
+    )
+
+
+@transaction.atomic
+def naming_expert_replace(
+    *, application_id: int, by: User, expert: User, replacement: User, reason: str
+) -> NamingApplication:
+    """The office puts another person in the place of an expert who has not
+    scored (ill, away, a recusal found late), for a reason; the replacement is
+    one the replacement picker offers (`replacements_offered`: recused and
+    deactivated people refused with the reason, as on assignment)."""
+    application = office_locked(application_id, by)
+    assignment = _expert_to_take_off(application, expert)
+    reason = reason_required(reason)
+    ensure(
+        not application.assignments.filter(expert=replacement, ended_at__isnull=True).exists(),
+        ValidationError({"replacement": _("This person is already an expert of the application.")}),
+    )
+    people_checked([replacement], by, "replacement")
+    refused = expert_refusals(by, application, [replacement])
+    ensure(not refused, ValidationError({"replacement": refused}))
+    _take_off(assignment, by, reason, successor=replacement)
+    ExpertAssignment.objects.create(application=application, expert=replacement, assigned_by=by)
+    _timeline(
+        application,
+        by,
+        _("Expert %(expert)s replaced by %(replacement)s: %(reason)s")
+        % {"expert": expert.full_name, "replacement": replacement.full_name, "reason": reason},
+    )
+    return application
+
+
+@transaction.atomic
+def naming_expert_withdraw(
+    *, application_id: int, by: User, expert: User, reason: str
+) -> NamingApplication:
+    """The office takes an expert who has not scored off the application, for
+    a reason, while another expert remains asked (409 for the last one:
+    replace them instead, so the application never waits for nobody)."""
+    application = office_locked(application_id, by)
+    assignment = _expert_to_take_off(application, expert)
+    reason = reason_required(reason)
+    ensure(
+        application.assignments.filter(ended_at__isnull=True).exclude(pk=assignment.pk).exists(),
+        Conflict(_("This is the application's last expert: replace them instead.")),
+    )
+    _take_off(assignment, by, reason)
+    _timeline(
+        application,
+        by,
+        _("Expert %(expert)s withdrawn: %(reason)s")
+        % {"expert": expert.full_name, "reason": reason},
+    )
     return application
 
 

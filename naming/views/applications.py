@@ -25,16 +25,20 @@ from naming.forms import (
     NoteForm,
     ObjectionDecideForm,
     ObjectionForm,
+    ReplaceExpertForm,
     ResultForm,
     ReviewForm,
     StatementForm,
     SubmitForm,
     VisitForm,
+    WithdrawExpertForm,
 )
 from naming.models import NamingApplication, Objection
 from naming.selectors import (
     application_checks,
     applications_on_notice,
+    expert_assignments,
+    experts_asked,
     naming_application_access,
     naming_applications_visible_to,
     naming_applications_with_access,
@@ -204,6 +208,7 @@ def _detail_context(request, application, **bound) -> dict:
             if access.runs and objection.status == Objection.Status.OPEN
             else None
         )
+    experts = _experts_with_forms(user, application, access, bound)
     reviews = list(naming_reviews_visible_to(user).filter(application=application))
     # The site visit's photos are the office's process: the insiders see them
     # (not its experts), the office adds them.
@@ -217,7 +222,7 @@ def _detail_context(request, application, **bound) -> dict:
         "access": access,
         "checks": application_checks(application) if access.reads_material else [],
         "events": application.events.select_related("actor") if access.insider else [],
-        "experts": application.assignments.select_related("expert") if access.runs else [],
+        "experts": experts,
         "reviews": reviews,
         "may_review": access.reviews
         and status == Status.UNDER_REVIEW
@@ -227,6 +232,28 @@ def _detail_context(request, application, **bound) -> dict:
         **history_section(user, application, visible=access.insider, api="naming-application"),
         **forms,
     }
+
+
+def _experts_with_forms(user, application, access, bound) -> list:
+    """The experts asked, for the office: each who has not scored, while the
+    application is under review, with a form to replace them and, while
+    another expert remains, one to withdraw them (bound after a refused POST)."""
+    if not access.runs:
+        return []
+    experts = list(expert_assignments(application))
+    under_review = application.status == Status.UNDER_REVIEW
+    current = sum(1 for assignment in experts if assignment.ended_at is None)
+
+    def form(move, assignment):
+        return bound.get(f"{move}_{assignment.expert_id}") or _expert_form(
+            move, application, user, None, assignment.expert_id
+        )
+
+    for assignment in experts:
+        open_ = under_review and assignment.ended_at is None and not assignment.scored
+        assignment.replace_form = form("replace", assignment) if open_ else None
+        assignment.withdraw_form = form("withdraw", assignment) if open_ and current > 1 else None
+    return experts
 
 
 @login_required
@@ -315,6 +342,45 @@ def application_move(request, pk, move):
         next_url=reverse("naming:application-detail", args=[application.pk]),
         render_refused=lambda bound: _render_refused(request, application, f"{move}_form", bound),
         **target,
+    )
+
+
+# Taking an expert who has not scored off the application: (service, message).
+EXPERT_MOVES = {
+    "replace": (services.naming_expert_replace, _("The expert has been replaced.")),
+    "withdraw": (services.naming_expert_withdraw, _("The expert has been withdrawn.")),
+}
+
+
+def _expert_form(move, application, user, data, expert_id):
+    """The form of `move` for one expert; its prefix tells the experts apart."""
+    prefix = f"{move}-{expert_id}"
+    if move == "replace":
+        return ReplaceExpertForm(data, user=user, application=application, prefix=prefix)
+    return WithdrawExpertForm(data, prefix=prefix)
+
+
+@require_POST
+@login_required
+def expert_move(request, pk, expert_pk, move):
+    """Replace or withdraw one expert from the application's page (the office)."""
+    if move not in EXPERT_MOVES:
+        raise PermissionDenied
+    application = _visible_application(request, pk)
+    expert = get_object_or_404(experts_asked(application), pk=expert_pk)
+    service, message = EXPERT_MOVES[move]
+    return run_form_action(
+        request,
+        _expert_form(move, application, request.user, request.POST, expert.pk),
+        service,
+        application_id=application.pk,
+        expert=expert,
+        fields=dict,
+        done_message=message,
+        next_url=reverse("naming:application-detail", args=[application.pk]) + "#experts",
+        render_refused=lambda bound: _render_refused(
+            request, application, f"{move}_{expert.pk}", bound
+        ),
     )
 
 

@@ -382,16 +382,21 @@ def test_after_the_review_only_the_experts_who_scored_read_the_material(
 def test_an_expert_no_longer_assigned_reads_nothing_of_it(
     api, client, experts, status, page, dossier, call
 ):
-    """A replaced expert (the assignment gone) loses the material, even of an
-    application they scored, and the call it was made to (the call here is
-    the calling unit's own: moved to company A, which the expert is outside)."""
+    """An expert taken off (the assignment ended, kept for the history) loses
+    the material, even of an application they scored, and the call it was
+    made to (the call here is the calling unit's own: moved to company A,
+    which the expert is outside). The office takes off only an expert who has
+    not scored (tests/naming/test_expert_replacement.py); the rule reads the
+    assignments as they stand."""
     application = experts.staged.at[status]
     org = experts.studios.org
     type(application.call).objects.filter(pk=application.call_id).update(org_unit=org.company_a)
     api.force_authenticate(experts.expert)
     assert api.get(url(CALLS, application.call_id)).status_code == 200  # still assigned
 
-    ExpertAssignment.objects.filter(application=application, expert=experts.expert).delete()
+    ExpertAssignment.objects.filter(application=application, expert=experts.expert).update(
+        ended_at=timezone.now(), ended_by=org.group_official, end_reason="回避"
+    )
 
     client.force_login(experts.expert)
     assert client.get(page_url(application)).status_code == page
