@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import is_official
@@ -262,60 +263,61 @@ def application_detail(request, pk):
     return render(request, "naming/application_detail.html", _detail_context(request, application))
 
 
-# (form class or factory, service, message, mapping of the cleaned data)
+# (form class or factory, service, message in the reader's language, mapping of
+# the cleaned data)
 MOVES = {
     "statement": (
         lambda application, user, data: StatementForm(data),
         services.naming_application_update,
-        _("The statement has been saved."),
+        gettext_lazy("The statement has been saved."),
         dict,
     ),
     "submit": (
         lambda application, user, data: SubmitForm(data, may_override=True),
         services.naming_application_submit,
-        _("The application has been submitted."),
+        gettext_lazy("The application has been submitted."),
         lambda data: {"eligibility_override": data.get("eligibility_override", "")},
     ),
     "recommend": (
         lambda application, user, data: NoteForm(data),
         services.naming_application_recommend,
-        _("The application has been recommended."),
+        gettext_lazy("The application has been recommended."),
         dict,
     ),
     "experts": (
         lambda application, user, data: ExpertsForm(data, user=user, application=application),
         services.naming_experts_assign,
-        _("The experts have been asked to score it."),
+        gettext_lazy("The experts have been asked to score it."),
         dict,
     ),
     "visit": (
         lambda application, user, data: VisitForm(data),
         services.naming_visit_record,
-        _("The site visit has been recorded."),
+        gettext_lazy("The site visit has been recorded."),
         dict,
     ),
     "notice": (
         lambda application, user, data: NoteForm(data),
         services.naming_notice_start,
-        _("The application is now on public notice."),
+        gettext_lazy("The application is now on public notice."),
         dict,
     ),
     "decide": (
         lambda application, user, data: DecideForm(data, application=application),
         services.naming_application_decide,
-        _("The decision has been recorded."),
+        gettext_lazy("The decision has been recorded."),
         dict,
     ),
     "result": (
         lambda application, user, data: ResultForm(data, application=application),
         services.naming_result_record,
-        _("The outside result has been recorded."),
+        gettext_lazy("The outside result has been recorded."),
         dict,
     ),
     "object": (
         lambda application, user, data: ObjectionForm(data),
         None,  # objection_lodge takes the application itself, below
-        _("Your objection has been lodged; the union office will answer it."),
+        gettext_lazy("Your objection has been lodged; the union office will answer it."),
         dict,
     ),
 }
@@ -347,8 +349,8 @@ def application_move(request, pk, move):
 
 # Taking an expert who has not scored off the application: (service, message).
 EXPERT_MOVES = {
-    "replace": (services.naming_expert_replace, _("The expert has been replaced.")),
-    "withdraw": (services.naming_expert_withdraw, _("The expert has been withdrawn.")),
+    "replace": (services.naming_expert_replace, gettext_lazy("The expert has been replaced.")),
+    "withdraw": (services.naming_expert_withdraw, gettext_lazy("The expert has been withdrawn.")),
 }
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import is_official
@@ -96,17 +97,17 @@ def rectification_detail(request, pk):
     )
 
 
-# move → (form, service, message)
+# move → (form, service, message); the message is read in the reader's language.
 MOVES = {
     "close": (
         RectificationCloseForm,
         services.rectification_close,
-        _("The rectification has been closed."),
+        gettext_lazy("The rectification has been closed."),
     ),
     "delist": (
         RectificationDelistForm,
         services.rectification_delist,
-        _("The studio has been de-listed."),
+        gettext_lazy("The studio has been de-listed."),
     ),
 }
 

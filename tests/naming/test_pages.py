@@ -225,6 +225,23 @@ def test_a_page_move_is_made_and_a_refused_one_explained(as_person, staged):
     assert "alert-danger" in again.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "The application has been recommended."), ("zh-hans", "申报已推荐。")],
+)
+def test_a_moves_message_is_in_the_readers_language(as_person, staged, language, message):
+    """Said in the language of whoever made the move, not the one the server
+    started in."""
+    office = as_person(staged.naming_calls.studios.org.group_official)
+    answer = office.post(
+        page(staged.at[Status.SUBMITTED], "recommend"),
+        {"note": "同意"},
+        HTTP_ACCEPT_LANGUAGE=language,
+        follow=True,
+    )
+    assert [str(shown) for shown in answer.context["messages"]] == [message]
+
+
 def test_a_visit_without_findings_is_refused_on_its_field(as_person, staged):
     under_review = staged.at[Status.UNDER_REVIEW]
     office = as_person(staged.naming_calls.studios.org.group_official)
