@@ -27,7 +27,12 @@ PAGE = 25
 # volume: people ≈ 10–13x, studios ≈ 12x (about double when the machine is busy,
 # hence the headroom). Beside the generated group of the other benchmarks, on a
 # machine loaded 8-12 deep (2026-12-07): people 6-10x, studios 16x, library 9x.
-TARGETS = {"people": 25, "studios": 40, "library": 25}
+# The studio list's baseline is the smallest, an index read of well under a
+# millisecond that halves beside the generated group (0.28 ms against 0.74 ms
+# alone on a quiet machine, 2026-12-07), while the list's ~9 ms of DRF stay:
+# 17x alone, 33x in a whole `make bench`, hence its wider ceiling. Its queries
+# are counted at two page sizes (test_scale.py, p0), which catches an N+1.
+TARGETS = {"people": 25, "studios": 60, "library": 25}
 
 
 @pytest.fixture
