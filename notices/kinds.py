@@ -192,6 +192,14 @@ KINDS: dict[str, Kind] = {
                 "it is back in expert review: %(reason)s"
             ),
         ),
+        Kind(
+            "naming.expert_asked",
+            _("Asked to score a naming application"),
+            _(
+                "You are asked to score the application of studio “%(studio)s” "
+                "under the call “%(call)s”."
+            ),
+        ),
         # Dynamic management (docs/naming.md): the office hears a rectification's
         # deadline came, with what the studio produced since it opened.
         Kind(

@@ -30,6 +30,7 @@ from naming.services.guards import (
     office_locked,
     reason_required,
 )
+from naming.services.telling import tell_experts_asked
 
 Status = NamingApplication.Status
 
@@ -58,6 +59,7 @@ def naming_experts_assign(
     ExpertAssignment.objects.bulk_create(
         ExpertAssignment(application=application, expert=person, assigned_by=by) for person in added
     )
+    tell_experts_asked(application, added, by)
     names = "、".join(person.full_name for person in added)
     if application.status != Status.UNDER_REVIEW:
         application.transition_to(
@@ -130,6 +132,7 @@ def naming_expert_replace(
     ensure(not refused, ValidationError({"replacement": refused}))
     _take_off(assignment, by, reason, successor=replacement)
     ExpertAssignment.objects.create(application=application, expert=replacement, assigned_by=by)
+    tell_experts_asked(application, [replacement], by)
     _timeline(
         application,
         by,

@@ -1,4 +1,4 @@
-"""What the applicant hears of their application (docs/notices.md)."""
+"""What the applicant and the experts hear of an application (docs/notices.md)."""
 
 from django.urls import reverse
 
@@ -18,6 +18,20 @@ def tell_applicant(application: NamingApplication, kind: str, by: User, **params
         recipients=[application.applicant_id],
         record=application,
         text_params={"studio": application.studio.name, "status": status, **params},
+        url=reverse("naming:application-detail", args=[application.pk]),
+        may_open=naming_applications_visible_to,
+        actor=by,
+    )
+
+
+def tell_experts_asked(application: NamingApplication, experts: list[User], by: User) -> None:
+    """Each expert newly asked to score the application hears of it, with the
+    link to the page where they score (the office that asked is not told)."""
+    notify(
+        kind="naming.expert_asked",
+        recipients=[person.pk for person in experts],
+        record=application,
+        text_params={"studio": application.studio.name, "call": application.call.title},
         url=reverse("naming:application-detail", args=[application.pk]),
         may_open=naming_applications_visible_to,
         actor=by,

@@ -179,3 +179,37 @@ def test_a_dismissed_objection_tells_nobody(naming_calls, bring):
         objection_id=objection.pk, by=org.group_official, upheld=False, reason="经核实无误"
     )
     assert not Notice.objects.exists()
+
+
+def test_each_expert_asked_to_score_hears_of_it_and_the_one_put_in_another_s_place(
+    naming_calls, bring, smtp, django_capture_on_commit_callbacks
+):
+    org = naming_calls.studios.org
+    expert, colleague = with_address(naming_calls.expert), with_address(org.colleague_a)
+    with_address(org.group_official), with_address(naming_calls.studios.lead_a)
+    application = bring(Status.RECOMMENDED)
+    Notice.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        naming_services.naming_experts_assign(
+            application_id=application.pk, by=org.group_official, experts=[expert]
+        )
+    # The expert; not the office that asked, not the applicant.
+    assert told("naming.expert_asked") == [expert.employee_no]
+    notice = Notice.objects.get()
+    assert notice.url == reverse("naming:application-detail", args=[application.pk])
+    assert naming_calls.studios.dust.name in notice.text
+    assert application.call.title in notice.text
+    [mail] = smtp.mails
+    assert mail.to == [expert.email]
+    # Asked again: nobody is told twice; replaced: the one put in their place is.
+    naming_services.naming_experts_assign(
+        application_id=application.pk, by=org.group_official, experts=[expert]
+    )
+    naming_services.naming_expert_replace(
+        application_id=application.pk,
+        by=org.group_official,
+        expert=expert,
+        replacement=colleague,
+        reason="专家因病住院。",
+    )
+    assert told("naming.expert_asked") == sorted([expert.employee_no, colleague.employee_no])
