@@ -245,6 +245,31 @@ PLACED = (
 PUBLIC = (NamingApplication.Status.PUBLIC_NOTICE, NamingApplication.Status.NAMED)
 
 
+class NamingMaterials(models.Model):
+    """The application's supporting materials (申报附件: certificates, a report,
+    photos of the studio) as an owner of files in core.attachments. The files
+    hung on the application itself are the site visit's, read by its insiders
+    only; these are part of its material, read by its experts too, so they need
+    an owner of their own that core.attachments scopes apart (docs/naming.md).
+    One row per application, made with its first file; its key is the
+    application's."""
+
+    application = models.OneToOneField(
+        NamingApplication,
+        verbose_name=_("naming application"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="materials",
+    )
+
+    class Meta:
+        verbose_name = _("supporting materials")
+        verbose_name_plural = _("supporting materials")
+
+    def __str__(self) -> str:
+        return f"materials of application {self.application_id}"
+
+
 class NamingApplicationEvent(StateEvent):
     state_choices = NamingApplication.Status
 

@@ -20,6 +20,16 @@ urlpatterns = [
         name="application-photos",
     ),
     path(
+        "applications/<int:pk>/materials/",
+        applications.application_material_add,
+        name="application-materials",
+    ),
+    path(
+        "applications/<int:pk>/materials/<int:attachment_pk>/remove/",
+        applications.application_material_remove,
+        name="application-material-remove",
+    ),
+    path(
         "applications/<int:pk>/experts/<int:expert_pk>/<slug:move>/",
         applications.expert_move,
         name="application-expert-move",

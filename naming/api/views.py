@@ -1,10 +1,16 @@
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api.attachments import AttachmentsMixin
+from core.api.attachments import (
+    AttachmentSerializer,
+    AttachmentsMixin,
+    AttachmentUploadSerializer,
+)
 from core.api.history import HistoryMixin
 from core.api.views import ScopedServiceViewSet
 from naming import services
@@ -43,6 +49,7 @@ from naming.selectors import (
     naming_applications_with_access,
     naming_calls_visible_to,
     naming_calls_with_places,
+    naming_materials_of,
     naming_reviews_visible_to,
     objections_visible_to,
     re_reviews_visible_to,
@@ -72,14 +79,17 @@ class NamingCallViewSet(ScopedServiceViewSet):
 class NamingApplicationViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceViewSet):
     """Naming applications from draft to named; every move is a POST action;
     `attachments` are the site visit's photos (the office adds them after the
-    visit; insiders read them, its experts do not)."""
+    visit; insiders read them, its experts do not); `materials` are the
+    applicant's supporting files (added to the draft, and by the office until
+    the notice; its experts read them too)."""
 
     serializer_class = NamingApplicationSerializer
     filterset_class = NamingApplicationFilterSet
     export_title = pgettext_lazy("file name", "Naming applications")
     ordering_fields = ["created_at", "submitted_at", "status_changed_at"]
     ordering = ["-created_at", "-id"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    # DELETE only takes a supporting file off (`materials/{attachment_id}`).
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     visible_to = staticmethod(naming_applications_with_access)
 
     def get_serializer_context(self):
@@ -95,6 +105,51 @@ class NamingApplicationViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceView
     def may_read_attachments(self, record) -> bool:
         # The files are the site visit's, the office's process: not its experts'.
         return naming_application_access(self.request.user, record).insider
+
+    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True), request=None)
+    @extend_schema(
+        methods=["POST"],
+        request=AttachmentUploadSerializer,
+        responses={201: AttachmentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def materials(self, request, pk=None):
+        """The applicant's supporting materials (certificates, a report, photos
+        of the studio): read by whoever reads the application's material, its
+        experts included; added by the applicant to the draft and by the office
+        until the public notice starts."""
+        record = self.get_object()
+        context = {"request": request}
+        if request.method == "POST":
+            upload = AttachmentUploadSerializer(data=request.data)
+            upload.is_valid(raise_exception=True)
+            attachment = services.naming_material_add(
+                record=record, by=request.user, upload=upload.validated_data["file"]
+            )
+            return Response(AttachmentSerializer(attachment, context=context).data, status=201)
+        if not naming_application_access(request.user, record).reads_material:
+            raise PermissionDenied
+        files = naming_materials_of(record)
+        return Response(AttachmentSerializer(files, many=True, context=context).data)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"materials/(?P<attachment_id>[0-9]+)",
+        url_name="material",
+    )
+    def material(self, request, pk=None, attachment_id=None):
+        """The applicant takes a supporting file off the draft."""
+        record = self.get_object()
+        services.naming_material_remove(
+            application_id=record.pk, attachment_id=int(attachment_id), by=request.user
+        )
+        return Response(status=204)
 
     def history_visible(self, record) -> bool:
         return naming_application_access(self.request.user, record).insider

@@ -45,6 +45,8 @@ from naming.selectors.scopes import (  # noqa: F401
     naming_call_facts,
     naming_calls_visible_to,
     naming_calls_with_places,
+    naming_materials_of,
+    naming_materials_visible_to,
     naming_reviews_visible_to,
     objections_visible_to,
     replacements_offered,

@@ -15,6 +15,8 @@ from accounts.selectors import (
     user_scope,
 )
 from core.access import Fact, RecordAccess, annotate_facts, read_facts
+from core.attachments import attachments_of
+from core.models import Attachment
 from core.scoping import signed_in, within_paths
 from naming.models import (
     PLACED,
@@ -22,6 +24,7 @@ from naming.models import (
     ExpertAssignment,
     NamingApplication,
     NamingCall,
+    NamingMaterials,
     NamingReview,
     Objection,
 )
@@ -230,6 +233,23 @@ def naming_applications_fully_visible_to(user) -> QuerySet[NamingApplication]:
     if facts["insider"] is True:
         return naming_applications_visible_to(user)
     return naming_applications_visible_to(user).filter(_as_q(facts["insider"]))
+
+
+def naming_materials_visible_to(user) -> QuerySet[NamingMaterials]:
+    """The supporting materials of the applications whose material the person
+    reads (`reads_material`: the insiders and its current experts), the scope
+    core.attachments serves their files by."""
+    readable = naming_applications_visible_to(user).filter(
+        _as_q(naming_application_facts(user)["reads_material"])
+    )
+    return NamingMaterials.objects.filter(application__in=readable.values("pk"))
+
+
+def naming_materials_of(application: NamingApplication) -> QuerySet[Attachment]:
+    """The application's supporting files, oldest first (the caller checked
+    `reads_material`)."""
+    # The owner's key is the application's: no row of it is read first.
+    return attachments_of(NamingMaterials(application_id=application.pk))
 
 
 def applications_on_notice(user) -> QuerySet[NamingApplication]:

@@ -15,6 +15,7 @@ from naming.services.applications import (  # noqa: F401
 )
 from naming.services.calls import naming_call_create  # noqa: F401
 from naming.services.dormancy import dormancy_sweep, rectification_checks_run  # noqa: F401
+from naming.services.materials import naming_material_add, naming_material_remove  # noqa: F401
 from naming.services.objections import objection_decide, objection_lodge  # noqa: F401
 from naming.services.rectifications import (  # noqa: F401
     re_review_record,

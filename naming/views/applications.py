@@ -2,6 +2,7 @@
 read goes through the scoping selectors, every move through `naming.services`
 via `run_form_action`, so the pages and the API share one rule."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,7 @@ from accounts.selectors import is_official
 from core.attachments import attachments_of
 from core.forms import AttachmentForm
 from core.history import history_section
-from core.pages import ScopedListView, attach_from_page, form_page, run_form_action
+from core.pages import ScopedListView, attach_from_page, form_page, run_action, run_form_action
 from naming import services
 from naming.filtersets import NamingApplicationFilterSet, NamingCallFilterSet
 from naming.forms import (
@@ -46,10 +47,12 @@ from naming.selectors import (
     naming_call_access,
     naming_calls_visible_to,
     naming_calls_with_places,
+    naming_materials_of,
     naming_reviews_visible_to,
     objections_visible_to,
     studios_that_may_apply,
 )
+from naming.services.materials import may_add_materials
 
 Status = NamingApplication.Status
 # The steps at which the office may still reject an application.
@@ -218,6 +221,12 @@ def _detail_context(request, application, **bound) -> dict:
         "attachments": attachments_of(application) if visited else [],
         "attachment_form": AttachmentForm() if visited and access.runs else None,
         "attach_url": reverse("naming:application-photos", args=[application.pk]),
+        # The applicant's supporting materials: whoever reads its material.
+        "materials": list(naming_materials_of(application)) if access.reads_material else [],
+        "material_form": AttachmentForm(auto_id="material_%s")
+        if may_add_materials(access, application)
+        else None,
+        "may_remove_materials": access.applies and status == Status.DRAFT,
         "application": application,
         "call": application.call,
         "access": access,
@@ -403,6 +412,31 @@ def application_photo_add(request, pk):
     application = _visible_application(request, pk)
     next_url = reverse("naming:application-detail", args=[application.pk]) + "#files"
     return attach_from_page(request, services.naming_visit_photo_add, application, next_url)
+
+
+@require_POST
+@login_required
+def application_material_add(request, pk):
+    """The applicant (on the draft) or the office adds a supporting file."""
+    application = _visible_application(request, pk)
+    next_url = reverse("naming:application-detail", args=[application.pk]) + "#materials"
+    return attach_from_page(request, services.naming_material_add, application, next_url)
+
+
+@require_POST
+@login_required
+def application_material_remove(request, pk, attachment_pk):
+    """The applicant takes a supporting file off the draft."""
+    application = _visible_application(request, pk)
+    if run_action(
+        request,
+        services.naming_material_remove,
+        application_id=application.pk,
+        attachment_id=attachment_pk,
+        by=request.user,
+    ):
+        messages.success(request, _("The file has been removed."))
+    return redirect(reverse("naming:application-detail", args=[application.pk]) + "#materials")
 
 
 @login_required
