@@ -17,6 +17,7 @@ from apprenticeships.models import Pairing
 from competitions.models import Proposal, Review, ReviewAssignment
 from core.access import Fact, RecordAccess, annotate_facts, read_facts
 from hr.models import ImportRun
+from naming.models import ExpertAssignment, NamingApplication, NamingReview
 from studios.models import Studio
 
 OPEN_WORK_SHOWN = 200
@@ -92,9 +93,10 @@ def people_left(unit) -> QuerySet[User]:
 
 def open_work_of(people: QuerySet[User]) -> list[dict]:
     """What depends on these people and is still open: pairings they mentor or
-    learn in, reviews they owe, studios they lead, drafts entered for them (at
-    most OPEN_WORK_SHOWN rows). The office reassigns these; nothing is moved
-    automatically. `people` is used as a subquery: four queries whatever its size."""
+    learn in, reviews they owe (a five-small proposal's, a naming application's
+    scores), studios they lead, drafts entered for them (at most
+    OPEN_WORK_SHOWN rows). The office reassigns these; nothing is moved
+    automatically. `people` is used as a subquery: five queries whatever its size."""
     work = []
 
     def add(person: User, what: str, record: str, url: str) -> None:
@@ -144,6 +146,31 @@ def open_work_of(people: QuerySet[User]) -> list[dict]:
             _("Review not given"),
             assignment.proposal.code or assignment.proposal.title,
             reverse("competitions:proposal-detail", args=[assignment.proposal_id]),
+        )
+    # A naming expert still asked, the application waiting under review for
+    # their scores (the office replaces them, docs/naming.md).
+    scores_owed = (
+        ExpertAssignment.objects.filter(
+            expert__in=people,
+            ended_at__isnull=True,
+            application__status=NamingApplication.Status.UNDER_REVIEW,
+        )
+        .filter(
+            ~Exists(
+                NamingReview.objects.filter(
+                    application=OuterRef("application"), expert=OuterRef("expert")
+                )
+            )
+        )
+        .select_related("expert", "application__studio", "application__call")
+    )
+    for assignment in scores_owed.order_by("pk")[:OPEN_WORK_SHOWN]:
+        application = assignment.application
+        add(
+            assignment.expert,
+            _("Naming scores not given"),
+            f"{application.studio.name} · {application.call.title}",
+            reverse("naming:application-detail", args=[application.pk]),
         )
     led = (
         Studio.objects.filter(leader__in=people)

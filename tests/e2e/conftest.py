@@ -4,6 +4,9 @@ test with an explicit locale and viewport, and a place for screenshots."""
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
 
 from tests.factories import PASSWORD
 
@@ -67,25 +70,39 @@ def screenshot():
 
 @pytest.fixture
 def sign_in():
-    """Sign in through the login page: `sign_in(page, live_server, employee_no)`.
+    """Sign a page's browser in as someone: `sign_in(page, live_server, employee_no)`.
 
-    Waits until the app has let the person in. With `submit=False` it only fills the
-    form (for a screenshot, or a wrong password), and the test submits it itself.
+    The session is opened as the sign-in page opens it (`django.contrib.auth.login`,
+    so the sign-in is recorded and `last_login` written) and its cookie handed to
+    the page's context; nothing is opened, so the test goes where the person goes
+    first (`open_home` for the page the sign-in lands on). Driving the sign-in page
+    cost each journey most of a second per person; the journeys about signing in
+    (tests/e2e/test_sign_in_journey.py) still drive it (`fill_sign_in_form`).
     """
 
-    def sign_in_(page, live_server, employee_no, password=PASSWORD, *, submit=True):
+    def sign_in_(page, live_server, employee_no):
+        client = Client()
+        client.force_login(get_user_model().objects.get(employee_no=employee_no))
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+
+    return sign_in_
+
+
+@pytest.fixture
+def fill_sign_in_form():
+    """Open the sign-in page and fill in its form, for the journeys about signing
+    in: `fill_sign_in_form(page, live_server, employee_no, password)`; the test
+    submits it."""
+
+    def fill(page, live_server, employee_no, password=PASSWORD):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", employee_no)
         page.fill("input[name=password]", password)
-        if submit:
-            # The navbar's language buttons are submit buttons too.
-            page.click("main button[type=submit]")
-            page.wait_for_url(lambda url: "/accounts/login/" not in url)
-            # The bell's count arrives just after the page (htmx): wait for it, so
-            # the first click lands on a navigation that no longer moves.
-            page.locator("[data-testid=notice-bell]:not([hx-get])").wait_for()
 
-    return sign_in_
+    return fill
 
 
 @pytest.fixture

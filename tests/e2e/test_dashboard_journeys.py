@@ -29,6 +29,7 @@ from core.queue import ensure_queue_folders
 from core.tasks import worker_heartbeat
 from reports.models import ReportRun
 from tests.competitions import conftest as competitions
+from tests.e2e.home import open_home
 from tests.e2e.phone import PHONE_HEIGHT, PHONE_WIDTH, assert_no_sideways_scroll
 from tests.reports.report_runs import OVERVIEW_SHEETS, xlsx_sheets
 from tests.workers import database_url_for_worker
@@ -227,6 +228,7 @@ def test_official_changes_the_year_builds_the_group_overview_and_downloads_it(
     # Given the group official, in Chinese, signed in: their home is the dashboard
     page = open_page(locale="zh-CN", width=width, height=height)
     sign_in(page, live_server, org.group_official.employee_no)
+    open_home(page, live_server)
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page).to_have_title(re.compile("统计看板"))
     title = page.get_by_test_id("dashboard-title")

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from competitions import services
 from notices.models import Notice
 from tests.competitions import conftest as competitions
+from tests.e2e.home import open_home
 from tests.e2e.phone import assert_no_sideways_scroll, assert_within_screen_width
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,6 +33,7 @@ def test_a_worker_hears_of_the_return_on_the_phone_and_opens_the_proposal(
     # Then the worker, signing in on a phone, sees one unread notice on the bell
     page = open_page(locale="zh-CN", width=WIDTH, height=HEIGHT)
     sign_in(page, live_server, org.worker_a.employee_no)
+    open_home(page, live_server)
     bell = page.get_by_test_id("notice-bell")
     expect(bell.get_by_test_id("notice-count")).to_have_text("1")
     assert_within_screen_width(bell)

@@ -6,6 +6,7 @@ desktop and on a 360 px phone."""
 import pytest
 
 from accounts.models import OrgUnit
+from tests.e2e.home import open_home
 from tests.e2e.phone import PHONE_HEIGHT, PHONE_WIDTH, assert_no_sideways_scroll
 from tests.e2e.test_dashboard_journeys import UNIT_NAMES, latin_words
 
@@ -38,7 +39,8 @@ def official(org):
 def open_dashboard(open_page, sign_in, live_server, person, *, locale, screen):
     width, height = screen
     page = open_page(locale=locale, width=width, height=height)
-    sign_in(page, live_server, person.employee_no)  # an official's home is the dashboard
+    sign_in(page, live_server, person.employee_no)
+    open_home(page, live_server)  # an official's home is the dashboard
     page.wait_for_function("document.querySelectorAll('canvas.dashboard-chart').length === 2")
     return page
 

@@ -17,6 +17,7 @@ from showcase import services
 from showcase.models import Story
 from studios import services as studio_services
 from studios.models import Honour, RecognitionList
+from tests.e2e.home import open_home
 from tests.e2e.phone import assert_no_sideways_scroll, assert_within_screen_width
 from tests.factories import PersonFactory
 from tests.showcase.conftest import days_ago, make_story, showcase  # noqa: F401 - a fixture
@@ -105,6 +106,7 @@ def test_a_worker_finds_a_craftsman_on_the_honour_roll_and_reads_his_story(
     # Given a worker of company B signed in on their phone, in Chinese
     page = open_page(locale="zh-CN", width=WIDTH, height=HEIGHT)
     sign_in(page, live_server, "worker_b")
+    open_home(page, live_server)
     expect(page).to_have_url(f"{base}/")
     home = page.get_by_test_id("home-showcase")
     expect(home.get_by_test_id("story-card")).to_contain_text(STORY_TITLE)
@@ -181,6 +183,7 @@ def test_the_home_page_link_leads_to_the_honour_roll_on_a_phone(
 ):
     page = open_page(locale="zh-CN", width=WIDTH, height=HEIGHT)
     sign_in(page, live_server, "worker_a")
+    open_home(page, live_server)
     link = page.get_by_test_id("home-showcase").locator('a[href="/showcase/honours/"]')
     assert_within_screen_width(link, WIDTH)
     link.click()
@@ -284,6 +287,7 @@ def test_a_leads_story_is_reviewed_published_featured_and_reaches_a_workers_home
     # Then a worker of company B finds it among the featured stories on their home page
     worker = open_page(locale="zh-CN", width=DESKTOP_WIDTH, height=DESKTOP_HEIGHT)
     sign_in(worker, live_server, "worker_b")
+    open_home(worker, live_server)
     cards = worker.get_by_test_id("home-showcase").get_by_test_id("story-card")
     expect(cards.filter(has_text=NEW_TITLE)).to_have_count(1)
     expect(cards.first).to_contain_text(NEW_TITLE)  # the newest first

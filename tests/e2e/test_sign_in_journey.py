@@ -4,6 +4,8 @@ and stays in English after a reload; on a desktop and on a 360 px phone."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.home import open_home
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = pytest.param(1280, 800, id="desktop")
@@ -17,7 +19,7 @@ def submit(page):
 
 @pytest.mark.parametrize(("width", "height"), [DESKTOP, PHONE])
 def test_official_signs_in_in_chinese_and_switches_to_english(
-    org, live_server, open_page, screenshot, sign_in, width, height
+    org, live_server, open_page, screenshot, fill_sign_in_form, width, height
 ):
     # Given an official whose browser asks for Chinese
     official = org.group_official
@@ -25,7 +27,7 @@ def test_official_signs_in_in_chinese_and_switches_to_english(
     html, welcome = page.locator("html"), page.get_by_test_id("welcome")
 
     # When they sign in
-    sign_in(page, live_server, official.employee_no, submit=False)
+    fill_sign_in_form(page, live_server, official.employee_no)
     screenshot(page, f"sign-in-{width}px-0-login")
     submit(page)
 
@@ -55,6 +57,7 @@ def test_official_signs_in_in_chinese_and_switches_to_english(
 def test_phone_menu_opens_to_the_navigation(org, live_server, open_page, screenshot, sign_in):
     page = open_page(locale="zh-CN", width=360, height=740)
     sign_in(page, live_server, org.worker_a.employee_no)
+    open_home(page, live_server)
 
     page.locator(".navbar-toggler").click()
 
@@ -67,11 +70,11 @@ def test_phone_menu_opens_to_the_navigation(org, live_server, open_page, screens
 
 
 def test_wrong_password_shows_an_error_and_stays_on_login_page(
-    org, live_server, open_page, screenshot, sign_in
+    org, live_server, open_page, screenshot, fill_sign_in_form
 ):
     page = open_page(locale="en-US", width=1280, height=800)
 
-    sign_in(page, live_server, org.group_official.employee_no, "wrong", submit=False)
+    fill_sign_in_form(page, live_server, org.group_official.employee_no, "wrong")
     submit(page)
 
     expect(page.locator(".alert-danger")).to_be_visible()

@@ -47,13 +47,14 @@ OVERVIEW = reverse("api:stats-overview")
 # and unchanged when it grows by five units and ten studios: session and user,
 # the official's scope, the kept figures (one row, reports/snapshots.py), the
 # welcome line's roles, the screening queue's count and the open work of people
-# who left (four); the unit is a picker (no choices). 58 when the figures were
-# computed on every visit, with the rest of the home summary the page did not show.
-PAGE_QUERIES = 15
+# who left (five: pairings, proposal reviews, naming scores, studios, drafts); the
+# unit is a picker (no choices). 58 when the figures were computed on every
+# visit, with the rest of the home summary the page did not show.
+PAGE_QUERIES = 16
 # The first visit of a unit and year computes the figures (one aggregate query
 # per figure or table) and keeps them: the page's own queries, the look-up that
 # finds no snapshot, the figures and the row's insert and update.
-FIRST_VISIT_QUERIES = 57
+FIRST_VISIT_QUERIES = 58
 # The API: the official's scope and the kept row; on a first visit the look-up
 # that finds none, the figures (40) and the row's insert and update.
 API_QUERIES = 4
