@@ -398,6 +398,7 @@ HISTORY_UNTRACKED = [
     "notices.Notice",
     "notices.Delivery",
     "documents.Certificate",  # issued once from records that are followed
+    "naming.NamingMaterials",  # the holder of an application's files (the files are followed)
 ]
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = False
