@@ -42,6 +42,8 @@ def test_the_office_attaches_the_visit_report_and_the_insiders_read_it(api, as_p
     )
     html = page.content.decode()
     assert "现场考察记录.pdf" in html and page.context["attachment_form"] is None
+    # Named for what they are, apart from the applicant's supporting materials.
+    assert "现场考察照片与报告" in html
 
 
 @pytest.mark.parametrize(
