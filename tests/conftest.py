@@ -131,6 +131,14 @@ def _default_language():
     translation.deactivate()
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="browser journeys save a screenshot of each step under test-artifacts/screenshots/",
+    )
+
+
 def pytest_collection_modifyitems(items):
     """The order the two xdist workers take whole modules in (the Makefile turns
     off xdist's own reordering, which sorts by size alone and so always left the

@@ -1,6 +1,7 @@
 """Browser fixtures: one Debian Chromium for the session, a fresh context per
 test with an explicit locale and viewport, and a place for screenshots."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,15 @@ CHROMIUM_ARGS = [
     "--lang=zh-CN",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[FAILED] = True
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -43,8 +53,10 @@ def browser():
 
 
 @pytest.fixture
-def open_page(browser):
-    """Open a page in a new context: `open_page(locale="zh-CN", width=1280, height=800)`."""
+def open_page(browser, request):
+    """Open a page in a new context: `open_page(locale="zh-CN", width=1280, height=800)`.
+    When the test fails, each page it opened is saved as it was left
+    (test-artifacts/screenshots/failed-<test>-<n>.png)."""
     contexts = []
 
     def open_(*, locale, width, height):
@@ -53,13 +65,24 @@ def open_page(browser):
         return context.new_page()
 
     yield open_
+    if request.node.stash.get(FAILED, False):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        test = re.sub(r"[^\w.-]+", "-", request.node.name)
+        pages = [page for context in contexts for page in context.pages]
+        for n, page in enumerate(pages):
+            page.screenshot(path=SCREENSHOTS / f"failed-{test}-{n}.png", full_page=True)
     for context in contexts:
         context.close()
 
 
 @pytest.fixture
-def screenshot():
-    """Save a full-page screenshot under test-artifacts/screenshots/<name>.png."""
+def screenshot(request):
+    """With `--screenshots`, save a full-page screenshot under
+    test-artifacts/screenshots/<name>.png: the steps of each journey, to look
+    through. Without it nothing is saved (a run takes about 150, each 50–100 ms
+    of the browser's time); a failing journey's pages are saved anyway (`open_page`)."""
+    if not request.config.getoption("screenshots"):
+        return lambda page, name: None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def save(page, name):
