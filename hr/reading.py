@@ -202,24 +202,33 @@ def open_table(kind: str, path: str, name: str) -> Table:
 
 
 def template_workbook(kind: str) -> bytes:
-    """The template: the header (Chinese, required columns starred), example
-    rows, and a second sheet listing the values a column accepts."""
+    """The template: the sheet the import reads, with the header alone (Chinese,
+    required columns starred); an example sheet beside it, which the import
+    never reads (it reads the first sheet); and the notes listing what each
+    column takes. An example row in the read sheet, uploaded unchanged, would
+    import invented people over real ones sharing their employee numbers."""
     from openpyxl import Workbook
 
     from accounts.models import OrgUnit, SkillLevel
 
+    header = [("*" if c.required else "") + c.chinese for c in COLUMNS[kind]]
     book = Workbook()
     sheet = book.active
     sheet.title = "导入" if kind == "people" else "单位"
-    sheet.append([("*" if c.required else "") + c.chinese for c in COLUMNS[kind]])
+    sheet.append(header)
+    examples = book.create_sheet("示例")
+    examples.append(header)
     for row in TEMPLATE_EXAMPLES[kind]:
-        sheet.append(row)
-    for letter in "ABCDEFGHI":
-        sheet.column_dimensions[letter].width = 16
+        examples.append(row)
+    for each in (sheet, examples):
+        for letter in "ABCDEFGHI":
+            each.column_dimensions[letter].width = 16
     notes = book.create_sheet("说明")
     notes.append(["列", "English", "说明"])
     for column in COLUMNS[kind]:
-        notes.append([column.chinese, column.key, "必填" if column.required else "可空"])
+        notes.append([column.chinese, column.key, BLANK_MEANS.get(column.key, "可空")])
+    notes.append([])
+    notes.append(["只读取第一张工作表；“示例”表仅供参考，不会导入。", "", ""])
     choices = SkillLevel.choices if kind == "people" else OrgUnit.Kind.choices
     notes.append([])
     notes.append(["技能等级" if kind == "people" else "类型", "code", ""])
@@ -231,6 +240,18 @@ def template_workbook(kind: str) -> bytes:
     return out.getvalue()
 
 
+# What a column's blank cell means, in the notes sheet (hr.planning reads it
+# so): a required column refuses the row; a person's optional details are
+# written as the file has them, so a blank clears what a person updated from
+# the file had; a yes/no column takes its usual answer.
+_CLEARS = "可空；更新已有人员时，空白会清除原有内容"
+BLANK_MEANS = {
+    **{column.key: "必填" for columns in COLUMNS.values() for column in columns if column.required},
+    **dict.fromkeys(("post", "phone", "email", "messenger_id", "skill_level"), _CLEARS),
+    "active": "可空，空白即“是”",
+    "closed": "可空，空白即“否”",
+}
+
 TEMPLATE_EXAMPLES = {
     "org_units": [
         ["A", "北岭煤业公司", "G", "公司", "否", ""],
@@ -238,8 +259,8 @@ TEMPLATE_EXAMPLES = {
         ["A105", "一矿运输队", "A1", "班组", "否", ""],
     ],
     "people": [
-        ["A101001", "张伟", "A101", "采煤机司机", "13900001234", "", "zhangwei", "中级工", "是"],
-        ["A101002", "李强", "A102", "掘进机司机", "", "liqiang@example.org", "", "高级工", "是"],
-        ["A101003", "王芳", "A101", "电钳工", "", "", "", "", "否"],
+        ["T900001", "张伟", "A101", "采煤机司机", "13900001234", "", "zhangwei", "中级工", "是"],
+        ["T900002", "李强", "A102", "掘进机司机", "", "liqiang@example.org", "", "高级工", "是"],
+        ["T900003", "王芳", "A101", "电钳工", "", "", "", "", "否"],
     ],
 }

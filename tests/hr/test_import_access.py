@@ -5,13 +5,21 @@ queries for the lists."""
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import org_units_visible_to
 from hr import services
 from hr.models import ImportRun
-from tests.hr.imports import PEOPLE_HEADER, csv_file, media_root, person_row  # noqa: F401
+from tests.hr.imports import (  # noqa: F401 (media_root: uploads in a folder of the test)
+    PEOPLE_HEADER,
+    applied,
+    csv_file,
+    media_root,
+    person_row,
+    previewed,
+)
 from tests.lists import ListCase, each_list
 from tests.outcomes import takes
 from tests.page_html import error_beside, picker_of
@@ -178,8 +186,29 @@ def test_the_templates_download_as_workbooks_with_the_headers(org, client):
         answer = client.get(reverse("hr:import-template", args=[kind]))
         assert answer.status_code == 200
         assert "filename*=utf-8''" in answer["Content-Disposition"]
-        sheet = load_workbook(BytesIO(answer.content)).worksheets[0]
+        book = load_workbook(BytesIO(answer.content))
+        sheet, examples = book.worksheets[:2]
         assert next(sheet.iter_rows(values_only=True))[0] == first
+        # The read sheet holds the header alone: uploaded unchanged, it imports
+        # nobody; the examples are on a sheet the import never reads.
+        assert sheet.max_row == 1
+        assert examples.title == "示例" and examples.max_row > 1
+
+
+def test_a_template_uploaded_unchanged_changes_no_one(
+    org,
+    client,
+    media_root,  # noqa: F811 - the fixture imported above
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(org.official_a)
+    template = client.get(reverse("hr:import-template", args=["people"])).content
+    upload = SimpleUploadedFile("模板.xlsx", template)
+    before = list(User.objects.order_by("pk").values())
+    run = previewed(org.official_a, upload, capture=django_capture_on_commit_callbacks)
+    assert run.changes == []
+    run = applied(org.official_a, run, capture=django_capture_on_commit_callbacks)
+    assert list(User.objects.order_by("pk").values()) == before
 
 
 # ── the pages ──────────────────────────────────────────────────────────────
