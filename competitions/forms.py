@@ -408,27 +408,53 @@ class ProposalVerifyForm(BootstrapFormMixin, forms.Form):
     verified_on = forms.DateField(label=_("Verified on"), required=False, widget=DateInput())
 
 
+class GradeSelect(forms.Select):
+    """A select whose options in `disabled_values` are shown but cannot be chosen."""
+
+    disabled_values: frozenset = frozenset()
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class AwardForm(BootstrapFormMixin, forms.Form):
-    grade = forms.ChoiceField(label=_("Award grade"))
+    grade = forms.ChoiceField(label=_("Award grade"), widget=GradeSelect)
     note = forms.CharField(label=_("Note"), required=False)
 
     def __init__(self, *args, grades, **kwargs):
-        """`grades`: the campaign's AwardGrade rows annotated with `given`."""
+        """`grades`: the campaign's AwardGrade rows annotated with `given`.
+
+        The select starts on no grade, so nothing is awarded by default. A grade
+        whose places are all given is listed, disabled and saying so, but is not
+        a valid choice (the service refuses it anyway)."""
         super().__init__(*args, **kwargs)
-        choices = []
+        offered, shown, full = [], [("", _("Choose a grade"))], set()
         for grade in grades:
+            label = f"{grade.get_grade_display()} · ¥{grade.amount:,.2f}"
             if grade.places_left == 0:
-                continue  # full: not offered (the award table shows it)
+                full.add(grade.grade)
+                used = _("quota used: %(given)s of %(quota)s") % {
+                    "given": getattr(grade, "given", grade.quota),
+                    "quota": grade.quota,
+                }
+                shown.append((grade.grade, f"{label} ({used})"))
+                continue
             left = (
                 _("no limit")
                 if grade.quota is None
                 else _("%(left)s of %(quota)s left")
                 % {"left": grade.places_left, "quota": grade.quota}
             )
-            choices.append(
-                (grade.grade, f"{grade.get_grade_display()} · ¥{grade.amount:,.2f} · {left}")
-            )
-        self.fields["grade"].choices = choices
+            choice = (grade.grade, f"{label} · {left}")
+            offered.append(choice)
+            shown.append(choice)
+        field = self.fields["grade"]
+        field.choices = offered  # what may be posted
+        field.widget.choices = shown  # what the select lists
+        field.widget.disabled_values = frozenset(full)
 
 
 class ReviewForm(BootstrapFormMixin, forms.Form):

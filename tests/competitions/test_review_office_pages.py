@@ -16,6 +16,7 @@ from tests.competitions.pages import events_of, message_levels, message_texts, u
 from tests.competitions.review_pages import QUEUE, post, snapshot
 from tests.competitions.review_steps import DEPARTMENT, EVIDENCE, assign, decided, review, reviewed
 from tests.competitions.states import proposal_in
+from tests.page_html import form_of
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -514,6 +515,31 @@ class TestImplementVerifyAward:
         assert '王建国 70 % = <span class="money">¥3,500.00</span>' in html
         assert '李卫东 30 % = <span class="money">¥1,500.00</span>' in html
 
+    def test_the_award_form_starts_on_no_grade_and_asks_before_awarding(
+        self, as_person, org, at_step
+    ):
+        spray = at_step[Status.BENEFIT_VERIFIED]
+
+        html = as_person(org.official_a).get(url("proposal-detail", spray)).content.decode()
+
+        form = form_of(html, url("proposal-award", spray))
+        options = grade_options(form)
+        # the empty option comes first, and no grade is selected
+        assert options[0][:2] == ("", said("Choose a grade"))
+        assert [value for value, _, attrs in options if "selected" in attrs] in ([], [""])
+        button = re.search(r'<button[^>]*data-testid="award"[^>]*>', form)[0]
+        assert 'data-confirm="' in button
+
+    def test_an_award_posted_without_a_grade_is_400(self, as_person, org, at_step):
+        spray = at_step[Status.BENEFIT_VERIFIED]
+        before = snapshot(spray)
+
+        response = post(as_person(org.official_a), "proposal-award", spray, grade="")
+
+        assert response.status_code == 400
+        assert "grade" in response.context["award_form"].errors
+        assert snapshot(spray) == before
+
     def test_award_splits_the_amount_among_the_authors(self, as_person, org, at_step):
         spray = at_step[Status.BENEFIT_VERIFIED]
 
@@ -551,11 +577,21 @@ class TestImplementVerifyAward:
         spray = at_step[Status.BENEFIT_VERIFIED]
         before = snapshot(spray)
         client = as_person(org.official_a)
-        choices = dict(
-            client.get(url("proposal-detail", spray)).context["award_form"].fields["grade"].choices
-        )
+        page = client.get(url("proposal-detail", spray))
+        choices = dict(page.context["award_form"].fields["grade"].choices)
         assert set(choices) == {"second", "encouragement"}
         assert said("%(left)s of %(quota)s left", left=3, quota=3) in choices["second"]
+        # the used-up grade is still listed, disabled, saying why
+        shown = {
+            value: (text, attrs)
+            for value, text, attrs in grade_options(
+                form_of(page.content.decode(), url("proposal-award", spray))
+            )
+        }
+        text, attrs = shown["first"]
+        assert "disabled" in attrs
+        assert escape(said("quota used: %(given)s of %(quota)s", given=1, quota=1)) in text
+        assert "disabled" not in shown["second"][1]
 
         response = post(client, "proposal-award", spray, grade="first")
 
@@ -632,6 +668,13 @@ class TestImplementVerifyAward:
 
 
 # --- Small helpers --------------------------------------------------------------------
+
+
+def grade_options(form_html: str) -> list[tuple[str, str, str]]:
+    """(value, text, other attributes) of each option of the award form's grade."""
+    select = re.search(r'<select name="grade"[^>]*>(.*?)</select>', form_html, re.S)[1]
+    found = re.findall(r'<option value="([^"]*)"([^>]*)>([^<]*)</option>', select)
+    return [(value, text, attrs) for value, attrs, text in found]
 
 
 def said(message: str, **values) -> str:

@@ -185,11 +185,15 @@ def test_reviewer_scores_official_decides_and_awards_author_reads_their_share(
     expect(award_step).to_contain_text("¥3,500.00")
     screenshot(office, "review-360px-9-award-step")
     assert_no_sideways_scroll(office)
+    # the award fixes the money: the page asks first, and they accept
+    questions = []
+    office.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     award_step.get_by_test_id("award").click()
 
     # Then it is awarded, the split shown on the page and in the award table
     outcome = office.get_by_test_id("outcome")
     expect(outcome).to_contain_text("¥5,000.00")
+    assert len(questions) == 1
     expect(outcome).to_contain_text("¥98,000.00")
     expect(outcome).to_contain_text(DEPARTMENT)
     screenshot(office, "review-360px-10-awarded")
