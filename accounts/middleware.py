@@ -2,6 +2,7 @@
 before anything else: every page sends them to the password change, every API
 call answers 403 `password_change_required`."""
 
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,13 @@ class PasswordChangeRequiredMiddleware:
             and not request.path.startswith(("/static/", "/i18n/", "/api/"))
             and request.path not in {reverse(name) for name in ALWAYS_OPEN}
         ):
+            if request.headers.get("HX-Request") == "true":
+                # htmx would swap the password page into the fragment it asked for
+                # (the navigation's bell, whose copy then asks again, without end):
+                # it opens the password page as a whole page instead.
+                response = HttpResponse()
+                response["HX-Redirect"] = reverse("accounts:password-change")
+                return response
             return redirect("accounts:password-change")
         return self.get_response(request)
 

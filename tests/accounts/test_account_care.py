@@ -92,6 +92,24 @@ def test_the_one_time_password_must_be_changed_at_the_next_sign_in(org, client, 
     assert not User.objects.get(pk=org.worker_a.pk).must_change_password
 
 
+def test_a_forced_password_change_sends_htmx_to_the_whole_page_not_into_a_fragment(org, client):
+    # Given a person who signed in with a one-time password
+    User.objects.filter(pk=org.worker_a.pk).update(must_change_password=True)
+    client.force_login(org.worker_a)
+
+    # When the navigation's bell asks for its count (htmx, swapped into the bar)
+    bell = client.get(reverse("notices:bell"), headers={"HX-Request": "true"})
+
+    # Then htmx is told to open the password page as a whole page, with no form to swap in
+    assert bell["HX-Redirect"] == reverse("accounts:password-change")
+    assert "new_password1" not in bell.content.decode()
+
+    # And the password page shows its form once and loads no bell to be sent away again
+    html = client.get(reverse("accounts:password-change")).content.decode()
+    assert html.count('name="new_password1"') == 1
+    assert reverse("notices:bell") not in html
+
+
 def test_a_new_team_gets_its_slips_and_nobody_else_does(org, api):
     newcomers = [
         User.objects.create(

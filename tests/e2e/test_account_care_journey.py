@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import RoleGrant
+from accounts.services import person_password_reset
 from competitions.models import CampaignReviewer
 from tests.e2e.phone import PHONE_HEIGHT, PHONE_WIDTH, assert_no_sideways_scroll
 from tests.e2e.pickers import pick
@@ -78,3 +79,30 @@ def test_an_official_grants_and_removes_a_role_and_fills_a_reviewer_pool_on_a_ph
     assert CampaignReviewer.objects.filter(campaign=campaign, person=zhao).exists()
     assert_no_sideways_scroll(office, PHONE_WIDTH)
     screenshot(office, "reviewer-pool-phone-0-added")
+
+
+def test_a_person_given_a_one_time_password_chooses_their_own_by_filling_the_form_once(
+    org, live_server, open_page, fill_sign_in_form
+):
+    # Given a worker whose password the office reset, signing in with the one-time one
+    one_time = person_password_reset(person_id=org.worker_a.pk, by=org.official_a)
+    page = open_page(locale="zh-CN", width=1280, height=800)
+    fill_sign_in_form(page, live_server, org.worker_a.employee_no, one_time)
+    page.click("main button[type=submit]")
+
+    # Then the password page shows its form once, and stays that way
+    expect(page.get_by_test_id("must-change-password")).to_be_visible()
+    page.wait_for_timeout(500)  # the bell's loop copied the form within this time
+    expect(page.locator("input[name=new_password1]")).to_have_count(1)
+
+    # When they fill it in once
+    page.fill("input[name=old_password]", one_time)
+    page.fill("input[name=new_password1]", "Kaicai-2026!")
+    page.fill("input[name=new_password2]", "Kaicai-2026!")
+    page.click("main button[type=submit]")
+
+    # Then it is changed, and home opens with the bell back in the bar
+    expect(page.get_by_text("您的密码已修改。")).to_be_visible()
+    page.get_by_role("link", name="返回首页").click()
+    expect(page.get_by_test_id("welcome")).to_contain_text(org.worker_a.full_name)
+    expect(page.get_by_test_id("notice-count")).to_have_text("1")
