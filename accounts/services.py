@@ -151,9 +151,11 @@ def skill_level_raise(
 
 # ── account care by the union office ───────────────────────────────────────
 
-# No 0/O, 1/l/I: a one-time password is read off a printed slip.
-OTP_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"
-OTP_LENGTH = 10
+# A one-time password is read off a printed slip or out over the phone: upper
+# case and digits only, none that looks or sounds like another (no 0/O, 1/I/L),
+# twelve of them (31**12 > 54**10, the ten mixed-case ones it replaces).
+OTP_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+OTP_LENGTH = 12
 
 
 def one_time_password() -> str:

@@ -110,6 +110,20 @@ def test_a_forced_password_change_sends_htmx_to_the_whole_page_not_into_a_fragme
     assert reverse("notices:bell") not in html
 
 
+def test_a_one_time_password_is_read_out_without_a_mix_up(org, api):
+    # Given the office resetting a password many times
+    api.force_authenticate(org.official_a)
+    url = f"/api/v1/people/{org.worker_a.pk}/reset-password/"
+    passwords = [api.post(url).json()["one_time_password"] for _ in range(20)]
+
+    # Then each is upper-case letters and digits, none of them one that looks or
+    # sounds like another (0/O, 1/I/L), and as hard to guess as ten mixed-case ones
+    readable = set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+    assert all(set(password) <= readable for password in passwords)
+    assert all(len(password) >= 12 for password in passwords)  # 31**12 > 54**10
+    assert len(set("".join(passwords))) > 25  # drawn from the whole alphabet
+
+
 def test_a_new_team_gets_its_slips_and_nobody_else_does(org, api):
     newcomers = [
         User.objects.create(
