@@ -1,4 +1,6 @@
 import datetime
+import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -154,6 +156,19 @@ def test_a_studio_leads_home_shows_their_studios_figures_of_the_year(as_person, 
     assert figures["studio"] == studios.dust
     assert (figures["problems_opened"], figures["problems_solved"]) == (1, 0)
     assert 'data-testid="studio-figures"' in response.content.decode()
+    achievement_services.achievement_create(
+        by=studios.lead_a,
+        studio=studios.dust,
+        title="喷雾降尘装置",
+        kind="equipment_modification",
+        completed_on=today,
+        contributors=[(studios.lead_a, Decimal(100))],
+        claimed_benefit=Decimal("2690000"),
+    )
+    html = as_person(studios.lead_a).get(reverse("reports:home")).content.decode()
+    # Money as the office prints it: yuan, thousands separated, two decimals.
+    shown = dict(re.findall(r'data-testid="home-(\w+)-benefit">([^<]*)<', html))
+    assert shown == {"claimed": "¥2,690,000.00", "verified": "¥0.00"}
     # A member who does not lead sees no such block.
     response = as_person(studios.member_a).get(reverse("reports:home"))
     assert response.context["led_studios"] == []
