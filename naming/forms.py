@@ -165,22 +165,37 @@ class VisitForm(BootstrapFormMixin, forms.Form):
 class DecideForm(BootstrapFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"))
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Required for a rejection: the applicant reads it."),
     )
 
     def __init__(self, *args, application: NamingApplication, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(Status.REJECTED, Status.REJECTED.label)]
+        # Starts on no decision: a rejection is never one click away.
+        choices = [("", _("Choose a decision")), (Status.REJECTED, Status.REJECTED.label)]
         if application.status == Status.PUBLIC_NOTICE:
             ahead = Status.NAMED if application.call.names_itself else Status.RECOMMENDED_UPWARD
-            choices.insert(0, (ahead, Status(ahead).label))
+            choices.insert(1, (ahead, Status(ahead).label))
+        else:
+            # Rejection is the only decision here, and the service needs its reason.
+            self.fields["reason"].required = True
         self.fields["outcome"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        # naming_application_decide refuses a rejection without a reason; said
+        # beside the field before the service is asked.
+        if data.get("outcome") == Status.REJECTED and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason."))
+        return data
 
 
 class ResultForm(BootstrapFormMixin, forms.Form):
     named = forms.TypedChoiceField(
         label=_("Outside result"),
-        choices=[("yes", _("Named")), ("no", _("Not named"))],
+        choices=[("", _("Choose the result")), ("yes", _("Named")), ("no", _("Not named"))],
         coerce=lambda value: value == "yes",
     )
     outside_list = forms.ModelChoiceField(label=_("Outside list"), queryset=None, required=False)
@@ -230,7 +245,7 @@ class ObjectionForm(BootstrapFormMixin, forms.Form):
 class ObjectionDecideForm(BootstrapFormMixin, forms.Form):
     upheld = forms.TypedChoiceField(
         label=_("Decision"),
-        choices=[("no", _("Dismiss")), ("yes", _("Uphold"))],
+        choices=[("", _("Choose a decision")), ("no", _("Dismiss")), ("yes", _("Uphold"))],
         coerce=lambda value: value == "yes",
     )
     reject = forms.BooleanField(
