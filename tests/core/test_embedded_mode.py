@@ -57,7 +57,7 @@ def wait_finished(site: EmbeddedSite, ids: list[int], seconds: float) -> list[tu
             return runs
         if site.process.poll() is not None:
             break
-        time.sleep(1)
+        time.sleep(0.2)
     pytest.fail(f"Runs not finished: {site.rows(query, *ids)}\n{site.log()}")
 
 
