@@ -31,6 +31,19 @@ class TestPageLogin:
         assert response.status_code == 302
         assert response.url.startswith(reverse("accounts:login"))
 
+    @pytest.mark.parametrize(
+        ("language", "hint"),
+        [
+            ("en", "Forgot your password? Ask your union office to reset it."),
+            ("zh-CN", "忘记密码？请联系所在单位工会重置。"),
+        ],
+    )
+    def test_the_sign_in_page_says_whom_to_ask_for_a_forgotten_password(
+        self, client, language, hint
+    ):
+        page = client.get(reverse("accounts:login"), headers={"Accept-Language": language})
+        assert hint in page.content.decode()
+
     def test_logout_is_a_post_and_signs_out(self, as_person, org):
         client = as_person(org.worker_a)
         client.post(reverse("accounts:logout"))
