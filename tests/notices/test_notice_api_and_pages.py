@@ -151,6 +151,26 @@ def test_every_page_loads_the_bell_which_counts_unread_notices(
     assert 'data-testid="notice-count">1<' in other.content.decode()
 
 
+def bell_link(html: str) -> str:
+    """The navigation's bell: its `<a>`, from the tag to its end."""
+    at = html.index('data-testid="notice-bell"')
+    return html[html.rindex("<a ", 0, at) : html.index("</a>", at)]
+
+
+def test_the_bell_is_drawn_without_an_emoji_font_and_named_for_screen_readers(as_person, org, mine):
+    # An emoji shows as an empty box on PCs without an emoji font: the bell is
+    # an inline drawing, hidden from screen readers, which read the link's name.
+    worker = as_person(org.worker_a)
+    placeholder = bell_link(worker.get(reverse("notices:notice-list")).content.decode())
+    loaded = bell_link(worker.get(reverse("notices:bell")).content.decode())
+    for bell in (placeholder, loaded):
+        assert "<svg" in bell and 'aria-hidden="true"' in bell
+        assert "\U0001f514" not in bell and "&#x1F514;" not in bell
+    assert 'aria-label="通知"' in placeholder
+    assert 'aria-label="通知：1 条未读"' in loaded
+    assert 'data-testid="notice-count">1<' in loaded
+
+
 def test_the_bell_is_for_people_signed_in(client):
     assert client.get(reverse("notices:bell")).status_code == 302
 
