@@ -18,10 +18,21 @@ from competitions.selectors import (
     review_figures,
     review_panel,
     reviewers_yet_to_review,
+    reviews_visible_to,
 )
 from competitions.services.decisions import split_in_fen
 
 Status = Proposal.Status
+
+# After the decision the office still reads who scored what (when awarding,
+# or answering the authors about the outcome).
+DECIDED = (
+    Status.APPROVED,
+    Status.REJECTED,
+    Status.IMPLEMENTED,
+    Status.BENEFIT_VERIFIED,
+    Status.AWARDED,
+)
 
 
 def assign_form(request, proposal, data=None):
@@ -59,7 +70,9 @@ def decision_forms(request, proposal, **forms) -> dict:
             may_decide=figures.enough,
             decide_form=forms.get("decide_form") or DecideForm(),
         )
-    elif status == Status.APPROVED:
+    if status in DECIDED:
+        context["decided_reviews"] = reviews_visible_to(request.user).filter(proposal=proposal)
+    if status == Status.APPROVED:
         context["implement_form"] = forms.get("implement_form") or ImplementForm(user=request.user)
     elif status == Status.IMPLEMENTED:
         context["verify_form"] = forms.get("verify_form") or ProposalVerifyForm()

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from competitions import services
 from competitions.models import Award, AwardShare, Proposal, ReviewAssignment
 from competitions.views import decisions as decision_views
 from tests.competitions.conftest import a201_reviewers, proposal_maker
@@ -403,6 +404,64 @@ class TestDecision:
         assert response.status_code == 409
         assert message_levels(response) == ["error"]
         assert snapshot(spray) == before
+
+
+# --- The office: who scored what, after the decision ------------------------------------
+
+
+def reviewer_rows(html: str) -> list[str]:
+    """The rows of the reviewers' scores table, tags stripped."""
+    rows = re.findall(r'<tr data-testid="reviewer-score">(.*?)</tr>', html, re.S)
+    return [re.sub(r"<[^>]+>", " ", row).split() for row in rows]
+
+
+class TestReviewersScoresAfterTheDecision:
+    @pytest.mark.parametrize(
+        "status",
+        [Status.APPROVED, Status.IMPLEMENTED, Status.BENEFIT_VERIFIED, Status.AWARDED],
+    )
+    def test_the_office_still_reads_each_reviewers_total_and_comment(
+        self, as_person, org, at_step, people, status
+    ):
+        proposal = at_step[status]
+        reviews = {r.reviewer.full_name: r for r in proposal.reviews.select_related("reviewer")}
+        assert len(reviews) == 3
+
+        html = as_person(org.official_a).get(url("proposal-detail", proposal)).content.decode()
+
+        assert 'data-testid="reviewer-scores"' in html
+        rows = reviewer_rows(html)
+        assert sorted(row[0] for row in rows) == sorted(reviews)
+        for row in rows:
+            review = reviews[row[0]]
+            assert row[1] == f"{review.total:.1f}"
+            assert " ".join(row[2:]) == review.comment
+
+    def test_a_rejected_proposals_scores_stay_with_the_office(
+        self, as_person, org, make_proposal, people
+    ):
+        rejected = reviewed(
+            new_spray(org, make_proposal), org.official_a, [people.one, people.two, people.three]
+        )
+        services.proposal_decide(
+            proposal_id=rejected.pk, by=org.official_a, outcome="rejected", reason="效益不明显"
+        )
+
+        html = as_person(org.official_a).get(url("proposal-detail", rejected)).content.decode()
+
+        assert len(reviewer_rows(html)) == 3
+
+    @pytest.mark.parametrize("role", ["worker_a", "colleague_a", "worker_b", "reviewer"])
+    def test_nobody_else_reads_who_scored_what(self, as_person, org, at_step, people, role):
+        proposal = at_step[Status.AWARDED]
+        viewer = people.one if role == "reviewer" else getattr(org, role)
+
+        response = as_person(viewer).get(url("proposal-detail", proposal))
+
+        html = response.content.decode()
+        assert 'data-testid="reviewer-scores"' not in html
+        for reviewer in (people.two, people.three):
+            assert reviewer.full_name not in html
 
 
 # --- The office: implementation, verification, award ------------------------------------
