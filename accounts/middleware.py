@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-# What a person with a one-time password may still open (and the static files).
+# What a person with a one-time password may still open (and the static files
+# and the site's icon).
 ALWAYS_OPEN = ("accounts:password-change", "accounts:password-change-done", "accounts:logout")
 
 
@@ -21,7 +22,7 @@ class PasswordChangeRequiredMiddleware:
         if (
             user.is_authenticated
             and user.must_change_password
-            and not request.path.startswith(("/static/", "/i18n/", "/api/"))
+            and not request.path.startswith(("/static/", "/i18n/", "/api/", "/favicon.ico"))
             and request.path not in {reverse(name) for name in ALWAYS_OPEN}
         ):
             if request.headers.get("HX-Request") == "true":

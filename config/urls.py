@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.pickers import picker_search
-from core.views import attachment_download, healthz
+from core.views import attachment_download, favicon, healthz
 
 admin.site.site_header = _("Innovation Studios administration")
 admin.site.site_title = _("Innovation Studios")
@@ -42,6 +42,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("pickers/<str:name>/", picker_search, name="picker-search"),
     # A source's choices for one record (core.pickers, `for_record`).
     path("pickers/<str:name>/<int:record_id>/", picker_search, name="picker-search"),

@@ -3,9 +3,11 @@ from django.http import (
     FileResponse,
     Http404,
     HttpResponse,
+    HttpResponseRedirect,
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,6 +16,13 @@ from django.views.decorators.http import require_GET
 from core.attachments import MEDIA_TYPES, PHOTO_PENDING_RETRY, attachment_for
 from core.health import check_broker, check_cache, check_database, heartbeats
 from core.ranges import RangeNotSatisfiable, byte_range
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page names (older ones
+    cannot show its SVG icon): the static ICO, under its release's name."""
+    return HttpResponseRedirect(static("favicon.ico"))
 
 
 @never_cache
