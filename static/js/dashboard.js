@@ -15,7 +15,7 @@
 
   // Every label is drawn. Chart.js skips those that do not fit unless told not
   // to, and a narrow card (a 1024 px screen, a phone) lost categories and months.
-  function options(type, data) {
+  function options(type, data, canvas) {
     var common = {
       responsive: true,
       animation: false,
@@ -28,10 +28,11 @@
         scales: { x: counts, y: { ticks: { autoSkip: false } } },
       });
     }
-    // Months along the bottom, turned upright when the card is narrow.
+    // Months along the bottom, turned upright when the card is narrow; across
+    // the page's width (the year by month) a flatter chart, not 500 px tall.
     return Object.assign(common, {
       maintainAspectRatio: true,
-      aspectRatio: 2,
+      aspectRatio: canvas.clientWidth > 700 ? 4 : 2,
       scales: { x: { ticks: { autoSkip: false, maxRotation: 90 } }, y: counts },
     });
   }
@@ -63,6 +64,6 @@
       canvas.parentNode.insertBefore(box, canvas);
       box.appendChild(canvas);
     }
-    new Chart(canvas, { type: type, data: data, options: options(type, data) });
+    new Chart(canvas, { type: type, data: data, options: options(type, data, canvas) });
   });
 })();

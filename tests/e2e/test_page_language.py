@@ -64,7 +64,7 @@ def test_the_english_dashboard_shows_english_months_and_every_category(
     screenshot(page, f"dashboard-categories-en-{screen[0]}px")
     # The longer English menu folds behind its button rather than widening the page.
     assert_no_sideways_scroll(page, screen[0])
-    month_heads = page.locator("#mentoring thead th").all_inner_texts()[1:]
+    month_heads = page.locator("#trends thead th").all_inner_texts()[1:]
     assert month_heads == MONTHS
     assert page.evaluate(DRAWN_LABELS, "chart-trends") == MONTHS
     assert page.evaluate(DRAWN_LABELS, "chart-categories") == [
