@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_managed_by, people_visible_to
 from achievements.selectors import achievements_visible_to, problems_visible_to
-from competitions.models import MAX_QUOTA, AwardGrade, Campaign, Proposal
+from competitions.models import MAX_QUOTA, POINTS_STEP, AwardGrade, Campaign, Proposal
 from competitions.selectors import (
     authors_offered,
     entry_studios_offered,
@@ -475,7 +475,13 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
                 decimal_places=1,
                 # added after the mixin has styled the fields, so styled here
                 widget=forms.NumberInput(
-                    attrs={"inputmode": "decimal", "step": "0.5", "class": "form-control"}
+                    # the points the service takes (one decimal): a coarser step
+                    # makes the browser refuse a valid score such as 27.3
+                    attrs={
+                        "inputmode": "decimal",
+                        "step": str(POINTS_STEP),
+                        "class": "form-control",
+                    }
                 ),
             )
         self.order_fields([f"criterion_{c.pk}" for c in self.criteria] + ["comment"])

@@ -13,6 +13,9 @@ from core.models import StateEvent, StatefulModel
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 # More places than any grade of a real campaign has; keeps typed numbers sane.
 MAX_QUOTA = 100_000
+# A criterion's points keep one decimal (ReviewScore.points): the service refuses
+# finer points and the rubric form's inputs step by it.
+POINTS_STEP = Decimal("0.1")
 
 
 class Campaign(BoundedDates, models.Model):

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.selectors import active_people_visible_to
 from accounts.services import people_checked
 from competitions.models import (
+    POINTS_STEP,
     CampaignReviewer,
     Proposal,
     Review,
@@ -204,7 +205,7 @@ def _scores_checked(proposal: Proposal, scores: Mapping[int, Decimal]) -> list[t
         # A score keeps one decimal: finer points would be rounded when stored
         # and no longer add up to the review's total.
         ensure(
-            points == points.quantize(Decimal("0.1")),
+            points == points.quantize(POINTS_STEP),
             ValidationError({"scores": _("Points are given to one decimal place.")}),
         )
         rows.append((criterion, points))

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -186,6 +187,35 @@ class TestRubricForm:
         # what the reviewer judges: the proposal itself
         assert spray.title in html
         assert spray.improvement in html
+
+    def test_every_input_steps_by_the_points_the_service_takes(self, as_person, org, people, spray):
+        # A browser refuses a number off its input's step grid (step 0.5 turned
+        # 27.3 away); the grid must be exactly the one decimal the service takes.
+        assign(spray, org.official_a, [people.one])
+        client = as_person(people.one)
+        html = client.get(review_form(spray)).content.decode()
+        criteria = list(Criterion.objects.filter(campaign=spray.campaign))
+        inputs = [
+            re.search(rf'<input[^>]*name="criterion_{c.pk}"[^>]*>', html)[0] for c in criteria
+        ]
+        steps = {Decimal(re.search(r'step="([^"]+)"', field)[1]) for field in inputs}
+        assert len(steps) == 1
+        step = steps.pop()
+        on_grid = Decimal("27.3")  # one decimal: on the grid, and the service takes it
+        off_grid = Decimal("27.35")  # finer: off the grid, and the service refuses it
+        assert on_grid % step == 0 and off_grid % step != 0
+
+        with pytest.raises(ValidationError):
+            services.review_submit(
+                proposal_id=spray.pk,
+                by=people.one,
+                scores=scores_for(spray.campaign, off_grid, 20, 10, 10),
+            )
+
+        response = client.post(review_form(spray), rubric_post(spray.campaign, on_grid, 20, 10, 10))
+
+        assert response.status_code == 302
+        assert Review.objects.get().total == Decimal("67.3")
 
     def test_a_proposal_not_assigned_to_the_reader_is_404(
         self, as_person, org, make_proposal, people, spray

@@ -3,6 +3,8 @@ form, refusals shown on the page, the expert picker (offering exactly whom the
 assignment accepts) and a fixed number of queries per list."""
 
 import datetime
+import re
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -262,6 +264,27 @@ def test_an_expert_scores_from_the_rubric_form(as_person, staged):
     assert client.post(form_url, {"score_0": "41", "score_1": "50"}).status_code == 400
     assert client.post(form_url, {"score_0": "35.5", "score_1": "50"}).status_code == 302
     assert str(application.reviews.get().total) == "85.5"
+
+
+def test_the_rubric_inputs_step_by_the_points_the_service_takes(as_person, staged):
+    # A browser refuses a number off its input's step grid; the grid must be
+    # exactly the one decimal naming_review_submit takes.
+    application = staged.at[Status.UNDER_REVIEW]
+    client = as_person(staged.naming_calls.expert)
+    form_url = reverse("naming:review-form", args=[application.pk])
+    html = client.get(form_url).content.decode()
+    inputs = re.findall(r'<input[^>]*name="score_\d+"[^>]*>', html)
+    steps = {Decimal(re.search(r'step="([^"]+)"', field)[1]) for field in inputs}
+    assert len(inputs) == 2 and len(steps) == 1
+    step = steps.pop()
+    on_grid, off_grid = Decimal("27.3"), Decimal("27.35")
+    assert on_grid % step == 0 and off_grid % step != 0
+    with pytest.raises(ValidationError):
+        services.naming_review_submit(
+            application_id=application.pk, by=staged.naming_calls.expert, scores=[off_grid, 50]
+        )
+    assert client.post(form_url, {"score_0": str(on_grid), "score_1": "50"}).status_code == 302
+    assert application.reviews.get().total == Decimal("77.3")
 
 
 def test_anyone_objects_from_the_notice_and_the_office_decides(as_person, staged):
