@@ -83,6 +83,13 @@ class PersonDetailView(ScopedDetailView):
         )
         if access.manages:
             context["account"] = account_overview(self.object)
+            # The office's role tool on the account card: roles over units the
+            # viewer manages (an official over the person may grant them one).
+            context["role_grants"] = (
+                role_grants_managed_by(self.request.user)
+                .filter(user=self.object)
+                .order_by("org_unit__path")
+            )
         context.update(
             history_section(self.request.user, self.object, visible=access.manages, api="person")
         )

@@ -234,3 +234,43 @@ def test_the_list_is_filtered_by_a_typed_employee_number(org, client):
     answer = client.get(LIST, {"user_key": "worker_b"})
     assert list(answer.context["grants"]) == []
     assert "“worker_b”不在可选范围内。" in answer.content.decode()
+
+
+# Who opens worker_a's page (company A, team A101, holding no role): whether
+# the office's role tool is on it.
+ROLE_TOOL = [
+    ("official_a", True),
+    ("group_official", True),
+    ("admin", True),
+    ("colleague_a", False),  # sees the directory entry, grants nothing
+    ("lead_a", False),
+    ("worker_a", False),  # their own page
+]
+
+
+@pytest.mark.parametrize(("role", "offered"), ROLE_TOOL)
+def test_a_persons_page_offers_a_role_to_those_who_grant_and_claims_none_they_lack(
+    org, studios, as_person, role, offered
+):
+    html = as_person(person(studios, role)).get(
+        reverse("accounts:person-detail", args=[org.worker_a.pk])
+    )
+    html = html.content.decode()
+    # A worker holding no role is not shown a list of roles, to anyone
+    assert 'data-testid="person-role-grants"' not in html
+    # Those who may grant are offered to make them an official, with them filled in
+    assert (f'href="{CREATE}?user={org.worker_a.pk}"' in html) is offered
+
+
+def test_a_persons_page_names_the_roles_they_hold_for_the_office(org, as_person):
+    grant_official(org.worker_a, org.team_a101)
+    page = as_person(org.official_a).get(reverse("accounts:person-detail", args=[org.worker_a.pk]))
+    html = page.content.decode()
+    start = html.index('data-testid="person-role-grants"')
+    held = html[start : html.index("</p>", start)]
+    assert org.team_a101.name in held
+    assert f'href="{LIST}?user={org.worker_a.pk}"' in held
+    colleague = as_person(org.colleague_a).get(
+        reverse("accounts:person-detail", args=[org.worker_a.pk])
+    )
+    assert 'data-testid="person-role-grants"' not in colleague.content.decode()
