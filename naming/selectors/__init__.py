@@ -30,6 +30,7 @@ from naming.selectors.scopes import (  # noqa: F401
     NamingApplicationAccess,
     NamingCallAccess,
     applications_on_notice,
+    applications_to_score,
     expert_assignments,
     expert_recusal_of,
     expert_refusals,

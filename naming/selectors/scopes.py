@@ -252,6 +252,20 @@ def naming_materials_of(application: NamingApplication) -> QuerySet[Attachment]:
     return attachments_of(NamingMaterials(application_id=application.pk))
 
 
+def applications_to_score(user) -> QuerySet[NamingApplication]:
+    """The applications under review that `user`, asked as an expert and not
+    taken off, has not scored yet: their work waiting on the home page, oldest
+    first."""
+    scored = NamingReview.objects.filter(application=OuterRef("pk"), expert=user)
+    return (
+        NamingApplication.objects.filter(status=Status.UNDER_REVIEW)
+        .filter(_expert_q(user))
+        .exclude(Exists(scored))
+        .select_related("studio", "call")
+        .order_by("status_changed_at", "id")
+    )
+
+
 def applications_on_notice(user) -> QuerySet[NamingApplication]:
     """The public notice (公示): applications whose notice is running, for
     everyone signed in."""

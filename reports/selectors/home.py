@@ -27,6 +27,7 @@ from competitions.selectors import (
     reviews_waiting_for,
     screening_queue,
 )
+from naming.selectors import applications_to_score
 from reports.selectors.dashboard import studio_year_figures
 from showcase.selectors import featured_stories, newest_honours, stories_sent_back_to
 from studios.models import Membership
@@ -175,6 +176,17 @@ def needs_action(user) -> list[ActionGroup]:
                 _("due %(date)s") % {"date": _day(a.due_on)},
             ),
             reverse("competitions:review-queue"),
+        ),
+        _group(
+            "naming-scores",
+            _("Naming applications to score"),
+            applications_to_score(user),
+            lambda application: ActionItem(
+                application.studio.name,
+                reverse("naming:application-detail", args=[application.pk]),
+                application.call.title,
+            ),
+            reverse("naming:application-list"),
         ),
         _group(
             "sessions-to-confirm",

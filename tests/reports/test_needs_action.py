@@ -15,6 +15,8 @@ from apprenticeships import services as apprenticeship_services
 from apprenticeships.models import Pairing
 from competitions import services
 from competitions.models import Campaign, Proposal
+from naming import services as naming_services
+from naming.models import NamingApplication
 from reports.selectors import home as reports_home
 from showcase import services as showcase
 from tests.apprenticeships.conftest import mentoring  # noqa: F401
@@ -24,6 +26,7 @@ from tests.competitions.conftest import (  # noqa: F401
     make_proposal,
     panel,
 )
+from tests.naming.conftest import bring, naming_calls  # noqa: F401
 from tests.showcase.conftest import make_story
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +139,19 @@ def test_a_story_sent_back_waits_for_its_writer(as_person, studios):
     # A draft never sent in is not waiting for anything.
     make_story(studios.lead_b, studios=[studios.turbine])
     assert "stories-returned" not in actions(as_person(studios.lead_b))
+
+
+def test_a_naming_expert_sees_the_applications_they_still_have_to_score(
+    as_person, naming_calls, bring
+):
+    application = bring(NamingApplication.Status.UNDER_REVIEW)
+    expert = naming_calls.expert
+    link = reverse("naming:application-detail", args=[application.pk])
+    assert actions(as_person(expert))["naming-scores"] == [link]
+    # Once they have scored, nothing waits; nor for the office or the applicant.
+    naming_services.naming_review_submit(application_id=application.pk, by=expert, scores=[30, 40])
+    for person in (expert, naming_calls.studios.org.group_official, naming_calls.studios.lead_a):
+        assert "naming-scores" not in actions(as_person(person))
 
 
 def test_an_outsider_has_nothing_waiting(as_person, org, at):
