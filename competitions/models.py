@@ -423,6 +423,13 @@ class Proposal(BoundedDates, StatefulModel):
     def next_step(self) -> str:
         return str(NEXT_STEPS.get(self.status, ""))
 
+    def next_step_with_reviewers(self, assigned: bool) -> str:
+        """`next_step`, saying under review whether reviewers are in place yet
+        (`assigned`: any reviewer not replaced)."""
+        if self.status == self.Status.UNDER_REVIEW and not assigned:
+            return str(_("Waiting for reviewers to be assigned."))
+        return self.next_step
+
     @property
     def goal_labels(self) -> list[str]:
         labels = dict(self.Goal.choices)
@@ -436,7 +443,10 @@ PLAIN_EVENTS = {
     Proposal.Status.WITHDRAWN: _("Withdrawn."),
     Proposal.Status.NOT_ELIGIBLE: _("Not accepted into the competition."),
     Proposal.Status.DUPLICATE: _("Found to repeat an earlier proposal."),
-    Proposal.Status.UNDER_REVIEW: _("Passed the first check; the reviewers are scoring it."),
+    # Screening only sends it on: the office assigns the reviewers afterwards.
+    Proposal.Status.UNDER_REVIEW: _(
+        "Passed the first check; waiting for reviewers to be assigned to score it."
+    ),
     Proposal.Status.APPROVED: _("Approved."),
     Proposal.Status.REJECTED: _("Not approved."),
     Proposal.Status.IMPLEMENTED: _("Put into practice."),

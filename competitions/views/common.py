@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from competitions.forms import CommentForm, DuplicateForm, ReasonForm
 from competitions.models import Proposal
 from competitions.selectors import (
+    active_assignments,
     award_of,
     proposal_access,
     proposals_visible_to,
@@ -38,8 +39,14 @@ def detail_context(request, proposal, **forms) -> dict:
     }
     if proposal.status == Proposal.Status.AWARDED:
         context["award"] = award_of(proposal)
-    if is_author_side and proposal.status == Proposal.Status.UNDER_REVIEW:
-        context["reviews_in"] = proposal.reviews.count()  # how many, never who
+    if is_author_side:
+        under_review = proposal.status == Proposal.Status.UNDER_REVIEW
+        # Screened is not yet scored: until the office assigns reviewers the
+        # author reads that it waits for them (whether, never who).
+        assigned = under_review and active_assignments(proposal).exists()
+        context["next_step"] = proposal.next_step_with_reviewers(assigned)
+        if under_review:
+            context["reviews_in"] = proposal.reviews.count()  # how many, never who
     if is_author_side and proposal.is_editable:
         context["attachment_form"] = AttachmentForm()
     if access.manages:

@@ -15,7 +15,7 @@ from django.utils.html import escape
 from competitions import services
 from competitions.models import Campaign, Proposal, ProposalEvent
 from core.attachments import attachments_of
-from tests.competitions.conftest import COMPLETE
+from tests.competitions.conftest import COMPLETE, a201_reviewers
 from tests.competitions.pages import (
     HTMX,
     MINE,
@@ -30,6 +30,7 @@ from tests.competitions.pages import (
     url,
     zh,
 )
+from tests.competitions.review_steps import assign
 from tests.factories import PersonFactory
 from tests.page_html import posted_as_shown
 from tests.uploads import photos_processed
@@ -148,6 +149,21 @@ class TestSaveAndSubmit:
         html = page.content.decode()
         assert proposal.code in html
         assert zh("Sent to the union office.") in html
+
+    def test_the_submission_notice_says_received_with_its_code_not_accepted(
+        self, as_person, org, campaigns, django_capture_on_commit_callbacks
+    ):
+        client = as_person(org.worker_a)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(new_url(campaigns.open), form_data("submit"))
+        proposal = Proposal.objects.get()
+        assert proposal.status == Status.SUBMITTED  # submitted, not yet screened
+
+        html = client.get(reverse("notices:notice-list")).content.decode()
+
+        assert "提案已收到" in html
+        assert f"已收到，编号 {proposal.code}。" in html
+        assert "受理" not in html
 
     def test_save_keeps_a_draft_and_goes_to_its_edit_page(self, as_person, org, campaigns):
         response = as_person(org.worker_a).post(
@@ -534,6 +550,26 @@ class TestStatusPage:
         assert "returned" not in re.sub(r"<[^>]+>", "", timeline)
         assert url("proposal-edit", proposal) in html
         assert "screening-actions" not in html
+
+    def test_screened_without_reviewers_it_says_it_waits_for_them_not_that_they_score(
+        self, as_person, org, make_proposal
+    ):
+        proposal = make_proposal(org.worker_a)
+        services.proposal_screen(proposal_id=proposal.pk, by=org.official_a)
+        client = as_person(org.worker_a)
+
+        html = client.get(url("proposal-detail", proposal)).content.decode()
+
+        timeline = html[html.index('data-testid="timeline"') :]
+        assert "通过初审，等待指派评审专家打分。" in timeline
+        assert "正在打分" not in html
+        next_step = re.search(r'data-testid="next-step">([^<]*)<', html)[1]
+        assert next_step == "等待指派评审专家。"
+
+        # once the office has assigned reviewers, the next step says they score it
+        assign(proposal, org.official_a, [a201_reviewers(org).one])
+        html = client.get(url("proposal-detail", proposal)).content.decode()
+        assert re.search(r'data-testid="next-step">([^<]*)<', html)[1] == "评审专家正在打分。"
 
     @pytest.mark.parametrize(
         ("reader", "words", "not_words"),
