@@ -10,7 +10,12 @@ from achievements.selectors import (
     problem_access,
     problems_fully_visible_to,
 )
-from core.forms import BootstrapFormMixin, ServiceValidatedModelForm, person_share_formset
+from core.forms import (
+    BootstrapFormMixin,
+    ServiceValidatedModelForm,
+    choose_the_only_one,
+    person_share_formset,
+)
 from core.pages import DateInput
 from core.pickers import PickManyField
 from studios.selectors import studio_access, studios_writable_by
@@ -23,6 +28,7 @@ class StudioChoiceMixin:
         self.fields["studio"].queryset = studios_writable_by(user).order_by("code")
         if studio is not None:
             self.fields["studio"].initial = studio.pk
+        choose_the_only_one(self.fields["studio"])
 
 
 class ProblemForm(StudioChoiceMixin, ServiceValidatedModelForm):

@@ -44,6 +44,17 @@ class BootstrapFormMixin:
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
+def choose_the_only_one(field: forms.ModelChoiceField) -> None:
+    """Start `field` on its one choice when it offers exactly one (a lead with
+    one studio has nothing to pick), in one query of at most two rows; with
+    more, or none, it starts empty as it was."""
+    if field.initial is not None:
+        return
+    only = list(field.queryset.order_by().values_list("pk", flat=True)[:2])
+    if len(only) == 1:
+        field.initial = only[0]
+
+
 class ServiceValidatedModelForm(BootstrapFormMixin, forms.ModelForm):
     """A model form whose model-level checks (constraints, cross-field rules,
     scope) are the service's: the form checks each field, the service the rest,

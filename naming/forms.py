@@ -5,7 +5,12 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import org_units_managed_by, people_visible_to
-from core.forms import TICKABLE_CHOICES, BootstrapFormMixin, ServiceValidatedModelForm
+from core.forms import (
+    TICKABLE_CHOICES,
+    BootstrapFormMixin,
+    ServiceValidatedModelForm,
+    choose_the_only_one,
+)
 from core.pages import DateInput
 from core.pickers import PickField, PickManyField
 from naming.models import NamingApplication, NamingCall, ReReview
@@ -80,6 +85,7 @@ class ApplyForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, studios, call: NamingCall, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["studio"].queryset = studios
+        choose_the_only_one(self.fields["studio"])
         if studios.count() > TICKABLE_CHOICES:
             # An official over many studios finds theirs by code or name, among
             # exactly those of the list (naming.pickers).

@@ -374,6 +374,16 @@ class TestProblemPages:
         assert (problem.status, problem.solved_on) == ("solved", datetime.date(2024, 6, 30))
         assert list(problem.team.all()) == [studios.member_a]
 
+    @pytest.mark.parametrize("page", ["problem-create", "achievement-create"])
+    def test_a_lead_of_one_studio_finds_it_chosen(self, as_person, studios, page):
+        form = as_person(studios.lead_a).get(reverse(f"achievements:{page}")).context["form"]
+        assert form.fields["studio"].initial == studios.dust.pk
+        # An official over several studios chooses one: none is chosen for them.
+        form = (
+            as_person(studios.org.official_a).get(reverse(f"achievements:{page}")).context["form"]
+        )
+        assert form.fields["studio"].initial is None
+
     def test_solved_without_a_date_shows_the_error(self, as_person, studios):
         response = as_person(studios.lead_a).post(
             reverse("achievements:problem-create"),
