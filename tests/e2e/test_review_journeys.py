@@ -154,6 +154,10 @@ def test_reviewer_scores_official_decides_and_awards_author_reads_their_share(
         assert_within_screen_width(label)
     decide.locator("input[name=outcome][value=approved]").check()
     assert_within_screen_width(office.get_by_test_id("decide"))
+    # Each step that cannot be taken back asks first (the decision, the
+    # implementation, the verified figure, the award), and they accept.
+    questions = []
+    office.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     office.get_by_test_id("decide").click()
 
     # Then the implementation step follows, and they record it
@@ -186,14 +190,12 @@ def test_reviewer_scores_official_decides_and_awards_author_reads_their_share(
     screenshot(office, "review-360px-9-award-step")
     assert_no_sideways_scroll(office)
     # the award fixes the money: the page asks first, and they accept
-    questions = []
-    office.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     award_step.get_by_test_id("award").click()
 
     # Then it is awarded, the split shown on the page and in the award table
     outcome = office.get_by_test_id("outcome")
     expect(outcome).to_contain_text("¥5,000.00")
-    assert len(questions) == 1
+    assert len(questions) == 4
     expect(outcome).to_contain_text("¥98,000.00")
     expect(outcome).to_contain_text(DEPARTMENT)
     screenshot(office, "review-360px-10-awarded")
