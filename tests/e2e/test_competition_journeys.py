@@ -200,3 +200,30 @@ def test_worker_writes_leaves_comes_back_submits_and_reads_the_offices_comment(
     expect(page.get_by_test_id("return-comment")).to_contain_text(COMMENT)
     screenshot(page, "competitions-360px-10-revise")
     assert_no_sideways_scroll(page)
+
+
+def test_switching_the_language_mid_form_keeps_the_draft_and_what_was_typed(
+    org, campaigns, live_server, open_page, sign_in
+):
+    PersonFactory(employee_no="worker", full_name="张师傅", org_unit=org.team_a101)
+    # Given the worker on the phone form, the title saved as a draft
+    page = open_page(locale="zh-CN", width=WIDTH, height=HEIGHT)
+    sign_in(page, live_server, "worker")
+    page.goto(f"{live_server.url}/competitions/proposals/new/?campaign={campaigns.open.pk}")
+    form = page.locator("#proposal-form")
+    form.locator("input[name=title]").fill(TITLE)
+    expect(page.get_by_test_id("save-status")).to_contain_text("保存", timeout=10_000)
+    draft = Proposal.objects.get()
+
+    # When they type more and at once switch to English
+    form.locator("input[name=post]").fill(POST)
+    page.get_by_test_id("language-en").click()
+
+    # Then they are back on their draft, in English, with all they typed, and
+    # no second draft was started
+    expect(page).to_have_url(f"{live_server.url}/competitions/proposals/{draft.pk}/edit/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    form = page.locator("#proposal-form")
+    expect(form.locator("input[name=title]")).to_have_value(TITLE)
+    expect(form.locator("input[name=post]")).to_have_value(POST)
+    assert Proposal.objects.count() == 1
