@@ -152,39 +152,79 @@ def pytest_addoption(parser):
     )
 
 
+# Modules handed to one xdist worker together, their tests ordered as if one
+# module's: the tests of each group ask for a shared level (tests/world.py) that
+# takes seconds to build, which the worker then builds once, not once per module
+# or more (the dashboard's hand-counted world, 1.8 s, was built by each of
+# seven modules, and again after those of their tests that want less).
+KEPT_TOGETHER = {
+    "the dashboard's hand-counted world (tests/reports/dashboard_world.py)": (
+        "tests/reports/test_dashboard_",
+        "tests/reports/test_workbooks.py",
+    ),
+    "naming's applications at every step (tests/naming/conftest.py, staged)": ("tests/naming/",),
+}
+
+
+def unit_of(module_path: str) -> str:
+    """What xdist hands a worker at once: the module, or its KEPT_TOGETHER group."""
+    for group, prefixes in KEPT_TOGETHER.items():
+        if module_path.startswith(prefixes):
+            return group
+    return module_path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile`, handing out the modules of a KEPT_TOGETHER group as one."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class KeptTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid):
+            return unit_of(super()._split_scope(nodeid))
+
+    return KeptTogether(config, log)
+
+
 def pytest_collection_modifyitems(items):
     """The order the two xdist workers take whole modules in (the Makefile turns
     off xdist's own reordering, which sorts by size alone and so always left the
     small modules that start real processes running by themselves at the end):
     those modules first, then the rest largest first, so the last modules handed
-    out are the shortest.
+    out are the shortest. A KEPT_TOGETHER group goes as one, by the size of all
+    its modules, and its tests are ordered as one module's.
 
     Within a module, tests that share data first and those that commit last (a
     committing test rolls every shared level back, so one in the middle would make
     the tests after it build the levels again), and the tests that ask for the same
-    shared data one after another, so each level is built once per run of them,
-    not once per test."""
-    modules = {}
+    shared data (with field history recorded or not) one after another, so each
+    level is built once per run of them, not once per test."""
+    units = {}
     for item in items:
-        modules.setdefault(module_of(item), []).append(item)
+        units.setdefault(unit_of(path_of(item)), []).append(item)
 
-    def module_weight(name):
-        module_items = modules[name]
-        starts_processes = any(item.get_closest_marker("worker") for item in module_items)
-        return (not starts_processes, -len(module_items))
+    def unit_weight(unit):
+        starts_processes = any(item.get_closest_marker("worker") for item in units[unit])
+        return (not starts_processes, -len(units[unit]))
 
-    module_rank = {name: rank for rank, name in enumerate(sorted(modules, key=module_weight))}
+    unit_rank = {unit: rank for rank, unit in enumerate(sorted(units, key=unit_weight))}
+    module_rank = {path: rank for rank, path in enumerate(dict.fromkeys(map(path_of, items)))}
     items.sort(
         key=lambda item: (
-            module_rank[module_of(item)],
+            unit_rank[unit_of(path_of(item))],
             is_transactional(item),
+            records_history(item),
             levels_wanted(item),
+            module_rank[path_of(item)],
         )
     )
 
 
-def module_of(item) -> str:
-    return item.module.__name__ if item.module else ""
+def path_of(item) -> str:
+    """The item's module as xdist names it (tests/app/test_x.py)."""
+    return item.nodeid.split("::", 1)[0]
 
 
 @shared_data()
