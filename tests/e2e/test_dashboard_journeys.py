@@ -117,21 +117,26 @@ def world(org, studios, campaigns, make_proposal):
     )
 
 
-@pytest.fixture
-def report_worker(tmp_path, media):
+@pytest.fixture(scope="module")
+def report_worker(tmp_path_factory, django_db_setup, django_db_blocker):
     """A real `celery worker` process consuming a queue of its own, against the
-    test database and the test's media folder; stopped (only it) afterwards.
+    test database and a media folder of its own (`media` below), for both
+    screens' journeys (starting it is a second or two of each); stopped (only
+    it) after them.
 
     Why a queue of its own: the tests run eager Celery, and other engineers'
     workers may be consuming the default queue of the same broker. Sending
     `build_report` to a fresh queue that only this worker consumes means our run
     is built by our worker, against our test database, and nobody else's worker
-    ever sees it. So, for the duration of the test, this process sends tasks for
+    ever sees it. So, for the duration of the module, this process sends tasks for
     real (`task_always_eager = False`), `reports.tasks.build_report` is routed to
     that queue and so is anything else sent by default (`task_default_queue`);
     all three settings are restored afterwards. Celery caches its router, so it
     is rebuilt after each change.
     """
+    tmp_path = tmp_path_factory.mktemp("report-worker")
+    media = tmp_path / "media"
+    media.mkdir()
     queue = f"test-dashboard-{uuid.uuid4().hex[:8]}"
     log_path = tmp_path / "worker.log"
     env = {
@@ -174,13 +179,14 @@ def report_worker(tmp_path, media):
         # tests/core/test_worker.py does.
         worker_heartbeat.apply_async(queue=queue)
         deadline = time.monotonic() + 60
-        while not WorkerHeartbeat.objects.filter(worker__startswith=f"{queue}@").exists():
-            if process.poll() is not None:
-                pytest.fail(f"The worker exited early:\n{worker_log()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"The worker was not ready within 60 s:\n{worker_log()}")
-            time.sleep(0.3)
-        yield SimpleNamespace(queue=queue, process=process, log=worker_log)
+        with django_db_blocker.unblock():
+            while not WorkerHeartbeat.objects.filter(worker__startswith=f"{queue}@").exists():
+                if process.poll() is not None:
+                    pytest.fail(f"The worker exited early:\n{worker_log()}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"The worker was not ready within 60 s:\n{worker_log()}")
+                time.sleep(0.3)
+        yield SimpleNamespace(queue=queue, process=process, log=worker_log, media=media)
     finally:
         conf.task_always_eager, conf.task_default_queue, conf.task_routes = saved
         celery_app.amqp.flush_routes()
@@ -192,6 +198,13 @@ def report_worker(tmp_path, media):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=15)
+
+
+@pytest.fixture
+def media(settings, report_worker):
+    """Uploads and built reports land in the worker's media folder."""
+    settings.MEDIA_ROOT = report_worker.media
+    return settings.MEDIA_ROOT
 
 
 def latin_words(page) -> set[str]:
@@ -215,7 +228,7 @@ def figure(page, testid) -> int:
 
 @pytest.mark.parametrize("screen", SCREENS)
 def test_official_changes_the_year_builds_the_group_overview_and_downloads_it(
-    screen, world, org, report_worker, live_server, open_page, screenshot, sign_in, tmp_path
+    screen, world, org, report_worker, media, live_server, open_page, screenshot, sign_in, tmp_path
 ):
     width, height = screen
     shot = f"dashboard-{width}px"
