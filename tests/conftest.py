@@ -192,9 +192,9 @@ def pytest_collection_modifyitems(items):
     """The order the two xdist workers take whole modules in (the Makefile turns
     off xdist's own reordering, which sorts by size alone and so always left the
     small modules that start real processes running by themselves at the end):
-    those modules first, then the rest largest first, so the last modules handed
-    out are the shortest. A KEPT_TOGETHER group goes as one, by the size of all
-    its modules, and its tests are ordered as one module's.
+    those modules first, then the rest longest first (`expected_seconds`), so the
+    last modules handed out are the shortest. A KEPT_TOGETHER group goes as one,
+    by the length of all its modules, and its tests are ordered as one module's.
 
     Within a module, tests that share data first and those that commit last (a
     committing test rolls every shared level back, so one in the middle would make
@@ -207,7 +207,7 @@ def pytest_collection_modifyitems(items):
 
     def unit_weight(unit):
         starts_processes = any(item.get_closest_marker("worker") for item in units[unit])
-        return (not starts_processes, -len(units[unit]))
+        return (not starts_processes, -sum(map(expected_seconds, units[unit])))
 
     unit_rank = {unit: rank for rank, unit in enumerate(sorted(units, key=unit_weight))}
     module_rank = {path: rank for rank, path in enumerate(dict.fromkeys(map(path_of, items)))}
@@ -220,6 +220,19 @@ def pytest_collection_modifyitems(items):
             module_rank[path_of(item)],
         )
     )
+
+
+def expected_seconds(item) -> float:
+    """About how long a test takes, to hand out the longest units first: the
+    schemathesis run about 20 s and a browser journey 2.5 s, though each is one
+    test (counted as one, the schema test and the one-journey modules went last,
+    and a worker could be left running one for 20 s after the other had
+    finished), any other test about a tenth of a second."""
+    if item.get_closest_marker("schema"):
+        return 20
+    if item.get_closest_marker("browser"):
+        return 2.5
+    return 0.1
 
 
 def path_of(item) -> str:
