@@ -9,7 +9,7 @@ document.addEventListener("submit", function (event) {
   form.elements.next.value = location.pathname + location.search + location.hash;
   var draft = document.getElementById("proposal-form");
   if (!draft || !window.htmx || form.dataset.saved) return;
-  // Save now, then switch (once the save has answered, or after a second).
+  // Save now, then switch (once the saves have answered, or after three seconds).
   event.preventDefault();
   var chosen = event.submitter;
   var sent = false;
@@ -20,7 +20,13 @@ document.addEventListener("submit", function (event) {
     form.elements.next.value = location.pathname + location.search + location.hash;
     form.requestSubmit(chosen);
   }
-  draft.addEventListener("htmx:afterRequest", send, { once: true });
-  setTimeout(send, 1000);
+  // A save already on its way answers first, and this one is queued behind it
+  // (hx-sync): switch once no save of the draft is under way any more.
+  draft.addEventListener("htmx:afterRequest", function () {
+    setTimeout(function () {
+      if (!draft.classList.contains("htmx-request")) send();
+    }, 50);
+  });
+  setTimeout(send, 3000);
   htmx.trigger(draft, "change");
 });
