@@ -69,6 +69,44 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+def files_action(**action_kwargs):
+    """An action on one record that lists its files (GET) and takes one more
+    (POST, multipart), with its schema: `attachments` below, and any other set
+    of files a record holds (a naming application's supporting materials)."""
+
+    def decorate(view):
+        view = action(
+            detail=True,
+            methods=["get", "post"],
+            parser_classes=[MultiPartParser, FormParser, JSONParser],
+            **action_kwargs,
+        )(view)
+        view = extend_schema(
+            methods=["POST"],
+            request=AttachmentUploadSerializer,
+            responses={201: AttachmentSerializer},
+        )(view)
+        return extend_schema(
+            methods=["GET"], responses=AttachmentSerializer(many=True), request=None
+        )(view)
+
+    return decorate
+
+
+def files_answer(request, files, add) -> Response:
+    """The answer of a `files_action`: POST checks the upload and hands the
+    file to `add(upload)` (the app's service, which checks who and when),
+    answering the new file; GET answers `files()`. Who may read them is the
+    caller's to check first."""
+    context = {"request": request}
+    if request.method == "POST":
+        upload = AttachmentUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        attachment = add(upload.validated_data["file"])
+        return Response(AttachmentSerializer(attachment, context=context).data, status=201)
+    return Response(AttachmentSerializer(files(), many=True, context=context).data)
+
+
 class AttachmentsMixin:
     """Adds the `attachments` action. Subclasses say who may write files
     (`add_attachment(record, upload)` calls the app's service) and may narrow who
@@ -80,29 +118,16 @@ class AttachmentsMixin:
     def may_read_attachments(self, record) -> bool:
         return True
 
-    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True), request=None)
-    @extend_schema(
-        methods=["POST"],
-        request=AttachmentUploadSerializer,
-        responses={201: AttachmentSerializer},
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
-    )
+    @files_action()
     def attachments(self, request, pk=None):
         record = self.get_object()
         if not self.may_read_attachments(record):
             raise PermissionDenied
-        if request.method == "POST":
-            upload = AttachmentUploadSerializer(data=request.data)
-            upload.is_valid(raise_exception=True)
-            attachment = self.add_attachment(record, upload.validated_data["file"])
-            context = {"request": request}
-            return Response(AttachmentSerializer(attachment, context=context).data, status=201)
-        files = attachments_of(record)
-        return Response(AttachmentSerializer(files, many=True, context={"request": request}).data)
+        return files_answer(
+            request,
+            lambda: attachments_of(record),
+            lambda upload: self.add_attachment(record, upload),
+        )
 
 
 class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

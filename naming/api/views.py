@@ -3,14 +3,9 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api.attachments import (
-    AttachmentSerializer,
-    AttachmentsMixin,
-    AttachmentUploadSerializer,
-)
+from core.api.attachments import AttachmentsMixin, files_action, files_answer
 from core.api.history import HistoryMixin
 from core.api.views import ScopedServiceViewSet
 from naming import services
@@ -106,35 +101,25 @@ class NamingApplicationViewSet(HistoryMixin, AttachmentsMixin, ScopedServiceView
         # The files are the site visit's, the office's process: not its experts'.
         return naming_application_access(self.request.user, record).insider
 
-    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True), request=None)
-    @extend_schema(
-        methods=["POST"],
-        request=AttachmentUploadSerializer,
-        responses={201: AttachmentSerializer},
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
-    )
+    @files_action()
     def materials(self, request, pk=None):
         """The applicant's supporting materials (certificates, a report, photos
         of the studio): read by whoever reads the application's material, its
         experts included; added by the applicant to the draft and by the office
-        until the public notice starts."""
+        until the public notice starts (the service says who and when)."""
         record = self.get_object()
-        context = {"request": request}
-        if request.method == "POST":
-            upload = AttachmentUploadSerializer(data=request.data)
-            upload.is_valid(raise_exception=True)
-            attachment = services.naming_material_add(
-                record=record, by=request.user, upload=upload.validated_data["file"]
-            )
-            return Response(AttachmentSerializer(attachment, context=context).data, status=201)
-        if not naming_application_access(request.user, record).reads_material:
+        if (
+            request.method == "GET"
+            and not naming_application_access(request.user, record).reads_material
+        ):
             raise PermissionDenied
-        files = naming_materials_of(record)
-        return Response(AttachmentSerializer(files, many=True, context=context).data)
+        return files_answer(
+            request,
+            lambda: naming_materials_of(record),
+            lambda upload: services.naming_material_add(
+                record=record, by=request.user, upload=upload
+            ),
+        )
 
     @extend_schema(request=None, responses={204: None})
     @action(
