@@ -152,10 +152,7 @@ class ProposalViewSet(
             _with_parts(user, proposals_with_access(user, only=ProposalSerializer.LIST_FACTS))
             .select_related("duplicate_of")
             .annotate(entered_by_name=ENTERED_BY_NAME)
-            .prefetch_related(
-                Prefetch("award", Award.objects.select_related("grade")),
-                Prefetch("award__shares", AwardShare.objects.select_related("person")),
-            )
+            .prefetch_related(*_award_parts())
         )
 
     def get_queryset(self):
@@ -185,11 +182,7 @@ class ProposalViewSet(
                 figures.current_score,
             )
         if proposal.status == Proposal.Status.AWARDED:
-            prefetch_related_objects(
-                [proposal],
-                Prefetch("award", Award.objects.select_related("grade")),
-                Prefetch("award__shares", AwardShare.objects.select_related("person")),
-            )
+            prefetch_related_objects([proposal], *_award_parts())
         return proposal
 
     def filter_queryset(self, queryset):
@@ -350,8 +343,23 @@ def _with_parts(user, proposals):
     as the list `visible_related` that `related_to_ids` reads."""
     related = proposals_visible_to(user).select_related(None).only("id")
     return proposals.prefetch_related(
-        Prefetch("co_authors", CoAuthor.objects.select_related("person")),
+        Prefetch("co_authors", CoAuthor.objects.select_related("person").only(*CO_AUTHOR_BRIEF)),
         Prefetch("related_to", queryset=related, to_attr="visible_related"),
+    )
+
+
+# What a row shows of a co-author or an award's share (PersonBriefSerializer
+# names the person): a person's whole row is some forty columns, read and made
+# into an instance for each.
+CO_AUTHOR_BRIEF = ("proposal_id", "position", "share", "person__full_name")
+SHARE_BRIEF = ("award_id", "share", "amount_fen", "person__full_name")
+
+
+def _award_parts() -> tuple[Prefetch, Prefetch]:
+    """An awarded proposal's award with its grade and each person's share."""
+    return (
+        Prefetch("award", Award.objects.select_related("grade")),
+        Prefetch("award__shares", AwardShare.objects.select_related("person").only(*SHARE_BRIEF)),
     )
 
 
