@@ -172,6 +172,20 @@ class User(AbstractBaseUser, PermissionsMixin):
             kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
         super().save(*args, **kwargs)
 
+    def check_password(self, raw_password) -> bool:
+        """Also a one-time password typed in lower case: the office reads it
+        out in capitals (accounts.services.OTP_ALPHABET), and a phone's
+        keyboard types small letters. The password a person chooses keeps
+        its case."""
+        if super().check_password(raw_password):
+            return True
+        return bool(
+            self.must_change_password
+            and raw_password
+            and raw_password != raw_password.upper()
+            and super().check_password(raw_password.upper())
+        )
+
     def get_full_name(self) -> str:
         return self.full_name
 

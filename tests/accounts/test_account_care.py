@@ -92,6 +92,31 @@ def test_the_one_time_password_must_be_changed_at_the_next_sign_in(org, client, 
     assert not User.objects.get(pk=org.worker_a.pk).must_change_password
 
 
+def test_a_one_time_password_typed_in_small_letters_is_taken_until_it_is_changed(org, client, api):
+    # Given a one-time password read out in capitals and typed on a phone
+    api.force_authenticate(org.official_a)
+    url = f"/api/v1/people/{org.worker_a.pk}/reset-password/"
+    typed = api.post(url).json()["one_time_password"].lower()
+    login = reverse("accounts:login")
+
+    # When the person signs in and changes it, typing it in small letters both times
+    assert client.post(login, {"username": "worker_a", "password": typed}).status_code == 302
+    changed = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": typed, "new_password1": "Kaicai-2026!", "new_password2": "Kaicai-2026!"},
+    )
+
+    # Then both are taken, and the password they chose keeps its case
+    assert changed.status_code == 302
+    client.logout()
+    person = User.objects.get(pk=org.worker_a.pk)
+    assert person.check_password("Kaicai-2026!") and not person.check_password("kaicai-2026!")
+    assert (
+        client.post(login, {"username": "worker_a", "password": "kaicai-2026!"}).status_code == 200
+    )
+    assert client.post(login, {"username": "worker_a", "password": typed}).status_code == 200
+
+
 def test_a_forced_password_change_sends_htmx_to_the_whole_page_not_into_a_fragment(org, client):
     # Given a person who signed in with a one-time password
     User.objects.filter(pk=org.worker_a.pk).update(must_change_password=True)
