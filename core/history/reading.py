@@ -122,6 +122,18 @@ def _day(value) -> str:
     return formats.date_format(day, "DATE_FORMAT") if day else str(value)
 
 
+def _named(model, pk, names: dict | None) -> str:
+    """A related record by its name where the reader may see it (`names`),
+    else by its kind and id, saying why there is no name."""
+    name = (names or {}).get((model, str(pk)))
+    if name is not None:
+        return name
+    return pgettext("a record the reader may not open", "%(kind)s #%(id)s (not visible to you)") % {
+        "kind": model._meta.verbose_name,
+        "id": pk,
+    }
+
+
 def _shown(field, value, names: dict | None = None, choices=None) -> str:
     """A stored value as the pages show it: a choice by its label (`choices`:
     those of a JSON list's items), a related record by its name (from `names`,
@@ -135,8 +147,7 @@ def _shown(field, value, names: dict | None = None, choices=None) -> str:
         items = [_shown(base, item, names, choices) for item in value]
         return pgettext("list of names", ", ").join(items) or "—"
     if field is not None and (field.many_to_one or field.one_to_one):
-        name = (names or {}).get((field.related_model._meta.concrete_model, str(value)))
-        return name if name is not None else str(value)
+        return _named(field.related_model._meta.concrete_model, value, names)
     if isinstance(field, models.BooleanField):
         truth = value if isinstance(value, bool) else str(value).lower() in ("true", "1")
         return str(_("yes") if truth else _("no"))
@@ -237,7 +248,7 @@ def _many_change(label: str, field, change: dict, names: dict | None) -> Change 
     added = change.get("operation", change.get("type")) == "add"
     if "ids" in change and field is not None and field.many_to_many:
         model = field.related_model._meta.concrete_model
-        items = [(names or {}).get((model, str(pk)), str(pk)) for pk in change["ids"]]
+        items = [_named(model, pk, names) for pk in change["ids"]]
     elif getattr(names, "everything", False):
         items = [str(name) for name in change.get("objects") or ()]
     else:

@@ -99,6 +99,13 @@ def duplicate(org, make_proposal):
     return Proposal.objects.get(pk=proposal.pk)
 
 
+def unseen(proposal, language) -> str:
+    """How a reader who may not open `proposal` reads it named in a change."""
+    if language == "zh-hans":
+        return f"提案 #{proposal.pk}（您无权查看）"
+    return f"proposal #{proposal.pk} (not visible to you)"
+
+
 def read_in(api, client, reader, proposal, language) -> list[dict]:
     """Each of the proposal's own entries as {field: (old, new)}, oldest first,
     from the API; the page shows the same."""
@@ -159,8 +166,8 @@ def test_a_proposal_created_then_changed_reads_in_the_readers_language(
     assert not re.search(r"\d:\d\d:\d\d|\d\.\d", moment)  # to the minute
     assert marked[status] == (submitted, duplicated)
     original = duplicate.duplicate_of
-    # The author may not see the colleague's proposal: its id, never its title.
-    named = original.title if role == "official_a" else str(original.pk)
+    # The author may not see the colleague's proposal: its kind and id, never its title.
+    named = original.title if role == "official_a" else unseen(original, language)
     assert marked[duplicate_of] == ("—", named)
 
 
@@ -262,7 +269,7 @@ def test_a_related_proposal_is_named_only_to_those_who_may_see_it(
     office, who sees both, reads both titles, page and API alike."""
     reader = getattr(org, role)
     colleague = entered.colleague
-    shown = entered.colleague.title if role == "official_a" else str(colleague.pk)
+    shown = entered.colleague.title if role == "official_a" else unseen(colleague, language)
     by_id = {entered.own.pk: entered.own.title, colleague.pk: shown}
     listed = ("、" if language == "zh-hans" else ", ").join(by_id[pk] for pk in sorted(by_id))
     assert related_changes(api, client, reader, entered.proposal, language) == [
