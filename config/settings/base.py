@@ -42,9 +42,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "treebeard",
-    "axes",
+    "core.third_party.SignInLockoutsConfig",  # django-axes
     # Before core: core.history installs itself on the models auditlog follows.
-    "auditlog",
+    "core.third_party.ChangeHistoryConfig",  # django-auditlog
     "core",
     "accounts",
     "notices",

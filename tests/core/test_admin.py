@@ -1,5 +1,7 @@
 """Every admin page a superuser may open renders (lists, search, add forms)."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -30,3 +32,15 @@ def test_admin_is_closed_to_officials_without_staff_status(client, org):
     client.force_login(org.group_official)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_every_section_and_table_of_the_admin_index_reads_in_chinese(client, org):
+    # Given the superuser's admin index in Chinese (the third-party apps' too)
+    client.force_login(org.admin)
+    index = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    # Then every section and every table it lists has a Chinese name
+    names = [app["name"] for app in index.context["app_list"]]
+    names += [model["name"] for app in index.context["app_list"] for model in app["models"]]
+    assert {"登录锁定", "变更记录"} <= set(names)
+    assert [name for name in names if not re.search(r"[\u4e00-\u9fff]", str(name))] == []
