@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -362,11 +361,3 @@ def history_section(
     ]
     api_url = reverse(f"api:{api}-history", args=[record.pk]) if api else ""
     return {"changes": {"entries": shown, "more": more, "api_url": api_url, "kind": kind}}
-
-
-def configured_models() -> list[str]:
-    """The `app.Model` labels named in settings as followed."""
-    return [
-        item if isinstance(item, str) else item["model"]
-        for item in settings.AUDITLOG_INCLUDE_TRACKING_MODELS
-    ]
