@@ -29,6 +29,21 @@ def may_add_materials(access, application: NamingApplication) -> bool:
     )
 
 
+def may_remove_material(access, application: NamingApplication, attachment: Attachment) -> bool:
+    """Whether the reader may take this supporting file off: the applicant side
+    any of its draft's, the office one it added itself after the submission
+    (a wrong file), until the public notice starts. What the applicant sent
+    in stays as it was submitted."""
+    if access.applies and application.status == Status.DRAFT:
+        return True
+    return (
+        access.runs
+        and application.status in OFFICE_ADDS
+        and application.submitted_at is not None
+        and attachment.uploaded_at >= application.submitted_at
+    )
+
+
 @transaction.atomic
 def naming_material_add(*, record: NamingApplication, by: User, upload) -> Attachment:
     """Attach a supporting file: the applicant side (the studio's leader, the
@@ -56,19 +71,27 @@ def naming_material_add(*, record: NamingApplication, by: User, upload) -> Attac
 def naming_material_remove(
     *, application_id: int, attachment_id: int, by: User
 ) -> NamingApplication:
-    """The applicant side takes a supporting file off its draft (a file the
-    application does not hold is a 404)."""
+    """The applicant side takes a supporting file off its draft, the office
+    one it added after the submission (`may_remove_material`); a file the
+    application does not hold is a 404."""
     application = locked_application(application_id, by)
     access = naming_application_access(by, application)
     ensure(
-        access.applies,
-        PermissionDenied(_("Only the applicant removes supporting materials.")),
-    )
-    ensure(
-        application.status == Status.DRAFT,
-        Conflict(_("Supporting materials are removed only while the application is a draft.")),
+        access.applies or access.runs,
+        PermissionDenied(
+            _("Only the applicant or the union office over the call removes supporting materials.")
+        ),
     )
     attachment = naming_materials_of(application).filter(pk=attachment_id).first()
     ensure(attachment is not None, Http404())
+    if not may_remove_material(access, application, attachment):
+        raise Conflict(
+            _(
+                "The office removes only a file it added after the submission, until the "
+                "public notice starts."
+            )
+            if access.runs
+            else _("Supporting materials are removed only while the application is a draft.")
+        )
     attachments.attachment_delete(attachment=attachment)
     return application

@@ -52,7 +52,7 @@ from naming.selectors import (
     objections_visible_to,
     studios_that_may_apply,
 )
-from naming.services.materials import may_add_materials
+from naming.services.materials import may_add_materials, may_remove_material
 
 Status = NamingApplication.Status
 # The steps at which the office may still reject an application.
@@ -222,11 +222,10 @@ def _detail_context(request, application, **bound) -> dict:
         "attachment_form": AttachmentForm() if visited and access.runs else None,
         "attach_url": reverse("naming:application-photos", args=[application.pk]),
         # The applicant's supporting materials: whoever reads its material.
-        "materials": list(naming_materials_of(application)) if access.reads_material else [],
+        "materials": _materials(application, access),
         "material_form": AttachmentForm(auto_id="material_%s")
         if may_add_materials(access, application)
         else None,
-        "may_remove_materials": access.applies and status == Status.DRAFT,
         "application": application,
         "call": application.call,
         "access": access,
@@ -242,6 +241,17 @@ def _detail_context(request, application, **bound) -> dict:
         **history_section(user, application, visible=access.insider, api="naming-application"),
         **forms,
     }
+
+
+def _materials(application, access) -> list:
+    """The supporting files the reader may read, each marked `removable` by
+    whether the reader may take it off now."""
+    if not access.reads_material:
+        return []
+    files = list(naming_materials_of(application))
+    for attachment in files:
+        attachment.removable = may_remove_material(access, application, attachment)
+    return files
 
 
 def _experts_with_forms(user, application, access, bound) -> list:

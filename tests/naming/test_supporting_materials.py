@@ -1,17 +1,20 @@
 """The applicant's supporting materials (申报附件): the applicant side attaches
 and removes files while the application is a draft, the office over the call
-adds files until the public notice starts; its insiders and its current
+adds files until the public notice starts and removes one it added; its insiders and its current
 experts read them, unlike the site visit's photos, which stay the insiders'
 (docs/naming.md). For every role, on the API and the page."""
+
+import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
+from core import attachments
 from core.models import Attachment
 from naming import services
-from naming.models import NamingApplication
+from naming.models import NamingApplication, NamingMaterials
 from tests.api_answers import refused, url
 from tests.roles import person
 
@@ -188,7 +191,7 @@ def test_the_applicant_removes_a_file_from_the_draft(api, staged):
         (Status.DRAFT, "worker_a", 404),
         (Status.UNDER_REVIEW, "expert", 403),
         (Status.SUBMITTED, "lead_a", 409),  # sent in: it stands as sent
-        (Status.SUBMITTED, "group_official", 409),
+        (Status.SUBMITTED, "official_a", 409),  # the applicant side, not the office
         (Status.UNDER_REVIEW, "official_b", 404),
     ],
 )
@@ -197,6 +200,39 @@ def test_who_may_not_remove_a_file(api, staged, status, role, answer):
     api.force_authenticate(who(staged, role))
     refused(api.delete(remove_url(application, attachment.pk)), answer)
     assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.UNDER_REVIEW, Status.SITE_VISIT])
+def test_the_office_removes_a_file_it_added_by_mistake(api, staged, status):
+    # Given a file the office over the call added after the submission
+    application, attachment = with_material(staged, status, "别家工作室证书.pdf")
+
+    # When the office takes it off again before the public notice
+    api.force_authenticate(staged.naming_calls.studios.org.group_official)
+    response = api.delete(remove_url(application, attachment.pk))
+
+    # Then it is gone, for the experts too
+    assert response.status_code == 204, response.content
+    assert api.get(url(BASE, application, "materials")).json() == []
+
+
+def test_the_office_leaves_what_the_applicant_sent_in_and_its_own_once_on_notice(api, staged):
+    # Given a file the applicant attached to the draft before sending it in
+    application, sent_in = with_material(staged, Status.UNDER_REVIEW)
+    Attachment.objects.filter(pk=sent_in.pk).update(
+        uploaded_at=application.submitted_at - datetime.timedelta(days=1)
+    )
+    # And one the office added to an application now on public notice
+    on_notice = staged.at[Status.PUBLIC_NOTICE]
+    materials, _created = NamingMaterials.objects.get_or_create(application=on_notice)
+    office = staged.naming_calls.studios.org.group_official
+    added = attachments.attachment_create(owner=materials, upload=certificate(), by=office)
+
+    # When the office tries to remove either, neither goes
+    api.force_authenticate(office)
+    refused(api.delete(remove_url(application, sent_in.pk)), 409)
+    refused(api.delete(remove_url(on_notice, added.pk)), 409)
+    assert Attachment.objects.filter(pk__in=[sent_in.pk, added.pk]).count() == 2
 
 
 def test_a_file_the_application_does_not_hold_is_not_found(api, staged):
@@ -247,6 +283,24 @@ def test_the_applicant_adds_and_removes_a_file_on_the_draft_page(as_person, stag
     assert "工作室照片说明.pdf" not in page(as_person, lead, application).content.decode()
 
 
+def test_the_office_page_offers_to_remove_only_the_files_it_may(as_person, staged):
+    application, added = with_material(staged, Status.UNDER_REVIEW, "别家工作室证书.pdf")
+    _same, sent_in = with_material(staged, Status.UNDER_REVIEW)
+    Attachment.objects.filter(pk=sent_in.pk).update(
+        uploaded_at=application.submitted_at - datetime.timedelta(days=1)
+    )
+    office = staged.naming_calls.studios.org.group_official
+    html = page(as_person, office, application).content.decode()
+
+    def remove(attachment):
+        return reverse("naming:application-material-remove", args=[application.pk, attachment.pk])
+
+    assert remove(added) in html and remove(sent_in) not in html
+    # The expert reading both is offered neither
+    expert_html = page(as_person, staged.naming_calls.expert, application).content.decode()
+    assert remove(added) not in expert_html and "别家工作室证书.pdf" in expert_html
+
+
 def test_the_expert_page_lists_the_materials_without_a_form_or_visit_files(as_person, staged):
     application, _material = with_material(staged, Status.SITE_VISIT)
     services.naming_visit_photo_add(
@@ -272,7 +326,8 @@ def test_the_office_adds_a_file_from_the_page_under_review(as_person, staged):
     )
     assert [a.original_name for a in Attachment.objects.all()] == ["荣誉证书.pdf"]
     html = page(as_person, office, application).content.decode()
-    assert "荣誉证书.pdf" in html and "/remove/" not in html
+    # Listed, and the office may take its own file off again
+    assert "荣誉证书.pdf" in html and "/remove/" in html
 
 
 def test_pages_refuse_the_others(as_person, staged):
