@@ -32,7 +32,11 @@ from documents.dossiers.awards import award_list, award_list_document
 from documents.dossiers.builders import assessment_pack, naming_application
 from documents.dossiers.figures import naming_application_dossier, studio_dossier
 from documents.dossiers.layout import DOCX_TYPE
-from naming.selectors import naming_application_access, naming_applications_with_access
+from naming.selectors import (
+    naming_application_access,
+    naming_applications_with_access,
+    naming_materials_of,
+)
 from studios.models import RecognitionList
 from studios.selectors import studio_access, studios_with_access
 
@@ -125,7 +129,8 @@ class NamingApplicationDossierView(APIView):
             )
         level = application.call.level
         dossier = naming_application_dossier(request.user, application, access)
-        content = naming_application(dossier, level, application=application)
+        materials = list(naming_materials_of(application))
+        content = naming_application(dossier, level, application=application, materials=materials)
         studio_name = application.facts.get("name", application.studio.name)
         return docx_response(content, export_filename(naming_title(level), studio_name))
 

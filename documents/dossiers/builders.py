@@ -3,12 +3,15 @@ honour level and the annual assessment pack. Both lay out one `StudioDossier`
 (documents/dossiers/figures.py) in the repository's template; the labels follow
 the reader's language."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.models import Attachment
 from documents.dossiers import layout
 from documents.dossiers.figures import StudioDossier
 from naming.models import NamingApplication
@@ -266,13 +269,37 @@ def _body(document, dossier: StudioDossier, frozen: dict | None = None) -> None:
         section(document, dossier)
 
 
+def _materials(document, materials: Sequence[Attachment]) -> None:
+    """The list of attachments (附件清单): the supporting files sent with the
+    application, each by name, size and when it was added; the files
+    themselves are downloaded from its page."""
+    _listing(
+        document,
+        _("Attachments (supporting materials)"),
+        [_("File"), _("Size"), _("Added on")],
+        materials,
+        lambda attachment: [
+            attachment.original_name,
+            filesizeformat(attachment.size),
+            timezone.localdate(attachment.uploaded_at),
+        ],
+        empty=_("No supporting materials."),
+        weights=[6, 62, 14, 18],
+    )
+
+
 def naming_application(
-    dossier: StudioDossier, level: str, *, application: NamingApplication | None = None
+    dossier: StudioDossier,
+    level: str,
+    *,
+    application: NamingApplication | None = None,
+    materials: Sequence[Attachment] = (),
 ) -> bytes:
     """The naming application (申报表) of the studio for an honour `level`.
     For an `application` made in the system: its statement, and once submitted
     the studio's facts and figures as they stood then (its frozen copy), not
-    today's; the records listed are the reader's view of today's."""
+    today's; the records listed are the reader's view of today's; at the end,
+    the list of its supporting `materials`."""
     level_label = RecognitionList.Level(level).label
     frozen = application.facts if application else {}
     document = layout.new_document()
@@ -299,6 +326,8 @@ def naming_application(
         ],
         signed=_("(stamp)    date:            "),
     )
+    if application is not None:
+        _materials(document, materials)
     return layout.to_bytes(document)
 
 

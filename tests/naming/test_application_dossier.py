@@ -7,9 +7,12 @@ import io
 from urllib.parse import quote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
+from naming import services as naming_services
 from naming.models import NamingApplication
 from studios import services as studio_services
 from studios.models import Membership
@@ -88,6 +91,30 @@ def test_the_dossier_keeps_the_studios_facts_as_submitted(api, staged):
     # Two members when submitted (the table lists today's three).
     assert "现有成员\n2\n" in text and "（3 人）" in text
     assert quote(submitted_name) in response["Content-Disposition"]
+
+
+def test_the_dossier_ends_with_the_list_of_its_supporting_materials(
+    api, staged, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    application = staged.at[Status.UNDER_REVIEW]
+    office = staged.naming_calls.studios.org.group_official
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    naming_services.naming_material_add(
+        record=application,
+        by=office,
+        upload=SimpleUploadedFile("省级劳模证书.pdf", pdf, content_type="application/pdf"),
+    )
+    # The expert scoring it reads the same list as the studio
+    for reader in (staged.naming_calls.expert, staged.naming_calls.studios.lead_a):
+        api.force_authenticate(reader)
+        text = text_of(api.get(dossier_url(application)))
+        assert "附件清单（申报附件）" in text
+        assert "省级劳模证书.pdf" in text and timezone.localdate().isoformat() in text
+    # Without any, the list says so
+    bare = staged.at[Status.SUBMITTED]
+    api.force_authenticate(office)
+    assert "无申报附件。" in text_of(api.get(dossier_url(bare)))
 
 
 def test_the_application_page_links_its_dossier_for_its_readers_only(as_person, staged):
