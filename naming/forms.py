@@ -133,6 +133,12 @@ class ExpertsForm(BootstrapFormMixin, forms.Form):
             record_id=application.pk,
             queryset=people_visible_to(user),
         )
+        self.fields["due_on"] = forms.DateField(
+            label=_("Score by"),
+            required=False,
+            widget=DateInput(),
+            help_text=_("The experts are reminded three days before and when it has passed."),
+        )
 
 
 class ReplaceExpertForm(BootstrapFormMixin, forms.Form):

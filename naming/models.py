@@ -312,6 +312,9 @@ class ExpertAssignment(models.Model):
         related_name="+",
     )
     assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    # The day the office asked for the score by: the expert is reminded before
+    # it and when it has passed, the office then too (naming/services/reminders.py).
+    due_on = models.DateField(_("score by"), null=True, blank=True)
     ended_at = models.DateTimeField(_("taken off at"), null=True, blank=True)
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

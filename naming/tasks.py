@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from naming.services import dormancy_sweep, rectification_checks_run
+from naming.services import dormancy_sweep, expert_reminders_send, rectification_checks_run
 
 
 @shared_task(ignore_result=True, soft_time_limit=20 * 60, time_limit=25 * 60)
@@ -17,3 +17,10 @@ def check_rectification_deadlines() -> None:
     """Nightly (beat): the rectifications whose deadline came are checked for
     output and their office told, once each."""
     rectification_checks_run()
+
+
+@shared_task(ignore_result=True, soft_time_limit=20 * 60, time_limit=25 * 60)
+def send_expert_reminders() -> None:
+    """Daily (beat): experts three days before the day they score by and when
+    late, the office when late; once each. Safe to run twice and after downtime."""
+    expert_reminders_send()

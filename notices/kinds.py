@@ -200,6 +200,31 @@ KINDS: dict[str, Kind] = {
                 "under the call “%(call)s”."
             ),
         ),
+        Kind(
+            "naming.score_due",
+            _("Naming scores due soon"),
+            _(
+                "Your scores for the application of studio “%(studio)s” under the call "
+                "“%(call)s” are due by %(due)s."
+            ),
+        ),
+        Kind(
+            "naming.score_overdue",
+            _("Naming scores overdue"),
+            _(
+                "Your scores for the application of studio “%(studio)s” under the call "
+                "“%(call)s” were due by %(due)s and are not in yet."
+            ),
+        ),
+        Kind(
+            "naming.score_overdue_office",
+            _("Experts late with their scores"),
+            _(
+                "The application of studio “%(studio)s” still waits for the scores of "
+                "%(experts)s, due by %(due)s."
+            ),
+            office=True,
+        ),
         # Dynamic management (docs/naming.md): the office hears a rectification's
         # deadline came, with what the studio produced since it opened.
         Kind(

@@ -279,6 +279,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "competitions.tasks.send_review_reminders",
         "schedule": crontab(minute=0, hour=7),
     },
+    "expert-reminders": {
+        "task": "naming.tasks.send_expert_reminders",
+        "schedule": crontab(minute=10, hour=7),
+    },
     "evaluation-reminders": {
         "task": "apprenticeships.tasks.send_evaluation_reminders",
         "schedule": crontab(minute=20, hour=7),

@@ -192,6 +192,12 @@ class NamingAssignExpertsSerializer(serializers.Serializer):
     experts = ScopedPrimaryKeyRelatedField(
         scope=people_visible_to, queryset=User.objects.all(), many=True
     )
+    due_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The day to score by: the experts are reminded before it and after."),
+    )
 
 
 class NamingReplaceExpertSerializer(serializers.Serializer):

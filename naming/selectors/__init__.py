@@ -52,4 +52,5 @@ from naming.selectors.scopes import (  # noqa: F401
     objections_visible_to,
     replacements_offered,
     studios_that_may_apply,
+    unscored_assignments,
 )

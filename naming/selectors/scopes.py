@@ -3,7 +3,7 @@ one scoping function per model and an access object per record (docs/access.md).
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -254,16 +254,32 @@ def naming_materials_of(application: NamingApplication) -> QuerySet[Attachment]:
 
 def applications_to_score(user) -> QuerySet[NamingApplication]:
     """The applications under review that `user`, asked as an expert and not
-    taken off, has not scored yet: their work waiting on the home page, oldest
-    first."""
+    taken off, has not scored yet, each with the day the office asked for the
+    scores by (`due_on`, None if it named none): their work waiting on the
+    home page, the earliest day first, then the oldest."""
     scored = NamingReview.objects.filter(application=OuterRef("pk"), expert=user)
+    asked = ExpertAssignment.objects.filter(
+        application=OuterRef("pk"), expert=user, ended_at__isnull=True
+    )
     return (
         NamingApplication.objects.filter(status=Status.UNDER_REVIEW)
         .filter(_expert_q(user))
         .exclude(Exists(scored))
+        .annotate(due_on=Subquery(asked.values("due_on")[:1]))
         .select_related("studio", "call")
-        .order_by("status_changed_at", "id")
+        .order_by(F("due_on").asc(nulls_last=True), "status_changed_at", "id")
     )
+
+
+def unscored_assignments() -> QuerySet[ExpertAssignment]:
+    """Every current assignment of an application under review whose expert
+    has not scored it: the reminder sweep's rows (naming/services/reminders.py)."""
+    scored = NamingReview.objects.filter(
+        application=OuterRef("application_id"), expert=OuterRef("expert_id")
+    )
+    return ExpertAssignment.objects.filter(
+        ended_at__isnull=True, application__status=Status.UNDER_REVIEW
+    ).exclude(Exists(scored))
 
 
 def applications_on_notice(user) -> QuerySet[NamingApplication]:

@@ -23,6 +23,7 @@ from naming.services.rectifications import (  # noqa: F401
     rectification_delist,
     rectification_open,
 )
+from naming.services.reminders import expert_reminders_send  # noqa: F401
 from naming.services.review import (  # noqa: F401
     naming_expert_replace,
     naming_expert_withdraw,

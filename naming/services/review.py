@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import people_checked
 from core import attachments
+from core.dates import PLANNED, check_date
 from core.exceptions import Conflict
 from core.models import Attachment
 from core.services import ensure, save_or_conflict
@@ -37,10 +38,20 @@ Status = NamingApplication.Status
 
 @transaction.atomic
 def naming_experts_assign(
-    *, application_id: int, by: User, experts: Iterable[User]
+    *,
+    application_id: int,
+    by: User,
+    experts: Iterable[User],
+    due_on: datetime.date | None = None,
 ) -> NamingApplication:
-    """The office asks experts to score the application: a recommended one goes
-    under review; one under review gets more experts."""
+    """The office asks experts to score the application, by `due_on` if it
+    names a day (reminded before it and after: naming/services/reminders.py):
+    a recommended one goes under review; one under review gets more experts."""
+    check_date(due_on, "due_on", PLANNED)
+    ensure(
+        due_on is None or due_on >= timezone.localdate(),
+        ValidationError({"due_on": _("The day to score by cannot be in the past.")}),
+    )
     application = office_locked(application_id, by)
     if application.status != Status.UNDER_REVIEW:
         ensure_move(application, Status.UNDER_REVIEW)
@@ -57,7 +68,8 @@ def naming_experts_assign(
     )
     added = [person for person in experts if person.pk not in already]
     ExpertAssignment.objects.bulk_create(
-        ExpertAssignment(application=application, expert=person, assigned_by=by) for person in added
+        ExpertAssignment(application=application, expert=person, assigned_by=by, due_on=due_on)
+        for person in added
     )
     tell_experts_asked(application, added, by)
     names = "、".join(person.full_name for person in added)
@@ -131,7 +143,10 @@ def naming_expert_replace(
     refused = expert_refusals(by, application, [replacement])
     ensure(not refused, ValidationError({"replacement": refused}))
     _take_off(assignment, by, reason, successor=replacement)
-    ExpertAssignment.objects.create(application=application, expert=replacement, assigned_by=by)
+    # The replacement owes the score by the same day as the one they replace.
+    ExpertAssignment.objects.create(
+        application=application, expert=replacement, assigned_by=by, due_on=assignment.due_on
+    )
     tell_experts_asked(application, [replacement], by)
     _timeline(
         application,

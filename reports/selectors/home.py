@@ -184,7 +184,9 @@ def needs_action(user) -> list[ActionGroup]:
             lambda application: ActionItem(
                 application.studio.name,
                 reverse("naming:application-detail", args=[application.pk]),
-                application.call.title,
+                application.call.title
+                if application.due_on is None
+                else _("due %(date)s") % {"date": _day(application.due_on)},
             ),
             reverse("naming:application-list"),
         ),
