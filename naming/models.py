@@ -286,12 +286,14 @@ class NamingApplicationEvent(StateEvent):
         indexes = [models.Index(fields=["application", "at"], name="naming_event_application")]
 
 
-class ExpertAssignment(models.Model):
+class ExpertAssignment(BoundedDates, models.Model):
     """An expert asked by the office to score an application. One who has not
     scored may be taken off it (withdrawn, or replaced by another): the row is
     kept, ended, with who ended it, when and why, so the application's history
     shows who was taken off; an ended assignment gives no access and owes no
     score (docs/naming.md)."""
+
+    PLANNED_DATES = ("due_on",)
 
     application = models.ForeignKey(
         NamingApplication,
