@@ -108,6 +108,13 @@ class ProposalBriefSerializer(serializers.Serializer):
     title = serializers.CharField(read_only=True, allow_null=True)
 
 
+class ProposalTitleSerializer(serializers.Serializer):
+    """A proposal as a blind reviewer may know it: its id and title."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True, allow_null=True)
+
+
 class CoAuthorSerializer(serializers.Serializer):
     person = PersonBriefSerializer(read_only=True)
     # A co-author the proposal names already is taken even if the writer no
@@ -532,6 +539,22 @@ class ReviewSerializer(SameForEveryReader, WritableModelSerializer):
         data = super().to_representation(review)
         data["scores"] = ReviewScoreSerializer(review.scores.all(), many=True).data
         return data
+
+
+class ReviewQueueSerializer(serializers.Serializer):
+    """One proposal in a reviewer's queue: named by id and title only (in a
+    blind campaign that is all a reviewer learns of it), its campaign, the day
+    the review is due, whether it still waits for this reviewer's scores and
+    whether they have given them, and how far its review has got (n of m)."""
+
+    id = serializers.IntegerField(read_only=True)
+    proposal = ProposalTitleSerializer(read_only=True)
+    campaign = CampaignBriefSerializer(source="proposal.campaign", read_only=True)
+    due_on = serializers.DateField(read_only=True)
+    waiting = serializers.BooleanField(read_only=True, help_text=gettext_lazy("Still to score."))
+    reviewed = serializers.BooleanField(read_only=True)
+    review_count = serializers.IntegerField(read_only=True)
+    assigned_count = serializers.IntegerField(read_only=True)
 
 
 class AwardShareSerializer(serializers.Serializer):

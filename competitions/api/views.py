@@ -25,6 +25,7 @@ from competitions.api.serializers import (
     RejectIneligibleSerializer,
     ReplaceReviewerSerializer,
     ReturnSerializer,
+    ReviewQueueSerializer,
     ReviewSerializer,
     SimilarProposalSerializer,
 )
@@ -50,6 +51,7 @@ from competitions.selectors import (
     proposals_visible_to,
     proposals_with_access,
     review_figures,
+    review_queue,
     reviewer_pool,
     reviews_visible_to,
     similar_proposals,
@@ -404,6 +406,20 @@ class ReviewViewSet(ScopedServiceViewSet):
             scores=data.get("scores"),
             comment=data.get("comment"),
         )
+
+
+class ReviewQueueViewSet(ScopedReadOnlyViewSet):
+    """The reviewer's queue, as its page shows it: the proposals they are asked
+    to review (not those they were replaced on), the ones still waiting for
+    their scores first, then by the day each is due; empty for anyone not
+    asked to review. Each names the proposal by id and title only."""
+
+    visible_to = staticmethod(review_queue)
+    serializer_class = ReviewQueueSerializer
+    export_title = pgettext_lazy("file name", "My review queue")
+    # The queue's own order (waiting first, then due): a person's few dozen rows.
+    ordering_fields = []
+    ordering = None
 
 
 class AwardShareViewSet(ScopedReadOnlyViewSet):

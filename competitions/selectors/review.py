@@ -312,7 +312,9 @@ def review_queue(user) -> QuerySet[ReviewAssignment]:
     """The reviewer's assignments: those waiting for their scores first
     (`waiting`), then the rest (reviewed, or decided before they reviewed),
     each by deadline; with whether they have reviewed each and how far the
-    proposal's review has got (n of m)."""
+    proposal's review has got (n of m). Nobody's signed out."""
+    if not signed_in(user):
+        return ReviewAssignment.objects.none()
     mine = Review.objects.filter(proposal=OuterRef("proposal"), reviewer=user)
     return (
         ReviewAssignment.objects.filter(reviewer=user, replaced_at__isnull=True)
