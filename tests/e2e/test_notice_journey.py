@@ -56,3 +56,41 @@ def test_a_worker_hears_of_the_return_on_the_phone_and_opens_the_proposal(
     page.locator("[data-testid=notice-bell]:not([hx-get])").wait_for()
     expect(page.get_by_test_id("notice-count")).to_have_count(0)
     assert_no_sideways_scroll(page)
+
+
+def test_a_full_bell_keeps_the_top_row_on_one_line_in_either_language(
+    org, live_server, open_page, sign_in, screenshot
+):
+    # Given a worker with more unread notices than the bell counts
+    Notice.objects.bulk_create(
+        Notice(recipient=org.worker_a, kind="competitions.proposal_submitted", params={})
+        for _ in range(120)
+    )
+    page = open_page(locale="zh-CN", width=WIDTH, height=HEIGHT)
+    sign_in(page, live_server, org.worker_a.employee_no)
+    for language in ("zh-hans", "en"):
+        # When they open their home page on a phone, in Chinese and in English
+        open_home(page, live_server)
+        if page.locator("html").get_attribute("lang") != language:
+            page.get_by_test_id(f"language-{language}").click()
+            open_home(page, live_server)
+        bell = page.get_by_test_id("notice-bell")
+        expect(bell.get_by_test_id("notice-count")).to_have_text("99+")
+
+        # Then the name, the switch, the bell and the menu button share one row
+        tops = [
+            page.locator(selector).bounding_box()["y"]
+            for selector in (".navbar-brand", "[data-language-switch]", ".navbar-toggler")
+        ]
+        tops.append(bell.bounding_box()["y"])
+        assert max(tops) - min(tops) < 12, (language, tops)
+        assert_within_screen_width(bell)
+        assert_no_sideways_scroll(page)
+        screenshot(page, f"notices-360px-full-bell-{language}")
+
+    # And on a 1280 px screen in English the menu folds (its ten names do not
+    # fit on one row there) rather than wrapping each name on two lines
+    wide = open_page(locale="en-US", width=1280, height=800)
+    sign_in(wide, live_server, org.worker_a.employee_no)
+    open_home(wide, live_server)
+    expect(wide.locator(".navbar-toggler")).to_be_visible()
