@@ -125,6 +125,13 @@ class ExpertsForm(BootstrapFormMixin, forms.Form):
     official may see is looked up, so that the service can say why someone
     typed may not score it (recused, no longer active)."""
 
+    due_on = forms.DateField(
+        label=_("Score by"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The experts are reminded three days before and when it has passed."),
+    )
+
     def __init__(self, *args, user, application: NamingApplication, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["experts"] = PickManyField(
@@ -133,12 +140,7 @@ class ExpertsForm(BootstrapFormMixin, forms.Form):
             record_id=application.pk,
             queryset=people_visible_to(user),
         )
-        self.fields["due_on"] = forms.DateField(
-            label=_("Score by"),
-            required=False,
-            widget=DateInput(),
-            help_text=_("The experts are reminded three days before and when it has passed."),
-        )
+        self.order_fields(["experts", "due_on"])
 
 
 class ReplaceExpertForm(BootstrapFormMixin, forms.Form):

@@ -123,3 +123,20 @@ def test_the_pages_show_the_day_to_the_office_and_the_expert(as_person, staged):
     home = as_person(person(staged.naming_calls, "expert")).get(reverse("reports:home"))
     group = next(g for g in home.context["needs_action"] if g.key == "naming-scores")
     assert any(f"{in_days(-1):%Y-%m-%d}" in item.note for item in group.items)
+
+
+def test_the_office_names_the_day_on_the_page_and_a_past_one_is_refused_beside_it(
+    as_person, staged
+):
+    application = staged.at[Status.RECOMMENDED]
+    client = as_person(staged.naming_calls.studios.org.group_official)
+    move = reverse("naming:application-move", args=[application.pk, "experts"])
+
+    refused = client.post(move, {"experts_key": "expert", "due_on": in_days(-3).isoformat()})
+    assert refused.status_code == 400
+    assert "评分截止日期不能早于今天。" in refused.content.decode()
+    assert not application.assignments.exists()
+
+    taken = client.post(move, {"experts_key": "expert", "due_on": in_days(7).isoformat()})
+    assert taken.status_code == 302
+    assert application.assignments.get().due_on == in_days(7)
