@@ -66,9 +66,13 @@ def _submitted(call: NamingCall, studio: Studio, statement: str) -> NamingApplic
 
 
 def _reviewed(application: NamingApplication, experts: list[str], scores: list) -> None:
+    """Experts asked to score within two days, the first of whom has."""
     official = _person("official")
     services.naming_experts_assign(
-        application_id=application.pk, by=official, experts=[_person(e) for e in experts]
+        application_id=application.pk,
+        by=official,
+        experts=[_person(e) for e in experts],
+        due_on=timezone.localdate() + datetime.timedelta(days=2),
     )
     services.naming_review_submit(
         application_id=application.pk, by=_person(experts[0]), scores=scores, comment="运行规范。"
@@ -116,6 +120,8 @@ def seed_naming() -> None:
         replacement=_person("reviewer2"),
         reason="评审期间因病住院，无法按期评分。",
     )
+    # reviewer2 now owes the scores within two days, and hears so from the daily sweep.
+    services.expert_reminders_send()
     noticed = _submitted(enterprise, _established_in("B"), "锅炉燃烧调整成果在全厂推广。")
     _reviewed(noticed, ["reviewer3"], [27, 35, 26])
     noticed = _on_notice(noticed)

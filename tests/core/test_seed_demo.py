@@ -1,3 +1,4 @@
+import datetime
 import io
 import re
 
@@ -141,3 +142,18 @@ def test_the_demo_has_a_studio_under_rectification_and_one_due_for_re_review(see
     assert rectification.deadline == today + relativedelta(months=1)
     due = studios_due_for_re_review(User.objects.get(employee_no="official2"), today.year)
     assert list(due.values_list("leader__employee_no", "named_year")) == [("lead2", today.year - 6)]
+
+
+def test_the_demo_has_an_expert_who_owes_naming_scores_within_two_days(seeded):
+    """docs/naming.md: reviewer2, put in reviewer3's place, owes the scores of
+    the application under review within two days, has been told so, and finds
+    it first among what needs their action."""
+    from naming.models import ExpertAssignment
+    from reports.selectors.home import needs_action
+
+    reviewer2 = User.objects.get(employee_no="reviewer2")
+    owed = ExpertAssignment.objects.get(expert=reviewer2, ended_at__isnull=True)
+    assert owed.due_on == timezone.localdate() + datetime.timedelta(days=2)
+    assert Notice.objects.filter(recipient=reviewer2, kind="naming.score_due").count() == 1
+    group = next(g for g in needs_action(reviewer2) if g.key == "naming-scores")
+    assert group.items[0].url.endswith(f"/{owed.application_id}/")
