@@ -20,8 +20,11 @@ class StudioSerializer(WritableModelSerializer):
 
     leader = PersonBriefSerializer(read_only=True)
     org_unit = UnitBriefSerializer(read_only=True)
+    # The studio's own leader is taken back unchanged though the writer may not
+    # see them (a leader from another company): a client sends what it read.
     leader_id = ScopedPrimaryKeyRelatedField(
         scope=people_visible_to,
+        kept=lambda studio: [studio.leader_id],
         source="leader",
         queryset=User.objects.all(),
         write_only=True,

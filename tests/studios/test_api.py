@@ -127,6 +127,24 @@ class TestStudioWrites:
         assert response.json()["errors"] == {"leader_id": [f"{gone.full_name} 已停用"]}
         assert not Membership.objects.filter(person=gone).exists()
 
+    def test_the_office_sends_back_a_leader_it_may_not_see_unchanged(self, api, org):
+        # Given a company-A studio led by someone of company B (the group's doing)
+        api.force_authenticate(org.group_official)
+        payload = studio_payload(org, leader_id=org.worker_b.pk)
+        studio = api.post("/api/v1/studios/", payload, format="json").json()
+        # When company A's official, who may not see that leader, saves it as read
+        api.force_authenticate(org.official_a)
+        response = api.patch(
+            f"/api/v1/studios/{studio['id']}/",
+            {**payload, "leader_id": org.worker_b.pk, "speciality": "锚杆支护"},
+            format="json",
+        )
+        # Then the change is taken and the leader stays; naming that person anew is refused
+        assert response.status_code == 200, response.content
+        assert Studio.objects.get(pk=studio["id"]).speciality == "锚杆支护"
+        other = api.post("/api/v1/studios/", {**payload, "code": "A1-N2"}, format="json")
+        assert "leader_id" in other.json()["errors"]
+
     def test_missing_fields_are_named(self, api, org):
         api.force_authenticate(org.official_a)
         response = api.post("/api/v1/studios/", {}, format="json")
