@@ -151,6 +151,12 @@ class ReplaceExpertForm(BootstrapFormMixin, forms.Form):
     expert on the page, told apart by its `prefix`."""
 
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    due_on = forms.DateField(
+        label=_("Score by"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: the day of the expert replaced, unless it has passed."),
+    )
 
     def __init__(self, *args, user, application: NamingApplication, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,7 +166,7 @@ class ReplaceExpertForm(BootstrapFormMixin, forms.Form):
             record_id=application.pk,
             queryset=people_visible_to(user),
         )
-        self.order_fields(["replacement", "reason"])
+        self.order_fields(["replacement", "reason", "due_on"])
         self.style_widgets(["replacement"])
 
 

@@ -123,14 +123,19 @@ def _day(value) -> str:
 
 def _named(model, pk, names: dict | None) -> str:
     """A related record by its name where the reader may see it (`names`),
-    else by its kind and id, saying why there is no name."""
+    else by its kind and id: saying the reader may not see it when its kind
+    has a scope (`register_scope`), not for a kind nobody registered, whose
+    records are named to no one but superusers."""
     name = (names or {}).get((model, str(pk)))
     if name is not None:
         return name
-    return pgettext("a record the reader may not open", "%(kind)s #%(id)s (not visible to you)") % {
-        "kind": model._meta.verbose_name,
-        "id": pk,
-    }
+    kind = {"kind": model._meta.verbose_name, "id": pk}
+    if model in _name_scopes:
+        return (
+            pgettext("a record the reader may not open", "%(kind)s #%(id)s (not visible to you)")
+            % kind
+        )
+    return pgettext("a record named by its kind and id", "%(kind)s #%(id)s") % kind
 
 
 def _shown(field, value, names: dict | None = None, choices=None) -> str:

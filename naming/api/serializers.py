@@ -212,6 +212,12 @@ class NamingReplaceExpertSerializer(serializers.Serializer):
         help_text=_("Who scores in their place (recusal as on assignment)."),
     )
     reason = serializers.CharField(allow_blank=True)
+    due_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Empty: the day of the expert replaced, unless it has passed."),
+    )
 
 
 class NamingWithdrawExpertSerializer(serializers.Serializer):

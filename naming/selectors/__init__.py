@@ -40,6 +40,7 @@ from naming.selectors.scopes import (  # noqa: F401
     naming_application_access,
     naming_application_facts,
     naming_applications_fully_visible_to,
+    naming_applications_run_by,
     naming_applications_visible_to,
     naming_applications_with_access,
     naming_call_access,

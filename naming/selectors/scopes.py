@@ -14,7 +14,7 @@ from accounts.selectors import (
     people_visible_to,
     user_scope,
 )
-from core.access import Fact, RecordAccess, annotate_facts, read_facts
+from core.access import Fact, RecordAccess, annotate_facts, column, read_facts
 from core.attachments import attachments_of
 from core.models import Attachment
 from core.scoping import signed_in, within_paths
@@ -212,6 +212,12 @@ def naming_application_facts(user) -> dict[str, Fact]:
 
 def naming_applications_with_access(user) -> QuerySet[NamingApplication]:
     return annotate_facts(naming_applications_visible_to(user), naming_application_facts(user))
+
+
+def naming_applications_run_by(user) -> QuerySet[NamingApplication]:
+    """The applications `user` runs as the office over their call, not those
+    of a studio they belong to: who may hear which experts are late."""
+    return naming_applications_with_access(user).filter(**{column("runs"): True})
 
 
 def naming_application_access(user, application: NamingApplication) -> NamingApplicationAccess:

@@ -18,7 +18,11 @@ from django.utils import timezone
 
 from accounts.selectors import officials_nearest
 from naming.models import ExpertAssignment, NamingApplication
-from naming.selectors import naming_applications_visible_to, unscored_assignments
+from naming.selectors import (
+    naming_applications_run_by,
+    naming_applications_visible_to,
+    unscored_assignments,
+)
 from notices.selectors import already_told, once_key
 from notices.services import notify
 
@@ -85,7 +89,8 @@ def _tell_office(application: NamingApplication, due_on: datetime.date, experts:
             url=_application_url(application),
             once_key=f"{OFFICE_OVERDUE}:{application.pk}:{due_on.isoformat()}",
             office_unit=application.call.org_unit,
-            may_open=naming_applications_visible_to,
+            # The experts' names are the office's: not an official of the studio applying.
+            may_open=naming_applications_run_by,
         )
     )
 

@@ -36,6 +36,15 @@ from naming.services.telling import tell_experts_asked
 Status = NamingApplication.Status
 
 
+def _check_due_on(due_on: datetime.date | None) -> None:
+    """The day experts are to score by: none, or a planned day from today on."""
+    check_date(due_on, "due_on", PLANNED)
+    ensure(
+        due_on is None or due_on >= timezone.localdate(),
+        ValidationError({"due_on": _("The day to score by cannot be in the past.")}),
+    )
+
+
 @transaction.atomic
 def naming_experts_assign(
     *,
@@ -47,11 +56,7 @@ def naming_experts_assign(
     """The office asks experts to score the application, by `due_on` if it
     names a day (reminded before it and after: naming/services/reminders.py):
     a recommended one goes under review; one under review gets more experts."""
-    check_date(due_on, "due_on", PLANNED)
-    ensure(
-        due_on is None or due_on >= timezone.localdate(),
-        ValidationError({"due_on": _("The day to score by cannot be in the past.")}),
-    )
+    _check_due_on(due_on)
     application = office_locked(application_id, by)
     if application.status != Status.UNDER_REVIEW:
         ensure_move(application, Status.UNDER_REVIEW)
@@ -126,12 +131,22 @@ def _timeline(application: NamingApplication, by: User, note: str) -> None:
 
 @transaction.atomic
 def naming_expert_replace(
-    *, application_id: int, by: User, expert: User, replacement: User, reason: str
+    *,
+    application_id: int,
+    by: User,
+    expert: User,
+    replacement: User,
+    reason: str,
+    due_on: datetime.date | None = None,
 ) -> NamingApplication:
     """The office puts another person in the place of an expert who has not
     scored (ill, away, a recusal found late), for a reason; the replacement is
     one the replacement picker offers (`replacements_offered`: recused and
-    deactivated people refused with the reason, as on assignment)."""
+    deactivated people refused with the reason, as on assignment). They score
+    by `due_on` if given, else by the day of the one they replace while it has
+    not passed (a replacement is often made because it has: then by none
+    until the office names one, rather than late on the day they are asked)."""
+    _check_due_on(due_on)
     application = office_locked(application_id, by)
     assignment = _expert_to_take_off(application, expert)
     reason = reason_required(reason)
@@ -143,9 +158,10 @@ def naming_expert_replace(
     refused = expert_refusals(by, application, [replacement])
     ensure(not refused, ValidationError({"replacement": refused}))
     _take_off(assignment, by, reason, successor=replacement)
-    # The replacement owes the score by the same day as the one they replace.
+    if due_on is None and assignment.due_on and assignment.due_on >= timezone.localdate():
+        due_on = assignment.due_on
     ExpertAssignment.objects.create(
-        application=application, expert=replacement, assigned_by=by, due_on=assignment.due_on
+        application=application, expert=replacement, assigned_by=by, due_on=due_on
     )
     tell_experts_asked(application, [replacement], by)
     _timeline(

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import RoleGrant, User
 from core.history import RecordedQuerySetMixin, _name_scopes, history_of
@@ -301,3 +302,16 @@ def test_a_storys_people_and_studios_are_recorded_with_their_ids(studios):
     org.worker_a.stories_about.remove(story)
     _entry, change = last_change(org.worker_a, "people")
     assert (change["operation"], change["ids"]) == ("delete", [story.pk])
+
+
+def test_a_record_of_a_kind_without_a_scope_is_named_by_kind_and_id_alone():
+    """Only a kind with a scope (register_scope) says the reader may not see
+    the record; any other kind is named to nobody but superusers, so its id
+    reads without that claim."""
+    from competitions.models import Criterion, Proposal
+    from core.history.reading import _named
+
+    with translation.override("en"):
+        assert _named(Criterion, 5, {}) == "rubric criterion #5"
+        assert _named(Proposal, 5, {}) == "proposal #5 (not visible to you)"
+        assert _named(Proposal, 5, {(Proposal, "5"): "节水改造"}) == "节水改造"

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from naming import services
 from naming.models import ExpertAssignment, NamingApplication
-from naming.services.reminders import expert_reminders_send
+from naming.services.reminders import ExpertReminders, expert_reminders_send
 from notices.models import Notice
+from studios.models import Membership
 from tests.api_answers import field_errors
 from tests.roles import person
 
@@ -71,30 +72,79 @@ def test_once_the_day_has_passed_the_expert_and_the_office_hear_once(staged):
     assert office.record_id == application.pk
 
 
-def test_nobody_is_reminded_of_scores_in_taken_off_or_without_a_day(staged):
+def two_experts_late(staged) -> NamingApplication:
+    """The staged application under review, its expert and `colleague_a` asked,
+    the day to score by yesterday."""
+    application = staged.at[Status.UNDER_REVIEW]
     org = staged.naming_calls.studios.org
-    # Scored: the site-visit stage's expert scored already
-    ExpertAssignment.objects.filter(application=staged.at[Status.SITE_VISIT]).update(
-        due_on=in_days(-1)
+    services.naming_experts_assign(
+        application_id=application.pk, by=org.group_official, experts=[org.colleague_a]
     )
-    # Taken off: replaced before the day passed (the replacement owes it now)
-    application = under_review_by(staged, in_days(-1))
-    services.naming_expert_replace(
-        application_id=application.pk,
-        by=org.group_official,
-        expert=staged.naming_calls.expert,
-        replacement=org.colleague_a,
-        reason="专家出差，改由他人评审。",
+    ExpertAssignment.objects.filter(application=application).update(due_on=in_days(-1))
+    return application
+
+
+def test_an_expert_who_has_scored_is_not_reminded_nor_named_to_the_office(staged):
+    application = two_experts_late(staged)
+    org = staged.naming_calls.studios.org
+    services.naming_review_submit(
+        application_id=application.pk, by=staged.naming_calls.expert, scores=[30, 40]
     )
 
     sent = expert_reminders_send()
 
     assert told("naming.score_overdue") == [org.colleague_a.employee_no]
+    office = Notice.objects.get(kind="naming.score_overdue_office")
+    assert office.params["experts"] == org.colleague_a.full_name
     assert (sent.overdue, sent.office) == (1, 1)
-    # Without a day nobody is reminded
-    ExpertAssignment.objects.update(due_on=None)
-    Notice.objects.all().delete()
-    assert expert_reminders_send() == type(sent)(due_soon=0, overdue=0, office=0)
+
+
+def test_a_replacement_keeps_a_day_to_come_and_not_one_that_has_passed(api, staged):
+    org = staged.naming_calls.studios.org
+    api.force_authenticate(org.group_official)
+    application = two_experts_late(staged)
+    replace = f"{BASE}{application.pk}/replace-expert/"
+    body = {"expert": staged.naming_calls.expert.pk, "reason": "专家出差，改由他人评审。"}
+
+    # Replaced because the day passed: the replacement is not late on arrival
+    taken = api.post(replace, {**body, "replacement": org.official_a.pk}, format="json")
+    assert taken.status_code == 200, taken.content
+    current = ExpertAssignment.objects.get(application=application, expert=org.official_a)
+    assert current.due_on is None
+    expert_reminders_send()
+    assert org.official_a.employee_no not in told("naming.score_overdue")
+
+    # A day named with the replacement is theirs; a day to come is kept
+    ExpertAssignment.objects.filter(application=application).update(due_on=in_days(5))
+    again = {"expert": org.official_a.pk, "reason": "再次调整评审专家。", "due_on": None}
+    api.post(replace, {**again, "replacement": org.worker_b.pk}, format="json")
+    assert ExpertAssignment.objects.get(expert=org.worker_b).due_on == in_days(5)
+    body = {"expert": org.worker_b.pk, "reason": "又一次调整。", "due_on": in_days(9).isoformat()}
+    api.post(replace, {**body, "replacement": staged.naming_calls.expert.pk}, format="json")
+    latest = ExpertAssignment.objects.get(
+        application=application, expert=staged.naming_calls.expert, ended_at__isnull=True
+    )
+    assert latest.due_on == in_days(9)
+
+
+def test_an_official_of_the_applying_studio_is_not_told_who_is_late(staged):
+    # Given the official who runs the call is also a member of the studio applying
+    application = under_review_by(staged, in_days(-1))
+    office = staged.naming_calls.studios.org.group_official
+    Membership.objects.create(studio=application.studio, person=office, role=Membership.Role.MEMBER)
+
+    sent = expert_reminders_send()
+
+    # Then the expert hears, but the experts' names do not reach that official
+    assert told("naming.score_overdue") == ["expert"]
+    assert sent.office == 0
+    assert not Notice.objects.filter(kind="naming.score_overdue_office").exists()
+
+
+def test_nobody_is_reminded_without_a_day(staged):
+    under_review_by(staged, None)
+    assert expert_reminders_send() == ExpertReminders(due_soon=0, overdue=0, office=0)
+    assert not Notice.objects.filter(kind__startswith="naming.score").exists()
 
 
 def test_the_office_names_the_day_when_it_asks_and_a_past_one_is_refused(api, staged):

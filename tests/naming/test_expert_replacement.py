@@ -263,14 +263,14 @@ def test_the_office_may_name_an_expert_from_outside_its_directory(api, staged):
 
 def test_the_moves_are_in_the_schema():
     schema = SchemaGenerator().get_schema(public=True)
-    for move, fields in [
-        ("replace-expert", {"expert", "replacement", "reason"}),
-        ("withdraw-expert", {"expert", "reason"}),
+    for move, fields, optional in [
+        ("replace-expert", {"expert", "replacement", "reason"}, {"due_on"}),
+        ("withdraw-expert", {"expert", "reason"}, set()),
     ]:
         operation = schema["paths"][f"{BASE}{{id}}/{move}/"]["post"]
         reference = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         component = schema["components"]["schemas"][reference.rsplit("/", 1)[1]]
-        assert set(component["properties"]) == fields
+        assert set(component["properties"]) == fields | optional
         assert set(component["required"]) == fields
 
 
