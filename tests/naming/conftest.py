@@ -213,3 +213,10 @@ def deadline_passed(rectification, days: int = 1):
         opened_on=today - datetime.timedelta(days=90),
         deadline=today - datetime.timedelta(days=days),
     )
+
+
+def today() -> datetime.date:
+    """Today in Shanghai when the test runs, not when the module was imported:
+    a run that crosses midnight there compared the service's day with the
+    day before."""
+    return timezone.localdate()

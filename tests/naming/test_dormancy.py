@@ -10,7 +10,6 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from achievements import services as achievement_services
 from achievements.models import Achievement, Patent
@@ -19,16 +18,16 @@ from naming.services import dormancy_sweep
 from notices.models import Notice
 from reports.selectors.dashboard import DashboardScope, studio_figures
 from studios.models import Studio
+from tests.naming.conftest import today
 from tests.world import shared_data
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 DORMANT = "studios.studio_dormant"
 
 
 def days_ago(days: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=days)
+    return today() - datetime.timedelta(days=days)
 
 
 @shared_data(needs=("studios",))
@@ -138,14 +137,14 @@ def test_output_clears_the_flag_and_a_new_flag_is_told_again(quiet_and_busy):
         studio=dust,
         title="降尘喷雾",
         kind=Achievement.Kind.PAPER,
-        completed_on=TODAY,
+        completed_on=today(),
         created_by=quiet_and_busy.org.group_official,
     )
     assert dormancy_sweep().cleared == 1
     assert "A1-DUST" not in flagged()
     # A year later, silent again: flagged anew, and the office hears of it again.
-    later = dormancy_sweep(today=TODAY + datetime.timedelta(days=400))
-    assert flagged()["A1-DUST"] == TODAY and later.told >= 1
+    later = dormancy_sweep(today=today() + datetime.timedelta(days=400))
+    assert flagged()["A1-DUST"] == today() and later.told >= 1
     assert [name for _who, name in told()].count("粉尘治理创新工作室") == 2
 
 
@@ -172,5 +171,5 @@ def test_the_flag_shows_to_insiders_in_the_page_the_filter_and_the_dashboard(
     assert {s.code for s in listed.context["studios"]} == {"A1-DUST", "STALE"}
     assert not as_person(org.worker_a).get(directory, {"dormant": "true"}).context["studios"]
 
-    assert studio_figures(DashboardScope(unit=org.group, year=TODAY.year))["dormant"] == 2
-    assert studio_figures(DashboardScope(unit=org.company_b, year=TODAY.year))["dormant"] == 1
+    assert studio_figures(DashboardScope(unit=org.group, year=today().year))["dormant"] == 2
+    assert studio_figures(DashboardScope(unit=org.company_b, year=today().year))["dormant"] == 1

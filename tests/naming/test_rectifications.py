@@ -16,15 +16,14 @@ from notices.models import Notice
 from studios.models import Honour, Studio
 from studios.selectors import list_share, shares_by_level_and_year
 from tests.api_answers import field_errors, refused, url
-from tests.naming.conftest import deadline_passed
+from tests.naming.conftest import deadline_passed, today
 from tests.roles import person
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/rectifications/"
 Status = Rectification.Status
-TODAY = timezone.localdate()
-IN_A_MONTH = (TODAY + datetime.timedelta(days=30)).isoformat()
+IN_A_MONTH = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
 MOVES = {
     "close": ({"note": "完成两项攻关"}, Status.CLOSED_IMPROVED),
     "delist": ({"reason": "整改期满仍无成果"}, Status.DELISTED),
@@ -70,7 +69,7 @@ def test_a_studio_outside_scope_or_a_bad_plan_is_a_400(api, managed):
     outside = _opening(managed, studio_id=managed.studios.dust.pk)
     assert "studio_id" in field_errors(api.post(BASE, outside, format="json"))
     api.force_authenticate(org.official_a)
-    past = (TODAY - datetime.timedelta(days=1)).isoformat()
+    past = (today() - datetime.timedelta(days=1)).isoformat()
     assert "deadline" in field_errors(
         api.post(BASE, _opening(managed, deadline=past), format="json")
     )
@@ -109,7 +108,7 @@ def test_the_office_closes_or_delists_after_the_deadline(api, managed, move, rol
     assert answer.status_code == 200, answer.content
     assert answer.json()["status"] == status
     # The check at the deadline is made now, as the nightly one has not run.
-    assert answer.json()["checked_on"] == TODAY.isoformat()
+    assert answer.json()["checked_on"] == today().isoformat()
     assert answer.json()["output_found"] is False
     dust = Studio.objects.get(pk=managed.studios.dust.pk)
     # Closed: it still holds its titles, so named again; de-listed: established.
@@ -158,13 +157,13 @@ def test_the_check_at_the_deadline_is_made_once_and_tells_the_office(managed):
         studio=managed.studios.dust,
         title="湿式除尘改造",
         kind=Achievement.Kind.EQUIPMENT_MODIFICATION,
-        completed_on=TODAY - datetime.timedelta(days=10),
+        completed_on=today() - datetime.timedelta(days=10),
         created_by=managed.org.official_a,
     )
     assert rectification_checks_run() == 1
     assert rectification_checks_run() == 0  # beat twice
     rectification.refresh_from_db()
-    assert (rectification.checked_on, rectification.output_found) == (TODAY, True)
+    assert (rectification.checked_on, rectification.output_found) == (today(), True)
     assert rectification.output == {"achievements": 1, "patents": 0, "benefits_verified": 0}
     told = Notice.objects.filter(kind="naming.rectification_checked")
     assert [n.recipient.employee_no for n in told] == ["official_a"]
@@ -185,10 +184,10 @@ def test_delisting_drops_the_studio_from_later_shares_and_keeps_earlier_ones(
     # The 2022 list keeps it; this year's list (the year of the de-listing) drops it.
     assert (list_share(provincial, None).ours, list_share(this_year, None).ours) == (1, 0)
     by_year = {row["year"]: row["share"].ours for row in shares_by_level_and_year(None)}
-    assert (by_year[2022], by_year[TODAY.year]) == (1, 0)
+    assert (by_year[2022], by_year[today().year]) == (1, 0)
     # Its honours stay on their lists as history, revoked with the reason and date.
     honours = Honour.objects.filter(studio=managed.studios.dust)
-    assert {(h.revoked_on, h.revoked_reason) for h in honours} == {(TODAY, "整改期满仍无成果")}
+    assert {(h.revoked_on, h.revoked_reason) for h in honours} == {(today(), "整改期满仍无成果")}
     dust = Studio.objects.get(pk=managed.studios.dust.pk)
     closed = Studio.Status.REVOKED if close_studio else Studio.Status.ESTABLISHED
     assert dust.status == closed
