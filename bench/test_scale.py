@@ -12,6 +12,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from bench.conftest import best_seconds
+from bench.test_lists import raw
 from competitions.models import Proposal
 from core.keyset import encode_cursor
 
@@ -131,15 +132,7 @@ def _api_sql(client):
     without the Python that builds them or reads their rows."""
     with CaptureQueriesContext(connection) as queries:
         _api_page(client)()
-    statements = [query["sql"] for query in queries.captured_queries]
-
-    def run():
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-                cursor.fetchall()
-
-    return run
+    return raw(*(query["sql"] for query in queries.captured_queries))
 
 
 def test_the_proposal_list_keeps_near_the_raw_query(big_group, official_api, ratio):
