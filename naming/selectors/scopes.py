@@ -3,7 +3,17 @@ one scoping function per model and an access object per record (docs/access.md).
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -433,11 +443,18 @@ def experts_asked(application: NamingApplication) -> QuerySet:
 
 def expert_assignments(application: NamingApplication) -> QuerySet[ExpertAssignment]:
     """The application's experts as the office reads them, current ones first,
-    then those taken off, each with whether they have scored it (`scored`),
-    who took them off and who replaced them: one query."""
+    then those taken off, each with whether they have scored it (`scored`)
+    and whether their day to score by has passed without it (`late`, the
+    rule the reminder sweep follows), who took them off and who replaced
+    them: one query."""
     scored = NamingReview.objects.filter(application=application, expert=OuterRef("expert"))
+    late = Q(
+        ended_at__isnull=True,
+        application__status=Status.UNDER_REVIEW,
+        due_on__lt=timezone.localdate(),
+    ) & ~Exists(scored)
     return (
         application.assignments.select_related("expert__org_unit", "ended_by", "successor")
-        .annotate(scored=Exists(scored))
+        .annotate(scored=Exists(scored), late=ExpressionWrapper(late, output_field=BooleanField()))
         .order_by(F("ended_at").asc(nulls_first=True), "assigned_at", "id")
     )

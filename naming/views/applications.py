@@ -269,10 +269,8 @@ def _experts_with_forms(user, application, access, bound) -> list:
             move, application, user, None, assignment.expert_id
         )
 
-    today = timezone.localdate()
     for assignment in experts:
         open_ = under_review and assignment.ended_at is None and not assignment.scored
-        assignment.late = open_ and assignment.due_on is not None and assignment.due_on < today
         assignment.replace_form = form("replace", assignment) if open_ else None
         assignment.withdraw_form = form("withdraw", assignment) if open_ and current > 1 else None
     return experts
